@@ -70,6 +70,10 @@ class Endpointer:
         self._end_frames = max(s.end_frames_min, min(s.end_frames_max, frames))
 
     @property
+    def first_speech_frame(self) -> int:
+        return self._first_speech
+
+    @property
     def silence_frames(self) -> int:
         return self._silence_run
 

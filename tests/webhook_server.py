@@ -49,7 +49,7 @@ class WebhookServer:
         self._httpd.receiver = self  # type: ignore[attr-defined]
         self.port = int(self._httpd.server_address[1])
         self.url = f"http://127.0.0.1:{self.port}/booking-hook"
-        self._thread = threading.Thread(target=self._httpd.serve_forever, daemon=True)
+        self._thread = threading.Thread(target=self._httpd.serve_forever, args=(0.05,), daemon=True)
 
     def start(self) -> None:
         self._thread.start()

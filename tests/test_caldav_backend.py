@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import asyncio
 import socket
+import threading
 import time
 from collections.abc import Iterator
-from datetime import datetime
+from datetime import datetime, timedelta
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import icalendar
 import pytest
@@ -21,8 +23,6 @@ TZ = "America/New_York"
 
 
 def request(key: str, start: datetime, minutes: int = 30, name: str = "Ann Lee") -> BookingRequest:
-    from datetime import timedelta
-
     return BookingRequest(
         key=key,
         service="Haircut",
@@ -283,6 +283,38 @@ async def test_a_server_that_never_answers_is_unavailable_within_the_timeout() -
         assert time.monotonic() - began < 1.5
         assert url in str(caught.value)
         backend.close()
+
+
+class _Failing(BaseHTTPRequestHandler):
+    """A CalDAV server in trouble: every request gets a 503."""
+
+    def _fail(self) -> None:
+        self.rfile.read(int(self.headers.get("Content-Length", "0")))
+        self.send_response(503)
+        self.send_header("Content-Length", "12")
+        self.end_headers()
+        self.wfile.write(b"maintenance\n")
+
+    do_GET = do_PUT = do_PROPFIND = do_REPORT = do_OPTIONS = _fail
+
+    def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+        pass
+
+
+async def test_a_server_answering_5xx_is_unavailable() -> None:
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), _Failing)
+    thread = threading.Thread(target=httpd.serve_forever, args=(0.05,), daemon=True)
+    thread.start()
+    url = f"http://127.0.0.1:{httpd.server_address[1]}/"
+    backend = CalDavBackend(url, "u", "p", "Salon", TZ, timeout_s=2)
+    try:
+        with pytest.raises(BackendUnavailable, match="503 Service Unavailable") as caught:
+            await backend.create(request("k-503", datetime(2026, 12, 11, 9, 0)))
+        assert url in str(caught.value)
+    finally:
+        backend.close()
+        httpd.shutdown()
+        httpd.server_close()
 
 
 async def test_wrong_password_and_unknown_calendar_say_so(

@@ -153,7 +153,7 @@ class CalDavBackend(BookingBackend):
             ) from exc
         except caldav_error.DAVError as exc:
             raise BackendUnavailable(
-                f"CalDAV server {self.url}: {action} failed: {type(exc).__name__} {exc}"
+                f"CalDAV server {self.url}: {action} failed: {' '.join(str(exc).split())[:200]}"
             ) from exc
 
     # -- the blocking side -----------------------------------------------------------------

@@ -41,6 +41,7 @@ class WebhookServer:
         self.commits: collections.Counter[str] = collections.Counter()
         self.requests: list[tuple[str, str, str]] = []  # (action, key, mode)
         self.rejected_signatures = 0
+        self.request_seen = threading.Event()  # set once a request has arrived
         self.lock = threading.Lock()
         self._modes: collections.deque[str] = collections.deque()
         self._stopping = threading.Event()
@@ -148,6 +149,7 @@ class _Handler(BaseHTTPRequestHandler):
         except (ValueError, AttributeError):
             action = "?"
         receiver.requests.append((action, key, mode))
+        receiver.request_seen.set()
 
         if mode == "hang":
             self._hang(receiver)

@@ -9,6 +9,7 @@ import http.client
 import json
 import time
 from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -188,6 +189,21 @@ def test_signature_matches_an_independent_hmac() -> None:
     assert not verify_signature("topsecret", "1764600000", body, f"sha256={expected}")  # stale
     assert not verify_signature("topsecret", "1764600000", body, None, now=1764600010)
     assert not verify_signature("topsecret", "soon", body, f"sha256={expected}")
+
+
+async def test_times_with_an_offset_are_read_as_local_time(webhook_server: WebhookServer) -> None:
+    backend = backend_for(webhook_server)
+    await backend.create(request("k-offset"))
+    # A receiver that answers in UTC: 20:00Z is 15:00 in New York in December.
+    webhook_server.answer_in_utc_from = ZoneInfo("America/New_York")
+    _, answer = webhook_server.handle({"action": "lookup", "key": "k-offset"}, "k-offset")
+    assert answer["start"] == "2026-12-03T20:00:00Z"
+
+    record = await backend.lookup("k-offset")
+    busy = await backend.busy(START, START + timedelta(hours=1))
+
+    assert record is not None and record.start == START
+    assert busy == [(START, START + timedelta(minutes=30))]
 
 
 def test_a_bad_url_or_empty_secret_is_a_clear_error() -> None:

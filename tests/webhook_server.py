@@ -21,9 +21,10 @@ import json
 import socket
 import threading
 import time
-from datetime import datetime
+from datetime import UTC, datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from receptionist.tools.webhook_backend import (
     KEY_HEADER,
@@ -42,6 +43,8 @@ class WebhookServer:
         self.requests: list[tuple[str, str, str]] = []  # (action, key, mode)
         self.rejected_signatures = 0
         self.request_seen = threading.Event()  # set once a request has arrived
+        # When set, answers carry times in UTC ("...Z"), read as wall-clock time of this zone.
+        self.answer_in_utc_from: ZoneInfo | None = None
         self.lock = threading.Lock()
         self._modes: collections.deque[str] = collections.deque()
         self._stopping = threading.Event()
@@ -77,6 +80,19 @@ class WebhookServer:
     # -- the booking logic of a well-behaved site ------------------------------------------
 
     def handle(self, payload: dict[str, Any], key: str) -> tuple[int, dict[str, Any]]:
+        status, answer = self._handle(payload, key)
+        zone = self.answer_in_utc_from
+        if zone is None:
+            return status, answer
+        answer = dict(answer)
+        for field in ("start", "end"):
+            if field in answer:
+                answer[field] = _utc(answer[field], zone)
+        if "busy" in answer:
+            answer["busy"] = [{k: _utc(v, zone) for k, v in b.items()} for b in answer["busy"]]
+        return status, answer
+
+    def _handle(self, payload: dict[str, Any], key: str) -> tuple[int, dict[str, Any]]:
         action = payload.get("action")
         with self.lock:
             if action == "create":
@@ -125,6 +141,11 @@ class WebhookServer:
                 record["status"] = "cancelled"
                 return 200, record
         return 422, {"error": f"no booking {payload.get('ref')!r}"}
+
+
+def _utc(local: str, zone: ZoneInfo) -> str:
+    moment = datetime.fromisoformat(local).replace(tzinfo=zone).astimezone(UTC)
+    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def _overlaps(booking: dict[str, Any], start: datetime, end: datetime) -> bool:

@@ -23,6 +23,7 @@ import uuid
 from datetime import datetime
 from typing import Any
 from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
 
 from receptionist.tools.backend import (
     BackendRecord,
@@ -91,6 +92,7 @@ class WebhookBackend(BookingBackend):
             raise ValueError("webhook secret is empty")
         self.url = url
         self.timezone = timezone
+        self._tz = ZoneInfo(timezone)
         self.timeout_s = timeout_s
         self._secret = secret
         self._parts = parts
@@ -134,10 +136,7 @@ class WebhookBackend(BookingBackend):
         status, body = await self._post("busy", f"busy-{uuid.uuid4().hex}", payload)
         data = self._answer("busy", status, body)
         try:
-            return [
-                (datetime.fromisoformat(item["start"]), datetime.fromisoformat(item["end"]))
-                for item in data["busy"]
-            ]
+            return [(self._local(item["start"]), self._local(item["end"])) for item in data["busy"]]
         except (KeyError, TypeError, ValueError) as exc:
             raise BackendUnavailable(
                 f"webhook {self.url}: busy answer is not {{'busy': [{{'start', 'end'}}]}}: "
@@ -186,6 +185,13 @@ class WebhookBackend(BookingBackend):
         finally:
             connection.close()
 
+    def _local(self, text: str) -> datetime:
+        """An ISO time from the receiver as the business's naive wall-clock time."""
+        moment = datetime.fromisoformat(text)
+        if moment.tzinfo is not None:  # the receiver gave an offset: honour it
+            moment = moment.astimezone(self._tz).replace(tzinfo=None)
+        return moment
+
     # -- answers ---------------------------------------------------------------------------
 
     def _answer(self, action: str, status: int, body: bytes) -> dict[str, Any]:
@@ -218,7 +224,7 @@ class WebhookBackend(BookingBackend):
         start = None
         if isinstance(data.get("start"), str):
             try:
-                start = datetime.fromisoformat(data["start"])
+                start = self._local(data["start"])
             except ValueError:
                 start = None
         return BackendRecord(

@@ -337,3 +337,42 @@ def test_uid_is_stable_and_url_safe(radicale: RadicaleServer) -> None:
     assert uid == uid_for_key("call 7/booking: haircut?")
     assert uid != uid_for_key("call 7/booking: haircut")
     assert uid.replace("-", "").isalnum()
+
+
+class _Garbled(BaseHTTPRequestHandler):
+    """A server that answers every GET with something that isn't iCalendar."""
+
+    def do_GET(self) -> None:
+        body = b"BEGIN:VCALENDAR\r\nthis is not iCalendar\r\n"
+        self.send_response(200)
+        self.send_header("Content-Type", "text/calendar")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+        pass
+
+
+async def test_unreadable_calendar_data_is_unavailable_not_a_crash() -> None:
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), _Garbled)
+    threading.Thread(target=httpd.serve_forever, args=(0.05,), daemon=True).start()
+    url = f"http://127.0.0.1:{httpd.server_address[1]}/"
+    backend = CalDavBackend(url, "u", "p", url + "frontdesk/salon/", TZ, timeout_s=2)
+    try:
+        with pytest.raises(BackendUnavailable, match="calendar data it cannot read") as caught:
+            await backend.lookup("k-garbled")
+        assert url in str(caught.value)
+    finally:
+        backend.close()
+        httpd.shutdown()
+        httpd.server_close()
+
+
+async def test_a_calendar_can_be_named_by_its_url(radicale_calendar: RadicaleCalendar) -> None:
+    backend = backend_for(radicale_calendar, calendar_name=radicale_calendar.url)
+    try:
+        record = await backend.create(request("k-by-url", datetime(2026, 12, 12, 9, 0)))
+        assert await backend.lookup("k-by-url") == record
+    finally:
+        backend.close()

@@ -87,7 +87,10 @@ class CalDavBackend(BookingBackend):
         self._username = username
         self._password = password
         self._client: DAVClient | None = None
-        self._calendar_url: str | None = None
+        # A full URL names the calendar collection itself: no discovery needed.
+        self._calendar_url: str | None = (
+            calendar_name if calendar_name.startswith(("http://", "https://")) else None
+        )
         # One thread: the caldav client is not meant to be shared between threads.
         self._worker = concurrent.futures.ThreadPoolExecutor(
             max_workers=1, thread_name_prefix="caldav"
@@ -154,6 +157,10 @@ class CalDavBackend(BookingBackend):
         except caldav_error.DAVError as exc:
             raise BackendUnavailable(
                 f"CalDAV server {self.url}: {action} failed: {' '.join(str(exc).split())[:200]}"
+            ) from exc
+        except ValueError as exc:  # icalendar could not read what the server sent
+            raise BackendUnavailable(
+                f"CalDAV server {self.url}: {action} got calendar data it cannot read: {exc}"
             ) from exc
 
     # -- the blocking side -----------------------------------------------------------------

@@ -20,6 +20,7 @@ async def test_caller_speech_stops_agent_playback(runtime: Runtime) -> None:
     agent_before = [t for t in leg.log.agent_frames if t < speech_start]
     assert agent_before, "the agent was talking when the caller cut in"
     assert speech_start - agent_before[-1] <= 1, "the agent was still talking at that moment"
+    # speech_start is the caller's first frame with speech energy in it.
 
     # Agent frames sent after the caller started speaking, until the flush.
     flushes = [tick for tick, _dropped in leg.log.flushes if tick >= speech_start]
@@ -27,7 +28,7 @@ async def test_caller_speech_stops_agent_playback(runtime: Runtime) -> None:
     stop_tick = flushes[0]
     # The VAD needs a few frames to be sure it's speech (60 ms, one 32 ms window, and a
     # higher bar while the agent talks, against its own echo); then the stop is immediate.
-    assert stop_tick - speech_start <= 8
+    assert stop_tick - speech_start <= 7  # 140 ms; `make bench` measures the distribution
     assert any(dropped > 0 for tick, dropped in leg.log.flushes if tick == stop_tick)
     after = [t for t in leg.log.agent_frames if stop_tick < t < stop_tick + 10]
     assert after == [], "no agent audio right after the flush"

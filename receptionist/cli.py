@@ -40,7 +40,7 @@ def cmd_call(args: argparse.Namespace) -> int:
             says=args.say or [],
             out_dir=args.out,
             caller_id=args.caller_id,
-            speed=50.0 if args.fast else 1.0,
+            speed=4.0 if args.fast else 1.0,
             today=_today(args.today),
             call_id=args.call_id or f"local-{uuid.uuid4().hex[:8]}",
             transfer_outcome=args.transfer_outcome,
@@ -84,7 +84,7 @@ def build_parser() -> argparse.ArgumentParser:
     call.add_argument("--say", action="append", help="a caller line, synthesized with Piper")
     call.add_argument("--out", default="out", help="folder for agent.wav and caller.wav")
     call.add_argument("--json", action="store_true", help="print the summary as JSON")
-    call.add_argument("--fast", action="store_true", help="run faster than real time")
+    call.add_argument("--fast", action="store_true", help="run 4x faster than real time")
     call.add_argument("--caller-id", default="5551234567")
     call.add_argument("--call-id")
     call.add_argument("--db", help="store file (default: the config's store.path)")

@@ -120,6 +120,6 @@ async def serve(settings: Settings) -> int:
     await stop.wait()
     log.info("stopping")
     await daemon.stop()
-    runtime.store.close()
+    runtime.close()
     log.info("stopped")
     return 0

@@ -57,6 +57,10 @@ class Runtime:
     bookings: BookingService
     today: Callable[[], date] = date.today
 
+    def close(self) -> None:
+        self.models.close()
+        self.store.close()
+
 
 def build_runtime(
     settings: Settings,
@@ -73,4 +77,24 @@ def build_runtime(
         deadline_s=settings.booking.deadline_s,
         slot_minutes=settings.booking.slot_minutes,
     )
+    warm_fixed_sentences(settings, models)
     return Runtime(settings, store, models, bookings, today)
+
+
+def warm_fixed_sentences(settings: Settings, models: Models, sample_rate: int = 8000) -> None:
+    """Synthesize the sentences every call says (greeting, notice, fillers) once, up front."""
+    from receptionist import session
+
+    profile = settings.profile
+    sentences = [profile.recording_notice, profile.greeting, session.FILLER_BOOKING,
+                 session.ANYTHING_ELSE, session.GOODBYE]  # fmt: skip
+    sentences += [rule.say for rule in profile.escalation if rule.say]
+    models.tts.warm([s for s in sentences if s], sample_rate)
+    # The first decode of each model is slow (allocations, kernel selection): do it now.
+    import numpy as np
+
+    models.stt.worker.submit_sync(
+        lambda: models.stt.transcribe_sync(np.zeros(sample_rate, np.int16), sample_rate)
+    )
+    if models.llm is not None:
+        models.llm.warm()

@@ -26,7 +26,7 @@ async def test_booking_call_end_to_end(runtime: Runtime) -> None:
             CallerLine.from_samples(speak(models, "No, that's all, thank you."), 16000),
         ],
         caller_id="5551234567",
-        speed=4.0,
+        speed=1.0,  # real time, as on a phone line
     )
     summary = await run_local_call(runtime, leg)
 

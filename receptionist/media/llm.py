@@ -45,6 +45,12 @@ class LanguageModel:
         self.worker = ModelWorker("llm")
         self._lock = threading.Lock()
 
+    def close(self) -> None:
+        self.worker.close()
+        close = getattr(self.llm, "close", None)
+        if close is not None:
+            close()
+
     def _messages(self, history: Sequence[tuple[str, str]]) -> list[dict[str, str]]:
         messages = [{"role": "system", "content": self.system_prompt}]
         messages += [{"role": role, "content": text} for role, text in history]

@@ -75,7 +75,7 @@ class LocalLeg(CallLeg):
         caller_id: str = "5551234567",
         call_id: str = "local-1",
         speed: float = 1.0,
-        agent_gap_ms: int = 1200,
+        agent_gap_ms: int = 1500,
         first_wait_ms: int = 30000,
         hangup_after_ms: int | None = 3000,
         transfer_outcome: str = "answered",

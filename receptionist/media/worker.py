@@ -67,8 +67,11 @@ class ModelWorker:
             raise box["error"]
         return box.get("result")  # type: ignore[no-any-return]
 
-    def close(self) -> None:
+    def close(self, timeout: float = 5.0) -> None:
+        """Stop the thread once the jobs already queued are done."""
         self._jobs.put(_STOP)
+        if self._thread.is_alive() and threading.current_thread() is not self._thread:
+            self._thread.join(timeout)
 
 
 def _set_result(future: asyncio.Future[Any], value: Any) -> None:

@@ -84,6 +84,7 @@ class Call:
         endpoint: EndpointSettings | None = None,
         silence_s: float = 8.0,
         recordings_dir: str | None = None,
+        naive: bool = False,
     ) -> None:
         self.leg = leg
         self.settings = settings
@@ -91,6 +92,12 @@ class Call:
         self.models = models
         self.bridge = bridge
         self.recordings_dir = recordings_dir
+        # naive: the sequential baseline the benchmark compares against (a fixed 500 ms
+        # silence wait, transcribe, the whole reply, synthesize it all, then play).
+        self.naive = naive
+        if naive:
+            endpoint = EndpointSettings(end_frames_default=25, end_frames_min=25,
+                                        end_frames_max=25)  # fmt: skip
         self.session = Session(
             call_id=leg.call_id,
             caller_id=leg.caller_id,
@@ -114,6 +121,7 @@ class Call:
             on_speech_start=self._caller_started,
             silence_frames=int(silence_s * 50),
             judge=self._judge_turn,
+            speculative=not naive,
         )
         self.inputs: asyncio.Queue[CallInput] = self.listener.inputs  # type: ignore[assignment]
         self._reply: ReplyTiming | None = None
@@ -198,6 +206,8 @@ class Call:
 
     async def _perform(self, actions: AsyncIterator[Action], reply: ReplyTiming) -> None:
         self._reply = reply
+        if self.naive:
+            actions = _whole_reply(actions)
         async for action in actions:
             if reply.first_action_at is None:
                 reply.first_action_at = asyncio.get_running_loop().time()
@@ -211,7 +221,8 @@ class Call:
 
     def _say(self, action: Say, reply: ReplyTiming) -> Utterance:
         reply.sentences.append(action.text)
-        return self.speaker.say(action.text, cache=action.cache, reply=reply)
+        return self.speaker.say(action.text, cache=action.cache and not self.naive, reply=reply,
+                                use_cache=not self.naive)  # fmt: skip
 
     def _first_frame(self, utterance: Utterance, speech: Speech) -> None:
         reply = utterance.reply
@@ -309,6 +320,21 @@ class Call:
 
     def _spawn(self, coro: Any, name: str) -> None:
         self._tasks.append(asyncio.get_running_loop().create_task(coro, name=name))
+
+
+async def _whole_reply(actions: AsyncIterator[Action]) -> AsyncIterator[Action]:
+    """The naive baseline: wait for the whole reply, then say it as one text."""
+    says: list[str] = []
+    rest: list[Action] = []
+    async for action in actions:
+        if isinstance(action, Say):
+            says.append(action.text)
+        else:
+            rest.append(action)
+    if says:
+        yield Say(" ".join(says))
+    for action in rest:
+        yield action
 
 
 def _ms(seconds: float) -> int:

@@ -27,6 +27,7 @@ async def test_booking_call_end_to_end(runtime: Runtime) -> None:
         ],
         caller_id="5551234567",
         speed=1.0,  # real time, as on a phone line
+        agent_gap_ms=2500,  # the caller waits for the agent to finish, even on a busy box
     )
     summary = await run_local_call(runtime, leg)
 

@@ -95,6 +95,7 @@ class Listener:
         silence_frames: int = 400,
         echo_boost: float = 0.35,
         judge: Callable[[str], str] = default_judge,
+        speculative: bool = True,
     ) -> None:
         self.leg = leg
         self.stream = vad.stream()
@@ -106,6 +107,7 @@ class Listener:
         self.silence_frames = silence_frames
         self.echo_boost = echo_boost
         self.judge = judge
+        self.speculative = speculative
         self.inputs: asyncio.Queue[CallerTurn | Silence] = asyncio.Queue()
         self._frames: list[np.ndarray] = []
         self._times: list[float] = []
@@ -148,6 +150,8 @@ class Listener:
             if self.on_speech_start is not None:
                 self.on_speech_start(event.first_speech_frame)
         elif isinstance(event, SpeechPaused):
+            if not self.speculative:
+                return
             audio = self._audio(self.endpointer_first(), event.last_speech_frame + TAIL_FRAMES)
             task = asyncio.ensure_future(self.stt.transcribe(audio, self.leg.sample_rate))
             self._speculative = (event.last_speech_frame, task)

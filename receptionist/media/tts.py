@@ -76,8 +76,10 @@ class Synthesizer:
             while len(self._cache) > self._cache_size:
                 self._cache.popitem(last=False)
 
-    def speak_sync(self, text: str, sample_rate: int, cache: bool = False) -> Speech:
-        hit = self.cached(text, sample_rate)
+    def speak_sync(
+        self, text: str, sample_rate: int, cache: bool = False, use_cache: bool = True
+    ) -> Speech:
+        hit = self.cached(text, sample_rate) if use_cache else None
         if hit is not None:
             return Speech(text, hit, sample_rate, 0, True)
         started = time.perf_counter()
@@ -86,11 +88,15 @@ class Synthesizer:
             self._remember(text, sample_rate, pcm)
         return Speech(text, pcm, sample_rate, int((time.perf_counter() - started) * 1000), False)
 
-    async def speak(self, text: str, sample_rate: int, cache: bool = False) -> Speech:
-        hit = self.cached(text, sample_rate)
+    async def speak(
+        self, text: str, sample_rate: int, cache: bool = False, use_cache: bool = True
+    ) -> Speech:
+        hit = self.cached(text, sample_rate) if use_cache else None
         if hit is not None:  # no thread hop for a cached sentence
             return Speech(text, hit, sample_rate, 0, True)
-        return await self.worker.run(lambda: self.speak_sync(text, sample_rate, cache))
+        return await self.worker.run(
+            lambda: self.speak_sync(text, sample_rate, cache, use_cache)
+        )
 
     def warm(self, sentences: list[str], sample_rate: int) -> None:
         """Synthesize fixed sentences ahead of the first call."""

@@ -132,8 +132,11 @@ class AsteriskLeg(CallLeg):
         self.we_hung_up = False
         self.recording = False
         self.ended = asyncio.Event()
+        self._closing = asyncio.Event()  # set first when the call ends: play() stops waiting
         self.failure: str | None = None
         self.frames_received = 0
+        self._transfer_idle = asyncio.Event()  # so a TransferResult precedes the end of events()
+        self._transfer_idle.set()
 
     # ------------------------------------------------------------ life
 
@@ -179,6 +182,10 @@ class AsteriskLeg(CallLeg):
                 # a second uuid frame is harmless: ignore it
         except ValueError as e:
             end_event = LegFailed(f"{e} (call {self.call_id}, channel {self.channel})")
+        except ConnectionResetError:
+            # Asterisk closing a hung-up channel's socket with our frames unread is a reset
+            if not (self.handed_over or self.we_hung_up):
+                end_event = CallerHungUp("caller hung up (AudioSocket connection reset)")
         except (ConnectionError, OSError) as e:
             if not (self.handed_over or self.we_hung_up):
                 end_event = LegFailed(f"AudioSocket connection lost on call {self.call_id}: {e}")
@@ -190,10 +197,28 @@ class AsteriskLeg(CallLeg):
         await self._finish()
 
     async def _finish(self) -> None:
+        if self.handed_over:
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._transfer_idle.wait(), 10.0)
+        self._closing.set()
         self._audio.put_nowait(_END)
         self._events.put_nowait(_END)
         await self.media.close()
         self.ended.set()
+
+    async def _unless_closing(self, aw: Awaitable[None]) -> None:
+        """Wait for ``aw``, or stop waiting as soon as the call ends."""
+        if self._closing.is_set():
+            if asyncio.iscoroutine(aw):
+                aw.close()
+            return
+        task = asyncio.ensure_future(aw)
+        closing = asyncio.ensure_future(self._closing.wait())
+        try:
+            await asyncio.wait([task, closing], return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            for t in (task, closing):
+                t.cancel()
 
     # ------------------------------------------------------------ CallLeg
 
@@ -228,16 +253,13 @@ class AsteriskLeg(CallLeg):
                 f"frame of {len(frame)} bytes, a 20 ms frame at {self.sample_rate} Hz "
                 f"is {self.media.frame_bytes}"
             )
-        if self.ended.is_set():
-            return
-        await self.media.pacer.put(frame)
+        await self._unless_closing(self.media.pacer.put(frame))
 
     def stop_playback(self) -> int:
         return self.media.pacer.flush()
 
     async def wait_played(self) -> None:
-        if not self.ended.is_set():
-            await self.media.pacer.drained()
+        await self._unless_closing(self.media.pacer.drained())
 
     async def events(self) -> AsyncIterator[LegEvent]:
         while True:
@@ -257,8 +279,12 @@ class AsteriskLeg(CallLeg):
         warm: bool = True,
         summary_audio: Sequence[bytes] = (),
     ) -> TransferResult:
-        result = await self._control.transfer(self, extension, warm, summary_audio)
-        self.post_event(result)
+        self._transfer_idle.clear()
+        try:
+            result = await self._control.transfer(self, extension, warm, summary_audio)
+            self.post_event(result)
+        finally:
+            self._transfer_idle.set()
         return result
 
     async def start_recording(self, path: str) -> None:
@@ -271,9 +297,11 @@ class AsteriskLeg(CallLeg):
             await self._control.stop_recording(self)
 
     async def hangup(self) -> None:
-        if self.ended.is_set():
+        if self._closing.is_set():
+            await self.ended.wait()
             return
         self.we_hung_up = True
+        self._closing.set()
         await self.media.send_hangup()
         await self.ended.wait()
 

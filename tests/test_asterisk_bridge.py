@@ -387,7 +387,7 @@ async def test_cold_transfer_redirects(fake: FakeAsterisk, bridges: list[Asteris
     await task
     (result,) = results
     assert result.outcome == "answered"
-    assert call.redirected_to == ("receptionist-staff", "204")
+    assert call.redirected_to == ("receptionist-transfer", "204")
     assert rec.events[call.uuid] == [result]  # no CallerHungUp for the redirect
 
 
@@ -441,7 +441,7 @@ async def test_ami_disconnect_and_reconnect(
     await task
     assert fake.logins == 2 and bridge.ami.disconnects == 1
     assert results[0].outcome == "answered"
-    assert call.redirected_to == ("receptionist-staff", "205")
+    assert call.redirected_to == ("receptionist-transfer", "205")
 
 
 async def test_wrong_ami_password_is_a_clear_error_at_start_up(fake: FakeAsterisk) -> None:

@@ -77,7 +77,7 @@ class AsteriskSettings:
     transfer_ring_s: float = 20.0
     staff_context: str = "receptionist-staff"  # Local/<ext>@<this>/n rings the staff member
     summary_context: str = "receptionist-summary"  # the answered staff leg hears the summary
-    transfer_context: str = "receptionist-staff"  # cold transfer: Redirect to <ext>@<this>
+    transfer_context: str = "receptionist-transfer"  # cold transfer: Redirect to <ext>@<this>
     transfer_caller_id: str = "Receptionist"
     mixmonitor_options: str = ""  # e.g. "b" to record only while bridged
     media_timeout_s: float = 5.0  # AudioSocket must connect this soon after the AGI/answer

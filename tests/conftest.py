@@ -1,11 +1,1 @@
-"""Shared test helpers."""
-
-from __future__ import annotations
-
-from pathlib import Path
-
-CAPTURES = Path(__file__).parent / "captures" / "asterisk"
-
-
-def capture(name: str) -> bytes:
-    return (CAPTURES / name).read_bytes()
+pytest_plugins = ["tests.conftest_backends"]

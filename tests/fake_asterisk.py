@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 
 from receptionist.protocols import agi, ami
 from receptionist.protocols import audiosocket as aso
-from tests.conftest import capture
+from tests.asterisk_captures import capture
 
 EOL = "\r\n"
 Step = bytes | str | float  # an audio payload, a DTMF digit, a pause in seconds

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from receptionist.protocols import agi
-from tests.conftest import capture
+from tests.asterisk_captures import capture
 
 
 def replay(name: str) -> tuple[agi.AgiEnvironment, list[agi.AgiResult | agi.AgiHangup]]:

@@ -7,7 +7,7 @@ import json
 import pytest
 
 from receptionist.protocols import ami
-from tests.conftest import CAPTURES, capture
+from tests.asterisk_captures import CAPTURES, capture
 
 
 def session_messages() -> list[ami.Message]:

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from receptionist.protocols import audiosocket as aso
-from tests.conftest import CAPTURES, capture
+from tests.asterisk_captures import CAPTURES, capture
 
 FRAME_LINE = re.compile(
     r"^\s*(?P<t>[\d.]+) (?P<dir>\S+) kind=0x(?P<kind>[0-9a-f]{2}) .*?len=(?P<len>\d+)"

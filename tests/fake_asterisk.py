@@ -140,6 +140,12 @@ class FakeCall:
     agi_commands: list[str] = field(default_factory=list)
     media: AudioSocketPeer | None = None
     streamed: asyncio.Event = field(default_factory=asyncio.Event)
+    # conversation mode: each line (20 ms frames) is spoken once the agent has answered the
+    # previous one and been quiet for agent_gap_frames; silence is sent in between, as a
+    # phone sends RTP all the time. speed > 1 runs the caller's clock faster.
+    lines: Sequence[Sequence[bytes]] = ()
+    agent_gap_frames: int = 60
+    speed: float = 1.0
     redirected_to: tuple[str, str] | None = None
     bridged_with: str = ""
     recording: str = ""
@@ -175,6 +181,9 @@ class FakeCall:
             return
         self.media = AudioSocketPeer(self.fake.audiosocket_address, self.uuid)
         await self.media.connect()
+        if self.lines:
+            await self._converse()
+            return
         completed = await self.media.stream(self.script)
         self.streamed.set()
         if not completed:
@@ -185,6 +194,42 @@ class FakeCall:
             await self.media.send(b"\x10\x01\x40" + b"\x01\x00" * 6)  # declares 320, sends 12
             assert self.media.writer is not None
             self.media.writer.write_eof()  # half-close: the 12 bytes arrive, then EOF
+
+    def _agent_answered_and_quiet(self, mark: int) -> bool:
+        """The agent spoke after received frame ``mark`` and has been silent since."""
+        assert self.media is not None
+        audio = self.media.audio
+        spoken = [i for i in range(mark, len(audio)) if audio[i].strip(b"\0")]
+        return bool(spoken) and len(audio) - 1 - spoken[-1] >= self.agent_gap_frames
+
+    async def _converse(self) -> None:
+        media = self.media
+        assert media is not None
+        loop = asyncio.get_running_loop()
+        period = 0.02 / self.speed
+        next_at = loop.time()
+        silence = aso.audio(b"\0" * 320)
+
+        async def tick(data: bytes) -> bool:
+            nonlocal next_at
+            if not await media.send(data):
+                return False
+            next_at += period
+            await asyncio.sleep(max(next_at - loop.time(), 0))
+            return True
+
+        mark = 0
+        for line in self.lines:
+            while not self._agent_answered_and_quiet(mark):
+                if not await tick(silence):
+                    return
+            for frame in line:
+                if not await tick(aso.audio(frame)):
+                    return
+            mark = len(media.audio)
+        self.streamed.set()
+        while await tick(silence):  # until the agent hangs up
+            pass
 
     async def _agi(self) -> None:
         reader, writer = await asyncio.open_connection(*self.fake.agi_address)

@@ -82,7 +82,7 @@ class AsteriskSettings:
     mixmonitor_options: str = ""  # e.g. "b" to record only while bridged
     media_timeout_s: float = 5.0  # AudioSocket must connect this soon after the AGI/answer
     max_calls: int = 32  # beyond this the AGI answers busy and the dialplan rings a person
-    gap_fill_s: float | None = 0.1  # silence after this long without caller audio; None: off
+    gap_fill_s: float = 0.1  # silence after this long without caller audio; 0 turns it off
     pacer_speed: float = 1.0  # tests only
 
 
@@ -506,7 +506,7 @@ class AsteriskBridge:
             log.warning("AudioSocket call %s had no AGI before it: no caller id", call_uuid)
             pending = _Pending(LegInfo(call_id=call_uuid), "", 0.0)
         leg = AsteriskLeg(
-            pending.info, pending.channel, media, self, gap_fill_s=self.settings.gap_fill_s
+            pending.info, pending.channel, media, self, gap_fill_s=self.settings.gap_fill_s or None
         )
         self.legs[call_uuid] = leg
         self.counters.calls += 1

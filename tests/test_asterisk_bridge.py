@@ -60,6 +60,7 @@ async def start_bridge(fake: FakeAsterisk, on_call: OnCall, **overrides: Any) ->
         ami_reconnect_s=0.05,
         ami_timeout_s=2.0,
         media_timeout_s=2.0,
+        stop_grace_s=0.5,
     )
     for key, value in overrides.items():
         setattr(settings, key, value)

@@ -83,6 +83,7 @@ class AsteriskSettings:
     media_timeout_s: float = 5.0  # AudioSocket must connect this soon after the AGI/answer
     max_calls: int = 32  # beyond this the AGI answers busy and the dialplan rings a person
     gap_fill_s: float = 0.1  # silence after this long without caller audio; 0 turns it off
+    stop_grace_s: float = 30.0  # on stop, calls in flight get this long to finish
     pacer_speed: float = 1.0  # tests only
 
 
@@ -356,8 +357,17 @@ class AsteriskBridge:
         return server
 
     async def stop(self) -> None:
+        """Stop taking calls at once; let the calls in flight finish (AMI stays up for their
+        transfers) for up to ``stop_grace_s``; then hang up what is left and log off."""
         for server in self._servers:
             server.close()
+        if self.legs:
+            log.info("waiting up to %.0f s for %d Asterisk call(s)", self.settings.stop_grace_s,
+                     len(self.legs))  # fmt: skip
+            ends = [asyncio.ensure_future(leg.wait_ended()) for leg in self.legs.values()]
+            _done, pending = await asyncio.wait(ends, timeout=self.settings.stop_grace_s)
+            for waiter in pending:
+                waiter.cancel()
         for leg in list(self.legs.values()):
             with contextlib.suppress(Exception):
                 await leg.hangup()
@@ -598,6 +608,8 @@ class AsteriskBridge:
                 detail = f"staff leg: {what.get(reason, 'reason ' + reason)}"
                 return TransferResult(extension, kind, detail)
             staff_channel = outcome.get("Channel", "")
+            if leg.ended.is_set():
+                return TransferResult(extension, "failed", "the caller hung up while it rang")
             try:
                 staff_media = await asyncio.wait_for(waiter, s.media_timeout_s)
             except TimeoutError:
@@ -606,6 +618,8 @@ class AsteriskBridge:
                 )
             if not await self._play_to_staff(staff_media, summary_audio):
                 return TransferResult(extension, "declined", "staff hung up during the summary")
+            if leg.ended.is_set():
+                return TransferResult(extension, "failed", "the caller hung up during the summary")
             leg.handed_over = True
             try:
                 await self.ami.action(

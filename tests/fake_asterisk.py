@@ -143,7 +143,7 @@ class FakeCall:
     # conversation mode: each line (20 ms frames) is spoken once the agent has answered the
     # previous one and been quiet for agent_gap_frames; silence is sent in between, as a
     # phone sends RTP all the time. speed > 1 runs the caller's clock faster.
-    lines: Sequence[Sequence[bytes]] = ()
+    lines: Sequence[Sequence[bytes] | str] = ()  # frames of speech, or DTMF digits
     agent_gap_frames: int = 60
     speed: float = 1.0
     redirected_to: tuple[str, str] | None = None
@@ -212,7 +212,7 @@ class FakeCall:
 
         async def tick(data: bytes) -> bool:
             nonlocal next_at
-            if not await media.send(data):
+            if data and not await media.send(data):
                 return False
             next_at += period
             await asyncio.sleep(max(next_at - loop.time(), 0))
@@ -223,9 +223,18 @@ class FakeCall:
             while not self._agent_answered_and_quiet(mark):
                 if not await tick(silence):
                     return
-            for frame in line:
-                if not await tick(aso.audio(frame)):
-                    return
+            if isinstance(line, str):
+                for digit in line:
+                    # as the captures show: no audio frames for ~180 ms around a digit
+                    for _ in range(4):
+                        await tick(b"")
+                    await tick(aso.dtmf(digit))
+                    for _ in range(5):
+                        await tick(b"")
+            else:
+                for frame in line:
+                    if not await tick(aso.audio(frame)):
+                        return
             mark = len(media.audio)
         self.streamed.set()
         while await tick(silence):  # until the agent hangs up

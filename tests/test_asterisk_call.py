@@ -12,6 +12,7 @@ import asyncio
 import os
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -26,7 +27,7 @@ from receptionist.report import call_summary
 from receptionist.runtime import build_runtime, models_from_settings
 from receptionist.session import Session
 from receptionist.store.db import Store
-from tests.fake_asterisk import FakeAsterisk
+from tests.fake_asterisk import FakeAsterisk, FakeCall, StaffBehaviour
 
 MODELS_DIR = Path(
     os.environ.get("RECEPTIONIST_MODELS_DIR", Path(__file__).parent.parent / "models")
@@ -57,48 +58,65 @@ def spoken(models: Models, text: str) -> list[bytes]:
     return list(split_frames(array_to_pcm(line), 8000))
 
 
+class Line:
+    """The bridge, the fake Asterisk and the call layer wired as the daemon wires them."""
+
+    def __init__(self, settings: Settings, models: Models, tmp_path: Path) -> None:
+        settings.recording.dir = str(tmp_path / "recordings")
+        self.tmp_path = tmp_path
+        self.store = Store(tmp_path / "receptionist.db")
+        self.runtime = build_runtime(settings, models=models, store=self.store, today=lambda: TODAY)
+        self.fake = FakeAsterisk()
+        self.sessions: list[Session] = []
+        self.bridge: AsteriskBridge | None = None
+
+    async def on_call(self, leg: CallLeg) -> None:
+        r = self.runtime
+        call = Call(leg, r.settings, r.store, r.models, r.bookings, bridge="asterisk",
+                    today=r.today)  # fmt: skip
+        self.sessions.append(await call.run())
+
+    async def place(self, call: FakeCall) -> dict[str, Any]:
+        await self.fake.start()
+        self.bridge = AsteriskBridge(
+            AsteriskSettings(
+                agi_port=0,
+                audiosocket_port=0,
+                ami_port=self.fake.ami_port,
+                ami_secret="s3cret",
+                pacer_speed=SPEED,
+                transfer_ring_s=2.0,
+                stop_grace_s=5.0,
+            ),  # fmt: skip
+            self.on_call,
+        )
+        await self.bridge.start()
+        self.fake.agi_address = self.bridge.agi_address
+        self.fake.audiosocket_address = self.bridge.audiosocket_address
+        try:
+            await asyncio.wait_for(call.run(), 120)
+            for _ in range(200):
+                if self.sessions:
+                    break
+                await asyncio.sleep(0.05)
+        finally:
+            await self.bridge.stop()
+            await self.fake.stop()
+        summary = call_summary(self.store, call.uuid)
+        self.store.close()
+        return summary
+
+
 async def test_a_whole_booking_call(settings: Settings, models: Models, tmp_path: Path) -> None:
-    settings.recording.dir = str(tmp_path / "recordings")
-    store = Store(tmp_path / "receptionist.db")
-    runtime = build_runtime(settings, models=models, store=store, today=lambda: TODAY)
-    fake = FakeAsterisk()
-    await fake.start()
-    sessions: list[Session] = []
-
-    async def on_call(leg: CallLeg) -> None:
-        call = Call(leg, runtime.settings, runtime.store, runtime.models, runtime.bookings,
-                    bridge="asterisk", today=runtime.today)  # fmt: skip
-        sessions.append(await call.run())
-
-    bridge = AsteriskBridge(
-        AsteriskSettings(
-            agi_port=0,
-            audiosocket_port=0,
-            ami_port=fake.ami_port,
-            ami_secret="s3cret",
-            pacer_speed=SPEED,
-        ),  # fmt: skip
-        on_call,
-    )
-    await bridge.start()
-    fake.agi_address, fake.audiosocket_address = bridge.agi_address, bridge.audiosocket_address
-    try:
-        lines = [
-            spoken(models, "Hi, I'd like to book a haircut on Thursday at 3 pm."),
-            spoken(models, "My name is Dana Smith."),
-            spoken(models, "No, that's all, thank you."),
-        ]
-        call = fake.call(lines=lines, speed=SPEED, caller_id="5551234", agent_gap_frames=75)
-        await asyncio.wait_for(call.run(), 120)
-        for _ in range(200):
-            if sessions:
-                break
-            await asyncio.sleep(0.05)
-    finally:
-        await bridge.stop()
-        await fake.stop()
-    summary = call_summary(store, call.uuid)
-    store.close()
+    line = Line(settings, models, tmp_path)
+    lines = [
+        spoken(models, "Hi, I'd like to book a haircut on Thursday at 3 pm."),
+        spoken(models, "My name is Dana Smith."),
+        spoken(models, "No, that's all, thank you."),
+    ]
+    call = line.fake.call(lines=lines, speed=SPEED, caller_id="5551234", agent_gap_frames=75)
+    summary = await line.place(call)
+    fake = line.fake
     turns = [(t["speaker"], t["text"]) for t in summary["turns"]]
     assert summary["caller_id"] == "5551234", turns
     assert [(b["service"], b["start"], b["name"], b["status"]) for b in summary["bookings"]] == [
@@ -113,7 +131,23 @@ async def test_a_whole_booking_call(settings: Settings, models: Models, tmp_path
     assert call.media is not None
     assert len([f for f in call.media.audio if f.strip(b"\0")]) > 200
     assert call.media.closed_by == "us-hangup-frame"
-    # recording: MixMonitor after the notice, on the caller's channel; stopped at the end
+    # recording: MixMonitor after the notice, on the caller's channel
     (mix,) = fake.actions_named("MixMonitor")
     assert mix.get("Channel") == call.channel and mix.get("File").startswith(str(tmp_path))
     assert summary["recording"] == mix.get("File")
+
+
+async def test_dtmf_zero_reaches_the_front_desk_with_a_summary(
+    settings: Settings, models: Models, tmp_path: Path
+) -> None:
+    line = Line(settings, models, tmp_path)
+    line.fake.staff["200"] = StaffBehaviour("answer")
+    call = line.fake.call(lines=["0"], speed=SPEED, caller_id="5551234", agent_gap_frames=40)
+    summary = await line.place(call)
+    assert summary["outcome"]["kind"] == "transferred", summary
+    assert [(t["extension"], t["outcome"]) for t in summary["transfers"]] == [("200", "answered")]
+    (staff,) = line.fake.staff_legs.values()
+    assert staff.media is not None
+    # the summary went to the front desk alone, as speech, before the bridge
+    assert len([f for f in staff.media.audio if f.strip(b"\0")]) > 50
+    assert staff.bridged_with == call.channel and call.bridged_with == staff.channel

@@ -122,6 +122,14 @@ class Recorder:
         await asyncio.wait_for(self.done[call.uuid].wait(), 10.0)
 
 
+async def until(condition: Callable[[], bool]) -> None:
+    for _ in range(500):
+        if condition():
+            return
+        await asyncio.sleep(0.01)
+    raise AssertionError("condition not met within 5 s")
+
+
 async def run_call(fake: FakeAsterisk, **kwargs: Any) -> tuple[FakeCall, asyncio.Task[None]]:
     call = fake.call(**kwargs)
     return call, asyncio.ensure_future(call.run())
@@ -518,3 +526,54 @@ async def test_agi_hangup_line_and_wrong_route(
     await task
     assert wrong.agi_variables["RECEPTIONIST_STATUS"] == "unknown-route"
     assert rec.legs == []
+
+
+async def test_ami_drop_during_a_transfer_fails_it_without_a_second_ring(
+    fake: FakeAsterisk, bridges: list[AsteriskBridge]
+) -> None:
+    fake.staff["206"] = StaffBehaviour("no_answer")
+    results: list[TransferResult] = []
+
+    async def scenario(leg: CallLeg, rec: Recorder) -> None:
+        results.append(await leg.transfer("206", "summary", True, [tone(3)] * 5))
+        await leg.play(tone(8))  # the caller is still ours
+        await leg.wait_played()
+        await leg.hangup()
+
+    rec = Recorder(scenario)
+    bridge = await start_bridge(fake, rec, transfer_ring_s=2.0)
+    bridges.append(bridge)
+    call, task = await run_call(fake, script=[tone(1)] * 5)
+    await until(lambda: bool(fake.actions_named("Originate")))
+    fake.drop()
+    await rec.wait(call)
+    await task
+    (result,) = results
+    assert result.outcome == "failed" and "AMI connection" in result.detail
+    assert call.media is not None and heard(call.media.audio) == [tone(8)]
+    await until(lambda: fake.logins == 2)
+    await asyncio.sleep(0.1)
+    assert len(fake.actions_named("Originate")) == 1  # panoramisk did not re-send it
+
+
+async def test_agi_connection_closed_mid_environment_harms_nothing(
+    fake: FakeAsterisk, bridges: list[AsteriskBridge]
+) -> None:
+    # panoramisk 1.4's FastAGI handler spins forever here, freezing the event loop
+    async def scenario(leg: CallLeg, rec: Recorder) -> None:
+        await rec.read_audio(leg, 3)
+        await leg.hangup()
+
+    rec = Recorder(scenario)
+    bridge = await start_bridge(fake, rec)
+    bridges.append(bridge)
+    _, writer = await asyncio.open_connection(*bridge.agi_address)
+    writer.write(b"agi_network: yes\nagi_network_script: receptionist\n")
+    await writer.drain()
+    writer.close()
+    await asyncio.sleep(0.05)
+    call, task = await run_call(fake, script=[tone(1)] * 3)
+    await rec.wait(call)
+    await task
+    assert heard(rec.audio[call.uuid]) == [tone(1)] * 3
+    assert bridge.counters.agi_sessions == 2

@@ -577,3 +577,33 @@ async def test_agi_connection_closed_mid_environment_harms_nothing(
     await task
     assert heard(rec.audio[call.uuid]) == [tone(1)] * 3
     assert bridge.counters.agi_sessions == 2
+
+
+async def test_the_daemon_starts_the_bridge_from_the_asterisk_table(fake: FakeAsterisk) -> None:
+    from types import SimpleNamespace
+
+    from receptionist.config import ConfigError, load_settings
+    from receptionist.daemon import Daemon
+
+    settings = load_settings()
+    settings.asterisk = {
+        "enabled": True,
+        "agi_port": 0,
+        "audiosocket_port": 0,
+        "ami_port": fake.ami_port,
+        "ami_secret": "s3cret",
+        "transfer_ring_s": 15,
+        "gap_fill_s": 0,
+    }
+    daemon = Daemon(SimpleNamespace(settings=settings))  # type: ignore[arg-type]
+    started = await daemon.start_bridges()
+    try:
+        assert started == [f"asterisk (agi_port=0, audiosocket_port=0, ami_port={fake.ami_port})"]
+        (bridge,) = daemon.bridges
+        assert isinstance(bridge, AsteriskBridge) and bridge.settings.transfer_ring_s == 15
+        assert fake.logins == 1
+    finally:
+        await daemon.stop()
+    settings.asterisk = {"enabled": True, "ami_pasword": "x"}
+    with pytest.raises(ConfigError, match="unknown key 'asterisk.ami_pasword'"):
+        await Daemon(SimpleNamespace(settings=settings)).start_bridges()  # type: ignore[arg-type]

@@ -453,6 +453,7 @@ class AsteriskBridge:
             await command(agi.set_variable("RECEPTIONIST_STATUS", "no-uuid"))
             return
         call_uuid = env.args[0]
+        self._expire_pending()
         if len(self.legs) + len(self._pending) >= self.settings.max_calls:
             log.warning("at capacity (%d calls): %s goes to a person", len(self.legs), env.channel)
             await command(agi.set_variable("RECEPTIONIST_STATUS", "busy"))
@@ -473,7 +474,6 @@ class AsteriskBridge:
         except BaseException:
             self._pending.pop(call_uuid, None)
             raise
-        self._expire_pending()
 
     def _expire_pending(self) -> None:
         now = asyncio.get_running_loop().time()
@@ -596,8 +596,13 @@ class AsteriskBridge:
                     },
                     timeout_s=s.transfer_ring_s + s.ami_timeout_s,
                 )
-            except (AmiActionError, AmiUnavailable) as e:
+            except AmiActionError as e:
                 return TransferResult(extension, "failed", str(e))
+            except AmiUnavailable as e:
+                hint = ""
+                if "no answer within" in str(e):
+                    hint = " (no OriginateResponse: does the AMI user have 'read = call'?)"
+                return TransferResult(extension, "failed", f"{e}{hint}")
             outcome = next(
                 (m for m in messages if m.get("Event") == "OriginateResponse"), messages[-1]
             )

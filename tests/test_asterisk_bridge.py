@@ -607,3 +607,64 @@ async def test_the_daemon_starts_the_bridge_from_the_asterisk_table(fake: FakeAs
     settings.asterisk = {"enabled": True, "ami_pasword": "x"}
     with pytest.raises(ConfigError, match="unknown key 'asterisk.ami_pasword'"):
         await Daemon(SimpleNamespace(settings=settings)).start_bridges()  # type: ignore[arg-type]
+
+
+async def test_without_call_events_a_warm_transfer_fails_with_a_hint(
+    fake: FakeAsterisk, bridges: list[AsteriskBridge]
+) -> None:
+    # "Events: off" (or a user without "read = call"): Asterisk sends no OriginateResponse
+    fake.staff["207"] = StaffBehaviour("answer")
+    results: list[TransferResult] = []
+
+    async def scenario(leg: CallLeg, rec: Recorder) -> None:
+        results.append(await leg.transfer("207", "summary", True, [tone(3)] * 5))
+        await leg.hangup()
+
+    rec = Recorder(scenario)
+    bridges.append(
+        await start_bridge(fake, rec, ami_events="off", transfer_ring_s=0.2, ami_timeout_s=0.3)
+    )
+    call, task = await run_call(fake, script=[tone(1)] * 5)
+    await rec.wait(call)
+    await task
+    (result,) = results
+    assert result.outcome == "failed" and "'read = call'" in result.detail
+    # the staff phone that did answer was not left in our summary context
+    (staff,) = fake.staff_legs.values()
+    assert staff.media is not None
+    await until(staff.media.closed.is_set)
+    assert fake.actions_named("Bridge") == []
+
+
+async def test_stop_lets_calls_finish_then_hangs_up_the_rest(
+    fake: FakeAsterisk, bridges: list[AsteriskBridge]
+) -> None:
+    async def finishing(leg: CallLeg, rec: Recorder) -> None:
+        await rec.read_audio(leg, 3)
+        for i in range(20):
+            await leg.play(tone(30 + i))
+        await leg.wait_played()
+        await leg.hangup()
+
+    rec = Recorder(finishing)
+    bridge = await start_bridge(fake, rec, stop_grace_s=5.0)
+    call, task = await run_call(fake, script=[tone(1)] * 3)
+    await until(lambda: bool(bridge.legs))
+    await bridge.stop()  # returns once the call has finished on its own
+    await task
+    assert call.media is not None
+    assert heard(call.media.audio) == [tone(30 + i) for i in range(20)]
+
+    async def endless(leg: CallLeg, rec: Recorder) -> None:
+        await rec.drain_events(leg)
+
+    fake.calls.clear()
+    rec = Recorder(endless)
+    bridge = await start_bridge(fake, rec, stop_grace_s=0.2)
+    call, task = await run_call(fake, script=[tone(1)] * 3)
+    await until(lambda: bool(bridge.legs))
+    await bridge.stop()
+    await task
+    assert call.media is not None
+    await until(call.media.closed.is_set)
+    assert call.media.closed_by == "us-hangup-frame"

@@ -580,6 +580,7 @@ class AsteriskBridge:
         self._staff_waiters[staff_uuid] = waiter
         staff_channel = ""
         staff_media: AudioSocketMedia | None = None
+        bridged = False
         try:
             try:
                 messages = await self.ami.action(
@@ -633,11 +634,15 @@ class AsteriskBridge:
             except (AmiActionError, AmiUnavailable) as e:
                 leg.handed_over = False
                 return TransferResult(extension, "failed", f"bridging failed: {e}")
-            staff_channel = ""  # bridged: not ours to hang up any more
+            staff_channel, bridged = "", True  # not ours to hang up any more
             return TransferResult(extension, "answered", "warm transfer: summary played, bridged")
         finally:
             self._staff_waiters.pop(staff_uuid, None)
+            if staff_media is None and waiter.done() and not waiter.cancelled():
+                staff_media = waiter.result()  # connected although we gave up on it
             if staff_media is not None:
+                if not bridged:  # end the staff leg: 0x00, then the dialplan's Hangup()
+                    await staff_media.send_hangup()
                 await staff_media.close()
             if staff_channel:
                 with contextlib.suppress(AmiActionError, AmiUnavailable):

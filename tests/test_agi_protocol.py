@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
+import json
+
 import pytest
 
+from receptionist.bridges.asterisk_agi import AgiChannel
 from receptionist.protocols import agi
-from tests.asterisk_captures import capture
+from tests.asterisk_captures import CAPTURES, capture
 
 
 def replay(name: str) -> tuple[agi.AgiEnvironment, list[agi.AgiResult | agi.AgiHangup]]:
@@ -147,3 +151,73 @@ def test_commands_are_byte_exact() -> None:
     assert agi.quote('say "hi" \\o/') == '"say \\"hi\\" \\\\o/"'
     with pytest.raises(ValueError, match="one line"):
         agi.set_variable("X", "a\nANSWER")
+
+
+# ---------------------------------------------------------------- over a socket
+
+
+async def replay_session(name: str) -> tuple[list[object], AgiChannel]:
+    """Serve a captured session's bytes, chunk by chunk, to our AgiChannel."""
+    chunks = [json.loads(line) for line in (CAPTURES / f"{name}.jsonl").read_text().splitlines()]
+    chunks = [c for c in chunks if c["dir"] in ("S->C", "C->S")]
+    commands = [c["data"] for c in chunks if c["dir"] == "C->S"]
+
+    async def asterisk(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        for chunk in chunks:
+            if chunk["dir"] == "S->C":
+                writer.write(chunk["data"].encode("latin-1"))
+                await writer.drain()
+            else:
+                assert (await reader.readline()).decode() == chunk["data"]
+        writer.close()
+
+    server = await asyncio.start_server(asterisk, "127.0.0.1", 0)
+    reader, writer = await asyncio.open_connection(*server.sockets[0].getsockname()[:2])
+    channel = AgiChannel(reader, writer)
+    await channel.read_environment()
+    outcomes: list[object] = []
+    for command in commands:
+        try:
+            outcomes.append((await channel.command(command)).line)
+        except agi.AgiError as e:
+            outcomes.append(type(e).__name__)
+    writer.close()
+    server.close()
+    return outcomes, channel
+
+
+async def test_agi_channel_replays_agi_basic() -> None:
+    outcomes, channel = await replay_session("agi_basic")
+    assert channel.environment.script == "basic"
+    assert outcomes[7] == "200 result=53 endpos=13760"
+    assert outcomes[10:18] == [
+        "AgiCommandFailed",  # STREAM FILE no-such-file: result=-1
+        "200 result=0",
+        "200 result=0",
+        "AgiUnknownApplication",  # EXEC NoSuchApp
+        "AgiInvalidCommand",  # FOO BAR: 510
+        "AgiUsageError",  # STREAM FILE without arguments: the whole 520 block
+        "200 result= (timeout)",  # and the next reply is the right one
+        "AgiCommandFailed",  # WAIT FOR DIGIT while the caller hangs up
+    ]
+    # the bare HANGUP line came before the next reply, which is still matched correctly
+    assert outcomes[18:] == [
+        "AgiDeadChannel",
+        "AgiDeadChannel",
+        "200 result=1 (hello world)",
+        "AgiDeadChannel",
+    ]
+    assert channel.hung_up
+
+
+async def test_agi_channel_replays_agi_hangup() -> None:
+    outcomes, channel = await replay_session("agi_hangup")
+    assert outcomes == [
+        "200 result=0",
+        "200 result=1",
+        "AgiDeadChannel",
+        "200 result=0",
+        "200 result=1 (Local/101@from-sip-00000009;2)",
+        "200 result=1",
+    ]
+    assert channel.hung_up

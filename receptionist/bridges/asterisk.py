@@ -21,10 +21,8 @@ summary plays to the staff member alone while the caller hears our hold audio; t
 transfer: AMI ``Redirect`` of the caller to ``<ext>@<transfer_context>``. Recording:
 AMI ``MixMonitor`` / ``StopMixMonitor``.
 
-panoramisk is imported here and nowhere else. Its 1.4 FastAGI ``Application`` is not used:
-its environment loop spins forever on a connection that closes before the blank line,
-it reads only one line of a multi-line ``520-`` usage block, and a bare ``HANGUP`` line
-shifts every later reply by one; ``protocols/agi.py`` handles all three.
+panoramisk is imported here and nowhere else, for AMI only; FastAGI is
+``asterisk_agi.AgiChannel`` (panoramisk 1.4's FastAGI server can freeze the event loop).
 """
 
 from __future__ import annotations
@@ -39,6 +37,7 @@ from typing import Any
 
 from panoramisk import Manager
 
+from receptionist.bridges.asterisk_agi import AgiChannel
 from receptionist.bridges.asterisk_leg import AsteriskLeg, AudioSocketMedia
 from receptionist.media.leg import CallLeg, LegInfo, TransferResult
 from receptionist.protocols import agi
@@ -406,36 +405,9 @@ class AsteriskBridge:
     async def _agi_session(
         self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter
     ) -> None:
-        env_reader = agi.EnvironmentReader()
-        while not env_reader.done:
-            data = await reader.read(4096)
-            if not data:
-                env_reader.close()  # raises: closed inside the environment
-            env_reader.feed(data)
-        env = env_reader.environment
-        assert env is not None
-        results = agi.ResultReader()
-        pending_lines = env_reader.rest
-
-        async def command(line: str) -> agi.AgiResult:
-            nonlocal pending_lines
-            writer.write(line.encode())
-            await writer.drain()
-            while True:
-                nl = pending_lines.find(b"\n")
-                if nl < 0:
-                    more = await reader.read(4096)
-                    if not more:
-                        raise ConnectionError("Asterisk closed the FastAGI connection")
-                    pending_lines += more
-                    continue
-                raw, pending_lines = pending_lines[:nl], pending_lines[nl + 1 :]
-                got = results.feed_line(raw.decode("utf-8", "replace"))
-                if isinstance(got, agi.AgiResult):
-                    return got.raise_for_status(line.strip())
-                if isinstance(got, agi.AgiHangup):
-                    log.info("caller hung up during the AGI on %s", env.channel)
-
+        channel = AgiChannel(reader, writer)
+        env = await channel.read_environment()
+        command = channel.command
         if env.script != self.settings.agi_route:
             log.error(
                 "FastAGI request for %r, we serve %r (check the AGI() URL in the dialplan)",

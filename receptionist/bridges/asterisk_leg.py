@@ -224,26 +224,28 @@ class AsteriskLeg(CallLeg):
 
     async def audio_in(self) -> AsyncIterator[bytes]:
         loop = asyncio.get_running_loop()
-        clock = loop.time()  # the time up to which audio has been handed out
+        clock = loop.time()  # the line time up to which audio has been handed out
+        filling = False
         while True:
             if self._gap_fill_s is None:
                 item = await self._audio.get()
             else:
-                # after gap_fill_s without audio, hand out silence every frame so that
-                # endpointing sees time pass (silence suppression, DTMF gaps)
-                slack = self._gap_fill_s if clock >= loop.time() - FRAME_S else 2 * FRAME_S
-                timeout = max(clock + slack - loop.time(), 0.0)
+                # after gap_fill_s without audio, hand out a silent frame each time one is
+                # due, so that endpointing sees time pass (silence suppression, DTMF gaps)
+                wait = (FRAME_S if filling else self._gap_fill_s) + clock - loop.time()
                 try:
-                    item = await asyncio.wait_for(self._audio.get(), timeout)
+                    item = await asyncio.wait_for(self._audio.get(), max(wait, 0.0))
                 except TimeoutError:
-                    missing = int((loop.time() - clock) / FRAME_S)
+                    missing = max(int((loop.time() - clock) / FRAME_S), 1)
                     for _ in range(missing):
                         yield self.media.silence
                     clock += missing * FRAME_S
+                    filling = True
                     continue
             if item is _END:
                 return
             assert isinstance(item, bytes)
+            filling = False
             clock = max(clock + FRAME_S, loop.time() - FRAME_S)
             yield item
 

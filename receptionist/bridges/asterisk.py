@@ -40,7 +40,7 @@ from panoramisk import Manager
 from receptionist.bridges.asterisk_agi import AgiChannel
 from receptionist.bridges.asterisk_leg import AsteriskLeg, AudioSocketMedia
 from receptionist.media.leg import CallLeg, LegInfo, TransferResult
-from receptionist.protocols import agi
+from receptionist.protocols import agi, ami
 from receptionist.protocols import audiosocket as aso
 
 log = logging.getLogger(__name__)
@@ -580,10 +580,10 @@ class AsteriskBridge:
                 (m for m in messages if m.get("Event") == "OriginateResponse"), messages[-1]
             )
             if outcome.get("Response") != "Success":
+                # Reason: 3 rang out, 5 busy, 1 rejected (hung up before answering)
                 reason = outcome.get("Reason", "")
-                kind = {"3": "no_answer", "5": "declined", "1": "no_answer"}.get(reason, "failed")
-                what = {"0": "failed", "1": "hung up", "3": "no answer", "5": "busy"}
-                detail = f"staff leg: {what.get(reason, 'reason ' + reason)}"
+                kind = {"3": "no_answer", "5": "declined", "1": "declined"}.get(reason, "failed")
+                detail = f"staff leg: {ami.ORIGINATE_REASONS.get(reason, 'reason ' + reason)}"
                 return TransferResult(extension, kind, detail)
             staff_channel = outcome.get("Channel", "")
             if leg.ended.is_set():

@@ -668,3 +668,29 @@ async def test_stop_lets_calls_finish_then_hangs_up_the_rest(
     assert call.media is not None
     await until(call.media.closed.is_set)
     assert call.media.closed_by == "us-hangup-frame"
+
+
+async def test_caller_hangs_up_while_the_staff_phone_rings(
+    fake: FakeAsterisk, bridges: list[AsteriskBridge]
+) -> None:
+    fake.staff["208"] = StaffBehaviour("answer", answer_after_s=0.4)
+    results: list[TransferResult] = []
+
+    async def scenario(leg: CallLeg, rec: Recorder) -> None:
+        results.append(await leg.transfer("208", "summary", True, [tone(3)] * 5))
+
+    rec = Recorder(scenario)
+    bridges.append(await start_bridge(fake, rec, transfer_ring_s=2.0))
+    call, task = await run_call(fake, script=[tone(1)] * 5, ending="hangup")
+    await rec.wait(call)
+    await task
+    (result,) = results
+    assert result.outcome == "failed" and "caller hung up" in result.detail
+    (staff,) = fake.staff_legs.values()
+    # the staff member who answered is not left on the line: AMI Hangup of their channel
+    assert [a.get("Channel") for a in fake.actions_named("Hangup")] == [staff.channel]
+    assert fake.actions_named("Bridge") == []
+    # and their AudioSocket, connecting late, is not greeted as a new caller
+    assert staff.media is not None
+    await until(staff.media.closed.is_set)
+    assert [leg.call_id for leg in rec.legs] == [call.uuid]

@@ -28,6 +28,7 @@ panoramisk is imported here and nowhere else, for AMI only; FastAGI is
 from __future__ import annotations
 
 import asyncio
+import collections
 import contextlib
 import logging
 import uuid as uuid_module
@@ -309,6 +310,7 @@ class AsteriskBridge:
         self.counters = _Counters()
         self._pending: dict[str, _Pending] = {}
         self._staff_waiters: dict[str, asyncio.Future[AudioSocketMedia]] = {}
+        self._staff_uuids: collections.OrderedDict[str, None] = collections.OrderedDict()
         self._servers: list[asyncio.Server] = []
         self._tasks: set[asyncio.Task[Any]] = set()
         self.agi_address: tuple[str, int] = (settings.agi_host, settings.agi_port)
@@ -476,8 +478,9 @@ class AsteriskBridge:
             waiter.set_result(media)
             media.pacer.start()
             return  # the transfer owns it now
-        if waiter is not None:
-            log.warning("staff leg %s reached our AudioSocket too late", call_uuid)
+        if waiter is not None or call_uuid in self._staff_uuids:
+            # never greet a staff member as a new caller: end that leg
+            log.warning("staff leg %s reached our AudioSocket after its transfer", call_uuid)
             await media.send_hangup()
             return
         await self._run_call(call_uuid, media)
@@ -550,6 +553,9 @@ class AsteriskBridge:
         staff_uuid = str(uuid_module.uuid4())
         waiter: asyncio.Future[AudioSocketMedia] = loop.create_future()
         self._staff_waiters[staff_uuid] = waiter
+        self._staff_uuids[staff_uuid] = None  # every staff uuid we ever dialled (the last 1000)
+        while len(self._staff_uuids) > 1000:
+            self._staff_uuids.popitem(last=False)
         staff_channel = ""
         staff_media: AudioSocketMedia | None = None
         bridged = False

@@ -34,22 +34,42 @@ from receptionist.store.db import Store
 
 TODAY = date(2026, 11, 24)
 CONVERSATIONS: list[list[str]] = [
-    ["Hi, I'd like to book a haircut on Thursday at three.", "John Smith.", "No, that's all, thank you."],
+    [
+        "Hi, I'd like to book a haircut on Thursday at three.",
+        "John Smith.",
+        "No, that's all, thank you.",
+    ],
     ["How much is a colour?", "And what are your opening hours?", "No thanks, goodbye."],
-    ["I'd like to book | um | a beard trim on Friday at ten.", "Mary Jones.", "No, that's everything."],
+    [
+        "I'd like to book | um | a beard trim on Friday at ten.",
+        "Mary Jones.",
+        "No, that's everything.",
+    ],
     ["Can I get a kids cut on Saturday at eleven?", "Tom Brown.", "No thanks."],
-    ["I need to leave a message for Marco.", "Please call me back about my colour appointment.",
-     "Five five five, one two three, four five six seven.", "No, goodbye."],
+    [
+        "I need to leave a message for Marco.",
+        "Please call me back about my colour appointment.",
+        "Five five five, one two three, four five six seven.",
+        "No, goodbye.",
+    ],
     ["What time do you close on Saturday?", "And how much is a haircut?", "Thanks, bye."],
     ["I want to book a haircut | on Wednesday | at two.", "Sam Lee.", "No."],
     ["Do you have anything on Friday at four for a beard trim?", "Anna White.", "No, thank you."],
     ["Hello, I'd like a haircut | uh | tomorrow at eleven.", "Peter Parker.", "That's all."],
-    ["How much is a kids cut?", "Okay, can I book one on Saturday at ten?", "Lucy Gray.", "No thanks."],
-    ["I'd like to make an appointment for a colour | on Thursday | at ten in the morning.",
-     "Jane Doe.", "No, that's all."],
+    [
+        "How much is a kids cut?",
+        "Okay, can I book one on Saturday at ten?",
+        "Lucy Gray.",
+        "No thanks.",
+    ],
+    [
+        "I'd like to make an appointment for a colour | on Thursday | at ten in the morning.",
+        "Jane Doe.",
+        "No, that's all.",
+    ],
     ["Are you open on Monday?", "What about Tuesday, what are your hours?", "Great, thanks, bye."],
     ["Can I book a beard trim | for Wednesday at five?", "Chris Green.", "No."],
-]  # fmt: skip
+]
 
 
 @dataclass
@@ -81,9 +101,12 @@ def caller_audio(models: Models, text: str, rng: random.Random) -> tuple[np.ndar
 
 
 async def run_conversations(
-    runtime: Runtime, audio: list[list[tuple[np.ndarray, bool]]], naive: bool, concurrent: int = 1,
+    runtime: Runtime,
+    audio: list[list[tuple[np.ndarray, bool]]],
+    naive: bool,
+    concurrent: int = 1,
     stagger_s: float = 0.7,
-) -> TurnFigures:  # fmt: skip
+) -> TurnFigures:
     figures = TurnFigures()
 
     async def one(index: int, lines: list[tuple[np.ndarray, bool]]) -> None:
@@ -96,8 +119,15 @@ async def run_conversations(
             hangup_after_ms=600,
             agent_frames_per_tick=4,
         )
-        call = Call(leg, runtime.settings, runtime.store, runtime.models, runtime.bookings,
-                    today=runtime.today, naive=naive)  # fmt: skip
+        call = Call(
+            leg,
+            runtime.settings,
+            runtime.store,
+            runtime.models,
+            runtime.bookings,
+            today=runtime.today,
+            naive=naive,
+        )
         try:
             await call.run()
         finally:
@@ -129,10 +159,20 @@ async def barge_in_stops(runtime: Runtime, models: Models, rng: random.Random, n
     line, _ = caller_audio(models, "No, no, I meant Thursday.", rng)
     results = []
     for i in range(n):
-        leg = LocalLeg([CallerLine(audio=line, barge_in_ms=800 + 150 * i)], speed=2.0,
-                       call_id=f"bench-barge-{i}", hangup_after_ms=300)  # fmt: skip
-        call = Call(leg, runtime.settings, runtime.store, runtime.models, runtime.bookings,
-                    today=runtime.today)  # fmt: skip
+        leg = LocalLeg(
+            [CallerLine(audio=line, barge_in_ms=800 + 150 * i)],
+            speed=2.0,
+            call_id=f"bench-barge-{i}",
+            hangup_after_ms=300,
+        )
+        call = Call(
+            leg,
+            runtime.settings,
+            runtime.store,
+            runtime.models,
+            runtime.bookings,
+            today=runtime.today,
+        )
         try:
             await call.run()
         finally:
@@ -166,7 +206,7 @@ def _noise(kind: str, seconds: float, rng: np.random.Generator, babble: np.ndarr
         x = np.zeros(n)
         for _ in range(6):
             start = int(rng.integers(0, max(1, len(babble) - n)))
-            x += np.resize(babble[start:start + n].astype(float), n)
+            x += np.resize(babble[start : start + n].astype(float), n)
     return x / (np.sqrt(np.mean(x**2)) + 1e-9)
 
 
@@ -240,9 +280,6 @@ async def main_async(args: argparse.Namespace) -> dict[str, Any]:
     rng = random.Random(20261124)
     audio = [[caller_audio(models, line, rng) for line in conv] for conv in CONVERSATIONS]
     work = Path(args.work)
-    work.mkdir(parents=True, exist_ok=True)
-    for f in work.glob("*.db*"):
-        f.unlink()
 
     ours = await run_conversations(fresh_runtime(models, work / "ours.db"), audio, naive=False)
     naive = await run_conversations(fresh_runtime(models, work / "naive.db"), audio, naive=True)
@@ -254,8 +291,11 @@ async def main_async(args: argparse.Namespace) -> dict[str, Any]:
         figures = await run_conversations(
             fresh_runtime(models, work / f"conc{n}.db"), conv, naive=False, concurrent=n
         )
-        concurrency[n] = {"p50": pct(figures.v2v_ms, 50), "p95": pct(figures.v2v_ms, 95),
-                          "turns": len(figures.v2v_ms)}  # fmt: skip
+        concurrency[n] = {
+            "p50": pct(figures.v2v_ms, 50),
+            "p95": pct(figures.v2v_ms, 95),
+            "turns": len(figures.v2v_ms),
+        }
     models.close()
     under = [n for n, f in concurrency.items() if f["p95"] < 1000]
     results = {
@@ -266,8 +306,9 @@ async def main_async(args: argparse.Namespace) -> dict[str, Any]:
         "naive_v2v_p95_ms": pct(naive.v2v_ms, 95),
         "speedup": pct(naive.v2v_ms, 50) / pct(ours.v2v_ms, 50),
         "stages": {k: {"p50": pct(v, 50), "p95": pct(v, 95)} for k, v in ours.stages.items()},
-        "naive_stages": {k: {"p50": pct(v, 50), "p95": pct(v, 95)}
-                         for k, v in naive.stages.items()},  # fmt: skip
+        "naive_stages": {
+            k: {"p50": pct(v, 50), "p95": pct(v, 95)} for k, v in naive.stages.items()
+        },
         "cutoff_rate": ours.cutoffs / max(1, ours.paused_turns),
         "paused_turns": ours.paused_turns,
         "naive_cutoff_rate": naive.cutoffs / max(1, naive.paused_turns),
@@ -290,17 +331,25 @@ def print_table(r: dict[str, Any]) -> None:
         o = r["stages"].get(stage, {"p50": float("nan"), "p95": float("nan")})
         n = r["naive_stages"].get(stage, {"p50": float("nan"), "p95": float("nan")})
         print(f"{stage:<16}{o['p50']:>10.0f}{o['p95']:>10.0f}{n['p50']:>11.0f}{n['p95']:>11.0f}")
-    print(f"{'voice to voice':<16}{r['v2v_p50_ms']:>10.0f}{r['v2v_p95_ms']:>10.0f}"
-          f"{r['naive_v2v_p50_ms']:>11.0f}{r['naive_v2v_p95_ms']:>11.0f}")  # fmt: skip
+    print(
+        f"{'voice to voice':<16}{r['v2v_p50_ms']:>10.0f}{r['v2v_p95_ms']:>10.0f}"
+        f"{r['naive_v2v_p50_ms']:>11.0f}{r['naive_v2v_p95_ms']:>11.0f}"
+    )
     print(f"\nspeedup (naive p50 / ours p50): {r['speedup']:.2f}x")
-    print(f"premature cut-offs: {r['cutoff_rate']:.1%} of {r['paused_turns']} turns with "
-          f"mid-sentence pauses (naive {r['naive_cutoff_rate']:.1%})")  # fmt: skip
-    print(f"barge-in stop: p50 {r['barge_in_p50_ms']:.0f} ms, p95 {r['barge_in_p95_ms']:.0f} ms "
-          f"(caller's first speech frame to the agent's last frame)")  # fmt: skip
+    print(
+        f"premature cut-offs: {r['cutoff_rate']:.1%} of {r['paused_turns']} turns with "
+        f"mid-sentence pauses (naive {r['naive_cutoff_rate']:.1%})"
+    )
+    print(
+        f"barge-in stop: p50 {r['barge_in_p50_ms']:.0f} ms, p95 {r['barge_in_p95_ms']:.0f} ms "
+        f"(caller's first speech frame to the agent's last frame)"
+    )
     fb = r["false_barge_in"]
-    print(f"false barge-in: {r['false_barge_in_rate']:.1%} (echo at -15 dB: "
-          f"{fb['echo_interruptions']}/{fb['echo_sentences']} sentences; noise at 10 dB SNR: "
-          f"{fb['noise_turns']} of 10 clips each)")  # fmt: skip
+    print(
+        f"false barge-in: {r['false_barge_in_rate']:.1%} (echo at -15 dB: "
+        f"{fb['echo_interruptions']}/{fb['echo_sentences']} sentences; noise at 10 dB SNR: "
+        f"{fb['noise_turns']} of 10 clips each)"
+    )
     print("\ncalls  v2v p50  v2v p95  turns")
     for n, f in r["concurrency"].items():
         print(f"{n:>5}{f['p50']:>9.0f}{f['p95']:>9.0f}{f['turns']:>7}")
@@ -313,6 +362,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", default="bench-results.json")
     parser.add_argument("--work", default="var/bench")
     args = parser.parse_args(argv)
+    work = Path(args.work)
+    work.mkdir(parents=True, exist_ok=True)
+    for old in work.glob("*.db*"):
+        old.unlink()
     results = asyncio.run(main_async(args))
     print_table(results)
     Path(args.out).write_text(json.dumps(results, indent=2, default=str))

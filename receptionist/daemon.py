@@ -50,11 +50,21 @@ class Daemon:
         started = []
         settings = self.runtime.settings
         for name, table, module, cls_name, settings_name in (
-            ("freeswitch", settings.freeswitch, "receptionist.bridges.freeswitch",
-             "FreeSwitchBridge", "FreeSwitchSettings"),
-            ("asterisk", settings.asterisk, "receptionist.bridges.asterisk",
-             "AsteriskBridge", "AsteriskSettings"),
-        ):  # fmt: skip
+            (
+                "freeswitch",
+                settings.freeswitch,
+                "receptionist.bridges.freeswitch",
+                "FreeSwitchBridge",
+                "FreeSwitchSettings",
+            ),
+            (
+                "asterisk",
+                settings.asterisk,
+                "receptionist.bridges.asterisk",
+                "AsteriskBridge",
+                "AsteriskSettings",
+            ),
+        ):
             options = dict(table)
             if not options.pop("enabled", False):
                 continue

@@ -60,9 +60,12 @@ async def place_local_call(
         lines = [CallerLine.from_wav(path) for path in wavs]
         lines += [synthesized_line(runtime, text) for text in says]
         leg = LocalLeg(
-            lines, caller_id=caller_id, call_id=call_id, speed=speed,
+            lines,
+            caller_id=caller_id,
+            call_id=call_id,
+            speed=speed,
             transfer_outcome=transfer_outcome,
-        )  # fmt: skip
+        )
         return await run_local_call(runtime, leg, out_dir)
     finally:
         runtime.close()

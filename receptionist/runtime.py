@@ -36,16 +36,20 @@ def booking_backend(settings: Settings, store: Store) -> BookingBackend:
     """The backend the config names; the built-in calendar is the embedded default."""
     b = settings.booking
     if b.backend == "caldav":
-        from receptionist.tools.caldav_backend import CalDavBackend  # type: ignore[import-not-found]
+        from receptionist.tools.caldav_backend import CalDavBackend
 
-        return CalDavBackend(  # type: ignore[no-any-return]
-            b.caldav_url, b.caldav_username, b.caldav_password, b.caldav_calendar,
-            settings.profile.timezone, b.deadline_s,
-        )  # fmt: skip
+        return CalDavBackend(
+            b.caldav_url,
+            b.caldav_username,
+            b.caldav_password,
+            b.caldav_calendar,
+            settings.profile.timezone,
+            b.deadline_s,
+        )
     if b.backend == "webhook":
-        from receptionist.tools.webhook_backend import WebhookBackend  # type: ignore[import-not-found]
+        from receptionist.tools.webhook_backend import WebhookBackend
 
-        return WebhookBackend(b.webhook_url, b.webhook_secret, b.deadline_s)  # type: ignore[no-any-return]
+        return WebhookBackend(b.webhook_url, b.webhook_secret, b.deadline_s)
     return BuiltinCalendar(store)
 
 
@@ -86,8 +90,13 @@ def warm_fixed_sentences(settings: Settings, models: Models, sample_rate: int = 
     from receptionist import session
 
     profile = settings.profile
-    sentences = [profile.recording_notice, profile.greeting, session.FILLER_BOOKING,
-                 session.ANYTHING_ELSE, session.GOODBYE]  # fmt: skip
+    sentences = [
+        profile.recording_notice,
+        profile.greeting,
+        session.FILLER_BOOKING,
+        session.ANYTHING_ELSE,
+        session.GOODBYE,
+    ]
     sentences += [rule.say for rule in profile.escalation if rule.say]
     models.tts.warm([s for s in sentences if s], sample_rate)
     # The first decode of each model is slow (allocations, kernel selection): do it now.

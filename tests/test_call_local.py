@@ -21,8 +21,12 @@ async def test_booking_call_end_to_end(runtime: Runtime) -> None:
     leg = LocalLeg(
         [
             CallerLine.from_samples(
-                speak(models, "Hi, I'd like to book a haircut on Thursday at three, "
-                              "my name is John Smith."), 16000),  # fmt: skip
+                speak(
+                    models,
+                    "Hi, I'd like to book a haircut on Thursday at three, my name is John Smith.",
+                ),
+                16000,
+            ),
             CallerLine.from_samples(speak(models, "No, that's all, thank you."), 16000),
         ],
         caller_id="5551234567",

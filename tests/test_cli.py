@@ -13,13 +13,29 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def test_call_with_said_lines_prints_a_json_summary_and_writes_audio(tmp_path: Path) -> None:
     result = subprocess.run(
-        [sys.executable, "-m", "receptionist.cli", "call",
-         "--say", "How much is a beard trim?",
-         "--say", "No thanks, goodbye.",
-         "--out", str(tmp_path / "out"), "--db", str(tmp_path / "calls.db"),
-         "--json", "--fast", "--today", "2026-11-24"],
-        capture_output=True, text=True, timeout=240, cwd=ROOT,
-    )  # fmt: skip
+        [
+            sys.executable,
+            "-m",
+            "receptionist.cli",
+            "call",
+            "--say",
+            "How much is a beard trim?",
+            "--say",
+            "No thanks, goodbye.",
+            "--out",
+            str(tmp_path / "out"),
+            "--db",
+            str(tmp_path / "calls.db"),
+            "--json",
+            "--fast",
+            "--today",
+            "2026-11-24",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=240,
+        cwd=ROOT,
+    )
     assert result.returncode == 0, result.stderr
     summary = json.loads(result.stdout)
     assert set(summary) >= {"turns", "bookings", "messages", "claims", "outcome"}

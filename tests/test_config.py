@@ -17,8 +17,11 @@ def test_the_embedded_example_is_the_salon() -> None:
     s = load_settings()
     p = s.profile
     assert [(x.name, x.minutes, x.price) for x in p.services] == [
-        ("haircut", 30, 35), ("beard trim", 15, 15), ("colour", 90, 90), ("kids cut", 20, 20),
-    ]  # fmt: skip
+        ("haircut", 30, 35),
+        ("beard trim", 15, 15),
+        ("colour", 90, 90),
+        ("kids cut", 20, 20),
+    ]
     assert p.hours.describe() == (
         "Tuesday to Friday 9 AM to 6 PM, Saturday 9 AM to 2 PM; closed Monday and Sunday"
     )

@@ -36,8 +36,11 @@ def test_cli_reports_a_missing_model_without_a_traceback(
     config = tmp_path / "site.toml"
     from receptionist.config import example_config_text
 
-    config.write_text(example_config_text().replace(
-        'stt = "models/whisper-tiny.en"', f'stt = "{tmp_path}/whisper"'))  # fmt: skip
+    config.write_text(
+        example_config_text().replace(
+            'stt = "models/whisper-tiny.en"', f'stt = "{tmp_path}/whisper"'
+        )
+    )
     assert main(["--config", str(config), "call", "--say", "hello", "--fast"]) == 2
     err = capsys.readouterr().err
     assert "speech-to-text (Whisper) model not found" in err and "make models" in err

@@ -38,8 +38,9 @@ async def test_a_resumed_pause_discards_the_speculative_transcript(runtime: Runt
     gap = np.zeros(int(16000 * 0.35), np.int16)  # long enough to transcribe, too short to end
     line = CallerLine.from_samples(np.concatenate([first, gap, second]), 16000)
     leg = LocalLeg([line], speed=2.0, hangup_after_ms=1500)
-    call = Call(leg, runtime.settings, runtime.store, runtime.models, runtime.bookings,
-                today=runtime.today)  # fmt: skip
+    call = Call(
+        leg, runtime.settings, runtime.store, runtime.models, runtime.bookings, today=runtime.today
+    )
     try:
         await call.run()
     finally:
@@ -54,8 +55,9 @@ async def test_a_resumed_pause_discards_the_speculative_transcript(runtime: Runt
 async def test_a_finished_turn_reuses_the_speculative_transcript(runtime: Runtime) -> None:
     line = CallerLine.from_samples(speak(runtime.models, "What are your opening hours?"), 16000)
     leg = LocalLeg([line], speed=2.0, hangup_after_ms=1500)
-    call = Call(leg, runtime.settings, runtime.store, runtime.models, runtime.bookings,
-                today=runtime.today)  # fmt: skip
+    call = Call(
+        leg, runtime.settings, runtime.store, runtime.models, runtime.bookings, today=runtime.today
+    )
     try:
         await call.run()
     finally:

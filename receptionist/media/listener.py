@@ -13,6 +13,7 @@ import logging
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 
 import numpy as np
 
@@ -129,8 +130,7 @@ class Listener:
             self._frames.append(samples)
             self._times.append(now)
             self.frames_in += 1
-            stream = self.stream
-            probability = await self.vad_worker.run(lambda s=samples: stream.push(s, rate))
+            probability = await self.vad_worker.run(partial(self.stream.push, samples, rate))
             speaking = self.agent_speaking()
             self.endpointer.threshold_boost = self.echo_boost if speaking else 0.0
             for event in self.endpointer.push(probability):
@@ -152,10 +152,10 @@ class Listener:
         elif isinstance(event, SpeechPaused):
             if not self.speculative:
                 return
-            audio = self._audio(self.endpointer_first(), event.last_speech_frame + TAIL_FRAMES)
-            task = asyncio.ensure_future(self.stt.transcribe(audio, self.leg.sample_rate))
-            self._speculative = (event.last_speech_frame, task)
-            task.add_done_callback(self._adapt_end_wait)
+            so_far = self._audio(self.endpointer_first(), event.last_speech_frame + TAIL_FRAMES)
+            guess = asyncio.ensure_future(self.stt.transcribe(so_far, self.leg.sample_rate))
+            self._speculative = (event.last_speech_frame, guess)
+            guess.add_done_callback(self._adapt_end_wait)
         elif isinstance(event, SpeechResumed):
             if self._speculative is not None:
                 self.discarded_speculations += 1
@@ -167,13 +167,21 @@ class Listener:
             reuse = speculative is not None and speculative[0] == event.last_speech_frame
             if reuse:
                 self.reused_speculations += 1
-            task = speculative[1] if reuse and speculative else None
-            audio = None if task else self._audio(event.first_speech_frame - PREROLL_FRAMES,
-                                                  event.last_speech_frame + TAIL_FRAMES)  # fmt: skip
+            task: asyncio.Task[Transcript] | None = (
+                speculative[1] if reuse and speculative else None
+            )
+            audio: np.ndarray | None = (
+                None
+                if task
+                else self._audio(
+                    event.first_speech_frame - PREROLL_FRAMES, event.last_speech_frame + TAIL_FRAMES
+                )
+            )
             previous = self._finishing
             self._finishing = asyncio.ensure_future(
-                self._finish(event, task, audio, now, self._time_of(event.last_speech_frame),
-                             previous)  # fmt: skip
+                self._finish(
+                    event, task, audio, now, self._time_of(event.last_speech_frame), previous
+                )
             )
 
     def endpointer_first(self) -> int:
@@ -210,8 +218,13 @@ class Listener:
             transcript = await self.stt.transcribe(audio, self.leg.sample_rate)
         if previous is not None:
             await previous  # turns reach the dialog in the order they were spoken
-        log.debug("turn frames %d-%d: %r (no speech %.2f)", event.first_speech_frame,
-                  event.last_speech_frame, transcript.text, transcript.no_speech_prob)
+        log.debug(
+            "turn frames %d-%d: %r (no speech %.2f)",
+            event.first_speech_frame,
+            event.last_speech_frame,
+            transcript.text,
+            transcript.no_speech_prob,
+        )
         if is_noise(transcript):
             self.noise_turns += 1
             log.info("dropped a turn that was only noise: %r", transcript.text)

@@ -172,7 +172,7 @@ class LocalLeg(CallLeg):
             return self.tick - self._last_line_end >= self.agent_timeout_ticks
         return self.tick - frames[-1] >= ticks
 
-    def _script(self):  # type: ignore[no-untyped-def]
+    def _script(self):
         """Caller frames, one per tick, following the script."""
         silence = b"\x00" * self._frame
         waited = 0
@@ -219,7 +219,7 @@ class LocalLeg(CallLeg):
 
     # -- CallLeg ---------------------------------------------------------------------------
 
-    async def audio_in(self) -> AsyncIterator[bytes]:  # type: ignore[override]
+    async def audio_in(self) -> AsyncIterator[bytes]:
         self.start()
         while True:
             frame = await self._in.get()
@@ -255,7 +255,7 @@ class LocalLeg(CallLeg):
             waiter.cancel()
             ended.cancel()
 
-    async def events(self) -> AsyncIterator[LegEvent]:  # type: ignore[override]
+    async def events(self) -> AsyncIterator[LegEvent]:
         while True:
             event = await self._events.get()
             if event is None:

@@ -80,7 +80,7 @@ def load_models(
     if device == "auto":
         device = "cuda" if _cuda_available() else "cpu"
 
-    def timed(name: str, fn):  # type: ignore[no-untyped-def]
+    def timed(name: str, fn):
         started = time.perf_counter()
         try:
             value = fn()
@@ -107,7 +107,9 @@ def load_models(
         llm_model = timed(
             "llm",
             lambda: LanguageModel(
-                llm_path, SYSTEM_PROMPT.format(name=business_name), threads=threads,
+                llm_path,
+                SYSTEM_PROMPT.format(name=business_name),
+                threads=threads,
                 gpu_layers=gpu_layers,
             ),
         )

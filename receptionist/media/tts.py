@@ -11,6 +11,7 @@ import threading
 import time
 from collections import OrderedDict
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 import numpy as np
@@ -94,11 +95,9 @@ class Synthesizer:
         hit = self.cached(text, sample_rate) if use_cache else None
         if hit is not None:  # no thread hop for a cached sentence
             return Speech(text, hit, sample_rate, 0, True)
-        return await self.worker.run(
-            lambda: self.speak_sync(text, sample_rate, cache, use_cache)
-        )
+        return await self.worker.run(lambda: self.speak_sync(text, sample_rate, cache, use_cache))
 
     def warm(self, sentences: list[str], sample_rate: int) -> None:
         """Synthesize fixed sentences ahead of the first call."""
         for sentence in sentences:
-            self.worker.submit_sync(lambda s=sentence: self.speak_sync(s, sample_rate, True))
+            self.worker.submit_sync(partial(self.speak_sync, sentence, sample_rate, True))

@@ -65,7 +65,7 @@ class ModelWorker:
         done.wait()
         if "error" in box:
             raise box["error"]
-        return box.get("result")  # type: ignore[no-any-return]
+        return box.get("result")  # type: ignore[return-value]
 
     def close(self, timeout: float = 5.0) -> None:
         """Stop the thread once the jobs already queued are done."""

@@ -27,6 +27,7 @@ from receptionist.call import Call
 from receptionist.config import load_settings
 from receptionist.media.audio import phone_line, resample
 from receptionist.media.endpoint import Endpointer, SpeechStarted
+from receptionist.media.gate import OpeningGate, frame_rms
 from receptionist.media.local_leg import CallerLine, LocalLeg
 from receptionist.media.models import Models
 from receptionist.runtime import Runtime, build_runtime, models_from_settings
@@ -161,7 +162,7 @@ async def barge_in_stops(runtime: Runtime, models: Models, rng: random.Random, n
     for i in range(n):
         leg = LocalLeg(
             [CallerLine(audio=line, barge_in_ms=800 + 150 * i)],
-            speed=2.0,
+            speed=1.0,
             call_id=f"bench-barge-{i}",
             hangup_after_ms=300,
         )
@@ -232,7 +233,7 @@ def false_barge_ins(models: Models, rng: random.Random) -> dict[str, Any]:
         delay = int(8000 * rng.uniform(0.08, 0.2))
         echo = np.concatenate([np.zeros(delay), agent.astype(float) * 10 ** (-15 / 20)])
         echo += nrng.normal(scale=30, size=len(echo))  # line hiss
-        echo_hits += _opens_turn(models, echo, boost=0.35)
+        echo_hits += _opens_turn(models, echo, boost=0.2, agent=agent)
     speech_rms = 3000.0  # a caller at about -21 dBFS
     babble_src = np.concatenate(
         [np.frombuffer(models.tts.speak_sync(s, 8000).pcm, dtype="<i2") for s in sentences]
@@ -254,14 +255,23 @@ def false_barge_ins(models: Models, rng: random.Random) -> dict[str, Any]:
     }
 
 
-def _opens_turn(models: Models, samples: np.ndarray, boost: float) -> int:
+def _opens_turn(
+    models: Models, samples: np.ndarray, boost: float, agent: np.ndarray | None = None
+) -> int:
+    """Run the listener's opening logic (VAD, gate, endpointer) over a clip, frame by frame."""
     pcm = np.clip(samples, -32768, 32767).astype(np.int16)
     pcm = np.frombuffer(phone_line(pcm, 8000).tobytes(), dtype="<i2")
     stream = models.vad.stream()
     endpointer = Endpointer()
     endpointer.threshold_boost = boost
-    for i in range(0, len(pcm) - 160, 160):
-        for event in endpointer.push(stream.push(pcm[i : i + 160])):
+    gate = OpeningGate()
+    for n, i in enumerate(range(0, len(pcm) - 160, 160)):
+        at = n * 0.02
+        if agent is not None and i < len(agent):
+            gate.agent_frame(frame_rms(agent[i : i + 160]), at)
+        frame = pcm[i : i + 160]
+        may_open = gate.may_open(frame_rms(frame), at)
+        for event in endpointer.push(stream.push(frame), may_open):
             if isinstance(event, SpeechStarted):
                 return 1
     return 0

@@ -17,7 +17,8 @@ from typing import Any
 
 from receptionist.config import Settings
 from receptionist.dialog.understand import understand
-from receptionist.media.audio import split_frames
+from receptionist.media.audio import pcm_to_array, split_frames
+from receptionist.media.gate import frame_rms
 from receptionist.media.endpoint import EndpointSettings
 from receptionist.media.leg import CallerHungUp, CallLeg, DtmfPressed, LegFailed, TransferResult
 from receptionist.media.listener import CallerTurn, Listener, Silence, sounds_hesitant
@@ -122,6 +123,7 @@ class Call:
             judge=self._judge_turn,
             speculative=not naive,
         )
+        self.speaker.on_frame = self._agent_frame
         self.inputs: asyncio.Queue[CallInput] = self.listener.inputs  # type: ignore[assignment]
         self._reply: ReplyTiming | None = None
         self._tasks: list[asyncio.Task[Any]] = []
@@ -239,6 +241,11 @@ class Call:
         if isinstance(reply, ReplyTiming) and reply.first_audio_at is None:
             reply.first_audio_at = asyncio.get_running_loop().time()
             reply.tts_ms = speech.compute_ms
+
+    def _agent_frame(self, frame: bytes) -> None:
+        """What we send is what may come back as echo: the gate weighs the caller by it."""
+        level = frame_rms(pcm_to_array(frame))
+        self.listener.gate.agent_frame(level, asyncio.get_running_loop().time())
 
     def _caller_started(self, frame: int) -> None:
         if self.speaker.busy:

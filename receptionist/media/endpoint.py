@@ -84,11 +84,15 @@ class Endpointer:
         self._paused = False
         self._end_frames = self.settings.end_frames_default
 
-    def push(self, probability: float) -> list[EndpointEvent]:
+    def push(self, probability: float, may_open: bool = True) -> list[EndpointEvent]:
+        """One frame's speech probability. ``may_open`` False: this frame can't help open
+        a turn (too quiet for the line, or no louder than our own echo)."""
         s = self.settings
         self.frame += 1
         events: list[EndpointEvent] = []
         speech = probability >= min(0.95, s.speech_threshold + self.threshold_boost)
+        if not self.in_turn and not may_open:
+            speech = False
         silence = probability < s.silence_threshold
         if speech:
             self._speech_run += 1

@@ -26,6 +26,7 @@ from receptionist.media.endpoint import (
     SpeechStarted,
     TurnEnded,
 )
+from receptionist.media.gate import OpeningGate, frame_rms
 from receptionist.media.leg import FRAME_MS, CallLeg
 from receptionist.media.stt import Transcriber, Transcript
 from receptionist.media.vad import SileroVad
@@ -94,7 +95,7 @@ class Listener:
         agent_speaking: Callable[[], bool] = lambda: False,
         on_speech_start: Callable[[int], None] | None = None,
         silence_frames: int = 400,
-        echo_boost: float = 0.35,
+        echo_boost: float = 0.2,
         judge: Callable[[str], str] = default_judge,
         speculative: bool = True,
     ) -> None:
@@ -108,6 +109,7 @@ class Listener:
         self.silence_frames = silence_frames
         self.echo_boost = echo_boost
         self.judge = judge
+        self.gate = OpeningGate()
         self.speculative = speculative
         self.inputs: asyncio.Queue[CallerTurn | Silence] = asyncio.Queue()
         self._frames: list[np.ndarray] = []
@@ -133,7 +135,8 @@ class Listener:
             probability = await self.vad_worker.run(partial(self.stream.push, samples, rate))
             speaking = self.agent_speaking()
             self.endpointer.threshold_boost = self.echo_boost if speaking else 0.0
-            for event in self.endpointer.push(probability):
+            may_open = self.gate.may_open(frame_rms(samples), now)
+            for event in self.endpointer.push(probability, may_open):
                 log.debug("endpoint %s", event)
                 self._on_event(event, now)
             if self.endpointer.in_turn or speaking:

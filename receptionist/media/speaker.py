@@ -41,6 +41,7 @@ class Speaker:
         self._generation = 0
         self._task: asyncio.Task[None] | None = None
         self.on_first_frame: Callable[[Utterance, Speech], None] | None = None
+        self.on_frame: Callable[[bytes], None] | None = None  # every frame handed to the leg
         self.frames_played = 0
         self.interruptions = 0
 
@@ -128,6 +129,8 @@ class Speaker:
                 if first and self.on_first_frame is not None:
                     self.on_first_frame(utterance, speech)
                 first = False
+                if self.on_frame is not None:
+                    self.on_frame(frame)
                 await self.leg.play(frame)
                 self.frames_played += 1
             if generation != self._generation:

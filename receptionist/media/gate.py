@@ -1,0 +1,67 @@
+"""Who may open a caller turn: speech louder than the line's background and than our echo.
+
+The VAD says "speech" for any voice, including the agent's own voice coming back from the
+caller's phone (echo, typically 10-20 dB down and 80-200 ms late) and voices behind the
+caller (babble). Opening a turn, or cutting the agent off, takes more: the frame must stand
+above the recent background level and above what the agent just sent, scaled down by the
+echo return loss. Once a turn is open, the VAD alone follows it (a caller's quieter words
+must not end their own turn).
+"""
+
+from __future__ import annotations
+
+import collections
+import math
+
+import numpy as np
+
+
+def frame_rms(samples: np.ndarray) -> float:
+    if len(samples) == 0:
+        return 0.0
+    x = samples.astype(np.float64)
+    return float(math.sqrt(float(np.mean(x * x))))
+
+
+class OpeningGate:
+    def __init__(
+        self,
+        background_frames: int = 150,  # 3 s of the line's recent level
+        above_background_db: float = 8.0,
+        echo_window_s: float = 0.35,  # covers an echo up to ~250 ms late plus the pacer's lead
+        echo_loss_db: float = 12.0,  # the caller must be louder than our voice minus this
+        floor_rms: float = 60.0,  # about -55 dBFS: a quiet line is not a reason to refuse
+    ) -> None:
+        self._levels: collections.deque[float] = collections.deque(maxlen=background_frames)
+        self._agent: collections.deque[tuple[float, float]] = collections.deque()
+        self._above = 10 ** (above_background_db / 20)
+        self._echo = 10 ** (-echo_loss_db / 20)
+        self._echo_window = echo_window_s
+        self._floor = floor_rms
+        self.refused_background = 0
+        self.refused_echo = 0
+
+    def agent_frame(self, rms: float, at: float) -> None:
+        """The agent sent a frame of this level at time ``at`` (seconds)."""
+        self._agent.append((at, rms))
+        while self._agent and at - self._agent[0][0] > self._echo_window:
+            self._agent.popleft()
+
+    def background(self) -> float:
+        if not self._levels:
+            return self._floor
+        return max(self._floor, float(np.median(np.fromiter(self._levels, float))))
+
+    def may_open(self, rms: float, at: float) -> bool:
+        """May a frame of this level (a VAD 'speech' frame) help open a caller turn?"""
+        allowed = True
+        if rms < self.background() * self._above:
+            self.refused_background += 1
+            allowed = False
+        else:
+            recent = [level for t, level in self._agent if at - t <= self._echo_window]
+            if recent and rms < max(recent) * self._echo:
+                self.refused_echo += 1
+                allowed = False
+        self._levels.append(rms)
+        return allowed

@@ -361,7 +361,7 @@ class StaffPhone:
     cause: str = "NO_ANSWER"  # when not answering
     ring_s: float = 0.05
     press: str | None = None  # digit pressed once the summary has been heard
-    hang_up_after_summary: bool = False
+    hang_up_after_frames: int | None = None  # hangs up mid-summary, after this many frames
 
 
 @dataclass
@@ -524,13 +524,15 @@ class FakeSwitch:
                 last, quiet_since = count, now
             elif count > 0 and now - quiet_since > 0.15:
                 break
+            if phone.hang_up_after_frames is not None and count >= phone.hang_up_after_frames:
+                break
         if staff.killed or staff.bridged_to:
             return
         staff.heard = list(staff.media.received)
         template = templates().events["DTMF"].replace(CAPTURE_UUID, staff.uuid)
         if phone.press:
             writer.write(plain_event(template, {"DTMF-Digit": phone.press}))
-        if phone.hang_up_after_summary:
+        if phone.hang_up_after_frames is not None:
             staff.killed = True
             staff.media.stop()
             hangup = templates().events["CHANNEL_HANGUP"].replace(CAPTURE_UUID, staff.uuid)

@@ -159,3 +159,230 @@ async def test_listen_port_taken_is_a_clear_start_error() -> None:
                 await bridge.start()
     finally:
         blocker.close()
+
+
+async def test_recording_waits_for_its_own_execute_complete(harness: Harness) -> None:
+    call, leg = await harness.dial()
+    await leg.start_recording("/var/lib/receptionist/rec/a.wav")
+    assert leg.recording_path == "/var/lib/receptionist/rec/a.wav"
+    await leg.stop_recording()
+    sent = [h for line, h in call.commands if line == "sendmsg"]
+    record, stop = sent[-2], sent[-1]
+    assert record["execute-app-name"] == "record_session"
+    assert record["execute-app-arg"] == "/var/lib/receptionist/rec/a.wav"
+    assert stop["execute-app-name"] == "stop_record_session"
+    assert record["Event-UUID"] != stop["Event-UUID"]
+    assert leg.state == "active"
+    await call.hang_up()
+
+
+async def test_err_reply_raises_and_the_call_goes_on(harness: Harness) -> None:
+    call, leg = await harness.dial(audio=tone(99))
+    call.reject_apps["record_session"] = "-ERR no reply"
+    with pytest.raises(FreeSwitchCommandError, match="record_session refused: -ERR no reply"):
+        await leg.start_recording("/tmp/x.wav")
+    assert leg.recording_path is None
+    before = call.media.frames_sent if call.media else 0
+    frames = leg.audio_in()
+    for _ in range(5):  # media still flows after the refusal
+        assert await asyncio.wait_for(anext(frames), 1) == tone(99)(0)
+    assert leg.state == "active" and call.media is not None and call.media.frames_sent > before
+    await call.hang_up()
+
+
+async def test_caller_hangup_mid_sentence_ends_audio_and_playback(harness: Harness) -> None:
+    spoken = asyncio.Event()
+    outcome: list[str] = []
+
+    async def talk(leg: FreeSwitchLeg) -> None:
+        events = asyncio.get_running_loop().create_task(collect_events(leg))
+        for i in range(500):  # a 10 s sentence
+            await leg.play(tone(500)(0))
+            if i == 10:
+                spoken.set()
+            if leg.state != "active":
+                break
+        async for _ in leg.audio_in():
+            pass
+        outcome.extend(type(e).__name__ for e in await events)
+
+    harness.handler = talk
+    call, leg = await harness.dial()
+    await asyncio.wait_for(spoken.wait(), 5)
+    await call.hang_up("NORMAL_CLEARING")
+    await asyncio.wait_for(harness.done[leg.call_id].wait(), 5)
+    assert outcome == ["CallerHungUp"]
+    assert leg.hangup_by == "caller" and leg.state == "ended"
+    assert 5 <= len(call.played) < 30  # stopped at once, not the whole sentence
+    await asyncio.wait_for(call.closed.wait(), 5)
+    assert [line for line, _ in call.commands][-1] == "exit"
+
+
+async def test_esl_socket_dropping_mid_call_fails_the_leg_without_hanging(harness: Harness) -> None:
+    call, leg = await harness.dial()
+    events = asyncio.get_running_loop().create_task(collect_events(leg))
+    await asyncio.sleep(0.1)
+    call.drop()
+    got = await asyncio.wait_for(events, 5)
+    assert len(got) == 1 and isinstance(got[0], LegFailed)
+    assert "closed the connection" in got[0].reason
+    await asyncio.wait_for(harness.done[leg.call_id].wait(), 5)  # audio_in ended
+    assert leg.state == "failed" and leg.hangup_by == "link" and leg.failure
+    with pytest.raises(Exception, match="has ended|closed"):
+        await asyncio.wait_for(leg.start_recording("/tmp/y.wav"), 5)
+
+
+async def test_malformed_frame_fails_that_call_only(harness: Harness) -> None:
+    bad, bad_leg = await harness.dial(audio=tone(1))
+    good, good_leg = await harness.dial(audio=tone(2))
+    events = asyncio.get_running_loop().create_task(collect_events(bad_leg))
+    bad.write(b"Content-Type: text/event-plain\nContent-Length: 12x\n\n")
+    got = await asyncio.wait_for(events, 5)
+    assert isinstance(got[0], LegFailed)
+    assert "malformed ESL frame" in got[0].reason
+    assert "Content-Length is not a number: '12x'" in got[0].reason
+    await asyncio.wait_for(bad.closed.wait(), 5)
+    # the other call is untouched: its audio and control still work
+    frames = good_leg.audio_in()
+    for _ in range(10):
+        assert await asyncio.wait_for(anext(frames), 1) == tone(2)(0)
+    await good_leg.start_recording("/tmp/good.wav")
+    await good.press("7")
+    await good.hang_up()
+    assert [e for e in await asyncio.wait_for(collect_events(good_leg), 5)
+            if isinstance(e, DtmfPressed)] == [DtmfPressed("7")]
+
+
+async def test_simultaneous_calls_each_get_their_own_audio(harness: Harness) -> None:
+    heard: dict[str, list[bytes]] = {}
+
+    async def echo(leg: FreeSwitchLeg) -> None:
+        mine = heard.setdefault(leg.call_id, [])
+        async for frame in leg.audio_in():
+            mine.append(frame)
+            if len(mine) <= 40:
+                await leg.play(frame)  # echo: the caller must hear only their own voice
+            elif len(mine) == 41:
+                await leg.wait_played()
+                await leg.hangup()
+
+    harness.handler = echo
+    dialled = [await harness.dial(audio=tone(100 + i)) for i in range(5)]
+    for call, leg in dialled:
+        await asyncio.wait_for(harness.done[leg.call_id].wait(), 10)
+    for i, (call, leg) in enumerate(dialled):
+        mine = tone(100 + i)(0)
+        assert len(heard[leg.call_id]) >= 41 and set(heard[leg.call_id]) == {mine}
+        assert call.played == [mine] * 40, f"call {i} got {len(call.played)} frames"
+
+
+def summary_frames(n: int = 25) -> list[bytes]:
+    return [tone(3000)(0)] * n
+
+
+async def run_transfer(
+    harness: Harness, extension: str, *, warm: bool = True, summary_n: int = 25
+) -> tuple[FakeCall, FreeSwitchLeg, list[object], list[bytes]]:
+    """The call layer's part: hold words to the caller while the transfer runs."""
+    results: list[object] = []
+    caller_heard_during: list[bytes] = []
+
+    async def transfer_call(leg: FreeSwitchLeg) -> None:
+        events = asyncio.get_running_loop().create_task(collect_events(leg))
+        transfer = asyncio.get_running_loop().create_task(
+            leg.transfer(extension, "Caller John Smith, wants a refund", warm=warm,
+                         summary_audio=summary_frames(summary_n)))
+        while not transfer.done():  # hold message through our own media, never `playback`
+            await leg.play(tone(-1000)(0))
+        results.append(transfer.result())
+        if not transfer.result().connected:
+            for _ in range(10):  # "I'll take a message": the caller's media still works
+                await leg.play(tone(-2000)(0))
+            await leg.wait_played()
+            await leg.hangup()
+        results.append([type(e).__name__ for e in await events])
+
+    harness.handler = transfer_call
+    call, leg = await harness.dial(audio=tone(42))
+    await asyncio.wait_for(harness.done[leg.call_id].wait(), 10)
+    caller_heard_during.extend(call.played)
+    return call, leg, results, caller_heard_during
+
+
+async def test_warm_transfer_accepted_speaks_summary_to_staff_alone(harness: Harness) -> None:
+    harness.switch.phones["201"] = StaffPhone(answer=True)
+    call, leg, results, heard = await run_transfer(harness, "201")
+    result = results[0]
+    assert result.outcome == "answered" and result.connected  # type: ignore[attr-defined]
+    staff = harness.switch.staff[result.detail]  # type: ignore[attr-defined]
+    assert staff.bridged_to == call.uuid and call.bridged_to == staff.uuid
+    assert staff.media is not None and staff.media.received == summary_frames()
+    assert set(heard) == {tone(-1000)(0)}  # the caller heard hold words, never the summary
+    assert leg.state == "bridged" and leg.hangup_by == "transfer"
+    assert results[1] == ["TransferResult"]
+    originate = next(c for c in harness.switch.api_log if c.startswith("originate"))
+    assert f"origination_uuid={staff.uuid}" in originate and "originate_timeout=1" in originate
+    assert originate.endswith("}user/201 &park()")
+    assert f"uuid_bridge {call.uuid} {staff.uuid}" in harness.switch.api_log
+    # the session stays until the bridged caller hangs up; we never send exit (it would hang up)
+    assert "exit" not in [line for line, _ in call.commands]
+    await call.hang_up()
+    await asyncio.wait_for(call.closed.wait(), 5)
+    assert "exit" not in [line for line, _ in call.commands]
+
+
+async def test_warm_transfer_not_answered_keeps_the_caller(harness: Harness) -> None:
+    harness.switch.phones["202"] = StaffPhone(answer=False, cause="NO_ANSWER", ring_s=0.3)
+    call, leg, results, heard = await run_transfer(harness, "202")
+    result = results[0]
+    assert result.outcome == "no_answer" and result.detail == "NO_ANSWER"  # type: ignore[attr-defined]
+    assert results[1] == ["TransferResult"]
+    assert heard[-10:] == [tone(-2000)(0)] * 10  # message-taking audio after the failure
+    assert leg.hangup_by == "agent" and call.bridged_to == ""
+
+
+async def test_warm_transfer_to_nobody_registered_fails(harness: Harness) -> None:
+    call, leg, results, heard = await run_transfer(harness, "299")  # no phone: -ERR (captured)
+    assert results[0].outcome == "failed"  # type: ignore[attr-defined]
+    assert results[0].detail == "NORMAL_TEMPORARY_FAILURE"  # type: ignore[attr-defined]
+    assert heard[-10:] == [tone(-2000)(0)] * 10
+
+
+async def test_warm_transfer_declined_when_staff_hangs_up_during_summary(
+    harness: Harness,
+) -> None:
+    harness.switch.phones["203"] = StaffPhone(hang_up_after_frames=10)
+    call, leg, results, heard = await run_transfer(harness, "203", summary_n=100)
+    assert results[0].outcome == "declined", results  # type: ignore[attr-defined]
+    assert results[0].detail == "staff hung up during the summary"  # type: ignore[attr-defined]
+    staff = next(iter(harness.switch.staff.values()))
+    assert 10 <= len(staff.media.received) < 30  # type: ignore[union-attr]  # stopped talking
+    assert call.bridged_to == ""
+
+
+async def test_cold_transfer_hands_the_caller_to_the_dialplan(harness: Harness) -> None:
+    call, leg, results, heard = await run_transfer(harness, "200", warm=False)
+    assert results[0].outcome == "answered"  # type: ignore[attr-defined]
+    assert call.transferred_to == "200"
+    assert "uuid_transfer %s 200 XML default" % call.uuid in harness.switch.api_log
+
+
+async def test_accept_digit_required(tmp_path: object) -> None:
+    async with running_switch() as switch:
+        holder: list[Harness] = []
+        bridge = FreeSwitchBridge(settings_for(switch, accept_digit="1"),
+                                  lambda leg: holder[0].on_call(leg))
+        holder.append(Harness(switch, bridge))
+        await bridge.start()
+        try:
+            switch.phones["204"] = StaffPhone(press="1")
+            switch.phones["205"] = StaffPhone(press=None)  # answers, listens, never presses
+            _, _, accepted, _ = await run_transfer(holder[0], "204")
+            _, _, ignored, _ = await run_transfer(holder[0], "205")
+        finally:
+            await bridge.stop()
+    assert accepted[0].outcome == "answered"  # type: ignore[attr-defined]
+    assert ignored[0].outcome == "declined"  # type: ignore[attr-defined]
+    assert "did not press 1" in ignored[0].detail  # type: ignore[attr-defined]
+    killed = [s for s in switch.staff.values() if s.extension == "205"]
+    assert killed and killed[0].killed

@@ -22,9 +22,9 @@ import json
 import re
 import uuid as uuidlib
 from collections.abc import Callable
-from typing import cast
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import cast
 from urllib.parse import quote
 
 CAPTURES = Path(__file__).parent / "captures" / "freeswitch"
@@ -503,7 +503,7 @@ class FakeSwitch:
                              headers: dict[str, str]) -> None:
         staff = self.staff.get(uuid)
         if staff is None or staff.killed:
-            writer.write(reply("-ERR invalid session id [%s]" % uuid))
+            writer.write(reply(f"-ERR invalid session id [{uuid}]"))
             return
         writer.write(reply("+OK"))
         if headers.get("call-command") == "unicast" and staff.media is None:

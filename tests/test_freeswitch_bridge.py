@@ -114,7 +114,7 @@ async def test_call_is_answered_with_unicast_and_audio_flows_both_ways(harness: 
     assert leg.variables["ai_test_var"] == "hello world & more"  # URL-decoded channel data
     assert len(received) >= 30 and set(received) == {tone(1234)(0)}
     assert call.played == [tone(-7)(0)] * 25  # every frame arrived, none empty, none extra
-    assert not call.media is None and not call.media.deaf
+    assert call.media is not None and not call.media.deaf
     lines = [line for line, _ in call.commands]
     assert lines[:4] == ["connect", "myevents", "linger 1", "sendmsg"]
     answer = call.commands[3][1]
@@ -268,7 +268,7 @@ async def test_simultaneous_calls_each_get_their_own_audio(harness: Harness) -> 
 
     harness.handler = echo
     dialled = [await harness.dial(audio=tone(100 + i)) for i in range(5)]
-    for call, leg in dialled:
+    for _call, leg in dialled:
         await asyncio.wait_for(harness.done[leg.call_id].wait(), 10)
     for i, (call, leg) in enumerate(dialled):
         mine = tone(100 + i)(0)
@@ -364,7 +364,7 @@ async def test_cold_transfer_hands_the_caller_to_the_dialplan(harness: Harness) 
     call, leg, results, heard = await run_transfer(harness, "200", warm=False)
     assert results[0].outcome == "answered"  # type: ignore[attr-defined]
     assert call.transferred_to == "200"
-    assert "uuid_transfer %s 200 XML default" % call.uuid in harness.switch.api_log
+    assert f"uuid_transfer {call.uuid} 200 XML default" in harness.switch.api_log
 
 
 async def test_accept_digit_required(tmp_path: object) -> None:

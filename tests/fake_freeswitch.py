@@ -301,7 +301,9 @@ class FakeCall:
         elif command == "unicast":
             self.write(reply("+OK"))  # whatever happens: the real switch says +OK
             self.unicasts += 1
-            if self.unicasts == 1 and self.hangup_cause == "":
+            # captured (unicast_misc): after a failed bind a new unicast works; while one
+            # is active a second one gets nothing
+            if self.media is None and self.hangup_cause == "":
                 self.media = await _start_unicast(headers, self.audio, self.switch.busy_ports)
                 if self.media is not None:
                     self.media_started.set()
@@ -404,7 +406,10 @@ class FakeSwitch:
         if self._server is not None:
             self._server.close()
         for task in list(self._tasks):
-            task.cancel()
+            if task is not asyncio.current_task() and "_serve" not in repr(task.get_coro()):
+                task.cancel()
+        if self._tasks:
+            await asyncio.wait(list(self._tasks), timeout=2)
 
     def drop_inbound(self) -> None:
         for writer in self._conns:
@@ -416,6 +421,10 @@ class FakeSwitch:
         task.add_done_callback(self._tasks.discard)
 
     async def _serve(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        task = asyncio.current_task()
+        if task is not None:
+            self._tasks.add(task)
+            task.add_done_callback(self._tasks.discard)
         self._conns.append(writer)
         writer.write(b"Content-Type: auth/request\n\n")
         authed = False
@@ -445,7 +454,6 @@ class FakeSwitch:
                 await self._staff_sendmsg(writer, line.split()[1], headers)
             else:
                 writer.write(reply("-ERR command not found"))
-        await asyncio.sleep(0.01)
         writer.close()
 
     def _api(self, command: str) -> str:

@@ -386,3 +386,63 @@ async def test_accept_digit_required(tmp_path: object) -> None:
     assert "did not press 1" in ignored[0].detail  # type: ignore[attr-defined]
     killed = [s for s in switch.staff.values() if s.extension == "205"]
     assert killed and killed[0].killed
+
+
+async def test_inbound_esl_drop_fails_transfer_then_reconnects() -> None:
+    async with running_switch() as switch:
+        holder: list[Harness] = []
+        bridge = FreeSwitchBridge(settings_for(switch, esl_reconnect_s=0.1),
+                                  lambda leg: holder[0].on_call(leg))
+        holder.append(Harness(switch, bridge))
+        await bridge.start()
+        try:
+            switch.phones["201"] = StaffPhone()
+            switch.drop_inbound()
+            await asyncio.sleep(0.05)
+            _, _, down, heard = await run_transfer(holder[0], "201")
+            assert down[0].outcome == "failed"  # type: ignore[attr-defined]
+            assert "inbound ESL" in down[0].detail  # type: ignore[attr-defined]
+            assert heard[-10:] == [tone(-2000)(0)] * 10  # the caller was kept
+            for _ in range(50):
+                if await bridge.api("status"):
+                    break
+            _, _, back, _ = await run_transfer(holder[0], "201")
+            assert back[0].outcome == "answered"  # type: ignore[attr-defined]
+        finally:
+            await bridge.stop()
+
+
+async def test_busy_switch_port_gets_a_second_unicast(harness: Harness) -> None:
+    first = harness.bridge.settings.switch_port_min
+    harness.switch.busy_ports.add(first)  # the switch can't bind it: +OK, then silence
+    harness.bridge._next_switch_port = first
+    call, leg = await harness.dial(audio=tone(5))
+    assert [h["local-port"] for line, h in call.commands if h.get("call-command") == "unicast"] \
+        == [str(first), str(first + 1)]
+    frames = leg.audio_in()
+    assert await asyncio.wait_for(anext(frames), 1) == tone(5)(0)
+    await call.hang_up()
+
+
+async def test_no_media_at_all_sends_the_caller_to_the_fallback() -> None:
+    async with running_switch() as switch:
+        settings = settings_for(switch, fallback_extension="200", unicast_attempts=1)
+        called: list[CallLeg] = []
+
+        async def never(leg: CallLeg) -> None:
+            called.append(leg)
+
+        bridge = FreeSwitchBridge(settings, never)
+        await bridge.start()
+        try:
+            switch.busy_ports.update(range(settings.switch_port_min, settings.switch_port_max + 1))
+            call = FakeCall(switch)
+            await call.dial("127.0.0.1", bridge.listen_port)
+            for _ in range(100):
+                if call.transferred_to:
+                    break
+                await asyncio.sleep(0.02)
+            assert call.transferred_to == "200 XML default"
+            assert not called  # the call layer never saw a leg without media
+        finally:
+            await bridge.stop()

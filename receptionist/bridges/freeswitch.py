@@ -326,12 +326,22 @@ class _GuardedEsl:
 
 
 class _OutboundCall(_GuardedEsl, OutboundSession):
+    session_data: dict[str, str] | None
+    _outbound_connected: bool
+
     def __init__(self, sock: Any, address: Any, timeout: float) -> None:
         super().__init__(address, sock)
         self._guard(f"call socket from {address[0]}:{address[1]}", timeout)
         for name in ("DTMF", "CHANNEL_EXECUTE_COMPLETE", "CHANNEL_HANGUP", "CHANNEL_BRIDGE",
                      "DISCONNECT"):
             self.register_handle(name, self.deliver)
+
+    def _dispatch(self, frame: esl.EslFrame) -> None:
+        if isinstance(frame, esl.CommandReply) and frame.channel:
+            # what greenswitch's connect() would have stored (its handlers read it)
+            self.session_data = frame.channel
+            self._outbound_connected = True
+        super()._dispatch(frame)
 
 
 class _InboundEsl(_GuardedEsl, InboundESL):
@@ -498,7 +508,7 @@ class FreeSwitchBridge:
         if self._inbound is not conn:
             return
         self._inbound = None
-        log.warning("inbound ESL connection lost: %s", reason)
+        (log.info if self._stopping else log.warning)("inbound ESL connection lost: %s", reason)
         for job in self._jobs.values():
             if not job.done():
                 job.set_exception(FreeSwitchLinkError(reason))

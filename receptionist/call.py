@@ -1,0 +1,294 @@
+"""One call's life: a CallLeg wired to the audio pipeline and the conversation.
+
+Owns the call's tasks (listener, speaker, PBX events), records every turn with its
+per-stage timings, and always leaves a record of how the call ended and why, whatever
+failed (ARCHITECTURE rule 4).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from receptionist.config import Settings
+from receptionist.media.audio import split_frames
+from receptionist.media.endpoint import EndpointSettings
+from receptionist.media.leg import CallerHungUp, CallLeg, DtmfPressed, LegFailed, TransferResult
+from receptionist.media.listener import CallerTurn, Listener, Silence
+from receptionist.media.models import Models
+from receptionist.media.speaker import Speaker, Utterance
+from receptionist.media.tts import Speech
+from receptionist.session import Action, Hangup, Outcome, Say, Session
+from receptionist.store.db import Store
+from receptionist.tools.booking import BookingService
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class ReplyTiming:
+    """One agent reply and how long each stage took, from the caller's last speech frame."""
+
+    turn: CallerTurn | None
+    sentences: list[str] = field(default_factory=list)
+    first_action_at: float | None = None
+    first_audio_at: float | None = None
+    tts_ms: int | None = None
+    interrupted: bool = False
+
+    def timings(self) -> dict[str, int]:
+        out: dict[str, int] = {}
+        turn = self.turn
+        if turn is None:
+            return out
+        if self.first_action_at is not None:
+            out["dialog_ms"] = _ms(self.first_action_at - turn.transcribed_at)
+        if self.tts_ms is not None:
+            out["tts_ms"] = self.tts_ms
+        if self.first_audio_at is not None:
+            out["v2v_ms"] = _ms(self.first_audio_at - turn.last_speech_at)
+        return out
+
+
+@dataclass
+class Dtmf:
+    digit: str
+
+
+@dataclass
+class Gone:
+    who: str  # caller, failed
+    reason: str
+
+
+CallInput = CallerTurn | Silence | Dtmf | Gone
+
+
+class Call:
+    def __init__(
+        self,
+        leg: CallLeg,
+        settings: Settings,
+        store: Store,
+        models: Models,
+        bookings: BookingService,
+        *,
+        bridge: str = "local",
+        today: Callable[[], date] = date.today,
+        endpoint: EndpointSettings | None = None,
+        silence_s: float = 8.0,
+        recordings_dir: str | None = None,
+    ) -> None:
+        self.leg = leg
+        self.settings = settings
+        self.store = store
+        self.models = models
+        self.bridge = bridge
+        self.recordings_dir = recordings_dir
+        self.session = Session(
+            call_id=leg.call_id,
+            caller_id=leg.caller_id,
+            profile=settings.profile,
+            store=store,
+            bookings=bookings,
+            transfer_fn=self._transfer,
+            phraser=self._phrase if models.llm is not None else None,
+            today=today,
+            warm_transfer=settings.transfer.warm,
+        )
+        self.speaker = Speaker(leg, models.tts)
+        self.speaker.on_first_frame = self._first_frame
+        self.listener = Listener(
+            leg,
+            models.vad,
+            models.vad_worker,
+            models.stt,
+            endpoint,
+            agent_speaking=lambda: self.speaker.busy,
+            on_speech_start=self._caller_started,
+            silence_frames=int(silence_s * 50),
+        )
+        self.inputs: asyncio.Queue[CallInput] = self.listener.inputs  # type: ignore[assignment]
+        self._reply: ReplyTiming | None = None
+        self._tasks: list[asyncio.Task[Any]] = []
+        self.recording_path: str | None = None
+        self.barge_ins: list[tuple[int, int]] = []  # (caller speech frame, frames dropped)
+
+    # -- the call's life -----------------------------------------------------------------------
+
+    async def run(self) -> Session:
+        leg, session = self.leg, self.session
+        self.store.start_call(leg.call_id, leg.caller_id, leg.called_number, self.bridge)
+        hung_up_by = ""
+        try:
+            self.speaker.start()
+            self._spawn(self._listen(), "listener")
+            self._spawn(self._pump_events(), "events")
+            await self._greet()
+            while not session.ended:
+                item = await self.inputs.get()
+                self._close_reply()
+                if isinstance(item, Gone):
+                    session.caller_left()
+                    hung_up_by = "caller"
+                    if item.who == "failed":
+                        session.outcome = Outcome("failed", item.reason)
+                        hung_up_by = "link"
+                    break
+                if isinstance(item, CallerTurn):
+                    self.store.add_turn(
+                        leg.call_id,
+                        "caller",
+                        item.text,
+                        {"stt_ms": item.stt_ms, "endpoint_ms": item.endpoint_ms,
+                         "speculative": int(item.speculative)},  # fmt: skip
+                    )
+                    await self._perform(session.respond(item.text), ReplyTiming(item))
+                elif isinstance(item, Silence):
+                    await self._perform(session.on_silence(), ReplyTiming(None))
+                elif isinstance(item, Dtmf):
+                    await self._perform(session.on_digit(item.digit), ReplyTiming(None))
+            if session.ended and not hung_up_by:
+                hung_up_by = "agent" if session.outcome.kind != "transferred" else ""
+        except asyncio.CancelledError:
+            session.outcome.kind = "failed"
+            session.outcome.reason = "daemon stopped during the call"
+            raise
+        except Exception as exc:
+            log.exception("call %s failed", leg.call_id)
+            session.outcome.kind, session.outcome.reason = "failed", f"internal error: {exc}"
+            await self._apologise()
+        finally:
+            self._close_reply()
+            await self._wind_down()
+            self.store.end_call(
+                leg.call_id, session.outcome.kind, session.outcome.reason, hung_up_by
+            )
+        return session
+
+    async def _greet(self) -> None:
+        greeting = self.session.greeting()
+        reply = ReplyTiming(None)
+        self._reply = reply
+        utterances = [self._say(action, reply) for action in greeting]
+        if self.settings.recording.enabled and self.settings.profile.recording_notice:
+            # Record only once the caller has heard the notice.
+            self._spawn(self._record_after(utterances[0]), "recording")
+
+    async def _record_after(self, notice: Utterance) -> None:
+        if not await notice.done:
+            return
+        folder = Path(self.recordings_dir or self.settings.recording.dir)
+        folder.mkdir(parents=True, exist_ok=True)
+        path = str((folder / f"{self.leg.call_id}.wav").resolve())
+        try:
+            await self.leg.start_recording(path)
+        except Exception as exc:
+            log.error("call %s: recording did not start: %s", self.leg.call_id, exc)
+            return
+        self.recording_path = path
+        self.store.update("calls", self.leg.call_id, {"recording_path": path})
+
+    async def _perform(self, actions: AsyncIterator[Action], reply: ReplyTiming) -> None:
+        self._reply = reply
+        async for action in actions:
+            if reply.first_action_at is None:
+                reply.first_action_at = asyncio.get_running_loop().time()
+            if isinstance(action, Say):
+                if reply.interrupted:
+                    continue  # the caller cut in: the rest of this reply is not spoken
+                self._say(action, reply)
+            elif isinstance(action, Hangup):
+                await self.speaker.drain()
+                await self.leg.hangup()
+
+    def _say(self, action: Say, reply: ReplyTiming) -> Utterance:
+        reply.sentences.append(action.text)
+        return self.speaker.say(action.text, cache=action.cache, reply=reply)
+
+    def _first_frame(self, utterance: Utterance, speech: Speech) -> None:
+        reply = utterance.reply
+        if isinstance(reply, ReplyTiming) and reply.first_audio_at is None:
+            reply.first_audio_at = asyncio.get_running_loop().time()
+            reply.tts_ms = speech.compute_ms
+
+    def _caller_started(self, frame: int) -> None:
+        if self.speaker.busy:
+            dropped = self.speaker.interrupt()
+            self.barge_ins.append((frame, dropped))
+            if self._reply is not None:
+                self._reply.interrupted = True
+
+    def _close_reply(self) -> None:
+        reply, self._reply = self._reply, None
+        if reply is None or not reply.sentences:
+            return
+        self.store.add_turn(
+            self.leg.call_id, "agent", " ".join(reply.sentences), reply.timings(),
+            interrupted=reply.interrupted,
+        )  # fmt: skip
+
+    # -- PBX side ------------------------------------------------------------------------------
+
+    async def _listen(self) -> None:
+        try:
+            await self.listener.run()
+        except ValueError as exc:  # a malformed frame from the PBX
+            self.inputs.put_nowait(Gone("failed", f"bad audio from the PBX: {exc}"))
+            return
+        self.inputs.put_nowait(Gone("caller", "audio ended"))
+
+    async def _pump_events(self) -> None:
+        async for event in self.leg.events():
+            if isinstance(event, DtmfPressed):
+                self.inputs.put_nowait(Dtmf(event.digit))
+            elif isinstance(event, CallerHungUp):
+                self.inputs.put_nowait(Gone("caller", event.reason))
+            elif isinstance(event, LegFailed):
+                self.inputs.put_nowait(Gone("failed", event.reason))
+
+    async def _transfer(self, extension: str, summary: str, warm: bool) -> TransferResult:
+        await self.speaker.drain()  # the caller hears the hold words first
+        frames: list[bytes] = []
+        if warm:
+            speech = await self.models.tts.speak(summary, self.leg.sample_rate)
+            frames = list(split_frames(speech.pcm, self.leg.sample_rate))
+        return await self.leg.transfer(extension, summary, warm, frames)
+
+    async def _phrase(self, text: str) -> AsyncIterator[str]:
+        assert self.models.llm is not None
+        async for sentence in self.models.llm.stream_sentences([("user", text)], 1.2):
+            yield sentence
+
+    async def _apologise(self) -> None:
+        try:
+            self.speaker.interrupt()
+            self.speaker.say("I'm sorry, something went wrong on our side. Please call again, "
+                             "or hold and someone will call you back.")  # fmt: skip
+            await asyncio.wait_for(self.speaker.drain(), 10)
+            await self.leg.hangup()
+        except Exception as exc:
+            log.error("call %s: could not apologise: %s", self.leg.call_id, exc)
+
+    async def _wind_down(self) -> None:
+        if self.recording_path is not None:
+            try:
+                await self.leg.stop_recording()
+            except Exception as exc:
+                log.warning("call %s: stop recording failed: %s", self.leg.call_id, exc)
+        for task in self._tasks:
+            task.cancel()
+        await asyncio.gather(*self._tasks, return_exceptions=True)
+        await self.speaker.stop()
+
+    def _spawn(self, coro: Any, name: str) -> None:
+        self._tasks.append(asyncio.get_running_loop().create_task(coro, name=name))
+
+
+def _ms(seconds: float) -> int:
+    return int(round(seconds * 1000))

@@ -1,0 +1,127 @@
+"""`receptionist`: serve, call, models, stats, eval, reconcile."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import logging
+import sys
+import uuid
+from datetime import date
+from pathlib import Path
+
+from receptionist.config import ConfigError, load_settings
+from receptionist.media.models import ModelError
+from receptionist.store.db import StoreError
+
+
+def _today(value: str | None) -> date:
+    return date.fromisoformat(value) if value else date.today()
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from receptionist.daemon import serve
+
+    settings = load_settings(args.config)
+    return asyncio.run(serve(settings))
+
+
+def cmd_call(args: argparse.Namespace) -> int:
+    from receptionist.localcall import place_local_call
+
+    settings = load_settings(args.config)
+    if args.db:
+        settings.store.path = args.db
+    summary = asyncio.run(
+        place_local_call(
+            settings,
+            wavs=args.wavs,
+            says=args.say or [],
+            out_dir=args.out,
+            caller_id=args.caller_id,
+            speed=50.0 if args.fast else 1.0,
+            today=_today(args.today),
+            call_id=args.call_id or f"local-{uuid.uuid4().hex[:8]}",
+            transfer_outcome=args.transfer_outcome,
+        )
+    )
+    if args.json:
+        print(json.dumps(summary, indent=2))
+    else:
+        for turn in summary["turns"]:
+            print(f"{turn['speaker']:>6}: {turn['text']}  {turn['timings_ms']}")
+        print(f"outcome: {summary['outcome']['kind']} ({summary['outcome']['reason']})")
+    return 0
+
+
+def cmd_stats(args: argparse.Namespace) -> int:
+    from receptionist.stats import print_stats
+
+    settings = load_settings(args.config)
+    return print_stats(args.db or settings.store.path, as_json=args.json)
+
+
+def cmd_models(args: argparse.Namespace) -> int:
+    from receptionist.model_files import main as models_main
+
+    return models_main(["--optional"] if args.optional else [])
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="receptionist", description=__doc__)
+    parser.add_argument("--config", help="TOML settings (default: $RECEPTIONIST_CONFIG or the "
+                        "embedded salon example)")  # fmt: skip
+    parser.add_argument("-v", "--verbose", action="store_true")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    serve = sub.add_parser("serve", help="run the daemon: listen for calls from the PBX")
+    serve.set_defaults(func=cmd_serve)
+
+    call = sub.add_parser("call", help="place a call without a PBX: WAV files (or --say) as "
+                          "the caller")  # fmt: skip
+    call.add_argument("wavs", nargs="*", help="the caller's lines, one WAV each, any rate")
+    call.add_argument("--say", action="append", help="a caller line, synthesized with Piper")
+    call.add_argument("--out", default="out", help="folder for agent.wav and caller.wav")
+    call.add_argument("--json", action="store_true", help="print the summary as JSON")
+    call.add_argument("--fast", action="store_true", help="run faster than real time")
+    call.add_argument("--caller-id", default="5551234567")
+    call.add_argument("--call-id")
+    call.add_argument("--db", help="store file (default: the config's store.path)")
+    call.add_argument("--today", help="the date the call happens, YYYY-MM-DD (default: today)")
+    call.add_argument("--transfer-outcome", default="no_answer",
+                      choices=["answered", "no_answer", "failed"],
+                      help="what a transfer does on this simulated line")  # fmt: skip
+    call.set_defaults(func=cmd_call)
+
+    stats = sub.add_parser("stats", help="per-stage latency of the calls in the store")
+    stats.add_argument("--db")
+    stats.add_argument("--json", action="store_true")
+    stats.set_defaults(func=cmd_stats)
+
+    models = sub.add_parser("models", help="install and place the bundled models")
+    models.add_argument("--optional", action="store_true")
+    models.set_defaults(func=cmd_models)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(
+        level=logging.DEBUG if args.verbose else logging.INFO,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    try:
+        return int(args.func(args))
+    except (ConfigError, ModelError, StoreError, ValueError) as exc:
+        print(f"receptionist: error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())
+
+
+__all__ = ["main", "Path"]

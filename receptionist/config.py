@@ -1,0 +1,336 @@
+"""Settings: one TOML file (the business profile and the daemon's settings).
+
+The shipped example (the salon of SCENARIOS.md) is the default. Environment variables
+override secrets and ports. A wrong key or value is an error naming the key, the file and
+what is allowed.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import tomllib
+import types
+import typing
+from dataclasses import dataclass, field
+from datetime import time
+from importlib import resources
+from pathlib import Path
+from typing import Any, TypeVar
+
+from receptionist.dialog.profile import (
+    DAYS,
+    BusinessProfile,
+    EscalationRule,
+    OpeningHours,
+    Service,
+    StaffMember,
+)
+
+T = TypeVar("T")
+
+
+class ConfigError(ValueError):
+    """The configuration file is wrong; the message names the file, the key and the fix."""
+
+
+@dataclass
+class ModelSettings:
+    device: str = "cpu"
+    stt: str = "models/whisper-tiny.en"
+    tts: str = "models/piper/en_US-joe-medium.onnx"
+    vad: str = "models/silero_vad.onnx"
+    llm: str = "models/smollm2-135m-instruct.gguf"
+    llm_enabled: bool = True
+    llm_gpu_layers: int = 0
+    threads: int = 2
+
+
+@dataclass
+class BookingSettings:
+    backend: str = "builtin"
+    deadline_s: float = 2.5
+    slot_minutes: int = 15
+    caldav_url: str = ""
+    caldav_username: str = ""
+    caldav_password: str = ""
+    caldav_calendar: str = "bookings"
+    webhook_url: str = ""
+    webhook_secret: str = ""
+    outbox_max_attempts: int = 8
+
+
+@dataclass
+class StoreSettings:
+    path: str = "var/receptionist.db"
+
+
+@dataclass
+class RecordingSettings:
+    enabled: bool = True
+    dir: str = "var/recordings"
+
+
+@dataclass
+class TransferSettings:
+    ring_seconds: float = 20.0
+    warm: bool = True
+
+
+@dataclass
+class Settings:
+    profile: BusinessProfile
+    models: ModelSettings = field(default_factory=ModelSettings)
+    booking: BookingSettings = field(default_factory=BookingSettings)
+    store: StoreSettings = field(default_factory=StoreSettings)
+    recording: RecordingSettings = field(default_factory=RecordingSettings)
+    transfer: TransferSettings = field(default_factory=TransferSettings)
+    freeswitch: dict[str, Any] = field(default_factory=dict)
+    asterisk: dict[str, Any] = field(default_factory=dict)
+    source: str = "<embedded salon example>"
+
+
+_CHOICES = {
+    ("models", "device"): ("cpu", "cuda", "auto"),
+    ("booking", "backend"): ("builtin", "caldav", "webhook"),
+}
+_ALLOWED_TABLES = (
+    "business", "hours", "services", "staff", "transfer", "escalation", "booking",
+    "store", "recording", "models", "freeswitch", "asterisk",
+)  # fmt: skip
+
+
+def _type_ok(value: Any, annotation: Any) -> bool:
+    origin = typing.get_origin(annotation)
+    if origin in (typing.Union, types.UnionType):
+        return any(_type_ok(value, arg) for arg in typing.get_args(annotation))
+    if annotation is type(None):
+        return value is None
+    if annotation is float:
+        return isinstance(value, int | float) and not isinstance(value, bool)
+    if annotation is int:
+        return isinstance(value, int) and not isinstance(value, bool)
+    if origin in (list, tuple):
+        return isinstance(value, list)
+    if origin is dict:
+        return isinstance(value, dict)
+    if isinstance(annotation, type):
+        return isinstance(value, annotation)
+    return True
+
+
+def _type_name(annotation: Any) -> str:
+    return getattr(annotation, "__name__", str(annotation))
+
+
+def build_section(cls: type[T], table: Any, where: str, source: str) -> T:
+    """Build dataclass ``cls`` from a TOML table, naming any wrong key or value."""
+    if not isinstance(table, dict):
+        raise ConfigError(f"{source}: [{where}] must be a table")
+    hints = typing.get_type_hints(cls)
+    names = [f.name for f in dataclasses.fields(cls)]  # type: ignore[arg-type]
+    for key, value in table.items():
+        if key not in names:
+            raise ConfigError(
+                f"{source}: unknown key '{where}.{key}'; allowed keys: {', '.join(names)}"
+            )
+        if not _type_ok(value, hints[key]):
+            raise ConfigError(
+                f"{source}: '{where}.{key}' = {value!r} must be {_type_name(hints[key])}"
+            )
+        choices = _CHOICES.get((where, key))
+        if choices and value not in choices:
+            raise ConfigError(
+                f"{source}: '{where}.{key}' = {value!r}; allowed: {', '.join(choices)}"
+            )
+    return cls(**table)
+
+
+def _parse_hours(table: Any, source: str) -> OpeningHours:
+    if not isinstance(table, dict):
+        raise ConfigError(f"{source}: [hours] must be a table of mon..sun")
+    days: list[tuple[time, time] | None] = []
+    for key in table:
+        if key not in DAYS:
+            raise ConfigError(f"{source}: unknown key 'hours.{key}'; allowed: {', '.join(DAYS)}")
+    for day in DAYS:
+        value = table.get(day, "closed")
+        if value == "closed":
+            days.append(None)
+            continue
+        try:
+            opens, closes = (time.fromisoformat(part.strip()) for part in str(value).split("-"))
+        except ValueError:
+            raise ConfigError(
+                f"{source}: 'hours.{day}' = {value!r}; allowed: \"HH:MM-HH:MM\" or \"closed\""
+            ) from None
+        if closes <= opens:
+            raise ConfigError(f"{source}: 'hours.{day}' = {value!r} closes before it opens")
+        days.append((opens, closes))
+    return OpeningHours(tuple(days))
+
+
+def _require(table: dict[str, Any], key: str, kind: type, where: str, source: str) -> Any:
+    if key not in table:
+        raise ConfigError(f"{source}: '{where}.{key}' is missing")
+    value = table[key]
+    if kind is float and isinstance(value, int) and not isinstance(value, bool):
+        return float(value)
+    if not isinstance(value, kind) or isinstance(value, bool) and kind is not bool:
+        raise ConfigError(f"{source}: '{where}.{key}' = {value!r} must be {kind.__name__}")
+    return value
+
+
+def _check_keys(table: dict[str, Any], allowed: tuple[str, ...], where: str, source: str) -> None:
+    for key in table:
+        if key not in allowed:
+            raise ConfigError(
+                f"{source}: unknown key '{where}.{key}'; allowed keys: {', '.join(allowed)}"
+            )
+
+
+def _parse_profile(data: dict[str, Any], source: str) -> BusinessProfile:
+    business = data.get("business")
+    if not isinstance(business, dict):
+        raise ConfigError(f"{source}: the [business] table is missing")
+    _check_keys(
+        business,
+        ("name", "timezone", "greeting", "recording_notice", "front_desk",
+         "misunderstood_limit", "silence_reprompts"),
+        "business", source,
+    )  # fmt: skip
+    services = []
+    for i, raw in enumerate(data.get("services", [])):
+        where = f"services[{i}]"
+        _check_keys(raw, ("name", "minutes", "price", "aliases"), where, source)
+        name = _require(raw, "name", str, where, source)
+        aliases = tuple(str(a).lower() for a in raw.get("aliases", [])) + (name.lower(),)
+        minutes = _require(raw, "minutes", int, where, source)
+        if minutes <= 0:
+            raise ConfigError(f"{source}: '{where}.minutes' must be a positive number of minutes")
+        services.append(
+            Service(name, minutes, _require(raw, "price", float, where, source), aliases)
+        )
+    if not services:
+        raise ConfigError(f"{source}: at least one [[services]] entry is needed")
+    staff = []
+    for i, raw in enumerate(data.get("staff", [])):
+        where = f"staff[{i}]"
+        _check_keys(raw, ("name", "role", "extension"), where, source)
+        staff.append(
+            StaffMember(
+                _require(raw, "name", str, where, source),
+                str(_require(raw, "extension", str, where, source)),
+                str(raw.get("role", "")),
+            )
+        )
+    rules = []
+    for i, raw in enumerate(data.get("escalation", [])):
+        where = f"escalation[{i}]"
+        _check_keys(raw, ("name", "words", "target", "action", "say"), where, source)
+        action = raw.get("action", "transfer")
+        if action not in ("transfer", "message", "both"):
+            raise ConfigError(
+                f"{source}: '{where}.action' = {action!r}; allowed: transfer, message, both"
+            )
+        target = _require(raw, "target", str, where, source)
+        if target != "front desk" and target.lower() not in {s.name.lower() for s in staff}:
+            raise ConfigError(
+                f"{source}: '{where}.target' = {target!r}; allowed: 'front desk' or a staff name "
+                f"({', '.join(s.name for s in staff)})"
+            )
+        rules.append(
+            EscalationRule(
+                name=_require(raw, "name", str, where, source),
+                words=tuple(str(w).lower() for w in raw.get("words", [])),
+                target=target,
+                action=action,
+                say=str(raw.get("say", "")),
+            )
+        )
+    transfer = data.get("transfer", {})
+    return BusinessProfile(
+        name=_require(business, "name", str, "business", source),
+        greeting=_require(business, "greeting", str, "business", source),
+        recording_notice=str(business.get("recording_notice", "")),
+        services=tuple(services),
+        hours=_parse_hours(data.get("hours", {}), source),
+        staff=tuple(staff),
+        front_desk=str(_require(business, "front_desk", str, "business", source)),
+        timezone=str(business.get("timezone", "America/New_York")),
+        escalation=tuple(rules),
+        misunderstood_limit=int(business.get("misunderstood_limit", 3)),
+        silence_reprompts=int(business.get("silence_reprompts", 2)),
+        transfer_ring_s=float(transfer.get("ring_seconds", 20.0)),
+    )
+
+
+def _env_overrides(settings: Settings) -> None:
+    env = os.environ
+    if "RECEPTIONIST_DB" in env:
+        settings.store.path = env["RECEPTIONIST_DB"]
+    if "RECEPTIONIST_CALDAV_PASSWORD" in env:
+        settings.booking.caldav_password = env["RECEPTIONIST_CALDAV_PASSWORD"]
+    if "RECEPTIONIST_WEBHOOK_SECRET" in env:
+        settings.booking.webhook_secret = env["RECEPTIONIST_WEBHOOK_SECRET"]
+    if "RECEPTIONIST_ESL_PASSWORD" in env:
+        settings.freeswitch["esl_password"] = env["RECEPTIONIST_ESL_PASSWORD"]
+    if "RECEPTIONIST_AMI_SECRET" in env:
+        settings.asterisk["ami_secret"] = env["RECEPTIONIST_AMI_SECRET"]
+    for name, table, key in (
+        ("RECEPTIONIST_ESL_LISTEN_PORT", settings.freeswitch, "listen_port"),
+        ("RECEPTIONIST_ESL_PORT", settings.freeswitch, "esl_port"),
+        ("RECEPTIONIST_AGI_PORT", settings.asterisk, "agi_port"),
+        ("RECEPTIONIST_AUDIOSOCKET_PORT", settings.asterisk, "audiosocket_port"),
+        ("RECEPTIONIST_AMI_PORT", settings.asterisk, "ami_port"),
+    ):
+        if name in env:
+            try:
+                table[key] = int(env[name])
+            except ValueError:
+                raise ConfigError(f"environment: {name}={env[name]!r} must be a port number") from None
+
+
+def parse_settings(data: dict[str, Any], source: str) -> Settings:
+    for key in data:
+        if key not in _ALLOWED_TABLES:
+            raise ConfigError(
+                f"{source}: unknown table '[{key}]'; allowed: {', '.join(_ALLOWED_TABLES)}"
+            )
+    settings = Settings(
+        profile=_parse_profile(data, source),
+        models=build_section(ModelSettings, data.get("models", {}), "models", source),
+        booking=build_section(BookingSettings, data.get("booking", {}), "booking", source),
+        store=build_section(StoreSettings, data.get("store", {}), "store", source),
+        recording=build_section(
+            RecordingSettings, data.get("recording", {}), "recording", source
+        ),
+        transfer=build_section(TransferSettings, data.get("transfer", {}), "transfer", source),
+        freeswitch=dict(data.get("freeswitch", {})),
+        asterisk=dict(data.get("asterisk", {})),
+        source=source,
+    )
+    _env_overrides(settings)
+    return settings
+
+
+def example_config_text() -> str:
+    return resources.files("receptionist").joinpath("examples/salon.toml").read_text("utf-8")
+
+
+def load_settings(path: str | Path | None = None) -> Settings:
+    """Load ``path``, or $RECEPTIONIST_CONFIG, or the embedded salon example."""
+    chosen = path or os.environ.get("RECEPTIONIST_CONFIG")
+    if chosen:
+        source = str(chosen)
+        try:
+            text = Path(chosen).read_text("utf-8")
+        except OSError as exc:
+            raise ConfigError(f"{source}: cannot read the configuration file ({exc})") from exc
+    else:
+        source, text = "<embedded salon example>", example_config_text()
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{source}: not valid TOML ({exc})") from exc
+    return parse_settings(data, source)

@@ -1,0 +1,125 @@
+"""`receptionist serve`: load the models, open the store, listen for the PBX, answer calls.
+
+A health line at start-up says which models loaded and in how long. SIGTERM stops the
+listeners, lets the calls in flight finish (up to a grace period) and records the rest as
+failed with the reason, so no call is left without a record.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import logging
+import signal
+import time
+from typing import Any
+
+from receptionist.call import Call
+from receptionist.config import ConfigError, Settings, build_section
+from receptionist.media.leg import CallLeg
+from receptionist.runtime import Runtime, build_runtime
+
+log = logging.getLogger("receptionist")
+
+GRACE_S = 30.0
+
+
+class Daemon:
+    def __init__(self, runtime: Runtime) -> None:
+        self.runtime = runtime
+        self.calls: set[asyncio.Task[Any]] = set()
+        self.bridges: list[Any] = []
+        self.stopping = asyncio.Event()
+
+    async def on_call(self, leg: CallLeg, bridge: str = "pbx") -> None:
+        if self.stopping.is_set():
+            await leg.hangup()
+            return
+        r = self.runtime
+        call = Call(leg, r.settings, r.store, r.models, r.bookings, bridge=bridge, today=r.today)
+        task = asyncio.current_task()
+        if task is not None:
+            self.calls.add(task)
+        try:
+            await call.run()
+        finally:
+            if task is not None:
+                self.calls.discard(task)
+
+    async def start_bridges(self) -> list[str]:
+        started = []
+        settings = self.runtime.settings
+        for name, table, module, cls_name, settings_name in (
+            ("freeswitch", settings.freeswitch, "receptionist.bridges.freeswitch",
+             "FreeSwitchBridge", "FreeSwitchSettings"),
+            ("asterisk", settings.asterisk, "receptionist.bridges.asterisk",
+             "AsteriskBridge", "AsteriskSettings"),
+        ):  # fmt: skip
+            options = dict(table)
+            if not options.pop("enabled", False):
+                continue
+            import importlib
+
+            mod = importlib.import_module(module)
+            bridge_settings = build_section(
+                getattr(mod, settings_name), options, name, settings.source
+            )
+
+            async def on_call(leg: CallLeg, _name: str = name) -> None:
+                await self.on_call(leg, _name)
+
+            bridge = getattr(mod, cls_name)(bridge_settings, on_call)
+            await bridge.start()
+            self.bridges.append(bridge)
+            started.append(f"{name} {_describe(bridge_settings)}")
+        return started
+
+    async def stop(self) -> None:
+        self.stopping.set()
+        for bridge in self.bridges:
+            try:
+                await bridge.stop()
+            except Exception as exc:
+                log.warning("stopping a bridge: %s", exc)
+        if self.calls:
+            log.info("waiting up to %.0f s for %d call(s) in flight", GRACE_S, len(self.calls))
+            _done, pending = await asyncio.wait(self.calls, timeout=GRACE_S)
+            for task in pending:
+                task.cancel()  # Call.run records "daemon stopped during the call"
+            await asyncio.gather(*pending, return_exceptions=True)
+
+
+def _describe(bridge_settings: Any) -> str:
+    fields = {f.name: getattr(bridge_settings, f.name) for f in dataclasses.fields(bridge_settings)}
+    ports = [f"{k}={v}" for k, v in fields.items() if k.endswith("port")]
+    return "(" + ", ".join(ports) + ")"
+
+
+async def serve(settings: Settings) -> int:
+    started = time.perf_counter()
+    runtime = build_runtime(settings)
+    log.info("%s", runtime.models.health_line())
+    daemon = Daemon(runtime)
+    try:
+        bridges = await daemon.start_bridges()
+    except (ConfigError, OSError, RuntimeError) as exc:
+        log.error("cannot start: %s", exc)
+        await daemon.stop()
+        return 2
+    log.info(
+        "ready in %.1f s: %s; store %s; config %s",
+        time.perf_counter() - started,
+        ", ".join(bridges) or "no PBX bridge enabled (set [freeswitch] or [asterisk] enabled)",
+        settings.store.path,
+        settings.source,
+    )
+    loop = asyncio.get_running_loop()
+    stop = asyncio.Event()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(sig, stop.set)
+    await stop.wait()
+    log.info("stopping")
+    await daemon.stop()
+    runtime.store.close()
+    log.info("stopped")
+    return 0

@@ -1,0 +1,121 @@
+"""The business profile: what the receptionist knows about the office it answers for."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+
+DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+DAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+
+
+@dataclass(frozen=True)
+class Service:
+    name: str
+    minutes: int
+    price: float
+    aliases: tuple[str, ...] = ()
+
+    @property
+    def price_words(self) -> str:
+        return f"{self.price:g} dollars"
+
+
+@dataclass(frozen=True)
+class StaffMember:
+    name: str
+    extension: str
+    role: str = ""
+
+
+@dataclass(frozen=True)
+class OpeningHours:
+    """Per weekday (0 = Monday) an opening and closing time, or None when closed."""
+
+    days: tuple[tuple[time, time] | None, ...]
+
+    def on(self, day: date) -> tuple[time, time] | None:
+        return self.days[day.weekday()]
+
+    def is_open(self, day: date) -> bool:
+        return self.on(day) is not None
+
+    def fits(self, start: datetime, minutes: int) -> bool:
+        hours = self.on(start.date())
+        if hours is None:
+            return False
+        end = start + timedelta(minutes=minutes)
+        return hours[0] <= start.time() and end.time() <= hours[1] and end.date() == start.date()
+
+    def describe(self) -> str:
+        """'Tuesday to Friday 9 AM to 6 PM, Saturday 9 AM to 2 PM; closed Sunday and Monday.'"""
+        groups: list[tuple[int, int, tuple[time, time]]] = []
+        for index, hours in enumerate(self.days):
+            if hours is None:
+                continue
+            if groups and groups[-1][2] == hours and groups[-1][1] == index - 1:
+                groups[-1] = (groups[-1][0], index, hours)
+            else:
+                groups.append((index, index, hours))
+        parts = []
+        for first, last, (opens, closes) in groups:
+            days = DAY_NAMES[first] if first == last else f"{DAY_NAMES[first]} to {DAY_NAMES[last]}"
+            parts.append(f"{days} {say_time(opens)} to {say_time(closes)}")
+        closed = [DAY_NAMES[i] for i, h in enumerate(self.days) if h is None]
+        text = ", ".join(parts)
+        if closed:
+            text += "; closed " + " and ".join(closed if len(closed) < 3 else [", ".join(closed)])
+        return text
+
+
+def say_time(value: time) -> str:
+    hour = value.hour % 12 or 12
+    suffix = "AM" if value.hour < 12 else "PM"
+    return f"{hour} {suffix}" if value.minute == 0 else f"{hour}:{value.minute:02d} {suffix}"
+
+
+def say_day(value: date) -> str:
+    return f"{DAY_NAMES[value.weekday()]} {value.strftime('%B')} {value.day}"
+
+
+@dataclass(frozen=True)
+class EscalationRule:
+    """A rule evaluated on every caller turn, before any model: words -> a person."""
+
+    name: str
+    words: tuple[str, ...]
+    target: str  # a staff name, or "front desk"
+    action: str = "transfer"  # "transfer", "message" or "both"
+    say: str = ""
+
+
+@dataclass(frozen=True)
+class BusinessProfile:
+    name: str
+    greeting: str
+    recording_notice: str
+    services: tuple[Service, ...]
+    hours: OpeningHours
+    staff: tuple[StaffMember, ...]
+    front_desk: str  # extension
+    timezone: str = "America/New_York"
+    escalation: tuple[EscalationRule, ...] = field(default_factory=tuple)
+    misunderstood_limit: int = 3
+    silence_reprompts: int = 2
+    transfer_ring_s: float = 20.0
+
+    def service(self, name: str) -> Service | None:
+        for service in self.services:
+            if service.name == name:
+                return service
+        return None
+
+    def staff_member(self, name: str) -> StaffMember | None:
+        for member in self.staff:
+            if member.name.lower() == name.lower():
+                return member
+        return None
+
+    def extension_for(self, target: str) -> str:
+        member = self.staff_member(target)
+        return member.extension if member else self.front_desk

@@ -1,0 +1,166 @@
+"""Understanding by rules: intents and slots with no model at all.
+
+Rules carry the call with the bundled models (which are far too weak to understand callers);
+a capable model, where a site has one, can only add to what the rules found, and the same
+checks apply to what it says.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field, replace
+from datetime import date, time
+
+from receptionist.dialog.numbers import find_phone
+from receptionist.dialog.profile import BusinessProfile
+from receptionist.dialog.when import find_day, find_time
+
+INTENTS = ("book", "cancel", "question", "message", "person")
+
+_BOOK = re.compile(
+    r"\b(book|booking|appointment|schedule|reserve|make an? (?:appointment|booking)|"
+    r"come in|get an? |get my|i'd like an?|i want an?|i need an?|can i get|do you have .* (?:free|available|open)|"
+    r"availability|available)\b"
+)
+_CANCEL = re.compile(r"\b(cancel|cancell?ation|call off|can't make it|cannot make it|won't make it)\b")
+_MESSAGE = re.compile(r"\b(leave a message|leave him a message|leave her a message|take a message|"
+                      r"pass (?:on )?a message|tell (?:him|her)|message for|let (?:him|her) know|"
+                      r"call me back|have (?:him|her) call)\b")  # fmt: skip
+_PRICE = re.compile(r"\b(how much|price|prices|cost|costs|charge|rates?|expensive|fee)\b")
+_HOURS = re.compile(
+    r"\b(hours|open|opening|close|closing|closed|what time do you|when are you|until when)\b"
+)
+_YES = re.compile(
+    r"^\W*(yes|yeah|yep|yup|sure|correct|right|that's right|that is right|ok|okay|please|"
+    r"please do|go ahead|sounds good|perfect|great|absolutely|definitely|that works|fine)\b"
+)
+_NO = re.compile(r"^\W*(no|nope|nah|not really|no thanks|no thank you|that's all|that is all|"
+                 r"nothing else|i'm good|i am good|i'm fine)\b")  # fmt: skip
+_GOODBYE = re.compile(r"\b(bye|goodbye|good bye|that's all|that is all|nothing else|have a good)\b")
+_CHANGE = re.compile(r"\b(actually|instead|change|rather|make it|move it|switch|no,? no)\b")
+_NAME = re.compile(
+    r"\b(?:my name is|my name's|name is|this is|it's|it is|i am|i'm|under|put it under|"
+    r"for)\s+([A-Z][a-z'\-]+(?:\s+[A-Z][a-z'\-]+){0,2})"
+)
+_NOT_NAMES = {
+    "calling", "looking", "wondering", "trying", "just", "not", "here", "interested", "thursday",
+    "friday", "saturday", "sunday", "monday", "tuesday", "wednesday", "sorry", "fine", "good",
+    "okay", "sure", "the", "a", "an", "booking", "book", "haircut", "hoping", "free", "available",
+    "tomorrow", "today", "next", "half", "quarter", "noon", "me", "him", "her", "that", "this",
+    "yes", "no", "hi", "hello", "thanks", "great",
+}
+_FILLERS = re.compile(r"\b(um+|uh+|er+|erm|hmm+|ah+|like)\b[,.]?\s*", re.I)
+_ORDINALS = {"first": 0, "1st": 0, "earlier": 0, "second": 1, "2nd": 1, "later": 1, "last": -1}
+
+
+@dataclass(frozen=True)
+class Understanding:
+    text: str
+    intents: tuple[str, ...] = ()
+    service: str | None = None
+    day: date | None = None
+    time: time | None = None
+    name: str | None = None
+    phone: str | None = None
+    staff: str | None = None
+    yes: bool = False
+    no: bool = False
+    goodbye: bool = False
+    correction: bool = False
+    choice: int | None = None  # "the first one" / "the second" among offered slots
+    asks_price: bool = False
+    asks_hours: bool = False
+    extra: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def empty(self) -> bool:
+        """Nothing at all was understood."""
+        return not (
+            self.intents or self.service or self.day or self.time or self.name or self.phone
+            or self.staff or self.yes or self.no or self.goodbye or self.choice is not None
+        )  # fmt: skip
+
+    def with_intent(self, intent: str) -> Understanding:
+        return replace(self, intents=(*self.intents, intent))
+
+
+def clean(text: str) -> str:
+    return re.sub(r"\s+", " ", _FILLERS.sub("", text)).strip()
+
+
+def find_service(text: str, profile: BusinessProfile) -> str | None:
+    lowered = " " + re.sub(r"[^\w' -]", " ", text.lower()) + " "
+    best: tuple[int, str] | None = None
+    for service in profile.services:
+        for alias in service.aliases:
+            if re.search(rf"\b{re.escape(alias)}s?\b", lowered):
+                if best is None or len(alias) > best[0]:
+                    best = (len(alias), service.name)
+    return best[1] if best else None
+
+
+def find_staff(text: str, profile: BusinessProfile) -> str | None:
+    lowered = text.lower()
+    for member in profile.staff:
+        if re.search(rf"\b{re.escape(member.name.lower())}\b", lowered):
+            return member.name
+    return None
+
+
+def find_name(text: str, profile: BusinessProfile, expecting_name: bool) -> str | None:
+    staff = {m.name.lower() for m in profile.staff}
+    for match in _NAME.finditer(text):
+        words = [w for w in match.group(1).split() if w.lower() not in _NOT_NAMES]
+        if words and words[0].lower() not in staff and not words[0].lower().endswith("day"):
+            return " ".join(words)
+    if expecting_name:
+        # The answer to "what name?" is often just the name: "John Smith." / "john smith"
+        words = re.findall(r"[A-Za-z][A-Za-z'\-]+", text)
+        words = [w for w in words if w.lower() not in _NOT_NAMES and w.lower() not in {
+            "it", "is", "my", "name", "its", "the", "um", "uh", "please", "thank", "you"}]  # fmt: skip
+        if 1 <= len(words) <= 3:
+            return " ".join(w.capitalize() for w in words)
+    return None
+
+
+def understand(
+    text: str, profile: BusinessProfile, today: date, expecting: str | None = None
+) -> Understanding:
+    """What the caller said, as intents and slots. ``expecting`` is the slot just asked for."""
+    said = clean(text)
+    lowered = said.lower()
+    intents: list[str] = []
+    if _CANCEL.search(lowered):
+        intents.append("cancel")
+    if _MESSAGE.search(lowered):
+        intents.append("message")
+    asks_price = bool(_PRICE.search(lowered))
+    asks_hours = bool(_HOURS.search(lowered)) and not _BOOK.search(lowered)
+    if asks_price or asks_hours:
+        intents.append("question")
+    service = find_service(lowered, profile)
+    if "cancel" not in intents and (_BOOK.search(lowered) or (service and not asks_price)):
+        intents.append("book")
+    choice = None
+    for word, index in _ORDINALS.items():
+        if re.search(rf"\b(the )?{word}( one| slot| time)?\b", lowered):
+            choice = index
+            break
+    phone = find_phone(said)
+    return Understanding(
+        text=said,
+        intents=tuple(intents),
+        service=service,
+        day=find_day(lowered, today),
+        time=find_time(lowered) if expecting != "phone" else None,
+        name=find_name(said, profile, expecting == "name"),
+        phone=phone,
+        staff=find_staff(said, profile),
+        yes=bool(_YES.search(lowered)),
+        no=bool(_NO.search(lowered)),
+        goodbye=bool(_GOODBYE.search(lowered)),
+        correction=bool(_CHANGE.search(lowered)),
+        choice=choice,
+        asks_price=asks_price,
+        asks_hours=asks_hours,
+    )

@@ -1,0 +1,65 @@
+"""`receptionist call`: one call through a LocalLeg, with the same pipeline as a real call."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import numpy as np
+
+from receptionist.call import Call
+from receptionist.config import Settings
+from receptionist.media.local_leg import CallerLine, LocalLeg
+from receptionist.report import call_summary
+from receptionist.runtime import Runtime, build_runtime
+
+
+def synthesized_line(runtime: Runtime, text: str, **kwargs: Any) -> CallerLine:
+    """A caller line spoken by Piper, then put through an 8 kHz G.711 line."""
+    speech = runtime.models.tts.speak_sync(text, 16000)
+    samples = np.frombuffer(speech.pcm, dtype="<i2")
+    return CallerLine.from_samples(samples, 16000, label=text, **kwargs)
+
+
+async def run_local_call(
+    runtime: Runtime, leg: LocalLeg, out_dir: str | None = None
+) -> dict[str, Any]:
+    call = Call(
+        leg,
+        runtime.settings,
+        runtime.store,
+        runtime.models,
+        runtime.bookings,
+        today=runtime.today,
+        recordings_dir=None,
+    )
+    try:
+        await call.run()
+    finally:
+        await leg.close()
+    summary = call_summary(runtime.store, leg.call_id)
+    if out_dir:
+        summary["audio"] = leg.write(out_dir)
+    summary["barge_ins"] = call.barge_ins
+    return summary
+
+
+async def place_local_call(
+    settings: Settings,
+    wavs: list[str],
+    says: list[str],
+    out_dir: str,
+    caller_id: str,
+    speed: float,
+    today: date,
+    call_id: str,
+    transfer_outcome: str = "no_answer",
+) -> dict[str, Any]:
+    runtime = build_runtime(settings, today=lambda: today)
+    lines = [CallerLine.from_wav(path) for path in wavs]
+    lines += [synthesized_line(runtime, text) for text in says]
+    leg = LocalLeg(
+        lines, caller_id=caller_id, call_id=call_id, speed=speed,
+        transfer_outcome=transfer_outcome,
+    )  # fmt: skip
+    return await run_local_call(runtime, leg, out_dir)

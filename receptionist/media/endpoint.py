@@ -1,0 +1,119 @@
+"""Endpointing: turn per-frame speech probabilities into caller turns.
+
+Counts frames, never wall-clock, so a test can drive it frame by frame. Emits:
+- ``SpeechStarted`` once speech has lasted ``start_frames`` (barge-in fires on this);
+- ``SpeechPaused`` after ``pause_frames`` of silence (speculative transcription starts here);
+- ``SpeechResumed`` when speech comes back after a pause (the speculative transcript is void);
+- ``TurnEnded`` once the silence reaches the end-of-turn wait, which the caller of
+  ``set_end_wait`` may shorten (the words so far are a complete request) or lengthen
+  (a hesitation, a trailing "and...").
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class EndpointEvent:
+    frame: int  # index of the frame that caused the event
+
+
+@dataclass(frozen=True)
+class SpeechStarted(EndpointEvent):
+    first_speech_frame: int
+
+
+@dataclass(frozen=True)
+class SpeechPaused(EndpointEvent):
+    last_speech_frame: int
+
+
+@dataclass(frozen=True)
+class SpeechResumed(EndpointEvent):
+    pass
+
+
+@dataclass(frozen=True)
+class TurnEnded(EndpointEvent):
+    first_speech_frame: int
+    last_speech_frame: int
+
+
+@dataclass
+class EndpointSettings:
+    speech_threshold: float = 0.5
+    silence_threshold: float = 0.35
+    start_frames: int = 3  # 60 ms of speech opens a turn
+    pause_frames: int = 5  # 100 ms of silence: transcribe speculatively
+    end_frames_default: int = 20  # 400 ms: end of turn when nothing better is known
+    end_frames_min: int = 8  # 160 ms: a complete request
+    end_frames_max: int = 45  # 900 ms: after a hesitation
+    max_turn_frames: int = 1500  # 30 s: a turn that never stops is cut here
+
+
+class Endpointer:
+    def __init__(self, settings: EndpointSettings | None = None) -> None:
+        self.settings = settings or EndpointSettings()
+        self.frame = -1
+        self.in_turn = False
+        self._speech_run = 0
+        self._silence_run = 0
+        self._first_speech = -1
+        self._last_speech = -1
+        self._paused = False
+        self._end_frames = self.settings.end_frames_default
+        self.threshold_boost = 0.0  # raised while the agent talks (echo of our own voice)
+
+    def set_end_wait(self, frames: int) -> None:
+        s = self.settings
+        self._end_frames = max(s.end_frames_min, min(s.end_frames_max, frames))
+
+    @property
+    def first_speech_frame(self) -> int:
+        return self._first_speech
+
+    @property
+    def silence_frames(self) -> int:
+        return self._silence_run
+
+    def reset(self) -> None:
+        self.in_turn = False
+        self._speech_run = 0
+        self._silence_run = 0
+        self._paused = False
+        self._end_frames = self.settings.end_frames_default
+
+    def push(self, probability: float) -> list[EndpointEvent]:
+        s = self.settings
+        self.frame += 1
+        events: list[EndpointEvent] = []
+        speech = probability >= min(0.95, s.speech_threshold + self.threshold_boost)
+        silence = probability < s.silence_threshold
+        if speech:
+            self._speech_run += 1
+            self._silence_run = 0
+            self._last_speech = self.frame
+            if not self.in_turn and self._speech_run >= s.start_frames:
+                self.in_turn = True
+                self._first_speech = self.frame - self._speech_run + 1
+                self._end_frames = s.end_frames_default
+                events.append(SpeechStarted(self.frame, self._first_speech))
+            elif self._paused and self._speech_run >= 2:
+                self._paused = False
+                events.append(SpeechResumed(self.frame))
+        else:
+            self._speech_run = 0
+            if silence or not self.in_turn:
+                self._silence_run += 1
+            if self.in_turn:
+                if not self._paused and self._silence_run >= s.pause_frames:
+                    self._paused = True
+                    events.append(SpeechPaused(self.frame, self._last_speech))
+                if self._silence_run >= self._end_frames:
+                    events.append(TurnEnded(self.frame, self._first_speech, self._last_speech))
+                    self.reset()
+        if self.in_turn and self.frame - self._first_speech >= s.max_turn_frames:
+            events.append(TurnEnded(self.frame, self._first_speech, self._last_speech))
+            self.reset()
+        return events

@@ -1,0 +1,243 @@
+"""The caller's side of one call: frames -> VAD -> endpointing -> STT -> caller turns.
+
+Transcribes speculatively when the caller pauses; when the pause turns out to be the end,
+that transcript is used at once; when speech resumes it is discarded. What the speculative
+transcript says also sets how long to wait: a complete request ends the turn sooner, a
+hesitation ("um", a trailing "and") waits longer.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+
+from receptionist.media.audio import pcm_to_array
+from receptionist.media.endpoint import (
+    Endpointer,
+    EndpointSettings,
+    SpeechPaused,
+    SpeechResumed,
+    SpeechStarted,
+    TurnEnded,
+)
+from receptionist.media.leg import FRAME_MS, CallLeg
+from receptionist.media.stt import Transcriber, Transcript
+from receptionist.media.vad import SileroVad
+from receptionist.media.worker import ModelWorker
+
+log = logging.getLogger(__name__)
+
+PREROLL_FRAMES = 10  # 200 ms before the first speech frame goes to STT
+TAIL_FRAMES = 4
+_HESITATION = re.compile(
+    r"(\b(and|but|or|so|um+|uh+|er|the|a|an|at|on|for|to|with|my|is|like|maybe)|,|\.\.\.|-)\s*$",
+    re.I,
+)
+_NOISE_TEXTS = {"", "you", "thank you", "thanks for watching", "bye", "."}
+
+
+@dataclass
+class CallerTurn:
+    text: str
+    first_speech_frame: int
+    last_speech_frame: int
+    end_frame: int
+    last_speech_at: float  # loop time the last speech frame arrived
+    ended_at: float  # loop time the end of turn was decided
+    transcribed_at: float
+    stt_ms: int
+    speculative: bool
+
+    @property
+    def endpoint_ms(self) -> int:
+        return int((self.ended_at - self.last_speech_at) * 1000)
+
+
+@dataclass
+class Silence:
+    frames: int
+
+
+def sounds_complete(text: str) -> bool:
+    """Does this transcript read like a finished request (not a hesitation)?"""
+    stripped = text.strip()
+    return bool(stripped) and not _HESITATION.search(stripped.lower())
+
+
+def is_noise(transcript: Transcript) -> bool:
+    words = re.sub(r"[^a-z' ]", "", transcript.text.lower()).strip()
+    return words in _NOISE_TEXTS or transcript.no_speech_prob > 0.8
+
+
+class Listener:
+    def __init__(
+        self,
+        leg: CallLeg,
+        vad: SileroVad,
+        vad_worker: ModelWorker,
+        stt: Transcriber,
+        settings: EndpointSettings | None = None,
+        *,
+        agent_speaking: Callable[[], bool] = lambda: False,
+        on_speech_start: Callable[[int], None] | None = None,
+        silence_frames: int = 400,
+        echo_boost: float = 0.35,
+    ) -> None:
+        self.leg = leg
+        self.stream = vad.stream()
+        self.vad_worker = vad_worker
+        self.stt = stt
+        self.endpointer = Endpointer(settings)
+        self.agent_speaking = agent_speaking
+        self.on_speech_start = on_speech_start
+        self.silence_frames = silence_frames
+        self.echo_boost = echo_boost
+        self.inputs: asyncio.Queue[CallerTurn | Silence] = asyncio.Queue()
+        self._frames: list[np.ndarray] = []
+        self._times: list[float] = []
+        self._offset = 0
+        self._speculative: tuple[int, asyncio.Task[Transcript]] | None = None
+        self._finishing: asyncio.Task[None] | None = None
+        self._quiet = 0
+        self.frames_in = 0
+        self.discarded_speculations = 0
+        self.reused_speculations = 0
+        self.noise_turns = 0
+
+    async def run(self) -> None:
+        loop = asyncio.get_running_loop()
+        rate = self.leg.sample_rate
+        async for frame in self.leg.audio_in():
+            now = loop.time()
+            samples = pcm_to_array(frame)
+            self._frames.append(samples)
+            self._times.append(now)
+            self.frames_in += 1
+            stream = self.stream
+            probability = await self.vad_worker.run(lambda s=samples: stream.push(s, rate))
+            speaking = self.agent_speaking()
+            self.endpointer.threshold_boost = self.echo_boost if speaking else 0.0
+            for event in self.endpointer.push(probability):
+                log.debug("endpoint %s", event)
+                self._on_event(event, now)
+            if self.endpointer.in_turn or speaking:
+                self._quiet = 0
+            else:
+                self._quiet += 1
+                if self._quiet >= self.silence_frames:
+                    self._quiet = 0
+                    self.inputs.put_nowait(Silence(self.silence_frames))
+            self._trim()
+
+    def _on_event(self, event: object, now: float) -> None:
+        if isinstance(event, SpeechStarted):
+            if self.on_speech_start is not None:
+                self.on_speech_start(event.first_speech_frame)
+        elif isinstance(event, SpeechPaused):
+            audio = self._audio(self.endpointer_first(), event.last_speech_frame + TAIL_FRAMES)
+            task = asyncio.ensure_future(self.stt.transcribe(audio, self.leg.sample_rate))
+            self._speculative = (event.last_speech_frame, task)
+            task.add_done_callback(self._adapt_end_wait)
+        elif isinstance(event, SpeechResumed):
+            if self._speculative is not None:
+                self.discarded_speculations += 1
+            self._speculative = None
+            self.endpointer.set_end_wait(self.endpointer.settings.end_frames_default)
+        elif isinstance(event, TurnEnded):
+            speculative = self._speculative
+            self._speculative = None
+            reuse = speculative is not None and speculative[0] == event.last_speech_frame
+            if reuse:
+                self.reused_speculations += 1
+            task = speculative[1] if reuse and speculative else None
+            audio = None if task else self._audio(event.first_speech_frame - PREROLL_FRAMES,
+                                                  event.last_speech_frame + TAIL_FRAMES)  # fmt: skip
+            previous = self._finishing
+            self._finishing = asyncio.ensure_future(
+                self._finish(event, task, audio, now, self._time_of(event.last_speech_frame),
+                             previous)  # fmt: skip
+            )
+
+    def endpointer_first(self) -> int:
+        return max(self._offset, self.endpointer.first_speech_frame - PREROLL_FRAMES)
+
+    def _adapt_end_wait(self, task: asyncio.Task[Transcript]) -> None:
+        if task.cancelled() or task.exception() is not None:
+            return
+        current = self._speculative
+        if current is None or current[1] is not task or not self.endpointer.in_turn:
+            return
+        s = self.endpointer.settings
+        complete = sounds_complete(task.result().text)
+        self.endpointer.set_end_wait(s.end_frames_min if complete else s.end_frames_max)
+
+    async def _finish(
+        self,
+        event: TurnEnded,
+        task: asyncio.Task[Transcript] | None,
+        audio: np.ndarray | None,
+        ended_at: float,
+        last_speech_at: float,
+        previous: asyncio.Task[None] | None,
+    ) -> None:
+        loop = asyncio.get_running_loop()
+        if task is not None:
+            transcript = await task
+        else:
+            assert audio is not None
+            transcript = await self.stt.transcribe(audio, self.leg.sample_rate)
+        if previous is not None:
+            await previous  # turns reach the dialog in the order they were spoken
+        log.debug("turn frames %d-%d: %r (no speech %.2f)", event.first_speech_frame,
+                  event.last_speech_frame, transcript.text, transcript.no_speech_prob)
+        if is_noise(transcript):
+            self.noise_turns += 1
+            log.info("dropped a turn that was only noise: %r", transcript.text)
+            return
+        self.inputs.put_nowait(
+            CallerTurn(
+                text=transcript.text,
+                first_speech_frame=event.first_speech_frame,
+                last_speech_frame=event.last_speech_frame,
+                end_frame=event.frame,
+                last_speech_at=last_speech_at,
+                ended_at=ended_at,
+                transcribed_at=loop.time(),
+                stt_ms=transcript.compute_ms,
+                speculative=task is not None,
+            )
+        )
+
+    def _time_of(self, frame: int) -> float:
+        index = frame - self._offset
+        if 0 <= index < len(self._times):
+            return self._times[index]
+        return self._times[-1] if self._times else 0.0
+
+    def _audio(self, first: int, last: int) -> np.ndarray:
+        start = max(0, first - self._offset)
+        end = max(start, min(len(self._frames), last - self._offset + 1))
+        if end <= start:
+            return np.zeros(0, dtype=np.int16)
+        return np.concatenate(self._frames[start:end])
+
+    def _trim(self) -> None:
+        """Keep only the audio a turn in progress (or a new one) could still need."""
+        if self.endpointer.in_turn or self._speculative is not None:
+            keep_from = self.endpointer.first_speech_frame - PREROLL_FRAMES
+        else:
+            keep_from = self.endpointer.frame - PREROLL_FRAMES - 5
+        drop = min(keep_from - self._offset, len(self._frames) - 1)
+        if drop > 200:
+            del self._frames[:drop]
+            del self._times[:drop]
+            self._offset += drop
+
+    @staticmethod
+    def frames_to_ms(frames: int) -> int:
+        return frames * FRAME_MS

@@ -1,0 +1,115 @@
+"""The language model (llama.cpp), in its own worker thread.
+
+It phrases sentences; it never decides that something happened (ARCHITECTURE rule 1).
+The system prompt is evaluated once at start-up; llama.cpp keeps the evaluated tokens and
+reuses the longest common prefix, so each turn only evaluates its own new tokens.
+Every generation has a deadline: what has not come by then is not waited for.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+import threading
+import time
+from collections.abc import AsyncIterator, Sequence
+from pathlib import Path
+from typing import Any
+
+from receptionist.media.worker import ModelWorker
+
+_CLAUSE_END = re.compile(r"[.!?](\s|$)")
+
+
+class LanguageModel:
+    def __init__(
+        self,
+        model_path: str | Path,
+        system_prompt: str,
+        n_ctx: int = 2048,
+        threads: int = 2,
+        gpu_layers: int = 0,
+        max_tokens: int = 60,
+    ) -> None:
+        from llama_cpp import Llama
+
+        self.llm = Llama(
+            model_path=str(model_path),
+            n_ctx=n_ctx,
+            n_threads=threads,
+            n_gpu_layers=gpu_layers,
+            verbose=False,
+        )
+        self.system_prompt = system_prompt
+        self.max_tokens = max_tokens
+        self.worker = ModelWorker("llm")
+        self._lock = threading.Lock()
+
+    def _messages(self, history: Sequence[tuple[str, str]]) -> list[dict[str, str]]:
+        messages = [{"role": "system", "content": self.system_prompt}]
+        messages += [{"role": role, "content": text} for role, text in history]
+        return messages
+
+    def warm(self) -> None:
+        """Evaluate the system prompt now so that the first call finds it cached."""
+        self.worker.submit_sync(lambda: self._complete_sync([("user", "Hello")], 1, None))
+
+    def _complete_sync(
+        self,
+        history: Sequence[tuple[str, str]],
+        max_tokens: int,
+        on_sentence: Any,
+        deadline: float | None = None,
+    ) -> str:
+        stream = self.llm.create_chat_completion(
+            messages=self._messages(history),  # type: ignore[arg-type]
+            max_tokens=max_tokens,
+            temperature=0.0,
+            stream=True,
+        )
+        text = ""
+        emitted = 0
+        for chunk in stream:
+            delta = chunk["choices"][0]["delta"].get("content") or ""  # type: ignore[index]
+            text += delta
+            if on_sentence is not None:
+                match = None
+                for match in _CLAUSE_END.finditer(text, emitted):
+                    pass
+                if match is not None and match.end() > emitted:
+                    on_sentence(text[emitted : match.end()].strip())
+                    emitted = match.end()
+            if deadline is not None and time.monotonic() > deadline:
+                break
+        if on_sentence is not None and text[emitted:].strip():
+            on_sentence(text[emitted:].strip())
+        return text.strip()
+
+    async def stream_sentences(
+        self, history: Sequence[tuple[str, str]], deadline_s: float
+    ) -> AsyncIterator[str]:
+        """Sentences of the reply as they complete; stops at the deadline."""
+        loop = asyncio.get_running_loop()
+        queue: asyncio.Queue[str | None] = asyncio.Queue()
+        deadline = time.monotonic() + deadline_s
+
+        def on_sentence(sentence: str) -> None:
+            loop.call_soon_threadsafe(queue.put_nowait, sentence)
+
+        job = asyncio.ensure_future(
+            self.worker.run(
+                lambda: self._complete_sync(history, self.max_tokens, on_sentence, deadline)
+            )
+        )
+        job.add_done_callback(lambda _f: loop.call_soon_threadsafe(queue.put_nowait, None))
+        while True:
+            remaining = deadline - time.monotonic()
+            try:
+                item = await asyncio.wait_for(queue.get(), timeout=max(remaining, 0.01))
+            except TimeoutError:
+                return
+            if item is None:
+                if job.done() and job.exception() is not None:
+                    raise job.exception()  # type: ignore[misc]
+                return
+            yield item

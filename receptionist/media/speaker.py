@@ -1,0 +1,129 @@
+"""The agent's voice: sentences in, paced 20 ms frames out, and barge-in.
+
+Each sentence is handed to TTS as soon as it is queued (so sentence n+1 is synthesized
+while sentence n plays); frames go to the leg in order. ``interrupt()`` drops what the leg
+has queued and everything not yet played, at once.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import collections
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from receptionist.media.audio import split_frames
+from receptionist.media.leg import CallLeg
+from receptionist.media.tts import Speech, Synthesizer
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Utterance:
+    text: str
+    speech: asyncio.Future[Speech]
+    done: asyncio.Future[bool]  # True once fully played, False if cut or dropped
+    reply: object | None = None
+    queued_at: float = field(default_factory=time.perf_counter)
+
+
+class Speaker:
+    def __init__(self, leg: CallLeg, tts: Synthesizer) -> None:
+        self.leg = leg
+        self.tts = tts
+        self._queue: collections.deque[Utterance] = collections.deque()
+        self._wake = asyncio.Event()
+        self._idle = asyncio.Event()
+        self._idle.set()
+        self._generation = 0
+        self._task: asyncio.Task[None] | None = None
+        self.on_first_frame: Callable[[Utterance, Speech], None] | None = None
+        self.frames_played = 0
+        self.interruptions = 0
+
+    def start(self) -> None:
+        self._task = asyncio.get_running_loop().create_task(self._run(), name="speaker")
+
+    async def stop(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            await asyncio.gather(self._task, return_exceptions=True)
+        self._drop_queue()
+
+    @property
+    def busy(self) -> bool:
+        return not self._idle.is_set()
+
+    def say(self, text: str, cache: bool = False, reply: object | None = None) -> Utterance:
+        loop = asyncio.get_running_loop()
+        speech = asyncio.ensure_future(self.tts.speak(text, self.leg.sample_rate, cache))
+        utterance = Utterance(text, speech, loop.create_future(), reply)
+        self._queue.append(utterance)
+        self._idle.clear()
+        self._wake.set()
+        return utterance
+
+    def interrupt(self) -> int:
+        """Barge-in: drop every queued and playing frame now; returns frames dropped."""
+        self._generation += 1
+        self.interruptions += 1
+        dropped = self.leg.stop_playback()
+        self._drop_queue()
+        return dropped
+
+    def _drop_queue(self) -> None:
+        while self._queue:
+            utterance = self._queue.popleft()
+            utterance.speech.cancel()
+            if not utterance.done.done():
+                utterance.done.set_result(False)
+        if self._task is None or self._task.done():
+            self._idle.set()
+
+    async def drain(self) -> None:
+        await self._idle.wait()
+
+    async def _run(self) -> None:
+        while True:
+            if not self._queue:
+                self._idle.set()
+                self._wake.clear()
+                await self._wake.wait()
+                continue
+            utterance = self._queue[0]
+            generation = self._generation
+            try:
+                speech = await utterance.speech
+            except asyncio.CancelledError:
+                if utterance.speech.cancelled() and generation != self._generation:
+                    continue
+                raise
+            except Exception as exc:  # TTS failed: say nothing rather than stall the call
+                log.error("text-to-speech failed for %r: %s", utterance.text, exc)
+                self._finish(utterance, False)
+                continue
+            if generation != self._generation:
+                continue
+            first = True
+            for frame in split_frames(speech.pcm, self.leg.sample_rate):
+                if generation != self._generation:
+                    break
+                if first and self.on_first_frame is not None:
+                    self.on_first_frame(utterance, speech)
+                first = False
+                await self.leg.play(frame)
+                self.frames_played += 1
+            if generation != self._generation:
+                continue
+            if len(self._queue) == 1:
+                await self.leg.wait_played()  # busy until the last frame is out
+            self._finish(utterance, generation == self._generation)
+
+    def _finish(self, utterance: Utterance, played: bool) -> None:
+        if self._queue and self._queue[0] is utterance:
+            self._queue.popleft()
+        if not utterance.done.done():
+            utterance.done.set_result(played)

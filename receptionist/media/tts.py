@@ -1,0 +1,98 @@
+"""Text to speech with Piper, a sentence at a time, in its own worker thread.
+
+Output is converted to the leg's rate (8 kHz on phone lines) once, here. Fixed sentences
+(greeting, fillers, notices) are cached: the second time costs no synthesis at all.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+import time
+from collections import OrderedDict
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from receptionist.media.audio import resample
+from receptionist.media.worker import ModelWorker
+
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
+
+
+def split_sentences(text: str) -> list[str]:
+    """Piper synthesizes a sentence at a time: split long replies on sentence ends."""
+    return [s.strip() for s in _SENTENCE_END.split(text.strip()) if s.strip()]
+
+
+@dataclass(frozen=True)
+class Speech:
+    text: str
+    pcm: bytes  # 16-bit LE mono at ``sample_rate``
+    sample_rate: int
+    compute_ms: int
+    cached: bool
+
+
+class Synthesizer:
+    def __init__(
+        self,
+        voice_path: str | Path,
+        device: str = "cpu",
+        cache_size: int = 256,
+        length_scale: float | None = None,
+    ) -> None:
+        from piper import PiperVoice
+
+        self.voice = PiperVoice.load(str(voice_path), use_cuda=device == "cuda")
+        self.voice_rate = int(self.voice.config.sample_rate)
+        self.length_scale = length_scale
+        self.worker = ModelWorker("tts")
+        self._cache: OrderedDict[tuple[str, int], bytes] = OrderedDict()
+        self._cache_size = cache_size
+        self._lock = threading.Lock()
+        self.synth_count = 0
+
+    def _synthesize(self, text: str, sample_rate: int) -> bytes:
+        from piper import SynthesisConfig
+
+        config = SynthesisConfig(length_scale=self.length_scale)
+        chunks = [c.audio_int16_array for c in self.voice.synthesize(text, syn_config=config)]
+        self.synth_count += 1
+        audio = np.concatenate(chunks) if chunks else np.zeros(0, np.int16)
+        return resample(audio, self.voice_rate, sample_rate).astype("<i2").tobytes()
+
+    def cached(self, text: str, sample_rate: int) -> bytes | None:
+        with self._lock:
+            pcm = self._cache.get((text, sample_rate))
+            if pcm is not None:
+                self._cache.move_to_end((text, sample_rate))
+            return pcm
+
+    def _remember(self, text: str, sample_rate: int, pcm: bytes) -> None:
+        with self._lock:
+            self._cache[(text, sample_rate)] = pcm
+            while len(self._cache) > self._cache_size:
+                self._cache.popitem(last=False)
+
+    def speak_sync(self, text: str, sample_rate: int, cache: bool = False) -> Speech:
+        hit = self.cached(text, sample_rate)
+        if hit is not None:
+            return Speech(text, hit, sample_rate, 0, True)
+        started = time.perf_counter()
+        pcm = self._synthesize(text, sample_rate)
+        if cache:
+            self._remember(text, sample_rate, pcm)
+        return Speech(text, pcm, sample_rate, int((time.perf_counter() - started) * 1000), False)
+
+    async def speak(self, text: str, sample_rate: int, cache: bool = False) -> Speech:
+        hit = self.cached(text, sample_rate)
+        if hit is not None:  # no thread hop for a cached sentence
+            return Speech(text, hit, sample_rate, 0, True)
+        return await self.worker.run(lambda: self.speak_sync(text, sample_rate, cache))
+
+    def warm(self, sentences: list[str], sample_rate: int) -> None:
+        """Synthesize fixed sentences ahead of the first call."""
+        for sentence in sentences:
+            self.worker.submit_sync(lambda s=sentence: self.speak_sync(s, sample_rate, True))

@@ -1,0 +1,81 @@
+"""One worker thread per model, fed by a queue, results handed back to the event loop.
+
+Models never run on the event loop: a call's audio keeps flowing while Whisper decodes.
+Jobs run in the order they were queued, shared by every call.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import queue
+import threading
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+T = TypeVar("T")
+
+_STOP = object()
+
+
+class ModelWorker:
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self._jobs: queue.SimpleQueue[Any] = queue.SimpleQueue()
+        self._thread = threading.Thread(target=self._run, name=f"model-{name}", daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        while True:
+            job = self._jobs.get()
+            if job is _STOP:
+                return
+            fn, future, loop = job
+            if loop is None:  # submit_sync: the job reports for itself
+                fn()
+                continue
+            if future.cancelled():
+                continue
+            try:
+                result = fn()
+            except BaseException as exc:  # handed back to the caller, never lost
+                loop.call_soon_threadsafe(_set_exception, future, exc)
+            else:
+                loop.call_soon_threadsafe(_set_result, future, result)
+
+    async def run(self, fn: Callable[[], T]) -> T:
+        loop = asyncio.get_running_loop()
+        future: asyncio.Future[T] = loop.create_future()
+        self._jobs.put((fn, future, loop))
+        return await future
+
+    def submit_sync(self, fn: Callable[[], T]) -> T:
+        """Run ``fn`` on the worker from a thread that has no event loop (start-up checks)."""
+        done = threading.Event()
+        box: dict[str, Any] = {}
+
+        def job() -> None:
+            try:
+                box["result"] = fn()
+            except BaseException as exc:
+                box["error"] = exc
+            finally:
+                done.set()
+
+        self._jobs.put((job, None, None))
+        done.wait()
+        if "error" in box:
+            raise box["error"]
+        return box.get("result")  # type: ignore[no-any-return]
+
+    def close(self) -> None:
+        self._jobs.put(_STOP)
+
+
+def _set_result(future: asyncio.Future[Any], value: Any) -> None:
+    if not future.done():
+        future.set_result(value)
+
+
+def _set_exception(future: asyncio.Future[Any], exc: BaseException) -> None:
+    if not future.done():
+        future.set_exception(exc)

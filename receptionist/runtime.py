@@ -1,0 +1,76 @@
+"""Assembling the parts from settings: the store, the models, the booking backend."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+
+from receptionist.config import Settings
+from receptionist.media.models import Models, load_models
+from receptionist.store.db import Store
+from receptionist.tools.backend import BookingBackend
+from receptionist.tools.booking import BookingService
+from receptionist.tools.calendar import BuiltinCalendar
+
+log = logging.getLogger(__name__)
+
+
+def models_from_settings(settings: Settings, with_llm: bool | None = None) -> Models:
+    m = settings.models
+    use_llm = m.llm_enabled if with_llm is None else with_llm
+    return load_models(
+        stt=m.stt,
+        tts=m.tts,
+        vad=m.vad,
+        llm=m.llm if use_llm else None,
+        device=m.device,
+        threads=m.threads,
+        llm_gpu_layers=m.llm_gpu_layers,
+        business_name=settings.profile.name,
+    )
+
+
+def booking_backend(settings: Settings, store: Store) -> BookingBackend:
+    """The backend the config names; the built-in calendar is the embedded default."""
+    b = settings.booking
+    if b.backend == "caldav":
+        from receptionist.tools.caldav_backend import CalDavBackend  # type: ignore[import-not-found]
+
+        return CalDavBackend(  # type: ignore[no-any-return]
+            b.caldav_url, b.caldav_username, b.caldav_password, b.caldav_calendar,
+            settings.profile.timezone, b.deadline_s,
+        )  # fmt: skip
+    if b.backend == "webhook":
+        from receptionist.tools.webhook_backend import WebhookBackend  # type: ignore[import-not-found]
+
+        return WebhookBackend(b.webhook_url, b.webhook_secret, b.deadline_s)  # type: ignore[no-any-return]
+    return BuiltinCalendar(store)
+
+
+@dataclass
+class Runtime:
+    settings: Settings
+    store: Store
+    models: Models
+    bookings: BookingService
+    today: Callable[[], date] = date.today
+
+
+def build_runtime(
+    settings: Settings,
+    models: Models | None = None,
+    store: Store | None = None,
+    today: Callable[[], date] = date.today,
+) -> Runtime:
+    store = store or Store(settings.store.path)
+    models = models or models_from_settings(settings)
+    bookings = BookingService(
+        store,
+        booking_backend(settings, store),
+        settings.profile,
+        deadline_s=settings.booking.deadline_s,
+        slot_minutes=settings.booking.slot_minutes,
+    )
+    return Runtime(settings, store, models, bookings, today)

@@ -1,0 +1,125 @@
+"""The store's schema, as ordered migrations (sqlite-utils ``Migrations``).
+
+A unique index makes a duplicate impossible instead of checking first: bookings, messages
+and transfers carry the idempotency key of the request that made them.
+"""
+
+from __future__ import annotations
+
+from sqlite_utils import Database
+from sqlite_utils.migrations import Migrations
+
+migrations = Migrations("receptionist")
+
+
+@migrations()
+def m001_calls_and_turns(db: Database) -> None:
+    db["calls"].create(
+        {
+            "id": str,
+            "caller_id": str,
+            "called_number": str,
+            "bridge": str,
+            "started_at": str,
+            "ended_at": str,
+            "outcome": str,  # completed, transferred, message, caller_hung_up, failed
+            "outcome_reason": str,
+            "hung_up_by": str,
+            "recording_path": str,
+            "state": str,  # JSON: unfinished intent and slots, for a call-back
+        },
+        pk="id",
+    )
+    db["calls"].create_index(["caller_id", "started_at"])
+    db["turns"].create(
+        {
+            "id": int,
+            "call_id": str,
+            "seq": int,
+            "speaker": str,  # caller or agent
+            "text": str,
+            "at": str,
+            "interrupted": int,
+            "timings": str,  # JSON: per stage, in ms
+        },
+        pk="id",
+        foreign_keys=[("call_id", "calls", "id")],
+    )
+    db["turns"].create_index(["call_id", "seq"], unique=True)
+
+
+@migrations()
+def m002_bookings_messages_claims(db: Database) -> None:
+    db["bookings"].create(
+        {
+            "id": int,
+            "key": str,  # idempotency key of the request that made it
+            "call_id": str,
+            "service": str,
+            "start": str,  # ISO 8601 local time of the business
+            "end": str,
+            "name": str,
+            "phone": str,
+            "status": str,  # booked, pending, cancelled, failed
+            "backend": str,
+            "backend_ref": str,
+            "created_at": str,
+            "updated_at": str,
+        },
+        pk="id",
+    )
+    db["bookings"].create_index(["key"], unique=True)
+    db["bookings"].create_index(["start"])
+    db["messages"].create(
+        {
+            "id": int,
+            "key": str,
+            "call_id": str,
+            "for_staff": str,
+            "caller_name": str,
+            "callback_number": str,
+            "text": str,
+            "created_at": str,
+        },
+        pk="id",
+    )
+    db["messages"].create_index(["key"], unique=True)
+    db["claims"].create(
+        {
+            "id": int,
+            "call_id": str,
+            "kind": str,  # booked, pending, cancelled, message, transfer
+            "record_table": str,
+            "record_id": int,
+            "sentence": str,
+            "at": str,
+        },
+        pk="id",
+    )
+    db["claims"].create_index(["call_id"])
+
+
+@migrations()
+def m003_transfers_escalations(db: Database) -> None:
+    db["transfers"].create(
+        {
+            "id": int,
+            "key": str,
+            "call_id": str,
+            "extension": str,
+            "target": str,
+            "reason": str,
+            "summary": str,
+            "warm": int,
+            "outcome": str,  # requested, answered, no_answer, declined, failed
+            "detail": str,
+            "created_at": str,
+            "updated_at": str,
+        },
+        pk="id",
+    )
+    db["transfers"].create_index(["key"], unique=True)
+    db["escalations"].create(
+        {"id": int, "call_id": str, "rule": str, "words": str, "target": str, "at": str},
+        pk="id",
+    )

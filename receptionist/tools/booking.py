@@ -1,0 +1,209 @@
+"""Booking, moving and cancelling, with idempotency keys, deadlines and claims.
+
+The flow of one booking: the request is written to the store as ``pending`` under its
+idempotency key (a second identical request finds that row and can't make another), the
+backend is asked within a deadline, and only a committed answer turns the row ``booked``.
+A backend that misses its deadline or fails leaves the row pending for the outbox: the
+caller hears the truth, never "you're booked".
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+from receptionist.dialog.profile import BusinessProfile, Service
+from receptionist.store.db import Store, now_iso
+from receptionist.tools.backend import (
+    BackendError,
+    BackendRecord,
+    BackendRefused,
+    BackendUnavailable,
+    BookingBackend,
+    BookingRequest,
+)
+from receptionist.tools.calendar import overlapping
+
+log = logging.getLogger(__name__)
+
+
+def booking_key(who: str, service: str, start: datetime) -> str:
+    """The same caller asking for the same service at the same time is the same request."""
+    raw = f"book|{who}|{service}|{start.isoformat(timespec='minutes')}"
+    return "bk-" + hashlib.sha256(raw.encode()).hexdigest()[:24]
+
+
+@dataclass(frozen=True)
+class BookingOutcome:
+    status: str  # booked, pending, refused, failed
+    booking: dict | None = None
+    reason: str = ""
+
+
+OnPending = Callable[[dict], None]
+
+
+class BookingService:
+    def __init__(
+        self,
+        store: Store,
+        backend: BookingBackend,
+        profile: BusinessProfile,
+        deadline_s: float = 2.5,
+        slot_minutes: int = 15,
+        on_pending: OnPending | None = None,
+    ) -> None:
+        self.store = store
+        self.backend = backend
+        self.profile = profile
+        self.deadline_s = deadline_s
+        self.slot_minutes = slot_minutes
+        self.on_pending = on_pending  # hands a pending request to the outbox
+
+    # -- availability ----------------------------------------------------------------------
+
+    async def is_free(self, service: Service, start: datetime, except_key: str = "") -> bool:
+        end = start + timedelta(minutes=service.minutes)
+        if not self.profile.hours.fits(start, service.minutes):
+            return False
+        if overlapping(self.store, start, end, except_key):
+            return False
+        if self.backend.name != "builtin":
+            try:
+                busy = await asyncio.wait_for(self.backend.busy(start, end), self.deadline_s)
+            except (TimeoutError, BackendError):
+                return True  # can't tell: the commit will say, and refuse if taken
+            return not busy
+        return True
+
+    async def free_slots(
+        self, service: Service, around: datetime, count: int = 2, days: int = 7
+    ) -> list[datetime]:
+        """The free starts nearest to ``around``, on that day first, then the next open days."""
+        found: list[datetime] = []
+        for offset in range(days + 1):
+            day = around.date() + timedelta(days=offset)
+            hours = self.profile.hours.on(day)
+            if hours is None:
+                continue
+            candidates = []
+            t = datetime.combine(day, hours[0])
+            close = datetime.combine(day, hours[1])
+            while t + timedelta(minutes=service.minutes) <= close:
+                candidates.append(t)
+                t += timedelta(minutes=self.slot_minutes)
+            anchor = around if offset == 0 else datetime.combine(day, around.time())
+            candidates.sort(key=lambda c: (abs((c - anchor).total_seconds()), c))
+            for candidate in candidates:
+                if offset == 0 and candidate == around:
+                    continue
+                if await self.is_free(service, candidate):
+                    found.append(candidate)
+                    if len(found) >= count:
+                        return sorted(found)
+            if found:
+                return sorted(found)
+        return sorted(found)
+
+    def nearest_open_days(self, closed: date, today: date) -> list[date]:
+        """The open day before ``closed`` (if not past) and the open day after it."""
+        days: list[date] = []
+        before = closed - timedelta(days=1)
+        while before >= today and before > closed - timedelta(days=7):
+            if self.profile.hours.is_open(before):
+                days.append(before)
+                break
+            before -= timedelta(days=1)
+        after = closed
+        while len(days) < 2:
+            after += timedelta(days=1)
+            if self.profile.hours.is_open(after):
+                days.append(after)
+        return days
+
+    # -- commits --------------------------------------------------------------------------
+
+    async def book(
+        self, call_id: str, who: str, service: Service, start: datetime, name: str, phone: str
+    ) -> BookingOutcome:
+        end = start + timedelta(minutes=service.minutes)
+        key = booking_key(who, service.name, start)
+        row, created = self.store.insert_once(
+            "bookings",
+            {
+                "key": key,
+                "call_id": call_id,
+                "service": service.name,
+                "start": start.isoformat(timespec="minutes"),
+                "end": end.isoformat(timespec="minutes"),
+                "name": name,
+                "phone": phone,
+                "status": "pending",
+                "backend": self.backend.name,
+                "created_at": now_iso(),
+                "updated_at": now_iso(),
+            },
+        )
+        if not created and row["status"] in ("booked", "pending"):
+            log.info("booking %s already %s: not made twice", key, row["status"])
+            if row["status"] == "booked":
+                return BookingOutcome("booked", row)
+        elif not created and row["status"] in ("refused", "cancelled"):
+            row = self.store.update("bookings", row["id"], {"status": "pending"})
+        request = BookingRequest(key, service.name, start, end, name, phone, call_id)
+        return await self._commit(row, request)
+
+    async def _commit(self, row: dict, request: BookingRequest) -> BookingOutcome:
+        try:
+            record = await asyncio.wait_for(self.backend.create(request), self.deadline_s)
+        except BackendRefused as exc:
+            row = self.store.update("bookings", row["id"], {"status": "refused",
+                                                            "updated_at": now_iso()})  # fmt: skip
+            return BookingOutcome("refused", row, str(exc))
+        except (TimeoutError, BackendUnavailable) as exc:
+            reason = "deadline passed" if isinstance(exc, TimeoutError) else str(exc)
+            log.warning("booking %s pending: %s", request.key, reason)
+            if self.on_pending is not None:
+                self.on_pending(row)
+            return BookingOutcome("pending", row, reason)
+        except Exception as exc:  # a bug in a backend must not lose the request either
+            log.exception("booking backend %s failed", self.backend.name)
+            if self.on_pending is not None:
+                self.on_pending(row)
+            return BookingOutcome("pending", row, f"backend error: {exc}")
+        return BookingOutcome("booked", self.mark_booked(row["id"], record))
+
+    def mark_booked(self, row_id: int, record: BackendRecord) -> dict:
+        return self.store.update(
+            "bookings",
+            row_id,
+            {"status": "booked", "backend_ref": record.ref, "updated_at": now_iso()},
+        )
+
+    async def cancel(self, booking: dict) -> BookingOutcome:
+        try:
+            ref = booking["backend_ref"] or f"store:{booking['id']}"
+            await asyncio.wait_for(self.backend.cancel(ref, booking["key"]), self.deadline_s)
+        except BackendRefused as exc:
+            return BookingOutcome("refused", booking, str(exc))
+        except (TimeoutError, BackendUnavailable) as exc:
+            return BookingOutcome("failed", booking, str(exc) or "deadline passed")
+        row = self.store.update("bookings", booking["id"], {"status": "cancelled",
+                                                            "updated_at": now_iso()})  # fmt: skip
+        return BookingOutcome("cancelled", row)
+
+    def bookings_for(self, phone: str, day: date | None = None) -> list[dict]:
+        rows = self.store.rows(
+            "bookings", "phone = ? and status in ('booked', 'pending')", [phone], "start"
+        )
+        if day is not None:
+            rows = [r for r in rows if datetime.fromisoformat(r["start"]).date() == day]
+        return rows
+
+
+def at(day: date, clock: time) -> datetime:
+    return datetime.combine(day, clock)

@@ -1,0 +1,77 @@
+"""Sentences that tell the caller something happened, built only from committed records.
+
+Each one is saved as a claim tied to its record (ARCHITECTURE rule 1). Nothing else in the
+project may produce these sentences; ``asserts_outcome`` catches a model that tries.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+
+from receptionist.dialog.numbers import say_digits
+from receptionist.dialog.profile import say_day, say_time
+from receptionist.store.db import Store
+
+_OUTCOME_WORDS = re.compile(
+    r"\b(you'?re (all )?(booked|set|confirmed|scheduled)|(is|are|been|have|has|i'?ve|we'?ve) "
+    r"(booked|confirmed|scheduled|cancell?ed|reserved)|booking is (confirmed|made|complete)|"
+    r"(i'?m|i am) (transferring|connecting|putting you through)|passed (on )?your message|"
+    r"(sent|left|taken) (your|the) message|appointment is (set|confirmed|booked|cancell?ed))\b",
+    re.I,
+)
+
+
+def asserts_outcome(sentence: str) -> bool:
+    """Does this sentence tell the caller that something happened?"""
+    return bool(_OUTCOME_WORDS.search(sentence))
+
+
+def _when(start: str) -> str:
+    moment = datetime.fromisoformat(start)
+    return f"{say_day(moment.date())} at {say_time(moment.time())}"
+
+
+class Claims:
+    def __init__(self, store: Store) -> None:
+        self.store = store
+
+    def _save(self, call_id: str, kind: str, table: str, record: dict, sentence: str) -> str:
+        self.store.add_claim(call_id, kind, table, int(record["id"]), sentence)
+        return sentence
+
+    def booked(self, call_id: str, booking: dict) -> str:
+        if booking["status"] != "booked":
+            raise ValueError(f"booking {booking['id']} is {booking['status']}, not booked")
+        sentence = (
+            f"You're booked for a {booking['service']} on {_when(booking['start'])}, "
+            f"under the name {booking['name']}."
+        )
+        return self._save(call_id, "booked", "bookings", booking, sentence)
+
+    def pending(self, call_id: str, booking: dict) -> str:
+        sentence = (
+            f"I've taken your request for a {booking['service']} on {_when(booking['start'])}, "
+            "but our booking system isn't answering right now. "
+            "You'll get a confirmation as soon as it goes through."
+        )
+        return self._save(call_id, "pending", "bookings", booking, sentence)
+
+    def cancelled(self, call_id: str, booking: dict) -> str:
+        if booking["status"] != "cancelled":
+            raise ValueError(f"booking {booking['id']} is {booking['status']}, not cancelled")
+        sentence = (
+            f"Your {booking['service']} on {_when(booking['start'])} is cancelled."
+        )
+        return self._save(call_id, "cancelled", "bookings", booking, sentence)
+
+    def message(self, call_id: str, message: dict) -> str:
+        number = message["callback_number"]
+        back = f" to call you back at {say_digits(number)}" if number else ""
+        sentence = f"I've passed your message to {message['for_staff']}{back}."
+        return self._save(call_id, "message", "messages", message, sentence)
+
+    def transferring(self, call_id: str, transfer: dict) -> str:
+        who = "the front desk" if transfer["target"] == "front desk" else transfer["target"]
+        sentence = f"I'm transferring you to {who} now, please hold."
+        return self._save(call_id, "transfer", "transfers", transfer, sentence)

@@ -1,0 +1,34 @@
+"""Messages for staff: stored once per request (idempotency key), then read back."""
+
+from __future__ import annotations
+
+import hashlib
+
+from receptionist.store.db import Store, now_iso
+
+
+def message_key(call_id: str, for_staff: str, text: str) -> str:
+    raw = f"msg|{call_id}|{for_staff}|{text.strip().lower()}"
+    return "mg-" + hashlib.sha256(raw.encode()).hexdigest()[:24]
+
+
+class MessageService:
+    def __init__(self, store: Store) -> None:
+        self.store = store
+
+    def take(
+        self, call_id: str, for_staff: str, caller_name: str, callback_number: str, text: str
+    ) -> dict:
+        row, _created = self.store.insert_once(
+            "messages",
+            {
+                "key": message_key(call_id, for_staff, text),
+                "call_id": call_id,
+                "for_staff": for_staff,
+                "caller_name": caller_name,
+                "callback_number": callback_number,
+                "text": text,
+                "created_at": now_iso(),
+            },
+        )
+        return row

@@ -143,8 +143,9 @@ async def read_command(reader: asyncio.StreamReader) -> tuple[str, dict[str, str
 class FakeMedia(asyncio.DatagramProtocol):
     """The switch's end of one unicast: sends a frame per 20 ms, records what comes back."""
 
-    def __init__(self, audio: Callable[[int], bytes]) -> None:
+    def __init__(self, audio: Callable[[int], bytes], speed: float = 1.0) -> None:
         self.audio = audio
+        self.period = 0.02 / speed
         self.received: list[bytes] = []
         self.sources: set[tuple[str, int]] = set()
         self.deaf = False  # one empty datagram and the real switch stops reading us
@@ -173,7 +174,7 @@ class FakeMedia(asyncio.DatagramProtocol):
         while self.transport is not None and not self.transport.is_closing():
             self.transport.sendto(self.audio(self.frames_sent), remote)
             self.frames_sent += 1
-            next_at += 0.02
+            next_at += self.period
             await asyncio.sleep(max(next_at - loop.time(), 0))
 
     def stop(self) -> None:
@@ -188,11 +189,11 @@ def silence(_index: int) -> bytes:
 
 
 async def _start_unicast(headers: dict[str, str], audio: Callable[[int], bytes],
-                         busy: set[int]) -> FakeMedia | None:
+                         busy: set[int], speed: float = 1.0) -> FakeMedia | None:
     port = int(headers["local-port"])
     if port in busy:
         return None  # the real switch answers +OK and logs the bind failure
-    media = FakeMedia(audio)
+    media = FakeMedia(audio, speed)
     try:
         await media.start((headers["local-ip"], port),
                           (headers["remote-ip"], int(headers["remote-port"])))
@@ -304,7 +305,8 @@ class FakeCall:
             # captured (unicast_misc): after a failed bind a new unicast works; while one
             # is active a second one gets nothing
             if self.media is None and self.hangup_cause == "":
-                self.media = await _start_unicast(headers, self.audio, self.switch.busy_ports)
+                self.media = await _start_unicast(headers, self.audio, self.switch.busy_ports,
+                                                  self.switch.speed)
                 if self.media is not None:
                     self.media_started.set()
         elif command == "hangup":
@@ -379,8 +381,9 @@ class FakeStaff:
 class FakeSwitch:
     """The inbound event socket (port 8021 on a real box) plus the registry of channels."""
 
-    def __init__(self, password: str = "ClueCon") -> None:
+    def __init__(self, password: str = "ClueCon", speed: float = 1.0) -> None:
         self.password = password
+        self.speed = speed  # the 20 ms media clock runs this many times faster (tests)
         self.calls: dict[str, FakeCall] = {}
         self.staff: dict[str, FakeStaff] = {}
         self.phones: dict[str, StaffPhone] = {}
@@ -515,7 +518,7 @@ class FakeSwitch:
             return
         writer.write(reply("+OK"))
         if headers.get("call-command") == "unicast" and staff.media is None:
-            staff.media = await _start_unicast(headers, silence, self.busy_ports)
+            staff.media = await _start_unicast(headers, silence, self.busy_ports, self.speed)
             if staff.media is not None:
                 self._spawn(self._staff_listens(writer, staff))
 
@@ -548,8 +551,8 @@ class FakeSwitch:
 
 
 @contextlib.asynccontextmanager
-async def running_switch(password: str = "ClueCon"):  # type: ignore[no-untyped-def]
-    switch = FakeSwitch(password)
+async def running_switch(password: str = "ClueCon", speed: float = 1.0):  # type: ignore[no-untyped-def]
+    switch = FakeSwitch(password, speed)
     await switch.start()
     try:
         yield switch

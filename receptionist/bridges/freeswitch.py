@@ -372,10 +372,17 @@ class FreeSwitchBridge:
     """Accepts FreeSWITCH's outbound-socket calls and hands each answered caller to ``on_call``."""
 
     def __init__(
-        self, settings: FreeSwitchSettings, on_call: Callable[[CallLeg], Awaitable[None]]
+        self,
+        settings: FreeSwitchSettings,
+        on_call: Callable[[CallLeg], Awaitable[None]],
+        *,
+        clock_speed: float = 1.0,
     ) -> None:
+        """``clock_speed`` > 1 paces our audio faster than real time: tests against a fake
+        switch that runs its 20 ms clock equally fast. Never on a real switch."""
         self.settings = settings
         self._on_call = on_call
+        self._speed = clock_speed
         self._hub: _GeventThread | None = None
         self._listener: Any = None
         self.listen_port = settings.listen_port  # the bound port (useful with 0)
@@ -627,7 +634,7 @@ class FreeSwitchBridge:
             await leg.command(esl.sendmsg_unicast(s.switch_media_ip, port, s.media_host,
                                                   media.port))
             if await wait_or(media.first_packet, s.first_datagram_s):
-                pacer = Pacer(media.send, ahead=s.pacer_ahead, idle_frame=None)
+                pacer = Pacer(media.send, ahead=s.pacer_ahead, idle_frame=None, speed=self._speed)
                 pacer.start()
                 leg.attach_media(media, pacer)
                 return
@@ -738,7 +745,8 @@ class FreeSwitchBridge:
                 if isinstance(reply, esl.CommandReply) and not reply.ok:
                     raise FreeSwitchCommandError(f"staff unicast: {reply.reply_text.strip()}")
                 if await wait_or(media.first_packet, s.first_datagram_s):
-                    pacer = Pacer(media.send, ahead=s.pacer_ahead, idle_frame=None)
+                    pacer = Pacer(media.send, ahead=s.pacer_ahead, idle_frame=None,
+                                  speed=self._speed)
                     pacer.start()
                     try:
                         for frame in summary_audio:

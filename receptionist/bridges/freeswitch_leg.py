@@ -32,7 +32,7 @@ log = logging.getLogger(__name__)
 MAX_QUEUED_IN = 500  # 10 s of caller audio nobody reads: drop the oldest past that
 
 
-class FreeSwitchError(Exception):
+class FreeSwitchError(RuntimeError):
     """Something about FreeSWITCH went wrong."""
 
 

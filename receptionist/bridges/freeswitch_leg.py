@@ -272,10 +272,16 @@ class FreeSwitchLeg(CallLeg):
         self.recording_path = path
 
     async def stop_recording(self) -> None:
-        if self.recording_path is None or self.state != "active":
+        if self.recording_path is None:
             return
         path, self.recording_path = self.recording_path, None
-        await self.execute("stop_record_session", path)
+        if self.state != "active" or self._hangup_requested:
+            return  # the switch closes the recording itself when the channel hangs up
+        try:
+            await self.execute("stop_record_session", path)
+        except FreeSwitchLinkError:
+            if self.state != "ended":  # a hangup while stopping is fine; a broken link isn't
+                raise
 
     async def hangup(self) -> None:
         if self.state in ("ended", "failed"):

@@ -108,6 +108,7 @@ async def place_call(
 ) -> tuple[FakeCall, FreeSwitchLeg, Session]:
     sessions: list[Session] = []
     legs: list[FreeSwitchLeg] = []
+    finished = asyncio.Event()
 
     async def on_call(leg: CallLeg) -> None:
         assert isinstance(leg, FreeSwitchLeg)
@@ -116,6 +117,7 @@ async def place_call(
                     bridge="freeswitch", today=runtime.today,
                     recordings_dir=str(tmp_path / "recordings"))
         sessions.append(await call.run())
+        finished.set()
 
     bridge = FreeSwitchBridge(settings_for(switch), on_call, clock_speed=SPEED)
     await bridge.start()
@@ -123,8 +125,7 @@ async def place_call(
         fake = FakeCall(switch, caller_id="5551234567", audio=caller)
         caller.call = fake
         await fake.dial("127.0.0.1", bridge.listen_port)
-        while not sessions:
-            await asyncio.sleep(0.05)
+        await finished.wait()
         await asyncio.wait_for(fake.closed.wait(), 10)
     finally:
         await bridge.stop()
@@ -192,3 +193,26 @@ async def test_dtmf_0_warm_transfer_to_the_front_desk(runtime: Runtime, tmp_path
     assert [(t["extension"], t["outcome"]) for t in transfers] == [("200", "answered")]
     assert leg.hangup_by == "transfer"
     assert "exit" not in [line for line, _ in fake.commands]
+
+
+async def test_warm_transfer_not_answered_takes_a_message(
+    runtime: Runtime, tmp_path: Path
+) -> None:
+    models = runtime.models
+    caller = ScriptedCaller([
+        Line(dtmf="0"),
+        spoken(models, "Please ask someone to call me back about my appointment."),
+        spoken(models, "No, that's all, thank you."),
+    ])  # fmt: skip
+    async with running_switch(speed=SPEED) as switch:
+        switch.phones["200"] = StaffPhone(answer=False, cause="NO_ANSWER", ring_s=0.3)
+        fake, leg, session = await place_call(runtime, switch, caller, tmp_path)
+
+    transfers = runtime.store.rows("transfers")
+    assert [(t["extension"], t["outcome"]) for t in transfers] == [("200", "no_answer")]
+    assert session.outcome.kind == "message", call_summary(runtime.store, leg.call_id)
+    messages = runtime.store.rows("messages")
+    assert len(messages) == 1 and "call me back" in words(messages[0]["text"])
+    assert fake.bridged_to == "" and leg.hangup_by == "agent"
+    heard = heard_by_caller(runtime, fake)
+    assert "message" in heard, heard  # the caller was taken back and heard about it

@@ -40,7 +40,7 @@ def settings_for(switch: FakeSwitch, **overrides: object) -> FreeSwitchSettings:
     settings = FreeSwitchSettings(
         listen_port=0, esl_port=switch.port, media_port_min=base, media_port_max=base + 99,
         switch_port_min=base + 100, switch_port_max=base + 199, linger_s=1, esl_timeout_s=2.0,
-        transfer_ring_s=1.0, accept_wait_s=1.0)
+        transfer_ring_s=1.0, accept_wait_s=1.0, stop_grace_s=0.5)
     for key, value in overrides.items():
         setattr(settings, key, value)
     return settings
@@ -446,3 +446,31 @@ async def test_no_media_at_all_sends_the_caller_to_the_fallback() -> None:
             assert not called  # the call layer never saw a leg without media
         finally:
             await bridge.stop()
+
+
+async def test_stop_lets_a_call_in_progress_finish_and_refuses_new_ones() -> None:
+    async with running_switch() as switch:
+        holder: list[Harness] = []
+        bridge = FreeSwitchBridge(settings_for(switch, stop_grace_s=5.0),
+                                  lambda leg: holder[0].on_call(leg))
+        holder.append(Harness(switch, bridge))
+        await bridge.start()
+        goodbye = asyncio.Event()
+
+        async def say_goodbye(leg: FreeSwitchLeg) -> None:
+            await goodbye.wait()
+            for _ in range(20):
+                await leg.play(tone(77)(0))
+            await leg.wait_played()
+            await leg.hangup()
+
+        holder[0].handler = say_goodbye
+        call, leg = await holder[0].dial()
+        stopping = asyncio.get_running_loop().create_task(bridge.stop())
+        await asyncio.sleep(0.2)
+        assert not stopping.done()  # waiting for the call, not cutting it off
+        with pytest.raises(OSError):
+            await FakeCall(switch).dial("127.0.0.1", bridge.listen_port)
+        goodbye.set()
+        await asyncio.wait_for(stopping, 5)
+        assert call.played == [tone(77)(0)] * 20 and leg.hangup_by == "agent"

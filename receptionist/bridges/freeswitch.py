@@ -112,6 +112,7 @@ class FreeSwitchSettings:
     transfer_caller_id_number: str = ""
     accept_digit: str | None = None  # staff must press this after the summary (None: answer)
     accept_wait_s: float = 10.0
+    stop_grace_s: float = 30.0  # on stop, calls in progress get this long to finish
 
 
 class _GeventThread:
@@ -393,6 +394,7 @@ class FreeSwitchBridge:
         self._switch_ports: set[int] = set()
         self._next_switch_port = settings.switch_port_min
         self._tasks: set[asyncio.Task[None]] = set()
+        self._calls: dict[asyncio.Task[None], FreeSwitchLeg] = {}
         self._sessions: set[_OutboundCall] = set()
         self.legs: list[FreeSwitchLeg] = []
         self._stopping = False
@@ -412,9 +414,18 @@ class FreeSwitchBridge:
                  self.listen_port)
 
     async def stop(self) -> None:
+        """Stop taking calls, give the calls in progress ``stop_grace_s`` to finish, then
+        end the rest (the call layer records why) and close every connection."""
         self._stopping = True
         if self._reconnect_task is not None:
             self._reconnect_task.cancel()
+        if self._hub is not None and self._listener is not None:
+            await self._hub_call(self._listener.close)
+        loop = asyncio.get_running_loop()
+        end = loop.time() + self.settings.stop_grace_s
+        while (busy := [t for t, leg in self._calls.items() if leg.state in ("setup", "active")]) \
+                and loop.time() < end:
+            await asyncio.wait(busy, timeout=min(0.5, end - loop.time()))
         for task in list(self._tasks):
             task.cancel()
         if self._tasks:
@@ -576,7 +587,12 @@ class FreeSwitchBridge:
         session.on_closed = lambda reason: hub.to_loop(leg.on_esl_closed, reason)
         task = asyncio.get_running_loop().create_task(self._run_call(leg, session))
         self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
+        self._calls[task] = leg
+        task.add_done_callback(self._call_done)
+
+    def _call_done(self, task: asyncio.Task[None]) -> None:
+        self._tasks.discard(task)
+        self._calls.pop(task, None)
 
     def _on_call_event(self, leg: FreeSwitchLeg, frame: esl.EslFrame) -> None:
         if isinstance(frame, esl.EslEvent):

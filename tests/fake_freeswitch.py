@@ -223,6 +223,8 @@ class FakeCall:
         self.transferred_to = ""
         self.linger: int | None = None
         self.reject_apps: dict[str, str] = {}  # app -> -ERR text
+        self.hold_apps: set[str] = set()  # +OK, but the test sends the completion itself
+        self.silent_apps: set[str] = set()  # no reply at all (a switch that stopped answering)
         self._writer: asyncio.StreamWriter | None = None
         self._task: asyncio.Task[None] | None = None
 
@@ -287,7 +289,11 @@ class FakeCall:
             if app in self.reject_apps:
                 self.write(reply(self.reject_apps[app]))
                 return
+            if app in self.silent_apps:
+                return
             self.write(reply("+OK"))
+            if app in self.hold_apps:
+                return
             fields = {"Application": app, "Application-Data": arg,
                       "Application-UUID": headers.get("Event-UUID", "")}
             if app == "transfer":

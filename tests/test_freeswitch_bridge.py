@@ -474,3 +474,60 @@ async def test_stop_lets_a_call_in_progress_finish_and_refuses_new_ones() -> Non
         goodbye.set()
         await asyncio.wait_for(stopping, 5)
         assert call.played == [tone(77)(0)] * 20 and leg.hangup_by == "agent"
+
+
+async def test_execute_waits_for_its_own_application_uuid_not_the_app_name(
+    harness: Harness,
+) -> None:
+    call, leg = await harness.dial()
+    call.hold_apps.add("record_session")
+    recording = asyncio.get_running_loop().create_task(leg.start_recording("/tmp/r.wav"))
+    while not any(h.get("execute-app-name") == "record_session" for _, h in call.commands):
+        await asyncio.sleep(0.01)
+    sent = next(h for _, h in call.commands if h.get("execute-app-name") == "record_session")
+    # another record_session's completion (what greenswitch's block=True would take)
+    call.event("CHANNEL_EXECUTE_COMPLETE", **{
+        "Application": "record_session", "Application-Data": "/tmp/other.wav",
+        "Application-UUID": "00000000-0000-0000-0000-000000000000"})
+    await asyncio.sleep(0.1)
+    assert not recording.done()
+    call.event("CHANNEL_EXECUTE_COMPLETE", **{
+        "Application": "record_session", "Application-Data": "/tmp/r.wav",
+        "Application-UUID": sent["Event-UUID"]})
+    await asyncio.wait_for(recording, 2)
+    assert leg.recording_path == "/tmp/r.wav"
+    await call.hang_up()
+
+
+async def test_a_missing_reply_breaks_the_link_instead_of_shifting_replies() -> None:
+    async with running_switch() as switch:
+        holder: list[Harness] = []
+        bridge = FreeSwitchBridge(settings_for(switch, esl_timeout_s=0.3),
+                                  lambda leg: holder[0].on_call(leg))
+        holder.append(Harness(switch, bridge))
+        await bridge.start()
+        try:
+            call, leg = await holder[0].dial()
+            events = asyncio.get_running_loop().create_task(collect_events(leg))
+            call.silent_apps.add("record_session")
+            with pytest.raises(Exception, match="no reply to 'sendmsg' within 0.3 s"):
+                await leg.start_recording("/tmp/never.wav")
+            got = await asyncio.wait_for(events, 5)
+            assert isinstance(got[-1], LegFailed)
+            assert "replies are matched in order" in got[-1].reason
+            await asyncio.wait_for(holder[0].done[leg.call_id].wait(), 5)
+        finally:
+            await bridge.stop()
+
+
+async def test_socket_closed_mid_body_fails_the_leg_instead_of_spinning(
+    harness: Harness,
+) -> None:
+    call, leg = await harness.dial()
+    events = asyncio.get_running_loop().create_task(collect_events(leg))
+    call.write(b"Content-Length: 100\nContent-Type: text/event-plain\n\nEvent-Name: DTMF\n")
+    await asyncio.sleep(0.05)
+    call.drop()
+    got = await asyncio.wait_for(events, 5)
+    assert isinstance(got[-1], LegFailed)
+    assert "closed mid-body, 17 of 100 body bytes arrived" in got[-1].reason

@@ -19,7 +19,8 @@ from receptionist.config import Settings
 from receptionist.media.audio import split_frames
 from receptionist.media.endpoint import EndpointSettings
 from receptionist.media.leg import CallerHungUp, CallLeg, DtmfPressed, LegFailed, TransferResult
-from receptionist.media.listener import CallerTurn, Listener, Silence
+from receptionist.dialog.understand import understand
+from receptionist.media.listener import CallerTurn, Listener, Silence, sounds_hesitant
 from receptionist.media.models import Models
 from receptionist.media.speaker import Speaker, Utterance
 from receptionist.media.tts import Speech
@@ -112,6 +113,7 @@ class Call:
             agent_speaking=lambda: self.speaker.busy,
             on_speech_start=self._caller_started,
             silence_frames=int(silence_s * 50),
+            judge=self._judge_turn,
         )
         self.inputs: asyncio.Queue[CallInput] = self.listener.inputs  # type: ignore[assignment]
         self._reply: ReplyTiming | None = None
@@ -232,6 +234,25 @@ class Call:
             self.leg.call_id, "agent", " ".join(reply.sentences), reply.timings(),
             interrupted=reply.interrupted,
         )  # fmt: skip
+
+    def _judge_turn(self, text: str) -> str:
+        """Is what the caller said so far a whole turn? Sets how long to wait for more."""
+        if sounds_hesitant(text):
+            return "hesitant"
+        state = self.session.state
+        u = understand(text, self.settings.profile, self.session.today(), state.expecting)
+        answered = {
+            "name": u.name, "day": u.day, "time": u.time, "phone": u.phone,
+            "service": u.service, "staff": u.staff,
+            "choose_slot": u.choice is not None or u.time or u.yes or u.no,
+            "message_text": text.strip().endswith((".", "!", "?")),
+        }.get(state.expecting or "")  # fmt: skip
+        if answered or u.yes or u.no or u.goodbye or "question" in u.intents:
+            return "complete"
+        slots = (u.service, u.day, u.time, u.name, u.phone, u.staff)
+        if u.intents and sum(1 for x in slots if x) >= 2:
+            return "complete"
+        return "unsure"
 
     # -- PBX side ------------------------------------------------------------------------------
 

@@ -63,10 +63,17 @@ class Silence:
     frames: int
 
 
-def sounds_complete(text: str) -> bool:
-    """Does this transcript read like a finished request (not a hesitation)?"""
+def sounds_hesitant(text: str) -> bool:
+    """Does this transcript stop mid-thought ("um", a trailing "and", "at", "...")?"""
     stripped = text.strip()
-    return bool(stripped) and not _HESITATION.search(stripped.lower())
+    return not stripped or bool(_HESITATION.search(stripped.lower()))
+
+
+def default_judge(text: str) -> str:
+    """Without a dialog to ask: hesitant, or a sentence that ends like one."""
+    if sounds_hesitant(text):
+        return "hesitant"
+    return "complete" if text.strip().endswith(("?", ".", "!")) else "unsure"
 
 
 def is_noise(transcript: Transcript) -> bool:
@@ -87,6 +94,7 @@ class Listener:
         on_speech_start: Callable[[int], None] | None = None,
         silence_frames: int = 400,
         echo_boost: float = 0.35,
+        judge: Callable[[str], str] = default_judge,
     ) -> None:
         self.leg = leg
         self.stream = vad.stream()
@@ -97,6 +105,7 @@ class Listener:
         self.on_speech_start = on_speech_start
         self.silence_frames = silence_frames
         self.echo_boost = echo_boost
+        self.judge = judge
         self.inputs: asyncio.Queue[CallerTurn | Silence] = asyncio.Queue()
         self._frames: list[np.ndarray] = []
         self._times: list[float] = []
@@ -173,8 +182,12 @@ class Listener:
         if current is None or current[1] is not task or not self.endpointer.in_turn:
             return
         s = self.endpointer.settings
-        complete = sounds_complete(task.result().text)
-        self.endpointer.set_end_wait(s.end_frames_min if complete else s.end_frames_max)
+        verdict = self.judge(task.result().text)
+        self.endpointer.set_end_wait(
+            {"complete": s.end_frames_min, "hesitant": s.end_frames_max}.get(
+                verdict, s.end_frames_default
+            )
+        )
 
     async def _finish(
         self,

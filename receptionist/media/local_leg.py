@@ -189,10 +189,12 @@ class LocalLeg(CallLeg):
                 self._last_line_end = self.tick
                 continue
             assert line.audio is not None
-            start = self.tick
+            start = None
             for frame in split_frames(array_to_pcm(line.audio), RATE):
+                if start is None and _loud(frame):
+                    start = self.tick  # the first frame with speech in it, not the lead-in
                 yield frame
-            self.log.caller_speech.append((start, self.tick))
+            self.log.caller_speech.append((self.tick if start is None else start, self.tick))
             self._last_line_end = self.tick
         if self.hangup_after_ticks is None:
             while True:
@@ -303,6 +305,12 @@ class LocalLeg(CallLeg):
         write_wav(out / "agent.wav", self.agent_audio(), RATE)
         write_wav(out / "caller.wav", self.caller_audio(), RATE)
         return {"agent": str(out / "agent.wav"), "caller": str(out / "caller.wav")}
+
+
+def _loud(frame: bytes, dbfs: float = -40.0) -> bool:
+    samples = np.frombuffer(frame, dtype="<i2").astype(np.float64)
+    rms = float(np.sqrt(np.mean(samples**2))) if len(samples) else 0.0
+    return rms > 32768.0 * 10 ** (dbfs / 20)
 
 
 def _mix(a: bytes, b: bytes, gain: float) -> bytes:

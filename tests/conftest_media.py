@@ -1,0 +1,48 @@
+"""Fixtures for tests that need the real models (placed by `make models`)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from receptionist.config import Settings, load_settings
+from receptionist.media.models import Models
+from receptionist.runtime import Runtime, build_runtime, models_from_settings
+from receptionist.store.db import Store
+
+# A Tuesday: "Thursday" is 2026-11-26, the salon is open, nothing is booked.
+TODAY = date(2026, 11, 24)
+
+
+@pytest.fixture(scope="session")
+def settings() -> Settings:
+    return load_settings()
+
+
+@pytest.fixture(scope="session")
+def models(settings: Settings) -> Models:
+    # The real models, no language model: the rules carry the call (and keep tests stable).
+    return models_from_settings(settings, with_llm=False)
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Iterator[Store]:
+    s = Store(tmp_path / "receptionist.db")
+    yield s
+    s.close()
+
+
+@pytest.fixture
+def runtime(settings: Settings, models: Models, store: Store, tmp_path: Path) -> Runtime:
+    settings.recording.dir = str(tmp_path / "recordings")
+    return build_runtime(settings, models=models, store=store, today=lambda: TODAY)
+
+
+def speak(models: Models, text: str) -> np.ndarray:
+    """Caller speech: Piper at 16 kHz, put through an 8 kHz G.711 line by LocalLeg."""
+    speech = models.tts.speak_sync(text, 16000)
+    return np.frombuffer(speech.pcm, dtype="<i2")

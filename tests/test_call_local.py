@@ -1,0 +1,76 @@
+"""A whole call through the audio pipeline, with real models and synthesized phone speech."""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+
+from receptionist.localcall import run_local_call
+from receptionist.media.local_leg import CallerLine, LocalLeg
+from receptionist.runtime import Runtime
+from tests.conftest_media import speak
+
+
+def _words(text: str) -> str:
+    return re.sub(r"[^a-z0-9 ]", "", text.lower())
+
+
+async def test_booking_call_end_to_end(runtime: Runtime) -> None:
+    models = runtime.models
+    leg = LocalLeg(
+        [
+            CallerLine.from_samples(
+                speak(models, "Hi, I'd like to book a haircut on Thursday at three, "
+                              "my name is John Smith."), 16000),  # fmt: skip
+            CallerLine.from_samples(speak(models, "No, that's all, thank you."), 16000),
+        ],
+        caller_id="5551234567",
+        speed=4.0,
+    )
+    summary = await run_local_call(runtime, leg)
+
+    caller_turns = [t["text"] for t in summary["turns"] if t["speaker"] == "caller"]
+    assert "haircut" in _words(caller_turns[0])
+    assert "thursday" in _words(caller_turns[0])
+    assert "john smith" in _words(caller_turns[0])
+
+    bookings = runtime.store.rows("bookings")
+    assert len(bookings) == 1
+    booking = bookings[0]
+    assert booking["status"] == "booked"
+    assert booking["service"] == "haircut"
+    assert booking["start"] == "2026-11-26T15:00"  # Thursday at 3 PM
+    assert booking["end"] == "2026-11-26T15:30"
+    assert booking["name"] == "John Smith"
+
+    claims = runtime.store.rows("claims")
+    assert [(c["kind"], c["record_table"], c["record_id"]) for c in claims] == [
+        ("booked", "bookings", booking["id"])
+    ]
+    # The confirmation was said only after the commit: the claim is younger than the row.
+    assert claims[0]["at"] >= booking["created_at"]
+
+    # What the caller heard, transcribed back from the agent's audio.
+    heard = runtime.models.stt.transcribe_sync(leg.agent_audio(), 8000).text
+    assert re.search(r"\bbook", _words(heard))  # tiny.en hears "you're booked" as "your book"
+    assert "haircut" in _words(heard)
+    assert "thursday" in _words(heard)
+    assert "john smith" in _words(heard)
+    assert re.search(r"\b3 ?pm|three", _words(heard))
+    assert summary["outcome"]["kind"] == "completed"
+
+    # Every turn stores its per-stage timings.
+    agent_replies = [t for t in summary["turns"] if t["speaker"] == "agent" and t["timings_ms"]]
+    assert agent_replies and all("v2v_ms" in t["timings_ms"] for t in agent_replies)
+    assert all("stt_ms" in t["timings_ms"] for t in summary["turns"] if t["speaker"] == "caller")
+
+
+async def test_agent_audio_is_paced_one_frame_per_tick(runtime: Runtime) -> None:
+    leg = LocalLeg([], speed=8.0, hangup_after_ms=200, first_wait_ms=10000)
+    await run_local_call(runtime, leg)
+    ticks = np.array(leg.log.agent_frames)
+    assert len(ticks) > 100  # the greeting was spoken
+    assert len(set(ticks.tolist())) == len(ticks)  # never two frames in one 20 ms tick
+    # The greeting plays without gaps longer than a sentence break.
+    assert np.max(np.diff(ticks)) < 40

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import random
+import re
 import socket
 import struct
 from collections.abc import AsyncIterator, Awaitable, Callable
@@ -482,7 +483,9 @@ async def test_execute_waits_for_its_own_application_uuid_not_the_app_name(
     call, leg = await harness.dial()
     call.hold_apps.add("record_session")
     recording = asyncio.get_running_loop().create_task(leg.start_recording("/tmp/r.wav"))
-    while not any(h.get("execute-app-name") == "record_session" for _, h in call.commands):
+    for _ in range(200):
+        if any(h.get("execute-app-name") == "record_session" for _, h in call.commands):
+            break
         await asyncio.sleep(0.01)
     sent = next(h for _, h in call.commands if h.get("execute-app-name") == "record_session")
     # another record_session's completion (what greenswitch's block=True would take)
@@ -531,3 +534,22 @@ async def test_socket_closed_mid_body_fails_the_leg_instead_of_spinning(
     got = await asyncio.wait_for(events, 5)
     assert isinstance(got[-1], LegFailed)
     assert "closed mid-body, 17 of 100 body bytes arrived" in got[-1].reason
+
+
+@pytest.mark.parametrize(
+    ("overrides", "message"),
+    [
+        ({"media_port_min": 5000, "media_port_max": 4000}, "media_port_min..media_port_max"),
+        ({"switch_port_min": 40500, "switch_port_max": 41500}, "overlap on the same host"),
+        ({"accept_digit": "11"}, "accept_digit = '11' is not one DTMF digit"),
+        ({"transfer_dial_string": "user/200"}, "has no {extension}"),
+        ({"linger_s": 0}, "linger_s = 0 must be at least 1"),
+    ],
+)
+async def test_bad_settings_are_a_clear_start_error(
+    overrides: dict[str, object], message: str
+) -> None:
+    settings = FreeSwitchSettings(**overrides)  # type: ignore[arg-type]
+    bridge = FreeSwitchBridge(settings, lambda leg: asyncio.sleep(0))
+    with pytest.raises(FreeSwitchStartError, match=re.escape(message)):
+        await bridge.start()

@@ -115,6 +115,28 @@ class FreeSwitchSettings:
     stop_grace_s: float = 30.0  # on stop, calls in progress get this long to finish
 
 
+def settings_problem(s: FreeSwitchSettings) -> str:
+    """What is wrong with these settings, or an empty string."""
+    for name in ("media_port", "switch_port"):
+        low, high = getattr(s, f"{name}_min"), getattr(s, f"{name}_max")
+        if not 0 < low <= high < 65536:
+            return f"{name}_min..{name}_max = {low}..{high} is not a range of UDP ports"
+    if s.media_host == s.switch_media_ip and not (
+        s.media_port_max < s.switch_port_min or s.switch_port_max < s.media_port_min
+    ):
+        return ("media_port_min..max and switch_port_min..max overlap on the same host "
+                f"{s.media_host}: the switch and we would bind the same ports")
+    if s.accept_digit is not None and (len(s.accept_digit) != 1
+                                       or s.accept_digit not in "0123456789*#ABCD"):
+        return f"accept_digit = {s.accept_digit!r} is not one DTMF digit"
+    if "{extension}" not in s.transfer_dial_string:
+        return f"transfer_dial_string = {s.transfer_dial_string!r} has no {{extension}}"
+    for name in ("linger_s", "pacer_ahead", "unicast_attempts"):
+        if getattr(s, name) < 1:
+            return f"{name} = {getattr(s, name)} must be at least 1"
+    return ""
+
+
 class _GeventThread:
     """The one thread that runs gevent (and greenswitch), with its own hub."""
 
@@ -402,6 +424,9 @@ class FreeSwitchBridge:
     # --- start / stop --------------------------------------------------------------------
 
     async def start(self) -> None:
+        problem = settings_problem(self.settings)
+        if problem:
+            raise FreeSwitchStartError(f"[freeswitch] {problem}")
         self._hub = _GeventThread(asyncio.get_running_loop())
         await asyncio.to_thread(self._hub.start)
         try:

@@ -248,6 +248,10 @@ class FreeSwitchLeg(CallLeg):
             ) from None
         finally:
             self._exec_waiters.pop(event_uuid, None)
+            if waiter.done() and not waiter.cancelled():
+                waiter.exception()  # failed by _finish() while we waited on the reply: seen
+            else:
+                waiter.cancel()
 
     async def transfer(
         self,

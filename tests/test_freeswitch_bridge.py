@@ -553,3 +553,21 @@ async def test_bad_settings_are_a_clear_start_error(
     bridge = FreeSwitchBridge(settings, lambda leg: asyncio.sleep(0))
     with pytest.raises(FreeSwitchStartError, match=re.escape(message)):
         await bridge.start()
+
+
+async def test_datagrams_from_elsewhere_are_dropped(harness: Harness) -> None:
+    call, leg = await harness.dial(audio=tone(11))
+    assert leg.media is not None and call.media is not None
+    intruder = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    try:
+        intruder.bind(("127.0.0.1", 0))
+        for _ in range(20):
+            intruder.sendto(tone(666)(0), ("127.0.0.1", leg.media.port))
+            await asyncio.sleep(0.005)
+    finally:
+        intruder.close()
+    frames = leg.audio_in()
+    got = [await asyncio.wait_for(anext(frames), 1) for _ in range(30)]
+    assert set(got) == {tone(11)(0)}
+    assert leg.media.dropped_foreign == 20
+    await call.hang_up()

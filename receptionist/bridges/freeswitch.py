@@ -670,6 +670,7 @@ class FreeSwitchBridge:
             media = await UnicastEndpoint.open(
                 f"call {leg.call_id}", size, leg.on_audio, s.media_host, s.media_port_min,
                 s.media_port_max)
+            media.expect_ip = "" if s.switch_media_ip in ("0.0.0.0", "::") else s.switch_media_ip
             port = self._take_switch_port()
             ports.append(port)
             await leg.command(esl.sendmsg_unicast(s.switch_media_ip, port, s.media_host,
@@ -779,6 +780,7 @@ class FreeSwitchBridge:
             media = await UnicastEndpoint.open(
                 f"staff {staff}", frame_bytes(SAMPLE_RATE), lambda _frame: None, s.media_host,
                 s.media_port_min, s.media_port_max)
+            media.expect_ip = "" if s.switch_media_ip in ("0.0.0.0", "::") else s.switch_media_ip
             port = self._take_switch_port()
             try:
                 reply = await self._inbound_command(esl.sendmsg_unicast(

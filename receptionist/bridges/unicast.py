@@ -32,6 +32,7 @@ class UnicastEndpoint(asyncio.DatagramProtocol):
         self._transport: asyncio.DatagramTransport | None = None
         self.port = 0
         self.peer: Address | None = None
+        self.expect_ip = ""  # when set, only a datagram from this address can take the lock
         self.first_packet: asyncio.Future[Address] = asyncio.get_running_loop().create_future()
         self.frames_in = 0
         self.frames_out = 0
@@ -73,6 +74,9 @@ class UnicastEndpoint(asyncio.DatagramProtocol):
     def datagram_received(self, data: bytes, addr: Address) -> None:
         source = (addr[0], addr[1])
         if self.peer is None:
+            if self.expect_ip and source[0] != self.expect_ip:
+                self.dropped_foreign += 1  # not the switch: don't let it take the lock
+                return
             self.peer = source
             if not self.first_packet.done():
                 self.first_packet.set_result(source)

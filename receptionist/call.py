@@ -16,10 +16,10 @@ from pathlib import Path
 from typing import Any
 
 from receptionist.config import Settings
+from receptionist.dialog.understand import understand
 from receptionist.media.audio import split_frames
 from receptionist.media.endpoint import EndpointSettings
 from receptionist.media.leg import CallerHungUp, CallLeg, DtmfPressed, LegFailed, TransferResult
-from receptionist.dialog.understand import understand
 from receptionist.media.listener import CallerTurn, Listener, Silence, sounds_hesitant
 from receptionist.media.models import Models
 from receptionist.media.speaker import Speaker, Utterance
@@ -84,6 +84,7 @@ class Call:
         endpoint: EndpointSettings | None = None,
         silence_s: float = 8.0,
         recordings_dir: str | None = None,
+        naive: bool = False,
     ) -> None:
         self.leg = leg
         self.settings = settings
@@ -91,6 +92,11 @@ class Call:
         self.models = models
         self.bridge = bridge
         self.recordings_dir = recordings_dir
+        # naive: the sequential baseline the benchmark compares against (a fixed 500 ms
+        # silence wait, transcribe, the whole reply, synthesize it all, then play).
+        self.naive = naive
+        if naive:
+            endpoint = EndpointSettings(end_frames_default=25, end_frames_min=25, end_frames_max=25)
         self.session = Session(
             call_id=leg.call_id,
             caller_id=leg.caller_id,
@@ -114,6 +120,7 @@ class Call:
             on_speech_start=self._caller_started,
             silence_frames=int(silence_s * 50),
             judge=self._judge_turn,
+            speculative=not naive,
         )
         self.inputs: asyncio.Queue[CallInput] = self.listener.inputs  # type: ignore[assignment]
         self._reply: ReplyTiming | None = None
@@ -147,8 +154,11 @@ class Call:
                         leg.call_id,
                         "caller",
                         item.text,
-                        {"stt_ms": item.stt_ms, "endpoint_ms": item.endpoint_ms,
-                         "speculative": int(item.speculative)},  # fmt: skip
+                        {
+                            "stt_ms": item.stt_ms,
+                            "endpoint_ms": item.endpoint_ms,
+                            "speculative": int(item.speculative),
+                        },
                     )
                     await self._perform(session.respond(item.text), ReplyTiming(item))
                 elif isinstance(item, Silence):
@@ -185,9 +195,7 @@ class Call:
     async def _record_after(self, notice: Utterance) -> None:
         if not await notice.done:
             return
-        folder = Path(self.recordings_dir or self.settings.recording.dir)
-        folder.mkdir(parents=True, exist_ok=True)
-        path = str((folder / f"{self.leg.call_id}.wav").resolve())
+        path = self._recording_path()
         try:
             await self.leg.start_recording(path)
         except Exception as exc:
@@ -196,8 +204,16 @@ class Call:
         self.recording_path = path
         self.store.update("calls", self.leg.call_id, {"recording_path": path})
 
+    def _recording_path(self) -> str:
+        """Where the PBX writes this call's recording (a folder it can write to)."""
+        folder = Path(self.recordings_dir or self.settings.recording.dir)
+        folder.mkdir(parents=True, exist_ok=True)
+        return str((folder / f"{self.leg.call_id}.wav").resolve())
+
     async def _perform(self, actions: AsyncIterator[Action], reply: ReplyTiming) -> None:
         self._reply = reply
+        if self.naive:
+            actions = _whole_reply(actions)
         async for action in actions:
             if reply.first_action_at is None:
                 reply.first_action_at = asyncio.get_running_loop().time()
@@ -211,7 +227,12 @@ class Call:
 
     def _say(self, action: Say, reply: ReplyTiming) -> Utterance:
         reply.sentences.append(action.text)
-        return self.speaker.say(action.text, cache=action.cache, reply=reply)
+        return self.speaker.say(
+            action.text,
+            cache=action.cache and not self.naive,
+            reply=reply,
+            use_cache=not self.naive,
+        )
 
     def _first_frame(self, utterance: Utterance, speech: Speech) -> None:
         reply = utterance.reply
@@ -231,9 +252,12 @@ class Call:
         if reply is None or not reply.sentences:
             return
         self.store.add_turn(
-            self.leg.call_id, "agent", " ".join(reply.sentences), reply.timings(),
+            self.leg.call_id,
+            "agent",
+            " ".join(reply.sentences),
+            reply.timings(),
             interrupted=reply.interrupted,
-        )  # fmt: skip
+        )
 
     def _judge_turn(self, text: str) -> str:
         """Is what the caller said so far a whole turn? Sets how long to wait for more."""
@@ -242,11 +266,15 @@ class Call:
         state = self.session.state
         u = understand(text, self.settings.profile, self.session.today(), state.expecting)
         answered = {
-            "name": u.name, "day": u.day, "time": u.time, "phone": u.phone,
-            "service": u.service, "staff": u.staff,
+            "name": u.name,
+            "day": u.day,
+            "time": u.time,
+            "phone": u.phone,
+            "service": u.service,
+            "staff": u.staff,
             "choose_slot": u.choice is not None or u.time or u.yes or u.no,
             "message_text": text.strip().endswith((".", "!", "?")),
-        }.get(state.expecting or "")  # fmt: skip
+        }.get(state.expecting or "")
         if answered or u.yes or u.no or u.goodbye or "question" in u.intents:
             return "complete"
         slots = (u.service, u.day, u.time, u.name, u.phone, u.staff)
@@ -289,8 +317,10 @@ class Call:
     async def _apologise(self) -> None:
         try:
             self.speaker.interrupt()
-            self.speaker.say("I'm sorry, something went wrong on our side. Please call again, "
-                             "or hold and someone will call you back.")  # fmt: skip
+            self.speaker.say(
+                "I'm sorry, something went wrong on our side. Please call again, "
+                "or hold and someone will call you back."
+            )
             await asyncio.wait_for(self.speaker.drain(), 10)
             await self.leg.hangup()
         except Exception as exc:
@@ -309,6 +339,21 @@ class Call:
 
     def _spawn(self, coro: Any, name: str) -> None:
         self._tasks.append(asyncio.get_running_loop().create_task(coro, name=name))
+
+
+async def _whole_reply(actions: AsyncIterator[Action]) -> AsyncIterator[Action]:
+    """The naive baseline: wait for the whole reply, then say it as one text."""
+    says: list[str] = []
+    rest: list[Action] = []
+    async for action in actions:
+        if isinstance(action, Say):
+            says.append(action.text)
+        else:
+            rest.append(action)
+    if says:
+        yield Say(" ".join(says))
+    for action in rest:
+        yield action
 
 
 def _ms(seconds: float) -> int:

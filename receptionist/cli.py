@@ -40,7 +40,7 @@ def cmd_call(args: argparse.Namespace) -> int:
             says=args.say or [],
             out_dir=args.out,
             caller_id=args.caller_id,
-            speed=50.0 if args.fast else 1.0,
+            speed=4.0 if args.fast else 1.0,
             today=_today(args.today),
             call_id=args.call_id or f"local-{uuid.uuid4().hex[:8]}",
             transfer_outcome=args.transfer_outcome,
@@ -70,28 +70,34 @@ def cmd_models(args: argparse.Namespace) -> int:
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="receptionist", description=__doc__)
-    parser.add_argument("--config", help="TOML settings (default: $RECEPTIONIST_CONFIG or the "
-                        "embedded salon example)")  # fmt: skip
+    parser.add_argument(
+        "--config",
+        help="TOML settings (default: $RECEPTIONIST_CONFIG or the embedded salon example)",
+    )
     parser.add_argument("-v", "--verbose", action="store_true")
     sub = parser.add_subparsers(dest="command", required=True)
 
     serve = sub.add_parser("serve", help="run the daemon: listen for calls from the PBX")
     serve.set_defaults(func=cmd_serve)
 
-    call = sub.add_parser("call", help="place a call without a PBX: WAV files (or --say) as "
-                          "the caller")  # fmt: skip
+    call = sub.add_parser(
+        "call", help="place a call without a PBX: WAV files (or --say) as the caller"
+    )
     call.add_argument("wavs", nargs="*", help="the caller's lines, one WAV each, any rate")
     call.add_argument("--say", action="append", help="a caller line, synthesized with Piper")
     call.add_argument("--out", default="out", help="folder for agent.wav and caller.wav")
     call.add_argument("--json", action="store_true", help="print the summary as JSON")
-    call.add_argument("--fast", action="store_true", help="run faster than real time")
+    call.add_argument("--fast", action="store_true", help="run 4x faster than real time")
     call.add_argument("--caller-id", default="5551234567")
     call.add_argument("--call-id")
     call.add_argument("--db", help="store file (default: the config's store.path)")
     call.add_argument("--today", help="the date the call happens, YYYY-MM-DD (default: today)")
-    call.add_argument("--transfer-outcome", default="no_answer",
-                      choices=["answered", "no_answer", "failed"],
-                      help="what a transfer does on this simulated line")  # fmt: skip
+    call.add_argument(
+        "--transfer-outcome",
+        default="no_answer",
+        choices=["answered", "no_answer", "failed"],
+        help="what a transfer does on this simulated line",
+    )
     call.set_defaults(func=cmd_call)
 
     stats = sub.add_parser("stats", help="per-stage latency of the calls in the store")

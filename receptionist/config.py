@@ -95,9 +95,19 @@ _CHOICES = {
     ("booking", "backend"): ("builtin", "caldav", "webhook"),
 }
 _ALLOWED_TABLES = (
-    "business", "hours", "services", "staff", "transfer", "escalation", "booking",
-    "store", "recording", "models", "freeswitch", "asterisk",
-)  # fmt: skip
+    "business",
+    "hours",
+    "services",
+    "staff",
+    "transfer",
+    "escalation",
+    "booking",
+    "store",
+    "recording",
+    "models",
+    "freeswitch",
+    "asterisk",
+)
 
 
 def _type_ok(value: Any, annotation: Any) -> bool:
@@ -162,7 +172,7 @@ def _parse_hours(table: Any, source: str) -> OpeningHours:
             opens, closes = (time.fromisoformat(part.strip()) for part in str(value).split("-"))
         except ValueError:
             raise ConfigError(
-                f"{source}: 'hours.{day}' = {value!r}; allowed: \"HH:MM-HH:MM\" or \"closed\""
+                f'{source}: \'hours.{day}\' = {value!r}; allowed: "HH:MM-HH:MM" or "closed"'
             ) from None
         if closes <= opens:
             raise ConfigError(f"{source}: 'hours.{day}' = {value!r} closes before it opens")
@@ -195,10 +205,18 @@ def _parse_profile(data: dict[str, Any], source: str) -> BusinessProfile:
         raise ConfigError(f"{source}: the [business] table is missing")
     _check_keys(
         business,
-        ("name", "timezone", "greeting", "recording_notice", "front_desk",
-         "misunderstood_limit", "silence_reprompts"),
-        "business", source,
-    )  # fmt: skip
+        (
+            "name",
+            "timezone",
+            "greeting",
+            "recording_notice",
+            "front_desk",
+            "misunderstood_limit",
+            "silence_reprompts",
+        ),
+        "business",
+        source,
+    )
     services = []
     for i, raw in enumerate(data.get("services", [])):
         where = f"services[{i}]"
@@ -288,7 +306,9 @@ def _env_overrides(settings: Settings) -> None:
             try:
                 table[key] = int(env[name])
             except ValueError:
-                raise ConfigError(f"environment: {name}={env[name]!r} must be a port number") from None
+                raise ConfigError(
+                    f"environment: {name}={env[name]!r} must be a port number"
+                ) from None
 
 
 def parse_settings(data: dict[str, Any], source: str) -> Settings:
@@ -302,9 +322,7 @@ def parse_settings(data: dict[str, Any], source: str) -> Settings:
         models=build_section(ModelSettings, data.get("models", {}), "models", source),
         booking=build_section(BookingSettings, data.get("booking", {}), "booking", source),
         store=build_section(StoreSettings, data.get("store", {}), "store", source),
-        recording=build_section(
-            RecordingSettings, data.get("recording", {}), "recording", source
-        ),
+        recording=build_section(RecordingSettings, data.get("recording", {}), "recording", source),
         transfer=build_section(TransferSettings, data.get("transfer", {}), "transfer", source),
         freeswitch=dict(data.get("freeswitch", {})),
         asterisk=dict(data.get("asterisk", {})),

@@ -50,11 +50,21 @@ class Daemon:
         started = []
         settings = self.runtime.settings
         for name, table, module, cls_name, settings_name in (
-            ("freeswitch", settings.freeswitch, "receptionist.bridges.freeswitch",
-             "FreeSwitchBridge", "FreeSwitchSettings"),
-            ("asterisk", settings.asterisk, "receptionist.bridges.asterisk",
-             "AsteriskBridge", "AsteriskSettings"),
-        ):  # fmt: skip
+            (
+                "freeswitch",
+                settings.freeswitch,
+                "receptionist.bridges.freeswitch",
+                "FreeSwitchBridge",
+                "FreeSwitchSettings",
+            ),
+            (
+                "asterisk",
+                settings.asterisk,
+                "receptionist.bridges.asterisk",
+                "AsteriskBridge",
+                "AsteriskSettings",
+            ),
+        ):
             options = dict(table)
             if not options.pop("enabled", False):
                 continue
@@ -120,6 +130,6 @@ async def serve(settings: Settings) -> int:
     await stop.wait()
     log.info("stopping")
     await daemon.stop()
-    runtime.store.close()
+    runtime.close()
     log.info("stopped")
     return 0

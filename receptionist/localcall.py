@@ -56,10 +56,16 @@ async def place_local_call(
     transfer_outcome: str = "no_answer",
 ) -> dict[str, Any]:
     runtime = build_runtime(settings, today=lambda: today)
-    lines = [CallerLine.from_wav(path) for path in wavs]
-    lines += [synthesized_line(runtime, text) for text in says]
-    leg = LocalLeg(
-        lines, caller_id=caller_id, call_id=call_id, speed=speed,
-        transfer_outcome=transfer_outcome,
-    )  # fmt: skip
-    return await run_local_call(runtime, leg, out_dir)
+    try:
+        lines = [CallerLine.from_wav(path) for path in wavs]
+        lines += [synthesized_line(runtime, text) for text in says]
+        leg = LocalLeg(
+            lines,
+            caller_id=caller_id,
+            call_id=call_id,
+            speed=speed,
+            transfer_outcome=transfer_outcome,
+        )
+        return await run_local_call(runtime, leg, out_dir)
+    finally:
+        runtime.close()

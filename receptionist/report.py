@@ -48,13 +48,21 @@ def call_summary(store: Store, call_id: str) -> dict[str, Any]:
             for m in store.rows("messages", "call_id = ?", [call_id])
         ],
         "claims": [
-            {"kind": c["kind"], "record": f"{c['record_table']}/{c['record_id']}",
-             "sentence": c["sentence"]}  # fmt: skip
+            {
+                "kind": c["kind"],
+                "record": f"{c['record_table']}/{c['record_id']}",
+                "sentence": c["sentence"],
+            }
             for c in store.rows("claims", "call_id = ?", [call_id])
         ],
         "transfers": [
-            {"extension": t["extension"], "target": t["target"], "reason": t["reason"],
-             "summary": t["summary"], "outcome": t["outcome"]}  # fmt: skip
+            {
+                "extension": t["extension"],
+                "target": t["target"],
+                "reason": t["reason"],
+                "summary": t["summary"],
+                "outcome": t["outcome"],
+            }
             for t in store.rows("transfers", "call_id = ?", [call_id])
         ],
         "escalations": [

@@ -36,16 +36,20 @@ def booking_backend(settings: Settings, store: Store) -> BookingBackend:
     """The backend the config names; the built-in calendar is the embedded default."""
     b = settings.booking
     if b.backend == "caldav":
-        from receptionist.tools.caldav_backend import CalDavBackend  # type: ignore[import-not-found]
+        from receptionist.tools.caldav_backend import CalDavBackend
 
-        return CalDavBackend(  # type: ignore[no-any-return]
-            b.caldav_url, b.caldav_username, b.caldav_password, b.caldav_calendar,
-            settings.profile.timezone, b.deadline_s,
-        )  # fmt: skip
+        return CalDavBackend(
+            b.caldav_url,
+            b.caldav_username,
+            b.caldav_password,
+            b.caldav_calendar,
+            settings.profile.timezone,
+            b.deadline_s,
+        )
     if b.backend == "webhook":
-        from receptionist.tools.webhook_backend import WebhookBackend  # type: ignore[import-not-found]
+        from receptionist.tools.webhook_backend import WebhookBackend
 
-        return WebhookBackend(b.webhook_url, b.webhook_secret, b.deadline_s)  # type: ignore[no-any-return]
+        return WebhookBackend(b.webhook_url, b.webhook_secret, b.deadline_s)
     return BuiltinCalendar(store)
 
 
@@ -56,6 +60,10 @@ class Runtime:
     models: Models
     bookings: BookingService
     today: Callable[[], date] = date.today
+
+    def close(self) -> None:
+        self.models.close()
+        self.store.close()
 
 
 def build_runtime(
@@ -73,4 +81,29 @@ def build_runtime(
         deadline_s=settings.booking.deadline_s,
         slot_minutes=settings.booking.slot_minutes,
     )
+    warm_fixed_sentences(settings, models)
     return Runtime(settings, store, models, bookings, today)
+
+
+def warm_fixed_sentences(settings: Settings, models: Models, sample_rate: int = 8000) -> None:
+    """Synthesize the sentences every call says (greeting, notice, fillers) once, up front."""
+    from receptionist import session
+
+    profile = settings.profile
+    sentences = [
+        profile.recording_notice,
+        profile.greeting,
+        session.FILLER_BOOKING,
+        session.ANYTHING_ELSE,
+        session.GOODBYE,
+    ]
+    sentences += [rule.say for rule in profile.escalation if rule.say]
+    models.tts.warm([s for s in sentences if s], sample_rate)
+    # The first decode of each model is slow (allocations, kernel selection): do it now.
+    import numpy as np
+
+    models.stt.worker.submit_sync(
+        lambda: models.stt.transcribe_sync(np.zeros(sample_rate, np.int16), sample_rate)
+    )
+    if models.llm is not None:
+        models.llm.warm()

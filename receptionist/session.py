@@ -321,7 +321,7 @@ class Session:
             async for action in self._offer_alternatives(service, start):
                 yield action
 
-    async def _offer_alternatives(self, service, start: datetime) -> AsyncIterator[Action]:  # type: ignore[no-untyped-def]
+    async def _offer_alternatives(self, service, start: datetime) -> AsyncIterator[Action]:
         s = self.state
         slots = await self.bookings.free_slots(service, start)
         if not slots:
@@ -488,7 +488,7 @@ class Session:
 
     async def _escalate(self, escalation: Escalation, text: str) -> AsyncIterator[Action]:
         with self.store._lock, self.store.db.conn:
-            self.store.db["escalations"].insert(
+            self.store.db.table("escalations").insert(
                 {
                     "call_id": self.call_id,
                     "rule": escalation.rule,

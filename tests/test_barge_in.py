@@ -10,9 +10,10 @@ from tests.conftest_media import speak
 
 async def test_caller_speech_stops_agent_playback(runtime: Runtime) -> None:
     interruption = CallerLine.from_samples(
-        speak(runtime.models, "No, no, I want to book a haircut on Friday."), 16000,
+        speak(runtime.models, "No, no, I want to book a haircut on Friday."),
+        16000,
         barge_in_ms=2000,
-    )  # fmt: skip
+    )
     leg = LocalLeg([interruption], speed=2.0, hangup_after_ms=2000)
     summary = await run_local_call(runtime, leg)
 

@@ -21,12 +21,17 @@ async def test_booking_call_end_to_end(runtime: Runtime) -> None:
     leg = LocalLeg(
         [
             CallerLine.from_samples(
-                speak(models, "Hi, I'd like to book a haircut on Thursday at three, "
-                              "my name is John Smith."), 16000),  # fmt: skip
+                speak(
+                    models,
+                    "Hi, I'd like to book a haircut on Thursday at three, my name is John Smith.",
+                ),
+                16000,
+            ),
             CallerLine.from_samples(speak(models, "No, that's all, thank you."), 16000),
         ],
         caller_id="5551234567",
-        speed=4.0,
+        speed=1.0,  # real time, as on a phone line
+        agent_gap_ms=2500,  # the caller waits for the agent to finish, even on a busy box
     )
     summary = await run_local_call(runtime, leg)
 

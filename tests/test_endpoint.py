@@ -38,15 +38,18 @@ def test_a_pause_then_more_speech_resumes_the_same_turn() -> None:
     e = Endpointer(EndpointSettings(pause_frames=5, end_frames_default=20))
     events = feed(e, "#" * 20 + "." * 10 + "#" * 20 + "." * 21)
     assert [type(x) for x in events] == [
-        SpeechStarted, SpeechPaused, SpeechResumed, SpeechPaused, TurnEnded,
-    ]  # fmt: skip
+        SpeechStarted,
+        SpeechPaused,
+        SpeechResumed,
+        SpeechPaused,
+        TurnEnded,
+    ]
     ended = events[-1]
     assert isinstance(ended, TurnEnded) and ended.first_speech_frame == 0
 
 
 def test_a_complete_request_ends_sooner_and_a_hesitation_waits_longer() -> None:
-    s = EndpointSettings(pause_frames=5, end_frames_default=20, end_frames_min=8,
-                         end_frames_max=45)  # fmt: skip
+    s = EndpointSettings(pause_frames=5, end_frames_default=20, end_frames_min=8, end_frames_max=45)
     quick = Endpointer(s)
     feed(quick, "#" * 20 + "." * 5)
     quick.set_end_wait(s.end_frames_min)

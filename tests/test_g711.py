@@ -8,18 +8,38 @@ from receptionist.protocols.g711 import alaw_decode, alaw_encode, ulaw_decode, u
 
 @pytest.mark.parametrize(
     ("code", "value"),
-    [(0x00, -32124), (0x80, 32124), (0x0F, -16764), (0x8F, 16764), (0x7E, -8), (0xFE, 8),
-     (0x7F, 0), (0xFF, 0), (0x70, -120), (0x40, -1884), (0x30, -3900), (0x10, -15996)],
-)  # fmt: skip
+    [
+        (0x00, -32124),
+        (0x80, 32124),
+        (0x0F, -16764),
+        (0x8F, 16764),
+        (0x7E, -8),
+        (0xFE, 8),
+        (0x7F, 0),
+        (0xFF, 0),
+        (0x70, -120),
+        (0x40, -1884),
+        (0x30, -3900),
+        (0x10, -15996),
+    ],
+)
 def test_ulaw_decodes_like_the_itu_table(code: int, value: int) -> None:
     assert int(ulaw_decode(bytes([code]))[0]) == value
 
 
 @pytest.mark.parametrize(
     ("code", "value"),
-    [(0xD5, 8), (0x55, -8), (0xAA, 32256), (0x2A, -32256), (0xD4, 24), (0x80, 5504),
-     (0x00, -5504), (0xC5, 264)],
-)  # fmt: skip
+    [
+        (0xD5, 8),
+        (0x55, -8),
+        (0xAA, 32256),
+        (0x2A, -32256),
+        (0xD4, 24),
+        (0x80, 5504),
+        (0x00, -5504),
+        (0xC5, 264),
+    ],
+)
 def test_alaw_decodes_like_the_itu_table(code: int, value: int) -> None:
     assert int(alaw_decode(bytes([code]))[0]) == value
 

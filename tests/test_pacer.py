@@ -7,13 +7,16 @@ from receptionist.media.pacer import Pacer
 
 async def test_pacer_stays_a_few_frames_ahead_and_flushes() -> None:
     sent: list[bytes] = []
-    pacer = Pacer(sent.append, ahead=3, speed=10.0)
+    ten_sent = asyncio.Event()
+
+    def send(frame: bytes) -> None:
+        sent.append(frame)
+        if len(sent) == 10:
+            ten_sent.set()
+
+    pacer = Pacer(send, ahead=3, speed=10.0)
     pacer.start()
-    producer = asyncio.ensure_future(
-        asyncio.gather(*[pacer.put(bytes([i]) * 320) for i in range(1)])
-    )
-    await producer
-    frames = [bytes([i]) * 320 for i in range(1, 30)]
+    frames = [bytes([i]) * 320 for i in range(30)]
 
     async def produce() -> None:
         for frame in frames:
@@ -21,8 +24,7 @@ async def test_pacer_stays_a_few_frames_ahead_and_flushes() -> None:
             assert pacer.queued <= 3
 
     task = asyncio.ensure_future(produce())
-    while len(sent) < 10:
-        await asyncio.sleep(0.001)
+    await ten_sent.wait()
     dropped = pacer.flush()
     assert 0 < dropped <= 3
     await task

@@ -13,6 +13,7 @@ import logging
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 
 import numpy as np
 
@@ -95,6 +96,7 @@ class Listener:
         silence_frames: int = 400,
         echo_boost: float = 0.35,
         judge: Callable[[str], str] = default_judge,
+        speculative: bool = True,
     ) -> None:
         self.leg = leg
         self.stream = vad.stream()
@@ -106,6 +108,7 @@ class Listener:
         self.silence_frames = silence_frames
         self.echo_boost = echo_boost
         self.judge = judge
+        self.speculative = speculative
         self.inputs: asyncio.Queue[CallerTurn | Silence] = asyncio.Queue()
         self._frames: list[np.ndarray] = []
         self._times: list[float] = []
@@ -127,8 +130,7 @@ class Listener:
             self._frames.append(samples)
             self._times.append(now)
             self.frames_in += 1
-            stream = self.stream
-            probability = await self.vad_worker.run(lambda s=samples: stream.push(s, rate))
+            probability = await self.vad_worker.run(partial(self.stream.push, samples, rate))
             speaking = self.agent_speaking()
             self.endpointer.threshold_boost = self.echo_boost if speaking else 0.0
             for event in self.endpointer.push(probability):
@@ -148,10 +150,12 @@ class Listener:
             if self.on_speech_start is not None:
                 self.on_speech_start(event.first_speech_frame)
         elif isinstance(event, SpeechPaused):
-            audio = self._audio(self.endpointer_first(), event.last_speech_frame + TAIL_FRAMES)
-            task = asyncio.ensure_future(self.stt.transcribe(audio, self.leg.sample_rate))
-            self._speculative = (event.last_speech_frame, task)
-            task.add_done_callback(self._adapt_end_wait)
+            if not self.speculative:
+                return
+            so_far = self._audio(self.endpointer_first(), event.last_speech_frame + TAIL_FRAMES)
+            guess = asyncio.ensure_future(self.stt.transcribe(so_far, self.leg.sample_rate))
+            self._speculative = (event.last_speech_frame, guess)
+            guess.add_done_callback(self._adapt_end_wait)
         elif isinstance(event, SpeechResumed):
             if self._speculative is not None:
                 self.discarded_speculations += 1
@@ -163,13 +167,21 @@ class Listener:
             reuse = speculative is not None and speculative[0] == event.last_speech_frame
             if reuse:
                 self.reused_speculations += 1
-            task = speculative[1] if reuse and speculative else None
-            audio = None if task else self._audio(event.first_speech_frame - PREROLL_FRAMES,
-                                                  event.last_speech_frame + TAIL_FRAMES)  # fmt: skip
+            task: asyncio.Task[Transcript] | None = (
+                speculative[1] if reuse and speculative else None
+            )
+            audio: np.ndarray | None = (
+                None
+                if task
+                else self._audio(
+                    event.first_speech_frame - PREROLL_FRAMES, event.last_speech_frame + TAIL_FRAMES
+                )
+            )
             previous = self._finishing
             self._finishing = asyncio.ensure_future(
-                self._finish(event, task, audio, now, self._time_of(event.last_speech_frame),
-                             previous)  # fmt: skip
+                self._finish(
+                    event, task, audio, now, self._time_of(event.last_speech_frame), previous
+                )
             )
 
     def endpointer_first(self) -> int:
@@ -206,8 +218,13 @@ class Listener:
             transcript = await self.stt.transcribe(audio, self.leg.sample_rate)
         if previous is not None:
             await previous  # turns reach the dialog in the order they were spoken
-        log.debug("turn frames %d-%d: %r (no speech %.2f)", event.first_speech_frame,
-                  event.last_speech_frame, transcript.text, transcript.no_speech_prob)
+        log.debug(
+            "turn frames %d-%d: %r (no speech %.2f)",
+            event.first_speech_frame,
+            event.last_speech_frame,
+            transcript.text,
+            transcript.no_speech_prob,
+        )
         if is_noise(transcript):
             self.noise_turns += 1
             log.info("dropped a turn that was only noise: %r", transcript.text)

@@ -45,6 +45,12 @@ class LanguageModel:
         self.worker = ModelWorker("llm")
         self._lock = threading.Lock()
 
+    def close(self) -> None:
+        self.worker.close()
+        close = getattr(self.llm, "close", None)
+        if close is not None:
+            close()
+
     def _messages(self, history: Sequence[tuple[str, str]]) -> list[dict[str, str]]:
         messages = [{"role": "system", "content": self.system_prompt}]
         messages += [{"role": role, "content": text} for role, text in history]
@@ -70,15 +76,13 @@ class LanguageModel:
         text = ""
         emitted = 0
         for chunk in stream:
-            delta = chunk["choices"][0]["delta"].get("content") or ""  # type: ignore[index]
-            text += delta
+            delta: Any = chunk["choices"][0]["delta"]  # type: ignore[index]
+            text += str(delta.get("content") or "")
             if on_sentence is not None:
-                match = None
-                for match in _CLAUSE_END.finditer(text, emitted):
-                    pass
-                if match is not None and match.end() > emitted:
-                    on_sentence(text[emitted : match.end()].strip())
-                    emitted = match.end()
+                ends = [m.end() for m in _CLAUSE_END.finditer(text, emitted)]
+                if ends and ends[-1] > emitted:
+                    on_sentence(text[emitted : ends[-1]].strip())
+                    emitted = ends[-1]
             if deadline is not None and time.monotonic() > deadline:
                 break
         if on_sentence is not None and text[emitted:].strip():

@@ -35,6 +35,19 @@ class Models:
     vad_worker: ModelWorker = field(default_factory=lambda: ModelWorker("vad"))
     load_ms: dict[str, int] = field(default_factory=dict)
 
+    def close(self) -> None:
+        """Stop the model threads and free the models before the interpreter exits.
+
+        Native libraries (llama.cpp, CTranslate2) abort the process if they are torn down
+        by the interpreter's finalizer while their threads still run.
+        """
+        self.vad_worker.close()
+        self.stt.worker.close()
+        self.tts.worker.close()
+        if self.llm is not None:
+            self.llm.close()
+        self.llm = None
+
     def health_line(self) -> str:
         parts = [f"{name} {ms} ms" for name, ms in self.load_ms.items()]
         llm = "" if self.llm is not None else " (language model off)"
@@ -67,7 +80,7 @@ def load_models(
     if device == "auto":
         device = "cuda" if _cuda_available() else "cpu"
 
-    def timed(name: str, fn):  # type: ignore[no-untyped-def]
+    def timed(name: str, fn):
         started = time.perf_counter()
         try:
             value = fn()
@@ -94,7 +107,9 @@ def load_models(
         llm_model = timed(
             "llm",
             lambda: LanguageModel(
-                llm_path, SYSTEM_PROMPT.format(name=business_name), threads=threads,
+                llm_path,
+                SYSTEM_PROMPT.format(name=business_name),
+                threads=threads,
                 gpu_layers=gpu_layers,
             ),
         )

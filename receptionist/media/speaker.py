@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 from receptionist.media.audio import split_frames
 from receptionist.media.leg import CallLeg
-from receptionist.media.tts import Speech, Synthesizer
+from receptionist.media.tts import Speech, Synthesizer, split_sentences
 
 log = logging.getLogger(__name__)
 
@@ -57,9 +57,23 @@ class Speaker:
     def busy(self) -> bool:
         return not self._idle.is_set()
 
-    def say(self, text: str, cache: bool = False, reply: object | None = None) -> Utterance:
+    def say(
+        self, text: str, cache: bool = False, reply: object | None = None, use_cache: bool = True
+    ) -> Utterance:
+        """Queue ``text``; a reply of several sentences is synthesized a sentence at a time,
+        so the first sentence plays while the next is made. Returns the last utterance."""
+        sentences = split_sentences(text) if use_cache else [text]
+        for sentence in sentences[:-1]:
+            self._queue_one(sentence, cache, reply, use_cache)
+        return self._queue_one(sentences[-1] if sentences else text, cache, reply, use_cache)
+
+    def _queue_one(
+        self, text: str, cache: bool, reply: object | None, use_cache: bool
+    ) -> Utterance:
         loop = asyncio.get_running_loop()
-        speech = asyncio.ensure_future(self.tts.speak(text, self.leg.sample_rate, cache))
+        speech = asyncio.ensure_future(
+            self.tts.speak(text, self.leg.sample_rate, cache, use_cache=use_cache)
+        )
         utterance = Utterance(text, speech, loop.create_future(), reply)
         self._queue.append(utterance)
         self._idle.clear()

@@ -11,6 +11,7 @@ import threading
 import time
 from collections import OrderedDict
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 import numpy as np
@@ -76,8 +77,10 @@ class Synthesizer:
             while len(self._cache) > self._cache_size:
                 self._cache.popitem(last=False)
 
-    def speak_sync(self, text: str, sample_rate: int, cache: bool = False) -> Speech:
-        hit = self.cached(text, sample_rate)
+    def speak_sync(
+        self, text: str, sample_rate: int, cache: bool = False, use_cache: bool = True
+    ) -> Speech:
+        hit = self.cached(text, sample_rate) if use_cache else None
         if hit is not None:
             return Speech(text, hit, sample_rate, 0, True)
         started = time.perf_counter()
@@ -86,13 +89,15 @@ class Synthesizer:
             self._remember(text, sample_rate, pcm)
         return Speech(text, pcm, sample_rate, int((time.perf_counter() - started) * 1000), False)
 
-    async def speak(self, text: str, sample_rate: int, cache: bool = False) -> Speech:
-        hit = self.cached(text, sample_rate)
+    async def speak(
+        self, text: str, sample_rate: int, cache: bool = False, use_cache: bool = True
+    ) -> Speech:
+        hit = self.cached(text, sample_rate) if use_cache else None
         if hit is not None:  # no thread hop for a cached sentence
             return Speech(text, hit, sample_rate, 0, True)
-        return await self.worker.run(lambda: self.speak_sync(text, sample_rate, cache))
+        return await self.worker.run(lambda: self.speak_sync(text, sample_rate, cache, use_cache))
 
     def warm(self, sentences: list[str], sample_rate: int) -> None:
         """Synthesize fixed sentences ahead of the first call."""
         for sentence in sentences:
-            self.worker.submit_sync(lambda s=sentence: self.speak_sync(s, sample_rate, True))
+            self.worker.submit_sync(partial(self.speak_sync, sentence, sample_rate, True))

@@ -65,10 +65,13 @@ class ModelWorker:
         done.wait()
         if "error" in box:
             raise box["error"]
-        return box.get("result")  # type: ignore[no-any-return]
+        return box.get("result")  # type: ignore[return-value]
 
-    def close(self) -> None:
+    def close(self, timeout: float = 5.0) -> None:
+        """Stop the thread once the jobs already queued are done."""
         self._jobs.put(_STOP)
+        if self._thread.is_alive() and threading.current_thread() is not self._thread:
+            self._thread.join(timeout)
 
 
 def _set_result(future: asyncio.Future[Any], value: Any) -> None:

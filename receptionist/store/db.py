@@ -57,31 +57,33 @@ class Store:
                 return existing, False
             try:
                 with self.db.conn:
-                    rowid = self.db[table].insert(row).last_pk
+                    rowid = self.db.table(table).insert(row).last_pk
+                assert rowid is not None
             except sqlite3.IntegrityError:  # another writer won the race: theirs stands
                 existing = self.first(table, "key = ?", [row["key"]])
                 assert existing is not None
                 return existing, False
-            return self.db[table].get(rowid), True
+            return self.db.table(table).get(rowid), True
 
     def first(self, table: str, where: str, args: list[Any]) -> dict[str, Any] | None:
-        rows = list(self.db[table].rows_where(where, args, limit=1))
+        rows = list(self.db.table(table).rows_where(where, args, limit=1))
         return rows[0] if rows else None
 
-    def rows(self, table: str, where: str = "1", args: list[Any] | None = None,
-             order_by: str = "id") -> list[dict[str, Any]]:  # fmt: skip
-        return list(self.db[table].rows_where(where, args or [], order_by=order_by))
+    def rows(
+        self, table: str, where: str = "1", args: list[Any] | None = None, order_by: str = "id"
+    ) -> list[dict[str, Any]]:
+        return list(self.db.table(table).rows_where(where, args or [], order_by=order_by))
 
     def update(self, table: str, pk: Any, values: dict[str, Any]) -> dict[str, Any]:
         with self._lock, self.db.conn:
-            self.db[table].update(pk, values)
-        return self.db[table].get(pk)
+            self.db.table(table).update(pk, values)
+        return self.db.table(table).get(pk)
 
     # -- calls and turns ---------------------------------------------------------------------
 
     def start_call(self, call_id: str, caller_id: str, called_number: str, bridge: str) -> None:
         with self._lock, self.db.conn:
-            self.db["calls"].insert(
+            self.db.table("calls").insert(
                 {
                     "id": call_id,
                     "caller_id": caller_id,
@@ -100,15 +102,21 @@ class Store:
         self.update("calls", call_id, values)
 
     def call(self, call_id: str) -> dict[str, Any]:
-        return self.db["calls"].get(call_id)
+        return self.db.table("calls").get(call_id)
 
-    def add_turn(self, call_id: str, speaker: str, text: str, timings: dict[str, int],
-                 interrupted: bool = False) -> int:  # fmt: skip
+    def add_turn(
+        self,
+        call_id: str,
+        speaker: str,
+        text: str,
+        timings: dict[str, int],
+        interrupted: bool = False,
+    ) -> int:
         with self._lock, self.db.conn:
             seq = self.db.execute(
                 "select coalesce(max(seq), 0) + 1 from turns where call_id = ?", [call_id]
             ).fetchone()[0]
-            self.db["turns"].insert(
+            self.db.table("turns").insert(
                 {
                     "call_id": call_id,
                     "seq": seq,
@@ -135,7 +143,7 @@ class Store:
     def add_claim(self, call_id: str, kind: str, table: str, record_id: int, sentence: str) -> int:
         with self._lock, self.db.conn:
             return int(
-                self.db["claims"]
+                self.db.table("claims")  # type: ignore[arg-type]
                 .insert(
                     {
                         "call_id": call_id,

@@ -14,7 +14,7 @@ migrations = Migrations("receptionist")
 
 @migrations()
 def m001_calls_and_turns(db: Database) -> None:
-    db["calls"].create(
+    db.table("calls").create(
         {
             "id": str,
             "caller_id": str,
@@ -30,8 +30,8 @@ def m001_calls_and_turns(db: Database) -> None:
         },
         pk="id",
     )
-    db["calls"].create_index(["caller_id", "started_at"])
-    db["turns"].create(
+    db.table("calls").create_index(["caller_id", "started_at"])
+    db.table("turns").create(
         {
             "id": int,
             "call_id": str,
@@ -45,12 +45,12 @@ def m001_calls_and_turns(db: Database) -> None:
         pk="id",
         foreign_keys=[("call_id", "calls", "id")],
     )
-    db["turns"].create_index(["call_id", "seq"], unique=True)
+    db.table("turns").create_index(["call_id", "seq"], unique=True)
 
 
 @migrations()
 def m002_bookings_messages_claims(db: Database) -> None:
-    db["bookings"].create(
+    db.table("bookings").create(
         {
             "id": int,
             "key": str,  # idempotency key of the request that made it
@@ -68,9 +68,9 @@ def m002_bookings_messages_claims(db: Database) -> None:
         },
         pk="id",
     )
-    db["bookings"].create_index(["key"], unique=True)
-    db["bookings"].create_index(["start"])
-    db["messages"].create(
+    db.table("bookings").create_index(["key"], unique=True)
+    db.table("bookings").create_index(["start"])
+    db.table("messages").create(
         {
             "id": int,
             "key": str,
@@ -83,8 +83,8 @@ def m002_bookings_messages_claims(db: Database) -> None:
         },
         pk="id",
     )
-    db["messages"].create_index(["key"], unique=True)
-    db["claims"].create(
+    db.table("messages").create_index(["key"], unique=True)
+    db.table("claims").create(
         {
             "id": int,
             "call_id": str,
@@ -96,12 +96,12 @@ def m002_bookings_messages_claims(db: Database) -> None:
         },
         pk="id",
     )
-    db["claims"].create_index(["call_id"])
+    db.table("claims").create_index(["call_id"])
 
 
 @migrations()
 def m003_transfers_escalations(db: Database) -> None:
-    db["transfers"].create(
+    db.table("transfers").create(
         {
             "id": int,
             "key": str,
@@ -118,8 +118,8 @@ def m003_transfers_escalations(db: Database) -> None:
         },
         pk="id",
     )
-    db["transfers"].create_index(["key"], unique=True)
-    db["escalations"].create(
+    db.table("transfers").create_index(["key"], unique=True)
+    db.table("escalations").create(
         {"id": int, "call_id": str, "rule": str, "words": str, "target": str, "at": str},
         pk="id",
     )

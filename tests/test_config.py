@@ -1,0 +1,79 @@
+"""Settings: the embedded example loads; a wrong key or value names the key and the file."""
+
+from pathlib import Path
+
+import pytest
+
+from receptionist.config import ConfigError, example_config_text, load_settings
+
+
+def write(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "site.toml"
+    path.write_text(text)
+    return path
+
+
+def test_the_embedded_example_is_the_salon() -> None:
+    s = load_settings()
+    p = s.profile
+    assert [(x.name, x.minutes, x.price) for x in p.services] == [
+        ("haircut", 30, 35),
+        ("beard trim", 15, 15),
+        ("colour", 90, 90),
+        ("kids cut", 20, 20),
+    ]
+    assert p.hours.describe() == (
+        "Tuesday to Friday 9 AM to 6 PM, Saturday 9 AM to 2 PM; closed Monday and Sunday"
+    )
+    assert [(m.name, m.extension) for m in p.staff] == [("Sarah", "201"), ("Marco", "202")]
+    assert p.front_desk == "200"
+    assert s.booking.backend == "builtin" and s.store.path == "var/receptionist.db"
+
+
+def test_an_unknown_key_is_named_with_the_file_and_the_allowed_keys(tmp_path: Path) -> None:
+    path = write(tmp_path, example_config_text().replace("deadline_s = 2.5", "dedline_s = 2.5"))
+    with pytest.raises(ConfigError) as err:
+        load_settings(path)
+    message = str(err.value)
+    assert str(path) in message
+    assert "'booking.dedline_s'" in message
+    assert "deadline_s" in message  # what is allowed
+
+
+def test_a_wrong_value_type_and_a_bad_choice(tmp_path: Path) -> None:
+    path = write(tmp_path, example_config_text().replace('device = "cpu"', 'device = "tpu"'))
+    with pytest.raises(ConfigError, match=r"'models.device' = 'tpu'; allowed: cpu, cuda, auto"):
+        load_settings(path)
+    path = write(tmp_path, example_config_text().replace("minutes = 30", 'minutes = "half hour"'))
+    with pytest.raises(ConfigError, match=r"'services\[0\].minutes' = 'half hour' must be int"):
+        load_settings(path)
+
+
+def test_bad_hours_and_unknown_escalation_target(tmp_path: Path) -> None:
+    path = write(tmp_path, example_config_text().replace('tue = "09:00-18:00"', 'tue = "9 to 6"'))
+    with pytest.raises(ConfigError, match=r"'hours.tue' = '9 to 6'; allowed"):
+        load_settings(path)
+    path = write(tmp_path, example_config_text().replace('target = "Sarah"', 'target = "Bob"', 1))
+    with pytest.raises(ConfigError, match=r"'escalation\[1\].target' = 'Bob'.*Sarah, Marco"):
+        load_settings(path)
+
+
+def test_corrupt_toml_and_missing_file(tmp_path: Path) -> None:
+    path = write(tmp_path, "[business\nname = ")
+    with pytest.raises(ConfigError, match="not valid TOML"):
+        load_settings(path)
+    with pytest.raises(ConfigError, match="cannot read"):
+        load_settings(tmp_path / "nope.toml")
+
+
+def test_environment_overrides_secrets_and_ports(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("RECEPTIONIST_AMI_SECRET", "s3cret")
+    monkeypatch.setenv("RECEPTIONIST_ESL_PORT", "9021")
+    monkeypatch.setenv("RECEPTIONIST_DB", "/tmp/x.db")
+    s = load_settings()
+    assert s.asterisk["ami_secret"] == "s3cret"
+    assert s.freeswitch["esl_port"] == 9021
+    assert s.store.path == "/tmp/x.db"
+    monkeypatch.setenv("RECEPTIONIST_AGI_PORT", "forty")
+    with pytest.raises(ConfigError, match="RECEPTIONIST_AGI_PORT='forty' must be a port"):
+        load_settings()

@@ -9,6 +9,7 @@ the call layer's timing is counted in frames, so the call is the same at any spe
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,6 +19,7 @@ import pytest
 
 from receptionist.bridges.freeswitch import FreeSwitchBridge, FreeSwitchLeg
 from receptionist.call import Call
+from receptionist.daemon import Daemon
 from receptionist.media.audio import array_to_pcm, phone_line, split_frames
 from receptionist.media.leg import CallLeg
 from receptionist.media.models import Models
@@ -177,3 +179,32 @@ async def test_dtmf_0_warm_transfer_to_the_front_desk(runtime: Runtime, tmp_path
     assert leg.hangup_by == "transfer"
     assert "exit" not in [line for line, _ in fake.commands]
 
+
+
+async def test_the_daemon_answers_a_freeswitch_call(runtime: Runtime) -> None:
+    """The wiring `receptionist serve` uses: [freeswitch] table -> bridge -> Call -> store."""
+    async with running_switch() as switch:
+        table = dataclasses.asdict(settings_for(switch))
+        runtime.settings.freeswitch = {"enabled": True, **table}
+        daemon = Daemon(runtime)
+        started = await daemon.start_bridges()
+        try:
+            assert started and started[0].startswith("freeswitch (")
+            bridge = daemon.bridges[0]
+            fake = FakeCall(switch, caller_id="5550001")
+            await fake.dial("127.0.0.1", bridge.listen_port)
+            for _ in range(500):  # the greeting is playing
+                if len(fake.played) > 50:
+                    break
+                await asyncio.sleep(0.02)
+            await fake.hang_up()
+            for _ in range(250):
+                if not daemon.calls:
+                    break
+                await asyncio.sleep(0.02)
+        finally:
+            await daemon.stop()
+    summary = call_summary(runtime.store, fake.uuid)
+    assert summary["caller_id"] == "5550001"
+    assert summary["outcome"]["hung_up_by"] == "caller", summary
+    assert len(fake.played) > 50 and {len(f) for f in fake.played} == {FRAME}

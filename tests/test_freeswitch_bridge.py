@@ -79,6 +79,10 @@ async def hold_until_end(leg: FreeSwitchLeg) -> None:
         pass
 
 
+async def wait_for_end(leg: FreeSwitchLeg) -> None:
+    await leg.done.wait()
+
+
 async def collect_events(leg: CallLeg) -> list[LegEvent]:
     return [event async for event in leg.events()]
 
@@ -571,3 +575,50 @@ async def test_datagrams_from_elsewhere_are_dropped(harness: Harness) -> None:
     assert set(got) == {tone(11)(0)}
     assert leg.media.dropped_foreign == 20
     await call.hang_up()
+
+
+async def test_a_stalled_command_on_one_call_does_not_stall_anothers_audio() -> None:
+    async with running_switch() as switch:
+        holder: list[Harness] = []
+        bridge = FreeSwitchBridge(settings_for(switch, esl_timeout_s=1.0),
+                                  lambda leg: holder[0].on_call(leg))
+        holder.append(Harness(switch, bridge))
+        holder[0].handler = wait_for_end  # the test reads the audio itself
+        await bridge.start()
+        try:
+            stuck, stuck_leg = await holder[0].dial(audio=tone(1))
+            other, other_leg = await holder[0].dial(audio=tone(2))
+            stuck.silent_apps.add("record_session")
+            stalled = asyncio.get_running_loop().create_task(
+                stuck_leg.start_recording("/tmp/stuck.wav"))
+            frames = other_leg.audio_in()
+            got = []
+            while not stalled.done():  # during the whole 1 s stall
+                got.append(await asyncio.wait_for(anext(frames), 0.5))
+                await other_leg.play(got[-1])
+            assert len(got) >= 40 and set(got) == {tone(2)(0)}  # ~50 frames a second
+            assert isinstance(stalled.exception(), Exception)
+            await other_leg.wait_played()
+            assert len(other.played) >= 40
+            assert other_leg.state == "active" and stuck_leg.state == "failed"
+            await other.hang_up()
+        finally:
+            await bridge.stop()
+
+
+async def test_caller_hanging_up_during_the_summary_fails_the_transfer(
+    harness: Harness,
+) -> None:
+    harness.switch.phones["201"] = StaffPhone()
+    call, leg = await harness.dial()
+    transfer = asyncio.get_running_loop().create_task(
+        leg.transfer("201", "Caller John Smith", summary_audio=summary_frames(200)))
+    for _ in range(200):
+        staff = next(iter(harness.switch.staff.values()), None)
+        if staff is not None and staff.media is not None and len(staff.media.received) > 5:
+            break
+        await asyncio.sleep(0.01)
+    await call.hang_up()
+    result = await asyncio.wait_for(transfer, 5)
+    assert result.outcome == "failed" and "ended" in result.detail
+    assert staff is not None and staff.killed and not staff.bridged_to

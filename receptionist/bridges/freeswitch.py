@@ -418,8 +418,12 @@ class FreeSwitchBridge:
         self._tasks: set[asyncio.Task[None]] = set()
         self._calls: dict[asyncio.Task[None], FreeSwitchLeg] = {}
         self._sessions: set[_OutboundCall] = set()
-        self.legs: list[FreeSwitchLeg] = []
         self._stopping = False
+
+    @property
+    def legs(self) -> list[FreeSwitchLeg]:
+        """The calls this bridge holds now (set-up, active, or bridged and lingering)."""
+        return list(self._calls.values())
 
     # --- start / stop --------------------------------------------------------------------
 
@@ -632,7 +636,6 @@ class FreeSwitchBridge:
                 log.error("FreeSWITCH call %s could not start: %s", leg.call_id or "?", exc)
                 await self._rescue(leg, str(exc))
                 return
-            self.legs.append(leg)
             try:
                 await self._on_call(leg)
             except Exception:

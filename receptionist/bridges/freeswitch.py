@@ -30,6 +30,10 @@ What greenswitch does here, and what it doesn't
       ``accept`` every 100 ms, treats port 0 as "not bound" and can't stop without waiting for
       every call. The listener is therefore our own gevent socket accept loop (same thread),
       which raises ``FreeSwitchStartError`` naming host:port when the bind fails.
+
+Modules: this one (settings, the gevent thread, the guarded greenswitch connections, call
+set-up), ``freeswitch_leg.py`` (the ``CallLeg``), ``freeswitch_transfer.py`` (warm and cold
+transfer), ``unicast.py`` (our UDP end of the media); framing in ``protocols/esl.py``.
 """
 
 from __future__ import annotations
@@ -275,10 +279,12 @@ class _GuardedEsl:
         for result in pending:
             result.set_exception(error)
         self._auth_request_event.set()  # a connect() waiting for auth/request stops waiting
-        try:
-            self.sock.close()
-        except OSError:
-            pass
+        for closable in (getattr(self, "sock_file", None), self.sock):
+            try:
+                if closable is not None:
+                    closable.close()
+            except OSError:
+                pass
         # Queued behind the events already read, so a hangup is seen before the close.
         marker = ESLEvent.__new__(ESLEvent)
         marker.headers = {"Event-Name": _CLOSED, "Content-Type": "x-receptionist/closed"}

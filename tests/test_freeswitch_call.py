@@ -208,3 +208,21 @@ async def test_the_daemon_answers_a_freeswitch_call(runtime: Runtime) -> None:
     assert summary["caller_id"] == "5550001"
     assert summary["outcome"]["hung_up_by"] == "caller", summary
     assert len(fake.played) > 50 and {len(f) for f in fake.played} == {FRAME}
+
+
+async def test_esl_drop_mid_call_is_in_the_call_record(runtime: Runtime, tmp_path: Path) -> None:
+    caller = ScriptedCaller([])  # says nothing: the greeting plays, then the socket dies
+    async with running_switch(speed=SPEED) as switch:
+        task = asyncio.get_running_loop().create_task(
+            place_call(runtime, switch, caller, tmp_path))
+        for _ in range(500):
+            if caller.call is not None and len(caller.call.played) > 50:
+                break
+            await asyncio.sleep(0.02)
+        assert caller.call is not None
+        caller.call.drop()
+        fake, leg, session = await asyncio.wait_for(task, 20)  # nothing hangs
+    summary = call_summary(runtime.store, leg.call_id)
+    assert summary["outcome"]["kind"] == "failed", summary
+    assert "closed the connection" in summary["outcome"]["reason"]
+    assert summary["outcome"]["hung_up_by"] == "link"

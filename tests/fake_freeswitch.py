@@ -319,7 +319,7 @@ class FakeCall:
             self.write(reply("+OK"))
             await self.hang_up(headers.get("hangup-cause", "NORMAL_CLEARING"))
         else:
-            self.write(reply("-ERR invalid command"))
+            self.write(reply("-ERR invalid command"))  # wording not captured
 
     def _end_media(self) -> None:
         if self.media is not None:
@@ -466,6 +466,8 @@ class FakeSwitch:
         writer.close()
 
     def _api(self, command: str) -> str:
+        # The +OK bodies and "Command not found!" are as captured; the wording of the
+        # "no such channel" errors is not in the captures (only their -ERR prefix matters).
         words = command.split()
         if words[0] == "status":
             return "UP 0 years, 0 days, 0 hours, 0 minutes, 56 seconds\nFreeSWITCH is ready\n"
@@ -498,7 +500,7 @@ class FakeSwitch:
     async def _bgapi(self, writer: asyncio.StreamWriter, command: str, job: str) -> None:
         match = re.fullmatch(r"originate \{(.*)\}user/(\S+) &park\(\)", command)
         if match is None:
-            body = "-ERR INVALID_ARGS\n"
+            body = "-ERR INVALID_ARGS\n"  # only user/<ext> dial strings are modelled
         else:
             variables = dict(v.split("=", 1) for v in match.group(1).split(","))
             extension = match.group(2)
@@ -520,7 +522,7 @@ class FakeSwitch:
                              headers: dict[str, str]) -> None:
         staff = self.staff.get(uuid)
         if staff is None or staff.killed:
-            writer.write(reply(f"-ERR invalid session id [{uuid}]"))
+            writer.write(reply(f"-ERR invalid session id [{uuid}]"))  # wording not captured
             return
         writer.write(reply("+OK"))
         if headers.get("call-command") == "unicast" and staff.media is None:

@@ -83,9 +83,16 @@ def templates() -> _Templates:
     if _templates is None:
         cap = "outbound_async_full_linger"
         head, _ = split_frames(capture_stream(cap))[0]
-        events = {name: _event_template(cap, name)
-                  for name in ("DTMF", "CHANNEL_EXECUTE", "CHANNEL_EXECUTE_COMPLETE",
-                               "CHANNEL_ANSWER", "CHANNEL_HANGUP")}
+        events = {
+            name: _event_template(cap, name)
+            for name in (
+                "DTMF",
+                "CHANNEL_EXECUTE",
+                "CHANNEL_EXECUTE_COMPLETE",
+                "CHANNEL_ANSWER",
+                "CHANNEL_HANGUP",
+            )
+        }
         events["CHANNEL_BRIDGE"] = _event_template("warm_transfer_outbound", "CHANNEL_BRIDGE")
         job = _event_template("warm_transfer_summary_inbound", "BACKGROUND_JOB")
         _templates = _Templates(head + "\n\n", events, job)
@@ -188,15 +195,17 @@ def silence(_index: int) -> bytes:
     return bytes(FRAME)
 
 
-async def _start_unicast(headers: dict[str, str], audio: Callable[[int], bytes],
-                         busy: set[int], speed: float = 1.0) -> FakeMedia | None:
+async def _start_unicast(
+    headers: dict[str, str], audio: Callable[[int], bytes], busy: set[int], speed: float = 1.0
+) -> FakeMedia | None:
     port = int(headers["local-port"])
     if port in busy:
         return None  # the real switch answers +OK and logs the bind failure
     media = FakeMedia(audio, speed)
     try:
-        await media.start((headers["local-ip"], port),
-                          (headers["remote-ip"], int(headers["remote-port"])))
+        await media.start(
+            (headers["local-ip"], port), (headers["remote-ip"], int(headers["remote-port"]))
+        )
     except OSError:
         return None
     return media
@@ -205,8 +214,12 @@ async def _start_unicast(headers: dict[str, str], audio: Callable[[int], bytes],
 class FakeCall:
     """One caller, reaching the bridge through `socket ... async full`."""
 
-    def __init__(self, switch: FakeSwitch, caller_id: str = "5551234",
-                 audio: Callable[[int], bytes] = silence) -> None:
+    def __init__(
+        self,
+        switch: FakeSwitch,
+        caller_id: str = "5551234",
+        audio: Callable[[int], bytes] = silence,
+    ) -> None:
         self.switch = switch
         self.uuid = str(uuidlib.uuid4())
         self.caller_id = caller_id
@@ -264,15 +277,19 @@ class FakeCall:
         t = templates()
         if line == "connect":
             data = self._sub(t.channel_data).replace(
-                "Caller-Caller-ID-Number: caller\n", f"Caller-Caller-ID-Number: {self.caller_id}\n")
+                "Caller-Caller-ID-Number: caller\n", f"Caller-Caller-ID-Number: {self.caller_id}\n"
+            )
             self.write(data.encode())
         elif line == "myevents":
             self.write(reply("+OK Events Enabled"))
         elif line.startswith("linger"):
             parts = line.split()
             self.linger = int(parts[1]) if len(parts) > 1 else -1
-            self.write(reply(f"+OK will linger {parts[1]} seconds" if len(parts) > 1
-                             else "+OK will linger"))
+            self.write(
+                reply(
+                    f"+OK will linger {parts[1]} seconds" if len(parts) > 1 else "+OK will linger"
+                )
+            )
         elif line == "exit":
             self.write(reply("+OK bye") + disconnect_notice(self.uuid))
             return True
@@ -294,8 +311,11 @@ class FakeCall:
             self.write(reply("+OK"))
             if app in self.hold_apps:
                 return
-            fields = {"Application": app, "Application-Data": arg,
-                      "Application-UUID": headers.get("Event-UUID", "")}
+            fields = {
+                "Application": app,
+                "Application-Data": arg,
+                "Application-UUID": headers.get("Event-UUID", ""),
+            }
             if app == "transfer":
                 self.transferred_to = arg
                 self._end_media()
@@ -311,8 +331,9 @@ class FakeCall:
             # captured (unicast_misc): after a failed bind a new unicast works; while one
             # is active a second one gets nothing
             if self.media is None and self.hangup_cause == "":
-                self.media = await _start_unicast(headers, self.audio, self.switch.busy_ports,
-                                                  self.switch.speed)
+                self.media = await _start_unicast(
+                    headers, self.audio, self.switch.busy_ports, self.switch.speed
+                )
                 if self.media is not None:
                     self.media_started.set()
         elif command == "hangup":
@@ -340,7 +361,8 @@ class FakeCall:
             self.write(
                 f"Content-Type: text/disconnect-notice\nControlled-Session-UUID: {self.uuid}\n"
                 f"Content-Disposition: linger\nChannel-Name: sofia/internal/caller@127.0.0.1\n"
-                f"Linger-Time: {self.linger}\nContent-Length: 0\n\n".encode())
+                f"Linger-Time: {self.linger}\nContent-Length: 0\n\n".encode()
+            )
             if self.linger > 0:
                 asyncio.get_running_loop().call_later(self.linger, self._linger_over)
         else:
@@ -515,11 +537,21 @@ class FakeSwitch:
                 self.staff[staff.uuid] = staff
                 body = f"+OK {staff.uuid}\n"
         event = templates().background_job.replace(STAFF_CAPTURE_UUID, "")
-        writer.write(plain_event(event, {"Job-UUID": job, "Job-Command": "originate",
-                                         "Job-Command-Arg": command[len("originate "):]}, body))
+        writer.write(
+            plain_event(
+                event,
+                {
+                    "Job-UUID": job,
+                    "Job-Command": "originate",
+                    "Job-Command-Arg": command[len("originate ") :],
+                },
+                body,
+            )
+        )
 
-    async def _staff_sendmsg(self, writer: asyncio.StreamWriter, uuid: str,
-                             headers: dict[str, str]) -> None:
+    async def _staff_sendmsg(
+        self, writer: asyncio.StreamWriter, uuid: str, headers: dict[str, str]
+    ) -> None:
         staff = self.staff.get(uuid)
         if staff is None or staff.killed:
             writer.write(reply(f"-ERR invalid session id [{uuid}]"))  # wording not captured

@@ -108,8 +108,7 @@ def test_dtmf_digits(name: str) -> None:
         ("inbound_json", ["+OK b215fead-2e9b-4922-bbc8-61d75a9244df\n"]),
         ("warm_transfer_inbound", ["+OK 94c78ca1-c1ba-4ed9-bd59-be4e124e7ac1\n"]),
         ("warm_transfer_summary_inbound", ["+OK c5131731-7d34-48c0-a6b2-07bfa508218b\n"]),
-        ("warm_transfer_noanswer_inbound",
-         ["-ERR NORMAL_TEMPORARY_FAILURE\n", "-ERR NO_ANSWER\n"]),
+        ("warm_transfer_noanswer_inbound", ["-ERR NORMAL_TEMPORARY_FAILURE\n", "-ERR NO_ANSWER\n"]),
     ],
 )
 def test_background_job_bodies(name: str, bodies: list[str]) -> None:
@@ -152,8 +151,9 @@ def test_connect_reply_carries_decoded_channel_data(name: str) -> None:
 @pytest.mark.parametrize("name", OUTBOUND)
 def test_every_event_uuid_we_sent_comes_back_as_application_uuid(name: str) -> None:
     sent = re.findall(r"Event-UUID: (\S+)", capture_stream(name, "C->S").decode())
-    completes = {e.get("Application-UUID"): e for e in
-                 events(replay(name), "CHANNEL_EXECUTE_COMPLETE")}
+    completes = {
+        e.get("Application-UUID"): e for e in events(replay(name), "CHANNEL_EXECUTE_COMPLETE")
+    }
     for event_uuid in sent:
         if event_uuid in completes:
             continue
@@ -163,8 +163,10 @@ def test_every_event_uuid_we_sent_comes_back_as_application_uuid(name: str) -> N
 
 def test_record_session_completes_with_its_application_uuid() -> None:
     frames = replay("unicast_record_session")
-    done = {e.get("Application"): e.get("Application-UUID") for e in
-            events(frames, "CHANNEL_EXECUTE_COMPLETE")}
+    done = {
+        e.get("Application"): e.get("Application-UUID")
+        for e in events(frames, "CHANNEL_EXECUTE_COMPLETE")
+    }
     sent = capture_stream("unicast_record_session", "C->S").decode()
     for app in ("answer", "record_session", "stop_record_session"):
         assert done[app] and f"Event-UUID: {done[app]}" in sent
@@ -212,21 +214,33 @@ def test_error_replies_are_kept_verbatim() -> None:
 @pytest.mark.parametrize(
     ("data", "message"),
     [
-        (b"Content-Type: api/response\nContent-Length: 12x\n\n",
-         "ESL frame 1: Content-Length is not a number: '12x'"),
+        (
+            b"Content-Type: api/response\nContent-Length: 12x\n\n",
+            "ESL frame 1: Content-Length is not a number: '12x'",
+        ),
         (b"Reply-Text: +OK\n\n", "ESL frame 1: frame has no Content-Type (headers: Reply-Text)"),
         (b"Content-Type: text/html\n\n", "ESL frame 1: unknown Content-Type 'text/html'"),
-        (b"Content-Type: command/reply\ngarbage line\n\n",
-         "ESL frame 1: header line 2 has no 'Name: value': 'garbage line'"),
-        (b"Content-Type: text/event-json\nContent-Length: 2\n\n[]",
-         "ESL frame 1: JSON event body is a list, not an object"),
-        (b"Content-Type: text/event-json\nContent-Length: 3\n\n{x}",
-         "ESL frame 1: JSON event body does not parse"),
-        (b"Content-Type: text/event-plain\nContent-Length: 12\n\nJob-UUID: x\n",
-         "ESL frame 1: event has no Event-Name"),
-        (b"Content-Type: text/event-plain\nContent-Length: 48\n\n"
-         b"Event-Name: BACKGROUND_JOB\nContent-Length: 9\n\nab",
-         "ESL frame 1: event declares a 9-byte body, 2 arrived"),
+        (
+            b"Content-Type: command/reply\ngarbage line\n\n",
+            "ESL frame 1: header line 2 has no 'Name: value': 'garbage line'",
+        ),
+        (
+            b"Content-Type: text/event-json\nContent-Length: 2\n\n[]",
+            "ESL frame 1: JSON event body is a list, not an object",
+        ),
+        (
+            b"Content-Type: text/event-json\nContent-Length: 3\n\n{x}",
+            "ESL frame 1: JSON event body does not parse",
+        ),
+        (
+            b"Content-Type: text/event-plain\nContent-Length: 12\n\nJob-UUID: x\n",
+            "ESL frame 1: event has no Event-Name",
+        ),
+        (
+            b"Content-Type: text/event-plain\nContent-Length: 48\n\n"
+            b"Event-Name: BACKGROUND_JOB\nContent-Length: 9\n\nab",
+            "ESL frame 1: event declares a 9-byte body, 2 arrived",
+        ),
         (b"Content-Type: api/response\n\xff\xfe: x\n\n", "ESL frame 1: header block is not UTF-8"),
     ],
 )
@@ -292,21 +306,29 @@ def test_builders_reproduce_the_captured_bytes() -> None:
     command = originate.split("\n")[0].removeprefix("bgapi ")
     job = originate.split("Job-UUID: ")[1].strip()
     assert esl.bgapi(command, job) == summary[2]
-    assert esl.sendmsg_unicast("127.0.0.1", 33586, "127.0.0.1", 50246,
-                               uuid="c5131731-7d34-48c0-a6b2-07bfa508218b") == summary[3]
-    assert esl.api("uuid_bridge f1ff11ca-c291-4c42-b60c-a0e2faf1e608 "
-                   "c5131731-7d34-48c0-a6b2-07bfa508218b") == summary[4]
+    assert (
+        esl.sendmsg_unicast(
+            "127.0.0.1", 33586, "127.0.0.1", 50246, uuid="c5131731-7d34-48c0-a6b2-07bfa508218b"
+        )
+        == summary[3]
+    )
+    assert (
+        esl.api(
+            "uuid_bridge f1ff11ca-c291-4c42-b60c-a0e2faf1e608 c5131731-7d34-48c0-a6b2-07bfa508218b"
+        )
+        == summary[4]
+    )
     assert esl.exit_() == summary[-1]
     assert esl.event_subscription("plain", summary[1].decode().split()[2:]) == summary[1]
     native = sent_chunks("unicast_native")
-    assert esl.sendmsg_unicast("127.0.0.1", 49734, "127.0.0.1", 49453,
-                               flags="native") in native
+    assert esl.sendmsg_unicast("127.0.0.1", 49734, "127.0.0.1", 49453, flags="native") in native
     dtmf = sent_chunks("inbound_plain_dtmf")
-    assert esl.sendmsg_hangup("CALL_REJECTED",
-                              uuid="ee6df67b-c371-4a98-bdc8-45de5fb8b33e") in dtmf
+    assert esl.sendmsg_hangup("CALL_REJECTED", uuid="ee6df67b-c371-4a98-bdc8-45de5fb8b33e") in dtmf
     playback = sent_chunks("outbound_async_full_linger")[4]
-    assert esl.sendmsg_execute("playback", "/opt/switch/sip/in_callee.wav",
-                               event_lock=True) == playback
+    assert (
+        esl.sendmsg_execute("playback", "/opt/switch/sip/in_callee.wav", event_lock=True)
+        == playback
+    )
 
 
 @pytest.mark.parametrize(
@@ -316,8 +338,10 @@ def test_builders_reproduce_the_captured_bytes() -> None:
         (lambda: esl.api(" "), "api command is empty"),
         (lambda: esl.bgapi("status", ""), "bgapi needs a Job-UUID"),
         (lambda: esl.sendmsg_execute("two words"), "application name must be one word"),
-        (lambda: esl.sendmsg_execute("record_session", "/tmp/a\n.wav"),
-         "execute-app-arg contains a line break"),
+        (
+            lambda: esl.sendmsg_execute("record_session", "/tmp/a\n.wav"),
+            "execute-app-arg contains a line break",
+        ),
         (lambda: esl.sendmsg_unicast("127.0.0.1", 0, "127.0.0.1", 5), "unicast local-port 0"),
         (lambda: esl.linger(0), "linger seconds must be positive"),
         (lambda: esl.auth("two words"), "ESL password must be one non-empty word"),

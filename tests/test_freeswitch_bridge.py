@@ -39,9 +39,18 @@ def _port_base() -> int:
 def settings_for(switch: FakeSwitch, **overrides: object) -> FreeSwitchSettings:
     base = _port_base()
     settings = FreeSwitchSettings(
-        listen_port=0, esl_port=switch.port, media_port_min=base, media_port_max=base + 99,
-        switch_port_min=base + 100, switch_port_max=base + 199, linger_s=1, esl_timeout_s=2.0,
-        transfer_ring_s=1.0, accept_wait_s=1.0, stop_grace_s=0.5)
+        listen_port=0,
+        esl_port=switch.port,
+        media_port_min=base,
+        media_port_max=base + 99,
+        switch_port_min=base + 100,
+        switch_port_max=base + 199,
+        linger_s=1,
+        esl_timeout_s=2.0,
+        transfer_ring_s=1.0,
+        accept_wait_s=1.0,
+        stop_grace_s=0.5,
+    )
     for key, value in overrides.items():
         setattr(settings, key, value)
     return settings
@@ -158,8 +167,9 @@ async def test_listen_port_taken_is_a_clear_start_error() -> None:
     port = blocker.getsockname()[1]
     try:
         async with running_switch() as switch:
-            bridge = FreeSwitchBridge(settings_for(switch, listen_port=port),
-                                      lambda leg: asyncio.sleep(0))
+            bridge = FreeSwitchBridge(
+                settings_for(switch, listen_port=port), lambda leg: asyncio.sleep(0)
+            )
             with pytest.raises(FreeSwitchStartError, match=f"127.0.0.1:{port}"):
                 await bridge.start()
     finally:
@@ -254,8 +264,9 @@ async def test_malformed_frame_fails_that_call_only(harness: Harness) -> None:
     await good_leg.start_recording("/tmp/good.wav")
     await good.press("7")
     await good.hang_up()
-    assert [e for e in await asyncio.wait_for(collect_events(good_leg), 5)
-            if isinstance(e, DtmfPressed)] == [DtmfPressed("7")]
+    assert [
+        e for e in await asyncio.wait_for(collect_events(good_leg), 5) if isinstance(e, DtmfPressed)
+    ] == [DtmfPressed("7")]
 
 
 async def test_simultaneous_calls_each_get_their_own_audio(harness: Harness) -> None:
@@ -295,8 +306,13 @@ async def run_transfer(
     async def transfer_call(leg: FreeSwitchLeg) -> None:
         events = asyncio.get_running_loop().create_task(collect_events(leg))
         transfer = asyncio.get_running_loop().create_task(
-            leg.transfer(extension, "Caller John Smith, wants a refund", warm=warm,
-                         summary_audio=summary_frames(summary_n)))
+            leg.transfer(
+                extension,
+                "Caller John Smith, wants a refund",
+                warm=warm,
+                summary_audio=summary_frames(summary_n),
+            )
+        )
         while not transfer.done():  # hold message through our own media, never `playback`
             await leg.play(tone(-1000)(0))
         results.append(transfer.result())
@@ -375,8 +391,9 @@ async def test_cold_transfer_hands_the_caller_to_the_dialplan(harness: Harness) 
 async def test_accept_digit_required(tmp_path: object) -> None:
     async with running_switch() as switch:
         holder: list[Harness] = []
-        bridge = FreeSwitchBridge(settings_for(switch, accept_digit="1"),
-                                  lambda leg: holder[0].on_call(leg))
+        bridge = FreeSwitchBridge(
+            settings_for(switch, accept_digit="1"), lambda leg: holder[0].on_call(leg)
+        )
         holder.append(Harness(switch, bridge))
         await bridge.start()
         try:
@@ -396,8 +413,9 @@ async def test_accept_digit_required(tmp_path: object) -> None:
 async def test_inbound_esl_drop_fails_transfer_then_reconnects() -> None:
     async with running_switch() as switch:
         holder: list[Harness] = []
-        bridge = FreeSwitchBridge(settings_for(switch, esl_reconnect_s=0.1),
-                                  lambda leg: holder[0].on_call(leg))
+        bridge = FreeSwitchBridge(
+            settings_for(switch, esl_reconnect_s=0.1), lambda leg: holder[0].on_call(leg)
+        )
         holder.append(Harness(switch, bridge))
         await bridge.start()
         try:
@@ -422,8 +440,10 @@ async def test_busy_switch_port_gets_a_second_unicast(harness: Harness) -> None:
     harness.switch.busy_ports.add(first)  # the switch can't bind it: +OK, then silence
     harness.bridge._next_switch_port = first
     call, leg = await harness.dial(audio=tone(5))
-    assert [h["local-port"] for line, h in call.commands if h.get("call-command") == "unicast"] \
-        == [str(first), str(first + 1)]
+    assert [h["local-port"] for line, h in call.commands if h.get("call-command") == "unicast"] == [
+        str(first),
+        str(first + 1),
+    ]
     frames = leg.audio_in()
     assert await asyncio.wait_for(anext(frames), 1) == tone(5)(0)
     await call.hang_up()
@@ -456,8 +476,9 @@ async def test_no_media_at_all_sends_the_caller_to_the_fallback() -> None:
 async def test_stop_lets_a_call_in_progress_finish_and_refuses_new_ones() -> None:
     async with running_switch() as switch:
         holder: list[Harness] = []
-        bridge = FreeSwitchBridge(settings_for(switch, stop_grace_s=5.0),
-                                  lambda leg: holder[0].on_call(leg))
+        bridge = FreeSwitchBridge(
+            settings_for(switch, stop_grace_s=5.0), lambda leg: holder[0].on_call(leg)
+        )
         holder.append(Harness(switch, bridge))
         await bridge.start()
         goodbye = asyncio.Event()
@@ -493,14 +514,24 @@ async def test_execute_waits_for_its_own_application_uuid_not_the_app_name(
         await asyncio.sleep(0.01)
     sent = next(h for _, h in call.commands if h.get("execute-app-name") == "record_session")
     # another record_session's completion (what greenswitch's block=True would take)
-    call.event("CHANNEL_EXECUTE_COMPLETE", **{
-        "Application": "record_session", "Application-Data": "/tmp/other.wav",
-        "Application-UUID": "00000000-0000-0000-0000-000000000000"})
+    call.event(
+        "CHANNEL_EXECUTE_COMPLETE",
+        **{
+            "Application": "record_session",
+            "Application-Data": "/tmp/other.wav",
+            "Application-UUID": "00000000-0000-0000-0000-000000000000",
+        },
+    )
     await asyncio.sleep(0.1)
     assert not recording.done()
-    call.event("CHANNEL_EXECUTE_COMPLETE", **{
-        "Application": "record_session", "Application-Data": "/tmp/r.wav",
-        "Application-UUID": sent["Event-UUID"]})
+    call.event(
+        "CHANNEL_EXECUTE_COMPLETE",
+        **{
+            "Application": "record_session",
+            "Application-Data": "/tmp/r.wav",
+            "Application-UUID": sent["Event-UUID"],
+        },
+    )
     await asyncio.wait_for(recording, 2)
     assert leg.recording_path == "/tmp/r.wav"
     await call.hang_up()
@@ -509,8 +540,9 @@ async def test_execute_waits_for_its_own_application_uuid_not_the_app_name(
 async def test_a_missing_reply_breaks_the_link_instead_of_shifting_replies() -> None:
     async with running_switch() as switch:
         holder: list[Harness] = []
-        bridge = FreeSwitchBridge(settings_for(switch, esl_timeout_s=0.3),
-                                  lambda leg: holder[0].on_call(leg))
+        bridge = FreeSwitchBridge(
+            settings_for(switch, esl_timeout_s=0.3), lambda leg: holder[0].on_call(leg)
+        )
         holder.append(Harness(switch, bridge))
         await bridge.start()
         try:
@@ -580,8 +612,9 @@ async def test_datagrams_from_elsewhere_are_dropped(harness: Harness) -> None:
 async def test_a_stalled_command_on_one_call_does_not_stall_anothers_audio() -> None:
     async with running_switch() as switch:
         holder: list[Harness] = []
-        bridge = FreeSwitchBridge(settings_for(switch, esl_timeout_s=1.0),
-                                  lambda leg: holder[0].on_call(leg))
+        bridge = FreeSwitchBridge(
+            settings_for(switch, esl_timeout_s=1.0), lambda leg: holder[0].on_call(leg)
+        )
         holder.append(Harness(switch, bridge))
         holder[0].handler = wait_for_end  # the test reads the audio itself
         await bridge.start()
@@ -590,7 +623,8 @@ async def test_a_stalled_command_on_one_call_does_not_stall_anothers_audio() -> 
             other, other_leg = await holder[0].dial(audio=tone(2))
             stuck.silent_apps.add("record_session")
             stalled = asyncio.get_running_loop().create_task(
-                stuck_leg.start_recording("/tmp/stuck.wav"))
+                stuck_leg.start_recording("/tmp/stuck.wav")
+            )
             frames = other_leg.audio_in()
             got = []
             while not stalled.done():  # during the whole 1 s stall
@@ -612,7 +646,8 @@ async def test_caller_hanging_up_during_the_summary_fails_the_transfer(
     harness.switch.phones["201"] = StaffPhone()
     call, leg = await harness.dial()
     transfer = asyncio.get_running_loop().create_task(
-        leg.transfer("201", "Caller John Smith", summary_audio=summary_frames(200)))
+        leg.transfer("201", "Caller John Smith", summary_audio=summary_frames(200))
+    )
     for _ in range(200):
         staff = next(iter(harness.switch.staff.values()), None)
         if staff is not None and staff.media is not None and len(staff.media.received) > 5:

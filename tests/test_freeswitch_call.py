@@ -98,9 +98,16 @@ async def place_call(
     async def on_call(leg: CallLeg) -> None:
         assert isinstance(leg, FreeSwitchLeg)
         legs.append(leg)
-        call = Call(leg, runtime.settings, runtime.store, runtime.models, runtime.bookings,
-                    bridge="freeswitch", today=runtime.today,
-                    recordings_dir=str(tmp_path / "recordings"))
+        call = Call(
+            leg,
+            runtime.settings,
+            runtime.store,
+            runtime.models,
+            runtime.bookings,
+            bridge="freeswitch",
+            today=runtime.today,
+            recordings_dir=str(tmp_path / "recordings"),
+        )
         sessions.append(await call.run())
         finished.set()
 
@@ -136,7 +143,11 @@ async def test_booking_call_through_freeswitch(runtime: Runtime, tmp_path: Path)
     assert len(bookings) == 1, call_summary(runtime.store, leg.call_id)
     booking = bookings[0]
     assert (booking["status"], booking["service"], booking["start"], booking["name"]) == (
-        "booked", "haircut", "2026-11-26T15:00", "John Smith")
+        "booked",
+        "haircut",
+        "2026-11-26T15:00",
+        "John Smith",
+    )
     summary = call_summary(runtime.store, leg.call_id)
     assert summary["caller_id"] == "5551234567"
     assert summary["outcome"]["kind"] == "completed"
@@ -160,8 +171,7 @@ async def test_dtmf_0_warm_transfer_to_the_front_desk(runtime: Runtime, tmp_path
     caller = ScriptedCaller([Line(dtmf="0")])
     async with running_switch(speed=SPEED) as switch:
         switch.phones["200"] = StaffPhone()  # the salon's front desk answers
-        task = asyncio.get_running_loop().create_task(
-            place_call(runtime, switch, caller, tmp_path))
+        task = asyncio.get_running_loop().create_task(place_call(runtime, switch, caller, tmp_path))
         while not any(s.bridged_to for s in switch.staff.values()):
             await asyncio.sleep(0.05)
             assert not task.done(), task
@@ -178,7 +188,6 @@ async def test_dtmf_0_warm_transfer_to_the_front_desk(runtime: Runtime, tmp_path
     assert [(t["extension"], t["outcome"]) for t in transfers] == [("200", "answered")]
     assert leg.hangup_by == "transfer"
     assert "exit" not in [line for line, _ in fake.commands]
-
 
 
 async def test_the_daemon_answers_a_freeswitch_call(runtime: Runtime) -> None:
@@ -213,8 +222,7 @@ async def test_the_daemon_answers_a_freeswitch_call(runtime: Runtime) -> None:
 async def test_esl_drop_mid_call_is_in_the_call_record(runtime: Runtime, tmp_path: Path) -> None:
     caller = ScriptedCaller([])  # says nothing: the greeting plays, then the socket dies
     async with running_switch(speed=SPEED) as switch:
-        task = asyncio.get_running_loop().create_task(
-            place_call(runtime, switch, caller, tmp_path))
+        task = asyncio.get_running_loop().create_task(place_call(runtime, switch, caller, tmp_path))
         for _ in range(500):
             if caller.call is not None and len(caller.call.played) > 50:
                 break

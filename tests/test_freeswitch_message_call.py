@@ -24,9 +24,7 @@ from tests.test_freeswitch_call import (
 pytestmark = pytest.mark.timeout(120)
 
 
-async def test_warm_transfer_not_answered_takes_a_message(
-    runtime: Runtime, tmp_path: Path
-) -> None:
+async def test_warm_transfer_not_answered_takes_a_message(runtime: Runtime, tmp_path: Path) -> None:
     models = runtime.models
     caller = ScriptedCaller([
         Line(dtmf="0"),

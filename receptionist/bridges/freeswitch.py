@@ -125,10 +125,13 @@ def settings_problem(s: FreeSwitchSettings) -> str:
     if s.media_host == s.switch_media_ip and not (
         s.media_port_max < s.switch_port_min or s.switch_port_max < s.media_port_min
     ):
-        return ("media_port_min..max and switch_port_min..max overlap on the same host "
-                f"{s.media_host}: the switch and we would bind the same ports")
-    if s.accept_digit is not None and (len(s.accept_digit) != 1
-                                       or s.accept_digit not in "0123456789*#ABCD"):
+        return (
+            "media_port_min..max and switch_port_min..max overlap on the same host "
+            f"{s.media_host}: the switch and we would bind the same ports"
+        )
+    if s.accept_digit is not None and (
+        len(s.accept_digit) != 1 or s.accept_digit not in "0123456789*#ABCD"
+    ):
         return f"accept_digit = {s.accept_digit!r} is not one DTMF digit"
     if "{extension}" not in s.transfer_dial_string:
         return f"transfer_dial_string = {s.transfer_dial_string!r} has no {{extension}}"
@@ -322,8 +325,10 @@ class _GuardedEsl:
             reply: esl.EslFrame = result.get(timeout=wait)
         except gevent.Timeout:
             what = frame.split(b"\n", 1)[0].decode("utf-8", "replace")
-            self.close(f"{self.name}: no reply to {what!r} within {wait:g} s (replies are "
-                       "matched in order, so the connection can't be trusted any more)")
+            self.close(
+                f"{self.name}: no reply to {what!r} within {wait:g} s (replies are "
+                "matched in order, so the connection can't be trusted any more)"
+            )
             raise FreeSwitchLinkError(self._close_reason) from None
         except FreeSwitchLinkError:
             raise
@@ -358,8 +363,13 @@ class _OutboundCall(_GuardedEsl, OutboundSession):
     def __init__(self, sock: Any, address: Any, timeout: float) -> None:
         super().__init__(address, sock)
         self._guard(f"call socket from {address[0]}:{address[1]}", timeout)
-        for name in ("DTMF", "CHANNEL_EXECUTE_COMPLETE", "CHANNEL_HANGUP", "CHANNEL_BRIDGE",
-                     "DISCONNECT"):
+        for name in (
+            "DTMF",
+            "CHANNEL_EXECUTE_COMPLETE",
+            "CHANNEL_HANGUP",
+            "CHANNEL_BRIDGE",
+            "DISCONNECT",
+        ):
             self.register_handle(name, self.deliver)
 
     def _dispatch(self, frame: esl.EslFrame) -> None:
@@ -388,7 +398,11 @@ class _CallControl:
         return await self.bridge._hub_call(self.session.command, frame, limit_s)
 
     async def transfer(
-        self, leg: FreeSwitchLeg, extension: str, summary: str, warm: bool,
+        self,
+        leg: FreeSwitchLeg,
+        extension: str,
+        summary: str,
+        warm: bool,
         summary_audio: Sequence[bytes],
     ) -> TransferResult:
         return await self.bridge._transfer(leg, extension, summary, warm, summary_audio)
@@ -442,8 +456,9 @@ class FreeSwitchBridge(WarmTransfers):
         except BaseException:
             await self.stop()
             raise
-        log.info("FreeSWITCH bridge listening on %s:%d", self.settings.listen_host,
-                 self.listen_port)
+        log.info(
+            "FreeSWITCH bridge listening on %s:%d", self.settings.listen_host, self.listen_port
+        )
 
     async def stop(self) -> None:
         """Stop taking calls, give the calls in progress ``stop_grace_s`` to finish, then
@@ -455,8 +470,9 @@ class FreeSwitchBridge(WarmTransfers):
             await self._hub_call(self._listener.close)
         loop = asyncio.get_running_loop()
         end = loop.time() + self.settings.stop_grace_s
-        while (busy := [t for t, leg in self._calls.items() if leg.state in ("setup", "active")]) \
-                and loop.time() < end:
+        while (
+            busy := [t for t, leg in self._calls.items() if leg.state in ("setup", "active")]
+        ) and loop.time() < end:
             await asyncio.wait(busy, timeout=min(0.5, end - loop.time()))
         for task in list(self._tasks):
             task.cancel()
@@ -506,9 +522,13 @@ class FreeSwitchBridge(WarmTransfers):
         where = f"{s.esl_host}:{s.esl_port}"
         conn = _InboundEsl(s.esl_host, s.esl_port, s.esl_password, s.esl_timeout_s)
         try:
-            with gevent.Timeout(s.esl_timeout_s, FreeSwitchStartError(
+            with gevent.Timeout(
+                s.esl_timeout_s,
+                FreeSwitchStartError(
                     f"FreeSWITCH event socket at {where} did not answer within "
-                    f"{s.esl_timeout_s:g} s")):
+                    f"{s.esl_timeout_s:g} s"
+                ),
+            ):
                 conn.connect()
                 conn.command(esl.event_subscription("plain", INBOUND_EVENTS))
         except ValueError:  # greenswitch's authenticate(): anything but "+OK accepted"
@@ -601,7 +621,8 @@ class FreeSwitchBridge(WarmTransfers):
             return await asyncio.wait_for(future, limit_s)
         except TimeoutError:
             raise FreeSwitchLinkError(
-                f"no BACKGROUND_JOB for {command.split()[0]} within {limit_s:g} s") from None
+                f"no BACKGROUND_JOB for {command.split()[0]} within {limit_s:g} s"
+            ) from None
         finally:
             self._jobs.pop(job, None)
 
@@ -674,24 +695,37 @@ class FreeSwitchBridge(WarmTransfers):
         size = frame_bytes(SAMPLE_RATE)
         for attempt in range(1, max(s.unicast_attempts, 1) + 1):
             media = await UnicastEndpoint.open(
-                f"call {leg.call_id}", size, leg.on_audio, s.media_host, s.media_port_min,
-                s.media_port_max)
+                f"call {leg.call_id}",
+                size,
+                leg.on_audio,
+                s.media_host,
+                s.media_port_min,
+                s.media_port_max,
+            )
             media.expect_ip = "" if s.switch_media_ip in ("0.0.0.0", "::") else s.switch_media_ip
             port = self._take_switch_port()
             ports.append(port)
-            await leg.command(esl.sendmsg_unicast(s.switch_media_ip, port, s.media_host,
-                                                  media.port))
+            await leg.command(
+                esl.sendmsg_unicast(s.switch_media_ip, port, s.media_host, media.port)
+            )
             if await wait_or(media.first_packet, s.first_datagram_s):
                 pacer = Pacer(media.send, ahead=s.pacer_ahead, idle_frame=None, speed=self._speed)
                 pacer.start()
                 leg.attach_media(media, pacer)
                 return
             media.close()
-            log.warning("call %s: no unicast datagram within %g s from %s:%d (attempt %d)",
-                        leg.call_id, s.first_datagram_s, s.switch_media_ip, port, attempt)
+            log.warning(
+                "call %s: no unicast datagram within %g s from %s:%d (attempt %d)",
+                leg.call_id,
+                s.first_datagram_s,
+                s.switch_media_ip,
+                port,
+                attempt,
+            )
         raise FreeSwitchError(
             f"call {leg.call_id}: FreeSWITCH sent no unicast audio within "
-            f"{s.first_datagram_s:g} s ({s.unicast_attempts} attempts)")
+            f"{s.first_datagram_s:g} s ({s.unicast_attempts} attempts)"
+        )
 
     async def _rescue(self, leg: FreeSwitchLeg, why: str) -> None:
         """Media won't start: send the caller to a person if we can, else hang up."""
@@ -699,9 +733,12 @@ class FreeSwitchBridge(WarmTransfers):
             return
         try:
             if self.settings.fallback_extension:
-                await leg.command(esl.sendmsg_execute(
-                    "transfer",
-                    f"{self.settings.fallback_extension} XML {self.settings.transfer_context}"))
+                await leg.command(
+                    esl.sendmsg_execute(
+                        "transfer",
+                        f"{self.settings.fallback_extension} XML {self.settings.transfer_context}",
+                    )
+                )
                 leg.hangup_by = "transfer"
                 leg.failure = why
                 leg.state = "bridged"
@@ -720,5 +757,6 @@ class FreeSwitchBridge(WarmTransfers):
             if port not in self._switch_ports:
                 self._switch_ports.add(port)
                 return port
-        raise FreeSwitchError(f"all switch unicast ports {s.switch_port_min}-"
-                              f"{s.switch_port_max} are in use")
+        raise FreeSwitchError(
+            f"all switch unicast ports {s.switch_port_min}-{s.switch_port_max} are in use"
+        )

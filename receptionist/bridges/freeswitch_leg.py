@@ -54,7 +54,11 @@ class LegControl(Protocol):
     async def command(self, frame: bytes, limit_s: float | None = None) -> esl.EslFrame: ...
 
     async def transfer(
-        self, leg: FreeSwitchLeg, extension: str, summary: str, warm: bool,
+        self,
+        leg: FreeSwitchLeg,
+        extension: str,
+        summary: str,
+        warm: bool,
         summary_audio: Sequence[bytes],
     ) -> TransferResult: ...
 

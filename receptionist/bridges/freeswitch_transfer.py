@@ -34,8 +34,13 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 SAMPLE_RATE = 8000
-NO_ANSWER_CAUSES = {"NO_ANSWER", "NO_USER_RESPONSE", "ALLOTTED_TIMEOUT", "ORIGINATOR_CANCEL",
-                    "RECOVERY_ON_TIMER_EXPIRE"}
+NO_ANSWER_CAUSES = {
+    "NO_ANSWER",
+    "NO_USER_RESPONSE",
+    "ALLOTTED_TIMEOUT",
+    "ORIGINATOR_CANCEL",
+    "RECOVERY_ON_TIMER_EXPIRE",
+}
 DECLINED_CAUSES = {"USER_BUSY", "CALL_REJECTED", "DESTINATION_OUT_OF_ORDER"}
 
 
@@ -60,13 +65,18 @@ class WarmTransfers:
         raise NotImplementedError
 
     async def _transfer(
-        self, leg: FreeSwitchLeg, extension: str, summary: str, warm: bool,
+        self,
+        leg: FreeSwitchLeg,
+        extension: str,
+        summary: str,
+        warm: bool,
         summary_audio: Sequence[bytes],
     ) -> TransferResult:
         try:
             if not warm:
-                await self.api(f"uuid_transfer {leg.call_id} {extension} XML "
-                               f"{self.settings.transfer_context}")
+                await self.api(
+                    f"uuid_transfer {leg.call_id} {extension} XML {self.settings.transfer_context}"
+                )
                 leg.mark_bridged()
                 return TransferResult(extension, "answered", "cold transfer")
             return await self._warm_transfer(leg, extension, summary, summary_audio)
@@ -81,17 +91,27 @@ class WarmTransfers:
         variables = [f"origination_caller_id_name={s.transfer_caller_id_name}"]
         if s.transfer_caller_id_number:
             variables.append(f"origination_caller_id_number={s.transfer_caller_id_number}")
-        variables += [f"origination_uuid={staff}",
-                      f"originate_timeout={math.ceil(s.transfer_ring_s)}"]
+        variables += [
+            f"origination_uuid={staff}",
+            f"originate_timeout={math.ceil(s.transfer_ring_s)}",
+        ]
         dial = s.transfer_dial_string.format(extension=extension)
         self._staff[staff] = asyncio.Queue()
         try:
-            body = (await self.bgapi(f"originate {{{','.join(variables)}}}{dial} &park()",
-                                     s.transfer_ring_s + 10)).strip()
+            body = (
+                await self.bgapi(
+                    f"originate {{{','.join(variables)}}}{dial} &park()", s.transfer_ring_s + 10
+                )
+            ).strip()
             if not body.startswith("+OK"):
                 cause = body.removeprefix("-ERR").strip()
-                outcome = ("no_answer" if cause in NO_ANSWER_CAUSES
-                           else "declined" if cause in DECLINED_CAUSES else "failed")
+                outcome = (
+                    "no_answer"
+                    if cause in NO_ANSWER_CAUSES
+                    else "declined"
+                    if cause in DECLINED_CAUSES
+                    else "failed"
+                )
                 return TransferResult(extension, outcome, cause)
             accepted, why = await self._brief_staff(leg, staff, summary, summary_audio)
             if accepted and leg.state != "active":
@@ -118,18 +138,27 @@ class WarmTransfers:
         events = self._staff[staff]
         if summary_audio:
             media = await UnicastEndpoint.open(
-                f"staff {staff}", frame_bytes(SAMPLE_RATE), lambda _frame: None, s.media_host,
-                s.media_port_min, s.media_port_max)
+                f"staff {staff}",
+                frame_bytes(SAMPLE_RATE),
+                lambda _frame: None,
+                s.media_host,
+                s.media_port_min,
+                s.media_port_max,
+            )
             media.expect_ip = "" if s.switch_media_ip in ("0.0.0.0", "::") else s.switch_media_ip
             port = self._take_switch_port()
             try:
-                reply = await self._inbound_command(esl.sendmsg_unicast(
-                    s.switch_media_ip, port, s.media_host, media.port, uuid=staff))
+                reply = await self._inbound_command(
+                    esl.sendmsg_unicast(
+                        s.switch_media_ip, port, s.media_host, media.port, uuid=staff
+                    )
+                )
                 if isinstance(reply, esl.CommandReply) and not reply.ok:
                     raise FreeSwitchCommandError(f"staff unicast: {reply.reply_text.strip()}")
                 if await wait_or(media.first_packet, s.first_datagram_s):
-                    pacer = Pacer(media.send, ahead=s.pacer_ahead, idle_frame=None,
-                                  speed=self._speed)
+                    pacer = Pacer(
+                        media.send, ahead=s.pacer_ahead, idle_frame=None, speed=self._speed
+                    )
                     pacer.start()
                     try:
                         for frame in summary_audio:
@@ -140,8 +169,11 @@ class WarmTransfers:
                     finally:
                         await pacer.stop()
                 else:
-                    log.warning("call %s: no audio from the staff leg; summary not spoken: %s",
-                                leg.call_id, summary)
+                    log.warning(
+                        "call %s: no audio from the staff leg; summary not spoken: %s",
+                        leg.call_id,
+                        summary,
+                    )
             finally:
                 media.close()
                 self._switch_ports.discard(port)
@@ -167,4 +199,3 @@ class WarmTransfers:
             await self.api(f"uuid_kill {uuid} NORMAL_CLEARING")
         except FreeSwitchError as exc:
             log.warning("uuid_kill %s failed: %s", uuid, exc)
-

@@ -86,8 +86,12 @@ class UnicastEndpoint(asyncio.DatagramProtocol):
         if len(data) != self.frame_size:
             self.dropped_size += 1
             if self.dropped_size in (1, 100, 1000):
-                log.warning("%s: dropped %d datagrams of the wrong size (latest %d bytes)",
-                            self.name, self.dropped_size, len(data))
+                log.warning(
+                    "%s: dropped %d datagrams of the wrong size (latest %d bytes)",
+                    self.name,
+                    self.dropped_size,
+                    len(data),
+                )
             return
         self.frames_in += 1
         self._on_frame(data)

@@ -125,8 +125,10 @@ class CommandReply(EslFrame):
 
     @property
     def reply_text(self) -> str:
-        return self.channel.get("Reply-Text", "") if self.channel else self.headers.get(
-            "Reply-Text", ""
+        return (
+            self.channel.get("Reply-Text", "")
+            if self.channel
+            else self.headers.get("Reply-Text", "")
         )
 
     @property

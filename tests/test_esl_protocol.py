@@ -359,3 +359,23 @@ def test_captures_are_copies_of_the_shared_ones() -> None:
         pytest.skip("shared captures not on this machine")
     for name in ALL:
         assert capture_stream(name) == (shared / f"{name}.s2c.raw").read_bytes()
+
+
+def test_header_order_does_not_matter() -> None:
+    # events put Content-Length first, api/response puts Content-Type first (captured)
+    api_first = b"Content-Type: api/response\nContent-Length: 4\n\n+OK\n"
+    length_first = b"Content-Length: 4\nContent-Type: api/response\n\n+OK\n"
+    (a,), (b,) = esl.parse_frames(api_first), esl.parse_frames(length_first)
+    assert isinstance(a, esl.ApiResponse) and isinstance(b, esl.ApiResponse)
+    assert a.text == b.text == "+OK\n" and a.headers == b.headers
+    assert a.serialize() == api_first and b.serialize() == length_first
+
+
+def test_several_frames_in_one_read_and_one_frame_over_many() -> None:
+    stream = capture_stream("inbound_badauth")  # reply + disconnect notice arrive together
+    parser = esl.EslParser()
+    kinds = [type(f).__name__ for f in parser.feed(stream)]
+    assert kinds == ["AuthRequest", "CommandReply", "DisconnectNotice"]
+    parser = esl.EslParser()
+    got = [f for byte in stream for f in parser.feed(bytes([byte]))]
+    assert [type(f).__name__ for f in got] == kinds

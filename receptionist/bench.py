@@ -34,32 +34,33 @@ from receptionist.runtime import Runtime, build_runtime, models_from_settings
 from receptionist.store.db import Store
 
 TODAY = date(2026, 11, 24)
+NOISE_CLIPS = 20  # of each kind, 4 s each
 CONVERSATIONS: list[list[str]] = [
     [
-        "Hi, I'd like to book a haircut on Thursday at three.",
+        "Hi, I'd like to book | a haircut on Thursday at three.",
         "John Smith.",
         "No, that's all, thank you.",
     ],
-    ["How much is a colour?", "And what are your opening hours?", "No thanks, goodbye."],
+    ["How much is | um | a colour?", "And what are your opening hours?", "No thanks, goodbye."],
     [
         "I'd like to book | um | a beard trim on Friday at ten.",
-        "Mary Jones.",
+        "Mary | Jones.",
         "No, that's everything.",
     ],
-    ["Can I get a kids cut on Saturday at eleven?", "Tom Brown.", "No thanks."],
+    ["Can I get a kids cut | on Saturday at eleven?", "Tom Brown.", "No thanks."],
     [
-        "I need to leave a message for Marco.",
-        "Please call me back about my colour appointment.",
+        "I need to leave a message | for Marco.",
+        "Please call me back | about my colour appointment.",
         "Five five five, one two three, four five six seven.",
         "No, goodbye.",
     ],
-    ["What time do you close on Saturday?", "And how much is a haircut?", "Thanks, bye."],
+    ["What time do you close | on Saturday?", "And how much is a haircut?", "Thanks, bye."],
     ["I want to book a haircut | on Wednesday | at two.", "Sam Lee.", "No."],
-    ["Do you have anything on Friday at four for a beard trim?", "Anna White.", "No, thank you."],
+    ["Do you have anything on Friday at four | for a beard trim?", "Anna White.", "No, thank you."],
     ["Hello, I'd like a haircut | uh | tomorrow at eleven.", "Peter Parker.", "That's all."],
     [
         "How much is a kids cut?",
-        "Okay, can I book one on Saturday at ten?",
+        "Okay, can I book one | on Saturday at ten?",
         "Lucy Gray.",
         "No thanks.",
     ],
@@ -68,7 +69,11 @@ CONVERSATIONS: list[list[str]] = [
         "Jane Doe.",
         "No, that's all.",
     ],
-    ["Are you open on Monday?", "What about Tuesday, what are your hours?", "Great, thanks, bye."],
+    [
+        "Are you open on Monday?",
+        "What about Tuesday, | what are your hours?",
+        "Great, thanks, bye.",
+    ],
     ["Can I book a beard trim | for Wednesday at five?", "Chris Green.", "No."],
 ]
 
@@ -241,17 +246,17 @@ def false_barge_ins(models: Models, rng: random.Random) -> dict[str, Any]:
     noise_hits = {}
     for kind in ("fan", "street", "babble"):
         hits = 0
-        for _ in range(10):
-            x = _noise(kind, 3.0, nrng, babble_src) * speech_rms * 10 ** (-10 / 20)
+        for _ in range(NOISE_CLIPS):
+            x = _noise(kind, 4.0, nrng, babble_src) * speech_rms * 10 ** (-10 / 20)
             hits += _opens_turn(models, x, boost=0.0)
         noise_hits[kind] = hits
     total_noise = sum(noise_hits.values())
     return {
         "echo_sentences": len(sentences),
         "echo_interruptions": echo_hits,
-        "noise_clips": 30,
+        "noise_clips": 3 * NOISE_CLIPS,
         "noise_turns": noise_hits,
-        "rate": (echo_hits + total_noise) / (len(sentences) + 30),
+        "rate": (echo_hits + total_noise) / (len(sentences) + 3 * NOISE_CLIPS),
     }
 
 
@@ -358,7 +363,7 @@ def print_table(r: dict[str, Any]) -> None:
     print(
         f"false barge-in: {r['false_barge_in_rate']:.1%} (echo at -15 dB: "
         f"{fb['echo_interruptions']}/{fb['echo_sentences']} sentences; noise at 10 dB SNR: "
-        f"{fb['noise_turns']} of 10 clips each)"
+        f"{fb['noise_turns']} of {NOISE_CLIPS} clips each)"
     )
     print("\ncalls  v2v p50  v2v p95  turns")
     for n, f in r["concurrency"].items():

@@ -18,8 +18,8 @@ from typing import Any
 from receptionist.config import Settings
 from receptionist.dialog.understand import understand
 from receptionist.media.audio import pcm_to_array, split_frames
-from receptionist.media.gate import frame_rms
 from receptionist.media.endpoint import EndpointSettings
+from receptionist.media.gate import frame_rms
 from receptionist.media.leg import CallerHungUp, CallLeg, DtmfPressed, LegFailed, TransferResult
 from receptionist.media.listener import CallerTurn, Listener, Silence, sounds_hesitant
 from receptionist.media.models import Models

@@ -68,6 +68,7 @@ class Daemon:
             options = dict(table)
             if not options.pop("enabled", False):
                 continue
+            options.setdefault("transfer_ring_s", settings.transfer.ring_seconds)
             import importlib
 
             mod = importlib.import_module(module)

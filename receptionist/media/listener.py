@@ -120,6 +120,7 @@ class Listener:
         self._quiet = 0
         self.frames_in = 0
         self.discarded_speculations = 0
+        self.skipped_speculations = 0
         self.reused_speculations = 0
         self.noise_turns = 0
 
@@ -153,7 +154,11 @@ class Listener:
             if self.on_speech_start is not None:
                 self.on_speech_start(event.first_speech_frame)
         elif isinstance(event, SpeechPaused):
-            if not self.speculative:
+            own = self._speculative is not None and not self._speculative[1].done()
+            if not self.speculative or self.stt.worker.pending > int(own):
+                # Speculation is a bet on idle time: with other calls' audio already
+                # waiting for STT it would only delay them.
+                self.skipped_speculations += 1
                 return
             so_far = self._audio(self.endpointer_first(), event.last_speech_frame + TAIL_FRAMES)
             guess = asyncio.ensure_future(self.stt.transcribe(so_far, self.leg.sample_rate))

@@ -21,6 +21,7 @@ class ModelWorker:
     def __init__(self, name: str) -> None:
         self.name = name
         self._jobs: queue.SimpleQueue[Any] = queue.SimpleQueue()
+        self.pending = 0  # jobs queued or running (read from the loop to shed optional work)
         self._thread = threading.Thread(target=self._run, name=f"model-{name}", daemon=True)
         self._thread.start()
 
@@ -45,8 +46,12 @@ class ModelWorker:
     async def run(self, fn: Callable[[], T]) -> T:
         loop = asyncio.get_running_loop()
         future: asyncio.Future[T] = loop.create_future()
+        self.pending += 1
         self._jobs.put((fn, future, loop))
-        return await future
+        try:
+            return await future
+        finally:
+            self.pending -= 1
 
     def submit_sync(self, fn: Callable[[], T]) -> T:
         """Run ``fn`` on the worker from a thread that has no event loop (start-up checks)."""

@@ -21,12 +21,12 @@ from receptionist.dialog.escalation import (
     repeated_misunderstanding,
 )
 from receptionist.dialog.numbers import find_phone, say_digits
-from receptionist.dialog.profile import DAY_NAMES, BusinessProfile, say_day, say_time
+from receptionist.dialog.profile import DAY_NAMES, BusinessProfile, Service, say_day, say_time
 from receptionist.dialog.state import DialogState
 from receptionist.dialog.understand import Understanding, understand
 from receptionist.media.leg import TransferResult
 from receptionist.store.db import Store, now_iso
-from receptionist.tools.booking import BookingService, at
+from receptionist.tools.booking import BookingService, at, booking_key
 from receptionist.tools.claims import Claims, asserts_outcome
 from receptionist.tools.messages import MessageService
 from receptionist.tools.transfers import TransferService
@@ -285,9 +285,18 @@ class Session:
         current = self._committed_booking()
         if current is not None and current["start"] == start.isoformat(timespec="minutes") and \
                 current["service"] == service.name:  # fmt: skip
-            yield Say(self.claims.booked(self.call_id, current), claim=True)
+            # The same request again (a repeat after barge-in): the booking stands, once.
+            if current["status"] == "booked":
+                yield Say(self.claims.booked(self.call_id, current), claim=True)
+            else:
+                yield Say(self.claims.pending(self.call_id, current), claim=True)
+            self._task_done()
+            yield Say(ANYTHING_ELSE, cache=True)
+            s.expecting = "anything_else"
             return
-        if not await self.bookings.is_free(service, start):
+        key = booking_key(s.phone or self.call_id, service.name, start)
+        same = self.store.first("bookings", "key = ? and status in ('booked', 'pending')", [key])
+        if same is None and not await self.bookings.is_free(service, start):
             async for action in self._offer_alternatives(service, start):
                 yield action
             return
@@ -321,7 +330,7 @@ class Session:
             async for action in self._offer_alternatives(service, start):
                 yield action
 
-    async def _offer_alternatives(self, service, start: datetime) -> AsyncIterator[Action]:  # type: ignore[no-untyped-def]
+    async def _offer_alternatives(self, service: Service, start: datetime) -> AsyncIterator[Action]:
         s = self.state
         slots = await self.bookings.free_slots(service, start)
         if not slots:
@@ -408,9 +417,7 @@ class Session:
             s.expecting = "phone"
             yield Say("What number should they call you back on?")
             return
-        row = self.messages.take(
-            self.call_id, s.staff, s.name or "", s.phone or "", s.message_text
-        )
+        row = self.messages.take(self.call_id, s.staff, s.name or "", s.phone or "", s.message_text)
         yield Say(self.claims.message(self.call_id, row), claim=True)
         if self.outcome.kind != "transferred":
             self.outcome = Outcome("message", f"message for {s.staff}")
@@ -488,7 +495,7 @@ class Session:
 
     async def _escalate(self, escalation: Escalation, text: str) -> AsyncIterator[Action]:
         with self.store._lock, self.store.db.conn:
-            self.store.db["escalations"].insert(
+            self.store.db.table("escalations").insert(
                 {
                     "call_id": self.call_id,
                     "rule": escalation.rule,

@@ -27,6 +27,7 @@ from receptionist.tools.backend import (
     BookingRequest,
 )
 from receptionist.tools.calendar import overlapping
+from receptionist.tools.followup import BookingFollowUp
 
 log = logging.getLogger(__name__)
 
@@ -62,7 +63,8 @@ class BookingService:
         self.profile = profile
         self.deadline_s = deadline_s
         self.slot_minutes = slot_minutes
-        self.on_pending = on_pending  # hands a pending request to the outbox
+        self.on_pending = on_pending  # told of each pending request (after the outbox)
+        self.followup = BookingFollowUp(store)
 
     # -- availability ----------------------------------------------------------------------
 
@@ -167,20 +169,28 @@ class BookingService:
         except (TimeoutError, BackendUnavailable) as exc:
             reason = "deadline passed" if isinstance(exc, TimeoutError) else str(exc)
             log.warning("booking %s pending: %s", request.key, reason)
-            if self.on_pending is not None:
-                self.on_pending(row)
+            self._pending(row)
             return BookingOutcome("pending", row, reason)
         except Exception as exc:  # a bug in a backend must not lose the request either
             log.exception("booking backend %s failed", self.backend.name)
-            if self.on_pending is not None:
-                self.on_pending(row)
+            self._pending(row)
             return BookingOutcome("pending", row, f"backend error: {exc}")
-        return BookingOutcome("booked", self.mark_booked(row["id"], record))
+        return BookingOutcome("booked", self.mark_booked(row, record))
 
-    def mark_booked(self, row_id: int, record: BackendRecord) -> dict:
+    def _pending(self, row: dict) -> None:
+        """The request goes to the outbox, same key: a retry commits it exactly once."""
+        self.followup.enqueue(row)
+        if self.on_pending is not None:
+            self.on_pending(row)
+
+    def mark_booked(self, row: dict, record: BackendRecord) -> dict:
+        item = self.followup.outbox.get(row["key"])
+        if item is not None and item.status == "pending":
+            # An earlier attempt of this call was queued; this one committed it.
+            self.followup.outbox.mark_committed(row["key"], record)
         return self.store.update(
             "bookings",
-            row_id,
+            row["id"],
             {"status": "booked", "backend_ref": record.ref, "updated_at": now_iso()},
         )
 

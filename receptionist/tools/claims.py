@@ -57,12 +57,20 @@ class Claims:
         )
         return self._save(call_id, "pending", "bookings", booking, sentence)
 
+    def confirmation(self, call_id: str, booking: dict) -> str:
+        """The message the caller gets once a pending request has committed."""
+        if booking["status"] != "booked":
+            raise ValueError(f"booking {booking['id']} is {booking['status']}, not booked")
+        sentence = (
+            f"Your {booking['service']} on {_when(booking['start'])} is confirmed, "
+            f"under the name {booking['name']}."
+        )
+        return self._save(call_id, "confirmed", "bookings", booking, sentence)
+
     def cancelled(self, call_id: str, booking: dict) -> str:
         if booking["status"] != "cancelled":
             raise ValueError(f"booking {booking['id']} is {booking['status']}, not cancelled")
-        sentence = (
-            f"Your {booking['service']} on {_when(booking['start'])} is cancelled."
-        )
+        sentence = f"Your {booking['service']} on {_when(booking['start'])} is cancelled."
         return self._save(call_id, "cancelled", "bookings", booking, sentence)
 
     def message(self, call_id: str, message: dict) -> str:

@@ -1,0 +1,67 @@
+"""The scenario suite at the text level: all bundled scenarios pass, and a wrong one fails."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from receptionist.cli import main
+from receptionist.config import Settings, load_settings
+from receptionist.eval import Scenario, bundled_scenarios, load_scenario, run_scenario
+
+SCENARIOS = bundled_scenarios()
+FOLDER = Path(__file__).parent.parent / "receptionist" / "scenarios"
+SCENARIO_01 = (FOLDER / "01-book-free-slot.toml").read_text()
+SCENARIO_12 = (FOLDER / "12-backend-timeout.toml").read_text()
+
+
+@pytest.fixture(scope="module")
+def settings() -> Settings:
+    return load_settings()
+
+
+def test_the_eighteen_scenarios_of_scenarios_md_are_bundled() -> None:
+    numbers = sorted(int(s.id.split("-", 1)[0]) for s in SCENARIOS)
+    assert numbers == list(range(1, 19))
+
+
+@pytest.mark.parametrize("scenario", SCENARIOS, ids=[s.id for s in SCENARIOS])
+async def test_scenario_passes_at_text_level(scenario: Scenario, settings: Settings) -> None:
+    result = await run_scenario(scenario, settings)
+    assert result.passed, result.reason
+
+
+async def test_a_scenario_expecting_the_wrong_thing_fails_with_the_reason(
+    settings: Settings,
+) -> None:
+    wrong = SCENARIO_01.replace('start = "2026-11-26T15:00"', 'start = "2026-11-26T16:00"')
+    result = await run_scenario(load_scenario("wrong.toml", wrong), settings)
+    assert not result.passed
+    assert "bookings: expected" in result.reason and "16:00" in result.reason
+
+
+async def test_a_timeout_claimed_as_booked_would_fail(settings: Settings) -> None:
+    # Scenario 12 with the expectation flipped: the suite must notice a pending booking.
+    wrong = SCENARIO_12.replace('claims = ["pending"]', 'claims = ["booked"]', 1)
+    result = await run_scenario(load_scenario("wrong12.toml", wrong), settings)
+    assert not result.passed and "claims: expected ['booked'], have ['pending']" in result.reason
+
+
+def test_a_bad_turn_is_named(tmp_path: Path) -> None:
+    path = tmp_path / "bad.toml"
+    path.write_text('id = "x"\n[[calls]]\nturns = [{shout = "hi"}]\n[expect]\n')
+    with pytest.raises(
+        ValueError, match=r"bad.toml: calls\[1\]: unknown turn key\(s\) \['shout'\]"
+    ):
+        load_scenario(path)
+
+
+def test_eval_cli_prints_json(capsys: pytest.CaptureFixture[str]) -> None:
+    code = main(["eval", "--json", "--only", "^0[16]-"])
+    report = json.loads(capsys.readouterr().out)
+    assert code == 0
+    assert (report["total"], report["passed"]) == (2, 2)
+    assert [s["id"] for s in report["scenarios"]] == ["01-book-free-slot", "06-prices-hours"]
+    assert all(s["passed"] and s["reason"] == "ok" for s in report["scenarios"])

@@ -75,6 +75,7 @@ class CallRun:
     outcome: str = ""
     barge_ins: int = 0
     caller_turns: int = 0
+    transcript: list[str] = field(default_factory=list)  # audio: the turns as the store has them
 
 
 @dataclass
@@ -83,10 +84,14 @@ class Result:
     passed: bool
     reason: str
     seconds: float = 0.0
+    heard: list[list[str]] = field(default_factory=list)  # audio: per call, turns and transcript
 
     def as_dict(self) -> dict[str, Any]:
-        return {"id": self.id, "passed": self.passed, "reason": self.reason,
-                "seconds": round(self.seconds, 2)}  # fmt: skip
+        out: dict[str, Any] = {"id": self.id, "passed": self.passed, "reason": self.reason,
+                               "seconds": round(self.seconds, 2)}  # fmt: skip
+        if self.heard:
+            out["calls"] = self.heard
+        return out
 
 
 # -- loading -----------------------------------------------------------------------------
@@ -238,7 +243,10 @@ async def _digits(session: Session, digits: str) -> Any:
 
 
 def _norm(text: str) -> str:
-    return re.sub(r"\s+", " ", re.sub(r"[^a-z0-9 ]", " ", text.lower())).strip()
+    """Words only: "3 P.M." and "3 pm" match, and so do "5 5 5, 8 6 7" and "555-867"."""
+    words = re.sub(r"\s+", " ", re.sub(r"[^a-z0-9 ]", " ", text.lower().replace(".", "")))
+    words = re.sub(r"(?<=\d) (?=\d)", "", words)
+    return re.sub(r"(?<=\d) (?=(?:am|pm)\b)", "", words).strip()
 
 
 def _match_rows(what: str, rows: list[dict], expected: list[dict],
@@ -295,8 +303,10 @@ async def check(
         problems.append(f"outcome: expected {expect['outcome']}, have {runs[-1].outcome}")
     said = _norm(" ".join(s for r in runs for s in r.said))
     for phrase in expect.get("said", []):
-        if _norm(phrase) not in said:
-            problems.append(f"said: {phrase!r} not in what the agent said")
+        # A list is alternatives: what the text says, and what speech-to-text hears of it.
+        options = [phrase] if isinstance(phrase, str) else list(phrase)
+        if not any(_norm(option) in said for option in options):
+            problems.append(f"said: {options[0]!r} not in what the agent said")
     for phrase in expect.get("not_said", []):
         if _norm(phrase) in said:
             problems.append(f"said: {phrase!r} should not have been said")
@@ -364,8 +374,8 @@ async def run_scenario(scenario: Scenario, settings: Settings,
     runner = call_runner or run_text_call
     with tempfile.TemporaryDirectory(prefix=f"eval-{scenario.id}-") as tmp:
         world = World.make(scenario, settings, Path(tmp))
+        runs: list[CallRun] = []
         try:
-            runs = []
             for n, spec in enumerate(scenario.calls, 1):
                 runs.append(await runner(world, settings, spec, f"{scenario.id}-call{n}"))
             problems = await check(world, runs, scenario.expect, audio)
@@ -374,7 +384,8 @@ async def run_scenario(scenario: Scenario, settings: Settings,
         finally:
             world.store.close()
     reason = "; ".join(problems) if problems else "ok"
-    return Result(scenario.id, not problems, reason, time.perf_counter() - started)
+    heard = [r.transcript + [f"heard: {' '.join(r.said)}"] for r in runs] if audio else []
+    return Result(scenario.id, not problems, reason, time.perf_counter() - started, heard)
 
 
 async def run_all(scenarios: list[Scenario], settings: Settings,

@@ -76,7 +76,9 @@ class Claims:
     def message(self, call_id: str, message: dict) -> str:
         number = message["callback_number"]
         back = f" to call you back at {say_digits(number)}" if number else ""
-        sentence = f"I've passed your message to {message['for_staff']}{back}."
+        who = message["for_staff"]
+        who = "the front desk" if who == "front desk" else who
+        sentence = f"I've passed your message to {who}{back}."
         return self._save(call_id, "message", "messages", message, sentence)
 
     def transferring(self, call_id: str, transfer: dict) -> str:

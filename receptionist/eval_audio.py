@@ -19,6 +19,7 @@ from receptionist.config import Settings
 from receptionist.eval import CallRun, CallRunner, CallSpec, World
 from receptionist.localcall import run_local_call, synthesized_line
 from receptionist.media.local_leg import CallerLine, LocalLeg
+from receptionist.media.models import Models
 from receptionist.runtime import Runtime, models_from_settings
 
 SPEED = 4.0  # line time runs this much faster than real time (as the pipeline tests do)
@@ -29,6 +30,36 @@ def line_noise(seconds: float = 10.0, level: float = 250.0, seed: int = 7) -> np
     rng = np.random.default_rng(seed)
     noise = rng.normal(0.0, level, int(seconds * 8000))
     return np.clip(noise, -32768, 32767).astype(np.int16)
+
+
+def agent_speech(audio: np.ndarray, rate: int = 8000, gap_s: float = 0.6) -> list[np.ndarray]:
+    """The agent's track cut into stretches of speech (the line carries exact zeros between
+    them), so that each is transcribed whole instead of lost in a 30 s window of silence."""
+    frame = rate // 50
+    n = len(audio) // frame
+    voiced = np.abs(audio[: n * frame].reshape(n, frame)).max(axis=1) > 0
+    pieces: list[np.ndarray] = []
+    start: int | None = None
+    quiet = 0
+    limit = int(gap_s * 50)
+    for i, v in enumerate(voiced):
+        if v:
+            start = i if start is None else start
+            quiet = 0
+        elif start is not None:
+            quiet += 1
+            if quiet > limit:
+                pieces.append(audio[start * frame : (i - quiet + 1) * frame])
+                start, quiet = None, 0
+    if start is not None:
+        pieces.append(audio[start * frame : (n - quiet) * frame])
+    return pieces
+
+
+def heard(models: Models, audio: np.ndarray, rate: int = 8000) -> str:
+    """What a caller would have heard: the agent's audio transcribed back, piece by piece."""
+    texts = [models.stt.transcribe_sync(piece, rate).text for piece in agent_speech(audio, rate)]
+    return " ".join(t for t in texts if t)
 
 
 def audio_call_runner(settings: Settings) -> CallRunner:
@@ -63,10 +94,10 @@ def audio_call_runner(settings: Settings) -> CallRunner:
             background=line_noise() if spec.noise else None,
         )
         summary: dict[str, Any] = await run_local_call(runtime, leg)
-        heard = models.stt.transcribe_sync(leg.agent_audio(), 8000).text
+        transcript = heard(models, leg.agent_audio())
         turns = summary["turns"]
         return CallRun(
-            said=[heard],
+            said=[transcript],
             outcome=str(summary["outcome"]["kind"]),
             barge_ins=len(summary["barge_ins"]),
             caller_turns=sum(1 for t in turns if t["speaker"] == "caller"),

@@ -324,8 +324,8 @@ class Session:
             s.failed_tools += 1
             yield Say(self.claims.pending(self.call_id, outcome.booking), claim=True)
             self._task_done()
-            yield Say(ANYTHING_ELSE, cache=True)
-            s.expecting = "anything_else"
+            async for action in self._tool_failed(f"booking pending: {outcome.reason}"):
+                yield action
         else:
             async for action in self._offer_alternatives(service, start):
                 yield action
@@ -507,6 +507,15 @@ class Session:
         if escalation.say:
             yield Say(escalation.say, cache=True)
         summary = self._summary(escalation.rule, text)
+        if escalation.action == "both":
+            # The person is told in writing too, whether or not the transfer connects.
+            self.messages.take(
+                self.call_id,
+                escalation.target,
+                self.state.name or "",
+                self.state.phone or "",
+                f"Escalated ({escalation.rule}, on the words {escalation.words!r}): {text}",
+            )
         if escalation.action in ("transfer", "both") and self.transfer_fn is not None:
             async for action in self.transfer(escalation.target, escalation.rule, summary):
                 yield action

@@ -1,1 +1,1 @@
-pytest_plugins = ["tests.conftest_backends"]
+pytest_plugins = ["tests.conftest_backends", "tests.conftest_dialog"]

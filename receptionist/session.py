@@ -20,6 +20,7 @@ from receptionist.dialog.escalation import (
     failed_tool,
     repeated_misunderstanding,
 )
+from receptionist.dialog.model_understanding import ModelUnderstanding
 from receptionist.dialog.numbers import find_phone, say_digits
 from receptionist.dialog.profile import DAY_NAMES, BusinessProfile, Service, say_day, say_time
 from receptionist.dialog.state import DialogState
@@ -73,6 +74,7 @@ class Session:
     phraser: Phraser | None = None
     today: Callable[[], date] = date.today
     warm_transfer: bool = True
+    understander: ModelUnderstanding | None = None  # a capable model, where a site has one
     state: DialogState = field(default_factory=DialogState)
     outcome: Outcome = field(default_factory=Outcome)
     ended: bool = False
@@ -129,7 +131,10 @@ class Session:
             async for action in self._escalate(escalation, text):
                 yield action
             return
-        u = understand(text, self.profile, self.today(), self.state.expecting)
+        if self.understander is not None:
+            u = await self.understander.understand(text, self.today(), self.state.expecting)
+        else:
+            u = understand(text, self.profile, self.today(), self.state.expecting)
         async for action in self._handle(u):
             yield action
 

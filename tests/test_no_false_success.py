@@ -153,3 +153,35 @@ async def test_a_stopped_radicale_and_a_restart_commit_each_request_once(
     assert (final.mismatches, final.unverified) == ([], [])
     backend.close()
     store.close()
+
+
+async def test_the_daemon_retries_what_an_earlier_run_left_pending(
+    salon: Settings, tmp_path: Path
+) -> None:
+    from receptionist.daemon import _start_outbox
+    from receptionist.runtime import Runtime
+    from receptionist.tools.booking import BookingService
+    from receptionist.tools.scripted_backend import ScriptedBackend
+
+    path = tmp_path / "receptionist.db"
+    store = Store(path)
+    down = ScriptedBackend(["500"])
+    said = await place(salon, store, down, 0, "5550000031", "a kids cut on Saturday at 11")
+    assert any("You'll get a confirmation" in s for s in said)
+    store.close()  # the daemon that took the call stops
+
+    store = Store(path)
+    backend = ScriptedBackend()
+    bookings = BookingService(store, backend, salon.profile)
+    runtime = Runtime(salon, store, None, bookings)  # type: ignore[arg-type]  # no models needed
+    task = _start_outbox(runtime)
+    assert task is not None
+    for _ in range(100):
+        if store.rows("bookings")[0]["status"] == "booked":
+            break
+        await asyncio.sleep(0.02)
+    task.cancel()
+    await asyncio.gather(task, return_exceptions=True)
+    assert [b["status"] for b in store.rows("bookings")] == ["booked"]
+    assert list(backend.commits.values()) == [1] and len(store.rows("confirmations")) == 1
+    store.close()

@@ -112,6 +112,14 @@ async def _booking_problem(store: Store, kind: str, row: dict, lookups: _Lookups
         if status != "cancelled":
             return f"the store says {status}"
         return await _backend_agrees(row, lookups, must_exist=False)
+    if kind == "cancel_pending":
+        if status == "cancelled":
+            return await _backend_agrees(row, lookups, must_exist=False)
+        if status != "booked":
+            return f"the store says {status}"
+        if store.first("outbox", "key = ?", ["cx-" + row["key"]]) is None:
+            return "cancellation not in the outbox: it would never happen"
+        return None
     if kind == "pending":
         if status == "pending":
             item = store.first("outbox", "key = ?", [row["key"]])

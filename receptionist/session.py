@@ -288,17 +288,19 @@ class Session:
             yield Say("That time has already passed today. What other time would suit you?")
             return
         current = self._committed_booking()
-        if current is not None and current["start"] == start.isoformat(timespec="minutes") and \
-                current["service"] == service.name:  # fmt: skip
+        if (
+            current is not None
+            and current["status"] == "booked"
+            and current["start"] == start.isoformat(timespec="minutes")
+            and current["service"] == service.name
+        ):
             # The same request again (a repeat after barge-in): the booking stands, once.
-            if current["status"] == "booked":
-                yield Say(self.claims.booked(self.call_id, current), claim=True)
-            else:
-                yield Say(self.claims.pending(self.call_id, current), claim=True)
+            yield Say(self.claims.booked(self.call_id, current), claim=True)
             self._task_done()
             yield Say(ANYTHING_ELSE, cache=True)
             s.expecting = "anything_else"
             return
+        # A repeat of a request still pending asks the backend again, under the same key.
         key = booking_key(s.phone or self.call_id, service.name, start)
         same = self.store.first("bookings", "key = ? and status in ('booked', 'pending')", [key])
         if same is None and not await self.bookings.is_free(service, start):
@@ -401,7 +403,11 @@ class Session:
             s.expecting = "anything_else"
             return
         s.failed_tools += 1
-        yield Say("I'm sorry, I couldn't cancel it in our system just now.")
+        if outcome.status == "pending":
+            yield Say(self.claims.cancel_pending(self.call_id, booking), claim=True)
+            self._task_done()
+        else:
+            yield Say("I'm sorry, I couldn't cancel it in our system just now.")
         async for action in self._tool_failed("cancellation failed: " + outcome.reason):
             yield action
 

@@ -24,7 +24,7 @@ def settings() -> Settings:
 
 def test_the_eighteen_scenarios_of_scenarios_md_are_bundled() -> None:
     numbers = sorted(int(s.id.split("-", 1)[0]) for s in SCENARIOS)
-    assert numbers == list(range(1, 19))
+    assert set(range(1, 19)) <= set(numbers)  # and any the project adds
 
 
 @pytest.mark.parametrize("scenario", SCENARIOS, ids=[s.id for s in SCENARIOS])

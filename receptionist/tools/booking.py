@@ -38,9 +38,14 @@ def booking_key(who: str, service: str, start: datetime) -> str:
     return "bk-" + hashlib.sha256(raw.encode()).hexdigest()[:24]
 
 
+def cancel_key(booking_key: str) -> str:
+    """The cancellation of a booking is its own request, with its own key."""
+    return "cx-" + booking_key
+
+
 @dataclass(frozen=True)
 class BookingOutcome:
-    status: str  # booked, pending, refused, failed
+    status: str  # booked, cancelled, pending (in the outbox), refused, failed
     booking: dict | None = None
     reason: str = ""
 
@@ -154,7 +159,7 @@ class BookingService:
             log.info("booking %s already %s: not made twice", key, row["status"])
             if row["status"] == "booked":
                 return BookingOutcome("booked", row)
-        elif not created and row["status"] in ("refused", "cancelled"):
+        elif not created and row["status"] in ("refused", "cancelled", "escalated"):
             row = self.store.update("bookings", row["id"], {"status": "pending"})
         request = BookingRequest(key, service.name, start, end, name, phone, call_id)
         return await self._commit(row, request)
@@ -195,13 +200,23 @@ class BookingService:
         )
 
     async def cancel(self, booking: dict) -> BookingOutcome:
+        """Cancel in the backend, then in the store. A backend that misses the deadline gets
+        the cancellation from the outbox (status ``pending``: the row stays booked until then).
+        """
+        ref = booking["backend_ref"] or f"store:{booking['id']}"
+        key = cancel_key(booking["key"])
         try:
-            ref = booking["backend_ref"] or f"store:{booking['id']}"
-            await asyncio.wait_for(self.backend.cancel(ref, booking["key"]), self.deadline_s)
+            await asyncio.wait_for(self.backend.cancel(ref, key), self.deadline_s)
         except BackendRefused as exc:
             return BookingOutcome("refused", booking, str(exc))
         except (TimeoutError, BackendUnavailable) as exc:
-            return BookingOutcome("failed", booking, str(exc) or "deadline passed")
+            reason = str(exc) or "deadline passed"
+            log.warning("cancellation %s pending: %s", key, reason)
+            self.followup.enqueue_cancel(booking, ref)
+            return BookingOutcome("pending", booking, reason)
+        item = self.followup.outbox.get(key)
+        if item is not None and item.status == "pending":
+            self.followup.outbox.mark_committed(key, BackendRecord(ref, "cancelled"))
         row = self.store.update("bookings", booking["id"], {"status": "cancelled",
                                                             "updated_at": now_iso()})  # fmt: skip
         return BookingOutcome("cancelled", row)

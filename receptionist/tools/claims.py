@@ -73,6 +73,14 @@ class Claims:
         sentence = f"Your {booking['service']} on {_when(booking['start'])} is cancelled."
         return self._save(call_id, "cancelled", "bookings", booking, sentence)
 
+    def cancel_pending(self, call_id: str, booking: dict) -> str:
+        sentence = (
+            f"I've taken your request to cancel your {booking['service']} on "
+            f"{_when(booking['start'])}, but our booking system isn't answering right now. "
+            "You'll get a confirmation as soon as it goes through."
+        )
+        return self._save(call_id, "cancel_pending", "bookings", booking, sentence)
+
     def message(self, call_id: str, message: dict) -> str:
         number = message["callback_number"]
         back = f" to call you back at {say_digits(number)}" if number else ""

@@ -22,6 +22,7 @@ from receptionist.tools.outbox import Clock, Outbox, OutboxItem, OutboxWorker, u
 log = logging.getLogger(__name__)
 
 FRONT_DESK = "front desk"
+CANCEL_PREFIX = "cx-"  # the outbox key of a cancellation: this + the booking's key
 
 
 def request_for(row: dict) -> BookingRequest:
@@ -49,10 +50,29 @@ class BookingFollowUp:
 
     def enqueue(self, row: dict) -> OutboxItem:
         """A pending booking goes to the outbox under its own key (twice keeps one row)."""
+        self._reopen(row["key"])
         return self.outbox.enqueue(request_for(row))
 
+    def enqueue_cancel(self, row: dict, ref: str) -> OutboxItem:
+        """A cancellation the backend didn't confirm in time, under ``cx-`` + the booking key."""
+        key = CANCEL_PREFIX + row["key"]
+        self._reopen(key)
+        return self.outbox.enqueue_cancel(ref, key)
+
+    def _reopen(self, key: str) -> None:
+        """A request staff were handed, asked for again: it is retried again."""
+        self.store.db.execute(
+            "UPDATE outbox SET status = 'pending', attempts = 0, next_attempt_at = created_at"
+            " WHERE key = ? AND status = 'escalated'",
+            [key],
+        )
+
     def committed(self, item: OutboxItem) -> None:
-        """A retry committed: the row is booked and the caller's confirmation recorded."""
+        """A retry committed: the row is booked (or cancelled) and the caller's confirmation
+        recorded."""
+        if item.kind == "cancel":
+            self._cancel_committed(item)
+            return
         row = self.store.first("bookings", "key = ?", [item.key])
         if row is None:
             log.error("outbox committed %s but the store has no booking under it", item.key)
@@ -67,11 +87,26 @@ class BookingFollowUp:
             return  # cancelled meanwhile: no confirmation for a booking that is gone
         if self.store.first("confirmations", "key = ?", ["cf-" + row["key"]]) is not None:
             return
-        text = self.claims.confirmation(row["call_id"] or "", row)
+        self._confirm("cf-" + row["key"], row, self.claims.confirmation(row["call_id"] or "", row))
+
+    def _cancel_committed(self, item: OutboxItem) -> None:
+        row = self.store.first("bookings", "key = ?", [item.key.removeprefix(CANCEL_PREFIX)])
+        if row is None:
+            log.error("outbox cancelled %s but the store has no booking under it", item.key)
+            return
+        if row["status"] != "cancelled":
+            row = self.store.update(
+                "bookings", row["id"], {"status": "cancelled", "updated_at": now_iso()}
+            )
+        if self.store.first("confirmations", "key = ?", ["cf-" + item.key]) is not None:
+            return
+        self._confirm("cf-" + item.key, row, self.claims.cancelled(row["call_id"] or "", row))
+
+    def _confirm(self, key: str, row: dict, text: str) -> None:
         self.store.insert_once(
             "confirmations",
             {
-                "key": "cf-" + row["key"],
+                "key": key,
                 "booking_id": row["id"],
                 "call_id": row["call_id"],
                 "channel": self.channel,
@@ -84,9 +119,21 @@ class BookingFollowUp:
 
     def escalated(self, item: OutboxItem) -> None:
         """No more retries: staff take it over; the caller is not told it is booked."""
-        row = self.store.first("bookings", "key = ?", [item.key])
+        cancelling = item.kind == "cancel"
+        row = self.store.first("bookings", "key = ?", [item.key.removeprefix(CANCEL_PREFIX)])
         if row is None:
             log.error("outbox escalated %s but the store has no booking under it", item.key)
+            return
+        if cancelling:
+            start = datetime.fromisoformat(row["start"])
+            text = (
+                f"Cancellation not confirmed by the booking system after {item.attempts} "
+                f"attempt(s) ({item.last_error}): {row['service']} on "
+                f"{start:%A %B %d at %H:%M} for {row['name'] or 'the caller'}. Please cancel "
+                "it by hand and call them back."
+            )
+            self.messages.take(row["call_id"] or item.key, FRONT_DESK, row["name"] or "",
+                               row["phone"] or "", text)  # fmt: skip
             return
         if row["status"] == "pending":
             row = self.store.update(

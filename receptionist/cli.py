@@ -72,7 +72,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
     from receptionist.eval import main_eval
 
     settings = load_settings(args.config)
-    return main_eval(settings, args.scenarios, args.audio, args.json, args.only)
+    return main_eval(settings, args.scenarios, args.audio, args.json, args.only, args.speed)
 
 
 def cmd_reconcile(args: argparse.Namespace) -> int:
@@ -131,6 +131,8 @@ def build_parser() -> argparse.ArgumentParser:
                     "(synthesized 8 kHz caller speech; slow)")  # fmt: skip
     ev.add_argument("--json", action="store_true", help="print total, passed and scenarios")
     ev.add_argument("--only", help="run the scenarios whose id matches this regex")
+    ev.add_argument("--speed", type=float, default=2.0, help="audio: line time this many "
+                    "times faster than real time (default 2)")  # fmt: skip
     ev.set_defaults(func=cmd_eval)
 
     rec = sub.add_parser("reconcile", help="check every claim against the booking backend")

@@ -411,8 +411,14 @@ def print_table(results: list[Result], level: str) -> None:
     print(f"{passed}/{len(results)} passed ({level} level)")
 
 
-def main_eval(settings: Settings, paths: list[str] | None, audio: bool, as_json: bool,
-              only: str | None = None) -> int:  # fmt: skip
+def main_eval(
+    settings: Settings,
+    paths: list[str] | None,
+    audio: bool,
+    as_json: bool,
+    only: str | None = None,
+    speed: float = 2.0,
+) -> int:
     scenarios = load_scenarios(paths)
     if only:
         scenarios = [s for s in scenarios if re.search(only, s.id)]
@@ -420,7 +426,7 @@ def main_eval(settings: Settings, paths: list[str] | None, audio: bool, as_json:
     if audio:
         from receptionist.eval_audio import audio_call_runner
 
-        runner = audio_call_runner(settings)
+        runner = audio_call_runner(settings, speed)
     results = asyncio.run(run_all(scenarios, settings, runner))
     level = "audio" if audio else "text"
     if as_json:

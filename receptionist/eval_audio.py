@@ -22,7 +22,8 @@ from receptionist.media.local_leg import CallerLine, LocalLeg
 from receptionist.media.models import Models
 from receptionist.runtime import Runtime, models_from_settings
 
-SPEED = 4.0  # line time runs this much faster than real time (as the pipeline tests do)
+SPEED = 2.0  # line time runs this much faster than real time (models run in real time)
+AGENT_GAP_MS = 2500  # the caller waits this long after the agent's last word before speaking
 
 
 def line_noise(seconds: float = 10.0, level: float = 250.0, seed: int = 7) -> np.ndarray:
@@ -62,7 +63,7 @@ def heard(models: Models, audio: np.ndarray, rate: int = 8000) -> str:
     return " ".join(t for t in texts if t)
 
 
-def audio_call_runner(settings: Settings) -> CallRunner:
+def audio_call_runner(settings: Settings, speed: float = SPEED) -> CallRunner:
     models = models_from_settings(settings, with_llm=False)
 
     async def run(world: World, settings: Settings, spec: CallSpec, call_id: str) -> CallRun:
@@ -88,7 +89,8 @@ def audio_call_runner(settings: Settings) -> CallRunner:
             lines,
             caller_id=spec.caller_id,
             call_id=call_id,
-            speed=SPEED,
+            speed=speed,
+            agent_gap_ms=AGENT_GAP_MS,
             transfer_outcome=world.scenario.transfer_outcome,
             hangup_after_ms=None if only_silence else 2500,
             background=line_noise() if spec.noise else None,

@@ -148,6 +148,16 @@ class Session:
         if expecting == "message_text" and u.text:
             s.message_text = u.text
             u = Understanding(text=u.text, phone=u.phone, name=u.name)
+        elif (
+            expecting == "staff"
+            and u.staff is None
+            and u.text
+            and not ({"cancel", "message"} & set(u.intents) or u.no or u.goodbye)
+        ):
+            # "Who is it for?" answered with the message itself: the front desk gets it.
+            s.staff, s.message_text = "front desk", u.text
+            u = Understanding(text=u.text, phone=u.phone, name=u.name)
+            expecting = "message_text"
         elif expecting == "resume":
             if u.no and not u.intents:
                 s.clear_task()

@@ -117,3 +117,11 @@ def test_a_real_gguf_answers_under_the_schema_grammar(salon: Settings) -> None:
     answer = json.loads(raw)  # the grammar makes it valid JSON, whatever the model's skill
     assert set(answer) == {"service"}
     assert answer["service"] in (None, "haircut", "beard trim", "colour", "kids cut")
+
+
+def test_a_service_misheard_by_one_sound_is_still_found(salon: Settings) -> None:
+    assert understand("Can I get a beer trim on Sunday?", salon.profile, TODAY).service == (
+        "beard trim"
+    )
+    for text in ("No, that's all, thanks.", "I need help with my hair salon bill", "John Smith"):
+        assert understand(text, salon.profile, TODAY).service is None, text

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, replace
 from datetime import date, time
+from difflib import SequenceMatcher
 
 from receptionist.dialog.numbers import find_phone
 from receptionist.dialog.profile import BusinessProfile
@@ -141,6 +142,23 @@ def find_service(text: str, profile: BusinessProfile) -> str | None:
             if re.search(rf"\b{re.escape(alias)}s?\b", lowered):
                 if best is None or len(alias) > best[0]:
                     best = (len(alias), service.name)
+    return best[1] if best else _near_service(lowered, profile)
+
+
+def _near_service(lowered: str, profile: BusinessProfile, cutoff: float = 0.8) -> str | None:
+    """A service misheard by one sound ("beer trim" for "beard trim"): only multi-word or
+    long aliases, against the same number of the caller's words."""
+    words = re.findall(r"[a-z']+", lowered)
+    best: tuple[float, str] | None = None
+    for service in profile.services:
+        for alias in service.aliases:
+            size = len(alias.split())
+            if len(alias) < 6 or size > len(words):
+                continue
+            for i in range(len(words) - size + 1):
+                ratio = SequenceMatcher(None, " ".join(words[i : i + size]), alias).ratio()
+                if ratio >= cutoff and (best is None or ratio > best[0]):
+                    best = (ratio, service.name)
     return best[1] if best else None
 
 

@@ -65,3 +65,20 @@ def test_eval_cli_prints_json(capsys: pytest.CaptureFixture[str]) -> None:
     assert (report["total"], report["passed"]) == (2, 2)
     assert [s["id"] for s in report["scenarios"]] == ["01-book-free-slot", "06-prices-hours"]
     assert all(s["passed"] and s["reason"] == "ok" for s in report["scenarios"])
+
+
+def test_docs_name_every_eval_and_reconcile_option() -> None:
+    from receptionist.cli import build_parser
+
+    docs = {
+        "eval": (FOLDER.parent.parent / "docs" / "scenarios.md").read_text(),
+        "reconcile": (FOLDER.parent.parent / "docs" / "no-false-success.md").read_text(),
+    }
+    parser = build_parser()
+    commands = next(a for a in parser._actions if a.dest == "command").choices  # type: ignore[union-attr]
+    for name, text in docs.items():
+        assert f"receptionist {name}" in text
+        for action in commands[name]._actions:
+            for option in action.option_strings:
+                if option not in ("-h", "--help"):
+                    assert option in text, f"docs miss `receptionist {name} {option}`"

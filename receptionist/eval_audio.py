@@ -23,7 +23,7 @@ from receptionist.media.models import Models
 from receptionist.runtime import Runtime, models_from_settings
 
 SPEED = 2.0  # line time runs this much faster than real time (models run in real time)
-AGENT_GAP_MS = 2500  # the caller waits this long after the agent's last word before speaking
+AGENT_GAP_MS = 3500  # the caller waits this long after the agent's last word before speaking
 
 
 def line_noise(seconds: float = 10.0, level: float = 250.0, seed: int = 7) -> np.ndarray:

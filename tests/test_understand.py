@@ -125,3 +125,9 @@ def test_a_service_misheard_by_one_sound_is_still_found(salon: Settings) -> None
     )
     for text in ("No, that's all, thanks.", "I need help with my hair salon bill", "John Smith"):
         assert understand(text, salon.profile, TODAY).service is None, text
+
+
+def test_who_a_message_is_for_is_not_the_callers_name(salon: Settings) -> None:
+    u = understand("I'd like to leave a message for Markle.", salon.profile, TODAY)
+    assert u.name is None and "message" in u.intents
+    assert understand("A booking for John Smith", salon.profile, TODAY).name == "John Smith"

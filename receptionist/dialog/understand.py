@@ -173,6 +173,8 @@ def find_staff(text: str, profile: BusinessProfile) -> str | None:
 def find_name(text: str, profile: BusinessProfile, expecting_name: bool) -> str | None:
     staff = {m.name.lower() for m in profile.staff}
     for match in _NAME.finditer(text):
+        if re.search(r"\bmessage\s+$", text[: match.start(1)].lower().removesuffix("for ")):
+            continue  # "a message for Marco": Marco is who it's for, not the caller
         words = [w for w in match.group(1).split() if w.lower() not in _NOT_NAMES]
         if words and words[0].lower() not in staff and not words[0].lower().endswith("day"):
             return " ".join(words)

@@ -22,11 +22,13 @@ import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from difflib import SequenceMatcher
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
 from receptionist.config import Settings
+from receptionist.dialog.profile import DAY_NAMES
 from receptionist.media.leg import TransferResult
 from receptionist.reconcile import reconcile
 from receptionist.session import Hangup, Say, Session
@@ -245,8 +247,51 @@ async def _digits(session: Session, digits: str) -> Any:
 def _norm(text: str) -> str:
     """Words only: "3 P.M." and "3 pm" match, and so do "5 5 5, 8 6 7" and "555-867"."""
     words = re.sub(r"\s+", " ", re.sub(r"[^a-z0-9 ]", " ", text.lower().replace(".", "")))
+    words = re.sub(r"(?<=\d)(?:st|nd|rd|th)\b", "", words)  # "26th" is "26"
     words = re.sub(r"(?<=\d) (?=\d)", "", words)
     return re.sub(r"(?<=\d) (?=(?:am|pm)\b)", "", words).strip()
+
+
+def _heard_in(phrase: str, heard: str, original: str = "") -> bool:
+    """The phrase in a transcript of the agent's audio, word by word, allowing for what a
+    small Whisper does to it ("Ciao I cancel it", "canceled", "book for haircut"): each word
+    may be a near spelling, one word in four may be lost or wrong, but names and numbers
+    (capitalized or digit words of the original phrase) must be there."""
+    if phrase in heard:
+        return True
+    want = phrase.split()
+    keys = {
+        w.lower()
+        for n, w in enumerate(re.sub(r"[^\w' ]", " ", original).split())
+        if any(c.isdigit() for c in w)
+        or (n > 0 and len(w) > 1 and w[0].isupper())
+        or w.lower() in _CALENDAR_WORDS
+    }
+    keys = {_norm(k) for k in keys} & set(want)
+    allowed = len(want) // 4
+    words = heard.split()
+    for size in (len(want), len(want) - 1, len(want) + 1):
+        for i in range(max(0, len(words) - size + 1)):
+            window = [_nearest(h, want) for h in words[i : i + size]]
+            blocks = SequenceMatcher(None, want, window, autojunk=False).get_matching_blocks()
+            matched = {want[b.a + k] for b in blocks for k in range(b.size)}
+            count = sum(b.size for b in blocks)
+            if keys <= matched and count >= len(want) - allowed:
+                return True
+    return False
+
+
+_CALENDAR_WORDS = {d.lower() for d in DAY_NAMES} | {
+    "january", "february", "march", "april", "may", "june", "july", "august", "september",
+    "october", "november", "december", "am", "pm",
+}  # fmt: skip
+
+
+def _nearest(word: str, want: list[str]) -> str:
+    for w in want:
+        if w == word or SequenceMatcher(None, w, word).ratio() >= 0.75:
+            return w
+    return word
 
 
 def _match_rows(what: str, rows: list[dict], expected: list[dict],
@@ -305,7 +350,11 @@ async def check(
     for phrase in expect.get("said", []):
         # A list is alternatives: what the text says, and what speech-to-text hears of it.
         options = [phrase] if isinstance(phrase, str) else list(phrase)
-        if not any(_norm(option) in said for option in options):
+        if audio:
+            hit = any(_heard_in(_norm(o), said, o) for o in options)
+        else:
+            hit = any(_norm(o) in said for o in options)
+        if not hit:
             problems.append(f"said: {options[0]!r} not in what the agent said")
     for phrase in expect.get("not_said", []):
         if _norm(phrase) in said:

@@ -82,3 +82,21 @@ def test_docs_name_every_eval_and_reconcile_option() -> None:
             for option in action.option_strings:
                 if option not in ("-h", "--help"):
                     assert option in text, f"docs miss `receptionist {name} {option}`"
+
+
+def test_what_whisper_heard_is_matched_loosely_but_names_and_numbers_exactly() -> None:
+    from receptionist.eval import _heard_in, _norm
+
+    heard = _norm(
+        "I found your haircut on Thursday, November 26th at 3pm. Ciao I cancel it. "
+        "Your book for haircut. I kid's caught his $20. I've passed your message to the front desk."
+    )
+
+    def hears(phrase: str) -> bool:
+        return _heard_in(_norm(phrase), heard, phrase)
+
+    assert hears("Shall I cancel it") and hears("booked for a haircut")
+    assert hears("Thursday November 26 at 3 PM") and hears("kids cut is 20")
+    assert not hears("kids cut is 30") and not hears("Friday November 26 at 3 PM")
+    assert not hears("passed your message to Marco")
+    assert hears("passed your message to the front desk")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from receptionist.config import Settings
+from receptionist.reconcile import reconcile
 from receptionist.store.db import Store, now_iso
 from receptionist.tools.followup import outbox_worker
 from receptionist.tools.scripted_backend import ScriptedBackend
@@ -76,3 +77,41 @@ async def test_the_last_retry_escalates_to_the_front_desk_and_never_claims(
     assert "Please book it by hand" in message["text"]
     assert [c["kind"] for c in store_file.rows("claims")] == ["pending"]
     assert store_file.rows("confirmations") == [] and backend.commits == {}
+
+
+async def test_cancelling_a_request_still_in_the_outbox_stops_its_retries(
+    salon: Settings, store_file: Store
+) -> None:
+    backend = ScriptedBackend(["500"])
+    first = start_call(salon, store_file, "f4", backend=backend)
+    await first.say("A haircut on Thursday at 3, my name is John Smith.")
+    first.hang_up()
+    again = start_call(salon, store_file, "f5", backend=backend)
+    await again.say("Actually I need to cancel my appointment on Thursday")
+    said = await again.say("Yes")
+    assert "Your haircut on Thursday November 26 at 3 PM is cancelled." in said
+    worker = outbox_worker(store_file, backend)
+    run = await worker.run_once()
+    worker.close()
+    assert run.committed == [] and backend.commits == {}  # never booked after all
+    assert store_file.rows("bookings")[0]["status"] == "cancelled"
+    assert (await reconcile(store_file, backend)).mismatches == []
+
+
+async def test_cancelling_a_pending_request_that_had_committed_cancels_it_in_the_backend(
+    salon: Settings, store_file: Store
+) -> None:
+    backend = ScriptedBackend(["lose_response"])  # committed, but the answer was lost
+    first = start_call(salon, store_file, "f6", backend=backend)
+    said = await first.say("A haircut on Thursday at 3, my name is John Smith.")
+    assert any("You'll get a confirmation" in s for s in said)
+    first.hang_up()
+    again = start_call(salon, store_file, "f7", backend=backend)
+    await again.say("I need to cancel my appointment on Thursday")
+    said = await again.say("Yes please")
+    assert "Your haircut on Thursday November 26 at 3 PM is cancelled." in said
+    (key,) = backend.bookings
+    assert backend.bookings[key].status == "cancelled" and backend.commits[key] == 1
+    assert store_file.rows("bookings")[0]["status"] == "cancelled"
+    assert store_file.rows("outbox", "status = 'pending'") == []
+    assert (await reconcile(store_file, backend)).mismatches == []

@@ -203,6 +203,8 @@ class BookingService:
         """Cancel in the backend, then in the store. A backend that misses the deadline gets
         the cancellation from the outbox (status ``pending``: the row stays booked until then).
         """
+        if booking["status"] == "pending":
+            return await self._cancel_pending(booking)
         ref = booking["backend_ref"] or f"store:{booking['id']}"
         key = cancel_key(booking["key"])
         try:
@@ -217,6 +219,20 @@ class BookingService:
         item = self.followup.outbox.get(key)
         if item is not None and item.status == "pending":
             self.followup.outbox.mark_committed(key, BackendRecord(ref, "cancelled"))
+        row = self.store.update("bookings", booking["id"], {"status": "cancelled",
+                                                            "updated_at": now_iso()})  # fmt: skip
+        return BookingOutcome("cancelled", row)
+
+    async def _cancel_pending(self, booking: dict) -> BookingOutcome:
+        """A booking still waiting in the outbox: did an earlier attempt commit it after all?"""
+        try:
+            record = await asyncio.wait_for(self.backend.lookup(booking["key"]), self.deadline_s)
+        except (TimeoutError, BackendError) as exc:
+            return BookingOutcome("failed", booking, f"can't tell if it was booked: {exc}")
+        if record is not None and record.status == "booked":
+            return await self.cancel(self.mark_booked(booking, record))
+        # Never committed: its retries stop, and there is nothing to cancel in the backend.
+        self.followup.withdraw(booking["key"], "cancelled by the caller before it committed")
         row = self.store.update("bookings", booking["id"], {"status": "cancelled",
                                                             "updated_at": now_iso()})  # fmt: skip
         return BookingOutcome("cancelled", row)

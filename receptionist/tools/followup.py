@@ -59,6 +59,14 @@ class BookingFollowUp:
         self._reopen(key)
         return self.outbox.enqueue_cancel(ref, key)
 
+    def withdraw(self, key: str, reason: str) -> None:
+        """Stop retrying a request the caller no longer wants (it never committed)."""
+        self.store.db.execute(
+            "UPDATE outbox SET status = 'escalated', last_error = ? WHERE key = ?"
+            " AND status = 'pending'",
+            [f"withdrawn: {reason}", key],
+        )
+
     def _reopen(self, key: str) -> None:
         """A request staff were handed, asked for again: it is retried again."""
         self.store.db.execute(
@@ -83,8 +91,12 @@ class BookingFollowUp:
                 row["id"],
                 {"status": "booked", "backend_ref": item.committed_ref, "updated_at": now_iso()},
             )
+        if row["status"] == "cancelled" and item.committed_ref:
+            # The caller cancelled while this attempt was in flight: undo it in the backend.
+            self.enqueue_cancel(row, item.committed_ref)
+            return
         if row["status"] != "booked":
-            return  # cancelled meanwhile: no confirmation for a booking that is gone
+            return  # no confirmation for a booking that is gone
         if self.store.first("confirmations", "key = ?", ["cf-" + row["key"]]) is not None:
             return
         self._confirm("cf-" + row["key"], row, self.claims.confirmation(row["call_id"] or "", row))

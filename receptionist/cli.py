@@ -68,6 +68,31 @@ def cmd_models(args: argparse.Namespace) -> int:
     return models_main(["--optional"] if args.optional else [])
 
 
+def cmd_eval(args: argparse.Namespace) -> int:
+    from receptionist.eval import main_eval
+
+    settings = load_settings(args.config)
+    return main_eval(settings, args.scenarios, args.audio, args.json, args.only, args.speed)
+
+
+def cmd_reconcile(args: argparse.Namespace) -> int:
+    from receptionist.reconcile import print_report, reconcile
+    from receptionist.runtime import booking_backend
+    from receptionist.store.db import Store
+
+    settings = load_settings(args.config)
+    store = Store(args.db or settings.store.path)
+    try:
+        report = asyncio.run(reconcile(store, booking_backend(settings, store)))
+    finally:
+        store.close()
+    if args.json:
+        print(json.dumps(report.as_dict(), indent=2))
+    else:
+        print_report(report)
+    return 0 if report.ok else 1
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="receptionist", description=__doc__)
     parser.add_argument(
@@ -104,6 +129,22 @@ def build_parser() -> argparse.ArgumentParser:
     stats.add_argument("--db")
     stats.add_argument("--json", action="store_true")
     stats.set_defaults(func=cmd_stats)
+
+    ev = sub.add_parser("eval", help="play the scenarios as calls and check what they leave")
+    ev.add_argument("scenarios", nargs="*", help="scenario files or folders (default: the "
+                    "bundled scenarios of SCENARIOS.md)")  # fmt: skip
+    ev.add_argument("--audio", action="store_true", help="through the audio pipeline "
+                    "(synthesized 8 kHz caller speech; slow)")  # fmt: skip
+    ev.add_argument("--json", action="store_true", help="print total, passed and scenarios")
+    ev.add_argument("--only", help="run the scenarios whose id matches this regex")
+    ev.add_argument("--speed", type=float, default=2.0, help="audio: line time this many "
+                    "times faster than real time (default 2)")  # fmt: skip
+    ev.set_defaults(func=cmd_eval)
+
+    rec = sub.add_parser("reconcile", help="check every claim against the booking backend")
+    rec.add_argument("--db", help="store file (default: the config's store.path)")
+    rec.add_argument("--json", action="store_true")
+    rec.set_defaults(func=cmd_reconcile)
 
     models = sub.add_parser("models", help="install and place the bundled models")
     models.add_argument("--optional", action="store_true")

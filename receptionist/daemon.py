@@ -100,6 +100,34 @@ class Daemon:
             await asyncio.gather(*pending, return_exceptions=True)
 
 
+def _start_outbox(runtime: Runtime) -> asyncio.Task[None] | None:
+    """Retry the bookings a backend didn't commit in time, across restarts (same store file)."""
+    if runtime.store.path == ":memory:":
+        return None
+    from receptionist.tools.followup import outbox_worker
+
+    worker = outbox_worker(
+        runtime.store,
+        runtime.bookings.backend,
+        max_attempts=runtime.settings.booking.outbox_max_attempts,
+    )
+    pending = len(worker.outbox.pending())
+    log.info("outbox: %d pending request(s) to retry against %s", pending, worker.backend.name)
+    return asyncio.get_running_loop().create_task(_run_outbox(worker), name="outbox")
+
+
+async def _run_outbox(worker: Any) -> None:
+    try:
+        while True:
+            try:
+                await worker.run_once()
+            except Exception:  # one bad pass must not end the retries
+                log.exception("outbox pass failed")
+            await asyncio.sleep(5.0)
+    finally:
+        worker.close()
+
+
 def _describe(bridge_settings: Any) -> str:
     fields = {f.name: getattr(bridge_settings, f.name) for f in dataclasses.fields(bridge_settings)}
     ports = [f"{k}={v}" for k, v in fields.items() if k.endswith("port")]
@@ -124,6 +152,7 @@ async def serve(settings: Settings) -> int:
         settings.store.path,
         settings.source,
     )
+    retries = _start_outbox(runtime)
     loop = asyncio.get_running_loop()
     stop = asyncio.Event()
     for sig in (signal.SIGTERM, signal.SIGINT):
@@ -131,6 +160,9 @@ async def serve(settings: Settings) -> int:
     await stop.wait()
     log.info("stopping")
     await daemon.stop()
+    if retries is not None:
+        retries.cancel()  # what it didn't finish stays pending in the store for the next start
+        await asyncio.gather(retries, return_exceptions=True)
     runtime.close()
     log.info("stopped")
     return 0

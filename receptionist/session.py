@@ -20,13 +20,14 @@ from receptionist.dialog.escalation import (
     failed_tool,
     repeated_misunderstanding,
 )
+from receptionist.dialog.model_understanding import ModelUnderstanding
 from receptionist.dialog.numbers import find_phone, say_digits
-from receptionist.dialog.profile import DAY_NAMES, BusinessProfile, say_day, say_time
+from receptionist.dialog.profile import DAY_NAMES, BusinessProfile, Service, say_day, say_time
 from receptionist.dialog.state import DialogState
 from receptionist.dialog.understand import Understanding, understand
 from receptionist.media.leg import TransferResult
 from receptionist.store.db import Store, now_iso
-from receptionist.tools.booking import BookingService, at
+from receptionist.tools.booking import BookingService, at, booking_key
 from receptionist.tools.claims import Claims, asserts_outcome
 from receptionist.tools.messages import MessageService
 from receptionist.tools.transfers import TransferService
@@ -73,6 +74,7 @@ class Session:
     phraser: Phraser | None = None
     today: Callable[[], date] = date.today
     warm_transfer: bool = True
+    understander: ModelUnderstanding | None = None  # a capable model, where a site has one
     state: DialogState = field(default_factory=DialogState)
     outcome: Outcome = field(default_factory=Outcome)
     ended: bool = False
@@ -129,7 +131,10 @@ class Session:
             async for action in self._escalate(escalation, text):
                 yield action
             return
-        u = understand(text, self.profile, self.today(), self.state.expecting)
+        if self.understander is not None:
+            u = await self.understander.understand(text, self.today(), self.state.expecting)
+        else:
+            u = understand(text, self.profile, self.today(), self.state.expecting)
         async for action in self._handle(u):
             yield action
 
@@ -143,6 +148,16 @@ class Session:
         if expecting == "message_text" and u.text:
             s.message_text = u.text
             u = Understanding(text=u.text, phone=u.phone, name=u.name)
+        elif (
+            expecting == "staff"
+            and u.staff is None
+            and u.text
+            and not ({"cancel", "message"} & set(u.intents) or u.no or u.goodbye)
+        ):
+            # "Who is it for?" answered with the message itself: the front desk gets it.
+            s.staff, s.message_text = "front desk", u.text
+            u = Understanding(text=u.text, phone=u.phone, name=u.name)
+            expecting = "message_text"
         elif expecting == "resume":
             if u.no and not u.intents:
                 s.clear_task()
@@ -283,11 +298,22 @@ class Session:
             yield Say("That time has already passed today. What other time would suit you?")
             return
         current = self._committed_booking()
-        if current is not None and current["start"] == start.isoformat(timespec="minutes") and \
-                current["service"] == service.name:  # fmt: skip
+        if (
+            current is not None
+            and current["status"] == "booked"
+            and current["start"] == start.isoformat(timespec="minutes")
+            and current["service"] == service.name
+        ):
+            # The same request again (a repeat after barge-in): the booking stands, once.
             yield Say(self.claims.booked(self.call_id, current), claim=True)
+            self._task_done()
+            yield Say(ANYTHING_ELSE, cache=True)
+            s.expecting = "anything_else"
             return
-        if not await self.bookings.is_free(service, start):
+        # A repeat of a request still pending asks the backend again, under the same key.
+        key = booking_key(s.phone or self.call_id, service.name, start)
+        same = self.store.first("bookings", "key = ? and status in ('booked', 'pending')", [key])
+        if same is None and not await self.bookings.is_free(service, start):
             async for action in self._offer_alternatives(service, start):
                 yield action
             return
@@ -315,13 +341,13 @@ class Session:
             s.failed_tools += 1
             yield Say(self.claims.pending(self.call_id, outcome.booking), claim=True)
             self._task_done()
-            yield Say(ANYTHING_ELSE, cache=True)
-            s.expecting = "anything_else"
+            async for action in self._tool_failed(f"booking pending: {outcome.reason}"):
+                yield action
         else:
             async for action in self._offer_alternatives(service, start):
                 yield action
 
-    async def _offer_alternatives(self, service, start: datetime) -> AsyncIterator[Action]:
+    async def _offer_alternatives(self, service: Service, start: datetime) -> AsyncIterator[Action]:
         s = self.state
         slots = await self.bookings.free_slots(service, start)
         if not slots:
@@ -387,7 +413,11 @@ class Session:
             s.expecting = "anything_else"
             return
         s.failed_tools += 1
-        yield Say("I'm sorry, I couldn't cancel it in our system just now.")
+        if outcome.status == "pending":
+            yield Say(self.claims.cancel_pending(self.call_id, booking), claim=True)
+            self._task_done()
+        else:
+            yield Say("I'm sorry, I couldn't cancel it in our system just now.")
         async for action in self._tool_failed("cancellation failed: " + outcome.reason):
             yield action
 
@@ -408,9 +438,7 @@ class Session:
             s.expecting = "phone"
             yield Say("What number should they call you back on?")
             return
-        row = self.messages.take(
-            self.call_id, s.staff, s.name or "", s.phone or "", s.message_text
-        )
+        row = self.messages.take(self.call_id, s.staff, s.name or "", s.phone or "", s.message_text)
         yield Say(self.claims.message(self.call_id, row), claim=True)
         if self.outcome.kind != "transferred":
             self.outcome = Outcome("message", f"message for {s.staff}")
@@ -500,6 +528,15 @@ class Session:
         if escalation.say:
             yield Say(escalation.say, cache=True)
         summary = self._summary(escalation.rule, text)
+        if escalation.action == "both":
+            # The person is told in writing too, whether or not the transfer connects.
+            self.messages.take(
+                self.call_id,
+                escalation.target,
+                self.state.name or "",
+                self.state.phone or "",
+                f"Escalated ({escalation.rule}, on the words {escalation.words!r}): {text}",
+            )
         if escalation.action in ("transfer", "both") and self.transfer_fn is not None:
             async for action in self.transfer(escalation.target, escalation.rule, summary):
                 yield action

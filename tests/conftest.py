@@ -1,1 +1,1 @@
-pytest_plugins = ["tests.conftest_backends", "tests.conftest_media"]
+pytest_plugins = ["tests.conftest_backends", "tests.conftest_media", "tests.conftest_dialog"]

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, replace
 from datetime import date, time
+from difflib import SequenceMatcher
 
 from receptionist.dialog.numbers import find_phone
 from receptionist.dialog.profile import BusinessProfile
@@ -19,10 +20,13 @@ INTENTS = ("book", "cancel", "question", "message", "person")
 
 _BOOK = re.compile(
     r"\b(book|booking|appointment|schedule|reserve|make an? (?:appointment|booking)|"
-    r"come in|get an? |get my|i'd like an?|i want an?|i need an?|can i get|do you have .* (?:free|available|open)|"
+    r"come in|get an? |get my|i'd like an?|i want an?|i need an?|can i get|"
+    r"do you have .* (?:free|available|open)|"
     r"availability|available)\b"
 )
-_CANCEL = re.compile(r"\b(cancel|cancell?ation|call off|can't make it|cannot make it|won't make it)\b")
+_CANCEL = re.compile(
+    r"\b(cancel|cancell?ation|call off|can't make it|cannot make it|won't make it)\b"
+)
 _MESSAGE = re.compile(r"\b(leave a message|leave him a message|leave her a message|take a message|"
                       r"pass (?:on )?a message|tell (?:him|her)|message for|let (?:him|her) know|"
                       r"call me back|have (?:him|her) call)\b")  # fmt: skip
@@ -43,12 +47,54 @@ _NAME = re.compile(
     r"for)\s+([A-Z][a-z'\-]+(?:\s+[A-Z][a-z'\-]+){0,2})"
 )
 _NOT_NAMES = {
-    "calling", "looking", "wondering", "trying", "just", "not", "here", "interested", "thursday",
-    "friday", "saturday", "sunday", "monday", "tuesday", "wednesday", "sorry", "fine", "good",
-    "okay", "sure", "the", "a", "an", "booking", "book", "haircut", "hoping", "free", "available",
-    "tomorrow", "today", "next", "half", "quarter", "noon", "me", "him", "her", "that", "this",
-    "yes", "no", "hi", "hello", "thanks", "great",
+    "calling",
+    "looking",
+    "wondering",
+    "trying",
+    "just",
+    "not",
+    "here",
+    "interested",
+    "thursday",
+    "friday",
+    "saturday",
+    "sunday",
+    "monday",
+    "tuesday",
+    "wednesday",
+    "sorry",
+    "fine",
+    "good",
+    "okay",
+    "sure",
+    "the",
+    "a",
+    "an",
+    "booking",
+    "book",
+    "haircut",
+    "hoping",
+    "free",
+    "available",
+    "tomorrow",
+    "today",
+    "next",
+    "half",
+    "quarter",
+    "noon",
+    "me",
+    "him",
+    "her",
+    "that",
+    "this",
+    "yes",
+    "no",
+    "hi",
+    "hello",
+    "thanks",
+    "great",
 }
+_NAME_FILLERS = {"it", "is", "my", "name", "its", "the", "um", "uh", "please", "thank", "you"}
 _FILLERS = re.compile(r"\b(um+|uh+|er+|erm|hmm+|ah+|like)\b[,.]?\s*", re.I)
 _ORDINALS = {"first": 0, "1st": 0, "earlier": 0, "second": 1, "2nd": 1, "later": 1, "last": -1}
 
@@ -96,6 +142,23 @@ def find_service(text: str, profile: BusinessProfile) -> str | None:
             if re.search(rf"\b{re.escape(alias)}s?\b", lowered):
                 if best is None or len(alias) > best[0]:
                     best = (len(alias), service.name)
+    return best[1] if best else _near_service(lowered, profile)
+
+
+def _near_service(lowered: str, profile: BusinessProfile, cutoff: float = 0.8) -> str | None:
+    """A service misheard by one sound ("beer trim" for "beard trim"): only multi-word or
+    long aliases, against the same number of the caller's words."""
+    words = re.findall(r"[a-z']+", lowered)
+    best: tuple[float, str] | None = None
+    for service in profile.services:
+        for alias in service.aliases:
+            size = len(alias.split())
+            if len(alias) < 6 or size > len(words):
+                continue
+            for i in range(len(words) - size + 1):
+                ratio = SequenceMatcher(None, " ".join(words[i : i + size]), alias).ratio()
+                if ratio >= cutoff and (best is None or ratio > best[0]):
+                    best = (ratio, service.name)
     return best[1] if best else None
 
 
@@ -110,14 +173,15 @@ def find_staff(text: str, profile: BusinessProfile) -> str | None:
 def find_name(text: str, profile: BusinessProfile, expecting_name: bool) -> str | None:
     staff = {m.name.lower() for m in profile.staff}
     for match in _NAME.finditer(text):
+        if re.search(r"\bmessage\s+$", text[: match.start(1)].lower().removesuffix("for ")):
+            continue  # "a message for Marco": Marco is who it's for, not the caller
         words = [w for w in match.group(1).split() if w.lower() not in _NOT_NAMES]
         if words and words[0].lower() not in staff and not words[0].lower().endswith("day"):
             return " ".join(words)
     if expecting_name:
         # The answer to "what name?" is often just the name: "John Smith." / "john smith"
         words = re.findall(r"[A-Za-z][A-Za-z'\-]+", text)
-        words = [w for w in words if w.lower() not in _NOT_NAMES and w.lower() not in {
-            "it", "is", "my", "name", "its", "the", "um", "uh", "please", "thank", "you"}]  # fmt: skip
+        words = [w for w in words if w.lower() not in _NOT_NAMES | _NAME_FILLERS]
         if 1 <= len(words) <= 3:
             return " ".join(w.capitalize() for w in words)
     return None
@@ -147,19 +211,27 @@ def understand(
             choice = index
             break
     phone = find_phone(said)
+    day = find_day(lowered, today)
+    when = find_time(lowered) if expecting != "phone" else None
+    correction = bool(_CHANGE.search(lowered))
+    yes, no = bool(_YES.search(lowered)), bool(_NO.search(lowered))
+    # A bare answer is a name only when it is nothing else ("Actually, make it Friday").
+    bare_name = expecting == "name" and not (
+        intents or service or day or when or phone or correction or yes or no
+    )
     return Understanding(
         text=said,
         intents=tuple(intents),
         service=service,
-        day=find_day(lowered, today),
-        time=find_time(lowered) if expecting != "phone" else None,
-        name=find_name(said, profile, expecting == "name"),
+        day=day,
+        time=when,
+        name=find_name(said, profile, bare_name),
         phone=phone,
         staff=find_staff(said, profile),
-        yes=bool(_YES.search(lowered)),
-        no=bool(_NO.search(lowered)),
+        yes=yes,
+        no=no,
         goodbye=bool(_GOODBYE.search(lowered)),
-        correction=bool(_CHANGE.search(lowered)),
+        correction=correction,
         choice=choice,
         asks_price=asks_price,
         asks_hours=asks_hours,

@@ -16,7 +16,8 @@ _WEEKDAYS = {
 _MONTHS = {
     m: i + 1
     for i, m in enumerate(
-        "january february march april may june july august september october november december".split()
+        "january february march april may june july august september october november "
+        "december".split()
     )
 }
 _DAY_RE = re.compile(

@@ -123,3 +123,64 @@ def m003_transfers_escalations(db: Database) -> None:
         {"id": int, "call_id": str, "rule": str, "words": str, "target": str, "at": str},
         pk="id",
     )
+
+
+OUTBOX_DDL = (
+    """
+    CREATE TABLE IF NOT EXISTS outbox (
+        id INTEGER PRIMARY KEY,
+        key TEXT NOT NULL UNIQUE,
+        kind TEXT NOT NULL CHECK (kind IN ('create', 'cancel')),
+        payload TEXT NOT NULL,
+        status TEXT NOT NULL DEFAULT 'pending'
+            CHECK (status IN ('pending', 'committed', 'escalated')),
+        attempts INTEGER NOT NULL DEFAULT 0,
+        next_attempt_at TEXT NOT NULL,
+        last_error TEXT,
+        committed_ref TEXT,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+    )
+    """,
+    "CREATE INDEX IF NOT EXISTS outbox_due ON outbox (status, next_attempt_at)",
+)
+
+
+def ensure_outbox_table(db: Database) -> None:
+    """The outbox of tools/outbox.py: safe to call again on a store that has it."""
+    for statement in OUTBOX_DDL:
+        db.execute(statement)
+
+
+@migrations()
+def m004_outbox_confirmations_reconciliations(db: Database) -> None:
+    ensure_outbox_table(db)
+    # What the caller is owed once a pending booking commits: an SMS/e-mail hook or a
+    # call-back task for staff. One per booking (the key is the booking's).
+    db.table("confirmations").create(
+        {
+            "id": int,
+            "key": str,
+            "booking_id": int,
+            "call_id": str,
+            "channel": str,  # callback (a task for staff), sms, email
+            "phone": str,
+            "text": str,
+            "status": str,  # to_send, sent
+            "created_at": str,
+        },
+        pk="id",
+    )
+    db.table("confirmations").create_index(["key"], unique=True)
+    db.table("reconciliations").create(
+        {
+            "id": int,
+            "at": str,
+            "backend": str,
+            "claims_checked": int,
+            "mismatches": int,
+            "unverified": int,
+            "details": str,  # JSON list of the mismatches
+        },
+        pk="id",
+    )

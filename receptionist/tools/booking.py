@@ -27,6 +27,7 @@ from receptionist.tools.backend import (
     BookingRequest,
 )
 from receptionist.tools.calendar import overlapping
+from receptionist.tools.followup import BookingFollowUp
 
 log = logging.getLogger(__name__)
 
@@ -37,9 +38,14 @@ def booking_key(who: str, service: str, start: datetime) -> str:
     return "bk-" + hashlib.sha256(raw.encode()).hexdigest()[:24]
 
 
+def cancel_key(booking_key: str) -> str:
+    """The cancellation of a booking is its own request, with its own key."""
+    return "cx-" + booking_key
+
+
 @dataclass(frozen=True)
 class BookingOutcome:
-    status: str  # booked, pending, refused, failed
+    status: str  # booked, cancelled, pending (in the outbox), refused, failed
     booking: dict | None = None
     reason: str = ""
 
@@ -62,7 +68,8 @@ class BookingService:
         self.profile = profile
         self.deadline_s = deadline_s
         self.slot_minutes = slot_minutes
-        self.on_pending = on_pending  # hands a pending request to the outbox
+        self.on_pending = on_pending  # told of each pending request (after the outbox)
+        self.followup = BookingFollowUp(store)
 
     # -- availability ----------------------------------------------------------------------
 
@@ -152,7 +159,7 @@ class BookingService:
             log.info("booking %s already %s: not made twice", key, row["status"])
             if row["status"] == "booked":
                 return BookingOutcome("booked", row)
-        elif not created and row["status"] in ("refused", "cancelled"):
+        elif not created and row["status"] in ("refused", "cancelled", "escalated"):
             row = self.store.update("bookings", row["id"], {"status": "pending"})
         request = BookingRequest(key, service.name, start, end, name, phone, call_id)
         return await self._commit(row, request)
@@ -167,31 +174,65 @@ class BookingService:
         except (TimeoutError, BackendUnavailable) as exc:
             reason = "deadline passed" if isinstance(exc, TimeoutError) else str(exc)
             log.warning("booking %s pending: %s", request.key, reason)
-            if self.on_pending is not None:
-                self.on_pending(row)
+            self._pending(row)
             return BookingOutcome("pending", row, reason)
         except Exception as exc:  # a bug in a backend must not lose the request either
             log.exception("booking backend %s failed", self.backend.name)
-            if self.on_pending is not None:
-                self.on_pending(row)
+            self._pending(row)
             return BookingOutcome("pending", row, f"backend error: {exc}")
-        return BookingOutcome("booked", self.mark_booked(row["id"], record))
+        return BookingOutcome("booked", self.mark_booked(row, record))
 
-    def mark_booked(self, row_id: int, record: BackendRecord) -> dict:
+    def _pending(self, row: dict) -> None:
+        """The request goes to the outbox, same key: a retry commits it exactly once."""
+        self.followup.enqueue(row)
+        if self.on_pending is not None:
+            self.on_pending(row)
+
+    def mark_booked(self, row: dict, record: BackendRecord) -> dict:
+        item = self.followup.outbox.get(row["key"])
+        if item is not None and item.status == "pending":
+            # An earlier attempt of this call was queued; this one committed it.
+            self.followup.outbox.mark_committed(row["key"], record)
         return self.store.update(
             "bookings",
-            row_id,
+            row["id"],
             {"status": "booked", "backend_ref": record.ref, "updated_at": now_iso()},
         )
 
     async def cancel(self, booking: dict) -> BookingOutcome:
+        """Cancel in the backend, then in the store. A backend that misses the deadline gets
+        the cancellation from the outbox (status ``pending``: the row stays booked until then).
+        """
+        if booking["status"] == "pending":
+            return await self._cancel_pending(booking)
+        ref = booking["backend_ref"] or f"store:{booking['id']}"
+        key = cancel_key(booking["key"])
         try:
-            ref = booking["backend_ref"] or f"store:{booking['id']}"
-            await asyncio.wait_for(self.backend.cancel(ref, booking["key"]), self.deadline_s)
+            await asyncio.wait_for(self.backend.cancel(ref, key), self.deadline_s)
         except BackendRefused as exc:
             return BookingOutcome("refused", booking, str(exc))
         except (TimeoutError, BackendUnavailable) as exc:
-            return BookingOutcome("failed", booking, str(exc) or "deadline passed")
+            reason = str(exc) or "deadline passed"
+            log.warning("cancellation %s pending: %s", key, reason)
+            self.followup.enqueue_cancel(booking, ref)
+            return BookingOutcome("pending", booking, reason)
+        item = self.followup.outbox.get(key)
+        if item is not None and item.status == "pending":
+            self.followup.outbox.mark_committed(key, BackendRecord(ref, "cancelled"))
+        row = self.store.update("bookings", booking["id"], {"status": "cancelled",
+                                                            "updated_at": now_iso()})  # fmt: skip
+        return BookingOutcome("cancelled", row)
+
+    async def _cancel_pending(self, booking: dict) -> BookingOutcome:
+        """A booking still waiting in the outbox: did an earlier attempt commit it after all?"""
+        try:
+            record = await asyncio.wait_for(self.backend.lookup(booking["key"]), self.deadline_s)
+        except (TimeoutError, BackendError) as exc:
+            return BookingOutcome("failed", booking, f"can't tell if it was booked: {exc}")
+        if record is not None and record.status == "booked":
+            return await self.cancel(self.mark_booked(booking, record))
+        # Never committed: its retries stop, and there is nothing to cancel in the backend.
+        self.followup.withdraw(booking["key"], "cancelled by the caller before it committed")
         row = self.store.update("bookings", booking["id"], {"status": "cancelled",
                                                             "updated_at": now_iso()})  # fmt: skip
         return BookingOutcome("cancelled", row)

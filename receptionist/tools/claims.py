@@ -57,18 +57,36 @@ class Claims:
         )
         return self._save(call_id, "pending", "bookings", booking, sentence)
 
+    def confirmation(self, call_id: str, booking: dict) -> str:
+        """The message the caller gets once a pending request has committed."""
+        if booking["status"] != "booked":
+            raise ValueError(f"booking {booking['id']} is {booking['status']}, not booked")
+        sentence = (
+            f"Your {booking['service']} on {_when(booking['start'])} is confirmed, "
+            f"under the name {booking['name']}."
+        )
+        return self._save(call_id, "confirmed", "bookings", booking, sentence)
+
     def cancelled(self, call_id: str, booking: dict) -> str:
         if booking["status"] != "cancelled":
             raise ValueError(f"booking {booking['id']} is {booking['status']}, not cancelled")
-        sentence = (
-            f"Your {booking['service']} on {_when(booking['start'])} is cancelled."
-        )
+        sentence = f"Your {booking['service']} on {_when(booking['start'])} is cancelled."
         return self._save(call_id, "cancelled", "bookings", booking, sentence)
+
+    def cancel_pending(self, call_id: str, booking: dict) -> str:
+        sentence = (
+            f"I've taken your request to cancel your {booking['service']} on "
+            f"{_when(booking['start'])}, but our booking system isn't answering right now. "
+            "You'll get a confirmation as soon as it goes through."
+        )
+        return self._save(call_id, "cancel_pending", "bookings", booking, sentence)
 
     def message(self, call_id: str, message: dict) -> str:
         number = message["callback_number"]
         back = f" to call you back at {say_digits(number)}" if number else ""
-        sentence = f"I've passed your message to {message['for_staff']}{back}."
+        who = message["for_staff"]
+        who = "the front desk" if who == "front desk" else who
+        sentence = f"I've passed your message to {who}{back}."
         return self._save(call_id, "message", "messages", message, sentence)
 
     def transferring(self, call_id: str, transfer: dict) -> str:

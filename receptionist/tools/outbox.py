@@ -22,6 +22,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
+from receptionist.store.schema import ensure_outbox_table
 from receptionist.tools.backend import (
     BackendRecord,
     BackendRefused,
@@ -48,26 +49,11 @@ def utc_now() -> datetime:
 
 
 def ensure_outbox_schema(db: Database) -> None:
-    """Create the ``outbox`` table and its indexes if they are missing (safe to call again)."""
-    db.execute(
-        """
-        CREATE TABLE IF NOT EXISTS outbox (
-            id INTEGER PRIMARY KEY,
-            key TEXT NOT NULL UNIQUE,
-            kind TEXT NOT NULL CHECK (kind IN ('create', 'cancel')),
-            payload TEXT NOT NULL,
-            status TEXT NOT NULL DEFAULT 'pending'
-                CHECK (status IN ('pending', 'committed', 'escalated')),
-            attempts INTEGER NOT NULL DEFAULT 0,
-            next_attempt_at TEXT NOT NULL,
-            last_error TEXT,
-            committed_ref TEXT,
-            created_at TEXT NOT NULL,
-            updated_at TEXT NOT NULL
-        )
-        """
-    )
-    db.execute("CREATE INDEX IF NOT EXISTS outbox_due ON outbox (status, next_attempt_at)")
+    """Create the ``outbox`` table and its indexes if they are missing (safe to call again).
+
+    The store's migration m004 makes the same table; the DDL lives in store/schema.py.
+    """
+    ensure_outbox_table(db)
 
 
 def _ts(moment: datetime) -> str:

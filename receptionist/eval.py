@@ -1,0 +1,485 @@
+"""`receptionist eval`: the scenarios of SCENARIOS.md (and a site's own) played as calls.
+
+Each scenario is a TOML file (docs/scenarios.md): the caller's lines, the setup (bookings
+already there, how the backend behaves, what a transfer does) and what must hold at the end
+in the store, the backend and the claims, and where the call went. A scenario passes on
+those records, not on wording. Text level drives ``Session`` directly (fast); ``--audio``
+plays the same lines as synthesized 8 kHz speech through the audio pipeline and transcribes
+the agent's audio back.
+
+Whatever a scenario expects, every run also checks the rules: reconciliation finds no false
+claim, no backend key was committed twice, and every booked row is booked in the backend.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import re
+import tempfile
+import time
+import tomllib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from difflib import SequenceMatcher
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from receptionist.config import Settings
+from receptionist.dialog.profile import DAY_NAMES
+from receptionist.media.leg import TransferResult
+from receptionist.reconcile import reconcile
+from receptionist.session import Hangup, Say, Session
+from receptionist.store.db import Store, now_iso
+from receptionist.tools.booking import BookingService
+from receptionist.tools.followup import outbox_worker
+from receptionist.tools.scripted_backend import ScriptedBackend
+
+DEADLINE_S = 0.4  # the booking deadline in scenarios: short, so a timeout costs little
+
+
+@dataclass(frozen=True)
+class Turn:
+    say: str = ""
+    dtmf: str = ""
+    silence: bool = False
+    hangup: bool = False  # the caller hangs up here
+    barge_in_ms: int | None = None  # audio: start this long into the agent's reply
+
+
+@dataclass(frozen=True)
+class CallSpec:
+    caller_id: str
+    turns: tuple[Turn, ...]
+    noise: bool = False  # audio: background noise on the caller's line
+
+
+@dataclass(frozen=True)
+class Scenario:
+    id: str
+    title: str
+    today: date
+    calls: tuple[CallSpec, ...]
+    setup: dict[str, Any]
+    expect: dict[str, Any]
+    path: str = ""
+
+    @property
+    def transfer_outcome(self) -> str:
+        return str(self.setup.get("transfer", "answered"))
+
+
+@dataclass
+class CallRun:
+    said: list[str] = field(default_factory=list)
+    outcome: str = ""
+    barge_ins: int = 0
+    caller_turns: int = 0
+    transcript: list[str] = field(default_factory=list)  # audio: the turns as the store has them
+
+
+@dataclass
+class Result:
+    id: str
+    passed: bool
+    reason: str
+    seconds: float = 0.0
+    heard: list[list[str]] = field(default_factory=list)  # audio: per call, turns and transcript
+
+    def as_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"id": self.id, "passed": self.passed, "reason": self.reason,
+                               "seconds": round(self.seconds, 2)}  # fmt: skip
+        if self.heard:
+            out["calls"] = self.heard
+        return out
+
+
+# -- loading -----------------------------------------------------------------------------
+
+
+def _turn(raw: Any, where: str) -> Turn:
+    if isinstance(raw, str):
+        return Turn(say=raw)
+    if not isinstance(raw, dict):
+        raise ValueError(f"{where}: a turn is a string or a table, not {raw!r}")
+    allowed = {"say", "dtmf", "silence", "hangup", "barge_in_ms"}
+    unknown = set(raw) - allowed
+    if unknown:
+        raise ValueError(f"{where}: unknown turn key(s) {sorted(unknown)}; allowed: "
+                         f"{sorted(allowed)}")  # fmt: skip
+    return Turn(**raw)
+
+
+def load_scenario(path: str | Path, text: str | None = None) -> Scenario:
+    source = str(path)
+    try:
+        data = tomllib.loads(text if text is not None else Path(path).read_text())
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        raise ValueError(f"{source}: cannot read the scenario ({exc})") from exc
+    for key in ("id", "calls", "expect"):
+        if key not in data:
+            raise ValueError(f"{source}: '{key}' is missing")
+    calls = []
+    for n, raw in enumerate(data["calls"], 1):
+        turns = tuple(_turn(t, f"{source}: calls[{n}]") for t in raw.get("turns", []))
+        calls.append(CallSpec(str(raw.get("caller_id", "5551234567")), turns,
+                              bool(raw.get("noise", False))))  # fmt: skip
+    return Scenario(
+        id=str(data["id"]),
+        title=str(data.get("title", "")),
+        today=date.fromisoformat(str(data.get("today", "2026-11-24"))),
+        calls=tuple(calls),
+        setup=dict(data.get("setup", {})),
+        expect=dict(data["expect"]),
+        path=source,
+    )
+
+
+def bundled_scenarios() -> list[Scenario]:
+    folder = resources.files("receptionist") / "scenarios"
+    files = sorted((f for f in folder.iterdir() if f.name.endswith(".toml")), key=lambda f: f.name)
+    return [load_scenario(f"receptionist/scenarios/{f.name}", f.read_text()) for f in files]
+
+
+def load_scenarios(paths: list[str] | None = None) -> list[Scenario]:
+    if not paths:
+        return bundled_scenarios()
+    found: list[Scenario] = []
+    for p in paths:
+        path = Path(p)
+        files = sorted(path.glob("*.toml")) if path.is_dir() else [path]
+        found += [load_scenario(f) for f in files]
+    return found
+
+
+# -- one scenario's world: a store file and a backend ------------------------------------
+
+
+@dataclass
+class World:
+    scenario: Scenario
+    folder: Path
+    store: Store
+    backend: ScriptedBackend
+    bookings: BookingService
+
+    @classmethod
+    def make(cls, scenario: Scenario, settings: Settings, folder: Path) -> World:
+        store = Store(folder / "receptionist.db")
+        backend = ScriptedBackend(list(scenario.setup.get("backend", [])))
+        for n, b in enumerate(scenario.setup.get("bookings", []), 1):
+            service = settings.profile.service(b["service"])
+            if service is None:
+                raise ValueError(f"{scenario.path}: setup booking {n}: unknown service "
+                                 f"{b['service']!r}")  # fmt: skip
+            start = datetime.fromisoformat(b["start"])
+            end = start + timedelta(minutes=service.minutes)
+            key = f"setup-{n}"
+            ref = backend.add(key, start, end, service.name, b.get("name", ""))
+            with store._lock, store.db.conn:
+                store.db.table("bookings").insert({
+                    "key": key, "call_id": "", "service": service.name,
+                    "start": start.isoformat(timespec="minutes"),
+                    "end": end.isoformat(timespec="minutes"), "name": b.get("name", ""),
+                    "phone": b.get("phone", ""), "status": "booked", "backend": backend.name,
+                    "backend_ref": ref, "created_at": now_iso(), "updated_at": now_iso(),
+                })  # fmt: skip
+        bookings = BookingService(
+            store, backend, settings.profile, deadline_s=DEADLINE_S,
+            slot_minutes=settings.booking.slot_minutes,
+        )  # fmt: skip
+        return cls(scenario, folder, store, backend, bookings)
+
+
+# -- text level ------------------------------------------------------------------------
+
+
+async def run_text_call(world: World, settings: Settings, spec: CallSpec, call_id: str) -> CallRun:
+    store, run = world.store, CallRun()
+    outcome = world.scenario.transfer_outcome
+
+    async def transfer(extension: str, summary: str, warm: bool) -> TransferResult:
+        return TransferResult(extension, outcome)
+
+    store.start_call(call_id, spec.caller_id, "100", "text")
+    session = Session(
+        call_id, spec.caller_id, settings.profile, store, world.bookings,
+        transfer_fn=transfer, today=lambda: world.scenario.today,
+        warm_transfer=settings.transfer.warm,
+    )  # fmt: skip
+    run.said += [s.text for s in session.greeting()]
+    for turn in spec.turns:
+        if session.ended:
+            break
+        if turn.hangup:
+            break
+        if turn.say:
+            store.add_turn(call_id, "caller", turn.say, {})
+            run.caller_turns += 1
+            actions = session.respond(turn.say)
+        elif turn.silence:
+            actions = session.on_silence()
+        else:
+            actions = _digits(session, turn.dtmf)
+        async for action in actions:
+            if isinstance(action, Say):
+                run.said.append(action.text)
+            elif isinstance(action, Hangup):
+                break
+    if not session.ended:
+        session.caller_left()
+    store.end_call(call_id, session.outcome.kind, session.outcome.reason)
+    run.outcome = session.outcome.kind
+    return run
+
+
+async def _digits(session: Session, digits: str) -> Any:
+    for digit in digits:
+        async for action in session.on_digit(digit):
+            yield action
+
+
+# -- the checks --------------------------------------------------------------------------
+
+
+def _norm(text: str) -> str:
+    """Words only: "3 P.M." and "3 pm" match, and so do "5 5 5, 8 6 7" and "555-867"."""
+    words = re.sub(r"\s+", " ", re.sub(r"[^a-z0-9 ]", " ", text.lower().replace(".", "")))
+    words = re.sub(r"(?<=\d)(?:st|nd|rd|th)\b", "", words)  # "26th" is "26"
+    words = re.sub(r"(?<=\d) (?=\d)", "", words)
+    return re.sub(r"(?<=\d) (?=(?:am|pm)\b)", "", words).strip()
+
+
+def _heard_in(phrase: str, heard: str, original: str = "") -> bool:
+    """The phrase in a transcript of the agent's audio, word by word, allowing for what a
+    small Whisper does to it ("Ciao I cancel it", "canceled", "book for haircut"): each word
+    may be a near spelling, one word in four may be lost or wrong, but names and numbers
+    (capitalized or digit words of the original phrase) must be there."""
+    if phrase in heard:
+        return True
+    want = phrase.split()
+    keys = {
+        w.lower()
+        for n, w in enumerate(re.sub(r"[^\w' ]", " ", original).split())
+        if any(c.isdigit() for c in w)
+        or (n > 0 and len(w) > 1 and w[0].isupper())
+        or w.lower() in _CALENDAR_WORDS
+    }
+    keys = {_norm(k) for k in keys} & set(want)
+    allowed = len(want) // 4
+    words = heard.split()
+    for size in (len(want), len(want) - 1, len(want) + 1):
+        for i in range(max(0, len(words) - size + 1)):
+            window = [_nearest(h, want) for h in words[i : i + size]]
+            blocks = SequenceMatcher(None, want, window, autojunk=False).get_matching_blocks()
+            matched = {want[b.a + k] for b in blocks for k in range(b.size)}
+            count = sum(b.size for b in blocks)
+            if keys <= matched and count >= len(want) - allowed:
+                return True
+    return False
+
+
+_CALENDAR_WORDS = {d.lower() for d in DAY_NAMES} | {
+    "january", "february", "march", "april", "may", "june", "july", "august", "september",
+    "october", "november", "december", "am", "pm",
+}  # fmt: skip
+
+
+def _nearest(word: str, want: list[str]) -> str:
+    for w in want:
+        if w == word or SequenceMatcher(None, w, word).ratio() >= 0.75:
+            return w
+    return word
+
+
+def _match_rows(what: str, rows: list[dict], expected: list[dict],
+                fields: Callable[[dict], dict]) -> list[str]:  # fmt: skip
+    """Each expected row matches one actual row on the fields it names; counts are equal."""
+    actual = [fields(r) for r in rows]
+    left = list(actual)
+    problems = []
+    for want in expected:
+        hit = next((a for a in left if all(str(a.get(k)) == str(v) for k, v in want.items())),
+                   None)  # fmt: skip
+        if hit is None:
+            problems.append(f"{what}: expected {want}, have {actual}")
+        else:
+            left.remove(hit)
+    if left and not problems:
+        problems.append(f"{what}: unexpected {left}")
+    return problems
+
+
+def _booking_fields(r: dict) -> dict:
+    return {"service": r["service"], "start": r["start"], "status": r["status"],
+            "name": r["name"], "phone": r["phone"]}  # fmt: skip
+
+
+async def check(
+    world: World, runs: list[CallRun], expect: dict[str, Any], audio: bool
+) -> list[str]:
+    store = world.store
+    problems: list[str] = []
+    if "bookings" in expect:
+        problems += _match_rows("bookings", store.rows("bookings"), expect["bookings"],
+                                _booking_fields)  # fmt: skip
+    if "messages" in expect:
+        problems += _match_rows("messages", store.rows("messages"), expect["messages"],
+                                lambda r: {"for": r["for_staff"],
+                                           "callback_number": r["callback_number"],
+                                           "caller_name": r["caller_name"]})  # fmt: skip
+    if "transfers" in expect:
+        problems += _match_rows("transfers", store.rows("transfers"), expect["transfers"],
+                                lambda r: {"extension": r["extension"], "target": r["target"],
+                                           "outcome": r["outcome"], "warm": r["warm"]})  # fmt: skip
+    if "escalations" in expect:
+        rules = [r["rule"] for r in store.rows("escalations")]
+        if rules != list(expect["escalations"]):
+            problems.append(f"escalations: expected {expect['escalations']}, have {rules}")
+    kinds = [c["kind"] for c in store.rows("claims")]
+    if "claims" in expect and kinds != list(expect["claims"]):
+        problems.append(f"claims: expected {expect['claims']}, have {kinds}")
+    for kind in expect.get("claims_include", []):
+        if kind not in kinds:
+            problems.append(f"claims: expected a {kind!r} claim, have {kinds}")
+    if "outcome" in expect and runs and runs[-1].outcome != expect["outcome"]:
+        problems.append(f"outcome: expected {expect['outcome']}, have {runs[-1].outcome}")
+    said = _norm(" ".join(s for r in runs for s in r.said))
+    for phrase in expect.get("said", []):
+        # A list is alternatives: what the text says, and what speech-to-text hears of it.
+        options = [phrase] if isinstance(phrase, str) else list(phrase)
+        if audio:
+            hit = any(_heard_in(_norm(o), said, o) for o in options)
+        else:
+            hit = any(_norm(o) in said for o in options)
+        if not hit:
+            problems.append(f"said: {options[0]!r} not in what the agent said")
+    for phrase in expect.get("not_said", []):
+        if _norm(phrase) in said:
+            problems.append(f"said: {phrase!r} should not have been said")
+    if audio:
+        if expect.get("barge_in") and not any(r.barge_ins for r in runs):
+            problems.append("barge-in: the agent's audio was never cut")
+        if "caller_turns" in expect:
+            turns = sum(r.caller_turns for r in runs)
+            if turns != expect["caller_turns"]:
+                problems.append(f"caller turns: expected {expect['caller_turns']}, have {turns}")
+    problems += await _rules_hold(world)
+    retry = expect.get("after_retry")
+    if retry is not None and not problems:
+        problems += await _after_retry(world, retry)
+    return problems
+
+
+async def _rules_hold(world: World) -> list[str]:
+    problems = []
+    twice = {k: n for k, n in world.backend.commits.items() if n > 1}
+    if twice:
+        problems.append(f"duplicate commits in the backend: {twice}")
+    report = await reconcile(world.store, world.backend)
+    problems += [f"reconcile: {m}" for m in report.mismatches + report.unverified]
+    return problems
+
+
+async def _after_retry(world: World, retry: dict[str, Any]) -> list[str]:
+    """The backend is back: one outbox pass (as a restarted daemon would do) settles it."""
+    world.backend.modes.clear()
+    worker = outbox_worker(world.store, world.backend)
+    try:
+        await worker.run_once()
+    finally:
+        worker.close()
+    problems = []
+    if "bookings" in retry:
+        problems += _match_rows("after retry: bookings", world.store.rows("bookings"),
+                                retry["bookings"], _booking_fields)  # fmt: skip
+    if "commits" in retry:
+        total = sum(world.backend.commits.values())
+        if total != retry["commits"]:
+            problems.append(f"after retry: {total} backend commits, expected {retry['commits']}")
+    if "confirmations" in retry:
+        count = len(world.store.rows("confirmations"))
+        if count != retry["confirmations"]:
+            problems.append(f"after retry: {count} confirmations, expected "
+                            f"{retry['confirmations']}")  # fmt: skip
+    kinds = [c["kind"] for c in world.store.rows("claims")]
+    if "claims" in retry and kinds != list(retry["claims"]):
+        problems.append(f"after retry: claims {kinds}, expected {retry['claims']}")
+    return problems + await _rules_hold(world)
+
+
+# -- running -----------------------------------------------------------------------------
+
+
+CallRunner = Callable[[World, Settings, CallSpec, str], Any]
+
+
+async def run_scenario(scenario: Scenario, settings: Settings,
+                       call_runner: CallRunner | None = None) -> Result:  # fmt: skip
+    started = time.perf_counter()
+    audio = call_runner is not None
+    runner = call_runner or run_text_call
+    with tempfile.TemporaryDirectory(prefix=f"eval-{scenario.id}-") as tmp:
+        world = World.make(scenario, settings, Path(tmp))
+        runs: list[CallRun] = []
+        try:
+            for n, spec in enumerate(scenario.calls, 1):
+                runs.append(await runner(world, settings, spec, f"{scenario.id}-call{n}"))
+            problems = await check(world, runs, scenario.expect, audio)
+        except Exception as exc:  # a crash is a failure with its reason, not the end of the run
+            problems = [f"error: {type(exc).__name__}: {exc}"]
+        finally:
+            world.store.close()
+    reason = "; ".join(problems) if problems else "ok"
+    heard = [r.transcript + [f"heard: {' '.join(r.said)}"] for r in runs] if audio else []
+    return Result(scenario.id, not problems, reason, time.perf_counter() - started, heard)
+
+
+async def run_all(scenarios: list[Scenario], settings: Settings,
+                  call_runner: CallRunner | None = None) -> list[Result]:  # fmt: skip
+    return [await run_scenario(s, settings, call_runner) for s in scenarios]
+
+
+def report(results: list[Result], level: str) -> dict[str, Any]:
+    return {
+        "level": level,
+        "total": len(results),
+        "passed": sum(r.passed for r in results),
+        "scenarios": [r.as_dict() for r in results],
+    }
+
+
+def print_table(results: list[Result], level: str) -> None:
+    width = max([len(r.id) for r in results] + [8])
+    print(f"{'scenario':<{width}}  result  reason")
+    for r in results:
+        print(f"{r.id:<{width}}  {'pass' if r.passed else 'FAIL':<6}  {r.reason}")
+    passed = sum(r.passed for r in results)
+    print(f"{passed}/{len(results)} passed ({level} level)")
+
+
+def main_eval(
+    settings: Settings,
+    paths: list[str] | None,
+    audio: bool,
+    as_json: bool,
+    only: str | None = None,
+    speed: float = 2.0,
+) -> int:
+    scenarios = load_scenarios(paths)
+    if only:
+        scenarios = [s for s in scenarios if re.search(only, s.id)]
+    runner: CallRunner | None = None
+    if audio:
+        from receptionist.eval_audio import audio_call_runner
+
+        runner = audio_call_runner(settings, speed)
+    results = asyncio.run(run_all(scenarios, settings, runner))
+    level = "audio" if audio else "text"
+    if as_json:
+        print(json.dumps(report(results, level), indent=2))
+    else:
+        print_table(results, level)
+    return 0 if all(r.passed for r in results) else 1

@@ -1,0 +1,109 @@
+"""The scenarios through the audio pipeline: synthesized 8 kHz caller speech in, the agent's
+audio transcribed back. Same scenario files and checks as the text level (eval.py).
+
+The caller's lines are spoken by Piper and put through a G.711 line by ``LocalLeg``;
+``barge_in_ms`` turns become interruptions, ``silence`` turns are the line's own silence
+(the pipeline's silence timer re-prompts), ``noise`` puts background noise under the whole
+call, ``hangup`` ends the caller's script there. The language model is off, as in the text
+level: the rules carry the call.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Any
+
+import numpy as np
+
+from receptionist.config import Settings
+from receptionist.eval import CallRun, CallRunner, CallSpec, World
+from receptionist.localcall import run_local_call, synthesized_line
+from receptionist.media.local_leg import CallerLine, LocalLeg
+from receptionist.media.models import Models
+from receptionist.runtime import Runtime, models_from_settings
+
+SPEED = 2.0  # line time runs this much faster than real time (models run in real time)
+AGENT_GAP_MS = 3500  # the caller waits this long after the agent's last word before speaking
+
+
+def line_noise(seconds: float = 10.0, level: float = 250.0, seed: int = 7) -> np.ndarray:
+    """Steady background noise at 8 kHz (a fan, a street): about -42 dBFS."""
+    rng = np.random.default_rng(seed)
+    noise = rng.normal(0.0, level, int(seconds * 8000))
+    return np.clip(noise, -32768, 32767).astype(np.int16)
+
+
+def agent_speech(audio: np.ndarray, rate: int = 8000, gap_s: float = 0.6) -> list[np.ndarray]:
+    """The agent's track cut into stretches of speech (the line carries exact zeros between
+    them), so that each is transcribed whole instead of lost in a 30 s window of silence."""
+    frame = rate // 50
+    n = len(audio) // frame
+    voiced = np.abs(audio[: n * frame].reshape(n, frame)).max(axis=1) > 0
+    pieces: list[np.ndarray] = []
+    start: int | None = None
+    quiet = 0
+    limit = int(gap_s * 50)
+    for i, v in enumerate(voiced):
+        if v:
+            start = i if start is None else start
+            quiet = 0
+        elif start is not None:
+            quiet += 1
+            if quiet > limit:
+                pieces.append(audio[start * frame : (i - quiet + 1) * frame])
+                start, quiet = None, 0
+    if start is not None:
+        pieces.append(audio[start * frame : (n - quiet) * frame])
+    return pieces
+
+
+def heard(models: Models, audio: np.ndarray, rate: int = 8000) -> str:
+    """What a caller would have heard: the agent's audio transcribed back, piece by piece."""
+    texts = [models.stt.transcribe_sync(piece, rate).text for piece in agent_speech(audio, rate)]
+    return " ".join(t for t in texts if t)
+
+
+def audio_call_runner(settings: Settings, speed: float = SPEED) -> CallRunner:
+    models = models_from_settings(settings, with_llm=False)
+
+    async def run(world: World, settings: Settings, spec: CallSpec, call_id: str) -> CallRun:
+        folder = world.folder / call_id
+        local = dataclasses.replace(
+            settings, recording=dataclasses.replace(settings.recording, dir=str(folder))
+        )
+        runtime = Runtime(local, world.store, models, world.bookings, lambda: world.scenario.today)
+        lines: list[CallerLine] = []
+        spoke = False
+        for turn in spec.turns:
+            if turn.hangup:
+                break
+            if turn.silence:
+                continue  # the line stays quiet; the silence timer does the rest
+            if turn.dtmf:
+                lines.append(CallerLine(dtmf=turn.dtmf, label=f"dtmf {turn.dtmf}"))
+                continue
+            spoke = True
+            lines.append(synthesized_line(runtime, turn.say, barge_in_ms=turn.barge_in_ms))
+        only_silence = not spoke and not lines
+        leg = LocalLeg(
+            lines,
+            caller_id=spec.caller_id,
+            call_id=call_id,
+            speed=speed,
+            agent_gap_ms=AGENT_GAP_MS,
+            transfer_outcome=world.scenario.transfer_outcome,
+            hangup_after_ms=None if only_silence else 2500,
+            background=line_noise() if spec.noise else None,
+        )
+        summary: dict[str, Any] = await run_local_call(runtime, leg)
+        transcript = heard(models, leg.agent_audio())
+        turns = summary["turns"]
+        return CallRun(
+            said=[transcript],
+            outcome=str(summary["outcome"]["kind"]),
+            barge_ins=len(summary["barge_ins"]),
+            caller_turns=sum(1 for t in turns if t["speaker"] == "caller"),
+            transcript=[f"{t['speaker']}: {t['text']}" for t in turns],
+        )
+
+    return run

@@ -34,6 +34,7 @@ from receptionist.reconcile import reconcile
 from receptionist.session import Hangup, Say, Session
 from receptionist.store.db import Store, now_iso
 from receptionist.tools.booking import BookingService
+from receptionist.tools.claims import asserts_outcome
 from receptionist.tools.followup import outbox_worker
 from receptionist.tools.scripted_backend import ScriptedBackend
 
@@ -359,6 +360,13 @@ async def check(
     for phrase in expect.get("not_said", []):
         if _norm(phrase) in said:
             problems.append(f"said: {phrase!r} should not have been said")
+    if not audio:
+        # Rule 1, sentence by sentence: whatever tells the caller something happened is a
+        # claim saved from a committed record, word for word.
+        claimed = {c["sentence"] for c in store.rows("claims")}
+        for sentence in (x for r in runs for x in r.said):
+            if asserts_outcome(sentence) and sentence not in claimed:
+                problems.append(f"an outcome was said without a claim: {sentence!r}")
     if audio:
         if expect.get("barge_in") and not any(r.barge_ins for r in runs):
             problems.append("barge-in: the agent's audio was never cut")

@@ -618,7 +618,7 @@ class Session:
                 yield action
             return
         if digit == "0":
-            yield Say("Connecting you to the front desk.", cache=True)
+            # The claim "I'm transferring you ..." follows the transfer record, nothing before it.
             async for action in self.transfer("front desk", "caller pressed 0",
                                               self._summary("pressed 0", "")):  # fmt: skip
                 yield action

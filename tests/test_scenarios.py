@@ -100,3 +100,17 @@ def test_what_whisper_heard_is_matched_loosely_but_names_and_numbers_exactly() -
     assert not hears("kids cut is 30") and not hears("Friday November 26 at 3 PM")
     assert not hears("passed your message to Marco")
     assert hears("passed your message to the front desk")
+
+
+async def test_an_outcome_said_without_a_claim_fails_any_scenario(
+    settings: Settings, tmp_path: Path
+) -> None:
+    from receptionist.eval import CallRun, World, check
+
+    world = World.make(SCENARIOS[5], settings, tmp_path)  # any scenario's world
+    run = CallRun(said=["Sure.", "You're booked for a haircut on Thursday at 3 PM."])
+    problems = await check(world, [run], {}, audio=False)
+    world.store.close()
+    assert problems == [
+        'an outcome was said without a claim: "You\'re booked for a haircut on Thursday at 3 PM."'
+    ]

@@ -94,3 +94,22 @@ async def test_a_tool_that_failed_twice_escalates(salon: Settings, store_file: S
     # Neither was claimed as booked, both wait in the outbox.
     assert [b["status"] for b in store_file.rows("bookings")] == ["pending", "pending"]
     assert len(store_file.rows("outbox", "status = 'pending'")) == 2
+
+
+async def test_a_rule_whose_action_is_a_message_takes_one_for_its_person(
+    salon: Settings, store_file: Store
+) -> None:
+    import dataclasses
+
+    from receptionist.dialog.profile import EscalationRule
+
+    rule = EscalationRule("press enquiry", ("journalist", "newspaper"), "Sarah", "message")
+    profile = dataclasses.replace(salon.profile, escalation=(rule, *salon.profile.escalation))
+    site = dataclasses.replace(salon, profile=profile)
+    call = start_call(site, store_file, "c7", caller_id="5557778888")
+    said = await call.say("Hi, I'm a journalist with the local newspaper.")
+    assert said == ["What would you like me to tell Sarah?"]
+    said = await call.say("I'd like an interview about the salon's anniversary.")
+    assert said[0] == "I've passed your message to Sarah to call you back at 5 5 5, 7 7 7, 8 8 8 8."
+    assert escalations(store_file) == [("press enquiry", "journalist", "Sarah")]
+    assert call.transfers == [] and store_file.rows("transfers") == []

@@ -8,6 +8,7 @@ failed (ARCHITECTURE rule 4).
 from __future__ import annotations
 
 import asyncio
+import itertools
 import logging
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
@@ -17,7 +18,7 @@ from typing import Any
 
 from receptionist.config import Settings
 from receptionist.dialog.understand import understand
-from receptionist.media.audio import pcm_to_array, split_frames
+from receptionist.media.audio import pcm_to_array, ringback_frames, split_frames
 from receptionist.media.endpoint import EndpointSettings
 from receptionist.media.gate import frame_rms
 from receptionist.media.leg import CallerHungUp, CallLeg, DtmfPressed, LegFailed, TransferResult
@@ -117,7 +118,7 @@ class Call:
             models.vad_worker,
             models.stt,
             endpoint,
-            agent_speaking=lambda: self.speaker.busy,
+            agent_speaking=lambda: self.speaker.busy or self._thinking,
             on_speech_start=self._caller_started,
             silence_frames=int(silence_s * 50),
             judge=self._judge_turn,
@@ -126,6 +127,7 @@ class Call:
         self.speaker.on_frame = self._agent_frame
         self.inputs: asyncio.Queue[CallInput] = self.listener.inputs  # type: ignore[assignment]
         self._reply: ReplyTiming | None = None
+        self._thinking = False  # a reply is being worked out (tools may be running)
         self._tasks: list[asyncio.Task[Any]] = []
         self.recording_path: str | None = None
         self.barge_ins: list[tuple[int, int]] = []  # (caller speech frame, frames dropped)
@@ -216,6 +218,13 @@ class Call:
         self._reply = reply
         if self.naive:
             actions = _whole_reply(actions)
+        self._thinking = True
+        try:
+            await self._act(actions, reply)
+        finally:
+            self._thinking = False
+
+    async def _act(self, actions: AsyncIterator[Action], reply: ReplyTiming) -> None:
         async for action in actions:
             if reply.first_action_at is None:
                 reply.first_action_at = asyncio.get_running_loop().time()
@@ -314,7 +323,18 @@ class Call:
         if warm:
             speech = await self.models.tts.speak(summary, self.leg.sample_rate)
             frames = list(split_frames(speech.pcm, self.leg.sample_rate))
-        return await self.leg.transfer(extension, summary, warm, frames)
+        # While the staff phone rings the caller hears ringback, not silence.
+        ringing = asyncio.ensure_future(self._ringback())
+        try:
+            return await self.leg.transfer(extension, summary, warm, frames)
+        finally:
+            ringing.cancel()
+            await asyncio.gather(ringing, return_exceptions=True)
+            self.leg.stop_playback()
+
+    async def _ringback(self) -> None:
+        for frame in itertools.cycle(ringback_frames(self.leg.sample_rate)):
+            await self.leg.play(frame)
 
     async def _phrase(self, text: str) -> AsyncIterator[str]:
         assert self.models.llm is not None

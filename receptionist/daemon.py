@@ -136,6 +136,11 @@ def _describe(bridge_settings: Any) -> str:
 
 async def serve(settings: Settings) -> int:
     started = time.perf_counter()
+    # Before anything slow: a SIGTERM during start-up still means a clean stop.
+    loop = asyncio.get_running_loop()
+    stop = asyncio.Event()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(sig, stop.set)
     runtime = build_runtime(settings)
     log.info("%s", runtime.models.health_line())
     daemon = Daemon(runtime)
@@ -144,6 +149,7 @@ async def serve(settings: Settings) -> int:
     except (ConfigError, OSError, RuntimeError) as exc:
         log.error("cannot start: %s", exc)
         await daemon.stop()
+        runtime.close()
         return 2
     log.info(
         "ready in %.1f s: %s; store %s; config %s",
@@ -153,10 +159,6 @@ async def serve(settings: Settings) -> int:
         settings.source,
     )
     retries = _start_outbox(runtime)
-    loop = asyncio.get_running_loop()
-    stop = asyncio.Event()
-    for sig in (signal.SIGTERM, signal.SIGINT):
-        loop.add_signal_handler(sig, stop.set)
     await stop.wait()
     log.info("stopping")
     await daemon.stop()

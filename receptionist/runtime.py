@@ -29,7 +29,17 @@ def models_from_settings(settings: Settings, with_llm: bool | None = None) -> Mo
         threads=m.threads,
         llm_gpu_layers=m.llm_gpu_layers,
         business_name=settings.profile.name,
+        hotwords=stt_hotwords(settings),
     )
+
+
+def stt_hotwords(settings: Settings) -> str:
+    """Words of this business that Whisper should expect: names, services, staff, and the
+    words the escalation rules listen for (a misheard "refund" would miss its rule)."""
+    p = settings.profile
+    words = [p.name, *(s.name for s in p.services), *(m.name for m in p.staff)]
+    words += ["appointment", "refund", "cancel", "message"]
+    return ", ".join(dict.fromkeys(words))
 
 
 def booking_backend(settings: Settings, store: Store) -> BookingBackend:

@@ -79,3 +79,11 @@ def write_wav(path: str | Path, samples: np.ndarray | bytes, sample_rate: int) -
         wav.setsampwidth(2)
         wav.setframerate(sample_rate)
         wav.writeframes(pcm)
+
+
+def ringback_frames(sample_rate: int) -> list[bytes]:
+    """One 6 s cycle of North American ringback (440 + 480 Hz, 2 s on, 4 s off, -20 dBFS)."""
+    t = np.arange(int(sample_rate * 2.0)) / sample_rate
+    tone = 0.05 * (np.sin(2 * np.pi * 440 * t) + np.sin(2 * np.pi * 480 * t))
+    cycle = np.concatenate([tone, np.zeros(int(sample_rate * 4.0))])
+    return list(split_frames(array_to_pcm(to_int16(cycle)), sample_rate))

@@ -140,7 +140,8 @@ class Listener:
             for event in self.endpointer.push(probability, may_open):
                 log.debug("endpoint %s", event)
                 self._on_event(event, now)
-            if self.endpointer.in_turn or speaking:
+            finishing = self._finishing is not None and not self._finishing.done()
+            if self.endpointer.in_turn or speaking or finishing:
                 self._quiet = 0
             else:
                 self._quiet += 1

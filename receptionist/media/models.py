@@ -74,6 +74,7 @@ def load_models(
     threads: int = 2,
     llm_gpu_layers: int = 0,
     business_name: str = "the office",
+    hotwords: str | None = None,
 ) -> Models:
     """Load every model now, at start-up, so that a bad file never surfaces mid-call."""
     times: dict[str, int] = {}
@@ -98,7 +99,7 @@ def load_models(
     _check(str(tts_path) + ".json", "text-to-speech (Piper) config")
     vad_model = timed("vad", lambda: SileroVad(vad_path))
     compute = "float16" if device == "cuda" else "int8"
-    stt_model = timed("stt", lambda: Transcriber(stt_path, device, compute, threads))
+    stt_model = timed("stt", lambda: Transcriber(stt_path, device, compute, threads, hotwords))
     tts_model = timed("tts", lambda: Synthesizer(tts_path, device))
     llm_model = None
     if llm:

@@ -125,15 +125,7 @@ async def run_conversations(
             hangup_after_ms=600,
             agent_frames_per_tick=4,
         )
-        call = Call(
-            leg,
-            runtime.settings,
-            runtime.store,
-            runtime.models,
-            runtime.bookings,
-            today=runtime.today,
-            naive=naive,
-        )
+        call = Call.on(leg, runtime, naive=naive)
         try:
             await call.run()
         finally:
@@ -171,14 +163,7 @@ async def barge_in_stops(runtime: Runtime, models: Models, rng: random.Random, n
             call_id=f"bench-barge-{i}",
             hangup_after_ms=300,
         )
-        call = Call(
-            leg,
-            runtime.settings,
-            runtime.store,
-            runtime.models,
-            runtime.bookings,
-            today=runtime.today,
-        )
+        call = Call.on(leg, runtime)
         try:
             await call.run()
         finally:

@@ -26,6 +26,7 @@ from receptionist.media.listener import CallerTurn, Listener, Silence, sounds_he
 from receptionist.media.models import Models
 from receptionist.media.speaker import Speaker, Utterance
 from receptionist.media.tts import Speech
+from receptionist.runtime import Runtime
 from receptionist.session import Action, Hangup, Outcome, Say, Session
 from receptionist.store.db import Store
 from receptionist.tools.booking import BookingService
@@ -131,6 +132,14 @@ class Call:
         self._tasks: list[asyncio.Task[Any]] = []
         self.recording_path: str | None = None
         self.barge_ins: list[tuple[int, int]] = []  # (caller speech frame, frames dropped)
+
+    @classmethod
+    def on(cls, leg: CallLeg, runtime: Runtime, **options: Any) -> Call:
+        """A call on ``leg`` with the runtime's settings, store, models and bookings."""
+        return cls(
+            leg, runtime.settings, runtime.store, runtime.models, runtime.bookings,
+            today=runtime.today, **options,
+        )  # fmt: skip
 
     # -- the call's life -----------------------------------------------------------------------
 

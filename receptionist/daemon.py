@@ -35,8 +35,7 @@ class Daemon:
         if self.stopping.is_set():
             await leg.hangup()
             return
-        r = self.runtime
-        call = Call(leg, r.settings, r.store, r.models, r.bookings, bridge=bridge, today=r.today)
+        call = Call.on(leg, self.runtime, bridge=bridge)
         task = asyncio.current_task()
         if task is not None:
             self.calls.add(task)

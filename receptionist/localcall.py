@@ -24,15 +24,7 @@ def synthesized_line(runtime: Runtime, text: str, **kwargs: Any) -> CallerLine:
 async def run_local_call(
     runtime: Runtime, leg: LocalLeg, out_dir: str | None = None
 ) -> dict[str, Any]:
-    call = Call(
-        leg,
-        runtime.settings,
-        runtime.store,
-        runtime.models,
-        runtime.bookings,
-        today=runtime.today,
-        recordings_dir=None,
-    )
+    call = Call.on(leg, runtime)
     try:
         await call.run()
     finally:

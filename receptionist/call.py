@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from receptionist.config import Settings
-from receptionist.dialog.understand import understand
+from receptionist.dialog.turn_end import judge_turn
 from receptionist.media.audio import pcm_to_array, ringback_frames, split_frames
 from receptionist.media.endpoint import EndpointSettings
 from receptionist.media.gate import frame_rms
@@ -288,24 +288,8 @@ class Call:
         """Is what the caller said so far a whole turn? Sets how long to wait for more."""
         if sounds_hesitant(text):
             return "hesitant"
-        state = self.session.state
-        u = understand(text, self.settings.profile, self.session.today(), state.expecting)
-        answered = {
-            "name": u.name,
-            "day": u.day,
-            "time": u.time,
-            "phone": u.phone,
-            "service": u.service,
-            "staff": u.staff,
-            "choose_slot": u.choice is not None or u.time or u.yes or u.no,
-            "message_text": text.strip().endswith((".", "!", "?")),
-        }.get(state.expecting or "")
-        if answered or u.yes or u.no or u.goodbye or "question" in u.intents:
-            return "complete"
-        slots = (u.service, u.day, u.time, u.name, u.phone, u.staff)
-        if u.intents and sum(1 for x in slots if x) >= 2:
-            return "complete"
-        return "unsure"
+        session = self.session
+        return judge_turn(text, session.state, self.settings.profile, session.today())
 
     # -- PBX side ------------------------------------------------------------------------------
 

@@ -46,7 +46,7 @@ class EndpointSettings:
     silence_threshold: float = 0.35
     start_frames: int = 3  # 60 ms of speech opens a turn
     pause_frames: int = 5  # 100 ms of silence: transcribe speculatively
-    end_frames_default: int = 25  # 500 ms: end of turn when nothing better is known
+    end_frames_default: int = 38  # 760 ms: end of turn when nothing better is known
     end_frames_min: int = 8  # 160 ms: a complete request
     end_frames_max: int = 45  # 900 ms: after a hesitation
     max_turn_frames: int = 1500  # 30 s: a turn that never stops is cut here

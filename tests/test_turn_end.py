@@ -1,0 +1,36 @@
+"""When is the caller done? The dialog's verdict on what they said so far."""
+
+from datetime import date
+
+import pytest
+
+from receptionist.config import load_settings
+from receptionist.dialog.state import DialogState
+from receptionist.dialog.turn_end import judge_turn
+
+PROFILE = load_settings().profile
+TODAY = date(2026, 11, 24)
+
+
+@pytest.mark.parametrize(
+    ("text", "expecting", "verdict"),
+    [
+        ("I'd like to book a haircut on Thursday at three.", None, "complete"),
+        ("I'd like to make an appointment for a colour on Thursday.", None, "unsure"),
+        ("I'd like to book", None, "unsure"),
+        ("What are your opening hours?", None, "complete"),
+        ("What time do you close", None, "unsure"),
+        ("John Smith.", "name", "complete"),
+        ("Thursday.", "day", "complete"),
+        ("No, that's all, thank you.", "anything_else", "complete"),
+        ("Please call me back", "message_text", "unsure"),
+        ("I need to leave a message", None, "unsure"),
+    ],
+)
+def test_verdicts(text: str, expecting: str | None, verdict: str) -> None:
+    assert judge_turn(text, DialogState(expecting=expecting), PROFILE, TODAY) == verdict
+
+
+def test_slots_already_known_complete_a_short_answer() -> None:
+    state = DialogState(intent="book", service="haircut", day=date(2026, 11, 26))
+    assert judge_turn("At three.", state, PROFILE, TODAY) == "complete"

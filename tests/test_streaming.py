@@ -16,6 +16,7 @@ def test_hesitations_wait_longer() -> None:
     assert sounds_hesitant("I'd like to book um")
     assert sounds_hesitant("a haircut on Thursday and")
     assert sounds_hesitant("Can I come in at")
+    assert sounds_hesitant("How much is?")  # Whisper's punctuation on a fragment
     assert not sounds_hesitant("A haircut on Thursday at three.")
     assert default_judge("What are your hours?") == "complete"
     assert default_judge("I'd like to, uh") == "hesitant"

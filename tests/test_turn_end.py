@@ -16,6 +16,7 @@ TODAY = date(2026, 11, 24)
     ("text", "expecting", "verdict"),
     [
         ("I'd like to book a haircut on Thursday at three.", None, "complete"),
+        ("can I book a beard trim for Wednesday at 5", None, "complete"),
         ("I'd like to make an appointment for a colour on Thursday.", None, "unsure"),
         ("I'd like to book", None, "unsure"),
         ("What are your opening hours?", None, "complete"),

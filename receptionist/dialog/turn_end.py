@@ -17,7 +17,6 @@ from receptionist.dialog.understand import understand
 
 def judge_turn(text: str, state: DialogState, profile: BusinessProfile, today: date) -> str:
     u = understand(text, profile, today, state.expecting)
-    ends_like_a_sentence = text.strip().endswith((".", "!", "?"))
     answered = {
         "name": u.name,
         "day": u.day,
@@ -36,6 +35,6 @@ def judge_turn(text: str, state: DialogState, profile: BusinessProfile, today: d
         service = u.service or state.service
         day = u.day or state.day
         clock = u.time or state.time
-        if service and day and clock and ends_like_a_sentence:
-            return "complete"
+        if service and day and clock:
+            return "complete"  # all a booking needs (Whisper often leaves off the period)
     return "unsure"

@@ -67,8 +67,11 @@ class Silence:
 
 def sounds_hesitant(text: str) -> bool:
     """Does this transcript stop mid-thought ("um", a trailing "and", "at", "...")?"""
-    stripped = text.strip()
-    return not stripped or bool(_HESITATION.search(stripped.lower()))
+    stripped = text.strip().lower()
+    if not stripped or stripped.endswith(("...", "-", ",")):
+        return True
+    # Whisper ends fragments with "." or "?" too ("how much is?"): judge the words.
+    return bool(_HESITATION.search(stripped.rstrip(".?! ")))
 
 
 def default_judge(text: str) -> str:

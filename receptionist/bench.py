@@ -25,7 +25,7 @@ import numpy as np
 
 from receptionist.call import Call
 from receptionist.config import load_settings
-from receptionist.media.audio import phone_line, resample
+from receptionist.media.audio import phone_line
 from receptionist.media.endpoint import Endpointer, SpeechStarted
 from receptionist.media.gate import OpeningGate, frame_rms
 from receptionist.media.local_leg import CallerLine, LocalLeg
@@ -375,6 +375,3 @@ def main(argv: list[str] | None = None) -> int:
 
 if __name__ == "__main__":
     raise SystemExit(main())
-
-
-__all__ = ["main", "resample"]

@@ -9,7 +9,6 @@ import logging
 import sys
 import uuid
 from datetime import date
-from pathlib import Path
 
 from receptionist.config import ConfigError, load_settings
 from receptionist.media.models import ModelError
@@ -169,6 +168,3 @@ def main(argv: list[str] | None = None) -> int:
 
 if __name__ == "__main__":
     sys.exit(main())
-
-
-__all__ = ["main", "Path"]

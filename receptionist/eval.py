@@ -179,14 +179,23 @@ class World:
             end = start + timedelta(minutes=service.minutes)
             key = f"setup-{n}"
             ref = backend.add(key, start, end, service.name, b.get("name", ""))
-            with store._lock, store.db.conn:
-                store.db.table("bookings").insert({
-                    "key": key, "call_id": "", "service": service.name,
+            store.insert(
+                "bookings",
+                {
+                    "key": key,
+                    "call_id": "",
+                    "service": service.name,
                     "start": start.isoformat(timespec="minutes"),
-                    "end": end.isoformat(timespec="minutes"), "name": b.get("name", ""),
-                    "phone": b.get("phone", ""), "status": "booked", "backend": backend.name,
-                    "backend_ref": ref, "created_at": now_iso(), "updated_at": now_iso(),
-                })  # fmt: skip
+                    "end": end.isoformat(timespec="minutes"),
+                    "name": b.get("name", ""),
+                    "phone": b.get("phone", ""),
+                    "status": "booked",
+                    "backend": backend.name,
+                    "backend_ref": ref,
+                    "created_at": now_iso(),
+                    "updated_at": now_iso(),
+                },
+            )
         bookings = BookingService(
             store, backend, settings.profile, deadline_s=DEADLINE_S,
             slot_minutes=settings.booking.slot_minutes,

@@ -148,17 +148,17 @@ async def _backend_agrees(row: dict, lookups: _Lookups, must_exist: bool) -> str
 
 
 def _save(store: Store, report: Reconciliation) -> None:
-    with store._lock, store.db.conn:
-        store.db.table("reconciliations").insert(
-            {
-                "at": now_iso(),
-                "backend": report.backend,
-                "claims_checked": report.claims_checked,
-                "mismatches": len(report.mismatches),
-                "unverified": len(report.unverified),
-                "details": json.dumps(report.mismatches + report.unverified),
-            }
-        )
+    store.insert(
+        "reconciliations",
+        {
+            "at": now_iso(),
+            "backend": report.backend,
+            "claims_checked": report.claims_checked,
+            "mismatches": len(report.mismatches),
+            "unverified": len(report.unverified),
+            "details": json.dumps(report.mismatches + report.unverified),
+        },
+    )
 
 
 def print_report(report: Reconciliation) -> None:

@@ -21,7 +21,6 @@ from receptionist.dialog.escalation import (
     repeated_misunderstanding,
 )
 from receptionist.dialog.model_understanding import ModelUnderstanding
-from receptionist.dialog.numbers import find_phone, say_digits
 from receptionist.dialog.profile import DAY_NAMES, BusinessProfile, Service, say_day, say_time
 from receptionist.dialog.state import DialogState
 from receptionist.dialog.understand import Understanding, understand
@@ -225,9 +224,7 @@ class Session:
         if u.service:
             s.service = u.service
         if u.day:
-            if s.day != u.day and not u.time and s.intent == "book" and not u.correction:
-                pass  # a new day keeps the time asked for unless the caller says otherwise
-            s.day = u.day
+            s.day = u.day  # a new day keeps the time asked for unless a new one is said
         if u.time:
             s.time = u.time
         if u.name:
@@ -515,16 +512,16 @@ class Session:
     # -- endings -----------------------------------------------------------------------------
 
     async def _escalate(self, escalation: Escalation, text: str) -> AsyncIterator[Action]:
-        with self.store._lock, self.store.db.conn:
-            self.store.db.table("escalations").insert(
-                {
-                    "call_id": self.call_id,
-                    "rule": escalation.rule,
-                    "words": escalation.words,
-                    "target": escalation.target,
-                    "at": now_iso(),
-                }
-            )
+        self.store.insert(
+            "escalations",
+            {
+                "call_id": self.call_id,
+                "rule": escalation.rule,
+                "words": escalation.words,
+                "target": escalation.target,
+                "at": now_iso(),
+            },
+        )
         if escalation.say:
             yield Say(escalation.say, cache=True)
         summary = self._summary(escalation.rule, text)
@@ -653,4 +650,4 @@ def _looks_like_question(text: str) -> bool:
     }  # fmt: skip
 
 
-__all__ = ["Action", "Hangup", "Outcome", "Say", "Session", "find_phone", "say_digits"]
+__all__ = ["Action", "Hangup", "Outcome", "Say", "Session"]

@@ -27,7 +27,7 @@ from receptionist.media.endpoint import (
     TurnEnded,
 )
 from receptionist.media.gate import OpeningGate, frame_rms
-from receptionist.media.leg import FRAME_MS, CallLeg
+from receptionist.media.leg import CallLeg
 from receptionist.media.stt import Transcriber, Transcript
 from receptionist.media.vad import SileroVad
 from receptionist.media.worker import ModelWorker
@@ -164,7 +164,7 @@ class Listener:
                 # waiting for STT it would only delay them.
                 self.skipped_speculations += 1
                 return
-            so_far = self._audio(self.endpointer_first(), event.last_speech_frame + TAIL_FRAMES)
+            so_far = self._audio(self._turn_start(), event.last_speech_frame + TAIL_FRAMES)
             guess = asyncio.ensure_future(self.stt.transcribe(so_far, self.leg.sample_rate))
             self._speculative = (event.last_speech_frame, guess)
             guess.add_done_callback(self._adapt_end_wait)
@@ -196,7 +196,8 @@ class Listener:
                 )
             )
 
-    def endpointer_first(self) -> int:
+    def _turn_start(self) -> int:
+        """The first frame of the turn in progress, with its pre-roll, still in the buffer."""
         return max(self._offset, self.endpointer.first_speech_frame - PREROLL_FRAMES)
 
     def _adapt_end_wait(self, task: asyncio.Task[Transcript]) -> None:
@@ -279,7 +280,3 @@ class Listener:
             del self._frames[:drop]
             del self._times[:drop]
             self._offset += drop
-
-    @staticmethod
-    def frames_to_ms(frames: int) -> int:
-        return frames * FRAME_MS

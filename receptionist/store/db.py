@@ -65,6 +65,18 @@ class Store:
                 return existing, False
             return self.db.table(table).get(rowid), True
 
+    @property
+    def lock(self) -> threading.RLock:
+        """Held across a read-then-write that must not interleave with another writer."""
+        return self._lock
+
+    def insert(self, table: str, row: dict[str, Any]) -> int:
+        """Insert one row in its own transaction; returns its id."""
+        with self._lock, self.db.conn:
+            rowid = self.db.table(table).insert(row).last_pk
+        assert rowid is not None
+        return int(rowid)
+
     def first(self, table: str, where: str, args: list[Any]) -> dict[str, Any] | None:
         rows = list(self.db.table(table).rows_where(where, args, limit=1))
         return rows[0] if rows else None
@@ -141,18 +153,14 @@ class Store:
     # -- claims --------------------------------------------------------------------------
 
     def add_claim(self, call_id: str, kind: str, table: str, record_id: int, sentence: str) -> int:
-        with self._lock, self.db.conn:
-            return int(
-                self.db.table("claims")  # type: ignore[arg-type]
-                .insert(
-                    {
-                        "call_id": call_id,
-                        "kind": kind,
-                        "record_table": table,
-                        "record_id": record_id,
-                        "sentence": sentence,
-                        "at": now_iso(),
-                    }
-                )
-                .last_pk
-            )
+        return self.insert(
+            "claims",
+            {
+                "call_id": call_id,
+                "kind": kind,
+                "record_table": table,
+                "record_id": record_id,
+                "sentence": sentence,
+                "at": now_iso(),
+            },
+        )

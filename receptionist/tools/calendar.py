@@ -35,7 +35,7 @@ class BuiltinCalendar(BookingBackend):
         self.store = store
 
     async def create(self, request: BookingRequest) -> BackendRecord:
-        with self.store._lock:
+        with self.store.lock:
             row = self.store.first("bookings", "key = ?", [request.key])
             if row is not None and row["status"] == "booked":
                 return _record(row)

@@ -16,13 +16,13 @@ $(STAMP): setup.cfg pyproject.toml
 venv: $(STAMP)
 
 $(MODELS): $(STAMP) models/manifest.toml
-	$(BIN)/python -m receptionist.model_files
+	$(BIN)/python -m receptionist.app.model_files
 	touch $(MODELS)
 
 models: $(MODELS)
 
 models-base: $(STAMP)
-	$(BIN)/python -m receptionist.model_files --optional
+	$(BIN)/python -m receptionist.app.model_files --optional
 
 run: $(MODELS)
 	$(BIN)/receptionist serve
@@ -31,7 +31,7 @@ test: $(MODELS)
 	$(BIN)/python -m pytest -q
 
 bench: $(MODELS)
-	$(BIN)/python -m receptionist.bench
+	$(BIN)/python -m receptionist.harness.bench
 
 lint: $(STAMP)
 	$(BIN)/ruff check receptionist tests

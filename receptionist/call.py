@@ -16,7 +16,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from receptionist.config import Settings
+from receptionist.app.config import Settings
 from receptionist.dialog.turn_end import judge_turn
 from receptionist.media.audio import pcm_to_array, ringback_frames, split_frames
 from receptionist.media.endpoint import EndpointSettings
@@ -26,7 +26,7 @@ from receptionist.media.listener import CallerTurn, Listener, Silence, sounds_he
 from receptionist.media.models import Models
 from receptionist.media.speaker import Speaker, Utterance
 from receptionist.media.tts import Speech
-from receptionist.runtime import Runtime
+from receptionist.app.runtime import Runtime
 from receptionist.session import Action, Hangup, Outcome, Say, Session
 from receptionist.store.db import Store
 from receptionist.tools.booking import BookingService

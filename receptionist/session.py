@@ -21,7 +21,8 @@ from receptionist.dialog.escalation import (
     repeated_misunderstanding,
 )
 from receptionist.dialog.model_understanding import ModelUnderstanding
-from receptionist.dialog.profile import DAY_NAMES, BusinessProfile, Service, say_day, say_time
+from receptionist.domain.profile import BusinessProfile, Service
+from receptionist.domain.saying import DAY_NAMES, say_day, say_time
 from receptionist.dialog.state import DialogState
 from receptionist.dialog.understand import Understanding, understand
 from receptionist.media.leg import TransferResult

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from receptionist.config import Settings, load_settings
+from receptionist.app.config import Settings, load_settings
 from receptionist.media.leg import TransferResult
 from receptionist.session import Hangup, Say, Session
 from receptionist.store.db import Store

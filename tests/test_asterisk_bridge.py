@@ -582,8 +582,8 @@ async def test_agi_connection_closed_mid_environment_harms_nothing(
 async def test_the_daemon_starts_the_bridge_from_the_asterisk_table(fake: FakeAsterisk) -> None:
     from types import SimpleNamespace
 
-    from receptionist.config import ConfigError, load_settings
-    from receptionist.daemon import Daemon
+    from receptionist.app.config import ConfigError, load_settings
+    from receptionist.app.daemon import Daemon
 
     settings = load_settings()
     settings.asterisk = {

@@ -19,12 +19,12 @@ import pytest
 
 from receptionist.bridges.asterisk import AsteriskBridge, AsteriskSettings
 from receptionist.call import Call
-from receptionist.config import Settings, load_settings
+from receptionist.app.config import Settings, load_settings
 from receptionist.media.audio import array_to_pcm, phone_line, split_frames
 from receptionist.media.leg import CallLeg
 from receptionist.media.models import Models
-from receptionist.report import call_summary
-from receptionist.runtime import build_runtime, models_from_settings
+from receptionist.harness.report import call_summary
+from receptionist.app.runtime import build_runtime, models_from_settings
 from receptionist.session import Session
 from receptionist.store.db import Store
 from tests.fake_asterisk import FakeAsterisk, FakeCall, StaffBehaviour

@@ -6,7 +6,7 @@ import sys
 import wave
 from pathlib import Path
 
-from receptionist.cli import build_parser
+from receptionist.app.cli import build_parser
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -16,7 +16,7 @@ def test_call_with_said_lines_prints_a_json_summary_and_writes_audio(tmp_path: P
         [
             sys.executable,
             "-m",
-            "receptionist.cli",
+            "receptionist.app.cli",
             "call",
             "--say",
             "How much is a beard trim?",

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from receptionist.config import ConfigError, example_config_text, load_settings
+from receptionist.app.config import ConfigError, example_config_text, load_settings
 
 
 def write(tmp_path: Path, text: str) -> Path:

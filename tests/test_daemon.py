@@ -10,10 +10,10 @@ import sys
 import time
 from pathlib import Path
 
-from receptionist import daemon as daemon_module
-from receptionist.daemon import Daemon
+from receptionist.app import daemon as daemon_module
+from receptionist.app.daemon import Daemon
 from receptionist.media.local_leg import LocalLeg
-from receptionist.runtime import Runtime
+from receptionist.app.runtime import Runtime
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -21,7 +21,7 @@ ROOT = Path(__file__).resolve().parent.parent
 def test_serve_prints_a_health_line_and_stops_cleanly_on_sigterm(tmp_path: Path) -> None:
     env = dict(os.environ, RECEPTIONIST_DB=str(tmp_path / "r.db"), PYTHONUNBUFFERED="1")
     proc = subprocess.Popen(
-        [sys.executable, "-m", "receptionist.cli", "serve"],
+        [sys.executable, "-m", "receptionist.app.cli", "serve"],
         cwd=ROOT,
         env=env,
         stdout=subprocess.PIPE,

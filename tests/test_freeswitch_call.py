@@ -19,12 +19,12 @@ import pytest
 
 from receptionist.bridges.freeswitch import FreeSwitchBridge, FreeSwitchLeg
 from receptionist.call import Call
-from receptionist.daemon import Daemon
+from receptionist.app.daemon import Daemon
 from receptionist.media.audio import array_to_pcm, phone_line, split_frames
 from receptionist.media.leg import CallLeg
 from receptionist.media.models import Models
-from receptionist.report import call_summary
-from receptionist.runtime import Runtime
+from receptionist.harness.report import call_summary
+from receptionist.app.runtime import Runtime
 from receptionist.session import Session
 from tests.fake_freeswitch import FRAME, FakeCall, FakeSwitch, StaffPhone, running_switch
 from tests.test_freeswitch_bridge import settings_for

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from receptionist.report import call_summary
-from receptionist.runtime import Runtime
+from receptionist.harness.report import call_summary
+from receptionist.app.runtime import Runtime
 from tests.fake_freeswitch import StaffPhone, running_switch
 from tests.test_freeswitch_call import (
     SPEED,

@@ -4,9 +4,9 @@ from pathlib import Path
 
 import pytest
 
-from receptionist.config import load_settings
+from receptionist.app.config import load_settings
 from receptionist.media.models import ModelError
-from receptionist.runtime import models_from_settings
+from receptionist.app.runtime import models_from_settings
 
 
 def test_missing_model_names_the_file_and_make_models(tmp_path: Path) -> None:
@@ -31,10 +31,10 @@ def test_corrupt_model_names_the_model(tmp_path: Path) -> None:
 def test_cli_reports_a_missing_model_without_a_traceback(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from receptionist.cli import main
+    from receptionist.app.cli import main
 
     config = tmp_path / "site.toml"
-    from receptionist.config import example_config_text
+    from receptionist.app.config import example_config_text
 
     config.write_text(
         example_config_text().replace(

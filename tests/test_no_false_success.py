@@ -14,8 +14,8 @@ import asyncio
 from datetime import timedelta
 from pathlib import Path
 
-from receptionist.config import Settings
-from receptionist.reconcile import reconcile
+from receptionist.app.config import Settings
+from receptionist.tools.reconcile import reconcile
 from receptionist.store.db import Store
 from receptionist.tools.backend import BookingBackend
 from receptionist.tools.caldav_backend import CalDavBackend
@@ -158,8 +158,8 @@ async def test_a_stopped_radicale_and_a_restart_commit_each_request_once(
 async def test_the_daemon_retries_what_an_earlier_run_left_pending(
     salon: Settings, tmp_path: Path
 ) -> None:
-    from receptionist.daemon import _start_outbox
-    from receptionist.runtime import Runtime
+    from receptionist.app.daemon import _start_outbox
+    from receptionist.app.runtime import Runtime
     from receptionist.tools.booking import BookingService
     from receptionist.tools.scripted_backend import ScriptedBackend
 

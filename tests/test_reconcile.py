@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from receptionist.cli import main
-from receptionist.config import Settings
-from receptionist.reconcile import reconcile
+from receptionist.app.cli import main
+from receptionist.app.config import Settings
+from receptionist.tools.reconcile import reconcile
 from receptionist.store.db import Store
 from receptionist.tools.webhook_backend import WebhookBackend
 from tests.conftest_backends import WEBHOOK_SECRET

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from receptionist.config import Settings
+from receptionist.app.config import Settings
 from receptionist.store.db import Store
 from receptionist.tools.scripted_backend import ScriptedBackend
 from tests.conftest_dialog import TODAY, start_call
@@ -102,10 +102,10 @@ async def test_dropped_while_the_backend_hangs_then_asked_again_books_once(
 async def test_a_call_dropped_through_the_audio_path_resumes(
     salon: Settings, store_file: Store, tmp_path: Path
 ) -> None:
-    from receptionist.eval_audio import heard
-    from receptionist.localcall import run_local_call, synthesized_line
+    from receptionist.harness.eval_audio import heard
+    from receptionist.harness.localcall import run_local_call, synthesized_line
     from receptionist.media.local_leg import LocalLeg
-    from receptionist.runtime import Runtime, models_from_settings
+    from receptionist.app.runtime import Runtime, models_from_settings
     from receptionist.tools.booking import BookingService
     from receptionist.tools.calendar import BuiltinCalendar
 

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from receptionist.cli import main
-from receptionist.config import Settings, load_settings
-from receptionist.eval import Scenario, bundled_scenarios, load_scenario, run_scenario
+from receptionist.app.cli import main
+from receptionist.app.config import Settings, load_settings
+from receptionist.harness.eval import Scenario, bundled_scenarios, load_scenario, run_scenario
 
 SCENARIOS = bundled_scenarios()
 FOLDER = Path(__file__).parent.parent / "receptionist" / "scenarios"
@@ -68,7 +68,7 @@ def test_eval_cli_prints_json(capsys: pytest.CaptureFixture[str]) -> None:
 
 
 def test_docs_name_every_eval_and_reconcile_option() -> None:
-    from receptionist.cli import build_parser
+    from receptionist.app.cli import build_parser
 
     docs = {
         "eval": (FOLDER.parent.parent / "docs" / "scenarios.md").read_text(),
@@ -85,7 +85,7 @@ def test_docs_name_every_eval_and_reconcile_option() -> None:
 
 
 def test_what_whisper_heard_is_matched_loosely_but_names_and_numbers_exactly() -> None:
-    from receptionist.eval import _heard_in, _norm
+    from receptionist.harness.eval import _heard_in, _norm
 
     heard = _norm(
         "I found your haircut on Thursday, November 26th at 3pm. Ciao I cancel it. "
@@ -105,7 +105,7 @@ def test_what_whisper_heard_is_matched_loosely_but_names_and_numbers_exactly() -
 async def test_an_outcome_said_without_a_claim_fails_any_scenario(
     settings: Settings, tmp_path: Path
 ) -> None:
-    from receptionist.eval import CallRun, World, check
+    from receptionist.harness.eval import CallRun, World, check
 
     world = World.make(SCENARIOS[5], settings, tmp_path)  # any scenario's world
     run = CallRun(said=["Sure.", "You're booked for a haircut on Thursday at 3 PM."])

@@ -4,7 +4,7 @@ that failed twice)."""
 
 from __future__ import annotations
 
-from receptionist.config import Settings
+from receptionist.app.config import Settings
 from receptionist.store.db import Store
 from receptionist.tools.scripted_backend import ScriptedBackend
 from tests.conftest_dialog import start_call
@@ -101,7 +101,7 @@ async def test_a_rule_whose_action_is_a_message_takes_one_for_its_person(
 ) -> None:
     import dataclasses
 
-    from receptionist.dialog.profile import EscalationRule
+    from receptionist.domain.profile import EscalationRule
 
     rule = EscalationRule("press enquiry", ("journalist", "newspaper"), "Sarah", "message")
     profile = dataclasses.replace(salon.profile, escalation=(rule, *salon.profile.escalation))

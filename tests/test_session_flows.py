@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from receptionist.config import Settings
-from receptionist.reconcile import reconcile
+from receptionist.app.config import Settings
+from receptionist.tools.reconcile import reconcile
 from receptionist.store.db import Store, now_iso
 from receptionist.tools.followup import outbox_worker
 from receptionist.tools.scripted_backend import ScriptedBackend

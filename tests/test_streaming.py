@@ -8,7 +8,7 @@ from receptionist.call import Call
 from receptionist.media.listener import default_judge, sounds_hesitant
 from receptionist.media.local_leg import CallerLine, LocalLeg
 from receptionist.media.models import Models
-from receptionist.runtime import Runtime
+from receptionist.app.runtime import Runtime
 from tests.conftest_media import speak
 
 

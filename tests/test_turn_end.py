@@ -4,7 +4,7 @@ from datetime import date
 
 import pytest
 
-from receptionist.config import load_settings
+from receptionist.app.config import load_settings
 from receptionist.dialog.state import DialogState
 from receptionist.dialog.turn_end import judge_turn
 

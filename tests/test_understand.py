@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from receptionist.config import Settings
+from receptionist.app.config import Settings
 from receptionist.dialog.model_understanding import (
     LlamaJsonCompleter,
     ModelUnderstanding,

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from receptionist.dialog.profile import BusinessProfile, EscalationRule
+from receptionist.domain.profile import BusinessProfile, EscalationRule
 
 
 @dataclass(frozen=True)

@@ -42,15 +42,3 @@ def find_phone(text: str) -> str | None:
         if 7 <= len(digits) <= 15:
             return digits
     return None
-
-
-def say_digits(number: str) -> str:
-    """'5551234' -> '5 5 5, 1 2 3 4' so that TTS reads digits, grouped like a phone number."""
-    digits = [d for d in number if d.isdigit()]
-    if len(digits) == 10:
-        groups = [digits[:3], digits[3:6], digits[6:]]
-    elif len(digits) == 7:
-        groups = [digits[:3], digits[3:]]
-    else:
-        groups = [digits[i : i + 3] for i in range(0, len(digits), 3)]
-    return ", ".join(" ".join(g) for g in groups)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from receptionist.dialog.profile import BusinessProfile
+from receptionist.domain.profile import BusinessProfile
 from receptionist.dialog.state import DialogState
 from receptionist.dialog.understand import understand
 

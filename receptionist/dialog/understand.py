@@ -13,10 +13,10 @@ from datetime import date, time
 from difflib import SequenceMatcher
 
 from receptionist.dialog.numbers import find_phone
-from receptionist.dialog.profile import BusinessProfile
+from receptionist.domain.profile import BusinessProfile
 from receptionist.dialog.when import find_day, find_time
 
-INTENTS = ("book", "cancel", "question", "message", "person")
+INTENTS = ("book", "cancel", "move", "message", "question", "person", "status", "robot")
 
 _BOOK = re.compile(
     r"\b(book|booking|appointment|schedule|reserve|make an? (?:appointment|booking)|"
@@ -100,22 +100,59 @@ _ORDINALS = {"first": 0, "1st": 0, "earlier": 0, "second": 1, "2nd": 1, "later":
 
 
 @dataclass(frozen=True)
+class TimeWindow:
+    """A vague time: "in the morning", "after four", "before noon", "the earliest you have".
+
+    ``start``/``end`` bound the start of an appointment (either may be None: open-ended);
+    ``earliest``/``latest`` ask for the first or last free slot in the window."""
+
+    start: time | None = None
+    end: time | None = None
+    earliest: bool = False
+    latest: bool = False
+
+
+@dataclass(frozen=True)
+class DayRange:
+    """A vague day: "next week", "this week", "early next week", "any weekday"."""
+
+    first: date
+    last: date
+
+
+@dataclass(frozen=True)
 class Understanding:
+    """What one caller turn said, as intents and slots. The conversation keeps a frame of
+    these; a field left None means "not said in this turn", never "cleared".
+
+    Intents (a tuple, in the order said): "book", "cancel", "move" (an existing booking to
+    another day or time), "message", "question", "person" (wants a human), "status" (did my
+    booking go through / when is my appointment), "robot" (am I talking to a machine?).
+    """
+
     text: str
     intents: tuple[str, ...] = ()
-    service: str | None = None
+    service: str | None = None  # one of the profile's service names (the first one said)
+    services: tuple[str, ...] = ()  # every service named, in order ("a haircut and a beard trim")
+    unknown_service: str | None = None  # asked for something not offered ("a manicure")
     day: date | None = None
+    days: DayRange | None = None  # a vague day instead of one day
     time: time | None = None
-    name: str | None = None
-    phone: str | None = None
-    staff: str | None = None
+    window: TimeWindow | None = None  # a vague time instead of one time
+    name: str | None = None  # the caller's own name, only from words the caller said
+    phone: str | None = None  # digits only, 7 to 15 of them
+    staff: str | None = None  # a profile staff name, resolved from a name or a role
+    people: int | None = None  # bookings for several people at once ("for me and my son": 2)
     yes: bool = False
     no: bool = False
     goodbye: bool = False
-    correction: bool = False
-    choice: int | None = None  # "the first one" / "the second" among offered slots
+    correction: bool = False  # "actually", "no, Friday", "make it ..."
+    choice: int | None = None  # "the first one" / "the second" / "the later one"
     asks_price: bool = False
     asks_hours: bool = False
+    asks_other: str | None = None  # a question the profile can't answer (its topic words)
+    confident: bool = True  # False: a slot came from a near match ("at free" -> 3 PM)
+    unsure_slots: tuple[str, ...] = ()  # which slots were near matches: "time", "service"
     extra: dict[str, str] = field(default_factory=dict)
 
     @property
@@ -124,6 +161,7 @@ class Understanding:
         return not (
             self.intents or self.service or self.day or self.time or self.name or self.phone
             or self.staff or self.yes or self.no or self.goodbye or self.choice is not None
+            or self.days or self.window or self.unknown_service or self.asks_other
         )  # fmt: skip
 
     def with_intent(self, intent: str) -> Understanding:

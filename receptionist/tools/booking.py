@@ -16,7 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from receptionist.dialog.profile import BusinessProfile, Service
+from receptionist.domain.profile import BusinessProfile, Service
 from receptionist.store.db import Store, now_iso
 from receptionist.tools.backend import (
     BackendError,

@@ -9,8 +9,7 @@ from __future__ import annotations
 import re
 from datetime import datetime
 
-from receptionist.dialog.numbers import say_digits
-from receptionist.dialog.profile import say_day, say_time
+from receptionist.domain.saying import say_day, say_digits, say_time
 from receptionist.store.db import Store
 
 _OUTCOME_WORDS = re.compile(

@@ -15,9 +15,9 @@ import time
 from typing import Any
 
 from receptionist.call import Call
-from receptionist.config import ConfigError, Settings, build_section
+from receptionist.app.config import ConfigError, Settings, build_section
 from receptionist.media.leg import CallLeg
-from receptionist.runtime import Runtime, build_runtime
+from receptionist.app.runtime import Runtime, build_runtime
 
 log = logging.getLogger("receptionist")
 

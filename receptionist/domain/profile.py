@@ -5,8 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
+from receptionist.domain.saying import DAY_NAMES, say_time
+
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-DAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 
 
 @dataclass(frozen=True)
@@ -66,16 +67,6 @@ class OpeningHours:
         if closed:
             text += "; closed " + " and ".join(closed if len(closed) < 3 else [", ".join(closed)])
         return text
-
-
-def say_time(value: time) -> str:
-    hour = value.hour % 12 or 12
-    suffix = "AM" if value.hour < 12 else "PM"
-    return f"{hour} {suffix}" if value.minute == 0 else f"{hour}:{value.minute:02d} {suffix}"
-
-
-def say_day(value: date) -> str:
-    return f"{DAY_NAMES[value.weekday()]} {value.strftime('%B')} {value.day}"
 
 
 @dataclass(frozen=True)

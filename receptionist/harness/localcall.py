@@ -8,10 +8,10 @@ from typing import Any
 import numpy as np
 
 from receptionist.call import Call
-from receptionist.config import Settings
+from receptionist.app.config import Settings
 from receptionist.media.local_leg import CallerLine, LocalLeg
-from receptionist.report import call_summary
-from receptionist.runtime import Runtime, build_runtime
+from receptionist.harness.report import call_summary
+from receptionist.app.runtime import Runtime, build_runtime
 
 
 def synthesized_line(runtime: Runtime, text: str, **kwargs: Any) -> CallerLine:

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
-from receptionist.config import Settings
+from receptionist.app.config import Settings
 from receptionist.media.models import Models, load_models
 from receptionist.store.db import Store
 from receptionist.tools.backend import BookingBackend

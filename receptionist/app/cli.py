@@ -10,7 +10,7 @@ import sys
 import uuid
 from datetime import date
 
-from receptionist.config import ConfigError, load_settings
+from receptionist.app.config import ConfigError, load_settings
 from receptionist.media.models import ModelError
 from receptionist.store.db import StoreError
 
@@ -20,14 +20,14 @@ def _today(value: str | None) -> date:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    from receptionist.daemon import serve
+    from receptionist.app.daemon import serve
 
     settings = load_settings(args.config)
     return asyncio.run(serve(settings))
 
 
 def cmd_call(args: argparse.Namespace) -> int:
-    from receptionist.localcall import place_local_call
+    from receptionist.harness.localcall import place_local_call
 
     settings = load_settings(args.config)
     if args.db:
@@ -55,28 +55,28 @@ def cmd_call(args: argparse.Namespace) -> int:
 
 
 def cmd_stats(args: argparse.Namespace) -> int:
-    from receptionist.stats import print_stats
+    from receptionist.harness.stats import print_stats
 
     settings = load_settings(args.config)
     return print_stats(args.db or settings.store.path, as_json=args.json)
 
 
 def cmd_models(args: argparse.Namespace) -> int:
-    from receptionist.model_files import main as models_main
+    from receptionist.app.model_files import main as models_main
 
     return models_main(["--optional"] if args.optional else [])
 
 
 def cmd_eval(args: argparse.Namespace) -> int:
-    from receptionist.eval import main_eval
+    from receptionist.harness.eval import main_eval
 
     settings = load_settings(args.config)
     return main_eval(settings, args.scenarios, args.audio, args.json, args.only, args.speed)
 
 
 def cmd_reconcile(args: argparse.Namespace) -> int:
-    from receptionist.reconcile import print_report, reconcile
-    from receptionist.runtime import booking_backend
+    from receptionist.tools.reconcile import print_report, reconcile
+    from receptionist.app.runtime import booking_backend
     from receptionist.store.db import Store
 
     settings = load_settings(args.config)

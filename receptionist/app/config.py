@@ -18,7 +18,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, TypeVar
 
-from receptionist.dialog.profile import (
+from receptionist.domain.profile import (
     DAYS,
     BusinessProfile,
     EscalationRule,

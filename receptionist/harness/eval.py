@@ -27,10 +27,10 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from receptionist.config import Settings
-from receptionist.dialog.profile import DAY_NAMES
+from receptionist.app.config import Settings
+from receptionist.domain.saying import DAY_NAMES
 from receptionist.media.leg import TransferResult
-from receptionist.reconcile import reconcile
+from receptionist.tools.reconcile import reconcile
 from receptionist.session import Hangup, Say, Session
 from receptionist.store.db import Store, now_iso
 from receptionist.tools.booking import BookingService
@@ -490,7 +490,7 @@ def main_eval(
         scenarios = [s for s in scenarios if re.search(only, s.id)]
     runner: CallRunner | None = None
     if audio:
-        from receptionist.eval_audio import audio_call_runner
+        from receptionist.harness.eval_audio import audio_call_runner
 
         runner = audio_call_runner(settings, speed)
     results = asyncio.run(run_all(scenarios, settings, runner))

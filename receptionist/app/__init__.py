@@ -1,0 +1,1 @@
+"""Start-up, listeners, signals, settings and the commands."""

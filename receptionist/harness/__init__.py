@@ -1,0 +1,1 @@
+"""What measures the product: eval scenarios, bench, the local call, reports, stats."""

@@ -313,13 +313,20 @@ class Conversation:
                 return
         elif expecting == Expect.CONFIRM:
             changed = {k for k in ("service", "day", "time") if getattr(u, k)}
-            if u.no and not changed:
+            if u.no and not changed and not u.goodbye:
+                progressed = True
                 for slot in f.unconfirmed:
                     setattr(f, slot, None)
                 f.unconfirmed.clear()
-            elif u.yes or not changed:
+            elif (u.yes and not u.no) or (not changed and (u.name or u.phone)):
+                # A yes, or the caller moved on to the next detail: what was read back stands.
+                progressed = True
                 f.unconfirmed -= {"day", "time", "service"} - changed
                 f.confirmed = True
+            elif not changed:
+                # Neither yes nor no ("no, that's all" is no answer to "is that right?").
+                yield from self._ask(Expect.CONFIRM, **self._words())
+                return
         elif expecting == Expect.CHOOSE_SLOT and f.offered:
             chosen = _chosen_slot(u, f.offered)
             if chosen is not None:

@@ -28,10 +28,8 @@ _BOOK = re.compile(
     r"\b(?:book|booking|appointment|schedule|reserve|reservation|"
     r"make an? (?:appointment|booking)|come in|get in|pop in|stop by|drop in|"
     r"fit (?:me|us|him|her|them) in|squeeze (?:me|us|him|her|them) in|set up an? |"
-    r"get (?:a|an|my|some|me a) |i'd like (?:a|an|to get|to have|to come|some) |"
-    r"i would like (?:a|an|to get|to come) |i want (?:a|an|to get|to come) |"
-    r"i need (?:a|an|to get|to come) |(?:can|could|may) (?:i|we) (?:get|have) (?:a|an|my|some) |"
-    r"looking (?:for|to get) (?:a|an) |hoping (?:to get|for) (?:a|an) |"
+    r"(?:i'd|i would|we'd|we would) like to (?:come|get|have|make|see)|"
+    r"(?:i|we) (?:want|need) to (?:come|get in|make an?|see)|"
     r"(?:any|have) (?:openings?|availability|slots?|spots?|space|room)|"
     r"do you have (?:anything|something)|availability|available|free (?:slots?|time|spots?)|"
     r"is there (?:anything|something|a slot|a spot|an opening|room))"
@@ -49,7 +47,7 @@ _MOVE = re.compile(
     r"bring (?:it|that|my \w+|the \w+) (?:forward|earlier)|"
     r"(?:move|moving|change|changing|switch|switching|shift|bump|swap) (?:my|the|our|his|her|"
     r"their) (?:\w+ )?(?:appointment|booking|reservation|time|slot|day|haircut|colour|color|"
-    r"cut|trim)|"
+    r"cut|trim)|(?:move|change|switch|shift|bump) (?:it|that|this) from|"
     r"(?:different|another|new) (?:time|day|date) for (?:my|the|our) )"
 )
 _MESSAGE = re.compile(
@@ -129,7 +127,7 @@ _GOODBYE = re.compile(
 )
 _CHANGE = re.compile(
     r"\b(?:actually|instead|rather|make it|make that|change (?:it|that)|changed my mind|"
-    r"move it|switch|i meant|i mean|scratch that|on second thought|wait,|no,? no|"
+    r"move it|switch|i meant|i mean|scratch that|on second thought|wait|hold on|no,? no|"
     r"sorry,? (?:i meant|not|make)|not \w+,? but|correction)\b"
 )
 _CHOICE = re.compile(
@@ -171,14 +169,17 @@ _NOT_A_SERVICE = frozenset(
     later sooner better good nice quick chair seat place room space way hand thing things
     pen paper clue sense feeling copy record name phone line transfer""".split()
 )
+_ARTICLE = r"(?:a|an|some|my|me a|me an|us a|us an|one|the|any|your|his|her|our)"
+# What introduces a service the caller wants: the article is optional after the first group,
+# required after the second ("get a manicure", not "get back to me").
 _SERVICE_TRIGGER = re.compile(
-    r"\b(?:book(?: me| us)?(?: in)?(?: for)?|get|getting|have|do you (?:guys )?(?:do|offer|provide)|"
+    r"\b(?:(?:book(?: me| us)?(?: in)?(?: for)?|do you (?:guys )?(?:do|offer|provide)|"
     r"(?:does|do) (?:anyone|anybody|someone|he|she|they) (?:there )?do|you guys do|"
-    r"(?:appointment|booking|slot|time) for|in for|need|want|like|looking for|interested in|"
+    r"(?:appointment|booking|slot|time) for|looking for|interested in|"
     r"how much (?:is|are|for|does|do|would|will)(?: it (?:be|cost) (?:for|to get))?|"
     r"price (?:of|for)|cost of|cost for|(?:can|could) you (?:do|guys do)|schedule|"
-    r"offer|offering)\s+(?:(?:a|an|my|some|the|me a|me an|us a|us an|one|new|any|your)\s+)?"
-    r"([a-z][a-z\-]+(?: [a-z][a-z\-]+){0,2})"
+    rf"offer|offering)\s+(?:{_ARTICLE}\s+)?"
+    rf"|(?:get|getting|need|want|like|have|had|do)\s+{_ARTICLE}\s+)"
 )
 _SERVICE_STOP = frozenset(
     """on at for with this next tomorrow today tonight please and or but to in done doing
@@ -300,6 +301,43 @@ def _profile_words(profile: BusinessProfile) -> tuple[frozenset[str], frozenset[
     return frozenset(never), frozenset(service_words)
 
 
+_DAY_BREAK = re.compile(
+    r"[,.;!?]|\b(?:to|instead|actually|but|rather|make it|make that|how about|what about|"
+    r"can we do|could we do|can i do|switch|move|change|no)\b"
+)
+_TIME_BREAK = re.compile(
+    r"[,;!?]|\.(?!\d)|\b(?:instead|actually|but|rather|make it|make that|how about|what about|"
+    r"can we do|could we do|can i do|no)\b"
+)
+_OLD_VALUE = re.compile(
+    r"\b(?:instead of|rather than|not)\s+(?:on\s+|at\s+|the\s+)*[\w:.']+(?:\s+(?:at|pm|am)\b\s*[\w:.]*)?"
+)
+_ANOTHER_TIME = re.compile(
+    r"\b(?:instead|another (?:day|time)|different (?:day|time)|can (?:we|i) do|could (?:we|i) do|"
+    r"how about|what about|move|reschedule|change)\b"
+)
+_GREETING = re.compile(r"\bgood (?:morning|afternoon|evening)\b")
+
+
+def _without_greetings(lowered: str) -> str:
+    return _GREETING.sub(" ", lowered)
+
+
+def _drop_old_time(lowered: str) -> str:
+    """ "from 3 to 4" when moving: 3 is the old time."""
+    return re.sub(r"\bfrom\s+[\w:.]+(?:\s*(?:am|pm|p\.m\.|a\.m\.))?\s+(?=to\b)", " ", lowered)
+
+
+def _last_said(lowered: str, breaks: re.Pattern[str], today: date | None) -> str:
+    """The last part of the words that names a day (``today`` given) or a time."""
+    kept = _OLD_VALUE.sub(" ", lowered)
+    parts = [p for p in breaks.split(kept) if p and p.strip()]
+    for part in reversed(parts):
+        if (find_day(part, today) if today else read_clock(part)[0] or find_window(part)):
+            return part
+    return kept
+
+
 def _sentences(text: str) -> list[str]:
     return [s.strip() for s in re.split(r"(?<=[.?!])\s+", text) if s.strip()]
 
@@ -379,7 +417,9 @@ def find_unknown_service(lowered: str, profile: BusinessProfile) -> str | None:
     never, service_words = _profile_words(profile)
     for match in _SERVICE_TRIGGER.finditer(lowered):
         words: list[str] = []
-        for word in match.group(1).split():
+        for word in re.findall(r"[a-z][a-z'\-]*|\S", lowered[match.end() :])[:3]:
+            if not word[0].isalpha():
+                break
             if word in _SERVICE_STOP or word in _NOT_A_SERVICE or word in never or _is_when(word):
                 break
             words.append(word)
@@ -456,7 +496,7 @@ def _asks_other(sentences: list[str], profile: BusinessProfile, handled: re.Patt
             continue
         if find_day(lowered, date(2000, 1, 3)) or read_clock(lowered)[0] or find_phone(sentence):
             continue
-        if find_name(sentence):
+        if find_name(sentence) or find_unknown_service(lowered, profile):
             continue
         words = [w for w in re.findall(r"[a-z][a-z'\-]*", lowered) if w not in _ASK_WORDS]
         words = [w for w in words if w not in _QUIET]
@@ -465,7 +505,7 @@ def _asks_other(sentences: list[str], profile: BusinessProfile, handled: re.Patt
     return None
 
 
-_QUIET = frozenset("right okay ok fine good correct alright true possible really there".split())
+_QUIET = frozenset("right okay ok fine good correct alright true possible really there back".split())
 _HANDLED = re.compile(
     "|".join(p.pattern for p in (_BOOK, _CANCEL, _MOVE, _MESSAGE, _PERSON, _ROBOT, _STATUS,
                                   _PRICE, _HOURS))  # fmt: skip
@@ -486,11 +526,21 @@ def understand(
         unsure.append("service")
 
     phone = find_phone(said)
-    day = find_day(lowered, today)
-    span = find_days(lowered, today) if day is None else None
+    correction = bool(_CHANGE.search(lowered))
+    move = bool(_MOVE.search(lowered))
+    # A change of mind says the old value first: the day and time are the last ones said.
+    shifting = correction or move or bool(
+        _CANCEL.search(lowered) or _OLD_VALUE.search(lowered) or re.match(r"\W*no\b", lowered)
+    )
+    when_said = _without_greetings(lowered)
+    day_said = _last_said(when_said, _DAY_BREAK, today) if shifting else when_said
+    day = find_day(day_said, today)
+    span = find_days(when_said, today) if day is None else None
     days = DayRange(*span) if span else None
-    clock, cue = (None, None) if expecting == "phone" and phone else read_clock(said, expecting)
-    window_parts = find_window(said, expecting) if not (expecting == "phone" and phone) else None
+    time_said = _last_said(_drop_old_time(when_said), _TIME_BREAK, None) if shifting else when_said
+    no_time = expecting == "phone" and phone
+    clock, cue = (None, None) if no_time else read_clock(time_said, expecting)
+    window_parts = find_window(time_said, expecting) if not no_time else None
     window = TimeWindow(*window_parts) if window_parts else None
     at: time | None = None
     if clock is not None and window is None:
@@ -506,12 +556,14 @@ def understand(
         robot and not re.search(r"\b(?:can|could|may|let) (?:i|me)\b|\bi (?:want|need|'d like)", lowered)
     )
     status = bool(_STATUS.search(lowered))
-    move = bool(_MOVE.search(lowered))
     cancel = bool(_CANCEL.search(lowered)) and not (move and not _EXPLICIT_CANCEL.search(lowered))
+    if cancel and not _EXPLICIT_CANCEL.search(lowered) and _ANOTHER_TIME.search(lowered):
+        cancel, move = False, True  # "I can't make it Thursday, can we do Friday instead?"
     message = bool(_MESSAGE.search(lowered))
     unknown = find_unknown_service(lowered, profile) if not service_names else None
     book_words = bool(_BOOK.search(lowered))
     service_question = bool(re.search(r"\bdo you (?:guys )?(?:do|offer|provide|have)\b|"
+                                      r"\b(?:can|could) you (?:guys )?do (?:a|an|any|some)\b|"
                                       r"\b(?:does|do) (?:anyone|anybody|someone|he|she|they)\b",
                                       lowered))  # fmt: skip
     asks_hours = hours_hit and not (book_words and not re.search(r"\bhours\b|\bwhat time do you (?:open|close)", lowered))
@@ -543,7 +595,6 @@ def understand(
 
     never, _ = _profile_words(profile)
     choice = _choice(lowered, expecting)
-    correction = bool(_CHANGE.search(lowered))
     yes = bool(_YES.search(lowered)) or bool(
         _YES_SHORT.search(lowered) and len(lowered.split()) <= 4 and not intents
     )

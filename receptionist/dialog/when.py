@@ -68,8 +68,8 @@ _SUFFIX_RE = (
     r"this morning|this afternoon|this evening|oclock|o'clock))?"
 )
 _CUE_RE = (
-    r"(at|around|about|say|by|for|from|after|before|till|until|between|and|or|maybe|"
-    r"how about|what about|is|any time after|anytime after|not before|not after|"
+    r"(at|around|about|say|by|for|from|after|before|till|until|between|and|or|maybe|to|like|"
+    r"make it|make that|how about|what about|is|any time after|anytime after|not before|not after|"
     r"no earlier than|no later than)"
 )
 _CLOCK = re.compile(
@@ -373,7 +373,7 @@ def find_window(text: str, expecting: str | None = None) -> tuple[time | None, t
     start: time | None = None
     end: time | None = None
     between = re.search(
-        rf"\bbetween\s+{_HOUR_RE}(?:[:.\s]([0-5]\d))?\s*(am|pm)?\s+and\s+{_HOUR_RE}(?:[:.\s]([0-5]\d))?\s*(am|pm)?\b",
+        rf"\b(?:between|from)\s+{_HOUR_RE}(?:[:.\s]([0-5]\d))?\s*(am|pm)?\s+(?:and|to|till|until|-)\s+{_HOUR_RE}(?:[:.\s]([0-5]\d))?\s*(am|pm)?\b",
         lowered,
     )
     if between:

@@ -310,7 +310,7 @@ _TIME_BREAK = re.compile(
     r"can we do|could we do|can i do|no)\b"
 )
 _OLD_VALUE = re.compile(
-    r"\b(?:instead of|rather than|not)\s+(?:on\s+|at\s+|the\s+)*[\w:.']+(?:\s+(?:at|pm|am)\b\s*[\w:.]*)?"
+    r"\b(?:instead of|rather than|not(?!\s+(?:before|after|later|earlier|too|so|that|very)\b))\s+(?:on\s+|at\s+|the\s+)*[\w:.']+(?:\s+(?:at|pm|am)\b\s*[\w:.]*)?"
 )
 _ANOTHER_TIME = re.compile(
     r"\b(?:instead|another (?:day|time)|different (?:day|time)|can (?:we|i) do|could (?:we|i) do|"

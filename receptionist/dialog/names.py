@@ -119,6 +119,8 @@ def _take(words: list[str], exclude: frozenset[str], strong: bool, mid_sentence:
         if low in _TITLES and not taken and index + 1 < len(words):
             taken.append(word)
             continue
+        if word.lower().endswith("'s") and len(word) > 3:
+            break  # "Sarah's number": whose, not who
         titled = bool(taken) and taken[0].lower().strip(".") in _TITLES
         if word in ",.;!?" or _never(word, exclude) or len(taken) >= 3 + titled:
             break
@@ -182,6 +184,10 @@ def find_name(text: str, exclude: frozenset[str] = frozenset(), bare: bool = Fal
     caller's name here (staff, services, the business). ``bare``: "what name?" was just asked
     and this turn said nothing else, so the whole answer may be the name."""
     spelled = _spelled(text)
+    first = re.search(r"\bfirst name(?: is|'s)?\s+([A-Za-z][A-Za-z'\-]+)", text, re.I)
+    last = re.search(r"\b(?:last|sur) ?name(?: is|'s)?\s+([A-Za-z][A-Za-z'\-]+)", text, re.I)
+    if first and last and not _never(first.group(1), exclude) and not _never(last.group(1), exclude):
+        return f"{_shape(first.group(1))} {_shape(last.group(1))}"
     for pattern, strong in ((_STRONG, True), (_WEAK, False)):
         for match in pattern.finditer(text):
             before = text[: match.start()]

@@ -28,8 +28,8 @@ _TENS = {
 }  # fmt: skip
 _REPEAT = {"double": 2, "triple": 3}
 # What may stand between the groups of a phone number; anything else ends it.
-_GLUE = {"-", ",", ".", "(", ")", "/", "+", "and"}
-_TOKEN = re.compile(r"\d+(?:st|nd|rd|th|:\d\d|[.:,]\d+)?|[a-z']+|[^\s\w]")
+_GLUE = {"-", ",", ".", "(", ")", "+", "and"}
+_TOKEN = re.compile(r"\d+(?:st|nd|rd|th|:\d\d|/\d+)?|[a-z']+|[^\s\w]")
 
 
 def _digit_tokens(text: str) -> list[str]:

@@ -45,7 +45,7 @@ def _aliases(profile: BusinessProfile) -> _Aliases:
         for alias in (service.name, *service.aliases):
             to_service.setdefault(_plain(alias), service.name)
     ordered = sorted(to_service, key=len, reverse=True)
-    exact = re.compile(r"\b(" + "|".join(re.escape(a) for a in ordered) + r")(?:e?s)?\b")
+    exact = re.compile(r"\b(" + "|".join(re.escape(a) for a in ordered) + r")(?:e?s|e?d|ing)?\b")
     fuzzy = tuple(
         (alias, alias.replace(" ", ""), jellyfish.metaphone(alias.replace(" ", "")), alias.count(" ") + 1)
         for alias in ordered

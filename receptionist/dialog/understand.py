@@ -62,7 +62,6 @@ _PERSON = re.compile(
     r"\b(?:(?:speak|talk|chat) (?:to|with) (?:a |an |the |some |your )?(?:real |actual |live )?"
     r"(?:person|human|someone|somebody|anyone|anybody|manager|owner|staff|receptionist|"
     r"front desk|reception|representative|agent|operator|people|\w+ (?:please|directly|now))|"
-    r"(?:speak|talk) (?:to|with) [A-Z][a-z]+|"
     r"transfer me|put me through|connect me|get me (?:a|someone|somebody|the)|"
     r"operator|representative|human being|real person|live person|actual person|"
     r"(?:a|an) (?:person|human)(?! or)|somebody real|someone real)\b"
@@ -169,7 +168,7 @@ _NOT_A_SERVICE = frozenset(
     later sooner better good nice quick chair seat place room space way hand thing things
     pen paper clue sense feeling copy record name phone line transfer""".split()
 )
-_ARTICLE = r"(?:a|an|some|my|me a|me an|us a|us an|one|the|any|your|his|her|our)"
+_ARTICLE = r"(?:a|an|some|my|me a|me an|us a|us an|one|the|any|his|her|our)"
 # What introduces a service the caller wants: the article is optional after the first group,
 # required after the second ("get a manicure", not "get back to me").
 _SERVICE_TRIGGER = re.compile(
@@ -399,6 +398,8 @@ def find_people(said: str, lowered: str, profile: BusinessProfile) -> int | None
                                    lowered))  # fmt: skip
     if len(beneficiaries) >= 2:
         return sum(_group_size(b) or 1 for b in beneficiaries)
+    if re.search(r"\b(?:my|our|the) twins\b", lowered):
+        return 2
     match = re.search(rf"\b(?:my|our)\s+(\d+|two|three|four|five|six)\s+{_RELATIONS}\b", lowered)
     if match:
         return _count(match.group(1))
@@ -414,19 +415,21 @@ def find_people(said: str, lowered: str, profile: BusinessProfile) -> int | None
 def find_unknown_service(lowered: str, profile: BusinessProfile) -> str | None:
     """What the caller asked for after "book a", "can I get a", "do you do" ..., when it is
     none of the profile's services: "a manicure" -> "manicure"."""
-    never, service_words = _profile_words(profile)
+    _, service_words = _profile_words(profile)
+    staff = {m.name.lower() for m in profile.staff} | {m.role.lower() for m in profile.staff}
     for match in _SERVICE_TRIGGER.finditer(lowered):
         words: list[str] = []
         for word in re.findall(r"[a-z][a-z'\-]*|\S", lowered[match.end() :])[:3]:
             if not word[0].isalpha():
                 break
-            if word in _SERVICE_STOP or word in _NOT_A_SERVICE or word in never or _is_when(word):
+            if word in _SERVICE_STOP or word in _NOT_A_SERVICE or word in staff or _is_when(word):
                 break
             words.append(word)
         if not words or words[0] in _ASK_WORDS:
             continue
-        if any(w in service_words or w.rstrip("s") in service_words for w in words):
-            continue
+        head = words[-1]
+        if head in service_words or head.rstrip("s") in service_words:
+            continue  # "my hair done": the business does hair
         if any(_is_name_like(w) for w in words):
             continue
         return " ".join(words)
@@ -552,7 +555,7 @@ def understand(
     asks_price = bool(_PRICE.search(lowered))
     hours_hit = bool(_HOURS.search(lowered))
     robot = bool(_ROBOT.search(lowered))
-    person = bool(_PERSON.search(said)) and not (
+    person = bool(_PERSON.search(lowered)) and not (
         robot and not re.search(r"\b(?:can|could|may|let) (?:i|me)\b|\bi (?:want|need|'d like)", lowered)
     )
     status = bool(_STATUS.search(lowered))
@@ -595,7 +598,8 @@ def understand(
 
     never, _ = _profile_words(profile)
     choice = _choice(lowered, expecting)
-    yes = bool(_YES.search(lowered)) or bool(
+    raw = text.lower().replace("\u2019", "'")
+    yes = bool(_YES.search(lowered) or _YES.search(raw)) or bool(
         _YES_SHORT.search(lowered) and len(lowered.split()) <= 4 and not intents
     )
     no = bool(_NO.search(lowered))
@@ -615,6 +619,8 @@ def understand(
     staff = staff_found.name if staff_found else None
     if staff_found and staff_found.near:
         unsure.append("staff")
+    if staff and not robot and re.search(r"\b(?:speak|talk|chat)\s+(?:to|with)\b", lowered):
+        intents.append("person")  # "can I talk to Marco?"
 
     return Understanding(
         text=said,

@@ -344,7 +344,9 @@ def test_words_that_only_sound_like_numbers_are_no_time(text: str) -> None:
         ("Sorry, I meant Saturday at 10", SAT, time(10)),
     ],
 )
-def test_a_change_of_mind_keeps_the_last_day_and_time(text: str, day: date | None, at: time | None) -> None:
+def test_a_change_of_mind_keeps_the_last_day_and_time(
+    text: str, day: date | None, at: time | None
+) -> None:
     u = understand(text, PROFILE, TODAY)
     assert (u.day, u.time) == (day, at), text
     assert u.correction or "move" in u.intents, text

@@ -47,7 +47,12 @@ def _aliases(profile: BusinessProfile) -> _Aliases:
     ordered = sorted(to_service, key=len, reverse=True)
     exact = re.compile(r"\b(" + "|".join(re.escape(a) for a in ordered) + r")(?:e?s|e?d|ing)?\b")
     fuzzy = tuple(
-        (alias, alias.replace(" ", ""), jellyfish.metaphone(alias.replace(" ", "")), alias.count(" ") + 1)
+        (
+            alias,
+            alias.replace(" ", ""),
+            jellyfish.metaphone(alias.replace(" ", "")),
+            alias.count(" ") + 1,
+        )
         for alias in ordered
         if len(alias.replace(" ", "")) >= 5
     )

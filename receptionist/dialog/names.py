@@ -62,6 +62,8 @@ _FOR_SOMEONE_ELSE = re.compile(
     r"talk|transfer|tell|available|work|works|working|ring|hold|reach|need|needs)\s+(?:\w+\s+)?$",
     re.I,
 )
+# "his name is David", "my son's name is Leo": a name, but not the caller's.
+_SOMEONE_ELSES = re.compile(r"\b(?:his|her|their|[a-z]+'s)\s+(?:first |last )?$", re.I)
 _TOKEN = re.compile(r"[A-Za-z][A-Za-z'\-]*\.?|[,.;!?]")
 _SPELLED = re.compile(r"(?<![A-Za-z'])((?:[A-Za-z](?:[\s.,\-]+|$)){2,})(?![A-Za-z'])")
 _WITHOUT = re.compile(r"\b(?:without|with no|no|minus)\s+(?:an?\s+|the\s+)?([a-z])\b\.?", re.I)
@@ -71,7 +73,9 @@ _LEAD = re.compile(
     r"i'm|i am|it'll be|it will be|put it under|under|you can put|sorry)[\s,.!]+)+",
     re.I,
 )
-_TRAIL = re.compile(r"(?:[\s,.!]+(?:please|thanks|thank you|here|speaking|again|sorry))+[\s.!?]*$", re.I)
+_TRAIL = re.compile(
+    r"(?:[\s,.!]+(?:please|thanks|thank you|here|speaking|again|sorry))+[\s.!?]*$", re.I
+)
 
 
 @lru_cache(maxsize=1)
@@ -160,8 +164,10 @@ def _drop_letter(name: str, text: str) -> str:
 
 
 def _swap_last_first(words: list[str], text: str) -> list[str]:
-    """"Smith, John" -> John Smith."""
-    if len(words) == 2 and re.search(rf"\b{re.escape(words[0])}\s*,\s*{re.escape(words[1])}\b", text):
+    """ "Smith, John" -> John Smith."""
+    if len(words) == 2 and re.search(
+        rf"\b{re.escape(words[0])}\s*,\s*{re.escape(words[1])}\b", text
+    ):
         if is_first_name(words[1]) and not is_first_name(words[0]):
             return [words[1], words[0]]
     return words
@@ -186,16 +192,25 @@ def find_name(text: str, exclude: frozenset[str] = frozenset(), bare: bool = Fal
     spelled = _spelled(text)
     first = re.search(r"\bfirst name(?: is|'s)?\s+([A-Za-z][A-Za-z'\-]+)", text, re.I)
     last = re.search(r"\b(?:last|sur) ?name(?: is|'s)?\s+([A-Za-z][A-Za-z'\-]+)", text, re.I)
-    if first and last and not _never(first.group(1), exclude) and not _never(last.group(1), exclude):
+    if (
+        first
+        and last
+        and not _never(first.group(1), exclude)
+        and not _never(last.group(1), exclude)
+    ):
         return f"{_shape(first.group(1))} {_shape(last.group(1))}"
     for pattern, strong in ((_STRONG, True), (_WEAK, False)):
         for match in pattern.finditer(text):
             before = text[: match.start()]
             if match.group(0).lower().startswith("for") and _FOR_SOMEONE_ELSE.search(before):
                 continue
+            if strong and _SOMEONE_ELSES.search(before):
+                continue
             rest = text[match.end() :]
             if strong:
-                rest = re.sub(r"^(?:(?:it's|it is|its|is|uh|um|that's|just)[\s,]+)+", "", rest, flags=re.I)
+                rest = re.sub(
+                    r"^(?:(?:it's|it is|its|is|uh|um|that's|just)[\s,]+)+", "", rest, flags=re.I
+                )
             words = _TOKEN.findall(rest)
             taken = _take(words, exclude, strong, mid_sentence=True)
             if taken:
@@ -208,9 +223,22 @@ def find_name(text: str, exclude: frozenset[str] = frozenset(), bare: bool = Fal
         answer = _SPELLED.sub(" ", answer + " ")
     answer = _WITHOUT.sub(" ", answer)
     words = [w for w in _TOKEN.findall(answer) if w not in ",.;!?"]
-    if len(words) > 3 or any(_never(w, exclude) and w.lower().strip(".") not in _TITLES for w in words):
+    if len(words) > 3 or any(
+        _never(w, exclude) and w.lower().strip(".") not in _TITLES for w in words
+    ):
         return spelled if spelled and not words else None
     words = _with_spelling(_swap_last_first(words, answer), spelled)
     if not words:
         return None
     return _drop_letter(" ".join(_shape(w) for w in words), text)
+
+
+def find_other_name(text: str, exclude: frozenset[str] = frozenset()) -> str | None:
+    """A name the caller gave for someone else: "his name is David" -> David."""
+    match = re.search(
+        r"\b(?:his|her|their|[a-z]+'s)\s+name(?:\s+is|'s)\s+(.+)$", text, re.I
+    )
+    if not match:
+        return None
+    taken = _take(_TOKEN.findall(match.group(1)), exclude, strong=True, mid_sentence=True)
+    return " ".join(_shape(w) for w in taken) or None

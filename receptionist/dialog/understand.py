@@ -16,16 +16,16 @@ from datetime import date, time
 from functools import lru_cache
 
 from receptionist.dialog import matching
-from receptionist.dialog.names import find_name, is_first_name
+from receptionist.dialog.names import find_name, find_other_name, is_first_name
 from receptionist.dialog.numbers import find_phone, words_to_numbers
-from receptionist.dialog.when import find_day, find_days, find_window, read_clock
+from receptionist.dialog.when import find_day, find_days, find_near_day, find_window, read_clock
 from receptionist.domain.profile import BusinessProfile
 
 INTENTS = ("book", "cancel", "move", "message", "question", "person", "status", "robot")
 
 _APPOINTMENT = r"(?:appointment|appt|booking|reservation|slot|time|spot|haircut|cut|session)"
 _BOOK = re.compile(
-    r"\b(?:book|booking|appointment|schedule|reserve|reservation|"
+    r"\b(?:(?:book|booking|appointment|schedule|reserve|reservation)\b|"
     r"make an? (?:appointment|booking)|come in|get in|pop in|stop by|drop in|"
     r"fit (?:me|us|him|her|them) in|squeeze (?:me|us|him|her|them) in|set up an? |"
     r"(?:i'd|i would|we'd|we would) like to (?:come|get|have|make|see)|"
@@ -38,7 +38,8 @@ _BOOK_AGAIN = re.compile(r"\b(?:book|make|schedule) (?:a|an|another|new|me|us|it
 _CANCEL = re.compile(
     r"\b(?:cancel\w*|call off|calling off|can'?t make it|cannot make it|can not make it|"
     r"won'?t (?:be able to )?make it|(?:not|won'?t) be able to (?:make it|come|come in)|"
-    r"unable to (?:make it|come)|scrap (?:my|the)|drop (?:my|the) " + _APPOINTMENT + r")\b"
+    r"unable to (?:make it|come)|scrap (?:my|the)|drop (?:my|the) " + _APPOINTMENT + r"|"
+    r"can'?t come|cannot come|can not come|won'?t be coming|not coming|can'?t go)\b"
 )
 _EXPLICIT_CANCEL = re.compile(r"\bcancel\w*\b|\bcall(?:ing)? off\b")
 _MOVE = re.compile(
@@ -84,7 +85,10 @@ _STATUS = re.compile(
     r"check (?:on )?(?:my|our) (?:\w+ )?(?:booking|appointment|reservation)|"
     r"(?:am i|are we|was i|were we) (?:still )?(?:booked|scheduled|down|on the books|in the system)|"
     r"do you have me (?:down|booked|in)|"
-    r"is my (?:\w+ )?(?:appointment|booking|reservation) (?:still )?(?:on|confirmed|booked|set))"
+    r"is my (?:\w+ )?(?:appointment|booking|reservation) (?:still )?(?:on|confirmed|booked|set)|"
+    r"make sure (?:it|that|my \w+|the \w+|we|i) (?:went through|is booked|is confirmed|got booked|"
+    r"(?:are|am) booked|is in)|(?:it|that|my booking|my appointment) went through|"
+    r"double[- ]check (?:my|the|that|on))\b"
 )
 _PRICE = re.compile(
     r"\b(?:how much|prices?|pricing|cost|costs|(?<!in )charge|charges|rates?|expensive|cheap|"
@@ -332,7 +336,7 @@ def _last_said(lowered: str, breaks: re.Pattern[str], today: date | None) -> str
     kept = _OLD_VALUE.sub(" ", lowered)
     parts = [p for p in breaks.split(kept) if p and p.strip()]
     for part in reversed(parts):
-        if (find_day(part, today) if today else read_clock(part)[0] or find_window(part)):
+        if find_day(part, today) if today else read_clock(part)[0] or find_window(part):
             return part
     return kept
 
@@ -366,14 +370,22 @@ def _group_size(part: str) -> int | None:
             total += number
         elif noun == "twins":
             total += 2
-        elif noun.endswith("s") and noun not in ("boss",) and noun != "kids" or noun in (
-            "children", "kids", "family", "babies"
+        elif (
+            noun.endswith("s")
+            and noun not in ("boss",)
+            and noun != "kids"
+            or noun in ("children", "kids", "family", "babies")
         ):
             return None  # "my kids": how many is not said
         else:
             total += 1
-    total += sum(1 for w in re.findall(r"\b[A-Z][a-z]+\b", part) if is_first_name(w))  # "me and John"
+    total += sum(
+        1 for w in re.findall(r"\b[A-Z][a-z]+\b", part) if is_first_name(w)
+    )  # "me and John"
     return total or None
+
+
+_PLAIN_WORDS = frozenset("my the a an your our of for and with".split())
 
 
 def find_people(said: str, lowered: str, profile: BusinessProfile) -> int | None:
@@ -387,8 +399,12 @@ def find_people(said: str, lowered: str, profile: BusinessProfile) -> int | None
                       lowered)  # fmt: skip
     if match:
         return _count(match.group(1) or match.group(2))
-    match = re.search(r"\b(?:me|myself)\s*(?:,|and|plus|&|with)\s+(.+?)(?:[.?!]|$)", said, re.I) or re.search(
-        r"(?:^|\bfor\s+|\bbook\s+)(.+?)\s+and\s+(?:me|i|myself)\b", said, re.I
+    match = re.search(
+        r"\b(?:me|myself)\s*(?:,|and|plus|&|with)\s+(.+?)(?:[.?!]|$)", said, re.I
+    ) or re.search(
+        r"(?:^|\bfor\s+|\bbook\s+|[,.]\s*)((?:[\w']+\s+){0,2}[\w']+)\s+and\s+(?:me|i|myself)\b",
+        said,
+        re.I,
     )
     if match:
         others = _group_size(match.group(1))
@@ -407,7 +423,7 @@ def find_people(said: str, lowered: str, profile: BusinessProfile) -> int | None
     counted = words_to_numbers(lowered)
     for match in re.finditer(r"\b(\d+)\s+([a-z']+)(?:\s+([a-z']+))?", counted):
         nouns = {match.group(2).rstrip("s"), (match.group(3) or "").rstrip("s"), match.group(2)}
-        if nouns & service_words and 1 < int(match.group(1)) <= 10:
+        if nouns & (service_words - _PLAIN_WORDS) and 1 < int(match.group(1)) <= 10:
             return int(match.group(1))
     return None
 
@@ -468,12 +484,15 @@ def _choice(lowered: str, expecting: str | None) -> int | None:
             continue
         if word in ("other", "earliest", "latest") and expecting != "choose_slot":
             continue
-        if word in ("earlier", "later") and not whole.endswith(("one", "option", "slot", "time")) and (
-            expecting != "choose_slot"
+        if (
+            word in ("earlier", "later")
+            and not whole.endswith(("one", "option", "slot", "time"))
+            and (expecting != "choose_slot")
         ):
             continue
         if word in ("first", "second", "third", "last", "1st", "2nd", "3rd", "fourth") and not (
-            whole.startswith("the") or whole.endswith(("one", "option", "slot", "choice"))
+            whole.startswith("the")
+            or whole.endswith(("one", "option", "slot", "choice"))
             or expecting == "choose_slot"
         ):
             continue
@@ -487,7 +506,9 @@ def _choice(lowered: str, expecting: str | None) -> int | None:
     return None
 
 
-def _asks_other(sentences: list[str], profile: BusinessProfile, handled: re.Pattern[str]) -> str | None:
+def _asks_other(
+    sentences: list[str], profile: BusinessProfile, handled: re.Pattern[str]
+) -> str | None:
     """The topic of a question the profile can't answer: "do you have parking?" -> "parking"."""
     for sentence in sentences:
         lowered = sentence.lower()
@@ -508,12 +529,18 @@ def _asks_other(sentences: list[str], profile: BusinessProfile, handled: re.Patt
     return None
 
 
-_QUIET = frozenset("right okay ok fine good correct alright true possible really there back".split())
+_QUIET = frozenset(
+    "right okay ok fine good correct alright true possible really there back".split()
+)
 _HANDLED = re.compile(
-    "|".join(p.pattern for p in (_BOOK, _CANCEL, _MOVE, _MESSAGE, _PERSON, _ROBOT, _STATUS,
-                                  _PRICE, _HOURS))  # fmt: skip
+    "|".join(
+        p.pattern
+        for p in (_BOOK, _CANCEL, _MOVE, _MESSAGE, _PERSON, _ROBOT, _STATUS, _PRICE, _HOURS)
+    )  # fmt: skip
     + r"|\b(?:earliest|latest|available|free|open|opening|openings|spell|name|number)\b"
 )
+
+
 def understand(
     text: str, profile: BusinessProfile, today: date, expecting: str | None = None
 ) -> Understanding:
@@ -532,14 +559,22 @@ def understand(
     correction = bool(_CHANGE.search(lowered))
     move = bool(_MOVE.search(lowered))
     # A change of mind says the old value first: the day and time are the last ones said.
-    shifting = correction or move or bool(
-        _CANCEL.search(lowered) or _OLD_VALUE.search(lowered) or re.match(r"\W*no\b", lowered)
+    shifting = (
+        correction
+        or move
+        or bool(
+            _CANCEL.search(lowered) or _OLD_VALUE.search(lowered) or re.match(r"\W*no\b", lowered)
+        )
     )
     when_said = _without_greetings(lowered)
     day_said = _last_said(when_said, _DAY_BREAK, today) if shifting else when_said
     day = find_day(day_said, today)
     span = find_days(when_said, today) if day is None else None
     days = DayRange(*span) if span else None
+    if day is None and days is None:
+        day = find_near_day(day_said, today)
+        if day is not None:
+            unsure.append("day")
     time_said = _last_said(_drop_old_time(when_said), _TIME_BREAK, None) if shifting else when_said
     no_time = expecting == "phone" and phone
     clock, cue = (None, None) if no_time else read_clock(time_said, expecting)
@@ -556,7 +591,8 @@ def understand(
     hours_hit = bool(_HOURS.search(lowered))
     robot = bool(_ROBOT.search(lowered))
     person = bool(_PERSON.search(lowered)) and not (
-        robot and not re.search(r"\b(?:can|could|may|let) (?:i|me)\b|\bi (?:want|need|'d like)", lowered)
+        robot
+        and not re.search(r"\b(?:can|could|may|let) (?:i|me)\b|\bi (?:want|need|'d like)", lowered)
     )
     status = bool(_STATUS.search(lowered))
     cancel = bool(_CANCEL.search(lowered)) and not (move and not _EXPLICIT_CANCEL.search(lowered))
@@ -569,7 +605,9 @@ def understand(
                                       r"\b(?:can|could) you (?:guys )?do (?:a|an|any|some)\b|"
                                       r"\b(?:does|do) (?:anyone|anybody|someone|he|she|they)\b",
                                       lowered))  # fmt: skip
-    asks_hours = hours_hit and not (book_words and not re.search(r"\bhours\b|\bwhat time do you (?:open|close)", lowered))
+    asks_hours = hours_hit and not (
+        book_words and not re.search(r"\bhours\b|\bwhat time do you (?:open|close)", lowered)
+    )
     if cancel:
         intents.append("cancel")
     if move:
@@ -608,8 +646,17 @@ def understand(
     if no and (day or at or service_names or days) and re.match(r"^\W*no\b", lowered):
         correction = True
     bare = expecting == "name" and not (
-        intents or service_names or day or days or at or window or phone or correction or no
-        or choice is not None or unknown
+        intents
+        or service_names
+        or day
+        or days
+        or at
+        or window
+        or phone
+        or correction
+        or no
+        or choice is not None
+        or unknown
     )
     name = find_name(said, never, bare)
     if name and day and name.lower() in said.lower() and find_day(name.lower(), today):
@@ -646,4 +693,11 @@ def understand(
         asks_other=asks_other,
         confident=not unsure,
         unsure_slots=tuple(dict.fromkeys(unsure)),
+        extra=_extra(said, never),
     )
+
+
+def _extra(said: str, never: frozenset[str]) -> dict[str, str]:
+    """Details beyond the contract's fields: "other_name", a name given for someone else."""
+    other = find_other_name(said, never) if "name" in said.lower() else None
+    return {"other_name": other} if other else {}

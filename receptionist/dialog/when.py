@@ -16,6 +16,8 @@ import re
 from dataclasses import dataclass
 from datetime import date, time, timedelta
 
+from rapidfuzz import fuzz, process
+
 from receptionist.dialog.numbers import WORD_NUMBERS, words_to_numbers
 
 WEEKDAYS = {
@@ -43,7 +45,9 @@ _MONTH_DAY = re.compile(
     rf"\b({_MONTH_RE})\.?\s+(?:the\s+)?(\d{{1,2}})(?:st|nd|rd|th)?\b(?!:)(?!\s*(?:am|pm)\b)"
 )
 _DAY_MONTH = re.compile(rf"\b(?:the\s+)?(\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?({_MONTH_RE})\b")
-_NUMERIC_DATE = re.compile(r"(?<![\d/])(1[0-2]|0?[1-9])/([12]\d|3[01]|0?[1-9])(?:/(\d{2,4}))?(?![\d/])")
+_NUMERIC_DATE = re.compile(
+    r"(?<![\d/])(1[0-2]|0?[1-9])/([12]\d|3[01]|0?[1-9])(?:/(\d{2,4}))?(?![\d/])"
+)
 _BARE_ORDINAL = re.compile(
     rf"\b(?:(?:on|for|by|until|till)\s+the|(?:{_DAY_NAME_RE})s?,?\s+the|the)\s+"
     r"(\d{1,2})(st|nd|rd|th)\b(?!\s+(?:one|1|option|slot|time|thing|person|people|available))"
@@ -86,7 +90,9 @@ _NEAR_CLOCK = re.compile(
     r"(?=\s*(?:$|[.,!?;]|on\b|then\b|please\b|if\b|that\b|tomorrow\b|today\b|"
     rf"{_DAY_NAME_RE}|next\b|this\b))"
 )
-_NOON = re.compile(r"\b(?:(at|around|about|by|after|before|till|until)\s+)?(?:12\s+)?(noon|midday)\b")
+_NOON = re.compile(
+    r"\b(?:(at|around|about|by|after|before|till|until)\s+)?(?:12\s+)?(noon|midday)\b"
+)
 # A number followed by these counts things; it is no time.
 _NOT_TIME_AFTER = re.compile(
     r"\s*(?:people|persons|of us|of them|kids|children|boys|girls|haircuts?|cuts?|trims?|"
@@ -227,6 +233,21 @@ def find_day(text: str, today: date) -> date | None:
     return None
 
 
+# Real words a letter or two from a weekday's name.
+_NOT_WEEKDAYS = frozenset("sundae sundaes sturdy study monty frida today someday sunny".split())
+
+
+def find_near_day(text: str, today: date) -> date | None:
+    """A weekday misheard or misspelt by a letter or two ("Thirsday", "Wensday", "Fryday")."""
+    for word in re.findall(r"[a-z]{5,}", text.lower()):
+        if word in _NOT_WEEKDAYS or word in WEEKDAYS:
+            continue
+        found = process.extractOne(word.removesuffix("s"), list(WEEKDAYS), scorer=fuzz.ratio)
+        if found is not None and found[1] >= 82:
+            return _next_weekday(today, WEEKDAYS[found[0]])
+    return None
+
+
 def find_days(text: str, today: date) -> tuple[date, date] | None:
     """A vague day as its first and last day: "next week", "early next week", "this weekend"."""
     lowered = _normalise(text)
@@ -309,8 +330,10 @@ def read_clock(text: str, expecting: str | None = None) -> tuple[Clock | None, s
     alone = expecting in ("time", "choose_slot") and len(lowered.split()) <= 4
     for match in _CLOCK.finditer(lowered):
         cue, hour_word, minute_digits, minute_word, suffix = match.groups()
-        if minute_digits and match.group(0)[match.start(3) - match.start(0) - 1] == " " and not (
-            cue or suffix
+        if (
+            minute_digits
+            and match.group(0)[match.start(3) - match.start(0) - 1] == " "
+            and not (cue or suffix)
         ):
             continue  # "3 30" needs a cue; "2 30 minute slots" is no time
         has_minutes = minute_digits is not None or minute_word is not None
@@ -322,13 +345,22 @@ def read_clock(text: str, expecting: str | None = None) -> tuple[Clock | None, s
             continue
         if not has_minutes and _counts_things(lowered, match.end()):
             continue
-        if cue == "for" and not (suffix or has_minutes) and re.match(r"\s+(?:of|more)\b", lowered[match.end():]):
+        if (
+            cue == "for"
+            and not (suffix or has_minutes)
+            and re.match(r"\s+(?:of|more)\b", lowered[match.end() :])
+        ):
             continue
         hour = _hour(hour_word)
         if minute_digits and "." in match.group(0) and not (cue or suffix):
             continue  # "3.5 stars", a price
         minute = int(minute_digits) if minute_digits else _MINUTE_WORDS.get(minute_word or "", 0)
-        if hour_word.isdigit() and len(hour_word) == 2 and hour_word.startswith("0") and not has_minutes:
+        if (
+            hour_word.isdigit()
+            and len(hour_word) == 2
+            and hour_word.startswith("0")
+            and not has_minutes
+        ):
             continue
         found = _with_suffix(hour, minute, suffix)
         if found is not None and hour >= 1 or (found is not None and has_minutes):
@@ -342,7 +374,7 @@ def read_clock(text: str, expecting: str | None = None) -> tuple[Clock | None, s
             found = _with_suffix(_NEAR_HOURS[word], _MINUTE_WORDS.get(minute_word or "", 0), suffix)
             if found is not None:
                 return Clock(found, near=True), cue
-        match = re.search(rf"(?:^|\b(?:at|around|say)\s+)(?:to|too)\s+(thirty|fifteen|forty five)\b",
+        match = re.search(r"(?:^|\b(?:at|around|say)\s+)(?:to|too)\s+(thirty|fifteen|forty five)\b",
                           lowered)  # fmt: skip
         if match and (match.group(0).startswith(("at", "around", "say")) or alone):
             return Clock(time(14, _MINUTE_WORDS[match.group(1)]), near=True), "at"
@@ -365,7 +397,9 @@ _WINDOW_CUES = {"after", "before", "from", "till", "until", "between", "any time
                 "anytime after", "not before", "not after", "no earlier than", "no later than"}  # fmt: skip
 
 
-def find_window(text: str, expecting: str | None = None) -> tuple[time | None, time | None, bool, bool] | None:
+def find_window(
+    text: str, expecting: str | None = None
+) -> tuple[time | None, time | None, bool, bool] | None:
     """A vague time as (start, end, earliest, latest), or None."""
     lowered = _normalise(text)
     earliest = bool(_EARLIEST.search(lowered))

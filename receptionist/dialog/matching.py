@@ -6,10 +6,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
+from collections.abc import Callable
+from typing import TypeVar
 
 import jellyfish
-from rapidfuzz import fuzz
+from rapidfuzz import fuzz, process
 
 from receptionist.domain.profile import BusinessProfile
 
@@ -38,7 +39,26 @@ class _Aliases:
     fuzzy: tuple[tuple[str, str, str, int], ...]  # (alias, alias without spaces, metaphone, words)
 
 
-@lru_cache(maxsize=16)
+T = TypeVar("T")
+
+
+def per_profile(build: Callable[[BusinessProfile], T]) -> Callable[[BusinessProfile], T]:
+    """Cache what is built from a profile by the profile's identity: hashing a whole profile
+    on every turn costs more than the rest of the lookup."""
+    cache: dict[int, tuple[BusinessProfile, T]] = {}
+
+    def cached(profile: BusinessProfile) -> T:
+        hit = cache.get(id(profile))
+        if hit is None or hit[0] is not profile:
+            if len(cache) > 16:
+                cache.clear()
+            hit = cache[id(profile)] = (profile, build(profile))
+        return hit[1]
+
+    return cached
+
+
+@per_profile
 def _aliases(profile: BusinessProfile) -> _Aliases:
     to_service: dict[str, str] = {}
     for service in profile.services:
@@ -78,6 +98,7 @@ def find_services(text: str, profile: BusinessProfile) -> list[Found]:
         if not any(a <= at < b for a, b in taken) and w not in _PLAIN
     ]  # fmt: skip
     staff = {m.name.lower() for m in profile.staff}
+    spaced_aliases = [alias for alias, _, _, _ in aliases.fuzzy]
     for size in (3, 2, 1):
         for i in range(len(free) - size + 1):
             window = free[i : i + size]
@@ -85,16 +106,18 @@ def find_services(text: str, profile: BusinessProfile) -> list[Found]:
                 continue
             joined = "".join(w for w, _ in window)
             spaced = " ".join(w for w, _ in window)
-            for alias, squeezed, sound, alias_words in aliases.fuzzy:
-                if abs(alias_words - size) > 1 or abs(len(joined) - len(squeezed)) > 3:
-                    continue
-                score = max(fuzz.ratio(spaced, alias), fuzz.ratio(joined, squeezed))
-                if score >= (80 if alias_words > 1 else 85) or (
-                    score >= 75 and fuzz.ratio(jellyfish.metaphone(joined), sound) >= 85
-                ):
-                    found.append(Found(aliases.to_service[alias], window[0][1], near=True))
-                    taken.append((window[0][1], window[-1][1] + len(window[-1][0])))
-                    break
+            best = process.extractOne(spaced, spaced_aliases, scorer=fuzz.ratio, score_cutoff=70)
+            if best is None:
+                continue
+            alias, squeezed, sound, alias_words = aliases.fuzzy[best[2]]
+            if abs(alias_words - size) > 1 or abs(len(joined) - len(squeezed)) > 3:
+                continue
+            score = max(best[1], fuzz.ratio(joined, squeezed))
+            if score >= (80 if alias_words > 1 else 85) or (
+                score >= 75 and fuzz.ratio(jellyfish.metaphone(joined), sound) >= 85
+            ):
+                found.append(Found(aliases.to_service[alias], window[0][1], near=True))
+                taken.append((window[0][1], window[-1][1] + len(window[-1][0])))
     return sorted(found, key=lambda f: f.start)
 
 

@@ -91,6 +91,9 @@ def _census() -> tuple[frozenset[str], frozenset[str]]:
     return first, frozenset(read("dist.all.last"))
 
 
+_census()  # loaded with the module, not on the first caller's turn
+
+
 def is_first_name(word: str) -> bool:
     return word.lower().strip(".") in _census()[0]
 

@@ -13,7 +13,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, replace
 from datetime import date, time
-from functools import lru_cache
 
 from receptionist.dialog import matching
 from receptionist.dialog.names import find_name, find_other_name, is_first_name
@@ -288,7 +287,7 @@ def find_staff(text: str, profile: BusinessProfile) -> str | None:
     return found.name if found else None
 
 
-@lru_cache(maxsize=16)
+@matching.per_profile
 def _profile_words(profile: BusinessProfile) -> tuple[frozenset[str], frozenset[str]]:
     """(words that are never the caller's name, words that belong to a service's name)."""
     service_words: set[str] = set()

@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date, time, timedelta
+from functools import lru_cache
 
 from rapidfuzz import fuzz, process
 
@@ -138,6 +139,7 @@ class Clock:
     near: bool = False
 
 
+@lru_cache(maxsize=512)
 def _normalise(text: str) -> str:
     lowered = text.lower()
     lowered = re.sub(r"\b([ap])\.?\s?m\b\.?", r" \1m", lowered)
@@ -307,6 +309,7 @@ def _counts_things(lowered: str, end: int) -> bool:
     return bool(_NOT_TIME_AFTER.match(lowered, end))
 
 
+@lru_cache(maxsize=512)
 def read_clock(text: str, expecting: str | None = None) -> tuple[Clock | None, str | None]:
     """One time said exactly, and the cue word before it ("at", "after", "before", ...)."""
     lowered = _normalise(text)

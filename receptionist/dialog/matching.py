@@ -5,8 +5,8 @@ one sound off ("beer trim", "hare cut", "Marko", "Mark O") by spelling (rapidfuz
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import TypeVar
 
 import jellyfish

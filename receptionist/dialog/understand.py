@@ -82,7 +82,8 @@ _STATUS = re.compile(
     r"(?:appointment|booking|reservation)|"
     r"confirm (?:my|our|the) (?:\w+ )?(?:booking|appointment|reservation)|"
     r"check (?:on )?(?:my|our) (?:\w+ )?(?:booking|appointment|reservation)|"
-    r"(?:am i|are we|was i|were we) (?:still )?(?:booked|scheduled|down|on the books|in the system)|"
+    r"(?:am i|are we|was i|were we) (?:still )?"
+    r"(?:booked|scheduled|down|on the books|in the system)|"
     r"do you have me (?:down|booked|in)|"
     r"is my (?:\w+ )?(?:appointment|booking|reservation) (?:still )?(?:on|confirmed|booked|set)|"
     r"make sure (?:it|that|my \w+|the \w+|we|i) (?:went through|is booked|is confirmed|got booked|"
@@ -136,8 +137,10 @@ _CHOICE = re.compile(
     r"\b(?:the )?(first|1st|second|2nd|third|3rd|fourth|last|earlier|earliest|later|latest|"
     r"former|latter|other)(?: one| option| slot| time| of those| of them| choice)?\b"
 )
-_CHOICE_WORDS = {"first": 0, "1st": 0, "earlier": 0, "former": 0, "second": 1, "2nd": 1,
-                 "third": 2, "3rd": 2, "fourth": 3, "last": -1, "later": -1, "latter": -1}  # fmt: skip
+_CHOICE_WORDS = {
+    "first": 0, "1st": 0, "earlier": 0, "former": 0, "second": 1, "2nd": 1, "third": 2,
+    "3rd": 2, "fourth": 3, "last": -1, "later": -1, "latter": -1,
+}  # fmt: skip
 _OPTION_NUMBER = re.compile(r"\b(?:option|number|choice) (one|two|three|four|1|2|3|4)\b")
 _FILLERS = re.compile(r"\b(?:um+|uh+|er+|erm|hmm+|ah+|mm+)\b[,.]?\s*|(?<=,) like,\s*", re.I)
 _QUESTION_START = re.compile(
@@ -312,7 +315,8 @@ _TIME_BREAK = re.compile(
     r"can we do|could we do|can i do|no)\b"
 )
 _OLD_VALUE = re.compile(
-    r"\b(?:instead of|rather than|not(?!\s+(?:before|after|later|earlier|too|so|that|very)\b))\s+(?:on\s+|at\s+|the\s+)*[\w:.']+(?:\s+(?:at|pm|am)\b\s*[\w:.]*)?"
+    r"\b(?:instead of|rather than|not(?!\s+(?:before|after|later|earlier|too|so|that|very)\b))"
+    r"\s+(?:on\s+|at\s+|the\s+)*[\w:.']+(?:\s+(?:at|pm|am)\b\s*[\w:.]*)?"
 )
 _ANOTHER_TIME = re.compile(
     r"\b(?:instead|another (?:day|time)|different (?:day|time)|can (?:we|i) do|could (?:we|i) do|"

@@ -49,6 +49,11 @@ _DAY_MONTH = re.compile(rf"\b(?:the\s+)?(\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?
 _NUMERIC_DATE = re.compile(
     r"(?<![\d/])(1[0-2]|0?[1-9])/([12]\d|3[01]|0?[1-9])(?:/(\d{2,4}))?(?![\d/])"
 )
+_ORDINAL_WORD = re.compile(
+    r"\b(?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh|twelfth|"
+    r"thirteenth|fourteenth|fifteenth|sixteenth|seventeenth|eighteenth|nineteenth|twentieth|"
+    r"thirtieth)\b"
+)
 _BARE_ORDINAL = re.compile(
     rf"\b(?:(?:on|for|by|until|till)\s+the|(?:{_DAY_NAME_RE})s?,?\s+the|the)\s+"
     r"(\d{1,2})(st|nd|rd|th)\b(?!\s+(?:one|1|option|slot|time|thing|person|people|available))"
@@ -78,7 +83,7 @@ _CUE_RE = (
     r"no earlier than|no later than)"
 )
 _CLOCK = re.compile(
-    rf"(?:\b{_CUE_RE}\s+)?\b{_HOUR_RE}(?:(?::|\.|\s)([0-5]\d)\b|\s+({_MIN_WORD_RE})\b)?"
+    rf"(?:\b{_CUE_RE}\s+)?(?<![$\u00a3\u20ac\d.,])\b{_HOUR_RE}(?:(?::|\.|\s)([0-5]\d)\b|\s+({_MIN_WORD_RE})\b)?"
     rf"(?![\d:/]|st\b|nd\b|rd\b|th\b|%){_SUFFIX_RE}"
 )
 _RELATIVE = re.compile(
@@ -90,6 +95,17 @@ _NEAR_CLOCK = re.compile(
     rf"\b(at|around|about|say|by)\s+({_NEAR_RE})(?:\s+({_MIN_WORD_RE}))?{_SUFFIX_RE}"
     r"(?=\s*(?:$|[.,!?;]|on\b|then\b|please\b|if\b|that\b|tomorrow\b|today\b|"
     rf"{_DAY_NAME_RE}|next\b|this\b))"
+)
+_ONE_AS_THING = re.compile(
+    r"\b(?:first|second|third|last|that|this|other|which|the|a|each|any|later|earlier|same|"
+    r"1st|2nd|3rd|another|no|every|latter|former|earliest|latest|next|previous)\s+$"
+)
+_ENDS_AT_ATE = re.compile(r"\bate\s*[.!?]?\s*$")
+_TO_THIRTY = re.compile(r"(?:^|\b(at|around|say)\s+)(?:to|too)\s+(thirty|fifteen|forty five)\b")
+_MINUTES_RE = r"(?:[:.\s]([0-5]\d))?"
+_BETWEEN = re.compile(
+    rf"\b(?:between|from)\s+{_HOUR_RE}{_MINUTES_RE}\s*(am|pm)?\s+(?:and|to|till|until|-)\s+"
+    rf"{_HOUR_RE}{_MINUTES_RE}\s*(am|pm)?\b"
 )
 _NOON = re.compile(
     r"\b(?:(at|around|about|by|after|before|till|until)\s+)?(?:12\s+)?(noon|midday)\b"
@@ -110,7 +126,7 @@ _WINDOWS = (  # phrase -> (start, end) of a vague time; None leaves that side op
     (r"\bafter school\b", time(15), None),
     (r"\bafter lunch(?:time)?\b", time(13), None),
     (r"\bbefore lunch(?:time)?\b", None, time(12)),
-    (r"\b(?:around |at |over |during )?lunch(?:time| time| hour| break)?\b", time(11, 30), time(13, 30)),
+    (r"\blunch(?:time| time| hour| break)?\b", time(11, 30), time(13, 30)),
     (r"\bmornings?\b", None, time(12)),
     (r"\bafternoons?\b", time(12), time(17)),
 )  # fmt: skip
@@ -178,25 +194,23 @@ def _month_of(word: str) -> int:
 
 def find_calendar_date(text: str, today: date) -> date | None:
     """A calendar date: "December 3rd", "the 3rd of Dec", "12/3", "on the twelfth"."""
-    lowered = words_to_numbers(_normalise(text)) if re.search(r"[a-z]", text.lower()) else text
-    for match in _MONTH_DAY.finditer(lowered):
-        month_word, number = match.group(1), int(match.group(2))
-        if month_word == "may" and not re.match(r"may\.?\s+(the\s+)?\d", match.group(0)):
-            continue
-        if month_word in ("mar", "jun", "sat", "sun") and "." in match.group(0):
-            continue
-        return _dated(today, _month_of(month_word), number)
-    match = _DAY_MONTH.search(lowered)
-    if match:
-        return _dated(today, _month_of(match.group(2)), int(match.group(1)))
-    match = _NUMERIC_DATE.search(lowered)
-    if match:
-        year = match.group(3)
+    lowered = _normalise(text)
+    if _ORDINAL_WORD.search(lowered):
+        lowered = words_to_numbers(lowered)  # "the twenty first" -> "the 21st" (text2num)
+    month_first = _MONTH_DAY.search(lowered)
+    if month_first:
+        return _dated(today, _month_of(month_first.group(1)), int(month_first.group(2)))
+    day_first = _DAY_MONTH.search(lowered)
+    if day_first:
+        return _dated(today, _month_of(day_first.group(2)), int(day_first.group(1)))
+    numeric = _NUMERIC_DATE.search(lowered)
+    if numeric:
+        year = numeric.group(3)
         full_year = (2000 + int(year) if len(year) == 2 else int(year)) if year else None
-        return _dated(today, int(match.group(1)), int(match.group(2)), full_year)
-    match = _BARE_ORDINAL.search(lowered)
-    if match:
-        number = int(match.group(1))
+        return _dated(today, int(numeric.group(1)), int(numeric.group(2)), full_year)
+    ordinal = _BARE_ORDINAL.search(lowered)
+    if ordinal:  # "the 3rd": this month's if still ahead, else the next month that has one
+        number = int(ordinal.group(1))
         month, year = today.month, today.year
         for _ in range(3):
             if number >= today.day or (month, year) != (today.month, today.year):
@@ -305,10 +319,6 @@ def _with_suffix(hour: int, minute: int, suffix: str | None, bare_pm: bool = Tru
     return time(hour, minute)
 
 
-def _counts_things(lowered: str, end: int) -> bool:
-    return bool(_NOT_TIME_AFTER.match(lowered, end))
-
-
 @lru_cache(maxsize=512)
 def read_clock(text: str, expecting: str | None = None) -> tuple[Clock | None, str | None]:
     """One time said exactly, and the cue word before it ("at", "after", "before", ...)."""
@@ -332,56 +342,44 @@ def read_clock(text: str, expecting: str | None = None) -> tuple[Clock | None, s
             return Clock(found), match.group(1)
     alone = expecting in ("time", "choose_slot") and len(lowered.split()) <= 4
     for match in _CLOCK.finditer(lowered):
-        cue, hour_word, minute_digits, minute_word, suffix = match.groups()
-        if (
-            minute_digits
-            and match.group(0)[match.start(3) - match.start(0) - 1] == " "
-            and not (cue or suffix)
-        ):
-            continue  # "3 30" needs a cue; "2 30 minute slots" is no time
-        has_minutes = minute_digits is not None or minute_word is not None
-        if hour_word == "one" and re.search(_ONE_AS_THING, lowered[: match.start(2)]):
-            continue  # "the second one", "that one"
-        if not (cue or suffix or has_minutes or alone):
-            continue
-        if cue in ("and", "or", "is") and not (suffix or has_minutes):
-            continue
-        if not has_minutes and _counts_things(lowered, match.end()):
-            continue
-        if (
-            cue == "for"
-            and not (suffix or has_minutes)
-            and re.match(r"\s+(?:of|more)\b", lowered[match.end() :])
-        ):
-            continue
-        hour = _hour(hour_word)
-        if minute_digits and "." in match.group(0) and not (cue or suffix):
-            continue  # "3.5 stars", a price
-        minute = int(minute_digits) if minute_digits else _MINUTE_WORDS.get(minute_word or "", 0)
-        if (
-            hour_word.isdigit()
-            and len(hour_word) == 2
-            and hour_word.startswith("0")
-            and not has_minutes
-        ):
-            continue
-        found = _with_suffix(hour, minute, suffix)
-        if found is not None and hour >= 1 or (found is not None and has_minutes):
-            return Clock(found), cue
-    if expecting != "phone":
-        match = _NEAR_CLOCK.search(lowered)
-        if match:
-            cue, word, minute_word, suffix = match.groups()
-            if word in ("ate",) and not suffix and not re.search(r"\bate\s*[.!?]?\s*$", lowered):
-                return None, None
-            found = _with_suffix(_NEAR_HOURS[word], _MINUTE_WORDS.get(minute_word or "", 0), suffix)
+        found = _clock_at(match, lowered, alone)
+        if found is not None:
+            return Clock(found), match.group(1)
+    if expecting == "phone":
+        return None, None
+    match = _NEAR_CLOCK.search(lowered)
+    if match:
+        cue, word, minute_word, suffix = match.groups()
+        # "ate" is a word of its own: only "at ate am" or a turn ending "at ate" is a time.
+        if word != "ate" or suffix or _ENDS_AT_ATE.search(lowered):
+            minute = _MINUTE_WORDS.get(minute_word or "", 0)
+            found = _with_suffix(_NEAR_HOURS[word], minute, suffix)
             if found is not None:
                 return Clock(found, near=True), cue
-        match = re.search(r"(?:^|\b(?:at|around|say)\s+)(?:to|too)\s+(thirty|fifteen|forty five)\b",
-                          lowered)  # fmt: skip
-        if match and (match.group(0).startswith(("at", "around", "say")) or alone):
-            return Clock(time(14, _MINUTE_WORDS[match.group(1)]), near=True), "at"
+    match = _TO_THIRTY.search(lowered)
+    if match and (match.group(1) or alone):
+        return Clock(time(14, _MINUTE_WORDS[match.group(2)]), near=True), "at"
     return None, None
+
+
+def _clock_at(match: re.Match[str], lowered: str, alone: bool) -> time | None:
+    """The time in one match of ``_CLOCK``, unless the number is something else."""
+    cue, hour_word, minute_digits, minute_word, suffix = match.groups()
+    has_minutes = minute_digits is not None or minute_word is not None
+    if minute_digits and lowered[match.start(3) - 1] == " " and not (cue or suffix):
+        return None  # "3 30" needs a cue: "2 30 minute slots" is no time
+    if hour_word == "one" and _ONE_AS_THING.search(lowered, 0, match.start(2)):
+        return None  # "the second one", "that one"
+    if not (cue or suffix or has_minutes or alone):
+        return None  # a bare number is a count unless a time was asked for
+    if cue in ("and", "or", "is") and not (suffix or has_minutes):
+        return None
+    if not has_minutes and _NOT_TIME_AFTER.match(lowered, match.end()):
+        return None  # "two haircuts", "for 3 people"
+    if hour_word.startswith("0") and not has_minutes:
+        return None
+    minute = int(minute_digits) if minute_digits else _MINUTE_WORDS.get(minute_word or "", 0)
+    return _with_suffix(_hour(hour_word), minute, suffix)
 
 
 def find_time(text: str, expecting: str | None = None) -> time | None:
@@ -392,12 +390,13 @@ def find_time(text: str, expecting: str | None = None) -> time | None:
     return clock.time
 
 
-_ONE_AS_THING = (
-    r"\b(?:first|second|third|last|that|this|other|which|the|a|each|any|later|earlier|same|"
-    r"1st|2nd|3rd|another|no|every|latter|former|earliest|latest|next|previous)\s+$"
+_WINDOW_CUES = frozenset(
+    {"after", "before", "from", "till", "until", "between", "any time after", "anytime after",
+     "not before", "not after", "no earlier than", "no later than"}
+)  # fmt: skip
+_START_CUES = frozenset(
+    {"after", "from", "any time after", "anytime after", "not before", "no earlier than"}
 )
-_WINDOW_CUES = {"after", "before", "from", "till", "until", "between", "any time after",
-                "anytime after", "not before", "not after", "no earlier than", "no later than"}  # fmt: skip
 
 
 def find_window(
@@ -409,10 +408,7 @@ def find_window(
     latest = bool(_LATEST.search(lowered)) and not earliest
     start: time | None = None
     end: time | None = None
-    between = re.search(
-        rf"\b(?:between|from)\s+{_HOUR_RE}(?:[:.\s]([0-5]\d))?\s*(am|pm)?\s+(?:and|to|till|until|-)\s+{_HOUR_RE}(?:[:.\s]([0-5]\d))?\s*(am|pm)?\b",
-        lowered,
-    )
+    between = _BETWEEN.search(lowered)
     if between:
         h1, m1, s1, h2, m2, s2 = between.groups()
         first = _with_suffix(_hour(h1), int(m1 or 0), s1 or (s2 if s2 == "am" else None))
@@ -423,8 +419,7 @@ def find_window(
             return first, second, earliest, latest
     clock, cue = read_clock(lowered, expecting)
     if clock is not None and not clock.near and cue in _WINDOW_CUES:
-        if cue in ("after", "from", "any time after", "anytime after", "not before",
-                   "no earlier than"):  # fmt: skip
+        if cue in _START_CUES:
             start = clock.time
         else:
             end = clock.time

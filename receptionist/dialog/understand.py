@@ -31,6 +31,8 @@ _BOOK = re.compile(
     r"(?:i|we) (?:want|need) to (?:come|get in|make an?|see)|"
     r"(?:any|have) (?:openings?|availability|slots?|spots?|space|room)|"
     r"do you have (?:anything|something)|availability|available|free (?:slots?|time|spots?)|"
+    r"what (?:have you got|do you have|times do you have|is (?:free|open|available))|"
+    r"(?:be|are you|is (?!it\b|that\b|this\b)\w+) (?:free|available)|"
     r"is there (?:anything|something|a slot|a spot|an opening|room))"
 )
 _BOOK_AGAIN = re.compile(r"\b(?:book|make|schedule) (?:a|an|another|new|me|us|it)\b")
@@ -43,7 +45,7 @@ _CANCEL = re.compile(
 _EXPLICIT_CANCEL = re.compile(r"\bcancel\w*\b|\bcall(?:ing)? off\b")
 _MOVE = re.compile(
     r"\b(?:re-?schedul\w*|re-?book\w*|postpone\w*|"
-    r"push (?:it|that|this|my \w+|the \w+|my \w+ \w+)? ?(?:back|forward|later|earlier|out)|"
+    r"push (?:it|that|this|my \w+|the \w+|my \w+ \w+)? ?(?:back|forward|later|earlier|out|to)|"
     r"bring (?:it|that|my \w+|the \w+) (?:forward|earlier)|"
     r"(?:move|moving|change|changing|switch|switching|shift|bump|swap) (?:my|the|our|his|her|"
     r"their) (?:\w+ )?(?:appointment|booking|reservation|time|slot|day|haircut|colour|color|"
@@ -70,9 +72,21 @@ _ROBOT = re.compile(
     r"\b(?:(?:am i|are we|i'm|is this|is that|are you|you're|you are|this is)\s+(?:just\s+)?"
     r"(?:(?:talking|speaking|chatting) (?:to|with) )?(?:a |an )?(?:real |actual |live )?"
     r"(?:robot|machine|bot|computer|ai|a\.?i\.?|artificial|automated|recording|"
-    r"answering machine|person|human|real)|"
-    r"are you (?:even )?(?:real|human|alive|a person)|"
+    r"answering machine|answering service|person|human|real)|"
+    r"are you (?:guys |even )?(?:real|human|alive|an? (?:person|human|robot|machine|bot|ai)|"
+    r"a real person)|who am i (?:speaking|talking) (?:to|with)|who(?:'s| is) this\b|"
+    r"what are you\b|"
     r"you sound like a (?:robot|machine|computer))\b"
+)
+_SERVICE_QUESTION = re.compile(
+    r"\b(?:do|can|could) you (?:guys )?(?:do|offer|provide|cut|colou?r|dye|trim|style|work with|"
+    r"have (?!any(?:thing)? (?:free|open|available|time|slots?|openings?|availability)|"
+    r"(?:some|a|any)?(?:thing|time|slots?|openings?|availability|room|space)\b))|"
+    r"\b(?:does|do) (?:anyone|anybody|someone|he|she|they) (?:there )?do\b"
+)
+_DURATION = re.compile(
+    r"\bhow long (?:does|do|will|would|is|are|it|for)\b|\bhow much time\b|"
+    r"\b(?:take|takes|last|lasts) (?:long|about how long)\b"
 )
 _STATUS = re.compile(
     r"\b(?:(?:did|has|have|was|is) (?:my|the|our) (?:booking|appointment|reservation) "
@@ -117,14 +131,15 @@ _YES_SHORT = re.compile(
     r"brilliant|wonderful|cool|nice|grand)\b(?!\s+(?:morning|afternoon|evening|night|bye))"
 )
 _NO = re.compile(
-    r"^\W*(?:no(?! problem| worries| rush)|nope|nah|not really|not quite|not exactly|"
+    r"^\W*(?:no(?! problem| worries| rush)|nope|nah|not really|not quite|not exactly|that's it|"
+    r"that is it|that'?ll do|"
     r"no thanks|no thank you|that's all|that is all|that's everything|that'll be all|"
     r"nothing else|i'm good|i am good|i'm fine|i'm all set|all good|that's wrong|"
     r"that's not right|that is not right|that's incorrect|incorrect|wrong|negative|"
     r"don't|do not|i don't)\b"
 )
 _GOODBYE = re.compile(
-    r"\b(?:bye|goodbye|good bye|bye bye|that's all|that is all|that's everything|"
+    r"\b(?:bye|goodbye|good bye|bye bye|that's all|that is all|that's everything|that's it|"
     r"that'll be all|nothing else|have a (?:good|great|nice|lovely) (?:day|one|evening|night|"
     r"afternoon|weekend)|take care|see you|talk to you later|cheers)\b"
 )
@@ -141,6 +156,10 @@ _CHOICE_WORDS = {
     "first": 0, "1st": 0, "earlier": 0, "former": 0, "second": 1, "2nd": 1, "third": 2,
     "3rd": 2, "fourth": 3, "last": -1, "later": -1, "latter": -1,
 }  # fmt: skip
+_EITHER = re.compile(
+    r"\b(?:either|whichever|any of (?:them|those)|(?:it )?doesn'?t matter|don'?t mind|"
+    r"(?:both|any|either one) (?:is|are|would be) (?:fine|good|ok|okay))\b"
+)
 _OPTION_NUMBER = re.compile(r"\b(?:option|number|choice) (one|two|three|four|1|2|3|4)\b")
 _FILLERS = re.compile(r"\b(?:um+|uh+|er+|erm|hmm+|ah+|mm+)\b[,.]?\s*|(?<=,) like,\s*", re.I)
 _QUESTION_START = re.compile(
@@ -169,7 +188,9 @@ _NOT_A_SERVICE = frozenset(
     times spot spots day date opening openings availability session one something anything
     message word note person human someone somebody anyone manager owner minute moment second
     sec refund money receipt confirmation confirmation text call callback reminder email quote
-    price prices estimate idea chance hold bit deal discount number question answer help
+    price prices estimate idea chance hold bit deal deals discount discounts special specials
+    promotion promotions offer offers coupon coupons voucher vouchers student students
+    senior seniors number question answer help
     ride table lot couple few little while look break favour favor new different earlier
     later sooner better good nice quick chair seat place room space way hand thing things
     pen paper clue sense feeling copy record name phone line transfer""".split()
@@ -254,6 +275,7 @@ class Understanding:
     choice: int | None = None  # "the first one" / "the second" / "the later one"
     asks_price: bool = False
     asks_hours: bool = False
+    asks_duration: bool = False  # "how long does a colour take?" (the profile knows)
     asks_other: str | None = None  # a question the profile can't answer (its topic words)
     confident: bool = True  # False: a slot came from a near match ("at free" -> 3 PM)
     unsure_slots: tuple[str, ...] = ()  # which slots were near matches: "time", "service"
@@ -339,7 +361,11 @@ def _last_said(lowered: str, breaks: re.Pattern[str], today: date | None) -> str
     kept = _OLD_VALUE.sub(" ", lowered)
     parts = [p for p in breaks.split(kept) if p and p.strip()]
     for part in reversed(parts):
-        if find_day(part, today) if today else read_clock(part)[0] or find_window(part):
+        if (
+            (find_day(part, today) or find_days(part, today))
+            if today
+            else (read_clock(part)[0] or find_window(part))
+        ):
             return part
     return kept
 
@@ -473,6 +499,8 @@ def _is_name_like(word: str) -> bool:
 
 
 def _choice(lowered: str, expecting: str | None) -> int | None:
+    if expecting == "choose_slot" and _EITHER.search(lowered):
+        return 0  # "either is fine": the first offered
     match = _OPTION_NUMBER.search(lowered)
     if match:
         return {"one": 0, "two": 1, "three": 2, "four": 3}.get(match.group(1), None) or (
@@ -538,7 +566,18 @@ _QUIET = frozenset(
 _HANDLED = re.compile(
     "|".join(
         p.pattern
-        for p in (_BOOK, _CANCEL, _MOVE, _MESSAGE, _PERSON, _ROBOT, _STATUS, _PRICE, _HOURS)
+        for p in (
+            _BOOK,
+            _CANCEL,
+            _MOVE,
+            _MESSAGE,
+            _PERSON,
+            _ROBOT,
+            _STATUS,
+            _PRICE,
+            _HOURS,
+            _DURATION,
+        )
     )  # fmt: skip
     + r"|\b(?:earliest|latest|available|free|open|opening|openings|spell|name|number)\b"
 )
@@ -572,7 +611,7 @@ def understand(
     when_said = _without_greetings(lowered)
     day_said = _last_said(when_said, _DAY_BREAK, today) if shifting else when_said
     day = find_day(day_said, today)
-    span = find_days(when_said, today) if day is None else None
+    span = find_days(day_said, today) if day is None else None
     days = DayRange(*span) if span else None
     if day is None and days is None:
         day = find_near_day(day_said, today)
@@ -604,10 +643,7 @@ def understand(
     message = bool(_MESSAGE.search(lowered))
     unknown = find_unknown_service(lowered, profile) if not service_names else None
     book_words = bool(_BOOK.search(lowered))
-    service_question = bool(re.search(r"\bdo you (?:guys )?(?:do|offer|provide|have)\b|"
-                                      r"\b(?:can|could) you (?:guys )?do (?:a|an|any|some)\b|"
-                                      r"\b(?:does|do) (?:anyone|anybody|someone|he|she|they)\b",
-                                      lowered))  # fmt: skip
+    service_question = bool(_SERVICE_QUESTION.search(lowered)) and bool(service_names or unknown)
     asks_hours = hours_hit and not (
         book_words and not re.search(r"\bhours\b|\bwhat time do you (?:open|close)", lowered)
     )
@@ -620,7 +656,10 @@ def understand(
     if message:
         intents.append("message")
     busy = cancel or move or status or message
-    wants = book_words or ((service_names or unknown) and not (asks_price or service_question))
+    asks_duration = bool(_DURATION.search(lowered))
+    wants = book_words or (
+        (service_names or unknown) and not (asks_price or service_question or asks_duration)
+    )
     if wants and (not busy or _BOOK_AGAIN.search(lowered) and not (move or status)):
         if not (service_question and not book_words and not service_names) or unknown is None:
             intents.append("book")
@@ -631,7 +670,13 @@ def understand(
     asks_other = None
     if not (robot or person):
         asks_other = _asks_other(sentences, profile, _HANDLED)
-    if asks_price or asks_hours or asks_other or (service_question and not book_words):
+    if (
+        asks_price
+        or asks_hours
+        or asks_duration
+        or asks_other
+        or (service_question and not book_words)
+    ):
         intents.append("question")
     if "book" in intents and intents.index("book") and not busy:
         intents.remove("book")
@@ -693,6 +738,7 @@ def understand(
         choice=choice,
         asks_price=asks_price,
         asks_hours=asks_hours,
+        asks_duration=asks_duration,
         asks_other=asks_other,
         confident=not unsure,
         unsure_slots=tuple(dict.fromkeys(unsure)),

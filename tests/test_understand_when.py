@@ -220,6 +220,10 @@ def test_a_bare_time_answers_what_time(text: str, expecting: str, at: time) -> N
         "give me one second",
         "I'd like a haircut",
         "Room for 2 more?",
+        "It's 5 5 5, 8 6 7, 5 3 0 9.",
+        "call me at five five five one two three four",
+        "It's $35, right?",
+        "is it $3.50 for a trim?",
     ],
 )
 def test_numbers_that_are_no_time(text: str) -> None:

@@ -79,7 +79,7 @@ _SUFFIX_RE = (
 )
 _CUE_RE = (
     r"(at|around|about|say|by|for|from|after|before|till|until|between|and|or|maybe|to|like|"
-    r"make it|make that|how about|what about|is|any time after|anytime after|not before|not after|"
+    r"make it|make that|how about|what about|is|be|it's|any time after|anytime after|not before|not after|"
     r"no earlier than|no later than)"
 )
 _CLOCK = re.compile(
@@ -99,6 +99,9 @@ _NEAR_CLOCK = re.compile(
 _ONE_AS_THING = re.compile(
     r"\b(?:first|second|third|last|that|this|other|which|the|a|each|any|later|earlier|same|"
     r"1st|2nd|3rd|another|no|every|latter|former|earliest|latest|next|previous)\s+$"
+)
+_MORE_DIGITS = re.compile(
+    r"[\s,.\-]*(?:\d|(?:zero|oh|one|two|three|four|five|six|seven|eight|nine|double|triple)\b)"
 )
 _ENDS_AT_ATE = re.compile(r"\bate\s*[.!?]?\s*$")
 _TO_THIRTY = re.compile(r"(?:^|\b(at|around|say)\s+)(?:to|too)\s+(thirty|fifteen|forty five)\b")
@@ -376,6 +379,8 @@ def _clock_at(match: re.Match[str], lowered: str, alone: bool) -> time | None:
         return None
     if not has_minutes and _NOT_TIME_AFTER.match(lowered, match.end()):
         return None  # "two haircuts", "for 3 people"
+    if not (has_minutes or suffix) and _MORE_DIGITS.match(lowered, match.end()):
+        return None  # "at 5 5 5, 8 6 7": the start of a phone number
     if hour_word.startswith("0") and not has_minutes:
         return None
     minute = int(minute_digits) if minute_digits else _MINUTE_WORDS.get(minute_word or "", 0)

@@ -563,22 +563,9 @@ def _asks_other(
 _QUIET = frozenset(
     "right okay ok fine good correct alright true possible really there back".split()
 )
+_QUESTIONS_WE_ANSWER = (_BOOK, _CANCEL, _MOVE, _MESSAGE, _PERSON, _ROBOT, _STATUS, _PRICE, _HOURS)
 _HANDLED = re.compile(
-    "|".join(
-        p.pattern
-        for p in (
-            _BOOK,
-            _CANCEL,
-            _MOVE,
-            _MESSAGE,
-            _PERSON,
-            _ROBOT,
-            _STATUS,
-            _PRICE,
-            _HOURS,
-            _DURATION,
-        )
-    )  # fmt: skip
+    "|".join(p.pattern for p in (*_QUESTIONS_WE_ANSWER, _DURATION))
     + r"|\b(?:earliest|latest|available|free|open|opening|openings|spell|name|number)\b"
 )
 

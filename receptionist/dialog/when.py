@@ -79,8 +79,8 @@ _SUFFIX_RE = (
 )
 _CUE_RE = (
     r"(at|around|about|say|by|for|from|after|before|till|until|between|and|or|maybe|to|like|"
-    r"make it|make that|how about|what about|is|be|it's|any time after|anytime after|not before|not after|"
-    r"no earlier than|no later than)"
+    r"make it|make that|how about|what about|is|be|it's|any time after|anytime after|"
+    r"not before|not after|no earlier than|no later than)"
 )
 _CLOCK = re.compile(
     rf"(?:\b{_CUE_RE}\s+)?(?<![$\u00a3\u20ac\d.,])\b{_HOUR_RE}(?:(?::|\.|\s)([0-5]\d)\b|\s+({_MIN_WORD_RE})\b)?"

@@ -90,9 +90,15 @@ def find_services(text: str, profile: BusinessProfile) -> list[Found]:
     found: list[Found] = []
     taken: list[tuple[int, int]] = []
     for match in aliases.exact.finditer(said):
+        merged = _merged(said, taken[-1] if taken else None, match, aliases)
+        if merged is not None:  # "trim his beard": one service said in two pieces
+            found[-1] = Found(merged, found[-1].start)
+            taken[-1] = (taken[-1][0], match.end())
+            continue
         found.append(Found(aliases.to_service[match.group(1)], match.start()))
         taken.append(match.span())
     words = [(m.group(0), m.start()) for m in _WORD.finditer(said)]
+    _widen_near(said, words, found, taken, aliases)
     free = [
         (w, at) for w, at in words
         if not any(a <= at < b for a, b in taken) and w not in _PLAIN
@@ -119,6 +125,48 @@ def find_services(text: str, profile: BusinessProfile) -> list[Found]:
                 found.append(Found(aliases.to_service[alias], window[0][1], near=True))
                 taken.append((window[0][1], window[-1][1] + len(window[-1][0])))
     return sorted(found, key=lambda f: f.start)
+
+
+def _widen_near(
+    said: str,
+    words: list[tuple[str, int]],
+    found: list[Found],
+    taken: list[tuple[int, int]],
+    aliases: _Aliases,
+) -> None:
+    """A one-word alias inside a longer alias misheard ("beer trim": "trim" is a haircut
+    here, "beer trim" a beard trim one sound off): the longer near match wins."""
+    for index, (start, end) in enumerate(taken):
+        if " " in said[start:end]:
+            continue
+        position = next((i for i, (_, at) in enumerate(words) if at == start), None)
+        if position is None:
+            continue
+        for first in (position - 1, position):
+            pair = words[first : first + 2]
+            if first < 0 or len(pair) < 2 or any(w in _PLAIN for w, _ in pair):
+                continue
+            spaced = " ".join(w for w, _ in pair)
+            for alias, _, _, alias_words in aliases.fuzzy:
+                service = aliases.to_service[alias]
+                if alias_words == 2 and service != found[index].name and spaced != alias:
+                    if fuzz.ratio(spaced, alias) >= 80:
+                        found[index] = Found(service, pair[0][1], near=True)
+                        taken[index] = (pair[0][1], pair[1][1] + len(pair[1][0]))
+                        break
+
+
+def _merged(
+    said: str, before: tuple[int, int] | None, match: re.Match[str], aliases: _Aliases
+) -> str | None:
+    """The service whose alias holds both of two aliases said a word or two apart."""
+    if before is None or len(said[before[1] : match.start()].split()) > 2:
+        return None
+    pieces = set(said[before[0] : before[1]].split()) | set(match.group(1).split())
+    for alias, service in aliases.to_service.items():
+        if len(pieces) > 1 and pieces <= set(alias.split()):
+            return service
+    return None
 
 
 _STAFF_CONTEXT = re.compile(

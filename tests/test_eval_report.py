@@ -15,7 +15,10 @@ id = "{id}"
 capability = "book"
 [[calls]]
 caller_id = "5551234567"
-turns = ["Hi, I'd like to book a haircut on Thursday at 3. My name is John Smith.", "No, that's all."]
+turns = [
+  "Hi, I'd like to book a haircut on Thursday at 3. My name is John Smith.",
+  "No, that's all.",
+]
 [expect]
 bookings = [{{service = "haircut", start = "2026-11-26T{hour}:00", status = "booked"}}]
 """
@@ -60,7 +63,7 @@ def test_the_table_groups_by_capability_with_a_tally_each(
     assert out[book + 3] == "book: 1/2"
     assert out[other + 1].startswith("c-prices") and out[other + 2] == "other: 1/1"
     assert out[-3:] == ["book: 1/2", "other: 1/1", "2/3 passed (text level)"]
-    assert not any("John Smith" in line for line in out)  # no conversation without --verbose
+    assert not any(line.lstrip().startswith(("agent:", "caller:")) for line in out)  # not verbose
 
 
 def test_verbose_prints_the_failed_scenarios_conversation_only(
@@ -80,7 +83,7 @@ def test_verbose_prints_the_failed_scenarios_conversation_only(
         "caller: Hi, I'd like to book a haircut on Thursday at 3. My name is John Smith.",
         "caller: No, that's all.",
     ]
-    assert "Bella Hair Salon" in agent[0]  # the greeting comes first among the agent's lines
+    assert "recorded" in agent[0] and "Bella Hair Salon" in agent[1]  # the notice, the greeting
     assert any("Thursday" in line and "3 PM" in line for line in agent)  # the read-back
     passed = out.index(next(line for line in out if line.startswith("a-books-at-3")))
     assert out[passed + 1].startswith("b-expects-4")  # nothing under a passed scenario

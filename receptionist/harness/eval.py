@@ -479,8 +479,9 @@ async def run_scenario(scenario: Scenario, settings: Settings,
             world.store.close()
     reason = "; ".join(problems) if problems else "ok"
     heard = [r.transcript + [f"heard: {' '.join(r.said)}"] for r in runs] if audio else []
-    lines = [line for n, (spec, r) in enumerate(zip(scenario.calls, runs), 1)
-             for line in conversation(n, spec, r)]  # fmt: skip
+    # runs may stop short of the calls when one crashed
+    pairs = enumerate(zip(scenario.calls, runs, strict=False), 1)
+    lines = [line for n, (spec, r) in pairs for line in conversation(n, spec, r)]
     return Result(scenario.id, not problems, reason, time.perf_counter() - started, heard,
                   scenario.capability, lines)  # fmt: skip
 

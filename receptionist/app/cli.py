@@ -78,9 +78,9 @@ def cmd_eval(args: argparse.Namespace) -> int:
 
 
 def cmd_reconcile(args: argparse.Namespace) -> int:
-    from receptionist.tools.reconcile import print_report, reconcile
     from receptionist.app.runtime import booking_backend
     from receptionist.store.db import Store
+    from receptionist.tools.reconcile import print_report, reconcile
 
     settings = load_settings(args.config)
     store = Store(args.db or settings.store.path)

@@ -13,8 +13,8 @@ from datetime import date, time
 from difflib import SequenceMatcher
 
 from receptionist.dialog.numbers import find_phone
-from receptionist.domain.profile import BusinessProfile
 from receptionist.dialog.when import find_day, find_time
+from receptionist.domain.profile import BusinessProfile
 
 INTENTS = ("book", "cancel", "move", "message", "question", "person", "status", "robot")
 

@@ -16,11 +16,11 @@ from typing import Any
 import numpy as np
 
 from receptionist.app.config import Settings
+from receptionist.app.runtime import Runtime, models_from_settings
 from receptionist.harness.eval import CallRun, CallRunner, CallSpec, World
 from receptionist.harness.localcall import run_local_call, synthesized_line
 from receptionist.media.local_leg import CallerLine, LocalLeg
 from receptionist.media.models import Models
-from receptionist.app.runtime import Runtime, models_from_settings
 
 SPEED = 2.0  # line time runs this much faster than real time (models run in real time)
 AGENT_GAP_MS = 3500  # the caller waits this long after the agent's last word before speaking

@@ -7,11 +7,11 @@ from typing import Any
 
 import numpy as np
 
-from receptionist.call import Call
 from receptionist.app.config import Settings
-from receptionist.media.local_leg import CallerLine, LocalLeg
-from receptionist.harness.report import call_summary
 from receptionist.app.runtime import Runtime, build_runtime
+from receptionist.call import Call
+from receptionist.harness.report import call_summary
+from receptionist.media.local_leg import CallerLine, LocalLeg
 
 
 def synthesized_line(runtime: Runtime, text: str, **kwargs: Any) -> CallerLine:

@@ -17,22 +17,15 @@ import logging
 import re
 from collections.abc import Callable, Generator
 from dataclasses import replace
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time
 from typing import TypeVar
 
-from receptionist.dialog import replies
+from receptionist.dialog import booking_flow, existing_flow, replies
 from receptionist.dialog.actions import (
     Action,
-    Book,
-    Cancel,
-    CheckSlot,
     Connect,
-    FindBookings,
-    FindSlots,
     Hangup,
-    Move,
     RecordEscalation,
-    Report,
     Request,
     SaveUnfinished,
     Say,
@@ -46,27 +39,20 @@ from receptionist.dialog.escalation import (
     repeated_misunderstanding,
 )
 from receptionist.dialog.events import (
-    BookingDone,
-    BookingsFound,
     CallerLeft,
     CallerSaid,
-    CancelDone,
     DigitPressed,
     Event,
     MessageTaken,
-    MoveDone,
-    Reported,
     Result,
     SilenceElapsed,
-    SlotChecked,
-    SlotsFound,
     TransferDone,
     TransferRequested,
 )
 from receptionist.dialog.frame import Expect, Frame, Outcome, Task
-from receptionist.dialog.understand import TimeWindow, Understanding, understand
-from receptionist.domain.profile import BusinessProfile, Service
-from receptionist.domain.saying import DAY_NAMES, say_day, say_digits, say_time
+from receptionist.dialog.understand import Understanding, understand
+from receptionist.domain.profile import BusinessProfile
+from receptionist.domain.saying import DAY_NAMES, say_digits, say_time
 
 log = logging.getLogger(__name__)
 
@@ -318,7 +304,7 @@ class Conversation:
                 u = replace(u, intents=("book",))
         elif expecting == Expect.CONFIRM_CANCEL:
             if u.yes and not u.no:
-                yield from self._cancel_confirmed()
+                yield from existing_flow.cancel_confirmed(self)
                 return
             if u.no:
                 f.clear_task()
@@ -354,7 +340,7 @@ class Conversation:
                 return
             if u.yes and f.more_services and f.last_booking:
                 progressed = True
-                self._next_booking()
+                booking_flow.next_booking(self)
                 u = replace(u, yes=False)
         elif expecting == Expect.OFFER_HELP:
             wants_message = "message" in u.intents or bool(_WANTS_MESSAGE.search(u.text))
@@ -589,306 +575,17 @@ class Conversation:
     def _advance(self, u: Understanding) -> Step:
         task = self.frame.task
         if task == Task.BOOK:
-            yield from self._advance_booking(u)
+            yield from booking_flow.advance_booking(self, u)
         elif task == Task.CANCEL:
-            yield from self._advance_find(Task.CANCEL)
+            yield from existing_flow.advance_find(self, Task.CANCEL)
         elif task == Task.MOVE:
-            yield from self._advance_move(u)
+            yield from existing_flow.advance_move(self, u)
         elif task == Task.STATUS:
-            yield from self._advance_status()
+            yield from existing_flow.advance_status(self)
         elif task == Task.MESSAGE:
             yield from self._advance_message()
 
-    def _advance_booking(self, u: Understanding) -> Step:
-        f, p = self.frame, self.profile
-        service = p.service(f.service) if f.service else None
-        if service is None:
-            unknown = f.unknown_service
-            if unknown:
-                f.unknown_service = None
-                self.expecting = Expect.SERVICE
-                yield Say(f"I'm sorry, we don't offer {unknown}. We offer "
-                          f"{replies.services_list(p)}. Would you like one of those?")  # fmt: skip
-                return
-            yield from self._ask(Expect.SERVICE, **self._words())
-            return
-        if f.day is not None and not p.hours.is_open(f.day):
-            options = _nearest_open_days(p, f.day, self.today)
-            day_name = DAY_NAMES[f.day.weekday()]
-            f.day = None
-            self.expecting = Expect.DAY
-            yield Say(
-                f"I'm sorry, we're closed on {day_name}s. We could do "
-                + " or ".join(DAY_NAMES[d.weekday()] for d in options)
-                + ". Which day works for you?"
-            )
-            return
-        if f.day is not None and f.day < self.today:
-            f.day = None
-            yield from self._ask(Expect.DAY, **self._words())
-            return
-        if f.day is None or f.time is None:
-            if f.days is not None or f.window is not None or (f.day is None and f.time):
-                yield from self._offer_slots(service)
-                return
-            if f.day is None:
-                yield from self._ask(Expect.DAY, **self._words())
-                return
-            yield from self._ask(Expect.TIME, **self._words())
-            return
-        start = datetime.combine(f.day, f.time)
-        if start < self._now():
-            f.time = None
-            self.expecting = Expect.TIME
-            yield Say("That time has already passed today. What other time would suit you?")
-            return
-        checked = self._result((yield CheckSlot(service.name, start, f.phone or "")),
-                               SlotChecked)  # fmt: skip
-        if not checked.free:
-            yield from self._say_taken(service, start, checked.alternatives)
-            return
-        if f.unconfirmed and not f.confirmed:
-            self._asked.pop(Expect.CONFIRM, None)
-            yield from self._ask(Expect.CONFIRM, **self._words())
-            return
-        if not f.name:
-            yield from self._ask(Expect.NAME, slot=f"{DAY_NAMES[f.day.weekday()]} at "
-                                 f"{say_time(f.time)}")  # fmt: skip
-            return
-        yield Say(replies.FILLER_BOOKING, cache=True)
-        done = self._result((yield Book(service.name, start, f.name, f.phone or "")),
-                            BookingDone)  # fmt: skip
-        yield from self._booking_done(done, service, start)
-
-    def _booking_done(self, done: BookingDone, service: Service, start: datetime) -> Step:
-        f = self.frame
-        if done.status == "booked" and done.booking is not None:
-            yield Say(done.claim, claim=True)
-            f.booked_ids.append(done.booking.id)
-            f.last_booking = (service.name, start + timedelta(minutes=service.minutes))
-            yield from self._after_booking()
-        elif done.status == "pending" and done.booking is not None:
-            self.failed_tools += 1
-            yield Say(done.claim, claim=True)
-            f.booked_ids.append(done.booking.id)
-            f.more_services.clear()
-            f.clear_task()
-            yield from self._tool_failed(f"booking pending: {done.reason}")
-        else:
-            checked = self._result((yield CheckSlot(service.name, start)), SlotChecked)
-            yield from self._say_taken(service, start, checked.alternatives)
-
-    def _after_booking(self) -> Step:
-        f = self.frame
-        if f.more_services and f.last_booking:
-            nxt = f.more_services[0]
-            end = f.last_booking[1]
-            f.clear_task()
-            f.more_services = [nxt, *f.more_services[1:]]
-            f.task = Task.BOOK
-            self.expecting = Expect.NEXT_BOOKING
-            yield Say(f"And the {nxt}: shall I book it right after, at {say_time(end.time())}?")
-            return
-        f.clear_task()
-        yield from self._anything_else()
-
-    def _next_booking(self) -> None:
-        f = self.frame
-        assert f.last_booking is not None
-        nxt = f.more_services.pop(0)
-        end = f.last_booking[1]
-        f.service, f.day, f.time, f.name = nxt, end.date(), end.time(), None
-        f.task = Task.BOOK
-
-    def _say_taken(self, service: Service, start: datetime, slots: tuple[datetime, ...]) -> Step:
-        f = self.frame
-        if not slots:
-            f.time = None
-            self.expecting = Expect.DAY
-            yield Say(f"I'm sorry, {say_time(start.time())} is taken and I can't find a free "
-                      "time nearby. Which other day would suit you?")  # fmt: skip
-            return
-        f.offered = list(slots)
-        self.expecting = Expect.CHOOSE_SLOT
-        said = " or ".join(_say_slot(slot, start.date()) for slot in slots)
-        fits = self.profile.hours.fits(start, service.minutes)
-        why = "is taken" if fits else "isn't within our opening hours"
-        yield Say(
-            f"I'm sorry, {say_time(start.time())} on {DAY_NAMES[start.weekday()]} {why}. "
-            f"The nearest free times are {said}. Would one of those work?"
-        )
-
-    def _offer_slots(self, service: Service) -> Step:
-        """A vague request ("tomorrow afternoon", "next week", "the earliest you have"):
-        concrete free times to choose from."""
-        f = self.frame
-        if f.day is not None:
-            first = last = f.day
-        elif f.days is not None:
-            first, last = max(f.days.first, self.today), f.days.last
-        else:
-            first, last = self.today, self.today + timedelta(days=7)
-        window = f.window
-        if window is None and f.time is not None:
-            window = TimeWindow(start=f.time, end=f.time)
-        around = datetime.combine(first, f.time) if f.time else None
-        found = self._result((yield FindSlots(service.name, first, last, window, around)),
-                             SlotsFound)  # fmt: skip
-        if not found.slots:
-            f.window, f.days = None, None
-            self.expecting = Expect.DAY
-            yield Say("I'm sorry, I can't find a free time then. Which other day would suit you?")
-            return
-        f.offered = list(found.slots)
-        self.expecting = Expect.CHOOSE_SLOT
-        said = " or ".join(f"{say_day(s.date())} at {say_time(s.time())}" for s in found.slots)
-        yield Say(f"For a {service.name}, I have {said}. Would one of those work?")
-
     # cancel, move and status all begin by finding the caller's booking
-
-    def _advance_find(self, task: Task) -> Step:
-        f = self.frame
-        if f.target is None:
-            if not f.phone and not f.name:
-                self.expecting = Expect.NAME
-                yield Say("What name is the booking under?")
-                return
-            found = self._result((yield FindBookings(f.phone or "", f.name or "", f.day)),
-                                 BookingsFound)  # fmt: skip
-            bookings = list(found.bookings)
-            if not bookings and f.phone and not f.name:
-                # Booked from another phone, or the number is withheld: the name finds it.
-                self.expecting = Expect.NAME
-                yield Say("I couldn't find a booking under this number. What name is the "
-                          "booking under?")  # fmt: skip
-                return
-            if not bookings:
-                when = f" on {DAY_NAMES[f.day.weekday()]}" if f.day else ""
-                by = "under that name" if f.name and not f.phone else "under your number"
-                f.clear_task()
-                yield Say(f"I couldn't find a booking{when} {by}.")
-                yield from self._anything_else()
-                return
-            if len(bookings) > 1 and f.day is None:
-                self.expecting = Expect.DAY
-                days = " and ".join(DAY_NAMES[b.start.weekday()] for b in bookings[:3])
-                yield Say(f"I see bookings on {days}. Which day is the one you mean?")
-                return
-            booking = bookings[0]
-            f.target = booking
-        else:
-            booking = f.target
-        if task == Task.CANCEL:
-            self.expecting = Expect.CONFIRM_CANCEL
-            yield Say(f"I found your {booking.service} on {say_day(booking.start.date())} at "
-                      f"{say_time(booking.start.time())}. Shall I cancel it?")  # fmt: skip
-
-    def _cancel_confirmed(self) -> Step:
-        f = self.frame
-        if f.target is None:
-            f.clear_task()
-            return
-        yield Say(replies.ONE_MOMENT, cache=True)
-        done = self._result((yield Cancel(f.target.id)), CancelDone)
-        if done.status == "cancelled":
-            yield Say(done.claim, claim=True)
-            f.clear_task()
-            yield from self._anything_else()
-            return
-        self.failed_tools += 1
-        if done.status == "pending":
-            yield Say(done.claim, claim=True)
-        else:
-            yield Say("I'm sorry, I couldn't cancel it in our system just now.")
-        f.clear_task()
-        yield from self._tool_failed("cancellation failed: " + done.reason)
-
-    def _advance_move(self, u: Understanding) -> Step:
-        f = self.frame
-        if f.target is None:
-            if f.move_to is None and "move" in u.intents:
-                # "Move my Thursday haircut to Friday at 4": Thursday finds it, Friday is new.
-                f.move_to = _move_target(u, self.profile, self.today)
-                if any(f.move_to):
-                    f.day, f.time, f.window = (
-                        _move_source_day(u, self.profile, self.today),
-                        None,
-                        None,
-                    )
-            yield from self._advance_find(Task.MOVE)
-            if f.target is None:
-                return
-            f.day, f.time, f.window = f.move_to or (None, None, None)
-            f.move_to = (None, None, None)
-            f.unconfirmed.clear()
-        booking = f.target
-        service = self.profile.service(booking.service)
-        if service is None:
-            f.clear_task()
-            yield from self._anything_else()
-            return
-        if f.day is None and f.time is not None:
-            f.day = booking.start.date()
-        if f.day is None or (f.time is None and f.window is None):
-            self.expecting = Expect.DAY if f.day is None else Expect.TIME
-            yield Say(f"I found your {booking.service} on {say_day(booking.start.date())} at "
-                      f"{say_time(booking.start.time())}. What day and time would you like "
-                      "instead?")  # fmt: skip
-            return
-        if not self.profile.hours.is_open(f.day):
-            day_name = DAY_NAMES[f.day.weekday()]
-            f.day = None
-            self.expecting = Expect.DAY
-            yield Say(f"I'm sorry, we're closed on {day_name}s. Which other day would suit you?")
-            return
-        if f.time is None:
-            yield from self._offer_slots(service)
-            return
-        start = datetime.combine(f.day, f.time)
-        checked = self._result((yield CheckSlot(service.name, start)), SlotChecked)
-        if not checked.free:
-            yield from self._say_taken(service, start, checked.alternatives)
-            return
-        yield Say(replies.FILLER_BOOKING, cache=True)
-        done = self._result((yield Move(booking.id, start)), MoveDone)
-        for claim in done.claims:
-            yield Say(claim, claim=True)
-        if done.status in ("moved", "pending"):
-            if done.status == "pending":
-                self.failed_tools += 1
-            f.clear_task()
-            if done.status == "pending":
-                yield from self._tool_failed("move pending: " + done.reason)
-            else:
-                yield from self._anything_else()
-            return
-        checked = self._result((yield CheckSlot(service.name, start)), SlotChecked)
-        yield from self._say_taken(service, start, checked.alternatives)
-
-    def _advance_status(self) -> Step:
-        f = self.frame
-        if not f.phone and not f.name:
-            self.expecting = Expect.NAME
-            yield Say("Sure, I can check. What name is the booking under?")
-            return
-        found = self._result(
-            (yield FindBookings(f.phone or "", f.name or "", f.day, include_past_states=True)),
-            BookingsFound,
-        )
-        if not found.bookings and f.phone and not f.name:
-            self.expecting = Expect.NAME
-            f.phone = None
-            yield Say("I couldn't find a booking under this number. What name is it under?")
-            return
-        f.clear_task()
-        if not found.bookings:
-            yield Say("I'm sorry, I couldn't find a booking under that name or number.")
-            yield from self._anything_else()
-            return
-        for booking in found.bookings[:2]:
-            reported = self._result((yield Report(booking.id)), Reported)
-            yield Say(reported.claim, claim=True)
-        yield from self._anything_else()
 
     def _advance_message(self) -> Step:
         f = self.frame
@@ -1067,53 +764,6 @@ def _chosen_slot(u: Understanding, offered: list[datetime]) -> datetime | None:
             return on_day[0]
     if u.yes and offered and not u.no:
         return offered[0]
-    return None
-
-
-def _say_slot(slot: datetime, asked_day: date) -> str:
-    if slot.date() == asked_day:
-        return say_time(slot.time())
-    return f"{DAY_NAMES[slot.weekday()]} at {say_time(slot.time())}"
-
-
-def _nearest_open_days(profile: BusinessProfile, closed: date, today: date) -> list[date]:
-    """The open day before ``closed`` (if not past) and the open day after it."""
-    days: list[date] = []
-    before = closed - timedelta(days=1)
-    while before >= today and before > closed - timedelta(days=7):
-        if profile.hours.is_open(before):
-            days.append(before)
-            break
-        before -= timedelta(days=1)
-    after = closed
-    while len(days) < 2 and after < closed + timedelta(days=14):
-        after += timedelta(days=1)
-        if profile.hours.is_open(after):
-            days.append(after)
-    return days
-
-
-_MOVE_SPLIT = re.compile(r"\b(?:to|until|for|instead|into)\b", re.I)
-
-
-def _move_target(
-    u: Understanding, profile: BusinessProfile, today: date
-) -> tuple[date | None, time | None, TimeWindow | None]:
-    """ "Move my Thursday haircut to Friday at 4": the new day and time come after the last
-    "to"; with no "to", what the caller said is the new time when a day or time was said."""
-    parts = _MOVE_SPLIT.split(u.text)
-    if len(parts) > 1:
-        tail = understand(parts[-1], profile, today)
-        if tail.day or tail.time or tail.window:
-            return tail.day, tail.time, tail.window
-    return None, None, None
-
-
-def _move_source_day(u: Understanding, profile: BusinessProfile, today: date) -> date | None:
-    parts = _MOVE_SPLIT.split(u.text)
-    if len(parts) > 1:
-        head = understand(" ".join(parts[:-1]), profile, today)
-        return head.day
     return None
 
 

@@ -71,7 +71,10 @@ def cmd_eval(args: argparse.Namespace) -> int:
     from receptionist.harness.eval import main_eval
 
     settings = load_settings(args.config)
-    return main_eval(settings, args.scenarios, args.audio, args.json, args.only, args.speed)
+    return main_eval(
+        settings, args.scenarios, args.audio, args.json, args.only, args.speed,
+        args.conversations,
+    )  # fmt: skip
 
 
 def cmd_reconcile(args: argparse.Namespace) -> int:
@@ -138,6 +141,8 @@ def build_parser() -> argparse.ArgumentParser:
     ev.add_argument("--only", help="run the scenarios whose id matches this regex")
     ev.add_argument("--speed", type=float, default=2.0, help="audio: line time this many "
                     "times faster than real time (default 2)")  # fmt: skip
+    ev.add_argument("--verbose", dest="conversations", action="store_true",
+                    help="print each failed scenario's conversation under its line")  # fmt: skip
     ev.set_defaults(func=cmd_eval)
 
     rec = sub.add_parser("reconcile", help="check every claim against the booking backend")

@@ -34,6 +34,7 @@ def advance_booking(c: Conversation, u: Understanding) -> Step:
         return
     if f.day is not None and not p.hours.is_open(f.day):
         options = nearest_open_days(p, f.day, c.today)
+        f.offered_days = options
         day_name = DAY_NAMES[f.day.weekday()]
         f.day = None
         c.expecting = Expect.DAY

@@ -65,10 +65,11 @@ _ROBOT_QUESTION = re.compile(
     r"(?:person|human|robot|machine|computer|bot|ai|a\.i\.|recording|automated\w*)\b\??",
     re.I,
 )
-_MESSAGE_BODY = re.compile(
-    r"\b(?:tell (?:him|her|them)|let (?:him|her|them) know|say(?:ing)?|to say)\s+(?:that\s+)?"
-    r"(?P<body>.{6,})",
-    re.I,
+_WHO = r"(?:him|her|them|the front desk|the owner|the stylist|the manager|{staff})"
+_MESSAGE_BODY = (
+    r"\b(?:(?:tell|ask|remind)\s+{who}|let\s+{who}\s+know|say(?:ing)?|to say|"
+    r"message for\s+{who}(?:\s+please)?\s*[,.:;-]?\s*(?:saying|that|about)?)\s+(?:that\s+)?"
+    r"(?P<body>\S+(?:\s+\S+){{2,}})"
 )
 _NO_NUMBER = re.compile(
     r"\b(don't have|do not have|no number|rather not|no phone|not give|won't give|skip)\b", re.I
@@ -113,6 +114,9 @@ class Conversation:
         self.warm_transfer = warm_transfer
         self.confirm_below = confirm_below
         self.frame = Frame(phone=plausible_phone(caller_id))
+        staff = "|".join(re.escape(m.name) for m in profile.staff) or "nobody"
+        who = _WHO.format(staff=staff)
+        self._message_body = re.compile(_MESSAGE_BODY.format(who=who), re.I)
         self.expecting: Expect | None = None
         self.outcome = Outcome.COMPLETED
         self.reason = ""
@@ -230,15 +234,42 @@ class Conversation:
         yield from self._handle(u, expecting)
 
     def _on_digit(self, digit: str) -> Step:
-        if self.expecting == Expect.PHONE and digit not in "*#":
-            self.digits += digit
+        """0 on its own is the front desk; other digits are a number typed on the keypad,
+        ended by #, that goes where a number belongs (a 0 inside it is just a digit)."""
+        if digit == "*":
+            self.digits = ""
             return
-        if self.expecting == Expect.PHONE and digit == "#" and self.digits:
+        if digit == "#":
             number, self.digits = self.digits, ""
-            yield from self._on_said(CallerSaid(" ".join(number)))
+            if number:
+                yield from self._keyed(number)
             return
-        if digit == "0":
+        if digit == "0" and not self.digits and self.expecting != Expect.PHONE:
             yield from self._transfer("front desk", "caller pressed 0", "")
+            return
+        self.digits += digit
+
+    def _keyed(self, number: str) -> Step:
+        f = self.frame
+        if self.expecting == Expect.CHOOSE_SLOT and len(number) == 1 and f.offered:
+            # "Press 1 for the first time, 2 for the second": the order of what was offered.
+            yield from self._on_said(
+                CallerSaid(
+                    ("the first one", "the second one")[min(int(number), 2) - 1]
+                    if number in "12"
+                    else number
+                )
+            )
+            return
+        if 7 <= len(number) <= 15:
+            f.phone = number
+            self.misunderstood = 0
+            if f.task is None:
+                yield from self._anything_else()
+                return
+            yield from self._advance(Understanding(text=""))
+            return
+        yield from self._on_said(CallerSaid(" ".join(number)))
 
     def _on_silence(self) -> Step:
         self.silences += 1
@@ -306,10 +337,13 @@ class Conversation:
             if u.yes and not u.no:
                 yield from existing_flow.cancel_confirmed(self)
                 return
-            if u.no:
+            if u.no or u.goodbye:
                 f.clear_task()
                 yield Say("Okay, I've left your appointment as it is.")
-                yield from self._anything_else()
+                if u.goodbye:
+                    yield from self._goodbye("caller kept the appointment")
+                else:
+                    yield from self._anything_else()
                 return
         elif expecting == Expect.CONFIRM:
             changed = {k for k in ("service", "day", "time") if getattr(u, k)}
@@ -341,9 +375,13 @@ class Conversation:
                 yield Say("Okay. Which other day or time would suit you?")
                 return
         elif expecting == Expect.NEXT_BOOKING:
-            if u.no and not u.intents:
+            if (u.no or u.goodbye) and not u.intents:
                 f.more_services.clear()
-                yield from self._anything_else()
+                f.clear_task()
+                if u.goodbye:
+                    yield from self._goodbye("caller had nothing else")
+                else:
+                    yield from self._anything_else()
                 return
             if u.yes and f.more_services and f.last_booking:
                 progressed = True
@@ -407,13 +445,19 @@ class Conversation:
             if u.goodbye or (u.no and expecting in (None, Expect.ANYTHING_ELSE)):
                 yield from self._goodbye("caller said goodbye")
                 return
-            if u.unknown_service:
-                f.task = Task.BOOK
+            if u.unknown_service or f.service or f.day or f.time or f.window or f.days:
+                f.task = Task.BOOK  # booking details with no other request: a booking
             else:
                 yield from self._not_understood(u.text, expecting)
                 return
         if u.goodbye and not understood and f.task == Task.MESSAGE and self._message_pending():
             yield from self._take_message(tell=True)
+            yield from self._goodbye("caller said goodbye")
+            return
+        if u.goodbye and not understood and not answered:
+            # "No, that's all" in the middle of a request: the caller is done.
+            if f.task == Task.BOOK and f.service:
+                yield Say("Okay, I haven't booked anything.")
             yield from self._goodbye("caller said goodbye")
             return
         if not understood and not answered and expecting is not None and not u.yes:
@@ -456,9 +500,15 @@ class Conversation:
             f.unknown_service = u.unknown_service
             taken = True
         if u.day:
-            if u.day != f.day:
+            day = u.day
+            for offered in f.offered_days:
+                # "Tuesday then", after "we could do Saturday or Tuesday": the Tuesday offered.
+                if offered.weekday() == day.weekday() and offered != day:
+                    day = offered
+            f.offered_days = []
+            if day != f.day:
                 f.offered = []
-            f.day, f.days = u.day, None
+            f.day, f.days = day, None
             self._mark(("day",), unsure)
             taken = True
         elif u.days:
@@ -481,7 +531,7 @@ class Conversation:
             f.staff = u.staff
             taken = True
         if f.task == Task.MESSAGE and not f.message_text:
-            body = _MESSAGE_BODY.search(u.text)
+            body = self._message_body.search(u.text)
             if body and not (expecting == Expect.STAFF and u.staff):
                 f.message_text = body.group("body").strip()
         if (u.yes or u.no) and expecting in (Expect.CONFIRM, Expect.RESUME, Expect.NEXT_BOOKING):
@@ -743,6 +793,9 @@ class Conversation:
     def _goodbye(self, reason: str) -> Step:
         if self._message_pending():
             yield from self._take_message(tell=True)
+        unfinished = self.frame.unfinished()
+        if unfinished:
+            yield SaveUnfinished(unfinished)
         yield Say(replies.GOODBYE, cache=True)
         if self.outcome not in (Outcome.MESSAGE, Outcome.TRANSFERRED):
             self.outcome, self.reason = Outcome.COMPLETED, reason
@@ -769,6 +822,8 @@ def _chosen_slot(u: Understanding, offered: list[datetime]) -> datetime | None:
         on_day = [s for s in offered if s.date() == u.day]
         if len(on_day) == 1:
             return on_day[0]
+    if u.day is not None or u.time is not None:
+        return None  # "yes, Thursday": a day or time none of the offers has is a new request
     if u.yes and offered and not u.no:
         return offered[0]
     return None

@@ -31,17 +31,16 @@ def advance_find(c: Conversation, task: Task) -> Step:
     f = c.frame
     if f.target is None:
         if not f.phone and not f.name:
-            c.expecting = Expect.NAME
-            yield Say("What name is the booking under?")
+            yield from ask_booking_name(c, "What name is the booking under?")
             return
         found = c._result((yield FindBookings(f.phone or "", f.name or "", f.day)),
                              BookingsFound)  # fmt: skip
         bookings = list(found.bookings)
         if not bookings and f.phone and not f.name:
             # Booked from another phone, or the number is withheld: the name finds it.
-            c.expecting = Expect.NAME
-            yield Say("I couldn't find a booking under this number. What name is the "
-                      "booking under?")  # fmt: skip
+            yield from ask_booking_name(
+                c, "I couldn't find a booking under this number. What name is the booking under?"
+            )
             return
         if not bookings:
             when = f" on {DAY_NAMES[f.day.weekday()]}" if f.day else ""
@@ -152,17 +151,16 @@ def advance_move(c: Conversation, u: Understanding) -> Step:
 def advance_status(c: Conversation) -> Step:
     f = c.frame
     if not f.phone and not f.name:
-        c.expecting = Expect.NAME
-        yield Say("Sure, I can check. What name is the booking under?")
+        yield from ask_booking_name(c, "Sure, I can check. What name is the booking under?")
         return
     found = c._result(
         (yield FindBookings(f.phone or "", f.name or "", f.day, include_past_states=True)),
         BookingsFound,
     )
     if not found.bookings and f.phone and not f.name:
-        c.expecting = Expect.NAME
-        f.phone = None
-        yield Say("I couldn't find a booking under this number. What name is it under?")
+        yield from ask_booking_name(
+            c, "I couldn't find a booking under this number. What name is it under?"
+        )
         return
     f.clear_task()
     if not found.bookings:
@@ -197,3 +195,21 @@ def _move_source_day(u: Understanding, profile: BusinessProfile, today: date) ->
         head = understand(" ".join(parts[:-1]), profile, today)
         return head.day
     return None
+
+
+_NAME_AGAIN = (
+    "Sorry, what's the name on the booking? You can spell it if that's easier.",
+    "Just the first and last name the booking was made under, please.",
+)
+
+
+def ask_booking_name(c: Conversation, first: str) -> Step:
+    """The name a booking was made under; asked again in other words, then a person or a
+    message is offered."""
+    attempt = c._asked.get(Expect.NAME, 0)
+    c._asked = {Expect.NAME: attempt + 1}
+    if attempt > len(_NAME_AGAIN):
+        yield from c._offer_help()
+        return
+    c.expecting = Expect.NAME
+    yield Say(first if attempt == 0 else _NAME_AGAIN[attempt - 1])

@@ -69,6 +69,7 @@ class Frame:
     unconfirmed: set[str] = field(default_factory=set)  # slots heard with low confidence
     confirmed: bool = False  # the caller said yes to the read-back
     offered: list[datetime] = field(default_factory=list)
+    offered_days: list[date] = field(default_factory=list)  # "we could do Saturday or Tuesday"
     unknown_service: str | None = None  # asked for something the business doesn't offer
     target: BookingView | None = None  # the existing booking to cancel, move or report
     move_to: tuple[date | None, dt.time | None, TimeWindow | None] | None = None

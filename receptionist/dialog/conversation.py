@@ -71,6 +71,8 @@ _MESSAGE_BODY = (
     r"message for\s+{who}(?:\s+please)?\s*[,.:;-]?\s*(?:saying|that|about)?)\s+(?:that\s+)?"
     r"(?P<body>\S+(?:\s+\S+){{2,}})"
 )
+_ONLY_WHO = re.compile(r"(?:it's|it is|this is|i'm|i am|my name is|my name's)\s+\S+(?:\s+\S+)?\W*$",
+                       re.I)  # fmt: skip
 _NO_NUMBER = re.compile(
     r"\b(don't have|do not have|no number|rather not|no phone|not give|won't give|skip)\b", re.I
 )
@@ -426,7 +428,11 @@ class Conversation:
                 answered = True
                 yield Say(sentence)
         if u.asks_other and not answered and not self._task_intent(u):
-            self.misunderstood = 0
+            if self.misunderstood:
+                # After a turn not understood, a "question" with nothing we know in it is more
+                # likely another one not understood than a question we can't answer.
+                yield from self._not_understood(u.text, expecting)
+                return
             yield Say(replies.DONT_KNOW, cache=True)
             f.message_text = f.message_text or u.text
             self.expecting = Expect.OFFER_HELP
@@ -473,13 +479,16 @@ class Conversation:
         """Every detail the caller gave goes into the frame; a new task replaces the old one's
         request details but keeps who the caller is. True when anything was taken."""
         f = self.frame
-        for intent in ("move", "cancel", "status", "message", "book"):
-            if intent in u.intents:
-                task = Task(intent)
-                if f.task is not None and f.task != task:
-                    f.clear_task()
-                f.task = task
-                break
+        # The first request said is the one being made ("a message for Marco: tell him the
+        # football's cancelled" is a message, not a cancellation).
+        said = [i for i in u.intents if i in ("move", "cancel", "status", "message", "book")]
+        if "move" in said and "book" in said:
+            said.remove("book")
+        if said:
+            task = Task(said[0])
+            if f.task is not None and f.task != task:
+                f.clear_task()
+            f.task = task
         taken = bool(self._task_intent(u))
         unsure = set(u.unsure_slots) if not u.confident else set()
         if u.service or u.services:
@@ -532,8 +541,9 @@ class Conversation:
             taken = True
         if f.task == Task.MESSAGE and not f.message_text:
             body = self._message_body.search(u.text)
-            if body and not (expecting == Expect.STAFF and u.staff):
-                f.message_text = body.group("body").strip()
+            words = body.group("body").strip() if body else ""
+            if words and not _ONLY_WHO.match(words) and not (expecting == Expect.STAFF and u.staff):
+                f.message_text = words
         if (u.yes or u.no) and expecting in (Expect.CONFIRM, Expect.RESUME, Expect.NEXT_BOOKING):
             taken = True
         if u.choice is not None and expecting == Expect.CHOOSE_SLOT:

@@ -109,13 +109,26 @@ def advance_move(c: Conversation, u: Understanding) -> Step:
         f.clear_task()
         yield from c._anything_else()
         return
+    if _SAME_TIME.search(u.text) and f.time is None:
+        f.time = booking.start.time()
+    if _SAME_DAY.search(u.text) and f.day is None:
+        f.day = booking.start.date()
     if f.day is None and f.time is not None:
         f.day = booking.start.date()
     if f.day is None or (f.time is None and f.window is None):
-        c.expecting = Expect.DAY if f.day is None else Expect.TIME
-        yield Say(f"I found your {booking.service} on {say_day(booking.start.date())} at "
-                  f"{say_time(booking.start.time())}. What day and time would you like "
-                  "instead?")  # fmt: skip
+        expect = Expect.DAY if f.day is None else Expect.TIME
+        attempt = c._asked.get(expect, 0)
+        c._asked = {expect: attempt + 1}
+        if attempt >= c.profile.misunderstood_limit:
+            yield from c._offer_help()
+            return
+        c.expecting = expect
+        if attempt == 0:
+            yield Say(f"I found your {booking.service} on {say_day(booking.start.date())} at "
+                      f"{say_time(booking.start.time())}. What day and time would you like "
+                      "instead?")  # fmt: skip
+        else:
+            yield Say(_MOVE_AGAIN[min(attempt, len(_MOVE_AGAIN)) - 1])
         return
     if not c.profile.hours.is_open(f.day):
         day_name = DAY_NAMES[f.day.weekday()]
@@ -213,3 +226,11 @@ def ask_booking_name(c: Conversation, first: str) -> Step:
         return
     c.expecting = Expect.NAME
     yield Say(first if attempt == 0 else _NAME_AGAIN[attempt - 1])
+
+
+_SAME_TIME = re.compile(r"\bsame (?:time|hour)\b", re.I)
+_SAME_DAY = re.compile(r"\bsame day\b", re.I)
+_MOVE_AGAIN = (
+    "What day and time would you like to move it to? For example, Friday at 4.",
+    "Just the new day and time, please, like Saturday at 10 AM.",
+)

@@ -179,6 +179,8 @@ def find_staff(text: str, profile: BusinessProfile, not_words: frozenset[str] = 
     """A staff member by name, near name ("Marko", "Mark O") or role ("the owner")."""
     said = _plain(text)
     for member in profile.staff:
+        if member.name.lower() in not_words:
+            continue  # the caller's own name, not the staff member's
         match = re.search(rf"\b{re.escape(member.name.lower())}(?:'s)?\b", said)
         if match:
             return Found(member.name, match.start())

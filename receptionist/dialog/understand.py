@@ -121,7 +121,7 @@ _YES = re.compile(
     r"affirmative|indeed|uh[- ]?huh|mm[- ]?hmm|mhm|you got it|i do|i would|please do|go ahead|"
     r"that works|sounds good|sounds great|sounds perfect|that's fine|that is fine|book it|"
     r"do it)\b"
-    r"|\b(?:that works|works for me|sounds (?:good|great|perfect|fine)|go ahead|book it|"
+    r"|\b(?:that works|works for me|sounds (?:good|great|perfect|fine)|go ahead|"
     r"that's (?:right|correct|perfect|fine|great)|that is (?:right|correct)|that'd be (?:great|"
     r"perfect|fine)|that would be (?:great|perfect|fine)|yes,? please|let's do (?:it|that))\b"
 )
@@ -321,7 +321,6 @@ def _profile_words(profile: BusinessProfile) -> tuple[frozenset[str], frozenset[
             service_words.update(re.findall(r"[a-z']+", alias.lower()))
     never = set(service_words)
     for member in profile.staff:
-        never.add(member.name.lower())
         never.update(re.findall(r"[a-z']+", member.role.lower()))
     never.update(re.findall(r"[a-z']+", profile.name.lower()))
     never.update({"salon", "shop", "store", "office", "clinic", "studio", "desk", "front"})
@@ -693,7 +692,8 @@ def understand(
         or choice is not None
         or unknown
     )
-    name = find_name(said, never, bare)
+    staff_names = frozenset(m.name.lower() for m in profile.staff)
+    name = find_name(said, never, bare, staff_names)
     if name and day and name.lower() in said.lower() and find_day(name.lower(), today):
         name = None
     name_words = frozenset(name.lower().split()) if name else frozenset()

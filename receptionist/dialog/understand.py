@@ -160,6 +160,15 @@ _EITHER = re.compile(
     r"\b(?:either|whichever|any of (?:them|those)|(?:it )?doesn'?t matter|don'?t mind|"
     r"(?:both|any|either one) (?:is|are|would be) (?:fine|good|ok|okay))\b"
 )
+_DATE_NAMED = re.compile(
+    r"\b(?:january|february|march|april|june|july|august|september|october|november|december|"
+    r"jan|feb|mar|apr|jun|jul|aug|sept?|oct|nov|dec)\b|\bmay (?:the )?\w+(?:st|nd|rd|th)\b|"
+    r"\d/\d|\b(?:mon|tues|wednes|thurs|fri|satur|sun)day|\btomorrow\b|\btoday\b"
+)
+_EXPLICIT_CHOICE = re.compile(
+    r"\b(?:first|second|third|last|1st|2nd|3rd) (?:one|option|slot|choice)\b"
+)
+_ON_THE = re.compile(r"\b(?:on|for|by|until|till) the\b")
 _OPTION_NUMBER = re.compile(r"\b(?:option|number|choice) (one|two|three|four|1|2|3|4)\b")
 _FILLERS = re.compile(r"\b(?:um+|uh+|er+|erm|hmm+|ah+|mm+)\b[,.]?\s*|(?<=,) like,\s*", re.I)
 _QUESTION_START = re.compile(
@@ -670,6 +679,14 @@ def understand(
 
     never, _ = _profile_words(profile)
     choice = _choice(lowered, expecting)
+    if choice is not None and day is not None:
+        # "the second" is an offered slot when slots were offered, else a date
+        if _EXPLICIT_CHOICE.search(lowered):
+            day = None if not _DATE_NAMED.search(lowered) else day
+        elif expecting == "day" or _ON_THE.search(lowered) or _DATE_NAMED.search(lowered):
+            choice = None
+        else:
+            day = None
     raw = text.lower().replace("\u2019", "'")
     yes = bool(_YES.search(lowered) or _YES.search(raw)) or bool(
         _YES_SHORT.search(lowered) and len(lowered.split()) <= 4 and not intents

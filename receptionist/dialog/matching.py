@@ -169,6 +169,21 @@ def _merged(
     return None
 
 
+@per_profile
+def profile_words(profile: BusinessProfile) -> tuple[frozenset[str], frozenset[str]]:
+    """(words that are never the caller's name, words that belong to a service's name)."""
+    service_words: set[str] = set()
+    for service in profile.services:
+        for alias in (service.name, *service.aliases):
+            service_words.update(re.findall(r"[a-z']+", alias.lower()))
+    never = set(service_words)
+    for member in profile.staff:
+        never.update(re.findall(r"[a-z']+", member.role.lower()))
+    never.update(re.findall(r"[a-z']+", profile.name.lower()))
+    never.update({"salon", "shop", "store", "office", "clinic", "studio", "desk", "front"})
+    return frozenset(never), frozenset(service_words)
+
+
 _STAFF_CONTEXT = re.compile(
     r"\b(?:with|for|to|see|seeing|ask|asking|is|prefer|want|wants|like|tell|from|and|or|by)\s*$"
 )

@@ -311,14 +311,14 @@ def _choice(lowered: str, expecting: str | None) -> int | None:
 
 
 def _asks_other(
-    sentences: list[str], profile: BusinessProfile, handled: re.Pattern[str]
+    sentences: list[str], profile: BusinessProfile, handled: tuple[re.Pattern[str], ...]
 ) -> str | None:
     """The topic of a question the profile can't answer: "do you have parking?" -> "parking"."""
     for sentence in sentences:
         lowered = sentence.lower()
         if not (sentence.endswith("?") or _QUESTION_START.search(sentence)):
             continue
-        if _SMALL_TALK.search(lowered) or handled.search(lowered):
+        if _SMALL_TALK.search(lowered) or any(p.search(lowered) for p in handled):
             continue
         if matching.find_services(sentence, profile) or matching.find_staff(sentence, profile):
             continue
@@ -336,11 +336,11 @@ def _asks_other(
 _QUIET = frozenset(
     "right okay ok fine good correct alright true possible really there back".split()
 )
-_QUESTIONS_WE_ANSWER = (_BOOK, _CANCEL, _MOVE, _MESSAGE, _PERSON, _ROBOT, _STATUS, _PRICE, _HOURS)
-_HANDLED = re.compile(
-    "|".join(p.pattern for p in (*_QUESTIONS_WE_ANSWER, _DURATION))
-    + r"|\b(?:earliest|latest|available|free|open|opening|openings|spell|name|number)\b"
-)
+# What the dialog answers itself: a question saying any of these is no "other" question.
+_HANDLED = (
+    _BOOK, _CANCEL, _MOVE, _MESSAGE, _PERSON, _ROBOT, _STATUS, _PRICE, _HOURS, _DURATION,
+    re.compile(r"\b(?:earliest|latest|available|free|open|opening|openings|spell|name|number)\b"),
+)  # fmt: skip
 
 
 def cancels(lowered: str) -> bool:

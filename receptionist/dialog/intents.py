@@ -32,12 +32,14 @@ _BOOK = re.compile(
 )
 _BOOK_AGAIN = re.compile(r"\b(?:book|make|schedule) (?:a|an|another|new|me|us|it)\b")
 _CANCEL = re.compile(
-    r"\b(?:cancel\w*|call off|calling off|can'?t make it|cannot make it|can not make it|"
+    r"\b(?:cancel\w*(?! (?:policy|fee|charge|rules))|call off|calling off|can'?t make it|cannot make it|can not make it|"
     r"won'?t (?:be able to )?make it|(?:not|won'?t) be able to (?:make it|come|come in)|"
     r"unable to (?:make it|come)|scrap (?:my|the)|drop (?:my|the) " + _APPOINTMENT + r"|"
     r"can'?t come|cannot come|can not come|won'?t be coming|not coming|can'?t go)\b"
 )
-_EXPLICIT_CANCEL = re.compile(r"\bcancel\w*\b|\bcall(?:ing)? off\b")
+_EXPLICIT_CANCEL = re.compile(
+    r"\bcancel\w*\b(?! (?:policy|fee|charge|rules))|\bcall(?:ing)? off\b"
+)
 _MOVE = re.compile(
     r"\b(?:re-?schedul\w*|re-?book\w*|postpone\w*|"
     r"push (?:it|that|this|my \w+|the \w+|my \w+ \w+)? ?(?:back|forward|later|earlier|out|to)|"
@@ -61,7 +63,8 @@ _PERSON = re.compile(
     r"front desk|reception|representative|agent|operator|people|\w+ (?:please|directly|now))|"
     r"transfer me|put me through|connect me|get me (?:a|someone|somebody|the)|"
     r"operator|representative|human being|real person|live person|actual person|"
-    r"(?:a|an) (?:person|human)(?! or)|somebody real|someone real)\b"
+    r"(?:a|an) (?:person|human)(?! or)|somebody real|someone real|"
+    r"(?:get|put) (?:\w+ )?on the (?:phone|line))\b"
 )
 _ROBOT = re.compile(
     r"\b(?:(?:am i|are we|i'm|is this|is that|are you|you're|you are|this is)\s+(?:just\s+)?"

@@ -32,7 +32,8 @@ _BOOK = re.compile(
 )
 _BOOK_AGAIN = re.compile(r"\b(?:book|make|schedule) (?:a|an|another|new|me|us|it)\b")
 _CANCEL = re.compile(
-    r"\b(?:cancel\w*(?! (?:policy|fee|charge|rules))|call off|calling off|can'?t make it|cannot make it|can not make it|"
+    r"\b(?:cancel\w*(?! (?:policy|fee|charge|rules))|call off|calling off|can'?t make it|"
+    r"cannot make it|can not make it|"
     r"won'?t (?:be able to )?make it|(?:not|won'?t) be able to (?:make it|come|come in)|"
     r"unable to (?:make it|come)|scrap (?:my|the)|drop (?:my|the) " + _APPOINTMENT + r"|"
     r"can'?t come|cannot come|can not come|won'?t be coming|not coming|can'?t go)\b"

@@ -53,6 +53,8 @@ TODAY = date(2026, 11, 24)
         ("Put me through to someone", {"person"}),
         ("Can I talk to Marco?", {"person"}),
         ("Operator!", {"person"}),
+        ("Can I get Sarah on the phone?", {"person"}),
+        ("What's your cancellation policy?", {"question"}),
         ("Am I talking to a robot?", {"robot"}),
         ("Is this a real person?", {"robot"}),
         ("Are you a machine?", {"robot"}),

@@ -65,6 +65,8 @@ NEXT_WEEK = DayRange(date(2026, 11, 30), date(2026, 12, 6))
         ("May 2nd", date(2027, 5, 2)),
         ("Friday the 4th of December", date(2026, 12, 4)),
         ("twenty first of December", date(2026, 12, 21)),
+        ("in two days", THU),
+        ("Thursday the 26th at 2", THU),
     ],
 )
 def test_one_day(text: str, day: date) -> None:
@@ -176,6 +178,10 @@ def test_a_vague_day(text: str, days: DayRange) -> None:
         ("Do you have anything at 2:45 on Friday?", time(14, 45)),
         ("make it 4", time(16)),
         ("push it back to 4", time(16)),
+        ("10:30am Friday", time(10, 30)),
+        ("a quarter til 4", time(15, 45)),
+        ("15:30", time(15, 30)),
+        ("No, the time's wrong, it should be 4.", time(16)),
     ],
 )
 def test_one_time(text: str, at: time) -> None:
@@ -361,3 +367,22 @@ def test_a_hedged_request_still_finds_every_slot() -> None:
                    "afternoon if that's possible", PROFILE, TODAY)  # fmt: skip
     assert u.intents == ("book",) and u.service == "haircut" and u.day == THU
     assert u.window == TimeWindow(time(12), time(17)) and u.time is None
+
+
+@pytest.mark.parametrize(
+    ("text", "expecting", "day", "choice"),
+    [
+        ("the second", "choose_slot", None, 1),
+        ("the third", "choose_slot", None, 2),
+        ("the second one on Friday", "choose_slot", FRI, 1),
+        ("on the second", "day", date(2026, 12, 2), None),
+        ("the third", "day", date(2026, 12, 3), None),
+        ("Thursday the 3rd", "day", date(2026, 12, 3), None),
+        ("on the first of December", None, date(2026, 12, 1), None),
+    ],
+)
+def test_an_ordinal_is_a_slot_or_a_date_by_what_was_asked(
+    text: str, expecting: str, day: date | None, choice: int | None
+) -> None:
+    u = understand(text, PROFILE, TODAY, expecting)
+    assert (u.day, u.choice) == (day, choice), text

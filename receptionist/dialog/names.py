@@ -188,10 +188,17 @@ def _with_spelling(words: list[str], spelled: str | None) -> list[str]:
     return words
 
 
-def find_name(text: str, exclude: frozenset[str] = frozenset(), bare: bool = False) -> str | None:
+def find_name(
+    text: str,
+    exclude: frozenset[str] = frozenset(),
+    bare: bool = False,
+    staff: frozenset[str] = frozenset(),
+) -> str | None:
     """The caller's own name in ``text``. ``exclude``: lowercase words that are never the
-    caller's name here (staff, services, the business). ``bare``: "what name?" was just asked
-    and this turn said nothing else, so the whole answer may be the name."""
+    caller's name here (services, the business). ``staff``: staff names, the caller's name only
+    when plainly given as such ("my name is Sarah", or "Sarah" when asked for a name), never
+    from "this is Sarah", "for Sarah". ``bare``: "what name?" was just asked and this turn said
+    nothing else, so the whole answer may be the name."""
     spelled = _spelled(text)
     first = re.search(r"\bfirst name(?: is|'s)?\s+([A-Za-z][A-Za-z'\-]+)", text, re.I)
     last = re.search(r"\b(?:last|sur) ?name(?: is|'s)?\s+([A-Za-z][A-Za-z'\-]+)", text, re.I)
@@ -215,7 +222,15 @@ def find_name(text: str, exclude: frozenset[str] = frozenset(), bare: bool = Fal
                     r"^(?:(?:it's|it is|its|is|uh|um|that's|just)[\s,]+)+", "", rest, flags=re.I
                 )
             words = _TOKEN.findall(rest)
-            taken = _take(words, exclude, strong, mid_sentence=True)
+            taken = _take(words, exclude if strong else exclude | staff, strong, mid_sentence=True)
+            said_again = len(taken) + 1
+            if (
+                taken
+                and words[len(taken) : said_again] == [","]
+                and words[said_again:][:1] == taken[:1]
+            ):
+                longer = _take(words[said_again:], exclude, strong, mid_sentence=True)
+                taken = longer if len(longer) > len(taken) else taken  # "John, John Smith"
             if taken:
                 taken = _with_spelling(_swap_last_first(taken, rest), spelled)
                 return _drop_letter(" ".join(_shape(w) for w in taken), text)
@@ -230,6 +245,7 @@ def find_name(text: str, exclude: frozenset[str] = frozenset(), bare: bool = Fal
         _never(w, exclude) and w.lower().strip(".") not in _TITLES for w in words
     ):
         return spelled if spelled and not words else None
+    words = [w for i, w in enumerate(words) if i == 0 or w.lower() != words[i - 1].lower()]
     words = _with_spelling(_swap_last_first(words, answer), spelled)
     if not words:
         return None

@@ -49,6 +49,8 @@ _DAY_MONTH = re.compile(rf"\b(?:the\s+)?(\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?
 _NUMERIC_DATE = re.compile(
     r"(?<![\d/])(1[0-2]|0?[1-9])/([12]\d|3[01]|0?[1-9])(?:/(\d{2,4}))?(?![\d/])"
 )
+_DAYS_AHEAD = {"2": 2, "two": 2, "3": 3, "three": 3, "4": 4, "four": 4, "5": 5, "five": 5}
+_IN_DAYS = re.compile(r"\bin (2|two|3|three|4|four|5|five) days(?:'? time)?\b")
 _ORDINAL_WORD = re.compile(
     r"\b(?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh|twelfth|"
     r"thirteenth|fourteenth|fifteenth|sixteenth|seventeenth|eighteenth|nineteenth|twentieth|"
@@ -88,7 +90,7 @@ _CLOCK = re.compile(
 )
 _RELATIVE = re.compile(
     rf"(?:\b{_CUE_RE}\s+)?\b(five|ten|a quarter|quarter|twenty five|twenty|half)\s+(?:minutes\s+)?"
-    rf"(past|after|to|till|of)\s+{_HOUR_RE}\b{_SUFFIX_RE}"
+    rf"(past|after|to|till|til|of)\s+{_HOUR_RE}\b{_SUFFIX_RE}"
 )
 _HALF_HOUR = re.compile(rf"\b(at|around|about|say|for)\s+half\s+{_HOUR_RE}\b(?!\s+(?:past|an))")
 _NEAR_CLOCK = re.compile(
@@ -161,7 +163,7 @@ class Clock:
 @lru_cache(maxsize=512)
 def _normalise(text: str) -> str:
     lowered = text.lower()
-    lowered = re.sub(r"\b([ap])\.?\s?m\b\.?", r" \1m", lowered)
+    lowered = re.sub(r"(?:(?<=\d)|\b)([ap])\.?\s?m\b\.?", r" \1m", lowered)
     lowered = re.sub(r"\bo'?\s?clock\b", "oclock", lowered)
     lowered = re.sub(r"(?<=[a-z])-(?=[a-z])", " ", lowered)  # "two-thirty", "forty-five"
     return re.sub(r"\s+", " ", lowered).strip()
@@ -229,6 +231,9 @@ def find_day(text: str, today: date) -> date | None:
     lowered = _normalise(text)
     if re.search(r"\bday after tomorrow\b", lowered):
         return today + timedelta(days=2)
+    ahead = _IN_DAYS.search(lowered)
+    if ahead:
+        return today + timedelta(days=_DAYS_AHEAD[ahead.group(1)])
     if re.search(r"\b(?:tomorrow|tmrw|tomorrows)\b", lowered):
         return today + timedelta(days=1)
     if re.search(r"\btoday\b|\btonight\b|\bthis (?:afternoon|morning|evening)\b|\bright now\b",
@@ -333,7 +338,7 @@ def read_clock(text: str, expecting: str | None = None) -> tuple[Clock | None, s
         cue, amount, direction, hour_word, suffix = match.groups()
         hour = _hour(hour_word)
         minutes = _RELATIVE_MINUTES[amount]
-        if direction in ("to", "till", "of"):
+        if direction in ("to", "till", "til", "of"):
             hour, minutes = hour - 1, 60 - minutes
         found = _with_suffix(hour if hour > 0 else 12, minutes, suffix)
         if found is not None:

@@ -106,8 +106,14 @@ def after_booking(c: Conversation) -> Step:
     if f.more_services and f.last_booking:
         nxt = f.more_services[0]
         end = f.last_booking[1]
+        if f.back_to_back:
+            # "Me at 10 and him right after": asked for already, so no question about it.
+            next_booking(c)
+            yield from advance_booking(c, Understanding(text=""))
+            return
+        more, names, same = list(f.more_services), list(f.next_names), f.same_name
         f.clear_task()
-        f.more_services = [nxt, *f.more_services[1:]]
+        f.more_services, f.next_names, f.same_name = more, names, same
         f.task = Task.BOOK
         c.expecting = Expect.NEXT_BOOKING
         yield Say(f"And the {nxt}: shall I book it right after, at {say_time(end.time())}?")
@@ -117,11 +123,15 @@ def after_booking(c: Conversation) -> Step:
 
 
 def next_booking(c: Conversation) -> None:
+    """The next of several bookings, starting when the last one ends, under the next name
+    the caller gave (or the same one, "both under Derek Young")."""
     f = c.frame
     assert f.last_booking is not None
     nxt = f.more_services.pop(0)
     end = f.last_booking[1]
-    f.service, f.day, f.time, f.name = nxt, end.date(), end.time(), None
+    name = f.next_names.pop(0) if f.next_names else (f.name if f.same_name else None)
+    f.service, f.day, f.time, f.name = nxt, end.date(), end.time(), name
+    f.window, f.days, f.offered, f.unconfirmed = None, None, [], set()
     f.task = Task.BOOK
 
 

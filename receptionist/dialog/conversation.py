@@ -73,6 +73,22 @@ _MESSAGE_BODY = (
 )
 _ONLY_WHO = re.compile(r"(?:it's|it is|this is|i'm|i am|my name is|my name's)\s+\S+(?:\s+\S+)?\W*$",
                        re.I)  # fmt: skip
+_BACK_TO_BACK = re.compile(
+    r"\b(right after|straight after|after that|afterwards|back to back|one after (the )?other|"
+    r"after me|after him|after her|then)\b",
+    re.I,
+)
+_OTHER_NAME = re.compile(
+    r"\b(?:he's|she's|he is|she is|his name is|her name is|his name's|her name's|and)\s+"
+    r"([A-Z][a-z'\-]+(?:\s+[A-Z][a-z'\-]+)?)"
+)
+_BOTH_UNDER = re.compile(r"\b(both|all|each)\b.{0,12}\b(under|for)\b|\bsame name\b", re.I)
+_DROP = re.compile(
+    r"\b(never ?mind|forget (it|about it)|don't worry( about it)?|no worries|not interested|"
+    r"i'll pass|leave it|doesn't matter|no thanks|no thank you|i'll (sort|think)|"
+    r"i'll call (back|again))\b",
+    re.I,
+)
 _NO_NUMBER = re.compile(
     r"\b(don't have|do not have|no number|rather not|no phone|not give|won't give|skip)\b", re.I
 )
@@ -392,9 +408,14 @@ class Conversation:
         elif expecting == Expect.OFFER_HELP:
             wants_message = "message" in u.intents or bool(_WANTS_MESSAGE.search(u.text))
             wants_person = "person" in u.intents or bool(_WANTS_PERSON.search(u.text))
+            if u.goodbye and not (wants_message or wants_person):
+                yield from self._goodbye("caller needed nothing more")
+                return
             if wants_message and not wants_person:
+                question = f.message_text
                 f.clear_task()
                 f.task, f.staff = Task.MESSAGE, f.staff or "front desk"
+                f.message_text = question
                 u = replace(u, intents=tuple(i for i in u.intents if i != "message"))
             elif wants_person or (u.yes and not u.no):
                 yield from self._transfer("front desk", "caller asked for a person", u.text)
@@ -460,6 +481,15 @@ class Conversation:
             yield from self._take_message(tell=True)
             yield from self._goodbye("caller said goodbye")
             return
+        if f.task is not None and not understood and not answered and _DROP.search(u.text):
+            # "Never mind", "forget it": the request is dropped, nothing was done.
+            f.clear_task()
+            if u.goodbye:
+                yield from self._goodbye("caller dropped the request")
+            else:
+                yield Say("No problem.")
+                yield from self._anything_else()
+            return
         if u.goodbye and not understood and not answered:
             # "No, that's all" in the middle of a request: the caller is done.
             if f.task == Task.BOOK and f.service:
@@ -500,10 +530,12 @@ class Conversation:
                 extra += [services[-1]] * (u.people - len(services))
             if extra:
                 f.more_services = extra
+                f.back_to_back = f.back_to_back or bool(_BACK_TO_BACK.search(u.text))
             self._mark(("service",), unsure)
             taken = True
         elif u.people and u.people > 1 and f.service:
             f.more_services = [f.service] * (u.people - 1)
+            f.back_to_back = f.back_to_back or bool(_BACK_TO_BACK.search(u.text))
         if u.unknown_service and not u.service:
             f.service = None
             f.unknown_service = u.unknown_service
@@ -533,6 +565,11 @@ class Conversation:
         if u.name:
             f.name = u.name
             taken = True
+            others = [n for n in _OTHER_NAME.findall(u.text) if n.lower() not in u.name.lower()]
+            if others and (f.more_services or u.people):
+                f.next_names = others
+            if _BOTH_UNDER.search(u.text):
+                f.same_name = True
         if u.phone:
             f.phone = u.phone
             taken = True

@@ -38,9 +38,7 @@ _CANCEL = re.compile(
     r"unable to (?:make it|come)|scrap (?:my|the)|drop (?:my|the) " + _APPOINTMENT + r"|"
     r"can'?t come|cannot come|can not come|won'?t be coming|not coming|can'?t go)\b"
 )
-_EXPLICIT_CANCEL = re.compile(
-    r"\bcancel\w*\b(?! (?:policy|fee|charge|rules))|\bcall(?:ing)? off\b"
-)
+_EXPLICIT_CANCEL = re.compile(r"\bcancel\w*\b(?! (?:policy|fee|charge|rules))|\bcall(?:ing)? off\b")
 _MOVE = re.compile(
     r"\b(?:re-?schedul\w*|re-?book\w*|postpone\w*|"
     r"push (?:it|that|this|my \w+|the \w+|my \w+ \w+)? ?(?:back|forward|later|earlier|out|to)|"

@@ -49,13 +49,11 @@ def advance_booking(c: Conversation, u: Understanding) -> Step:
         yield from c._ask(Expect.DAY, **c._words())
         return
     if f.day is None or f.time is None:
-        if f.days is not None or f.window is not None or (f.day is None and f.time):
+        if f.days is not None or f.window is not None or f.day is not None or f.time:
+            # A day with no time, or a vague time: concrete free times to choose from.
             yield from offer_slots(c, service)
             return
-        if f.day is None:
-            yield from c._ask(Expect.DAY, **c._words())
-            return
-        yield from c._ask(Expect.TIME, **c._words())
+        yield from c._ask(Expect.DAY, **c._words())
         return
     start = datetime.combine(f.day, f.time)
     if start < c._now():

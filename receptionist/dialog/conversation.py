@@ -89,6 +89,9 @@ _DROP = re.compile(
     r"i'll call (back|again))\b",
     re.I,
 )
+_THANKS = re.compile(
+    r"\b(thanks|thank you|thank u|cheers|ta|lovely|perfect|great|brilliant)\b", re.I
+)
 _NO_NUMBER = re.compile(
     r"\b(don't have|do not have|no number|rather not|no phone|not give|won't give|skip)\b", re.I
 )
@@ -389,6 +392,11 @@ class Conversation:
                 u = replace(u, day=None, time=None, days=None, window=None, yes=False)
             elif u.no and not (u.day or u.time or u.window or u.days):
                 f.offered, f.time, f.window = [], None, None
+                if u.goodbye or _DROP.search(u.text):
+                    f.clear_task()
+                    yield Say("Okay, I haven't booked anything.")
+                    yield from self._goodbye("caller took none of the times offered")
+                    return
                 self.expecting = Expect.TIME if f.day else Expect.DAY
                 yield Say("Okay. Which other day or time would suit you?")
                 return
@@ -420,11 +428,12 @@ class Conversation:
             elif wants_person or (u.yes and not u.no):
                 yield from self._transfer("front desk", "caller asked for a person", u.text)
                 return
-            elif u.no and not u.intents:
+            elif u.no and not u.intents and f.task is None:
                 yield from self._anything_else()
                 return
+            # "No, carry on. The name's Edith Clarke": back to the request in progress.
         elif expecting == Expect.ANYTHING_ELSE and not u.intents:
-            if u.no or u.goodbye:
+            if u.no or u.goodbye or (_THANKS.search(u.text) and not _has_details(u)):
                 yield from self._goodbye("caller had nothing else")
                 return
             if u.yes and u.empty is False and not (u.service or u.day or u.time or u.staff):
@@ -448,7 +457,12 @@ class Conversation:
             for sentence in self._answers(u):
                 answered = True
                 yield Say(sentence)
-        if u.asks_other and not answered and not self._task_intent(u):
+        if u.asks_other and answered and not self._task_intent(u) and not _has_details(u):
+            f.message_text = f.message_text or u.text
+            yield Say(replies.DONT_KNOW_EITHER, cache=True)
+            self.expecting = Expect.OFFER_HELP
+            return
+        if u.asks_other and not answered and not self._task_intent(u) and not _has_details(u):
             if self.misunderstood:
                 # After a turn not understood, a "question" with nothing we know in it is more
                 # likely another one not understood than a question we can't answer.
@@ -509,11 +523,9 @@ class Conversation:
         """Every detail the caller gave goes into the frame; a new task replaces the old one's
         request details but keeps who the caller is. True when anything was taken."""
         f = self.frame
-        # The first request said is the one being made ("a message for Marco: tell him the
-        # football's cancelled" is a message, not a cancellation).
-        said = [i for i in u.intents if i in ("move", "cancel", "status", "message", "book")]
-        if "move" in said and "book" in said:
-            said.remove("book")
+        # A message wins: its words often mention bookings ("a message for Marco: tell him the
+        # football's cancelled" is a message, not a cancellation). Moving beats booking.
+        said = [i for i in ("message", "move", "cancel", "status", "book") if i in u.intents]
         if said:
             task = Task(said[0])
             if f.task is not None and f.task != task:
@@ -646,6 +658,9 @@ class Conversation:
                       Expect.NEXT_BOOKING):  # fmt: skip
             self.expecting = expect
             yield Say("Please say yes or no.")
+            return
+        if expect == Expect.CHOOSE_SLOT and f.offered:
+            yield from self._ask(expect, **self._words())
             return
         if f.task is not None:
             yield from self._advance(Understanding(text=""))
@@ -851,6 +866,11 @@ class Conversation:
 
     def _end(self, outcome: Outcome, reason: str) -> None:
         self.outcome, self.reason, self.ended = outcome, reason, True
+
+
+def _has_details(u: Understanding) -> bool:
+    return bool(u.service or u.day or u.time or u.window or u.days or u.name or u.phone
+                or u.staff or u.choice is not None)  # fmt: skip
 
 
 def _only_closing(u: Understanding) -> bool:

@@ -33,11 +33,16 @@ DONT_KNOW = (
     "I'm sorry, I don't have that information. I can take a message for the team, or put "
     "you through to someone who can help. Which would you prefer?"
 )
+DONT_KNOW_EITHER = (
+    "I'm afraid I don't have the answer to the rest, but I can take a message for the team, "
+    "or put you through to someone who can help. Which would you prefer?"
+)
 HOW_CAN_I_HELP = "Okay. How can I help you today?"
 
 FIXED = (
     FILLER_BOOKING, ONE_MOMENT, ANYTHING_ELSE, GOODBYE, STILL_THERE, SILENT_GOODBYE,
-    NOT_UNDERSTOOD, NOT_UNDERSTOOD_AGAIN, OFFER_PERSON_OR_MESSAGE, DONT_KNOW, HOW_CAN_I_HELP,
+    NOT_UNDERSTOOD, NOT_UNDERSTOOD_AGAIN, OFFER_PERSON_OR_MESSAGE, DONT_KNOW, DONT_KNOW_EITHER,
+    HOW_CAN_I_HELP,
 )  # fmt: skip
 
 

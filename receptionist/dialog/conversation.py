@@ -96,7 +96,9 @@ _NO_NUMBER = re.compile(
     r"\b(don't have|do not have|no number|rather not|no phone|not give|won't give|skip)\b", re.I
 )
 _SAME_NAME = re.compile(r"\b(same name|the same|same as before|under mine|my name)\b", re.I)
-_WANTS_MESSAGE = re.compile(r"\b(message|pass (it )?on|call me back|note)\b", re.I)
+_WANTS_MESSAGE = re.compile(
+    r"\b(message|pass (it )?on|call me back|call back|ring me back|get back to me|note)\b", re.I
+)
 _WANTS_PERSON = re.compile(
     r"\b(person|someone|somebody|human|put me through|transfer|connect|speak|talk)\b", re.I
 )
@@ -415,7 +417,9 @@ class Conversation:
                 u = replace(u, yes=False)
         elif expecting == Expect.OFFER_HELP:
             wants_message = "message" in u.intents or bool(_WANTS_MESSAGE.search(u.text))
-            wants_person = "person" in u.intents or bool(_WANTS_PERSON.search(u.text))
+            wants_person = not wants_message and (
+                "person" in u.intents or bool(_WANTS_PERSON.search(u.text))
+            )
             if u.goodbye and not (wants_message or wants_person):
                 yield from self._goodbye("caller needed nothing more")
                 return
@@ -453,7 +457,7 @@ class Conversation:
             return
 
         answered = False
-        if "question" in u.intents or u.asks_price or u.asks_hours:
+        if "question" in u.intents or u.asks_price or u.asks_hours or u.asks_duration:
             for sentence in self._answers(u):
                 answered = True
                 yield Say(sentence)
@@ -498,7 +502,7 @@ class Conversation:
         if f.task is not None and not understood and not answered and _DROP.search(u.text):
             # "Never mind", "forget it": the request is dropped, nothing was done.
             f.clear_task()
-            if u.goodbye:
+            if u.goodbye or _THANKS.search(u.text):
                 yield from self._goodbye("caller dropped the request")
             else:
                 yield Say("No problem.")
@@ -747,15 +751,20 @@ class Conversation:
         p = self.profile
         sentences = []
         if u.asks_price:
-            service = p.service(u.service) if u.service else None
-            if service:
-                sentences.append(f"A {service.name} is {service.price_words} and takes about "
-                                 f"{service.minutes} minutes.")  # fmt: skip
+            named = [s for s in (p.service(n) for n in (u.services or (u.service,)) if n) if s]
+            if named:
+                for service in named:
+                    sentences.append(f"A {service.name} is {service.price_words} and takes "
+                                     f"about {service.minutes} minutes.")  # fmt: skip
             elif u.unknown_service:
                 sentences.append(f"We don't offer {u.unknown_service}, I'm afraid.")
             else:
                 listed = ", ".join(f"a {s.name} is {s.price_words}" for s in p.services)
                 sentences.append(f"Our prices: {listed}.")
+        if u.asks_duration and not u.asks_price:
+            named = [s for s in (p.service(n) for n in (u.services or (u.service,)) if n) if s]
+            for service in named or list(p.services):
+                sentences.append(f"A {service.name} takes about {service.minutes} minutes.")
         if u.asks_hours:
             if u.day is not None:
                 hours = p.hours.on(u.day)
@@ -768,9 +777,6 @@ class Conversation:
                     )
             else:
                 sentences.append(f"We're open {p.hours.describe()}.")
-        if u.asks_other and sentences:
-            sentences.append("I'm afraid I don't have that information about "
-                             f"{u.asks_other}.")  # fmt: skip
         return sentences
 
     # -- endings ---------------------------------------------------------------------------------

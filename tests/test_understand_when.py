@@ -386,3 +386,28 @@ def test_an_ordinal_is_a_slot_or_a_date_by_what_was_asked(
 ) -> None:
     u = understand(text, PROFILE, TODAY, expecting)
     assert (u.day, u.choice) == (day, choice), text
+
+
+@pytest.mark.parametrize(
+    ("text", "day"),
+    [
+        ("Thirsday at three", THU),
+        ("I want a haircut on Thurday", THU),
+        ("Wensday morning", WED),
+        ("how about Satuday", SAT),
+        ("fryday", FRI),
+        ("the weekday", None),
+    ],
+)
+def test_a_weekday_misheard_by_a_letter_is_a_near_match(text: str, day: date | None) -> None:
+    u = understand(text, PROFILE, TODAY)
+    assert u.day == day, text
+    assert ("day" in u.unsure_slots) == (day is not None) and u.confident == (day is None)
+
+
+@pytest.mark.parametrize(
+    "text", ["I'd like a sundae", "I'm so thirsty", "someday maybe", "It's sunny", "a sturdy chair"]
+)
+def test_words_near_a_weekday_are_no_day(text: str) -> None:
+    u = understand(text, PROFILE, TODAY)
+    assert u.day is None and "day" not in u.unsure_slots, text

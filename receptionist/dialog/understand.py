@@ -101,6 +101,7 @@ class Understanding:
             self.intents or self.service or self.day or self.time or self.name or self.phone
             or self.staff or self.yes or self.no or self.goodbye or self.choice is not None
             or self.days or self.window or self.unknown_service or self.asks_other
+            or self.asks_duration or self.people or self.extra
         )  # fmt: skip
 
     def with_intent(self, intent: str) -> Understanding:

@@ -244,16 +244,28 @@ def find_name(
     if spelled:
         answer = _SPELLED.sub(" ", answer + " ")
     answer = _WITHOUT.sub(" ", answer)
-    words = [w for w in _TOKEN.findall(answer) if w not in ",.;!?"]
+    words = _said_once(answer)
     if len(words) > 3 or any(
         _never(w, exclude) and w.lower().strip(".") not in _TITLES for w in words
     ):
         return spelled if spelled and not words else None
-    words = [w for i, w in enumerate(words) if i == 0 or w.lower() != words[i - 1].lower()]
     words = _with_spelling(_swap_last_first(words, answer), spelled)
     if not words:
         return None
     return _drop_letter(" ".join(_shape(w) for w in words), text)
+
+
+def _said_once(answer: str) -> list[str]:
+    """The words of a name said once, though callers often say it twice: "John, John Smith",
+    "Lopez. Maria Lopez." -> the longest saying."""
+    parts = [
+        [w for w in _TOKEN.findall(part) if w not in ",.;!?"] for part in re.split(r"[,.;]", answer)
+    ]
+    parts = [p for p in parts if p]
+    seen = [{w.lower() for w in p} for p in parts]
+    if len(parts) > 1 and any(seen[i] & seen[j] for i in range(len(parts)) for j in range(i)):
+        return max(parts, key=len)
+    return [w for p in parts for w in p]
 
 
 def find_other_name(text: str, exclude: frozenset[str] = frozenset()) -> str | None:

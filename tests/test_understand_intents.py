@@ -61,6 +61,7 @@ TODAY = date(2026, 11, 24)
         ("Are you an AI?", {"robot"}),
         ("Wait, are you real?", {"robot"}),
         ("Is this an automated system?", {"robot"}),
+        ("and my talking to a robot.", {"robot"}),  # Whisper's "am I"
         ("Did my booking go through?", {"status"}),
         ("Do I have an appointment this week?", {"status"}),
         ("When is my appointment?", {"status"}),
@@ -211,6 +212,7 @@ def test_staff(text: str, expecting: str | None, staff: str | None, near: bool) 
         ("a haircut for me and a beard trim for my husband", 2),
         ("me, my husband and my daughter", 3),
         ("my twins", 2),
+        ("a haircut for me in my son on Saturday", 2),  # Whisper's "me and my son"
         ("a haircut", None),
         ("I'd like a haircut on Thursday at 3", None),
         ("for me", None),

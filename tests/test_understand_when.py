@@ -179,6 +179,9 @@ def test_a_vague_day(text: str, days: DayRange) -> None:
         ("make it 4", time(16)),
         ("push it back to 4", time(16)),
         ("10:30am Friday", time(10, 30)),
+        ("a beard trim on Friday at 1030", time(10, 30)),  # Whisper's "ten thirty"
+        ("at 930 tomorrow", time(9, 30)),
+        ("at 245 pm", time(14, 45)),
         ("a quarter til 4", time(15, 45)),
         ("15:30", time(15, 30)),
         ("No, the time's wrong, it should be 4.", time(16)),
@@ -230,6 +233,9 @@ def test_a_bare_time_answers_what_time(text: str, expecting: str, at: time) -> N
         "call me at five five five one two three four",
         "It's $35, right?",
         "is it $3.50 for a trim?",
+        "call me at 555 1234",
+        "at 555-867-5309",
+        "it costs 1050 dollars",
     ],
 )
 def test_numbers_that_are_no_time(text: str) -> None:

@@ -73,7 +73,9 @@ _ROBOT = re.compile(
     r"are you (?:guys |even )?(?:real|human|alive|an? (?:person|human|robot|machine|bot|ai)|"
     r"a real person)|who am i (?:speaking|talking) (?:to|with)|who(?:'s| is) this\b|"
     r"what are you\b|"
-    r"you sound like a (?:robot|machine|computer))\b"
+    r"you sound like a (?:robot|machine|computer)|"
+    r"(?:talking|speaking|chatting) (?:to|with) (?:a |an )?(?:real |actual )?"
+    r"(?:robot|machine|bot|computer|ai|recording))\b"
 )
 _TALK_TO = re.compile(r"\b(?:speak|talk|chat)\s+(?:to|with)\b")
 _ASKS_FOR = re.compile(r"\b(?:can|could|may|let) (?:i|me)\b|\bi (?:want|need|'d like)")

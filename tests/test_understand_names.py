@@ -73,6 +73,7 @@ def test_a_name_the_caller_gave(text: str, name: str) -> None:
         ("Put it under Wu", "Wu"),
         ("It's John, John Smith", "John Smith"),
         ("Maria, Maria Lopez.", "Maria Lopez"),
+        ("Lopez. Maria Lopez.", "Maria Lopez"),
         # A caller may share a staff member's name: asked for theirs, it is theirs.
         ("Sarah", "Sarah"),
         ("Yes, my name is Sarah.", "Sarah"),

@@ -179,6 +179,9 @@ def test_a_vague_day(text: str, days: DayRange) -> None:
         ("make it 4", time(16)),
         ("push it back to 4", time(16)),
         ("10:30am Friday", time(10, 30)),
+        ("a beard trim on Friday at 1030", time(10, 30)),  # Whisper's "ten thirty"
+        ("at 930 tomorrow", time(9, 30)),
+        ("at 245 pm", time(14, 45)),
         ("a quarter til 4", time(15, 45)),
         ("15:30", time(15, 30)),
         ("No, the time's wrong, it should be 4.", time(16)),
@@ -230,6 +233,9 @@ def test_a_bare_time_answers_what_time(text: str, expecting: str, at: time) -> N
         "call me at five five five one two three four",
         "It's $35, right?",
         "is it $3.50 for a trim?",
+        "call me at 555 1234",
+        "at 555-867-5309",
+        "it costs 1050 dollars",
     ],
 )
 def test_numbers_that_are_no_time(text: str) -> None:
@@ -386,3 +392,28 @@ def test_an_ordinal_is_a_slot_or_a_date_by_what_was_asked(
 ) -> None:
     u = understand(text, PROFILE, TODAY, expecting)
     assert (u.day, u.choice) == (day, choice), text
+
+
+@pytest.mark.parametrize(
+    ("text", "day"),
+    [
+        ("Thirsday at three", THU),
+        ("I want a haircut on Thurday", THU),
+        ("Wensday morning", WED),
+        ("how about Satuday", SAT),
+        ("fryday", FRI),
+        ("the weekday", None),
+    ],
+)
+def test_a_weekday_misheard_by_a_letter_is_a_near_match(text: str, day: date | None) -> None:
+    u = understand(text, PROFILE, TODAY)
+    assert u.day == day, text
+    assert ("day" in u.unsure_slots) == (day is not None) and u.confident == (day is None)
+
+
+@pytest.mark.parametrize(
+    "text", ["I'd like a sundae", "I'm so thirsty", "someday maybe", "It's sunny", "a sturdy chair"]
+)
+def test_words_near_a_weekday_are_no_day(text: str) -> None:
+    u = understand(text, PROFILE, TODAY)
+    assert u.day is None and "day" not in u.unsure_slots, text

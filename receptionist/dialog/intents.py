@@ -73,7 +73,9 @@ _ROBOT = re.compile(
     r"are you (?:guys |even )?(?:real|human|alive|an? (?:person|human|robot|machine|bot|ai)|"
     r"a real person)|who am i (?:speaking|talking) (?:to|with)|who(?:'s| is) this\b|"
     r"what are you\b|"
-    r"you sound like a (?:robot|machine|computer))\b"
+    r"you sound like a (?:robot|machine|computer)|"
+    r"(?:talking|speaking|chatting) (?:to|with) (?:a |an )?(?:real |actual )?"
+    r"(?:robot|machine|bot|computer|ai|recording))\b"
 )
 _TALK_TO = re.compile(r"\b(?:speak|talk|chat)\s+(?:to|with)\b")
 _ASKS_FOR = re.compile(r"\b(?:can|could|may|let) (?:i|me)\b|\bi (?:want|need|'d like)")
@@ -133,7 +135,8 @@ _YES = re.compile(
 # Acknowledgements that are a yes only when they are (nearly) all that was said.
 _YES_SHORT = re.compile(
     r"^\W*(?:ok|okay|alright|all right|right|please|fine|good|great|perfect|excellent|lovely|"
-    r"brilliant|wonderful|cool|nice|grand)\b(?!\s+(?:morning|afternoon|evening|night|bye))"
+    r"brilliant|wonderful|cool|nice|grand)\b\W*(?:(?:thanks|thank you|then|yes|sure|"
+    r"thanks so much|thank you so much)\b\W*)?$"
 )
 _NO = re.compile(
     r"^\W*(?:no(?! problem| worries| rush)|nope|nah|not really|not quite|not exactly|that's it|"
@@ -220,6 +223,14 @@ _SERVICE_TRIGGER = re.compile(
     rf"offer|offering)\s+(?:{_ARTICLE}\s+)?"
     rf"|(?:get|getting|need|want|like|have|had|do)\s+{_ARTICLE}\s+)"
 )
+_BARE_SERVICE = re.compile(
+    r"(?:\W*(?:um|uh|oh|well|so|yeah|yes|just|only|i'd like|i want|i need|i'll have|i'll take|"
+    r"can i get|could i get|maybe|probably|please|a|an|some|the|my|it's|it is|a quick)\b)*\W*"
+)
+# Answers to "which service?" that name none: "the usual", "not sure".
+_NOT_A_SERVICE_ANSWER = frozenset(
+    "usual same normal regular not don't dunno whatever anything nothing no yes sorry what".split()
+)
 _SERVICE_STOP = frozenset(
     """on at for with this next tomorrow today tonight please and or but to in done doing
     the a an it that those these there here now then if so because about by from of up off
@@ -232,28 +243,41 @@ def _sentences(text: str) -> list[str]:
     return [s.strip() for s in re.split(r"(?<=[.?!])\s+", text) if s.strip()]
 
 
-def find_unknown_service(lowered: str, profile: BusinessProfile) -> str | None:
+def find_unknown_service(lowered: str, profile: BusinessProfile, bare: bool = False) -> str | None:
     """What the caller asked for after "book a", "can I get a", "do you do" ..., when it is
-    none of the profile's services: "a manicure" -> "manicure"."""
+    none of the profile's services: "a manicure" -> "manicure". ``bare``: "which service?" was
+    just asked, so the whole answer may be the service ("Manicure, please.")."""
+    starts = [m.end() for m in _SERVICE_TRIGGER.finditer(lowered)]
+    if bare:
+        starts.append(_BARE_SERVICE.match(lowered).end())  # type: ignore[union-attr]
+    for start in starts:
+        found = _service_words(lowered[start:], profile, bare)
+        if found:
+            return found
+    return None
+
+
+def _service_words(rest: str, profile: BusinessProfile, bare: bool) -> str | None:
     _, service_words = profile_words(profile)
     staff = {m.name.lower() for m in profile.staff} | {m.role.lower() for m in profile.staff}
-    for match in _SERVICE_TRIGGER.finditer(lowered):
-        words: list[str] = []
-        for word in re.findall(r"[a-z][a-z'\-]*|\S", lowered[match.end() :])[:3]:
-            if not word[0].isalpha():
-                break
-            if word in _SERVICE_STOP or word in _NOT_A_SERVICE or word in staff or _is_when(word):
-                break
-            words.append(word)
-        if not words or words[0] in _ASK_WORDS:
-            continue
-        head = words[-1]
-        if head in service_words or head.rstrip("s") in service_words:
-            continue  # "my hair done": the business does hair
-        if any(_is_name_like(w) for w in words):
-            continue
-        return " ".join(words)
-    return None
+    words: list[str] = []
+    tokens = re.findall(r"[a-z][a-z'\-]*|\S", rest)
+    for word in tokens[:3]:
+        if not word[0].isalpha():
+            break
+        if word in _SERVICE_STOP or word in _NOT_A_SERVICE or word in staff or _is_when(word):
+            break
+        words.append(word)
+    if not words or words[0] in _ASK_WORDS or words[0] in _NOT_A_SERVICE_ANSWER:
+        return None
+    if bare and len(tokens) > len(words) + 2:
+        return None  # a sentence, not the name of a service
+    head = words[-1]
+    if head in service_words or head.rstrip("s") in service_words:
+        return None  # "my hair done": the business does hair
+    if any(_is_name_like(w) for w in words):
+        return None
+    return " ".join(words)
 
 
 _WHEN_WORDS = frozenset(
@@ -368,9 +392,16 @@ def changes_mind(lowered: str) -> tuple[bool, bool]:
 
 
 def read_wants(
-    said: str, lowered: str, profile: BusinessProfile, services: tuple[str, ...], staff: bool
+    said: str,
+    lowered: str,
+    profile: BusinessProfile,
+    services: tuple[str, ...],
+    staff: bool,
+    expecting: str | None = None,
 ) -> Wants:
-    """The intents of a turn, in a stable order, and the questions it asks."""
+    """The intents of a turn, in a stable order, and the questions it asks. While a message is
+    being taken its words are the message: only a wish for a person (or the question whether
+    the agent is one) still counts as an intent."""
     move = bool(_MOVE.search(lowered))
     explicit_cancel = bool(_EXPLICIT_CANCEL.search(lowered))
     cancel = bool(_CANCEL.search(lowered)) and (explicit_cancel or not move)
@@ -382,7 +413,9 @@ def read_wants(
     person = bool(_PERSON.search(lowered) or (staff and _TALK_TO.search(lowered)))
     if robot and not _ASKS_FOR.search(lowered):
         person = False  # "am I talking to a real person?" asks what the agent is
-    unknown = find_unknown_service(lowered, profile) if not services else None
+    unknown = (
+        find_unknown_service(lowered, profile, expecting == "service") if not services else None
+    )
     book_words = bool(_BOOK.search(lowered))
     service_question = bool(_SERVICE_QUESTION.search(lowered)) and bool(services or unknown)
     asks_price = bool(_PRICE.search(lowered))
@@ -406,8 +439,11 @@ def read_wants(
     flags = (("book", book and not busy), ("cancel", cancel), ("move", move),
              ("status", status), ("message", message), ("book", book), ("robot", robot),
              ("person", person), ("question", question))  # fmt: skip
+    intents = tuple(dict.fromkeys(name for name, on in flags if on))
+    if expecting == "message_text":
+        intents = tuple(i for i in intents if i in ("person", "robot"))
     return Wants(
-        intents=tuple(dict.fromkeys(name for name, on in flags if on)),
+        intents=intents,
         unknown_service=unknown,
         asks_price=asks_price,
         asks_hours=asks_hours,
@@ -430,7 +466,7 @@ def read_answer(text: str, lowered: str, asked_for_something: bool, changed: boo
     """``text``: the words before fillers were dropped ("uh-huh" is a yes)."""
     raw = text.lower().replace("\u2019", "'")
     yes = bool(_YES.search(lowered) or _YES.search(raw)) or bool(
-        _YES_SHORT.search(lowered) and len(lowered.split()) <= 4 and not asked_for_something
+        _YES_SHORT.search(lowered) and not asked_for_something
     )
     no = bool(_NO.search(lowered))
     return Answer(

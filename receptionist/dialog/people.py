@@ -75,7 +75,9 @@ def find_people(said: str, lowered: str, profile: BusinessProfile) -> int | None
     if match:
         return _count(match.group(1) or match.group(2))
     match = re.search(
-        r"\b(?:me|myself)\s*(?:,|and|plus|&|with)\s+(.+?)(?:[.?!]|$)", said, re.I
+        r"\b(?:me|myself)\s*(?:,|and|plus|&|with|(?:in|an|n)(?=\s+my\b))\s+(.+?)(?:[.?!]|$)",
+        said,
+        re.I,
     ) or re.search(
         r"(?:^|\bfor\s+|\bbook\s+|[,.]\s*)((?:[\w']+\s+){0,2}[\w']+)\s+and\s+(?:me|i|myself)\b",
         said,

@@ -101,6 +101,7 @@ class Understanding:
             self.intents or self.service or self.day or self.time or self.name or self.phone
             or self.staff or self.yes or self.no or self.goodbye or self.choice is not None
             or self.days or self.window or self.unknown_service or self.asks_other
+            or self.asks_duration or self.people or self.extra
         )  # fmt: skip
 
     def with_intent(self, intent: str) -> Understanding:
@@ -185,7 +186,7 @@ def understand(
 
     never, _ = matching.profile_words(profile)
     staff_names = frozenset(m.name.lower() for m in profile.staff)
-    wants = read_wants(said, lowered, profile, services, staff=False)
+    wants = read_wants(said, lowered, profile, services, staff=False, expecting=expecting)
     choice, day = read_choice(lowered, expecting, day)
     answer = read_answer(text, lowered, bool(wants.intents), bool(day or at or services or days))
     bare = expecting == "name" and not (
@@ -198,7 +199,7 @@ def understand(
     if staff_found and staff_found.near:
         unsure.append("staff")
     if staff_found:
-        wants = read_wants(said, lowered, profile, services, staff=True)
+        wants = read_wants(said, lowered, profile, services, staff=True, expecting=expecting)
 
     return Understanding(
         text=said,
@@ -225,7 +226,7 @@ def understand(
         asks_other=wants.asks_other,
         confident=not unsure,
         unsure_slots=tuple(dict.fromkeys(unsure)),
-        extra=_extra(said, never),
+        extra=_extra(said, never, expecting),
     )
 
 
@@ -259,7 +260,19 @@ def _read_when(
     return day, DayRange(*span) if span else None, at, window
 
 
-def _extra(said: str, never: frozenset[str]) -> dict[str, str]:
-    """Details beyond the contract's fields: "other_name", a name given for someone else."""
+def _extra(said: str, never: frozenset[str], expecting: str | None) -> dict[str, str]:
+    """Details beyond the contract's fields: "other_name", a name given for someone else;
+    "phone": "caller_id" when asked for a number the caller says to use the one they call from."""
+    extra: dict[str, str] = {}
     other = find_other_name(said, never) if "name" in said.lower() else None
-    return {"other_name": other} if other else {}
+    if other:
+        extra["other_name"] = other
+    if expecting == "phone" and _SAME_NUMBER.search(said.lower()) and not find_phone(said):
+        extra["phone"] = "caller_id"
+    return extra
+
+
+_SAME_NUMBER = re.compile(
+    r"\bsame (?:number|one|phone)\b|\bthis (?:number|phone|one)\b|\bcaller id\b|"
+    r"\b(?:number|one) i'?m (?:calling|ringing) (?:from|on)\b|\byou(?:'ve| have) (?:it|my number)\b"
+)

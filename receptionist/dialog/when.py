@@ -105,6 +105,10 @@ _ONE_AS_THING = re.compile(
 _MORE_DIGITS = re.compile(
     r"[\s,.\-]*(?:\d|(?:zero|oh|one|two|three|four|five|six|seven|eight|nine|double|triple)\b)"
 )
+_DIGIT_RUN_CLOCK = re.compile(
+    rf"(?:\b{_CUE_RE}\s+)?(?<![$\u00a3\u20ac\d.,])\b(1[0-2]|0?[1-9])(00|05|10|15|20|30|40|45|50)\b"
+    r"(?![\d:/\-]|\s*[,.]?\s*\d)(?:\s*(am|pm))?"
+)
 _ENDS_AT_ATE = re.compile(r"\bate\s*[.!?]?\s*$")
 _TO_THIRTY = re.compile(r"(?:^|\b(at|around|say)\s+)(?:to|too)\s+(thirty|fifteen|forty five)\b")
 _MINUTES_RE = r"(?:[:.\s]([0-5]\d))?"
@@ -355,6 +359,12 @@ def read_clock(text: str, expecting: str | None = None) -> tuple[Clock | None, s
             return Clock(found), match.group(1)
     if expecting == "phone":
         return None, None
+    match = _DIGIT_RUN_CLOCK.search(lowered)
+    if match:  # Whisper writes "ten thirty" as "1030"
+        cue, hour_digits, minute_digits, suffix = match.groups()
+        found = _with_suffix(int(hour_digits), int(minute_digits), suffix)
+        if found is not None and (cue or suffix or alone):
+            return Clock(found), cue
     match = _NEAR_CLOCK.search(lowered)
     if match:
         cue, word, minute_word, suffix = match.groups()

@@ -20,7 +20,7 @@ from receptionist.dialog.escalation import (
     failed_tool,
     repeated_misunderstanding,
 )
-from receptionist.dialog.model_understanding import ModelUnderstanding
+from receptionist.dialog.model_understanding import ModelUnderstanding, merge
 from receptionist.domain.profile import BusinessProfile, Service
 from receptionist.domain.saying import DAY_NAMES, say_day, say_time
 from receptionist.dialog.state import DialogState
@@ -131,10 +131,10 @@ class Session:
             async for action in self._escalate(escalation, text):
                 yield action
             return
+        u = understand(text, self.profile, self.today(), self.state.expecting)
         if self.understander is not None:
-            u = await self.understander.understand(text, self.today(), self.state.expecting)
-        else:
-            u = understand(text, self.profile, self.today(), self.state.expecting)
+            model = await self.understander.understand(text, self.today(), self.state.expecting)
+            u = merge(u, model)
         async for action in self._handle(u):
             yield action
 

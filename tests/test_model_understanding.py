@@ -25,15 +25,13 @@ from receptionist.store.db import Store
 from tests.conftest_dialog import TODAY, start_call
 
 THURSDAY = date(2026, 11, 26)
-NOTHING: dict[str, Any] = {
-    "intents": [], "service": None, "unknown_service": None, "day": None, "time": None,
-    "window": None, "name": None, "phone": None, "staff": None, "yes": False, "no": False,
-}  # fmt: skip
+KEYS = ("intents", "service", "unknown_service", "day", "time", "window", "name", "phone",
+        "staff", "yes", "no")  # fmt: skip
 
 
 def answer(**slots: Any) -> str:
-    """A model's JSON answer: every key of the schema, these ones filled."""
-    return json.dumps({**NOTHING, **slots})
+    """A model's JSON answer: the intents, and the keys it filled."""
+    return json.dumps({"intents": [], **slots})
 
 
 class Completer:
@@ -54,12 +52,12 @@ def test_the_schema_holds_every_slot_a_model_fills_and_only_the_profiles_names(
     salon: Settings,
 ) -> None:
     schema = understanding_schema(salon.profile)
-    assert schema["required"] == list(NOTHING)
     props = schema["properties"]
+    assert tuple(props) == KEYS and schema["required"] == ["intents"]
     assert props["intents"]["items"]["enum"] == list(MODEL_INTENTS)
     assert {"move", "status", "robot"} <= set(MODEL_INTENTS) and "person" not in MODEL_INTENTS
-    assert props["service"]["anyOf"][0]["enum"] == ["haircut", "beard trim", "colour", "kids cut"]
-    assert props["staff"]["anyOf"][0]["enum"] == ["Sarah", "Marco"]
+    assert props["service"]["enum"] == ["haircut", "beard trim", "colour", "kids cut"]
+    assert props["staff"]["enum"] == ["Sarah", "Marco"]
 
 
 async def test_bad_json_gives_no_model_reading_and_is_counted(salon: Settings) -> None:
@@ -128,10 +126,11 @@ async def test_the_model_fills_what_the_rules_missed_with_only_what_checks(
     assert (u.service, u.services, u.day, u.time) == ("haircut", ("haircut",), THURSDAY,
                                                        clock(14, 30))  # fmt: skip
     assert u.name is None and u.staff is None  # never said: invented by the model, dropped
-    assert u.unsure_slots == ("time",) and not u.confident  # "2:30 pm" is not what was said
+    assert u.unsure_slots == ("service", "time") and not u.confident  # not the caller's words
     assert model.fallbacks == {"wrong_slot": 3} and model.answered == 1
     merged = merge(rules, u)
     assert (merged.service, merged.day, merged.time) == ("haircut", THURSDAY, clock(14, 30))
+    assert merged.unsure_slots == ("service", "time") and not merged.confident
     assert merged.intents == rules.intents == ("book",)
 
 
@@ -148,6 +147,7 @@ async def test_a_service_not_offered_is_kept_only_as_words_the_caller_said(
     model.complete = Completer(answer(unknown_service="beard trim"))  # offered after all
     u = await model.understand("Just a quick beard trim", TODAY)
     assert u is not None and (u.service, u.unknown_service) == ("beard trim", None)
+    assert u.confident  # the rules hear "beard trim" in the caller's words too
     assert model.fallbacks == {"wrong_slot": 1}
 
 

@@ -60,13 +60,15 @@ def test_the_grammar_holds_a_real_model_to_the_schema(salon: Settings, smollm: J
     for line in LINES[:1]:
         raw = smollm.complete_sync(system_prompt(salon.profile), user_message(line, None), schema)
         answer = json.loads(raw)  # valid JSON, whatever the model's skill
-        assert list(answer) == schema["required"], raw  # every key, in the schema's order
+        keys = list(schema["properties"])
+        assert "intents" in answer and set(answer) <= set(keys), raw
+        assert sorted(answer, key=keys.index) == list(answer), raw  # in the schema's order
         assert set(answer["intents"]) <= set(MODEL_INTENTS), raw
-        assert answer["service"] is None or answer["service"] in services, raw
-        assert answer["staff"] in (None, "Sarah", "Marco"), raw
+        assert answer.get("service", "haircut") in services, raw
+        assert answer.get("staff", "Sarah") in ("Sarah", "Marco"), raw
         for key in ("unknown_service", "day", "time", "window", "name"):
-            assert answer[key] is None or len(answer[key]) <= 40, raw
-        assert isinstance(answer["yes"], bool) and isinstance(answer["no"], bool), raw
+            assert len(answer.get(key, "")) <= 40, raw
+        assert {type(answer.get(k, False)) for k in ("yes", "no")} == {bool}, raw
 
 
 async def test_whatever_a_weak_model_says_only_checked_slots_come_through(

@@ -53,15 +53,16 @@ SYSTEM = (
     "appointment to another day or time), message (leave a message), question (prices or "
     "opening hours), status (asks about their own booking), robot (asks if you are a "
     "machine); [] if none of these.\n"
-    "service: the service they want, exactly as in the list, or null. unknown_service: what "
-    "they asked for in their own words when it is not in the list, else null.\n"
-    'day: the day in their words ("Thursday", "the day after tomorrow", "next week"), or '
-    'null. time: an exact time in their words ("half past two", "3 pm"), or null. window: a '
-    'vague time in their words ("in the morning", "after four"), or null.\n'
-    "name: the caller's own name as they said it, or null. phone: the digits of a phone "
-    "number they said, or null. staff: the staff member they asked for, or null.\n"
-    "yes, no: whether they answered the receptionist's question with yes, or with no.\n"
-    "Never guess: null or false for anything they did not say."
+    "service: the service they want, exactly as in the list. unknown_service: what they "
+    "asked for in their own words when it is not in the list.\n"
+    'day: the day in their words ("Thursday", "the day after tomorrow", "next week"). '
+    'time: an exact time in their words ("half past two", "3 pm"). window: a vague time in '
+    'their words ("in the morning", "after four").\n'
+    "name: the caller's own name as they said it. phone: the digits of a phone number they "
+    "said. staff: the staff member they asked for.\n"
+    "yes, no: true when they answered the receptionist's question with yes, or with no.\n"
+    'Never guess. Leave out every key they gave nothing for: {{"intents": ["question"]}} is '
+    "a whole answer."
 )
 
 # What the receptionist just asked, in words the model can use (the conversation's names).
@@ -80,33 +81,30 @@ _ASKED = {
 _PHRASE = {"type": "string", "maxLength": 40}  # bounded: the grammar cannot ramble on
 
 
-def _nullable(schema: dict[str, Any]) -> dict[str, Any]:
-    return {"anyOf": [schema, {"type": "null"}]}
-
-
 def understanding_schema(profile: BusinessProfile) -> dict[str, Any]:
-    """The JSON schema of the model's answer, compiled into its grammar. Every key is
-    required (a fixed order keeps the grammar small); enums keep services and staff to the
-    profile's own names."""
+    """The JSON schema of the model's answer, compiled into its grammar.
+
+    Only "intents" is required: the model leaves out what the caller did not say, so a
+    typical answer is a dozen tokens, not seventy (each token is a decoding step inside the
+    turn's deadline). The grammar keeps the keys in this order, and the enums keep services
+    and staff to the profile's own names."""
     properties: dict[str, Any] = {
         "intents": {"type": "array", "items": {"enum": list(MODEL_INTENTS)}, "maxItems": 3},
-        "service": _nullable({"enum": [s.name for s in profile.services]}),
-        "unknown_service": _nullable(_PHRASE),
-        "day": _nullable(_PHRASE),
-        "time": _nullable(_PHRASE),
-        "window": _nullable(_PHRASE),
-        "name": _nullable(_PHRASE),
-        "phone": _nullable({"type": "string", "maxLength": 20}),
-        "staff": _nullable({"enum": [m.name for m in profile.staff]})
-        if profile.staff
-        else {"type": "null"},
+        "service": {"enum": [s.name for s in profile.services]},
+        "unknown_service": _PHRASE,
+        "day": _PHRASE,
+        "time": _PHRASE,
+        "window": _PHRASE,
+        "name": _PHRASE,
+        "phone": {"type": "string", "maxLength": 20},
+        **({"staff": {"enum": [m.name for m in profile.staff]}} if profile.staff else {}),
         "yes": {"type": "boolean"},
         "no": {"type": "boolean"},
     }
     return {
         "type": "object",
         "properties": properties,
-        "required": list(properties),
+        "required": ["intents"],
         "additionalProperties": False,
     }
 
@@ -218,8 +216,9 @@ def check_answer(
     expecting: str | None = None,
 ) -> CheckedAnswer:
     """The model's JSON answer as an ``Understanding`` of ``text``, each slot kept only if
-    the rules can verify it. A day or a time the model rephrased (its words are not the
-    caller's) is kept but marked unsure, so the conversation confirms it; so is a window."""
+    the rules can verify it. A service the rules don't find in the caller's words, and a
+    day, a time or a window the model rephrased, are kept but marked unsure, so that the
+    conversation confirms them."""
     said = set(_words(text))
     dropped: list[str] = []
     unsure: list[str] = []
@@ -247,6 +246,7 @@ def check_answer(
             dropped.append(f"intents={intent!r}")
 
     service = phrase("service")
+    heard = find_service(text, profile)  # what the rules find in the caller's words
     if service is not None:
         if profile.service(service) is not None:
             slots["service"], slots["services"] = service, (service,)
@@ -263,6 +263,8 @@ def check_answer(
             slots["service"], slots["services"] = offered, (offered,)
         else:
             slots.setdefault("unknown_service", unknown)
+    if "service" in slots and slots["service"] != heard:
+        unsure.append("service")  # a paraphrase ("get my locks chopped"): confirm it
 
     day_words = phrase("day")
     if day_words is not None:

@@ -244,3 +244,13 @@ async def test_a_session_with_a_model_still_escalates_by_rule_first(
     said = await call2.say("I fancy getting my locks chopped")
     assert [user for _, user, _ in completer.asked] == ["Caller: I fancy getting my locks chopped"]
     assert said == ["Sure, a haircut. What day would you like to come in?"]
+
+
+async def test_an_answer_of_the_wrong_shapes_is_dropped_slot_by_slot(salon: Settings) -> None:
+    odd = json.dumps({"intents": ["book", 7], "service": 3, "day": ["Friday"], "time": {},
+                      "name": "Al", "phone": 5551234, "yes": "true"})  # fmt: skip
+    model = ModelUnderstanding(Completer(odd), salon.profile)
+    u = await model.understand("Hi all, Friday maybe", TODAY, "anything_else")
+    assert u is not None and u.intents == ("book",)
+    assert (u.service, u.day, u.time, u.name, u.phone, u.yes) == (None,) * 5 + (False,)
+    assert model.fallbacks == {"wrong_slot": 6}  # 7, 3, ["Friday"], {}, "Al", 5551234

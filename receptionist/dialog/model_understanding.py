@@ -170,7 +170,12 @@ class ModelUnderstanding:
         if not isinstance(answer, dict):
             self._fallback("bad_json", f"a JSON {type(answer).__name__}, not an object")
             return None
-        checked = check_answer(answer, text, self.profile, today, expecting)
+        try:
+            checked = check_answer(answer, text, self.profile, today, expecting)
+        except Exception as exc:  # our bug on an odd answer must not cost the caller a turn
+            log.warning("model understanding: checking %r failed", answer, exc_info=True)
+            self._fallback("error", f"{type(exc).__name__}: {exc}")
+            return None
         if checked.dropped:
             self.fallbacks["wrong_slot"] += len(checked.dropped)
             log.info(

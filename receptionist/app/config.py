@@ -44,6 +44,17 @@ class ModelSettings:
     llm_enabled: bool = True
     llm_gpu_layers: int = 0
     threads: int = 2
+    # Caller turns read by the rules alone, or by a capable model checked by the rules
+    # (docs/understanding.md). The model file defaults to `llm`.
+    understanding: str = "rules"
+    understanding_model: str = ""
+    understanding_deadline_ms: int = 600
+    understanding_gpu_layers: int = -1  # all layers on the GPU when device is not "cpu"
+
+    @property
+    def understanding_file(self) -> str:
+        """The GGUF that understands caller turns when ``understanding = "model"``."""
+        return self.understanding_model or self.llm
 
 
 @dataclass
@@ -93,6 +104,12 @@ class Settings:
 _CHOICES = {
     ("models", "device"): ("cpu", "cuda", "auto"),
     ("booking", "backend"): ("builtin", "caldav", "webhook"),
+    ("models", "understanding"): ("rules", "model"),
+}
+# Numbers with a sane range: (lowest, highest, unit).
+_RANGES: dict[tuple[str, str], tuple[int, int, str]] = {
+    ("models", "understanding_deadline_ms"): (50, 5000, "milliseconds"),
+    ("models", "understanding_gpu_layers"): (-1, 1000, "layers, -1 for all"),
 }
 _ALLOWED_TABLES = (
     "business",
@@ -152,6 +169,12 @@ def build_section(cls: type[T], table: Any, where: str, source: str) -> T:
         if choices and value not in choices:
             raise ConfigError(
                 f"{source}: '{where}.{key}' = {value!r}; allowed: {', '.join(choices)}"
+            )
+        bounds = _RANGES.get((where, key))
+        if bounds and not bounds[0] <= value <= bounds[1]:
+            raise ConfigError(
+                f"{source}: '{where}.{key}' = {value!r}; allowed: "
+                f"{bounds[0]} to {bounds[1]} ({bounds[2]})"
             )
     return cls(**table)
 

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+import subprocess
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -75,3 +78,34 @@ def test_a_missing_program_names_the_debian_package(
         synthesize("Hello there.", "flite:rms", use_cache=False)
     with pytest.raises(VoiceError, match=r"'text2wave'.*apt-get install festival"):
         check_voice("festival:slt")
+
+
+def test_eval_audio_with_a_voice_reports_its_pass_rate_and_keeps_a_spoken_phone_number(
+    tmp_path: Path,
+) -> None:
+    # The turn the old noise filter dropped: a caller giving only a number, in a voice that
+    # is not the agent's own, through the whole pipeline (G.711 line, VAD, Whisper, filter).
+    scenario = tmp_path / "number.toml"
+    scenario.write_text(
+        'id = "number-only"\n'
+        "[[calls]]\n"
+        'caller_id = ""\n'
+        'turns = ["5 5 5, 8 6 7, 5 3 0 9."]\n'
+        "[expect]\n"
+        "caller_turns = 1\n"
+        "bookings = []\n"
+    )
+    root = Path(__file__).resolve().parent.parent
+    done = subprocess.run(
+        [sys.executable, "-m", "receptionist.app.cli", "eval", str(scenario), "--audio",
+         "--voice", "flite:slt", "--json"],
+        capture_output=True, text=True, timeout=240, cwd=root,
+    )  # fmt: skip
+    report = json.loads(done.stdout)
+    assert report["voices"] == [{"voice": "flite:slt", "passed": 1, "total": 1, "pass_rate": 1.0}]
+    (row,) = report["scenarios"]
+    assert row["voice"] == "flite:slt" and row["passed"], row["reason"]
+    caller = [line for line in row["calls"][0] if line.startswith("caller: ")]
+    digits = "".join(c for c in caller[0] if c.isdigit())
+    assert digits == "5558675309", caller
+    assert done.returncode == 0

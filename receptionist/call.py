@@ -10,14 +10,26 @@ from __future__ import annotations
 import asyncio
 import itertools
 import logging
-from collections.abc import AsyncIterator, Callable
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
 from receptionist.app.config import Settings
+from receptionist.app.runtime import Runtime
+from receptionist.dialog.actions import Hangup, Say
+from receptionist.dialog.conversation import Conversation
+from receptionist.dialog.events import (
+    CallerLeft,
+    CallerSaid,
+    DigitPressed,
+    Event,
+    SilenceElapsed,
+)
+from receptionist.dialog.frame import Outcome
 from receptionist.dialog.turn_end import judge_turn
+from receptionist.effects import Effects, drive
 from receptionist.media.audio import pcm_to_array, ringback_frames, split_frames
 from receptionist.media.endpoint import EndpointSettings
 from receptionist.media.gate import frame_rms
@@ -26,8 +38,6 @@ from receptionist.media.listener import CallerTurn, Listener, Silence, sounds_he
 from receptionist.media.models import Models
 from receptionist.media.speaker import Speaker, Utterance
 from receptionist.media.tts import Speech
-from receptionist.app.runtime import Runtime
-from receptionist.session import Action, Hangup, Outcome, Say, Session
 from receptionist.store.db import Store
 from receptionist.tools.booking import BookingService
 
@@ -88,6 +98,7 @@ class Call:
         silence_s: float = 8.0,
         recordings_dir: str | None = None,
         naive: bool = False,
+        understander: Any = None,
     ) -> None:
         self.leg = leg
         self.settings = settings
@@ -100,17 +111,17 @@ class Call:
         self.naive = naive
         if naive:
             endpoint = EndpointSettings(end_frames_default=25, end_frames_min=25, end_frames_max=25)
-        self.session = Session(
-            call_id=leg.call_id,
+        self.today = today
+        self.conversation = Conversation(
+            settings.profile,
             caller_id=leg.caller_id,
-            profile=settings.profile,
-            store=store,
-            bookings=bookings,
-            transfer_fn=self._transfer,
-            phraser=self._phrase if models.llm is not None else None,
-            today=today,
+            today=today(),
+            now=datetime.now,
             warm_transfer=settings.transfer.warm,
         )
+        self.effects = Effects(store, bookings, leg.call_id, connect=self._transfer)
+        self.understander = understander  # a capable model's reading, where a site has one
+        self._held: list[Say] = []  # naive: the whole reply, said at once
         self.speaker = Speaker(leg, models.tts)
         self.speaker.on_first_frame = self._first_frame
         self.listener = Listener(
@@ -136,6 +147,7 @@ class Call:
     @classmethod
     def on(cls, leg: CallLeg, runtime: Runtime, **options: Any) -> Call:
         """A call on ``leg`` with the runtime's settings, store, models and bookings."""
+        options.setdefault("understander", getattr(runtime, "understander", None))
         return cls(
             leg, runtime.settings, runtime.store, runtime.models, runtime.bookings,
             today=runtime.today, **options,
@@ -143,23 +155,23 @@ class Call:
 
     # -- the call's life -----------------------------------------------------------------------
 
-    async def run(self) -> Session:
-        leg, session = self.leg, self.session
+    async def run(self) -> Conversation:
+        leg, conversation = self.leg, self.conversation
         self.store.start_call(leg.call_id, leg.caller_id, leg.called_number, self.bridge)
         hung_up_by = ""
         try:
             self.speaker.start()
             self._spawn(self._listen(), "listener")
             self._spawn(self._pump_events(), "events")
-            await self._greet()
-            while not session.ended:
+            self._greet()
+            while not conversation.ended:
                 item = await self.inputs.get()
                 self._close_reply()
                 if isinstance(item, Gone):
-                    session.caller_left()
+                    await drive(conversation, self.effects, CallerLeft(item.reason), self)
                     hung_up_by = "caller"
                     if item.who == "failed":
-                        session.outcome = Outcome("failed", item.reason)
+                        conversation.outcome, conversation.reason = Outcome.FAILED, item.reason
                         hung_up_by = "link"
                     break
                 if isinstance(item, CallerTurn):
@@ -173,34 +185,53 @@ class Call:
                             "speculative": int(item.speculative),
                         },
                     )
-                    await self._perform(session.respond(item.text), ReplyTiming(item))
+                    said = await self._caller_said(item)
+                    await self._perform(said, ReplyTiming(item))
                 elif isinstance(item, Silence):
-                    await self._perform(session.on_silence(), ReplyTiming(None))
+                    await self._perform(SilenceElapsed(), ReplyTiming(None))
                 elif isinstance(item, Dtmf):
-                    await self._perform(session.on_digit(item.digit), ReplyTiming(None))
-            if session.ended and not hung_up_by:
-                hung_up_by = "agent" if session.outcome.kind != "transferred" else ""
+                    await self._perform(DigitPressed(item.digit), ReplyTiming(None))
+            if conversation.ended and not hung_up_by:
+                hung_up_by = "agent" if conversation.outcome != Outcome.TRANSFERRED else ""
         except asyncio.CancelledError:
-            session.outcome.kind = "failed"
-            session.outcome.reason = "daemon stopped during the call"
+            conversation.outcome = Outcome.FAILED
+            conversation.reason = "daemon stopped during the call"
             raise
         except Exception as exc:
             log.exception("call %s failed", leg.call_id)
-            session.outcome.kind, session.outcome.reason = "failed", f"internal error: {exc}"
+            conversation.outcome, conversation.reason = Outcome.FAILED, f"internal error: {exc}"
             await self._apologise()
         finally:
             self._close_reply()
             await self._wind_down()
             self.store.end_call(
-                leg.call_id, session.outcome.kind, session.outcome.reason, hung_up_by
+                leg.call_id,
+                str(conversation.outcome),
+                conversation.reason,
+                hung_up_by,
+                conversation.counts,
             )
-        return session
+        return conversation
 
-    async def _greet(self) -> None:
-        greeting = self.session.greeting()
+    async def _caller_said(self, turn: CallerTurn) -> CallerSaid:
+        confidence = float(getattr(turn, "confidence", 1.0))
+        model = None
+        if self.understander is not None:
+            expecting = self.conversation.expecting
+            try:
+                model = await self.understander.understand(
+                    turn.text, self.today(), expecting.value if expecting else None
+                )
+            except Exception as exc:  # the rules carry the turn whatever the model did
+                log.warning("call %s: model understanding failed: %s", self.leg.call_id, exc)
+        return CallerSaid(turn.text, confidence, model)
+
+    def _greet(self) -> None:
+        saved = self.effects.resumable(self.leg.caller_id)
+        greeting = self.conversation.start(saved)
         reply = ReplyTiming(None)
         self._reply = reply
-        utterances = [self._say(action, reply) for action in greeting]
+        utterances = [self._say(action, reply) for action in greeting if isinstance(action, Say)]
         if self.settings.recording.enabled and self.settings.profile.recording_notice:
             # Record only once the caller has heard the notice.
             self._spawn(self._record_after(utterances[0]), "recording")
@@ -223,27 +254,38 @@ class Call:
         folder.mkdir(parents=True, exist_ok=True)
         return str((folder / f"{self.leg.call_id}.wav").resolve())
 
-    async def _perform(self, actions: AsyncIterator[Action], reply: ReplyTiming) -> None:
+    async def _perform(self, event: Event, reply: ReplyTiming) -> None:
         self._reply = reply
-        if self.naive:
-            actions = _whole_reply(actions)
         self._thinking = True
         try:
-            await self._act(actions, reply)
+            await drive(self.conversation, self.effects, event, self)
+            if self._held:  # naive: the whole reply as one text
+                self._say(Say(" ".join(s.text for s in self._held)), reply)
+                self._held.clear()
         finally:
             self._thinking = False
 
-    async def _act(self, actions: AsyncIterator[Action], reply: ReplyTiming) -> None:
-        async for action in actions:
-            if reply.first_action_at is None:
-                reply.first_action_at = asyncio.get_running_loop().time()
-            if isinstance(action, Say):
-                if reply.interrupted:
-                    continue  # the caller cut in: the rest of this reply is not spoken
-                self._say(action, reply)
-            elif isinstance(action, Hangup):
-                await self.speaker.drain()
-                await self.leg.hangup()
+    # -- the conversation's output (effects.Output) ----------------------------------------------
+
+    def say(self, action: Say) -> None:
+        reply = self._reply
+        if reply is None:
+            return
+        if reply.first_action_at is None:
+            reply.first_action_at = asyncio.get_running_loop().time()
+        if reply.interrupted:
+            return  # the caller cut in: the rest of this reply is not spoken
+        if self.naive:
+            self._held.append(action)
+            return
+        self._say(action, reply)
+
+    async def hangup(self, action: Hangup) -> None:
+        if self._held and self._reply is not None:
+            self._say(Say(" ".join(s.text for s in self._held)), self._reply)
+            self._held.clear()
+        await self.speaker.drain()
+        await self.leg.hangup()
 
     def _say(self, action: Say, reply: ReplyTiming) -> Utterance:
         reply.sentences.append(action.text)
@@ -288,8 +330,9 @@ class Call:
         """Is what the caller said so far a whole turn? Sets how long to wait for more."""
         if sounds_hesitant(text):
             return "hesitant"
-        session = self.session
-        return judge_turn(text, session.state, self.settings.profile, session.today())
+        conversation = self.conversation
+        return judge_turn(text, conversation.frame, conversation.expecting,
+                          self.settings.profile, conversation.today)  # fmt: skip
 
     # -- PBX side ------------------------------------------------------------------------------
 
@@ -329,11 +372,6 @@ class Call:
         for frame in itertools.cycle(ringback_frames(self.leg.sample_rate)):
             await self.leg.play(frame)
 
-    async def _phrase(self, text: str) -> AsyncIterator[str]:
-        assert self.models.llm is not None
-        async for sentence in self.models.llm.stream_sentences([("user", text)], 1.2):
-            yield sentence
-
     async def _apologise(self) -> None:
         try:
             self.speaker.interrupt()
@@ -359,21 +397,6 @@ class Call:
 
     def _spawn(self, coro: Any, name: str) -> None:
         self._tasks.append(asyncio.get_running_loop().create_task(coro, name=name))
-
-
-async def _whole_reply(actions: AsyncIterator[Action]) -> AsyncIterator[Action]:
-    """The naive baseline: wait for the whole reply, then say it as one text."""
-    says: list[str] = []
-    rest: list[Action] = []
-    async for action in actions:
-        if isinstance(action, Say):
-            says.append(action.text)
-        else:
-            rest.append(action)
-    if says:
-        yield Say(" ".join(says))
-    for action in rest:
-        yield action
 
 
 def _ms(seconds: float) -> int:

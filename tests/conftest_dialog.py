@@ -13,8 +13,9 @@ from pathlib import Path
 import pytest
 
 from receptionist.app.config import Settings, load_settings
+from receptionist.dialog.conversation import Conversation
+from receptionist.harness.text_call import TextCall
 from receptionist.media.leg import TransferResult
-from receptionist.session import Hangup, Say, Session
 from receptionist.store.db import Store
 from receptionist.tools.backend import BookingBackend
 from receptionist.tools.booking import BookingService
@@ -37,43 +38,35 @@ def store_file(tmp_path: Path) -> Iterator[Store]:
 
 
 @dataclass
-class TextCall:
-    """One call at the text level: what the caller says in, what the agent does out."""
+class DialogCall:
+    """One call at the text level, with the transfers the PBX was asked for."""
 
-    session: Session
-    said: list[str] = field(default_factory=list)
+    text: TextCall
     transfers: list[tuple[str, str]] = field(default_factory=list)  # (extension, summary)
-    hung_up: bool = False
 
-    def greet(self) -> list[str]:
-        lines = [s.text for s in self.session.greeting()]
-        self.said += lines
-        return lines
+    @property
+    def conversation(self) -> Conversation:
+        return self.text.conversation
 
-    async def say(self, text: str) -> list[str]:
-        return await self._take(self.session.respond(text))
+    @property
+    def said(self) -> list[str]:
+        return self.text.said
+
+    @property
+    def hung_up(self) -> bool:
+        return self.text.hung_up
+
+    async def say(self, text: str, confidence: float = 1.0) -> list[str]:
+        return await self.text.say(text, confidence)
 
     async def press(self, digit: str) -> list[str]:
-        return await self._take(self.session.on_digit(digit))
+        return await self.text.press(digit)
 
     async def silence(self) -> list[str]:
-        return await self._take(self.session.on_silence())
+        return await self.text.silence()
 
-    def hang_up(self) -> None:
-        self.session.caller_left()
-        store = self.session.store
-        store.end_call(self.session.call_id, self.session.outcome.kind,
-                       self.session.outcome.reason, "caller")  # fmt: skip
-
-    async def _take(self, actions):  # type: ignore[no-untyped-def]
-        out = []
-        async for action in actions:
-            if isinstance(action, Say):
-                out.append(action.text)
-            elif isinstance(action, Hangup):
-                self.hung_up = True
-        self.said += out
-        return out
+    async def hang_up(self) -> None:
+        await self.text.hang_up()
 
 
 def start_call(
@@ -84,20 +77,17 @@ def start_call(
     backend: BookingBackend | None = None,
     transfer_outcome: str = "answered",
     deadline_s: float = 0.5,
-) -> TextCall:
+) -> DialogCall:
     """A call that has just been answered (greeting spoken)."""
     bookings = BookingService(
         store, backend or BuiltinCalendar(store), settings.profile, deadline_s=deadline_s
     )
-    call: TextCall
+    transfers: list[tuple[str, str]] = []
 
-    async def transfer(extension: str, summary: str, warm: bool) -> TransferResult:
-        call.transfers.append((extension, summary))
+    async def connect(extension: str, summary: str, warm: bool) -> TransferResult:
+        transfers.append((extension, summary))
         return TransferResult(extension, transfer_outcome)
 
-    store.start_call(call_id, caller_id, "100", "text")
-    session = Session(call_id, caller_id, settings.profile, store, bookings,
-                      transfer_fn=transfer, today=lambda: TODAY)  # fmt: skip
-    call = TextCall(session)
-    call.greet()
-    return call
+    text = TextCall.start(settings.profile, store, bookings, call_id, caller_id, TODAY,
+                          connect=connect)  # fmt: skip
+    return DialogCall(text, transfers)

@@ -10,8 +10,8 @@ import numpy as np
 import pytest
 
 from receptionist.app.config import Settings, load_settings
-from receptionist.media.models import Models
 from receptionist.app.runtime import Runtime, build_runtime, models_from_settings
+from receptionist.media.models import Models
 from receptionist.store.db import Store
 
 # A Tuesday: "Thursday" is 2026-11-26, the salon is open, nothing is booked.

@@ -17,15 +17,15 @@ from typing import Any
 import numpy as np
 import pytest
 
+from receptionist.app.config import Settings, load_settings
+from receptionist.app.runtime import build_runtime, models_from_settings
 from receptionist.bridges.asterisk import AsteriskBridge, AsteriskSettings
 from receptionist.call import Call
-from receptionist.app.config import Settings, load_settings
+from receptionist.dialog.conversation import Conversation
+from receptionist.harness.report import call_summary
 from receptionist.media.audio import array_to_pcm, phone_line, split_frames
 from receptionist.media.leg import CallLeg
 from receptionist.media.models import Models
-from receptionist.harness.report import call_summary
-from receptionist.app.runtime import build_runtime, models_from_settings
-from receptionist.session import Session
 from receptionist.store.db import Store
 from tests.fake_asterisk import FakeAsterisk, FakeCall, StaffBehaviour
 
@@ -67,7 +67,7 @@ class Line:
         self.store = Store(tmp_path / "receptionist.db")
         self.runtime = build_runtime(settings, models=models, store=self.store, today=lambda: TODAY)
         self.fake = FakeAsterisk()
-        self.sessions: list[Session] = []
+        self.sessions: list[Conversation] = []
         self.bridge: AsteriskBridge | None = None
 
     async def on_call(self, leg: CallLeg) -> None:

@@ -6,9 +6,9 @@ import re
 
 import numpy as np
 
+from receptionist.app.runtime import Runtime
 from receptionist.harness.localcall import run_local_call
 from receptionist.media.local_leg import CallerLine, LocalLeg
-from receptionist.app.runtime import Runtime
 from tests.conftest_media import speak
 
 

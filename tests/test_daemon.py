@@ -12,8 +12,8 @@ from pathlib import Path
 
 from receptionist.app import daemon as daemon_module
 from receptionist.app.daemon import Daemon
-from receptionist.media.local_leg import LocalLeg
 from receptionist.app.runtime import Runtime
+from receptionist.media.local_leg import LocalLeg
 
 ROOT = Path(__file__).resolve().parent.parent
 

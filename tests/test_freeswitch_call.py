@@ -17,15 +17,15 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from receptionist.app.daemon import Daemon
+from receptionist.app.runtime import Runtime
 from receptionist.bridges.freeswitch import FreeSwitchBridge, FreeSwitchLeg
 from receptionist.call import Call
-from receptionist.app.daemon import Daemon
+from receptionist.dialog.conversation import Conversation
+from receptionist.harness.report import call_summary
 from receptionist.media.audio import array_to_pcm, phone_line, split_frames
 from receptionist.media.leg import CallLeg
 from receptionist.media.models import Models
-from receptionist.harness.report import call_summary
-from receptionist.app.runtime import Runtime
-from receptionist.session import Session
 from tests.fake_freeswitch import FRAME, FakeCall, FakeSwitch, StaffPhone, running_switch
 from tests.test_freeswitch_bridge import settings_for
 
@@ -90,8 +90,8 @@ def words(text: str) -> str:
 
 async def place_call(
     runtime: Runtime, switch: FakeSwitch, caller: ScriptedCaller, tmp_path: Path
-) -> tuple[FakeCall, FreeSwitchLeg, Session]:
-    sessions: list[Session] = []
+) -> tuple[FakeCall, FreeSwitchLeg, Conversation]:
+    sessions: list[Conversation] = []
     legs: list[FreeSwitchLeg] = []
     finished = asyncio.Event()
 
@@ -181,7 +181,7 @@ async def test_dtmf_0_warm_transfer_to_the_front_desk(runtime: Runtime, tmp_path
         await next(iter(switch.calls.values())).hang_up()
         fake, leg, session = await asyncio.wait_for(task, 30)
 
-    assert session.outcome.kind == "transferred"
+    assert session.outcome == "transferred"
     assert staff.extension == "200" and fake.bridged_to == staff.uuid
     assert len(summary_heard) > 25  # a spoken summary, to the staff member alone
     transfers = runtime.store.rows("transfers")

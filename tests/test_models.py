@@ -5,8 +5,8 @@ from pathlib import Path
 import pytest
 
 from receptionist.app.config import load_settings
-from receptionist.media.models import ModelError
 from receptionist.app.runtime import models_from_settings
+from receptionist.media.models import ModelError
 
 
 def test_missing_model_names_the_file_and_make_models(tmp_path: Path) -> None:

@@ -1,7 +1,8 @@
 """No false success, against real misbehaving backends and a daemon restart in the middle.
 
-Calls book through the real Session and BookingService against the loopback webhook server
-(told to fail in every way it knows) and against a Radicale that is stopped. Then a first
+Calls book through the real conversation, effects and BookingService against the
+loopback webhook server (told to fail in every way it knows) and against a Radicale that is
+stopped. Then a first
 outbox worker retries while the backend still fails, the "daemon" stops (store and worker
 closed), a new one starts on the same SQLite file and the backend comes back. At the end:
 zero false claims (reconciliation finds no mismatch), zero duplicate bookings, and every
@@ -15,12 +16,12 @@ from datetime import timedelta
 from pathlib import Path
 
 from receptionist.app.config import Settings
-from receptionist.tools.reconcile import reconcile
 from receptionist.store.db import Store
 from receptionist.tools.backend import BookingBackend
 from receptionist.tools.caldav_backend import CalDavBackend
 from receptionist.tools.followup import outbox_worker
 from receptionist.tools.outbox import utc_now
+from receptionist.tools.reconcile import reconcile
 from receptionist.tools.webhook_backend import WebhookBackend
 from tests.conftest_backends import WEBHOOK_SECRET, RadicaleCalendar
 from tests.conftest_dialog import start_call
@@ -47,7 +48,7 @@ async def place(
 ) -> list[str]:
     call = start_call(salon, store, f"call-{n}", caller, backend=backend, deadline_s=0.5)
     said = await call.say(f"I'd like to book {ask}, my name is Caller {chr(65 + n)}.")
-    call.hang_up()
+    await call.hang_up()
     return said
 
 

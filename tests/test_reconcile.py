@@ -9,8 +9,8 @@ import pytest
 
 from receptionist.app.cli import main
 from receptionist.app.config import Settings
-from receptionist.tools.reconcile import reconcile
 from receptionist.store.db import Store
+from receptionist.tools.reconcile import reconcile
 from receptionist.tools.webhook_backend import WebhookBackend
 from tests.conftest_backends import WEBHOOK_SECRET
 from tests.conftest_dialog import start_call

@@ -35,7 +35,7 @@ async def test_a_dropped_booking_is_finished_on_the_call_back(
     first = start_call(salon, store_file, "drop-1", CALLER)
     said = await first.say("I'd like to book a haircut on Thursday at 3.")
     assert said[-1] == "Thursday at 3 PM is free. What name should I put the booking under?"
-    first.hang_up()
+    await first.hang_up()
     saved = json.loads(store_file.call("drop-1")["state"])
     assert saved == {"intent": "book", "service": "haircut", "day": "2026-11-26",
                      "time": "15:00", "name": None}  # fmt: skip
@@ -60,7 +60,7 @@ async def test_no_resume_after_the_window_or_for_another_number(
 ) -> None:
     first = start_call(salon, store_file, "old-1", CALLER)
     await first.say("Can I book a colour on Friday?")
-    first.hang_up()
+    await first.hang_up()
     other = start_call(salon, store_file, "other-1", "5559998888")
     assert other.said[-1] == salon.profile.greeting
     long_ago = (datetime.now().astimezone() - timedelta(minutes=31)).isoformat()
@@ -72,7 +72,7 @@ async def test_no_resume_after_the_window_or_for_another_number(
 async def test_declining_the_resume_starts_afresh(salon: Settings, store_file: Store) -> None:
     first = start_call(salon, store_file, "no-1", CALLER)
     await first.say("I want a beard trim on Saturday at 10")
-    first.hang_up()
+    await first.hang_up()
     back = start_call(salon, store_file, "no-2", CALLER)
     said = await back.say("No thanks.")
     assert said == ["No problem. How can I help you today?"]
@@ -88,7 +88,7 @@ async def test_dropped_while_the_backend_hangs_then_asked_again_books_once(
     first = start_call(salon, store_file, "hang-1", CALLER, backend=backend, deadline_s=0.3)
     said = await first.say("A haircut on Thursday at 3, my name is John Smith.")
     assert any("You'll get a confirmation" in s for s in said)
-    first.hang_up()
+    await first.hang_up()
     # The same request on the call-back carries the same idempotency key.
     back = start_call(salon, store_file, "hang-2", CALLER, backend=backend, deadline_s=0.3)
     said = await back.say("Hi, it's John Smith, a haircut on Thursday at 3 please.")
@@ -102,10 +102,10 @@ async def test_dropped_while_the_backend_hangs_then_asked_again_books_once(
 async def test_a_call_dropped_through_the_audio_path_resumes(
     salon: Settings, store_file: Store, tmp_path: Path
 ) -> None:
+    from receptionist.app.runtime import Runtime, models_from_settings
     from receptionist.harness.eval_audio import heard
     from receptionist.harness.localcall import run_local_call, synthesized_line
     from receptionist.media.local_leg import LocalLeg
-    from receptionist.app.runtime import Runtime, models_from_settings
     from receptionist.tools.booking import BookingService
     from receptionist.tools.calendar import BuiltinCalendar
 

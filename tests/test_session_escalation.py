@@ -22,7 +22,7 @@ async def test_a_rule_fires_before_understanding(salon: Settings, store_file: St
     assert store_file.rows("bookings") == []
     assert call.transfers and call.transfers[0][0] == "200"
     assert "I'm transferring you to the front desk now, please hold." in said
-    assert call.session.outcome.kind == "transferred"
+    assert call.conversation.outcome == "transferred"
 
 
 async def test_each_firing_is_stored_with_its_rule_and_words(

@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import datetime
 
 from receptionist.app.config import Settings
-from receptionist.tools.reconcile import reconcile
 from receptionist.store.db import Store, now_iso
 from receptionist.tools.followup import outbox_worker
+from receptionist.tools.reconcile import reconcile
 from receptionist.tools.scripted_backend import ScriptedBackend
 from tests.conftest_dialog import start_call
 
@@ -85,7 +85,7 @@ async def test_cancelling_a_request_still_in_the_outbox_stops_its_retries(
     backend = ScriptedBackend(["500"])
     first = start_call(salon, store_file, "f4", backend=backend)
     await first.say("A haircut on Thursday at 3, my name is John Smith.")
-    first.hang_up()
+    await first.hang_up()
     again = start_call(salon, store_file, "f5", backend=backend)
     await again.say("Actually I need to cancel my appointment on Thursday")
     said = await again.say("Yes")
@@ -105,7 +105,7 @@ async def test_cancelling_a_pending_request_that_had_committed_cancels_it_in_the
     first = start_call(salon, store_file, "f6", backend=backend)
     said = await first.say("A haircut on Thursday at 3, my name is John Smith.")
     assert any("You'll get a confirmation" in s for s in said)
-    first.hang_up()
+    await first.hang_up()
     again = start_call(salon, store_file, "f7", backend=backend)
     await again.say("I need to cancel my appointment on Thursday")
     said = await again.say("Yes please")

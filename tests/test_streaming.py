@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import numpy as np
 
+from receptionist.app.runtime import Runtime
 from receptionist.call import Call
 from receptionist.media.listener import default_judge, sounds_hesitant
 from receptionist.media.local_leg import CallerLine, LocalLeg
 from receptionist.media.models import Models
-from receptionist.app.runtime import Runtime
 from tests.conftest_media import speak
 
 

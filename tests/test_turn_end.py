@@ -5,7 +5,7 @@ from datetime import date
 import pytest
 
 from receptionist.app.config import load_settings
-from receptionist.dialog.state import DialogState
+from receptionist.dialog.frame import Expect, Frame, Task
 from receptionist.dialog.turn_end import judge_turn
 
 PROFILE = load_settings().profile
@@ -29,9 +29,10 @@ TODAY = date(2026, 11, 24)
     ],
 )
 def test_verdicts(text: str, expecting: str | None, verdict: str) -> None:
-    assert judge_turn(text, DialogState(expecting=expecting), PROFILE, TODAY) == verdict
+    expect = Expect(expecting) if expecting else None
+    assert judge_turn(text, Frame(), expect, PROFILE, TODAY) == verdict
 
 
 def test_slots_already_known_complete_a_short_answer() -> None:
-    state = DialogState(intent="book", service="haircut", day=date(2026, 11, 26))
-    assert judge_turn("At three.", state, PROFILE, TODAY) == "complete"
+    frame = Frame(task=Task.BOOK, service="haircut", day=date(2026, 11, 26))
+    assert judge_turn("At three.", frame, Expect.TIME, PROFILE, TODAY) == "complete"

@@ -17,8 +17,7 @@ from receptionist.dialog.model_understanding import (
     understanding_schema,
 )
 from receptionist.dialog.understand import understand
-from receptionist.store.db import Store
-from tests.conftest_dialog import TODAY, start_call
+from tests.conftest_dialog import TODAY
 
 SMOLLM = Path("models/smollm2-135m-instruct.gguf")
 
@@ -82,28 +81,6 @@ async def test_the_model_fills_gaps_only_with_what_the_rules_can_check(salon: Se
     )  # fmt: skip
     v = await ModelUnderstanding(answering(bad), salon.profile).understand(text, TODAY)
     assert (v.service, v.day, v.time, v.intents) == (None, rules.day, rules.time, rules.intents)
-
-
-async def test_a_session_with_a_model_still_escalates_by_rule_first(
-    salon: Settings, store_file: Store
-) -> None:
-    calls: list[str] = []
-
-    async def complete(system: str, text: str, schema: dict[str, Any]) -> str:
-        calls.append(text)
-        return json.dumps({"intents": ["book"], "service": "haircut", "day": None, "time": None,
-                           "name": None, "staff": None, "yes": False, "no": False})  # fmt: skip
-
-    call = start_call(salon, store_file, "m1")
-    call.session.understander = ModelUnderstanding(complete, salon.profile)
-    await call.say("My lawyer will hear about this")
-    assert calls == []  # the model never saw the turn the rules escalated
-    assert [e["rule"] for e in store_file.rows("escalations")] == ["legal"]
-    call2 = start_call(salon, store_file, "m2", caller_id="5550001234")
-    call2.session.understander = ModelUnderstanding(complete, salon.profile)
-    said = await call2.say("I fancy getting my locks chopped")
-    assert calls == ["I fancy getting my locks chopped"]
-    assert said == ["Sure, a haircut. What day would you like to come in?"]
 
 
 @pytest.mark.skipif(not SMOLLM.exists(), reason="bundled SmolLM2 not installed (make models)")

@@ -14,10 +14,10 @@ import signal
 import time
 from typing import Any
 
-from receptionist.call import Call
 from receptionist.app.config import ConfigError, Settings, build_section
-from receptionist.media.leg import CallLeg
 from receptionist.app.runtime import Runtime, build_runtime
+from receptionist.call import Call
+from receptionist.media.leg import CallLeg
 
 log = logging.getLogger("receptionist")
 

@@ -97,16 +97,10 @@ def build_runtime(
 
 def warm_fixed_sentences(settings: Settings, models: Models, sample_rate: int = 8000) -> None:
     """Synthesize the sentences every call says (greeting, notice, fillers) once, up front."""
-    from receptionist import session
+    from receptionist.dialog import replies
 
     profile = settings.profile
-    sentences = [
-        profile.recording_notice,
-        profile.greeting,
-        session.FILLER_BOOKING,
-        session.ANYTHING_ELSE,
-        session.GOODBYE,
-    ]
+    sentences = [profile.recording_notice, profile.greeting, *replies.FIXED]
     sentences += [rule.say for rule in profile.escalation if rule.say]
     models.tts.warm([s for s in sentences if s], sample_rate)
     # The first decode of each model is slow (allocations, kernel selection): do it now.

@@ -20,9 +20,9 @@ from dataclasses import replace
 from datetime import date
 from typing import Any
 
-from receptionist.domain.profile import BusinessProfile
 from receptionist.dialog.understand import INTENTS, Understanding, find_staff, understand
 from receptionist.dialog.when import find_day, find_time
+from receptionist.domain.profile import BusinessProfile
 
 log = logging.getLogger(__name__)
 

@@ -10,13 +10,15 @@ from __future__ import annotations
 
 from datetime import date
 
-from receptionist.domain.profile import BusinessProfile
-from receptionist.dialog.state import DialogState
+from receptionist.dialog.frame import Expect, Frame
 from receptionist.dialog.understand import understand
+from receptionist.domain.profile import BusinessProfile
 
 
-def judge_turn(text: str, state: DialogState, profile: BusinessProfile, today: date) -> str:
-    u = understand(text, profile, today, state.expecting)
+def judge_turn(
+    text: str, frame: Frame, expecting: Expect | None, profile: BusinessProfile, today: date
+) -> str:
+    u = understand(text, profile, today, expecting.value if expecting else None)
     answered = {
         "name": u.name,
         "day": u.day,
@@ -26,15 +28,19 @@ def judge_turn(text: str, state: DialogState, profile: BusinessProfile, today: d
         "staff": u.staff,
         "choose_slot": u.choice is not None or u.time or u.yes or u.no,
         "message_text": False,  # a message runs on: wait for the caller to stop
-    }.get(state.expecting or "")
+        "confirm": u.yes or u.no,
+        "confirm_cancel": u.yes or u.no,
+        "resume": u.yes or u.no,
+        "next_booking": u.yes or u.no,
+    }.get(expecting.value if expecting else "")
     if answered or (not u.intents and (u.yes or u.no or u.goodbye)):
         return "complete"
     if u.intents == ("question",) and text.strip().endswith("?"):
         return "complete"
-    if "book" in u.intents or state.intent == "book":
-        service = u.service or state.service
-        day = u.day or state.day
-        clock = u.time or state.time
+    if "book" in u.intents or frame.task == "book":
+        service = u.service or frame.service
+        day = u.day or frame.day
+        clock = u.time or frame.time
         if service and day and clock:
             return "complete"  # all a booking needs (Whisper often leaves off the period)
     return "unsure"

@@ -1,37 +1,145 @@
-"""Days and times as callers say them: "Thursday at three", "tomorrow at 10:30 am",
-"half past two", "next Friday", "noon". Relative days resolve against ``today``."""
+"""Days and times as callers say them, and as Whisper writes them.
+
+One day ("Thursday", "tomorrow", "next Friday", "December 3rd", "the 12th", "12/3"), a vague
+day ("next week", "early next week", "this weekend"), one time ("at 3", "three thirty", "3.30",
+"half past two", "quarter to four", "noon", "10 am", "ten in the morning") or a vague time
+("in the morning", "after four", "around lunch", "the earliest you have"). Relative days resolve
+against ``today``. A bare hour from 1 to 7 means the afternoon, as it does in a salon.
+
+A time heard one sound off ("at free" for "at three", "at for" for "at four") is read only where
+a time is expected after "at", and flagged as a near match.
+"""
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
 from datetime import date, time, timedelta
+from functools import lru_cache
 
-from receptionist.dialog.numbers import WORD_NUMBERS
+from rapidfuzz import fuzz, process
 
-_WEEKDAYS = {
+from receptionist.dialog.numbers import WORD_NUMBERS, words_to_numbers
+
+WEEKDAYS = {
     "monday": 0, "tuesday": 1, "wednesday": 2, "thursday": 3, "friday": 4,
     "saturday": 5, "sunday": 6,
 }  # fmt: skip
-_MONTHS = {
+_WEEKDAY_SHORT = {"tues": 1, "weds": 2, "wed": 2, "thurs": 3, "thur": 3, "fri": 4}
+MONTHS = {
     m: i + 1
     for i, m in enumerate(
         "january february march april may june july august september october november "
         "december".split()
     )
 }
-_DAY_RE = re.compile(
-    r"\b(?:(next|this|on)\s+)?(monday|tuesday|wednesday|thursday|friday|saturday|sunday)s?\b"
+_MONTH_SHORT = {m[:3]: n for m, n in MONTHS.items()} | {"sept": 9}
+_MONTH_RE = "|".join(sorted([*MONTHS, *_MONTH_SHORT], key=len, reverse=True))
+_DAY_NAME_RE = "|".join([*WEEKDAYS, *_WEEKDAY_SHORT])
+
+_DAY_RE = re.compile(rf"\b(?:(next|this|on|coming|this coming)\s+)?({_DAY_NAME_RE})(?:s|'s)?\b\.?")
+_NEXT_WEEK_DAY = re.compile(
+    rf"\b({_DAY_NAME_RE})s?\b(?:\s+(?:of\s+)?(?:next|the following)\s+week)"
+    rf"|\b(?:next|the following)\s+week\s*,?\s*(?:on\s+)?({_DAY_NAME_RE})s?\b"
 )
-_TIME_NUM = r"(\d{1,2})(?::(\d{2}))?"
-_HOUR_WORDS = "|".join(
-    sorted((w for w, n in WORD_NUMBERS.items() if 1 <= n <= 12), key=len, reverse=True)
+_MONTH_DAY = re.compile(
+    rf"\b({_MONTH_RE})\.?\s+(?:the\s+)?(\d{{1,2}})(?:st|nd|rd|th)?\b(?!:)(?!\s*(?:am|pm)\b)"
 )
-_MINUTE_WORDS = r"(o'?clock|fifteen|thirty|forty[- ]five|forty|forty five)"
-_TIME_RE = re.compile(
-    rf"\b(?:at|around|for|by|about)?\s*(?:(half past|quarter past|quarter to)\s+)?"
-    rf"(?:{_TIME_NUM}|({_HOUR_WORDS})(?:[\s-]+{_MINUTE_WORDS})?)"
-    r"\s*(a\.?\s?m\.?|p\.?\s?m\.?|in the morning|in the afternoon|in the evening|o'?clock)?(?=\W|$)"
+_DAY_MONTH = re.compile(rf"\b(?:the\s+)?(\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?({_MONTH_RE})\b")
+_NUMERIC_DATE = re.compile(
+    r"(?<![\d/])(1[0-2]|0?[1-9])/([12]\d|3[01]|0?[1-9])(?:/(\d{2,4}))?(?![\d/])"
+)
+_ORDINAL_WORD = re.compile(
+    r"\b(?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh|twelfth|"
+    r"thirteenth|fourteenth|fifteenth|sixteenth|seventeenth|eighteenth|nineteenth|twentieth|"
+    r"thirtieth)\b"
+)
+_BARE_ORDINAL = re.compile(
+    rf"\b(?:(?:on|for|by|until|till)\s+the|(?:{_DAY_NAME_RE})s?,?\s+the|the)\s+"
+    r"(\d{1,2})(st|nd|rd|th)\b(?!\s+(?:one|1|option|slot|time|thing|person|people|available))"
+)
+
+_HOUR_WORDS = {w: n for w, n in WORD_NUMBERS.items() if 1 <= n <= 12}
+# One sound off, after "at": read as a near match only.
+_NEAR_HOURS = {"free": 3, "tree": 3, "for": 4, "fore": 4, "ate": 8, "won": 1, "to": 2, "too": 2,
+               "sicks": 6, "tin": 10, "then": 10, "leaven": 11}  # fmt: skip
+_MINUTE_WORDS = {
+    "oclock": 0, "o'clock": 0, "oh five": 5, "o five": 5, "ten": 10, "fifteen": 15,
+    "twenty": 20, "twenty five": 25, "thirty": 30, "thirty five": 35, "forty": 40,
+    "forty five": 45, "fifty": 50, "fifty five": 55, "oh oh": 0, "hundred": 0,
+}  # fmt: skip
+_RELATIVE_MINUTES = {"five": 5, "ten": 10, "quarter": 15, "a quarter": 15, "twenty": 20,
+                     "twenty five": 25, "half": 30}  # fmt: skip
+_HOUR_RE = r"(\d{1,2}|" + "|".join(sorted(_HOUR_WORDS, key=len, reverse=True)) + ")"
+_NEAR_RE = "|".join(sorted(_NEAR_HOURS, key=len, reverse=True))
+_MIN_WORD_RE = "|".join(sorted(_MINUTE_WORDS, key=len, reverse=True))
+_SUFFIX_RE = (
+    r"(?:\s*(am|pm|in the morning|in the afternoon|in the evening|at night|tonight|"
+    r"this morning|this afternoon|this evening|oclock|o'clock))?"
+)
+_CUE_RE = (
+    r"(at|around|about|say|by|for|from|after|before|till|until|between|and|or|maybe|to|like|"
+    r"make it|make that|how about|what about|is|be|it's|any time after|anytime after|"
+    r"not before|not after|no earlier than|no later than)"
+)
+_CLOCK = re.compile(
+    rf"(?:\b{_CUE_RE}\s+)?(?<![$\u00a3\u20ac\d.,])\b{_HOUR_RE}(?:(?::|\.|\s)([0-5]\d)\b|\s+({_MIN_WORD_RE})\b)?"
+    rf"(?![\d:/]|st\b|nd\b|rd\b|th\b|%){_SUFFIX_RE}"
+)
+_RELATIVE = re.compile(
+    rf"(?:\b{_CUE_RE}\s+)?\b(five|ten|a quarter|quarter|twenty five|twenty|half)\s+(?:minutes\s+)?"
+    rf"(past|after|to|till|of)\s+{_HOUR_RE}\b{_SUFFIX_RE}"
+)
+_HALF_HOUR = re.compile(rf"\b(at|around|about|say|for)\s+half\s+{_HOUR_RE}\b(?!\s+(?:past|an))")
+_NEAR_CLOCK = re.compile(
+    rf"\b(at|around|about|say|by)\s+({_NEAR_RE})(?:\s+({_MIN_WORD_RE}))?{_SUFFIX_RE}"
+    r"(?=\s*(?:$|[.,!?;]|on\b|then\b|please\b|if\b|that\b|tomorrow\b|today\b|"
+    rf"{_DAY_NAME_RE}|next\b|this\b))"
+)
+_ONE_AS_THING = re.compile(
+    r"\b(?:first|second|third|last|that|this|other|which|the|a|each|any|later|earlier|same|"
+    r"1st|2nd|3rd|another|no|every|latter|former|earliest|latest|next|previous)\s+$"
+)
+_MORE_DIGITS = re.compile(
+    r"[\s,.\-]*(?:\d|(?:zero|oh|one|two|three|four|five|six|seven|eight|nine|double|triple)\b)"
+)
+_ENDS_AT_ATE = re.compile(r"\bate\s*[.!?]?\s*$")
+_TO_THIRTY = re.compile(r"(?:^|\b(at|around|say)\s+)(?:to|too)\s+(thirty|fifteen|forty five)\b")
+_MINUTES_RE = r"(?:[:.\s]([0-5]\d))?"
+_BETWEEN = re.compile(
+    rf"\b(?:between|from)\s+{_HOUR_RE}{_MINUTES_RE}\s*(am|pm)?\s+(?:and|to|till|until|-)\s+"
+    rf"{_HOUR_RE}{_MINUTES_RE}\s*(am|pm)?\b"
+)
+_NOON = re.compile(
+    r"\b(?:(at|around|about|by|after|before|till|until)\s+)?(?:12\s+)?(noon|midday)\b"
+)
+# A number followed by these counts things; it is no time.
+_NOT_TIME_AFTER = re.compile(
+    r"\s*(?:people|persons|of us|of them|kids|children|boys|girls|haircuts?|cuts?|trims?|"
+    r"appointments?|bookings?|slots?|minutes?|mins?|hours?|days?|weeks?|months?|years?|dollars?|"
+    r"bucks|percent|services?|times|more|others?|sons?|daughters?|adults?)\b"
+)
+
+_WINDOWS = (  # phrase -> (start, end) of a vague time; None leaves that side open
+    (r"\bearly (?:in the )?morning\b", None, time(10)),
+    (r"\b(?:late|later) (?:in the )?morning\b|\bmid[- ]?morning\b", time(10), time(12)),
+    (r"\bearly (?:in the )?afternoon\b", time(12), time(14)),
+    (r"\b(?:late|later) (?:in the )?afternoon\b|\bmid[- ]?afternoon\b", time(15), time(17)),
+    (r"\b(?:early )?evenings?\b|\btonight\b|\bafter work\b|\bafter 5\b", time(17), None),
+    (r"\bafter school\b", time(15), None),
+    (r"\bafter lunch(?:time)?\b", time(13), None),
+    (r"\bbefore lunch(?:time)?\b", None, time(12)),
+    (r"\blunch(?:time| time| hour| break)?\b", time(11, 30), time(13, 30)),
+    (r"\bmornings?\b", None, time(12)),
+    (r"\bafternoons?\b", time(12), time(17)),
+)  # fmt: skip
+_EARLIEST = re.compile(
+    r"\b(?:earliest|first thing|as early as (?:possible|you can)|first (?:available|opening|"
+    r"slot|appointment)|soonest|as soon as (?:possible|you can)|asap|early as possible)\b"
+)
+_LATEST = re.compile(
+    r"\b(?:latest|as late as (?:possible|you can)|end of the day|last (?:thing|slot|"
+    r"appointment|one of the day)|late as possible|close to closing|right before you close)\b"
 )
 
 
@@ -42,78 +150,296 @@ class When:
     weekday_said: int | None = None  # the weekday the caller named, even if closed
 
 
-def find_day(text: str, today: date) -> date | None:
+@dataclass(frozen=True)
+class Clock:
+    """A time read from words, and whether it was one sound off."""
+
+    time: time
+    near: bool = False
+
+
+@lru_cache(maxsize=512)
+def _normalise(text: str) -> str:
     lowered = text.lower()
-    if "day after tomorrow" in lowered:
-        return today + timedelta(days=2)
-    if re.search(r"\btomorrow\b", lowered):
-        return today + timedelta(days=1)
-    if re.search(r"\btoday\b|\bthis (afternoon|morning|evening)\b", lowered):
-        return today
-    match = _DAY_RE.search(lowered)
-    if match:
-        weekday = _WEEKDAYS[match.group(2)]
-        ahead = (weekday - today.weekday()) % 7
-        if ahead == 0:
-            ahead = 7 if match.group(1) == "next" else 0
-        elif match.group(1) == "next" and ahead < 3:
-            pass  # "next Thursday" said on a Tuesday still means the coming one
-        return today + timedelta(days=ahead)
-    match = re.search(
-        r"\b(" + "|".join(_MONTHS) + r")\s+(\d{1,2})(?:st|nd|rd|th)?\b", lowered
-    ) or re.search(r"\b(\d{1,2})(?:st|nd|rd|th)?\s+of\s+(" + "|".join(_MONTHS) + r")\b", lowered)
-    if match:
-        a, b = match.group(1), match.group(2)
-        month, day_number = (_MONTHS[a], int(b)) if a in _MONTHS else (_MONTHS[b], int(a))
+    lowered = re.sub(r"\b([ap])\.?\s?m\b\.?", r" \1m", lowered)
+    lowered = re.sub(r"\bo'?\s?clock\b", "oclock", lowered)
+    lowered = re.sub(r"(?<=[a-z])-(?=[a-z])", " ", lowered)  # "two-thirty", "forty-five"
+    return re.sub(r"\s+", " ", lowered).strip()
+
+
+def _next_weekday(today: date, weekday: int, skip_today: bool = False) -> date:
+    ahead = (weekday - today.weekday()) % 7
+    if ahead == 0 and skip_today:
+        ahead = 7
+    return today + timedelta(days=ahead)
+
+
+def _week_start(today: date, weeks_ahead: int) -> date:
+    return today - timedelta(days=today.weekday()) + timedelta(weeks=weeks_ahead)
+
+
+def _dated(today: date, month: int, day_number: int, year: int | None = None) -> date | None:
+    try:
+        candidate = date(year or today.year, month, day_number)
+    except ValueError:
+        return None
+    if year is None and candidate < today:
         try:
-            candidate = date(today.year, month, day_number)
+            candidate = date(today.year + 1, month, day_number)
         except ValueError:
             return None
-        if candidate < today:
-            candidate = date(today.year + 1, month, day_number)
-        return candidate
+    return candidate
+
+
+def _month_of(word: str) -> int:
+    return MONTHS.get(word) or _MONTH_SHORT[word]
+
+
+def find_calendar_date(text: str, today: date) -> date | None:
+    """A calendar date: "December 3rd", "the 3rd of Dec", "12/3", "on the twelfth"."""
+    lowered = _normalise(text)
+    if _ORDINAL_WORD.search(lowered):
+        lowered = words_to_numbers(lowered)  # "the twenty first" -> "the 21st" (text2num)
+    month_first = _MONTH_DAY.search(lowered)
+    if month_first:
+        return _dated(today, _month_of(month_first.group(1)), int(month_first.group(2)))
+    day_first = _DAY_MONTH.search(lowered)
+    if day_first:
+        return _dated(today, _month_of(day_first.group(2)), int(day_first.group(1)))
+    numeric = _NUMERIC_DATE.search(lowered)
+    if numeric:
+        year = numeric.group(3)
+        full_year = (2000 + int(year) if len(year) == 2 else int(year)) if year else None
+        return _dated(today, int(numeric.group(1)), int(numeric.group(2)), full_year)
+    ordinal = _BARE_ORDINAL.search(lowered)
+    if ordinal:  # "the 3rd": this month's if still ahead, else the next month that has one
+        number = int(ordinal.group(1))
+        month, year = today.month, today.year
+        for _ in range(3):
+            if number >= today.day or (month, year) != (today.month, today.year):
+                found = _dated(today, month, number, year)
+                if found is not None:
+                    return found
+            month, year = (1, year + 1) if month == 12 else (month + 1, year)
     return None
 
 
-def _minutes_word(word: str | None) -> int:
-    if not word or word.startswith("o"):
-        return 0
-    word = word.replace("-", " ")
-    return {"fifteen": 15, "thirty": 30, "forty": 40, "forty five": 45}.get(word, 0)
-
-
-def find_time(text: str) -> time | None:
-    lowered = text.lower().replace("noon", "12 pm").replace("midday", "12 pm")
-    for match in _TIME_RE.finditer(lowered):
-        prefix, hour_digits, minute_digits, hour_word, minute_word, suffix = match.groups()
-        whole = match.group(0).strip()
-        if hour_digits is None and hour_word is None:
-            continue
-        # A bare number needs a cue ("at 3", "3 pm", "3:30") to be a time, not a count.
-        cue = whole.startswith(("at", "around", "for", "by", "about")) or suffix or minute_digits
-        if not cue and not prefix and not minute_word:
-            continue
-        hour = int(hour_digits) if hour_digits else WORD_NUMBERS[hour_word]
-        minute = int(minute_digits) if minute_digits else _minutes_word(minute_word)
-        if hour > 23 or minute > 59:
-            continue
-        if prefix == "half past":
-            minute = 30
-        elif prefix == "quarter past":
-            minute = 15
-        elif prefix == "quarter to":
-            hour, minute = hour - 1, 45
-        suffix = (suffix or "").replace(".", "").replace(" ", "")
-        if suffix.startswith("p") or suffix in ("intheafternoon", "intheevening"):
-            if hour < 12:
-                hour += 12
-        elif suffix.startswith("a") or suffix == "inthemorning":
-            if hour == 12:
-                hour = 0
-        elif hour <= 7:
-            hour += 12  # "at three" in a salon means the afternoon
-        return time(hour, minute)
+def find_day(text: str, today: date) -> date | None:
+    """One day, relative to ``today``; None when no day (or only a vague one) was said."""
+    lowered = _normalise(text)
+    if re.search(r"\bday after tomorrow\b", lowered):
+        return today + timedelta(days=2)
+    if re.search(r"\b(?:tomorrow|tmrw|tomorrows)\b", lowered):
+        return today + timedelta(days=1)
+    if re.search(r"\btoday\b|\btonight\b|\bthis (?:afternoon|morning|evening)\b|\bright now\b",
+                 lowered):  # fmt: skip
+        return today
+    match = _NEXT_WEEK_DAY.search(lowered)
+    if match:
+        name = match.group(1) or match.group(2)
+        weekday = WEEKDAYS.get(name, _WEEKDAY_SHORT.get(name, 0))
+        return _week_start(today, 1) + timedelta(days=weekday)
+    calendar = find_calendar_date(lowered, today)
+    if calendar is not None:
+        return calendar
+    match = _DAY_RE.search(lowered)
+    if match:
+        name = match.group(2)
+        if name in ("wed", "fri") and match.group(1) is None:
+            return None  # too short to trust alone
+        weekday = WEEKDAYS.get(name, _WEEKDAY_SHORT.get(name, 0))
+        return _next_weekday(today, weekday, skip_today=match.group(1) == "next")
     return None
+
+
+# Real words a letter or two from a weekday's name.
+_NOT_WEEKDAYS = frozenset("sundae sundaes sturdy study monty frida today someday sunny".split())
+
+
+def find_near_day(text: str, today: date) -> date | None:
+    """A weekday misheard or misspelt by a letter or two ("Thirsday", "Wensday", "Fryday")."""
+    for word in re.findall(r"[a-z]{5,}", text.lower()):
+        if word in _NOT_WEEKDAYS or word in WEEKDAYS:
+            continue
+        found = process.extractOne(word.removesuffix("s"), list(WEEKDAYS), scorer=fuzz.ratio)
+        if found is not None and found[1] >= 82:
+            return _next_weekday(today, WEEKDAYS[found[0]])
+    return None
+
+
+def find_days(text: str, today: date) -> tuple[date, date] | None:
+    """A vague day as its first and last day: "next week", "early next week", "this weekend"."""
+    lowered = _normalise(text)
+    this_monday, next_monday = _week_start(today, 0), _week_start(today, 1)
+    if re.search(r"\b(?:in|within) (?:a|one) (?:couple|few) (?:of )?days\b|\bnext few days\b|"
+                 r"\bnext couple (?:of )?days\b", lowered):  # fmt: skip
+        return today, today + timedelta(days=3)
+    if re.search(r"\b(?:in|within) (?:two|2|a couple of) weeks\b|\bweek after next\b", lowered):
+        start = _week_start(today, 2)
+        return start, start + timedelta(days=6)
+    if re.search(r"\bnext weekend\b", lowered):
+        start = next_monday + timedelta(days=5)
+        return start, start + timedelta(days=1)
+    if re.search(r"\b(?:this |the )?weekend\b", lowered):
+        start = max(today, this_monday + timedelta(days=5))
+        return start, this_monday + timedelta(days=6)
+    next_week = re.search(r"\b(?:next|the following|the coming) week\b", lowered)
+    if next_week:
+        before = lowered[: next_week.start()]
+        if re.search(r"\b(?:early|earlier|beginning|start)\b(?: (?:in|of))?(?: the)?\s*$", before):
+            return next_monday, next_monday + timedelta(days=2)
+        if re.search(r"\b(?:mid|middle)\b(?: (?:of|in))?(?: the)?\s*$", before):
+            return next_monday + timedelta(days=1), next_monday + timedelta(days=3)
+        if re.search(r"\b(?:late|later|end)\b(?: (?:in|of))?(?: the)?\s*$", before):
+            return next_monday + timedelta(days=3), next_monday + timedelta(days=6)
+        return next_monday, next_monday + timedelta(days=6)
+    if re.search(r"\b(?:later|end|late) (?:(?:of|in) )?(?:this|the) week\b", lowered):
+        start = max(today + timedelta(days=1), this_monday + timedelta(days=3))
+        return (start, this_monday + timedelta(days=6)) if start.weekday() != 0 else None
+    if re.search(r"\b(?:this|the rest of the) week\b", lowered):
+        return today, this_monday + timedelta(days=6)
+    return None
+
+
+def _hour(word: str) -> int:
+    return int(word) if word.isdigit() else _HOUR_WORDS.get(word) or _NEAR_HOURS[word]
+
+
+def _with_suffix(hour: int, minute: int, suffix: str | None, bare_pm: bool = True) -> time | None:
+    suffix = (suffix or "").strip()
+    if hour > 23 or minute > 59:
+        return None
+    if suffix == "pm" or suffix.endswith(("afternoon", "evening", "night", "tonight")):
+        if hour < 12:
+            hour += 12
+    elif suffix == "am" or suffix.endswith("morning"):
+        if hour == 12:
+            hour = 0
+        elif hour > 12:
+            return None
+    elif bare_pm and 1 <= hour <= 7:
+        hour += 12  # "at three" in a salon means the afternoon
+    return time(hour, minute)
+
+
+@lru_cache(maxsize=512)
+def read_clock(text: str, expecting: str | None = None) -> tuple[Clock | None, str | None]:
+    """One time said exactly, and the cue word before it ("at", "after", "before", ...)."""
+    lowered = _normalise(text)
+    match = _NOON.search(lowered)
+    if match:
+        return Clock(time(12)), match.group(1)
+    for match in _RELATIVE.finditer(lowered):
+        cue, amount, direction, hour_word, suffix = match.groups()
+        hour = _hour(hour_word)
+        minutes = _RELATIVE_MINUTES[amount]
+        if direction in ("to", "till", "of"):
+            hour, minutes = hour - 1, 60 - minutes
+        found = _with_suffix(hour if hour > 0 else 12, minutes, suffix)
+        if found is not None:
+            return Clock(found), cue
+    match = _HALF_HOUR.search(lowered)
+    if match:
+        found = _with_suffix(_hour(match.group(2)), 30, None)
+        if found is not None:
+            return Clock(found), match.group(1)
+    alone = expecting in ("time", "choose_slot") and len(lowered.split()) <= 4
+    for match in _CLOCK.finditer(lowered):
+        found = _clock_at(match, lowered, alone)
+        if found is not None:
+            return Clock(found), match.group(1)
+    if expecting == "phone":
+        return None, None
+    match = _NEAR_CLOCK.search(lowered)
+    if match:
+        cue, word, minute_word, suffix = match.groups()
+        # "ate" is a word of its own: only "at ate am" or a turn ending "at ate" is a time.
+        if word != "ate" or suffix or _ENDS_AT_ATE.search(lowered):
+            minute = _MINUTE_WORDS.get(minute_word or "", 0)
+            found = _with_suffix(_NEAR_HOURS[word], minute, suffix)
+            if found is not None:
+                return Clock(found, near=True), cue
+    match = _TO_THIRTY.search(lowered)
+    if match and (match.group(1) or alone):
+        return Clock(time(14, _MINUTE_WORDS[match.group(2)]), near=True), "at"
+    return None, None
+
+
+def _clock_at(match: re.Match[str], lowered: str, alone: bool) -> time | None:
+    """The time in one match of ``_CLOCK``, unless the number is something else."""
+    cue, hour_word, minute_digits, minute_word, suffix = match.groups()
+    has_minutes = minute_digits is not None or minute_word is not None
+    if minute_digits and lowered[match.start(3) - 1] == " " and not (cue or suffix):
+        return None  # "3 30" needs a cue: "2 30 minute slots" is no time
+    if hour_word == "one" and _ONE_AS_THING.search(lowered, 0, match.start(2)):
+        return None  # "the second one", "that one"
+    if not (cue or suffix or has_minutes or alone):
+        return None  # a bare number is a count unless a time was asked for
+    if cue in ("and", "or", "is") and not (suffix or has_minutes):
+        return None
+    if not has_minutes and _NOT_TIME_AFTER.match(lowered, match.end()):
+        return None  # "two haircuts", "for 3 people"
+    if not (has_minutes or suffix) and _MORE_DIGITS.match(lowered, match.end()):
+        return None  # "at 5 5 5, 8 6 7": the start of a phone number
+    if hour_word.startswith("0") and not has_minutes:
+        return None
+    minute = int(minute_digits) if minute_digits else _MINUTE_WORDS.get(minute_word or "", 0)
+    return _with_suffix(_hour(hour_word), minute, suffix)
+
+
+def find_time(text: str, expecting: str | None = None) -> time | None:
+    """One time, exactly said; None for a vague time or a near match."""
+    clock, cue = read_clock(text, expecting)
+    if clock is None or clock.near or cue in _WINDOW_CUES:
+        return None
+    return clock.time
+
+
+_WINDOW_CUES = frozenset(
+    {"after", "before", "from", "till", "until", "between", "any time after", "anytime after",
+     "not before", "not after", "no earlier than", "no later than"}
+)  # fmt: skip
+_START_CUES = frozenset(
+    {"after", "from", "any time after", "anytime after", "not before", "no earlier than"}
+)
+
+
+def find_window(
+    text: str, expecting: str | None = None
+) -> tuple[time | None, time | None, bool, bool] | None:
+    """A vague time as (start, end, earliest, latest), or None."""
+    lowered = _normalise(text)
+    earliest = bool(_EARLIEST.search(lowered))
+    latest = bool(_LATEST.search(lowered)) and not earliest
+    start: time | None = None
+    end: time | None = None
+    between = _BETWEEN.search(lowered)
+    if between:
+        h1, m1, s1, h2, m2, s2 = between.groups()
+        first = _with_suffix(_hour(h1), int(m1 or 0), s1 or (s2 if s2 == "am" else None))
+        second = _with_suffix(_hour(h2), int(m2 or 0), s2)
+        if first and second:
+            if first > second and first.hour >= 12 and s1 is None:
+                first = time(first.hour - 12, first.minute)
+            return first, second, earliest, latest
+    clock, cue = read_clock(lowered, expecting)
+    if clock is not None and not clock.near and cue in _WINDOW_CUES:
+        if cue in _START_CUES:
+            start = clock.time
+        else:
+            end = clock.time
+        return start, end, earliest, latest
+    exact = clock is not None and cue not in _WINDOW_CUES
+    if not exact:
+        for pattern, first_t, last_t in _WINDOWS:
+            if re.search(pattern, lowered):
+                start, end = first_t, last_t
+                break
+    if start is None and end is None and not (earliest or latest):
+        return None
+    if exact and not (earliest or latest):
+        return None
+    return start, end, earliest, latest
 
 
 def find_when(text: str, today: date) -> When:

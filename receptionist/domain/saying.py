@@ -6,10 +6,12 @@ from datetime import date, time
 
 DAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 
+
 def say_time(value: time) -> str:
     hour = value.hour % 12 or 12
     suffix = "AM" if value.hour < 12 else "PM"
     return f"{hour} {suffix}" if value.minute == 0 else f"{hour}:{value.minute:02d} {suffix}"
+
 
 def say_day(value: date) -> str:
     return f"{DAY_NAMES[value.weekday()]} {value.strftime('%B')} {value.day}"

@@ -23,14 +23,14 @@ from typing import Any
 
 import numpy as np
 
-from receptionist.call import Call
 from receptionist.app.config import load_settings
+from receptionist.app.runtime import Runtime, build_runtime, models_from_settings
+from receptionist.call import Call
 from receptionist.media.audio import phone_line
 from receptionist.media.endpoint import Endpointer, SpeechStarted
 from receptionist.media.gate import OpeningGate, frame_rms
 from receptionist.media.local_leg import CallerLine, LocalLeg
 from receptionist.media.models import Models
-from receptionist.app.runtime import Runtime, build_runtime, models_from_settings
 from receptionist.store.db import Store
 
 TODAY = date(2026, 11, 24)

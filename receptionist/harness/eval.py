@@ -3,7 +3,7 @@
 Each scenario is a TOML file (docs/scenarios.md): the caller's lines, the setup (bookings
 already there, how the backend behaves, what a transfer does) and what must hold at the end
 in the store, the backend and the claims, and where the call went. A scenario passes on
-those records, not on wording. Text level drives ``Session`` directly (fast); ``--audio``
+those records, not on wording. Text level drives the conversation (``TextCall``) (fast); ``--audio``
 plays the same lines as synthesized 8 kHz speech through the audio pipeline and transcribes
 the agent's audio back.
 
@@ -29,13 +29,13 @@ from typing import Any
 
 from receptionist.app.config import Settings
 from receptionist.domain.saying import DAY_NAMES
+from receptionist.harness.text_call import TextCall
 from receptionist.media.leg import TransferResult
-from receptionist.tools.reconcile import reconcile
-from receptionist.session import Hangup, Say, Session
 from receptionist.store.db import Store, now_iso
 from receptionist.tools.booking import BookingService
 from receptionist.tools.claims import asserts_outcome
 from receptionist.tools.followup import outbox_worker
+from receptionist.tools.reconcile import reconcile
 from receptionist.tools.scripted_backend import ScriptedBackend
 
 DEADLINE_S = 0.4  # the booking deadline in scenarios: short, so a timeout costs little
@@ -79,6 +79,7 @@ class CallRun:
     barge_ins: int = 0
     caller_turns: int = 0
     transcript: list[str] = field(default_factory=list)  # audio: the turns as the store has them
+    conversation: list[tuple[str, str]] = field(default_factory=list)  # ("caller"|"agent", text)
 
 
 @dataclass
@@ -207,48 +208,31 @@ class World:
 
 
 async def run_text_call(world: World, settings: Settings, spec: CallSpec, call_id: str) -> CallRun:
-    store, run = world.store, CallRun()
     outcome = world.scenario.transfer_outcome
 
-    async def transfer(extension: str, summary: str, warm: bool) -> TransferResult:
+    async def connect(extension: str, summary: str, warm: bool) -> TransferResult:
         return TransferResult(extension, outcome)
 
-    store.start_call(call_id, spec.caller_id, "100", "text")
-    session = Session(
-        call_id, spec.caller_id, settings.profile, store, world.bookings,
-        transfer_fn=transfer, today=lambda: world.scenario.today,
-        warm_transfer=settings.transfer.warm,
+    call = TextCall.start(
+        settings.profile, world.store, world.bookings, call_id, spec.caller_id,
+        world.scenario.today, connect=connect, warm_transfer=settings.transfer.warm,
     )  # fmt: skip
-    run.said += [s.text for s in session.greeting()]
+    run = CallRun()
     for turn in spec.turns:
-        if session.ended:
-            break
-        if turn.hangup:
+        if call.ended or turn.hangup:
             break
         if turn.say:
-            store.add_turn(call_id, "caller", turn.say, {})
             run.caller_turns += 1
-            actions = session.respond(turn.say)
+            await call.say(turn.say)
         elif turn.silence:
-            actions = session.on_silence()
+            await call.silence()
         else:
-            actions = _digits(session, turn.dtmf)
-        async for action in actions:
-            if isinstance(action, Say):
-                run.said.append(action.text)
-            elif isinstance(action, Hangup):
-                break
-    if not session.ended:
-        session.caller_left()
-    store.end_call(call_id, session.outcome.kind, session.outcome.reason)
-    run.outcome = session.outcome.kind
+            await call.press(turn.dtmf)
+    await call.hang_up()
+    run.said = list(call.said)
+    run.conversation = list(call.lines)
+    run.outcome = str(call.conversation.outcome)
     return run
-
-
-async def _digits(session: Session, digits: str) -> Any:
-    for digit in digits:
-        async for action in session.on_digit(digit):
-            yield action
 
 
 # -- the checks --------------------------------------------------------------------------

@@ -107,8 +107,16 @@ class Store:
                 ignore=True,
             )
 
-    def end_call(self, call_id: str, outcome: str, reason: str, hung_up_by: str = "") -> None:
-        values = {"ended_at": now_iso(), "outcome": outcome, "outcome_reason": reason}
+    def end_call(
+        self,
+        call_id: str,
+        outcome: str,
+        reason: str,
+        hung_up_by: str = "",
+        counts: dict[str, int] | None = None,
+    ) -> None:
+        values: dict[str, Any] = {"ended_at": now_iso(), "outcome": outcome,
+                                  "outcome_reason": reason, **(counts or {})}  # fmt: skip
         if hung_up_by:
             values["hung_up_by"] = hung_up_by
         self.update("calls", call_id, values)

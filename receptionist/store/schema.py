@@ -184,3 +184,12 @@ def m004_outbox_confirmations_reconciliations(db: Database) -> None:
         },
         pk="id",
     )
+
+
+@migrations()
+def m005_call_understanding_counts(db: Database) -> None:
+    # Leading indicators kept with each call: turns heard with low speech-to-text confidence
+    # (checked with the caller before acting) and turns the dialog did not understand.
+    calls = db.table("calls")
+    calls.add_column("low_confidence_turns", int)
+    calls.add_column("not_understood_turns", int)

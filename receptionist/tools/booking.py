@@ -116,6 +116,52 @@ class BookingService:
                 return sorted(found)
         return sorted(found)
 
+    async def free_slots_between(
+        self,
+        service: Service,
+        first_day: date,
+        last_day: date,
+        earliest: time | None = None,
+        latest: time | None = None,
+        *,
+        not_before: datetime | None = None,
+        count: int = 2,
+        from_end: bool = False,
+        spacing_minutes: int = 60,
+    ) -> list[datetime]:
+        """Free starts between two days, within a part of the day ("after four", "in the
+        morning"), in order, at least ``spacing_minutes`` apart so that the choice is a real
+        one; ``from_end`` takes the latest ones ("as late as possible")."""
+        days = [first_day + timedelta(days=n) for n in range((last_day - first_day).days + 1)]
+        if from_end:
+            days.reverse()
+        found: list[datetime] = []
+        for day in days:
+            hours = self.profile.hours.on(day)
+            if hours is None:
+                continue
+            opens = max(hours[0], earliest) if earliest else hours[0]
+            t = datetime.combine(day, opens)
+            if t.minute % self.slot_minutes:
+                t += timedelta(minutes=self.slot_minutes - t.minute % self.slot_minutes)
+            candidates = []
+            while t + timedelta(minutes=service.minutes) <= datetime.combine(day, hours[1]):
+                if latest is not None and t.time() > latest:
+                    break
+                if not_before is None or t >= not_before:
+                    candidates.append(t)
+                t += timedelta(minutes=self.slot_minutes)
+            if from_end:
+                candidates.reverse()
+            for candidate in candidates:
+                if found and abs((candidate - found[-1]).total_seconds()) < spacing_minutes * 60:
+                    continue
+                if await self.is_free(service, candidate):
+                    found.append(candidate)
+                    if len(found) >= count:
+                        return sorted(found)
+        return sorted(found)
+
     def nearest_open_days(self, closed: date, today: date) -> list[date]:
         """The open day before ``closed`` (if not past) and the open day after it."""
         days: list[date] = []

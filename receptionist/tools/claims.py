@@ -80,9 +80,34 @@ class Claims:
         )
         return self._save(call_id, "cancel_pending", "bookings", booking, sentence)
 
+    def status(self, call_id: str, booking: dict) -> str:
+        """The truth about an existing booking, from its record: "did my booking go through?"."""
+        when = _when(booking["start"])
+        status = booking["status"]
+        if status == "booked":
+            name = f", under the name {booking['name']}" if booking["name"] else ""
+            sentence = f"You have a {booking['service']} booked on {when}{name}."
+        elif status == "pending":
+            sentence = (
+                f"Your request for a {booking['service']} on {when} is still being confirmed "
+                "with our booking system. You'll get a confirmation as soon as it goes through."
+            )
+        elif status == "cancelled":
+            sentence = f"Your {booking['service']} on {when} was cancelled."
+        else:
+            sentence = (
+                f"Your request for a {booking['service']} on {when} didn't go through, and the "
+                "front desk has been told."
+            )
+        return self._save(call_id, "status", "bookings", booking, sentence)
+
     def message(self, call_id: str, message: dict) -> str:
         number = message["callback_number"]
-        back = f" to call you back at {say_digits(number)}" if number else ""
+        back = (
+            f" to call you back at {say_digits(number)}"
+            if number
+            else ", though I don't have a number for them to call you back on"
+        )
         who = message["for_staff"]
         who = "the front desk" if who == "front desk" else who
         sentence = f"I've passed your message to {who}{back}."

@@ -1,0 +1,195 @@
+"""Booking: what a booking needs, asked for in turn; free slots offered for a vague time or a
+taken one; several bookings in one call, back to back. Steps of the conversation (no I/O).
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING
+
+from receptionist.dialog import replies
+from receptionist.dialog.actions import Book, CheckSlot, FindSlots, Say
+from receptionist.dialog.events import BookingDone, SlotChecked, SlotsFound
+from receptionist.dialog.frame import Expect, Task
+from receptionist.dialog.understand import TimeWindow, Understanding
+from receptionist.domain.profile import BusinessProfile, Service
+from receptionist.domain.saying import DAY_NAMES, say_day, say_time
+
+if TYPE_CHECKING:
+    from receptionist.dialog.conversation import Conversation, Step
+
+
+def advance_booking(c: Conversation, u: Understanding) -> Step:
+    f, p = c.frame, c.profile
+    service = p.service(f.service) if f.service else None
+    if service is None:
+        unknown = f.unknown_service
+        if unknown:
+            f.unknown_service = None
+            c.expecting = Expect.SERVICE
+            yield Say(f"I'm sorry, we don't offer {unknown}. We offer "
+                      f"{replies.services_list(p)}. Would you like one of those?")  # fmt: skip
+            return
+        yield from c._ask(Expect.SERVICE, **c._words())
+        return
+    if f.day is not None and not p.hours.is_open(f.day):
+        options = nearest_open_days(p, f.day, c.today)
+        day_name = DAY_NAMES[f.day.weekday()]
+        f.day = None
+        c.expecting = Expect.DAY
+        yield Say(
+            f"I'm sorry, we're closed on {day_name}s. We could do "
+            + " or ".join(DAY_NAMES[d.weekday()] for d in options)
+            + ". Which day works for you?"
+        )
+        return
+    if f.day is not None and f.day < c.today:
+        f.day = None
+        yield from c._ask(Expect.DAY, **c._words())
+        return
+    if f.day is None or f.time is None:
+        if f.days is not None or f.window is not None or (f.day is None and f.time):
+            yield from offer_slots(c, service)
+            return
+        if f.day is None:
+            yield from c._ask(Expect.DAY, **c._words())
+            return
+        yield from c._ask(Expect.TIME, **c._words())
+        return
+    start = datetime.combine(f.day, f.time)
+    if start < c._now():
+        f.time = None
+        c.expecting = Expect.TIME
+        yield Say("That time has already passed today. What other time would suit you?")
+        return
+    checked = c._result((yield CheckSlot(service.name, start, f.phone or "")),
+                           SlotChecked)  # fmt: skip
+    if not checked.free:
+        yield from say_taken(c, service, start, checked.alternatives)
+        return
+    if f.unconfirmed and not f.confirmed:
+        c._asked.pop(Expect.CONFIRM, None)
+        yield from c._ask(Expect.CONFIRM, **c._words())
+        return
+    if not f.name:
+        yield from c._ask(Expect.NAME, slot=f"{DAY_NAMES[f.day.weekday()]} at "
+                             f"{say_time(f.time)}")  # fmt: skip
+        return
+    yield Say(replies.FILLER_BOOKING, cache=True)
+    done = c._result((yield Book(service.name, start, f.name, f.phone or "")),
+                        BookingDone)  # fmt: skip
+    yield from booking_done(c, done, service, start)
+
+
+def booking_done(c: Conversation, done: BookingDone, service: Service, start: datetime) -> Step:
+    f = c.frame
+    if done.status == "booked" and done.booking is not None:
+        yield Say(done.claim, claim=True)
+        f.booked_ids.append(done.booking.id)
+        f.last_booking = (service.name, start + timedelta(minutes=service.minutes))
+        yield from after_booking(c)
+    elif done.status == "pending" and done.booking is not None:
+        c.failed_tools += 1
+        yield Say(done.claim, claim=True)
+        f.booked_ids.append(done.booking.id)
+        f.more_services.clear()
+        f.clear_task()
+        yield from c._tool_failed(f"booking pending: {done.reason}")
+    else:
+        checked = c._result((yield CheckSlot(service.name, start)), SlotChecked)
+        yield from say_taken(c, service, start, checked.alternatives)
+
+
+def after_booking(c: Conversation) -> Step:
+    f = c.frame
+    if f.more_services and f.last_booking:
+        nxt = f.more_services[0]
+        end = f.last_booking[1]
+        f.clear_task()
+        f.more_services = [nxt, *f.more_services[1:]]
+        f.task = Task.BOOK
+        c.expecting = Expect.NEXT_BOOKING
+        yield Say(f"And the {nxt}: shall I book it right after, at {say_time(end.time())}?")
+        return
+    f.clear_task()
+    yield from c._anything_else()
+
+
+def next_booking(c: Conversation) -> None:
+    f = c.frame
+    assert f.last_booking is not None
+    nxt = f.more_services.pop(0)
+    end = f.last_booking[1]
+    f.service, f.day, f.time, f.name = nxt, end.date(), end.time(), None
+    f.task = Task.BOOK
+
+
+def say_taken(
+    c: Conversation, service: Service, start: datetime, slots: tuple[datetime, ...]
+) -> Step:
+    f = c.frame
+    if not slots:
+        f.time = None
+        c.expecting = Expect.DAY
+        yield Say(f"I'm sorry, {say_time(start.time())} is taken and I can't find a free "
+                  "time nearby. Which other day would suit you?")  # fmt: skip
+        return
+    f.offered = list(slots)
+    c.expecting = Expect.CHOOSE_SLOT
+    said = " or ".join(say_slot(slot, start.date()) for slot in slots)
+    fits = c.profile.hours.fits(start, service.minutes)
+    why = "is taken" if fits else "isn't within our opening hours"
+    yield Say(
+        f"I'm sorry, {say_time(start.time())} on {DAY_NAMES[start.weekday()]} {why}. "
+        f"The nearest free times are {said}. Would one of those work?"
+    )
+
+
+def offer_slots(c: Conversation, service: Service) -> Step:
+    """A vague request ("tomorrow afternoon", "next week", "the earliest you have"):
+    concrete free times to choose from."""
+    f = c.frame
+    if f.day is not None:
+        first = last = f.day
+    elif f.days is not None:
+        first, last = max(f.days.first, c.today), f.days.last
+    else:
+        first, last = c.today, c.today + timedelta(days=7)
+    window = f.window
+    if window is None and f.time is not None:
+        window = TimeWindow(start=f.time, end=f.time)
+    around = datetime.combine(first, f.time) if f.time else None
+    found = c._result((yield FindSlots(service.name, first, last, window, around)),
+                         SlotsFound)  # fmt: skip
+    if not found.slots:
+        f.window, f.days = None, None
+        c.expecting = Expect.DAY
+        yield Say("I'm sorry, I can't find a free time then. Which other day would suit you?")
+        return
+    f.offered = list(found.slots)
+    c.expecting = Expect.CHOOSE_SLOT
+    said = " or ".join(f"{say_day(s.date())} at {say_time(s.time())}" for s in found.slots)
+    yield Say(f"For a {service.name}, I have {said}. Would one of those work?")
+
+
+def say_slot(slot: datetime, asked_day: date) -> str:
+    if slot.date() == asked_day:
+        return say_time(slot.time())
+    return f"{DAY_NAMES[slot.weekday()]} at {say_time(slot.time())}"
+
+
+def nearest_open_days(profile: BusinessProfile, closed: date, today: date) -> list[date]:
+    """The open day before ``closed`` (if not past) and the open day after it."""
+    days: list[date] = []
+    before = closed - timedelta(days=1)
+    while before >= today and before > closed - timedelta(days=7):
+        if profile.hours.is_open(before):
+            days.append(before)
+            break
+        before -= timedelta(days=1)
+    after = closed
+    while len(days) < 2 and after < closed + timedelta(days=14):
+        after += timedelta(days=1)
+        if profile.hours.is_open(after):
+            days.append(after)
+    return days

@@ -1,0 +1,785 @@
+"""The conversation as a state machine with no I/O, like h11's ``Connection``.
+
+Events go in (what the caller said with its confidence, a digit, a silence, the caller
+leaving, and the result of each request), actions come out (``Say``, ``Hangup``, and requests
+such as ``Book``, ``Cancel``, ``Move``, ``TakeMessage``, ``Transfer``, ``FindSlots``). A request
+is the last action of a batch: the caller of ``receive`` carries it out (receptionist/effects.py)
+and feeds its result back with ``receive(result)``. The conversation opens no store, calls no
+tool and reads no clock but the ``now`` it is given.
+
+Sentences that tell the caller something happened come only from the results (the effects
+runner builds them from committed records, as claims); the conversation only passes them on.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Callable, Generator
+from dataclasses import replace
+from datetime import date, datetime, time
+from typing import TypeVar
+
+from receptionist.dialog import booking_flow, existing_flow, replies
+from receptionist.dialog.actions import (
+    Action,
+    Connect,
+    Hangup,
+    RecordEscalation,
+    Request,
+    SaveUnfinished,
+    Say,
+    TakeMessage,
+    Transfer,
+)
+from receptionist.dialog.escalation import (
+    Escalation,
+    check_escalation,
+    failed_tool,
+    repeated_misunderstanding,
+)
+from receptionist.dialog.events import (
+    CallerLeft,
+    CallerSaid,
+    DigitPressed,
+    Event,
+    MessageTaken,
+    Result,
+    SilenceElapsed,
+    TransferDone,
+    TransferRequested,
+)
+from receptionist.dialog.frame import Expect, Frame, Outcome, Task
+from receptionist.dialog.understand import Understanding, understand
+from receptionist.domain.profile import BusinessProfile
+from receptionist.domain.saying import DAY_NAMES, say_digits, say_time
+
+log = logging.getLogger(__name__)
+
+Step = Generator[Action, Result | None, None]
+R = TypeVar("R")
+
+_ROBOT_QUESTION = re.compile(
+    r"\b(?:am i|are you|is this|i'm|this is)\s+(?:talking|speaking|chatting)?\s*(?:to|with)?\s*"
+    r"(?:a|an)?\s*(?:real\s+|actual\s+|live\s+)?"
+    r"(?:person|human|robot|machine|computer|bot|ai|a\.i\.|recording|automated\w*)\b\??",
+    re.I,
+)
+_MESSAGE_BODY = re.compile(
+    r"\b(?:tell (?:him|her|them)|let (?:him|her|them) know|say(?:ing)?|to say)\s+(?:that\s+)?"
+    r"(?P<body>.{6,})",
+    re.I,
+)
+_NO_NUMBER = re.compile(
+    r"\b(don't have|do not have|no number|rather not|no phone|not give|won't give|skip)\b", re.I
+)
+_SAME_NAME = re.compile(r"\b(same name|the same|same as before|under mine|my name)\b", re.I)
+_WANTS_MESSAGE = re.compile(r"\b(message|pass (it )?on|call me back|note)\b", re.I)
+_WANTS_PERSON = re.compile(
+    r"\b(person|someone|somebody|human|put me through|transfer|connect|speak|talk)\b", re.I
+)
+
+
+class ConversationError(RuntimeError):
+    """The conversation was driven wrongly (we got it wrong, not the caller)."""
+
+
+def plausible_phone(caller_id: str) -> str | None:
+    """A caller id is a call-back number only when it looks like one: 7 to 15 digits, not
+    all the same digit ("0000000000", "caller0" and extensions are not numbers)."""
+    digits = re.sub(r"\D", "", caller_id or "")
+    if re.fullmatch(r"\+?[\d\s\-().]+", (caller_id or "").strip()) is None:
+        return None
+    if not 7 <= len(digits) <= 15 or len(set(digits)) == 1:
+        return None
+    return digits
+
+
+class Conversation:
+    def __init__(
+        self,
+        profile: BusinessProfile,
+        *,
+        caller_id: str = "",
+        today: date,
+        now: Callable[[], datetime] | None = None,
+        warm_transfer: bool = True,
+        confirm_below: float = 0.55,
+    ) -> None:
+        self.profile = profile
+        self.caller_id = caller_id
+        self.today = today
+        self._now = now or (lambda: datetime.combine(today, time(0, 0)))
+        self.warm_transfer = warm_transfer
+        self.confirm_below = confirm_below
+        self.frame = Frame(phone=plausible_phone(caller_id))
+        self.expecting: Expect | None = None
+        self.outcome = Outcome.COMPLETED
+        self.reason = ""
+        self.ended = False
+        self.misunderstood = 0
+        self.failed_tools = 0
+        self.silences = 0
+        self.low_confidence_turns = 0
+        self.not_understood_turns = 0
+        self.digits = ""
+        self._asked: dict[Expect, int] = {}
+        self._last_said = ""
+        self._message_taken = False
+        self._step: Step | None = None
+
+    # -- the interface -------------------------------------------------------------------------
+
+    def start(self, saved: dict | None = None) -> list[Action]:
+        """The greeting; ``saved`` is an unfinished booking from a call within the window."""
+        says: list[Action] = []
+        if self.profile.recording_notice:
+            says.append(Say(self.profile.recording_notice, cache=True))
+        if saved:
+            phone = self.frame.phone
+            self.frame = Frame.resumed(saved)
+            self.frame.phone = phone
+            self.expecting = Expect.RESUME
+            what = f"your {self.frame.service}" if self.frame.service else "your appointment"
+            when = f" on {DAY_NAMES[self.frame.day.weekday()]}" if self.frame.day else ""
+            says.append(Say(f"Welcome back! Shall we finish booking {what}{when}?"))
+        else:
+            says.append(Say(self.profile.greeting, cache=True))
+        return says
+
+    @property
+    def counts(self) -> dict[str, int]:
+        """What the call record keeps of how well the caller was understood."""
+        return {
+            "low_confidence_turns": self.low_confidence_turns,
+            "not_understood_turns": self.not_understood_turns,
+        }
+
+    @property
+    def waiting(self) -> bool:
+        """A request is out: the next event must be its result."""
+        return self._step is not None
+
+    def abandon(self) -> None:
+        """The request out failed in a way that gave no result: drop the step waiting on it."""
+        if self._step is not None:
+            self._step.close()
+            self._step = None
+
+    def receive(self, event: Event) -> list[Action]:
+        if self._step is not None:
+            if isinstance(event, CallerSaid | DigitPressed | SilenceElapsed | CallerLeft):
+                raise ConversationError(f"{type(event).__name__} while waiting for a result")
+            return self._run(self._step, event)
+        if isinstance(event, CallerLeft):
+            return self._run(self._caller_left(event), None)
+        if self.ended:
+            return []
+        if isinstance(event, CallerSaid):
+            step = self._on_said(event)
+        elif isinstance(event, DigitPressed):
+            step = self._on_digit(event.digit)
+        elif isinstance(event, SilenceElapsed):
+            step = self._on_silence()
+        else:
+            raise ConversationError(f"a result ({type(event).__name__}) nobody asked for")
+        return self._run(step, None)
+
+    # -- running the steps -----------------------------------------------------------------------
+
+    def _run(self, step: Step, value: Result | None) -> list[Action]:
+        out: list[Action] = []
+        self._step = None
+        try:
+            action = step.send(value)
+            while True:
+                out.append(action)
+                if isinstance(action, Say):
+                    self._last_said = action.text
+                if isinstance(action, Request):
+                    self._step = step
+                    return out
+                action = step.send(None)
+        except StopIteration:
+            return out
+
+    @staticmethod
+    def _result(value: Result | None, kind: type[R]) -> R:
+        if not isinstance(value, kind):
+            raise ConversationError(f"expected {kind.__name__}, got {type(value).__name__}")
+        return value
+
+    # -- caller events ---------------------------------------------------------------------------
+
+    def _on_said(self, event: CallerSaid) -> Step:
+        self.silences = 0
+        text = event.text.strip()
+        expecting = self.expecting
+        u = understand(text, self.profile, self.today, expecting.value if expecting else None)
+        if event.model is not None:
+            u = _merge(u, event.model)
+        if event.confidence < self.confirm_below:
+            self.low_confidence_turns += 1
+            u = replace(u, confident=False, unsure_slots=(*u.unsure_slots, "day", "time",
+                                                          "service"))  # fmt: skip
+        if expecting != Expect.MESSAGE_TEXT:
+            escalation = check_escalation(_ROBOT_QUESTION.sub(" ", text), self.profile)
+            if escalation is not None:
+                yield from self._escalate(escalation, text)
+                return
+        yield from self._handle(u, expecting)
+
+    def _on_digit(self, digit: str) -> Step:
+        if self.expecting == Expect.PHONE and digit not in "*#":
+            self.digits += digit
+            return
+        if self.expecting == Expect.PHONE and digit == "#" and self.digits:
+            number, self.digits = self.digits, ""
+            yield from self._on_said(CallerSaid(" ".join(number)))
+            return
+        if digit == "0":
+            yield from self._transfer("front desk", "caller pressed 0", "")
+
+    def _on_silence(self) -> Step:
+        self.silences += 1
+        if self.silences <= self.profile.silence_reprompts:
+            yield Say(replies.STILL_THERE, cache=True)
+            return
+        if self._message_pending():
+            yield from self._take_message(tell=True)
+        yield Say(replies.SILENT_GOODBYE, cache=True)
+        self._end(Outcome.COMPLETED, "no answer from the caller")
+        yield Hangup("silence")
+
+    def _caller_left(self, event: CallerLeft) -> Step:
+        if self.ended:
+            return
+        if self._message_pending():
+            # The caller's words are kept whatever happens (rule 4), said to nobody.
+            yield from self._take_message(tell=False)
+        yield SaveUnfinished(self.frame.unfinished())
+        if self.outcome not in (Outcome.MESSAGE, Outcome.TRANSFERRED):
+            task = f" during {self.frame.task}" if self.frame.task else ""
+            self.outcome, self.reason = Outcome.CALLER_HUNG_UP, f"{event.reason}{task}"
+        self.ended = True
+
+    # -- one caller turn -------------------------------------------------------------------------
+
+    def _handle(self, u: Understanding, expecting: Expect | None) -> Step:
+        f = self.frame
+        self.expecting = None
+        progressed = False  # the turn answered what was asked, even with no new slot
+        if expecting == Expect.MESSAGE_TEXT and u.text and not _only_closing(u):
+            progressed = True
+            f.message_text = u.text
+            u = Understanding(text=u.text, phone=u.phone, name=u.name)
+        elif (
+            expecting == Expect.STAFF
+            and u.staff is None
+            and u.text
+            and not ({"cancel", "message"} & set(u.intents) or u.no or u.goodbye)
+        ):
+            # "Who is it for?" answered with the message itself: the front desk gets it.
+            progressed = True
+            f.staff, f.message_text = "front desk", u.text
+            u = Understanding(text=u.text, phone=u.phone, name=u.name)
+        elif (
+            expecting == Expect.PHONE
+            and f.task == Task.MESSAGE
+            and u.phone is None
+            and (u.no or u.goodbye or _NO_NUMBER.search(u.text))
+        ):
+            yield from self._take_message(tell=True)
+            if u.goodbye:
+                yield from self._goodbye("caller said goodbye")
+            else:
+                yield from self._anything_else()
+            return
+        elif expecting == Expect.RESUME:
+            if u.no and not u.intents:
+                f.clear_task()
+                yield Say("No problem. How can I help you today?")
+                return
+            if u.yes:
+                u = replace(u, intents=("book",))
+        elif expecting == Expect.CONFIRM_CANCEL:
+            if u.yes and not u.no:
+                yield from existing_flow.cancel_confirmed(self)
+                return
+            if u.no:
+                f.clear_task()
+                yield Say("Okay, I've left your appointment as it is.")
+                yield from self._anything_else()
+                return
+        elif expecting == Expect.CONFIRM:
+            changed = {k for k in ("service", "day", "time") if getattr(u, k)}
+            if u.no and not changed and not u.goodbye:
+                progressed = True
+                for slot in f.unconfirmed:
+                    setattr(f, slot, None)
+                f.unconfirmed.clear()
+            elif (u.yes and not u.no) or (not changed and (u.name or u.phone)):
+                # A yes, or the caller moved on to the next detail: what was read back stands.
+                progressed = True
+                f.unconfirmed -= {"day", "time", "service"} - changed
+                f.confirmed = True
+            elif not changed:
+                # Neither yes nor no ("no, that's all" is no answer to "is that right?").
+                yield from self._ask(Expect.CONFIRM, **self._words())
+                return
+        elif expecting == Expect.CHOOSE_SLOT and f.offered:
+            chosen = _chosen_slot(u, f.offered)
+            if chosen is not None:
+                progressed = True
+                f.day, f.time = chosen.date(), chosen.time()
+                f.days, f.window, f.offered = None, None, []
+                f.unconfirmed -= {"day", "time"}
+                u = replace(u, day=None, time=None, days=None, window=None, yes=False)
+            elif u.no and not (u.day or u.time or u.window or u.days):
+                f.offered, f.time, f.window = [], None, None
+                self.expecting = Expect.TIME if f.day else Expect.DAY
+                yield Say("Okay. Which other day or time would suit you?")
+                return
+        elif expecting == Expect.NEXT_BOOKING:
+            if u.no and not u.intents:
+                f.more_services.clear()
+                yield from self._anything_else()
+                return
+            if u.yes and f.more_services and f.last_booking:
+                progressed = True
+                booking_flow.next_booking(self)
+                u = replace(u, yes=False)
+        elif expecting == Expect.OFFER_HELP:
+            wants_message = "message" in u.intents or bool(_WANTS_MESSAGE.search(u.text))
+            wants_person = "person" in u.intents or bool(_WANTS_PERSON.search(u.text))
+            if wants_message and not wants_person:
+                f.clear_task()
+                f.task, f.staff = Task.MESSAGE, f.staff or "front desk"
+                u = replace(u, intents=tuple(i for i in u.intents if i != "message"))
+            elif wants_person or (u.yes and not u.no):
+                yield from self._transfer("front desk", "caller asked for a person", u.text)
+                return
+            elif u.no and not u.intents:
+                yield from self._anything_else()
+                return
+        elif expecting == Expect.ANYTHING_ELSE and not u.intents:
+            if u.no or u.goodbye:
+                yield from self._goodbye("caller had nothing else")
+                return
+            if u.yes and u.empty is False and not (u.service or u.day or u.time or u.staff):
+                self.expecting = None
+                yield Say("Sure, what else can I help you with?")
+                return
+
+        if "robot" in u.intents or _ROBOT_QUESTION.search(u.text):
+            self.misunderstood = 0
+            yield Say(replies.robot_answer(self.profile))
+            self.expecting = Expect.OFFER_HELP
+            return
+        if "person" in u.intents and not ({"book", "cancel", "move", "message"} & set(u.intents)):
+            target = u.staff or "front desk"
+            yield RecordEscalation("asks for a person", u.text, target)
+            yield from self._transfer(target, "caller asked for a person", u.text)
+            return
+
+        answered = False
+        if "question" in u.intents or u.asks_price or u.asks_hours:
+            for sentence in self._answers(u):
+                answered = True
+                yield Say(sentence)
+        if u.asks_other and not answered and not self._task_intent(u):
+            self.misunderstood = 0
+            yield Say(replies.DONT_KNOW, cache=True)
+            f.message_text = f.message_text or u.text
+            self.expecting = Expect.OFFER_HELP
+            return
+
+        understood = self._take(u, expecting) or progressed
+        if understood or answered:
+            self.misunderstood = 0
+        if understood:
+            self._asked = {}  # a question asked again after an answer is not a re-ask
+
+        if f.task is None:
+            if answered:
+                yield from self._anything_else()
+                return
+            if u.goodbye or (u.no and expecting in (None, Expect.ANYTHING_ELSE)):
+                yield from self._goodbye("caller said goodbye")
+                return
+            if u.unknown_service:
+                f.task = Task.BOOK
+            else:
+                yield from self._not_understood(u.text, expecting)
+                return
+        if u.goodbye and not understood and f.task == Task.MESSAGE and self._message_pending():
+            yield from self._take_message(tell=True)
+            yield from self._goodbye("caller said goodbye")
+            return
+        if not understood and not answered and expecting is not None and not u.yes:
+            yield from self._not_understood(u.text, expecting)
+            return
+        yield from self._advance(u)
+
+    @staticmethod
+    def _task_intent(u: Understanding) -> bool:
+        return bool({"book", "cancel", "move", "message", "status"} & set(u.intents))
+
+    def _take(self, u: Understanding, expecting: Expect | None) -> bool:
+        """Every detail the caller gave goes into the frame; a new task replaces the old one's
+        request details but keeps who the caller is. True when anything was taken."""
+        f = self.frame
+        for intent in ("move", "cancel", "status", "message", "book"):
+            if intent in u.intents:
+                task = Task(intent)
+                if f.task is not None and f.task != task:
+                    f.clear_task()
+                f.task = task
+                break
+        taken = bool(self._task_intent(u))
+        unsure = set(u.unsure_slots) if not u.confident else set()
+        if u.service or u.services:
+            services = list(u.services) or [u.service or ""]
+            if f.service is None or u.service != f.service:
+                f.service = services[0]
+            extra = services[1:]
+            if u.people and u.people > len(services):
+                extra += [services[-1]] * (u.people - len(services))
+            if extra:
+                f.more_services = extra
+            self._mark(("service",), unsure)
+            taken = True
+        elif u.people and u.people > 1 and f.service:
+            f.more_services = [f.service] * (u.people - 1)
+        if u.unknown_service and not u.service:
+            f.service = None
+            f.unknown_service = u.unknown_service
+            taken = True
+        if u.day:
+            if u.day != f.day:
+                f.offered = []
+            f.day, f.days = u.day, None
+            self._mark(("day",), unsure)
+            taken = True
+        elif u.days:
+            f.days, f.day = u.days, None
+            taken = True
+        if u.time:
+            f.time, f.window = u.time, None
+            self._mark(("time",), unsure)
+            taken = True
+        elif u.window:
+            f.window, f.time = u.window, None
+            taken = True
+        if u.name:
+            f.name = u.name
+            taken = True
+        if u.phone:
+            f.phone = u.phone
+            taken = True
+        if u.staff and f.task in (Task.MESSAGE, None):
+            f.staff = u.staff
+            taken = True
+        if f.task == Task.MESSAGE and not f.message_text:
+            body = _MESSAGE_BODY.search(u.text)
+            if body and not (expecting == Expect.STAFF and u.staff):
+                f.message_text = body.group("body").strip()
+        if (u.yes or u.no) and expecting in (Expect.CONFIRM, Expect.RESUME, Expect.NEXT_BOOKING):
+            taken = True
+        if u.choice is not None and expecting == Expect.CHOOSE_SLOT:
+            taken = True
+        return taken
+
+    def _mark(self, slots: tuple[str, ...], unsure: set[str]) -> None:
+        f = self.frame
+        for slot in slots:
+            if slot in unsure:
+                f.unconfirmed.add(slot)
+                f.confirmed = False
+            else:
+                f.unconfirmed.discard(slot)
+
+    # -- asking ----------------------------------------------------------------------------------
+
+    def _ask(self, expect: Expect, **words: str) -> Step:
+        """Ask for a detail; asked again in a row, the question gets narrower, and after the
+        profile's limit of tries the caller is offered a person or a message instead."""
+        attempt = self._asked.get(expect, 0) if self.expecting is None else 0
+        self._asked = {expect: attempt + 1}
+        if attempt >= self.profile.misunderstood_limit:
+            yield from self._offer_help()
+            return
+        text = replies.ask(expect, attempt, self.profile, **words)
+        if text == self._last_said:
+            text = replies.ask(expect, attempt + 1, self.profile, **words)
+        self.expecting = expect
+        yield Say(text)
+
+    def _offer_help(self) -> Step:
+        self._asked = {}
+        yield Say(replies.OFFER_PERSON_OR_MESSAGE, cache=True)
+        self.expecting = Expect.OFFER_HELP
+
+    def _not_understood(self, text: str, expecting: Expect | None) -> Step:
+        self.misunderstood += 1
+        self.not_understood_turns += 1
+        escalation = repeated_misunderstanding(self.misunderstood, self.profile)
+        if escalation is not None:
+            yield from self._escalate(escalation, text)
+            return
+        if expecting is not None and expecting not in (Expect.ANYTHING_ELSE, Expect.OFFER_HELP):
+            self.expecting = None
+            self._asked[expecting] = self._asked.get(expecting, 0)
+            yield Say("Sorry, I didn't quite get that.", cache=True)
+            yield from self._reask(expecting)
+            return
+        text_out = (
+            replies.NOT_UNDERSTOOD if self.misunderstood == 1 else replies.NOT_UNDERSTOOD_AGAIN
+        )
+        if text_out == self._last_said:
+            text_out = replies.NOT_UNDERSTOOD_AGAIN
+        yield Say(text_out, cache=True)
+
+    def _reask(self, expect: Expect) -> Step:
+        """Ask again for what was asked, in narrower words (the frame says what's missing)."""
+        attempt = self._asked.get(expect, 0)
+        self._asked = {expect: attempt}
+        f = self.frame
+        if expect in (Expect.CONFIRM_CANCEL, Expect.CONFIRM_MOVE, Expect.RESUME,
+                      Expect.NEXT_BOOKING):  # fmt: skip
+            self.expecting = expect
+            yield Say("Please say yes or no.")
+            return
+        if f.task is not None:
+            yield from self._advance(Understanding(text=""))
+            return
+        yield from self._ask(expect, **self._words())
+
+    def _words(self) -> dict[str, str]:
+        f = self.frame
+        return {
+            "service": f.service or "appointment",
+            "day": DAY_NAMES[f.day.weekday()] if f.day else "that day",
+            "staff": " or ".join(m.name for m in self.profile.staff),
+            "who": "the front desk" if f.staff in (None, "front desk") else str(f.staff),
+            "slot": self._slot_words(),
+        }
+
+    def _slot_words(self) -> str:
+        f = self.frame
+        parts = []
+        if f.service:
+            parts.append(f"a {f.service}")
+        if f.day:
+            parts.append(f"on {DAY_NAMES[f.day.weekday()]}")
+        if f.time:
+            parts.append(f"at {say_time(f.time)}")
+        text = " ".join(parts)
+        return text[0].upper() + text[1:] if text else "That"
+
+    # -- the tasks -------------------------------------------------------------------------------
+
+    def _advance(self, u: Understanding) -> Step:
+        task = self.frame.task
+        if task == Task.BOOK:
+            yield from booking_flow.advance_booking(self, u)
+        elif task == Task.CANCEL:
+            yield from existing_flow.advance_find(self, Task.CANCEL)
+        elif task == Task.MOVE:
+            yield from existing_flow.advance_move(self, u)
+        elif task == Task.STATUS:
+            yield from existing_flow.advance_status(self)
+        elif task == Task.MESSAGE:
+            yield from self._advance_message()
+
+    # cancel, move and status all begin by finding the caller's booking
+
+    def _advance_message(self) -> Step:
+        f = self.frame
+        if f.staff is None and f.message_text:
+            f.staff = "front desk"
+        if f.staff is None:
+            yield from self._ask(Expect.STAFF, **self._words())
+            return
+        if not f.message_text:
+            yield from self._ask(Expect.MESSAGE_TEXT, **self._words())
+            return
+        if not f.phone:
+            yield from self._ask(Expect.PHONE, **self._words())
+            return
+        yield from self._take_message(tell=True)
+        yield from self._anything_else()
+
+    def _message_pending(self) -> bool:
+        f = self.frame
+        return f.task == Task.MESSAGE and bool(f.message_text) and not self._message_taken
+
+    def _take_message(self, tell: bool) -> Step:
+        f = self.frame
+        staff = f.staff or "front desk"
+        text = f.message_text or ""
+        taken = self._result(
+            (yield TakeMessage(staff, f.name or "", f.phone or "", text, tell)), MessageTaken
+        )
+        self._message_taken = True
+        if tell and taken.claim:
+            yield Say(taken.claim, claim=True)
+        if self.outcome != Outcome.TRANSFERRED:
+            self.outcome, self.reason = Outcome.MESSAGE, f"message for {staff}"
+        f.clear_task()
+        self._message_taken = False
+
+    # -- answers from the profile ----------------------------------------------------------------
+
+    def _answers(self, u: Understanding) -> list[str]:
+        p = self.profile
+        sentences = []
+        if u.asks_price:
+            service = p.service(u.service) if u.service else None
+            if service:
+                sentences.append(f"A {service.name} is {service.price_words} and takes about "
+                                 f"{service.minutes} minutes.")  # fmt: skip
+            elif u.unknown_service:
+                sentences.append(f"We don't offer {u.unknown_service}, I'm afraid.")
+            else:
+                listed = ", ".join(f"a {s.name} is {s.price_words}" for s in p.services)
+                sentences.append(f"Our prices: {listed}.")
+        if u.asks_hours:
+            if u.day is not None:
+                hours = p.hours.on(u.day)
+                if hours is None:
+                    sentences.append(f"We're closed on {DAY_NAMES[u.day.weekday()]}s.")
+                else:
+                    sentences.append(
+                        f"On {DAY_NAMES[u.day.weekday()]} we're open from {say_time(hours[0])} "
+                        f"to {say_time(hours[1])}."
+                    )
+            else:
+                sentences.append(f"We're open {p.hours.describe()}.")
+        if u.asks_other and sentences:
+            sentences.append("I'm afraid I don't have that information about "
+                             f"{u.asks_other}.")  # fmt: skip
+        return sentences
+
+    # -- endings ---------------------------------------------------------------------------------
+
+    def _anything_else(self) -> Step:
+        self._asked = {}
+        yield Say(replies.ANYTHING_ELSE, cache=True)
+        self.expecting = Expect.ANYTHING_ELSE
+
+    def _escalate(self, escalation: Escalation, text: str) -> Step:
+        yield RecordEscalation(escalation.rule, escalation.words, escalation.target)
+        if escalation.say:
+            yield Say(escalation.say, cache=True)
+        summary = self._summary(escalation.rule, text)
+        if escalation.action == "both":
+            # The person is told in writing too, whether or not the transfer connects.
+            yield TakeMessage(escalation.target, self.frame.name or "", self.frame.phone or "",
+                              f"Escalated ({escalation.rule}, on the words "
+                              f"{escalation.words!r}): {text}", tell=False)  # fmt: skip
+        if escalation.action in ("transfer", "both"):
+            yield from self._transfer(escalation.target, escalation.rule, text, summary)
+            return
+        f = self.frame
+        f.clear_task()
+        f.task, f.staff = Task.MESSAGE, escalation.target
+        yield from self._advance_message()
+
+    def _summary(self, reason: str, text: str) -> str:
+        f = self.frame
+        who = f.name or "A caller who didn't give a name"
+        number = f" (call-back number {say_digits(f.phone)})" if f.phone else ""
+        about = (
+            {
+                Task.BOOK: " about booking" + (f" a {f.service}" if f.service else ""),
+                Task.CANCEL: " about cancelling a booking",
+                Task.MOVE: " about moving a booking",
+                Task.MESSAGE: " to leave a message",
+                Task.STATUS: " about a booking",
+            }.get(f.task, "")
+            if f.task
+            else ""
+        )
+        said = f' They said: "{text.strip()[:140]}".' if text.strip() else ""
+        return f"{who}{number} is calling{about}; {reason}.{said}"
+
+    def _transfer(self, target: str, reason: str, text: str, summary: str = "") -> Step:
+        extension = self.profile.extension_for(target)
+        summary = summary or self._summary(reason, text)
+        requested = self._result(
+            (yield Transfer(target, extension, reason, summary, self.warm_transfer)),
+            TransferRequested,
+        )
+        yield Say(requested.claim, claim=True)
+        done = self._result(
+            (yield Connect(requested.transfer_id, extension, summary, self.warm_transfer)),
+            TransferDone,
+        )
+        if done.connected:
+            self._end(Outcome.TRANSFERRED, f"to {target} ({extension}): {reason}")
+            return
+        who = "the front desk" if target == "front desk" else target
+        f = self.frame
+        kept = f.message_text
+        f.clear_task()
+        f.task, f.staff = Task.MESSAGE, target
+        if kept:
+            f.message_text = kept
+            yield Say(f"I'm sorry, {who} isn't available right now, so I'll take a message.")
+            yield from self._advance_message()
+            return
+        self.expecting = Expect.MESSAGE_TEXT
+        yield Say(f"I'm sorry, {who} isn't available right now. I can take a message. "
+                  "What would you like me to pass on?")  # fmt: skip
+
+    def _tool_failed(self, reason: str) -> Step:
+        escalation = failed_tool(self.failed_tools)
+        if escalation is not None:
+            yield from self._escalate(escalation, reason)
+            return
+        yield from self._anything_else()
+
+    def _goodbye(self, reason: str) -> Step:
+        if self._message_pending():
+            yield from self._take_message(tell=True)
+        yield Say(replies.GOODBYE, cache=True)
+        if self.outcome not in (Outcome.MESSAGE, Outcome.TRANSFERRED):
+            self.outcome, self.reason = Outcome.COMPLETED, reason
+        self.ended = True
+        yield Hangup(reason)
+
+    def _end(self, outcome: Outcome, reason: str) -> None:
+        self.outcome, self.reason, self.ended = outcome, reason, True
+
+
+def _only_closing(u: Understanding) -> bool:
+    """ "No, that's all" as the answer to "what's the message?" is no message."""
+    return (u.no or u.goodbye) and len(u.text.split()) <= 4
+
+
+def _chosen_slot(u: Understanding, offered: list[datetime]) -> datetime | None:
+    if u.choice is not None:
+        return offered[u.choice] if -len(offered) <= u.choice < len(offered) else None
+    if u.time is not None:
+        for slot in offered:
+            if slot.time() == u.time and (u.day is None or u.day == slot.date()):
+                return slot
+    if u.day is not None and u.time is None:
+        on_day = [s for s in offered if s.date() == u.day]
+        if len(on_day) == 1:
+            return on_day[0]
+    if u.yes and offered and not u.no:
+        return offered[0]
+    return None
+
+
+def _merge(rules: Understanding, model: Understanding) -> Understanding:
+    """The rules' reading wins where they found something; the model fills what they left."""
+    from receptionist.dialog import model_understanding
+
+    merge = getattr(model_understanding, "merge", None)
+    return rules if merge is None else merge(rules, model)
+
+
+__all__ = ["Conversation", "ConversationError", "plausible_phone"]

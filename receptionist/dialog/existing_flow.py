@@ -1,0 +1,199 @@
+"""An existing booking: found by the caller's number, or by name and day when the number is
+withheld or different; then cancelled, moved, or its status told. Steps of the conversation.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime, time
+from typing import TYPE_CHECKING
+
+from receptionist.dialog import replies
+from receptionist.dialog.actions import Cancel, CheckSlot, FindBookings, Move, Report, Say
+from receptionist.dialog.booking_flow import offer_slots, say_taken
+from receptionist.dialog.events import (
+    BookingsFound,
+    CancelDone,
+    MoveDone,
+    Reported,
+    SlotChecked,
+)
+from receptionist.dialog.frame import Expect, Task
+from receptionist.dialog.understand import TimeWindow, Understanding, understand
+from receptionist.domain.profile import BusinessProfile
+from receptionist.domain.saying import DAY_NAMES, say_day, say_time
+
+if TYPE_CHECKING:
+    from receptionist.dialog.conversation import Conversation, Step
+
+
+def advance_find(c: Conversation, task: Task) -> Step:
+    f = c.frame
+    if f.target is None:
+        if not f.phone and not f.name:
+            c.expecting = Expect.NAME
+            yield Say("What name is the booking under?")
+            return
+        found = c._result((yield FindBookings(f.phone or "", f.name or "", f.day)),
+                             BookingsFound)  # fmt: skip
+        bookings = list(found.bookings)
+        if not bookings and f.phone and not f.name:
+            # Booked from another phone, or the number is withheld: the name finds it.
+            c.expecting = Expect.NAME
+            yield Say("I couldn't find a booking under this number. What name is the "
+                      "booking under?")  # fmt: skip
+            return
+        if not bookings:
+            when = f" on {DAY_NAMES[f.day.weekday()]}" if f.day else ""
+            by = "under that name" if f.name and not f.phone else "under your number"
+            f.clear_task()
+            yield Say(f"I couldn't find a booking{when} {by}.")
+            yield from c._anything_else()
+            return
+        if len(bookings) > 1 and f.day is None:
+            c.expecting = Expect.DAY
+            days = " and ".join(DAY_NAMES[b.start.weekday()] for b in bookings[:3])
+            yield Say(f"I see bookings on {days}. Which day is the one you mean?")
+            return
+        booking = bookings[0]
+        f.target = booking
+    else:
+        booking = f.target
+    if task == Task.CANCEL:
+        c.expecting = Expect.CONFIRM_CANCEL
+        yield Say(f"I found your {booking.service} on {say_day(booking.start.date())} at "
+                  f"{say_time(booking.start.time())}. Shall I cancel it?")  # fmt: skip
+
+
+def cancel_confirmed(c: Conversation) -> Step:
+    f = c.frame
+    if f.target is None:
+        f.clear_task()
+        return
+    yield Say(replies.ONE_MOMENT, cache=True)
+    done = c._result((yield Cancel(f.target.id)), CancelDone)
+    if done.status == "cancelled":
+        yield Say(done.claim, claim=True)
+        f.clear_task()
+        yield from c._anything_else()
+        return
+    c.failed_tools += 1
+    if done.status == "pending":
+        yield Say(done.claim, claim=True)
+    else:
+        yield Say("I'm sorry, I couldn't cancel it in our system just now.")
+    f.clear_task()
+    yield from c._tool_failed("cancellation failed: " + done.reason)
+
+
+def advance_move(c: Conversation, u: Understanding) -> Step:
+    f = c.frame
+    if f.target is None:
+        if f.move_to is None and "move" in u.intents:
+            # "Move my Thursday haircut to Friday at 4": Thursday finds it, Friday is new.
+            f.move_to = _move_target(u, c.profile, c.today)
+            if any(f.move_to):
+                f.day, f.time, f.window = (
+                    _move_source_day(u, c.profile, c.today),
+                    None,
+                    None,
+                )
+        yield from advance_find(c, Task.MOVE)
+        if f.target is None:
+            return
+        f.day, f.time, f.window = f.move_to or (None, None, None)
+        f.move_to = (None, None, None)
+        f.unconfirmed.clear()
+    booking = f.target
+    service = c.profile.service(booking.service)
+    if service is None:
+        f.clear_task()
+        yield from c._anything_else()
+        return
+    if f.day is None and f.time is not None:
+        f.day = booking.start.date()
+    if f.day is None or (f.time is None and f.window is None):
+        c.expecting = Expect.DAY if f.day is None else Expect.TIME
+        yield Say(f"I found your {booking.service} on {say_day(booking.start.date())} at "
+                  f"{say_time(booking.start.time())}. What day and time would you like "
+                  "instead?")  # fmt: skip
+        return
+    if not c.profile.hours.is_open(f.day):
+        day_name = DAY_NAMES[f.day.weekday()]
+        f.day = None
+        c.expecting = Expect.DAY
+        yield Say(f"I'm sorry, we're closed on {day_name}s. Which other day would suit you?")
+        return
+    if f.time is None:
+        yield from offer_slots(c, service)
+        return
+    start = datetime.combine(f.day, f.time)
+    checked = c._result((yield CheckSlot(service.name, start)), SlotChecked)
+    if not checked.free:
+        yield from say_taken(c, service, start, checked.alternatives)
+        return
+    yield Say(replies.FILLER_BOOKING, cache=True)
+    done = c._result((yield Move(booking.id, start)), MoveDone)
+    for claim in done.claims:
+        yield Say(claim, claim=True)
+    if done.status in ("moved", "pending"):
+        if done.status == "pending":
+            c.failed_tools += 1
+        f.clear_task()
+        if done.status == "pending":
+            yield from c._tool_failed("move pending: " + done.reason)
+        else:
+            yield from c._anything_else()
+        return
+    checked = c._result((yield CheckSlot(service.name, start)), SlotChecked)
+    yield from say_taken(c, service, start, checked.alternatives)
+
+
+def advance_status(c: Conversation) -> Step:
+    f = c.frame
+    if not f.phone and not f.name:
+        c.expecting = Expect.NAME
+        yield Say("Sure, I can check. What name is the booking under?")
+        return
+    found = c._result(
+        (yield FindBookings(f.phone or "", f.name or "", f.day, include_past_states=True)),
+        BookingsFound,
+    )
+    if not found.bookings and f.phone and not f.name:
+        c.expecting = Expect.NAME
+        f.phone = None
+        yield Say("I couldn't find a booking under this number. What name is it under?")
+        return
+    f.clear_task()
+    if not found.bookings:
+        yield Say("I'm sorry, I couldn't find a booking under that name or number.")
+        yield from c._anything_else()
+        return
+    for booking in found.bookings[:2]:
+        reported = c._result((yield Report(booking.id)), Reported)
+        yield Say(reported.claim, claim=True)
+    yield from c._anything_else()
+
+
+_MOVE_SPLIT = re.compile(r"\b(?:to|until|for|instead|into)\b", re.I)
+
+
+def _move_target(
+    u: Understanding, profile: BusinessProfile, today: date
+) -> tuple[date | None, time | None, TimeWindow | None]:
+    """ "Move my Thursday haircut to Friday at 4": the new day and time come after the last
+    "to"; with no "to", what the caller said is the new time when a day or time was said."""
+    parts = _MOVE_SPLIT.split(u.text)
+    if len(parts) > 1:
+        tail = understand(parts[-1], profile, today)
+        if tail.day or tail.time or tail.window:
+            return tail.day, tail.time, tail.window
+    return None, None, None
+
+
+def _move_source_day(u: Understanding, profile: BusinessProfile, today: date) -> date | None:
+    parts = _MOVE_SPLIT.split(u.text)
+    if len(parts) > 1:
+        head = understand(" ".join(parts[:-1]), profile, today)
+        return head.day
+    return None

@@ -1,0 +1,109 @@
+"""What the conversation knows so far: the task in progress and every detail the caller gave.
+
+A detail stays until the caller changes it; a correction replaces it. The frame is saved with
+the call when it ends unfinished, so that a call-back can pick it up.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import asdict, dataclass, field
+from datetime import date, datetime, time
+from enum import StrEnum
+from typing import Any
+
+from receptionist.dialog.events import BookingView
+from receptionist.dialog.understand import DayRange, TimeWindow
+
+
+class Task(StrEnum):
+    BOOK = "book"
+    CANCEL = "cancel"
+    MOVE = "move"
+    MESSAGE = "message"
+    STATUS = "status"
+
+
+class Expect(StrEnum):
+    """What the agent just asked for: how the next caller turn is read."""
+
+    SERVICE = "service"
+    DAY = "day"
+    TIME = "time"
+    NAME = "name"
+    PHONE = "phone"
+    STAFF = "staff"
+    MESSAGE_TEXT = "message_text"
+    CHOOSE_SLOT = "choose_slot"
+    CONFIRM = "confirm"  # "Thursday at 3 PM, is that right?"
+    CONFIRM_CANCEL = "confirm_cancel"
+    CONFIRM_MOVE = "confirm_move"
+    NEXT_BOOKING = "next_booking"  # "Shall I book the second one right after?"
+    OFFER_HELP = "offer_help"  # "Shall I take a message, or put you through to someone?"
+    ANYTHING_ELSE = "anything_else"
+    RESUME = "resume"
+
+
+class Outcome(StrEnum):
+    COMPLETED = "completed"
+    TRANSFERRED = "transferred"
+    MESSAGE = "message"
+    CALLER_HUNG_UP = "caller_hung_up"
+    FAILED = "failed"
+
+
+@dataclass
+class Frame:
+    task: Task | None = None
+    service: str | None = None
+    day: date | None = None
+    days: DayRange | None = None
+    time: time | None = None
+    window: TimeWindow | None = None
+    name: str | None = None
+    phone: str | None = None
+    staff: str | None = None
+    message_text: str | None = None
+    more_services: list[str] = field(default_factory=list)  # further bookings asked for
+    unconfirmed: set[str] = field(default_factory=set)  # slots heard with low confidence
+    confirmed: bool = False  # the caller said yes to the read-back
+    offered: list[datetime] = field(default_factory=list)
+    unknown_service: str | None = None  # asked for something the business doesn't offer
+    target: BookingView | None = None  # the existing booking to cancel, move or report
+    move_to: tuple[date | None, dt.time | None, TimeWindow | None] | None = None
+    booked_ids: list[int] = field(default_factory=list)  # committed in this call
+    last_booking: tuple[str, datetime] | None = None  # (service, end) of the last one made
+
+    def clear_task(self) -> None:
+        """A task is done or dropped: who the caller is stays, the request's details go."""
+        keep = (self.name, self.phone, self.booked_ids, self.last_booking)
+        self.__init__()  # type: ignore[misc]
+        self.name, self.phone, self.booked_ids, self.last_booking = keep
+
+    def unfinished(self) -> dict[str, Any] | None:
+        """The part worth resuming on a call-back: a booking started and not committed."""
+        if self.task != Task.BOOK:
+            return None
+        data = {
+            "intent": str(self.task),
+            "service": self.service,
+            "day": self.day.isoformat() if self.day else None,
+            "time": self.time.isoformat(timespec="minutes") if self.time else None,
+            "name": self.name,
+        }
+        return data if data["service"] or data["day"] else None
+
+    @classmethod
+    def resumed(cls, saved: dict[str, Any]) -> Frame:
+        intent = saved.get("intent")
+        return cls(
+            task=Task(intent) if isinstance(intent, str) and intent in set(Task) else None,
+            service=saved.get("service"),
+            day=date.fromisoformat(saved["day"]) if saved.get("day") else None,
+            time=time.fromisoformat(saved["time"]) if saved.get("time") else None,
+            name=saved.get("name"),
+        )
+
+    def to_json(self) -> str:
+        return json.dumps(asdict(self), default=str)

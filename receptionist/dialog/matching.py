@@ -1,0 +1,207 @@
+"""The profile's services and staff in what callers say: exact aliases first, then near matches
+one sound off ("beer trim", "hare cut", "Marko", "Mark O") by spelling (rapidfuzz) and by sound
+(jellyfish's metaphone). Near matches are reported as such; the conversation confirms them."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TypeVar
+
+import jellyfish
+from rapidfuzz import fuzz, process
+
+from receptionist.domain.profile import BusinessProfile
+
+_WORD = re.compile(r"[a-z][a-z']*")
+# Words that are never part of a service's or a person's name, whatever they sound like.
+_PLAIN = frozenset(
+    "a an the my me i you your to for and or at on in of it is it's that this with can could "
+    "would like get book want need please some just but so not no yes call her him them there "
+    "here be have has had do does did".split()
+)
+
+
+@dataclass(frozen=True)
+class Found:
+    """A profile name found in the words, where it starts, and whether it was a near match."""
+
+    name: str
+    start: int
+    near: bool = False
+
+
+@dataclass(frozen=True)
+class _Aliases:
+    exact: re.Pattern[str]
+    to_service: dict[str, str]
+    fuzzy: tuple[tuple[str, str, str, int], ...]  # (alias, alias without spaces, metaphone, words)
+
+
+T = TypeVar("T")
+
+
+def per_profile(build: Callable[[BusinessProfile], T]) -> Callable[[BusinessProfile], T]:
+    """Cache what is built from a profile by the profile's identity: hashing a whole profile
+    on every turn costs more than the rest of the lookup."""
+    cache: dict[int, tuple[BusinessProfile, T]] = {}
+
+    def cached(profile: BusinessProfile) -> T:
+        hit = cache.get(id(profile))
+        if hit is None or hit[0] is not profile:
+            if len(cache) > 16:
+                cache.clear()
+            hit = cache[id(profile)] = (profile, build(profile))
+        return hit[1]
+
+    return cached
+
+
+@per_profile
+def _aliases(profile: BusinessProfile) -> _Aliases:
+    to_service: dict[str, str] = {}
+    for service in profile.services:
+        for alias in (service.name, *service.aliases):
+            to_service.setdefault(_plain(alias), service.name)
+    ordered = sorted(to_service, key=len, reverse=True)
+    exact = re.compile(r"\b(" + "|".join(re.escape(a) for a in ordered) + r")(?:e?s|e?d|ing)?\b")
+    fuzzy = tuple(
+        (
+            alias,
+            alias.replace(" ", ""),
+            jellyfish.metaphone(alias.replace(" ", "")),
+            alias.count(" ") + 1,
+        )
+        for alias in ordered
+        if len(alias.replace(" ", "")) >= 5
+    )
+    return _Aliases(exact, to_service, fuzzy)
+
+
+def _plain(text: str) -> str:
+    return re.sub(r"\s+", " ", re.sub(r"[^a-z' ]", " ", text.lower().replace("-", " "))).strip()
+
+
+def find_services(text: str, profile: BusinessProfile) -> list[Found]:
+    """Every service named, in the order said: exact aliases, then near matches in the rest."""
+    said = _plain(text)
+    aliases = _aliases(profile)
+    found: list[Found] = []
+    taken: list[tuple[int, int]] = []
+    for match in aliases.exact.finditer(said):
+        merged = _merged(said, taken[-1] if taken else None, match, aliases)
+        if merged is not None:  # "trim his beard": one service said in two pieces
+            found[-1] = Found(merged, found[-1].start)
+            taken[-1] = (taken[-1][0], match.end())
+            continue
+        found.append(Found(aliases.to_service[match.group(1)], match.start()))
+        taken.append(match.span())
+    words = [(m.group(0), m.start()) for m in _WORD.finditer(said)]
+    _widen_near(said, words, found, taken, aliases)
+    free = [
+        (w, at) for w, at in words
+        if not any(a <= at < b for a, b in taken) and w not in _PLAIN
+    ]  # fmt: skip
+    staff = {m.name.lower() for m in profile.staff}
+    spaced_aliases = [alias for alias, _, _, _ in aliases.fuzzy]
+    for size in (3, 2, 1):
+        for i in range(len(free) - size + 1):
+            window = free[i : i + size]
+            if any(w in staff for w, _ in window) or any(a <= window[0][1] < b for a, b in taken):
+                continue
+            joined = "".join(w for w, _ in window)
+            spaced = " ".join(w for w, _ in window)
+            best = process.extractOne(spaced, spaced_aliases, scorer=fuzz.ratio, score_cutoff=70)
+            if best is None:
+                continue
+            alias, squeezed, sound, alias_words = aliases.fuzzy[best[2]]
+            if abs(alias_words - size) > 1 or abs(len(joined) - len(squeezed)) > 3:
+                continue
+            score = max(best[1], fuzz.ratio(joined, squeezed))
+            if score >= (80 if alias_words > 1 else 85) or (
+                score >= 75 and fuzz.ratio(jellyfish.metaphone(joined), sound) >= 85
+            ):
+                found.append(Found(aliases.to_service[alias], window[0][1], near=True))
+                taken.append((window[0][1], window[-1][1] + len(window[-1][0])))
+    return sorted(found, key=lambda f: f.start)
+
+
+def _widen_near(
+    said: str,
+    words: list[tuple[str, int]],
+    found: list[Found],
+    taken: list[tuple[int, int]],
+    aliases: _Aliases,
+) -> None:
+    """A one-word alias inside a longer alias misheard ("beer trim": "trim" is a haircut
+    here, "beer trim" a beard trim one sound off): the longer near match wins."""
+    for index, (start, end) in enumerate(taken):
+        if " " in said[start:end]:
+            continue
+        position = next((i for i, (_, at) in enumerate(words) if at == start), None)
+        if position is None:
+            continue
+        for first in (position - 1, position):
+            pair = words[first : first + 2]
+            if first < 0 or len(pair) < 2 or any(w in _PLAIN for w, _ in pair):
+                continue
+            spaced = " ".join(w for w, _ in pair)
+            for alias, _, _, alias_words in aliases.fuzzy:
+                service = aliases.to_service[alias]
+                if alias_words == 2 and service != found[index].name and spaced != alias:
+                    if fuzz.ratio(spaced, alias) >= 80:
+                        found[index] = Found(service, pair[0][1], near=True)
+                        taken[index] = (pair[0][1], pair[1][1] + len(pair[1][0]))
+                        break
+
+
+def _merged(
+    said: str, before: tuple[int, int] | None, match: re.Match[str], aliases: _Aliases
+) -> str | None:
+    """The service whose alias holds both of two aliases said a word or two apart."""
+    if before is None or len(said[before[1] : match.start()].split()) > 2:
+        return None
+    pieces = set(said[before[0] : before[1]].split()) | set(match.group(1).split())
+    for alias, service in aliases.to_service.items():
+        if len(pieces) > 1 and pieces <= set(alias.split()):
+            return service
+    return None
+
+
+_STAFF_CONTEXT = re.compile(
+    r"\b(?:with|for|to|see|seeing|ask|asking|is|prefer|want|wants|like|tell|from|and|or|by)\s*$"
+)
+
+
+def find_staff(text: str, profile: BusinessProfile, not_words: frozenset[str] = frozenset(),
+               expecting: bool = False) -> Found | None:  # fmt: skip
+    """A staff member by name, near name ("Marko", "Mark O") or role ("the owner")."""
+    said = _plain(text)
+    for member in profile.staff:
+        match = re.search(rf"\b{re.escape(member.name.lower())}(?:'s)?\b", said)
+        if match:
+            return Found(member.name, match.start())
+    for role in {m.role.lower() for m in profile.staff if m.role}:
+        holders = [m for m in profile.staff if m.role.lower() == role]
+        match = re.search(rf"\b{re.escape(role)}s?\b", said)
+        if match and len(holders) == 1:
+            return Found(holders[0].name, match.start())
+    words = [(m.group(0), m.start()) for m in _WORD.finditer(said)]
+    for i, (word, at) in enumerate(words):
+        if word in _PLAIN or word in not_words:
+            continue
+        if not (expecting or _STAFF_CONTEXT.search(said[:at])):
+            continue
+        candidates = [word]
+        if i + 1 < len(words) and len(words[i + 1][0]) <= 2:
+            candidates.append(word + words[i + 1][0])  # "Mark O" for "Marco"
+        for member in profile.staff:
+            target = member.name.lower()
+            for candidate in candidates:
+                score = fuzz.ratio(candidate, target)
+                if score >= 88 or (
+                    score >= 75 and jellyfish.metaphone(candidate) == jellyfish.metaphone(target)
+                ):
+                    return Found(member.name, at, near=True)
+    return None

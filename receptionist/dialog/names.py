@@ -1,0 +1,245 @@
+"""The caller's own name, only from words the caller said as their name.
+
+"My name is X", "the name's X", "under the name X" are strong: X is a name unless it is plainly
+something else (a month, a weekday, a service, a staff member, a filler). "This is X", "it's X",
+"I'm X", "under X", "for X" are weak: X must look like a person's name, that is a first name of
+the US census lists (the ``names`` package, 1990 census, MIT) or a capitalised word that Whisper
+wrote mid-sentence. A bare answer to "what name?" is a name when it is nothing else. Spelled
+names ("S M I T H", "S-M-I-T-H", "Jon without an h") are read letter by letter.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from importlib import resources
+
+from rapidfuzz import fuzz
+
+from receptionist.dialog.numbers import WORD_NUMBERS
+from receptionist.dialog.when import MONTHS, WEEKDAYS
+
+_NOT_NAMES = frozenset(
+    """a an the and or but so if then than that this these those there here it it's its is was
+    be been being am are were do does did done have has had having will would shall should can
+    could may might must not no yes yeah yep nope ok okay sure fine good great perfect right
+    correct wrong sorry thanks thank you hi hello hey bye goodbye please well oh ah um uh er erm
+    hmm mm like just only also actually really very still even again already about above after
+    before under over for from to at on in of off by with without into onto up down out back
+    away me my mine myself i i'm i'd i'll i've we us our ours you your yours he him his she her
+    hers they them their theirs who whom whose what which when where why how all any some
+    someone somebody anyone anybody everyone everybody nobody none one each every both either
+    neither other another more most less least much many few lot lots something anything
+    nothing everything calling looking wondering trying hoping wanting needing going gonna
+    wanna coming ringing phoning checking asking booking cancelling canceling rescheduling
+    moving planning thinking getting making having doing waiting holding speaking talking
+    interested available free busy open closed ready done new late early later earlier soon
+    first second third last next same booked book call called message number phone name names
+    appointment appointments time times day days week weeks weekend month year morning
+    afternoon evening night tonight today tomorrow yesterday noon midday lunch o'clock oclock
+    am pm half quarter minute minutes hour hours haircut hair cut trim kids kid child son
+    daughter husband wife mom mum dad mother father brother sister friend family boyfriend
+    girlfriend partner baby boy girl man woman guy lady sir madam ma'am mister miss missus
+    customer client person human someone robot machine help question refund price prices
+    cost how's what's that's there's here's who's where's maybe perhaps probably definitely
+    absolutely certainly exactly kind sort bit little again too either regular usual
+    returning existing current previous cool awesome lovely wonderful nice happy glad pleased
+    afraid sick tired running stuck calling calling. walk walking straight""".split()
+)
+_TITLES = {"mr": "Mr.", "mrs": "Mrs.", "ms": "Ms.", "miss": "Miss", "dr": "Dr.",
+           "mister": "Mr.", "missus": "Mrs.", "doctor": "Dr."}  # fmt: skip
+_STRONG = re.compile(
+    r"\b(?:my name is|my name's|my names|name is|name's|the name(?: is)?|names is|"
+    r"under the name(?: of)?|in the name of|booked under|it's under|it is under|"
+    r"put (?:it|that|me|this) (?:down )?under|(?:my )?(?:first|last|sur) ?name(?: is|'s)?|"
+    r"you can call me|call me)\s+",
+    re.I,
+)
+_WEAK = re.compile(r"\b(?:this is|it's|it is|its|i'm|i am|that's|under|for)\s+", re.I)
+# "for X" names who it is for only after a booking; "a message for X" names someone else.
+_FOR_SOMEONE_ELSE = re.compile(
+    r"\b(?:message|note|word|ask|asking|asked|look|looking|wait|waiting|call|calling|speak|"
+    r"talk|transfer|tell|available|work|works|working|ring|hold|reach|need|needs)\s+(?:\w+\s+)?$",
+    re.I,
+)
+# "his name is David", "my son's name is Leo": a name, but not the caller's.
+_SOMEONE_ELSES = re.compile(r"\b(?:his|her|their|[a-z]+'s)\s+(?:first |last )?$", re.I)
+_TOKEN = re.compile(r"[A-Za-z][A-Za-z'\-]*\.?|[,.;!?]")
+_SPELLED = re.compile(r"(?<![A-Za-z'])((?:[A-Za-z](?:[\s.,\-]+|$)){2,})(?![A-Za-z'])")
+_WITHOUT = re.compile(r"\b(?:without|with no|no|minus)\s+(?:an?\s+|the\s+)?([a-z])\b\.?", re.I)
+_LEAD = re.compile(
+    r"^(?:(?:yes|yeah|yep|sure|okay|ok|oh|um|uh|so|well|right|alright|hi|hello|of course|"
+    r"certainly|it's|it is|its|that's|that is|this is|my name is|my name's|name's|the name's|"
+    r"i'm|i am|it'll be|it will be|put it under|under|you can put|sorry)[\s,.!]+)+",
+    re.I,
+)
+_TRAIL = re.compile(
+    r"(?:[\s,.!]+(?:please|thanks|thank you|here|speaking|again|sorry))+[\s.!?]*$", re.I
+)
+
+
+@lru_cache(maxsize=1)
+def _census() -> tuple[frozenset[str], frozenset[str]]:
+    """First names and surnames of the 1990 US census (the ``names`` package)."""
+    base = resources.files("names")
+
+    def read(name: str) -> list[str]:
+        text = base.joinpath(name).read_text(encoding="ascii")
+        return [line.split(maxsplit=1)[0].lower() for line in text.splitlines() if line.strip()]
+
+    first = frozenset(read("dist.male.first") + read("dist.female.first"))
+    return first, frozenset(read("dist.all.last"))
+
+
+_census()  # loaded with the module, not on the first caller's turn
+
+
+def is_first_name(word: str) -> bool:
+    return word.lower().strip(".") in _census()[0]
+
+
+def is_surname(word: str) -> bool:
+    return word.lower().strip(".") in _census()[1]
+
+
+def _never(word: str, exclude: frozenset[str]) -> bool:
+    low = word.lower().strip(".")
+    return (
+        low in _NOT_NAMES or low in exclude or low in MONTHS or low in WEEKDAYS
+        or low.rstrip("s") in WEEKDAYS or low in WORD_NUMBERS or len(low) < 2
+        or not re.fullmatch(r"[a-z][a-z'\-]*", low)
+    )  # fmt: skip
+
+
+def _shape(word: str) -> str:
+    word = word.strip(".")
+    if word.lower() in _TITLES:
+        return _TITLES[word.lower()]
+    return word if any(c.isupper() for c in word[1:]) else word[:1].upper() + word[1:].lower()
+
+
+def _take(words: list[str], exclude: frozenset[str], strong: bool, mid_sentence: bool) -> list[str]:
+    """The name at the start of ``words``: up to three name-like words."""
+    taken: list[str] = []
+    for index, word in enumerate(words):
+        low = word.lower().strip(".")
+        if low in _TITLES and not taken and index + 1 < len(words):
+            taken.append(word)
+            continue
+        if word.lower().endswith("'s") and len(word) > 3:
+            break  # "Sarah's number": whose, not who
+        titled = bool(taken) and taken[0].lower().strip(".") in _TITLES
+        if word in ",.;!?" or _never(word, exclude) or len(taken) >= 3 + titled:
+            break
+        capital = word[:1].isupper()
+        known = is_first_name(word) or is_surname(word)
+        if not taken or (titled and len(taken) == 1):
+            if not (strong or titled or is_first_name(word) or (capital and mid_sentence)):
+                break
+        elif not (capital or known or strong):
+            break
+        taken.append(word)
+    if taken and taken[-1].lower().strip(".") in _TITLES:
+        taken.pop()
+    return taken
+
+
+def _spelled(text: str) -> str | None:
+    for match in _SPELLED.finditer(text):
+        letters = re.findall(r"[A-Za-z]", match.group(1))
+        if len(letters) >= 2 and not (len(letters) == 2 and letters[0].lower() in "ia"):
+            return "".join(letters).capitalize()
+    return None
+
+
+def _drop_letter(name: str, text: str) -> str:
+    match = _WITHOUT.search(text)
+    if not match or not name:
+        return name
+    letter = match.group(1).lower()
+    parts = name.split()
+    for i in range(len(parts) - 1, -1, -1):
+        at = parts[i].lower().rfind(letter)
+        if at > 0:
+            parts[i] = parts[i][:at] + parts[i][at + 1 :]
+            return " ".join(parts)
+    return name
+
+
+def _swap_last_first(words: list[str], text: str) -> list[str]:
+    """ "Smith, John" -> John Smith."""
+    if len(words) == 2 and re.search(
+        rf"\b{re.escape(words[0])}\s*,\s*{re.escape(words[1])}\b", text
+    ):
+        if is_first_name(words[1]) and not is_first_name(words[0]):
+            return [words[1], words[0]]
+    return words
+
+
+def _with_spelling(words: list[str], spelled: str | None) -> list[str]:
+    if not spelled:
+        return words
+    if not words:
+        return [spelled]
+    best = max(range(len(words)), key=lambda i: fuzz.ratio(words[i].lower(), spelled.lower()))
+    if fuzz.ratio(words[best].lower(), spelled.lower()) >= 50:
+        words = list(words)
+        words[best] = spelled
+    return words
+
+
+def find_name(text: str, exclude: frozenset[str] = frozenset(), bare: bool = False) -> str | None:
+    """The caller's own name in ``text``. ``exclude``: lowercase words that are never the
+    caller's name here (staff, services, the business). ``bare``: "what name?" was just asked
+    and this turn said nothing else, so the whole answer may be the name."""
+    spelled = _spelled(text)
+    first = re.search(r"\bfirst name(?: is|'s)?\s+([A-Za-z][A-Za-z'\-]+)", text, re.I)
+    last = re.search(r"\b(?:last|sur) ?name(?: is|'s)?\s+([A-Za-z][A-Za-z'\-]+)", text, re.I)
+    if (
+        first
+        and last
+        and not _never(first.group(1), exclude)
+        and not _never(last.group(1), exclude)
+    ):
+        return f"{_shape(first.group(1))} {_shape(last.group(1))}"
+    for pattern, strong in ((_STRONG, True), (_WEAK, False)):
+        for match in pattern.finditer(text):
+            before = text[: match.start()]
+            if match.group(0).lower().startswith("for") and _FOR_SOMEONE_ELSE.search(before):
+                continue
+            if strong and _SOMEONE_ELSES.search(before):
+                continue
+            rest = text[match.end() :]
+            if strong:
+                rest = re.sub(
+                    r"^(?:(?:it's|it is|its|is|uh|um|that's|just)[\s,]+)+", "", rest, flags=re.I
+                )
+            words = _TOKEN.findall(rest)
+            taken = _take(words, exclude, strong, mid_sentence=True)
+            if taken:
+                taken = _with_spelling(_swap_last_first(taken, rest), spelled)
+                return _drop_letter(" ".join(_shape(w) for w in taken), text)
+    if not bare:
+        return None
+    answer = _TRAIL.sub("", _LEAD.sub("", text.strip())).strip(" ,.!?")
+    if spelled:
+        answer = _SPELLED.sub(" ", answer + " ")
+    answer = _WITHOUT.sub(" ", answer)
+    words = [w for w in _TOKEN.findall(answer) if w not in ",.;!?"]
+    if len(words) > 3 or any(
+        _never(w, exclude) and w.lower().strip(".") not in _TITLES for w in words
+    ):
+        return spelled if spelled and not words else None
+    words = _with_spelling(_swap_last_first(words, answer), spelled)
+    if not words:
+        return None
+    return _drop_letter(" ".join(_shape(w) for w in words), text)
+
+
+def find_other_name(text: str, exclude: frozenset[str] = frozenset()) -> str | None:
+    """A name the caller gave for someone else: "his name is David" -> David."""
+    match = re.search(r"\b(?:his|her|their|[a-z]+'s)\s+name(?:\s+is|'s)\s+(.+)$", text, re.I)
+    if not match:
+        return None
+    taken = _take(_TOKEN.findall(match.group(1)), exclude, strong=True, mid_sentence=True)
+    return " ".join(_shape(w) for w in taken) or None

@@ -1,0 +1,286 @@
+"""The conversation alone: events in, actions out, no store, no audio, no clock.
+
+Like LiveKit Agents' text tests: feed a line, then assert on the next actions; a request's
+result is fed back by hand, so each test says exactly what the tools answered.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time
+
+import pytest
+
+from receptionist.app.config import load_settings
+from receptionist.dialog.actions import (
+    Book,
+    Cancel,
+    CheckSlot,
+    Connect,
+    FindBookings,
+    FindSlots,
+    Hangup,
+    Move,
+    RecordEscalation,
+    SaveUnfinished,
+    Say,
+    TakeMessage,
+    Transfer,
+)
+from receptionist.dialog.conversation import Conversation, ConversationError, plausible_phone
+from receptionist.dialog.events import (
+    BookingDone,
+    BookingsFound,
+    BookingView,
+    CallerLeft,
+    CallerSaid,
+    DigitPressed,
+    MessageTaken,
+    MoveDone,
+    SilenceElapsed,
+    SlotChecked,
+    SlotsFound,
+    TransferDone,
+    TransferRequested,
+)
+from receptionist.dialog.frame import Expect, Outcome
+
+PROFILE = load_settings().profile
+TODAY = date(2026, 11, 24)  # a Tuesday
+THURSDAY_3PM = datetime(2026, 11, 26, 15, 0)
+
+
+def new(caller_id: str = "5551234567") -> Conversation:
+    conversation = Conversation(PROFILE, caller_id=caller_id, today=TODAY,
+                                now=lambda: datetime(2026, 11, 24, 8, 0))  # fmt: skip
+    conversation.start()
+    return conversation
+
+
+def says(actions: list) -> list[str]:
+    return [a.text for a in actions if isinstance(a, Say)]
+
+
+def booked(service: str, start: datetime, name: str, booking_id: int = 1) -> BookingDone:
+    view = BookingView(booking_id, service, start, name, "5551234567", "booked")
+    return BookingDone("booked", view, f"You're booked for a {service} (claim {booking_id}).")
+
+
+def test_a_whole_request_checks_the_slot_then_books_after_the_filler() -> None:
+    c = new()
+    out = c.receive(CallerSaid("Hi, I'd like a haircut on Thursday at 3, my name is John Smith."))
+    assert out == [CheckSlot("haircut", THURSDAY_3PM, "5551234567")]
+    out = c.receive(SlotChecked(True))
+    assert isinstance(out[0], Say) and out[0].text == "One moment while I check that for you."
+    assert out[-1] == Book("haircut", THURSDAY_3PM, "John Smith", "5551234567")
+    out = c.receive(booked("haircut", THURSDAY_3PM, "John Smith"))
+    assert out[0] == Say("You're booked for a haircut (claim 1).", claim=True)
+    assert says(out)[-1] == "Is there anything else I can help you with?"
+    out = c.receive(CallerSaid("No, that's all, thanks."))
+    assert isinstance(out[-1], Hangup) and c.ended and c.outcome == Outcome.COMPLETED
+
+
+def test_nothing_is_claimed_before_the_result_comes_back() -> None:
+    c = new()
+    out = c.receive(CallerSaid("A beard trim Friday at 10 for Sam Hill please"))
+    out += c.receive(SlotChecked(True))
+    assert isinstance(out[-1], Book)
+    assert not any(isinstance(a, Say) and a.claim for a in out)
+    assert c.waiting
+    with pytest.raises(ConversationError):
+        c.receive(CallerSaid("hello?"))
+
+
+def test_a_detail_given_early_is_kept_when_another_is_refused() -> None:
+    c = new()
+    c.receive(CallerSaid("This is Maria Lopez, I'd like a colour on Sunday at 10."))
+    assert c.frame.name == "Maria Lopez"
+    assert c.expecting == Expect.DAY  # Sunday is closed: a day is asked for again
+    out = c.receive(CallerSaid("Saturday then."))
+    assert out == [CheckSlot("colour", datetime(2026, 11, 28, 10, 0), "5551234567")]
+    out = c.receive(SlotChecked(True))
+    assert out[-1] == Book("colour", datetime(2026, 11, 28, 10, 0), "Maria Lopez", "5551234567")
+
+
+def test_the_same_question_is_never_asked_twice_in_the_same_words() -> None:
+    c = new()
+    c.receive(CallerSaid("I want to book something"))
+    first = says(c.receive(CallerSaid("hmm")))
+    second = says(c.receive(CallerSaid("err")))
+    assert first != second
+    assert all(first[-1] != later for later in second)
+
+
+def test_after_the_limit_of_tries_on_one_detail_a_person_or_a_message_is_offered() -> None:
+    c = new()
+    c.receive(CallerSaid("I'd like to book a haircut"))  # asks the day
+    for line in ("yes", "sure", "okay"):
+        out = c.receive(CallerSaid(line))  # agreeable, but never the day
+    assert "put you through to someone, or take a message" in " ".join(says(out))
+    out = c.receive(CallerSaid("A message please"))
+    assert c.frame.staff == "front desk"
+
+
+def test_low_speech_confidence_is_checked_with_the_caller_before_booking() -> None:
+    c = new()
+    c.receive(CallerSaid("a haircut on Thursday at 3, John Smith", confidence=0.3))
+    out = c.receive(SlotChecked(True))
+    assert says(out) == ["Just to check: A haircut on Thursday at 3 PM. Is that right?"]
+    assert c.low_confidence_turns == 1
+    out = c.receive(CallerSaid("Yes."))
+    assert out == [CheckSlot("haircut", THURSDAY_3PM, "5551234567")]
+    assert isinstance(c.receive(SlotChecked(True))[-1], Book)
+
+
+def test_a_no_to_the_check_asks_again_for_what_was_unsure() -> None:
+    c = new()
+    c.receive(CallerSaid("a haircut on Thursday at 3, John Smith", confidence=0.3))
+    c.receive(SlotChecked(True))
+    out = c.receive(CallerSaid("No"))
+    assert c.frame.time is None and c.frame.day is None and c.frame.service is None
+    assert c.expecting == Expect.SERVICE and says(out)
+
+
+def test_a_vague_time_gets_concrete_free_slots_to_choose_from() -> None:
+    c = new()
+    out = c.receive(CallerSaid("Could I get a haircut tomorrow afternoon? I'm Ann Lee."))
+    (find,) = out
+    assert isinstance(find, FindSlots) and find.first_day == find.last_day == date(2026, 11, 25)
+    assert find.window is not None and find.window.start == time(12, 0)
+    slots = (datetime(2026, 11, 25, 13, 0), datetime(2026, 11, 25, 14, 0))
+    out = c.receive(SlotsFound(slots))
+    assert "1 PM" in says(out)[0] and "2 PM" in says(out)[0]
+    out = c.receive(CallerSaid("The second one."))
+    assert out == [CheckSlot("haircut", slots[1], "5551234567")]
+
+
+def test_a_taken_time_offers_the_nearest_and_yes_takes_the_first() -> None:
+    c = new()
+    c.receive(CallerSaid("haircut Thursday at 3 please, Bob Stone"))
+    alternatives = (datetime(2026, 11, 26, 14, 30), datetime(2026, 11, 26, 15, 30))
+    out = c.receive(SlotChecked(False, alternatives))
+    assert "2:30 PM or 3:30 PM" in says(out)[0]
+    out = c.receive(CallerSaid("Yes, that's fine."))
+    assert out == [CheckSlot("haircut", alternatives[0], "5551234567")]
+
+
+def test_a_phone_number_written_as_digits_is_kept_for_a_message() -> None:
+    c = new(caller_id="")
+    c.receive(CallerSaid("Can I leave a message for Marco?"))
+    c.receive(CallerSaid("Tell him my colour faded."))
+    out = c.receive(CallerSaid("555-867-5309"))
+    assert out == [TakeMessage("Marco", "", "5558675309", "Tell him my colour faded.")]
+
+
+def test_a_message_without_a_number_is_still_taken_when_the_caller_says_goodbye() -> None:
+    c = new(caller_id="")
+    c.receive(CallerSaid("I'd like to leave a message for Sarah"))
+    c.receive(CallerSaid("Please tell her the delivery came."))
+    out = c.receive(CallerSaid("Actually never mind the number, goodbye."))
+    assert out == [TakeMessage("Sarah", "", "", "Please tell her the delivery came.")]
+    out = c.receive(MessageTaken("I've passed your message to Sarah (claim)."))
+    assert out[0] == Say("I've passed your message to Sarah (claim).", claim=True)
+    assert isinstance(out[-1], Hangup) and c.outcome == Outcome.MESSAGE
+
+
+def test_a_caller_who_hangs_up_mid_message_keeps_their_words() -> None:
+    c = new(caller_id="")
+    c.receive(CallerSaid("Message for Marco please"))
+    c.receive(CallerSaid("Tell him I'll be ten minutes late."))
+    out = c.receive(CallerLeft())
+    assert out == [TakeMessage("Marco", "", "", "Tell him I'll be ten minutes late.", tell=False)]
+    out = c.receive(MessageTaken(""))
+    assert out == [SaveUnfinished(None)] and c.outcome == Outcome.MESSAGE
+
+
+def test_a_caller_id_that_is_no_number_is_not_a_callback_number() -> None:
+    assert plausible_phone("caller0") is None
+    assert plausible_phone("0000000000") is None
+    assert plausible_phone("201") is None
+    assert plausible_phone("+1 (555) 123-4567") == "15551234567"
+    assert new(caller_id="caller0").frame.phone is None
+
+
+def test_am_i_talking_to_a_robot_gets_the_truth_and_a_person_on_yes() -> None:
+    c = new()
+    out = c.receive(CallerSaid("Wait, am I talking to a real person?"))
+    assert "automated assistant" in says(out)[0]
+    assert not any(isinstance(a, (Transfer, RecordEscalation)) for a in out)
+    out = c.receive(CallerSaid("Yes please, put me through."))
+    assert isinstance(out[-1], Transfer) and out[-1].extension == "200"
+
+
+def test_a_question_the_profile_cannot_answer_is_not_invented() -> None:
+    c = new()
+    out = c.receive(CallerSaid("Do you have parking nearby?"))
+    assert says(out) == ["I'm sorry, I don't have that information. I can take a message for "
+                         "the team, or put you through to someone who can help. Which would "
+                         "you prefer?"]  # fmt: skip
+
+
+def test_pressing_zero_transfers_with_a_summary_in_a_full_sentence() -> None:
+    c = new()
+    out = c.receive(DigitPressed("0"))
+    (transfer,) = out
+    assert isinstance(transfer, Transfer) and transfer.extension == "200"
+    assert transfer.summary.startswith("A caller who didn't give a name")
+    out = c.receive(TransferRequested(7, "I'm transferring you (claim)."))
+    assert out == [Say("I'm transferring you (claim).", claim=True),
+                   Connect(7, "200", transfer.summary, True)]  # fmt: skip
+    c.receive(TransferDone("answered"))
+    assert c.ended and c.outcome == Outcome.TRANSFERRED
+
+
+def test_a_transfer_nobody_answers_comes_back_for_a_message() -> None:
+    c = new()
+    c.receive(DigitPressed("0"))
+    c.receive(TransferRequested(1, "claim"))
+    out = c.receive(TransferDone("no_answer"))
+    assert "isn't available right now" in says(out)[0]
+    assert c.expecting == Expect.MESSAGE_TEXT and not c.ended
+
+
+def test_moving_a_booking_finds_it_then_moves_it_in_one_request() -> None:
+    c = new()
+    out = c.receive(CallerSaid("I need to move my haircut to Friday at 4"))
+    assert out == [FindBookings("5551234567", "", None)]
+    existing = BookingView(9, "haircut", THURSDAY_3PM, "John Smith", "5551234567", "booked")
+    out = c.receive(BookingsFound((existing,)))
+    new_start = datetime(2026, 11, 27, 16, 0)
+    assert out == [CheckSlot("haircut", new_start)]
+    out = c.receive(SlotChecked(True))
+    assert out[-1] == Move(9, new_start)
+    out = c.receive(MoveDone("moved", existing, ("cancelled (claim)", "booked (claim)")))
+    assert [a.text for a in out if isinstance(a, Say) and a.claim] == [
+        "cancelled (claim)",
+        "booked (claim)",
+    ]
+
+
+def test_cancel_with_a_withheld_number_is_found_by_name() -> None:
+    c = new(caller_id="")
+    out = c.receive(CallerSaid("I need to cancel my appointment on Thursday"))
+    assert says(out) == ["What name is the booking under?"]
+    out = c.receive(CallerSaid("John Smith"))
+    assert out == [FindBookings("", "John Smith", date(2026, 11, 26))]
+    existing = BookingView(4, "haircut", THURSDAY_3PM, "John Smith", "5551234567", "booked")
+    out = c.receive(BookingsFound((existing,)))
+    assert "Shall I cancel it?" in says(out)[0]
+    assert c.receive(CallerSaid("yes")) == [Say("One moment.", cache=True), Cancel(4)]
+
+
+def test_silence_reprompts_then_says_goodbye() -> None:
+    c = new()
+    assert says(c.receive(SilenceElapsed())) == ["Are you still there? How can I help you?"]
+    c.receive(SilenceElapsed())
+    out = c.receive(SilenceElapsed())
+    assert isinstance(out[-1], Hangup) and c.ended
+
+
+def test_two_bookings_in_one_call_back_to_back() -> None:
+    c = new()
+    c.receive(CallerSaid("A haircut and a kids cut on Thursday at 3 please, name Dana Cole"))
+    c.receive(SlotChecked(True))
+    out = c.receive(booked("haircut", THURSDAY_3PM, "Dana Cole"))
+    assert "right after, at 3:30 PM" in says(out)[-1]
+    out = c.receive(CallerSaid("Yes"))
+    assert out == [CheckSlot("kids cut", datetime(2026, 11, 26, 15, 30), "5551234567")]

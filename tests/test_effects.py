@@ -1,0 +1,181 @@
+"""The effects runner against a real SQLite file and the built-in calendar: each request the
+conversation can make, what it leaves in the store, and the claim it returns."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time
+
+from receptionist.app.config import Settings
+from receptionist.dialog.actions import (
+    Book,
+    Cancel,
+    CheckSlot,
+    Connect,
+    FindBookings,
+    FindSlots,
+    Move,
+    RecordEscalation,
+    Report,
+    SaveUnfinished,
+    TakeMessage,
+    Transfer,
+)
+from receptionist.dialog.events import (
+    BookingDone,
+    BookingsFound,
+    CancelDone,
+    MessageTaken,
+    MoveDone,
+    Reported,
+    SlotChecked,
+    SlotsFound,
+    TransferDone,
+    TransferRequested,
+)
+from receptionist.dialog.understand import TimeWindow
+from receptionist.effects import Effects
+from receptionist.store.db import Store
+from receptionist.tools.booking import BookingService
+from receptionist.tools.calendar import BuiltinCalendar
+from receptionist.tools.reconcile import reconcile
+
+THURSDAY_3PM = datetime(2026, 11, 26, 15, 0)
+EARLY = datetime(2026, 11, 24, 8, 0)
+
+
+def effects(salon: Settings, store: Store, call_id: str = "e1") -> Effects:
+    store.start_call(call_id, "5551234567", "100", "text")
+    bookings = BookingService(store, BuiltinCalendar(store), salon.profile, deadline_s=0.5)
+    return Effects(store, bookings, call_id, now=lambda: EARLY)
+
+
+async def book(
+    fx: Effects, start: datetime = THURSDAY_3PM, name: str = "John Smith"
+) -> BookingDone:
+    done = await fx.run(Book("haircut", start, name, "5551234567"))
+    assert isinstance(done, BookingDone)
+    return done
+
+
+async def test_a_booking_is_committed_once_and_its_claim_tied_to_the_row(
+    salon: Settings, store_file: Store
+) -> None:
+    fx = effects(salon, store_file)
+    first = await book(fx)
+    again = await book(fx)  # the same request after a barge-in
+    assert first.status == again.status == "booked"
+    (row,) = store_file.rows("bookings")
+    assert first.booking is not None and first.booking.id == row["id"]
+    claims = store_file.rows("claims")
+    assert [c["kind"] for c in claims] == ["booked", "booked"]
+    assert claims[0]["record_id"] == row["id"] and claims[0]["sentence"] == first.claim
+    report = await reconcile(store_file, fx.bookings.backend)
+    assert report.mismatches == [] and report.unverified == []
+
+
+async def test_the_callers_own_request_does_not_make_its_slot_taken(
+    salon: Settings, store_file: Store
+) -> None:
+    fx = effects(salon, store_file)
+    await book(fx)
+    assert await fx.run(CheckSlot("haircut", THURSDAY_3PM, "5551234567")) == SlotChecked(True)
+    other = await fx.run(CheckSlot("haircut", THURSDAY_3PM, "5559990000"))
+    assert isinstance(other, SlotChecked) and not other.free
+    assert other.alternatives and THURSDAY_3PM not in other.alternatives
+
+
+async def test_free_slots_in_a_window_are_spread_and_within_it(
+    salon: Settings, store_file: Store
+) -> None:
+    fx = effects(salon, store_file)
+    await book(fx, datetime(2026, 11, 25, 12, 0))
+    window = TimeWindow(start=time(12, 0), end=time(17, 0))
+    found = await fx.run(FindSlots("haircut", date(2026, 11, 25), date(2026, 11, 25), window))
+    assert isinstance(found, SlotsFound) and len(found.slots) == 2
+    first, second = found.slots
+    assert time(12, 0) <= first.time() <= time(17, 0) and first != datetime(2026, 11, 25, 12, 0)
+    assert (second - first).total_seconds() >= 3600
+    latest = TimeWindow(latest=True)
+    found = await fx.run(FindSlots("haircut", date(2026, 11, 28), date(2026, 11, 28), latest))
+    assert isinstance(found, SlotsFound) and found.slots[-1] == datetime(2026, 11, 28, 13, 30)
+
+
+async def test_bookings_are_found_by_name_when_the_number_is_different(
+    salon: Settings, store_file: Store
+) -> None:
+    fx = effects(salon, store_file)
+    await book(fx, name="Maria Lopez")
+    by_name = await fx.run(FindBookings("5550000000", "maria lopez", None))
+    assert isinstance(by_name, BookingsFound) and len(by_name.bookings) == 1
+    by_number = await fx.run(FindBookings("5550000000", "", None))
+    assert by_number == BookingsFound(())
+    wrong_day = await fx.run(FindBookings("", "Maria Lopez", date(2026, 11, 27)))
+    assert wrong_day == BookingsFound(())
+
+
+async def test_a_move_books_the_new_time_before_giving_back_the_old(
+    salon: Settings, store_file: Store
+) -> None:
+    fx = effects(salon, store_file)
+    done = await book(fx)
+    assert done.booking is not None
+    moved = await fx.run(Move(done.booking.id, datetime(2026, 11, 27, 16, 0)))
+    assert isinstance(moved, MoveDone) and moved.status == "moved"
+    rows = {r["start"]: r["status"] for r in store_file.rows("bookings")}
+    assert rows == {"2026-11-26T15:00": "cancelled", "2026-11-27T16:00": "booked"}
+    assert [c["kind"] for c in store_file.rows("claims")] == ["booked", "cancelled", "booked"]
+    assert "Friday November 27 at 4 PM" in moved.claims[-1]
+
+
+async def test_a_status_question_is_answered_from_the_record(
+    salon: Settings, store_file: Store
+) -> None:
+    fx = effects(salon, store_file)
+    done = await book(fx)
+    assert done.booking is not None
+    reported = await fx.run(Report(done.booking.id))
+    assert isinstance(reported, Reported)
+    assert reported.claim == (
+        "You have a haircut booked on Thursday November 26 at 3 PM, under the name John Smith."
+    )
+    cancelled = await fx.run(Cancel(done.booking.id))
+    assert isinstance(cancelled, CancelDone) and cancelled.status == "cancelled"
+    reported = await fx.run(Report(done.booking.id))
+    assert isinstance(reported, Reported) and "was cancelled" in reported.claim
+    assert [c["kind"] for c in store_file.rows("claims")][-1] == "status"
+
+
+async def test_a_message_taken_after_the_caller_left_is_stored_but_not_claimed(
+    salon: Settings, store_file: Store
+) -> None:
+    fx = effects(salon, store_file)
+    taken = await fx.run(TakeMessage("Marco", "", "", "Running late", tell=False))
+    assert taken == MessageTaken("")
+    assert [m["text"] for m in store_file.rows("messages")] == ["Running late"]
+    assert store_file.rows("claims") == []
+    told = await fx.run(TakeMessage("Sarah", "", "", "Call me", tell=True))
+    assert isinstance(told, MessageTaken)
+    assert told.claim == (
+        "I've passed your message to Sarah, though I don't have a number for them to call "
+        "you back on."
+    )
+
+
+async def test_a_transfer_with_no_pbx_link_fails_honestly_and_is_recorded(
+    salon: Settings, store_file: Store
+) -> None:
+    fx = effects(salon, store_file)
+    requested = await fx.run(Transfer("front desk", "200", "pressed 0", "A caller.", True))
+    assert isinstance(requested, TransferRequested)
+    done = await fx.run(Connect(requested.transfer_id, "200", "A caller.", True))
+    assert done == TransferDone("failed", "no PBX link on this call")
+    (row,) = store_file.rows("transfers")
+    assert (row["outcome"], row["detail"]) == ("failed", "no PBX link on this call")
+
+
+async def test_records_carry_out_without_a_result(salon: Settings, store_file: Store) -> None:
+    fx = effects(salon, store_file)
+    assert await fx.run(RecordEscalation("legal", "lawyer", "Sarah")) is None
+    assert await fx.run(SaveUnfinished({"intent": "book", "service": "haircut"})) is None
+    assert [e["rule"] for e in store_file.rows("escalations")] == ["legal"]
+    assert fx.resumable("5551234567") is None  # its own call is never offered back to it

@@ -1,0 +1,404 @@
+"""What the caller wants: intents, services (named, near or not offered), staff by name or
+role, how many people, yes and no, a choice among offered slots, and questions."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from receptionist.app.config import load_settings
+from receptionist.dialog.understand import understand
+
+PROFILE = load_settings().profile
+TODAY = date(2026, 11, 24)
+
+
+@pytest.mark.parametrize(
+    ("text", "intents"),
+    [
+        ("I'd like to book a haircut", {"book"}),
+        ("Can I make an appointment?", {"book"}),
+        ("I need a haircut", {"book"}),
+        ("Could I get a beard trim tomorrow?", {"book"}),
+        ("Do you have anything available on Friday?", {"book"}),
+        ("Any openings Saturday morning?", {"book"}),
+        ("Can you fit me in today?", {"book"}),
+        ("I was hoping to come in Thursday", {"book"}),
+        ("Can I get my kids in for a cut?", {"book"}),
+        ("I want to cancel my appointment", {"cancel"}),
+        ("I need to cancel", {"cancel"}),
+        ("Please cancel my booking on Thursday.", {"cancel"}),
+        ("I won't be able to make it on Friday", {"cancel"}),
+        ("I can't make it tomorrow, please call it off", {"cancel"}),
+        ("I need to reschedule", {"move"}),
+        ("Can I move my appointment to Friday?", {"move"}),
+        ("I'd like to change my booking", {"move"}),
+        ("Can I push my haircut back an hour?", {"move"}),
+        ("Could we postpone my colour to next week?", {"move"}),
+        ("I can't make it Thursday, can we do Friday instead?", {"move"}),
+        ("Can I switch my appointment to the afternoon?", {"move"}),
+        ("I'd like to leave a message for Marco", {"message"}),
+        ("Can you tell Sarah I'll be late?", {"message"}),
+        ("Could you have Marco call me back?", {"message"}),
+        ("Can you take a message?", {"message"}),
+        ("What are your hours?", {"question"}),
+        ("How much is a haircut?", {"question"}),
+        ("What are your hours and how much is a haircut?", {"question"}),
+        ("Do you take credit cards?", {"question"}),
+        ("Do you do waxing?", {"question"}),
+        ("Let me talk to a person", {"person"}),
+        ("Can I speak to a real person please?", {"person"}),
+        ("I want to speak to the manager", {"person"}),
+        ("Put me through to someone", {"person"}),
+        ("Can I talk to Marco?", {"person"}),
+        ("Operator!", {"person"}),
+        ("Am I talking to a robot?", {"robot"}),
+        ("Is this a real person?", {"robot"}),
+        ("Are you a machine?", {"robot"}),
+        ("Are you an AI?", {"robot"}),
+        ("Wait, are you real?", {"robot"}),
+        ("Is this an automated system?", {"robot"}),
+        ("Did my booking go through?", {"status"}),
+        ("Do I have an appointment this week?", {"status"}),
+        ("When is my appointment?", {"status"}),
+        ("What time is my haircut appointment?", {"status"}),
+        ("Can you confirm my booking?", {"status"}),
+        ("Am I still booked for Thursday?", {"status"}),
+        ("Is my appointment still on?", {"status"}),
+        ("I'd like to cancel my haircut and book a colour instead", {"cancel", "book"}),
+        ("Are you a robot? Let me talk to a real person", {"robot", "person"}),
+        ("Hi, how much is a beard trim, and can I book one for Friday?", {"question", "book"}),
+        ("No, that's all, thank you.", set()),
+        ("Thursday at 3", set()),
+        ("Yes please", set()),
+        ("Thank you so much, bye", set()),
+    ],
+)
+def test_intents(text: str, intents: set[str]) -> None:
+    assert set(understand(text, PROFILE, TODAY).intents) == intents, text
+
+
+@pytest.mark.parametrize(
+    ("text", "services", "unsure"),
+    [
+        ("I'd like a haircut", ("haircut",), False),
+        ("Can I get a hair cut?", ("haircut",), False),
+        ("I need a cut", ("haircut",), False),
+        ("a beard trim please", ("beard trim",), False),
+        ("Can I get my beard trimmed?", ("beard trim",), False),
+        ("I want to get my hair coloured", ("colour",), False),
+        ("some highlights", ("colour",), False),
+        ("I'd like to get my hair color done", ("colour",), False),
+        ("A kid's cut for my daughter", ("kids cut",), False),
+        ("a haircut and a beard trim", ("haircut", "beard trim"), False),
+        ("a beard trim and a haircut", ("beard trim", "haircut"), False),
+        ("two haircuts", ("haircut",), False),
+        ("Can I get a trim?", ("haircut",), False),
+        ("trim his beard please", ("beard trim",), False),
+        ("a trim for my beard", ("beard trim",), False),
+        ("just a trim and a beard tidy", ("haircut", "beard trim"), False),
+        ("my roots done", ("colour",), False),
+        ("a bird trim", ("beard trim",), True),
+        ("Can I get a beer trim on Sunday?", ("beard trim",), True),
+        ("I'd like a haircot please", ("haircut",), True),
+        ("I'd like some hi lights", ("colour",), True),
+        ("Can I get a colar?", ("colour",), True),
+        ("No, that's all, thanks.", (), False),
+        ("I need help with my hair salon bill", (), False),
+        ("John Smith", (), False),
+        ("Can you call her back?", (), False),
+        ("Could I get my locks chopped?", (), False),
+        ("I'll be there in a bit", (), False),
+    ],
+)
+def test_services(text: str, services: tuple[str, ...], unsure: bool) -> None:
+    u = understand(text, PROFILE, TODAY)
+    assert u.services == services, text
+    assert u.service == (services[0] if services else None)
+    assert ("service" in u.unsure_slots) == unsure and u.confident == (not unsure), text
+
+
+@pytest.mark.parametrize(
+    ("text", "unknown"),
+    [
+        ("can I get a manicure", "manicure"),
+        ("Can I book a manicure for Friday?", "manicure"),
+        ("do you do waxing?", "waxing"),
+        ("Do you guys do eyebrow threading?", "eyebrow threading"),
+        ("I need a perm", "perm"),
+        ("I'd like to get my nails done", "nails"),
+        ("How much is a pedicure?", "pedicure"),
+        ("Do you offer facials?", "facials"),
+        ("I'd like an appointment for a massage", "massage"),
+        ("Can you do a balayage?", "balayage"),
+        ("I want a spray tan on Saturday", "spray tan"),
+        ("I'm interested in hair extensions", "hair extensions"),
+    ],
+)
+def test_a_service_the_business_does_not_offer(text: str, unknown: str) -> None:
+    u = understand(text, PROFILE, TODAY)
+    assert u.unknown_service == unknown, text
+    assert u.service is None and u.asks_other is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I'd like a haircut",
+        "Can I get an appointment?",
+        "I need to get a confirmation",
+        "Can I get back to you?",
+        "I want a refund",
+        "I need a minute",
+        "Can I have your address?",
+        "I'd like to book for Maria",
+        "I need to cancel",
+        "Do you have anything on Thursday?",
+        "I'd like the earliest you have",
+        "Can I get my hair done?",
+        "Could I get someone to call me?",
+    ],
+)
+def test_no_unknown_service(text: str) -> None:
+    assert understand(text, PROFILE, TODAY).unknown_service is None, text
+
+
+@pytest.mark.parametrize(
+    ("text", "expecting", "staff", "near"),
+    [
+        ("with Marco please", None, "Marco", False),
+        ("Is Sarah in today?", None, "Sarah", False),
+        ("Can I book with marco?", None, "Marco", False),
+        ("I'd like to see Marko", None, "Marco", True),
+        ("A haircut with Mark O on Friday", None, "Marco", True),
+        ("a message for Sara", None, "Sarah", True),
+        ("Marko", "staff", "Marco", True),
+        ("the owner", None, "Sarah", False),
+        ("Can I speak to the owner?", None, "Sarah", False),
+        ("I'd like the stylist", None, "Marco", False),
+        ("with a stylist please", None, "Marco", False),
+        ("anyone is fine", "staff", None, False),
+        ("This is Mark, I'd like a haircut", None, None, False),
+        ("I'd like a haircut", None, None, False),
+        ("Let me speak to the front desk", None, None, False),
+    ],
+)
+def test_staff(text: str, expecting: str | None, staff: str | None, near: bool) -> None:
+    u = understand(text, PROFILE, TODAY, expecting)
+    assert u.staff == staff, text
+    assert ("staff" in u.unsure_slots) == near, text
+
+
+@pytest.mark.parametrize(
+    ("text", "people"),
+    [
+        ("for me and my son", 2),
+        ("a haircut for me and my husband", 2),
+        ("me and my husband both need haircuts", 2),
+        ("for both of us", 2),
+        ("for the two of us", 2),
+        ("two haircuts", 2),
+        ("2 haircuts on Friday", 2),
+        ("three kids cuts", 3),
+        ("for three people", 3),
+        ("my son and I", 2),
+        ("my wife and I would like haircuts", 2),
+        ("me and my two kids", 3),
+        ("for my two sons", 2),
+        ("a haircut for me and a beard trim for my husband", 2),
+        ("me, my husband and my daughter", 3),
+        ("my twins", 2),
+        ("a haircut", None),
+        ("I'd like a haircut on Thursday at 3", None),
+        ("for me", None),
+        ("my son needs a haircut", None),
+    ],
+)
+def test_how_many_people(text: str, people: int | None) -> None:
+    assert understand(text, PROFILE, TODAY).people == people, text
+
+
+@pytest.mark.parametrize(
+    ("text", "expecting", "yes", "no"),
+    [
+        ("Yes", "confirm", True, False),
+        ("Yes.", "confirm", True, False),
+        ("yeah", "confirm", True, False),
+        ("Yep, that's right.", "confirm", True, False),
+        ("That's correct", "confirm", True, False),
+        ("Correct.", "confirm", True, False),
+        ("Sure", "confirm", True, False),
+        ("Okay.", "confirm", True, False),
+        ("Perfect, thanks.", "confirm", True, False),
+        ("Sounds good", "confirm", True, False),
+        ("Uh-huh", "confirm", True, False),
+        ("Mm-hmm.", "confirm", True, False),
+        ("Yes please", "confirm", True, False),
+        ("Absolutely", "confirm", True, False),
+        ("Go ahead and book it", "confirm", True, False),
+        ("That works for me", "confirm", True, False),
+        ("Yeah, go for it", "confirm", True, False),
+        ("No", "confirm", False, True),
+        ("No.", "confirm", False, True),
+        ("Nope", "confirm", False, True),
+        ("No, that's wrong", "confirm", False, True),
+        ("That's not right", "confirm", False, True),
+        ("No, that's all, thank you.", "anything_else", False, True),
+        ("No, that's fine.", "anything_else", False, True),
+        ("Nothing else, thanks", "anything_else", False, True),
+        ("I'm good, thanks", "anything_else", False, True),
+        ("No thanks", "anything_else", False, True),
+        ("No problem", "confirm", False, False),
+        ("Good morning, I'd like a haircut", None, False, False),
+        ("Please call me back", "message_text", False, False),
+        ("Okay so I need to reschedule my appointment", None, False, False),
+        ("I don't know", "confirm", False, True),
+    ],
+)
+def test_yes_and_no(text: str, expecting: str | None, yes: bool, no: bool) -> None:
+    u = understand(text, PROFILE, TODAY, expecting)
+    assert (u.yes, u.no) == (yes, no), text
+
+
+@pytest.mark.parametrize(
+    ("text", "goodbye"),
+    [
+        ("Bye!", True),
+        ("Thanks, goodbye", True),
+        ("No, that's all, thank you.", True),
+        ("Have a good day", True),
+        ("Take care", True),
+        ("Thank you", False),
+        ("I'd like a haircut", False),
+    ],
+)
+def test_goodbye(text: str, goodbye: bool) -> None:
+    assert understand(text, PROFILE, TODAY, "anything_else").goodbye == goodbye, text
+
+
+@pytest.mark.parametrize(
+    ("text", "expecting", "choice"),
+    [
+        ("The first one", "choose_slot", 0),
+        ("the first one, please", None, 0),
+        ("The second one, please.", "choose_slot", 1),
+        ("second", "choose_slot", 1),
+        ("the 2nd one", "choose_slot", 1),
+        ("The earlier one", "choose_slot", 0),
+        ("the later one", "choose_slot", -1),
+        ("I'll take the later one", None, -1),
+        ("the last one", "choose_slot", -1),
+        ("the third option", "choose_slot", 2),
+        ("option two", "choose_slot", 1),
+        ("the earlier", "choose_slot", 0),
+        ("first thing in the morning", None, None),
+        ("It's my first time", None, None),
+        ("on the first of December", None, None),
+        ("My last name is Smith", "name", None),
+        ("I came in last week", None, None),
+        ("on second thought, make it Friday", None, None),
+        ("I'd like a haircut", None, None),
+    ],
+)
+def test_a_choice_among_offered_slots(text: str, expecting: str | None, choice: int | None) -> None:
+    assert understand(text, PROFILE, TODAY, expecting).choice == choice, text
+
+
+@pytest.mark.parametrize(
+    ("text", "correction"),
+    [
+        ("Actually, make it Friday.", True),
+        ("No, no, Thursday.", True),
+        ("Sorry, I meant Saturday", True),
+        ("Wait, can we do 4 instead?", True),
+        ("Scratch that, a beard trim", True),
+        ("On second thought, make it the afternoon", True),
+        ("Thursday at 3", False),
+        ("Yes, that's right", False),
+    ],
+)
+def test_correction(text: str, correction: bool) -> None:
+    assert understand(text, PROFILE, TODAY).correction == correction, text
+
+
+@pytest.mark.parametrize(
+    ("text", "price", "hours"),
+    [
+        ("How much is a haircut?", True, False),
+        ("What do you charge for a colour?", True, False),
+        ("What are your prices?", True, False),
+        ("how much", True, False),
+        ("What are your hours?", False, True),
+        ("What time do you close on Saturday?", False, True),
+        ("When do you open tomorrow?", False, True),
+        ("Are you open on Sunday?", False, True),
+        ("Are you guys open Mondays?", False, True),
+        ("What are your opening hours and how much is a beard trim?", True, True),
+        ("Do you have anything open on Thursday?", False, False),
+        ("I'd like to book a haircut", False, False),
+        ("Who is in charge?", False, False),
+    ],
+)
+def test_price_and_hours_questions(text: str, price: bool, hours: bool) -> None:
+    u = understand(text, PROFILE, TODAY)
+    assert (u.asks_price, u.asks_hours) == (price, hours), text
+
+
+@pytest.mark.parametrize(
+    ("text", "topic"),
+    [
+        ("Where are you located?", "located"),
+        ("What's your address?", "address"),
+        ("Do you have parking?", "parking"),
+        ("Is there parking nearby?", "parking"),
+        ("Do you take walk-ins?", "walk-ins"),
+        ("Do you take credit cards?", "credit cards"),
+        ("Can I pay with Apple Pay?", "pay"),
+        ("Do you sell gift cards?", "gift cards"),
+        ("What shampoo do you use?", "shampoo"),
+        ("Is the salon wheelchair accessible?", "wheelchair accessible"),
+        ("I was wondering if you have parking", "parking"),
+        ("I'd like a haircut. Do you take cash?", "cash"),
+    ],
+)
+def test_a_question_the_profile_cannot_answer(text: str, topic: str) -> None:
+    u = understand(text, PROFILE, TODAY)
+    assert u.asks_other is not None and topic in u.asks_other, (text, u.asks_other)
+    assert "question" in u.intents
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "How much is a haircut?",
+        "What are your hours?",
+        "Can I book a haircut on Thursday?",
+        "Do you have anything at 3?",
+        "Is Marco available Friday?",
+        "Did my booking go through?",
+        "Are you a robot?",
+        "How are you?",
+        "Can you hear me?",
+        "Sorry, what was that?",
+        "Could you repeat that?",
+        "What's the earliest you have?",
+        "Do you do kids cuts?",
+        "Is that okay?",
+        "Thursday at 3",
+        "Can you put it under Smith?",
+        "Do you do waxing?",
+    ],
+)
+def test_questions_the_profile_or_the_dialog_answers_are_not_other(text: str) -> None:
+    assert understand(text, PROFILE, TODAY).asks_other is None, text
+
+
+def test_whisper_style_booking_request_reads_every_slot() -> None:
+    u = understand("Hi. Um, yeah, I wanted to see if I could get a haircut with Marco, "
+                   "maybe Thursday at 3 p.m.? My name's Maria Lopez, 555-867-5309.",
+                   PROFILE, TODAY)  # fmt: skip
+    assert u.intents == ("book",)
+    assert (u.service, u.staff, u.day, u.time) == ("haircut", "Marco", date(2026, 11, 26), u.time)
+    assert u.time is not None and u.time.hour == 15
+    assert (u.name, u.phone, u.confident) == ("Maria Lopez", "5558675309", True)

@@ -1,0 +1,171 @@
+"""The caller's own name and phone number: only from words the caller gave as theirs, in every
+way Whisper writes them, and never from a month, a weekday, a filler, a staff member or a time."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from receptionist.app.config import load_settings
+from receptionist.dialog.understand import understand
+
+PROFILE = load_settings().profile
+TODAY = date(2026, 11, 24)
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("My name is John Smith.", "John Smith"),
+        ("my name is john smith", "John Smith"),
+        ("Hi, my name's Priya Patel and I'd like a haircut.", "Priya Patel"),
+        ("The name is Okonkwo.", "Okonkwo"),
+        ("Name's Jake.", "Jake"),
+        ("under the name It's Maria Lopez", "Maria Lopez"),
+        ("Put it under the name Chen, please.", "Chen"),
+        ("You can put it under Lopez.", "Lopez"),
+        ("Book it under Maria.", "Maria"),
+        ("This is Maria Lopez calling about a haircut", "Maria Lopez"),
+        ("Hi, this is Dave.", "Dave"),
+        ("Hi, it's Jennifer, I booked a colour last week", "Jennifer"),
+        ("Yeah, it's Kowalski.", "Kowalski"),
+        ("I'm Tom and I need a beard trim", "Tom"),
+        ("A booking for John Smith", "John Smith"),
+        ("A haircut on Thursday for Emily Brown", "Emily Brown"),
+        ("My first name is Anna, last name Schmidt", "Anna Schmidt"),
+        ("last name is Nguyen", "Nguyen"),
+        ("my name is uh John", "John"),
+        ("My name is Mrs. Patel", "Mrs. Patel"),
+        ("It's Dr. Jones", "Dr. Jones"),
+        ("My name is Mary-Jane O'Brien", "Mary-Jane O'Brien"),
+        ("My name is Jon, J-O-N.", "Jon"),
+        ("My name is Steven, that's S T E P H E N", "Stephen"),
+    ],
+)
+def test_a_name_the_caller_gave(text: str, name: str) -> None:
+    assert understand(text, PROFILE, TODAY).name == name, text
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("John Smith.", "John Smith"),
+        ("jane doe", "Jane Doe"),
+        ("Maria", "Maria"),
+        ("Maria.", "Maria"),
+        ("It's Maria Lopez.", "Maria Lopez"),
+        ("it's maria lopez", "Maria Lopez"),
+        ("Smith, John", "John Smith"),
+        ("Yes, Jane Doe.", "Jane Doe"),
+        ("Sure, it's Ahmed.", "Ahmed"),
+        ("Okonkwo", "Okonkwo"),
+        ("Ng", "Ng"),
+        ("S M I T H", "Smith"),
+        ("S-M-I-T-H.", "Smith"),
+        ("Smith, S-M-I-T-H", "Smith"),
+        ("that's Jon without an h", "Jon"),
+        ("John without the h", "Jon"),
+        ("Lee, L-E-E", "Lee"),
+        ("Tom, thanks", "Tom"),
+        ("Um, Carlos Garcia please", "Carlos Garcia"),
+        ("The name's Bond.", "Bond"),
+        ("Put it under Wu", "Wu"),
+    ],
+)
+def test_a_bare_answer_to_what_name(text: str, name: str) -> None:
+    assert understand(text, PROFILE, TODAY, "name").name == name, text
+
+
+@pytest.mark.parametrize(
+    ("text", "expecting"),
+    [
+        ("under the name December", None),
+        ("Can you put it under the name December?", None),
+        ("It's December.", None),
+        ("It's Thursday", None),
+        ("It's December", "name"),
+        ("It's", "name"),
+        ("My name is", "name"),
+        ("um", "name"),
+        ("Thursday", "name"),
+        ("Actually, make it Friday.", "name"),
+        ("No, no, Thursday.", "name"),
+        ("Sorry, what?", "name"),
+        ("I'd like to leave a message for Markle.", None),
+        ("I'd like to leave a message for Marco.", None),
+        ("Can I speak to Sarah?", None),
+        ("This is Sarah's number?", None),
+        ("It's for a haircut", None),
+        ("It's fine", None),
+        ("This is about my booking", None),
+        ("I'm calling to book a haircut", None),
+        ("I'm looking for a beard trim", None),
+        ("It's for my son", None),
+        ("A booking for Thursday", None),
+        ("For a colour please", None),
+        ("I'm good, thanks", None),
+        ("This is my first time", None),
+        ("It's me again", None),
+        ("Is this Bella Hair Salon?", None),
+        ("a haircut", "name"),
+        ("at 3", "name"),
+        ("Yes", "name"),
+        ("what do you need my name for", "name"),
+        ("I don't want to give my name", "name"),
+        ("Hello? Are you there?", "name"),
+        ("I'm not sure yet", None),
+        ("It is what it is", None),
+        ("It's under my husband's name", None),
+    ],
+)
+def test_no_name_from_words_that_are_not_one(text: str, expecting: str | None) -> None:
+    assert understand(text, PROFILE, TODAY, expecting).name is None, text
+
+
+@pytest.mark.parametrize(
+    ("text", "phone"),
+    [
+        ("555-867-5309", "5558675309"),
+        ("My number is 555-867-5309.", "5558675309"),
+        ("(555) 867 5309", "5558675309"),
+        ("555.867.5309", "5558675309"),
+        ("+1 555 867 5309", "15558675309"),
+        ("It's 5 5 5, 8 6 7, 5 3 0 9.", "5558675309"),
+        ("five five five, eight six seven, five three oh nine", "5558675309"),
+        ("Five five five eight six seven five three zero nine.", "5558675309"),
+        ("five five five eight six seven fifty three oh nine", "5558675309"),
+        ("double five five, eight six seven, five three oh nine", "5558675309"),
+        ("five double five eight six seven five three oh nine", "5558675309"),
+        ("triple seven, two one two, double oh four four", "7772120044"),
+        ("555 eight six seven 5309", "5558675309"),
+        ("five five five eight six seven five three o nine", "5558675309"),
+        ("eight hundred five five five one two one two", "8005551212"),
+        ("867-5309", "8675309"),
+        ("call me back on 07700 900123", "07700900123"),
+        ("it's 555 1234, thanks", "5551234"),
+    ],
+)
+def test_a_phone_number(text: str, phone: str) -> None:
+    assert understand(text, PROFILE, TODAY, "phone").phone == phone, text
+    assert understand(text, PROFILE, TODAY).phone == phone, text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "at 3:30 on the 12th",
+        "Thursday at 3, my name is John Smith",
+        "two haircuts and a beard trim",
+        "It's $35 for a haircut?",
+        "on 12/3/2026 at 10",
+        "between 2 and 4 on the 5th",
+        "five",
+        "one two three",
+        "the 1st, 2nd or 3rd",
+        "at 10:30 or 11:45",
+        "I'm 35 and my son is 7",
+    ],
+)
+def test_no_phone_from_times_dates_prices_or_counts(text: str) -> None:
+    assert understand(text, PROFILE, TODAY).phone is None, text

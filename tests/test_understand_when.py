@@ -1,0 +1,363 @@
+"""Days and times as callers say them and as Whisper writes them: one day, a vague day, one
+time, a vague time, a time heard one sound off, and numbers that are no time at all."""
+
+from __future__ import annotations
+
+from datetime import date, time
+
+import pytest
+
+from receptionist.app.config import load_settings
+from receptionist.dialog.understand import DayRange, TimeWindow, understand
+
+PROFILE = load_settings().profile
+TODAY = date(2026, 11, 24)  # a Tuesday
+WED, THU, FRI, SAT, SUN, MON = (date(2026, 11, d) for d in (25, 26, 27, 28, 29, 30))
+NEXT_WEEK = DayRange(date(2026, 11, 30), date(2026, 12, 6))
+
+
+@pytest.mark.parametrize(
+    ("text", "day"),
+    [
+        ("Thursday", THU),
+        ("thursday.", THU),
+        ("On Thursday, please.", THU),
+        ("Can I come in Thursday?", THU),
+        ("I'd like a haircut on Friday", FRI),
+        ("this Saturday", SAT),
+        ("this coming Saturday if you can", SAT),
+        ("Saturdays are best for me", SAT),
+        ("Wednesday", WED),
+        ("How about Weds?", WED),
+        ("thurs at 3", THU),
+        ("today", TODAY),
+        ("Is there anything today?", TODAY),
+        ("this afternoon", TODAY),
+        ("tonight", TODAY),
+        ("tomorrow", WED),
+        ("Tomorrow at 10.", WED),
+        ("the day after tomorrow", THU),
+        ("day after tomorrow in the morning", THU),
+        ("next Friday", FRI),
+        ("next Tuesday", date(2026, 12, 1)),  # the same weekday as today: the one next week
+        ("Tuesday", TODAY),
+        ("Thursday next week", date(2026, 12, 3)),
+        ("next week on Wednesday", date(2026, 12, 2)),
+        ("Friday of next week", date(2026, 12, 4)),
+        ("December 3rd", date(2026, 12, 3)),
+        ("December 3", date(2026, 12, 3)),
+        ("Dec. 3rd at 2", date(2026, 12, 3)),
+        ("December the third", date(2026, 12, 3)),
+        ("December third", date(2026, 12, 3)),
+        ("the 3rd of December", date(2026, 12, 3)),
+        ("3rd of December", date(2026, 12, 3)),
+        ("the third of December", date(2026, 12, 3)),
+        ("on the 12th", date(2026, 12, 12)),
+        ("on the twelfth", date(2026, 12, 12)),
+        ("the 28th", date(2026, 11, 28)),
+        ("on the 24th", TODAY),
+        ("for the 1st", date(2026, 12, 1)),
+        ("12/3", date(2026, 12, 3)),
+        ("11/28 at 10 am", date(2026, 11, 28)),
+        ("January 5th", date(2027, 1, 5)),  # past this year: next year
+        ("the fifth of January", date(2027, 1, 5)),
+        ("November 20th", date(2027, 11, 20)),
+        ("May 2nd", date(2027, 5, 2)),
+        ("Friday the 4th of December", date(2026, 12, 4)),
+        ("twenty first of December", date(2026, 12, 21)),
+    ],
+)
+def test_one_day(text: str, day: date) -> None:
+    u = understand(text, PROFILE, TODAY)
+    assert u.day == day, text
+    assert u.days is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I'd like a haircut",
+        "May I book a haircut?",  # "may" the verb, not the month
+        "I'll be there in a second",
+        "The second one, please.",
+        "the first one",
+        "Do you do a kids cut for a 3 year old?",
+        "at 3:30",
+        "I'm calling about my sister's booking",
+        "It was the 3 of us last time",
+        "It's a sunny day",
+    ],
+)
+def test_no_day(text: str) -> None:
+    assert understand(text, PROFILE, TODAY).day is None, text
+
+
+@pytest.mark.parametrize(
+    ("text", "days"),
+    [
+        ("sometime next week", NEXT_WEEK),
+        ("next week", NEXT_WEEK),
+        ("Anything next week?", NEXT_WEEK),
+        ("the following week", NEXT_WEEK),
+        ("early next week", DayRange(MON, date(2026, 12, 2))),
+        ("at the beginning of next week", DayRange(MON, date(2026, 12, 2))),
+        ("middle of next week", DayRange(date(2026, 12, 1), date(2026, 12, 3))),
+        ("late next week", DayRange(date(2026, 12, 3), date(2026, 12, 6))),
+        ("end of next week", DayRange(date(2026, 12, 3), date(2026, 12, 6))),
+        ("this week", DayRange(TODAY, SUN)),
+        ("any time this week", DayRange(TODAY, SUN)),
+        ("later this week", DayRange(THU, SUN)),
+        ("end of the week", DayRange(THU, SUN)),
+        ("this weekend", DayRange(SAT, SUN)),
+        ("on the weekend", DayRange(SAT, SUN)),
+        ("next weekend", DayRange(date(2026, 12, 5), date(2026, 12, 6))),
+        ("in a couple of weeks", DayRange(date(2026, 12, 7), date(2026, 12, 13))),
+        ("in the next few days", DayRange(TODAY, date(2026, 11, 27))),
+    ],
+)
+def test_a_vague_day(text: str, days: DayRange) -> None:
+    u = understand(text, PROFILE, TODAY)
+    assert (u.day, u.days) == (None, days), text
+
+
+@pytest.mark.parametrize(
+    ("text", "at"),
+    [
+        ("at 3", time(15)),
+        ("At three.", time(15)),
+        ("Thursday at 3 p.m.", time(15)),
+        ("Thursday at 3 P.M.", time(15)),
+        ("3pm", time(15)),
+        ("3 pm", time(15)),
+        ("three thirty", time(15, 30)),
+        ("Three-thirty.", time(15, 30)),
+        ("two-thirty tomorrow", time(14, 30)),
+        ("3:30", time(15, 30)),
+        ("at 3.30 on Friday", time(15, 30)),
+        ("at 3 30", time(15, 30)),
+        ("half past two", time(14, 30)),
+        ("half past 2", time(14, 30)),
+        ("a quarter past ten", time(10, 15)),
+        ("quarter to four", time(15, 45)),
+        ("quarter of four", time(15, 45)),
+        ("ten past eleven", time(11, 10)),
+        ("twenty to five", time(16, 40)),
+        ("at half two", time(14, 30)),
+        ("noon", time(12)),
+        ("at noon on Saturday", time(12)),
+        ("12 noon", time(12)),
+        ("midday", time(12)),
+        ("10 am", time(10)),
+        ("10 a.m.", time(10)),
+        ("10AM", time(10)),
+        ("ten in the morning", time(10)),
+        ("11 o'clock", time(11)),
+        ("eleven oclock", time(11)),
+        ("at 9", time(9)),
+        ("at nine fifteen", time(9, 15)),
+        ("at 10:45", time(10, 45)),
+        ("ten forty-five", time(10, 45)),
+        ("at eleven oh five", time(11, 5)),
+        ("at 12:30", time(12, 30)),
+        ("twelve thirty", time(12, 30)),
+        ("at 1", time(13)),
+        ("at one", time(13)),
+        ("at 7", time(19)),
+        ("at 8", time(8)),
+        ("5 in the afternoon", time(17)),
+        ("around 4", time(16)),
+        ("about four o'clock", time(16)),
+        ("how about 2?", time(14)),
+        ("say 11", time(11)),
+        ("maybe 10:30", time(10, 30)),
+        ("Can you do 4:15?", time(16, 15)),
+        ("Thursday at 3, my name is John Smith.", time(15)),
+        ("Hi, I'd like to book a haircut on Thursday at 3. My name is John Smith.", time(15)),
+        ("Do you have anything at 2:45 on Friday?", time(14, 45)),
+        ("make it 4", time(16)),
+        ("push it back to 4", time(16)),
+    ],
+)
+def test_one_time(text: str, at: time) -> None:
+    u = understand(text, PROFILE, TODAY)
+    assert u.time == at, text
+    assert u.confident and u.window is None, text
+
+
+@pytest.mark.parametrize(
+    ("text", "expecting", "at"),
+    [
+        ("3", "time", time(15)),
+        ("Three.", "time", time(15)),
+        ("10.", "time", time(10)),
+        ("ten please", "time", time(10)),
+        ("four fifteen", "time", time(16, 15)),
+        ("The 3:30 one.", "choose_slot", time(15, 30)),
+        ("2:30", "choose_slot", time(14, 30)),
+    ],
+)
+def test_a_bare_time_answers_what_time(text: str, expecting: str, at: time) -> None:
+    assert understand(text, PROFILE, TODAY, expecting).time == at
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "two haircuts",
+        "I need 2 haircuts please",
+        "for three people",
+        "It's for my 3 kids",
+        "My son is 7",
+        "on the 12th",
+        "It's $35, right?",
+        "5558675309",
+        "my number is 555 867 5309",
+        "I'll be 10 minutes late",
+        "it takes 30 minutes?",
+        "The second one, please.",
+        "that one",
+        "I have one question",
+        "give me one second",
+        "I'd like a haircut",
+        "Room for 2 more?",
+        "It's 5 5 5, 8 6 7, 5 3 0 9.",
+        "call me at five five five one two three four",
+        "It's $35, right?",
+        "is it $3.50 for a trim?",
+    ],
+)
+def test_numbers_that_are_no_time(text: str) -> None:
+    assert understand(text, PROFILE, TODAY).time is None, text
+
+
+def test_a_phone_number_is_no_time_when_a_number_was_asked() -> None:
+    u = understand("It's 5 5 5, 8 6 7, 5 3 0 9.", PROFILE, TODAY, "phone")
+    assert (u.phone, u.time) == ("5558675309", None)
+
+
+@pytest.mark.parametrize(
+    ("text", "window"),
+    [
+        ("in the morning", TimeWindow(end=time(12))),
+        ("Thursday morning", TimeWindow(end=time(12))),
+        ("sometime in the afternoon", TimeWindow(time(12), time(17))),
+        ("Friday afternoon if possible", TimeWindow(time(12), time(17))),
+        ("in the evening", TimeWindow(start=time(17))),
+        ("after work", TimeWindow(start=time(17))),
+        ("after four", TimeWindow(start=time(16))),
+        ("any time after 2", TimeWindow(start=time(14))),
+        ("after 10:30 am", TimeWindow(start=time(10, 30))),
+        ("before noon", TimeWindow(end=time(12))),
+        ("before 11", TimeWindow(end=time(11))),
+        ("no later than 3", TimeWindow(end=time(15))),
+        ("not before 10", TimeWindow(start=time(10))),
+        ("around lunch", TimeWindow(time(11, 30), time(13, 30))),
+        ("at lunchtime", TimeWindow(time(11, 30), time(13, 30))),
+        ("after lunch", TimeWindow(start=time(13))),
+        ("after school", TimeWindow(start=time(15))),
+        ("early afternoon", TimeWindow(time(12), time(14))),
+        ("late afternoon", TimeWindow(time(15), time(17))),
+        ("late morning", TimeWindow(time(10), time(12))),
+        ("early morning", TimeWindow(end=time(10))),
+        ("between 2 and 4", TimeWindow(time(14), time(16))),
+        ("between 10 and 2", TimeWindow(time(10), time(14))),
+        ("from 2 to 4", TimeWindow(time(14), time(16))),
+        ("the earliest you have", TimeWindow(earliest=True)),
+        ("What's your earliest appointment?", TimeWindow(earliest=True)),
+        ("first thing", TimeWindow(earliest=True)),
+        ("first thing in the morning", TimeWindow(end=time(12), earliest=True)),
+        ("as soon as possible", TimeWindow(earliest=True)),
+        ("the earliest you have Thursday afternoon", TimeWindow(time(12), time(17), earliest=True)),
+        ("as late as possible", TimeWindow(latest=True)),
+        ("at the end of the day", TimeWindow(latest=True)),
+        ("your last appointment on Friday", TimeWindow(latest=True)),
+        ("the latest you have in the morning", TimeWindow(end=time(12), latest=True)),
+    ],
+)
+def test_a_vague_time(text: str, window: TimeWindow) -> None:
+    u = understand(text, PROFILE, TODAY)
+    assert u.window == window, text
+    assert u.time is None, text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Good morning, I'd like to book a beard trim",
+        "Good afternoon!",
+        "at 10 in the morning",
+        "Thursday at 3",
+        "I'd like the first one",
+    ],
+)
+def test_no_vague_time(text: str) -> None:
+    assert understand(text, PROFILE, TODAY).window is None, text
+
+
+@pytest.mark.parametrize(
+    ("text", "expecting", "at"),
+    [
+        ("at free", "time", time(15)),
+        ("Thursday at free.", None, time(15)),
+        ("at tree please", None, time(15)),
+        ("at free thirty", None, time(15, 30)),
+        ("at for", "time", time(16)),
+        ("Can I come at for on Friday?", None, time(16)),
+        ("at ate in the morning", None, time(8)),
+        ("at won", "time", time(13)),
+        ("at to thirty", None, time(14, 30)),
+        ("to thirty", "time", time(14, 30)),
+    ],
+)
+def test_a_time_one_sound_off_is_a_near_match(text: str, expecting: str | None, at: time) -> None:
+    u = understand(text, PROFILE, TODAY, expecting)
+    assert u.time == at, text
+    assert not u.confident and "time" in u.unsure_slots
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I'm looking for a haircut",
+        "It's for my son",
+        "Can you text me at for the confirmation",
+        "I ate already",
+        "That's free?",
+        "Is it free to park?",
+        "Thank you for your help",
+        "I want to come in",
+    ],
+)
+def test_words_that_only_sound_like_numbers_are_no_time(text: str) -> None:
+    u = understand(text, PROFILE, TODAY)
+    assert u.time is None and "time" not in u.unsure_slots, text
+
+
+@pytest.mark.parametrize(
+    ("text", "day", "at"),
+    [
+        ("Actually, make it Friday.", FRI, None),
+        ("No, no, Thursday.", THU, None),
+        ("No, not Thursday, Friday.", FRI, None),
+        ("Friday instead of Thursday please", FRI, None),
+        ("I can't make it Thursday, can we do Friday instead?", FRI, None),
+        ("Can I move my Thursday appointment to Friday at 4?", FRI, time(16)),
+        ("Thursday at 3, no wait, 3:30", THU, time(15, 30)),
+        ("Actually make it 4 instead of 3", None, time(16)),
+        ("Move it from 3 to 4", None, time(16)),
+        ("Sorry, I meant Saturday at 10", SAT, time(10)),
+    ],
+)
+def test_a_change_of_mind_keeps_the_last_day_and_time(
+    text: str, day: date | None, at: time | None
+) -> None:
+    u = understand(text, PROFILE, TODAY)
+    assert (u.day, u.time) == (day, at), text
+    assert u.correction or "move" in u.intents, text
+
+
+def test_a_hedged_request_still_finds_every_slot() -> None:
+    u = understand("um, I was kind of hoping maybe to get a, uh, haircut sometime Thursday "
+                   "afternoon if that's possible", PROFILE, TODAY)  # fmt: skip
+    assert u.intents == ("book",) and u.service == "haircut" and u.day == THU
+    assert u.window == TimeWindow(time(12), time(17)) and u.time is None

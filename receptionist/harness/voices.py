@@ -13,8 +13,8 @@ can install them and no weights are downloaded:
 ``synthesize(text, voice)`` gives 8 kHz int16 mono. Piper's output is used as the agent speaks
 it; the others are brought to the speech level of Piper's output (Piper normalises its peaks,
 and the voices differ by up to 7 dB at equal peaks), so every voice reaches the line equally
-loud. Results are cached by
-(voice, text): a scenario suite run with several voices synthesizes each line once per voice.
+loud. Results are cached by (voice, text): a suite run with several voices synthesizes each
+line once per voice.
 """
 
 from __future__ import annotations

@@ -69,8 +69,16 @@ def cmd_models(args: argparse.Namespace) -> int:
 
 def cmd_eval(args: argparse.Namespace) -> int:
     from receptionist.harness.eval import main_eval
+    from receptionist.harness.voices import parse_voices
 
+    if args.voice and not args.audio:
+        raise ValueError("--voice is for the audio level: add --audio")
+    voices = parse_voices(args.voice)  # a wrong name fails before the settings load
     settings = load_settings(args.config)
+    if args.audio:
+        from receptionist.harness.eval_audio import main_eval_audio
+
+        return main_eval_audio(settings, args.scenarios, args.json, args.only, args.speed, voices)
     return main_eval(
         settings, args.scenarios, args.audio, args.json, args.only, args.speed,
         args.conversations,
@@ -143,6 +151,10 @@ def build_parser() -> argparse.ArgumentParser:
                     "times faster than real time (default 2)")  # fmt: skip
     ev.add_argument("--verbose", dest="conversations", action="store_true",
                     help="print each failed scenario's conversation under its line")  # fmt: skip
+    ev.add_argument("--voice", action="append", metavar="VOICE", help="audio: the caller's "
+                    "voice: piper (the agent's own, default), flite:slt, flite:rms, flite:awb, "
+                    "festival:slt; repeat or comma-separate to run the scenarios once per "
+                    "voice and report each voice's pass rate")  # fmt: skip
     ev.set_defaults(func=cmd_eval)
 
     rec = sub.add_parser("reconcile", help="check every claim against the booking backend")

@@ -1,24 +1,40 @@
 """The scenarios through the audio pipeline: synthesized 8 kHz caller speech in, the agent's
 audio transcribed back. Same scenario files and checks as the text level (eval.py).
 
-The caller's lines are spoken by Piper and put through a G.711 line by ``LocalLeg``;
+The caller's lines are spoken by one of the caller voices (voices.py: Piper, the agent's own
+voice, by default; flite and Festival voices that are not ours) and put through a G.711 line
+by ``LocalLeg``;
 ``barge_in_ms`` turns become interruptions, ``silence`` turns are the line's own silence
 (the pipeline's silence timer re-prompts), ``noise`` puts background noise under the whole
 call, ``hangup`` ends the caller's script there. The language model is off, as in the text
-level: the rules carry the call.
+level: the rules carry the call. With several voices the whole selection runs once per voice,
+and the report gives each voice's pass rate.
 """
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
+import json
+import re
 from typing import Any
 
 import numpy as np
 
 from receptionist.app.config import Settings
 from receptionist.app.runtime import Runtime, models_from_settings
-from receptionist.harness.eval import CallRun, CallRunner, CallSpec, World
+from receptionist.harness.eval import (
+    CallRun,
+    CallRunner,
+    CallSpec,
+    Result,
+    Scenario,
+    World,
+    load_scenarios,
+    run_all,
+)
 from receptionist.harness.localcall import run_local_call, synthesized_line
+from receptionist.harness.voices import DEFAULT_VOICE, check_voice
 from receptionist.media.local_leg import CallerLine, LocalLeg
 from receptionist.media.models import Models
 
@@ -63,8 +79,14 @@ def heard(models: Models, audio: np.ndarray, rate: int = 8000) -> str:
     return " ".join(t for t in texts if t)
 
 
-def audio_call_runner(settings: Settings, speed: float = SPEED) -> CallRunner:
-    models = models_from_settings(settings, with_llm=False)
+def audio_call_runner(
+    settings: Settings,
+    speed: float = SPEED,
+    voice: str = DEFAULT_VOICE,
+    models: Models | None = None,
+) -> CallRunner:
+    """Runs one scenario call through the audio pipeline, the caller speaking with ``voice``."""
+    models = models or models_from_settings(settings, with_llm=False)
 
     async def run(world: World, settings: Settings, spec: CallSpec, call_id: str) -> CallRun:
         folder = world.folder / call_id
@@ -83,7 +105,9 @@ def audio_call_runner(settings: Settings, speed: float = SPEED) -> CallRunner:
                 lines.append(CallerLine(dtmf=turn.dtmf, label=f"dtmf {turn.dtmf}"))
                 continue
             spoke = True
-            lines.append(synthesized_line(runtime, turn.say, barge_in_ms=turn.barge_in_ms))
+            lines.append(
+                synthesized_line(runtime, turn.say, voice=voice, barge_in_ms=turn.barge_in_ms)
+            )
         only_silence = not spoke and not lines
         leg = LocalLeg(
             lines,
@@ -107,3 +131,102 @@ def audio_call_runner(settings: Settings, speed: float = SPEED) -> CallRunner:
         )
 
     return run
+
+
+# -- several voices ----------------------------------------------------------------------
+
+
+@dataclasses.dataclass
+class VoiceRun:
+    """One voice's pass through the selected scenarios."""
+
+    voice: str
+    results: list[Result]
+
+    @property
+    def passed(self) -> int:
+        return sum(r.passed for r in self.results)
+
+    @property
+    def pass_rate(self) -> float:
+        return self.passed / len(self.results) if self.results else 0.0
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"voice": self.voice, "passed": self.passed, "total": len(self.results),
+                "pass_rate": round(self.pass_rate, 3)}  # fmt: skip
+
+
+async def run_voices(
+    scenarios: list[Scenario],
+    settings: Settings,
+    voices: list[str],
+    models: Models,
+    speed: float = SPEED,
+) -> list[VoiceRun]:
+    """The scenarios once per voice, on one set of loaded models."""
+    runs = []
+    for voice in voices:
+        runner = audio_call_runner(settings, speed, voice, models)
+        runs.append(VoiceRun(voice, await run_all(scenarios, settings, runner)))
+    return runs
+
+
+def voices_report(runs: list[VoiceRun], scenarios: list[Scenario]) -> dict[str, Any]:
+    """The JSON report: totals over all voices, each voice's pass rate, and per scenario
+    its voice; a failed scenario also carries what the caller's script said."""
+    script = {s.id: [[t.say for t in c.turns if t.say] for c in s.calls] for s in scenarios}
+    rows = []
+    for run in runs:
+        for r in run.results:
+            row = {"voice": run.voice, **r.as_dict()}
+            if not r.passed:
+                row["script"] = script.get(r.id, [])
+            rows.append(row)
+    return {
+        "level": "audio",
+        "total": sum(len(run.results) for run in runs),
+        "passed": sum(run.passed for run in runs),
+        "voices": [run.as_dict() for run in runs],
+        "scenarios": rows,
+    }
+
+
+def print_voices_table(runs: list[VoiceRun]) -> None:
+    ids = [r.id for run in runs for r in run.results]
+    width = max([len(i) for i in ids] + [8])
+    vwidth = max([len(run.voice) for run in runs] + [5])
+    print(f"{'scenario':<{width}}  {'voice':<{vwidth}}  result  reason")
+    for run in runs:
+        for r in run.results:
+            verdict = "pass" if r.passed else "FAIL"
+            print(f"{r.id:<{width}}  {run.voice:<{vwidth}}  {verdict:<6}  {r.reason}")
+    for run in runs:
+        print(f"{run.voice:<{vwidth}}  {run.passed}/{len(run.results)} passed "
+              f"({run.pass_rate:.0%}, audio level)")  # fmt: skip
+
+
+def main_eval_audio(
+    settings: Settings,
+    paths: list[str] | None,
+    as_json: bool,
+    only: str | None = None,
+    speed: float = SPEED,
+    voices: list[str] | None = None,
+) -> int:
+    """`receptionist eval --audio [--voice V ...]`."""
+    scenarios = load_scenarios(paths)
+    if only:
+        scenarios = [s for s in scenarios if re.search(only, s.id)]
+    voices = voices or [DEFAULT_VOICE]
+    for voice in voices:
+        check_voice(voice)  # a missing program stops here, not after the first voice's run
+    models = models_from_settings(settings, with_llm=False)
+    try:
+        runs = asyncio.run(run_voices(scenarios, settings, voices, models, speed))
+    finally:
+        models.close()
+    if as_json:
+        print(json.dumps(voices_report(runs, scenarios), indent=2))
+    else:
+        print_voices_table(runs)
+    return 0 if all(r.passed for run in runs for r in run.results) else 1

@@ -5,20 +5,21 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-import numpy as np
-
 from receptionist.app.config import Settings
 from receptionist.app.runtime import Runtime, build_runtime
 from receptionist.call import Call
 from receptionist.harness.report import call_summary
+from receptionist.harness.voices import DEFAULT_VOICE, RATE, synthesize
 from receptionist.media.local_leg import CallerLine, LocalLeg
 
 
-def synthesized_line(runtime: Runtime, text: str, **kwargs: Any) -> CallerLine:
-    """A caller line spoken by Piper, then put through an 8 kHz G.711 line."""
-    speech = runtime.models.tts.speak_sync(text, 16000)
-    samples = np.frombuffer(speech.pcm, dtype="<i2")
-    return CallerLine.from_samples(samples, 16000, label=text, **kwargs)
+def synthesized_line(
+    runtime: Runtime, text: str, voice: str = DEFAULT_VOICE, **kwargs: Any
+) -> CallerLine:
+    """A caller line spoken by ``voice`` (voices.py; Piper, the agent's own voice, by
+    default), then put through an 8 kHz G.711 line."""
+    samples = synthesize(text, voice, piper=runtime.models.tts)
+    return CallerLine.from_samples(samples, RATE, label=text, **kwargs)
 
 
 async def run_local_call(

@@ -40,7 +40,22 @@ _HESITATION = re.compile(
     r"(\b(and|but|or|so|um+|uh+|er|the|a|an|at|on|for|to|with|my|is|like|maybe)|,|\.\.\.|-)\s*$",
     re.I,
 )
-_NOISE_TEXTS = {"", "you", "thank you", "thanks for watching", "bye", "."}
+# What Whisper writes on noise, coughs and line hum. A caller can say these too, so they
+# are dropped only when Whisper itself doubts there was speech (see is_noise).
+_HALLUCINATIONS = {
+    "you", "thank you", "thank you very much", "thanks", "thanks for watching",
+    "thank you for watching", "thank you so much for watching", "please subscribe",
+    "bye", "bye bye", "so", "oh", "ah", "uh", "um", "hmm", "mm", "mhm", "huh", "i", "the",
+    "and",
+}  # fmt: skip
+_ANNOTATION = re.compile(r"\[[^\]]*\]|\([^)]*\)|\*[^*]*\*|♪+")
+NOISE_NO_SPEECH = 0.5  # no_speech_prob at or above this: Whisper doubts there was speech
+NOISE_CONFIDENCE = 0.4  # confidence below this: Whisper doubts its words
+# Babble under a line gives sentences such as "and then we'll be right here." at no-speech
+# 0.55-0.6 and confidence 0.1-0.2; real speech through flite, Festival and Piper voices gave
+# at least 0.29 (tests/test_noise_filter.py). Stricter than Whisper's own rule (0.6, 0.37).
+GARBLE_NO_SPEECH = 0.5
+GARBLE_CONFIDENCE = 0.2
 
 
 @dataclass
@@ -54,6 +69,8 @@ class CallerTurn:
     transcribed_at: float
     stt_ms: int
     speculative: bool
+    confidence: float = 1.0  # Transcript.confidence: low means confirm before acting
+    no_speech_prob: float = 0.0  # Transcript.no_speech_prob
 
     @property
     def endpoint_ms(self) -> int:
@@ -82,8 +99,27 @@ def default_judge(text: str) -> str:
 
 
 def is_noise(transcript: Transcript) -> bool:
-    words = re.sub(r"[^a-z' ]", "", transcript.text.lower()).strip()
-    return words in _NOISE_TEXTS or transcript.no_speech_prob > 0.8
+    """Is this transcript what Whisper writes on noise rather than something a caller said?
+
+    Nothing but punctuation or annotations ("[music]", "(coughs)", "♪") is noise. Digits and
+    single words outside the usual hallucinations ("555-867-5309", "yes", "Smith",
+    "Thursday") never are, however unsure Whisper is: losing a phone number costs more than
+    a re-prompt. The usual hallucinations ("you", "Thank you.") are noise only when Whisper
+    doubts the audio held speech or doubts its words; a longer phrase only when it doubts
+    both, strongly.
+    """
+    text = _ANNOTATION.sub(" ", transcript.text.lower())
+    if any(c.isdigit() for c in text):
+        return False
+    words = " ".join(re.sub(r"[^\w' ]", " ", text).replace("'", "").split())
+    if not words:
+        return True
+    no_speech, confidence = transcript.no_speech_prob, transcript.confidence
+    if words in _HALLUCINATIONS:
+        return no_speech >= NOISE_NO_SPEECH or confidence < NOISE_CONFIDENCE
+    if " " not in words:
+        return False
+    return no_speech >= GARBLE_NO_SPEECH and confidence < GARBLE_CONFIDENCE
 
 
 class Listener:
@@ -232,15 +268,21 @@ class Listener:
         if previous is not None:
             await previous  # turns reach the dialog in the order they were spoken
         log.debug(
-            "turn frames %d-%d: %r (no speech %.2f)",
+            "turn frames %d-%d: %r (no speech %.2f, confidence %.2f)",
             event.first_speech_frame,
             event.last_speech_frame,
             transcript.text,
             transcript.no_speech_prob,
+            transcript.confidence,
         )
         if is_noise(transcript):
             self.noise_turns += 1
-            log.info("dropped a turn that was only noise: %r", transcript.text)
+            log.info(
+                "dropped a turn that was only noise: %r (no speech %.2f, confidence %.2f)",
+                transcript.text,
+                transcript.no_speech_prob,
+                transcript.confidence,
+            )
             return
         self.inputs.put_nowait(
             CallerTurn(
@@ -253,6 +295,8 @@ class Listener:
                 transcribed_at=loop.time(),
                 stt_ms=transcript.compute_ms,
                 speculative=task is not None,
+                confidence=transcript.confidence,
+                no_speech_prob=transcript.no_speech_prob,
             )
         )
 

@@ -128,7 +128,7 @@ class Conversation:
         today: date,
         now: Callable[[], datetime] | None = None,
         warm_transfer: bool = True,
-        confirm_below: float = 0.55,
+        confirm_below: float = 0.6,  # STT confidence under this: read back before acting
     ) -> None:
         self.profile = profile
         self.caller_id = caller_id
@@ -904,10 +904,9 @@ def _chosen_slot(u: Understanding, offered: list[datetime]) -> datetime | None:
 
 def _merge(rules: Understanding, model: Understanding) -> Understanding:
     """The rules' reading wins where they found something; the model fills what they left."""
-    from receptionist.dialog import model_understanding
+    from receptionist.dialog.model_understanding import merge
 
-    merge = getattr(model_understanding, "merge", None)
-    return rules if merge is None else merge(rules, model)
+    return merge(rules, model)
 
 
 __all__ = ["Conversation", "ConversationError", "plausible_phone"]

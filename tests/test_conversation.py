@@ -284,3 +284,13 @@ def test_two_bookings_in_one_call_back_to_back() -> None:
     assert "right after, at 3:30 PM" in says(out)[-1]
     out = c.receive(CallerSaid("Yes"))
     assert out == [CheckSlot("kids cut", datetime(2026, 11, 26, 15, 30), "5551234567")]
+
+
+def test_a_time_typed_on_the_keypad_is_taken() -> None:
+    c = new()
+    c.receive(CallerSaid("A beard trim on Friday, my name is Lee Park"))
+    c.receive(SlotsFound((datetime(2026, 11, 27, 9, 0), datetime(2026, 11, 27, 10, 0))))
+    for key in "330":
+        assert c.receive(DigitPressed(key)) == []  # a 0 inside a number is not the front desk
+    out = c.receive(DigitPressed("#"))
+    assert out == [CheckSlot("beard trim", datetime(2026, 11, 27, 15, 30), "5551234567")]

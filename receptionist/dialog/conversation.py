@@ -284,6 +284,13 @@ class Conversation:
                 )
             )
             return
+        if self.expecting in (Expect.TIME, Expect.CHOOSE_SLOT) and 3 <= len(number) <= 4:
+            clock = _keyed_time(number)
+            if clock is not None:
+                f.time, f.offered = clock, []
+                f.unconfirmed.discard("time")
+                yield from self._advance(Understanding(text=""))
+                return
         if 7 <= len(number) <= 15:
             f.phone = number
             self.misunderstood = 0
@@ -872,6 +879,16 @@ class Conversation:
 
     def _end(self, outcome: Outcome, reason: str) -> None:
         self.outcome, self.reason, self.ended = outcome, reason, True
+
+
+def _keyed_time(number: str) -> time | None:
+    """A time typed on the keypad: "330" is 3:30 (afternoon, as a bare 3 is), "1015" 10:15."""
+    hour, minute = int(number[:-2]), int(number[-2:])
+    if not (0 <= hour <= 23 and 0 <= minute <= 59):
+        return None
+    if 1 <= hour <= 7:
+        hour += 12
+    return time(hour, minute)
 
 
 def _has_details(u: Understanding) -> bool:

@@ -84,7 +84,8 @@ _VARIANTS: dict[Expect, tuple[str, ...]] = {
         "What time on {day} would suit you?",
         "What time would you like on {day}? For example, 10 AM or 3:30 PM; or say "
         "morning or afternoon and I'll find a free time.",
-        "Just the time, please, like 11 AM or half past two.",
+        "Just the time, please, like 11 AM or half past two; or type it on your keypad, like "
+        "3 3 0 for half past three, then press pound.",
     ),
     Expect.NAME: (
         "{slot} is free. What name should I put the booking under?",

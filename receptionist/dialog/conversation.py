@@ -20,7 +20,7 @@ from dataclasses import replace
 from datetime import date, datetime, time
 from typing import TypeVar
 
-from receptionist.dialog import booking_flow, existing_flow, replies
+from receptionist.dialog import answers, booking_flow, existing_flow, replies
 from receptionist.dialog.actions import (
     Action,
     Connect,
@@ -83,25 +83,7 @@ _OTHER_NAME = re.compile(
     r"([A-Z][a-z'\-]+(?:\s+[A-Z][a-z'\-]+)?)"
 )
 _BOTH_UNDER = re.compile(r"\b(both|all|each)\b.{0,12}\b(under|for)\b|\bsame name\b", re.I)
-_DROP = re.compile(
-    r"\b(never ?mind|forget (it|about it)|don't worry( about it)?|no worries|not interested|"
-    r"i'll pass|leave it|doesn't matter|no thanks|no thank you|i'll (sort|think)|"
-    r"i'll call (back|again))\b",
-    re.I,
-)
-_THANKS = re.compile(
-    r"\b(thanks|thank you|thank u|cheers|ta|lovely|perfect|great|brilliant)\b", re.I
-)
-_NO_NUMBER = re.compile(
-    r"\b(don't have|do not have|no number|rather not|no phone|not give|won't give|skip)\b", re.I
-)
 _SAME_NAME = re.compile(r"\b(same name|the same|same as before|under mine|my name)\b", re.I)
-_WANTS_MESSAGE = re.compile(
-    r"\b(message|pass (it )?on|call me back|call back|ring me back|get back to me|note)\b", re.I
-)
-_WANTS_PERSON = re.compile(
-    r"\b(person|someone|somebody|human|put me through|transfer|connect|speak|talk)\b", re.I
-)
 
 
 class ConversationError(RuntimeError):
@@ -329,128 +311,10 @@ class Conversation:
     def _handle(self, u: Understanding, expecting: Expect | None) -> Step:
         f = self.frame
         self.expecting = None
-        progressed = False  # the turn answered what was asked, even with no new slot
-        if expecting == Expect.MESSAGE_TEXT and u.text and not _only_closing(u):
-            progressed = True
-            f.message_text = u.text
-            u = Understanding(text=u.text, phone=u.phone, name=u.name)
-        elif (
-            expecting == Expect.STAFF
-            and u.staff is None
-            and u.text
-            and not ({"cancel", "message"} & set(u.intents) or u.no or u.goodbye)
-        ):
-            # "Who is it for?" answered with the message itself: the front desk gets it.
-            progressed = True
-            f.staff, f.message_text = "front desk", u.text
-            u = Understanding(text=u.text, phone=u.phone, name=u.name)
-        elif (
-            expecting == Expect.PHONE
-            and f.task == Task.MESSAGE
-            and u.phone is None
-            and (u.no or u.goodbye or _NO_NUMBER.search(u.text))
-        ):
-            yield from self._take_message(tell=True)
-            if u.goodbye:
-                yield from self._goodbye("caller said goodbye")
-            else:
-                yield from self._anything_else()
+        reading = yield from answers.read_answer(self, u, expecting)
+        if reading is None:
             return
-        elif expecting == Expect.RESUME:
-            if u.no and not u.intents:
-                f.clear_task()
-                yield Say("No problem. How can I help you today?")
-                return
-            if u.yes:
-                u = replace(u, intents=("book",))
-        elif expecting == Expect.CONFIRM_CANCEL:
-            if u.yes and not u.no:
-                yield from existing_flow.cancel_confirmed(self)
-                return
-            if u.no or u.goodbye:
-                f.clear_task()
-                yield Say("Okay, I've left your appointment as it is.")
-                if u.goodbye:
-                    yield from self._goodbye("caller kept the appointment")
-                else:
-                    yield from self._anything_else()
-                return
-        elif expecting == Expect.CONFIRM:
-            changed = {k for k in ("service", "day", "time") if getattr(u, k)}
-            if u.no and not changed and not u.goodbye:
-                progressed = True
-                for slot in f.unconfirmed:
-                    setattr(f, slot, None)
-                f.unconfirmed.clear()
-            elif (u.yes and not u.no) or (not changed and (u.name or u.phone)):
-                # A yes, or the caller moved on to the next detail: what was read back stands.
-                progressed = True
-                f.unconfirmed -= {"day", "time", "service"} - changed
-                f.confirmed = True
-            elif not changed:
-                # Neither yes nor no ("no, that's all" is no answer to "is that right?").
-                yield from self._ask(Expect.CONFIRM, **self._words())
-                return
-        elif expecting == Expect.CHOOSE_SLOT and f.offered:
-            chosen = _chosen_slot(u, f.offered)
-            if chosen is not None:
-                progressed = True
-                f.day, f.time = chosen.date(), chosen.time()
-                f.days, f.window, f.offered = None, None, []
-                f.unconfirmed -= {"day", "time"}
-                u = replace(u, day=None, time=None, days=None, window=None, yes=False)
-            elif u.no and not (u.day or u.time or u.window or u.days):
-                f.offered, f.time, f.window = [], None, None
-                if u.goodbye or _DROP.search(u.text):
-                    f.clear_task()
-                    yield Say("Okay, I haven't booked anything.")
-                    yield from self._goodbye("caller took none of the times offered")
-                    return
-                self.expecting = Expect.TIME if f.day else Expect.DAY
-                yield Say("Okay. Which other day or time would suit you?")
-                return
-        elif expecting == Expect.NEXT_BOOKING:
-            if (u.no or u.goodbye) and not u.intents:
-                f.more_services.clear()
-                f.clear_task()
-                if u.goodbye:
-                    yield from self._goodbye("caller had nothing else")
-                else:
-                    yield from self._anything_else()
-                return
-            if u.yes and f.more_services and f.last_booking:
-                progressed = True
-                booking_flow.next_booking(self)
-                u = replace(u, yes=False)
-        elif expecting == Expect.OFFER_HELP:
-            wants_message = "message" in u.intents or bool(_WANTS_MESSAGE.search(u.text))
-            wants_person = not wants_message and (
-                "person" in u.intents or bool(_WANTS_PERSON.search(u.text))
-            )
-            if u.goodbye and not (wants_message or wants_person):
-                yield from self._goodbye("caller needed nothing more")
-                return
-            if wants_message and not wants_person:
-                question = f.message_text
-                f.clear_task()
-                f.task, f.staff = Task.MESSAGE, f.staff or "front desk"
-                f.message_text = question
-                u = replace(u, intents=tuple(i for i in u.intents if i != "message"))
-            elif wants_person or (u.yes and not u.no):
-                yield from self._transfer("front desk", "caller asked for a person", u.text)
-                return
-            elif u.no and not u.intents and f.task is None:
-                yield from self._anything_else()
-                return
-            # "No, carry on. The name's Edith Clarke": back to the request in progress.
-        elif expecting == Expect.ANYTHING_ELSE and not u.intents:
-            if u.no or u.goodbye or (_THANKS.search(u.text) and not _has_details(u)):
-                yield from self._goodbye("caller had nothing else")
-                return
-            if u.yes and u.empty is False and not (u.service or u.day or u.time or u.staff):
-                self.expecting = None
-                yield Say("Sure, what else can I help you with?")
-                return
+        u, progressed = reading
 
         if "robot" in u.intents or _ROBOT_QUESTION.search(u.text):
             self.misunderstood = 0
@@ -468,12 +332,15 @@ class Conversation:
             for sentence in self._answers(u):
                 answered = True
                 yield Say(sentence)
-        if u.asks_other and answered and not self._task_intent(u) and not _has_details(u):
+        unanswerable = (
+            bool(u.asks_other) and not self._task_intent(u) and not answers.has_details(u)
+        )
+        if unanswerable and answered:
             f.message_text = f.message_text or u.text
             yield Say(replies.DONT_KNOW_EITHER, cache=True)
             self.expecting = Expect.OFFER_HELP
             return
-        if u.asks_other and not answered and not self._task_intent(u) and not _has_details(u):
+        if unanswerable and not answered:
             if self.misunderstood:
                 # After a turn not understood, a "question" with nothing we know in it is more
                 # likely another one not understood than a question we can't answer.
@@ -506,10 +373,10 @@ class Conversation:
             yield from self._take_message(tell=True)
             yield from self._goodbye("caller said goodbye")
             return
-        if f.task is not None and not understood and not answered and _DROP.search(u.text):
+        if f.task is not None and not understood and not answered and answers.DROP.search(u.text):
             # "Never mind", "forget it": the request is dropped, nothing was done.
             f.clear_task()
-            if u.goodbye or _THANKS.search(u.text):
+            if u.goodbye or answers.THANKS.search(u.text):
                 yield from self._goodbye("caller dropped the request")
             else:
                 yield Say("No problem.")
@@ -889,34 +756,6 @@ def _keyed_time(number: str) -> time | None:
     if 1 <= hour <= 7:
         hour += 12
     return time(hour, minute)
-
-
-def _has_details(u: Understanding) -> bool:
-    return bool(u.service or u.day or u.time or u.window or u.days or u.name or u.phone
-                or u.staff or u.choice is not None)  # fmt: skip
-
-
-def _only_closing(u: Understanding) -> bool:
-    """ "No, that's all" as the answer to "what's the message?" is no message."""
-    return (u.no or u.goodbye) and len(u.text.split()) <= 4
-
-
-def _chosen_slot(u: Understanding, offered: list[datetime]) -> datetime | None:
-    if u.choice is not None:
-        return offered[u.choice] if -len(offered) <= u.choice < len(offered) else None
-    if u.time is not None:
-        for slot in offered:
-            if slot.time() == u.time and (u.day is None or u.day == slot.date()):
-                return slot
-    if u.day is not None and u.time is None:
-        on_day = [s for s in offered if s.date() == u.day]
-        if len(on_day) == 1:
-            return on_day[0]
-    if u.day is not None or u.time is not None:
-        return None  # "yes, Thursday": a day or time none of the offers has is a new request
-    if u.yes and offered and not u.no:
-        return offered[0]
-    return None
 
 
 def _merge(rules: Understanding, model: Understanding) -> Understanding:

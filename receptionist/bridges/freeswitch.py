@@ -109,7 +109,8 @@ class FreeSwitchSettings:
     transfer_ring_s: float = 20.0
     transfer_dial_string: str = "user/{extension}"
     transfer_context: str = "default"  # cold transfer: uuid_transfer <uuid> <ext> XML <context>
-    transfer_caller_id_name: str = "Receptionist"
+    # What the staff phone shows on a warm transfer; empty: the caller's own name / number.
+    transfer_caller_id_name: str = ""
     transfer_caller_id_number: str = ""
     accept_digit: str | None = None  # staff must press this after the summary (None: answer)
     accept_wait_s: float = 10.0

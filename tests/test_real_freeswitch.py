@@ -20,9 +20,9 @@ def test_booking_call(freeswitch_lab: Lab, transcriber: Any) -> None:
     lab = freeswitch_lab
     closed = lab.caller.count("CALL_CLOSED")
     call = lab.dial()
-    call.wait_agent(timeout_s=60)  # the greeting and the recording notice
+    call.wait_agent(min_speech_s=2.5)  # the recording notice and the greeting
     call.say("Hi, I'd like to book a haircut on Thursday at three, my name is John Smith.")
-    call.wait_agent(timeout_s=90, quiet_s=2.0)
+    call.wait_agent(min_speech_s=3.0)  # the read-back
     call.say("No, that's all, thank you.")
     lab.wait_closed(lab.caller, closed, 60)  # the agent said goodbye and hung up
 

@@ -30,6 +30,13 @@ def synthesize(text: str, path: Path, pad_s: float = 120.0) -> Path:
     return path
 
 
+def speech_seconds(path: Path) -> float:
+    """How long the speech in a line made by ``synthesize`` lasts (up to its last sound)."""
+    samples, _rate = read_wav(path)
+    loud = np.flatnonzero(frame_levels(samples) > LOUD)
+    return (int(loud[-1]) + 1) * 0.02 if len(loud) else 0.0
+
+
 def read_growing_wav(path: Path) -> np.ndarray:
     """The samples written so far to a WAV that is still being recorded (header sizes may
     not be final yet): everything after the ``data`` chunk header."""

@@ -102,7 +102,9 @@ class Baresip:
                 break
             except OSError:
                 if self.proc.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError(f"baresip {self.name} did not start:\n{self.log_tail()}")
+                    raise RuntimeError(
+                        f"baresip {self.name} did not start:\n{self.log_tail()}"
+                    ) from None
                 time.sleep(0.1)
         self._reader = threading.Thread(target=self._read, name=f"baresip-{self.name}")
         self._reader.daemon = True
@@ -165,7 +167,9 @@ class Baresip:
 
             if not self._cond.wait_for(seen, timeout_s):
                 kinds = [e.get("type") for e in self.events]
-                raise TimeoutError(f"baresip {self.name}: no {kind} in {timeout_s:g} s; saw {kinds}")
+                raise TimeoutError(
+                    f"baresip {self.name}: no {kind} in {timeout_s:g} s; saw {kinds}"
+                )
             return found[0]
 
     def count(self, kind: str) -> int:

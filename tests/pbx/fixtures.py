@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from tests.pbx.asterisk import AMI_SECRET, Asterisk
-from tests.pbx.audio import synthesize, wait_spoken
+from tests.pbx.audio import FRAME, read_growing_wav, speech_seconds, synthesize, wait_spoken
 from tests.pbx.baresip import Baresip
 from tests.pbx.daemon import Daemon, daemon_config
 from tests.pbx.freeswitch import PASSWORD, FreeSwitch
@@ -53,6 +53,7 @@ class Call:
     dumps_before: set[Path]
     heard_path: Path | None = None
     heard_frames: int = 0
+    line_ends: float = 0.0
 
     def heard(self) -> Path | None:
         if self.heard_path is None:
@@ -61,18 +62,30 @@ class Call:
                 self.heard_path = max(new, key=lambda p: p.stat().st_mtime)
         return self.heard_path
 
-    def wait_agent(self, timeout_s: float = 60.0, quiet_s: float = 1.5) -> None:
-        """Until the agent has said something new and then paused."""
+    def wait_agent(
+        self, timeout_s: float = 90.0, quiet_s: float = 2.0, min_speech_s: float = 1.0
+    ) -> None:
+        """Until the agent has said at least ``min_speech_s`` since the caller's last line
+        ended, and then paused for ``quiet_s``."""
+        wait = self.line_ends - time.monotonic()
+        if wait > 0:
+            time.sleep(wait)  # the caller's own line is still playing (its known length)
+        path = self.heard()
+        start = len(read_growing_wav(path)) // FRAME if path is not None else 0
         self.heard_frames = wait_spoken(
-            self.heard, timeout_s, after_frame=self.heard_frames, quiet_s=quiet_s
+            self.heard,
+            timeout_s,
+            after_frame=max(start, self.heard_frames),
+            quiet_s=quiet_s,
+            min_speech_s=min_speech_s,
         )
 
     def say(self, text: str) -> None:
-        self.lab.caller.say(self.lab.line(text))
+        wav = self.lab.line(text)
+        self.lab.caller.say(wav)
+        self.line_ends = time.monotonic() + speech_seconds(wav)
 
     def transcript(self, transcriber: Any) -> str:
-        from tests.pbx.audio import read_growing_wav
-
         path = self.heard()
         assert path is not None, "the caller's phone recorded nothing"
         return str(transcriber.transcribe_sync(read_growing_wav(path), 8000).text)

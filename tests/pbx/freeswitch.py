@@ -73,7 +73,9 @@ class FreeSwitch:
         (conf / "receptionist.xml").write_text(
             edited(
                 (CONF / "dialplan" / "receptionist.xml").read_text(),
-                {'data="127.0.0.1:8084 async full"': f'data="127.0.0.1:{self.daemon_port} async full"'},
+                {
+                    'data="127.0.0.1:8084 async full"': f'data="127.0.0.1:{self.daemon_port} async full"'
+                },
                 "freeswitch-conf/dialplan/receptionist.xml",
             )
         )
@@ -108,7 +110,9 @@ class FreeSwitch:
     </configuration>
     <configuration name="console.conf">
       <mappings><map name="all" value="console,info,notice,warning,err,crit,alert"/></mappings>
-      <settings><param name="colorize" value="false"/><param name="loglevel" value="info"/></settings>
+      <settings>
+        <param name="colorize" value="false"/><param name="loglevel" value="info"/>
+      </settings>
     </configuration>
     <configuration name="logfile.conf">
       <profiles><profile name="default">
@@ -196,7 +200,9 @@ class FreeSwitch:
         while time.monotonic() < deadline:
             assert self.proc is not None
             if self.proc.poll() is not None:
-                raise RuntimeError(f"FreeSWITCH exited ({self.proc.returncode}):\n{self.log_tail()}")
+                raise RuntimeError(
+                    f"FreeSWITCH exited ({self.proc.returncode}):\n{self.log_tail()}"
+                )
             if self._esl_answers() and self._sip_bound():
                 return
             time.sleep(0.2)

@@ -73,9 +73,7 @@ class FreeSwitch:
         (conf / "receptionist.xml").write_text(
             edited(
                 (CONF / "dialplan" / "receptionist.xml").read_text(),
-                {
-                    'data="127.0.0.1:8084 async full"': f'data="127.0.0.1:{self.daemon_port} async full"'
-                },
+                {'"127.0.0.1:8084 async full"': f'"127.0.0.1:{self.daemon_port} async full"'},
                 "freeswitch-conf/dialplan/receptionist.xml",
             )
         )

@@ -6,12 +6,13 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import time
 from typing import Any
 
 import pytest
 
 from tests.pbx.audio import words
-from tests.pbx.fixtures import CALLER_NUMBER, Lab
+from tests.pbx.fixtures import CALLER_NUMBER, RING_S, Lab
 
 pytestmark = [pytest.mark.pbx, pytest.mark.timeout(240)]
 
@@ -49,3 +50,100 @@ def test_booking_call(freeswitch_lab: Lab, transcriber: Any) -> None:
     assert re.search(r"\bbook", heard)
     assert "haircut" in heard and "thursday" in heard and "john smith" in heard, heard
     assert re.search(r"\b3 ?pm|three", heard), heard
+
+
+def test_dtmf_0_warm_transfer(freeswitch_lab: Lab, transcriber: Any) -> None:
+    lab = freeswitch_lab
+    desk_calls = lab.desk.count("CALL_ESTABLISHED")
+    desk = lab.watch(lab.desk)
+    call = lab.dial()
+    call.wait_agent(min_speech_s=2.5)
+    lab.caller.press("0")
+    lab.desk.wait_event(  # the front desk's phone rings and answers by itself
+        "CALL_ESTABLISHED", 60, lambda e: lab.desk.count("CALL_ESTABLISHED") > desk_calls
+    )
+    shown = [e for e in lab.desk.events if e.get("type") == "CALL_ESTABLISHED"][-1]
+    assert CALLER_NUMBER in shown["peeruri"]  # staff see who is calling (defect 6)
+    desk.wait_agent(min_speech_s=1.0)  # the summary, to staff alone
+    summary = words(desk.transcript(transcriber))
+    assert "press" in summary, summary  # "Caller unknown caller, pressed 0"
+
+    # Now caller and staff talk to each other.
+    caller_from, desk_from = call.mark(), desk.mark()
+    desk.say("Hello, this is the front desk speaking.")
+    call.wait_agent(min_speech_s=1.0, since=caller_from)
+    assert "front desk" in words(call.transcript(transcriber, caller_from))
+    call.say("Great, I have a question about my appointment.")
+    desk.wait_agent(min_speech_s=1.0, since=desk.mark())
+    assert "appointment" in words(desk.transcript(transcriber, desk_from))
+
+    closed = lab.desk.count("CALL_CLOSED")
+    lab.caller.hangup()
+    lab.wait_closed(lab.desk, closed, 15)
+    row = lab.daemon.wait_call_ended()
+    assert row["outcome"] == "transferred", row
+    (transfer,) = lab.daemon.rows("transfers", "call_id = ?", row["id"])
+    assert (transfer["extension"], transfer["outcome"]) == ("200", "answered")
+    claims = lab.daemon.rows("claims", "call_id = ?", row["id"])
+    assert [(c["kind"], c["record_id"]) for c in claims] == [("transfer", transfer["id"])]
+
+
+def test_staff_not_answering_leads_to_a_message(freeswitch_lab: Lab, transcriber: Any) -> None:
+    lab = freeswitch_lab
+    rang = lab.sarah.count("CALL_INCOMING")
+    closed = lab.caller.count("CALL_CLOSED")
+    call = lab.dial()
+    call.wait_agent(min_speech_s=2.5)
+    call.say("I want a refund.")  # escalates to Sarah by rule; her phone rings, nobody answers
+    lab.sarah.wait_event("CALL_INCOMING", 60, lambda e: lab.sarah.count("CALL_INCOMING") > rang)
+    ringing = [e for e in lab.sarah.events if e.get("type") == "CALL_INCOMING"][-1]
+    assert CALLER_NUMBER in ringing["peeruri"]  # staff see who is calling (defect 6)
+    lab.daemon.wait_row("transfers", "extension = '201' and outcome = 'no_answer'")
+    mark = call.mark()  # the ringback has stopped; the agent is back
+    call.wait_agent(min_speech_s=2.0, since=mark)  # "... isn't available ... a message"
+    assert "message" in words(call.transcript(transcriber, mark))
+    call.say("Please ask her to call me back about my appointment.")
+    call.wait_agent(min_speech_s=1.0)  # "What number should they call you back on?"
+    lab.caller.press(CALLER_NUMBER + "#")
+    call.line_ends = 0.0
+    call.wait_agent(min_speech_s=2.0)  # the read-back, then "anything else?"
+    call.say("No, that's all, thank you.")
+    lab.wait_closed(lab.caller, closed, 60)
+
+    row = lab.daemon.wait_call_ended()
+    assert row["outcome"] == "message", row
+    (transfer,) = lab.daemon.rows("transfers", "call_id = ?", row["id"])
+    assert (transfer["extension"], transfer["outcome"]) == ("201", "no_answer")
+    (message,) = lab.daemon.rows("messages", "call_id = ?", row["id"])
+    assert (message["for_staff"], message["callback_number"]) == ("Sarah", CALLER_NUMBER)
+    assert "appointment" in message["text"].lower()
+    claims = lab.daemon.rows("claims", "call_id = ?", row["id"])
+    assert ("message", message["id"]) in [(c["kind"], c["record_id"]) for c in claims]
+
+
+def test_caller_hanging_up_while_staff_ring_stops_the_ringing(freeswitch_lab: Lab) -> None:
+    """Defect 1: the daemon froze at 100 % CPU (ringback kept calling play() on the ended
+    leg) and the staff phone rang on. Now the ringing stops and the daemon answers again."""
+    lab = freeswitch_lab
+    rang = lab.sarah.count("CALL_INCOMING")
+    sarah_closed = lab.sarah.count("CALL_CLOSED")
+    call = lab.dial()
+    call.wait_agent(min_speech_s=2.5)
+    call.say("I want a refund.")
+    lab.sarah.wait_event("CALL_INCOMING", 60, lambda e: lab.sarah.count("CALL_INCOMING") > rang)
+    lab.caller.hangup()
+    hung_up = time.monotonic()
+    lab.wait_closed(lab.sarah, sarah_closed, 30)
+    stopped = [e for e in lab.sarah.events if e.get("type") == "CALL_CLOSED"][-1]["at"]
+    assert stopped - hung_up < RING_S / 2, "the staff phone rang on after the caller left"
+    row = lab.daemon.wait_call_ended()
+    assert row["outcome"] == "caller_hung_up", row
+    (transfer,) = lab.daemon.rows("transfers", "call_id = ?", row["id"])
+    assert transfer["outcome"] == "failed" and "ended" in transfer["detail"], transfer
+
+    # The daemon is not frozen: the next caller is greeted.
+    again = lab.dial()
+    again.wait_agent(min_speech_s=2.5)
+    closed = lab.caller.count("CALL_CLOSED")
+    lab.caller.hangup()
+    lab.wait_closed(lab.caller, closed, 10)

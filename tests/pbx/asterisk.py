@@ -27,7 +27,7 @@ class Asterisk:
     work: Path
     agi_port: int
     audiosocket_port: int
-    staff: dict[str, int] = field(default_factory=dict)
+    staff: dict[str, str] = field(default_factory=dict)
     ports: PortBlock = field(default_factory=lambda: free_block(64))
     proc: subprocess.Popen[bytes] | None = None
 
@@ -60,8 +60,8 @@ class Asterisk:
         )
         staff = "".join(
             f"\n[{ext}](staff-endpoint)\naors = {ext}\n"
-            f"[{ext}]\ntype = aor\ncontact = sip:staff@127.0.0.1:{port}\n"
-            for ext, port in self.staff.items()
+            f"[{ext}]\ntype = aor\ncontact = sip:{address}\n"
+            for ext, address in self.staff.items()
         )
         (etc / "pjsip.conf").write_text(f"""[global]
 type = global

@@ -84,5 +84,16 @@ def wait_spoken(
     raise TimeoutError(f"the phone heard no complete utterance within {timeout_s:g} s")
 
 
+def trim_silence(samples: np.ndarray, margin_s: float = 0.5) -> np.ndarray:
+    """From half a second before the first sound to half a second after the last: long
+    stretches of line silence make Whisper invent words."""
+    loud = np.flatnonzero(frame_levels(samples) > LOUD)
+    if not len(loud):
+        return samples[:0]
+    margin = int(margin_s * 50)
+    first, last = max(int(loud[0]) - margin, 0), int(loud[-1]) + 1 + margin
+    return samples[first * FRAME : last * FRAME]
+
+
 def words(text: str) -> str:
     return re.sub(r"[^a-z0-9 ]", "", text.lower())

@@ -54,8 +54,12 @@ class Baresip:
         self.idle = write_silence(folder / "idle.wav", 600)
 
     @property
+    def address(self) -> str:
+        return f"{self.name}@127.0.0.1:{self.sip_port}"
+
+    @property
     def uri(self) -> str:
-        return f"sip:{self.name}@127.0.0.1:{self.sip_port}"
+        return f"sip:{self.address}"
 
     def start(self, timeout_s: float = 15.0) -> None:
         (self.folder / "config").write_text(
@@ -186,8 +190,12 @@ class Baresip:
     def hush(self) -> None:
         self.command("ausrc", f"aufile,{self.idle}")
 
-    def press(self, digit: str) -> None:
-        self.command("sndcode", digit)
+    def press(self, digits: str) -> None:
+        """Key presses (RFC 4733), a quarter of a second apart as a person types them."""
+        for i, digit in enumerate(digits):
+            if i:
+                time.sleep(0.25)
+            self.command("sndcode", digit)
 
     def hangup(self) -> None:
         self.command("hangup")

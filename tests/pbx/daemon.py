@@ -109,6 +109,19 @@ class Daemon:
             sql = f"select * from {table}" + (f" where {where}" if where else "")
             return [dict(r) for r in db.execute(sql, args)]
 
+    def wait_row(
+        self, table: str, where: str, *args: Any, timeout_s: float = 60.0
+    ) -> dict[str, Any]:
+        """The first row of ``table`` matching ``where``, once there is one."""
+        deadline = time.monotonic() + timeout_s
+        while time.monotonic() < deadline:
+            if self.store_path.exists():
+                rows = self.rows(table, where, *args)
+                if rows:
+                    return rows[0]
+            time.sleep(0.2)
+        raise TimeoutError(f"no {table} row where {where} {args} in {timeout_s:g} s")
+
     def wait_call_ended(self, call_id_like: str = "%", timeout_s: float = 30.0) -> dict[str, Any]:
         """The newest call row once it has an outcome."""
         deadline = time.monotonic() + timeout_s

@@ -12,7 +12,14 @@ from typing import Any
 import pytest
 
 from tests.pbx.asterisk import AMI_SECRET, Asterisk
-from tests.pbx.audio import FRAME, read_growing_wav, speech_seconds, synthesize, wait_spoken
+from tests.pbx.audio import (
+    FRAME,
+    read_growing_wav,
+    speech_seconds,
+    synthesize,
+    trim_silence,
+    wait_spoken,
+)
 from tests.pbx.baresip import Baresip
 from tests.pbx.daemon import Daemon, daemon_config
 from tests.pbx.freeswitch import PASSWORD, FreeSwitch
@@ -47,9 +54,10 @@ def transcriber() -> Any:
 
 @dataclass
 class Call:
-    """One call from the lab's caller phone, as the caller experiences it."""
+    """One call as one phone (the caller's or a staff phone) experiences it."""
 
     lab: Lab
+    phone: Baresip
     dumps_before: set[Path]
     heard_path: Path | None = None
     heard_frames: int = 0
@@ -57,21 +65,26 @@ class Call:
 
     def heard(self) -> Path | None:
         if self.heard_path is None:
-            new = set(self.lab.caller.folder.glob("dump-*-dec.wav")) - self.dumps_before
+            new = set(self.phone.folder.glob("dump-*-dec.wav")) - self.dumps_before
             if new:
                 self.heard_path = max(new, key=lambda p: p.stat().st_mtime)
         return self.heard_path
 
     def wait_agent(
-        self, timeout_s: float = 90.0, quiet_s: float = 2.0, min_speech_s: float = 1.0
+        self,
+        timeout_s: float = 90.0,
+        quiet_s: float = 2.0,
+        min_speech_s: float = 1.0,
+        since: int | None = None,
     ) -> None:
-        """Until the agent has said at least ``min_speech_s`` since the caller's last line
-        ended, and then paused for ``quiet_s``."""
-        wait = self.line_ends - time.monotonic()
-        if wait > 0:
-            time.sleep(wait)  # the caller's own line is still playing (its known length)
-        path = self.heard()
-        start = len(read_growing_wav(path)) // FRAME if path is not None else 0
+        """Until the other side has said at least ``min_speech_s`` since this phone's last
+        line ended (or since frame ``since``), and then paused for ``quiet_s``."""
+        if since is None:
+            wait = self.line_ends - time.monotonic()
+            if wait > 0:
+                time.sleep(wait)  # this phone's own line is still playing (its known length)
+            since = self.mark()
+        start = since
         self.heard_frames = wait_spoken(
             self.heard,
             timeout_s,
@@ -82,13 +95,19 @@ class Call:
 
     def say(self, text: str) -> None:
         wav = self.lab.line(text)
-        self.lab.caller.say(wav)
+        self.phone.say(wav)
         self.line_ends = time.monotonic() + speech_seconds(wav)
 
-    def transcript(self, transcriber: Any) -> str:
+    def mark(self) -> int:
+        """Frames this phone has heard so far (to transcribe only what comes after)."""
         path = self.heard()
-        assert path is not None, "the caller's phone recorded nothing"
-        return str(transcriber.transcribe_sync(read_growing_wav(path), 8000).text)
+        return len(read_growing_wav(path)) // FRAME if path is not None else 0
+
+    def transcript(self, transcriber: Any, from_frame: int = 0) -> str:
+        path = self.heard()
+        assert path is not None, f"{self.phone.name}'s phone recorded nothing"
+        samples = trim_silence(read_growing_wav(path)[from_frame * FRAME :])
+        return str(transcriber.transcribe_sync(samples, 8000).text)
 
 
 @dataclass
@@ -110,8 +129,13 @@ class Lab:
             self.lines[text] = synthesize(text, folder / f"line{len(self.lines)}.wav")
         return self.lines[text]
 
+    def watch(self, phone: Baresip) -> Call:
+        """The next call on ``phone`` (a staff phone about to ring)."""
+        phone.hush()
+        return Call(self, phone, set(phone.folder.glob("dump-*-dec.wav")))
+
     def dial(self) -> Call:
-        call = Call(self, set(self.caller.folder.glob("dump-*-dec.wav")))
+        call = Call(self, self.caller, set(self.caller.folder.glob("dump-*-dec.wav")))
         before = self.caller.count("CALL_ESTABLISHED")
         self.caller.hush()
         self.caller.dial(self.dial_uri)
@@ -149,7 +173,7 @@ def freeswitch_lab(pbx_base: Path, tmp_path_factory: pytest.TempPathFactory) -> 
         pbx_base,
         folder / "switch",
         daemon_port=daemon_ports[0],
-        staff={"200": desk.sip_port, "201": sarah.sip_port},
+        staff={"200": desk.address, "201": sarah.address},
     )
     options = {
         "listen_port": daemon_ports[0],
@@ -188,7 +212,7 @@ def asterisk_lab(pbx_base: Path, tmp_path_factory: pytest.TempPathFactory) -> It
         folder / "switch",
         agi_port=daemon_ports[0],
         audiosocket_port=daemon_ports[1],
-        staff={"100": desk.sip_port, "200": desk.sip_port, "201": sarah.sip_port},
+        staff={"100": desk.address, "200": desk.address, "201": sarah.address},
     )
     options = {
         "agi_port": daemon_ports[0],

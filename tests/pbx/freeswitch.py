@@ -32,12 +32,13 @@ def edited(text: str, replacements: dict[str, str], what: str) -> str:
 
 @dataclass
 class FreeSwitch:
-    """One FreeSWITCH process; ``staff`` maps extensions to baresip SIP ports."""
+    """One FreeSWITCH process; ``staff`` maps extensions to staff phones' SIP addresses
+    (``user@127.0.0.1:port``)."""
 
     base: Path  # unpacked builds live here (shared by the session)
     work: Path  # this switch's run folder
     daemon_port: int  # where the dialplan's `socket` connects (the daemon listens)
-    staff: dict[str, int] = field(default_factory=dict)
+    staff: dict[str, str] = field(default_factory=dict)
     ports: PortBlock = field(default_factory=lambda: free_block(64))
     proc: subprocess.Popen[bytes] | None = None
 
@@ -79,8 +80,8 @@ class FreeSwitch:
         )
         users = "\n".join(
             f'<user id="{ext}"><params><param name="dial-string" '
-            f'value="sofia/internal/staff@127.0.0.1:{port}"/></params></user>'
-            for ext, port in self.staff.items()
+            f'value="sofia/internal/{address}"/></params></user>'
+            for ext, address in self.staff.items()
         )
         staff_re = "|".join(self.staff) or "none"
         low, high = self.rtp_range

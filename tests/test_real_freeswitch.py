@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from tests.pbx.audio import words
+from tests.pbx.audio import wait_heard, words
 from tests.pbx.fixtures import CALLER_NUMBER, RING_S, Lab
 
 pytestmark = [pytest.mark.pbx, pytest.mark.timeout(240)]
@@ -147,3 +147,50 @@ def test_caller_hanging_up_while_staff_ring_stops_the_ringing(freeswitch_lab: La
     closed = lab.caller.count("CALL_CLOSED")
     lab.caller.hangup()
     lab.wait_closed(lab.caller, closed, 10)
+
+
+def test_reply_cut_off_by_hangup_is_stored_as_interrupted(freeswitch_lab: Lab) -> None:
+    """Defect 9: a reply the caller hung up on was stored as fully spoken."""
+    lab = freeswitch_lab
+    call = lab.dial()
+    wait_heard(call.heard, 60, seconds=0.6)  # into the greeting, far from its end
+    lab.caller.hangup()
+    row = lab.daemon.wait_call_ended()
+    assert row["outcome"] == "caller_hung_up", row
+    turns = lab.daemon.rows("turns", "call_id = ? and speaker = 'agent'", row["id"])
+    assert len(turns) == 1 and "Thank you for calling" in turns[0]["text"]
+    assert turns[0]["interrupted"] == 1
+
+
+def test_switch_restart(freeswitch_lab: Lab) -> None:
+    """FreeSWITCH dies and comes back: the daemon logs the outage once (defect 8: a warning
+    every 2 s before), reconnects its inbound ESL and carries calls and transfers again."""
+    lab = freeswitch_lab
+    since = len(lab.daemon.log_text())
+    lab.switch.kill()
+    lab.daemon.wait_log("inbound ESL connection lost", 10, since)
+    outage_s = 9.0
+    time.sleep(outage_s)  # the outage itself: how long the switch stays down
+    lab.switch.start()
+    lab.daemon.wait_log("inbound ESL connection restored", 60, since)
+    warnings = [
+        line
+        for line in lab.daemon.log_text()[since:].splitlines()
+        if "WARNING" in line and "ESL" in line
+    ]
+    assert len(warnings) <= 2, warnings  # "lost", then one "still down (reason)"
+
+    desk_calls = lab.desk.count("CALL_ESTABLISHED")
+    call = lab.dial()
+    call.wait_agent(min_speech_s=2.5)
+    lab.caller.press("0")
+    lab.desk.wait_event(
+        "CALL_ESTABLISHED", 60, lambda e: lab.desk.count("CALL_ESTABLISHED") > desk_calls
+    )
+    (newest,) = lab.daemon.rows("calls", "1 order by started_at desc limit 1")
+    lab.daemon.wait_row("transfers", "call_id = ? and outcome = 'answered'", newest["id"])
+    closed = lab.desk.count("CALL_CLOSED")
+    lab.caller.hangup()
+    lab.wait_closed(lab.desk, closed, 15)
+    row = lab.daemon.wait_call_ended()
+    assert row["id"] == newest["id"] and row["outcome"] == "transferred", row

@@ -100,7 +100,8 @@ class FreeSwitchSettings:
     esl_port: int = 8021
     esl_password: str = "ClueCon"
     esl_timeout_s: float = 5.0  # a reply later than this breaks the connection (FIFO replies)
-    esl_reconnect_s: float = 2.0
+    esl_reconnect_s: float = 2.0  # first pause after the inbound ESL link drops; doubles
+    esl_reconnect_max_s: float = 30.0  # up to this
     linger_s: int = 5
     first_datagram_s: float = 0.2  # unicast's +OK means nothing: no datagram by then = failed
     unicast_attempts: int = 2
@@ -588,13 +589,30 @@ class FreeSwitchBridge(WarmTransfers):
             self._reconnect_task = asyncio.get_running_loop().create_task(self._reconnect())
 
     async def _reconnect(self) -> None:
+        """Try again with a growing pause (esl_reconnect_s doubling up to
+        esl_reconnect_max_s); log when the state or the reason changes, not every try."""
+        loop = asyncio.get_running_loop()
+        lost_at, attempts, pause, last_reason = loop.time(), 0, self.settings.esl_reconnect_s, ""
         while not self._stopping and self._inbound is None:
-            await asyncio.sleep(self.settings.esl_reconnect_s)
+            await asyncio.sleep(pause)
+            attempts += 1
             try:
                 self._inbound = await self._hub_call(self._open_inbound)
-                log.info("inbound ESL connection restored")
             except FreeSwitchError as exc:
-                log.warning("inbound ESL reconnect failed: %s", exc)
+                reason = str(exc)
+                if reason != last_reason:
+                    log.warning("inbound ESL still down (%s); retrying with back-off", reason)
+                    last_reason = reason
+                else:
+                    log.debug("inbound ESL reconnect attempt %d failed: %s", attempts, reason)
+                pause = min(pause * 2, max(self.settings.esl_reconnect_max_s, pause))
+                continue
+            log.info(
+                "inbound ESL connection restored after %.1f s (%d attempt%s)",
+                loop.time() - lost_at,
+                attempts,
+                "" if attempts == 1 else "s",
+            )
 
     async def _inbound_command(self, frame: bytes) -> esl.EslFrame:
         conn = self._inbound

@@ -58,6 +58,18 @@ def frame_levels(samples: np.ndarray) -> np.ndarray:
 LOUD = 300.0  # RMS: speech or tone, well above G.711 idle noise
 
 
+def wait_heard(recording: Callable[[], Path | None], timeout_s: float, seconds: float) -> None:
+    """Wait until the phone has heard ``seconds`` of sound."""
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        path = recording()
+        if path is not None:
+            if np.count_nonzero(frame_levels(read_growing_wav(path)) > LOUD) * 0.02 >= seconds:
+                return
+        time.sleep(0.05)
+    raise TimeoutError(f"the phone heard less than {seconds:g} s of sound in {timeout_s:g} s")
+
+
 def wait_spoken(
     recording: Callable[[], Path | None],
     timeout_s: float,

@@ -137,10 +137,12 @@ async def test_call_is_answered_with_unicast_and_audio_flows_both_ways(harness: 
     assert call.played == [tone(-7)(0)] * 25  # every frame arrived, none empty, none extra
     assert call.media is not None and not call.media.deaf
     lines = [line for line, _ in call.commands]
-    assert lines[:4] == ["connect", "myevents", "linger 1", "sendmsg"]
-    answer = call.commands[3][1]
+    assert lines[:5] == ["connect", "myevents", "linger 1", "sendmsg", "sendmsg"]
+    watchdog = call.commands[3][1]  # the dialplan's sched_transfer: we answer, cancel it
+    assert watchdog["execute-app-name"] == "sched_cancel"
+    answer = call.commands[4][1]
     assert answer["execute-app-name"] == "answer" and answer["Event-UUID"]
-    unicast = call.commands[4][1]
+    unicast = call.commands[5][1]
     assert unicast["call-command"] == "unicast" and unicast["transport"] == "udp"
     await asyncio.wait_for(call.closed.wait(), 5)
     assert leg.hangup_by == "agent" and call.hangup_cause == "NORMAL_CLEARING"

@@ -194,3 +194,26 @@ def test_switch_restart(freeswitch_lab: Lab) -> None:
     lab.wait_closed(lab.desk, closed, 15)
     row = lab.daemon.wait_call_ended()
     assert row["id"] == newest["id"] and row["outcome"] == "transferred", row
+
+
+def test_stalled_daemon_callers_reach_a_person(freeswitch_lab: Lab) -> None:
+    """Defect 3 on FreeSWITCH: a daemon that accepts the socket but never answers left the
+    caller in silence. The dialplan's sched_transfer sends them to the front desk; the
+    daemon, once it wakes, leaves that call alone."""
+    lab = freeswitch_lab
+    desk_calls = lab.desk.count("CALL_ESTABLISHED")
+    since = len(lab.daemon.log_text())
+    lab.daemon.freeze()
+    try:
+        started = time.monotonic()
+        lab.dial()  # answered by the front desk's phone, not by the daemon
+        lab.desk.wait_event(
+            "CALL_ESTABLISHED", 5, lambda e: lab.desk.count("CALL_ESTABLISHED") > desk_calls
+        )
+        assert time.monotonic() - started < 15
+    finally:
+        lab.daemon.thaw()
+    lab.daemon.wait_log("already handed on", 30, since)
+    closed = lab.desk.count("CALL_CLOSED")
+    lab.caller.hangup()
+    lab.wait_closed(lab.desk, closed, 15)

@@ -679,6 +679,8 @@ class FreeSwitchBridge(WarmTransfers):
                 log.error("FreeSWITCH call %s could not start: %s", leg.call_id or "?", exc)
                 await self._rescue(leg, str(exc))
                 return
+            if leg.state == "bridged":
+                return  # handed on before we got to it (see _set_up)
             try:
                 await self._on_call(leg)
             except Exception:
@@ -708,8 +710,18 @@ class FreeSwitchBridge(WarmTransfers):
             raise FreeSwitchLinkError("the connect reply carries no channel data (Unique-ID)")
         leg.set_channel(channel)
         leg.info.sample_rate = SAMPLE_RATE
+        app = leg.variables.get("current_application", "socket")
+        if app != "socket":
+            # We come too late (a stalled daemon): the dialplan's watchdog (sched_transfer)
+            # has already sent the caller to a person. Leave the call alone: no `exit`.
+            log.warning("call %s: already handed on (%s); not taking it", leg.call_id, app)
+            leg.mark_bridged()
+            return
         await leg.command(esl.myevents())
         await leg.command(esl.linger(s.linger_s))
+        # The dialplan's watchdog (sched_transfer to a person if we don't answer in time):
+        # we are answering, so cancel it.
+        await leg.execute("sched_cancel")
         await leg.execute("answer")
         size = frame_bytes(SAMPLE_RATE)
         for attempt in range(1, max(s.unicast_attempts, 1) + 1):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+import signal
 import sqlite3
 import subprocess
 import sys
@@ -93,6 +94,16 @@ class Daemon:
                 raise TimeoutError(f"no /{pattern}/ in the daemon log in {timeout_s:g} s:\n"
                                    f"{self.tail()}")  # fmt: skip
             time.sleep(0.1)
+
+    def freeze(self) -> None:
+        """SIGSTOP: the process still holds its sockets (the kernel accepts connections),
+        but nothing answers, as with a stalled event loop."""
+        assert self.proc is not None
+        self.proc.send_signal(signal.SIGSTOP)
+
+    def thaw(self) -> None:
+        if self.proc is not None:
+            self.proc.send_signal(signal.SIGCONT)
 
     def tail(self, lines: int = 40) -> str:
         return "\n".join(self.log_text().splitlines()[-lines:])

@@ -54,6 +54,12 @@ class ReplyTiming:
     first_audio_at: float | None = None
     tts_ms: int | None = None
     interrupted: bool = False
+    utterances: list[Utterance] = field(default_factory=list)
+
+    def cut_off(self) -> None:
+        """The call ended: any sentence not played to its end was not fully spoken."""
+        if any(not u.done.done() or u.done.result() is False for u in self.utterances):
+            self.interrupted = True
 
     def timings(self) -> dict[str, int]:
         out: dict[str, int] = {}
@@ -166,6 +172,8 @@ class Call:
             self._greet()
             while not conversation.ended:
                 item = await self.inputs.get()
+                if isinstance(item, Gone) and self._reply is not None:
+                    self._reply.cut_off()
                 self._close_reply()
                 if isinstance(item, Gone):
                     await drive(conversation, self.effects, CallerLeft(item.reason), self)
@@ -289,12 +297,14 @@ class Call:
 
     def _say(self, action: Say, reply: ReplyTiming) -> Utterance:
         reply.sentences.append(action.text)
-        return self.speaker.say(
+        utterance = self.speaker.say(
             action.text,
             cache=action.cache and not self.naive,
             reply=reply,
             use_cache=not self.naive,
         )
+        reply.utterances.append(utterance)
+        return utterance
 
     def _first_frame(self, utterance: Utterance, speech: Speech) -> None:
         reply = utterance.reply

@@ -18,6 +18,7 @@ from receptionist.app.config import ConfigError, Settings, build_section
 from receptionist.app.runtime import Runtime, build_runtime
 from receptionist.call import Call
 from receptionist.media.leg import CallLeg
+from receptionist.tools.recovery import recover
 
 log = logging.getLogger("receptionist")
 
@@ -142,6 +143,7 @@ async def serve(settings: Settings) -> int:
         loop.add_signal_handler(sig, stop.set)
     runtime = build_runtime(settings)
     log.info("%s", runtime.models.health_line())
+    recover(runtime.store)  # a crash left calls open or requests unsent: finish them first
     daemon = Daemon(runtime)
     try:
         bridges = await daemon.start_bridges()

@@ -8,6 +8,7 @@ what is allowed.
 from __future__ import annotations
 
 import dataclasses
+import importlib
 import os
 import tomllib
 import types
@@ -171,6 +172,8 @@ def build_section(cls: type[T], table: Any, where: str, source: str) -> T:
                 f"{source}: '{where}.{key}' = {value!r}; allowed: {', '.join(choices)}"
             )
         bounds = _RANGES.get((where, key))
+        if bounds is None and key.endswith("port") and isinstance(value, int):
+            bounds = (1, 65535, "a TCP/UDP port")
         if bounds and not bounds[0] <= value <= bounds[1]:
             raise ConfigError(
                 f"{source}: '{where}.{key}' = {value!r}; allowed: "
@@ -352,7 +355,34 @@ def parse_settings(data: dict[str, Any], source: str) -> Settings:
         source=source,
     )
     _env_overrides(settings)
+    for name in ("freeswitch", "asterisk"):
+        bridge_settings(settings, name)  # a wrong bridge table stops every command, not only serve
     return settings
+
+
+BRIDGES = {
+    "freeswitch": ("receptionist.bridges.freeswitch", "FreeSwitchSettings"),
+    "asterisk": ("receptionist.bridges.asterisk", "AsteriskSettings"),
+}
+
+
+def bridge_settings(settings: Settings, name: str) -> Any | None:
+    """The typed settings of bridge ``name``, or None when its table doesn't enable it.
+    ``enabled`` must be true or false (a string such as "no" is refused, not read as true)."""
+    options = dict(getattr(settings, name))
+    if not options:
+        return None
+    enabled = options.pop("enabled", False)
+    if not isinstance(enabled, bool):
+        raise ConfigError(
+            f"{settings.source}: '{name}.enabled' = {enabled!r} must be true or false"
+        )
+    if not enabled:
+        return None
+    options.setdefault("transfer_ring_s", settings.transfer.ring_seconds)
+    module_name, class_name = BRIDGES[name]
+    module = importlib.import_module(module_name)
+    return build_section(getattr(module, class_name), options, name, settings.source)
 
 
 def example_config_text() -> str:
@@ -368,6 +398,11 @@ def load_settings(path: str | Path | None = None) -> Settings:
             text = Path(chosen).read_text("utf-8")
         except OSError as exc:
             raise ConfigError(f"{source}: cannot read the configuration file ({exc})") from exc
+        except UnicodeDecodeError as exc:
+            raise ConfigError(
+                f"{source}: not UTF-8 text (byte 0x{exc.object[exc.start]:02x} at offset "
+                f"{exc.start}); save the file as UTF-8"
+            ) from exc
     else:
         source, text = "<embedded salon example>", example_config_text()
     try:

@@ -5,12 +5,12 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import logging
 import sys
 import uuid
 from datetime import date
 
 from receptionist.app.config import ConfigError, load_settings
+from receptionist.app.logs import setup_logging
 from receptionist.media.models import ModelError
 from receptionist.store.db import StoreError
 
@@ -170,10 +170,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    logging.basicConfig(
-        level=logging.DEBUG if args.verbose else logging.INFO,
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-    )
+    setup_logging(args.verbose)
     try:
         return int(args.func(args))
     except (ConfigError, ModelError, StoreError, ValueError) as exc:

@@ -206,6 +206,26 @@ def _parse_hours(table: Any, source: str) -> OpeningHours:
     return OpeningHours(tuple(days))
 
 
+def _optional(
+    table: dict[str, Any], key: str, kind: type, default: Any, where: str, source: str
+) -> Any:
+    return _require(table, key, kind, where, source) if key in table else default
+
+
+def _words(table: dict[str, Any], key: str, where: str, source: str) -> tuple[str, ...]:
+    value = table.get(key, [])
+    if not isinstance(value, list) or not all(isinstance(w, str) for w in value):
+        raise ConfigError(f"{source}: '{where}.{key}' = {value!r} must be a list of strings")
+    return tuple(w.lower() for w in value)
+
+
+def _tables(data: dict[str, Any], key: str, source: str) -> list[dict[str, Any]]:
+    value = data.get(key, [])
+    if not isinstance(value, list) or not all(isinstance(x, dict) for x in value):
+        raise ConfigError(f"{source}: '{key}' must be a list of [[{key}]] tables")
+    return value
+
+
 def _require(table: dict[str, Any], key: str, kind: type, where: str, source: str) -> Any:
     if key not in table:
         raise ConfigError(f"{source}: '{where}.{key}' is missing")
@@ -244,11 +264,11 @@ def _parse_profile(data: dict[str, Any], source: str) -> BusinessProfile:
         source,
     )
     services = []
-    for i, raw in enumerate(data.get("services", [])):
+    for i, raw in enumerate(_tables(data, "services", source)):
         where = f"services[{i}]"
         _check_keys(raw, ("name", "minutes", "price", "aliases"), where, source)
         name = _require(raw, "name", str, where, source)
-        aliases = tuple(str(a).lower() for a in raw.get("aliases", [])) + (name.lower(),)
+        aliases = _words(raw, "aliases", where, source) + (name.lower(),)
         minutes = _require(raw, "minutes", int, where, source)
         if minutes <= 0:
             raise ConfigError(f"{source}: '{where}.minutes' must be a positive number of minutes")
@@ -258,18 +278,18 @@ def _parse_profile(data: dict[str, Any], source: str) -> BusinessProfile:
     if not services:
         raise ConfigError(f"{source}: at least one [[services]] entry is needed")
     staff = []
-    for i, raw in enumerate(data.get("staff", [])):
+    for i, raw in enumerate(_tables(data, "staff", source)):
         where = f"staff[{i}]"
         _check_keys(raw, ("name", "role", "extension"), where, source)
         staff.append(
             StaffMember(
                 _require(raw, "name", str, where, source),
                 str(_require(raw, "extension", str, where, source)),
-                str(raw.get("role", "")),
+                _optional(raw, "role", str, "", where, source),
             )
         )
     rules = []
-    for i, raw in enumerate(data.get("escalation", [])):
+    for i, raw in enumerate(_tables(data, "escalation", source)):
         where = f"escalation[{i}]"
         _check_keys(raw, ("name", "words", "target", "action", "say"), where, source)
         action = raw.get("action", "transfer")
@@ -286,26 +306,33 @@ def _parse_profile(data: dict[str, Any], source: str) -> BusinessProfile:
         rules.append(
             EscalationRule(
                 name=_require(raw, "name", str, where, source),
-                words=tuple(str(w).lower() for w in raw.get("words", [])),
+                words=_words(raw, "words", where, source),
                 target=target,
                 action=action,
-                say=str(raw.get("say", "")),
+                say=_optional(raw, "say", str, "", where, source),
             )
         )
     transfer = data.get("transfer", {})
+    if not isinstance(transfer, dict):
+        raise ConfigError(f"{source}: [transfer] must be a table")
+    limit = _optional(business, "misunderstood_limit", int, 3, "business", source)
+    reprompts = _optional(business, "silence_reprompts", int, 2, "business", source)
+    if limit < 1 or reprompts < 0:
+        raise ConfigError(f"{source}: 'business.misunderstood_limit' must be 1 or more and "
+                          "'business.silence_reprompts' 0 or more")  # fmt: skip
     return BusinessProfile(
         name=_require(business, "name", str, "business", source),
         greeting=_require(business, "greeting", str, "business", source),
-        recording_notice=str(business.get("recording_notice", "")),
+        recording_notice=_optional(business, "recording_notice", str, "", "business", source),
         services=tuple(services),
         hours=_parse_hours(data.get("hours", {}), source),
         staff=tuple(staff),
         front_desk=str(_require(business, "front_desk", str, "business", source)),
-        timezone=str(business.get("timezone", "America/New_York")),
+        timezone=_optional(business, "timezone", str, "America/New_York", "business", source),
         escalation=tuple(rules),
-        misunderstood_limit=int(business.get("misunderstood_limit", 3)),
-        silence_reprompts=int(business.get("silence_reprompts", 2)),
-        transfer_ring_s=float(transfer.get("ring_seconds", 20.0)),
+        misunderstood_limit=limit,
+        silence_reprompts=reprompts,
+        transfer_ring_s=_optional(transfer, "ring_seconds", float, 20.0, "transfer", source),
     )
 
 

@@ -123,8 +123,10 @@ def test_the_config_loader_on_any_bytes(tmp_path_factory: pytest.TempPathFactory
 
 _EXAMPLE = example_config_text().splitlines()
 _VALUE_LINES = [i for i, line in enumerate(_EXAMPLE) if " = " in line and not line.startswith("#")]
-TOML_VALUES = st.sampled_from(['"no"', "70000", "-1", "0", "true", "1.5", '""', "[]", "[1, 2]",
-                               '"x"', "{}", '"25:99-26:00"', '"Nobody"', "99999999999"])  # fmt: skip
+TOML_VALUES = st.sampled_from(
+    ['"no"', "70000", "-1", "0", "true", "1.5", '""', "[]", "[1, 2]", '"x"', "{}",
+     '"25:99-26:00"', '"Nobody"', "99999999999"]
+)  # fmt: skip
 
 
 @settings(max_examples=200, deadline=None)

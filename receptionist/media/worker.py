@@ -72,7 +72,7 @@ class ModelWorker:
             raise box["error"]
         return box.get("result")  # type: ignore[return-value]
 
-    def close(self, timeout: float = 5.0) -> None:
+    def close(self, timeout: float = 30.0) -> None:
         """Stop the thread once the jobs already queued are done."""
         self._jobs.put(_STOP)
         if self._thread.is_alive() and threading.current_thread() is not self._thread:

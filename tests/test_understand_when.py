@@ -420,3 +420,18 @@ def test_a_weekday_misheard_by_a_letter_is_a_near_match(text: str, day: date | N
 def test_words_near_a_weekday_are_no_day(text: str) -> None:
     u = understand(text, PROFILE, TODAY)
     assert u.day is None and "day" not in u.unsure_slots, text
+
+
+@pytest.mark.parametrize(
+    ("text", "expecting", "window"),
+    [
+        ("Morning! I'd like a haircut", None, None),
+        ("Good afternoon, a trim on Friday please", None, None),
+        ("Afternoon.", "time", TimeWindow(time(12), time(17))),
+        ("Morning, if you can.", "time", TimeWindow(end=time(12))),
+    ],
+)
+def test_a_greeting_is_no_time_of_day(
+    text: str, expecting: str | None, window: TimeWindow | None
+) -> None:
+    assert understand(text, PROFILE, TODAY, expecting).window == window, text

@@ -180,6 +180,8 @@ def test_a_vague_day(text: str, days: DayRange) -> None:
         ("push it back to 4", time(16)),
         ("10:30am Friday", time(10, 30)),
         ("a beard trim on Friday at 1030", time(10, 30)),  # Whisper's "ten thirty"
+        ("I'd like Thursday, 3.", time(15)),
+        ("tomorrow 10", time(10)),
         ("at 930 tomorrow", time(9, 30)),
         ("at 245 pm", time(14, 45)),
         ("a quarter til 4", time(15, 45)),
@@ -236,6 +238,7 @@ def test_a_bare_time_answers_what_time(text: str, expecting: str, at: time) -> N
         "call me at 555 1234",
         "at 555-867-5309",
         "it costs 1050 dollars",
+        "Saturday 3 people",
     ],
 )
 def test_numbers_that_are_no_time(text: str) -> None:
@@ -417,3 +420,18 @@ def test_a_weekday_misheard_by_a_letter_is_a_near_match(text: str, day: date | N
 def test_words_near_a_weekday_are_no_day(text: str) -> None:
     u = understand(text, PROFILE, TODAY)
     assert u.day is None and "day" not in u.unsure_slots, text
+
+
+@pytest.mark.parametrize(
+    ("text", "expecting", "window"),
+    [
+        ("Morning! I'd like a haircut", None, None),
+        ("Good afternoon, a trim on Friday please", None, None),
+        ("Afternoon.", "time", TimeWindow(time(12), time(17))),
+        ("Morning, if you can.", "time", TimeWindow(end=time(12))),
+    ],
+)
+def test_a_greeting_is_no_time_of_day(
+    text: str, expecting: str | None, window: TimeWindow | None
+) -> None:
+    assert understand(text, PROFILE, TODAY, expecting).window == window, text

@@ -161,9 +161,14 @@ _CHOICE = re.compile(
     r"former|latter|other)(?: one| option| slot| time| of those| of them| choice)?\b"
 )
 _CHOICE_WORDS = {
-    "first": 0, "1st": 0, "earlier": 0, "former": 0, "second": 1, "2nd": 1, "third": 2,
-    "3rd": 2, "fourth": 3, "last": -1, "later": -1, "latter": -1,
+    "first": 0, "1st": 0, "earlier": 0, "earliest": 0, "former": 0, "second": 1, "2nd": 1,
+    "third": 2, "3rd": 2, "fourth": 3, "last": -1, "later": -1, "latest": -1, "latter": -1,
 }  # fmt: skip
+_OPTION_INDEX = {"one": 0, "1": 0, "two": 1, "2": 1, "three": 2, "3": 2, "four": 3, "4": 3}
+_NOT_A_CHOICE_AFTER = re.compile(
+    r"\s*(?:of\b|thing|name|week|month|year|visit|appointment ever|thought|"
+    r"time (?:i|we|here|coming|calling)|day|floor)"
+)
 _EITHER = re.compile(
     r"\b(?:either|whichever|any of (?:them|those)|(?:it )?doesn'?t matter|don'?t mind|"
     r"(?:both|any|either one) (?:is|are|would be) (?:fine|good|ok|okay))\b"
@@ -298,41 +303,26 @@ def _is_name_like(word: str) -> bool:
 
 
 def _choice(lowered: str, expecting: str | None) -> int | None:
-    if expecting == "choose_slot" and _EITHER.search(lowered):
+    """Which of the offered slots: an index into them (0 the first, -1 the last)."""
+    offered = expecting == "choose_slot"
+    if offered and _EITHER.search(lowered):
         return 0  # "either is fine": the first offered
     match = _OPTION_NUMBER.search(lowered)
     if match:
-        return {"one": 0, "two": 1, "three": 2, "four": 3}.get(match.group(1), None) or (
-            int(match.group(1)) - 1 if match.group(1).isdigit() else 0
-        )
+        return _OPTION_INDEX[match.group(1)]
     for match in _CHOICE.finditer(lowered):
-        word = match.group(1)
-        after = lowered[match.end() :]
-        whole = match.group(0)
-        if re.match(r"\s*(?:of\b|thing|name|week|month|year|visit|appointment ever|thought|"
-                    r"time (?:i|we|here|coming|calling)|day|floor)", after):  # fmt: skip
+        word, whole = match.group(1), match.group(0)
+        if word == "other" or _NOT_A_CHOICE_AFTER.match(lowered, match.end()):
             continue
-        if word in ("other", "earliest", "latest") and expecting != "choose_slot":
-            continue
-        if (
-            word in ("earlier", "later")
-            and not whole.endswith(("one", "option", "slot", "time"))
-            and (expecting != "choose_slot")
-        ):
-            continue
-        if word in ("first", "second", "third", "last", "1st", "2nd", "3rd", "fourth") and not (
-            whole.startswith("the")
-            or whole.endswith(("one", "option", "slot", "choice"))
-            or expecting == "choose_slot"
-        ):
-            continue
-        if word == "earliest":
-            return 0
-        if word == "latest":
-            return -1
-        if word == "other":
-            continue
-        return _CHOICE_WORDS[word]
+        pointed = whole.endswith(("one", "option", "slot", "choice"))  # "the second one"
+        if word in ("earliest", "latest"):
+            if offered:
+                return _CHOICE_WORDS[word]
+        elif word in ("earlier", "later"):
+            if offered or pointed or whole.endswith("time"):
+                return _CHOICE_WORDS[word]
+        elif offered or pointed or whole.startswith("the"):
+            return _CHOICE_WORDS[word]
     return None
 
 

@@ -140,10 +140,13 @@ _OLD_VALUE = re.compile(
 )
 _STARTS_NO = re.compile(r"^\W*no\b")
 _GREETING = re.compile(r"\bgood (?:morning|afternoon|evening)\b")
+# "Morning!" opening a call greets; as the answer to a question it is a time of day.
+_OPENING_GREETING = re.compile(r"^\W*(?:morning|afternoon|evening)\W*(?:[,!.]|$)")
 
 
-def _without_greetings(lowered: str) -> str:
-    return _GREETING.sub(" ", lowered)
+def _without_greetings(lowered: str, expecting: str | None) -> str:
+    lowered = _GREETING.sub(" ", lowered)
+    return _OPENING_GREETING.sub(" ", lowered) if expecting is None else lowered
 
 
 def _drop_old_time(lowered: str) -> str:
@@ -240,7 +243,7 @@ def _read_when(
 ) -> tuple[date | None, DayRange | None, time | None, TimeWindow | None]:
     """The day (or vague days) and the time (or vague time) of a turn; near matches are
     added to ``unsure``."""
-    said = _without_greetings(lowered)
+    said = _without_greetings(lowered, expecting)
     day_said = _last_said(said, _DAY_BREAK, today) if shifting else said
     day = find_day(day_said, today)
     span = find_days(day_said, today) if day is None else None

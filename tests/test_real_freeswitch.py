@@ -28,7 +28,7 @@ def test_booking_call(freeswitch_lab: Lab, transcriber: Any) -> None:
     lab.wait_closed(lab.caller, closed, 60)  # the agent said goodbye and hung up
 
     row = lab.daemon.wait_call_ended()
-    assert row["bridge"] == "freeswitch"
+    assert row["bridge"] == lab.bridge
     assert row["caller_id"] == CALLER_NUMBER
     assert row["outcome"] == "completed", row
     bookings = lab.daemon.rows("bookings", "call_id = ?", row["id"])
@@ -139,7 +139,8 @@ def test_caller_hanging_up_while_staff_ring_stops_the_ringing(freeswitch_lab: La
     row = lab.daemon.wait_call_ended()
     assert row["outcome"] == "caller_hung_up", row
     (transfer,) = lab.daemon.rows("transfers", "call_id = ?", row["id"])
-    assert transfer["outcome"] == "failed" and "ended" in transfer["detail"], transfer
+    assert transfer["outcome"] == "failed", transfer
+    assert "ended" in transfer["detail"] or "hung up" in transfer["detail"], transfer
 
     # The daemon is not frozen: the next caller is greeted.
     again = lab.dial()

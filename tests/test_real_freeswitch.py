@@ -28,7 +28,7 @@ def test_booking_call(freeswitch_lab: Lab, transcriber: Any) -> None:
     lab.wait_closed(lab.caller, closed, 60)  # the agent said goodbye and hung up
 
     row = lab.daemon.wait_call_ended()
-    assert row["bridge"] == "freeswitch"
+    assert row["bridge"] == lab.bridge
     assert row["caller_id"] == CALLER_NUMBER
     assert row["outcome"] == "completed", row
     bookings = lab.daemon.rows("bookings", "call_id = ?", row["id"])
@@ -103,12 +103,13 @@ def test_staff_not_answering_leads_to_a_message(freeswitch_lab: Lab, transcriber
     call.wait_agent(min_speech_s=2.0, since=mark)  # "... isn't available ... a message"
     assert "message" in words(call.transcript(transcriber, mark))
     call.say("Please ask her to call me back about my appointment.")
-    call.wait_agent(min_speech_s=1.0)  # "What number should they call you back on?"
-    lab.caller.press(CALLER_NUMBER + "#")
-    call.line_ends = 0.0
+    mark = call.mark()
+    # The call-back number is the caller id: the message is taken and read back at once.
+    lab.daemon.wait_row("messages", "for_staff = 'Sarah' and callback_number = ?", CALLER_NUMBER)
     call.wait_agent(min_speech_s=2.0)  # the read-back, then "anything else?"
-    call.say("No, that's all, thank you.")
-    lab.wait_closed(lab.caller, closed, 60)
+    assert "sarah" in words(call.transcript(transcriber, mark))
+    lab.caller.hangup()
+    lab.wait_closed(lab.caller, closed, 10)
 
     row = lab.daemon.wait_call_ended()
     assert row["outcome"] == "message", row
@@ -139,7 +140,8 @@ def test_caller_hanging_up_while_staff_ring_stops_the_ringing(freeswitch_lab: La
     row = lab.daemon.wait_call_ended()
     assert row["outcome"] == "caller_hung_up", row
     (transfer,) = lab.daemon.rows("transfers", "call_id = ?", row["id"])
-    assert transfer["outcome"] == "failed" and "ended" in transfer["detail"], transfer
+    assert transfer["outcome"] == "failed", transfer
+    assert "ended" in transfer["detail"] or "hung up" in transfer["detail"], transfer
 
     # The daemon is not frozen: the next caller is greeted.
     again = lab.dial()

@@ -119,6 +119,7 @@ class Lab:
     desk: Baresip  # ext 200, the front desk: answers at once
     sarah: Baresip  # ext 201: rings, nobody answers
     dial_uri: str
+    bridge: str  # "freeswitch" or "asterisk", as the store names it
     lines: dict[str, Path] = field(default_factory=dict)
 
     def line(self, text: str) -> Path:
@@ -187,7 +188,8 @@ def freeswitch_lab(pbx_base: Path, tmp_path_factory: pytest.TempPathFactory) -> 
         "fallback_extension": "200",
     }
     daemon = Daemon(folder, daemon_config(folder, "freeswitch", options, RING_S))
-    lab = Lab(folder, switch, daemon, caller, desk, sarah, f"sip:1000@127.0.0.1:{switch.sip_port}")
+    dial = f"sip:1000@127.0.0.1:{switch.sip_port}"
+    lab = Lab(folder, switch, daemon, caller, desk, sarah, dial, "freeswitch")
     try:
         switch.start()
         for phone in (desk, sarah, caller):
@@ -197,6 +199,7 @@ def freeswitch_lab(pbx_base: Path, tmp_path_factory: pytest.TempPathFactory) -> 
     finally:
         for phone in (caller, desk, sarah):
             phone.stop()
+        daemon.thaw()
         daemon.stop()
         switch.stop()
 
@@ -221,7 +224,8 @@ def asterisk_lab(pbx_base: Path, tmp_path_factory: pytest.TempPathFactory) -> It
         "ami_secret": AMI_SECRET,
     }
     daemon = Daemon(folder, daemon_config(folder, "asterisk", options, RING_S))
-    lab = Lab(folder, switch, daemon, caller, desk, sarah, f"sip:1000@127.0.0.1:{switch.sip_port}")
+    dial = f"sip:1000@127.0.0.1:{switch.sip_port}"
+    lab = Lab(folder, switch, daemon, caller, desk, sarah, dial, "asterisk")
     try:
         switch.start()
         for phone in (desk, sarah, caller):

@@ -99,19 +99,30 @@ class Store:
 
     # -- calls and turns ---------------------------------------------------------------------
 
-    def start_call(self, call_id: str, caller_id: str, called_number: str, bridge: str) -> None:
+    def start_call(self, call_id: str, caller_id: str, called_number: str, bridge: str) -> str:
+        """Open the call's record and return its id: a second call arriving with an id that
+        is already taken (a switch's bug, or a peer's) gets its own row, ``id-2``, ``id-3``."""
         with self._lock, self.db.conn:
+            taken = {
+                r["id"]
+                for r in self.db.query(
+                    "select id from calls where id = ? or id like ?", [call_id, f"{call_id}-%"]
+                )
+            }
+            chosen, n = call_id, 1
+            while chosen in taken:
+                n += 1
+                chosen = f"{call_id}-{n}"
             self.db.table("calls").insert(
                 {
-                    "id": call_id,
+                    "id": chosen,
                     "caller_id": caller_id,
                     "called_number": called_number,
                     "bridge": bridge,
                     "started_at": now_iso(),
                 },
-                replace=False,
-                ignore=True,
             )
+        return chosen
 
     def end_call(
         self,

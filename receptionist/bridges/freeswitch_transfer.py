@@ -117,8 +117,12 @@ class WarmTransfers:
                     await asyncio.wait({originate}, timeout=5)
                     originate.cancel()
             if originate.cancelled() or leg.state != "active":
-                if originate.done() and not originate.cancelled():
-                    originate.exception()  # seen: the result no longer matters
+                if (
+                    not originate.cancelled()
+                    and originate.exception() is None
+                    and originate.result().strip().startswith("+OK")
+                ):
+                    await self._kill(staff)  # answered just as the caller left
                 return TransferResult(extension, "failed", f"caller's call is {leg.state}")
             body = originate.result().strip()
             if not body.startswith("+OK"):

@@ -246,7 +246,10 @@ async def run_text_call(world: World, settings: Settings, spec: CallSpec, call_i
     )  # fmt: skip
     run = CallRun()
     for turn in spec.turns:
-        if call.ended or turn.hangup:
+        if call.ended:
+            break
+        if turn.hangup:
+            call.lines.append(("caller", "[hangs up]"))
             break
         if turn.say:
             run.caller_turns += 1

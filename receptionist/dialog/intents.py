@@ -36,7 +36,11 @@ _CANCEL = re.compile(
     r"cannot make it|can not make it|"
     r"won'?t (?:be able to )?make it|(?:not|won'?t) be able to (?:make it|come|come in)|"
     r"unable to (?:make it|come)|scrap (?:my|the)|drop (?:my|the) " + _APPOINTMENT + r"|"
-    r"can'?t come|cannot come|can not come|won'?t be coming|not coming|can'?t go)\b"
+    r"can'?t come|cannot come|can not come|won'?t be coming|not coming|can'?t go|"
+    r"(?:not|n't) (?:gonna|going to) (?:be able to )?make it|"
+    r"can'?t make (?:my|our|the|his|her|their) (?:\w+(?:'s)? )?(?:appointment|booking|\w+)|"
+    r"take (?:me|us|him|her|it|that|my name) off (?:the|your) (?:list|books|schedule|calendar)|"
+    r"(?:won'?t|can'?t|cannot) be there)\b"
 )
 _EXPLICIT_CANCEL = re.compile(r"\bcancel\w*\b(?! (?:policy|fee|charge|rules))|\bcall(?:ing)? off\b")
 _MOVE = re.compile(
@@ -46,7 +50,9 @@ _MOVE = re.compile(
     r"(?:move|moving|change|changing|switch|switching|shift|bump|swap) (?:my|the|our|his|her|"
     r"their) (?:\w+ )?(?:appointment|booking|reservation|time|slot|day|haircut|colour|color|"
     r"cut|trim)|(?:move|change|switch|shift|bump) (?:it|that|this) from|"
-    r"(?:different|another|new) (?:time|day|date) for (?:my|the|our) )"
+    r"(?:different|another|new) (?:time|day|date) for (?:my|the|our) |"
+    r"(?:move|change|switch|shift|push|bump) (?:it|that|this|them) (?:to|till|until|over)\b|"
+    r"(?:can|could) (?:we|i|you) (?:move|change|switch|shift) (?:it|that|this)\b)"
 )
 _MESSAGE = re.compile(
     r"\b(?:leave (?:a |him a |her a |them a )?(?:message|note|voicemail)|take a message|"
@@ -63,7 +69,9 @@ _PERSON = re.compile(
     r"transfer me|put me through|connect me|get me (?:a|someone|somebody|the)|"
     r"operator|representative|human being|real person|live person|actual person|"
     r"(?:a|an) (?:person|human)(?! or)|somebody real|someone real|"
-    r"(?:get|put) (?:\w+ )?on the (?:phone|line))\b"
+    r"(?:get|put) (?:\w+ )?on the (?:phone|line)|"
+    r"(?:have|had) a (?:quick |brief )?(?:word|chat) with|"
+    r"(?:speak|talk|chat) (?:to|with) (?:whoever|the person who|someone who|somebody who))\b"
 )
 _ROBOT = re.compile(
     r"\b(?:(?:am i|are we|i'm|is this|is that|are you|you're|you are|this is)\s+(?:just\s+)?"
@@ -109,7 +117,17 @@ _STATUS = re.compile(
     r"is my (?:\w+ )?(?:appointment|booking|reservation) (?:still )?(?:on|confirmed|booked|set)|"
     r"make sure (?:it|that|my \w+|the \w+|we|i) (?:went through|is booked|is confirmed|got booked|"
     r"(?:are|am) booked|is in)|(?:it|that|my booking|my appointment) went through|"
-    r"double[- ]check (?:my|the|that|on))\b"
+    r"double[- ]check (?:my|the|that|on)|"
+    r"(?:did|has|have) (?:my|our|the) (?:\w+ )?(?:booking|appointment|reservation)"
+    r"(?: (?:for|on) \w+)? (?:go|gone|went) through|"
+    r"(?:checking|check|confirm|confirming|make sure) (?:that )?(?:my|our|the) "
+    r"(?:\w+(?:'s)? )?(?:appointment|booking|reservation)(?:'s| is| are)? "
+    r"(?:all |still |definitely )?(?:booked|set|confirmed|on|in|ok|okay|fine)|"
+    r"(?:(?:am i|are we) (?:definitely |still |all |really )?|"
+    r"(?:i'm|im|we're) (?:definitely|still|all|really) )"
+    r"(?:booked|booked in|scheduled|down for|on the list)|"
+    r"(?:when|what time|what day) (?:is |was )?(?:my|our|the|his|her) "
+    r"(?:\w+(?:'s|s)? )?(?:appointment|booking|reservation))\b"
 )
 _PRICE = re.compile(
     r"\b(?:how much|prices?|pricing|cost|costs|(?<!in )charge|charges|rates?|expensive|cheap|"
@@ -154,7 +172,7 @@ _GOODBYE = re.compile(
 _CHANGE = re.compile(
     r"\b(?:actually|instead|rather|make it|make that|change (?:it|that)|changed my mind|"
     r"move it|switch|i meant|i mean|scratch that|on second thought|wait|hold on|no,? no|"
-    r"sorry,? (?:i meant|not|make)|not \w+,? but|correction)\b"
+    r"sorry,? (?:i meant|not|make)|i said|not \w+,? but|correction)\b"
 )
 _CHOICE = re.compile(
     r"\b(?:the )?(first|1st|second|2nd|third|3rd|fourth|last|earlier|earliest|later|latest|"
@@ -214,13 +232,16 @@ _NOT_A_SERVICE = frozenset(
     senior seniors number question answer help
     ride table lot couple few little while look break favour favor new different earlier
     later sooner better good nice quick chair seat place room space way hand thing things
-    pen paper clue sense feeling copy record name phone line transfer""".split()
+    pen paper clue sense feeling copy record name phone line transfer parking car park street
+    bus train directions address location card cash payment toilet bathroom wifi gift dog
+    wheelchair access ramp lift""".split()
 )
 _ARTICLE = r"(?:a|an|some|my|me a|me an|us a|us an|one|the|any|his|her|our)"
 # What introduces a service the caller wants: the article is optional after the first group,
 # required after the second ("get a manicure", not "get back to me").
 _SERVICE_TRIGGER = re.compile(
-    r"\b(?:(?:book(?: me| us)?(?: in)?(?: for)?|do you (?:guys )?(?:do|offer|provide)|"
+    r"\b(?:(?:book(?: me| us)?(?: in)?(?: for)?|do (?:you|u|ya) (?:guys )?(?:do|offer|provide)|"
+    r"(?:if|whether) (?:you|u) (?:guys )?(?:do|offer|provide)|"
     r"(?:does|do) (?:anyone|anybody|someone|he|she|they) (?:there )?do|you guys do|"
     r"(?:appointment|booking|slot|time) for|looking for|interested in|"
     r"how much (?:is|are|for|does|do|would|will)(?: it (?:be|cost) (?:for|to get))?|"
@@ -408,7 +429,8 @@ def read_wants(
     )
     book_words = bool(_BOOK.search(lowered))
     service_question = bool(_SERVICE_QUESTION.search(lowered)) and bool(services or unknown)
-    asks_price = bool(_PRICE.search(lowered))
+    # "name's Jon Price": a surname is no question about prices.
+    asks_price = bool(_PRICE.search(re.sub(r"\b[A-Z][a-z]+ (?:Price|Cost)\b", " ", said).lower()))
     asks_duration = bool(_DURATION.search(lowered))
     asks_hours = bool(_HOURS.search(lowered)) and not (
         book_words and not _PLAIN_HOURS.search(lowered)

@@ -91,7 +91,12 @@ def _aliases(profile: BusinessProfile) -> _Aliases:
 
 
 def _plain(text: str) -> str:
-    return re.sub(r"\s+", " ", re.sub(r"[^a-z' ]", " ", text.lower().replace("-", " "))).strip()
+    plain = re.sub(r"\s+", " ", re.sub(r"[^a-z' ]", " ", text.lower().replace("-", " "))).strip()
+    # "I got cut off", "you cut out": a line dropping, not a haircut.
+    return _NOT_A_CUT.sub(" ", plain)
+
+
+_NOT_A_CUT = re.compile(r"\b(?:got |get |was |were |keep |keeps |you |i )?cut (?:off|out|short)\b")
 
 
 def find_services(text: str, profile: BusinessProfile) -> list[Found]:

@@ -230,7 +230,7 @@ def find_name(
             said_again = len(taken) + 1
             if (
                 taken
-                and words[len(taken) : said_again] == [","]
+                and words[len(taken) : said_again] in ([","], ["."])
                 and words[said_again:][:1] == taken[:1]
             ):
                 longer = _take(words[said_again:], exclude, strong)
@@ -252,6 +252,8 @@ def find_name(
     words = _with_spelling(_swap_last_first(words, answer), spelled)
     if not words:
         return None
+    # "It's Don. Don Price": a first name said twice is one name.
+    words = [w for i, w in enumerate(words) if i == 0 or w.lower() != words[i - 1].lower()]
     return _drop_letter(" ".join(_shape(w) for w in words), text)
 
 

@@ -131,9 +131,9 @@ _DAY_BREAK = re.compile(
     r"can we do|could we do|can i do|switch|move|change|no)\b"
 )
 _TIME_BREAK = re.compile(
-    r"[,;!?]|\.(?!\d)|\b(?:instead|actually|but|rather|make it|make that|how about|what about|"
-    r"can we do|could we do|can i do|no)\b"
-)
+    r"[,;!?]|\.(?!\d)|\b(?:instead|actually|but|rather|no)\b|"
+    r"(?=\b(?:make it|make that|how about|what about|can we do|could we do|can i do)\b)"
+)  # "make that 3": the cue stays with the time it introduces
 _OLD_VALUE = re.compile(
     r"\b(?:instead of|rather than|not(?!\s+(?:before|after|later|earlier|too|so|that|very)\b))"
     r"\s+(?:on\s+|at\s+|the\s+)*[\w:.']+(?:\s+(?:at|pm|am)\b\s*[\w:.]*)?"

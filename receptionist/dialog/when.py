@@ -81,7 +81,7 @@ _SUFFIX_RE = (
 )
 _CUE_RE = (
     r"(at|around|about|say|by|for|from|after|before|till|until|between|and|or|maybe|to|like|"
-    r"make it|make that|how about|what about|is|be|it's|any time after|anytime after|"
+    r"make it|make that|how about|what about|is|be|it's|said|do|any time after|anytime after|"
     r"not before|not after|no earlier than|no later than|"
     r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|today|tomorrow),?)"
 )
@@ -354,10 +354,19 @@ def read_clock(text: str, expecting: str | None = None) -> tuple[Clock | None, s
         if found is not None:
             return Clock(found), match.group(1)
     alone = expecting in ("time", "choose_slot") and len(lowered.split()) <= 4
+    weak: tuple[Clock, str | None] | None = None
     for match in _CLOCK.finditer(lowered):
         found = _clock_at(match, lowered, alone)
-        if found is not None:
-            return Clock(found), match.group(1)
+        if found is None:
+            continue
+        cue, _, minute_digits, minute_word, suffix = match.groups()
+        if cue in ("like", "do", "said", "maybe") and not (minute_digits or minute_word or suffix):
+            # "I'd like one Thursday at 5": a weak cue yields to a time said plainly later.
+            weak = weak or (Clock(found), cue)
+            continue
+        return Clock(found), cue
+    if weak is not None:
+        return weak
     if expecting == "phone":
         return None, None
     match = _DIGIT_RUN_CLOCK.search(lowered)

@@ -25,7 +25,7 @@ if TYPE_CHECKING:
 Reading = Generator[Action, Result | None, tuple[Understanding, bool] | None]
 
 DROP = re.compile(
-    r"\b(never ?mind|forget (it|about it)|don't worry( about it)?|no worries|not interested|"
+    r"\b(never ?mind|nvm|forget (it|about it)|don't worry( about it)?|no worries|not interested|"
     r"i'll pass|leave it|doesn't matter|no thanks|no thank you|i'll (sort|think)|"
     r"i'll call (back|again))\b",
     re.I,

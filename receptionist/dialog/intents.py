@@ -202,7 +202,8 @@ _EXPLICIT_CHOICE = re.compile(
 _ON_THE = re.compile(r"\b(?:on|for|by|until|till) the\b")
 _OPTION_NUMBER = re.compile(r"\b(?:option|number|choice) (one|two|three|four|1|2|3|4)\b")
 _QUESTION_START = re.compile(
-    r"^\W*(?:(?:and|so|also|oh|hi|hello|hey|ok|okay|yes|yeah|um|uh|sorry)[\s,]+)*"
+    r"^\W*(?:(?:and|so|also|oh|hi|hello|hey|ok|okay|yes|yeah|um|uh|sorry|quick one|"
+    r"quick question|just a quick one|one more thing|one question)[\s,]+)*"
     r"(?:what|what's|where|where's|when|when's|which|who|who's|whom|why|how|how's|"
     r"do|does|did|can|could|would|will|is|are|was|were|may|should|have|has|"
     r"i was wondering|i wonder|just wondering|wondering|i'd like to know|do you know|"

@@ -34,8 +34,8 @@ DONT_KNOW = (
     "you through to someone who can help. Which would you prefer?"
 )
 DONT_KNOW_EITHER = (
-    "I'm afraid I don't have the answer to the rest, but I can take a message for the team, "
-    "or put you through to someone who can help. Which would you prefer?"
+    "For the rest, I'm afraid I don't have that information, but I can take a message for the "
+    "team, or put you through to someone who can help. Which would you prefer?"
 )
 HOW_CAN_I_HELP = "Okay. How can I help you today?"
 

@@ -146,6 +146,29 @@ def _take(words: list[str], exclude: frozenset[str], strong: bool) -> list[str]:
     return taken
 
 
+_SPELLING_OF = re.compile(
+    r"\b([A-Za-z][A-Za-z'\-]{2,})[\s,.]+(?:(?:that's|that is|it's|spelled|spelt|as in)[\s,:]+)*"
+    r"((?:[A-Za-z](?:[\s.,\-]+|$)){3,})",
+    re.I,
+)
+_WITH_A = re.compile(
+    r"[\s,.]*(?:(?:that's|that is|it's)\s+)?[A-Za-z'\-]+\s+with\s+an?\s+[A-Za-z]\b[.!]?", re.I
+)
+
+
+def _fold_spelling(text: str) -> str:
+    """A name then its spelling ("Kowalczyk, that's K O W A L C Z Y K", "Siobhan, S-I-O-B-H-A-N,
+    Murphy") becomes the name as spelled; "Smyth with a Y" confirms a letter already there."""
+
+    def fold(match: re.Match[str]) -> str:
+        word, letters = match.group(1), "".join(re.findall(r"[A-Za-z]", match.group(2)))
+        if fuzz.ratio(word.lower(), letters.lower()) < 60:
+            return match.group(0)
+        return letters.capitalize() + " "
+
+    return _WITH_A.sub(" ", _SPELLING_OF.sub(fold, text)).strip()
+
+
 def _spelled(text: str) -> str | None:
     """A name spelled letter by letter: "S M I T H", "S-M-I-T-H", "J. O. N."."""
     for match in _SPELLED.finditer(text):
@@ -203,6 +226,7 @@ def find_name(
     when plainly given as such ("my name is Sarah", or "Sarah" when asked for a name), never
     from "this is Sarah", "for Sarah". ``bare``: "what name?" was just asked and this turn said
     nothing else, so the whole answer may be the name."""
+    text = _fold_spelling(text)
     spelled = _spelled(text)
     first = re.search(r"\bfirst name(?: is|'s)?\s+([A-Za-z][A-Za-z'\-]+)", text, re.I)
     last = re.search(r"\b(?:last|sur) ?name(?: is|'s)?\s+([A-Za-z][A-Za-z'\-]+)", text, re.I)

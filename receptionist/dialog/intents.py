@@ -372,7 +372,8 @@ def _asks_other(
 
 
 _QUIET = frozenset(
-    "right okay ok fine good correct alright true possible really there back".split()
+    "right okay ok fine good correct alright true possible really there back that's thats "
+    "it's its if".split()
 )
 # What the dialog answers itself: a question saying any of these is no "other" question.
 _HANDLED = (

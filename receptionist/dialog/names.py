@@ -55,7 +55,10 @@ _STRONG = re.compile(
     r"you can call me|call me)\s+",
     re.I,
 )
-_WEAK = re.compile(r"\b(?:this is|it's|it is|its|i'm|i am|that's|under|for)\s+", re.I)
+_WEAK = re.compile(
+    r"\b(?:this is|it's|it is|its|i'm|i am|that's|under|for)(?:\s*,?\s*(?:um|uh|er)?\s*,)?\s+",
+    re.I,
+)  # "it's, um, Tess Gray"
 # "for X" names who it is for only after a booking; "a message for X" names someone else.
 _FOR_SOMEONE_ELSE = re.compile(
     r"\b(?:message|note|word|ask|asking|asked|look|looking|wait|waiting|call|calling|speak|"

@@ -170,6 +170,10 @@ def _normalise(text: str) -> str:
     lowered = text.lower()
     lowered = re.sub(r"(?:(?<=\d)|\b)([ap])\.?\s?m\b\.?", r" \1m", lowered)
     lowered = re.sub(r"\bo'?\s?clock\b", "oclock", lowered)
+    lowered = re.sub(
+        r"\b(at|around|about)\b\s*,?\s*(?:(?:um|uh|er|like)\b)?\s*,?\s*", r"\1 ", lowered
+    )
+    lowered = re.sub(r"\b(\w+)[\s-]?ish\b", r"\1", lowered)  # "one-ish", "3ish": about then
     lowered = re.sub(r"(?<=[a-z])-(?=[a-z])", " ", lowered)  # "two-thirty", "forty-five"
     return re.sub(r"\s+", " ", lowered).strip()
 

@@ -10,6 +10,8 @@ from __future__ import annotations
 import asyncio
 import itertools
 import logging
+import re
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -43,6 +45,8 @@ from receptionist.tools.booking import BookingService
 
 log = logging.getLogger(__name__)
 
+_SAFE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,127}")
+
 
 @dataclass
 class ReplyTiming:
@@ -54,6 +58,12 @@ class ReplyTiming:
     first_audio_at: float | None = None
     tts_ms: int | None = None
     interrupted: bool = False
+    utterances: list[Utterance] = field(default_factory=list)
+
+    def cut_off(self) -> None:
+        """The call ended: any sentence not played to its end was not fully spoken."""
+        if any(not u.done.done() or u.done.result() is False for u in self.utterances):
+            self.interrupted = True
 
     def timings(self) -> dict[str, int]:
         out: dict[str, int] = {}
@@ -119,6 +129,7 @@ class Call:
             now=datetime.now,
             warm_transfer=settings.transfer.warm,
         )
+        self.call_id = leg.call_id  # the record's id once the call starts (run)
         self.effects = Effects(store, bookings, leg.call_id, connect=self._transfer)
         self.understander = understander  # a capable model's reading, where a site has one
         self._held: list[Say] = []  # naive: the whole reply, said at once
@@ -157,7 +168,10 @@ class Call:
 
     async def run(self) -> Conversation:
         leg, conversation = self.leg, self.conversation
-        self.store.start_call(leg.call_id, leg.caller_id, leg.called_number, self.bridge)
+        self.call_id = self.store.start_call(
+            leg.call_id, leg.caller_id, leg.called_number, self.bridge
+        )
+        self.effects.call_id = self.call_id
         hung_up_by = ""
         try:
             self.speaker.start()
@@ -166,6 +180,8 @@ class Call:
             self._greet()
             while not conversation.ended:
                 item = await self.inputs.get()
+                if isinstance(item, Gone) and self._reply is not None:
+                    self._reply.cut_off()
                 self._close_reply()
                 if isinstance(item, Gone):
                     await drive(conversation, self.effects, CallerLeft(item.reason), self)
@@ -176,7 +192,7 @@ class Call:
                     break
                 if isinstance(item, CallerTurn):
                     self.store.add_turn(
-                        leg.call_id,
+                        self.call_id,
                         "caller",
                         item.text,
                         {
@@ -198,14 +214,14 @@ class Call:
             conversation.reason = "daemon stopped during the call"
             raise
         except Exception as exc:
-            log.exception("call %s failed", leg.call_id)
+            log.exception("call %s failed", self.call_id)
             conversation.outcome, conversation.reason = Outcome.FAILED, f"internal error: {exc}"
             await self._apologise()
         finally:
             self._close_reply()
             await self._wind_down()
             self.store.end_call(
-                leg.call_id,
+                self.call_id,
                 str(conversation.outcome),
                 conversation.reason,
                 hung_up_by,
@@ -223,7 +239,7 @@ class Call:
                     turn.text, self.today(), expecting.value if expecting else None
                 )
             except Exception as exc:  # the rules carry the turn whatever the model did
-                log.warning("call %s: model understanding failed: %s", self.leg.call_id, exc)
+                log.warning("call %s: model understanding failed: %s", self.call_id, exc)
         return CallerSaid(turn.text, confidence, model)
 
     def _greet(self) -> None:
@@ -243,16 +259,17 @@ class Call:
         try:
             await self.leg.start_recording(path)
         except Exception as exc:
-            log.error("call %s: recording did not start: %s", self.leg.call_id, exc)
+            log.error("call %s: recording did not start: %s", self.call_id, exc)
             return
         self.recording_path = path
-        self.store.update("calls", self.leg.call_id, {"recording_path": path})
+        self.store.update("calls", self.call_id, {"recording_path": path})
 
     def _recording_path(self) -> str:
         """Where the PBX writes this call's recording (a folder it can write to)."""
         folder = Path(self.recordings_dir or self.settings.recording.dir)
         folder.mkdir(parents=True, exist_ok=True)
-        return str((folder / f"{self.leg.call_id}.wav").resolve())
+        name = recording_name(self.call_id)
+        return str((folder / f"{name}.wav").resolve())
 
     async def _perform(self, event: Event, reply: ReplyTiming) -> None:
         self._reply = reply
@@ -289,12 +306,14 @@ class Call:
 
     def _say(self, action: Say, reply: ReplyTiming) -> Utterance:
         reply.sentences.append(action.text)
-        return self.speaker.say(
+        utterance = self.speaker.say(
             action.text,
             cache=action.cache and not self.naive,
             reply=reply,
             use_cache=not self.naive,
         )
+        reply.utterances.append(utterance)
+        return utterance
 
     def _first_frame(self, utterance: Utterance, speech: Speech) -> None:
         reply = utterance.reply
@@ -319,7 +338,7 @@ class Call:
         if reply is None or not reply.sentences:
             return
         self.store.add_turn(
-            self.leg.call_id,
+            self.call_id,
             "agent",
             " ".join(reply.sentences),
             reply.timings(),
@@ -382,14 +401,14 @@ class Call:
             await asyncio.wait_for(self.speaker.drain(), 10)
             await self.leg.hangup()
         except Exception as exc:
-            log.error("call %s: could not apologise: %s", self.leg.call_id, exc)
+            log.error("call %s: could not apologise: %s", self.call_id, exc)
 
     async def _wind_down(self) -> None:
         if self.recording_path is not None:
             try:
                 await self.leg.stop_recording()
             except Exception as exc:
-                log.warning("call %s: stop recording failed: %s", self.leg.call_id, exc)
+                log.warning("call %s: stop recording failed: %s", self.call_id, exc)
         for task in self._tasks:
             task.cancel()
         await asyncio.gather(*self._tasks, return_exceptions=True)
@@ -401,3 +420,14 @@ class Call:
 
 def _ms(seconds: float) -> int:
     return int(round(seconds * 1000))
+
+
+def recording_name(call_id: str) -> str:
+    """The recording's file name for a call: its id when that is a plain name, or a fresh one.
+    A call id is the switch's (or a peer's) text, never a path of its own ("../../x", a NUL)."""
+    if _SAFE_NAME.fullmatch(call_id):
+        return call_id
+    name = f"call-{uuid.uuid4().hex}"
+    log.warning("call id %s has characters a file name may not have: recording as %s.wav",
+                call_id.encode("unicode_escape")[:80], name)  # fmt: skip
+    return name

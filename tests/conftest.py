@@ -1,1 +1,6 @@
-pytest_plugins = ["tests.conftest_backends", "tests.conftest_media", "tests.conftest_dialog"]
+pytest_plugins = [
+    "tests.conftest_backends",
+    "tests.conftest_media",
+    "tests.conftest_dialog",
+    "tests.pbx.fixtures",
+]

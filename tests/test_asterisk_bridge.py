@@ -21,6 +21,7 @@ from receptionist.media.leg import (
     CallerHungUp,
     CallLeg,
     DtmfPressed,
+    LegClosedError,
     LegEvent,
     LegFailed,
     TransferResult,
@@ -209,7 +210,8 @@ async def test_caller_hangs_up_mid_sentence(
         speaker = asyncio.ensure_future(speak())
         events = await rec.drain_events(leg)
         assert len(events) == 1 and isinstance(events[0], CallerHungUp)
-        await asyncio.wait_for(speaker, 2)  # play() stops blocking once the caller is gone
+        with pytest.raises(LegClosedError):  # play() raises once the caller is gone
+            await asyncio.wait_for(speaker, 2)
         assert heard([f async for f in leg.audio_in()]) == [tone(1)] * 10  # then it ends
 
     rec = Recorder(scenario)
@@ -687,8 +689,11 @@ async def test_caller_hangs_up_while_the_staff_phone_rings(
     (result,) = results
     assert result.outcome == "failed" and "caller hung up" in result.detail
     (staff,) = fake.staff_legs.values()
-    # the staff member who answered is not left on the line: AMI Hangup of their channel
-    assert [a.get("Channel") for a in fake.actions_named("Hangup")] == [staff.channel]
+    # the ringing staff leg is hung up by the uniqueid we gave it (ChannelId), and one that
+    # answered all the same is not left on the line: AMI Hangup of their channel
+    (originate,) = fake.actions_named("Originate")
+    hangups = [a.get("Channel") for a in fake.actions_named("Hangup")]
+    assert hangups == [originate.get("ChannelId"), staff.channel]
     assert fake.actions_named("Bridge") == []
     # and their AudioSocket, connecting late, is not greeted as a new caller
     assert staff.media is not None

@@ -77,3 +77,35 @@ def test_environment_overrides_secrets_and_ports(monkeypatch: pytest.MonkeyPatch
     monkeypatch.setenv("RECEPTIONIST_AGI_PORT", "forty")
     with pytest.raises(ConfigError, match="RECEPTIONIST_AGI_PORT='forty' must be a port"):
         load_settings()
+
+
+def test_a_file_that_is_not_utf8_is_named_not_a_traceback(tmp_path: Path) -> None:
+    path = tmp_path / "site.toml"
+    path.write_bytes(example_config_text().encode("utf-8").replace(b"Bella", b"B\xe9lla"))
+    with pytest.raises(ConfigError, match=r"site\.toml: not UTF-8 text \(byte 0xe9 at offset"):
+        load_settings(path)
+
+
+def test_a_bridge_enabled_with_a_string_is_refused_not_switched_on(tmp_path: Path) -> None:
+    text = example_config_text().replace(
+        "[freeswitch]\nenabled = false", '[freeswitch]\nenabled = "no"'
+    )
+    with pytest.raises(ConfigError, match=r"'freeswitch.enabled' = 'no' must be true or false"):
+        load_settings(write(tmp_path, text))
+
+
+def test_a_port_out_of_range_is_refused_at_load(tmp_path: Path) -> None:
+    text = example_config_text().replace(
+        "[asterisk]\nenabled = false\n", "[asterisk]\nenabled = true\nagi_port = 70000\n"
+    )
+    with pytest.raises(ConfigError) as err:
+        load_settings(write(tmp_path, text))
+    assert "'asterisk.agi_port' = 70000; allowed: 1 to 65535" in str(err.value)
+
+
+def test_a_bridge_key_of_the_wrong_type_is_refused_at_load(tmp_path: Path) -> None:
+    text = example_config_text().replace(
+        "[freeswitch]\nenabled = false\n", '[freeswitch]\nenabled = true\nesl_port = "8021"\n'
+    )
+    with pytest.raises(ConfigError, match=r"'freeswitch.esl_port' = '8021' must be int"):
+        load_settings(write(tmp_path, text))

@@ -122,7 +122,7 @@ def test_after_the_limit_of_tries_on_one_detail_a_person_or_a_message_is_offered
 
 def test_low_speech_confidence_is_checked_with_the_caller_before_booking() -> None:
     c = new()
-    c.receive(CallerSaid("a haircut on Thursday at 3, John Smith", confidence=0.3))
+    c.receive(CallerSaid("a haircut on Thursday at 3, my name is John Smith", confidence=0.3))
     out = c.receive(SlotChecked(True))
     assert says(out) == ["Just to check: A haircut on Thursday at 3 PM. Is that right?"]
     assert c.low_confidence_turns == 1
@@ -133,7 +133,7 @@ def test_low_speech_confidence_is_checked_with_the_caller_before_booking() -> No
 
 def test_a_no_to_the_check_asks_again_for_what_was_unsure() -> None:
     c = new()
-    c.receive(CallerSaid("a haircut on Thursday at 3, John Smith", confidence=0.3))
+    c.receive(CallerSaid("a haircut on Thursday at 3, my name is John Smith", confidence=0.3))
     c.receive(SlotChecked(True))
     out = c.receive(CallerSaid("No"))
     assert c.frame.time is None and c.frame.day is None and c.frame.service is None
@@ -278,9 +278,19 @@ def test_silence_reprompts_then_says_goodbye() -> None:
 
 def test_two_bookings_in_one_call_back_to_back() -> None:
     c = new()
-    c.receive(CallerSaid("A haircut and a kids cut on Thursday at 3 please, name Dana Cole"))
+    c.receive(CallerSaid("A haircut and a kids cut on Thursday at 3 please, my name is Dana Cole"))
     c.receive(SlotChecked(True))
     out = c.receive(booked("haircut", THURSDAY_3PM, "Dana Cole"))
     assert "right after, at 3:30 PM" in says(out)[-1]
     out = c.receive(CallerSaid("Yes"))
     assert out == [CheckSlot("kids cut", datetime(2026, 11, 26, 15, 30), "5551234567")]
+
+
+def test_a_time_typed_on_the_keypad_is_taken() -> None:
+    c = new()
+    c.receive(CallerSaid("A beard trim on Friday, my name is Lee Park"))
+    c.receive(SlotsFound((datetime(2026, 11, 27, 9, 0), datetime(2026, 11, 27, 10, 0))))
+    for key in "330":
+        assert c.receive(DigitPressed(key)) == []  # a 0 inside a number is not the front desk
+    out = c.receive(DigitPressed("#"))
+    assert out == [CheckSlot("beard trim", datetime(2026, 11, 27, 15, 30), "5551234567")]

@@ -61,3 +61,16 @@ def test_readme_names_every_context() -> None:
     readme = (DIALPLAN / "README.md").read_text()
     for name in contexts((DIALPLAN / "extensions_receptionist.conf").read_text()):
         assert f"`{name}`" in readme
+
+
+def test_a_stalled_daemon_sends_the_caller_to_a_person() -> None:
+    """FastAGI waits for ever on a daemon that accepted and never answers: the AGI runs
+    under an absolute timeout whose T extension goes to the fallback, and ends on hangup."""
+    main = contexts((DIALPLAN / "extensions_receptionist.conf").read_text())["receptionist"]
+    lines = main.splitlines()
+    agi = next(i for i, line in enumerate(lines) if "AGI(" in line)
+    assert "Set(AGIEXITONHANGUP=yes)" in "\n".join(lines[:agi])
+    assert re.search(r"Set\(TIMEOUT\(absolute\)=[1-9]\d*\)", lines[agi - 1])
+    assert "Set(TIMEOUT(absolute)=0)" in lines[agi + 1]  # the daemon answered: no limit
+    t_ext = main[main.index("exten => T,1") :]
+    assert "TIMEOUT(absolute)=0" in t_ext and "Goto(receptionist-fallback,s,1)" in t_ext

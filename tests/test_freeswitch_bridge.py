@@ -18,7 +18,14 @@ from receptionist.bridges.freeswitch import (
     FreeSwitchSettings,
     FreeSwitchStartError,
 )
-from receptionist.media.leg import CallerHungUp, CallLeg, DtmfPressed, LegEvent, LegFailed
+from receptionist.media.leg import (
+    CallerHungUp,
+    CallLeg,
+    DtmfPressed,
+    LegClosedError,
+    LegEvent,
+    LegFailed,
+)
 from tests.fake_freeswitch import FRAME, FakeCall, FakeSwitch, StaffPhone, running_switch
 
 pytestmark = pytest.mark.timeout(30)
@@ -130,10 +137,12 @@ async def test_call_is_answered_with_unicast_and_audio_flows_both_ways(harness: 
     assert call.played == [tone(-7)(0)] * 25  # every frame arrived, none empty, none extra
     assert call.media is not None and not call.media.deaf
     lines = [line for line, _ in call.commands]
-    assert lines[:4] == ["connect", "myevents", "linger 1", "sendmsg"]
-    answer = call.commands[3][1]
+    assert lines[:5] == ["connect", "myevents", "linger 1", "sendmsg", "sendmsg"]
+    watchdog = call.commands[3][1]  # the dialplan's sched_transfer: we answer, cancel it
+    assert watchdog["execute-app-name"] == "sched_cancel"
+    answer = call.commands[4][1]
     assert answer["execute-app-name"] == "answer" and answer["Event-UUID"]
-    unicast = call.commands[4][1]
+    unicast = call.commands[5][1]
     assert unicast["call-command"] == "unicast" and unicast["transport"] == "udp"
     await asyncio.wait_for(call.closed.wait(), 5)
     assert leg.hangup_by == "agent" and call.hangup_cause == "NORMAL_CLEARING"
@@ -211,12 +220,11 @@ async def test_caller_hangup_mid_sentence_ends_audio_and_playback(harness: Harne
 
     async def talk(leg: FreeSwitchLeg) -> None:
         events = asyncio.get_running_loop().create_task(collect_events(leg))
-        for i in range(500):  # a 10 s sentence
-            await leg.play(tone(500)(0))
-            if i == 10:
-                spoken.set()
-            if leg.state != "active":
-                break
+        with pytest.raises(LegClosedError):  # play() on an ended leg raises, never spins
+            for i in range(500):  # a 10 s sentence
+                await leg.play(tone(500)(0))
+                if i == 10:
+                    spoken.set()
         async for _ in leg.audio_in():
             pass
         outcome.extend(type(e).__name__ for e in await events)
@@ -313,9 +321,12 @@ async def run_transfer(
                 summary_audio=summary_frames(summary_n),
             )
         )
-        while not transfer.done():  # hold message through our own media, never `playback`
-            await leg.play(tone(-1000)(0))
-        results.append(transfer.result())
+        try:
+            while not transfer.done():  # hold message through our own media, never `playback`
+                await leg.play(tone(-1000)(0))
+        except LegClosedError:
+            pass  # handed over (or hung up): the leg is no longer ours to play on
+        results.append(await transfer)
         if not transfer.result().connected:
             for _ in range(10):  # "I'll take a message": the caller's media still works
                 await leg.play(tone(-2000)(0))

@@ -1,8 +1,11 @@
-"""The scenario suite at the text level: all bundled scenarios pass, and a wrong one fails."""
+"""The scenario suite at the text level: the bundled scenarios pass (those the agent is known to
+fail are listed, each with why, and must keep failing until fixed), and a wrong one fails."""
 
 from __future__ import annotations
 
 import json
+import tomllib
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -16,6 +19,18 @@ FOLDER = Path(__file__).parent.parent / "receptionist" / "scenarios"
 SCENARIO_01 = (FOLDER / "01-book-free-slot.toml").read_text()
 SCENARIO_12 = (FOLDER / "12-backend-timeout.toml").read_text()
 
+# The held-out scenarios the agent fails today, with a one-line diagnosis each. Strict: a
+# scenario that starts passing fails its test until it is taken off the list.
+KNOWN_FAILURES: dict[str, str] = tomllib.loads(
+    (Path(__file__).parent / "scenario_known_failures.toml").read_text()
+)
+
+
+def _marked(scenario: Scenario) -> object:
+    why = KNOWN_FAILURES.get(scenario.id)
+    marks = [pytest.mark.xfail(strict=True, reason=why)] if why else []
+    return pytest.param(scenario, id=scenario.id, marks=marks)
+
 
 @pytest.fixture(scope="module")
 def settings() -> Settings:
@@ -27,7 +42,21 @@ def test_the_eighteen_scenarios_of_scenarios_md_are_bundled() -> None:
     assert set(range(1, 19)) <= set(numbers)  # and any the project adds
 
 
-@pytest.mark.parametrize("scenario", SCENARIOS, ids=[s.id for s in SCENARIOS])
+def test_every_capability_has_five_scenarios_and_is_documented() -> None:
+    docs = (FOLDER.parent.parent / "docs" / "scenarios.md").read_text()
+    counts = Counter(s.capability for s in SCENARIOS)
+    assert "other" not in counts  # every bundled scenario names its capability
+    assert {c: n for c, n in counts.items() if n < 5} == {}
+    assert [c for c in counts if f"| `{c}` |" not in docs] == []
+
+
+def test_known_failures_are_held_out_scenarios() -> None:
+    assert set(KNOWN_FAILURES) <= {s.id for s in SCENARIOS}
+    # the scenarios of SCENARIOS.md (01- to 20-) must pass, never be excused
+    assert [k for k in KNOWN_FAILURES if int(k.split("-", 1)[0]) <= 20] == []
+
+
+@pytest.mark.parametrize("scenario", [_marked(s) for s in SCENARIOS])
 async def test_scenario_passes_at_text_level(scenario: Scenario, settings: Settings) -> None:
     result = await run_scenario(scenario, settings)
     assert result.passed, result.reason

@@ -53,12 +53,15 @@ TODAY = date(2026, 11, 24)
         ("Put me through to someone", {"person"}),
         ("Can I talk to Marco?", {"person"}),
         ("Operator!", {"person"}),
+        ("Can I get Sarah on the phone?", {"person"}),
+        ("What's your cancellation policy?", {"question"}),
         ("Am I talking to a robot?", {"robot"}),
         ("Is this a real person?", {"robot"}),
         ("Are you a machine?", {"robot"}),
         ("Are you an AI?", {"robot"}),
         ("Wait, are you real?", {"robot"}),
         ("Is this an automated system?", {"robot"}),
+        ("and my talking to a robot.", {"robot"}),  # Whisper's "am I"
         ("Did my booking go through?", {"status"}),
         ("Do I have an appointment this week?", {"status"}),
         ("When is my appointment?", {"status"}),
@@ -209,6 +212,7 @@ def test_staff(text: str, expecting: str | None, staff: str | None, near: bool) 
         ("a haircut for me and a beard trim for my husband", 2),
         ("me, my husband and my daughter", 3),
         ("my twins", 2),
+        ("a haircut for me in my son on Saturday", 2),  # Whisper's "me and my son"
         ("a haircut", None),
         ("I'd like a haircut on Thursday at 3", None),
         ("for me", None),
@@ -402,3 +406,40 @@ def test_whisper_style_booking_request_reads_every_slot() -> None:
     assert (u.service, u.staff, u.day, u.time) == ("haircut", "Marco", date(2026, 11, 26), u.time)
     assert u.time is not None and u.time.hour == 15
     assert (u.name, u.phone, u.confident) == ("Maria Lopez", "5558675309", True)
+
+
+@pytest.mark.parametrize(
+    ("text", "unknown"),
+    [
+        ("Manicure.", "manicure"),
+        ("Just a manicure please", "manicure"),
+        ("um, a spray tan", "spray tan"),
+        ("um, the usual", None),
+        ("I'm not sure, what do you have?", None),
+        ("a haircut", None),
+    ],
+)
+def test_a_bare_answer_to_which_service(text: str, unknown: str | None) -> None:
+    assert understand(text, PROFILE, TODAY, "service").unknown_service == unknown, text
+
+
+def test_while_a_message_is_taken_its_words_are_the_message() -> None:
+    u = understand("Please call me about moving my colour appointment.", PROFILE, TODAY,
+                   "message_text")  # fmt: skip
+    assert u.intents == () and not u.yes
+    person = understand("Can I just talk to a person instead?", PROFILE, TODAY, "message_text")
+    assert person.intents == ("person",)
+
+
+@pytest.mark.parametrize(
+    ("text", "extra"),
+    [
+        ("it's the same number I'm calling from", {"phone": "caller_id"}),
+        ("You can use this number", {"phone": "caller_id"}),
+        ("the one I'm calling from is fine", {"phone": "caller_id"}),
+        ("the number is 555-867-5309", {}),
+        ("I don't know it by heart", {}),
+    ],
+)
+def test_the_number_the_caller_is_calling_from(text: str, extra: dict[str, str]) -> None:
+    assert understand(text, PROFILE, TODAY, "phone").extra == extra, text

@@ -71,6 +71,12 @@ def test_a_name_the_caller_gave(text: str, name: str) -> None:
         ("Um, Carlos Garcia please", "Carlos Garcia"),
         ("The name's Bond.", "Bond"),
         ("Put it under Wu", "Wu"),
+        ("It's John, John Smith", "John Smith"),
+        ("Maria, Maria Lopez.", "Maria Lopez"),
+        ("Lopez. Maria Lopez.", "Maria Lopez"),
+        # A caller may share a staff member's name: asked for theirs, it is theirs.
+        ("Sarah", "Sarah"),
+        ("Yes, my name is Sarah.", "Sarah"),
     ],
 )
 def test_a_bare_answer_to_what_name(text: str, name: str) -> None:
@@ -94,6 +100,9 @@ def test_a_bare_answer_to_what_name(text: str, name: str) -> None:
         ("Sorry, what?", "name"),
         ("I'd like to leave a message for Markle.", None),
         ("I'd like to leave a message for Marco.", None),
+        ("This is Sarah", None),
+        ("I'd like to book with Sarah", None),
+        ("Can you book it for my daughter Emma?", None),
         ("Can I speak to Sarah?", None),
         ("This is Sarah's number?", None),
         ("It's for a haircut", None),

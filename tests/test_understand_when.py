@@ -65,6 +65,8 @@ NEXT_WEEK = DayRange(date(2026, 11, 30), date(2026, 12, 6))
         ("May 2nd", date(2027, 5, 2)),
         ("Friday the 4th of December", date(2026, 12, 4)),
         ("twenty first of December", date(2026, 12, 21)),
+        ("in two days", THU),
+        ("Thursday the 26th at 2", THU),
     ],
 )
 def test_one_day(text: str, day: date) -> None:
@@ -176,6 +178,15 @@ def test_a_vague_day(text: str, days: DayRange) -> None:
         ("Do you have anything at 2:45 on Friday?", time(14, 45)),
         ("make it 4", time(16)),
         ("push it back to 4", time(16)),
+        ("10:30am Friday", time(10, 30)),
+        ("a beard trim on Friday at 1030", time(10, 30)),  # Whisper's "ten thirty"
+        ("I'd like Thursday, 3.", time(15)),
+        ("tomorrow 10", time(10)),
+        ("at 930 tomorrow", time(9, 30)),
+        ("at 245 pm", time(14, 45)),
+        ("a quarter til 4", time(15, 45)),
+        ("15:30", time(15, 30)),
+        ("No, the time's wrong, it should be 4.", time(16)),
     ],
 )
 def test_one_time(text: str, at: time) -> None:
@@ -224,6 +235,10 @@ def test_a_bare_time_answers_what_time(text: str, expecting: str, at: time) -> N
         "call me at five five five one two three four",
         "It's $35, right?",
         "is it $3.50 for a trim?",
+        "call me at 555 1234",
+        "at 555-867-5309",
+        "it costs 1050 dollars",
+        "Saturday 3 people",
     ],
 )
 def test_numbers_that_are_no_time(text: str) -> None:
@@ -361,3 +376,62 @@ def test_a_hedged_request_still_finds_every_slot() -> None:
                    "afternoon if that's possible", PROFILE, TODAY)  # fmt: skip
     assert u.intents == ("book",) and u.service == "haircut" and u.day == THU
     assert u.window == TimeWindow(time(12), time(17)) and u.time is None
+
+
+@pytest.mark.parametrize(
+    ("text", "expecting", "day", "choice"),
+    [
+        ("the second", "choose_slot", None, 1),
+        ("the third", "choose_slot", None, 2),
+        ("the second one on Friday", "choose_slot", FRI, 1),
+        ("on the second", "day", date(2026, 12, 2), None),
+        ("the third", "day", date(2026, 12, 3), None),
+        ("Thursday the 3rd", "day", date(2026, 12, 3), None),
+        ("on the first of December", None, date(2026, 12, 1), None),
+    ],
+)
+def test_an_ordinal_is_a_slot_or_a_date_by_what_was_asked(
+    text: str, expecting: str, day: date | None, choice: int | None
+) -> None:
+    u = understand(text, PROFILE, TODAY, expecting)
+    assert (u.day, u.choice) == (day, choice), text
+
+
+@pytest.mark.parametrize(
+    ("text", "day"),
+    [
+        ("Thirsday at three", THU),
+        ("I want a haircut on Thurday", THU),
+        ("Wensday morning", WED),
+        ("how about Satuday", SAT),
+        ("fryday", FRI),
+        ("the weekday", None),
+    ],
+)
+def test_a_weekday_misheard_by_a_letter_is_a_near_match(text: str, day: date | None) -> None:
+    u = understand(text, PROFILE, TODAY)
+    assert u.day == day, text
+    assert ("day" in u.unsure_slots) == (day is not None) and u.confident == (day is None)
+
+
+@pytest.mark.parametrize(
+    "text", ["I'd like a sundae", "I'm so thirsty", "someday maybe", "It's sunny", "a sturdy chair"]
+)
+def test_words_near_a_weekday_are_no_day(text: str) -> None:
+    u = understand(text, PROFILE, TODAY)
+    assert u.day is None and "day" not in u.unsure_slots, text
+
+
+@pytest.mark.parametrize(
+    ("text", "expecting", "window"),
+    [
+        ("Morning! I'd like a haircut", None, None),
+        ("Good afternoon, a trim on Friday please", None, None),
+        ("Afternoon.", "time", TimeWindow(time(12), time(17))),
+        ("Morning, if you can.", "time", TimeWindow(end=time(12))),
+    ],
+)
+def test_a_greeting_is_no_time_of_day(
+    text: str, expecting: str | None, window: TimeWindow | None
+) -> None:
+    assert understand(text, PROFILE, TODAY, expecting).window == window, text

@@ -163,7 +163,7 @@ def test_a_replayed_request_is_rejected_by_the_receiver(webhook_server: WebhookS
         headers={
             "Idempotency-Key": "k",
             "X-Receptionist-Timestamp": old,
-            "X-Receptionist-Signature": sign(WEBHOOK_SECRET, old, body),
+            "X-Receptionist-Signature": sign(WEBHOOK_SECRET, old, "k", body),
         },
     )
     assert connection.getresponse().status == 401
@@ -180,15 +180,23 @@ async def test_nothing_listening_is_unavailable() -> None:
 
 def test_signature_matches_an_independent_hmac() -> None:
     body = b'{"action":"create","key":"k"}'
-    expected = hmac.new(b"topsecret", b"1764600000." + body, hashlib.sha256).hexdigest()
+    expected = hmac.new(b"topsecret", b"1764600000.k." + body, hashlib.sha256).hexdigest()
+    good = f"sha256={expected}"
+    now = 1764600010
 
-    assert sign("topsecret", "1764600000", body) == f"sha256={expected}"
-    assert verify_signature("topsecret", "1764600000", body, f"sha256={expected}", now=1764600010)
-    assert not verify_signature("topsecret", "1764600000", body + b" ", f"sha256={expected}")
-    assert not verify_signature("other", "1764600000", body, f"sha256={expected}", now=1764600010)
-    assert not verify_signature("topsecret", "1764600000", body, f"sha256={expected}")  # stale
-    assert not verify_signature("topsecret", "1764600000", body, None, now=1764600010)
-    assert not verify_signature("topsecret", "soon", body, f"sha256={expected}")
+    assert sign("topsecret", "1764600000", "k", body) == good
+    assert verify_signature("topsecret", "1764600000", "k", body, good, now=now)
+    assert not verify_signature("topsecret", "1764600000", "k", body + b" ", good, now=now)
+    assert not verify_signature("other", "1764600000", "k", body, good, now=now)
+    assert not verify_signature("topsecret", "1764600000", "k", body, good)  # stale
+    assert not verify_signature("topsecret", "1764600000", "k", body, None, now=now)
+    assert not verify_signature("topsecret", "soon", "k", body, good)
+    # The key is signed: a captured request replayed under a new key is refused.
+    assert not verify_signature("topsecret", "1764600000", "k2", body, good, now=now)
+    # Non-ASCII headers from a peer are refused, not raised on.
+    assert not verify_signature("topsecret", "1764600000", "k", body, "sha256=ü" + expected[2:],
+                                now=now)  # fmt: skip
+    assert not verify_signature("topsecret", "17646000٠٠", "k", body, good, now=now)
 
 
 async def test_times_with_an_offset_are_read_as_local_time(webhook_server: WebhookServer) -> None:

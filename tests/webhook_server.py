@@ -184,6 +184,7 @@ class _Handler(BaseHTTPRequestHandler):
         if not verify_signature(
             receiver.secret,
             self.headers.get(TIMESTAMP_HEADER, ""),
+            key,
             body,
             self.headers.get(SIGNATURE_HEADER),
         ):

@@ -5,12 +5,12 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import logging
 import sys
 import uuid
 from datetime import date
 
 from receptionist.app.config import ConfigError, load_settings
+from receptionist.app.logs import setup_logging
 from receptionist.media.models import ModelError
 from receptionist.store.db import StoreError
 
@@ -79,7 +79,10 @@ def cmd_eval(args: argparse.Namespace) -> int:
         from receptionist.harness.eval_audio import main_eval_audio
 
         return main_eval_audio(settings, args.scenarios, args.json, args.only, args.speed, voices)
-    return main_eval(settings, args.scenarios, args.audio, args.json, args.only, args.speed)
+    return main_eval(
+        settings, args.scenarios, args.audio, args.json, args.only, args.speed,
+        args.conversations,
+    )  # fmt: skip
 
 
 def cmd_reconcile(args: argparse.Namespace) -> int:
@@ -146,6 +149,8 @@ def build_parser() -> argparse.ArgumentParser:
     ev.add_argument("--only", help="run the scenarios whose id matches this regex")
     ev.add_argument("--speed", type=float, default=2.0, help="audio: line time this many "
                     "times faster than real time (default 2)")  # fmt: skip
+    ev.add_argument("--verbose", dest="conversations", action="store_true",
+                    help="print each failed scenario's conversation under its line")  # fmt: skip
     ev.add_argument("--voice", action="append", metavar="VOICE", help="audio: the caller's "
                     "voice: piper (the agent's own, default), flite:slt, flite:rms, flite:awb, "
                     "festival:slt; repeat or comma-separate to run the scenarios once per "
@@ -165,10 +170,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    logging.basicConfig(
-        level=logging.DEBUG if args.verbose else logging.INFO,
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-    )
+    setup_logging(args.verbose)
     try:
         return int(args.func(args))
     except (ConfigError, ModelError, StoreError, ValueError) as exc:

@@ -8,6 +8,7 @@ what is allowed.
 from __future__ import annotations
 
 import dataclasses
+import importlib
 import os
 import tomllib
 import types
@@ -44,6 +45,17 @@ class ModelSettings:
     llm_enabled: bool = True
     llm_gpu_layers: int = 0
     threads: int = 2
+    # Caller turns read by the rules alone, or by a capable model checked by the rules
+    # (docs/understanding.md). The model file defaults to `llm`.
+    understanding: str = "rules"
+    understanding_model: str = ""
+    understanding_deadline_ms: int = 600
+    understanding_gpu_layers: int = -1  # all layers on the GPU when device is not "cpu"
+
+    @property
+    def understanding_file(self) -> str:
+        """The GGUF that understands caller turns when ``understanding = "model"``."""
+        return self.understanding_model or self.llm
 
 
 @dataclass
@@ -93,6 +105,12 @@ class Settings:
 _CHOICES = {
     ("models", "device"): ("cpu", "cuda", "auto"),
     ("booking", "backend"): ("builtin", "caldav", "webhook"),
+    ("models", "understanding"): ("rules", "model"),
+}
+# Numbers with a sane range: (lowest, highest, unit).
+_RANGES: dict[tuple[str, str], tuple[int, int, str]] = {
+    ("models", "understanding_deadline_ms"): (50, 5000, "milliseconds"),
+    ("models", "understanding_gpu_layers"): (-1, 1000, "layers, -1 for all"),
 }
 _ALLOWED_TABLES = (
     "business",
@@ -153,6 +171,14 @@ def build_section(cls: type[T], table: Any, where: str, source: str) -> T:
             raise ConfigError(
                 f"{source}: '{where}.{key}' = {value!r}; allowed: {', '.join(choices)}"
             )
+        bounds = _RANGES.get((where, key))
+        if bounds is None and key.endswith("port") and isinstance(value, int):
+            bounds = (1, 65535, "a TCP/UDP port")
+        if bounds and not bounds[0] <= value <= bounds[1]:
+            raise ConfigError(
+                f"{source}: '{where}.{key}' = {value!r}; allowed: "
+                f"{bounds[0]} to {bounds[1]} ({bounds[2]})"
+            )
     return cls(**table)
 
 
@@ -178,6 +204,26 @@ def _parse_hours(table: Any, source: str) -> OpeningHours:
             raise ConfigError(f"{source}: 'hours.{day}' = {value!r} closes before it opens")
         days.append((opens, closes))
     return OpeningHours(tuple(days))
+
+
+def _optional(
+    table: dict[str, Any], key: str, kind: type, default: Any, where: str, source: str
+) -> Any:
+    return _require(table, key, kind, where, source) if key in table else default
+
+
+def _words(table: dict[str, Any], key: str, where: str, source: str) -> tuple[str, ...]:
+    value = table.get(key, [])
+    if not isinstance(value, list) or not all(isinstance(w, str) for w in value):
+        raise ConfigError(f"{source}: '{where}.{key}' = {value!r} must be a list of strings")
+    return tuple(w.lower() for w in value)
+
+
+def _tables(data: dict[str, Any], key: str, source: str) -> list[dict[str, Any]]:
+    value = data.get(key, [])
+    if not isinstance(value, list) or not all(isinstance(x, dict) for x in value):
+        raise ConfigError(f"{source}: '{key}' must be a list of [[{key}]] tables")
+    return value
 
 
 def _require(table: dict[str, Any], key: str, kind: type, where: str, source: str) -> Any:
@@ -218,11 +264,11 @@ def _parse_profile(data: dict[str, Any], source: str) -> BusinessProfile:
         source,
     )
     services = []
-    for i, raw in enumerate(data.get("services", [])):
+    for i, raw in enumerate(_tables(data, "services", source)):
         where = f"services[{i}]"
         _check_keys(raw, ("name", "minutes", "price", "aliases"), where, source)
         name = _require(raw, "name", str, where, source)
-        aliases = tuple(str(a).lower() for a in raw.get("aliases", [])) + (name.lower(),)
+        aliases = _words(raw, "aliases", where, source) + (name.lower(),)
         minutes = _require(raw, "minutes", int, where, source)
         if minutes <= 0:
             raise ConfigError(f"{source}: '{where}.minutes' must be a positive number of minutes")
@@ -232,18 +278,18 @@ def _parse_profile(data: dict[str, Any], source: str) -> BusinessProfile:
     if not services:
         raise ConfigError(f"{source}: at least one [[services]] entry is needed")
     staff = []
-    for i, raw in enumerate(data.get("staff", [])):
+    for i, raw in enumerate(_tables(data, "staff", source)):
         where = f"staff[{i}]"
         _check_keys(raw, ("name", "role", "extension"), where, source)
         staff.append(
             StaffMember(
                 _require(raw, "name", str, where, source),
                 str(_require(raw, "extension", str, where, source)),
-                str(raw.get("role", "")),
+                _optional(raw, "role", str, "", where, source),
             )
         )
     rules = []
-    for i, raw in enumerate(data.get("escalation", [])):
+    for i, raw in enumerate(_tables(data, "escalation", source)):
         where = f"escalation[{i}]"
         _check_keys(raw, ("name", "words", "target", "action", "say"), where, source)
         action = raw.get("action", "transfer")
@@ -260,26 +306,33 @@ def _parse_profile(data: dict[str, Any], source: str) -> BusinessProfile:
         rules.append(
             EscalationRule(
                 name=_require(raw, "name", str, where, source),
-                words=tuple(str(w).lower() for w in raw.get("words", [])),
+                words=_words(raw, "words", where, source),
                 target=target,
                 action=action,
-                say=str(raw.get("say", "")),
+                say=_optional(raw, "say", str, "", where, source),
             )
         )
     transfer = data.get("transfer", {})
+    if not isinstance(transfer, dict):
+        raise ConfigError(f"{source}: [transfer] must be a table")
+    limit = _optional(business, "misunderstood_limit", int, 3, "business", source)
+    reprompts = _optional(business, "silence_reprompts", int, 2, "business", source)
+    if limit < 1 or reprompts < 0:
+        raise ConfigError(f"{source}: 'business.misunderstood_limit' must be 1 or more and "
+                          "'business.silence_reprompts' 0 or more")  # fmt: skip
     return BusinessProfile(
         name=_require(business, "name", str, "business", source),
         greeting=_require(business, "greeting", str, "business", source),
-        recording_notice=str(business.get("recording_notice", "")),
+        recording_notice=_optional(business, "recording_notice", str, "", "business", source),
         services=tuple(services),
         hours=_parse_hours(data.get("hours", {}), source),
         staff=tuple(staff),
         front_desk=str(_require(business, "front_desk", str, "business", source)),
-        timezone=str(business.get("timezone", "America/New_York")),
+        timezone=_optional(business, "timezone", str, "America/New_York", "business", source),
         escalation=tuple(rules),
-        misunderstood_limit=int(business.get("misunderstood_limit", 3)),
-        silence_reprompts=int(business.get("silence_reprompts", 2)),
-        transfer_ring_s=float(transfer.get("ring_seconds", 20.0)),
+        misunderstood_limit=limit,
+        silence_reprompts=reprompts,
+        transfer_ring_s=_optional(transfer, "ring_seconds", float, 20.0, "transfer", source),
     )
 
 
@@ -329,7 +382,34 @@ def parse_settings(data: dict[str, Any], source: str) -> Settings:
         source=source,
     )
     _env_overrides(settings)
+    for name in ("freeswitch", "asterisk"):
+        bridge_settings(settings, name)  # a wrong bridge table stops every command, not only serve
     return settings
+
+
+BRIDGES = {
+    "freeswitch": ("receptionist.bridges.freeswitch", "FreeSwitchSettings"),
+    "asterisk": ("receptionist.bridges.asterisk", "AsteriskSettings"),
+}
+
+
+def bridge_settings(settings: Settings, name: str) -> Any | None:
+    """The typed settings of bridge ``name``, or None when its table doesn't enable it.
+    ``enabled`` must be true or false (a string such as "no" is refused, not read as true)."""
+    options = dict(getattr(settings, name))
+    if not options:
+        return None
+    enabled = options.pop("enabled", False)
+    if not isinstance(enabled, bool):
+        raise ConfigError(
+            f"{settings.source}: '{name}.enabled' = {enabled!r} must be true or false"
+        )
+    if not enabled:
+        return None
+    options.setdefault("transfer_ring_s", settings.transfer.ring_seconds)
+    module_name, class_name = BRIDGES[name]
+    module = importlib.import_module(module_name)
+    return build_section(getattr(module, class_name), options, name, settings.source)
 
 
 def example_config_text() -> str:
@@ -345,6 +425,11 @@ def load_settings(path: str | Path | None = None) -> Settings:
             text = Path(chosen).read_text("utf-8")
         except OSError as exc:
             raise ConfigError(f"{source}: cannot read the configuration file ({exc})") from exc
+        except UnicodeDecodeError as exc:
+            raise ConfigError(
+                f"{source}: not UTF-8 text (byte 0x{exc.object[exc.start]:02x} at offset "
+                f"{exc.start}); save the file as UTF-8"
+            ) from exc
     else:
         source, text = "<embedded salon example>", example_config_text()
     try:

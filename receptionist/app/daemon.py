@@ -9,15 +9,18 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import importlib
 import logging
 import signal
 import time
 from typing import Any
 
-from receptionist.app.config import ConfigError, Settings, build_section
+from receptionist.app import config
+from receptionist.app.config import ConfigError, Settings
 from receptionist.app.runtime import Runtime, build_runtime
 from receptionist.call import Call
 from receptionist.media.leg import CallLeg
+from receptionist.tools.recovery import recover
 
 log = logging.getLogger("receptionist")
 
@@ -48,37 +51,17 @@ class Daemon:
     async def start_bridges(self) -> list[str]:
         started = []
         settings = self.runtime.settings
-        for name, table, module, cls_name, settings_name in (
-            (
-                "freeswitch",
-                settings.freeswitch,
-                "receptionist.bridges.freeswitch",
-                "FreeSwitchBridge",
-                "FreeSwitchSettings",
-            ),
-            (
-                "asterisk",
-                settings.asterisk,
-                "receptionist.bridges.asterisk",
-                "AsteriskBridge",
-                "AsteriskSettings",
-            ),
-        ):
-            options = dict(table)
-            if not options.pop("enabled", False):
+        for name, bridge_class in (("freeswitch", "FreeSwitchBridge"),
+                                   ("asterisk", "AsteriskBridge")):  # fmt: skip
+            bridge_settings = config.bridge_settings(settings, name)
+            if bridge_settings is None:
                 continue
-            options.setdefault("transfer_ring_s", settings.transfer.ring_seconds)
-            import importlib
-
-            mod = importlib.import_module(module)
-            bridge_settings = build_section(
-                getattr(mod, settings_name), options, name, settings.source
-            )
+            module = importlib.import_module(config.BRIDGES[name][0])
 
             async def on_call(leg: CallLeg, _name: str = name) -> None:
                 await self.on_call(leg, _name)
 
-            bridge = getattr(mod, cls_name)(bridge_settings, on_call)
+            bridge = getattr(module, bridge_class)(bridge_settings, on_call)
             await bridge.start()
             self.bridges.append(bridge)
             started.append(f"{name} {_describe(bridge_settings)}")
@@ -142,6 +125,7 @@ async def serve(settings: Settings) -> int:
         loop.add_signal_handler(sig, stop.set)
     runtime = build_runtime(settings)
     log.info("%s", runtime.models.health_line())
+    recover(runtime.store)  # a crash left calls open or requests unsent: finish them first
     daemon = Daemon(runtime)
     try:
         bridges = await daemon.start_bridges()

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
 
 from receptionist.app.config import Settings
-from receptionist.media.models import Models, load_models
+from receptionist.dialog.model_understanding import ModelUnderstanding
+from receptionist.media.models import ModelError, Models, load_models
 from receptionist.store.db import Store
 from receptionist.tools.backend import BookingBackend
 from receptionist.tools.booking import BookingService
@@ -70,10 +73,55 @@ class Runtime:
     models: Models
     bookings: BookingService
     today: Callable[[], date] = date.today
+    # The capable-model reading of caller turns, when [models] understanding = "model".
+    understander: ModelUnderstanding | None = None
 
     def close(self) -> None:
+        if self.understander is not None:
+            self.understander.close()
         self.models.close()
         self.store.close()
+
+
+def build_understander(settings: Settings) -> ModelUnderstanding | None:
+    """The model understanding the config asks for, loaded and warmed now; None for rules.
+
+    The model gets its own llama.cpp instance and worker thread, even when it is the same
+    file as `llm`: the understanding prompt and the phrasing prompt each stay cached in
+    their own context, an understanding turn never queues behind a sentence being phrased
+    for another call, and a site can put a 7-8B model on the GPU for understanding while
+    phrasing stays on the small one (or off).
+    """
+    m = settings.models
+    if m.understanding != "model":
+        return None
+    from receptionist.media.llm import JsonModel
+
+    path = Path(m.understanding_file)
+    if not (path.is_file() and path.stat().st_size > 0):
+        raise ModelError(
+            f"understanding model not found at {path} ([models] understanding_model in "
+            f'{settings.source}; or set understanding = "rules")'
+        )
+    started = time.perf_counter()
+    # A CPU build of llama.cpp ignores GPU layers, so "auto" needs no probe here.
+    gpu_layers = 0 if m.device == "cpu" else m.understanding_gpu_layers
+    try:
+        model = JsonModel(path, threads=m.threads, gpu_layers=gpu_layers)
+    except Exception as exc:
+        raise ModelError(f"understanding model {path} failed to load: {exc}") from exc
+    # The model is the completer; understander.close() closes it.
+    understander = ModelUnderstanding(
+        model, settings.profile, deadline_s=m.understanding_deadline_ms / 1000
+    )
+    model.warm(understander.system, understander.schema)
+    log.info(
+        "understanding model %s loaded in %d ms (deadline %d ms)",
+        path,
+        (time.perf_counter() - started) * 1000,
+        m.understanding_deadline_ms,
+    )
+    return understander
 
 
 def build_runtime(
@@ -92,7 +140,8 @@ def build_runtime(
         slot_minutes=settings.booking.slot_minutes,
     )
     warm_fixed_sentences(settings, models)
-    return Runtime(settings, store, models, bookings, today)
+    understander = build_understander(settings)
+    return Runtime(settings, store, models, bookings, today, understander)
 
 
 def warm_fixed_sentences(settings: Settings, models: Models, sample_rate: int = 8000) -> None:

@@ -78,7 +78,7 @@ class AsteriskSettings:
     staff_context: str = "receptionist-staff"  # Local/<ext>@<this>/n rings the staff member
     summary_context: str = "receptionist-summary"  # the answered staff leg hears the summary
     transfer_context: str = "receptionist-transfer"  # cold transfer: Redirect to <ext>@<this>
-    transfer_caller_id: str = "Receptionist"
+    transfer_caller_id: str = ""  # the name staff see on a warm transfer; empty: the caller's
     mixmonitor_options: str = ""  # e.g. "b" to record only while bridged
     media_timeout_s: float = 5.0  # AudioSocket must connect this soon after the AGI/answer
     max_calls: int = 32  # beyond this the AGI answers busy and the dialplan rings a person
@@ -561,7 +561,7 @@ class AsteriskBridge:
         bridged = False
         try:
             try:
-                messages = await self.ami.action(
+                originate = asyncio.ensure_future(self.ami.action(
                     "Originate",
                     {
                         "Channel": f"Local/{extension}@{s.staff_context}/n",
@@ -569,12 +569,38 @@ class AsteriskBridge:
                         "Exten": "s",
                         "Priority": "1",
                         "Timeout": str(int(s.transfer_ring_s * 1000)),
-                        "CallerID": f'"{s.transfer_caller_id}" <{leg.caller_id or "0"}>',
+                        "CallerID": _caller_id(s.transfer_caller_id, leg),
                         "Variable": f"RECEPTIONIST_STAFF_UUID={staff_uuid}",
+                        # our own uniqueid for the Local channel: we can hang it up by
+                        # name while it still rings (the caller may leave meanwhile)
+                        "ChannelId": staff_uuid,
                         "Async": "true",
                     },
                     timeout_s=s.transfer_ring_s + s.ami_timeout_s,
-                )
+                ))  # fmt: skip
+                caller_gone = asyncio.ensure_future(leg.ended.wait())
+                try:
+                    await asyncio.wait(
+                        {originate, caller_gone}, return_when=asyncio.FIRST_COMPLETED
+                    )
+                finally:
+                    caller_gone.cancel()
+                if not originate.done():
+                    # The caller hung up while the staff phone rang: stop it ringing.
+                    with contextlib.suppress(AmiActionError, AmiUnavailable):
+                        await self.ami.action("Hangup", {"Channel": staff_uuid})
+                    await asyncio.wait({originate}, timeout=s.ami_timeout_s)
+                    originate.cancel()
+                    with contextlib.suppress(BaseException):
+                        answered = [
+                            m for m in await originate if m.get("Event") == "OriginateResponse"
+                        ]
+                        if answered and answered[0].get("Response") == "Success":
+                            staff_channel = answered[0].get("Channel", "")  # hung up below
+                    return TransferResult(
+                        extension, "failed", "the caller hung up while staff rang"
+                    )
+                messages = originate.result()
             except AmiActionError as e:
                 return TransferResult(extension, "failed", str(e))
             except AmiUnavailable as e:
@@ -600,7 +626,11 @@ class AsteriskBridge:
                 return TransferResult(
                     extension, "failed", "the staff leg answered but never reached our AudioSocket"
                 )
-            if not await self._play_to_staff(staff_media, summary_audio):
+            if not await self._play_to_staff(staff_media, summary_audio, leg):
+                if leg.ended.is_set():
+                    return TransferResult(
+                        extension, "failed", "the caller hung up during the summary"
+                    )
                 return TransferResult(extension, "declined", "staff hung up during the summary")
             if leg.ended.is_set():
                 return TransferResult(extension, "failed", "the caller hung up during the summary")
@@ -626,8 +656,11 @@ class AsteriskBridge:
                 with contextlib.suppress(AmiActionError, AmiUnavailable):
                     await self.ami.action("Hangup", {"Channel": staff_channel})
 
-    async def _play_to_staff(self, media: AudioSocketMedia, frames: Sequence[bytes]) -> bool:
-        """Play the summary on the staff leg; False if the staff member hung up meanwhile."""
+    async def _play_to_staff(
+        self, media: AudioSocketMedia, frames: Sequence[bytes], leg: AsteriskLeg
+    ) -> bool:
+        """Play the summary on the staff leg; False if the staff member or the caller hung
+        up meanwhile."""
 
         async def watch() -> None:
             while (frame := await media.read_frame()) is not None:
@@ -636,13 +669,15 @@ class AsteriskBridge:
         watcher = asyncio.ensure_future(watch())
         try:
             for frame in frames:
-                if watcher.done():
+                if watcher.done() or leg.ended.is_set():
                     return False
                 await media.pacer.put(frame)
             drained = asyncio.ensure_future(media.pacer.drained())
-            await asyncio.wait([drained, watcher], return_when=asyncio.FIRST_COMPLETED)
+            gone = asyncio.ensure_future(leg.ended.wait())
+            await asyncio.wait([drained, watcher, gone], return_when=asyncio.FIRST_COMPLETED)
             drained.cancel()
-            return not watcher.done()
+            gone.cancel()
+            return not watcher.done() and not leg.ended.is_set()
         finally:
             watcher.cancel()
             with contextlib.suppress(BaseException):
@@ -665,3 +700,13 @@ def _is_uuid(text: str) -> bool:
     except ValueError:
         return False
     return True
+
+
+def _caller_id(name: str, leg: AsteriskLeg) -> str:
+    """What the staff phone shows: the caller's name and number (``name`` if set)."""
+    number = leg.caller_id or "0"
+    shown = name or leg.variables.get("calleridname", "") or number
+    if shown.lower() in ("unknown", ""):
+        shown = number
+    shown = shown.replace('"', "").replace("<", "").replace(">", "")
+    return f'"{shown}" <{number}>'

@@ -24,6 +24,7 @@ from receptionist.media.leg import (
     CallerHungUp,
     CallLeg,
     DtmfPressed,
+    LegClosedError,
     LegEvent,
     LegFailed,
     LegInfo,
@@ -255,7 +256,11 @@ class AsteriskLeg(CallLeg):
                 f"frame of {len(frame)} bytes, a 20 ms frame at {self.sample_rate} Hz "
                 f"is {self.media.frame_bytes}"
             )
+        if self._closing.is_set():
+            raise LegClosedError(f"call {self.call_id} has ended: can't play")
         await self._unless_closing(self.media.pacer.put(frame))
+        if self._closing.is_set():  # ended while we waited for room
+            raise LegClosedError(f"call {self.call_id} has ended: can't play")
 
     def stop_playback(self) -> int:
         return self.media.pacer.flush()

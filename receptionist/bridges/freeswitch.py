@@ -100,7 +100,8 @@ class FreeSwitchSettings:
     esl_port: int = 8021
     esl_password: str = "ClueCon"
     esl_timeout_s: float = 5.0  # a reply later than this breaks the connection (FIFO replies)
-    esl_reconnect_s: float = 2.0
+    esl_reconnect_s: float = 2.0  # first pause after the inbound ESL link drops; doubles
+    esl_reconnect_max_s: float = 30.0  # up to this
     linger_s: int = 5
     first_datagram_s: float = 0.2  # unicast's +OK means nothing: no datagram by then = failed
     unicast_attempts: int = 2
@@ -109,7 +110,8 @@ class FreeSwitchSettings:
     transfer_ring_s: float = 20.0
     transfer_dial_string: str = "user/{extension}"
     transfer_context: str = "default"  # cold transfer: uuid_transfer <uuid> <ext> XML <context>
-    transfer_caller_id_name: str = "Receptionist"
+    # What the staff phone shows on a warm transfer; empty: the caller's own name / number.
+    transfer_caller_id_name: str = ""
     transfer_caller_id_number: str = ""
     accept_digit: str | None = None  # staff must press this after the summary (None: answer)
     accept_wait_s: float = 10.0
@@ -587,13 +589,30 @@ class FreeSwitchBridge(WarmTransfers):
             self._reconnect_task = asyncio.get_running_loop().create_task(self._reconnect())
 
     async def _reconnect(self) -> None:
+        """Try again with a growing pause (esl_reconnect_s doubling up to
+        esl_reconnect_max_s); log when the state or the reason changes, not every try."""
+        loop = asyncio.get_running_loop()
+        lost_at, attempts, pause, last_reason = loop.time(), 0, self.settings.esl_reconnect_s, ""
         while not self._stopping and self._inbound is None:
-            await asyncio.sleep(self.settings.esl_reconnect_s)
+            await asyncio.sleep(pause)
+            attempts += 1
             try:
                 self._inbound = await self._hub_call(self._open_inbound)
-                log.info("inbound ESL connection restored")
             except FreeSwitchError as exc:
-                log.warning("inbound ESL reconnect failed: %s", exc)
+                reason = str(exc)
+                if reason != last_reason:
+                    log.warning("inbound ESL still down (%s); retrying with back-off", reason)
+                    last_reason = reason
+                else:
+                    log.debug("inbound ESL reconnect attempt %d failed: %s", attempts, reason)
+                pause = min(pause * 2, max(self.settings.esl_reconnect_max_s, pause))
+                continue
+            log.info(
+                "inbound ESL connection restored after %.1f s (%d attempt%s)",
+                loop.time() - lost_at,
+                attempts,
+                "" if attempts == 1 else "s",
+            )
 
     async def _inbound_command(self, frame: bytes) -> esl.EslFrame:
         conn = self._inbound
@@ -660,6 +679,8 @@ class FreeSwitchBridge(WarmTransfers):
                 log.error("FreeSWITCH call %s could not start: %s", leg.call_id or "?", exc)
                 await self._rescue(leg, str(exc))
                 return
+            if leg.state == "bridged":
+                return  # handed on before we got to it (see _set_up)
             try:
                 await self._on_call(leg)
             except Exception:
@@ -689,8 +710,18 @@ class FreeSwitchBridge(WarmTransfers):
             raise FreeSwitchLinkError("the connect reply carries no channel data (Unique-ID)")
         leg.set_channel(channel)
         leg.info.sample_rate = SAMPLE_RATE
+        app = leg.variables.get("current_application", "socket")
+        if app != "socket":
+            # We come too late (a stalled daemon): the dialplan's watchdog (sched_transfer)
+            # has already sent the caller to a person. Leave the call alone: no `exit`.
+            log.warning("call %s: already handed on (%s); not taking it", leg.call_id, app)
+            leg.mark_bridged()
+            return
         await leg.command(esl.myevents())
         await leg.command(esl.linger(s.linger_s))
+        # The dialplan's watchdog (sched_transfer to a person if we don't answer in time):
+        # we are answering, so cancel it.
+        await leg.execute("sched_cancel")
         await leg.execute("answer")
         size = frame_bytes(SAMPLE_RATE)
         for attempt in range(1, max(s.unicast_attempts, 1) + 1):

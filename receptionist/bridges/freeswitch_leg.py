@@ -19,6 +19,7 @@ from receptionist.media.leg import (
     CallerHungUp,
     CallLeg,
     DtmfPressed,
+    LegClosedError,
     LegEvent,
     LegFailed,
     LegInfo,
@@ -202,8 +203,10 @@ class FreeSwitchLeg(CallLeg):
             # An empty or odd-sized datagram would break the call's audio for good.
             raise ValueError(f"frame is {len(frame)} bytes, expected {self.media.frame_size}")
         if self.state != "active":
-            return
+            raise LegClosedError(f"call {self.call_id} is {self.state}: can't play")
         await self.pacer.put(frame)
+        if self.state != "active":  # ended while we waited for room (end_audio flushed)
+            raise LegClosedError(f"call {self.call_id} is {self.state}: can't play")
 
     def stop_playback(self) -> int:
         return self.pacer.flush() if self.pacer is not None else 0

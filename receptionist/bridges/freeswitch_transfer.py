@@ -14,7 +14,7 @@ import asyncio
 import logging
 import math
 import uuid as uuidlib
-from collections.abc import Sequence
+from collections.abc import Awaitable, Sequence
 from typing import TYPE_CHECKING
 
 from receptionist.bridges.freeswitch_leg import (
@@ -88,9 +88,12 @@ class WarmTransfers:
     ) -> TransferResult:
         s = self.settings
         staff = str(uuidlib.uuid4())
-        variables = [f"origination_caller_id_name={s.transfer_caller_id_name}"]
-        if s.transfer_caller_id_number:
-            variables.append(f"origination_caller_id_number={s.transfer_caller_id_number}")
+        # Staff see who is calling: the caller's number and name unless the site set its own.
+        number = s.transfer_caller_id_number or leg.caller_id
+        name = s.transfer_caller_id_name or leg.variables.get("caller_id_name", "") or number
+        variables = [f"origination_caller_id_name='{_channel_value(name)}'"]
+        if number:
+            variables.append(f"origination_caller_id_number='{_channel_value(number)}'")
         variables += [
             f"origination_uuid={staff}",
             f"originate_timeout={math.ceil(s.transfer_ring_s)}",
@@ -98,11 +101,30 @@ class WarmTransfers:
         dial = s.transfer_dial_string.format(extension=extension)
         self._staff[staff] = asyncio.Queue()
         try:
-            body = (
-                await self.bgapi(
+            originate = asyncio.ensure_future(
+                self.bgapi(
                     f"originate {{{','.join(variables)}}}{dial} &park()", s.transfer_ring_s + 10
                 )
-            ).strip()
+            )
+            gone = asyncio.ensure_future(leg.done.wait())
+            try:
+                await asyncio.wait({originate, gone}, return_when=asyncio.FIRST_COMPLETED)
+            finally:
+                gone.cancel()
+                if not originate.done():
+                    # The caller hung up while the staff phone rang: stop it ringing.
+                    await self._kill(staff)
+                    await asyncio.wait({originate}, timeout=5)
+                    originate.cancel()
+            if originate.cancelled() or leg.state != "active":
+                if (
+                    not originate.cancelled()
+                    and originate.exception() is None
+                    and originate.result().strip().startswith("+OK")
+                ):
+                    await self._kill(staff)  # answered just as the caller left
+                return TransferResult(extension, "failed", f"caller's call is {leg.state}")
+            body = originate.result().strip()
             if not body.startswith("+OK"):
                 cause = body.removeprefix("-ERR").strip()
                 outcome = (
@@ -162,10 +184,10 @@ class WarmTransfers:
                     pacer.start()
                     try:
                         for frame in summary_audio:
-                            if not events.empty():
-                                break  # staff pressed a key or hung up: stop talking
+                            if not events.empty() or leg.state != "active":
+                                break  # staff pressed a key or someone hung up: stop talking
                             await pacer.put(frame)
-                        await pacer.drained()
+                        await _first(pacer.drained(), leg.done.wait())
                     finally:
                         await pacer.stop()
                 else:
@@ -195,7 +217,23 @@ class WarmTransfers:
                 return True, ""
 
     async def _kill(self, uuid: str) -> None:
+        """Hang up ``uuid`` (a ringing or parked staff leg) and wait for the switch's word."""
         try:
             await self.api(f"uuid_kill {uuid} NORMAL_CLEARING")
         except FreeSwitchError as exc:
             log.warning("uuid_kill %s failed: %s", uuid, exc)
+
+
+def _channel_value(text: str) -> str:
+    """``text`` made safe inside ``{var='...'}`` of an originate string."""
+    return "".join(ch for ch in text if ch not in "'{}[],\\\r\n").strip()
+
+
+async def _first(*waits: Awaitable[object]) -> None:
+    """Wait until the first of ``waits`` finishes; cancel the rest."""
+    tasks = [asyncio.ensure_future(w) for w in waits]
+    try:
+        await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        for task in tasks:
+            task.cancel()

@@ -34,6 +34,7 @@ def advance_booking(c: Conversation, u: Understanding) -> Step:
         return
     if f.day is not None and not p.hours.is_open(f.day):
         options = nearest_open_days(p, f.day, c.today)
+        f.offered_days = options
         day_name = DAY_NAMES[f.day.weekday()]
         f.day = None
         c.expecting = Expect.DAY
@@ -48,13 +49,11 @@ def advance_booking(c: Conversation, u: Understanding) -> Step:
         yield from c._ask(Expect.DAY, **c._words())
         return
     if f.day is None or f.time is None:
-        if f.days is not None or f.window is not None or (f.day is None and f.time):
+        if f.days is not None or f.window is not None or f.day is not None or f.time:
+            # A day with no time, or a vague time: concrete free times to choose from.
             yield from offer_slots(c, service)
             return
-        if f.day is None:
-            yield from c._ask(Expect.DAY, **c._words())
-            return
-        yield from c._ask(Expect.TIME, **c._words())
+        yield from c._ask(Expect.DAY, **c._words())
         return
     start = datetime.combine(f.day, f.time)
     if start < c._now():
@@ -105,8 +104,14 @@ def after_booking(c: Conversation) -> Step:
     if f.more_services and f.last_booking:
         nxt = f.more_services[0]
         end = f.last_booking[1]
+        if f.back_to_back:
+            # "Me at 10 and him right after": asked for already, so no question about it.
+            next_booking(c)
+            yield from advance_booking(c, Understanding(text=""))
+            return
+        more, names, same = list(f.more_services), list(f.next_names), f.same_name
         f.clear_task()
-        f.more_services = [nxt, *f.more_services[1:]]
+        f.more_services, f.next_names, f.same_name = more, names, same
         f.task = Task.BOOK
         c.expecting = Expect.NEXT_BOOKING
         yield Say(f"And the {nxt}: shall I book it right after, at {say_time(end.time())}?")
@@ -116,11 +121,15 @@ def after_booking(c: Conversation) -> Step:
 
 
 def next_booking(c: Conversation) -> None:
+    """The next of several bookings, starting when the last one ends, under the next name
+    the caller gave (or the same one, "both under Derek Young")."""
     f = c.frame
     assert f.last_booking is not None
     nxt = f.more_services.pop(0)
     end = f.last_booking[1]
-    f.service, f.day, f.time, f.name = nxt, end.date(), end.time(), None
+    name = f.next_names.pop(0) if f.next_names else (f.name if f.same_name else None)
+    f.service, f.day, f.time, f.name = nxt, end.date(), end.time(), name
+    f.window, f.days, f.offered, f.unconfirmed = None, None, [], set()
     f.task = Task.BOOK
 
 

@@ -20,7 +20,7 @@ from dataclasses import replace
 from datetime import date, datetime, time
 from typing import TypeVar
 
-from receptionist.dialog import booking_flow, existing_flow, replies
+from receptionist.dialog import answers, booking_flow, existing_flow, replies
 from receptionist.dialog.actions import (
     Action,
     Connect,
@@ -65,19 +65,25 @@ _ROBOT_QUESTION = re.compile(
     r"(?:person|human|robot|machine|computer|bot|ai|a\.i\.|recording|automated\w*)\b\??",
     re.I,
 )
-_MESSAGE_BODY = re.compile(
-    r"\b(?:tell (?:him|her|them)|let (?:him|her|them) know|say(?:ing)?|to say)\s+(?:that\s+)?"
-    r"(?P<body>.{6,})",
+_WHO = r"(?:him|her|them|the front desk|the owner|the stylist|the manager|{staff})"
+_MESSAGE_BODY = (
+    r"\b(?:(?:tell|ask|remind)\s+{who}|let\s+{who}\s+know|say(?:ing)?|to say|"
+    r"message for\s+{who}(?:\s+please)?\s*[,.:;-]?\s*(?:saying|that|about)?)\s+(?:that\s+)?"
+    r"(?P<body>\S+(?:\s+\S+){{2,}})"
+)
+_ONLY_WHO = re.compile(r"(?:it's|it is|this is|i'm|i am|my name is|my name's)\s+\S+(?:\s+\S+)?\W*$",
+                       re.I)  # fmt: skip
+_BACK_TO_BACK = re.compile(
+    r"\b(right after|straight after|after that|afterwards|back to back|one after (the )?other|"
+    r"after me|after him|after her|then)\b",
     re.I,
 )
-_NO_NUMBER = re.compile(
-    r"\b(don't have|do not have|no number|rather not|no phone|not give|won't give|skip)\b", re.I
+_OTHER_NAME = re.compile(
+    r"\b(?:he's|she's|he is|she is|his name is|her name is|his name's|her name's|and)\s+"
+    r"([A-Z][a-z'\-]+(?:\s+[A-Z][a-z'\-]+)?)"
 )
+_BOTH_UNDER = re.compile(r"\b(both|all|each)\b.{0,12}\b(under|for)\b|\bsame name\b", re.I)
 _SAME_NAME = re.compile(r"\b(same name|the same|same as before|under mine|my name)\b", re.I)
-_WANTS_MESSAGE = re.compile(r"\b(message|pass (it )?on|call me back|note)\b", re.I)
-_WANTS_PERSON = re.compile(
-    r"\b(person|someone|somebody|human|put me through|transfer|connect|speak|talk)\b", re.I
-)
 
 
 class ConversationError(RuntimeError):
@@ -104,7 +110,7 @@ class Conversation:
         today: date,
         now: Callable[[], datetime] | None = None,
         warm_transfer: bool = True,
-        confirm_below: float = 0.55,
+        confirm_below: float = 0.6,  # STT confidence under this: read back before acting
     ) -> None:
         self.profile = profile
         self.caller_id = caller_id
@@ -113,6 +119,9 @@ class Conversation:
         self.warm_transfer = warm_transfer
         self.confirm_below = confirm_below
         self.frame = Frame(phone=plausible_phone(caller_id))
+        staff = "|".join(re.escape(m.name) for m in profile.staff) or "nobody"
+        who = _WHO.format(staff=staff)
+        self._message_body = re.compile(_MESSAGE_BODY.format(who=who), re.I)
         self.expecting: Expect | None = None
         self.outcome = Outcome.COMPLETED
         self.reason = ""
@@ -230,15 +239,49 @@ class Conversation:
         yield from self._handle(u, expecting)
 
     def _on_digit(self, digit: str) -> Step:
-        if self.expecting == Expect.PHONE and digit not in "*#":
-            self.digits += digit
+        """0 on its own is the front desk; other digits are a number typed on the keypad,
+        ended by #, that goes where a number belongs (a 0 inside it is just a digit)."""
+        if digit == "*":
+            self.digits = ""
             return
-        if self.expecting == Expect.PHONE and digit == "#" and self.digits:
+        if digit == "#":
             number, self.digits = self.digits, ""
-            yield from self._on_said(CallerSaid(" ".join(number)))
+            if number:
+                yield from self._keyed(number)
             return
-        if digit == "0":
+        if digit == "0" and not self.digits and self.expecting != Expect.PHONE:
             yield from self._transfer("front desk", "caller pressed 0", "")
+            return
+        self.digits += digit
+
+    def _keyed(self, number: str) -> Step:
+        f = self.frame
+        if self.expecting == Expect.CHOOSE_SLOT and len(number) == 1 and f.offered:
+            # "Press 1 for the first time, 2 for the second": the order of what was offered.
+            yield from self._on_said(
+                CallerSaid(
+                    ("the first one", "the second one")[min(int(number), 2) - 1]
+                    if number in "12"
+                    else number
+                )
+            )
+            return
+        if self.expecting in (Expect.TIME, Expect.CHOOSE_SLOT) and 3 <= len(number) <= 4:
+            clock = _keyed_time(number)
+            if clock is not None:
+                f.time, f.offered = clock, []
+                f.unconfirmed.discard("time")
+                yield from self._advance(Understanding(text=""))
+                return
+        if 7 <= len(number) <= 15:
+            f.phone = number
+            self.misunderstood = 0
+            if f.task is None:
+                yield from self._anything_else()
+                return
+            yield from self._advance(Understanding(text=""))
+            return
+        yield from self._on_said(CallerSaid(" ".join(number)))
 
     def _on_silence(self) -> Step:
         self.silences += 1
@@ -268,108 +311,10 @@ class Conversation:
     def _handle(self, u: Understanding, expecting: Expect | None) -> Step:
         f = self.frame
         self.expecting = None
-        progressed = False  # the turn answered what was asked, even with no new slot
-        if expecting == Expect.MESSAGE_TEXT and u.text and not _only_closing(u):
-            progressed = True
-            f.message_text = u.text
-            u = Understanding(text=u.text, phone=u.phone, name=u.name)
-        elif (
-            expecting == Expect.STAFF
-            and u.staff is None
-            and u.text
-            and not ({"cancel", "message"} & set(u.intents) or u.no or u.goodbye)
-        ):
-            # "Who is it for?" answered with the message itself: the front desk gets it.
-            progressed = True
-            f.staff, f.message_text = "front desk", u.text
-            u = Understanding(text=u.text, phone=u.phone, name=u.name)
-        elif (
-            expecting == Expect.PHONE
-            and f.task == Task.MESSAGE
-            and u.phone is None
-            and (u.no or u.goodbye or _NO_NUMBER.search(u.text))
-        ):
-            yield from self._take_message(tell=True)
-            if u.goodbye:
-                yield from self._goodbye("caller said goodbye")
-            else:
-                yield from self._anything_else()
+        reading = yield from answers.read_answer(self, u, expecting)
+        if reading is None:
             return
-        elif expecting == Expect.RESUME:
-            if u.no and not u.intents:
-                f.clear_task()
-                yield Say("No problem. How can I help you today?")
-                return
-            if u.yes:
-                u = replace(u, intents=("book",))
-        elif expecting == Expect.CONFIRM_CANCEL:
-            if u.yes and not u.no:
-                yield from existing_flow.cancel_confirmed(self)
-                return
-            if u.no:
-                f.clear_task()
-                yield Say("Okay, I've left your appointment as it is.")
-                yield from self._anything_else()
-                return
-        elif expecting == Expect.CONFIRM:
-            changed = {k for k in ("service", "day", "time") if getattr(u, k)}
-            if u.no and not changed and not u.goodbye:
-                progressed = True
-                for slot in f.unconfirmed:
-                    setattr(f, slot, None)
-                f.unconfirmed.clear()
-            elif (u.yes and not u.no) or (not changed and (u.name or u.phone)):
-                # A yes, or the caller moved on to the next detail: what was read back stands.
-                progressed = True
-                f.unconfirmed -= {"day", "time", "service"} - changed
-                f.confirmed = True
-            elif not changed:
-                # Neither yes nor no ("no, that's all" is no answer to "is that right?").
-                yield from self._ask(Expect.CONFIRM, **self._words())
-                return
-        elif expecting == Expect.CHOOSE_SLOT and f.offered:
-            chosen = _chosen_slot(u, f.offered)
-            if chosen is not None:
-                progressed = True
-                f.day, f.time = chosen.date(), chosen.time()
-                f.days, f.window, f.offered = None, None, []
-                f.unconfirmed -= {"day", "time"}
-                u = replace(u, day=None, time=None, days=None, window=None, yes=False)
-            elif u.no and not (u.day or u.time or u.window or u.days):
-                f.offered, f.time, f.window = [], None, None
-                self.expecting = Expect.TIME if f.day else Expect.DAY
-                yield Say("Okay. Which other day or time would suit you?")
-                return
-        elif expecting == Expect.NEXT_BOOKING:
-            if u.no and not u.intents:
-                f.more_services.clear()
-                yield from self._anything_else()
-                return
-            if u.yes and f.more_services and f.last_booking:
-                progressed = True
-                booking_flow.next_booking(self)
-                u = replace(u, yes=False)
-        elif expecting == Expect.OFFER_HELP:
-            wants_message = "message" in u.intents or bool(_WANTS_MESSAGE.search(u.text))
-            wants_person = "person" in u.intents or bool(_WANTS_PERSON.search(u.text))
-            if wants_message and not wants_person:
-                f.clear_task()
-                f.task, f.staff = Task.MESSAGE, f.staff or "front desk"
-                u = replace(u, intents=tuple(i for i in u.intents if i != "message"))
-            elif wants_person or (u.yes and not u.no):
-                yield from self._transfer("front desk", "caller asked for a person", u.text)
-                return
-            elif u.no and not u.intents:
-                yield from self._anything_else()
-                return
-        elif expecting == Expect.ANYTHING_ELSE and not u.intents:
-            if u.no or u.goodbye:
-                yield from self._goodbye("caller had nothing else")
-                return
-            if u.yes and u.empty is False and not (u.service or u.day or u.time or u.staff):
-                self.expecting = None
-                yield Say("Sure, what else can I help you with?")
-                return
+        u, progressed = reading
 
         if "robot" in u.intents or _ROBOT_QUESTION.search(u.text):
             self.misunderstood = 0
@@ -383,12 +328,24 @@ class Conversation:
             return
 
         answered = False
-        if "question" in u.intents or u.asks_price or u.asks_hours:
+        if "question" in u.intents or u.asks_price or u.asks_hours or u.asks_duration:
             for sentence in self._answers(u):
                 answered = True
                 yield Say(sentence)
-        if u.asks_other and not answered and not self._task_intent(u):
-            self.misunderstood = 0
+        unanswerable = (
+            bool(u.asks_other) and not self._task_intent(u) and not answers.has_details(u)
+        )
+        if unanswerable and answered:
+            f.message_text = f.message_text or u.text
+            yield Say(replies.DONT_KNOW_EITHER, cache=True)
+            self.expecting = Expect.OFFER_HELP
+            return
+        if unanswerable and not answered:
+            if self.misunderstood:
+                # After a turn not understood, a "question" with nothing we know in it is more
+                # likely another one not understood than a question we can't answer.
+                yield from self._not_understood(u.text, expecting)
+                return
             yield Say(replies.DONT_KNOW, cache=True)
             f.message_text = f.message_text or u.text
             self.expecting = Expect.OFFER_HELP
@@ -407,13 +364,28 @@ class Conversation:
             if u.goodbye or (u.no and expecting in (None, Expect.ANYTHING_ELSE)):
                 yield from self._goodbye("caller said goodbye")
                 return
-            if u.unknown_service:
-                f.task = Task.BOOK
+            if u.unknown_service or f.service or f.day or f.time or f.window or f.days:
+                f.task = Task.BOOK  # booking details with no other request: a booking
             else:
                 yield from self._not_understood(u.text, expecting)
                 return
         if u.goodbye and not understood and f.task == Task.MESSAGE and self._message_pending():
             yield from self._take_message(tell=True)
+            yield from self._goodbye("caller said goodbye")
+            return
+        if f.task is not None and not understood and not answered and answers.DROP.search(u.text):
+            # "Never mind", "forget it": the request is dropped, nothing was done.
+            f.clear_task()
+            if u.goodbye or answers.THANKS.search(u.text):
+                yield from self._goodbye("caller dropped the request")
+            else:
+                yield Say("No problem.")
+                yield from self._anything_else()
+            return
+        if u.goodbye and not understood and not answered:
+            # "No, that's all" in the middle of a request: the caller is done.
+            if f.task == Task.BOOK and f.service:
+                yield Say("Okay, I haven't booked anything.")
             yield from self._goodbye("caller said goodbye")
             return
         if not understood and not answered and expecting is not None and not u.yes:
@@ -429,13 +401,14 @@ class Conversation:
         """Every detail the caller gave goes into the frame; a new task replaces the old one's
         request details but keeps who the caller is. True when anything was taken."""
         f = self.frame
-        for intent in ("move", "cancel", "status", "message", "book"):
-            if intent in u.intents:
-                task = Task(intent)
-                if f.task is not None and f.task != task:
-                    f.clear_task()
-                f.task = task
-                break
+        # A message wins: its words often mention bookings ("a message for Marco: tell him the
+        # football's cancelled" is a message, not a cancellation). Moving beats booking.
+        said = [i for i in ("message", "move", "cancel", "status", "book") if i in u.intents]
+        if said:
+            task = Task(said[0])
+            if f.task is not None and f.task != task:
+                f.clear_task()
+            f.task = task
         taken = bool(self._task_intent(u))
         unsure = set(u.unsure_slots) if not u.confident else set()
         if u.service or u.services:
@@ -447,18 +420,26 @@ class Conversation:
                 extra += [services[-1]] * (u.people - len(services))
             if extra:
                 f.more_services = extra
+                f.back_to_back = f.back_to_back or bool(_BACK_TO_BACK.search(u.text))
             self._mark(("service",), unsure)
             taken = True
         elif u.people and u.people > 1 and f.service:
             f.more_services = [f.service] * (u.people - 1)
+            f.back_to_back = f.back_to_back or bool(_BACK_TO_BACK.search(u.text))
         if u.unknown_service and not u.service:
             f.service = None
             f.unknown_service = u.unknown_service
             taken = True
         if u.day:
-            if u.day != f.day:
+            day = u.day
+            for offered in f.offered_days:
+                # "Tuesday then", after "we could do Saturday or Tuesday": the Tuesday offered.
+                if offered.weekday() == day.weekday() and offered != day:
+                    day = offered
+            f.offered_days = []
+            if day != f.day:
                 f.offered = []
-            f.day, f.days = u.day, None
+            f.day, f.days = day, None
             self._mark(("day",), unsure)
             taken = True
         elif u.days:
@@ -474,6 +455,11 @@ class Conversation:
         if u.name:
             f.name = u.name
             taken = True
+            others = [n for n in _OTHER_NAME.findall(u.text) if n.lower() not in u.name.lower()]
+            if others and (f.more_services or u.people):
+                f.next_names = others
+            if _BOTH_UNDER.search(u.text):
+                f.same_name = True
         if u.phone:
             f.phone = u.phone
             taken = True
@@ -481,9 +467,10 @@ class Conversation:
             f.staff = u.staff
             taken = True
         if f.task == Task.MESSAGE and not f.message_text:
-            body = _MESSAGE_BODY.search(u.text)
-            if body and not (expecting == Expect.STAFF and u.staff):
-                f.message_text = body.group("body").strip()
+            body = self._message_body.search(u.text)
+            words = body.group("body").strip() if body else ""
+            if words and not _ONLY_WHO.match(words) and not (expecting == Expect.STAFF and u.staff):
+                f.message_text = words
         if (u.yes or u.no) and expecting in (Expect.CONFIRM, Expect.RESUME, Expect.NEXT_BOOKING):
             taken = True
         if u.choice is not None and expecting == Expect.CHOOSE_SLOT:
@@ -549,6 +536,9 @@ class Conversation:
                       Expect.NEXT_BOOKING):  # fmt: skip
             self.expecting = expect
             yield Say("Please say yes or no.")
+            return
+        if expect == Expect.CHOOSE_SLOT and f.offered:
+            yield from self._ask(expect, **self._words())
             return
         if f.task is not None:
             yield from self._advance(Understanding(text=""))
@@ -635,15 +625,20 @@ class Conversation:
         p = self.profile
         sentences = []
         if u.asks_price:
-            service = p.service(u.service) if u.service else None
-            if service:
-                sentences.append(f"A {service.name} is {service.price_words} and takes about "
-                                 f"{service.minutes} minutes.")  # fmt: skip
+            named = [s for s in (p.service(n) for n in (u.services or (u.service,)) if n) if s]
+            if named:
+                for service in named:
+                    sentences.append(f"A {service.name} is {service.price_words} and takes "
+                                     f"about {service.minutes} minutes.")  # fmt: skip
             elif u.unknown_service:
                 sentences.append(f"We don't offer {u.unknown_service}, I'm afraid.")
             else:
                 listed = ", ".join(f"a {s.name} is {s.price_words}" for s in p.services)
                 sentences.append(f"Our prices: {listed}.")
+        if u.asks_duration and not u.asks_price:
+            named = [s for s in (p.service(n) for n in (u.services or (u.service,)) if n) if s]
+            for service in named or list(p.services):
+                sentences.append(f"A {service.name} takes about {service.minutes} minutes.")
         if u.asks_hours:
             if u.day is not None:
                 hours = p.hours.on(u.day)
@@ -656,9 +651,6 @@ class Conversation:
                     )
             else:
                 sentences.append(f"We're open {p.hours.describe()}.")
-        if u.asks_other and sentences:
-            sentences.append("I'm afraid I don't have that information about "
-                             f"{u.asks_other}.")  # fmt: skip
         return sentences
 
     # -- endings ---------------------------------------------------------------------------------
@@ -743,6 +735,9 @@ class Conversation:
     def _goodbye(self, reason: str) -> Step:
         if self._message_pending():
             yield from self._take_message(tell=True)
+        unfinished = self.frame.unfinished()
+        if unfinished:
+            yield SaveUnfinished(unfinished)
         yield Say(replies.GOODBYE, cache=True)
         if self.outcome not in (Outcome.MESSAGE, Outcome.TRANSFERRED):
             self.outcome, self.reason = Outcome.COMPLETED, reason
@@ -753,33 +748,21 @@ class Conversation:
         self.outcome, self.reason, self.ended = outcome, reason, True
 
 
-def _only_closing(u: Understanding) -> bool:
-    """ "No, that's all" as the answer to "what's the message?" is no message."""
-    return (u.no or u.goodbye) and len(u.text.split()) <= 4
-
-
-def _chosen_slot(u: Understanding, offered: list[datetime]) -> datetime | None:
-    if u.choice is not None:
-        return offered[u.choice] if -len(offered) <= u.choice < len(offered) else None
-    if u.time is not None:
-        for slot in offered:
-            if slot.time() == u.time and (u.day is None or u.day == slot.date()):
-                return slot
-    if u.day is not None and u.time is None:
-        on_day = [s for s in offered if s.date() == u.day]
-        if len(on_day) == 1:
-            return on_day[0]
-    if u.yes and offered and not u.no:
-        return offered[0]
-    return None
+def _keyed_time(number: str) -> time | None:
+    """A time typed on the keypad: "330" is 3:30 (afternoon, as a bare 3 is), "1015" 10:15."""
+    hour, minute = int(number[:-2]), int(number[-2:])
+    if not (0 <= hour <= 23 and 0 <= minute <= 59):
+        return None
+    if 1 <= hour <= 7:
+        hour += 12
+    return time(hour, minute)
 
 
 def _merge(rules: Understanding, model: Understanding) -> Understanding:
     """The rules' reading wins where they found something; the model fills what they left."""
-    from receptionist.dialog import model_understanding
+    from receptionist.dialog.model_understanding import merge
 
-    merge = getattr(model_understanding, "merge", None)
-    return rules if merge is None else merge(rules, model)
+    return merge(rules, model)
 
 
 __all__ = ["Conversation", "ConversationError", "plausible_phone"]

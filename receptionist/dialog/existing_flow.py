@@ -31,17 +31,16 @@ def advance_find(c: Conversation, task: Task) -> Step:
     f = c.frame
     if f.target is None:
         if not f.phone and not f.name:
-            c.expecting = Expect.NAME
-            yield Say("What name is the booking under?")
+            yield from ask_booking_name(c, "What name is the booking under?")
             return
         found = c._result((yield FindBookings(f.phone or "", f.name or "", f.day)),
                              BookingsFound)  # fmt: skip
         bookings = list(found.bookings)
         if not bookings and f.phone and not f.name:
             # Booked from another phone, or the number is withheld: the name finds it.
-            c.expecting = Expect.NAME
-            yield Say("I couldn't find a booking under this number. What name is the "
-                      "booking under?")  # fmt: skip
+            yield from ask_booking_name(
+                c, "I couldn't find a booking under this number. What name is the booking under?"
+            )
             return
         if not bookings:
             when = f" on {DAY_NAMES[f.day.weekday()]}" if f.day else ""
@@ -110,13 +109,26 @@ def advance_move(c: Conversation, u: Understanding) -> Step:
         f.clear_task()
         yield from c._anything_else()
         return
+    if _SAME_TIME.search(u.text) and f.time is None:
+        f.time = booking.start.time()
+    if _SAME_DAY.search(u.text) and f.day is None:
+        f.day = booking.start.date()
     if f.day is None and f.time is not None:
         f.day = booking.start.date()
     if f.day is None or (f.time is None and f.window is None):
-        c.expecting = Expect.DAY if f.day is None else Expect.TIME
-        yield Say(f"I found your {booking.service} on {say_day(booking.start.date())} at "
-                  f"{say_time(booking.start.time())}. What day and time would you like "
-                  "instead?")  # fmt: skip
+        expect = Expect.DAY if f.day is None else Expect.TIME
+        attempt = c._asked.get(expect, 0)
+        c._asked = {expect: attempt + 1}
+        if attempt >= c.profile.misunderstood_limit:
+            yield from c._offer_help()
+            return
+        c.expecting = expect
+        if attempt == 0:
+            yield Say(f"I found your {booking.service} on {say_day(booking.start.date())} at "
+                      f"{say_time(booking.start.time())}. What day and time would you like "
+                      "instead?")  # fmt: skip
+        else:
+            yield Say(_MOVE_AGAIN[min(attempt, len(_MOVE_AGAIN)) - 1])
         return
     if not c.profile.hours.is_open(f.day):
         day_name = DAY_NAMES[f.day.weekday()]
@@ -152,17 +164,16 @@ def advance_move(c: Conversation, u: Understanding) -> Step:
 def advance_status(c: Conversation) -> Step:
     f = c.frame
     if not f.phone and not f.name:
-        c.expecting = Expect.NAME
-        yield Say("Sure, I can check. What name is the booking under?")
+        yield from ask_booking_name(c, "Sure, I can check. What name is the booking under?")
         return
     found = c._result(
         (yield FindBookings(f.phone or "", f.name or "", f.day, include_past_states=True)),
         BookingsFound,
     )
     if not found.bookings and f.phone and not f.name:
-        c.expecting = Expect.NAME
-        f.phone = None
-        yield Say("I couldn't find a booking under this number. What name is it under?")
+        yield from ask_booking_name(
+            c, "I couldn't find a booking under this number. What name is it under?"
+        )
         return
     f.clear_task()
     if not found.bookings:
@@ -197,3 +208,29 @@ def _move_source_day(u: Understanding, profile: BusinessProfile, today: date) ->
         head = understand(" ".join(parts[:-1]), profile, today)
         return head.day
     return None
+
+
+_NAME_AGAIN = (
+    "Sorry, what's the name on the booking? You can spell it if that's easier.",
+    "Just the first and last name the booking was made under, please.",
+)
+
+
+def ask_booking_name(c: Conversation, first: str) -> Step:
+    """The name a booking was made under; asked again in other words, then a person or a
+    message is offered."""
+    attempt = c._asked.get(Expect.NAME, 0)
+    c._asked = {Expect.NAME: attempt + 1}
+    if attempt > len(_NAME_AGAIN):
+        yield from c._offer_help()
+        return
+    c.expecting = Expect.NAME
+    yield Say(first if attempt == 0 else _NAME_AGAIN[attempt - 1])
+
+
+_SAME_TIME = re.compile(r"\bsame (?:time|hour)\b", re.I)
+_SAME_DAY = re.compile(r"\bsame day\b", re.I)
+_MOVE_AGAIN = (
+    "What day and time would you like to move it to? For example, Friday at 4.",
+    "Just the new day and time, please, like Saturday at 10 AM.",
+)

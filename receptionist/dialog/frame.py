@@ -66,9 +66,13 @@ class Frame:
     staff: str | None = None
     message_text: str | None = None
     more_services: list[str] = field(default_factory=list)  # further bookings asked for
+    next_names: list[str] = field(default_factory=list)  # the names for them, when given
+    same_name: bool = False  # "both under Derek Young"
+    back_to_back: bool = False  # "and him right after": book the next without asking
     unconfirmed: set[str] = field(default_factory=set)  # slots heard with low confidence
     confirmed: bool = False  # the caller said yes to the read-back
     offered: list[datetime] = field(default_factory=list)
+    offered_days: list[date] = field(default_factory=list)  # "we could do Saturday or Tuesday"
     unknown_service: str | None = None  # asked for something the business doesn't offer
     target: BookingView | None = None  # the existing booking to cancel, move or report
     move_to: tuple[date | None, dt.time | None, TimeWindow | None] | None = None

@@ -16,6 +16,17 @@ from receptionist.domain.profile import BusinessProfile
 
 _WORD = re.compile(r"[a-z][a-z']*")
 # Words that are never part of a service's or a person's name, whatever they sound like.
+# Everyday words no service is misheard as; a long turn's fuzzy search skips them.
+COMMON_WORDS = frozenset(
+    """about after again all also and any are back be because been before being but by call
+    called calling can come could day did do does doing done for from get go going good got
+    had has have hello hey hi how i i'd i'll i'm if in is it it's just know last let like
+    look make me more much my need next no not now number of off on one or our out over
+    please really right said say see should so some still tell than thank thanks that the
+    their them then there they thing think this time to today tomorrow too up us very want
+    wanted was way we week well were what when where which will with would yeah yes you your
+    sure okay ok many talked talk""".split()
+)
 _PLAIN = frozenset(
     "a an the my me i you your to for and or at on in of it is it's that this with can could "
     "would like get book want need please some just but so not no yes call her him them there "
@@ -103,6 +114,8 @@ def find_services(text: str, profile: BusinessProfile) -> list[Found]:
         (w, at) for w, at in words
         if not any(a <= at < b for a, b in taken) and w not in _PLAIN
     ]  # fmt: skip
+    if len(free) > 12:  # a long turn: only words near a service-like word are worth a look
+        free = [(w, at) for w, at in free if w not in COMMON_WORDS]
     staff = {m.name.lower() for m in profile.staff}
     spaced_aliases = [alias for alias, _, _, _ in aliases.fuzzy]
     for size in (3, 2, 1):
@@ -169,6 +182,21 @@ def _merged(
     return None
 
 
+@per_profile
+def profile_words(profile: BusinessProfile) -> tuple[frozenset[str], frozenset[str]]:
+    """(words that are never the caller's name, words that belong to a service's name)."""
+    service_words: set[str] = set()
+    for service in profile.services:
+        for alias in (service.name, *service.aliases):
+            service_words.update(re.findall(r"[a-z']+", alias.lower()))
+    never = set(service_words)
+    for member in profile.staff:
+        never.update(re.findall(r"[a-z']+", member.role.lower()))
+    never.update(re.findall(r"[a-z']+", profile.name.lower()))
+    never.update({"salon", "shop", "store", "office", "clinic", "studio", "desk", "front"})
+    return frozenset(never), frozenset(service_words)
+
+
 _STAFF_CONTEXT = re.compile(
     r"\b(?:with|for|to|see|seeing|ask|asking|is|prefer|want|wants|like|tell|from|and|or|by)\s*$"
 )
@@ -179,6 +207,8 @@ def find_staff(text: str, profile: BusinessProfile, not_words: frozenset[str] = 
     """A staff member by name, near name ("Marko", "Mark O") or role ("the owner")."""
     said = _plain(text)
     for member in profile.staff:
+        if member.name.lower() in not_words:
+            continue  # the caller's own name, not the staff member's
         match = re.search(rf"\b{re.escape(member.name.lower())}(?:'s)?\b", said)
         if match:
             return Found(member.name, match.start())

@@ -44,7 +44,7 @@ _NOT_NAMES = frozenset(
     cost how's what's that's there's here's who's where's maybe perhaps probably definitely
     absolutely certainly exactly kind sort bit little again too either regular usual
     returning existing current previous cool awesome lovely wonderful nice happy glad pleased
-    afraid sick tired running stuck calling calling. walk walking straight""".split()
+    afraid sick tired running stuck walk walking straight""".split()
 )
 _TITLES = {"mr": "Mr.", "mrs": "Mrs.", "ms": "Ms.", "miss": "Miss", "dr": "Dr.",
            "mister": "Mr.", "missus": "Mrs.", "doctor": "Dr."}  # fmt: skip
@@ -118,8 +118,10 @@ def _shape(word: str) -> str:
     return word if any(c.isupper() for c in word[1:]) else word[:1].upper() + word[1:].lower()
 
 
-def _take(words: list[str], exclude: frozenset[str], strong: bool, mid_sentence: bool) -> list[str]:
-    """The name at the start of ``words``: up to three name-like words."""
+def _take(words: list[str], exclude: frozenset[str], strong: bool) -> list[str]:
+    """The name at the start of ``words`` (what follows a trigger): up to three name-like
+    words. After a weak trigger the first must be a census first name or capitalised (Whisper
+    capitalises names; after a trigger a capital is never the sentence's own)."""
     taken: list[str] = []
     for index, word in enumerate(words):
         low = word.lower().strip(".")
@@ -134,7 +136,7 @@ def _take(words: list[str], exclude: frozenset[str], strong: bool, mid_sentence:
         capital = word[:1].isupper()
         known = is_first_name(word) or is_surname(word)
         if not taken or (titled and len(taken) == 1):
-            if not (strong or titled or is_first_name(word) or (capital and mid_sentence)):
+            if not (strong or titled or capital or is_first_name(word)):
                 break
         elif not (capital or known or strong):
             break
@@ -145,9 +147,11 @@ def _take(words: list[str], exclude: frozenset[str], strong: bool, mid_sentence:
 
 
 def _spelled(text: str) -> str | None:
+    """A name spelled letter by letter: "S M I T H", "S-M-I-T-H", "J. O. N."."""
     for match in _SPELLED.finditer(text):
         letters = re.findall(r"[A-Za-z]", match.group(1))
-        if len(letters) >= 2 and not (len(letters) == 2 and letters[0].lower() in "ia"):
+        hyphened = "-" in match.group(1)
+        if len(letters) >= 3 or (len(letters) == 2 and hyphened):
             return "".join(letters).capitalize()
     return None
 
@@ -188,10 +192,17 @@ def _with_spelling(words: list[str], spelled: str | None) -> list[str]:
     return words
 
 
-def find_name(text: str, exclude: frozenset[str] = frozenset(), bare: bool = False) -> str | None:
+def find_name(
+    text: str,
+    exclude: frozenset[str] = frozenset(),
+    bare: bool = False,
+    staff: frozenset[str] = frozenset(),
+) -> str | None:
     """The caller's own name in ``text``. ``exclude``: lowercase words that are never the
-    caller's name here (staff, services, the business). ``bare``: "what name?" was just asked
-    and this turn said nothing else, so the whole answer may be the name."""
+    caller's name here (services, the business). ``staff``: staff names, the caller's name only
+    when plainly given as such ("my name is Sarah", or "Sarah" when asked for a name), never
+    from "this is Sarah", "for Sarah". ``bare``: "what name?" was just asked and this turn said
+    nothing else, so the whole answer may be the name."""
     spelled = _spelled(text)
     first = re.search(r"\bfirst name(?: is|'s)?\s+([A-Za-z][A-Za-z'\-]+)", text, re.I)
     last = re.search(r"\b(?:last|sur) ?name(?: is|'s)?\s+([A-Za-z][A-Za-z'\-]+)", text, re.I)
@@ -215,7 +226,15 @@ def find_name(text: str, exclude: frozenset[str] = frozenset(), bare: bool = Fal
                     r"^(?:(?:it's|it is|its|is|uh|um|that's|just)[\s,]+)+", "", rest, flags=re.I
                 )
             words = _TOKEN.findall(rest)
-            taken = _take(words, exclude, strong, mid_sentence=True)
+            taken = _take(words, exclude if strong else exclude | staff, strong)
+            said_again = len(taken) + 1
+            if (
+                taken
+                and words[len(taken) : said_again] == [","]
+                and words[said_again:][:1] == taken[:1]
+            ):
+                longer = _take(words[said_again:], exclude, strong)
+                taken = longer if len(longer) > len(taken) else taken  # "John, John Smith"
             if taken:
                 taken = _with_spelling(_swap_last_first(taken, rest), spelled)
                 return _drop_letter(" ".join(_shape(w) for w in taken), text)
@@ -225,7 +244,7 @@ def find_name(text: str, exclude: frozenset[str] = frozenset(), bare: bool = Fal
     if spelled:
         answer = _SPELLED.sub(" ", answer + " ")
     answer = _WITHOUT.sub(" ", answer)
-    words = [w for w in _TOKEN.findall(answer) if w not in ",.;!?"]
+    words = _said_once(answer)
     if len(words) > 3 or any(
         _never(w, exclude) and w.lower().strip(".") not in _TITLES for w in words
     ):
@@ -236,10 +255,23 @@ def find_name(text: str, exclude: frozenset[str] = frozenset(), bare: bool = Fal
     return _drop_letter(" ".join(_shape(w) for w in words), text)
 
 
+def _said_once(answer: str) -> list[str]:
+    """The words of a name said once, though callers often say it twice: "John, John Smith",
+    "Lopez. Maria Lopez." -> the longest saying."""
+    parts = [
+        [w for w in _TOKEN.findall(part) if w not in ",.;!?"] for part in re.split(r"[,.;]", answer)
+    ]
+    parts = [p for p in parts if p]
+    seen = [{w.lower() for w in p} for p in parts]
+    if len(parts) > 1 and any(seen[i] & seen[j] for i in range(len(parts)) for j in range(i)):
+        return max(parts, key=len)
+    return [w for p in parts for w in p]
+
+
 def find_other_name(text: str, exclude: frozenset[str] = frozenset()) -> str | None:
     """A name the caller gave for someone else: "his name is David" -> David."""
     match = re.search(r"\b(?:his|her|their|[a-z]+'s)\s+name(?:\s+is|'s)\s+(.+)$", text, re.I)
     if not match:
         return None
-    taken = _take(_TOKEN.findall(match.group(1)), exclude, strong=True, mid_sentence=True)
+    taken = _take(_TOKEN.findall(match.group(1)), exclude, strong=True)
     return " ".join(_shape(w) for w in taken) or None

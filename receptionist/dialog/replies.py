@@ -33,11 +33,16 @@ DONT_KNOW = (
     "I'm sorry, I don't have that information. I can take a message for the team, or put "
     "you through to someone who can help. Which would you prefer?"
 )
+DONT_KNOW_EITHER = (
+    "I'm afraid I don't have the answer to the rest, but I can take a message for the team, "
+    "or put you through to someone who can help. Which would you prefer?"
+)
 HOW_CAN_I_HELP = "Okay. How can I help you today?"
 
 FIXED = (
     FILLER_BOOKING, ONE_MOMENT, ANYTHING_ELSE, GOODBYE, STILL_THERE, SILENT_GOODBYE,
-    NOT_UNDERSTOOD, NOT_UNDERSTOOD_AGAIN, OFFER_PERSON_OR_MESSAGE, DONT_KNOW, HOW_CAN_I_HELP,
+    NOT_UNDERSTOOD, NOT_UNDERSTOOD_AGAIN, OFFER_PERSON_OR_MESSAGE, DONT_KNOW, DONT_KNOW_EITHER,
+    HOW_CAN_I_HELP,
 )  # fmt: skip
 
 
@@ -79,7 +84,8 @@ _VARIANTS: dict[Expect, tuple[str, ...]] = {
         "What time on {day} would suit you?",
         "What time would you like on {day}? For example, 10 AM or 3:30 PM; or say "
         "morning or afternoon and I'll find a free time.",
-        "Just the time, please, like 11 AM or half past two.",
+        "Just the time, please, like 11 AM or half past two; or type it on your keypad, like "
+        "3 3 0 for half past three, then press pound.",
     ),
     Expect.NAME: (
         "{slot} is free. What name should I put the booking under?",

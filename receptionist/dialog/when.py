@@ -49,6 +49,8 @@ _DAY_MONTH = re.compile(rf"\b(?:the\s+)?(\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?
 _NUMERIC_DATE = re.compile(
     r"(?<![\d/])(1[0-2]|0?[1-9])/([12]\d|3[01]|0?[1-9])(?:/(\d{2,4}))?(?![\d/])"
 )
+_DAYS_AHEAD = {"2": 2, "two": 2, "3": 3, "three": 3, "4": 4, "four": 4, "5": 5, "five": 5}
+_IN_DAYS = re.compile(r"\bin (2|two|3|three|4|four|5|five) days(?:'? time)?\b")
 _ORDINAL_WORD = re.compile(
     r"\b(?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh|twelfth|"
     r"thirteenth|fourteenth|fifteenth|sixteenth|seventeenth|eighteenth|nineteenth|twentieth|"
@@ -80,7 +82,8 @@ _SUFFIX_RE = (
 _CUE_RE = (
     r"(at|around|about|say|by|for|from|after|before|till|until|between|and|or|maybe|to|like|"
     r"make it|make that|how about|what about|is|be|it's|any time after|anytime after|"
-    r"not before|not after|no earlier than|no later than)"
+    r"not before|not after|no earlier than|no later than|"
+    r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|today|tomorrow),?)"
 )
 _CLOCK = re.compile(
     rf"(?:\b{_CUE_RE}\s+)?(?<![$\u00a3\u20ac\d.,])\b{_HOUR_RE}(?:(?::|\.|\s)([0-5]\d)\b|\s+({_MIN_WORD_RE})\b)?"
@@ -88,7 +91,7 @@ _CLOCK = re.compile(
 )
 _RELATIVE = re.compile(
     rf"(?:\b{_CUE_RE}\s+)?\b(five|ten|a quarter|quarter|twenty five|twenty|half)\s+(?:minutes\s+)?"
-    rf"(past|after|to|till|of)\s+{_HOUR_RE}\b{_SUFFIX_RE}"
+    rf"(past|after|to|till|til|of)\s+{_HOUR_RE}\b{_SUFFIX_RE}"
 )
 _HALF_HOUR = re.compile(rf"\b(at|around|about|say|for)\s+half\s+{_HOUR_RE}\b(?!\s+(?:past|an))")
 _NEAR_CLOCK = re.compile(
@@ -102,6 +105,10 @@ _ONE_AS_THING = re.compile(
 )
 _MORE_DIGITS = re.compile(
     r"[\s,.\-]*(?:\d|(?:zero|oh|one|two|three|four|five|six|seven|eight|nine|double|triple)\b)"
+)
+_DIGIT_RUN_CLOCK = re.compile(
+    rf"(?:\b{_CUE_RE}\s+)?(?<![$\u00a3\u20ac\d.,])\b(1[0-2]|0?[1-9])(00|05|10|15|20|30|40|45|50)\b"
+    r"(?![\d:/\-]|\s*[,.]?\s*\d)(?:\s*(am|pm))?"
 )
 _ENDS_AT_ATE = re.compile(r"\bate\s*[.!?]?\s*$")
 _TO_THIRTY = re.compile(r"(?:^|\b(at|around|say)\s+)(?:to|too)\s+(thirty|fifteen|forty five)\b")
@@ -161,7 +168,7 @@ class Clock:
 @lru_cache(maxsize=512)
 def _normalise(text: str) -> str:
     lowered = text.lower()
-    lowered = re.sub(r"\b([ap])\.?\s?m\b\.?", r" \1m", lowered)
+    lowered = re.sub(r"(?:(?<=\d)|\b)([ap])\.?\s?m\b\.?", r" \1m", lowered)
     lowered = re.sub(r"\bo'?\s?clock\b", "oclock", lowered)
     lowered = re.sub(r"(?<=[a-z])-(?=[a-z])", " ", lowered)  # "two-thirty", "forty-five"
     return re.sub(r"\s+", " ", lowered).strip()
@@ -229,6 +236,9 @@ def find_day(text: str, today: date) -> date | None:
     lowered = _normalise(text)
     if re.search(r"\bday after tomorrow\b", lowered):
         return today + timedelta(days=2)
+    ahead = _IN_DAYS.search(lowered)
+    if ahead:
+        return today + timedelta(days=_DAYS_AHEAD[ahead.group(1)])
     if re.search(r"\b(?:tomorrow|tmrw|tomorrows)\b", lowered):
         return today + timedelta(days=1)
     if re.search(r"\btoday\b|\btonight\b|\bthis (?:afternoon|morning|evening)\b|\bright now\b",
@@ -333,7 +343,7 @@ def read_clock(text: str, expecting: str | None = None) -> tuple[Clock | None, s
         cue, amount, direction, hour_word, suffix = match.groups()
         hour = _hour(hour_word)
         minutes = _RELATIVE_MINUTES[amount]
-        if direction in ("to", "till", "of"):
+        if direction in ("to", "till", "til", "of"):
             hour, minutes = hour - 1, 60 - minutes
         found = _with_suffix(hour if hour > 0 else 12, minutes, suffix)
         if found is not None:
@@ -350,6 +360,12 @@ def read_clock(text: str, expecting: str | None = None) -> tuple[Clock | None, s
             return Clock(found), match.group(1)
     if expecting == "phone":
         return None, None
+    match = _DIGIT_RUN_CLOCK.search(lowered)
+    if match:  # Whisper writes "ten thirty" as "1030"
+        cue, hour_digits, minute_digits, suffix = match.groups()
+        found = _with_suffix(int(hour_digits), int(minute_digits), suffix)
+        if found is not None and (cue or suffix or alone):
+            return Clock(found), cue
     match = _NEAR_CLOCK.search(lowered)
     if match:
         cue, word, minute_word, suffix = match.groups()

@@ -39,6 +39,7 @@ from receptionist.tools.reconcile import reconcile
 from receptionist.tools.scripted_backend import ScriptedBackend
 
 DEADLINE_S = 0.4  # the booking deadline in scenarios: short, so a timeout costs little
+DEFAULT_CAPABILITY = "other"  # a scenario file without a `capability` key
 
 
 @dataclass(frozen=True)
@@ -66,6 +67,7 @@ class Scenario:
     setup: dict[str, Any]
     expect: dict[str, Any]
     path: str = ""
+    capability: str = DEFAULT_CAPABILITY  # what the report groups it under ("book", "cancel", ...)
 
     @property
     def transfer_outcome(self) -> str:
@@ -79,7 +81,22 @@ class CallRun:
     barge_ins: int = 0
     caller_turns: int = 0
     transcript: list[str] = field(default_factory=list)  # audio: the turns as the store has them
-    conversation: list[tuple[str, str]] = field(default_factory=list)  # ("caller"|"agent", text)
+    # The call in order, as (speaker, text): ("agent", what it said), ("caller", what the
+    # caller said, or "[keypad 0]", "[silence]", "[hangs up]"). Filled by the call runner;
+    # the report shows it for a failed scenario.
+    conversation: list[tuple[str, str]] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Line:
+    """One line of a scenario's conversation in the report."""
+
+    call: int  # 1 for the first call, 2 for a call-back, ...
+    speaker: str  # "agent" or "caller" ("note" when the runner did not record the order)
+    text: str
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"call": self.call, "speaker": self.speaker, "text": self.text}
 
 
 @dataclass
@@ -89,12 +106,17 @@ class Result:
     reason: str
     seconds: float = 0.0
     heard: list[list[str]] = field(default_factory=list)  # audio: per call, turns and transcript
+    capability: str = DEFAULT_CAPABILITY
+    conversation: list[Line] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, Any]:
-        out: dict[str, Any] = {"id": self.id, "passed": self.passed, "reason": self.reason,
+        out: dict[str, Any] = {"id": self.id, "capability": self.capability,
+                               "passed": self.passed, "reason": self.reason,
                                "seconds": round(self.seconds, 2)}  # fmt: skip
         if self.heard:
             out["calls"] = self.heard
+        if not self.passed:
+            out["conversation"] = [line.as_dict() for line in self.conversation]
         return out
 
 
@@ -123,6 +145,10 @@ def load_scenario(path: str | Path, text: str | None = None) -> Scenario:
     for key in ("id", "calls", "expect"):
         if key not in data:
             raise ValueError(f"{source}: '{key}' is missing")
+    capability = data.get("capability", DEFAULT_CAPABILITY)
+    if not isinstance(capability, str) or not re.fullmatch(r"[a-z0-9][a-z0-9-]*", capability):
+        raise ValueError(f"{source}: 'capability' is a lowercase name such as \"book\" or "
+                         f"\"time-taken\", not {capability!r}")  # fmt: skip
     calls = []
     for n, raw in enumerate(data["calls"], 1):
         turns = tuple(_turn(t, f"{source}: calls[{n}]") for t in raw.get("turns", []))
@@ -136,6 +162,7 @@ def load_scenario(path: str | Path, text: str | None = None) -> Scenario:
         setup=dict(data.get("setup", {})),
         expect=dict(data["expect"]),
         path=source,
+        capability=capability,
     )
 
 
@@ -219,7 +246,10 @@ async def run_text_call(world: World, settings: Settings, spec: CallSpec, call_i
     )  # fmt: skip
     run = CallRun()
     for turn in spec.turns:
-        if call.ended or turn.hangup:
+        if call.ended:
+            break
+        if turn.hangup:
+            call.lines.append(("caller", "[hangs up]"))
             break
         if turn.say:
             run.caller_turns += 1
@@ -435,7 +465,34 @@ async def run_scenario(scenario: Scenario, settings: Settings,
             world.store.close()
     reason = "; ".join(problems) if problems else "ok"
     heard = [r.transcript + [f"heard: {' '.join(r.said)}"] for r in runs] if audio else []
-    return Result(scenario.id, not problems, reason, time.perf_counter() - started, heard)
+    # runs may stop short of the calls when one crashed
+    pairs = enumerate(zip(scenario.calls, runs, strict=False), 1)
+    lines = [line for n, (spec, r) in pairs for line in conversation(n, spec, r)]
+    return Result(scenario.id, not problems, reason, time.perf_counter() - started, heard,
+                  scenario.capability, lines)  # fmt: skip
+
+
+def conversation(call: int, spec: CallSpec, run: CallRun) -> list[Line]:
+    """The call's lines in order: from ``run.conversation`` when the runner recorded it, else
+    from the store's turns (audio), else the caller's turns then the agent's lines, marked so."""
+    if run.conversation:
+        return [Line(call, speaker, text) for speaker, text in run.conversation]
+    if run.transcript:
+        said = [t.split(": ", 1) for t in run.transcript if ": " in t]
+        return [Line(call, speaker, text) for speaker, text in said]
+    note = Line(call, "note", "the runner did not record the order: caller turns, then agent")
+    caller = [Line(call, "caller", _turn_text(t)) for t in spec.turns]
+    return [note, *caller, *(Line(call, "agent", s) for s in run.said)]
+
+
+def _turn_text(turn: Turn) -> str:
+    if turn.hangup:
+        return "[hangs up]"
+    if turn.silence:
+        return "[silence]"
+    if turn.dtmf:
+        return f"[keypad {turn.dtmf}]"
+    return turn.say
 
 
 async def run_all(scenarios: list[Scenario], settings: Settings,
@@ -443,22 +500,57 @@ async def run_all(scenarios: list[Scenario], settings: Settings,
     return [await run_scenario(s, settings, call_runner) for s in scenarios]
 
 
+def by_capability(results: list[Result]) -> dict[str, list[Result]]:
+    """The results grouped by capability, capabilities in alphabetical order."""
+    groups: dict[str, list[Result]] = {}
+    for r in results:
+        groups.setdefault(r.capability, []).append(r)
+    return dict(sorted(groups.items()))
+
+
 def report(results: list[Result], level: str) -> dict[str, Any]:
     return {
         "level": level,
         "total": len(results),
         "passed": sum(r.passed for r in results),
+        "capabilities": {
+            name: {"passed": sum(r.passed for r in group), "total": len(group)}
+            for name, group in by_capability(results).items()
+        },
         "scenarios": [r.as_dict() for r in results],
     }
 
 
-def print_table(results: list[Result], level: str) -> None:
+def print_table(results: list[Result], level: str, verbose: bool = False) -> None:
+    """One line per scenario, grouped by capability, each group closed by its tally; with
+    ``verbose``, a failed scenario's conversation under its line; then every tally again and
+    the total."""
     width = max([len(r.id) for r in results] + [8])
     print(f"{'scenario':<{width}}  result  reason")
-    for r in results:
-        print(f"{r.id:<{width}}  {'pass' if r.passed else 'FAIL':<6}  {r.reason}")
+    groups = by_capability(results)
+    tallies = {name: f"{sum(r.passed for r in g)}/{len(g)}" for name, g in groups.items()}
+    for name, group in groups.items():
+        print(f"-- {name}")
+        for r in group:
+            print(f"{r.id:<{width}}  {'pass' if r.passed else 'FAIL':<6}  {r.reason}")
+            if verbose and not r.passed:
+                _print_conversation(r.conversation)
+        print(f"{name}: {tallies[name]}")
+    print()
+    for name, tally in tallies.items():
+        print(f"{name}: {tally}")
     passed = sum(r.passed for r in results)
     print(f"{passed}/{len(results)} passed ({level} level)")
+
+
+def _print_conversation(lines: list[Line]) -> None:
+    calls = {line.call for line in lines}
+    current = 0
+    for line in lines:
+        if len(calls) > 1 and line.call != current:
+            current = line.call
+            print(f"      call {current}:")
+        print(f"      {line.speaker + ':':<7} {line.text}")
 
 
 def main_eval(
@@ -468,6 +560,7 @@ def main_eval(
     as_json: bool,
     only: str | None = None,
     speed: float = 2.0,
+    verbose: bool = False,
 ) -> int:
     scenarios = load_scenarios(paths)
     if only:
@@ -482,5 +575,5 @@ def main_eval(
     if as_json:
         print(json.dumps(report(results, level), indent=2))
     else:
-        print_table(results, level)
+        print_table(results, level, verbose)
     return 0 if all(r.passed for r in results) else 1

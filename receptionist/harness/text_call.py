@@ -43,7 +43,7 @@ class TextCall:
     ) -> TextCall:
         """A call that has just been answered: the record is open, the greeting said."""
         clock = now or (lambda: datetime.combine(today, time(8, 0)))
-        store.start_call(call_id, caller_id, "100", "text")
+        call_id = store.start_call(call_id, caller_id, "100", "text")
         conversation = Conversation(profile, caller_id=caller_id, today=today, now=clock,
                                     warm_transfer=warm_transfer)  # fmt: skip
         effects = Effects(store, bookings, call_id, connect=connect, now=clock)

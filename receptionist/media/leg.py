@@ -19,6 +19,14 @@ def frame_bytes(sample_rate: int) -> int:
     return sample_rate * FRAME_MS // 1000 * 2
 
 
+class LegClosedError(RuntimeError):
+    """``play()`` on a leg whose call has ended (hung up, handed over, link lost).
+
+    Raised instead of returning at once, so a loop that plays frames (ringback, hold audio)
+    can't spin without yielding and freeze the daemon's event loop.
+    """
+
+
 @dataclass(frozen=True)
 class LegEvent:
     """Something the PBX tells us about the call, other than audio."""
@@ -96,6 +104,7 @@ class CallLeg(abc.ABC):
         """Queue one 20 ms frame for the caller. Sent in real time by the leg's pacer.
 
         Waits while the queue is more than a few frames ahead, so barge-in stays cheap.
+        Raises ``LegClosedError`` once the call has ended (also while waiting).
         """
 
     @abc.abstractmethod

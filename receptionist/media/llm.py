@@ -1,6 +1,8 @@
-"""The language model (llama.cpp), in its own worker thread.
+"""The language models (llama.cpp), each in its own worker thread.
 
-It phrases sentences; it never decides that something happened (ARCHITECTURE rule 1).
+``LanguageModel`` phrases sentences; it never decides that something happened (ARCHITECTURE
+rule 1). ``JsonModel`` answers in JSON under a schema's grammar, for the optional model
+understanding (``receptionist/dialog/model_understanding.py``).
 The system prompt is evaluated once at start-up; llama.cpp keeps the evaluated tokens and
 reuses the longest common prefix, so each turn only evaluates its own new tokens.
 Every generation has a deadline: what has not come by then is not waited for.
@@ -9,6 +11,7 @@ Every generation has a deadline: what has not come by then is not waited for.
 from __future__ import annotations
 
 import asyncio
+import json
 import re
 import threading
 import time
@@ -117,3 +120,92 @@ class LanguageModel:
                     raise job.exception()  # type: ignore[misc]
                 return
             yield item
+
+
+class DeadlineMissed(TimeoutError):
+    """A generation was stopped, or never started, because its deadline had passed."""
+
+
+class JsonModel:
+    """A GGUF that answers in JSON held to a schema by a grammar (llama.cpp), in its own
+    worker thread: the understanding model, apart from the model that phrases sentences.
+
+    A separate model and worker, even when the file is the same, keeps each system prompt in
+    its own context, so neither evicts the other's cached tokens; a 7-8B understanding model
+    also wants the GPU while the phrasing model stays small.
+    """
+
+    def __init__(
+        self,
+        model_path: str | Path,
+        n_ctx: int = 2048,
+        threads: int = 2,
+        gpu_layers: int = 0,
+        max_tokens: int = 200,
+    ) -> None:
+        from llama_cpp import Llama
+
+        self.llm = Llama(
+            model_path=str(model_path),
+            n_ctx=n_ctx,
+            n_threads=threads,
+            n_gpu_layers=gpu_layers,
+            verbose=False,
+        )
+        self.max_tokens = max_tokens
+        self.worker = ModelWorker("understanding")
+        self._grammars: dict[str, Any] = {}
+
+    def close(self) -> None:
+        self.worker.close()
+        close = getattr(self.llm, "close", None)
+        if close is not None:
+            close()
+
+    def _grammar(self, schema: dict[str, Any]) -> Any:
+        from llama_cpp import LlamaGrammar
+
+        key = json.dumps(schema, sort_keys=True)
+        if key not in self._grammars:
+            self._grammars[key] = LlamaGrammar.from_json_schema(json.dumps(schema), verbose=False)
+        return self._grammars[key]
+
+    def complete_sync(
+        self,
+        system: str,
+        user: str,
+        schema: dict[str, Any],
+        deadline: float | None = None,
+        max_tokens: int | None = None,
+    ) -> str:
+        """The model's JSON text; stops between two tokens once ``deadline`` (a
+        ``time.monotonic()`` instant) has passed, and raises ``DeadlineMissed``."""
+        if deadline is not None and time.monotonic() > deadline:
+            raise DeadlineMissed("the deadline passed while the turn waited for the model")
+        stream = self.llm.create_chat_completion(
+            messages=[
+                {"role": "system", "content": system},
+                {"role": "user", "content": user},
+            ],
+            grammar=self._grammar(schema),
+            max_tokens=max_tokens or self.max_tokens,
+            temperature=0.0,
+            stream=True,
+        )
+        text = ""
+        for chunk in stream:
+            delta: Any = chunk["choices"][0]["delta"]  # type: ignore[index]
+            text += str(delta.get("content") or "")
+            if deadline is not None and time.monotonic() > deadline:
+                raise DeadlineMissed(f"stopped after {len(text)} characters")
+        return text
+
+    async def __call__(
+        self, system: str, user: str, schema: dict[str, Any], deadline: float | None = None
+    ) -> str:
+        """``complete_sync`` on the worker thread: a ``JsonCompleter``."""
+        return await self.worker.run(lambda: self.complete_sync(system, user, schema, deadline))
+
+    def warm(self, system: str, schema: dict[str, Any]) -> None:
+        """Evaluate the system prompt and build the grammar now, before the first call."""
+        self.worker.submit_sync(lambda: self.complete_sync(system, "Hello", schema, max_tokens=4))

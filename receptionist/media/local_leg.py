@@ -22,6 +22,7 @@ from receptionist.media.leg import (
     CallerHungUp,
     CallLeg,
     DtmfPressed,
+    LegClosedError,
     LegEvent,
     LegInfo,
     TransferResult,
@@ -232,9 +233,13 @@ class LocalLeg(CallLeg):
             raise ValueError(f"agent frame of {len(frame)} bytes; a 20 ms frame is {self._frame}")
         while len(self._out) >= 3 * self.agent_frames_per_tick and not self._ended.is_set():
             self._space.clear()
-            await self._space.wait()
+            space = asyncio.ensure_future(self._space.wait())
+            ended = asyncio.ensure_future(self._ended.wait())
+            await asyncio.wait({space, ended}, return_when=asyncio.FIRST_COMPLETED)
+            space.cancel()
+            ended.cancel()
         if self._ended.is_set():
-            return
+            raise LegClosedError(f"call {self.call_id} has ended: can't play")
         self._out.append(frame)
         self._drained.clear()
 

@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from receptionist.media.audio import split_frames
-from receptionist.media.leg import CallLeg
+from receptionist.media.leg import CallLeg, LegClosedError
 from receptionist.media.tts import Speech, Synthesizer, split_sentences
 
 log = logging.getLogger(__name__)
@@ -44,6 +44,7 @@ class Speaker:
         self.on_frame: Callable[[bytes], None] | None = None  # every frame handed to the leg
         self.frames_played = 0
         self.interruptions = 0
+        self.closed = False  # the leg ended: nothing queued from now on is played
 
     def start(self) -> None:
         self._task = asyncio.get_running_loop().create_task(self._run(), name="speaker")
@@ -72,6 +73,10 @@ class Speaker:
         self, text: str, cache: bool, reply: object | None, use_cache: bool
     ) -> Utterance:
         loop = asyncio.get_running_loop()
+        if self.closed:
+            done: asyncio.Future[bool] = loop.create_future()
+            done.set_result(False)
+            return Utterance(text, loop.create_future(), done, reply)
         speech = asyncio.ensure_future(
             self.tts.speak(text, self.leg.sample_rate, cache, use_cache=use_cache)
         )
@@ -102,6 +107,16 @@ class Speaker:
         await self._idle.wait()
 
     async def _run(self) -> None:
+        try:
+            await self._speak()
+        except LegClosedError:
+            # The call has ended under us: nothing more can be heard. Whatever is queued
+            # (or queued later) counts as not played, and drain() doesn't wait for it.
+            self.closed = True
+            self._drop_queue()
+            self._idle.set()
+
+    async def _speak(self) -> None:
         while True:
             if not self._queue:
                 self._idle.set()

@@ -39,9 +39,9 @@ class ModelWorker:
             try:
                 result = fn()
             except BaseException as exc:  # handed back to the caller, never lost
-                loop.call_soon_threadsafe(_set_exception, future, exc)
+                _hand_back(loop, _set_exception, future, exc)
             else:
-                loop.call_soon_threadsafe(_set_result, future, result)
+                _hand_back(loop, _set_result, future, result)
 
     async def run(self, fn: Callable[[], T]) -> T:
         loop = asyncio.get_running_loop()
@@ -67,12 +67,14 @@ class ModelWorker:
                 done.set()
 
         self._jobs.put((job, None, None))
-        done.wait()
+        while not done.wait(1.0):
+            if not self._thread.is_alive():
+                raise RuntimeError(f"the {self.name} model worker has stopped")
         if "error" in box:
             raise box["error"]
         return box.get("result")  # type: ignore[return-value]
 
-    def close(self, timeout: float = 5.0) -> None:
+    def close(self, timeout: float = 30.0) -> None:
         """Stop the thread once the jobs already queued are done."""
         self._jobs.put(_STOP)
         if self._thread.is_alive() and threading.current_thread() is not self._thread:
@@ -87,3 +89,13 @@ def _set_result(future: asyncio.Future[Any], value: Any) -> None:
 def _set_exception(future: asyncio.Future[Any], exc: BaseException) -> None:
     if not future.done():
         future.set_exception(exc)
+
+
+def _hand_back(loop: asyncio.AbstractEventLoop, setter: Any, future: Any, value: Any) -> None:
+    """A result goes back to its loop; a loop that has closed meanwhile (its call ended, a
+    test finished) gets nothing, and the worker carries on with the next job instead of
+    dying, which would leave every later job, and start-up's warm-up, waiting for ever."""
+    try:
+        loop.call_soon_threadsafe(setter, future, value)
+    except RuntimeError:  # "Event loop is closed"
+        pass

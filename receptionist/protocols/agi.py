@@ -17,6 +17,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from receptionist.protocols.errors import LocalProtocolError, RemoteProtocolError
+
 
 class AgiError(Exception):
     """Asterisk refused or failed an AGI command."""
@@ -120,7 +122,7 @@ class EnvironmentReader:
             if self._buf.startswith(b"\n"):
                 end = -1
             elif len(self._buf) > self.MAX_BYTES:
-                raise ValueError(
+                raise RemoteProtocolError(
                     f"AGI environment exceeds {self.MAX_BYTES} bytes without a blank line"
                 )
             else:
@@ -131,7 +133,7 @@ class EnvironmentReader:
 
     def close(self) -> None:
         if not self.done:
-            raise ValueError(
+            raise RemoteProtocolError(
                 f"FastAGI connection closed inside the agi_* environment "
                 f"({len(self._buf)} bytes, no blank line)"
             )
@@ -148,7 +150,9 @@ def parse_environment(block: bytes | str) -> AgiEnvironment:
             # "agi_accountcode: " loses nothing; "key:" with no space is the same thing
             key, sep, value = line.partition(":")
         if not sep or not key.startswith("agi_"):
-            raise ValueError(f"AGI environment line {number} is not 'agi_key: value': {line!r}")
+            raise RemoteProtocolError(
+                f"AGI environment line {number} is not 'agi_key: value': {line!r}"
+            )
         env.variables[key] = value
     return env
 
@@ -167,7 +171,7 @@ def quote(arg: str) -> str:
 
 def _check_line(command: str) -> str:
     if "\n" in command or "\r" in command:
-        raise ValueError(f"AGI command must be one line: {command!r}")
+        raise LocalProtocolError(f"AGI command must be one line: {command!r}")
     return command + "\n"
 
 
@@ -275,14 +279,14 @@ def parse_agi_result(line: str) -> AgiResult | AgiHangup:
     code_text, _, rest = line.partition(" ")
     if len(code_text) != 3 or not code_text.isdigit():
         if code_text[:4].rstrip("-").isdigit() and code_text[3:4] == "-":
-            raise ValueError(f"AGI 520- usage block must go through ResultReader: {line!r}")
-        raise ValueError(f"AGI result line doesn't start with a 3-digit code: {line!r}")
+            raise LocalProtocolError(f"AGI 520- usage block must go through ResultReader: {line!r}")
+        raise RemoteProtocolError(f"AGI result line doesn't start with a 3-digit code: {line!r}")
     code = int(code_text)
     if code != 200:
         return AgiResult(code=code, line=line, usage=rest)
     m = _RESULT.match(rest)
     if m is None:
-        raise ValueError(f"AGI 200 result without 'result=': {line!r}")
+        raise RemoteProtocolError(f"AGI 200 result without 'result=': {line!r}")
     extra = dict(kv.split("=", 1) for kv in m.group("extra").split())
     return AgiResult(code, m.group("result"), m.group("data"), extra, line)
 

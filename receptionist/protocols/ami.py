@@ -19,6 +19,8 @@ import itertools
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
+from receptionist.protocols.errors import LocalProtocolError, RemoteProtocolError
+
 EOL = "\r\n"
 BANNER_PREFIX = "Asterisk Call Manager/"
 
@@ -27,7 +29,7 @@ def parse_banner(line: str) -> str:
     """The AMI version from the greeting line."""
     line = line.rstrip("\r\n")
     if not line.startswith(BANNER_PREFIX):
-        raise ValueError(f"not an AMI banner: {line!r}")
+        raise RemoteProtocolError(f"not an AMI banner: {line!r}")
     return line[len(BANNER_PREFIX) :]
 
 
@@ -90,7 +92,7 @@ def parse_message(block: str) -> Message:
             continue
         key, sep, value = line.partition(":")
         if not sep:
-            raise ValueError(f"AMI line is not 'Key: Value': {line!r}")
+            raise RemoteProtocolError(f"AMI line is not 'Key: Value': {line!r}")
         msg.headers.append((key.strip(), value[1:] if value.startswith(" ") else value))
     return msg
 
@@ -139,7 +141,7 @@ def build_action(
     msg = Message([("Action", action), ("ActionID", aid), *pairs])
     for k, v in msg.headers:
         if EOL in v or "\n" in v or "\r" in v:
-            raise ValueError(f"AMI header {k!r} must be one line: {v!r}")
+            raise LocalProtocolError(f"AMI header {k!r} must be one line: {v!r}")
     return aid, msg.serialize()
 
 

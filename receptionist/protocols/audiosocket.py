@@ -18,6 +18,8 @@ import enum
 import uuid as uuid_module
 from dataclasses import dataclass
 
+from receptionist.protocols.errors import LocalProtocolError, RemoteProtocolError
+
 HEADER_BYTES = 3
 MAX_PAYLOAD = 8192  # the largest 20 ms frame (0x18, 192 kHz) is 7680 bytes
 SLIN8_FRAME_BYTES = 320
@@ -63,7 +65,7 @@ class Frame:
     def parse(cls, data: bytes) -> Frame:
         """One whole frame, nothing more, nothing less."""
         if len(data) < HEADER_BYTES:
-            raise ValueError(
+            raise RemoteProtocolError(
                 f"AudioSocket frame header needs {HEADER_BYTES} bytes, {len(data)} arrived"
             )
         kind = _kind(data[0])
@@ -71,9 +73,11 @@ class Frame:
         _check_length(kind, length)
         body = data[HEADER_BYTES:]
         if len(body) < length:
-            raise ValueError(f"AudioSocket frame declares {length} bytes, {len(body)} arrived")
+            raise RemoteProtocolError(
+                f"AudioSocket frame declares {length} bytes, {len(body)} arrived"
+            )
         if len(body) > length:
-            raise ValueError(
+            raise RemoteProtocolError(
                 f"AudioSocket frame declares {length} bytes, {len(body)} arrived "
                 f"({len(body) - length} extra)"
             )
@@ -81,7 +85,9 @@ class Frame:
 
     def serialize(self) -> bytes:
         if len(self.payload) > 0xFFFF:
-            raise ValueError(f"AudioSocket payload of {len(self.payload)} bytes exceeds 65535")
+            raise LocalProtocolError(
+                f"AudioSocket payload of {len(self.payload)} bytes exceeds 65535"
+            )
         return bytes([self.kind]) + len(self.payload).to_bytes(2, "big") + self.payload
 
     @property
@@ -95,13 +101,13 @@ class Frame:
     @property
     def uuid(self) -> str:
         if self.kind is not Kind.UUID:
-            raise ValueError(f"AudioSocket frame of kind {self.kind.name} carries no uuid")
+            raise LocalProtocolError(f"AudioSocket frame of kind {self.kind.name} carries no uuid")
         return str(uuid_module.UUID(bytes=self.payload))
 
     @property
     def digit(self) -> str:
         if self.kind is not Kind.DTMF:
-            raise ValueError(f"AudioSocket frame of kind {self.kind.name} carries no digit")
+            raise LocalProtocolError(f"AudioSocket frame of kind {self.kind.name} carries no digit")
         return self.payload.decode("ascii")
 
 
@@ -109,16 +115,16 @@ def _kind(byte: int) -> Kind:
     try:
         return _KINDS[byte]
     except KeyError:
-        raise ValueError(f"AudioSocket frame of unknown kind 0x{byte:02x}") from None
+        raise RemoteProtocolError(f"AudioSocket frame of unknown kind 0x{byte:02x}") from None
 
 
 def _check_length(kind: Kind, length: int) -> None:
     if kind is Kind.UUID and length != 16:
-        raise ValueError(f"AudioSocket uuid frame declares {length} bytes, a uuid is 16")
+        raise RemoteProtocolError(f"AudioSocket uuid frame declares {length} bytes, a uuid is 16")
     if kind is Kind.DTMF and length != 1:
-        raise ValueError(f"AudioSocket DTMF frame declares {length} bytes, a digit is 1")
+        raise RemoteProtocolError(f"AudioSocket DTMF frame declares {length} bytes, a digit is 1")
     if length > MAX_PAYLOAD:
-        raise ValueError(
+        raise RemoteProtocolError(
             f"AudioSocket frame declares {length} bytes, more than the {MAX_PAYLOAD} allowed"
         )
 
@@ -178,12 +184,12 @@ class FrameReader:
         if not self._buf:
             return
         if len(self._buf) < HEADER_BYTES:
-            raise ValueError(
+            raise RemoteProtocolError(
                 f"AudioSocket stream ended inside a frame header: "
                 f"{len(self._buf)} of {HEADER_BYTES} bytes arrived"
             )
         length = int.from_bytes(self._buf[1:3], "big")
-        raise ValueError(
+        raise RemoteProtocolError(
             f"AudioSocket frame declares {length} bytes, {len(self._buf) - HEADER_BYTES} arrived"
         )
 

@@ -23,6 +23,8 @@ import json
 from dataclasses import dataclass, field
 from urllib.parse import unquote
 
+from receptionist.protocols.errors import LocalProtocolError, RemoteProtocolError
+
 __all__ = [
     "ApiResponse",
     "AuthRequest",
@@ -61,7 +63,7 @@ def _parse_header_block(block: bytes, where: str) -> Headers:
     try:
         text = block.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise ValueError(
+        raise RemoteProtocolError(
             f"{where}: header block is not UTF-8 ({exc.reason} at byte {exc.start})"
         ) from None
     pairs: list[tuple[str, str]] = []
@@ -72,11 +74,13 @@ def _parse_header_block(block: bytes, where: str) -> Headers:
             if line.endswith(":") and line[:-1] and " " not in line:
                 name, value = line[:-1], ""
             else:
-                raise ValueError(
+                raise RemoteProtocolError(
                     f"{where}: header line {number} has no 'Name: value': {line[:80]!r}"
                 )
         if not name or name != name.strip():
-            raise ValueError(f"{where}: header line {number} has a bad name: {line[:80]!r}")
+            raise RemoteProtocolError(
+                f"{where}: header line {number} has a bad name: {line[:80]!r}"
+            )
         pairs.append((name, value))
     return tuple(pairs)
 
@@ -86,10 +90,10 @@ def _content_length(headers: dict[str, str], where: str) -> int:
     if raw is None:
         return 0
     if not raw.isdigit():
-        raise ValueError(f"{where}: Content-Length is not a number: {raw!r}")
+        raise RemoteProtocolError(f"{where}: Content-Length is not a number: {raw!r}")
     length = int(raw)
     if length > MAX_BODY_BYTES:
-        raise ValueError(f"{where}: Content-Length {length} exceeds {MAX_BODY_BYTES}")
+        raise RemoteProtocolError(f"{where}: Content-Length {length} exceeds {MAX_BODY_BYTES}")
     return length
 
 
@@ -195,10 +199,13 @@ def _parse_event(raw: Headers, body: bytes, content_type: str, where: str) -> Es
     if content_type == "text/event-json":
         try:
             obj = json.loads(body.decode("utf-8"))
-        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-            raise ValueError(f"{where}: JSON event body does not parse: {exc}") from None
+        except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
+            # RecursionError: a body nested deeper than the parser's stack ("[[[[...").
+            raise RemoteProtocolError(f"{where}: JSON event body does not parse: {exc}") from None
         if not isinstance(obj, dict):
-            raise ValueError(f"{where}: JSON event body is a {type(obj).__name__}, not an object")
+            raise RemoteProtocolError(
+                f"{where}: JSON event body is a {type(obj).__name__}, not an object"
+            )
         fields = {str(k): str(v) for k, v in obj.items() if k != "_body"}
         event_body = str(obj.get("_body", ""))
     else:
@@ -210,12 +217,12 @@ def _parse_event(raw: Headers, body: bytes, content_type: str, where: str) -> Es
         fields = _decode_headers(inner)
         inner_length = _content_length(fields, f"{where} (event headers)")
         if len(rest) < inner_length:
-            raise ValueError(
+            raise RemoteProtocolError(
                 f"{where}: event declares a {inner_length}-byte body, {len(rest)} arrived"
             )
         event_body = rest[:inner_length].decode("utf-8", errors="replace")
     if "Event-Name" not in fields:
-        raise ValueError(f"{where}: event has no Event-Name")
+        raise RemoteProtocolError(f"{where}: event has no Event-Name")
     return EslEvent(raw, body, fields=fields, event_body=event_body)
 
 
@@ -232,12 +239,12 @@ def _typed(raw: Headers, body: bytes, where: str) -> EslFrame:
     content_type = dict(raw).get("Content-Type")
     if content_type is None:
         names = ", ".join(name for name, _ in raw[:4])
-        raise ValueError(f"{where}: frame has no Content-Type (headers: {names})")
+        raise RemoteProtocolError(f"{where}: frame has no Content-Type (headers: {names})")
     if content_type in ("text/event-plain", "text/event-json"):
         return _parse_event(raw, body, content_type, where)
     kind = _SIMPLE.get(content_type)
     if kind is None:
-        raise ValueError(f"{where}: unknown Content-Type {content_type!r}")
+        raise RemoteProtocolError(f"{where}: unknown Content-Type {content_type!r}")
     return kind(raw, body)
 
 
@@ -278,7 +285,7 @@ class EslParser:
             end = self._buffer.find(b"\n\n")
             if end < 0:
                 if len(self._buffer) > MAX_HEADER_BYTES:
-                    raise ValueError(
+                    raise RemoteProtocolError(
                         f"{self._where()}: no blank line after {len(self._buffer)} header bytes"
                     )
                 return None
@@ -298,12 +305,12 @@ class EslParser:
     def close(self) -> None:
         """The peer closed the connection: complain if it did so in the middle of a frame."""
         if self._headers is not None:
-            raise ValueError(
+            raise RemoteProtocolError(
                 f"{self._where()}: connection closed mid-body, "
                 f"{len(self._buffer)} of {self._body_length} body bytes arrived"
             )
         if self._buffer.strip(b"\n"):
-            raise ValueError(
+            raise RemoteProtocolError(
                 f"{self._where()}: connection closed mid-headers, "
                 f"{len(self._buffer)} bytes without a blank line"
             )
@@ -322,7 +329,7 @@ def parse_frames(data: bytes, name: str = "ESL") -> list[EslFrame]:
 
 def _check(value: str, what: str) -> str:
     if "\n" in value or "\r" in value:
-        raise ValueError(f"{what} contains a line break: {value!r}")
+        raise LocalProtocolError(f"{what} contains a line break: {value!r}")
     return value
 
 
@@ -339,7 +346,7 @@ def connect() -> bytes:
 
 def auth(password: str) -> bytes:
     if not password or " " in password:
-        raise ValueError("ESL password must be one non-empty word")
+        raise LocalProtocolError("ESL password must be one non-empty word")
     return _command(f"auth {password}")
 
 
@@ -349,15 +356,15 @@ def myevents(fmt: str = "") -> bytes:
 
 def event_subscription(fmt: str, names: list[str]) -> bytes:
     if fmt not in ("plain", "json"):
-        raise ValueError(f"event format must be plain or json, not {fmt!r}")
+        raise LocalProtocolError(f"event format must be plain or json, not {fmt!r}")
     if not names:
-        raise ValueError("event subscription needs at least one event name")
+        raise LocalProtocolError("event subscription needs at least one event name")
     return _command(f"event {fmt} " + " ".join(names))
 
 
 def linger(seconds: int | None = None) -> bytes:
     if seconds is not None and seconds <= 0:
-        raise ValueError(f"linger seconds must be positive, not {seconds}")
+        raise LocalProtocolError(f"linger seconds must be positive, not {seconds}")
     return _command("linger" if seconds is None else f"linger {seconds}")
 
 
@@ -367,15 +374,15 @@ def exit_() -> bytes:
 
 def api(command: str) -> bytes:
     if not command.strip():
-        raise ValueError("api command is empty")
+        raise LocalProtocolError("api command is empty")
     return _command(f"api {command}")
 
 
 def bgapi(command: str, job_uuid: str) -> bytes:
     if not command.strip():
-        raise ValueError("bgapi command is empty")
+        raise LocalProtocolError("bgapi command is empty")
     if not job_uuid:
-        raise ValueError("bgapi needs a Job-UUID")
+        raise LocalProtocolError("bgapi needs a Job-UUID")
     return _command(f"bgapi {command}", [("Job-UUID", job_uuid)])
 
 
@@ -394,7 +401,7 @@ def sendmsg_execute(
     """``execute`` an application; the switch echoes ``event_uuid`` as ``Application-UUID``
     in the matching ``CHANNEL_EXECUTE``/``CHANNEL_EXECUTE_COMPLETE``."""
     if not app or " " in app:
-        raise ValueError(f"application name must be one word, not {app!r}")
+        raise LocalProtocolError(f"application name must be one word, not {app!r}")
     headers = [("call-command", "execute"), ("execute-app-name", app)]
     if arg:
         headers.append(("execute-app-arg", arg))
@@ -419,7 +426,7 @@ def sendmsg_unicast(
     audio to ``remote_ip:remote_port`` (ours)."""
     for what, port in (("local-port", local_port), ("remote-port", remote_port)):
         if not 0 < port < 65536:
-            raise ValueError(f"unicast {what} {port} is not a UDP port")
+            raise LocalProtocolError(f"unicast {what} {port} is not a UDP port")
     headers = [
         ("call-command", "unicast"),
         ("local-ip", local_ip),

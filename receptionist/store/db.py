@@ -8,6 +8,7 @@ returns the row that already holds the key instead of making a second.
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 import threading
 from datetime import datetime
@@ -31,7 +32,9 @@ class Store:
     def __init__(self, path: str | Path) -> None:
         self.path = str(path)
         if self.path != ":memory:":
-            Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+            # Callers' numbers, names and words: readable by the daemon's user alone.
+            Path(self.path).parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+            Path(self.path).touch(mode=0o600, exist_ok=True)
         try:
             conn = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
             self.db = Database(conn)
@@ -40,6 +43,9 @@ class Store:
             self.db.execute("PRAGMA synchronous=FULL")
             self.db.execute("PRAGMA busy_timeout=5000")
             migrations.apply(self.db)
+            for suffix in ("", "-wal", "-shm"):
+                if self.path != ":memory:" and Path(self.path + suffix).exists():
+                    os.chmod(self.path + suffix, 0o600)
         except sqlite3.DatabaseError as exc:
             raise StoreError(f"store {self.path}: cannot open or migrate ({exc})") from exc
         self._lock = threading.RLock()
@@ -93,19 +99,30 @@ class Store:
 
     # -- calls and turns ---------------------------------------------------------------------
 
-    def start_call(self, call_id: str, caller_id: str, called_number: str, bridge: str) -> None:
+    def start_call(self, call_id: str, caller_id: str, called_number: str, bridge: str) -> str:
+        """Open the call's record and return its id: a second call arriving with an id that
+        is already taken (a switch's bug, or a peer's) gets its own row, ``id-2``, ``id-3``."""
         with self._lock, self.db.conn:
+            taken = {
+                r["id"]
+                for r in self.db.query(
+                    "select id from calls where id = ? or id like ?", [call_id, f"{call_id}-%"]
+                )
+            }
+            chosen, n = call_id, 1
+            while chosen in taken:
+                n += 1
+                chosen = f"{call_id}-{n}"
             self.db.table("calls").insert(
                 {
-                    "id": call_id,
+                    "id": chosen,
                     "caller_id": caller_id,
                     "called_number": called_number,
                     "bridge": bridge,
                     "started_at": now_iso(),
                 },
-                replace=False,
-                ignore=True,
             )
+        return chosen
 
     def end_call(
         self,

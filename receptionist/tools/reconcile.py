@@ -93,7 +93,7 @@ async def _check_claim(
         return
     if table != "bookings":
         return  # messages and transfer requests live in the store alone: the row is the record
-    problem = await _booking_problem(store, kind, row, lookups)
+    problem = await _booking_problem(store, kind, {**row, "_sentence": claim["sentence"]}, lookups)
     if problem is None:
         return
     if problem.startswith("unverified: "):
@@ -131,6 +131,17 @@ async def _booking_problem(store: Store, kind: str, row: dict, lookups: _Lookups
         if status == "escalated":
             return None  # staff hold it; the caller was told only that it was taken
         return None if status == "cancelled" else f"the store says {status}"
+    if kind == "status":
+        # A status answer claims the state the booking was in when it was said; the template
+        # (tools/claims.py) tells which.
+        sentence = row.get("_sentence", "")
+        if " booked on " in sentence:
+            return await _booking_problem(store, "booked", row, lookups)
+        if "still being confirmed" in sentence:
+            return await _booking_problem(store, "pending", row, lookups)
+        if "was cancelled" in sentence:
+            return await _booking_problem(store, "cancelled", row, lookups)
+        return None if status in ("refused", "escalated") else f"the store says {status}"
     return f"unknown claim kind {kind!r}"
 
 

@@ -2,7 +2,7 @@
 
 The contract (what the receiver must do) is in ``docs/webhook.md``. In short: every request
 carries ``Idempotency-Key``, ``X-Receptionist-Timestamp`` and ``X-Receptionist-Signature:
-sha256=<hex HMAC-SHA256 of f"{timestamp}.{body}">``; a 200/201 with ``{"id", "status"}`` is a
+sha256=<hex HMAC-SHA256 of f"{timestamp}.{key}.{body}">``; a 200/201 with ``{"id", "status"}`` is a
 commit, a 409/422 with ``{"error"}`` a refusal, and anything else (another status, a timeout,
 a dropped connection, a body that isn't the expected JSON) means "unknown, retry with the same
 key", which is ``BackendUnavailable``.
@@ -41,18 +41,19 @@ KEY_HEADER = "Idempotency-Key"
 _STATUSES = ("booked", "cancelled")
 
 
-def sign(secret: str, timestamp: str, body: bytes | str) -> str:
-    """The signature header value: ``sha256=`` and the hex HMAC-SHA256 of ``timestamp.body``."""
+def sign(secret: str, timestamp: str, key: str, body: bytes | str) -> str:
+    """The signature header value: ``sha256=`` and the hex HMAC-SHA256 of
+    ``timestamp.key.body``. The idempotency key is signed too, so a captured request can't be
+    replayed under a new key (it would make a second booking)."""
     raw = body.encode("utf-8") if isinstance(body, str) else body
-    digest = hmac.new(
-        secret.encode("utf-8"), timestamp.encode("ascii") + b"." + raw, hashlib.sha256
-    )
-    return "sha256=" + digest.hexdigest()
+    signed = timestamp.encode("utf-8") + b"." + key.encode("utf-8") + b"." + raw
+    return "sha256=" + hmac.new(secret.encode("utf-8"), signed, hashlib.sha256).hexdigest()
 
 
 def verify_signature(
     secret: str,
     timestamp: str,
+    key: str,
     body: bytes | str,
     header: str | None,
     *,
@@ -64,15 +65,15 @@ def verify_signature(
     A timestamp more than ``tolerance_s`` away from ``now`` (default: the clock) fails, so
     a captured request cannot be replayed later. Compares in constant time.
     """
-    if not header or not timestamp:
-        return False
+    if not header or not timestamp or not header.isascii() or not timestamp.isascii():
+        return False  # what a peer sends is refused cleanly, never raised on
     try:
         sent_at = int(timestamp)
     except ValueError:
         return False
     if abs((time.time() if now is None else now) - sent_at) > tolerance_s:
         return False
-    return hmac.compare_digest(sign(secret, timestamp, body), header.strip())
+    return hmac.compare_digest(sign(secret, timestamp, key, body), header.strip())
 
 
 class WebhookBackend(BookingBackend):
@@ -154,7 +155,7 @@ class WebhookBackend(BookingBackend):
             "User-Agent": "receptionist-webhook/1",
             KEY_HEADER: key,
             TIMESTAMP_HEADER: timestamp,
-            SIGNATURE_HEADER: sign(self._secret, timestamp, body),
+            SIGNATURE_HEADER: sign(self._secret, timestamp, key, body),
         }
         try:
             return await asyncio.wait_for(

@@ -1,0 +1,241 @@
+"""A caller's turn read as the answer to what the agent just asked.
+
+Each reader takes the turn's understanding and either handles the turn itself (returns None)
+or hands back the understanding to go on with and whether the turn answered the question
+(a "yes" to a read-back moves the call on though it carries no new detail).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Generator
+from dataclasses import replace
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from receptionist.dialog import booking_flow, existing_flow
+from receptionist.dialog.actions import Action, Say
+from receptionist.dialog.events import Result
+from receptionist.dialog.frame import Expect, Task
+from receptionist.dialog.understand import Understanding
+
+if TYPE_CHECKING:
+    from receptionist.dialog.conversation import Conversation
+
+Reading = Generator[Action, Result | None, tuple[Understanding, bool] | None]
+
+DROP = re.compile(
+    r"\b(never ?mind|forget (it|about it)|don't worry( about it)?|no worries|not interested|"
+    r"i'll pass|leave it|doesn't matter|no thanks|no thank you|i'll (sort|think)|"
+    r"i'll call (back|again))\b",
+    re.I,
+)
+THANKS = re.compile(
+    r"\b(thanks|thank you|thank u|cheers|ta|lovely|perfect|great|brilliant)\b", re.I
+)
+_NO_NUMBER = re.compile(
+    r"\b(don't have|do not have|no number|rather not|no phone|not give|won't give|skip)\b", re.I
+)
+_WANTS_MESSAGE = re.compile(
+    r"\b(message|pass (it )?on|call me back|call back|ring me back|get back to me|note)\b", re.I
+)
+_WANTS_PERSON = re.compile(
+    r"\b(person|someone|somebody|human|put me through|transfer|connect|speak|talk)\b", re.I
+)
+
+
+def read_answer(c: Conversation, u: Understanding, expecting: Expect | None) -> Reading:
+    reader = _READERS.get(expecting) if expecting is not None else None
+    if reader is None:
+        return u, False
+    return (yield from reader(c, u))
+
+
+def has_details(u: Understanding) -> bool:
+    return bool(u.service or u.day or u.time or u.window or u.days or u.name or u.phone
+                or u.staff or u.choice is not None)  # fmt: skip
+
+
+def _message_text(c: Conversation, u: Understanding) -> Reading:
+    if not u.text or ((u.no or u.goodbye) and len(u.text.split()) <= 4):
+        return u, False  # "No, that's all" as the answer to "what's the message?" is none
+    c.frame.message_text = u.text
+    return Understanding(text=u.text, phone=u.phone, name=u.name), True
+    yield  # a generator, like the other readers
+
+
+def _staff(c: Conversation, u: Understanding) -> Reading:
+    if u.staff is None and u.text and not ({"cancel", "message"} & set(u.intents) or u.no
+                                            or u.goodbye):  # fmt: skip
+        # "Who is it for?" answered with the message itself: the front desk gets it.
+        c.frame.staff, c.frame.message_text = "front desk", u.text
+        return Understanding(text=u.text, phone=u.phone, name=u.name), True
+    return u, False
+    yield
+
+
+def _phone(c: Conversation, u: Understanding) -> Reading:
+    if (
+        c.frame.task == Task.MESSAGE
+        and u.phone is None
+        and (u.no or u.goodbye or _NO_NUMBER.search(u.text))
+    ):
+        # A message keeps whatever the caller gave, number or not.
+        yield from c._take_message(tell=True)
+        if u.goodbye:
+            yield from c._goodbye("caller said goodbye")
+        else:
+            yield from c._anything_else()
+        return None
+    return u, False
+
+
+def _resume(c: Conversation, u: Understanding) -> Reading:
+    if u.no and not u.intents:
+        c.frame.clear_task()
+        yield Say("No problem. How can I help you today?")
+        return None
+    if u.yes:
+        return replace(u, intents=("book",)), True
+    return u, False
+
+
+def _confirm_cancel(c: Conversation, u: Understanding) -> Reading:
+    if u.yes and not u.no:
+        yield from existing_flow.cancel_confirmed(c)
+        return None
+    if u.no or u.goodbye:
+        c.frame.clear_task()
+        yield Say("Okay, I've left your appointment as it is.")
+        if u.goodbye:
+            yield from c._goodbye("caller kept the appointment")
+        else:
+            yield from c._anything_else()
+        return None
+    return u, False
+
+
+def _confirm(c: Conversation, u: Understanding) -> Reading:
+    f = c.frame
+    changed = {k for k in ("service", "day", "time") if getattr(u, k)}
+    if u.no and not changed and not u.goodbye:
+        for slot in f.unconfirmed:
+            setattr(f, slot, None)
+        f.unconfirmed.clear()
+        return u, True
+    if (u.yes and not u.no) or (not changed and (u.name or u.phone)):
+        # A yes, or the caller moved on to the next detail: what was read back stands.
+        f.unconfirmed -= {"day", "time", "service"} - changed
+        f.confirmed = True
+        return u, True
+    if not changed:
+        # Neither yes nor no ("no, that's all" is no answer to "is that right?").
+        yield from c._ask(Expect.CONFIRM, **c._words())
+        return None
+    return u, False
+
+
+def _choose_slot(c: Conversation, u: Understanding) -> Reading:
+    f = c.frame
+    if not f.offered:
+        return u, False
+    chosen = chosen_slot(u, f.offered)
+    if chosen is not None:
+        f.day, f.time = chosen.date(), chosen.time()
+        f.days, f.window, f.offered = None, None, []
+        f.unconfirmed -= {"day", "time"}
+        return replace(u, day=None, time=None, days=None, window=None, yes=False), True
+    if u.no and not (u.day or u.time or u.window or u.days):
+        f.offered, f.time, f.window = [], None, None
+        if u.goodbye or DROP.search(u.text):
+            f.clear_task()
+            yield Say("Okay, I haven't booked anything.")
+            yield from c._goodbye("caller took none of the times offered")
+            return None
+        c.expecting = Expect.TIME if f.day else Expect.DAY
+        yield Say("Okay. Which other day or time would suit you?")
+        return None
+    return u, False
+
+
+def _next_booking(c: Conversation, u: Understanding) -> Reading:
+    f = c.frame
+    if (u.no or u.goodbye) and not u.intents:
+        f.more_services.clear()
+        f.clear_task()
+        if u.goodbye:
+            yield from c._goodbye("caller had nothing else")
+        else:
+            yield from c._anything_else()
+        return None
+    if u.yes and f.more_services and f.last_booking:
+        booking_flow.next_booking(c)
+        return replace(u, yes=False), True
+    return u, False
+
+
+def _offer_help(c: Conversation, u: Understanding) -> Reading:
+    f = c.frame
+    wants_message = "message" in u.intents or bool(_WANTS_MESSAGE.search(u.text))
+    wants_person = not wants_message and (
+        "person" in u.intents or bool(_WANTS_PERSON.search(u.text))
+    )
+    if u.goodbye and not (wants_message or wants_person):
+        yield from c._goodbye("caller needed nothing more")
+        return None
+    if wants_message:
+        question = f.message_text  # the question we couldn't answer goes on as the message
+        f.clear_task()
+        f.task, f.staff, f.message_text = Task.MESSAGE, f.staff or "front desk", question
+        return replace(u, intents=tuple(i for i in u.intents if i != "message")), True
+    if wants_person or (u.yes and not u.no):
+        yield from c._transfer("front desk", "caller asked for a person", u.text)
+        return None
+    if u.no and not u.intents and f.task is None:
+        yield from c._anything_else()
+        return None
+    return u, False  # "No, carry on. The name's Edith Clarke": back to the request
+
+
+def _anything_else(c: Conversation, u: Understanding) -> Reading:
+    if u.intents:
+        return u, False
+    if u.no or u.goodbye or (THANKS.search(u.text) and not has_details(u)):
+        yield from c._goodbye("caller had nothing else")
+        return None
+    if u.yes and not has_details(u):
+        yield Say("Sure, what else can I help you with?")
+        return None
+    return u, False
+
+
+def chosen_slot(u: Understanding, offered: list[datetime]) -> datetime | None:
+    if u.choice is not None:
+        return offered[u.choice] if -len(offered) <= u.choice < len(offered) else None
+    if u.time is not None:
+        for slot in offered:
+            if slot.time() == u.time and (u.day is None or u.day == slot.date()):
+                return slot
+    if u.day is not None and u.time is None:
+        on_day = [s for s in offered if s.date() == u.day]
+        if len(on_day) == 1:
+            return on_day[0]
+    if u.day is not None or u.time is not None:
+        return None  # "yes, Thursday": a day or time none of the offers has is a new request
+    if u.yes and offered and not u.no:
+        return offered[0]
+    return None
+
+
+_READERS: dict[Expect, Callable[[Conversation, Understanding], Reading]] = {
+    Expect.MESSAGE_TEXT: _message_text,
+    Expect.STAFF: _staff,
+    Expect.PHONE: _phone,
+    Expect.RESUME: _resume,
+    Expect.CONFIRM_CANCEL: _confirm_cancel,
+    Expect.CONFIRM: _confirm,
+    Expect.CHOOSE_SLOT: _choose_slot,
+    Expect.NEXT_BOOKING: _next_booking,
+    Expect.OFFER_HELP: _offer_help,
+    Expect.ANYTHING_ELSE: _anything_else,
+}

@@ -1,0 +1,481 @@
+"""What the caller wants and how they answer: intents (book, cancel, move, message, question,
+person, status, robot), a service the business does not offer, yes and no, a change of mind, a
+choice among offered slots, and questions the profile can't answer. Rules as data: the words
+that mean each thing, tried on the whole turn."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+
+from receptionist.dialog import matching
+from receptionist.dialog.matching import profile_words
+from receptionist.dialog.names import find_name, is_first_name
+from receptionist.dialog.numbers import find_phone
+from receptionist.dialog.when import find_day, read_clock
+from receptionist.domain.profile import BusinessProfile
+
+INTENTS = ("book", "cancel", "move", "message", "question", "person", "status", "robot")
+_APPOINTMENT = r"(?:appointment|appt|booking|reservation|slot|time|spot|haircut|cut|session)"
+_BOOK = re.compile(
+    r"\b(?:(?:book|booking|appointment|schedule|reserve|reservation)\b|"
+    r"make an? (?:appointment|booking)|come in|get in|pop in|stop by|drop in|"
+    r"fit (?:me|us|him|her|them) in|squeeze (?:me|us|him|her|them) in|set up an? |"
+    r"(?:i'd|i would|we'd|we would) like to (?:come|get|have|make|see)|"
+    r"(?:i|we) (?:want|need) to (?:come|get in|make an?|see)|"
+    r"(?:any|have) (?:openings?|availability|slots?|spots?|space|room)|"
+    r"do you have (?:anything|something)|availability|available|free (?:slots?|time|spots?)|"
+    r"what (?:have you got|do you have|times do you have|is (?:free|open|available))|"
+    r"(?:be|are you|is (?!it\b|that\b|this\b)\w+) (?:free|available)|"
+    r"is there (?:anything|something|a slot|a spot|an opening|room))"
+)
+_BOOK_AGAIN = re.compile(r"\b(?:book|make|schedule) (?:a|an|another|new|me|us|it)\b")
+_CANCEL = re.compile(
+    r"\b(?:cancel\w*(?! (?:policy|fee|charge|rules))|call off|calling off|can'?t make it|"
+    r"cannot make it|can not make it|"
+    r"won'?t (?:be able to )?make it|(?:not|won'?t) be able to (?:make it|come|come in)|"
+    r"unable to (?:make it|come)|scrap (?:my|the)|drop (?:my|the) " + _APPOINTMENT + r"|"
+    r"can'?t come|cannot come|can not come|won'?t be coming|not coming|can'?t go)\b"
+)
+_EXPLICIT_CANCEL = re.compile(r"\bcancel\w*\b(?! (?:policy|fee|charge|rules))|\bcall(?:ing)? off\b")
+_MOVE = re.compile(
+    r"\b(?:re-?schedul\w*|re-?book\w*|postpone\w*|"
+    r"push (?:it|that|this|my \w+|the \w+|my \w+ \w+)? ?(?:back|forward|later|earlier|out|to)|"
+    r"bring (?:it|that|my \w+|the \w+) (?:forward|earlier)|"
+    r"(?:move|moving|change|changing|switch|switching|shift|bump|swap) (?:my|the|our|his|her|"
+    r"their) (?:\w+ )?(?:appointment|booking|reservation|time|slot|day|haircut|colour|color|"
+    r"cut|trim)|(?:move|change|switch|shift|bump) (?:it|that|this) from|"
+    r"(?:different|another|new) (?:time|day|date) for (?:my|the|our) )"
+)
+_MESSAGE = re.compile(
+    r"\b(?:leave (?:a |him a |her a |them a )?(?:message|note|voicemail)|take a message|"
+    r"pass (?:on |along )?(?:a |the )?message|pass (?:it|this|that) (?:on|along)|"
+    r"give (?:him|her|them|\w+) a message|message for|tell (?:him|her|them)|"
+    r"let (?:him|her|them) know|(?:can|could) you tell|call me back|ring me back|"
+    r"have (?:him|her|them|\w+) (?:call|ring|phone)|ask (?:him|her|them|\w+) to (?:call|ring)|"
+    r"get back to me)\b"
+)
+_PERSON = re.compile(
+    r"\b(?:(?:speak|talk|chat) (?:to|with) (?:a |an |the |some |your )?(?:real |actual |live )?"
+    r"(?:person|human|someone|somebody|anyone|anybody|manager|owner|staff|receptionist|"
+    r"front desk|reception|representative|agent|operator|people|\w+ (?:please|directly|now))|"
+    r"transfer me|put me through|connect me|get me (?:a|someone|somebody|the)|"
+    r"operator|representative|human being|real person|live person|actual person|"
+    r"(?:a|an) (?:person|human)(?! or)|somebody real|someone real|"
+    r"(?:get|put) (?:\w+ )?on the (?:phone|line))\b"
+)
+_ROBOT = re.compile(
+    r"\b(?:(?:am i|are we|i'm|is this|is that|are you|you're|you are|this is)\s+(?:just\s+)?"
+    r"(?:(?:talking|speaking|chatting) (?:to|with) )?(?:a |an )?(?:real |actual |live )?"
+    r"(?:robot|machine|bot|computer|ai|a\.?i\.?|artificial|automated|recording|"
+    r"answering machine|answering service|person|human|real)|"
+    r"are you (?:guys |even )?(?:real|human|alive|an? (?:person|human|robot|machine|bot|ai)|"
+    r"a real person)|who am i (?:speaking|talking) (?:to|with)|who(?:'s| is) this\b|"
+    r"what are you\b|"
+    r"you sound like a (?:robot|machine|computer)|"
+    r"(?:talking|speaking|chatting) (?:to|with) (?:a |an )?(?:real |actual )?"
+    r"(?:robot|machine|bot|computer|ai|recording))\b"
+)
+_TALK_TO = re.compile(r"\b(?:speak|talk|chat)\s+(?:to|with)\b")
+_ASKS_FOR = re.compile(r"\b(?:can|could|may|let) (?:i|me)\b|\bi (?:want|need|'d like)")
+_PLAIN_HOURS = re.compile(r"\bhours\b|\bwhat time do you (?:open|close)")
+_STARTS_NO = re.compile(r"^\W*no\b")
+_ANOTHER_TIME = re.compile(
+    r"\b(?:instead|another (?:day|time)|different (?:day|time)|can (?:we|i) do|could (?:we|i) do|"
+    r"how about|what about|move|reschedule|change)\b"
+)
+_SERVICE_QUESTION = re.compile(
+    r"\b(?:do|can|could) you (?:guys )?(?:do|offer|provide|cut|colou?r|dye|trim|style|work with|"
+    r"have (?!any(?:thing)? (?:free|open|available|time|slots?|openings?|availability)|"
+    r"(?:some|a|any)?(?:thing|time|slots?|openings?|availability|room|space)\b))|"
+    r"\b(?:does|do) (?:anyone|anybody|someone|he|she|they) (?:there )?do\b"
+)
+_DURATION = re.compile(
+    r"\bhow long (?:does|do|will|would|is|are|it|for)\b|\bhow much time\b|"
+    r"\b(?:take|takes|last|lasts) (?:long|about how long)\b"
+)
+_STATUS = re.compile(
+    r"\b(?:(?:did|has|have|was|is) (?:my|the|our) (?:booking|appointment|reservation) "
+    r"(?:go|gone|went|get|been|come|made|actually|still|really|confirmed|booked|through|on\b)|"
+    r"do (?:i|we) (?:still )?have (?:an?|my|the) (?:appointment|booking|reservation)|"
+    r"(?:when|what time|what day)(?:'s| is| was| are) (?:my|our|the) (?:\w+ )?"
+    r"(?:appointment|booking|reservation)|"
+    r"confirm (?:my|our|the) (?:\w+ )?(?:booking|appointment|reservation)|"
+    r"check (?:on )?(?:my|our) (?:\w+ )?(?:booking|appointment|reservation)|"
+    r"(?:am i|are we|was i|were we) (?:still )?"
+    r"(?:booked|scheduled|down|on the books|in the system)|"
+    r"do you have me (?:down|booked|in)|"
+    r"is my (?:\w+ )?(?:appointment|booking|reservation) (?:still )?(?:on|confirmed|booked|set)|"
+    r"make sure (?:it|that|my \w+|the \w+|we|i) (?:went through|is booked|is confirmed|got booked|"
+    r"(?:are|am) booked|is in)|(?:it|that|my booking|my appointment) went through|"
+    r"double[- ]check (?:my|the|that|on))\b"
+)
+_PRICE = re.compile(
+    r"\b(?:how much|prices?|pricing|cost|costs|(?<!in )charge|charges|rates?|expensive|cheap|"
+    r"fee|fees|what do you charge)\b"
+)
+_HOURS = re.compile(
+    r"\b(?:hours|opening times|what time do you|when do you (?:open|close|shut)|"
+    r"are you (?:guys )?(?:open|closed)|is the (?:salon|shop|store|office) (?:open|closed)|"
+    r"you (?:guys )?open (?:on|at|till|until|today|tomorrow|this)|until what time|how late|"
+    r"how early|what days|when are you (?:open|closed)|do you (?:open|close)|closing time|"
+    r"opening time|open on (?:sundays?|mondays?|saturdays?|weekends?)|open late)\b"
+)
+_YES = re.compile(
+    r"^\W*(?:yes|yeah|yea|yep|yup|ya|yah|sure|correct|that's right|that is right|"
+    r"that's correct|that is correct|absolutely|definitely|certainly|of course|exactly|"
+    r"affirmative|indeed|uh[- ]?huh|mm[- ]?hmm|mhm|you got it|i do|i would|please do|go ahead|"
+    r"that works|sounds good|sounds great|sounds perfect|that's fine|that is fine|book it|"
+    r"do it)\b"
+    r"|\b(?:that works|works for me|sounds (?:good|great|perfect|fine)|go ahead|"
+    r"that's (?:right|correct|perfect|fine|great)|that is (?:right|correct)|that'd be (?:great|"
+    r"perfect|fine)|that would be (?:great|perfect|fine)|yes,? please|let's do (?:it|that))\b"
+)
+# Acknowledgements that are a yes only when they are (nearly) all that was said.
+_YES_SHORT = re.compile(
+    r"^\W*(?:ok|okay|alright|all right|right|please|fine|good|great|perfect|excellent|lovely|"
+    r"brilliant|wonderful|cool|nice|grand)\b\W*(?:(?:thanks|thank you|then|yes|sure|"
+    r"thanks so much|thank you so much)\b\W*)?$"
+)
+_NO = re.compile(
+    r"^\W*(?:no(?! problem| worries| rush)|nope|nah|not really|not quite|not exactly|that's it|"
+    r"that is it|that'?ll do|"
+    r"no thanks|no thank you|that's all|that is all|that's everything|that'll be all|"
+    r"nothing else|i'm good|i am good|i'm fine|i'm all set|all good|that's wrong|"
+    r"that's not right|that is not right|that's incorrect|incorrect|wrong|negative|"
+    r"don't|do not|i don't)\b"
+)
+_GOODBYE = re.compile(
+    r"\b(?:bye|goodbye|good bye|bye bye|that's all|that is all|that's everything|that's it|"
+    r"that'll be all|nothing else|have a (?:good|great|nice|lovely) (?:day|one|evening|night|"
+    r"afternoon|weekend)|take care|see you|talk to you later|cheers)\b"
+)
+_CHANGE = re.compile(
+    r"\b(?:actually|instead|rather|make it|make that|change (?:it|that)|changed my mind|"
+    r"move it|switch|i meant|i mean|scratch that|on second thought|wait|hold on|no,? no|"
+    r"sorry,? (?:i meant|not|make)|not \w+,? but|correction)\b"
+)
+_CHOICE = re.compile(
+    r"\b(?:the )?(first|1st|second|2nd|third|3rd|fourth|last|earlier|earliest|later|latest|"
+    r"former|latter|other)(?: one| option| slot| time| of those| of them| choice)?\b"
+)
+_CHOICE_WORDS = {
+    "first": 0, "1st": 0, "earlier": 0, "earliest": 0, "former": 0, "second": 1, "2nd": 1,
+    "third": 2, "3rd": 2, "fourth": 3, "last": -1, "later": -1, "latest": -1, "latter": -1,
+}  # fmt: skip
+_OPTION_INDEX = {"one": 0, "1": 0, "two": 1, "2": 1, "three": 2, "3": 2, "four": 3, "4": 3}
+_NOT_A_CHOICE_AFTER = re.compile(
+    r"\s*(?:of\b|thing|name|week|month|year|visit|appointment ever|thought|"
+    r"time (?:i|we|here|coming|calling)|day|floor)"
+)
+_EITHER = re.compile(
+    r"\b(?:either|whichever|any of (?:them|those)|(?:it )?doesn'?t matter|don'?t mind|"
+    r"(?:both|any|either one) (?:is|are|would be) (?:fine|good|ok|okay))\b"
+)
+_DATE_NAMED = re.compile(
+    r"\b(?:january|february|march|april|june|july|august|september|october|november|december|"
+    r"jan|feb|mar|apr|jun|jul|aug|sept?|oct|nov|dec)\b|\bmay (?:the )?\w+(?:st|nd|rd|th)\b|"
+    r"\d/\d|\b(?:mon|tues|wednes|thurs|fri|satur|sun)day|\btomorrow\b|\btoday\b"
+)
+_EXPLICIT_CHOICE = re.compile(
+    r"\b(?:first|second|third|last|1st|2nd|3rd) (?:one|option|slot|choice)\b"
+)
+_ON_THE = re.compile(r"\b(?:on|for|by|until|till) the\b")
+_OPTION_NUMBER = re.compile(r"\b(?:option|number|choice) (one|two|three|four|1|2|3|4)\b")
+_QUESTION_START = re.compile(
+    r"^\W*(?:(?:and|so|also|oh|hi|hello|hey|ok|okay|yes|yeah|um|uh|sorry)[\s,]+)*"
+    r"(?:what|what's|where|where's|when|when's|which|who|who's|whom|why|how|how's|"
+    r"do|does|did|can|could|would|will|is|are|was|were|may|should|have|has|"
+    r"i was wondering|i wonder|just wondering|wondering|i'd like to know|do you know|"
+    r"can you tell me|could you tell me|tell me)\b",
+    re.I,
+)
+_SMALL_TALK = re.compile(
+    r"\b(?:how are you|how's it going|how you doing|can you hear me|are you there|"
+    r"hello\?|sorry\?|pardon|excuse me|what was that|what did you say|come again|"
+    r"say (?:that|it) again|repeat (?:that|it)|could you repeat|what\?$|huh)\b"
+)
+_ASK_WORDS = frozenset(
+    """what what's which who who's whom why how how's do does did can could would will is are
+    was were may should have has i you we they it this that there the a an your you're our my
+    me to of for in on at any anything some something is it's tell know wondering wonder just
+    please if whether guys about and so also oh hi hello hey ok okay yes yeah um uh sorry like
+    id i'd be get with from by or""".split()
+)
+# Nouns that say "an appointment" or something other than a service after "get a", "book a".
+_NOT_A_SERVICE = frozenset(
+    """appointment appointments appt booking bookings reservation reservations slot slots time
+    times spot spots day date opening openings availability session one something anything
+    message word note person human someone somebody anyone manager owner minute moment second
+    sec refund money receipt confirmation confirmation text call callback reminder email quote
+    price prices estimate idea chance hold bit deal deals discount discounts special specials
+    promotion promotions offer offers coupon coupons voucher vouchers student students
+    senior seniors number question answer help
+    ride table lot couple few little while look break favour favor new different earlier
+    later sooner better good nice quick chair seat place room space way hand thing things
+    pen paper clue sense feeling copy record name phone line transfer""".split()
+)
+_ARTICLE = r"(?:a|an|some|my|me a|me an|us a|us an|one|the|any|his|her|our)"
+# What introduces a service the caller wants: the article is optional after the first group,
+# required after the second ("get a manicure", not "get back to me").
+_SERVICE_TRIGGER = re.compile(
+    r"\b(?:(?:book(?: me| us)?(?: in)?(?: for)?|do you (?:guys )?(?:do|offer|provide)|"
+    r"(?:does|do) (?:anyone|anybody|someone|he|she|they) (?:there )?do|you guys do|"
+    r"(?:appointment|booking|slot|time) for|looking for|interested in|"
+    r"how much (?:is|are|for|does|do|would|will)(?: it (?:be|cost) (?:for|to get))?|"
+    r"price (?:of|for)|cost of|cost for|(?:can|could) you (?:do|guys do)|schedule|"
+    rf"offer|offering)\s+(?:{_ARTICLE}\s+)?"
+    rf"|(?:get|getting|need|want|like|have|had|do)\s+{_ARTICLE}\s+)"
+)
+_BARE_SERVICE = re.compile(
+    r"(?:\W*(?:um|uh|oh|well|so|yeah|yes|just|only|i'd like|i want|i need|i'll have|i'll take|"
+    r"can i get|could i get|maybe|probably|please|a|an|some|the|my|it's|it is|a quick)\b)*\W*"
+)
+# Answers to "which service?" that name none: "the usual", "not sure".
+_NOT_A_SERVICE_ANSWER = frozenset(
+    "usual same normal regular not don't dunno whatever anything nothing no yes sorry what".split()
+)
+_SERVICE_STOP = frozenset(
+    """on at for with this next tomorrow today tonight please and or but to in done doing
+    the a an it that those these there here now then if so because about by from of up off
+    out when around sometime some time later soon again too also as well maybe possibly
+    appointment booking instead""".split()
+)
+
+
+def _sentences(text: str) -> list[str]:
+    return [s.strip() for s in re.split(r"(?<=[.?!])\s+", text) if s.strip()]
+
+
+def find_unknown_service(lowered: str, profile: BusinessProfile, bare: bool = False) -> str | None:
+    """What the caller asked for after "book a", "can I get a", "do you do" ..., when it is
+    none of the profile's services: "a manicure" -> "manicure". ``bare``: "which service?" was
+    just asked, so the whole answer may be the service ("Manicure, please.")."""
+    starts = [m.end() for m in _SERVICE_TRIGGER.finditer(lowered)]
+    if bare:
+        starts.append(_BARE_SERVICE.match(lowered).end())  # type: ignore[union-attr]
+    for start in starts:
+        found = _service_words(lowered[start:], profile, bare)
+        if found:
+            return found
+    return None
+
+
+def _service_words(rest: str, profile: BusinessProfile, bare: bool) -> str | None:
+    _, service_words = profile_words(profile)
+    staff = {m.name.lower() for m in profile.staff} | {m.role.lower() for m in profile.staff}
+    words: list[str] = []
+    tokens = re.findall(r"[a-z][a-z'\-]*|\S", rest)
+    for word in tokens[:3]:
+        if not word[0].isalpha():
+            break
+        if word in _SERVICE_STOP or word in _NOT_A_SERVICE or word in staff or _is_when(word):
+            break
+        words.append(word)
+    if not words or words[0] in _ASK_WORDS or words[0] in _NOT_A_SERVICE_ANSWER:
+        return None
+    if bare and len(tokens) > len(words) + 2:
+        return None  # a sentence, not the name of a service
+    head = words[-1]
+    if head in service_words or head.rstrip("s") in service_words:
+        return None  # "my hair done": the business does hair
+    if any(_is_name_like(w) for w in words):
+        return None
+    return " ".join(words)
+
+
+_WHEN_WORDS = frozenset(
+    """monday tuesday wednesday thursday friday saturday sunday mondays tuesdays wednesdays
+    thursdays fridays saturdays sundays january february march april june july august september
+    october november december morning afternoon evening night noon midday week weekend one two
+    three four five six seven eight nine ten eleven twelve oclock o'clock am pm earliest latest
+    first last next soon asap""".split()
+)
+
+
+def _is_when(word: str) -> bool:
+    return word in _WHEN_WORDS
+
+
+def _is_name_like(word: str) -> bool:
+    return is_first_name(word) and len(word) > 3 and not word.endswith(("ing", "ure", "ment"))
+
+
+def _choice(lowered: str, expecting: str | None) -> int | None:
+    """Which of the offered slots: an index into them (0 the first, -1 the last)."""
+    offered = expecting == "choose_slot"
+    if offered and _EITHER.search(lowered):
+        return 0  # "either is fine": the first offered
+    match = _OPTION_NUMBER.search(lowered)
+    if match:
+        return _OPTION_INDEX[match.group(1)]
+    for match in _CHOICE.finditer(lowered):
+        word, whole = match.group(1), match.group(0)
+        if word == "other" or _NOT_A_CHOICE_AFTER.match(lowered, match.end()):
+            continue
+        pointed = whole.endswith(("one", "option", "slot", "choice"))  # "the second one"
+        if word in ("earliest", "latest"):
+            if offered:
+                return _CHOICE_WORDS[word]
+        elif word in ("earlier", "later"):
+            if offered or pointed or whole.endswith("time"):
+                return _CHOICE_WORDS[word]
+        elif offered or pointed or whole.startswith("the"):
+            return _CHOICE_WORDS[word]
+    return None
+
+
+def _asks_other(
+    sentences: list[str], profile: BusinessProfile, handled: tuple[re.Pattern[str], ...]
+) -> str | None:
+    """The topic of a question the profile can't answer: "do you have parking?" -> "parking"."""
+    for sentence in sentences:
+        lowered = sentence.lower()
+        if not (sentence.endswith("?") or _QUESTION_START.search(sentence)):
+            continue
+        if _SMALL_TALK.search(lowered) or any(p.search(lowered) for p in handled):
+            continue
+        if matching.find_services(sentence, profile) or matching.find_staff(sentence, profile):
+            continue
+        if find_day(lowered, date(2000, 1, 3)) or read_clock(lowered)[0] or find_phone(sentence):
+            continue
+        if find_name(sentence) or find_unknown_service(lowered, profile):
+            continue
+        words = [w for w in re.findall(r"[a-z][a-z'\-]*", lowered) if w not in _ASK_WORDS]
+        words = [w for w in words if w not in _QUIET]
+        if words:
+            return " ".join(words[:6])
+    return None
+
+
+_QUIET = frozenset(
+    "right okay ok fine good correct alright true possible really there back".split()
+)
+# What the dialog answers itself: a question saying any of these is no "other" question.
+_HANDLED = (
+    _BOOK, _CANCEL, _MOVE, _MESSAGE, _PERSON, _ROBOT, _STATUS, _PRICE, _HOURS, _DURATION,
+    re.compile(r"\b(?:earliest|latest|available|free|open|opening|openings|spell|name|number)\b"),
+)  # fmt: skip
+
+
+def cancels(lowered: str) -> bool:
+    """Says a booking is off ("cancel", "I can't make it")."""
+    return bool(_CANCEL.search(lowered))
+
+
+@dataclass(frozen=True)
+class Wants:
+    """What the caller asked for in one turn."""
+
+    intents: tuple[str, ...]
+    unknown_service: str | None = None
+    asks_price: bool = False
+    asks_hours: bool = False
+    asks_duration: bool = False
+    asks_other: str | None = None
+
+
+def changes_mind(lowered: str) -> tuple[bool, bool]:
+    """(a correction, a move of an existing booking): either says an old value first."""
+    return bool(_CHANGE.search(lowered)), bool(_MOVE.search(lowered))
+
+
+def read_wants(
+    said: str,
+    lowered: str,
+    profile: BusinessProfile,
+    services: tuple[str, ...],
+    staff: bool,
+    expecting: str | None = None,
+) -> Wants:
+    """The intents of a turn, in a stable order, and the questions it asks. While a message is
+    being taken its words are the message: only a wish for a person (or the question whether
+    the agent is one) still counts as an intent."""
+    move = bool(_MOVE.search(lowered))
+    explicit_cancel = bool(_EXPLICIT_CANCEL.search(lowered))
+    cancel = bool(_CANCEL.search(lowered)) and (explicit_cancel or not move)
+    if cancel and not explicit_cancel and _ANOTHER_TIME.search(lowered):
+        cancel, move = False, True  # "I can't make it Thursday, can we do Friday instead?"
+    status = bool(_STATUS.search(lowered))
+    message = bool(_MESSAGE.search(lowered))
+    robot = bool(_ROBOT.search(lowered))
+    person = bool(_PERSON.search(lowered) or (staff and _TALK_TO.search(lowered)))
+    if robot and not _ASKS_FOR.search(lowered):
+        person = False  # "am I talking to a real person?" asks what the agent is
+    unknown = (
+        find_unknown_service(lowered, profile, expecting == "service") if not services else None
+    )
+    book_words = bool(_BOOK.search(lowered))
+    service_question = bool(_SERVICE_QUESTION.search(lowered)) and bool(services or unknown)
+    asks_price = bool(_PRICE.search(lowered))
+    asks_duration = bool(_DURATION.search(lowered))
+    asks_hours = bool(_HOURS.search(lowered)) and not (
+        book_words and not _PLAIN_HOURS.search(lowered)
+    )
+    busy = cancel or move or status or message
+    wants = book_words or (
+        bool(services or unknown) and not (asks_price or service_question or asks_duration)
+    )
+    book = wants and (not busy or (bool(_BOOK_AGAIN.search(lowered)) and not (move or status)))
+    asks_other = None if robot or person else _asks_other(_sentences(said), profile, _HANDLED)
+    question = (
+        asks_price
+        or asks_hours
+        or asks_duration
+        or bool(asks_other)
+        or (service_question and not book_words)
+    )
+    flags = (("book", book and not busy), ("cancel", cancel), ("move", move),
+             ("status", status), ("message", message), ("book", book), ("robot", robot),
+             ("person", person), ("question", question))  # fmt: skip
+    intents = tuple(dict.fromkeys(name for name, on in flags if on))
+    if expecting == "message_text":
+        intents = tuple(i for i in intents if i in ("person", "robot"))
+    return Wants(
+        intents=intents,
+        unknown_service=unknown,
+        asks_price=asks_price,
+        asks_hours=asks_hours,
+        asks_duration=asks_duration,
+        asks_other=asks_other,
+    )
+
+
+@dataclass(frozen=True)
+class Answer:
+    """How the turn answers a question: yes, no, goodbye, a change of mind."""
+
+    yes: bool = False
+    no: bool = False
+    goodbye: bool = False
+    correction: bool = False
+
+
+def read_answer(text: str, lowered: str, asked_for_something: bool, changed: bool) -> Answer:
+    """``text``: the words before fillers were dropped ("uh-huh" is a yes)."""
+    raw = text.lower().replace("\u2019", "'")
+    yes = bool(_YES.search(lowered) or _YES.search(raw)) or bool(
+        _YES_SHORT.search(lowered) and not asked_for_something
+    )
+    no = bool(_NO.search(lowered))
+    return Answer(
+        yes=yes and not no,  # "No, that's fine": the first word decides
+        no=no,
+        goodbye=bool(_GOODBYE.search(lowered)),
+        correction=bool(_CHANGE.search(lowered) or (no and changed and _STARTS_NO.match(lowered))),
+    )
+
+
+def read_choice(
+    lowered: str, expecting: str | None, day: date | None
+) -> tuple[int | None, date | None]:
+    """A choice among offered slots, and the day, once "the second" is read as one or the other."""
+    choice = _choice(lowered, expecting)
+    if choice is None or day is None:
+        return choice, day
+    if _EXPLICIT_CHOICE.search(lowered):  # "the second one"
+        return choice, day if _DATE_NAMED.search(lowered) else None
+    if expecting == "day" or _ON_THE.search(lowered) or _DATE_NAMED.search(lowered):
+        return None, day  # "on the second", "Thursday the 3rd"
+    return choice, None

@@ -1,0 +1,105 @@
+"""How many people one booking is for: "for me and my son", "the two of us", "two haircuts"."""
+
+from __future__ import annotations
+
+import re
+
+from receptionist.dialog.matching import profile_words
+from receptionist.dialog.names import is_first_name
+from receptionist.dialog.numbers import words_to_numbers
+from receptionist.domain.profile import BusinessProfile
+
+_RELATIONS = (
+    r"(?:sons?|daughters?|husband|wife|kids?|children|child|boys?|girls?|friends?|partner|mom|"
+    r"mum|dad|mother|father|brothers?|sisters?|boyfriend|girlfriend|fianc[eé]e?|grandsons?|"
+    r"granddaughters?|nephews?|nieces?|colleagues?|roommates?|babies|baby|toddlers?|twins|"
+    r"family|cousins?|grandma|grandpa|grandmother|grandfather|aunt|uncle|mother-in-law|"
+    r"father-in-law|stepson|stepdaughter|teenagers?|spouse)"
+)
+_NUMBER_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "both": 2,
+                 "a couple of": 2, "a couple": 2, "couple of": 2}  # fmt: skip
+
+
+def _count(word: str | None) -> int | None:
+    if not word:
+        return None
+    word = word.strip()
+    if word.isdigit():
+        return int(word)
+    return _NUMBER_WORDS.get(word)
+
+
+_GROUP = re.compile(
+    r"\b(?:(?:my|our|his|her|the)\s+)?(?:(\d+|one|two|three|four|five|six|a couple of|couple of)"
+    rf"\s+)?(?:(?:little|young|older|younger|teenage|small)\s+)?{_RELATIONS}\b"
+)
+
+
+def _group_size(part: str) -> int | None:
+    """How many people "my son", "my two kids", "my husband and my daughter" are."""
+    total = 0
+    for match in _GROUP.finditer(part):
+        number = _count(match.group(1))
+        noun = match.group(0).split()[-1]
+        if number is not None:
+            total += number
+        elif noun == "twins":
+            total += 2
+        elif (
+            noun.endswith("s")
+            and noun not in ("boss",)
+            and noun != "kids"
+            or noun in ("children", "kids", "family", "babies")
+        ):
+            return None  # "my kids": how many is not said
+        else:
+            total += 1
+    total += sum(
+        1 for w in re.findall(r"\b[A-Z][a-z]+\b", part) if is_first_name(w)
+    )  # "me and John"
+    return total or None
+
+
+_PLAIN_WORDS = frozenset("my the a an your our of for and with".split())
+
+
+def find_people(said: str, lowered: str, profile: BusinessProfile) -> int | None:
+    """How many people the booking is for, when the caller said more than one."""
+    match = re.search(r"\b(?:both|the two|the both|all two) of us\b|\bus two\b|\bthe pair of us\b|"
+                      r"\bus both\b", lowered)  # fmt: skip
+    if match:
+        return 2
+    match = re.search(r"\b(?:the|all|all of)\s+(\d+|three|four|five|six)\s+of us\b|"
+                      r"\b(\d+|two|three|four|five|six)\s+(?:people|persons|adults|guests|of us)\b",
+                      lowered)  # fmt: skip
+    if match:
+        return _count(match.group(1) or match.group(2))
+    match = re.search(
+        r"\b(?:me|myself)\s*(?:,|and|plus|&|with|(?:in|an|n)(?=\s+my\b))\s+(.+?)(?:[.?!]|$)",
+        said,
+        re.I,
+    ) or re.search(
+        r"(?:^|\bfor\s+|\bbook\s+|[,.]\s*)((?:[\w']+\s+){0,2}[\w']+)\s+and\s+(?:me|i|myself)\b",
+        said,
+        re.I,
+    )
+    if match:
+        others = _group_size(match.group(1))
+        if others:
+            return 1 + others
+    beneficiaries = set(re.findall(rf"\bfor (me|myself|him|her|(?:my|our) (?:\w+ )?{_RELATIONS})\b",
+                                   lowered))  # fmt: skip
+    if len(beneficiaries) >= 2:
+        return sum(_group_size(b) or 1 for b in beneficiaries)
+    if re.search(r"\b(?:my|our|the) twins\b", lowered):
+        return 2
+    match = re.search(rf"\b(?:my|our)\s+(\d+|two|three|four|five|six)\s+{_RELATIONS}\b", lowered)
+    if match:
+        return _count(match.group(1))
+    _, service_words = profile_words(profile)
+    counted = words_to_numbers(lowered)
+    for match in re.finditer(r"\b(\d+)\s+([a-z']+)(?:\s+([a-z']+))?", counted):
+        nouns = {match.group(2).rstrip("s"), (match.group(3) or "").rstrip("s"), match.group(2)}
+        if nouns & (service_words - _PLAIN_WORDS) and 1 < int(match.group(1)) <= 10:
+            return int(match.group(1))
+    return None

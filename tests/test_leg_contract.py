@@ -1,0 +1,71 @@
+"""The CallLeg contract: play() on a leg that has ended raises, it never returns at once
+(a loop of play() calls, like ringback, would spin and freeze the event loop)."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+
+from receptionist.media.leg import LegClosedError, frame_bytes
+from receptionist.media.local_leg import LocalLeg
+from receptionist.media.speaker import Speaker
+
+FRAME = b"\x01\x00" * (frame_bytes(8000) // 2)
+
+
+async def test_play_on_an_ended_local_leg_raises() -> None:
+    leg = LocalLeg([], speed=50.0)
+    leg.start()
+    await leg.play(FRAME)
+    await leg.hangup()
+    with pytest.raises(LegClosedError):
+        await leg.play(FRAME)
+    await leg.close()
+
+
+async def test_a_ringback_loop_ends_with_the_call() -> None:
+    """What froze the daemon: ``while True: await leg.play(tone)`` on a leg that ended."""
+    leg = LocalLeg([], speed=50.0)
+    leg.start()
+    played = 0
+
+    async def ringback() -> None:
+        nonlocal played
+        while True:
+            await leg.play(FRAME)
+            played += 1
+
+    ringing = asyncio.ensure_future(ringback())
+    while played < 20:
+        await asyncio.sleep(0.01)
+    await leg.hangup()
+    with pytest.raises(LegClosedError):
+        await asyncio.wait_for(ringing, 2)
+    await leg.close()
+
+
+class _SilentTts:
+    async def speak(self, text: str, rate: int, cache: bool = False, use_cache: bool = True):
+        class Speech:
+            pcm = FRAME * 200  # 4 s
+            compute_ms = 0
+
+        return Speech()
+
+
+async def test_speaker_stops_when_the_leg_ends_and_drain_returns() -> None:
+    leg = LocalLeg([], speed=50.0)
+    leg.start()
+    speaker = Speaker(leg, _SilentTts())  # type: ignore[arg-type]
+    speaker.start()
+    first = speaker.say("A long sentence.")
+    while speaker.frames_played < 5:
+        await asyncio.sleep(0.01)
+    await leg.hangup()
+    await asyncio.wait_for(speaker.drain(), 2)  # not stuck behind the ended leg
+    assert await first.done is False  # not fully spoken
+    later = speaker.say("Anything said after the end.")
+    assert await asyncio.wait_for(later.done, 1) is False
+    await speaker.stop()
+    await leg.close()

@@ -1,0 +1,32 @@
+"""A model worker outlives the loops it serves: a job whose caller's loop has closed is
+dropped, and the next job (start-up's warm-up, another call) still runs."""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+
+import pytest
+
+from receptionist.media.worker import ModelWorker
+
+
+def test_a_result_for_a_closed_loop_does_not_stop_the_worker() -> None:
+    worker = ModelWorker("test")
+    release = threading.Event()
+    loop = asyncio.new_event_loop()
+    task = loop.create_task(worker.run(lambda: release.wait(5)))
+    loop.run_until_complete(asyncio.sleep(0.05))  # the job is on the worker now
+    task.cancel()
+    loop.run_until_complete(asyncio.gather(task, return_exceptions=True))
+    loop.close()  # the call ended; its job is still running
+    release.set()
+    assert worker.submit_sync(lambda: 42) == 42  # the worker carried on
+    worker.close()
+
+
+def test_a_stopped_worker_says_so_instead_of_waiting_for_ever() -> None:
+    worker = ModelWorker("test")
+    worker.close()
+    with pytest.raises(RuntimeError, match="the test model worker has stopped"):
+        worker.submit_sync(lambda: 1)

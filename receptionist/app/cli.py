@@ -78,7 +78,9 @@ def cmd_eval(args: argparse.Namespace) -> int:
     if args.audio:
         from receptionist.harness.eval_audio import main_eval_audio
 
-        return main_eval_audio(settings, args.scenarios, args.json, args.only, args.speed, voices)
+        return main_eval_audio(
+            settings, args.scenarios, args.json, args.only, args.speed, voices, args.conversations
+        )
     return main_eval(
         settings, args.scenarios, args.audio, args.json, args.only, args.speed,
         args.conversations,

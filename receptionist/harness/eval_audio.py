@@ -31,6 +31,7 @@ from receptionist.harness.eval import (
     Scenario,
     World,
     load_scenarios,
+    print_table,
     run_all,
 )
 from receptionist.harness.localcall import run_local_call, synthesized_line
@@ -191,17 +192,16 @@ def voices_report(runs: list[VoiceRun], scenarios: list[Scenario]) -> dict[str, 
     }
 
 
-def print_voices_table(runs: list[VoiceRun]) -> None:
-    ids = [r.id for run in runs for r in run.results]
-    width = max([len(i) for i in ids] + [8])
-    vwidth = max([len(run.voice) for run in runs] + [5])
-    print(f"{'scenario':<{width}}  {'voice':<{vwidth}}  result  reason")
+def print_voices_table(runs: list[VoiceRun], verbose: bool = False) -> None:
+    """The text level's table once per voice (``verbose``: a failed scenario's conversation
+    under it), then one line per voice with its pass rate."""
     for run in runs:
-        for r in run.results:
-            verdict = "pass" if r.passed else "FAIL"
-            print(f"{r.id:<{width}}  {run.voice:<{vwidth}}  {verdict:<6}  {r.reason}")
+        print(f"== voice {run.voice}")
+        print_table(run.results, f"audio level, voice {run.voice}", verbose)
+        print()
+    width = max(len(run.voice) for run in runs)
     for run in runs:
-        print(f"{run.voice:<{vwidth}}  {run.passed}/{len(run.results)} passed "
+        print(f"{run.voice:<{width}}  {run.passed}/{len(run.results)} passed "
               f"({run.pass_rate:.0%}, audio level)")  # fmt: skip
 
 
@@ -212,6 +212,7 @@ def main_eval_audio(
     only: str | None = None,
     speed: float = SPEED,
     voices: list[str] | None = None,
+    verbose: bool = False,
 ) -> int:
     """`receptionist eval --audio [--voice V ...]`."""
     scenarios = load_scenarios(paths)
@@ -228,5 +229,5 @@ def main_eval_audio(
     if as_json:
         print(json.dumps(voices_report(runs, scenarios), indent=2))
     else:
-        print_voices_table(runs)
+        print_voices_table(runs, verbose)
     return 0 if all(r.passed for run in runs for r in run.results) else 1

@@ -90,6 +90,16 @@ class TransferSettings:
 
 
 @dataclass
+class HttpSettings:
+    """The daemon's HTTP port: /metrics and the console (receptionist/app/http.py)."""
+
+    enabled: bool = True
+    host: str = "127.0.0.1"  # loopback: open it wider only behind a firewall or a proxy
+    port: int = 8780
+    token: str = ""  # empty: $RECEPTIONIST_CONSOLE_TOKEN, else a random one in var/console-token
+
+
+@dataclass
 class Settings:
     profile: BusinessProfile
     models: ModelSettings = field(default_factory=ModelSettings)
@@ -97,6 +107,7 @@ class Settings:
     store: StoreSettings = field(default_factory=StoreSettings)
     recording: RecordingSettings = field(default_factory=RecordingSettings)
     transfer: TransferSettings = field(default_factory=TransferSettings)
+    http: HttpSettings = field(default_factory=HttpSettings)
     freeswitch: dict[str, Any] = field(default_factory=dict)
     asterisk: dict[str, Any] = field(default_factory=dict)
     source: str = "<embedded salon example>"
@@ -111,6 +122,7 @@ _CHOICES = {
 _RANGES: dict[tuple[str, str], tuple[int, int, str]] = {
     ("models", "understanding_deadline_ms"): (50, 5000, "milliseconds"),
     ("models", "understanding_gpu_layers"): (-1, 1000, "layers, -1 for all"),
+    ("http", "port"): (0, 65535, "a TCP port, 0 for any free one"),
 }
 _ALLOWED_TABLES = (
     "business",
@@ -125,6 +137,7 @@ _ALLOWED_TABLES = (
     "models",
     "freeswitch",
     "asterisk",
+    "http",
 )
 
 
@@ -337,6 +350,18 @@ def _env_overrides(settings: Settings) -> None:
                 ) from None
 
 
+def _http_port_override(settings: Settings) -> None:
+    value = os.environ.get("RECEPTIONIST_HTTP_PORT")
+    if value is None:
+        return
+    try:
+        settings.http.port = int(value)
+    except ValueError:
+        raise ConfigError(
+            f"environment: RECEPTIONIST_HTTP_PORT={value!r} must be a port number"
+        ) from None
+
+
 def parse_settings(data: dict[str, Any], source: str) -> Settings:
     for key in data:
         if key not in _ALLOWED_TABLES:
@@ -350,11 +375,13 @@ def parse_settings(data: dict[str, Any], source: str) -> Settings:
         store=build_section(StoreSettings, data.get("store", {}), "store", source),
         recording=build_section(RecordingSettings, data.get("recording", {}), "recording", source),
         transfer=build_section(TransferSettings, data.get("transfer", {}), "transfer", source),
+        http=build_section(HttpSettings, data.get("http", {}), "http", source),
         freeswitch=dict(data.get("freeswitch", {})),
         asterisk=dict(data.get("asterisk", {})),
         source=source,
     )
     _env_overrides(settings)
+    _http_port_override(settings)
     for name in ("freeswitch", "asterisk"):
         bridge_settings(settings, name)  # a wrong bridge table stops every command, not only serve
     return settings

@@ -110,6 +110,13 @@ async def _run_outbox(worker: Any) -> None:
         worker.close()
 
 
+async def _start_http(settings: Settings, runtime: Runtime, daemon: Daemon) -> Any:
+    from receptionist.app.http import Live, pbx_links, start_for_daemon
+
+    live = Live(calls_active=lambda: len(daemon.calls), links=lambda: pbx_links(daemon.bridges))
+    return await start_for_daemon(settings, runtime.store.path, live)
+
+
 def _describe(bridge_settings: Any) -> str:
     fields = {f.name: getattr(bridge_settings, f.name) for f in dataclasses.fields(bridge_settings)}
     ports = [f"{k}={v}" for k, v in fields.items() if k.endswith("port")]
@@ -142,12 +149,15 @@ async def serve(settings: Settings) -> int:
         settings.source,
     )
     retries = _start_outbox(runtime)
+    http = await _start_http(settings, runtime, daemon)  # issue 12: /metrics and the console
     await stop.wait()
     log.info("stopping")
     await daemon.stop()
     if retries is not None:
         retries.cancel()  # what it didn't finish stays pending in the store for the next start
         await asyncio.gather(retries, return_exceptions=True)
+    if http is not None:
+        await http.stop()
     runtime.close()
     log.info("stopped")
     return 0

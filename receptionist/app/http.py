@@ -96,3 +96,36 @@ async def start_http(
     if task.done():
         task.result()  # raises what stopped it
     return HttpServer(host, bound, source, server, task)
+
+
+def pbx_links(bridges: list[object]) -> dict[tuple[str, str], bool]:
+    """The control link of each bridge the daemon runs: FreeSWITCH's inbound ESL, Asterisk's
+    AMI (the links that carry transfers and recordings)."""
+    links: dict[tuple[str, str], bool] = {}
+    for bridge in bridges:
+        name = type(bridge).__name__
+        if name == "FreeSwitchBridge":
+            links[("freeswitch", "esl")] = bool(getattr(bridge._inbound, "connected", False))  # type: ignore[attr-defined]
+        elif name == "AsteriskBridge":
+            links[("asterisk", "ami")] = bool(bridge.ami.connected)  # type: ignore[attr-defined]
+    return links
+
+
+async def start_for_daemon(settings: object, store_path: str, live: Live) -> HttpServer | None:
+    """The daemon's HTTP port per ``[http]``; a port that can't be had is logged, not fatal:
+    answering calls matters more than the console."""
+    http = settings.http  # type: ignore[attr-defined]
+    if not http.enabled:
+        log.info("console and /metrics disabled ([http] enabled = false)")
+        return None
+    if store_path == ":memory:":
+        log.warning("console and /metrics need a store file, not :memory:")
+        return None
+    try:
+        server = await start_http(store_path, http.host, http.port, http.token, live)
+    except OSError as exc:
+        log.error("console and /metrics not started: %s", exc)
+        return None
+    log.info("console %s (token: %s), metrics %smetrics", server.url, server.token_source,
+             server.url)  # fmt: skip
+    return server

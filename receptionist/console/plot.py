@@ -19,7 +19,7 @@ def latency_plot(days: list[dict[str, Any]], width: int = 640, height: int = 220
     """p50 and p95 voice-to-voice per day, with the 1000 ms budget as a red line."""
     points = [d for d in days if d["p50"] is not None]
     left, right, top, bottom = 48, 12, 12, 36
-    top_ms = max([BUDGET_MS * 1.2, *(d["p95"] for d in points)]) if points else BUDGET_MS * 1.2
+    top_ms = max([BUDGET_MS, *(d["p95"] for d in points)]) * 1.2
     inner_w, inner_h = width - left - right, height - top - bottom
 
     def x(i: int) -> float:
@@ -61,7 +61,7 @@ def waterfall(stages: list[Stage], v2v_ms: int | None, width: int = 520) -> str:
     voice-to-voice bar under them, the budget as a red line."""
     end = max([BUDGET_MS, v2v_ms or 0, *(s.start_ms + s.ms for s in stages)])
     label_w, bar_h = 70, 14
-    scale = (width - label_w - 10) / end
+    scale = (width - label_w - 60) / end  # room on the right for the last label
     rows = [*((s.name, s.start_ms, s.ms, COLOURS.get(s.name, "#999")) for s in stages)]
     if v2v_ms is not None:
         rows.append(("voice→voice", 0, v2v_ms, "#cc0000" if v2v_ms > BUDGET_MS else "#38761d"))
@@ -79,5 +79,6 @@ def waterfall(stages: list[Stage], v2v_ms: int | None, width: int = 520) -> str:
         )
     budget_x = label_w + BUDGET_MS * scale
     parts.append(f'<line x1="{budget_x:.1f}" x2="{budget_x:.1f}" y1="0" y2="{height}" '
-                 'stroke="#c00" stroke-dasharray="3 2"><title>budget 1000 ms</title></line></svg>')
+                 f'stroke="#c00" stroke-dasharray="3 2"><title>budget {BUDGET_MS} ms</title>'
+                 "</line></svg>")
     return "".join(parts)

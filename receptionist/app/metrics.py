@@ -337,7 +337,8 @@ def metric_names(store_path: str) -> set[str]:
     for line in text.splitlines():
         if line.startswith("# TYPE "):
             _, _, name, kind = line.split(" ", 3)
-            names.add(name + "_total" if kind == "counter" else name)
+            counter = kind == "counter" and not name.endswith("_total")
+            names.add(name + "_total" if counter else name)
             if kind == "histogram":
                 names.update({name + "_bucket", name + "_sum", name + "_count"})
     return names

@@ -37,7 +37,8 @@ TOKEN = "console-test-token"
 LINE_CALL = [
     ("agent", "Thank you for calling Salon Example. How can I help?", {}),
     ("caller", "what time do you close on saturday", {"endpoint_ms": 180, "stt_ms": 360}),
-    ("agent", "On Saturday we're open until 4 PM.", {"dialog_ms": 40, "tts_ms": 210, "v2v_ms": 820}),
+    ("agent", "On Saturday we're open until 4 PM.",
+     {"dialog_ms": 40, "tts_ms": 210, "v2v_ms": 820}),
     ("caller", "thanks that's all", {"endpoint_ms": 150, "stt_ms": 700}),
     ("agent", "Thank you for calling. Goodbye!", {"dialog_ms": 30, "tts_ms": 400, "v2v_ms": 1300}),
 ]  # fmt: skip
@@ -48,7 +49,9 @@ def write_recording(path: Path, seconds: float = 4.0) -> None:
     rate = 8000
     frames = bytearray()
     for n in range(int(rate * seconds)):
-        frames += struct.pack("<h", int(8000 * math.sin(2 * math.pi * (600 - 50 * n / rate) * n / rate)))
+        frames += struct.pack(
+            "<h", int(8000 * math.sin(2 * math.pi * (600 - 50 * n / rate) * n / rate))
+        )
     with wave.open(str(path), "wb") as out:
         out.setnchannels(1)
         out.setsampwidth(2)
@@ -90,7 +93,9 @@ async def console(salon: Settings, store_file: Store, tmp_path: Path) -> AsyncIt
     await server.stop()
 
 
-async def test_the_console_in_chromium(console: HttpServer, store_file: Store, tmp_path: Path) -> None:
+async def test_the_console_in_chromium(
+    console: HttpServer, store_file: Store, tmp_path: Path
+) -> None:
     from playwright.async_api import async_playwright
 
     shots = tmp_path / "screenshots"

@@ -10,7 +10,6 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import socket
-from pathlib import Path
 
 from receptionist.app.config import Settings
 from receptionist.app.daemon import Daemon

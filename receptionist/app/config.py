@@ -100,6 +100,25 @@ class HttpSettings:
 
 
 @dataclass
+class ConfirmationSettings:
+    """Confirmations that go out once a pending booking commits (tools/confirmations.py):
+    "callback" leaves a task for staff; "sms" texts the caller's number through the site's
+    gateway; "email" needs an address the caller gave."""
+
+    channel: str = "callback"
+    smtp_host: str = ""
+    smtp_port: int = 25
+    smtp_starttls: bool = False
+    smtp_username: str = ""
+    smtp_password: str = ""
+    email_from: str = "receptionist@localhost"
+    email_subject: str = "Your booking"
+    sms_url: str = ""
+    sms_secret: str = ""
+    max_attempts: int = 8
+
+
+@dataclass
 class Settings:
     profile: BusinessProfile
     models: ModelSettings = field(default_factory=ModelSettings)
@@ -108,6 +127,7 @@ class Settings:
     recording: RecordingSettings = field(default_factory=RecordingSettings)
     transfer: TransferSettings = field(default_factory=TransferSettings)
     http: HttpSettings = field(default_factory=HttpSettings)
+    confirmations: ConfirmationSettings = field(default_factory=ConfirmationSettings)
     freeswitch: dict[str, Any] = field(default_factory=dict)
     asterisk: dict[str, Any] = field(default_factory=dict)
     source: str = "<embedded salon example>"
@@ -117,6 +137,7 @@ _CHOICES = {
     ("models", "device"): ("cpu", "cuda", "auto"),
     ("booking", "backend"): ("builtin", "caldav", "webhook"),
     ("models", "understanding"): ("rules", "model"),
+    ("confirmations", "channel"): ("callback", "sms", "email"),
 }
 # Numbers with a sane range: (lowest, highest, unit).
 _RANGES: dict[tuple[str, str], tuple[int, int, str]] = {
@@ -138,6 +159,7 @@ _ALLOWED_TABLES = (
     "freeswitch",
     "asterisk",
     "http",
+    "confirmations",
 )
 
 
@@ -350,7 +372,11 @@ def _env_overrides(settings: Settings) -> None:
                 ) from None
 
 
-def _http_port_override(settings: Settings) -> None:
+def _ops_overrides(settings: Settings) -> None:
+    if "RECEPTIONIST_SMTP_PASSWORD" in os.environ:
+        settings.confirmations.smtp_password = os.environ["RECEPTIONIST_SMTP_PASSWORD"]
+    if "RECEPTIONIST_SMS_SECRET" in os.environ:
+        settings.confirmations.sms_secret = os.environ["RECEPTIONIST_SMS_SECRET"]
     value = os.environ.get("RECEPTIONIST_HTTP_PORT")
     if value is None:
         return
@@ -376,12 +402,15 @@ def parse_settings(data: dict[str, Any], source: str) -> Settings:
         recording=build_section(RecordingSettings, data.get("recording", {}), "recording", source),
         transfer=build_section(TransferSettings, data.get("transfer", {}), "transfer", source),
         http=build_section(HttpSettings, data.get("http", {}), "http", source),
+        confirmations=build_section(
+            ConfirmationSettings, data.get("confirmations", {}), "confirmations", source
+        ),
         freeswitch=dict(data.get("freeswitch", {})),
         asterisk=dict(data.get("asterisk", {})),
         source=source,
     )
     _env_overrides(settings)
-    _http_port_override(settings)
+    _ops_overrides(settings)
     for name in ("freeswitch", "asterisk"):
         bridge_settings(settings, name)  # a wrong bridge table stops every command, not only serve
     return settings

@@ -92,6 +92,7 @@ def _start_outbox(runtime: Runtime) -> asyncio.Task[None] | None:
         runtime.store,
         runtime.bookings.backend,
         max_attempts=runtime.settings.booking.outbox_max_attempts,
+        channel=runtime.settings.confirmations.channel,
     )
     pending = len(worker.outbox.pending())
     log.info("outbox: %d pending request(s) to retry against %s", pending, worker.backend.name)
@@ -111,10 +112,21 @@ async def _run_outbox(worker: Any) -> None:
 
 
 async def _start_http(settings: Settings, runtime: Runtime, daemon: Daemon) -> Any:
-    from receptionist.app.http import Live, pbx_links, start_for_daemon
+    from receptionist.app.http import pbx_links, start_for_daemon
+    from receptionist.app.metrics import Live
 
     live = Live(calls_active=lambda: len(daemon.calls), links=lambda: pbx_links(daemon.bridges))
     return await start_for_daemon(settings, runtime.store.path, live)
+
+
+def _start_confirmations(settings: Settings, runtime: Runtime) -> asyncio.Task[None] | None:
+    from receptionist.tools.confirmations import sender_for
+
+    sender = sender_for(settings, runtime.store.path)
+    if sender is None:
+        return None
+    log.info("confirmations: sending by %s", ", ".join(sender.channels))
+    return asyncio.get_running_loop().create_task(sender.run_forever(), name="confirmations")
 
 
 def _describe(bridge_settings: Any) -> str:
@@ -150,6 +162,7 @@ async def serve(settings: Settings) -> int:
     )
     retries = _start_outbox(runtime)
     http = await _start_http(settings, runtime, daemon)  # issue 12: /metrics and the console
+    confirmations = _start_confirmations(settings, runtime)  # issue 12: e-mail / SMS out
     await stop.wait()
     log.info("stopping")
     await daemon.stop()
@@ -158,6 +171,9 @@ async def serve(settings: Settings) -> int:
         await asyncio.gather(retries, return_exceptions=True)
     if http is not None:
         await http.stop()
+    if confirmations is not None:
+        confirmations.cancel()  # a row left "sending" is sent again at the next start
+        await asyncio.gather(confirmations, return_exceptions=True)
     runtime.close()
     log.info("stopped")
     return 0

@@ -91,7 +91,8 @@ async def start_http(
     config = uvicorn.Config(app, log_level="warning", lifespan="off", access_log=False)
     server = uvicorn.Server(config)
     task = asyncio.get_running_loop().create_task(server.serve(sockets=[sock]), name="http")
-    while not server.started and not task.done():
+    # uvicorn offers no "started" event to wait on
+    while not server.started and not task.done():  # noqa: ASYNC110
         await asyncio.sleep(0.01)
     if task.done():
         task.result()  # raises what stopped it

@@ -259,9 +259,7 @@ class StoreCollector(Collector):
 
     def _live(self) -> Iterator[Metric]:
         if self.live.calls_active is not None:
-            yield _gauge(
-                "receptionist_calls_active", "Calls in progress", self.live.calls_active()
-            )
+            yield _gauge("receptionist_calls_active", "Calls in progress", self.live.calls_active())
         links = GaugeMetricFamily(
             "receptionist_pbx_link_up",
             "1 if the control link to the PBX is up (FreeSWITCH ESL, Asterisk AMI)",

@@ -78,7 +78,8 @@ def build_app(config: ConsoleConfig) -> Starlette:
                 return RedirectResponse(f"/login?next={request.url.path}", status_code=303)
             conn = connect_read_only(config.store_path)
             try:
-                return handler(request, conn)  # type: ignore[no-any-return]
+                response: Response = handler(request, conn)
+                return response
             finally:
                 conn.close()
 
@@ -113,7 +114,7 @@ def build_app(config: ConsoleConfig) -> Starlette:
         record = queries.call(conn, request.path_params["call_id"])
         if record is None:
             return page("missing.html", request, status=404, call_id=request.path_params["call_id"])
-        path = record.get("recording_path")
+        path = record.get("recording_path") or ""
         record["has_recording"] = bool(path) and Path(path).is_file()
         return page("call.html", request, call=record)
 

@@ -45,8 +45,10 @@ def latency_plot(days: list[dict[str, Any]], width: int = 640, height: int = 220
             parts.append(f'<polyline fill="none" stroke="{colour}" stroke-width="2" '
                          f'points="{coords}"/>')  # fmt: skip
         for i, d in enumerate(points):
-            parts.append(f'<circle cx="{x(i):.1f}" cy="{y(d[key]):.1f}" r="3" fill="{colour}">'
-                         f"<title>{escape(d['day'])} {key} {d[key]} ms</title></circle>")
+            parts.append(
+                f'<circle cx="{x(i):.1f}" cy="{y(d[key]):.1f}" r="3" fill="{colour}">'
+                f"<title>{escape(d['day'])} {key} {d[key]} ms</title></circle>"
+            )
     for i, d in enumerate(points):
         parts.append(f'<text x="{x(i):.1f}" y="{height - bottom + 14}" font-size="10" '
                      f'text-anchor="middle">{escape(d["day"][5:])}</text>')  # fmt: skip
@@ -66,8 +68,10 @@ def waterfall(stages: list[Stage], v2v_ms: int | None, width: int = 520) -> str:
     if v2v_ms is not None:
         rows.append(("voice→voice", 0, v2v_ms, "#cc0000" if v2v_ms > BUDGET_MS else "#38761d"))
     height = len(rows) * (bar_h + 4) + 6
-    parts = [f'<svg class="waterfall" width="{width}" height="{height}" '
-             f'viewBox="0 0 {width} {height}" role="img" aria-label="latency waterfall">']
+    parts = [
+        f'<svg class="waterfall" width="{width}" height="{height}" '
+        f'viewBox="0 0 {width} {height}" role="img" aria-label="latency waterfall">'
+    ]
     for i, (name, start, ms, colour) in enumerate(rows):
         top = 3 + i * (bar_h + 4)
         parts.append(
@@ -78,7 +82,9 @@ def waterfall(stages: list[Stage], v2v_ms: int | None, width: int = 520) -> str:
             f'font-size="10">{ms} ms</text>'
         )
     budget_x = label_w + BUDGET_MS * scale
-    parts.append(f'<line x1="{budget_x:.1f}" x2="{budget_x:.1f}" y1="0" y2="{height}" '
-                 f'stroke="#c00" stroke-dasharray="3 2"><title>budget {BUDGET_MS} ms</title>'
-                 "</line></svg>")
+    parts.append(
+        f'<line x1="{budget_x:.1f}" x2="{budget_x:.1f}" y1="0" y2="{height}" '
+        f'stroke="#c00" stroke-dasharray="3 2"><title>budget {BUDGET_MS} ms</title>'
+        "</line></svg>"
+    )
     return "".join(parts)

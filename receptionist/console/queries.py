@@ -91,8 +91,9 @@ def _waterfall(caller: dict[str, Any], agent: dict[str, Any]) -> list[Stage]:
     """Endpoint and STT from the caller's turn, dialog and TTS from the agent's reply, laid
     end to end from the caller's last speech."""
     stages, at = [], 0
-    for name, source, key in (("endpoint", caller, "endpoint_ms"), ("stt", caller, "stt_ms"),
-                              ("dialog", agent, "dialog_ms"), ("tts", agent, "tts_ms")):  # fmt: skip
+    order = (("endpoint", caller, "endpoint_ms"), ("stt", caller, "stt_ms"),
+             ("dialog", agent, "dialog_ms"), ("tts", agent, "tts_ms"))  # fmt: skip
+    for name, source, key in order:
         value = source.get(key)
         if isinstance(value, int | float):
             stages.append(Stage(name, at, int(value)))
@@ -200,10 +201,10 @@ def overview(conn: sqlite3.Connection, days: int = 30) -> dict[str, Any]:
         " coalesce(sum(low_confidence_turns), 0) AS low FROM calls"
         " GROUP BY day, outcome ORDER BY day"
     ):
-        day = per_day.setdefault(r["day"], {"outcomes": {}, "calls": 0, "low": 0, "v2v": []})
-        day["outcomes"][r["outcome"] or "in progress"] = r["n"]
-        day["calls"] += r["n"]
-        day["low"] += r["low"]
+        bucket = per_day.setdefault(r["day"], {"outcomes": {}, "calls": 0, "low": 0, "v2v": []})
+        bucket["outcomes"][r["outcome"] or "in progress"] = r["n"]
+        bucket["calls"] += r["n"]
+        bucket["low"] += r["low"]
     for r in conn.execute(
         "SELECT substr(c.started_at, 1, 10) AS day, t.timings FROM turns t"
         " JOIN calls c ON c.id = t.call_id WHERE t.speaker = 'agent'"
@@ -213,10 +214,10 @@ def overview(conn: sqlite3.Connection, days: int = 30) -> dict[str, Any]:
             per_day[r["day"]]["v2v"].append(int(v2v))
     rows = []
     for day, d in sorted(per_day.items())[-days:]:
-        v2v = d.pop("v2v")
+        replies = d.pop("v2v")
         d["day"] = day
-        d["p50"] = _percentile(v2v, 0.5) if v2v else None
-        d["p95"] = _percentile(v2v, 0.95) if v2v else None
+        d["p50"] = _percentile(replies, 0.5) if replies else None
+        d["p95"] = _percentile(replies, 0.95) if replies else None
         rows.append(d)
     total = sum(d["calls"] for d in rows)
     transferred = sum(d["outcomes"].get("transferred", 0) for d in rows)
@@ -253,7 +254,7 @@ def alerts(view: dict[str, Any], outbox_max_age_s: float = 900.0) -> list[str]:
     if view["false_claims"]:
         out.append(f"{view['false_claims']} claim(s) found false by the last reconciliation")
     if view["outbox_oldest"]:
-        age = (datetime.now().astimezone() - datetime.fromisoformat(view["outbox_oldest"]))
+        age = datetime.now().astimezone() - datetime.fromisoformat(view["outbox_oldest"])
         if age.total_seconds() > outbox_max_age_s:
             out.append(f"outbox: oldest pending request is {age.total_seconds() / 60:.0f} min old")
     today = view["days"][-1] if view["days"] else None

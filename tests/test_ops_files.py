@@ -64,6 +64,7 @@ def test_dashboard_uses_exported_metrics(tmp_path: Path) -> None:
         "receptionist_reconcile_last_run_timestamp_seconds",  # alerted on, not charted
         "receptionist_outbox_escalated",
         "receptionist_claims_total",
+        "receptionist_drift_check_timestamp_seconds",
     }
     missing = families - shown - not_charted
     assert not missing, missing

@@ -18,6 +18,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 from prometheus_client import CollectorRegistry
@@ -35,6 +36,7 @@ BUCKETS = (0.05, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.75, 0.9, 1.0, 1.25, 1.5, 2.0, 3
 STAGES = {"endpoint": "endpoint_ms", "stt": "stt_ms", "dialog": "dialog_ms", "tts": "tts_ms"}
 V2V_KEY = "v2v_ms"
 BUDGET_MS = 1000
+DRIFT_STATUS = "drift-check.json"  # beside the store; written by `eval --drift-status`
 
 BOOKING_STATUSES = ("booked", "pending", "cancelled", "failed", "escalated", "refused")
 OUTCOMES = ("completed", "transferred", "message", "caller_hung_up", "failed")
@@ -111,6 +113,7 @@ class StoreCollector(Collector):
             yield from self._turns(conn)
         finally:
             conn.close()
+        yield from self._drift()
         yield from self._live()
 
     # -- the parts ---------------------------------------------------------------------
@@ -256,6 +259,26 @@ class StoreCollector(Collector):
         yield _counter(
             "receptionist_barge_ins", "Agent replies cut off by the caller", self._barge_ins
         )
+
+    def _drift(self) -> Iterator[Metric]:
+        """The last `receptionist eval --baseline ... --drift-status FILE` (harness/drift.py),
+        FILE being ``drift-check.json`` beside the store."""
+        ok = GaugeMetricFamily(
+            "receptionist_drift_check_ok",
+            "1 if the last drift check against the baseline found no regression",
+        )
+        at = GaugeMetricFamily(
+            "receptionist_drift_check_timestamp_seconds", "When the last drift check ran"
+        )
+        path = Path(self.store_path).parent / DRIFT_STATUS
+        try:
+            status = json.loads(path.read_text())
+            ok.add_metric([], 1.0 if status["ok"] else 0.0)
+            at.add_metric([], float(status["at"]))
+        except (OSError, ValueError, KeyError, TypeError):
+            pass  # never ran (or unreadable): no sample, no alert
+        yield ok
+        yield at
 
     def _live(self) -> Iterator[Metric]:
         if self.live.calls_active is not None:

@@ -16,6 +16,7 @@ import time
 from typing import Any
 
 from receptionist.app import config
+from receptionist.app.call_log import log_call
 from receptionist.app.config import ConfigError, Settings
 from receptionist.app.runtime import Runtime, build_runtime
 from receptionist.call import Call
@@ -47,6 +48,7 @@ class Daemon:
         finally:
             if task is not None:
                 self.calls.discard(task)
+            log_call(self.runtime.store, leg.call_id)  # issue 12: one INFO line per call
 
     async def start_bridges(self) -> list[str]:
         started = []

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -97,8 +98,13 @@ class StoreCollector(Collector):
         self._v2v = _Histogram()
         self._over_budget = 0
         self._barge_ins = 0
+        self._lock = threading.Lock()
 
     def collect(self) -> Iterable[Metric]:
+        with self._lock:  # two scrapes at once must not feed the histograms twice
+            return list(self._collect())
+
+    def _collect(self) -> Iterator[Metric]:
         try:
             conn = connect_read_only(self.store_path)
         except sqlite3.Error as exc:

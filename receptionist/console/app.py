@@ -5,8 +5,8 @@ ASGI toolkit (no hand-written HTTP), templates rendered on the server, and page 
 are plain functions, so Starlette runs them in its thread pool and a page's SQLite reads never
 hold up the loop that carries the calls' audio.
 
-Every page but ``/metrics`` and ``/healthz`` needs the console token: ``/login?token=...`` sets
-a cookie (HttpOnly, SameSite=Strict) holding an HMAC of the token, or a client sends
+Every page but ``/metrics`` and ``/healthz`` needs the console token: the sign-in form (POST)
+sets a cookie (HttpOnly, SameSite=Strict) holding an HMAC of the token, or a client sends
 ``Authorization: Bearer <token>``. ``/metrics`` is open, like any Prometheus exporter, and the
 port listens on loopback unless the site says otherwise.
 """
@@ -19,6 +19,7 @@ import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import parse_qs
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_latest
@@ -85,18 +86,20 @@ def build_app(config: ConsoleConfig) -> Starlette:
 
         return run
 
-    def login(request: Request) -> Response:
-        token = request.query_params.get("token", "")
-        target = request.query_params.get("next", "/")
+    async def login(request: Request) -> Response:
+        # A POSTed form, so the token stays out of URLs, history and access logs.
+        form = parse_qs((await request.body()).decode("utf-8", "replace"))
+        target = (form.get("next") or [request.query_params.get("next", "/")])[0]
         if not target.startswith("/") or target.startswith("//"):
             target = "/"
-        if token:
-            if hmac.compare_digest(token.encode(), config.token.encode()):
-                response = RedirectResponse(target, status_code=303)
-                response.set_cookie(COOKIE, session, httponly=True, samesite="strict")
-                return response
-            return page("login.html", request, status=401, wrong=True, next=target)
-        return page("login.html", request, wrong=False, next=target)
+        if request.method != "POST":
+            return page("login.html", request, wrong=False, next=target)
+        token = (form.get("token") or [""])[0]
+        if hmac.compare_digest(token.encode(), config.token.encode()):
+            response = RedirectResponse(target, status_code=303)
+            response.set_cookie(COOKIE, session, httponly=True, samesite="strict")
+            return response
+        return page("login.html", request, status=401, wrong=True, next=target)
 
     def overview(request: Request, conn: sqlite3.Connection) -> Response:
         view = queries.overview(conn)
@@ -141,7 +144,7 @@ def build_app(config: ConsoleConfig) -> Starlette:
             Route("/calls", guarded(calls)),
             Route("/calls/{call_id}", guarded(one_call)),
             Route("/calls/{call_id}/recording", guarded(recording)),
-            Route("/login", login),
+            Route("/login", login, methods=["GET", "POST"]),
             Route("/metrics", metrics),
             Route("/healthz", healthz),
         ]

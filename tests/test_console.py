@@ -181,3 +181,19 @@ async def test_the_console_in_chromium(
     keep = os.environ.get("RECEPTIONIST_SCREENSHOTS")
     if keep:
         shutil.copytree(shots, keep, dirs_exist_ok=True)
+
+
+async def test_a_claim_found_false_is_shown_beside_what_the_caller_heard(
+    console: HttpServer, store_file: Store
+) -> None:
+    base = console.url.rstrip("/")
+    _, page = await get(base + "/calls/c-book", TOKEN)
+    assert 'class="verdict-backed">backed' in page
+    store_file.db.execute("DELETE FROM bookings WHERE status = 'booked'")  # lost behind our back
+    await reconcile(store_file, BuiltinCalendar(store_file))
+    _, page = await get(base + "/calls/c-book", TOKEN)
+    assert 'class="verdict-false">false' in page and "no bookings row" in page
+    _, overview = await get(base + "/", TOKEN)
+    assert "claim(s) found false by the last reconciliation" in overview
+    status, refused = await get(base + "/calls/c-book", "not-the-token")
+    assert status == 200 and "Sign in" in refused and "John Smith" not in refused

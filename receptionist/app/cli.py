@@ -81,9 +81,13 @@ def cmd_eval(args: argparse.Namespace) -> int:
         return main_eval_audio(
             settings, args.scenarios, args.json, args.only, args.speed, voices, args.conversations
         )
+    drift = None
+    if args.save_baseline or args.baseline:
+        drift = {"save": args.save_baseline, "against": args.baseline, "margin": args.margin,
+                 "latency_margin": args.latency_margin, "status": args.drift_status}  # fmt: skip
     return main_eval(
         settings, args.scenarios, args.audio, args.json, args.only, args.speed,
-        args.conversations,
+        args.conversations, drift,
     )  # fmt: skip
 
 
@@ -157,6 +161,16 @@ def build_parser() -> argparse.ArgumentParser:
                     "voice: piper (the agent's own, default), flite:slt, flite:rms, flite:awb, "
                     "festival:slt; repeat or comma-separate to run the scenarios once per "
                     "voice and report each voice's pass rate")  # fmt: skip
+    ev.add_argument("--save-baseline", metavar="FILE", help="store this run (pass rates, "
+                    "outcomes, times, model fingerprints) to compare later runs with")  # fmt: skip
+    ev.add_argument("--baseline", metavar="FILE", help="compare with a stored run; exit 3 on "
+                    "a regression beyond the margins")  # fmt: skip
+    ev.add_argument("--margin", type=float, default=0.05, help="pass-rate drop allowed per "
+                    "capability, as a fraction (default 0.05)")  # fmt: skip
+    ev.add_argument("--latency-margin", type=float, default=0.5, help="p95 time growth "
+                    "allowed, as a fraction (default 0.5)")  # fmt: skip
+    ev.add_argument("--drift-status", metavar="FILE", help="with --baseline: write the "
+                    "verdict here for /metrics (receptionist_drift_check_ok)")  # fmt: skip
     ev.set_defaults(func=cmd_eval)
 
     rec = sub.add_parser("reconcile", help="check every claim against the booking backend")

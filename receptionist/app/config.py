@@ -90,6 +90,35 @@ class TransferSettings:
 
 
 @dataclass
+class HttpSettings:
+    """The daemon's HTTP port: /metrics and the console (receptionist/app/http.py)."""
+
+    enabled: bool = True
+    host: str = "127.0.0.1"  # loopback: open it wider only behind a firewall or a proxy
+    port: int = 8780
+    token: str = ""  # empty: $RECEPTIONIST_CONSOLE_TOKEN, else a random one in var/console-token
+
+
+@dataclass
+class ConfirmationSettings:
+    """Confirmations that go out once a pending booking commits (tools/confirmations.py):
+    "callback" leaves a task for staff; "sms" texts the caller's number through the site's
+    gateway; "email" needs an address the caller gave."""
+
+    channel: str = "callback"
+    smtp_host: str = ""
+    smtp_port: int = 25
+    smtp_starttls: bool = False
+    smtp_username: str = ""
+    smtp_password: str = ""
+    email_from: str = "receptionist@localhost"
+    email_subject: str = "Your booking"
+    sms_url: str = ""
+    sms_secret: str = ""
+    max_attempts: int = 8
+
+
+@dataclass
 class Settings:
     profile: BusinessProfile
     models: ModelSettings = field(default_factory=ModelSettings)
@@ -97,6 +126,8 @@ class Settings:
     store: StoreSettings = field(default_factory=StoreSettings)
     recording: RecordingSettings = field(default_factory=RecordingSettings)
     transfer: TransferSettings = field(default_factory=TransferSettings)
+    http: HttpSettings = field(default_factory=HttpSettings)
+    confirmations: ConfirmationSettings = field(default_factory=ConfirmationSettings)
     freeswitch: dict[str, Any] = field(default_factory=dict)
     asterisk: dict[str, Any] = field(default_factory=dict)
     source: str = "<embedded salon example>"
@@ -106,11 +137,13 @@ _CHOICES = {
     ("models", "device"): ("cpu", "cuda", "auto"),
     ("booking", "backend"): ("builtin", "caldav", "webhook"),
     ("models", "understanding"): ("rules", "model"),
+    ("confirmations", "channel"): ("callback", "sms", "email"),
 }
 # Numbers with a sane range: (lowest, highest, unit).
 _RANGES: dict[tuple[str, str], tuple[int, int, str]] = {
     ("models", "understanding_deadline_ms"): (50, 5000, "milliseconds"),
     ("models", "understanding_gpu_layers"): (-1, 1000, "layers, -1 for all"),
+    ("http", "port"): (0, 65535, "a TCP port, 0 for any free one"),
 }
 _ALLOWED_TABLES = (
     "business",
@@ -125,6 +158,8 @@ _ALLOWED_TABLES = (
     "models",
     "freeswitch",
     "asterisk",
+    "http",
+    "confirmations",
 )
 
 
@@ -364,6 +399,22 @@ def _env_overrides(settings: Settings) -> None:
                 ) from None
 
 
+def _ops_overrides(settings: Settings) -> None:
+    if "RECEPTIONIST_SMTP_PASSWORD" in os.environ:
+        settings.confirmations.smtp_password = os.environ["RECEPTIONIST_SMTP_PASSWORD"]
+    if "RECEPTIONIST_SMS_SECRET" in os.environ:
+        settings.confirmations.sms_secret = os.environ["RECEPTIONIST_SMS_SECRET"]
+    value = os.environ.get("RECEPTIONIST_HTTP_PORT")
+    if value is None:
+        return
+    try:
+        settings.http.port = int(value)
+    except ValueError:
+        raise ConfigError(
+            f"environment: RECEPTIONIST_HTTP_PORT={value!r} must be a port number"
+        ) from None
+
+
 def parse_settings(data: dict[str, Any], source: str) -> Settings:
     for key in data:
         if key not in _ALLOWED_TABLES:
@@ -377,11 +428,16 @@ def parse_settings(data: dict[str, Any], source: str) -> Settings:
         store=build_section(StoreSettings, data.get("store", {}), "store", source),
         recording=build_section(RecordingSettings, data.get("recording", {}), "recording", source),
         transfer=build_section(TransferSettings, data.get("transfer", {}), "transfer", source),
+        http=build_section(HttpSettings, data.get("http", {}), "http", source),
+        confirmations=build_section(
+            ConfirmationSettings, data.get("confirmations", {}), "confirmations", source
+        ),
         freeswitch=dict(data.get("freeswitch", {})),
         asterisk=dict(data.get("asterisk", {})),
         source=source,
     )
     _env_overrides(settings)
+    _ops_overrides(settings)
     for name in ("freeswitch", "asterisk"):
         bridge_settings(settings, name)  # a wrong bridge table stops every command, not only serve
     return settings

@@ -16,6 +16,7 @@ import time
 from typing import Any
 
 from receptionist.app import config
+from receptionist.app.call_log import log_call
 from receptionist.app.config import ConfigError, Settings
 from receptionist.app.runtime import Runtime, build_runtime
 from receptionist.call import Call
@@ -47,6 +48,7 @@ class Daemon:
         finally:
             if task is not None:
                 self.calls.discard(task)
+            log_call(self.runtime.store, leg.call_id)  # issue 12: one INFO line per call
 
     async def start_bridges(self) -> list[str]:
         started = []
@@ -92,6 +94,7 @@ def _start_outbox(runtime: Runtime) -> asyncio.Task[None] | None:
         runtime.store,
         runtime.bookings.backend,
         max_attempts=runtime.settings.booking.outbox_max_attempts,
+        channel=runtime.settings.confirmations.channel,
     )
     pending = len(worker.outbox.pending())
     log.info("outbox: %d pending request(s) to retry against %s", pending, worker.backend.name)
@@ -108,6 +111,24 @@ async def _run_outbox(worker: Any) -> None:
             await asyncio.sleep(5.0)
     finally:
         worker.close()
+
+
+async def _start_http(settings: Settings, runtime: Runtime, daemon: Daemon) -> Any:
+    from receptionist.app.http import pbx_links, start_for_daemon
+    from receptionist.app.metrics import Live
+
+    live = Live(calls_active=lambda: len(daemon.calls), links=lambda: pbx_links(daemon.bridges))
+    return await start_for_daemon(settings, runtime.store.path, live)
+
+
+def _start_confirmations(settings: Settings, runtime: Runtime) -> asyncio.Task[None] | None:
+    from receptionist.tools.confirmations import sender_for
+
+    sender = sender_for(settings, runtime.store.path)
+    if sender is None:
+        return None
+    log.info("confirmations: sending by %s", ", ".join(sender.channels))
+    return asyncio.get_running_loop().create_task(sender.run_forever(), name="confirmations")
 
 
 def _describe(bridge_settings: Any) -> str:
@@ -142,12 +163,19 @@ async def serve(settings: Settings) -> int:
         settings.source,
     )
     retries = _start_outbox(runtime)
+    http = await _start_http(settings, runtime, daemon)  # issue 12: /metrics and the console
+    confirmations = _start_confirmations(settings, runtime)  # issue 12: e-mail / SMS out
     await stop.wait()
     log.info("stopping")
     await daemon.stop()
     if retries is not None:
         retries.cancel()  # what it didn't finish stays pending in the store for the next start
         await asyncio.gather(retries, return_exceptions=True)
+    if http is not None:
+        await http.stop()
+    if confirmations is not None:
+        confirmations.cancel()  # a row left "sending" is sent again at the next start
+        await asyncio.gather(confirmations, return_exceptions=True)
     runtime.close()
     log.info("stopped")
     return 0

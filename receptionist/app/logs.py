@@ -49,6 +49,11 @@ def setup_logging(verbose: bool = False) -> None:
         level=logging.DEBUG if verbose else logging.INFO,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
+    if os.environ.get("RECEPTIONIST_LOG_FORMAT") == "json":  # issue 12: one JSON object a line
+        from receptionist.app.call_log import JsonFormatter
+
+        for handler in logging.getLogger().handlers:
+            handler.setFormatter(JsonFormatter())
     if os.environ.get("RECEPTIONIST_LOG_PII") != "1":
         for handler in logging.getLogger().handlers:
             handler.addFilter(RedactingFilter())

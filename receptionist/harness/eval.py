@@ -561,6 +561,7 @@ def main_eval(
     only: str | None = None,
     speed: float = 2.0,
     verbose: bool = False,
+    drift: dict[str, Any] | None = None,
 ) -> int:
     scenarios = load_scenarios(paths)
     if only:
@@ -576,4 +577,8 @@ def main_eval(
         print(json.dumps(report(results, level), indent=2))
     else:
         print_table(results, level, verbose)
+    if drift:  # issue 12: --save-baseline / --baseline (harness/drift.py)
+        from receptionist.harness.drift import check_or_save
+
+        return check_or_save(report(results, level), settings, **drift)
     return 0 if all(r.passed for r in results) else 1

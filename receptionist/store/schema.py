@@ -193,3 +193,13 @@ def m005_call_understanding_counts(db: Database) -> None:
     calls = db.table("calls")
     calls.add_column("low_confidence_turns", int)
     calls.add_column("not_understood_turns", int)
+
+
+@migrations()
+def m006_confirmations_that_go_out(db: Database) -> None:
+    # A confirmation is its own small outbox (tools/confirmations.py): where it goes, how many
+    # attempts, when to try next, what failed, when it went and under which Message-ID.
+    confirmations = db.table("confirmations")
+    for column, kind in (("address", str), ("attempts", int), ("next_attempt_at", str),
+                         ("last_error", str), ("sent_at", str), ("message_id", str)):  # fmt: skip
+        confirmations.add_column(column, kind)

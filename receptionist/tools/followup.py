@@ -126,6 +126,7 @@ class BookingFollowUp:
                 "text": text,
                 "status": "to_send",
                 "created_at": now_iso(),
+                **confirmation_address(self.channel, row),  # issue 12: sent by tools/confirmations
             },
         )
 
@@ -161,11 +162,22 @@ class BookingFollowUp:
                            row["phone"] or "", text)  # fmt: skip
 
 
+def confirmation_address(channel: str, row: dict) -> dict[str, str]:
+    """Where a confirmation goes: the number the booking holds for an SMS, the address the
+    caller gave for an e-mail (a booking row with an ``email``). None: it is not sent."""
+    if channel == "sms" and row.get("phone"):
+        return {"address": row["phone"]}
+    if channel == "email" and row.get("email"):
+        return {"address": row["email"]}
+    return {}
+
+
 def outbox_worker(
     store: Store,
     backend: BookingBackend,
     clock: Clock = utc_now,
     *,
+    channel: str = "callback",
     max_attempts: int = 8,
     base_delay_s: float = 5.0,
     max_delay_s: float = 900.0,
@@ -173,7 +185,7 @@ def outbox_worker(
     """An OutboxWorker on ``store``'s file whose outcomes settle the bookings in it."""
     if store.path == ":memory:":
         raise ValueError("the outbox worker needs a store file, not :memory:")
-    follow = BookingFollowUp(store)
+    follow = BookingFollowUp(store, channel)
     return OutboxWorker(
         Path(store.path),
         backend,

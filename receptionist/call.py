@@ -122,15 +122,18 @@ class Call:
         if naive:
             endpoint = EndpointSettings(end_frames_default=25, end_frames_min=25, end_frames_max=25)
         self.today = today
+        # The clock of the call's own day (a test or eval sets ``today``): what has "already
+        # passed" and which free times are offered follow the same calendar as the dialog.
+        self._now = lambda: datetime.combine(today(), datetime.now().time())
         self.conversation = Conversation(
             settings.profile,
             caller_id=leg.caller_id,
             today=today(),
-            now=datetime.now,
+            now=self._now,
             warm_transfer=settings.transfer.warm,
         )
         self.call_id = leg.call_id  # the record's id once the call starts (run)
-        self.effects = Effects(store, bookings, leg.call_id, connect=self._transfer)
+        self.effects = Effects(store, bookings, leg.call_id, connect=self._transfer, now=self._now)
         self.understander = understander  # a capable model's reading, where a site has one
         self._held: list[Say] = []  # naive: the whole reply, said at once
         self.speaker = Speaker(leg, models.tts)

@@ -12,7 +12,7 @@ from receptionist.dialog.actions import Book, CheckSlot, FindSlots, Say
 from receptionist.dialog.events import BookingDone, SlotChecked, SlotsFound
 from receptionist.dialog.frame import Expect, Task
 from receptionist.dialog.understand import TimeWindow, Understanding
-from receptionist.domain.profile import BusinessProfile, Service
+from receptionist.domain.profile import Service
 from receptionist.domain.saying import DAY_NAMES, say_day, say_time
 
 if TYPE_CHECKING:
@@ -33,7 +33,7 @@ def advance_booking(c: Conversation, u: Understanding) -> Step:
         yield from c._ask(Expect.SERVICE, **c._words())
         return
     if f.day is not None and not p.hours.is_open(f.day):
-        options = nearest_open_days(p, f.day, c.today)
+        options = p.hours.nearest_open_days(f.day, c.today)
         f.offered_days = options
         day_name = DAY_NAMES[f.day.weekday()]
         f.day = None
@@ -185,20 +185,3 @@ def say_slot(slot: datetime, asked_day: date) -> str:
     if slot.date() == asked_day:
         return say_time(slot.time())
     return f"{DAY_NAMES[slot.weekday()]} at {say_time(slot.time())}"
-
-
-def nearest_open_days(profile: BusinessProfile, closed: date, today: date) -> list[date]:
-    """The open day before ``closed`` (if not past) and the open day after it."""
-    days: list[date] = []
-    before = closed - timedelta(days=1)
-    while before >= today and before > closed - timedelta(days=7):
-        if profile.hours.is_open(before):
-            days.append(before)
-            break
-        before -= timedelta(days=1)
-    after = closed
-    while len(days) < 2 and after < closed + timedelta(days=14):
-        after += timedelta(days=1)
-        if profile.hours.is_open(after):
-            days.append(after)
-    return days

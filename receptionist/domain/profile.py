@@ -48,6 +48,22 @@ class OpeningHours:
         end = start + timedelta(minutes=minutes)
         return hours[0] <= start.time() and end.time() <= hours[1] and end.date() == start.date()
 
+    def nearest_open_days(self, closed: date, today: date) -> list[date]:
+        """The open day before ``closed`` (if not past) and the open day after it."""
+        days: list[date] = []
+        before = closed - timedelta(days=1)
+        while before >= today and before > closed - timedelta(days=7):
+            if self.is_open(before):
+                days.append(before)
+                break
+            before -= timedelta(days=1)
+        after = closed
+        while len(days) < 2 and after < closed + timedelta(days=14):
+            after += timedelta(days=1)
+            if self.is_open(after):
+                days.append(after)
+        return days
+
     def describe(self) -> str:
         """'Tuesday to Friday 9 AM to 6 PM, Saturday 9 AM to 2 PM; closed Sunday and Monday.'"""
         groups: list[tuple[int, int, tuple[time, time]]] = []

@@ -162,22 +162,6 @@ class BookingService:
                         return sorted(found)
         return sorted(found)
 
-    def nearest_open_days(self, closed: date, today: date) -> list[date]:
-        """The open day before ``closed`` (if not past) and the open day after it."""
-        days: list[date] = []
-        before = closed - timedelta(days=1)
-        while before >= today and before > closed - timedelta(days=7):
-            if self.profile.hours.is_open(before):
-                days.append(before)
-                break
-            before -= timedelta(days=1)
-        after = closed
-        while len(days) < 2:
-            after += timedelta(days=1)
-            if self.profile.hours.is_open(after):
-                days.append(after)
-        return days
-
     # -- commits --------------------------------------------------------------------------
 
     async def book(

@@ -100,7 +100,7 @@ def test_a_port_out_of_range_is_refused_at_load(tmp_path: Path) -> None:
     )
     with pytest.raises(ConfigError) as err:
         load_settings(write(tmp_path, text))
-    assert "'asterisk.agi_port' = 70000; allowed: 1 to 65535" in str(err.value)
+    assert "'asterisk.agi_port' = 70000; allowed: 0 to 65535" in str(err.value)
 
 
 def test_a_bridge_key_of_the_wrong_type_is_refused_at_load(tmp_path: Path) -> None:

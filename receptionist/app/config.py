@@ -208,7 +208,7 @@ def build_section(cls: type[T], table: Any, where: str, source: str) -> T:
             )
         bounds = _RANGES.get((where, key))
         if bounds is None and key.endswith("port") and isinstance(value, int):
-            bounds = (1, 65535, "a TCP/UDP port")
+            bounds = (0, 65535, "a TCP/UDP port; 0 picks a free one")
         if bounds and not bounds[0] <= value <= bounds[1]:
             raise ConfigError(
                 f"{source}: '{where}.{key}' = {value!r}; allowed: "

@@ -11,7 +11,7 @@ import os
 import re
 
 _DIGITS = re.compile(r"\+?\(?\d[\d\s()-]{5,}\d")
-_QUOTED = re.compile(r"(?P<q>['\"])(?P<text>[^'\"]{3,})(?P=q)")
+_QUOTED = re.compile(r"(?P<q>['\"])(?!<\d+ chars>)(?P<text>[^'\"]{3,})(?P=q)")
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
@@ -56,4 +56,5 @@ def setup_logging(verbose: bool = False) -> None:
             handler.setFormatter(JsonFormatter())
     if os.environ.get("RECEPTIONIST_LOG_PII") != "1":
         for handler in logging.getLogger().handlers:
-            handler.addFilter(RedactingFilter())
+            if not any(isinstance(f, RedactingFilter) for f in handler.filters):
+                handler.addFilter(RedactingFilter())

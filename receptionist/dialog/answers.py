@@ -123,7 +123,8 @@ def _confirm(c: Conversation, u: Understanding) -> Reading:
             setattr(f, slot, None)
         f.unconfirmed.clear()
         return u, True
-    if (u.yes and not u.no) or (not changed and (u.name or u.phone)):
+    accepted = u.goodbye and not u.no  # "that's all, thanks" to the read-back: no objection
+    if (u.yes and not u.no) or accepted or (not changed and (u.name or u.phone)):
         # A yes, or the caller moved on to the next detail: what was read back stands.
         f.unconfirmed -= {"day", "time", "service"} - changed
         f.confirmed = True

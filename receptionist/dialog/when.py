@@ -394,12 +394,18 @@ def read_clock(text: str, expecting: str | None = None) -> tuple[Clock | None, s
     return None, None
 
 
+_CLOCK_ALONE = re.compile(rf"\s*(?:[,.;!?]|$|(?:on\s+)?(?:{_DAY_NAME_RE}|today|tomorrow)\b)")
+
+
 def _clock_at(match: re.Match[str], lowered: str, alone: bool) -> time | None:
     """The time in one match of ``_CLOCK``, unless the number is something else."""
     cue, hour_word, minute_digits, minute_word, suffix = match.groups()
     has_minutes = minute_digits is not None or minute_word is not None
     if minute_digits and lowered[match.start(3) - 1] == " " and not (cue or suffix):
-        return None  # "3 30" needs a cue: "2 30 minute slots" is no time
+        # "3 30" needs a cue ("2 30 minute slots" is no time), unless it stands alone before a
+        # comma or a day: Whisper writes "eleven thirty, Thursday" as "11 30, Thursday".
+        if minute_digits not in ("15", "30", "45") or not _CLOCK_ALONE.match(lowered, match.end()):
+            return None
     if hour_word == "one" and _ONE_AS_THING.search(lowered, 0, match.start(2)):
         return None  # "the second one", "that one"
     if not (cue or suffix or has_minutes or alone):

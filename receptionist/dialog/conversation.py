@@ -84,7 +84,6 @@ _OTHER_NAME = re.compile(
     r"([A-Z][a-z'\-]+(?:\s+[A-Z][a-z'\-]+)?)"
 )
 _BOTH_UNDER = re.compile(r"\b(both|all|each)\b.{0,12}\b(under|for)\b|\bsame name\b", re.I)
-_SAME_NAME = re.compile(r"\b(same name|the same|same as before|under mine|my name)\b", re.I)
 
 
 class ConversationError(RuntimeError):

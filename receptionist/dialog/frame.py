@@ -7,8 +7,7 @@ the call when it ends unfinished, so that a call-back can pick it up.
 from __future__ import annotations
 
 import datetime as dt
-import json
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from enum import StrEnum
 from typing import Any
@@ -108,6 +107,3 @@ class Frame:
             time=time.fromisoformat(saved["time"]) if saved.get("time") else None,
             name=saved.get("name"),
         )
-
-    def to_json(self) -> str:
-        return json.dumps(asdict(self), default=str)

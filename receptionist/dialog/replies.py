@@ -37,12 +37,10 @@ DONT_KNOW_EITHER = (
     "For the rest, I'm afraid I don't have that information, but I can take a message for the "
     "team, or put you through to someone who can help. Which would you prefer?"
 )
-HOW_CAN_I_HELP = "Okay. How can I help you today?"
 
 FIXED = (
     FILLER_BOOKING, ONE_MOMENT, ANYTHING_ELSE, GOODBYE, STILL_THERE, SILENT_GOODBYE,
     NOT_UNDERSTOOD, NOT_UNDERSTOOD_AGAIN, OFFER_PERSON_OR_MESSAGE, DONT_KNOW, DONT_KNOW_EITHER,
-    HOW_CAN_I_HELP,
 )  # fmt: skip
 
 

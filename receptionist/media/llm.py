@@ -24,6 +24,13 @@ from receptionist.media.worker import ModelWorker
 _CLAUSE_END = re.compile(r"[.!?](\s|$)")
 
 
+def _load(model_path: str | Path, n_ctx: int, threads: int, gpu_layers: int) -> Any:
+    from llama_cpp import Llama
+
+    return Llama(model_path=str(model_path), n_ctx=n_ctx, n_threads=threads,
+                 n_gpu_layers=gpu_layers, verbose=False)  # fmt: skip
+
+
 class LanguageModel:
     def __init__(
         self,
@@ -34,15 +41,7 @@ class LanguageModel:
         gpu_layers: int = 0,
         max_tokens: int = 60,
     ) -> None:
-        from llama_cpp import Llama
-
-        self.llm = Llama(
-            model_path=str(model_path),
-            n_ctx=n_ctx,
-            n_threads=threads,
-            n_gpu_layers=gpu_layers,
-            verbose=False,
-        )
+        self.llm = _load(model_path, n_ctx, threads, gpu_layers)
         self.system_prompt = system_prompt
         self.max_tokens = max_tokens
         self.worker = ModelWorker("llm")
@@ -71,7 +70,7 @@ class LanguageModel:
         deadline: float | None = None,
     ) -> str:
         stream = self.llm.create_chat_completion(
-            messages=self._messages(history),  # type: ignore[arg-type]
+            messages=self._messages(history),
             max_tokens=max_tokens,
             temperature=0.0,
             stream=True,
@@ -79,7 +78,7 @@ class LanguageModel:
         text = ""
         emitted = 0
         for chunk in stream:
-            delta: Any = chunk["choices"][0]["delta"]  # type: ignore[index]
+            delta: Any = chunk["choices"][0]["delta"]
             text += str(delta.get("content") or "")
             if on_sentence is not None:
                 ends = [m.end() for m in _CLAUSE_END.finditer(text, emitted)]
@@ -143,15 +142,7 @@ class JsonModel:
         gpu_layers: int = 0,
         max_tokens: int = 200,
     ) -> None:
-        from llama_cpp import Llama
-
-        self.llm = Llama(
-            model_path=str(model_path),
-            n_ctx=n_ctx,
-            n_threads=threads,
-            n_gpu_layers=gpu_layers,
-            verbose=False,
-        )
+        self.llm = _load(model_path, n_ctx, threads, gpu_layers)
         self.max_tokens = max_tokens
         self.worker = ModelWorker("understanding")
         self._grammars: dict[str, Any] = {}
@@ -194,7 +185,7 @@ class JsonModel:
         )
         text = ""
         for chunk in stream:
-            delta: Any = chunk["choices"][0]["delta"]  # type: ignore[index]
+            delta: Any = chunk["choices"][0]["delta"]
             text += str(delta.get("content") or "")
             if deadline is not None and time.monotonic() > deadline:
                 raise DeadlineMissed(f"stopped after {len(text)} characters")

@@ -2,7 +2,7 @@
 
 The package: ``bridge.py`` (this: call set-up, the inbound connection's api/bgapi, stop),
 ``settings.py`` (``[freeswitch]``, typed and checked), ``esl_link.py`` (the gevent thread and
-the ESL connections: the only module that touches greenswitch), ``leg.py`` (the ``CallLeg``),
+the ESL connections, on gevent), ``leg.py`` (the ``CallLeg``),
 ``transfer.py`` (warm and cold transfer), ``media.py`` (our UDP end of ``unicast``); framing
 in ``protocols/esl.py``.
 """
@@ -16,7 +16,7 @@ from collections.abc import Awaitable, Callable, Sequence
 from typing import Any, TypeVar
 
 from receptionist.bridges.freeswitch import esl_link
-from receptionist.bridges.freeswitch.esl_link import GeventThread, InboundLink, OutboundCallLink
+from receptionist.bridges.freeswitch.esl_link import EslLink, GeventThread
 from receptionist.bridges.freeswitch.leg import (
     FreeSwitchCommandError,
     FreeSwitchError,
@@ -44,7 +44,7 @@ INBOUND_EVENTS = ("BACKGROUND_JOB", "DTMF", "CHANNEL_HANGUP")
 class _CallControl:
     """A leg's way to its own outbound socket and to the bridge (for transfers)."""
 
-    def __init__(self, bridge: FreeSwitchBridge, session: OutboundCallLink) -> None:
+    def __init__(self, bridge: FreeSwitchBridge, session: EslLink) -> None:
         self.bridge = bridge
         self.session = session
 
@@ -80,7 +80,7 @@ class FreeSwitchBridge(WarmTransfers):
         self._hub: GeventThread | None = None
         self._listener: Any = None
         self.listen_port = settings.listen_port  # the bound port (useful with 0)
-        self._inbound: InboundLink | None = None
+        self._inbound: EslLink | None = None
         self._reconnect_task: asyncio.Task[None] | None = None
         self._jobs: dict[str, asyncio.Future[str]] = {}
         self._staff: dict[str, asyncio.Queue[str]] = {}
@@ -88,7 +88,7 @@ class FreeSwitchBridge(WarmTransfers):
         self._next_switch_port = settings.switch_port_min
         self._tasks: set[asyncio.Task[None]] = set()
         self._calls: dict[asyncio.Task[None], FreeSwitchLeg] = {}
-        self._sessions: set[OutboundCallLink] = set()
+        self._sessions: set[EslLink] = set()
         self._stopping = False
 
     @property
@@ -156,7 +156,7 @@ class FreeSwitchBridge(WarmTransfers):
         )
         return int(self._listener.getsockname()[1])
 
-    def _open_inbound(self) -> InboundLink:
+    def _open_inbound(self) -> EslLink:
         s = self.settings
         conn = esl_link.open_inbound(
             s.esl_host, s.esl_port, s.esl_password, s.esl_timeout_s, INBOUND_EVENTS
@@ -190,7 +190,7 @@ class FreeSwitchBridge(WarmTransfers):
             elif frame.name == "CHANNEL_HANGUP":
                 self._staff[frame.uuid].put_nowait("hangup")
 
-    def _on_inbound_closed(self, conn: InboundLink, reason: str) -> None:
+    def _on_inbound_closed(self, conn: EslLink, reason: str) -> None:
         if self._inbound is not conn:
             return
         self._inbound = None
@@ -261,7 +261,7 @@ class FreeSwitchBridge(WarmTransfers):
 
     # --- calls (loop side) ------------------------------------------------------------------
 
-    def _start_call(self, session: OutboundCallLink) -> None:
+    def _start_call(self, session: EslLink) -> None:
         if self._stopping or self._hub is None:
             self._hub_call(session.close, "bridge stopping")
             return
@@ -284,7 +284,7 @@ class FreeSwitchBridge(WarmTransfers):
         if isinstance(frame, esl.EslEvent):
             leg.on_esl_event(frame)
 
-    async def _run_call(self, leg: FreeSwitchLeg, session: OutboundCallLink) -> None:
+    async def _run_call(self, leg: FreeSwitchLeg, session: EslLink) -> None:
         ports: list[int] = []
         try:
             try:

@@ -32,6 +32,7 @@ from receptionist.dialog.events import (
 from receptionist.dialog.frame import Outcome
 from receptionist.dialog.turn_end import judge_turn
 from receptionist.effects import Effects, drive
+from receptionist.media import loop_lag
 from receptionist.media.audio import pcm_to_array, ringback_frames, split_frames
 from receptionist.media.endpoint import EndpointSettings
 from receptionist.media.gate import frame_rms
@@ -174,6 +175,8 @@ class Call:
         self.call_id = self.store.start_call(
             leg.call_id, leg.caller_id, leg.called_number, self.bridge
         )
+        lag_monitor = loop_lag.monitor()
+        lag_from = lag_monitor.now()
         self.effects.call_id = self.call_id
         hung_up_by = ""
         try:
@@ -228,9 +231,18 @@ class Call:
                 str(conversation.outcome),
                 conversation.reason,
                 hung_up_by,
-                conversation.counts,
+                {**conversation.counts, **audio_timing(leg, lag_monitor.since(lag_from))},
             )
+            if conversation.outcome == Outcome.TRANSFERRED:
+                await self._end_after_transfer()
         return conversation
+
+    async def _end_after_transfer(self) -> None:
+        """A transferred call goes on between caller and staff: its record ends when that
+        conversation does (issue 10, defect 4), not at the transfer."""
+        ended = await self.leg.wait_released()
+        if ended is not None:
+            self.store.end_transferred_call(self.call_id, ended)
 
     async def _caller_said(self, turn: CallerTurn) -> CallerSaid:
         confidence = float(getattr(turn, "confidence", 1.0))
@@ -434,3 +446,13 @@ def recording_name(call_id: str) -> str:
     log.warning("call id %s has characters a file name may not have: recording as %s.wav",
                 call_id.encode("unicode_escape")[:80], name)  # fmt: skip
     return name
+
+
+def audio_timing(leg: CallLeg, lag: loop_lag.LoopLag) -> dict[str, int]:
+    """The call record's audio timing (issue 10, defect 2): frames sent late to the caller,
+    and how late the event loop ran during the call (max and 95th percentile)."""
+    timing = leg.send_timing()
+    values = {"loop_lag_max_ms": lag.max_ms, "loop_lag_p95_ms": lag.p95_ms}
+    if timing is not None:
+        values |= {"frames_sent": timing.frames_sent, "late_frames": timing.late_frames}
+    return values

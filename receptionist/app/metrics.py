@@ -36,6 +36,7 @@ BUCKETS = (0.05, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.75, 0.9, 1.0, 1.25, 1.5, 2.0, 3
 # Stage name in the metric -> key in a turn's timings (store: turns.timings, milliseconds).
 STAGES = {"endpoint": "endpoint_ms", "stt": "stt_ms", "dialog": "dialog_ms", "tts": "tts_ms"}
 V2V_KEY = "v2v_ms"
+LAG_BUCKETS = (0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1.0, 2.0)  # seconds
 BUDGET_MS = 1000
 DRIFT_STATUS = "drift-check.json"  # beside the store; written by `eval --drift-status`
 
@@ -149,6 +150,7 @@ class StoreCollector(Collector):
             "receptionist_not_understood_turns", "Caller turns the dialog did not understand",
             not_understood,
         )  # fmt: skip
+        yield from _audio_timing(conn)
         if self.live.calls_active is None:
             (open_calls,) = conn.execute(
                 "SELECT count(*) FROM calls WHERE ended_at IS NULL"
@@ -306,6 +308,29 @@ def registry_for(store_path: str, live: Live | None = None) -> CollectorRegistry
 
 
 # -- helpers -------------------------------------------------------------------------------
+
+
+def _audio_timing(conn: sqlite3.Connection) -> Iterator[Metric]:
+    """Late frames (a counter) and each call's worst loop lag (a histogram), from the calls."""
+    (late,) = conn.execute("SELECT coalesce(sum(late_frames), 0) FROM calls").fetchone()
+    yield _counter(
+        "receptionist_late_frames",
+        "Agent audio frames sent to callers a frame period or more after they were due",
+        late,
+    )
+    bounds = ", ".join(f"sum(loop_lag_max_ms <= {round(b * 1000)})" for b in LAG_BUCKETS)
+    row = conn.execute(
+        f"SELECT count(*), coalesce(sum(loop_lag_max_ms), 0), {bounds} FROM calls "
+        "WHERE loop_lag_max_ms IS NOT NULL"
+    ).fetchone()
+    total, total_ms, counts = row[0], row[1], [n or 0 for n in row[2:]]
+    family = HistogramMetricFamily(
+        "receptionist_call_loop_lag_max_seconds",
+        "Per call: the longest the daemon's event loop ran late during it",
+    )
+    buckets = [(_le(b), float(c)) for b, c in zip(LAG_BUCKETS, counts, strict=True)]
+    family.add_metric([], [*buckets, ("+Inf", float(total))], total_ms / 1000)
+    yield family
 
 
 def _counter(name: str, doc: str, value: float) -> CounterMetricFamily:

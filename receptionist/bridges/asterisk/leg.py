@@ -31,6 +31,7 @@ from receptionist.media.leg import (
     LegInfo,
     TransferResult,
 )
+from receptionist.media.sender import SendTiming
 from receptionist.protocols import audiosocket as aso
 
 log = logging.getLogger(__name__)
@@ -209,6 +210,9 @@ class AsteriskLeg(CallLeg):
 
     def stop_playback(self) -> int:
         return self.media.pacer.flush()
+
+    def send_timing(self) -> SendTiming | None:
+        return self.media.pacer.timing
 
     async def wait_played(self) -> None:
         await self._unless_closing(self.media.pacer.drained())

@@ -308,9 +308,10 @@ class FreeSwitchBridge(WarmTransfers):
             leg.end_audio()
             for port in ports:
                 self._switch_ports.discard(port)
-            if leg.state == "bridged":
-                # The caller is talking to staff; `exit` would hang them up. The switch
-                # closes the socket itself after their hangup and the linger time.
+            if leg.state == "bridged" or leg.hangup_by == "transfer":
+                # The caller is (or was, until they hung up) talking to staff; `exit` would
+                # hang them up. The switch closes the socket itself after their hangup and
+                # the linger time.
                 await leg.link_closed.wait()
             elif self._hub is not None:
                 await self._hub_call(session.finish_call, leg.state == "ended")

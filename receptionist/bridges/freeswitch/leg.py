@@ -26,6 +26,7 @@ from receptionist.media.leg import (
     TransferResult,
 )
 from receptionist.media.pacer import Pacer
+from receptionist.media.sender import SendTiming
 from receptionist.protocols import esl
 
 log = logging.getLogger(__name__)
@@ -79,6 +80,7 @@ class FreeSwitchLeg(CallLeg):
         self.state = "setup"  # setup -> active -> (bridged) -> ended | failed
         self.hangup_by = ""  # "caller", "agent", "transfer", "link"
         self.hangup_cause = ""
+        self.hangup_seen = False  # the switch's CHANNEL_HANGUP for the caller arrived
         self.ended_at: float | None = None
         self.failure = ""
         self.recording_path: str | None = None
@@ -125,6 +127,7 @@ class FreeSwitchLeg(CallLeg):
             if digit:
                 self._events.put_nowait(DtmfPressed(digit))
         elif name == "CHANNEL_HANGUP":
+            self.hangup_seen = True
             self.hangup_cause = event.get("Hangup-Cause", "")
             if self.state == "bridged":
                 self.hangup_by = self.hangup_by or "transfer"
@@ -210,6 +213,18 @@ class FreeSwitchLeg(CallLeg):
 
     def stop_playback(self) -> int:
         return self.pacer.flush() if self.pacer is not None else 0
+
+    async def wait_released(self) -> float | None:
+        """The caller's CHANNEL_HANGUP on this call's socket (it stays open after the bridge,
+        lingering) ends a bridged call, whoever hung up first."""
+        if self.state not in ("bridged", "ended"):
+            return None
+        await self.done.wait()
+        # A cold transfer moves the channel on and closes the socket: no hangup to see.
+        return self.ended_at if self.hangup_seen else None
+
+    def send_timing(self) -> SendTiming | None:
+        return self.pacer.timing if self.pacer is not None else None
 
     async def wait_played(self) -> None:
         if self.pacer is not None and self.state == "active":

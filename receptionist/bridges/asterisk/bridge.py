@@ -76,6 +76,10 @@ class AsteriskBridge(Transfers):
         self._pending: dict[str, _Pending] = {}
         self._staff_waiters: dict[str, asyncio.Future[AudioSocketMedia]] = {}
         self._staff_uuids: collections.OrderedDict[str, None] = collections.OrderedDict()
+        self._bridged: dict[str, AsteriskLeg] = {}
+        self._recordings: set[asyncio.Task[None]] = set()
+        self.ami.on_event("Hangup", self._on_hangup_event)
+        self.ami.on_lost = self._on_ami_lost
         self._servers: list[asyncio.Server] = []
         self._tasks: set[asyncio.Task[Any]] = set()
         self.agi_address: tuple[str, int] = (settings.agi_host, settings.agi_port)
@@ -149,6 +153,7 @@ class AsteriskBridge(Transfers):
             with contextlib.suppress(Exception):
                 await asyncio.wait_for(server.wait_closed(), 1.0)
         self._servers.clear()
+        self._on_ami_lost()  # no Hangup will come any more for calls handed to staff
         await self.ami.stop()
 
     def _spawn(self, coro: Awaitable[Any], name: str) -> asyncio.Task[Any]:

@@ -94,6 +94,9 @@ def templates() -> _Templates:
             )
         }
         events["CHANNEL_BRIDGE"] = _event_template("warm_transfer_outbound", "CHANNEL_BRIDGE")
+        events["CHANNEL_UNBRIDGE"] = _event_template(
+            "warm_transfer_summary_outbound", "CHANNEL_UNBRIDGE"
+        )
         job = _event_template("warm_transfer_summary_inbound", "BACKGROUND_JOB")
         _templates = _Templates(head + "\n\n", events, job)
     return _templates
@@ -383,6 +386,11 @@ class FakeCall:
         self._end_media()
         self.bridged_to = staff.uuid
         self.event("CHANNEL_BRIDGE", **{"Other-Leg-Unique-ID": staff.uuid})
+
+    def staff_hang_up(self) -> None:
+        """Staff hang up after the bridge: the caller's channel is unbridged and goes back
+        to the `socket` application (a real FreeSWITCH leaves it there, in silence)."""
+        self.event("CHANNEL_UNBRIDGE", **{"Other-Leg-Unique-ID": self.bridged_to})
 
 
 @dataclass

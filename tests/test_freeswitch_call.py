@@ -181,8 +181,10 @@ async def test_dtmf_0_warm_transfer_to_the_front_desk(runtime: Runtime, tmp_path
         summary_heard = list(staff.media.received) if staff.media else []
         bridged = time.time()
         await asyncio.sleep(1.5)  # caller and staff talk
-        await next(iter(switch.calls.values())).hang_up()
+        caller_side = next(iter(switch.calls.values()))
+        caller_side.staff_hang_up()
         hung_up = time.time()
+        await asyncio.wait_for(caller_side.hung_up.wait(), 5)  # the caller isn't left there
         fake, leg, session = await asyncio.wait_for(task, 30)
 
     assert session.outcome == "transferred"

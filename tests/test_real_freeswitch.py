@@ -96,7 +96,7 @@ def test_dtmf_0_warm_transfer(freeswitch_lab: Lab, transcriber: Any) -> None:
     assert abs(ended_at - staff_hung_up) < 2.0, row
     started_at = dt.datetime.fromisoformat(row["started_at"]).timestamp()
     assert abs(row["duration_s"] - (ended_at - started_at)) < 0.01
-    samples, rate = read_wav(row["recording"])
+    samples, rate = read_wav(row["recording_path"])
     after_bridge = samples[int((bridged_at - started_at) * rate) :]
     assert len(samples) / rate > ended_at - started_at - 4.0  # recorded up to the end
     heard_after = words(transcriber.transcribe_sync(trim_silence(after_bridge), rate).text)

@@ -1,0 +1,147 @@
+"""The SIP bridge against a real SIP phone (baresip over ctrl_tcp, on loopback), with a
+small call handler in place of the daemon's models: what crosses the wire both ways,
+DTMF, hang-ups from either side, CANCEL while ringing, hold, and who may call."""
+
+from __future__ import annotations
+
+import asyncio
+import math
+import shutil
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from receptionist.bridges.sip import SipBridge, SipSettings
+from receptionist.media.leg import CallerHungUp, CallLeg, DtmfPressed, LegEvent
+from tests.pbx.audio import LOUD, frame_levels, read_growing_wav
+from tests.pbx.baresip import Baresip
+from tests.pbx.shared import free_block
+
+pytestmark = pytest.mark.timeout(60)
+
+
+def tone(seconds: float, hz: float = 440.0) -> list[bytes]:
+    t = np.arange(int(seconds * 8000)) / 8000
+    samples = (8000 * np.sin(2 * math.pi * hz * t)).astype("<i2").tobytes()
+    return [samples[i : i + 320] for i in range(0, len(samples), 320)]
+
+
+class Handler:
+    """What a call does here: play ``script`` to the caller, collect what comes back."""
+
+    def __init__(self, seconds: float = 1.0, hang_up: bool = True) -> None:
+        self.legs: list[CallLeg] = []
+        self.frames: list[bytes] = []
+        self.events: list[LegEvent] = []
+        self.started = asyncio.Event()
+        self.ended = asyncio.Event()
+        self.seconds = seconds
+        self.hang_up = hang_up
+
+    async def __call__(self, leg: CallLeg) -> None:
+        self.legs.append(leg)
+        self.started.set()
+
+        async def listen() -> None:
+            async for frame in leg.audio_in():
+                self.frames.append(frame)
+
+        async def watch() -> None:
+            async for event in leg.events():
+                self.events.append(event)
+
+        tasks = [asyncio.ensure_future(listen()), asyncio.ensure_future(watch())]
+        try:
+            for frame in tone(self.seconds):
+                await leg.play(frame)
+            await leg.wait_played()
+            if self.hang_up:
+                await leg.hangup()
+            else:
+                await asyncio.wait(tasks, timeout=30)
+        finally:
+            for task in tasks:
+                task.cancel()
+            self.ended.set()
+
+
+@pytest.fixture
+def phone(tmp_path: Path) -> AsyncIterator[Baresip]:
+    if shutil.which("baresip") is None:
+        pytest.skip("baresip is not installed (apt-get install baresip-core)")
+    ports = free_block(3)
+    caller = Baresip(tmp_path / "phone", "5551234567", ports[0], ports[2], "auto")
+    caller.start()
+    yield caller  # type: ignore[misc]
+    caller.stop()
+
+
+async def start_bridge(handler: Handler, **options: object) -> SipBridge:
+    rtp = free_block(20)
+    settings = SipSettings(port=0, rtp_port_min=rtp[0], rtp_port_max=rtp[19], **options)  # type: ignore[arg-type]
+    bridge = SipBridge(settings, handler)
+    await bridge.start()
+    return bridge
+
+
+async def wait_for(predicate, timeout_s: float = 10.0) -> None:  # type: ignore[no-untyped-def]
+    deadline = asyncio.get_running_loop().time() + timeout_s
+    while not predicate():
+        if asyncio.get_running_loop().time() > deadline:
+            raise TimeoutError("condition not met")
+        await asyncio.sleep(0.05)
+
+
+def heard_seconds(path: Path | None) -> float:
+    if path is None:
+        return 0.0
+    return float(np.count_nonzero(frame_levels(read_growing_wav(path)) > LOUD) * 0.02)
+
+
+async def test_call_audio_both_ways_and_our_bye(phone: Baresip) -> None:
+    handler = Handler(seconds=1.0)
+    bridge = await start_bridge(handler)
+    try:
+        await asyncio.to_thread(phone.dial, bridge.dial_address)
+        await asyncio.wait_for(handler.ended.wait(), 15)
+        await asyncio.to_thread(phone.wait_event, "CALL_CLOSED", 5)  # our BYE ended it
+        leg = handler.legs[0]
+        assert leg.caller_id == "5551234567"
+        assert leg.called_number == "receptionist"
+        # The phone heard our tone (about 1 s of it), and we got 20 ms frames from it.
+        assert 0.8 <= heard_seconds(phone.heard()) <= 1.3
+        assert handler.frames and {len(f) for f in handler.frames} == {320}
+    finally:
+        await bridge.stop()
+
+
+async def test_rfc4733_digit_and_caller_hangup(phone: Baresip) -> None:
+    handler = Handler(seconds=0.2, hang_up=False)
+    bridge = await start_bridge(handler)
+    try:
+        await asyncio.to_thread(phone.dial, bridge.dial_address)
+        await asyncio.wait_for(handler.started.wait(), 10)
+        await asyncio.to_thread(phone.wait_event, "CALL_ESTABLISHED", 5)
+        await asyncio.to_thread(phone.press, "0")
+        await wait_for(lambda: any(isinstance(e, DtmfPressed) for e in handler.events))
+        await asyncio.to_thread(phone.hangup)
+        await asyncio.wait_for(handler.ended.wait(), 10)
+        digits = [e.digit for e in handler.events if isinstance(e, DtmfPressed)]
+        assert digits == ["0"]
+        assert any(isinstance(e, CallerHungUp) for e in handler.events)
+    finally:
+        await bridge.stop()
+
+
+async def test_invite_from_outside_the_allow_list_is_refused(phone: Baresip) -> None:
+    handler = Handler()
+    bridge = await start_bridge(handler, allow=["10.0.0.0/8"])
+    try:
+        await asyncio.to_thread(phone.dial, bridge.dial_address)
+        closed = await asyncio.to_thread(phone.wait_event, "CALL_CLOSED", 10)
+        assert "403" in str(closed.get("param", "")), closed
+        assert not handler.legs
+    finally:
+        await bridge.stop()

@@ -110,3 +110,65 @@ def test_caller_hanging_up_mid_sentence(sip_lab: Lab) -> None:
     turns = lab.daemon.rows("turns", "call_id = ? and speaker = 'agent'", row["id"])
     assert len(turns) == 1 and "Thank you for calling" in turns[0]["text"]
     assert turns[0]["interrupted"] == 1
+
+
+def test_dtmf_0_warm_transfer(sip_lab: Lab, transcriber: Any) -> None:
+    lab = sip_lab
+    desk_calls = lab.desk.count("CALL_ESTABLISHED")
+    desk = lab.watch(lab.desk)
+    call = lab.dial()
+    call.wait_agent(min_speech_s=2.5)
+    lab.caller.press("0")
+    lab.desk.wait_event(  # the front desk's phone rings (our call) and answers by itself
+        "CALL_ESTABLISHED", 60, lambda e: lab.desk.count("CALL_ESTABLISHED") > desk_calls
+    )
+    shown = [e for e in lab.desk.events if e.get("type") == "CALL_ESTABLISHED"][-1]
+    assert CALLER_NUMBER in shown["peeruri"]  # staff see who is calling
+    desk.wait_agent(min_speech_s=1.0)  # the summary, to staff alone
+    summary = words(desk.transcript(transcriber))
+    assert "press" in summary, summary  # "Caller ..., pressed 0"
+
+    # Then REFER: the caller's own phone calls the desk, and our call with staff ends.
+    lab.desk.wait_event(
+        "CALL_ESTABLISHED", 30, lambda e: f":{lab.caller.sip_port}" in str(e.get("peeruri"))
+    )
+    row = lab.daemon.wait_call_ended()
+    assert row["outcome"] == "transferred", row
+    (transfer,) = lab.daemon.rows("transfers", "call_id = ?", row["id"])
+    assert (transfer["extension"], transfer["outcome"]) == ("200", "answered")
+    claims = lab.daemon.rows("claims", "call_id = ?", row["id"])
+    assert [(c["kind"], c["record_id"]) for c in claims] == [("transfer", transfer["id"])]
+    closed = lab.desk.count("CALL_CLOSED")
+    lab.caller.hangup()
+    lab.wait_closed(lab.desk, closed, 15)
+
+
+def test_staff_not_answering_leads_to_a_message(sip_lab: Lab, transcriber: Any) -> None:
+    lab = sip_lab
+    rang = lab.sarah.count("CALL_INCOMING")
+    closed = lab.caller.count("CALL_CLOSED")
+    call = lab.dial()
+    call.wait_agent(min_speech_s=2.5)
+    call.say("I want a refund.")  # escalates to Sarah by rule; her phone rings, nobody answers
+    lab.sarah.wait_event("CALL_INCOMING", 60, lambda e: lab.sarah.count("CALL_INCOMING") > rang)
+    ringing = [e for e in lab.sarah.events if e.get("type") == "CALL_INCOMING"][-1]
+    assert CALLER_NUMBER in ringing["peeruri"]  # staff see who is calling
+    lab.daemon.wait_row("transfers", "extension = '201' and outcome = 'no_answer'")
+    mark = call.mark()  # the ringback has stopped; the agent is back
+    call.wait_agent(min_speech_s=2.0, since=mark)  # "... isn't available ... a message"
+    assert "message" in words(call.transcript(transcriber, mark))
+    call.say("Please ask her to call me back about my appointment.")
+    mark = call.mark()
+    lab.daemon.wait_row("messages", "for_staff = 'Sarah' and callback_number = ?", CALLER_NUMBER)
+    call.wait_agent(min_speech_s=2.0)  # the read-back, then "anything else?"
+    assert "sarah" in words(call.transcript(transcriber, mark))
+    lab.caller.hangup()
+    lab.wait_closed(lab.caller, closed, 10)
+
+    row = lab.daemon.wait_call_ended()
+    assert row["outcome"] == "message", row
+    (transfer,) = lab.daemon.rows("transfers", "call_id = ?", row["id"])
+    assert (transfer["extension"], transfer["outcome"]) == ("201", "no_answer")
+    (message,) = lab.daemon.rows("messages", "call_id = ?", row["id"])
+    assert (message["for_staff"], message["callback_number"]) == ("Sarah", CALLER_NUMBER)
+    assert "appointment" in message["text"].lower()

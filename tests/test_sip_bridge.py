@@ -145,3 +145,122 @@ async def test_invite_from_outside_the_allow_list_is_refused(phone: Baresip) -> 
         assert not handler.legs
     finally:
         await bridge.stop()
+
+
+class Transferring(Handler):
+    """Plays a short tone, then transfers the caller to ``extension`` on their first key."""
+
+    def __init__(self, extension: str, warm: bool = True) -> None:
+        super().__init__(seconds=0.2, hang_up=False)
+        self.extension = extension
+        self.warm = warm
+        self.results: list[object] = []
+        self.after: list[str] = []  # what we could still do with the caller afterwards
+
+    async def __call__(self, leg: CallLeg) -> None:
+        self.legs.append(leg)
+        self.started.set()
+        try:
+            async for event in leg.events():
+                self.events.append(event)
+                if isinstance(event, DtmfPressed):
+                    result = await leg.transfer(
+                        self.extension, "caller pressed 0", self.warm, tone(1.5, 660.0)
+                    )
+                    self.results.append(result)
+                    if not result.connected:  # still ours: we can talk to them
+                        for frame in tone(0.5):
+                            await leg.play(frame)
+                        self.after.append("played")
+                        await leg.hangup()
+        finally:
+            self.ended.set()
+
+
+@pytest.fixture
+def staff(tmp_path: Path) -> AsyncIterator[tuple[Baresip, Baresip]]:
+    if shutil.which("baresip") is None:
+        pytest.skip("baresip is not installed (apt-get install baresip-core)")
+    ports = free_block(6)
+    desk = Baresip(tmp_path / "desk", "desk", ports[0], ports[4], "auto")
+    sarah = Baresip(tmp_path / "sarah", "sarah", ports[2], ports[5], "manual")
+    desk.start()
+    sarah.start()
+    yield desk, sarah  # type: ignore[misc]
+    desk.stop()
+    sarah.stop()
+
+
+async def test_warm_transfer_speaks_to_staff_then_refers_the_caller(
+    phone: Baresip, staff: tuple[Baresip, Baresip]
+) -> None:
+    desk, _sarah = staff
+    handler = Transferring("200")
+    bridge = await start_bridge(handler, staff={"200": desk.uri}, transfer_ring_s=5.0)
+    try:
+        await asyncio.to_thread(phone.dial, bridge.dial_address)
+        await asyncio.to_thread(phone.wait_event, "CALL_ESTABLISHED", 10)
+        await asyncio.to_thread(phone.press, "0")
+        await asyncio.wait_for(handler.ended.wait(), 30)
+        (result,) = handler.results
+        assert result.outcome == "answered", result  # type: ignore[attr-defined]
+        # Staff heard the summary (1.5 s of tone) on our own call, before the caller came.
+        first = min(desk.folder.glob("dump-*-dec.wav"))  # named by the time the call began
+        assert heard_seconds(first) >= 1.2
+        # The caller's phone now has its own call with the desk phone.
+        await asyncio.to_thread(
+            desk.wait_event,
+            "CALL_ESTABLISHED",
+            10,
+            lambda e: f":{phone.sip_port}" in str(e.get("peeruri", "")),
+        )
+        # ... and our briefing call with staff is over: staff are left with the caller only.
+        await asyncio.to_thread(
+            desk.wait_event,
+            "CALL_CLOSED",
+            10,
+            lambda e: f":{bridge.port}" in str(e.get("peeruri", "")),
+        )
+        assert handler.legs[0].hangup_by == "transfer"  # type: ignore[attr-defined]
+    finally:
+        await bridge.stop()
+
+
+async def test_staff_not_answering_leaves_the_caller_with_us(
+    phone: Baresip, staff: tuple[Baresip, Baresip]
+) -> None:
+    _desk, sarah = staff
+    handler = Transferring("201")
+    bridge = await start_bridge(handler, staff={"201": sarah.uri}, transfer_ring_s=2.0)
+    try:
+        await asyncio.to_thread(phone.dial, bridge.dial_address)
+        await asyncio.to_thread(phone.wait_event, "CALL_ESTABLISHED", 10)
+        await asyncio.to_thread(phone.press, "0")
+        await asyncio.to_thread(sarah.wait_event, "CALL_INCOMING", 10)  # her phone rang
+        await asyncio.wait_for(handler.ended.wait(), 20)
+        (result,) = handler.results
+        assert result.outcome == "no_answer", result  # type: ignore[attr-defined]
+        assert handler.after == ["played"]  # the caller was still ours
+        await asyncio.to_thread(sarah.wait_event, "CALL_CLOSED", 5)  # her phone stopped ringing
+    finally:
+        await bridge.stop()
+
+
+async def test_hold_and_resume_by_reinvite(phone: Baresip) -> None:
+    handler = Handler(seconds=0.2, hang_up=False)
+    bridge = await start_bridge(handler)
+    try:
+        await asyncio.to_thread(phone.dial, bridge.dial_address)
+        await asyncio.wait_for(handler.started.wait(), 10)
+        await asyncio.to_thread(phone.wait_event, "CALL_ESTABLISHED", 5)
+        leg = bridge.legs[0]
+        assert leg.media is not None
+        await asyncio.to_thread(phone.command, "hold")  # re-INVITE a=sendonly
+        await wait_for(lambda: leg.media is not None and not leg.media.sending)
+        await asyncio.to_thread(phone.command, "resume")  # re-INVITE a=sendrecv
+        await wait_for(lambda: leg.media is not None and leg.media.sending)
+        assert leg.state == "active" and phone.count("CALL_CLOSED") == 0
+        await asyncio.to_thread(phone.hangup)
+        await asyncio.wait_for(handler.ended.wait(), 10)
+    finally:
+        await bridge.stop()

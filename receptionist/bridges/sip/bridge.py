@@ -154,6 +154,7 @@ class SipBridge:
         self._uac: SipUAC | None = None
         self.registration: Registration | None = None
         self.registered = asyncio.Event()
+        self.registrations = 0  # successful REGISTERs (the first and each refresh)
         self.port = settings.port
         self._legs: dict[str, SipLeg] = {}
         self._calls: dict[str, IncomingCall] = {}
@@ -240,6 +241,7 @@ class SipBridge:
         registration.register()
 
     def _on_registered(self, registration: Registration) -> None:
+        self.registrations += 1
         if not self.registered.is_set():
             log.info(
                 "SIP: registered as %s at %s (for %d s, refreshed before expiry)",

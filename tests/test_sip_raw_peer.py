@@ -1,0 +1,130 @@
+"""The SIP bridge against a raw peer on a loopback UDP socket: what a phone sends that
+baresip 1.0 can't be told to send (SIP INFO digits, CANCEL before our answer, a
+retransmitted INVITE), byte for byte."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+
+from receptionist.bridges.sip import SipBridge, SipSettings
+from receptionist.media.leg import CallerHungUp, CallLeg, DtmfPressed, LegEvent
+
+SDP = (
+    "v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\n"
+    "m=audio 47998 RTP/AVP 0 101\r\na=rtpmap:101 telephone-event/8000\r\na=sendrecv\r\n"
+)
+
+
+class Peer(asyncio.DatagramProtocol):
+    """A phone that is only a UDP socket: we write its requests by hand."""
+
+    def __init__(self) -> None:
+        self.replies: asyncio.Queue[str] = asyncio.Queue()
+        self.transport: asyncio.DatagramTransport | None = None
+        self.port = 0
+
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        self.transport = transport  # type: ignore[assignment]
+        self.port = transport.get_extra_info("sockname")[1]
+
+    def datagram_received(self, data: bytes, addr: object) -> None:
+        self.replies.put_nowait(data.decode(errors="replace"))
+
+    async def expect(self, pattern: str, timeout_s: float = 5.0) -> str:
+        """The next message matching ``pattern`` (skipping others, e.g. 100 Trying)."""
+        loop = asyncio.get_running_loop()
+        end = loop.time() + timeout_s
+        while True:
+            message = await asyncio.wait_for(self.replies.get(), max(end - loop.time(), 0.01))
+            if re.search(pattern, message):
+                return message
+
+    def send(self, bridge: SipBridge, text: str) -> None:
+        assert self.transport is not None
+        self.transport.sendto(text.encode(), ("127.0.0.1", bridge.port))
+
+
+def request(
+    method: str, peer: Peer, bridge: SipBridge, cseq: int, branch: str, *, to_tag: str = "",
+    body: str = "", content_type: str = "", call_id: str = "raw@127.0.0.1",
+) -> str:  # fmt: skip
+    to = "<sip:receptionist@127.0.0.1>" + (f";tag={to_tag}" if to_tag else "")
+    head = (
+        f"{method} sip:receptionist@127.0.0.1:{bridge.port} SIP/2.0\r\n"
+        f"Via: SIP/2.0/UDP 127.0.0.1:{peer.port};branch=z9hG4bK{branch}\r\n"
+        f'From: "Ann" <sip:5551234567@127.0.0.1>;tag=ann\r\nTo: {to}\r\n'
+        f"Call-ID: {call_id}\r\nCSeq: {cseq} {method}\r\nMax-Forwards: 70\r\n"
+        f"Contact: <sip:5551234567@127.0.0.1:{peer.port}>\r\n"
+    )
+    if content_type:
+        head += f"Content-Type: {content_type}\r\n"
+    return head + f"Content-Length: {len(body.encode())}\r\n\r\n{body}"
+
+
+class Recorder:
+    def __init__(self) -> None:
+        self.legs: list[CallLeg] = []
+        self.events: list[LegEvent] = []
+        self.ended = asyncio.Event()
+
+    async def __call__(self, leg: CallLeg) -> None:
+        self.legs.append(leg)
+        async for event in leg.events():
+            self.events.append(event)
+        self.ended.set()
+
+
+async def setup(handler: Recorder, base: int) -> tuple[SipBridge, Peer]:
+    bridge = SipBridge(SipSettings(port=0, rtp_port_min=base, rtp_port_max=base + 99), handler)
+    await bridge.start()
+    _, peer = await asyncio.get_running_loop().create_datagram_endpoint(
+        Peer, local_addr=("127.0.0.1", 0)
+    )
+    return bridge, peer
+
+
+async def test_info_digit_then_bye_from_the_caller() -> None:
+    handler = Recorder()
+    bridge, peer = await setup(handler, 47200)
+    try:
+        peer.send(bridge, request("INVITE", peer, bridge, 1, "i1", body=SDP,
+                                  content_type="application/sdp"))  # fmt: skip
+        ok = await peer.expect(r"^SIP/2.0 200")
+        tag = re.search(r"(?im)^To:.*;tag=([^;\s]+)", ok)
+        assert tag is not None and "m=audio" in ok and "PCMU" in ok
+        peer.send(bridge, request("ACK", peer, bridge, 1, "a1", to_tag=tag[1]))
+        peer.send(bridge, request("INFO", peer, bridge, 2, "n1", to_tag=tag[1],
+                                  body="Signal=5\r\nDuration=160\r\n",
+                                  content_type="application/dtmf-relay"))  # fmt: skip
+        await peer.expect(r"^SIP/2.0 200 .*\r\n(?s:.*)CSeq: 2 INFO")
+        peer.send(bridge, request("BYE", peer, bridge, 3, "b1", to_tag=tag[1]))
+        await peer.expect(r"^SIP/2.0 200 .*\r\n(?s:.*)CSeq: 3 BYE")
+        await asyncio.wait_for(handler.ended.wait(), 5)
+        assert [e.digit for e in handler.events if isinstance(e, DtmfPressed)] == ["5"]
+        assert any(isinstance(e, CallerHungUp) for e in handler.events)
+        leg = handler.legs[0]
+        assert (leg.caller_id, leg.called_number) == ("5551234567", "receptionist")
+        assert leg.variables["caller_id_name"] == "Ann"
+    finally:
+        await bridge.stop()
+
+
+async def test_cancel_before_we_answer_leaves_no_call() -> None:
+    handler = Recorder()
+    bridge, peer = await setup(handler, 47300)
+    try:
+        assert bridge.transport is not None
+        invite = request("INVITE", peer, bridge, 1, "c1", body=SDP,
+                         content_type="application/sdp", call_id="cancel@127.0.0.1")  # fmt: skip
+        cancel = request("CANCEL", peer, bridge, 1, "c1", call_id="cancel@127.0.0.1")
+        # Both read in one go, as a busy loop would: the answer hasn't started yet.
+        bridge.transport.receive(invite.encode(), ("127.0.0.1", peer.port))
+        bridge.transport.receive(cancel.encode(), ("127.0.0.1", peer.port))
+        await peer.expect(r"^SIP/2.0 487")
+        await asyncio.sleep(0)
+        while bridge._tasks:  # the answer task finishes without a call
+            await asyncio.sleep(0.01)
+        assert handler.legs == [] and bridge.legs == []
+    finally:
+        await bridge.stop()

@@ -23,6 +23,7 @@ import aiortp
 from aiosipua import (
     IncomingCall,
     Registration,
+    RegistrationState,
     SdpNegotiationError,
     SipDigestAuth,
     SipMessage,
@@ -110,6 +111,22 @@ class _UdpTransport(UdpSipTransport):
         self._udp_transport = transport
 
 
+class _Registration(Registration):
+    """aiosipua's registration, with an event for each final answer to a REGISTER."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.settled = asyncio.Event()
+
+    def _on_success(self, response: SipResponse) -> None:
+        super()._on_success(response)
+        self.settled.set()
+
+    def _fail(self, status: int, reason: str) -> None:
+        super()._fail(status, reason)
+        self.settled.set()
+
+
 class _Uas(SipUAS):
     """aiosipua's UAS with INFO (DTMF) added to the methods it dispatches."""
 
@@ -152,7 +169,7 @@ class SipBridge:
         self.transport: _UdpTransport | None = None
         self.uas: _Uas | None = None
         self._uac: SipUAC | None = None
-        self.registration: Registration | None = None
+        self.registration: _Registration | None = None
         self.registered = asyncio.Event()
         self.registrations = 0  # successful REGISTERs (the first and each refresh)
         self.port = settings.port
@@ -223,7 +240,7 @@ class SipBridge:
         host, port = s.registrar_addr()
         domain = s.register_domain or host
         auth = SipDigestAuth(s.register_user, s.register_password) if s.register_password else None
-        registration = Registration(
+        registration = _Registration(
             self.uac,
             f"sip:{s.register_user}@{domain}",
             (host, port),
@@ -263,10 +280,30 @@ class SipBridge:
         if self._tasks:
             await asyncio.wait(self._tasks, timeout=5)
         if self.registration is not None and self.transport is not None:
-            self.registration.unregister()
+            await self._unregister(self.registration)
         if self.uas is not None:
             await self.uas.stop()
             self.uas = None
+
+    async def _unregister(self, registration: _Registration) -> None:
+        """Remove our binding (Expires: 0, answering the registrar's challenge) before the
+        socket closes, so the PBX stops sending calls to an address nobody answers."""
+        settled = (
+            RegistrationState.UNREGISTERED,
+            RegistrationState.FAILED,
+            RegistrationState.EXPIRED,
+        )
+        if registration.state in settled:
+            registration._cancel_timers()
+            return
+        registration.settled.clear()
+        registration.unregister()
+        try:
+            await asyncio.wait_for(registration.settled.wait(), 3.0)
+        except TimeoutError:
+            pass
+        if registration.state is not RegistrationState.UNREGISTERED:
+            log.warning("SIP: %s did not confirm the unregistration", self.settings.registrar)
 
     # --- incoming requests (aiosipua callbacks, on the loop) --------------------------------
 

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from receptionist.app.http import pbx_links
 from receptionist.bridges.sip import SipBridge, SipSettings
 from tests.pbx.freeswitch import FreeSwitch
 from tests.pbx.shared import FREESWITCH_TAR, free_block, require
@@ -72,6 +73,7 @@ async def test_registers_with_digest_auth_and_refreshes(registrar: Registrar) ->
         status = await registered_contacts(registrar)
         assert "1000@127.0.0.1" in status, status
         assert f"127.0.0.1:{bridge.port}" in status, status  # our Contact is bound
+        assert pbx_links([bridge]) == {("sip", "register"): True}  # the /metrics link gauge
         started = time.monotonic()
         while bridge.registrations < 2:  # refreshed before the 30 s expire
             assert time.monotonic() - started < 30, "no re-registration before expiry"
@@ -98,6 +100,7 @@ async def test_a_wrong_password_is_refused(registrar: Registrar) -> None:
             await asyncio.sleep(0.1)
         assert registration.state.value == "failed"
         assert not bridge.registered.is_set()
+        assert pbx_links([bridge]) == {("sip", "register"): False}
         assert f"127.0.0.1:{bridge.port}" not in await registered_contacts(registrar)
     finally:
         await bridge.stop()

@@ -17,7 +17,7 @@ from receptionist.bridges.sip import SipBridge, SipSettings
 from receptionist.media.leg import CallerHungUp, CallLeg, DtmfPressed, LegEvent
 from tests.pbx.audio import LOUD, frame_levels, read_growing_wav
 from tests.pbx.baresip import Baresip
-from tests.pbx.shared import free_block
+from tests.pbx.shared import free_block, in_ci
 
 pytestmark = pytest.mark.timeout(60)
 
@@ -67,10 +67,18 @@ class Handler:
             self.ended.set()
 
 
+def need_baresip() -> None:
+    """Skip without baresip, naming it; in CI (CI=true) fail instead."""
+    if shutil.which("baresip") is None:
+        message = "baresip is not installed (apt-get install baresip-core)"
+        if in_ci():
+            pytest.fail(message + " (CI=true: a missing phone is a failure, not a skip)")
+        pytest.skip(message)
+
+
 @pytest.fixture
 def phone(tmp_path: Path) -> AsyncIterator[Baresip]:
-    if shutil.which("baresip") is None:
-        pytest.skip("baresip is not installed (apt-get install baresip-core)")
+    need_baresip()
     ports = free_block(3)
     caller = Baresip(tmp_path / "phone", "5551234567", ports[0], ports[2], "auto")
     caller.start()
@@ -179,8 +187,7 @@ class Transferring(Handler):
 
 @pytest.fixture
 def staff(tmp_path: Path) -> AsyncIterator[tuple[Baresip, Baresip]]:
-    if shutil.which("baresip") is None:
-        pytest.skip("baresip is not installed (apt-get install baresip-core)")
+    need_baresip()
     ports = free_block(6)
     desk = Baresip(tmp_path / "desk", "desk", ports[0], ports[4], "auto")
     sarah = Baresip(tmp_path / "sarah", "sarah", ports[2], ports[5], "manual")
@@ -262,5 +269,25 @@ async def test_hold_and_resume_by_reinvite(phone: Baresip) -> None:
         assert leg.state == "active" and phone.count("CALL_CLOSED") == 0
         await asyncio.to_thread(phone.hangup)
         await asyncio.wait_for(handler.ended.wait(), 10)
+    finally:
+        await bridge.stop()
+
+
+async def test_blind_transfer_refers_the_caller_straight_to_staff(
+    phone: Baresip, staff: tuple[Baresip, Baresip]
+) -> None:
+    desk, _sarah = staff
+    handler = Transferring("200", warm=False)
+    bridge = await start_bridge(handler, staff={"200": desk.uri})
+    try:
+        await asyncio.to_thread(phone.dial, bridge.dial_address)
+        await asyncio.to_thread(phone.wait_event, "CALL_ESTABLISHED", 10)
+        await asyncio.to_thread(phone.press, "0")
+        await asyncio.wait_for(handler.ended.wait(), 30)
+        (result,) = handler.results
+        assert result.outcome == "answered", result  # type: ignore[attr-defined]
+        (established,) = [e for e in desk.events if e.get("type") == "CALL_ESTABLISHED"]
+        assert f":{phone.sip_port}" in str(established.get("peeruri"))  # the caller's phone
+        assert not list(desk.folder.glob("dump-*-dec.wav"))[1:]  # one call only: no briefing
     finally:
         await bridge.stop()

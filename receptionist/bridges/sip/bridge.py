@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import random
 import re
 from collections.abc import Awaitable, Callable, Coroutine, Sequence
 from typing import Any
@@ -477,8 +478,6 @@ class SipBridge:
     async def open_rtp(self) -> tuple[aiortp.RTPSession, int]:
         """An RTP session for a call we start (to staff), PCMU, on a free even port."""
         s = self.settings
-        import random
-
         ports = list(range(s.rtp_port_min + s.rtp_port_min % 2, s.rtp_port_max, 2))
         start = random.randrange(len(ports))
         for port in ports[start:] + ports[:start]:

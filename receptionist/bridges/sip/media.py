@@ -133,6 +133,9 @@ class RtpMedia:
                 advertised_ip=advertised_ip or None,
                 supported_codecs=CODECS,
                 jitter_prefetch=jitter_frames,
+                # A gap counts as lost once a later packet is in: without this a single lost
+                # packet holds back every frame after it until the buffer overflows.
+                skip_audio_gaps=True,
                 plc=True,
                 symmetric_rtp=True,
             )

@@ -291,3 +291,25 @@ async def test_blind_transfer_refers_the_caller_straight_to_staff(
         assert not list(desk.folder.glob("dump-*-dec.wav"))[1:]  # one call only: no briefing
     finally:
         await bridge.stop()
+
+
+async def test_caller_hanging_up_while_staff_ring_stops_the_ringing(
+    phone: Baresip, staff: tuple[Baresip, Baresip]
+) -> None:
+    _desk, sarah = staff
+    handler = Transferring("201")
+    bridge = await start_bridge(handler, staff={"201": sarah.uri}, transfer_ring_s=20.0)
+    try:
+        await asyncio.to_thread(phone.dial, bridge.dial_address)
+        await asyncio.to_thread(phone.wait_event, "CALL_ESTABLISHED", 10)
+        await asyncio.to_thread(phone.press, "0")
+        await asyncio.to_thread(sarah.wait_event, "CALL_INCOMING", 10)
+        hung_up = asyncio.get_running_loop().time()
+        await asyncio.to_thread(phone.hangup)
+        await asyncio.to_thread(sarah.wait_event, "CALL_CLOSED", 5)  # CANCEL, not 20 s of ring
+        assert asyncio.get_running_loop().time() - hung_up < 5
+        await asyncio.wait_for(handler.ended.wait(), 10)
+        (result,) = handler.results
+        assert result.outcome == "failed" and "ended" in result.detail  # type: ignore[attr-defined]
+    finally:
+        await bridge.stop()

@@ -329,7 +329,7 @@ class SipBridge:
         leg = self._legs.get(call.call_id)
         if leg is not None:
             log.warning("SIP: no ACK for our 200 OK on %s; the call is lost", call.call_id)
-            leg.on_bye()
+            leg.on_bye("the caller's phone never confirmed our answer (no ACK)")
 
     def _on_bye(self, call: IncomingCall, _request: SipRequest) -> None:
         leg = self._legs.get(call.call_id)

@@ -72,15 +72,15 @@ class SipLeg(CallLeg):
         if self.state == "active":
             self.post_event(DtmfPressed(digit))
 
-    def on_bye(self) -> None:
-        """The caller hung up (BYE, or CANCEL before we answered)."""
+    def on_bye(self, reason: str = "caller hung up (BYE)") -> None:
+        """The caller hung up (BYE), or their phone never confirmed our answer."""
         if self.state == "ended":
             return
         if self.state == "bridged":
             self.hangup_by = self.hangup_by or "transfer"
         else:
             self.hangup_by = "caller"
-            self.post_event(CallerHungUp("caller hung up (BYE)"))
+            self.post_event(CallerHungUp(reason))
         self.finish()
 
     def finish(self) -> None:

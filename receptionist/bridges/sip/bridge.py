@@ -226,6 +226,8 @@ class SipBridge:
         if udp is not None:
             self.port = int(udp.get_extra_info("sockname")[1])
             self.transport.local_addr = (s.bind, self.port)
+        if s.advertised_ip:  # the bound port, when port = 0 picked one
+            self._uac.advertised_addr = uas.advertised_addr = (s.advertised_ip, self.port)
         if s.register:
             self._register()
         log.info("SIP endpoint listening on %s:%d (UDP); dial %s", s.bind, self.port,
@@ -250,13 +252,16 @@ class SipBridge:
             user_agent="receptionist",
         )
         registration.on_registered = self._on_registered
-        registration.on_failed = lambda _r, code, reason: log.error(
-            "SIP registration of %s at %s failed: %d %s", s.register_user, s.registrar, code,
-            reason,
-        )  # fmt: skip
+        registration.on_failed = self._on_register_failed
         registration.on_expired = lambda _r: self.registered.clear()
         self.registration = registration
         registration.register()
+
+    def _on_register_failed(self, _registration: Registration, code: int, reason: str) -> None:
+        self.registered.clear()
+        s = self.settings
+        log.error("SIP: registration of %s at %s failed: %d %s", s.register_user, s.registrar,
+                  code, reason)  # fmt: skip
 
     def _on_registered(self, registration: Registration) -> None:
         self.registrations += 1

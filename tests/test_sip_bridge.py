@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import math
 import shutil
+import wave
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -31,7 +32,8 @@ def tone(seconds: float, hz: float = 440.0) -> list[bytes]:
 class Handler:
     """What a call does here: play ``script`` to the caller, collect what comes back."""
 
-    def __init__(self, seconds: float = 1.0, hang_up: bool = True) -> None:
+    def __init__(self, seconds: float = 1.0, hang_up: bool = True, record: str = "") -> None:
+        self.record = record
         self.legs: list[CallLeg] = []
         self.frames: list[bytes] = []
         self.events: list[LegEvent] = []
@@ -53,11 +55,14 @@ class Handler:
                 self.events.append(event)
 
         tasks = [asyncio.ensure_future(listen()), asyncio.ensure_future(watch())]
+        if self.record:
+            await leg.start_recording(self.record)
         try:
             for frame in tone(self.seconds):
                 await leg.play(frame)
             await leg.wait_played()
             if self.hang_up:
+                await leg.stop_recording()
                 await leg.hangup()
             else:
                 await asyncio.wait(tasks, timeout=30)
@@ -102,14 +107,31 @@ async def wait_for(predicate, timeout_s: float = 10.0) -> None:  # type: ignore[
         await asyncio.sleep(0.05)
 
 
+def pitch(samples: np.ndarray) -> int:
+    """The strongest frequency in ``samples`` (8 kHz), to the nearest 10 Hz."""
+    spectrum = np.abs(np.fft.rfft(samples.astype(np.float64)))
+    return int(round(np.fft.rfftfreq(len(samples), 1 / 8000)[int(np.argmax(spectrum))], -1))
+
+
+def heard_loud(samples: np.ndarray) -> float:
+    return float(np.count_nonzero(frame_levels(samples) > LOUD) * 0.02)
+
+
 def heard_seconds(path: Path | None) -> float:
     if path is None:
         return 0.0
     return float(np.count_nonzero(frame_levels(read_growing_wav(path)) > LOUD) * 0.02)
 
 
-async def test_call_audio_both_ways_and_our_bye(phone: Baresip) -> None:
-    handler = Handler(seconds=1.0)
+async def test_call_audio_both_ways_and_our_bye(phone: Baresip, tmp_path: Path) -> None:
+    handler = Handler(seconds=1.0, record=str(tmp_path / "recordings" / "call.wav"))
+    speech = tmp_path / "hello.wav"
+    with wave.open(str(speech), "wb") as w:  # what the phone says: a 880 Hz second, then quiet
+        w.setnchannels(1)
+        w.setsampwidth(2)
+        w.setframerate(8000)
+        w.writeframes(b"".join(tone(1.0, 880.0)) + b"\0" * 16000 * 30)
+    phone.say(speech)
     bridge = await start_bridge(handler)
     try:
         await asyncio.to_thread(phone.dial, bridge.dial_address)
@@ -121,6 +143,13 @@ async def test_call_audio_both_ways_and_our_bye(phone: Baresip) -> None:
         # The phone heard our tone (about 1 s of it), and we got 20 ms frames from it.
         assert 0.8 <= heard_seconds(phone.heard()) <= 1.3
         assert handler.frames and {len(f) for f in handler.frames} == {320}
+        # The recording has both sides: the phone's tone on the left, ours on the right.
+        with wave.open(str(tmp_path / "recordings" / "call.wav")) as w:
+            assert (w.getnchannels(), w.getframerate()) == (2, 8000)
+            both = np.frombuffer(w.readframes(w.getnframes()), "<i2").reshape(-1, 2)
+        caller_side, agent_side = (both[:, ch] for ch in (0, 1))
+        assert heard_loud(caller_side) >= 0.5 and 0.8 <= heard_loud(agent_side) <= 1.3
+        assert (pitch(caller_side), pitch(agent_side)) == (880, 440)
     finally:
         await bridge.stop()
 

@@ -7,6 +7,8 @@ from __future__ import annotations
 import asyncio
 import re
 
+import pytest
+
 from receptionist.bridges.sip import SipBridge, SipSettings
 from receptionist.media.leg import CallerHungUp, CallLeg, DtmfPressed, LegEvent
 
@@ -126,5 +128,38 @@ async def test_cancel_before_we_answer_leaves_no_call() -> None:
         while bridge._tasks:  # the answer task finishes without a call
             await asyncio.sleep(0.01)
         assert handler.legs == [] and bridge.legs == []
+    finally:
+        await bridge.stop()
+
+
+async def test_our_bye_is_sent_again_until_the_phone_answers() -> None:
+    """UDP loses datagrams: a BYE nobody answered is resent (T1 = 500 ms, doubling), and
+    stops once answered, so the caller's phone doesn't stay off-hook after we hang up."""
+
+    async def hang_up_at_once(leg: CallLeg) -> None:
+        await leg.hangup()
+
+    bridge = SipBridge(SipSettings(port=0, rtp_port_min=47500, rtp_port_max=47599),
+                       hang_up_at_once)  # fmt: skip
+    await bridge.start()
+    _, peer = await asyncio.get_running_loop().create_datagram_endpoint(
+        Peer, local_addr=("127.0.0.1", 0)
+    )
+    try:
+        peer.send(bridge, request("INVITE", peer, bridge, 1, "r1", body=SDP,
+                                  content_type="application/sdp"))  # fmt: skip
+        ok = await peer.expect(r"^SIP/2.0 200")
+        tag = re.search(r"(?im)^To:.*;tag=([^;\s]+)", ok)
+        assert tag is not None
+        peer.send(bridge, request("ACK", peer, bridge, 1, "a1", to_tag=tag[1]))
+        first = await peer.expect(r"^BYE ")  # lost, as far as the bridge knows
+        again = await peer.expect(r"^BYE ", timeout_s=2.0)
+        assert again == first  # the same request, byte for byte (same branch, same CSeq)
+        lines = first.split("\r\n\r\n")[0].split("\r\n")[1:]
+        keep = ("via", "from", "to", "call-id", "cseq")
+        headers = "\r\n".join(h for h in lines if h.split(":")[0].lower() in keep)
+        peer.send(bridge, f"SIP/2.0 200 OK\r\n{headers}\r\nContent-Length: 0\r\n\r\n")
+        with pytest.raises(TimeoutError):  # answered: no third BYE (the next would be at +1 s)
+            await peer.expect(r"^BYE ", timeout_s=2.5)
     finally:
         await bridge.stop()

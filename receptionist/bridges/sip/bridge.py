@@ -36,6 +36,7 @@ from aiosipua import (
     negotiate_sdp,
     parse_address,
 )
+from aiosipua.transaction import T1, T2
 from aiosipua.transport import _stamp_via_received
 
 from receptionist.bridges.sip.leg import SipLeg
@@ -77,9 +78,51 @@ class _UdpTransport(UdpSipTransport):
 
     dropped = 0
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Our requests still waiting for any answer: (Via branch, method) -> the resender.
+        self._unanswered: dict[tuple[str, str], asyncio.Task[None]] = {}
+
+    def send(self, message: SipRequest | SipResponse, addr: tuple[str, int]) -> None:
+        """Send, and over UDP resend a request until the peer answers (RFC 3261 timers
+        A and E: T1 doubling, capped at T2 except for INVITE, given up after 64*T1). aiosipua
+        resends only its 2xx answers; a lost BYE would leave the caller's phone up."""
+        super().send(message, addr)
+        if isinstance(message, SipRequest) and message.method not in ("ACK",):
+            key = (_branch(message), message.method)
+            if key[0] and key not in self._unanswered:
+                task = asyncio.get_running_loop().create_task(
+                    self._resend(key, bytes(message), addr)
+                )
+                self._unanswered[key] = task
+
+    async def _resend(self, key: tuple[str, str], raw: bytes, addr: tuple[str, int]) -> None:
+        interval, waited = T1, 0.0
+        try:
+            while waited < 64 * T1:
+                await asyncio.sleep(interval)
+                waited += interval
+                if self._udp_transport is None:
+                    return
+                self._udp_transport.sendto(raw, addr)
+                interval = interval * 2 if key[1] == "INVITE" else min(interval * 2, T2)
+            log.warning("SIP: no answer to our %s to %s:%d in %g s", key[1], addr[0], addr[1],
+                        64 * T1)  # fmt: skip
+        finally:
+            self._unanswered.pop(key, None)
+
+    async def stop(self) -> None:
+        for task in list(self._unanswered.values()):
+            task.cancel()
+        await super().stop()
+
     def receive(self, data: bytes, addr: tuple[str, int]) -> None:
         try:
             message = parse_message(data)
+            if isinstance(message, SipResponse) and message.cseq is not None:
+                resender = self._unanswered.pop((_branch(message), message.cseq.method), None)
+                if resender is not None:
+                    resender.cancel()
             if isinstance(message, SipRequest):
                 _stamp_via_received(message, addr)
             if self.on_message is not None:
@@ -497,7 +540,7 @@ class SipBridge:
         raise SipError(f"no free RTP port on {s.bind}:{s.rtp_port_min}-{s.rtp_port_max}")
 
 
-def _branch(request: SipRequest) -> str:
+def _branch(request: SipMessage) -> str:
     vias = request.via
     return (vias[0].branch or "") if vias else ""
 

@@ -163,3 +163,31 @@ async def test_our_bye_is_sent_again_until_the_phone_answers() -> None:
             await peer.expect(r"^BYE ", timeout_s=2.5)
     finally:
         await bridge.stop()
+
+
+async def test_a_refused_invite_of_ours_is_acked() -> None:
+    """Staff's phone refuses our INVITE (busy, or 487 after our CANCEL): we ACK it, as RFC
+    3261 asks, instead of leaving the phone to resend its refusal for 32 s."""
+    handler = Recorder()
+    bridge, peer = await setup(handler, 47600)
+    try:
+        call = bridge.uac.send_invite(
+            f"sip:receptionist@127.0.0.1:{bridge.port}",
+            f"sip:sarah@127.0.0.1:{peer.port}",
+            ("127.0.0.1", peer.port),
+        )
+        invite = await peer.expect(r"^INVITE ")
+        lines = invite.split("\r\n\r\n")[0].split("\r\n")[1:]
+        keep = ("via", "from", "to", "call-id", "cseq")
+        headers = [h if not h.lower().startswith("to:") else h + ";tag=sarah"
+                   for h in lines if h.split(":")[0].lower() in keep]  # fmt: skip
+        busy = "SIP/2.0 486 Busy Here\r\n" + "\r\n".join(headers) + "\r\nContent-Length: 0\r\n\r\n"
+        peer.send(bridge, busy)
+        ack = await peer.expect(r"^ACK ")
+        via = re.search(r"(?im)^Via:.*branch=([^;\s]+)", invite)
+        assert via is not None and f"branch={via[1]}" in ack  # the INVITE's own transaction
+        assert re.search(r"(?im)^CSeq: 1 ACK", ack) and ";tag=sarah" in ack
+        with pytest.raises(RuntimeError, match="486"):
+            await call.wait_answered(timeout=1)
+    finally:
+        await bridge.stop()

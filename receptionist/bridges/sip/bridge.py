@@ -82,12 +82,15 @@ class _UdpTransport(UdpSipTransport):
         super().__init__(*args, **kwargs)
         # Our requests still waiting for any answer: (Via branch, method) -> the resender.
         self._unanswered: dict[tuple[str, str], asyncio.Task[None]] = {}
+        self._invites: dict[str, SipRequest] = {}  # our INVITEs by branch, to ACK a refusal
 
     def send(self, message: SipRequest | SipResponse, addr: tuple[str, int]) -> None:
         """Send, and over UDP resend a request until the peer answers (RFC 3261 timers
         A and E: T1 doubling, capped at T2 except for INVITE, given up after 64*T1). aiosipua
         resends only its 2xx answers; a lost BYE would leave the caller's phone up."""
         super().send(message, addr)
+        if isinstance(message, SipRequest) and message.method == "INVITE":
+            self._invites[_branch(message)] = message
         if isinstance(message, SipRequest) and message.method not in ("ACK",):
             key = (_branch(message), message.method)
             if key[0] and key not in self._unanswered:
@@ -111,6 +114,23 @@ class _UdpTransport(UdpSipTransport):
         finally:
             self._unanswered.pop(key, None)
 
+    def _ack_refusal(self, response: SipResponse, addr: tuple[str, int]) -> None:
+        """ACK a final refusal of our INVITE (486, 487 after our CANCEL, 603...), as the
+        INVITE's own transaction must (RFC 3261 17.1.1.3); aiosipua doesn't, so the phone
+        would resend its refusal for 32 s."""
+        invite = self._invites.pop(_branch(response), None)
+        if invite is None or invite.cseq is None or self._udp_transport is None:
+            return
+        ack = SipRequest(method="ACK", uri=invite.uri)
+        ack.headers.append("Via", invite.headers.get_first("via") or "")
+        for name in ("From", "Call-ID"):
+            ack.headers.set_single(name, invite.headers.get_first(name) or "")
+        ack.headers.set_single("To", response.headers.get_first("to") or "")
+        ack.headers.set_single("CSeq", f"{invite.cseq.seq} ACK")
+        ack.headers.set_single("Max-Forwards", "70")
+        ack.headers.set_single("Content-Length", "0")
+        self._udp_transport.sendto(bytes(ack), addr)
+
     async def stop(self) -> None:
         for task in list(self._unanswered.values()):
             task.cancel()
@@ -123,6 +143,8 @@ class _UdpTransport(UdpSipTransport):
                 resender = self._unanswered.pop((_branch(message), message.cseq.method), None)
                 if resender is not None:
                     resender.cancel()
+                if message.cseq.method == "INVITE" and message.status_code >= 300:
+                    self._ack_refusal(message, addr)
             if isinstance(message, SipRequest):
                 _stamp_via_received(message, addr)
             if self.on_message is not None:

@@ -14,9 +14,9 @@ from hypothesis import strategies as st
 
 from receptionist.app.config import ConfigError, load_settings, parse_settings
 from receptionist.bridges.sip import SipBridge, SipSettings
-from receptionist.bridges.sip.bridge import parse_message
 from receptionist.bridges.sip.media import Reframer
 from receptionist.bridges.sip.settings import peer_allowed, settings_problem
+from receptionist.bridges.sip.stack import parse_message
 from receptionist.bridges.sip.transfer import replaces_uri
 from receptionist.protocols.errors import RemoteProtocolError
 from receptionist.protocols.sip_info import parse_dtmf_info

@@ -7,8 +7,8 @@ this module adds: who may call (``allow``), one ``SipLeg`` per answered INVITE h
 ``on_call``, CANCEL while we set up, hold and re-INVITE, DTMF by SIP INFO, REFER
 transfers (``transfer.py``), optional registration with digest auth and re-registration.
 
-A message that can't be parsed never reaches us: aiosipua's transport drops it with a
-warning; anything our handlers raise is caught by that same boundary and logged.
+A message that can't be parsed never reaches us: the transport in ``stack.py`` drops it
+with a warning; anything our handlers raise is caught by that same boundary and logged.
 """
 
 from __future__ import annotations
@@ -27,25 +27,20 @@ from aiosipua import (
     RegistrationState,
     SdpNegotiationError,
     SipDigestAuth,
-    SipMessage,
     SipRequest,
-    SipResponse,
     SipUAC,
-    SipUAS,
-    UdpSipTransport,
     negotiate_sdp,
     parse_address,
 )
-from aiosipua.transaction import T1, T2
-from aiosipua.transport import _stamp_via_received
 
 from receptionist.bridges.sip.leg import SipLeg
 from receptionist.bridges.sip.media import CODECS, SILENCE, RtpMedia
 from receptionist.bridges.sip.settings import SipSettings, peer_allowed, settings_problem
+from receptionist.bridges.sip.stack import SipRegistration, SipUas, SipUdpTransport
 from receptionist.bridges.sip.transfer import transfer as run_transfer
 from receptionist.media.leg import CallLeg, LegInfo, TransferResult
 from receptionist.media.pacer import Pacer
-from receptionist.protocols.errors import ProtocolError, RemoteProtocolError
+from receptionist.protocols.errors import ProtocolError
 from receptionist.protocols.sip_info import parse_dtmf_info
 
 __all__ = ["SipBridge", "SipError", "SipSettings", "SipStartError"]
@@ -62,163 +57,6 @@ class SipStartError(SipError):
     """The bridge can't start: a bad setting, the port taken."""
 
 
-def parse_message(data: bytes) -> SipRequest | SipResponse:
-    """One datagram as a SIP message; anything unparsable raises ``RemoteProtocolError``."""
-    try:
-        return SipMessage.parse(data)
-    except ValueError as exc:  # aiosipua's parser raises ValueError and nothing else
-        raise RemoteProtocolError(f"unparsable SIP message ({len(data)} bytes): {exc}") from None
-
-
-class _UdpTransport(UdpSipTransport):
-    """aiosipua's UDP transport with our boundary: a datagram that can't be parsed, or
-    that makes a handler fail, is logged and dropped; nothing a peer sends can end the
-    daemon. Bound without aiosipua's ``connection_made`` assert (on Python 3.11 the
-    selector's datagram transport isn't an ``asyncio.DatagramTransport``, so it fails)."""
-
-    dropped = 0
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        # Our requests still waiting for any answer: (Via branch, method) -> the resender.
-        self._unanswered: dict[tuple[str, str], asyncio.Task[None]] = {}
-        self._invites: dict[str, SipRequest] = {}  # our INVITEs by branch, to ACK a refusal
-
-    def send(self, message: SipRequest | SipResponse, addr: tuple[str, int]) -> None:
-        """Send, and over UDP resend a request until the peer answers (RFC 3261 timers
-        A and E: T1 doubling, capped at T2 except for INVITE, given up after 64*T1). aiosipua
-        resends only its 2xx answers; a lost BYE would leave the caller's phone up."""
-        super().send(message, addr)
-        if isinstance(message, SipRequest) and message.method == "INVITE":
-            self._invites[_branch(message)] = message
-        if isinstance(message, SipRequest) and message.method not in ("ACK",):
-            key = (_branch(message), message.method)
-            if key[0] and key not in self._unanswered:
-                task = asyncio.get_running_loop().create_task(
-                    self._resend(key, bytes(message), addr)
-                )
-                self._unanswered[key] = task
-
-    async def _resend(self, key: tuple[str, str], raw: bytes, addr: tuple[str, int]) -> None:
-        interval, waited = T1, 0.0
-        try:
-            while waited < 64 * T1:
-                await asyncio.sleep(interval)
-                waited += interval
-                if self._udp_transport is None:
-                    return
-                self._udp_transport.sendto(raw, addr)
-                interval = interval * 2 if key[1] == "INVITE" else min(interval * 2, T2)
-            log.warning("SIP: no answer to our %s to %s:%d in %g s", key[1], addr[0], addr[1],
-                        64 * T1)  # fmt: skip
-        finally:
-            self._unanswered.pop(key, None)
-
-    def _ack_refusal(self, response: SipResponse, addr: tuple[str, int]) -> None:
-        """ACK a final refusal of our INVITE (486, 487 after our CANCEL, 603...), as the
-        INVITE's own transaction must (RFC 3261 17.1.1.3); aiosipua doesn't, so the phone
-        would resend its refusal for 32 s."""
-        invite = self._invites.pop(_branch(response), None)
-        if invite is None or invite.cseq is None or self._udp_transport is None:
-            return
-        ack = SipRequest(method="ACK", uri=invite.uri)
-        ack.headers.append("Via", invite.headers.get_first("via") or "")
-        for name in ("From", "Call-ID"):
-            ack.headers.set_single(name, invite.headers.get_first(name) or "")
-        ack.headers.set_single("To", response.headers.get_first("to") or "")
-        ack.headers.set_single("CSeq", f"{invite.cseq.seq} ACK")
-        ack.headers.set_single("Max-Forwards", "70")
-        ack.headers.set_single("Content-Length", "0")
-        self._udp_transport.sendto(bytes(ack), addr)
-
-    async def stop(self) -> None:
-        for task in list(self._unanswered.values()):
-            task.cancel()
-        await super().stop()
-
-    def receive(self, data: bytes, addr: tuple[str, int]) -> None:
-        try:
-            message = parse_message(data)
-            if isinstance(message, SipResponse) and message.cseq is not None:
-                resender = self._unanswered.pop((_branch(message), message.cseq.method), None)
-                if resender is not None:
-                    resender.cancel()
-                if message.cseq.method == "INVITE" and message.status_code >= 300:
-                    self._ack_refusal(message, addr)
-            if isinstance(message, SipRequest):
-                _stamp_via_received(message, addr)
-            if self.on_message is not None:
-                self.on_message(message, addr)
-        except ValueError as exc:  # RemoteProtocolError, or a handler reading a bad header
-            self.dropped += 1
-            log.log(
-                logging.WARNING if self.dropped in (1, 100, 10000) else logging.DEBUG,
-                "SIP: dropped a message from %s:%d (%d so far): %s",
-                addr[0],
-                addr[1],
-                self.dropped,
-                exc,
-            )
-        except Exception:  # our bug: log it, keep answering everyone else
-            log.exception("SIP: handling a message from %s:%d failed", addr[0], addr[1])
-
-    async def start(self) -> None:
-        loop = asyncio.get_running_loop()
-        owner = self
-
-        class _Protocol(asyncio.DatagramProtocol):
-            def datagram_received(self, data: bytes, addr: tuple[str, int]) -> None:
-                owner.receive(data, (str(addr[0]), int(addr[1])))
-
-            def error_received(self, exc: Exception) -> None:
-                log.debug("SIP: UDP error %s", exc)
-
-        transport, _ = await loop.create_datagram_endpoint(_Protocol, local_addr=self.local_addr)
-        self._udp_transport = transport
-
-
-class _Registration(Registration):
-    """aiosipua's registration, with an event for each final answer to a REGISTER."""
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.settled = asyncio.Event()
-
-    def _on_success(self, response: SipResponse) -> None:
-        super()._on_success(response)
-        self.settled.set()
-
-    def _fail(self, status: int, reason: str) -> None:
-        super()._fail(status, reason)
-        self.settled.set()
-
-
-class _Uas(SipUAS):
-    """aiosipua's UAS with INFO (DTMF) added to the methods it dispatches."""
-
-    on_info: Callable[[SipRequest, tuple[str, int]], None] | None = None
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self._handlers["INFO"] = self._handle_info
-
-    def _handle_invite(self, request: SipRequest, addr: tuple[str, int]) -> None:
-        existing = self._calls.get(request.call_id or "")
-        if existing is not None and _branch(existing.invite) == _branch(request):
-            return  # a retransmission of the INVITE we are answering (or have answered)
-        super()._handle_invite(request, addr)
-
-    def _handle_info(self, request: SipRequest, addr: tuple[str, int]) -> None:
-        call = self._calls.get(request.call_id or "")
-        if call is None or not self._validate_in_dialog(call.dialog, request):
-            if call is None:
-                self._send_error(request, 481, "Call/Transaction Does Not Exist")
-            return
-        self.transport.send_reply(call.dialog.create_response(request, 200, "OK"))
-        if self.on_info is not None:
-            self.on_info(request, addr)
-
-
 class SipBridge:
     """Answers INVITEs on ``bind:port`` and hands each caller to ``on_call`` as a CallLeg."""
 
@@ -232,10 +70,10 @@ class SipBridge:
         self.settings = settings
         self._on_call = on_call
         self.clock_speed = clock_speed
-        self.transport: _UdpTransport | None = None
-        self.uas: _Uas | None = None
+        self.transport: SipUdpTransport | None = None
+        self.uas: SipUas | None = None
         self._uac: SipUAC | None = None
-        self.registration: _Registration | None = None
+        self.registration: SipRegistration | None = None
         self.registered = asyncio.Event()
         self.registrations = 0  # successful REGISTERs (the first and each refresh)
         self.port = settings.port
@@ -267,10 +105,10 @@ class SipBridge:
         problem = settings_problem(s)
         if problem:
             raise SipStartError(f"[sip] {problem}")
-        self.transport = _UdpTransport(local_addr=(s.bind, s.port))
+        self.transport = SipUdpTransport(local_addr=(s.bind, s.port))
         advertised = (s.advertised_ip, s.port) if s.advertised_ip else None
         self._uac = SipUAC(self.transport, advertised_addr=advertised)
-        uas = _Uas(
+        uas = SipUas(
             self.transport, user_agent="receptionist", uac=self._uac, advertised_addr=advertised
         )
         uas.on_invite = self._on_invite
@@ -308,7 +146,7 @@ class SipBridge:
         host, port = s.registrar_addr()
         domain = s.register_domain or host
         auth = SipDigestAuth(s.register_user, s.register_password) if s.register_password else None
-        registration = _Registration(
+        registration = SipRegistration(
             self.uac,
             f"sip:{s.register_user}@{domain}",
             (host, port),
@@ -356,7 +194,7 @@ class SipBridge:
             await self.uas.stop()
             self.uas = None
 
-    async def _unregister(self, registration: _Registration) -> None:
+    async def _unregister(self, registration: SipRegistration) -> None:
         """Remove our binding (Expires: 0, answering the registrar's challenge) before the
         socket closes, so the PBX stops sending calls to an address nobody answers."""
         settled = (
@@ -560,11 +398,6 @@ class SipBridge:
                 continue
             return session, port
         raise SipError(f"no free RTP port on {s.bind}:{s.rtp_port_min}-{s.rtp_port_max}")
-
-
-def _branch(request: SipMessage) -> str:
-    vias = request.via
-    return (vias[0].branch or "") if vias else ""
 
 
 def _leg_info(call: IncomingCall) -> LegInfo:

@@ -10,7 +10,13 @@ import re
 import pytest
 
 from receptionist.bridges.sip import SipBridge, SipSettings
-from receptionist.media.leg import CallerHungUp, CallLeg, DtmfPressed, LegEvent
+from receptionist.media.leg import (
+    CallerHungUp,
+    CallLeg,
+    DtmfPressed,
+    LegClosedError,
+    LegEvent,
+)
 
 SDP = (
     "v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\n"
@@ -108,6 +114,8 @@ async def test_info_digit_then_bye_from_the_caller() -> None:
         leg = handler.legs[0]
         assert (leg.caller_id, leg.called_number) == ("5551234567", "receptionist")
         assert leg.variables["caller_id_name"] == "Ann"
+        with pytest.raises(LegClosedError):  # the CallLeg contract: never returns at once
+            await leg.play(b"\0" * 320)
     finally:
         await bridge.stop()
 

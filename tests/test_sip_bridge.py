@@ -315,8 +315,9 @@ async def test_blind_transfer_refers_the_caller_straight_to_staff(
         await asyncio.wait_for(handler.ended.wait(), 30)
         (result,) = handler.results
         assert result.outcome == "answered", result  # type: ignore[attr-defined]
-        (established,) = [e for e in desk.events if e.get("type") == "CALL_ESTABLISHED"]
+        established = await asyncio.to_thread(desk.wait_event, "CALL_ESTABLISHED", 10)
         assert f":{phone.sip_port}" in str(established.get("peeruri"))  # the caller's phone
+        assert desk.count("CALL_ESTABLISHED") == 1
         assert not list(desk.folder.glob("dump-*-dec.wav"))[1:]  # one call only: no briefing
     finally:
         await bridge.stop()

@@ -46,14 +46,16 @@ async def nothing(_leg: object) -> None:
     return None
 
 
-def settings_for(switch: FreeSwitch, password: str, expires: int = 300) -> SipSettings:
+def settings_for(
+    switch: FreeSwitch, password: str, expires: int = 300, host: str = "127.0.0.1"
+) -> SipSettings:
     rtp = free_block(10)
     return SipSettings(
         port=0,
         rtp_port_min=rtp[0],
         rtp_port_max=rtp[9],
         register=True,
-        registrar=f"127.0.0.1:{switch.sip_port}",
+        registrar=f"{host}:{switch.sip_port}",  # a name is looked up at start
         register_user="1000",
         register_domain="127.0.0.1",
         register_password=password,
@@ -66,7 +68,7 @@ async def registered_contacts(switch: FreeSwitch) -> str:
 
 
 async def test_registers_with_digest_auth_and_refreshes(registrar: Registrar) -> None:
-    bridge = SipBridge(settings_for(registrar, SECRET, expires=30), nothing)
+    bridge = SipBridge(settings_for(registrar, SECRET, expires=30, host="localhost"), nothing)
     await bridge.start()
     try:
         await asyncio.wait_for(bridge.registered.wait(), 10)

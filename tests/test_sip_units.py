@@ -50,6 +50,9 @@ def test_allow_list() -> None:
     assert not peer_allowed(s, "not an address")
     registered = SipSettings(allow=[], register=True, registrar="203.0.113.9:5060")
     assert peer_allowed(registered, "203.0.113.9")  # the PBX we register with may call us
+    by_name = SipSettings(allow=[], register=True, registrar="pbx.example.com")
+    assert peer_allowed(by_name, "198.51.100.7", registrar_ip="198.51.100.7")
+    assert not peer_allowed(by_name, "198.51.100.8", registrar_ip="198.51.100.7")
     assert peer_allowed(SipSettings(), "127.0.0.1")  # loopback by default
     assert not peer_allowed(SipSettings(), "10.0.0.1")
 

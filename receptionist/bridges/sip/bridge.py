@@ -37,6 +37,7 @@ from receptionist.bridges.sip.leg import SipLeg
 from receptionist.bridges.sip.media import CODECS, SILENCE, RtpMedia
 from receptionist.bridges.sip.settings import SipSettings, peer_allowed, settings_problem
 from receptionist.bridges.sip.stack import SipRegistration, SipUas, SipUdpTransport
+from receptionist.bridges.sip.transfer import resolve
 from receptionist.bridges.sip.transfer import transfer as run_transfer
 from receptionist.media.leg import CallLeg, LegInfo, TransferResult
 from receptionist.media.pacer import Pacer
@@ -76,6 +77,7 @@ class SipBridge:
         self.registration: SipRegistration | None = None
         self.registered = asyncio.Event()
         self.registrations = 0  # successful REGISTERs (the first and each refresh)
+        self.registrar_ip = ""  # the registrar's address, looked up at start
         self.port = settings.port
         self._legs: dict[str, SipLeg] = {}
         self._calls: dict[str, IncomingCall] = {}
@@ -132,7 +134,14 @@ class SipBridge:
         if s.advertised_ip:  # the bound port, when port = 0 picked one
             self._uac.advertised_addr = uas.advertised_addr = (s.advertised_ip, self.port)
         if s.register:
-            self._register()
+            try:
+                registrar = await resolve(*s.registrar_addr(), ipv6=":" in s.bind)
+            except OSError as exc:
+                await uas.stop()
+                self.uas = None
+                raise SipStartError(f"[sip] registrar: {exc}") from None
+            self.registrar_ip = registrar[0]
+            self._register(registrar)
         log.info("SIP endpoint listening on %s:%d (UDP); dial %s", s.bind, self.port,
                  self.dial_address)  # fmt: skip
 
@@ -141,15 +150,14 @@ class SipBridge:
         host, port = self.signal_addr
         return f"sip:{self.settings.user}@{host}:{port}"
 
-    def _register(self) -> None:
+    def _register(self, registrar: tuple[str, int]) -> None:
         s = self.settings
-        host, port = s.registrar_addr()
-        domain = s.register_domain or host
+        domain = s.register_domain or s.registrar_addr()[0]
         auth = SipDigestAuth(s.register_user, s.register_password) if s.register_password else None
         registration = SipRegistration(
             self.uac,
             f"sip:{s.register_user}@{domain}",
-            (host, port),
+            registrar,
             expires=s.register_expires,
             auth=auth,
             user_agent="receptionist",
@@ -220,7 +228,7 @@ class SipBridge:
         ip = call.source_addr[0]
         if self._stopping:
             call.reject(503, "Service Unavailable")
-        elif not peer_allowed(self.settings, ip):
+        elif not peer_allowed(self.settings, ip, self.registrar_ip):
             log.warning("SIP: INVITE from %s refused (not in [sip] allow)", ip)
             call.reject(403, "Forbidden")
         elif call.sdp_offer is None:

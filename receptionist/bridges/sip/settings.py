@@ -86,13 +86,14 @@ def settings_problem(s: SipSettings) -> str:
     return ""
 
 
-def peer_allowed(s: SipSettings, ip: str) -> bool:
-    """Whether ``ip`` may send us an INVITE."""
+def peer_allowed(s: SipSettings, ip: str, registrar_ip: str = "") -> bool:
+    """Whether ``ip`` may send us an INVITE: in ``allow``, or the registrar we register
+    with (``registrar_ip``: its address as looked up, when ``registrar`` is a name)."""
     try:
         address = ipaddress.ip_address(ip)
     except ValueError:
         return False
-    if s.register and s.registrar_addr()[0] == ip:
+    if s.register and ip in (s.registrar_addr()[0], registrar_ip):
         return True
     return any(
         address in ipaddress.ip_network(entry, strict=False)

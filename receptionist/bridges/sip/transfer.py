@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import socket
 import urllib.parse
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
@@ -35,9 +36,23 @@ DECLINED = {486, 600, 603}
 
 
 def uri_address(uri: str) -> tuple[str, int]:
-    """Where to send a request for ``uri`` (no DNS SRV: an address or a resolvable host)."""
+    """The host and port of ``uri`` (no DNS SRV: an address or a host name, port 5060)."""
     parsed = parse_uri(uri.strip("<>"))
     return parsed.host, parsed.port or 5060
+
+
+async def resolve(host: str, port: int, ipv6: bool = False) -> tuple[str, int]:
+    """``host`` as an address, looked up off the loop (a blocking lookup would stall
+    every call's audio)."""
+    family = socket.AF_INET6 if ipv6 else socket.AF_INET
+    try:
+        found = await asyncio.get_running_loop().getaddrinfo(
+            host.strip("[]"), port, family=family, type=socket.SOCK_DGRAM
+        )
+    except OSError as exc:
+        raise OSError(f"can't resolve SIP host {host!r}: {exc}") from None
+    address = found[0][4]
+    return str(address[0]), int(address[1])
 
 
 def replaces_uri(target: str, call_id: str, to_tag: str, from_tag: str) -> str:
@@ -65,11 +80,12 @@ class StaffCall:
         port = self.port
         offer = build_sdp(s.bind, port, 0, "PCMU", advertised_ip=s.advertised_ip or None)
         host, sip_port = self.bridge.signal_addr
+        target = await resolve(*uri_address(self.uri), ipv6=":" in s.bind)
         caller = self.leg.caller_id or "unknown"
         self.call = self.bridge.uac.send_invite(
             f"sip:{_user(caller)}@{host}:{sip_port}",
             self.uri,
-            uri_address(self.uri),
+            target,
             offer,
             user_agent="receptionist",
         )

@@ -133,6 +133,7 @@ class Settings:
     confirmations: ConfirmationSettings = field(default_factory=ConfirmationSettings)
     freeswitch: dict[str, Any] = field(default_factory=dict)
     asterisk: dict[str, Any] = field(default_factory=dict)
+    sip: dict[str, Any] = field(default_factory=dict)
     source: str = "<embedded salon example>"
 
 
@@ -161,6 +162,7 @@ _ALLOWED_TABLES = (
     "models",
     "freeswitch",
     "asterisk",
+    "sip",
     "http",
     "confirmations",
 )
@@ -385,12 +387,15 @@ def _env_overrides(settings: Settings) -> None:
         settings.freeswitch["esl_password"] = env["RECEPTIONIST_ESL_PASSWORD"]
     if "RECEPTIONIST_AMI_SECRET" in env:
         settings.asterisk["ami_secret"] = env["RECEPTIONIST_AMI_SECRET"]
+    if "RECEPTIONIST_SIP_PASSWORD" in env:
+        settings.sip["register_password"] = env["RECEPTIONIST_SIP_PASSWORD"]
     for name, table, key in (
         ("RECEPTIONIST_ESL_LISTEN_PORT", settings.freeswitch, "listen_port"),
         ("RECEPTIONIST_ESL_PORT", settings.freeswitch, "esl_port"),
         ("RECEPTIONIST_AGI_PORT", settings.asterisk, "agi_port"),
         ("RECEPTIONIST_AUDIOSOCKET_PORT", settings.asterisk, "audiosocket_port"),
         ("RECEPTIONIST_AMI_PORT", settings.asterisk, "ami_port"),
+        ("RECEPTIONIST_SIP_PORT", settings.sip, "port"),
     ):
         if name in env:
             try:
@@ -436,11 +441,12 @@ def parse_settings(data: dict[str, Any], source: str) -> Settings:
         ),
         freeswitch=dict(data.get("freeswitch", {})),
         asterisk=dict(data.get("asterisk", {})),
+        sip=dict(data.get("sip", {})),
         source=source,
     )
     _env_overrides(settings)
     _ops_overrides(settings)
-    for name in ("freeswitch", "asterisk"):
+    for name in BRIDGES:
         bridge_settings(settings, name)  # a wrong bridge table stops every command, not only serve
     return settings
 
@@ -449,6 +455,7 @@ OLD_RING_KEY = "transfer_ring_s"  # a bridge table's own ring time, before [tran
 BRIDGES = {
     "freeswitch": ("receptionist.bridges.freeswitch", "FreeSwitchSettings"),
     "asterisk": ("receptionist.bridges.asterisk", "AsteriskSettings"),
+    "sip": ("receptionist.bridges.sip", "SipSettings"),
 }
 
 

@@ -232,7 +232,7 @@ async def test_warm_transfer_speaks_to_staff_then_refers_the_caller(
 ) -> None:
     desk, _sarah = staff
     handler = Transferring("200")
-    bridge = await start_bridge(handler, staff={"200": desk.uri}, transfer_ring_s=5.0)
+    bridge = await start_bridge(handler, staff={"200": desk.uri}, ring_seconds=5.0)
     try:
         await asyncio.to_thread(phone.dial, bridge.dial_address)
         await asyncio.to_thread(phone.wait_event, "CALL_ESTABLISHED", 10)
@@ -267,7 +267,7 @@ async def test_staff_not_answering_leaves_the_caller_with_us(
 ) -> None:
     _desk, sarah = staff
     handler = Transferring("201")
-    bridge = await start_bridge(handler, staff={"201": sarah.uri}, transfer_ring_s=2.0)
+    bridge = await start_bridge(handler, staff={"201": sarah.uri}, ring_seconds=2.0)
     try:
         await asyncio.to_thread(phone.dial, bridge.dial_address)
         await asyncio.to_thread(phone.wait_event, "CALL_ESTABLISHED", 10)
@@ -328,7 +328,7 @@ async def test_caller_hanging_up_while_staff_ring_stops_the_ringing(
 ) -> None:
     _desk, sarah = staff
     handler = Transferring("201")
-    bridge = await start_bridge(handler, staff={"201": sarah.uri}, transfer_ring_s=20.0)
+    bridge = await start_bridge(handler, staff={"201": sarah.uri}, ring_seconds=20.0)
     try:
         await asyncio.to_thread(phone.dial, bridge.dial_address)
         await asyncio.to_thread(phone.wait_event, "CALL_ESTABLISHED", 10)

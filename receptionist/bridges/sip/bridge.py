@@ -334,8 +334,12 @@ class SipBridge:
         if call.call_id not in self._calls:  # CANCELled while we bound the port
             await media.close()
             return
-        pacer = Pacer(media.send, ahead=s.pacer_ahead, idle_frame=SILENCE, speed=self.clock_speed)
-        pacer.on_tick = media.tick
+        pacer = Pacer(
+            media.sender_for(asyncio.get_running_loop()),
+            ahead=s.pacer_ahead,
+            idle_frame=SILENCE,
+            speed=self.clock_speed,
+        )
         leg.attach(media, pacer)
         self._legs[call.call_id] = leg
         call.accept(media.session.sdp_answer)

@@ -174,9 +174,26 @@ class RtpMedia:
             self.frames_out += 1
 
     def tick(self, sent: bytes | None) -> None:
-        """Called by the pacer after each send (recording keeps both sides in step)."""
+        """Called after each send (recording keeps both sides in step)."""
         if self.recorder is not None:
             self.recorder.tick(sent)
+
+    def sender_for(self, loop: asyncio.AbstractEventLoop) -> Callable[[bytes], None]:
+        """The pacer's ``send``: called on the real-time sender thread, it hands each frame
+        to ``loop``, since aiortp's transport belongs to the loop and is not thread-safe.
+        The frame's due time is kept by the sender thread; a stalled loop delays it here."""
+
+        def send(frame: bytes) -> None:
+            try:
+                loop.call_soon_threadsafe(self._send_and_record, frame)
+            except RuntimeError:  # the loop has closed: the call is over
+                pass
+
+        return send
+
+    def _send_and_record(self, frame: bytes) -> None:
+        self.send(frame)
+        self.tick(frame)
 
     def reoffer(self, offer: SdpMessage) -> None:
         """A re-INVITE: follow a new address, stop sending while the peer holds us."""

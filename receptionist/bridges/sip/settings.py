@@ -6,6 +6,9 @@ from __future__ import annotations
 import ipaddress
 from dataclasses import dataclass, field
 
+from receptionist.media.leg import RING_SECONDS
+from receptionist.media.pacer import AHEAD_FRAMES
+
 
 @dataclass
 class SipSettings:
@@ -21,12 +24,12 @@ class SipSettings:
     # Who may INVITE us: addresses or networks ("127.0.0.0/8", "10.1.2.3"). The registrar
     # (when registering) is always allowed. Anything else gets 403.
     allow: list[str] = field(default_factory=lambda: ["127.0.0.0/8", "::1/128"])
-    pacer_ahead: int = 3  # frames queued ahead of real time; barge-in drops at most these
+    pacer_ahead: int = AHEAD_FRAMES  # frames queued ahead of real time; barge-in drops them all
     jitter_frames: int = 3  # frames the jitter buffer holds before it gives audio out
     # Staff phones: an extension's own URI, else the template. "{extension}" is replaced.
     staff: dict[str, str] = field(default_factory=dict)
     transfer_uri: str = "sip:{extension}@127.0.0.1:5060"
-    transfer_ring_s: float = 20.0
+    ring_seconds: float = RING_SECONDS  # set by the config from [transfer] ring_seconds
     # Warm transfer: REFER with Replaces (RFC 3891) after the summary; off: plain REFER
     # to staff's URI after the summary, for phones without Replaces (the briefing call is
     # then ended by us once the caller reaches staff).
@@ -49,6 +52,10 @@ class SipSettings:
             host = f"[{host}]"
         return f"sip:{self.user}@{host}:{self.port}"
 
+    def problem(self) -> str:
+        """What is wrong with these settings, or an empty string (checked at config load)."""
+        return settings_problem(self)
+
     def staff_uri(self, extension: str) -> str:
         return self.staff.get(extension) or self.transfer_uri.format(extension=extension)
 
@@ -70,6 +77,8 @@ def settings_problem(s: SipSettings) -> str:
             return f"allow entry {entry!r} is not an address or a network (e.g. 10.0.0.0/8)"
     if "{extension}" not in s.transfer_uri:
         return f"transfer_uri = {s.transfer_uri!r} has no {{extension}}"
+    if s.ring_seconds <= 0:
+        return f"ring_seconds = {s.ring_seconds} must be more than 0"
     for name in ("pacer_ahead", "jitter_frames"):
         if getattr(s, name) < 1:
             return f"{name} = {getattr(s, name)} must be at least 1"

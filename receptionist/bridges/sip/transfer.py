@@ -181,7 +181,7 @@ async def transfer(
         return TransferResult(extension, "failed", f"REFER: {status} {reason}".strip())
     staff = StaffCall(bridge, leg, uri)
     try:
-        outcome, detail = await staff.ring(s.transfer_ring_s)
+        outcome, detail = await staff.ring(s.ring_seconds)
         if outcome != "answered":
             return TransferResult(extension, outcome, detail)
         if not await staff.brief(audio, bridge.clock_speed):

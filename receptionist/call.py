@@ -18,6 +18,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
+from receptionist import telemetry
 from receptionist.app.config import Settings
 from receptionist.app.runtime import Runtime
 from receptionist.dialog.actions import Hangup, Say
@@ -42,6 +43,7 @@ from receptionist.media.speaker import Speaker, Utterance
 from receptionist.media.tts import Speech
 from receptionist.store.db import Store
 from receptionist.tools.booking import BookingService
+from receptionist.tools.confirmation_route import route_for
 
 log = logging.getLogger(__name__)
 
@@ -133,7 +135,8 @@ class Call:
             warm_transfer=settings.transfer.warm,
         )
         self.call_id = leg.call_id  # the record's id once the call starts (run)
-        self.effects = Effects(store, bookings, leg.call_id, connect=self._transfer, now=self._now)
+        self.effects = Effects(store, bookings, leg.call_id, connect=self._transfer, now=self._now,
+                               confirmations=route_for(settings))  # fmt: skip
         self.understander = understander  # a capable model's reading, where a site has one
         self._held: list[Say] = []  # naive: the whole reply, said at once
         self.speaker = Speaker(leg, models.tts)
@@ -217,6 +220,7 @@ class Call:
             conversation.reason = "daemon stopped during the call"
             raise
         except Exception as exc:
+            telemetry.error("call_internal", self.bridge)
             log.exception("call %s failed", self.call_id)
             conversation.outcome, conversation.reason = Outcome.FAILED, f"internal error: {exc}"
             await self._apologise()
@@ -362,6 +366,7 @@ class Call:
         try:
             await self.listener.run()
         except ValueError as exc:  # a malformed frame from the PBX
+            telemetry.error("bad_audio", self.bridge)
             self.inputs.put_nowait(Gone("failed", f"bad audio from the PBX: {exc}"))
             return
         self.inputs.put_nowait(Gone("caller", "audio ended"))
@@ -373,6 +378,7 @@ class Call:
             elif isinstance(event, CallerHungUp):
                 self.inputs.put_nowait(Gone("caller", event.reason))
             elif isinstance(event, LegFailed):
+                telemetry.error("leg_failed", self.bridge)
                 self.inputs.put_nowait(Gone("failed", event.reason))
 
     async def _transfer(self, extension: str, summary: str, warm: bool) -> TransferResult:

@@ -55,7 +55,7 @@ async def pending_booking_committed(salon: Settings, path: Path, channel: str) -
     backend = ScriptedBackend(["timeout"], hang_s=2.0)
     call = start_call(salon, store, "c1", caller_id="5557654321", backend=backend)
     said = await call.say("A colour on Friday at 10, my name is Kim Lee.")
-    assert any("You'll get a confirmation" in s for s in said)
+    assert any("a confirmation as soon as it goes through" in s for s in said)
     await call.hang_up()
     worker = outbox_worker(store, backend, channel=channel)
     run = await worker.run_once()

@@ -38,6 +38,7 @@ from typing import Any
 
 from panoramisk import Manager
 
+from receptionist import telemetry
 from receptionist.bridges.asterisk_agi import AgiChannel
 from receptionist.bridges.asterisk_leg import AsteriskLeg, AudioSocketMedia
 from receptionist.media.leg import CallLeg, LegInfo, TransferResult
@@ -201,6 +202,7 @@ class AmiClient:
         if self._ready.is_set():
             self.disconnects += 1
             log.warning("AMI connection to %s lost; reconnecting", self.where)
+            telemetry.error("ami_link_lost", "asterisk")
         self._ready.clear()
         self._fail_pending(f"AMI connection to {self.where} lost")
 
@@ -242,6 +244,7 @@ class AmiClient:
 
     def _login_failed(self, message: str) -> None:
         log.error("%s", message)
+        telemetry.error("ami_login", "asterisk")
         if self._first_login is not None and not self._first_login.done():
             self._first_login.set_exception(AsteriskStartupError(message))
 
@@ -399,6 +402,7 @@ class AsteriskBridge:
             await asyncio.wait_for(self._agi_session(reader, writer), self.settings.media_timeout_s)
         except (ValueError, agi.AgiError, TimeoutError, ConnectionError) as e:
             log.error("FastAGI session from %s failed: %s", peer, e)
+            telemetry.error("agi_session", "asterisk")
         finally:
             writer.close()
             with contextlib.suppress(ConnectionError, OSError):
@@ -454,6 +458,7 @@ class AsteriskBridge:
         for key, p in list(self._pending.items()):
             if p.expires < now:
                 log.warning("call %s (%s) never connected its AudioSocket", key, p.channel)
+                telemetry.error("audiosocket_missing", "asterisk")
                 del self._pending[key]
 
     # ------------------------------------------------------------ AudioSocket
@@ -466,10 +471,12 @@ class AsteriskBridge:
             first = await asyncio.wait_for(media.read_frame(), self.settings.media_timeout_s)
         except (ValueError, TimeoutError, ConnectionError) as e:
             log.error("AudioSocket connection without a valid uuid frame: %s", e or "timeout")
+            telemetry.error("audiosocket_start", "asterisk")
             await media.close()
             return
         if first is None or first.kind is not aso.Kind.UUID:
             log.error("AudioSocket connection did not start with a uuid frame: %s", first)
+            telemetry.error("audiosocket_start", "asterisk")
             await media.close()
             return
         call_uuid = first.uuid
@@ -515,6 +522,7 @@ class AsteriskBridge:
             await self.on_call(leg)
         except Exception:
             log.exception("call %s: the call layer raised", leg.call_id)
+            telemetry.error("call_handler", "asterisk")
             await leg.hangup()
 
     # ------------------------------------------------------------ LegControl

@@ -52,6 +52,7 @@ import gevent.lock
 import gevent.socket
 from greenswitch.esl import ESLEvent, InboundESL, NotConnectedError, OutboundSession
 
+from receptionist import telemetry
 from receptionist.bridges.freeswitch_leg import (
     FreeSwitchCommandError,
     FreeSwitchError,
@@ -581,6 +582,8 @@ class FreeSwitchBridge(WarmTransfers):
             return
         self._inbound = None
         (log.info if self._stopping else log.warning)("inbound ESL connection lost: %s", reason)
+        if not self._stopping:
+            telemetry.error("esl_link_lost", "freeswitch")
         for job in self._jobs.values():
             if not job.done():
                 job.set_exception(FreeSwitchLinkError(reason))
@@ -677,6 +680,7 @@ class FreeSwitchBridge(WarmTransfers):
                 await self._set_up(leg, ports)
             except (FreeSwitchError, OSError) as exc:
                 log.error("FreeSWITCH call %s could not start: %s", leg.call_id or "?", exc)
+                telemetry.error("call_setup", "freeswitch")
                 await self._rescue(leg, str(exc))
                 return
             if leg.state == "bridged":
@@ -685,6 +689,7 @@ class FreeSwitchBridge(WarmTransfers):
                 await self._on_call(leg)
             except Exception:
                 log.exception("call %s: the call handler failed", leg.call_id)
+                telemetry.error("call_handler", "freeswitch")
             if leg.state == "active":
                 await leg.hangup()
                 await wait_or(leg.done.wait(), 2.0)
@@ -778,6 +783,7 @@ class FreeSwitchBridge(WarmTransfers):
                 await leg.hangup()
         except FreeSwitchError as exc:
             log.error("call %s: rescue failed too: %s", leg.call_id, exc)
+            telemetry.error("rescue", "freeswitch")
 
     def _take_switch_port(self) -> int:
         s = self.settings

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import itertools
+import json
 import logging
 import re
 import uuid
@@ -59,6 +60,7 @@ class ReplyTiming:
     first_action_at: float | None = None
     first_audio_at: float | None = None
     tts_ms: int | None = None
+    tool_ms: int | None = None  # booking backend and store, while the caller waited
     interrupted: bool = False
     utterances: list[Utterance] = field(default_factory=list)
 
@@ -76,6 +78,8 @@ class ReplyTiming:
             out["dialog_ms"] = _ms(self.first_action_at - turn.transcribed_at)
         if self.tts_ms is not None:
             out["tts_ms"] = self.tts_ms
+        if self.tool_ms is not None:
+            out["tool_ms"] = self.tool_ms
         if self.first_audio_at is not None:
             out["v2v_ms"] = _ms(self.first_audio_at - turn.last_speech_at)
         return out
@@ -111,8 +115,10 @@ class Call:
         recordings_dir: str | None = None,
         naive: bool = False,
         understander: Any = None,
+        model_fingerprints: dict[str, Any] | None = None,
     ) -> None:
         self.leg = leg
+        self.model_fingerprints = model_fingerprints or {}  # kept with the call's record
         self.settings = settings
         self.store = store
         self.models = models
@@ -165,6 +171,7 @@ class Call:
     def on(cls, leg: CallLeg, runtime: Runtime, **options: Any) -> Call:
         """A call on ``leg`` with the runtime's settings, store, models and bookings."""
         options.setdefault("understander", getattr(runtime, "understander", None))
+        options.setdefault("model_fingerprints", getattr(runtime, "model_fingerprints", None))
         return cls(
             leg, runtime.settings, runtime.store, runtime.models, runtime.bookings,
             today=runtime.today, **options,
@@ -178,6 +185,9 @@ class Call:
             leg.call_id, leg.caller_id, leg.called_number, self.bridge
         )
         self.effects.call_id = self.call_id
+        if self.model_fingerprints:
+            self.store.update("calls", self.call_id,
+                              {"models": json.dumps(self.model_fingerprints)})  # fmt: skip
         hung_up_by = ""
         try:
             self.speaker.start()
@@ -281,8 +291,11 @@ class Call:
     async def _perform(self, event: Event, reply: ReplyTiming) -> None:
         self._reply = reply
         self._thinking = True
+        self.effects.tool_s = 0.0
         try:
             await drive(self.conversation, self.effects, event, self)
+            if self.effects.tool_s:
+                reply.tool_ms = _ms(self.effects.tool_s)
             if self._held:  # naive: the whole reply as one text
                 self._say(Say(" ".join(s.text for s in self._held)), reply)
                 self._held.clear()

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import logging
+import time
 from collections import deque
 from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
@@ -85,6 +86,9 @@ class Effects:
         self.connect = connect
         self.now = now
         self.claims = Claims(store, confirmations)
+        # Seconds spent in tools (booking backend, store) since the caller's turn: the
+        # reply's "tool" stage. A transfer's ringing is the staff's time, not counted.
+        self.tool_s = 0.0
         self.messages = MessageService(store)
         self.transfers = TransferService(store)
 
@@ -290,12 +294,16 @@ async def drive(conversation: Conversation, effects: Effects, event: Event, out:
         elif isinstance(action, Hangup):
             await out.hangup(action)
         else:
+            started = time.perf_counter()
             try:
                 result = await effects.run(action)
             except Exception:
                 if conversation.waiting:
                     conversation.abandon()
                 raise
+            finally:
+                if not isinstance(action, Connect):
+                    effects.tool_s += time.perf_counter() - started
             if result is not None:
                 actions.extend(conversation.receive(result))
 

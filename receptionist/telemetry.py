@@ -11,8 +11,11 @@ No label carries a call, a caller or a number (cardinality, privacy).
 
 from __future__ import annotations
 
-from prometheus_client import CollectorRegistry, Counter, Gauge
+from prometheus_client import CollectorRegistry, Counter, Gauge, disable_created_metrics
 
+# No ``*_created`` series beside each counter: Prometheus does not need them, and the store's
+# counters (app/metrics.py) have none either.
+disable_created_metrics()
 REGISTRY = CollectorRegistry(auto_describe=True)
 
 ERRORS = Counter(

@@ -110,6 +110,8 @@ async def test_counts_after_calls_through_the_fake_switches(
     asterisk = FakeAsterisk()
     await asterisk.start()
     async with running_switch() as switch:  # no staff phones: transfers fail
+        saved = runtime.settings.freeswitch, runtime.settings.asterisk
+        backend = runtime.bookings.backend
         table = dataclasses.asdict(settings_for(switch, listen_port=free_port()))
         runtime.settings.freeswitch = {"enabled": True, **table}
         runtime.settings.asterisk = {
@@ -161,6 +163,8 @@ async def test_counts_after_calls_through_the_fake_switches(
             await server.stop()
             await daemon.stop()
             await asterisk.stop()
+            runtime.settings.freeswitch, runtime.settings.asterisk = saved  # shared settings
+            runtime.bookings.backend = backend
 
     def moved(name: str, **labels: str) -> float:
         return delta(before, after, name, **labels)
@@ -172,6 +176,15 @@ async def test_counts_after_calls_through_the_fake_switches(
     # Tool failures and deadline misses.
     assert moved("receptionist_tool_failures_total", tool="transfer", reason="failed") == 1
     assert moved("receptionist_deadline_misses_total", what="booking") == 1
+    # The reply that waited for the booking backend carries a "tool" stage of at least the
+    # deadline (2.5 s), on the turn and in the stage histogram.
+    (pending,) = [b for b in store.rows("bookings") if b["status"] == "pending"]
+    tools = [t["timings"].get("tool_ms", 0) for t in store.turns(pending["call_id"])]
+    assert max(tools) >= 2500, tools
+    assert moved("receptionist_stage_seconds_count", stage="tool") >= 1
+    assert moved("receptionist_stage_seconds_bucket", stage="tool", le="2.0") < moved(
+        "receptionist_stage_seconds_count", stage="tool"
+    )
     # From the store: the rule that fired, the greeting cut off, the outcomes.
     assert moved("receptionist_escalations_total", rule="refund or complaint") == 1
     assert moved("receptionist_barge_ins_total") >= 1

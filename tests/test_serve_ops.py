@@ -18,7 +18,9 @@ from typing import Any
 
 import pytest
 
-from receptionist.app.config import example_config_text
+from receptionist.app.config import example_config_text, load_settings
+from receptionist.harness.drift import file_fingerprint
+from receptionist.store.db import Store
 from tests.fake_freeswitch import FakeCall, StaffPhone, running_switch
 from tests.ops_helpers import get
 from tests.test_freeswitch_bridge import settings_for
@@ -106,6 +108,9 @@ async def test_serve_prints_the_console_and_logs_each_call_as_json(tmp_path: Pat
                     await asyncio.sleep(0.05)
             await fake.hang_up()
             line = json.loads(await daemon.line_with('"logger": "receptionist.calls"'))
+            # The call's record names the models that answered it, and its page shows them.
+            status, call_page = await get(f"{console}calls/{fake.uuid}", token)
+            assert status == 200 and 'id="models"' in call_page
         finally:
             rest = daemon.stop()
     assert daemon.proc.returncode == 0, "".join(daemon.lines) + rest
@@ -117,3 +122,11 @@ async def test_serve_prints_the_console_and_logs_each_call_as_json(tmp_path: Pat
     assert "5551234567" not in json.dumps(line)
     calls = [t for t in daemon.lines + rest.splitlines() if '"receptionist.calls"' in t]
     assert len(calls) == 1  # one line per call
+    store = Store(tmp_path / "r.db")
+    (record,) = store.rows("calls")
+    store.close()
+    models = json.loads(record["models"])
+    assert set(models) == {"stt", "tts", "vad", "llm"}
+    for role, found in models.items():
+        assert found == file_fingerprint(ROOT / getattr(load_settings().models, role)), role
+        assert len(found["sha256"]) == 64 and found["size"] > 0

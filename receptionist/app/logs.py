@@ -22,8 +22,10 @@ def _number(match: re.Match[str]) -> str:
     before = text[max(0, match.start() - 1) : match.start()]
     after = text[match.end() : match.end() + 2]
     address = before in (".", ":") or after[:1] == ":" or re.match(r"\.\d", after)
-    if len(digits) < 7 or _DATE.match(run) or address:
-        return run  # a date, a time, an address or a port, not a phone number
+    # Digits inside a word are part of an identifier (a call's uuid), not a phone number.
+    inside = before.isalnum() or after[:1].isalnum()
+    if len(digits) < 7 or _DATE.match(run) or address or inside:
+        return run  # a date, a time, an address, a port or an id, not a phone number
     return "•" * 4 + digits[-2:]
 
 

@@ -38,7 +38,8 @@ from receptionist import telemetry
 # Seconds. The voice-to-voice budget is 1 s: buckets are dense around it.
 BUCKETS = (0.05, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.75, 0.9, 1.0, 1.25, 1.5, 2.0, 3.0, 5.0, 10.0)
 # Stage name in the metric -> key in a turn's timings (store: turns.timings, milliseconds).
-STAGES = {"endpoint": "endpoint_ms", "stt": "stt_ms", "dialog": "dialog_ms", "tts": "tts_ms"}
+STAGES = {"endpoint": "endpoint_ms", "stt": "stt_ms", "dialog": "dialog_ms", "tts": "tts_ms",
+          "tool": "tool_ms"}  # fmt: skip
 V2V_KEY = "v2v_ms"
 BUDGET_MS = 1000
 DRIFT_STATUS = "drift-check.json"  # beside the store; written by `eval --drift-status`
@@ -254,7 +255,7 @@ class StoreCollector(Collector):
             "From the caller's last speech to the agent's first audio, per reply",
             {},
         )
-        stage_doc = "Time per stage of a turn (endpoint, stt, dialog, tts)"
+        stage_doc = "Time per stage of a turn (endpoint, stt, dialog, tts, tool)"
         first = True
         for stage, histogram in self._stages.items():
             family = histogram.family("receptionist_stage_seconds", stage_doc, {"stage": stage})

@@ -25,7 +25,7 @@ from tests.fake_freeswitch import FakeCall, StaffPhone, running_switch
 from tests.ops_helpers import get
 from tests.test_freeswitch_bridge import settings_for
 
-pytestmark = pytest.mark.timeout(300)
+pytestmark = pytest.mark.timeout(600)
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -65,15 +65,20 @@ class Daemon:
         )  # fmt: skip
         self.lines: list[str] = []
 
-    async def line_with(self, text: str, timeout_s: float = 120) -> str:
+    async def line_with(self, text: str, timeout_s: float = 300) -> str:
+        """The next line with ``text``; start-up (models loaded and warmed) takes a minute or
+        more on a busy 2-core box."""
         assert self.proc.stdout is not None
-        async with asyncio.timeout(timeout_s):
-            while True:
-                line = await asyncio.to_thread(self.proc.stdout.readline)
-                assert line, "the daemon exited:\n" + "".join(self.lines)
-                self.lines.append(line)
-                if text in line:
-                    return line
+        try:
+            async with asyncio.timeout(timeout_s):
+                while True:
+                    line = await asyncio.to_thread(self.proc.stdout.readline)
+                    assert line, "the daemon exited:\n" + "".join(self.lines)
+                    self.lines.append(line)
+                    if text in line:
+                        return line
+        except TimeoutError:
+            raise AssertionError(f"no {text!r} in:\n" + "".join(self.lines)) from None
 
     def stop(self) -> str:
         self.proc.send_signal(signal.SIGTERM)

@@ -93,6 +93,7 @@ async def test_the_console_after_three_calls_through_the_fake_freeswitch(
                 assert "You're booked for a haircut on Thursday November 26 at 3 PM" in main
                 assert "backed" in await page.inner_text("#claims")
                 assert "haircut" in await page.inner_text("#bookings")
+                assert "stt whisper-tiny.en" in await page.inner_text("#models")
                 # A waterfall for every reply to the caller (greeting aside).
                 assert await page.locator("svg.waterfall").count() >= 2
                 duration = await page.evaluate(

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import itertools
+import json
 import logging
 import re
 import uuid
@@ -18,6 +19,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
+from receptionist import telemetry
 from receptionist.app.config import Settings
 from receptionist.app.runtime import Runtime
 from receptionist.dialog.actions import Hangup, Say
@@ -43,6 +45,7 @@ from receptionist.media.speaker import Speaker, Utterance
 from receptionist.media.tts import Speech
 from receptionist.store.db import Store
 from receptionist.tools.booking import BookingService
+from receptionist.tools.confirmation_route import route_for
 
 log = logging.getLogger(__name__)
 
@@ -58,6 +61,7 @@ class ReplyTiming:
     first_action_at: float | None = None
     first_audio_at: float | None = None
     tts_ms: int | None = None
+    tool_ms: int | None = None  # booking backend and store, while the caller waited
     interrupted: bool = False
     utterances: list[Utterance] = field(default_factory=list)
 
@@ -75,6 +79,8 @@ class ReplyTiming:
             out["dialog_ms"] = _ms(self.first_action_at - turn.transcribed_at)
         if self.tts_ms is not None:
             out["tts_ms"] = self.tts_ms
+        if self.tool_ms is not None:
+            out["tool_ms"] = self.tool_ms
         if self.first_audio_at is not None:
             out["v2v_ms"] = _ms(self.first_audio_at - turn.last_speech_at)
         return out
@@ -110,8 +116,10 @@ class Call:
         recordings_dir: str | None = None,
         naive: bool = False,
         understander: Any = None,
+        model_fingerprints: dict[str, Any] | None = None,
     ) -> None:
         self.leg = leg
+        self.model_fingerprints = model_fingerprints or {}  # kept with the call's record
         self.settings = settings
         self.store = store
         self.models = models
@@ -134,7 +142,8 @@ class Call:
             warm_transfer=settings.transfer.warm,
         )
         self.call_id = leg.call_id  # the record's id once the call starts (run)
-        self.effects = Effects(store, bookings, leg.call_id, connect=self._transfer, now=self._now)
+        self.effects = Effects(store, bookings, leg.call_id, connect=self._transfer, now=self._now,
+                               confirmations=route_for(settings))  # fmt: skip
         self.understander = understander  # a capable model's reading, where a site has one
         self._held: list[Say] = []  # naive: the whole reply, said at once
         self.speaker = Speaker(leg, models.tts)
@@ -163,6 +172,7 @@ class Call:
     def on(cls, leg: CallLeg, runtime: Runtime, **options: Any) -> Call:
         """A call on ``leg`` with the runtime's settings, store, models and bookings."""
         options.setdefault("understander", getattr(runtime, "understander", None))
+        options.setdefault("model_fingerprints", getattr(runtime, "model_fingerprints", None))
         return cls(
             leg, runtime.settings, runtime.store, runtime.models, runtime.bookings,
             today=runtime.today, **options,
@@ -178,6 +188,9 @@ class Call:
         lag_monitor = loop_lag.monitor()
         lag_from = lag_monitor.now()
         self.effects.call_id = self.call_id
+        if self.model_fingerprints:
+            self.store.update("calls", self.call_id,
+                              {"models": json.dumps(self.model_fingerprints)})  # fmt: skip
         hung_up_by = ""
         try:
             self.speaker.start()
@@ -220,6 +233,7 @@ class Call:
             conversation.reason = "daemon stopped during the call"
             raise
         except Exception as exc:
+            telemetry.error("call_internal", self.bridge)
             log.exception("call %s failed", self.call_id)
             conversation.outcome, conversation.reason = Outcome.FAILED, f"internal error: {exc}"
             await self._apologise()
@@ -289,8 +303,11 @@ class Call:
     async def _perform(self, event: Event, reply: ReplyTiming) -> None:
         self._reply = reply
         self._thinking = True
+        self.effects.tool_s = 0.0
         try:
             await drive(self.conversation, self.effects, event, self)
+            if self.effects.tool_s:
+                reply.tool_ms = _ms(self.effects.tool_s)
             if self._held:  # naive: the whole reply as one text
                 self._say(Say(" ".join(s.text for s in self._held)), reply)
                 self._held.clear()
@@ -374,6 +391,7 @@ class Call:
         try:
             await self.listener.run()
         except ValueError as exc:  # a malformed frame from the PBX
+            telemetry.error("bad_audio", self.bridge)
             self.inputs.put_nowait(Gone("failed", f"bad audio from the PBX: {exc}"))
             return
         self.inputs.put_nowait(Gone("caller", "audio ended"))
@@ -385,6 +403,7 @@ class Call:
             elif isinstance(event, CallerHungUp):
                 self.inputs.put_nowait(Gone("caller", event.reason))
             elif isinstance(event, LegFailed):
+                telemetry.error("leg_failed", self.bridge)
                 self.inputs.put_nowait(Gone("failed", event.reason))
 
     async def _transfer(self, extension: str, summary: str, warm: bool) -> TransferResult:

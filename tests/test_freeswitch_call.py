@@ -100,16 +100,9 @@ async def place_call(
     async def on_call(leg: CallLeg) -> None:
         assert isinstance(leg, FreeSwitchLeg)
         legs.append(leg)
-        call = Call(
-            leg,
-            runtime.settings,
-            runtime.store,
-            runtime.models,
-            runtime.bookings,
-            bridge="freeswitch",
-            today=runtime.today,
-            recordings_dir=str(tmp_path / "recordings"),
-        )
+        # As the daemon does (app/daemon.py): the runtime's parts and model fingerprints.
+        call = Call.on(leg, runtime, bridge="freeswitch",
+                       recordings_dir=str(tmp_path / "recordings"))  # fmt: skip
         sessions.append(await call.run())
         finished.set()
 

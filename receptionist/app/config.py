@@ -103,6 +103,14 @@ class HttpSettings:
 
 
 @dataclass
+class LoggingSettings:
+    """How the daemon logs (app/logs.py): "text" lines, or "json", one object a line.
+    ``RECEPTIONIST_LOG_FORMAT`` and ``receptionist --log-format`` override it."""
+
+    format: str = "text"
+
+
+@dataclass
 class ConfirmationSettings:
     """Confirmations that go out once a pending booking commits (tools/confirmations.py):
     "callback" leaves a task for staff; "sms" texts the caller's number through the site's
@@ -131,17 +139,20 @@ class Settings:
     transfer: TransferSettings = field(default_factory=TransferSettings)
     http: HttpSettings = field(default_factory=HttpSettings)
     confirmations: ConfirmationSettings = field(default_factory=ConfirmationSettings)
+    logging: LoggingSettings = field(default_factory=LoggingSettings)
     freeswitch: dict[str, Any] = field(default_factory=dict)
     asterisk: dict[str, Any] = field(default_factory=dict)
     sip: dict[str, Any] = field(default_factory=dict)
     source: str = "<embedded salon example>"
 
 
+LOG_FORMATS = ("text", "json")
 _CHOICES = {
     ("models", "device"): ("cpu", "cuda", "auto"),
     ("booking", "backend"): ("builtin", "caldav", "webhook"),
     ("models", "understanding"): ("rules", "model"),
     ("confirmations", "channel"): ("callback", "sms", "email"),
+    ("logging", "format"): LOG_FORMATS,
 }
 # Numbers with a sane range: (lowest, highest, unit).
 _RANGES: dict[tuple[str, str], tuple[int, int, str]] = {
@@ -165,6 +176,7 @@ _ALLOWED_TABLES = (
     "sip",
     "http",
     "confirmations",
+    "logging",
 )
 
 
@@ -377,6 +389,12 @@ def _parse_profile(data: dict[str, Any], source: str) -> BusinessProfile:
 
 def _env_overrides(settings: Settings) -> None:
     env = os.environ
+    log_format = env.get("RECEPTIONIST_LOG_FORMAT")
+    if log_format:
+        if log_format not in LOG_FORMATS:
+            raise ConfigError(f"RECEPTIONIST_LOG_FORMAT={log_format!r}; allowed: "
+                              f"{', '.join(LOG_FORMATS)}")  # fmt: skip
+        settings.logging.format = log_format
     if "RECEPTIONIST_DB" in env:
         settings.store.path = env["RECEPTIONIST_DB"]
     if "RECEPTIONIST_CALDAV_PASSWORD" in env:
@@ -439,6 +457,7 @@ def parse_settings(data: dict[str, Any], source: str) -> Settings:
         confirmations=build_section(
             ConfirmationSettings, data.get("confirmations", {}), "confirmations", source
         ),
+        logging=build_section(LoggingSettings, data.get("logging", {}), "logging", source),
         freeswitch=dict(data.get("freeswitch", {})),
         asterisk=dict(data.get("asterisk", {})),
         sip=dict(data.get("sip", {})),

@@ -120,7 +120,12 @@ async def _start_http(settings: Settings, runtime: Runtime, daemon: Daemon) -> A
     from receptionist.app.http import pbx_links, start_for_daemon
     from receptionist.app.metrics import Live
 
-    live = Live(calls_active=lambda: len(daemon.calls), links=lambda: pbx_links(daemon.bridges))
+    understander = runtime.understander
+    live = Live(
+        calls_active=lambda: len(daemon.calls),
+        links=lambda: pbx_links(daemon.bridges),
+        model_fallbacks=lambda: dict(understander.fallbacks) if understander else {},
+    )
     return await start_for_daemon(settings, runtime.store.path, live)
 
 

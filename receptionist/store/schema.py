@@ -208,3 +208,10 @@ def m006_confirmations_that_go_out(db: Database) -> None:
 
 
 migrations()(m007_call_audio_timing)
+
+
+@migrations()
+def m009_call_model_fingerprints(db: Database) -> None:
+    # The models that answered the call (role -> file name, size, sha256, as JSON): a change
+    # of behaviour can be tied to a change of model, call by call (harness/drift.py).
+    db.table("calls").add_column("models", str)

@@ -14,6 +14,7 @@ from typing import Any
 
 from panoramisk import Manager
 
+from receptionist import telemetry
 from receptionist.bridges.asterisk.settings import AsteriskSettings
 
 __all__ = ["AmiActionError", "AmiClient", "AmiUnavailable", "AsteriskStartupError"]
@@ -139,6 +140,7 @@ class AmiClient:
         if self._ready.is_set():
             self.disconnects += 1
             log.warning("AMI connection to %s lost; reconnecting", self.where)
+            telemetry.error("ami_link_lost", "asterisk")
         self._ready.clear()
         self._fail_pending(f"AMI connection to {self.where} lost")
         if self.on_lost is not None:
@@ -186,6 +188,7 @@ class AmiClient:
 
     def _login_failed(self, message: str) -> None:
         log.error("%s", message)
+        telemetry.error("ami_login", "asterisk")
         if self._first_login is not None and not self._first_login.done():
             self._first_login.set_exception(AsteriskStartupError(message))
 

@@ -31,6 +31,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from receptionist import telemetry
 from receptionist.bridges.asterisk.agi import AgiChannel
 from receptionist.bridges.asterisk.ami import AmiActionError, AmiClient, AsteriskStartupError
 from receptionist.bridges.asterisk.leg import AsteriskLeg
@@ -172,6 +173,7 @@ class AsteriskBridge(Transfers):
             await asyncio.wait_for(self._agi_session(reader, writer), self.settings.media_timeout_s)
         except (ValueError, agi.AgiError, TimeoutError, ConnectionError) as e:
             log.error("FastAGI session from %s failed: %s", peer, e)
+            telemetry.error("agi_session", "asterisk")
         finally:
             writer.close()
             with contextlib.suppress(ConnectionError, OSError):
@@ -227,6 +229,7 @@ class AsteriskBridge(Transfers):
         for key, p in list(self._pending.items()):
             if p.expires < now:
                 log.warning("call %s (%s) never connected its AudioSocket", key, p.channel)
+                telemetry.error("audiosocket_missing", "asterisk")
                 del self._pending[key]
 
     # ------------------------------------------------------------ AudioSocket
@@ -239,10 +242,12 @@ class AsteriskBridge(Transfers):
             first = await asyncio.wait_for(media.read_frame(), self.settings.media_timeout_s)
         except (ValueError, TimeoutError, ConnectionError) as e:
             log.error("AudioSocket connection without a valid uuid frame: %s", e or "timeout")
+            telemetry.error("audiosocket_start", "asterisk")
             await media.close()
             return
         if first is None or first.kind is not aso.Kind.UUID:
             log.error("AudioSocket connection did not start with a uuid frame: %s", first)
+            telemetry.error("audiosocket_start", "asterisk")
             await media.close()
             return
         call_uuid = first.uuid
@@ -288,6 +293,7 @@ class AsteriskBridge(Transfers):
             await self.on_call(leg)
         except Exception:
             log.exception("call %s: the call layer raised", leg.call_id)
+            telemetry.error("call_handler", "asterisk")
             await leg.hangup()
 
     async def start_recording(self, leg: AsteriskLeg, path: str) -> None:

@@ -15,6 +15,7 @@ import uuid as uuidlib
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Any, TypeVar
 
+from receptionist import telemetry
 from receptionist.bridges.freeswitch import esl_link
 from receptionist.bridges.freeswitch.esl_link import EslLink, GeventThread
 from receptionist.bridges.freeswitch.leg import (
@@ -195,6 +196,8 @@ class FreeSwitchBridge(WarmTransfers):
             return
         self._inbound = None
         (log.info if self._stopping else log.warning)("inbound ESL connection lost: %s", reason)
+        if not self._stopping:
+            telemetry.error("esl_link_lost", "freeswitch")
         for job in self._jobs.values():
             if not job.done():
                 job.set_exception(FreeSwitchLinkError(reason))
@@ -291,6 +294,7 @@ class FreeSwitchBridge(WarmTransfers):
                 await self._set_up(leg, ports)
             except (FreeSwitchError, OSError) as exc:
                 log.error("FreeSWITCH call %s could not start: %s", leg.call_id or "?", exc)
+                telemetry.error("call_setup", "freeswitch")
                 await self._rescue(leg, str(exc))
                 return
             if leg.state == "bridged":
@@ -299,6 +303,7 @@ class FreeSwitchBridge(WarmTransfers):
                 await self._on_call(leg)
             except Exception:
                 log.exception("call %s: the call handler failed", leg.call_id)
+                telemetry.error("call_handler", "freeswitch")
             if leg.state == "active":
                 await leg.hangup()
                 await wait_or(leg.done.wait(), 2.0)
@@ -393,6 +398,7 @@ class FreeSwitchBridge(WarmTransfers):
                 await leg.hangup()
         except FreeSwitchError as exc:
             log.error("call %s: rescue failed too: %s", leg.call_id, exc)
+            telemetry.error("rescue", "freeswitch")
 
     def _take_switch_port(self) -> int:
         s = self.settings

@@ -33,6 +33,7 @@ from aiosipua import (
     parse_address,
 )
 
+from receptionist import telemetry
 from receptionist.bridges.sip.leg import SipLeg
 from receptionist.bridges.sip.media import CODECS, SILENCE, RtpMedia
 from receptionist.bridges.sip.settings import SipSettings, peer_allowed, settings_problem
@@ -350,6 +351,7 @@ class SipBridge:
             await self._on_call(leg)
         except Exception:
             log.exception("call %s: the call handler failed", leg.call_id)
+            telemetry.error("call_handler", "sip")
         finally:
             if leg.state == "active":
                 await leg.hangup()

@@ -39,6 +39,9 @@ def store(tmp_path: Path) -> Iterator[Store]:
 @pytest.fixture
 def runtime(settings: Settings, models: Models, store: Store, tmp_path: Path) -> Runtime:
     settings.recording.dir = str(tmp_path / "recordings")
+    # The embedded SIP endpoint stays off here: a test that starts bridges names the switch
+    # it tests (SIP's own tests start theirs on free ports).
+    settings.sip = {}
     return build_runtime(settings, models=models, store=store, today=lambda: TODAY)
 
 

@@ -22,6 +22,7 @@ import array
 import asyncio
 import contextlib
 import json
+import os
 import re
 import uuid as uuidlib
 import wave
@@ -211,6 +212,9 @@ def _mix(a: bytes, b: bytes) -> bytes:
 
 
 def write_recording(path: str, frames: list[bytes]) -> None:
+    """As record_session does; a folder that doesn't exist gets no file (FreeSWITCH logs it)."""
+    if not os.path.isdir(os.path.dirname(path) or "."):
+        return
     with wave.open(path, "wb") as out:
         out.setnchannels(1)
         out.setsampwidth(2)

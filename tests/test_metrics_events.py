@@ -110,9 +110,11 @@ async def test_counts_after_calls_through_the_fake_switches(
     asterisk = FakeAsterisk()
     await asterisk.start()
     async with running_switch() as switch:  # no staff phones: transfers fail
-        saved = runtime.settings.freeswitch, runtime.settings.asterisk
+        saved = runtime.settings.freeswitch, runtime.settings.asterisk, runtime.settings.sip
         backend = runtime.bookings.backend
         table = dataclasses.asdict(settings_for(switch, listen_port=free_port()))
+        del table["ring_seconds"]  # [transfer] ring_seconds sets it
+        runtime.settings.sip = {}  # these two switches only
         runtime.settings.freeswitch = {"enabled": True, **table}
         runtime.settings.asterisk = {
             "enabled": True, "agi_port": 0, "audiosocket_port": 0, "ami_port": asterisk.ami_port,
@@ -163,7 +165,7 @@ async def test_counts_after_calls_through_the_fake_switches(
             await server.stop()
             await daemon.stop()
             await asterisk.stop()
-            runtime.settings.freeswitch, runtime.settings.asterisk = saved  # shared settings
+            runtime.settings.freeswitch, runtime.settings.asterisk, runtime.settings.sip = saved
             runtime.bookings.backend = backend
 
     def moved(name: str, **labels: str) -> float:

@@ -45,6 +45,7 @@ def site_config(tmp_path: Path, freeswitch: dict[str, Any], log_format: str) -> 
     table = "\n".join(f"{k} = {toml_value(v)}" for k, v in freeswitch.items() if v is not None)
     text = example_config_text()
     text = text.replace("[freeswitch]\nenabled = false", f"[freeswitch]\nenabled = true\n{table}")
+    text = text.replace("[sip]\nenabled = true", "[sip]\nenabled = false")  # FreeSWITCH only
     text = text.replace('path = "var/receptionist.db"', f'path = "{tmp_path / "r.db"}"')
     text = text.replace('dir = "var/recordings"', f'dir = "{tmp_path / "rec"}"')
     text += f'\n[http]\nport = {free_port()}\n\n[logging]\nformat = "{log_format}"\n'
@@ -90,6 +91,7 @@ async def test_serve_prints_the_console_and_logs_each_call_as_json(tmp_path: Pat
     async with running_switch() as switch:
         switch.phones["200"] = StaffPhone()  # the front desk answers
         fs = dataclasses.asdict(settings_for(switch, listen_port=free_port()))
+        del fs["ring_seconds"]  # [transfer] ring_seconds sets it
         daemon = Daemon(site_config(tmp_path, fs, "json"))
         try:
             entry = json.loads(await daemon.line_with("console http://"))

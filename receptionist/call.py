@@ -40,6 +40,7 @@ from receptionist.media.listener import CallerTurn, Listener, Silence, sounds_he
 from receptionist.media.models import Models
 from receptionist.media.speaker import Speaker, Utterance
 from receptionist.media.tts import Speech
+from receptionist.media.wire import SENT
 from receptionist.store.db import Store
 from receptionist.tools.booking import BookingService
 
@@ -50,12 +51,19 @@ _SAFE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,127}")
 
 @dataclass
 class ReplyTiming:
-    """One agent reply and how long each stage took, from the caller's last speech frame."""
+    """One agent reply and how long each stage took.
+
+    Two voice-to-voice figures: the pipeline's (the VAD's last speech frame to the first
+    reply frame queued on the leg) and the line's (the last frame with the caller's energy
+    in to the first reply frame actually sent: what the caller waits through).
+    """
 
     turn: CallerTurn | None
     sentences: list[str] = field(default_factory=list)
     first_action_at: float | None = None
-    first_audio_at: float | None = None
+    first_audio_at: float | None = None  # the first frame queued on the leg
+    first_sent_at: float | None = None  # that frame on the wire (monotonic, as loop.time())
+    first_frame: bytes | None = None
     tts_ms: int | None = None
     interrupted: bool = False
     utterances: list[Utterance] = field(default_factory=list)
@@ -76,7 +84,12 @@ class ReplyTiming:
             out["tts_ms"] = self.tts_ms
         if self.first_audio_at is not None:
             out["v2v_ms"] = _ms(self.first_audio_at - turn.last_speech_at)
+        if self.first_sent_at is not None:
+            out["v2v_line_ms"] = _ms(self.first_sent_at - turn.heard_end_at)
         return out
+
+    def mark_sent(self, at: float) -> None:
+        self.first_sent_at = at
 
 
 @dataclass
@@ -318,11 +331,13 @@ class Call:
         reply.utterances.append(utterance)
         return utterance
 
-    def _first_frame(self, utterance: Utterance, speech: Speech) -> None:
+    def _first_frame(self, utterance: Utterance, speech: Speech, frame: bytes) -> None:
         reply = utterance.reply
         if isinstance(reply, ReplyTiming) and reply.first_audio_at is None:
             reply.first_audio_at = asyncio.get_running_loop().time()
             reply.tts_ms = speech.compute_ms
+            reply.first_frame = frame
+            SENT.watch(frame, reply.mark_sent)
 
     def _agent_frame(self, frame: bytes) -> None:
         """What we send is what may come back as echo: the gate weighs the caller by it."""
@@ -338,7 +353,11 @@ class Call:
 
     def _close_reply(self) -> None:
         reply, self._reply = self._reply, None
-        if reply is None or not reply.sentences:
+        if reply is None:
+            return
+        if reply.first_frame is not None:
+            SENT.dropped(reply.first_frame)  # not sent by now: it never will be
+        if not reply.sentences:
             return
         self.store.add_turn(
             self.call_id,

@@ -26,7 +26,7 @@ from receptionist.media.endpoint import (
     SpeechStarted,
     TurnEnded,
 )
-from receptionist.media.gate import OpeningGate, frame_rms
+from receptionist.media.gate import OpeningGate, frame_rms, last_loud_frame
 from receptionist.media.leg import CallLeg
 from receptionist.media.stt import Transcriber, Transcript
 from receptionist.media.vad import SileroVad
@@ -71,6 +71,12 @@ class CallerTurn:
     speculative: bool
     confidence: float = 1.0  # Transcript.confidence: low means confirm before acting
     no_speech_prob: float = 0.0  # Transcript.no_speech_prob
+    speech_end_at: float | None = None  # loop time the last frame with the caller's energy came
+
+    @property
+    def heard_end_at(self) -> float:
+        """When the caller stopped, as the line carried it (the VAD's figure if unknown)."""
+        return self.last_speech_at if self.speech_end_at is None else self.speech_end_at
 
     @property
     def endpoint_ms(self) -> int:
@@ -153,6 +159,7 @@ class Listener:
         self.inputs: asyncio.Queue[CallerTurn | Silence] = asyncio.Queue()
         self._frames: list[np.ndarray] = []
         self._times: list[float] = []
+        self._levels: list[float] = []  # RMS of each buffered frame
         self._offset = 0
         self._speculative: tuple[int, asyncio.Task[Transcript]] | None = None
         self._finishing: asyncio.Task[None] | None = None
@@ -171,11 +178,13 @@ class Listener:
             samples = pcm_to_array(frame)
             self._frames.append(samples)
             self._times.append(now)
+            level = frame_rms(samples)
+            self._levels.append(level)
             self.frames_in += 1
             probability = await self.vad_worker.run(partial(self.stream.push, samples, rate))
             speaking = self.agent_speaking()
             self.endpointer.threshold_boost = self.echo_boost if speaking else 0.0
-            may_open = self.gate.may_open(frame_rms(samples), now)
+            may_open = self.gate.may_open(level, now)
             for event in self.endpointer.push(probability, may_open):
                 log.debug("endpoint %s", event)
                 self._on_event(event, now)
@@ -228,7 +237,13 @@ class Listener:
             previous = self._finishing
             self._finishing = asyncio.ensure_future(
                 self._finish(
-                    event, task, audio, now, self._time_of(event.last_speech_frame), previous
+                    event,
+                    task,
+                    audio,
+                    now,
+                    self._time_of(event.last_speech_frame),
+                    self._speech_end_at(event),
+                    previous,
                 )
             )
 
@@ -257,6 +272,7 @@ class Listener:
         audio: np.ndarray | None,
         ended_at: float,
         last_speech_at: float,
+        speech_end_at: float,
         previous: asyncio.Task[None] | None,
     ) -> None:
         loop = asyncio.get_running_loop()
@@ -297,8 +313,15 @@ class Listener:
                 speculative=task is not None,
                 confidence=transcript.confidence,
                 no_speech_prob=transcript.no_speech_prob,
+                speech_end_at=speech_end_at,
             )
         )
+
+    def _speech_end_at(self, event: TurnEnded) -> float:
+        """When the last frame with the caller's energy arrived (see last_loud_frame)."""
+        first = event.first_speech_frame - self._offset
+        last = event.last_speech_frame + TAIL_FRAMES - self._offset
+        return self._time_of(self._offset + last_loud_frame(self._levels, first, last))
 
     def _time_of(self, frame: int) -> float:
         index = frame - self._offset
@@ -323,4 +346,5 @@ class Listener:
         if drop > 200:
             del self._frames[:drop]
             del self._times[:drop]
+            del self._levels[:drop]
             self._offset += drop

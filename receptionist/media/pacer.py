@@ -12,6 +12,7 @@ import collections
 from collections.abc import Callable
 
 from receptionist.media.leg import FRAME_MS
+from receptionist.media.wire import SENT
 
 SendFrame = Callable[[bytes], None]
 
@@ -72,6 +73,8 @@ class Pacer:
 
     def flush(self) -> int:
         dropped = len(self._queue)
+        for frame in self._queue:
+            SENT.dropped(frame)
         self._queue.clear()
         self.frames_dropped += dropped
         self._space.set()
@@ -88,6 +91,7 @@ class Pacer:
             frame: bytes | None = self._queue.popleft() if self._queue else None
             if frame is not None:
                 self._send(frame)
+                SENT.sent(frame)  # the line's latency ends here, not when it was queued
                 self.frames_sent += 1
             elif self._idle_frame is not None:
                 self._send(self._idle_frame)

@@ -203,3 +203,13 @@ def m006_confirmations_that_go_out(db: Database) -> None:
     for column, kind in (("address", str), ("attempts", int), ("next_attempt_at", str),
                          ("last_error", str), ("sent_at", str), ("message_id", str)):  # fmt: skip
         confirmations.add_column(column, kind)
+
+
+@migrations()
+def m010_turn_voice_to_voice(db: Database) -> None:
+    # An agent turn's two voice-to-voice figures as columns an operator can query: the
+    # pipeline's (the VAD's last speech frame to the reply's first frame queued) and the
+    # line's (the caller's last frame with energy in to the reply's first frame sent).
+    turns = db.table("turns")
+    turns.add_column("v2v_pipeline_ms", int)
+    turns.add_column("v2v_line_ms", int)

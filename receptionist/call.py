@@ -122,6 +122,7 @@ class Call:
         recordings_dir: str | None = None,
         naive: bool = False,
         understander: Any = None,
+        audio_turns: bool = True,
     ) -> None:
         self.leg = leg
         self.settings = settings
@@ -162,6 +163,8 @@ class Call:
             silence_frames=int(silence_s * 50),
             judge=self._judge_turn,
             speculative=not naive,
+            turn_model=None if naive or not audio_turns else models.turn,
+            turn_worker=models.turn_worker,
         )
         self.speaker.on_frame = self._agent_frame
         self.inputs: asyncio.Queue[CallInput] = self.listener.inputs  # type: ignore[assignment]
@@ -214,6 +217,7 @@ class Call:
                         {
                             "stt_ms": item.stt_ms,
                             "endpoint_ms": item.endpoint_ms,
+                            "endpoint_line_ms": _ms(item.ended_at - item.heard_end_at),
                             "speculative": int(item.speculative),
                         },
                     )

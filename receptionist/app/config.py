@@ -41,6 +41,7 @@ class ModelSettings:
     stt: str = "models/whisper-tiny.en"
     tts: str = "models/piper/en_US-joe-medium.onnx"
     vad: str = "models/silero_vad.onnx"
+    turn: str = "models/smart-turn-v3.2-cpu.onnx"  # "" : turns end on the words alone
     llm: str = "models/smollm2-135m-instruct.gguf"
     llm_enabled: bool = True
     llm_gpu_layers: int = 0

@@ -3,7 +3,10 @@
 Transcribes speculatively when the caller pauses; when the pause turns out to be the end,
 that transcript is used at once; when speech resumes it is discarded. What the speculative
 transcript says also sets how long to wait: a complete request ends the turn sooner, a
-hesitation ("um", a trailing "and") waits longer.
+hesitation ("um", a trailing "and") waits longer. With an audio end-of-turn model (Smart
+Turn, in its own worker), its verdict on the pause comes long before the transcript: "complete"
+ends the turn after ``audio_end_frames`` of silence without waiting for the words, which
+can still lengthen the wait (a hesitation) if they come first.
 """
 
 from __future__ import annotations
@@ -29,6 +32,7 @@ from receptionist.media.endpoint import (
 from receptionist.media.gate import OpeningGate, frame_rms, last_loud_frame
 from receptionist.media.leg import CallLeg
 from receptionist.media.stt import Transcriber, Transcript
+from receptionist.media.turn_model import SmartTurn
 from receptionist.media.vad import SileroVad
 from receptionist.media.worker import ModelWorker
 
@@ -143,6 +147,10 @@ class Listener:
         echo_boost: float = 0.2,
         judge: Callable[[str], str] = default_judge,
         speculative: bool = True,
+        turn_model: SmartTurn | None = None,
+        turn_worker: ModelWorker | None = None,
+        audio_threshold: float = 0.5,
+        audio_end_frames: int = 15,
     ) -> None:
         self.leg = leg
         self.stream = vad.stream()
@@ -156,6 +164,13 @@ class Listener:
         self.judge = judge
         self.gate = OpeningGate()
         self.speculative = speculative
+        self.turn_model = turn_model if turn_worker is not None else None
+        self.turn_worker = turn_worker
+        self.audio_threshold = audio_threshold
+        self.audio_end_frames = audio_end_frames
+        self._pause = 0  # counts pauses: a verdict on an older pause is void
+        self._hesitant = False  # the words so far trail off: the audio may not shorten
+        self.audio_verdicts: list[float] = []
         self.inputs: asyncio.Queue[CallerTurn | Silence] = asyncio.Queue()
         self._frames: list[np.ndarray] = []
         self._times: list[float] = []
@@ -203,6 +218,9 @@ class Listener:
             if self.on_speech_start is not None:
                 self.on_speech_start(event.first_speech_frame)
         elif isinstance(event, SpeechPaused):
+            self._pause += 1
+            self._hesitant = False
+            self._ask_turn_model(event)
             own = self._speculative is not None and not self._speculative[1].done()
             if not self.speculative or self.stt.worker.pending > int(own):
                 # Speculation is a bet on idle time: with other calls' audio already
@@ -214,6 +232,7 @@ class Listener:
             self._speculative = (event.last_speech_frame, guess)
             guess.add_done_callback(self._adapt_end_wait)
         elif isinstance(event, SpeechResumed):
+            self._pause += 1
             if self._speculative is not None:
                 self.discarded_speculations += 1
             self._speculative = None
@@ -251,6 +270,25 @@ class Listener:
         """The first frame of the turn in progress, with its pre-roll, still in the buffer."""
         return max(self._offset, self.endpointer.first_speech_frame - PREROLL_FRAMES)
 
+    def _ask_turn_model(self, event: SpeechPaused) -> None:
+        """Smart Turn's verdict on the audio so far; it runs while the silence goes on."""
+        if self.turn_model is None or self.turn_worker is None:
+            return
+        audio = self._audio(self._turn_start(), event.frame)
+        job = partial(self.turn_model.probability, audio, self.leg.sample_rate)
+        verdict = asyncio.ensure_future(self.turn_worker.run(job))
+        verdict.add_done_callback(partial(self._audio_verdict, self._pause))
+
+    def _audio_verdict(self, pause: int, verdict: asyncio.Future[float]) -> None:
+        if verdict.cancelled() or verdict.exception() is not None:
+            return
+        probability = verdict.result()
+        self.audio_verdicts.append(probability)
+        if pause != self._pause or not self.endpointer.in_turn or self._hesitant:
+            return
+        if probability > self.audio_threshold:
+            self.endpointer.set_end_wait(self.audio_end_frames)
+
     def _adapt_end_wait(self, task: asyncio.Task[Transcript]) -> None:
         if task.cancelled() or task.exception() is not None:
             return
@@ -259,6 +297,9 @@ class Listener:
             return
         s = self.endpointer.settings
         verdict = self.judge(task.result().text)
+        self._hesitant = verdict == "hesitant"
+        if verdict == "unsure" and self.turn_model is not None:
+            return  # the audio's verdict (sooner, or already given) decides
         self.endpointer.set_end_wait(
             {"complete": s.end_frames_min, "hesitant": s.end_frames_max}.get(
                 verdict, s.end_frames_default

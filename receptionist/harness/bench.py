@@ -217,7 +217,10 @@ async def main_async(args: argparse.Namespace) -> dict[str, Any]:
     scripts = scripts_for(models, voices, 1 if args.quick else 4, rng)
     work = Path(args.work)
 
-    ours_by_voice = await run_calls(fresh_runtime(models, work / "ours.db"), scripts, naive=False)
+    audio_turns = not args.words_only
+    ours_by_voice = await run_calls(
+        fresh_runtime(models, work / "ours.db"), scripts, naive=False, audio_turns=audio_turns
+    )
     naive_by_voice = await run_calls(fresh_runtime(models, work / "naive.db"), scripts, naive=True)
     ours, naive = summed(ours_by_voice), summed(naive_by_voice)
     barge_line, _ = spoken_line(models, "No, no, I meant Thursday.", voices[0], rng)
@@ -231,7 +234,11 @@ async def main_async(args: argparse.Namespace) -> dict[str, Any]:
         conv = (scripts * 4)[: n * rounds]
         figures = summed(
             await run_calls(
-                fresh_runtime(models, work / f"conc{n}.db"), conv, naive=False, concurrent=n
+                fresh_runtime(models, work / f"conc{n}.db"),
+                conv,
+                naive=False,
+                concurrent=n,
+                audio_turns=audio_turns,
             )
         )
         concurrency[n] = {
@@ -277,6 +284,7 @@ async def main_async(args: argparse.Namespace) -> dict[str, Any]:
         "concurrency": concurrency,
         "max_calls_p95_under_1s": max(under) if under else 0,
         "quick": args.quick,
+        "audio_turns": audio_turns,
         "bench_seconds": round(time.perf_counter() - started, 1),
     }
 
@@ -337,6 +345,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--work", default="var/bench")
     parser.add_argument("--quick", action="store_true", help="fewer calls: a few minutes")
     parser.add_argument("--voice", action="append", help="caller voice (repeatable)")
+    parser.add_argument(
+        "--words-only", action="store_true", help="end turns without the audio end-of-turn model"
+    )
     args = parser.parse_args(argv)
     work = Path(args.work)
     work.mkdir(parents=True, exist_ok=True)

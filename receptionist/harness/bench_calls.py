@@ -119,6 +119,7 @@ async def run_calls(
     naive: bool,
     concurrent: int = 1,
     stagger_s: float = 0.7,
+    audio_turns: bool = True,
 ) -> dict[str, TurnFigures]:
     """Figures per voice; ``concurrent`` calls at once (each started ``stagger_s`` apart)."""
     per_voice: dict[str, TurnFigures] = {}
@@ -132,7 +133,7 @@ async def run_calls(
             agent_gap_ms=600,
             hangup_after_ms=600,
         )
-        call = Call.on(leg, runtime, naive=naive)
+        call = Call.on(leg, runtime, naive=naive, audio_turns=audio_turns)
         try:
             await call.run()
         finally:

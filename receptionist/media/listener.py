@@ -321,7 +321,7 @@ class Listener:
             transcript = await task
         else:
             assert audio is not None
-            transcript = await self.stt.transcribe(audio, self.leg.sample_rate)
+            transcript = await self.stt.transcribe(audio, self.leg.sample_rate, urgent=True)
         if previous is not None:
             await previous  # turns reach the dialog in the order they were spoken
         log.debug(

@@ -1,12 +1,14 @@
 """One worker thread per model, fed by a queue, results handed back to the event loop.
 
 Models never run on the event loop: a call's audio keeps flowing while Whisper decodes.
-Jobs run in the order they were queued, shared by every call.
+Jobs run in the order they were queued, shared by every call, except that an urgent job
+(a caller's finished turn) goes before every waiting job that isn't (speculative decodes).
 """
 
 from __future__ import annotations
 
 import asyncio
+import itertools
 import queue
 import threading
 from collections.abc import Callable
@@ -15,19 +17,21 @@ from typing import Any, TypeVar
 T = TypeVar("T")
 
 _STOP = object()
+URGENT, NORMAL, LAST = 0, 1, 2  # job priorities; LAST: the stop sentinel, after every job
 
 
 class ModelWorker:
     def __init__(self, name: str) -> None:
         self.name = name
-        self._jobs: queue.SimpleQueue[Any] = queue.SimpleQueue()
+        self._jobs: queue.PriorityQueue[tuple[int, int, Any]] = queue.PriorityQueue()
+        self._order = itertools.count()  # first in, first out within a priority
         self.pending = 0  # jobs queued or running (read from the loop to shed optional work)
         self._thread = threading.Thread(target=self._run, name=f"model-{name}", daemon=True)
         self._thread.start()
 
     def _run(self) -> None:
         while True:
-            job = self._jobs.get()
+            _priority, _n, job = self._jobs.get()
             if job is _STOP:
                 return
             fn, future, loop = job
@@ -43,11 +47,14 @@ class ModelWorker:
             else:
                 _hand_back(loop, _set_result, future, result)
 
-    async def run(self, fn: Callable[[], T]) -> T:
+    def _put(self, job: Any, priority: int = NORMAL) -> None:
+        self._jobs.put((priority, next(self._order), job))
+
+    async def run(self, fn: Callable[[], T], urgent: bool = False) -> T:
         loop = asyncio.get_running_loop()
         future: asyncio.Future[T] = loop.create_future()
         self.pending += 1
-        self._jobs.put((fn, future, loop))
+        self._put((fn, future, loop), URGENT if urgent else NORMAL)
         try:
             return await future
         finally:
@@ -66,7 +73,7 @@ class ModelWorker:
             finally:
                 done.set()
 
-        self._jobs.put((job, None, None))
+        self._put((job, None, None))
         while not done.wait(1.0):
             if not self._thread.is_alive():
                 raise RuntimeError(f"the {self.name} model worker has stopped")
@@ -76,7 +83,7 @@ class ModelWorker:
 
     def close(self, timeout: float = 30.0) -> None:
         """Stop the thread once the jobs already queued are done."""
-        self._jobs.put(_STOP)
+        self._put(_STOP, LAST)
         if self._thread.is_alive() and threading.current_thread() is not self._thread:
             self._thread.join(timeout)
 

@@ -130,6 +130,24 @@ def outcome(turn: PausedTurn, policy: Policy) -> tuple[bool, int | None]:
     return False, None
 
 
+def opening_judge() -> Callable[[str], str]:
+    """The dialog's verdict on a caller's first turn (nothing asked yet), as the call uses it."""
+    from receptionist.app.config import load_settings
+    from receptionist.dialog.frame import Frame
+    from receptionist.dialog.turn_end import judge_turn
+    from receptionist.harness.bench_calls import TODAY
+    from receptionist.media.listener import sounds_hesitant
+
+    profile = load_settings().profile
+
+    def judge(text: str) -> str:
+        if sounds_hesitant(text):
+            return "hesitant"
+        return judge_turn(text, Frame(), None, profile, TODAY)
+
+    return judge
+
+
 def policies(with_text: bool) -> dict[str, list[tuple[str, Policy]]]:
     """Each family's settings, from the shortest wait to the longest."""
     waits = {"hesitant": 900, "unsure": 760}
@@ -151,6 +169,14 @@ def policies(with_text: bool) -> dict[str, list[tuple[str, Policy]]]:
 
         return wait
 
+    def agree(threshold: float, ms: int, late: int) -> Policy:
+        def wait(p: Pause) -> int:
+            if p.text_verdict == "complete" and p.audio_prob > threshold:
+                return ms
+            return max(late, 900) if p.text_verdict == "hesitant" else late
+
+        return wait
+
     out: dict[str, list[tuple[str, Policy]]] = {
         "vad timeout": [(f"{ms} ms", timeout(ms)) for ms in (200, 300, 400, 500, 600, 800, 1000)],
         "smart turn": [
@@ -163,6 +189,12 @@ def policies(with_text: bool) -> dict[str, list[tuple[str, Policy]]]:
         out["text verdict"] = [(f"complete {ms} ms", words(ms)) for ms in (160, 300, 500)]
         out["smart turn + text"] = [
             (f">{t} then {ms} ms", both(t, ms)) for t in (0.5, 0.8) for ms in (200, 300, 400)
+        ]
+        out["smart turn and text"] = [
+            (f">{t}+complete {ms}, else {late}", agree(t, ms, late))
+            for t in (0.5, 0.8)
+            for ms in (200, 300)
+            for late in (760, 1000)
         ]
     return out
 
@@ -199,7 +231,6 @@ def cutoff_curve(
 ) -> dict[str, Any]:
     """The curve on at least ``MIN_PAUSED_TURNS`` paused turns (fewer with ``quick``)."""
     from receptionist.harness.bench import CONVERSATIONS
-    from receptionist.media.listener import default_judge
 
     lines = paused_lines(conversations or CONVERSATIONS)
     draws = 1 if quick else max(1, math.ceil(MIN_PAUSED_TURNS / (len(lines) * len(voices))))
@@ -209,7 +240,7 @@ def cutoff_curve(
         for voice in voices:
             for text in lines:
                 audio = _speak(models, text, voice, rng)
-                judge = default_judge if text_verdict else None
+                judge = opening_judge() if text_verdict else None
                 turns.append(analyse_turn(models, audio, voice, text, judge))
     rows = curve_rows(turns, text_verdict)
     operating = next(
@@ -233,10 +264,10 @@ def print_curve(curve: dict[str, Any]) -> None:
         f"\npremature cut-offs on {curve['paused_turns']} paused turns "
         f"({', '.join(curve['voices'])}), against the wait added after speech ends"
     )
-    print(f"{'policy':<20}{'setting':<20}{'cut-off':>9}{'wait p50':>10}{'wait p95':>10}")
+    print(f"{'policy':<20}{'setting':<28}{'cut-off':>9}{'wait p50':>10}{'wait p95':>10}")
     for r in curve["rows"]:
         print(
-            f"{r['policy']:<20}{r['setting']:<20}{r['cutoff_rate']:>9.1%}"
+            f"{r['policy']:<20}{r['setting']:<28}{r['cutoff_rate']:>9.1%}"
             f"{r['added_wait_p50_ms']:>10.0f}{r['added_wait_p95_ms']:>10.0f}"
         )
     op = curve["operating"]

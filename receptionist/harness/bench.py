@@ -202,6 +202,10 @@ def scripts_for(
     return scripts
 
 
+def _progress(started: float, what: str) -> None:
+    print(f"bench: {what} done ({time.perf_counter() - started:.0f} s)", flush=True)
+
+
 def _stage_table(figures: TurnFigures) -> dict[str, dict[str, float]]:
     return {k: {"p50": pct(v, 50), "p95": pct(v, 95)} for k, v in figures.stages.items()}
 
@@ -223,11 +227,13 @@ async def main_async(args: argparse.Namespace) -> dict[str, Any]:
     )
     naive_by_voice = await run_calls(fresh_runtime(models, work / "naive.db"), scripts, naive=True)
     ours, naive = summed(ours_by_voice), summed(naive_by_voice)
+    _progress(started, f"{len(scripts)} calls, ours and naive")
     barge_line, _ = spoken_line(models, "No, no, I meant Thursday.", voices[0], rng)
     barge = await barge_in_stops(
         fresh_runtime(models, work / "barge.db"), barge_line, 4 if args.quick else 10
     )
     false_barge = false_barge_ins(models, rng)
+    _progress(started, "barge-in and false barge-in")
     concurrency: dict[int, dict[str, float]] = {}
     for n in (1, 2, 3, 4):
         rounds = 1 if args.quick else 2
@@ -241,6 +247,7 @@ async def main_async(args: argparse.Namespace) -> dict[str, Any]:
                 audio_turns=audio_turns,
             )
         )
+        _progress(started, f"{n} calls at once")
         concurrency[n] = {
             "p50": pct(figures.v2v_ms, 50),
             "p95": pct(figures.v2v_ms, 95),

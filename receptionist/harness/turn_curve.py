@@ -19,7 +19,7 @@ from __future__ import annotations
 import math
 import random
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from typing import Any
 
 import numpy as np
@@ -162,10 +162,14 @@ def policies(with_text: bool) -> dict[str, list[tuple[str, Policy]]]:
         return lambda p: waits.get(p.text_verdict, ms)
 
     def both(threshold: float, ms: int) -> Policy:
+        # What the listener does with both: the words' hesitation wins, then the audio's
+        # "complete", then the words' "complete" (160 ms), else the default.
         def wait(p: Pause) -> int:
             if p.text_verdict == "hesitant":
                 return 900
-            return ms if p.audio_prob > threshold else waits.get(p.text_verdict, 760)
+            if p.audio_prob > threshold:
+                return ms
+            return 160 if p.text_verdict == "complete" else 760
 
         return wait
 
@@ -249,6 +253,7 @@ def cutoff_curve(
     )
     return {
         "paused_turns": len(turns),
+        "turns": [asdict(t) for t in turns],  # each pause's verdicts: other policies offline
         "voices": voices,
         "rows": rows,
         "operating": {"policy": OPERATING[0], "setting": OPERATING[1], **operating},

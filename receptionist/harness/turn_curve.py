@@ -221,8 +221,11 @@ def curve_rows(turns: list[PausedTurn], with_text: bool) -> list[dict[str, Any]]
     return rows
 
 
-# What the live listener does (listener.py): Smart Turn first, the transcript only lengthens.
-OPERATING = ("smart turn", ">0.5 then 300 ms")
+# What the live listener does (listener.py): the words' hesitation, then Smart Turn's
+# "complete" (300 ms), then the words' "complete" (160 ms). Without text verdicts (--quick)
+# the nearest row is Smart Turn's alone.
+OPERATING = ("smart turn + text", ">0.5 then 300 ms")
+OPERATING_AUDIO_ONLY = ("smart turn", ">0.5 then 300 ms")
 
 
 def cutoff_curve(
@@ -247,8 +250,9 @@ def cutoff_curve(
                 judge = opening_judge() if text_verdict else None
                 turns.append(analyse_turn(models, audio, voice, text, judge))
     rows = curve_rows(turns, text_verdict)
+    point = OPERATING if text_verdict else OPERATING_AUDIO_ONLY
     operating = next(
-        (r for r in rows if (r["policy"], r["setting"]) == OPERATING),
+        (r for r in rows if (r["policy"], r["setting"]) == point),
         {"cutoff_rate": math.nan, "added_wait_p50_ms": math.nan},
     )
     return {
@@ -256,7 +260,7 @@ def cutoff_curve(
         "turns": [asdict(t) for t in turns],  # each pause's verdicts: other policies offline
         "voices": voices,
         "rows": rows,
-        "operating": {"policy": OPERATING[0], "setting": OPERATING[1], **operating},
+        "operating": {"policy": point[0], "setting": point[1], **operating},
         "anchors": {
             "vad timeout": {"300 ms": 0.556, "600 ms": 0.217},
             "smart turn v3.2": {"300 ms": 0.352, "600 ms": 0.148},

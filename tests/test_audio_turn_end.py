@@ -9,14 +9,19 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator, Sequence
+from pathlib import Path
 
 import numpy as np
+import pytest
 
 from receptionist.media.audio import array_to_pcm, phone_line, split_frames
 from receptionist.media.leg import CallLeg, LegEvent, LegInfo, TransferResult
 from receptionist.media.listener import CallerTurn, Listener
 from receptionist.media.models import Models
+from receptionist.media.turn_model import SmartTurn
 from tests.conftest_media import speak
+
+SMART_TURN = "models/smart-turn-v3.2-cpu.onnx"  # placed by `make models`
 
 
 class SlowLine(CallLeg):
@@ -56,7 +61,15 @@ class SlowLine(CallLeg):
     async def hangup(self) -> None: ...
 
 
-async def _silence_before_the_end(models: Models, audio_turns: bool) -> tuple[int, Listener]:
+@pytest.fixture(scope="module")
+def smart_turn() -> SmartTurn:
+    assert Path(SMART_TURN).is_file(), "the Smart Turn model is missing: run `make models`"
+    return SmartTurn(SMART_TURN)
+
+
+async def _silence_before_the_end(
+    models: Models, turn_model: SmartTurn | None
+) -> tuple[int, Listener]:
     line = phone_line(speak(models, "What time do you close on Saturday?"), 16000)
     # A slow line (100 ms a frame) gives the model time to answer on a busy 2-core box;
     # what is measured is frames of silence, not time.
@@ -67,7 +80,7 @@ async def _silence_before_the_end(models: Models, audio_turns: bool) -> tuple[in
         models.vad_worker,
         models.stt,
         speculative=False,  # no trial transcript: the words can't end the turn early
-        turn_model=models.turn if audio_turns else None,
+        turn_model=turn_model,
         turn_worker=models.turn_worker,
     )
     task = asyncio.ensure_future(listener.run())
@@ -80,15 +93,16 @@ async def _silence_before_the_end(models: Models, audio_turns: bool) -> tuple[in
     return turn.end_frame - turn.last_speech_frame, listener
 
 
-async def test_the_audio_verdict_ends_a_finished_question_early(models: Models) -> None:
-    assert models.turn is not None, "the Smart Turn model is missing: run `make models`"
-    frames, listener = await _silence_before_the_end(models, audio_turns=True)
+async def test_the_audio_verdict_ends_a_finished_question_early(
+    models: Models, smart_turn: SmartTurn
+) -> None:
+    frames, listener = await _silence_before_the_end(models, smart_turn)
     assert listener.audio_verdicts and listener.audio_verdicts[0] > 0.5
     # 300 ms of silence once the verdict is in (it may come later on a busy box), not 760.
     assert listener.audio_end_frames <= frames < listener.endpointer.settings.end_frames_default
 
 
 async def test_without_it_the_listener_waits_its_default(models: Models) -> None:
-    frames, listener = await _silence_before_the_end(models, audio_turns=False)
+    frames, listener = await _silence_before_the_end(models, None)
     assert listener.audio_verdicts == []
     assert frames == listener.endpointer.settings.end_frames_default

@@ -44,7 +44,9 @@ from receptionist.media.audio import phone_line
 from receptionist.media.endpoint import Endpointer, SpeechStarted
 from receptionist.media.gate import OpeningGate, frame_rms
 from receptionist.media.models import Models
+from receptionist.media.turn_model import SmartTurn
 
+SMART_TURN = "models/smart-turn-v3.2-cpu.onnx"
 CALLER_VOICES = ("flite:slt", "flite:rms", "flite:awb", "festival:slt")
 NOISE_CLIPS = 20  # of each kind, 4 s each
 CONVERSATIONS: list[list[str]] = [
@@ -216,12 +218,15 @@ async def main_async(args: argparse.Namespace) -> dict[str, Any]:
     started = time.perf_counter()
     settings = load_settings()
     models = models_from_settings(settings)
+    # The curve always weighs Smart Turn; the calls use it only with --audio-turns.
+    turn_model = models.turn or SmartTurn(SMART_TURN)
+    models.turn = turn_model if args.audio_turns else None
     rng = random.Random(20261124)
     voices = available_voices(args.voice or list(CALLER_VOICES[: 3 if args.quick else 4]))
     scripts = scripts_for(models, voices, 1 if args.quick else 4, rng)
     work = Path(args.work)
 
-    audio_turns = not args.words_only
+    audio_turns = args.audio_turns
     ours_by_voice = await run_calls(
         fresh_runtime(models, work / "ours.db"), scripts, naive=False, audio_turns=audio_turns
     )
@@ -253,6 +258,7 @@ async def main_async(args: argparse.Namespace) -> dict[str, Any]:
             "p95": pct(figures.v2v_ms, 95),
             "turns": len(figures.v2v_ms),
         }
+    models.turn = turn_model
     curve = cutoff_curve(models, voices, quick=args.quick, text_verdict=not args.quick)
     models.close()
     under = [n for n, f in concurrency.items() if f["p95"] < 1000]
@@ -353,7 +359,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="fewer calls: a few minutes")
     parser.add_argument("--voice", action="append", help="caller voice (repeatable)")
     parser.add_argument(
-        "--words-only", action="store_true", help="end turns without the audio end-of-turn model"
+        "--audio-turns", action="store_true", help="end the calls' turns with Smart Turn too"
     )
     args = parser.parse_args(argv)
     work = Path(args.work)

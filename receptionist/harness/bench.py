@@ -258,8 +258,7 @@ async def main_async(args: argparse.Namespace) -> dict[str, Any]:
             "p95": pct(figures.v2v_ms, 95),
             "turns": len(figures.v2v_ms),
         }
-    models.turn = turn_model
-    curve = cutoff_curve(models, voices, quick=args.quick, text_verdict=not args.quick)
+    curve = cutoff_curve(models, turn_model, voices, quick=args.quick, text_verdict=not args.quick)
     models.close()
     under = [n for n, f in concurrency.items() if f["p95"] < 1000]
     return {

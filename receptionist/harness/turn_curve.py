@@ -33,6 +33,7 @@ from receptionist.media.endpoint import (
 )
 from receptionist.media.gate import frame_rms, last_loud_frame
 from receptionist.media.models import Models
+from receptionist.media.turn_model import SmartTurn
 
 FRAME_MS = 20
 TAIL_S = 2.0  # silence after the turn: room for the longest wait
@@ -82,12 +83,9 @@ def analyse_turn(
     voice: str,
     text: str,
     judge: Callable[[str], str] | None,
+    turn_model: SmartTurn,
 ) -> PausedTurn:
     """Find the pauses of one turn and what each verdict says at each."""
-    from receptionist.media.turn_model import SmartTurn
-
-    turn_model = models.turn
-    assert isinstance(turn_model, SmartTurn)
     never = 10**6
     endpointer = Endpointer(EndpointSettings(end_frames_default=never, end_frames_max=never))
     endpointer.set_end_wait(never)
@@ -230,6 +228,7 @@ OPERATING_AUDIO_ONLY = ("smart turn", ">0.5 then 300 ms")
 
 def cutoff_curve(
     models: Models,
+    turn_model: SmartTurn,
     voices: list[str],
     *,
     quick: bool = False,
@@ -248,7 +247,7 @@ def cutoff_curve(
             for text in lines:
                 audio = _speak(models, text, voice, rng)
                 judge = opening_judge() if text_verdict else None
-                turns.append(analyse_turn(models, audio, voice, text, judge))
+                turns.append(analyse_turn(models, audio, voice, text, judge, turn_model))
     rows = curve_rows(turns, text_verdict)
     point = OPERATING if text_verdict else OPERATING_AUDIO_ONLY
     operating = next(

@@ -258,7 +258,7 @@ async def main_async(args: argparse.Namespace) -> dict[str, Any]:
             "p95": pct(figures.v2v_ms, 95),
             "turns": len(figures.v2v_ms),
         }
-    curve = cutoff_curve(models, turn_model, voices, quick=args.quick, text_verdict=not args.quick)
+    curve = cutoff_curve(models, turn_model, voices, quick=args.quick, audio_turns=audio_turns)
     models.close()
     under = [n for n, f in concurrency.items() if f["p95"] < 1000]
     return {
@@ -355,7 +355,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--out", default="bench-results.json")
     parser.add_argument("--work", default="var/bench")
-    parser.add_argument("--quick", action="store_true", help="fewer calls: a few minutes")
+    parser.add_argument("--quick", action="store_true", help="fewer calls and turns: minutes")
     parser.add_argument("--voice", action="append", help="caller voice (repeatable)")
     parser.add_argument(
         "--audio-turns", action="store_true", help="end the calls' turns with Smart Turn too"
@@ -365,6 +365,8 @@ def main(argv: list[str] | None = None) -> int:
     work.mkdir(parents=True, exist_ok=True)
     for old in work.glob("*.db*"):
         old.unlink()
+    if not Path(SMART_TURN).is_file():
+        raise SystemExit(f"bench: the end-of-turn model {SMART_TURN} is missing: run `make models`")
     results = asyncio.run(main_async(args))
     print_table(results)
     Path(args.out).write_text(json.dumps(results, indent=2, default=str))

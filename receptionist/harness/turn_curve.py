@@ -219,11 +219,11 @@ def curve_rows(turns: list[PausedTurn], with_text: bool) -> list[dict[str, Any]]
     return rows
 
 
-# What the live listener does (listener.py): the words' hesitation, then Smart Turn's
-# "complete" (300 ms), then the words' "complete" (160 ms). Without text verdicts (--quick)
-# the nearest row is Smart Turn's alone.
-OPERATING = ("smart turn + text", ">0.5 then 300 ms")
-OPERATING_AUDIO_ONLY = ("smart turn", ">0.5 then 300 ms")
+# What the live listener does (listener.py) by default: the dialog's verdict on the words
+# ("complete": 160 ms, a hesitation: 900, else 760); with [models] turn set, the words'
+# hesitation, then Smart Turn's "complete" (300 ms), then the words' "complete".
+OPERATING = ("text verdict", "complete 160 ms")
+OPERATING_WITH_AUDIO = ("smart turn + text", ">0.5 then 300 ms")
 
 
 def cutoff_curve(
@@ -234,6 +234,7 @@ def cutoff_curve(
     quick: bool = False,
     text_verdict: bool = True,
     conversations: list[list[str]] | None = None,
+    audio_turns: bool = False,
 ) -> dict[str, Any]:
     """The curve on at least ``MIN_PAUSED_TURNS`` paused turns (fewer with ``quick``)."""
     from receptionist.harness.bench import CONVERSATIONS
@@ -249,7 +250,7 @@ def cutoff_curve(
                 judge = opening_judge() if text_verdict else None
                 turns.append(analyse_turn(models, audio, voice, text, judge, turn_model))
     rows = curve_rows(turns, text_verdict)
-    point = OPERATING if text_verdict else OPERATING_AUDIO_ONLY
+    point = OPERATING_WITH_AUDIO if audio_turns else OPERATING
     operating = next(
         (r for r in rows if (r["policy"], r["setting"]) == point),
         {"cutoff_rate": math.nan, "added_wait_p50_ms": math.nan},

@@ -43,6 +43,7 @@ from receptionist.media.listener import CallerTurn, Listener, Silence, sounds_he
 from receptionist.media.models import Models
 from receptionist.media.speaker import Speaker, Utterance
 from receptionist.media.tts import Speech
+from receptionist.media.wire import SENT
 from receptionist.store.db import Store
 from receptionist.tools.booking import BookingService
 from receptionist.tools.confirmation_route import route_for
@@ -54,12 +55,19 @@ _SAFE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,127}")
 
 @dataclass
 class ReplyTiming:
-    """One agent reply and how long each stage took, from the caller's last speech frame."""
+    """One agent reply and how long each stage took.
+
+    Two voice-to-voice figures: the pipeline's (the VAD's last speech frame to the first
+    reply frame queued on the leg) and the line's (the last frame with the caller's energy
+    in to the first reply frame actually sent: what the caller waits through).
+    """
 
     turn: CallerTurn | None
     sentences: list[str] = field(default_factory=list)
     first_action_at: float | None = None
-    first_audio_at: float | None = None
+    first_audio_at: float | None = None  # the first frame queued on the leg
+    first_sent_at: float | None = None  # that frame on the wire (monotonic, as loop.time())
+    first_frame: bytes | None = None
     tts_ms: int | None = None
     tool_ms: int | None = None  # booking backend and store, while the caller waited
     interrupted: bool = False
@@ -83,7 +91,12 @@ class ReplyTiming:
             out["tool_ms"] = self.tool_ms
         if self.first_audio_at is not None:
             out["v2v_ms"] = _ms(self.first_audio_at - turn.last_speech_at)
+        if self.first_sent_at is not None:
+            out["v2v_line_ms"] = _ms(self.first_sent_at - turn.heard_end_at)
         return out
+
+    def mark_sent(self, at: float) -> None:
+        self.first_sent_at = at
 
 
 @dataclass
@@ -117,6 +130,7 @@ class Call:
         naive: bool = False,
         understander: Any = None,
         model_fingerprints: dict[str, Any] | None = None,
+        audio_turns: bool = True,
     ) -> None:
         self.leg = leg
         self.model_fingerprints = model_fingerprints or {}  # kept with the call's record
@@ -159,6 +173,8 @@ class Call:
             silence_frames=int(silence_s * 50),
             judge=self._judge_turn,
             speculative=not naive,
+            turn_model=None if naive or not audio_turns else models.turn,
+            turn_worker=models.turn_worker,
         )
         self.speaker.on_frame = self._agent_frame
         self.inputs: asyncio.Queue[CallInput] = self.listener.inputs  # type: ignore[assignment]
@@ -217,6 +233,7 @@ class Call:
                         {
                             "stt_ms": item.stt_ms,
                             "endpoint_ms": item.endpoint_ms,
+                            "endpoint_line_ms": _ms(item.ended_at - item.heard_end_at),
                             "speculative": int(item.speculative),
                         },
                     )
@@ -347,11 +364,13 @@ class Call:
         reply.utterances.append(utterance)
         return utterance
 
-    def _first_frame(self, utterance: Utterance, speech: Speech) -> None:
+    def _first_frame(self, utterance: Utterance, speech: Speech, frame: bytes) -> None:
         reply = utterance.reply
         if isinstance(reply, ReplyTiming) and reply.first_audio_at is None:
             reply.first_audio_at = asyncio.get_running_loop().time()
             reply.tts_ms = speech.compute_ms
+            reply.first_frame = frame
+            SENT.watch(frame, reply.mark_sent)
 
     def _agent_frame(self, frame: bytes) -> None:
         """What we send is what may come back as echo: the gate weighs the caller by it."""
@@ -367,7 +386,11 @@ class Call:
 
     def _close_reply(self) -> None:
         reply, self._reply = self._reply, None
-        if reply is None or not reply.sentences:
+        if reply is None:
+            return
+        if reply.first_frame is not None:
+            SENT.dropped(reply.first_frame)  # not sent by now: it never will be
+        if not reply.sentences:
             return
         self.store.add_turn(
             self.call_id,

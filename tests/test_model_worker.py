@@ -30,3 +30,18 @@ def test_a_stopped_worker_says_so_instead_of_waiting_for_ever() -> None:
     worker.close()
     with pytest.raises(RuntimeError, match="the test model worker has stopped"):
         worker.submit_sync(lambda: 1)
+
+
+async def test_an_urgent_job_goes_before_the_waiting_ones() -> None:
+    worker = ModelWorker("test")
+    release = threading.Event()
+    ran: list[str] = []
+    busy = asyncio.ensure_future(worker.run(lambda: release.wait(5)))
+    await asyncio.sleep(0.05)  # the blocking job is running
+    trial = asyncio.ensure_future(worker.run(lambda: ran.append("trial decode")))
+    final = asyncio.ensure_future(worker.run(lambda: ran.append("final turn"), urgent=True))
+    await asyncio.sleep(0.05)
+    release.set()
+    await asyncio.gather(busy, trial, final)
+    worker.close()
+    assert ran == ["final turn", "trial decode"]

@@ -44,6 +44,9 @@ class ModelSettings:
     stt: str = "models/whisper-tiny.en"
     tts: str = "models/piper/en_US-joe-medium.onnx"
     vad: str = "models/silero_vad.onnx"
+    # An audio end-of-turn model (Smart Turn v3.2, placed by `make models`), off by default:
+    # on callers in four voices not ours it doubled premature cut-offs (make bench's curve).
+    turn: str = ""
     llm: str = "models/smollm2-135m-instruct.gguf"
     llm_enabled: bool = True
     llm_gpu_layers: int = 0

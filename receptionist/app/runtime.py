@@ -29,6 +29,7 @@ def models_from_settings(settings: Settings, with_llm: bool | None = None) -> Mo
         stt=m.stt,
         tts=m.tts,
         vad=m.vad,
+        turn=m.turn,
         llm=m.llm if use_llm else None,
         device=m.device,
         threads=m.threads,

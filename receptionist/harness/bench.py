@@ -1,12 +1,17 @@
-"""`make bench`: voice-to-voice latency, measured, in one process.
+"""`make bench`: voice-to-voice latency as the line carries it, measured, in one process.
 
-Caller turns are Piper speech (the bundled en_US-joe-medium voice, a little slower than the
-agent's) put through an 8 kHz G.711 line, with pauses of 300-700 ms placed inside some turns
-(marked `|` in the scripts below, a seeded RNG picks each pause). Everything runs through
-LocalLeg in real time, like a phone line. Voice to voice is from the caller's last speech
-frame in to the agent's first audio frame out. The same calls run through the naive
+Callers speak in voices that are not the agent's (flite slt, rms and awb, Festival's HTS
+slt: Debian packages; see harness/voices.py), put through an 8 kHz G.711 line, with pauses
+of 300-700 ms placed inside some turns (marked `|` in the scripts below, a seeded RNG picks
+each pause). Everything runs through LocalLeg in real time, both ways: the caller's audio
+and the agent's at line speed. Voice to voice is the line's figure: from the caller's last
+frame with energy in to the agent's first frame sent. The same calls run through the naive
 sequential pipeline (a fixed 500 ms silence wait, transcribe, whole reply, synthesize all of
-it, then play) in the same process, and the ratio is printed.
+it, then play) in the same run, and the ratio is printed. Then 1, 2, 3 and 4 calls at once,
+barge-in, false barge-in from echo and noise, and the premature cut-off curve
+(harness/turn_curve.py).
+
+Default run: about 25 minutes on a quiet 2-core box; ``--quick``: about 6.
 """
 
 from __future__ import annotations
@@ -16,24 +21,33 @@ import asyncio
 import json
 import random
 import time
-from dataclasses import dataclass, field
-from datetime import date
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from receptionist.app.config import load_settings
-from receptionist.app.runtime import Runtime, build_runtime, models_from_settings
-from receptionist.call import Call
+from receptionist.app.runtime import models_from_settings
+from receptionist.harness.bench_calls import (
+    STAGES,
+    CallerScript,
+    TurnFigures,
+    barge_in_stops,
+    fresh_runtime,
+    pct,
+    run_calls,
+    spoken_line,
+    summed,
+)
+from receptionist.harness.voices import VoiceError, check_voice
 from receptionist.media.audio import phone_line
 from receptionist.media.endpoint import Endpointer, SpeechStarted
 from receptionist.media.gate import OpeningGate, frame_rms
-from receptionist.media.local_leg import CallerLine, LocalLeg
 from receptionist.media.models import Models
-from receptionist.store.db import Store
+from receptionist.media.turn_model import SmartTurn
 
-TODAY = date(2026, 11, 24)
+SMART_TURN = "models/smart-turn-v3.2-cpu.onnx"
+CALLER_VOICES = ("flite:slt", "flite:rms", "flite:awb", "festival:slt")
 NOISE_CLIPS = 20  # of each kind, 4 s each
 CONVERSATIONS: list[list[str]] = [
     [
@@ -76,110 +90,6 @@ CONVERSATIONS: list[list[str]] = [
     ],
     ["Can I book a beard trim | for Wednesday at five?", "Chris Green.", "No."],
 ]
-
-
-@dataclass
-class TurnFigures:
-    v2v_ms: list[int] = field(default_factory=list)
-    stages: dict[str, list[int]] = field(default_factory=dict)
-    paused_turns: int = 0
-    cutoffs: int = 0
-    turns: int = 0
-
-    def add_stage(self, name: str, value: int) -> None:
-        self.stages.setdefault(name, []).append(value)
-
-
-def pct(values: list[int] | list[float], q: float) -> float:
-    return float(np.percentile(values, q)) if values else float("nan")
-
-
-def caller_audio(models: Models, text: str, rng: random.Random) -> tuple[np.ndarray, bool]:
-    """8 kHz phone audio of a caller line; `|` marks a pause of 300-700 ms."""
-    pieces = [p.strip() for p in text.split("|") if p.strip()]
-    chunks: list[np.ndarray] = []
-    for i, piece in enumerate(pieces):
-        speech = models.tts.speak_sync(piece, 16000)
-        chunks.append(np.frombuffer(speech.pcm, dtype="<i2"))
-        if i < len(pieces) - 1:
-            chunks.append(np.zeros(int(16000 * rng.uniform(0.3, 0.7)), np.int16))
-    return phone_line(np.concatenate(chunks), 16000), len(pieces) > 1
-
-
-async def run_conversations(
-    runtime: Runtime,
-    audio: list[list[tuple[np.ndarray, bool]]],
-    naive: bool,
-    concurrent: int = 1,
-    stagger_s: float = 0.7,
-) -> TurnFigures:
-    figures = TurnFigures()
-
-    async def one(index: int, lines: list[tuple[np.ndarray, bool]]) -> None:
-        await asyncio.sleep(stagger_s * (index % max(1, concurrent)))
-        leg = LocalLeg(
-            [CallerLine(audio=a) for a, _ in lines],
-            caller_id=f"555{index:07d}",
-            call_id=f"bench-{'naive' if naive else 'ours'}-{concurrent}-{index}",
-            agent_gap_ms=600,
-            hangup_after_ms=600,
-            agent_frames_per_tick=4,
-        )
-        call = Call.on(leg, runtime, naive=naive)
-        try:
-            await call.run()
-        finally:
-            await leg.close()
-        for turn in runtime.store.turns(leg.call_id):
-            t = turn["timings"]
-            for key in ("stt_ms", "endpoint_ms", "dialog_ms", "tts_ms"):
-                if key in t:
-                    figures.add_stage(key, int(t[key]))
-            if turn["speaker"] == "agent" and "v2v_ms" in t:
-                figures.v2v_ms.append(int(t["v2v_ms"]))
-        for (start, end), (_a, paused) in zip(leg.log.caller_speech, lines, strict=False):
-            figures.turns += 1
-            if paused:
-                figures.paused_turns += 1
-                if any(start <= tick < end for tick in leg.log.agent_frames):
-                    figures.cutoffs += 1
-
-    if concurrent <= 1:
-        for i, lines in enumerate(audio):
-            await one(i, lines)
-    else:
-        await asyncio.gather(*(one(i, lines) for i, lines in enumerate(audio[:concurrent])))
-    return figures
-
-
-async def barge_in_stops(runtime: Runtime, models: Models, rng: random.Random, n: int) -> list[int]:
-    """Frames from the caller's first speech frame to the last agent frame sent, in ms."""
-    line, _ = caller_audio(models, "No, no, I meant Thursday.", rng)
-    results = []
-    for i in range(n):
-        leg = LocalLeg(
-            [CallerLine(audio=line, barge_in_ms=800 + 150 * i)],
-            speed=1.0,
-            call_id=f"bench-barge-{i}",
-            hangup_after_ms=300,
-        )
-        call = Call.on(leg, runtime)
-        try:
-            await call.run()
-        finally:
-            await leg.close()
-        if not leg.log.caller_speech:
-            continue
-        start = leg.log.caller_speech[0][0]
-        during = [t for t in leg.log.agent_frames if t >= start]
-        # The agent's last frame of the interrupted reply (before its next reply starts).
-        last = start - 1
-        for tick in during:
-            if tick - last > 5:
-                break
-            last = tick
-        results.append((last - start + 1) * 20)
-    return results
 
 
 def _noise(kind: str, seconds: float, rng: np.random.Generator, babble: np.ndarray) -> np.ndarray:
@@ -267,51 +177,117 @@ def _opens_turn(
     return 0
 
 
-def fresh_runtime(models: Models, path: Path) -> Runtime:
-    settings = load_settings()
-    settings.recording.enabled = False
-    return build_runtime(settings, models=models, store=Store(path), today=lambda: TODAY)
+def available_voices(wanted: list[str]) -> list[str]:
+    voices = []
+    for voice in wanted:
+        try:
+            check_voice(voice)
+        except VoiceError as exc:
+            print(f"bench: skipping voice {voice}: {exc}")
+            continue
+        voices.append(voice)
+    if len(voices) < 3:
+        print(f"bench: only {len(voices)} caller voices here; the goals need three")
+    return voices
+
+
+def scripts_for(
+    models: Models, voices: list[str], per_voice: int, rng: random.Random
+) -> list[CallerScript]:
+    """Conversation i in voice i mod len(voices): each voice speaks different lines."""
+    scripts = []
+    count = min(len(CONVERSATIONS), per_voice * len(voices))
+    for i in range(count):
+        voice = voices[i % len(voices)]
+        lines = [spoken_line(models, line, voice, rng) for line in CONVERSATIONS[i]]
+        scripts.append(CallerScript(voice, lines))
+    return scripts
+
+
+def _progress(started: float, what: str) -> None:
+    print(f"bench: {what} done ({time.perf_counter() - started:.0f} s)", flush=True)
+
+
+def _stage_table(figures: TurnFigures) -> dict[str, dict[str, float]]:
+    return {k: {"p50": pct(v, 50), "p95": pct(v, 95)} for k, v in figures.stages.items()}
 
 
 async def main_async(args: argparse.Namespace) -> dict[str, Any]:
+    from receptionist.harness.turn_curve import cutoff_curve
+
     started = time.perf_counter()
     settings = load_settings()
     models = models_from_settings(settings)
+    # The curve always weighs Smart Turn; the calls use it only with --audio-turns.
+    turn_model = models.turn or SmartTurn(SMART_TURN)
+    models.turn = turn_model if args.audio_turns else None
     rng = random.Random(20261124)
-    audio = [[caller_audio(models, line, rng) for line in conv] for conv in CONVERSATIONS]
+    voices = available_voices(args.voice or list(CALLER_VOICES[: 3 if args.quick else 4]))
+    scripts = scripts_for(models, voices, 1 if args.quick else 4, rng)
     work = Path(args.work)
 
-    ours = await run_conversations(fresh_runtime(models, work / "ours.db"), audio, naive=False)
-    naive = await run_conversations(fresh_runtime(models, work / "naive.db"), audio, naive=True)
-    barge = await barge_in_stops(fresh_runtime(models, work / "barge.db"), models, rng, 10)
+    audio_turns = args.audio_turns
+    ours_by_voice = await run_calls(
+        fresh_runtime(models, work / "ours.db"), scripts, naive=False, audio_turns=audio_turns
+    )
+    naive_by_voice = await run_calls(fresh_runtime(models, work / "naive.db"), scripts, naive=True)
+    ours, naive = summed(ours_by_voice), summed(naive_by_voice)
+    _progress(started, f"{len(scripts)} calls, ours and naive")
+    barge_line, _ = spoken_line(models, "No, no, I meant Thursday.", voices[0], rng)
+    barge = await barge_in_stops(
+        fresh_runtime(models, work / "barge.db"), barge_line, 4 if args.quick else 10
+    )
     false_barge = false_barge_ins(models, rng)
+    _progress(started, "barge-in and false barge-in")
     concurrency: dict[int, dict[str, float]] = {}
-    for n in (1, 2, 4, 8):
-        conv = (audio * 2)[:n]
-        figures = await run_conversations(
-            fresh_runtime(models, work / f"conc{n}.db"), conv, naive=False, concurrent=n
+    for n in (1, 2, 3, 4):
+        rounds = 1 if args.quick else 2
+        conv = (scripts * 4)[: n * rounds]
+        figures = summed(
+            await run_calls(
+                fresh_runtime(models, work / f"conc{n}.db"),
+                conv,
+                naive=False,
+                concurrent=n,
+                audio_turns=audio_turns,
+            )
         )
+        _progress(started, f"{n} calls at once")
         concurrency[n] = {
             "p50": pct(figures.v2v_ms, 50),
             "p95": pct(figures.v2v_ms, 95),
             "turns": len(figures.v2v_ms),
         }
+    curve = cutoff_curve(models, turn_model, voices, quick=args.quick, audio_turns=audio_turns)
     models.close()
     under = [n for n, f in concurrency.items() if f["p95"] < 1000]
-    results = {
+    return {
+        "voices": voices,
         "caller_turns": ours.turns,
         "v2v_p50_ms": pct(ours.v2v_ms, 50),
         "v2v_p95_ms": pct(ours.v2v_ms, 95),
+        "pipeline_v2v_p50_ms": pct(ours.pipeline_v2v_ms, 50),
+        "pipeline_v2v_p95_ms": pct(ours.pipeline_v2v_ms, 95),
         "naive_v2v_p50_ms": pct(naive.v2v_ms, 50),
         "naive_v2v_p95_ms": pct(naive.v2v_ms, 95),
         "speedup": pct(naive.v2v_ms, 50) / pct(ours.v2v_ms, 50),
-        "stages": {k: {"p50": pct(v, 50), "p95": pct(v, 95)} for k, v in ours.stages.items()},
-        "naive_stages": {
-            k: {"p50": pct(v, 50), "p95": pct(v, 95)} for k, v in naive.stages.items()
+        "stages": _stage_table(ours),
+        "naive_stages": _stage_table(naive),
+        "per_voice": {
+            voice: {
+                "v2v_p50_ms": pct(f.v2v_ms, 50),
+                "v2v_p95_ms": pct(f.v2v_ms, 95),
+                "replies": len(f.v2v_ms),
+                "stages": _stage_table(f),
+            }
+            for voice, f in ours_by_voice.items()
         },
-        "cutoff_rate": ours.cutoffs / max(1, ours.paused_turns),
-        "paused_turns": ours.paused_turns,
-        "naive_cutoff_rate": naive.cutoffs / max(1, naive.paused_turns),
+        "cutoff_rate": curve["operating"]["cutoff_rate"],
+        "cutoff_added_wait_ms": curve["operating"]["added_wait_p50_ms"],
+        "cutoff_curve": curve,
+        "in_call_cutoff_rate": ours.cutoffs / max(1, ours.paused_turns),
+        "in_call_paused_turns": ours.paused_turns,
+        "naive_in_call_cutoff_rate": naive.cutoffs / max(1, naive.paused_turns),
         "barge_in_p50_ms": pct(barge, 50),
         "barge_in_p95_ms": pct(barge, 95),
         "barge_in_ms": barge,
@@ -319,26 +295,43 @@ async def main_async(args: argparse.Namespace) -> dict[str, Any]:
         "false_barge_in": false_barge,
         "concurrency": concurrency,
         "max_calls_p95_under_1s": max(under) if under else 0,
+        "quick": args.quick,
+        "audio_turns": audio_turns,
         "bench_seconds": round(time.perf_counter() - started, 1),
     }
-    return results
+
+
+def _row(name: str, o: dict[str, float] | None, n: dict[str, float] | None) -> str:
+    nan = {"p50": float("nan"), "p95": float("nan")}
+    o, n = o or nan, n or nan
+    return f"{name:<18}{o['p50']:>10.0f}{o['p95']:>10.0f}{n['p50']:>11.0f}{n['p95']:>11.0f}"
 
 
 def print_table(r: dict[str, Any]) -> None:
-    print(f"\nreceptionist bench: {r['caller_turns']} caller turns, 2-core CPU, bundled models\n")
-    print(f"{'stage':<16}{'ours p50':>10}{'ours p95':>10}{'naive p50':>11}{'naive p95':>11}")
-    for stage in ("endpoint_ms", "stt_ms", "dialog_ms", "tts_ms"):
-        o = r["stages"].get(stage, {"p50": float("nan"), "p95": float("nan")})
-        n = r["naive_stages"].get(stage, {"p50": float("nan"), "p95": float("nan")})
-        print(f"{stage:<16}{o['p50']:>10.0f}{o['p95']:>10.0f}{n['p50']:>11.0f}{n['p95']:>11.0f}")
+    from receptionist.harness.turn_curve import print_curve
+
     print(
-        f"{'voice to voice':<16}{r['v2v_p50_ms']:>10.0f}{r['v2v_p95_ms']:>10.0f}"
-        f"{r['naive_v2v_p50_ms']:>11.0f}{r['naive_v2v_p95_ms']:>11.0f}"
+        f"\nreceptionist bench: {r['caller_turns']} caller turns in {len(r['voices'])} voices "
+        f"({', '.join(r['voices'])}), real time both ways, bundled models\n"
     )
-    print(f"\nspeedup (naive p50 / ours p50): {r['speedup']:.2f}x")
+    print(f"{'stage':<18}{'ours p50':>10}{'ours p95':>10}{'naive p50':>11}{'naive p95':>11}")
+    for stage in STAGES:
+        print(_row(stage, r["stages"].get(stage), r["naive_stages"].get(stage)))
+    pipeline = {"p50": r["pipeline_v2v_p50_ms"], "p95": r["pipeline_v2v_p95_ms"]}
+    print(_row("v2v (pipeline)", pipeline, None))
+    line = {"p50": r["v2v_p50_ms"], "p95": r["v2v_p95_ms"]}
+    print(_row("voice to voice", line, {"p50": r["naive_v2v_p50_ms"],
+                                        "p95": r["naive_v2v_p95_ms"]}))  # fmt: skip
+    print("(voice to voice: the caller's last sound in to the agent's first sound out)")
+    print(f"\nper voice{'':<9}{'v2v p50':>9}{'v2v p95':>9}{'endpt p50':>11}{'stt p50':>9}")
+    for voice, f in r["per_voice"].items():
+        e = f["stages"].get("endpoint_line_ms", {"p50": float("nan")})["p50"]
+        t = f["stages"].get("stt_ms", {"p50": float("nan")})["p50"]
+        print(f"{voice:<18}{f['v2v_p50_ms']:>9.0f}{f['v2v_p95_ms']:>9.0f}{e:>11.0f}{t:>9.0f}")
+    print(f"\nspeedup (naive p50 / ours p50, on the line): {r['speedup']:.2f}x")
     print(
-        f"premature cut-offs: {r['cutoff_rate']:.1%} of {r['paused_turns']} turns with "
-        f"mid-sentence pauses (naive {r['naive_cutoff_rate']:.1%})"
+        f"premature cut-offs in these calls: {r['in_call_cutoff_rate']:.1%} of "
+        f"{r['in_call_paused_turns']} paused turns (naive {r['naive_in_call_cutoff_rate']:.1%})"
     )
     print(
         f"barge-in stop: p50 {r['barge_in_p50_ms']:.0f} ms, p95 {r['barge_in_p95_ms']:.0f} ms "
@@ -354,6 +347,7 @@ def print_table(r: dict[str, Any]) -> None:
     for n, f in r["concurrency"].items():
         print(f"{n:>5}{f['p50']:>9.0f}{f['p95']:>9.0f}{f['turns']:>7}")
     print(f"largest number of calls with p95 under 1000 ms: {r['max_calls_p95_under_1s']}")
+    print_curve(r["cutoff_curve"])
     print(f"\n(bench took {r['bench_seconds']} s)")
 
 
@@ -361,11 +355,18 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--out", default="bench-results.json")
     parser.add_argument("--work", default="var/bench")
+    parser.add_argument("--quick", action="store_true", help="fewer calls and turns: minutes")
+    parser.add_argument("--voice", action="append", help="caller voice (repeatable)")
+    parser.add_argument(
+        "--audio-turns", action="store_true", help="end the calls' turns with Smart Turn too"
+    )
     args = parser.parse_args(argv)
     work = Path(args.work)
     work.mkdir(parents=True, exist_ok=True)
     for old in work.glob("*.db*"):
         old.unlink()
+    if not Path(SMART_TURN).is_file():
+        raise SystemExit(f"bench: the end-of-turn model {SMART_TURN} is missing: run `make models`")
     results = asyncio.run(main_async(args))
     print_table(results)
     Path(args.out).write_text(json.dumps(results, indent=2, default=str))

@@ -75,3 +75,18 @@ class OpeningGate:
         self._levels.append(rms)
         self._stale += 1
         return allowed
+
+
+def last_loud_frame(levels: list[float], first: int, last: int, floor_rms: float = 60.0) -> int:
+    """Index in ``levels`` of the last frame in [first, last] that carries the caller's
+    energy: louder than twice the line's noise (its quietest tenth of frames) and than
+    ``floor_rms``. The VAD's last speech frame comes 100-200 ms after that (its windows
+    and its hangover); what a caller hears as our delay starts here. ``first`` if none."""
+    if not levels or last < first:
+        return first
+    noise = float(np.percentile(np.asarray(levels, dtype=np.float64), 10))
+    threshold = max(floor_rms, 2.0 * noise)
+    for index in range(min(last, len(levels) - 1), max(first, 0) - 1, -1):
+        if levels[index] > threshold:
+            return index
+    return first

@@ -3,7 +3,10 @@
 Transcribes speculatively when the caller pauses; when the pause turns out to be the end,
 that transcript is used at once; when speech resumes it is discarded. What the speculative
 transcript says also sets how long to wait: a complete request ends the turn sooner, a
-hesitation ("um", a trailing "and") waits longer.
+hesitation ("um", a trailing "and") waits longer. With an audio end-of-turn model (Smart
+Turn, in its own worker), its verdict on the pause comes long before the transcript: "complete"
+ends the turn after ``audio_end_frames`` of silence without waiting for the words, which
+can still lengthen the wait (a hesitation) if they come first.
 """
 
 from __future__ import annotations
@@ -26,9 +29,10 @@ from receptionist.media.endpoint import (
     SpeechStarted,
     TurnEnded,
 )
-from receptionist.media.gate import OpeningGate, frame_rms
+from receptionist.media.gate import OpeningGate, frame_rms, last_loud_frame
 from receptionist.media.leg import CallLeg
 from receptionist.media.stt import Transcriber, Transcript
+from receptionist.media.turn_model import SmartTurn
 from receptionist.media.vad import SileroVad
 from receptionist.media.worker import ModelWorker
 
@@ -71,6 +75,12 @@ class CallerTurn:
     speculative: bool
     confidence: float = 1.0  # Transcript.confidence: low means confirm before acting
     no_speech_prob: float = 0.0  # Transcript.no_speech_prob
+    speech_end_at: float | None = None  # loop time the last frame with the caller's energy came
+
+    @property
+    def heard_end_at(self) -> float:
+        """When the caller stopped, as the line carried it (the VAD's figure if unknown)."""
+        return self.last_speech_at if self.speech_end_at is None else self.speech_end_at
 
     @property
     def endpoint_ms(self) -> int:
@@ -137,6 +147,10 @@ class Listener:
         echo_boost: float = 0.2,
         judge: Callable[[str], str] = default_judge,
         speculative: bool = True,
+        turn_model: SmartTurn | None = None,
+        turn_worker: ModelWorker | None = None,
+        audio_threshold: float = 0.5,
+        audio_end_frames: int = 15,
     ) -> None:
         self.leg = leg
         self.stream = vad.stream()
@@ -150,9 +164,17 @@ class Listener:
         self.judge = judge
         self.gate = OpeningGate()
         self.speculative = speculative
+        self.turn_model = turn_model if turn_worker is not None else None
+        self.turn_worker = turn_worker
+        self.audio_threshold = audio_threshold
+        self.audio_end_frames = audio_end_frames
+        self._pause = 0  # counts pauses: a verdict on an older pause is void
+        self._hesitant = False  # the words so far trail off: the audio may not shorten
+        self.audio_verdicts: list[float] = []
         self.inputs: asyncio.Queue[CallerTurn | Silence] = asyncio.Queue()
         self._frames: list[np.ndarray] = []
         self._times: list[float] = []
+        self._levels: list[float] = []  # RMS of each buffered frame
         self._offset = 0
         self._speculative: tuple[int, asyncio.Task[Transcript]] | None = None
         self._finishing: asyncio.Task[None] | None = None
@@ -171,11 +193,13 @@ class Listener:
             samples = pcm_to_array(frame)
             self._frames.append(samples)
             self._times.append(now)
+            level = frame_rms(samples)
+            self._levels.append(level)
             self.frames_in += 1
             probability = await self.vad_worker.run(partial(self.stream.push, samples, rate))
             speaking = self.agent_speaking()
             self.endpointer.threshold_boost = self.echo_boost if speaking else 0.0
-            may_open = self.gate.may_open(frame_rms(samples), now)
+            may_open = self.gate.may_open(level, now)
             for event in self.endpointer.push(probability, may_open):
                 log.debug("endpoint %s", event)
                 self._on_event(event, now)
@@ -194,6 +218,9 @@ class Listener:
             if self.on_speech_start is not None:
                 self.on_speech_start(event.first_speech_frame)
         elif isinstance(event, SpeechPaused):
+            self._pause += 1
+            self._hesitant = False
+            self._ask_turn_model(event)
             own = self._speculative is not None and not self._speculative[1].done()
             if not self.speculative or self.stt.worker.pending > int(own):
                 # Speculation is a bet on idle time: with other calls' audio already
@@ -205,6 +232,7 @@ class Listener:
             self._speculative = (event.last_speech_frame, guess)
             guess.add_done_callback(self._adapt_end_wait)
         elif isinstance(event, SpeechResumed):
+            self._pause += 1
             if self._speculative is not None:
                 self.discarded_speculations += 1
             self._speculative = None
@@ -228,13 +256,38 @@ class Listener:
             previous = self._finishing
             self._finishing = asyncio.ensure_future(
                 self._finish(
-                    event, task, audio, now, self._time_of(event.last_speech_frame), previous
+                    event,
+                    task,
+                    audio,
+                    now,
+                    self._time_of(event.last_speech_frame),
+                    self._speech_end_at(event),
+                    previous,
                 )
             )
 
     def _turn_start(self) -> int:
         """The first frame of the turn in progress, with its pre-roll, still in the buffer."""
         return max(self._offset, self.endpointer.first_speech_frame - PREROLL_FRAMES)
+
+    def _ask_turn_model(self, event: SpeechPaused) -> None:
+        """Smart Turn's verdict on the audio so far; it runs while the silence goes on."""
+        if self.turn_model is None or self.turn_worker is None:
+            return
+        audio = self._audio(self._turn_start(), event.frame)
+        job = partial(self.turn_model.probability, audio, self.leg.sample_rate)
+        verdict = asyncio.ensure_future(self.turn_worker.run(job))
+        verdict.add_done_callback(partial(self._audio_verdict, self._pause))
+
+    def _audio_verdict(self, pause: int, verdict: asyncio.Future[float]) -> None:
+        if verdict.cancelled() or verdict.exception() is not None:
+            return
+        probability = verdict.result()
+        self.audio_verdicts.append(probability)
+        if pause != self._pause or not self.endpointer.in_turn or self._hesitant:
+            return
+        if probability > self.audio_threshold:
+            self.endpointer.set_end_wait(self.audio_end_frames)
 
     def _adapt_end_wait(self, task: asyncio.Task[Transcript]) -> None:
         if task.cancelled() or task.exception() is not None:
@@ -244,6 +297,9 @@ class Listener:
             return
         s = self.endpointer.settings
         verdict = self.judge(task.result().text)
+        self._hesitant = verdict == "hesitant"
+        if verdict == "unsure" and self.turn_model is not None:
+            return  # the audio's verdict (sooner, or already given) decides
         self.endpointer.set_end_wait(
             {"complete": s.end_frames_min, "hesitant": s.end_frames_max}.get(
                 verdict, s.end_frames_default
@@ -257,6 +313,7 @@ class Listener:
         audio: np.ndarray | None,
         ended_at: float,
         last_speech_at: float,
+        speech_end_at: float,
         previous: asyncio.Task[None] | None,
     ) -> None:
         loop = asyncio.get_running_loop()
@@ -264,7 +321,7 @@ class Listener:
             transcript = await task
         else:
             assert audio is not None
-            transcript = await self.stt.transcribe(audio, self.leg.sample_rate)
+            transcript = await self.stt.transcribe(audio, self.leg.sample_rate, urgent=True)
         if previous is not None:
             await previous  # turns reach the dialog in the order they were spoken
         log.debug(
@@ -297,8 +354,15 @@ class Listener:
                 speculative=task is not None,
                 confidence=transcript.confidence,
                 no_speech_prob=transcript.no_speech_prob,
+                speech_end_at=speech_end_at,
             )
         )
+
+    def _speech_end_at(self, event: TurnEnded) -> float:
+        """When the last frame with the caller's energy arrived (see last_loud_frame)."""
+        first = event.first_speech_frame - self._offset
+        last = event.last_speech_frame + TAIL_FRAMES - self._offset
+        return self._time_of(self._offset + last_loud_frame(self._levels, first, last))
 
     def _time_of(self, frame: int) -> float:
         index = frame - self._offset
@@ -323,4 +387,5 @@ class Listener:
         if drop > 200:
             del self._frames[:drop]
             del self._times[:drop]
+            del self._levels[:drop]
             self._offset += drop

@@ -28,6 +28,7 @@ from receptionist.media.leg import (
     TransferResult,
     frame_bytes,
 )
+from receptionist.media.wire import SENT
 
 RATE = 8000
 
@@ -131,9 +132,10 @@ class LocalLeg(CallLeg):
                 out = self._out.popleft() if self._out else None
                 if out is not None:
                     self.log.agent_frames.append(self.tick)
+                    SENT.sent(out, loop.time())
                 for _ in range(self.agent_frames_per_tick - 1):
                     if self._out:
-                        self._out.popleft()
+                        SENT.sent(self._out.popleft(), loop.time())
                         self.log.agent_frames.append(self.tick)
                 if len(self._out) < 3 * self.agent_frames_per_tick:
                     self._space.set()
@@ -245,6 +247,8 @@ class LocalLeg(CallLeg):
 
     def stop_playback(self) -> int:
         dropped = len(self._out)
+        for frame in self._out:
+            SENT.dropped(frame)
         self._out.clear()
         self.log.flushes.append((self.tick, dropped))
         self._space.set()

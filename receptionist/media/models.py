@@ -10,6 +10,7 @@ from pathlib import Path
 from receptionist.media.llm import LanguageModel
 from receptionist.media.stt import Transcriber
 from receptionist.media.tts import Synthesizer
+from receptionist.media.turn_model import SmartTurn
 from receptionist.media.vad import SileroVad
 from receptionist.media.worker import ModelWorker
 
@@ -33,6 +34,8 @@ class Models:
     tts: Synthesizer
     llm: LanguageModel | None
     vad_worker: ModelWorker = field(default_factory=lambda: ModelWorker("vad"))
+    turn: SmartTurn | None = None  # the audio end-of-turn model; None: the words alone
+    turn_worker: ModelWorker = field(default_factory=lambda: ModelWorker("turn"))
     load_ms: dict[str, int] = field(default_factory=dict)
 
     def close(self) -> None:
@@ -42,6 +45,7 @@ class Models:
         by the interpreter's finalizer while their threads still run.
         """
         self.vad_worker.close()
+        self.turn_worker.close()
         self.stt.worker.close()
         self.tts.worker.close()
         if self.llm is not None:
@@ -51,7 +55,8 @@ class Models:
     def health_line(self) -> str:
         parts = [f"{name} {ms} ms" for name, ms in self.load_ms.items()]
         llm = "" if self.llm is not None else " (language model off)"
-        return "models loaded: " + ", ".join(parts) + llm
+        turn = "" if self.turn is not None else " (end-of-turn model off)"
+        return "models loaded: " + ", ".join(parts) + llm + turn
 
 
 def _check(path: str | Path, what: str, is_dir: bool = False) -> Path:
@@ -75,6 +80,7 @@ def load_models(
     llm_gpu_layers: int = 0,
     business_name: str = "the office",
     hotwords: str | None = None,
+    turn: str | None = None,
 ) -> Models:
     """Load every model now, at start-up, so that a bad file never surfaces mid-call."""
     times: dict[str, int] = {}
@@ -114,7 +120,18 @@ def load_models(
                 gpu_layers=gpu_layers,
             ),
         )
-    return Models(vad=vad_model, stt=stt_model, tts=tts_model, llm=llm_model, load_ms=times)
+    turn_model = None
+    if turn and Path(turn).is_file():
+        turn_model = timed("turn", lambda: SmartTurn(turn))
+    elif turn:  # the words alone still end turns, only later: say so, don't stop
+        log.warning(
+            "end-of-turn model not found at %s (run `make models`): turns end on the words "
+            "and the silence alone",
+            turn,
+        )
+    return Models(
+        vad=vad_model, stt=stt_model, tts=tts_model, llm=llm_model, load_ms=times, turn=turn_model
+    )
 
 
 def _cuda_available() -> bool:

@@ -14,6 +14,7 @@ from collections.abc import Callable
 
 from receptionist.media.leg import FRAME_MS
 from receptionist.media.sender import RealtimeSender, SendStream, SendTiming
+from receptionist.media.wire import SENT
 
 SendFrame = Callable[[bytes], None]
 
@@ -94,6 +95,8 @@ class Pacer:
     def flush(self) -> int:
         with self._stream.lock:
             dropped = len(self._stream.queue)
+            for frame in self._stream.queue:
+                SENT.dropped(frame)  # never goes out: nobody waits for it any more
             self._stream.queue.clear()
         self.frames_dropped += dropped
         self._space.set()

@@ -26,6 +26,8 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from receptionist.media.wire import SENT
+
 log = logging.getLogger(__name__)
 
 __all__ = ["RealtimeSender", "SendStream", "SendTiming", "ThreadSafeSocket"]
@@ -87,6 +89,7 @@ class SendStream:
             except Exception:  # a closed socket or a full buffer: the frame is lost, not the clock
                 log.debug("send failed", exc_info=True)
         if frame is not None:
+            SENT.sent(frame)  # the line's latency ends here, not when it was queued
             self.timing.frames_sent += 1
             if late_s > self.period_s:
                 self.timing.late_frames += 1

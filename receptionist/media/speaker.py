@@ -40,7 +40,8 @@ class Speaker:
         self._idle.set()
         self._generation = 0
         self._task: asyncio.Task[None] | None = None
-        self.on_first_frame: Callable[[Utterance, Speech], None] | None = None
+        # The first frame of each utterance, just before it is queued on the leg.
+        self.on_first_frame: Callable[[Utterance, Speech, bytes], None] | None = None
         self.on_frame: Callable[[bytes], None] | None = None  # every frame handed to the leg
         self.frames_played = 0
         self.interruptions = 0
@@ -142,7 +143,7 @@ class Speaker:
                 if generation != self._generation:
                     break
                 if first and self.on_first_frame is not None:
-                    self.on_first_frame(utterance, speech)
+                    self.on_first_frame(utterance, speech, frame)
                 first = False
                 if self.on_frame is not None:
                     self.on_frame(frame)

@@ -94,5 +94,8 @@ class Transcriber:
             confidence=confidence if text else 0.0,
         )
 
-    async def transcribe(self, samples: np.ndarray, sample_rate: int) -> Transcript:
-        return await self.worker.run(lambda: self.transcribe_sync(samples, sample_rate))
+    async def transcribe(
+        self, samples: np.ndarray, sample_rate: int, urgent: bool = False
+    ) -> Transcript:
+        """``urgent``: a caller's finished turn, decoded before any waiting trial decode."""
+        return await self.worker.run(lambda: self.transcribe_sync(samples, sample_rate), urgent)

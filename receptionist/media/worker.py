@@ -1,12 +1,14 @@
 """One worker thread per model, fed by a queue, results handed back to the event loop.
 
 Models never run on the event loop: a call's audio keeps flowing while Whisper decodes.
-Jobs run in the order they were queued, shared by every call.
+Jobs run in the order they were queued, shared by every call, except that an urgent job
+(a caller's finished turn) goes before every waiting job that isn't (speculative decodes).
 """
 
 from __future__ import annotations
 
 import asyncio
+import itertools
 import queue
 import threading
 import time
@@ -18,12 +20,14 @@ from receptionist import telemetry
 T = TypeVar("T")
 
 _STOP = object()
+URGENT, NORMAL, LAST = 0, 1, 2  # job priorities; LAST: the stop sentinel, after every job
 
 
 class ModelWorker:
     def __init__(self, name: str) -> None:
         self.name = name
-        self._jobs: queue.SimpleQueue[Any] = queue.SimpleQueue()
+        self._jobs: queue.PriorityQueue[tuple[int, int, Any]] = queue.PriorityQueue()
+        self._order = itertools.count()  # first in, first out within a priority
         self.pending = 0  # jobs queued or running (read from the loop to shed optional work)
         self._depth = telemetry.MODEL_QUEUE.labels(name)  # every job, on /metrics
         self._busy = telemetry.MODEL_BUSY.labels(name)
@@ -33,7 +37,7 @@ class ModelWorker:
 
     def _run(self) -> None:
         while True:
-            job = self._jobs.get()
+            _priority, _n, job = self._jobs.get()
             if job is _STOP:
                 return
             try:
@@ -62,15 +66,16 @@ class ModelWorker:
             self._busy.inc(time.perf_counter() - started)
             self._jobs_run.inc()
 
-    def _put(self, job: tuple[Any, Any, Any]) -> None:
-        self._depth.inc()
-        self._jobs.put(job)
+    def _put(self, job: Any, priority: int = NORMAL) -> None:
+        if job is not _STOP:
+            self._depth.inc()
+        self._jobs.put((priority, next(self._order), job))
 
-    async def run(self, fn: Callable[[], T]) -> T:
+    async def run(self, fn: Callable[[], T], urgent: bool = False) -> T:
         loop = asyncio.get_running_loop()
         future: asyncio.Future[T] = loop.create_future()
         self.pending += 1
-        self._put((fn, future, loop))
+        self._put((fn, future, loop), URGENT if urgent else NORMAL)
         try:
             return await future
         finally:
@@ -99,7 +104,7 @@ class ModelWorker:
 
     def close(self, timeout: float = 30.0) -> None:
         """Stop the thread once the jobs already queued are done."""
-        self._jobs.put(_STOP)
+        self._put(_STOP, LAST)
         if self._thread.is_alive() and threading.current_thread() is not self._thread:
             self._thread.join(timeout)
 

@@ -178,6 +178,8 @@ class Store:
                     "at": now_iso(),
                     "interrupted": int(interrupted),
                     "timings": json.dumps(timings),
+                    "v2v_pipeline_ms": timings.get("v2v_ms"),
+                    "v2v_line_ms": timings.get("v2v_line_ms"),
                 }
             )
         return int(seq)

@@ -215,3 +215,13 @@ def m009_call_model_fingerprints(db: Database) -> None:
     # The models that answered the call (role -> file name, size, sha256, as JSON): a change
     # of behaviour can be tied to a change of model, call by call (harness/drift.py).
     db.table("calls").add_column("models", str)
+
+
+@migrations()
+def m010_turn_voice_to_voice(db: Database) -> None:
+    # An agent turn's two voice-to-voice figures as columns an operator can query: the
+    # pipeline's (the VAD's last speech frame to the reply's first frame queued) and the
+    # line's (the caller's last frame with energy in to the reply's first frame sent).
+    turns = db.table("turns")
+    turns.add_column("v2v_pipeline_ms", int)
+    turns.add_column("v2v_line_ms", int)

@@ -1,0 +1,285 @@
+"""Premature cut-offs against the wait added after speech ends, as LiveKit's eot-bench
+prints them, on caller turns with pauses inside them, from voices that are not ours.
+
+Each turn is run once through the listener's own VAD and endpointer (with no end of turn),
+which finds its pauses: how long each silence lasted, and at each one (after the
+endpointer's ``pause_frames`` of silence) what Smart Turn says of the audio so far and,
+optionally, what the dialog's text verdict says of Whisper's transcript of it. A policy
+turns those into a silence wait per pause; the turn ends at the first pause whose silence
+reaches its wait. Ending at any pause but the last is a premature cut-off; at the last, the
+added wait is from the caller's last frame with energy to that decision, as a caller hears
+it. Compute time is not part of the wait here (it is in the bench's live calls).
+
+Anchors on eot-bench (not this set): a plain VAD timeout cuts off 55.6 % at 300 ms and
+21.7 % at 600 ms; Smart Turn v3.2 35.2 % at 300 ms and 14.8 % at 600 ms.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+import numpy as np
+
+from receptionist.media.endpoint import (
+    Endpointer,
+    EndpointSettings,
+    SpeechPaused,
+    SpeechResumed,
+    SpeechStarted,
+)
+from receptionist.media.gate import frame_rms, last_loud_frame
+from receptionist.media.models import Models
+from receptionist.media.turn_model import SmartTurn
+
+FRAME_MS = 20
+TAIL_S = 2.0  # silence after the turn: room for the longest wait
+MIN_PAUSED_TURNS = 100
+Policy = Callable[["Pause"], int]  # a pause -> the silence (ms) that ends the turn there
+
+
+@dataclass
+class Pause:
+    start: int  # the frame the endpointer said "paused" (pause_frames after the last speech)
+    runs: list[int] = field(default_factory=list)  # the endpointer's silence count per frame
+    final: bool = False
+    audio_prob: float = float("nan")  # Smart Turn's probability that the turn is complete
+    text_verdict: str = ""  # "complete", "hesitant", "unsure" ("" when not computed)
+
+    def reached(self, wait_ms: int) -> int | None:
+        """Frame at which the silence reaches ``wait_ms``; None if it never does."""
+        need = max(1, math.ceil(wait_ms / FRAME_MS))
+        for i, run in enumerate(self.runs):
+            if run >= need:
+                return self.start + i
+        return None
+
+
+@dataclass
+class PausedTurn:
+    voice: str
+    text: str
+    pauses: list[Pause]
+    energy_end: int  # the last frame with the caller's energy
+
+
+def paused_lines(conversations: list[list[str]]) -> list[str]:
+    return [line for conv in conversations for line in conv if "|" in line]
+
+
+def _speak(models: Models, text: str, voice: str, rng: random.Random) -> np.ndarray:
+    from receptionist.harness.bench_calls import spoken_line
+
+    audio, _ = spoken_line(models, text, voice, rng)
+    return np.concatenate([audio, np.zeros(int(8000 * TAIL_S), np.int16)])
+
+
+def analyse_turn(
+    models: Models,
+    audio: np.ndarray,
+    voice: str,
+    text: str,
+    judge: Callable[[str], str] | None,
+    turn_model: SmartTurn,
+) -> PausedTurn:
+    """Find the pauses of one turn and what each verdict says at each."""
+    never = 10**6
+    endpointer = Endpointer(EndpointSettings(end_frames_default=never, end_frames_max=never))
+    endpointer.set_end_wait(never)
+    stream = models.vad.stream()
+    pauses: list[Pause] = []
+    levels: list[float] = []
+    current: Pause | None = None
+    first = 0
+    for n, i in enumerate(range(0, len(audio) - 159, 160)):
+        frame = audio[i : i + 160]
+        levels.append(frame_rms(frame))
+        for event in endpointer.push(stream.push(frame)):
+            if isinstance(event, SpeechStarted) and not pauses:
+                first = event.first_speech_frame
+            elif isinstance(event, SpeechPaused):
+                so_far = audio[max(0, first - 10) * 160 : (n + 1) * 160]
+                current = Pause(start=n, audio_prob=turn_model.probability(so_far, 8000))
+                if judge is not None:
+                    heard = models.stt.transcribe_sync(so_far, 8000).text
+                    current.text_verdict = judge(heard)
+                pauses.append(current)
+            elif isinstance(event, SpeechResumed):
+                current = None
+        if current is not None:
+            current.runs.append(endpointer.silence_frames)
+    if pauses:
+        pauses[-1].final = True
+    last_speech = pauses[-1].start if pauses else len(levels) - 1
+    return PausedTurn(voice, text, pauses, last_loud_frame(levels, first, last_speech))
+
+
+def outcome(turn: PausedTurn, policy: Policy) -> tuple[bool, int | None]:
+    """(cut off, added wait in ms when not cut off) of ``policy`` on ``turn``."""
+    for pause in turn.pauses:
+        at = pause.reached(policy(pause))
+        if at is not None:
+            if not pause.final:
+                return True, None
+            return False, (at - turn.energy_end) * FRAME_MS
+    return False, None
+
+
+def opening_judge() -> Callable[[str], str]:
+    """The dialog's verdict on a caller's first turn (nothing asked yet), as the call uses it."""
+    from receptionist.app.config import load_settings
+    from receptionist.dialog.frame import Frame
+    from receptionist.dialog.turn_end import judge_turn
+    from receptionist.harness.bench_calls import TODAY
+    from receptionist.media.listener import sounds_hesitant
+
+    profile = load_settings().profile
+
+    def judge(text: str) -> str:
+        if sounds_hesitant(text):
+            return "hesitant"
+        return judge_turn(text, Frame(), None, profile, TODAY)
+
+    return judge
+
+
+def policies(with_text: bool) -> dict[str, list[tuple[str, Policy]]]:
+    """Each family's settings, from the shortest wait to the longest."""
+    waits = {"hesitant": 900, "unsure": 760}
+
+    def timeout(ms: int) -> Policy:
+        return lambda p: ms
+
+    def audio(threshold: float, ms: int) -> Policy:
+        return lambda p: ms if p.audio_prob > threshold else 900
+
+    def words(ms: int) -> Policy:
+        return lambda p: waits.get(p.text_verdict, ms)
+
+    def both(threshold: float, ms: int) -> Policy:
+        # What the listener does with both: the words' hesitation wins, then the audio's
+        # "complete", then the words' "complete" (160 ms), else the default.
+        def wait(p: Pause) -> int:
+            if p.text_verdict == "hesitant":
+                return 900
+            if p.audio_prob > threshold:
+                return ms
+            return 160 if p.text_verdict == "complete" else 760
+
+        return wait
+
+    def agree(threshold: float, ms: int, late: int) -> Policy:
+        def wait(p: Pause) -> int:
+            if p.text_verdict == "complete" and p.audio_prob > threshold:
+                return ms
+            return max(late, 900) if p.text_verdict == "hesitant" else late
+
+        return wait
+
+    out: dict[str, list[tuple[str, Policy]]] = {
+        "vad timeout": [(f"{ms} ms", timeout(ms)) for ms in (200, 300, 400, 500, 600, 800, 1000)],
+        "smart turn": [
+            (f">{t} then {ms} ms", audio(t, ms))
+            for t in (0.5, 0.8)
+            for ms in (100, 200, 300, 400, 600)
+        ],
+    }
+    if with_text:
+        out["text verdict"] = [(f"complete {ms} ms", words(ms)) for ms in (160, 300, 500)]
+        out["smart turn + text"] = [
+            (f">{t} then {ms} ms", both(t, ms)) for t in (0.5, 0.8) for ms in (200, 300, 400)
+        ]
+        out["smart turn and text"] = [
+            (f">{t}+complete {ms}, else {late}", agree(t, ms, late))
+            for t in (0.5, 0.8)
+            for ms in (200, 300)
+            for late in (760, 1000)
+        ]
+    return out
+
+
+def curve_rows(turns: list[PausedTurn], with_text: bool) -> list[dict[str, Any]]:
+    rows = []
+    for family, settings in policies(with_text).items():
+        for name, policy in settings:
+            results = [outcome(t, policy) for t in turns]
+            waits = [w for cut, w in results if not cut and w is not None]
+            rows.append(
+                {
+                    "policy": family,
+                    "setting": name,
+                    "cutoff_rate": sum(cut for cut, _ in results) / max(1, len(results)),
+                    "added_wait_p50_ms": float(np.median(waits)) if waits else float("nan"),
+                    "added_wait_p95_ms": float(np.percentile(waits, 95)) if waits else math.nan,
+                }
+            )
+    return rows
+
+
+# What the live listener does (listener.py) by default: the dialog's verdict on the words
+# ("complete": 160 ms, a hesitation: 900, else 760); with [models] turn set, the words'
+# hesitation, then Smart Turn's "complete" (300 ms), then the words' "complete".
+OPERATING = ("text verdict", "complete 160 ms")
+OPERATING_WITH_AUDIO = ("smart turn + text", ">0.5 then 300 ms")
+
+
+def cutoff_curve(
+    models: Models,
+    turn_model: SmartTurn,
+    voices: list[str],
+    *,
+    quick: bool = False,
+    text_verdict: bool = True,
+    conversations: list[list[str]] | None = None,
+    audio_turns: bool = False,
+) -> dict[str, Any]:
+    """The curve on at least ``MIN_PAUSED_TURNS`` paused turns (fewer with ``quick``)."""
+    from receptionist.harness.bench import CONVERSATIONS
+
+    lines = paused_lines(conversations or CONVERSATIONS)
+    draws = 1 if quick else max(1, math.ceil(MIN_PAUSED_TURNS / (len(lines) * len(voices))))
+    rng = random.Random(1124)
+    turns = []
+    for _ in range(draws):
+        for voice in voices:
+            for text in lines:
+                audio = _speak(models, text, voice, rng)
+                judge = opening_judge() if text_verdict else None
+                turns.append(analyse_turn(models, audio, voice, text, judge, turn_model))
+    rows = curve_rows(turns, text_verdict)
+    point = OPERATING_WITH_AUDIO if audio_turns else OPERATING
+    operating = next(
+        (r for r in rows if (r["policy"], r["setting"]) == point),
+        {"cutoff_rate": math.nan, "added_wait_p50_ms": math.nan},
+    )
+    return {
+        "paused_turns": len(turns),
+        "turns": [asdict(t) for t in turns],  # each pause's verdicts: other policies offline
+        "voices": voices,
+        "rows": rows,
+        "operating": {"policy": point[0], "setting": point[1], **operating},
+        "anchors": {
+            "vad timeout": {"300 ms": 0.556, "600 ms": 0.217},
+            "smart turn v3.2": {"300 ms": 0.352, "600 ms": 0.148},
+        },
+    }
+
+
+def print_curve(curve: dict[str, Any]) -> None:
+    print(
+        f"\npremature cut-offs on {curve['paused_turns']} paused turns "
+        f"({', '.join(curve['voices'])}), against the wait added after speech ends"
+    )
+    print(f"{'policy':<20}{'setting':<28}{'cut-off':>9}{'wait p50':>10}{'wait p95':>10}")
+    for r in curve["rows"]:
+        print(
+            f"{r['policy']:<20}{r['setting']:<28}{r['cutoff_rate']:>9.1%}"
+            f"{r['added_wait_p50_ms']:>10.0f}{r['added_wait_p95_ms']:>10.0f}"
+        )
+    op = curve["operating"]
+    print(f"operating point ({op['policy']}, {op['setting']}): {op['cutoff_rate']:.1%} cut off")
+    print("anchors (eot-bench): vad timeout 55.6 % at 300 ms, 21.7 % at 600 ms; "
+          "smart turn v3.2 35.2 % / 14.8 %")  # fmt: skip

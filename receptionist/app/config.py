@@ -84,6 +84,13 @@ class RecordingSettings:
 
 
 @dataclass
+class RetentionSettings:
+    """How long callers' data is kept (receptionist/tools/retention.py); 0 keeps it forever."""
+
+    days: int = 0
+
+
+@dataclass
 class TransferSettings:
     ring_seconds: float = 20.0
     warm: bool = True
@@ -125,6 +132,7 @@ class Settings:
     booking: BookingSettings = field(default_factory=BookingSettings)
     store: StoreSettings = field(default_factory=StoreSettings)
     recording: RecordingSettings = field(default_factory=RecordingSettings)
+    retention: RetentionSettings = field(default_factory=RetentionSettings)
     transfer: TransferSettings = field(default_factory=TransferSettings)
     http: HttpSettings = field(default_factory=HttpSettings)
     confirmations: ConfirmationSettings = field(default_factory=ConfirmationSettings)
@@ -144,6 +152,7 @@ _RANGES: dict[tuple[str, str], tuple[int, int, str]] = {
     ("models", "understanding_deadline_ms"): (50, 5000, "milliseconds"),
     ("models", "understanding_gpu_layers"): (-1, 1000, "layers, -1 for all"),
     ("http", "port"): (0, 65535, "a TCP port, 0 for any free one"),
+    ("retention", "days"): (0, 36500, "days, 0 keeps everything"),
 }
 _ALLOWED_TABLES = (
     "business",
@@ -155,6 +164,7 @@ _ALLOWED_TABLES = (
     "booking",
     "store",
     "recording",
+    "retention",
     "models",
     "freeswitch",
     "asterisk",
@@ -427,6 +437,7 @@ def parse_settings(data: dict[str, Any], source: str) -> Settings:
         booking=build_section(BookingSettings, data.get("booking", {}), "booking", source),
         store=build_section(StoreSettings, data.get("store", {}), "store", source),
         recording=build_section(RecordingSettings, data.get("recording", {}), "recording", source),
+        retention=build_section(RetentionSettings, data.get("retention", {}), "retention", source),
         transfer=build_section(TransferSettings, data.get("transfer", {}), "transfer", source),
         http=build_section(HttpSettings, data.get("http", {}), "http", source),
         confirmations=build_section(

@@ -13,6 +13,7 @@ import importlib
 import logging
 import signal
 import time
+from datetime import datetime
 from typing import Any
 
 from receptionist.app import config
@@ -131,6 +132,34 @@ def _start_confirmations(settings: Settings, runtime: Runtime) -> asyncio.Task[N
     return asyncio.get_running_loop().create_task(sender.run_forever(), name="confirmations")
 
 
+def _start_retention(settings: Settings, runtime: Runtime) -> asyncio.Task[None] | None:
+    """The retention sweep: once at start-up, before any call, then every day."""
+    if settings.retention.days <= 0:
+        log.info("retention: callers' data is kept (set [retention] days to expire it)")
+        return None
+    _sweep(settings, runtime.store)
+    return asyncio.get_running_loop().create_task(
+        _run_retention(settings, runtime.store), name="retention"
+    )
+
+
+def _sweep(settings: Settings, store: Any) -> None:
+    from receptionist.tools.retention import sweep
+
+    try:
+        sweep(store, settings.recording.dir, settings.retention.days, datetime.now().astimezone())
+    except Exception:  # one bad sweep must not stop the daemon nor the next sweeps
+        log.exception("retention sweep failed")
+
+
+async def _run_retention(settings: Settings, store: Any) -> None:
+    from receptionist.tools.retention import SWEEP_EVERY
+
+    while True:
+        await asyncio.sleep(SWEEP_EVERY.total_seconds())
+        await asyncio.to_thread(_sweep, settings, store)
+
+
 def _describe(bridge_settings: Any) -> str:
     fields = {f.name: getattr(bridge_settings, f.name) for f in dataclasses.fields(bridge_settings)}
     ports = [f"{k}={v}" for k, v in fields.items() if k.endswith("port")]
@@ -147,6 +176,7 @@ async def serve(settings: Settings) -> int:
     runtime = build_runtime(settings)
     log.info("%s", runtime.models.health_line())
     recover(runtime.store)  # a crash left calls open or requests unsent: finish them first
+    retention = _start_retention(settings, runtime)  # expired data goes before any call
     daemon = Daemon(runtime)
     try:
         bridges = await daemon.start_bridges()
@@ -171,6 +201,9 @@ async def serve(settings: Settings) -> int:
     if retries is not None:
         retries.cancel()  # what it didn't finish stays pending in the store for the next start
         await asyncio.gather(retries, return_exceptions=True)
+    if retention is not None:
+        retention.cancel()
+        await asyncio.gather(retention, return_exceptions=True)
     if http is not None:
         await http.stop()
     if confirmations is not None:

@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from receptionist.bridges.asterisk_agi import AgiChannel
+from receptionist.bridges.asterisk.agi import AgiChannel
 from receptionist.protocols import agi
 from tests.asterisk_captures import CAPTURES, capture
 

@@ -57,7 +57,7 @@ async def start_bridge(fake: FakeAsterisk, on_call: OnCall, **overrides: Any) ->
         audiosocket_port=0,
         ami_port=fake.ami_port,
         ami_secret="s3cret",
-        transfer_ring_s=0.3,
+        ring_seconds=0.3,
         ami_reconnect_s=0.05,
         ami_timeout_s=2.0,
         media_timeout_s=2.0,
@@ -543,7 +543,7 @@ async def test_ami_drop_during_a_transfer_fails_it_without_a_second_ring(
         await leg.hangup()
 
     rec = Recorder(scenario)
-    bridge = await start_bridge(fake, rec, transfer_ring_s=2.0)
+    bridge = await start_bridge(fake, rec, ring_seconds=2.0)
     bridges.append(bridge)
     call, task = await run_call(fake, script=[tone(1)] * 5)
     await until(lambda: bool(fake.actions_named("Originate")))
@@ -602,7 +602,7 @@ async def test_the_daemon_starts_the_bridge_from_the_asterisk_table(fake: FakeAs
     try:
         assert started == [f"asterisk (agi_port=0, audiosocket_port=0, ami_port={fake.ami_port})"]
         (bridge,) = daemon.bridges
-        assert isinstance(bridge, AsteriskBridge) and bridge.settings.transfer_ring_s == 15
+        assert isinstance(bridge, AsteriskBridge) and bridge.settings.ring_seconds == 15
         assert fake.logins == 1
     finally:
         await daemon.stop()
@@ -624,7 +624,7 @@ async def test_without_call_events_a_warm_transfer_fails_with_a_hint(
 
     rec = Recorder(scenario)
     bridges.append(
-        await start_bridge(fake, rec, ami_events="off", transfer_ring_s=0.2, ami_timeout_s=0.3)
+        await start_bridge(fake, rec, ami_events="off", ring_seconds=0.2, ami_timeout_s=0.3)
     )
     call, task = await run_call(fake, script=[tone(1)] * 5)
     await rec.wait(call)
@@ -682,7 +682,7 @@ async def test_caller_hangs_up_while_the_staff_phone_rings(
         results.append(await leg.transfer("208", "summary", True, [tone(3)] * 5))
 
     rec = Recorder(scenario)
-    bridges.append(await start_bridge(fake, rec, transfer_ring_s=2.0))
+    bridges.append(await start_bridge(fake, rec, ring_seconds=2.0))
     call, task = await run_call(fake, script=[tone(1)] * 5, ending="hangup")
     await rec.wait(call)
     await task

@@ -85,7 +85,7 @@ class Line:
                 ami_port=self.fake.ami_port,
                 ami_secret="s3cret",
                 pacer_speed=SPEED,
-                transfer_ring_s=2.0,
+                ring_seconds=2.0,
                 stop_grace_s=5.0,
             ),  # fmt: skip
             self.on_call,

@@ -4,7 +4,12 @@ from pathlib import Path
 
 import pytest
 
-from receptionist.app.config import ConfigError, example_config_text, load_settings
+from receptionist.app.config import (
+    ConfigError,
+    bridge_settings,
+    example_config_text,
+    load_settings,
+)
 
 
 def write(tmp_path: Path, text: str) -> Path:
@@ -109,3 +114,56 @@ def test_a_bridge_key_of_the_wrong_type_is_refused_at_load(tmp_path: Path) -> No
     )
     with pytest.raises(ConfigError, match=r"'freeswitch.esl_port' = '8021' must be int"):
         load_settings(write(tmp_path, text))
+
+
+def test_one_ring_time_reaches_both_bridges(tmp_path: Path) -> None:
+    text = (
+        example_config_text()
+        .replace("ring_seconds = 20", "ring_seconds = 12")
+        .replace("[freeswitch]\nenabled = false\n", "[freeswitch]\nenabled = true\n")
+        .replace("[asterisk]\nenabled = false\n", "[asterisk]\nenabled = true\n")
+    )
+    settings = load_settings(write(tmp_path, text))
+    freeswitch = bridge_settings(settings, "freeswitch")
+    asterisk = bridge_settings(settings, "asterisk")
+    assert freeswitch.ring_seconds == asterisk.ring_seconds == settings.transfer.ring_seconds == 12
+
+
+def test_the_old_ring_key_still_works_and_says_it_is_deprecated(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    text = example_config_text().replace(
+        "[asterisk]\nenabled = false\n", "[asterisk]\nenabled = true\ntransfer_ring_s = 15\n"
+    )
+    settings = load_settings(write(tmp_path, text))
+    assert bridge_settings(settings, "asterisk").ring_seconds == 15
+    assert "'asterisk.transfer_ring_s' is deprecated: set [transfer] ring_seconds" in caplog.text
+
+
+def test_a_second_ring_time_in_a_bridge_table_is_refused(tmp_path: Path) -> None:
+    text = example_config_text().replace(
+        "[freeswitch]\nenabled = false\n", "[freeswitch]\nenabled = true\nring_seconds = 5\n"
+    )
+    with pytest.raises(ConfigError, match=r"set once, as \[transfer\] ring_seconds"):
+        load_settings(write(tmp_path, text))
+
+
+@pytest.mark.parametrize(
+    ("table", "line", "message"),
+    [
+        ("freeswitch", 'accept_digit = "12"', "accept_digit = '12' is not one DTMF digit"),
+        ("freeswitch", 'transfer_dial_string = "user/"', "transfer_dial_string = 'user/' has no"),
+        ("freeswitch", "media_port_max = 41500", "overlap on the same host"),
+        ("asterisk", "max_calls = 0", "max_calls = 0 must be at least 1"),
+    ],
+)
+def test_bridge_settings_are_checked_when_the_file_loads(
+    tmp_path: Path, table: str, line: str, message: str
+) -> None:
+    text = example_config_text().replace(
+        f"[{table}]\nenabled = false\n", f"[{table}]\nenabled = true\n{line}\n"
+    )
+    with pytest.raises(ConfigError) as err:
+        load_settings(write(tmp_path, text))
+    assert f"[{table}] " in str(err.value)
+    assert message in str(err.value)

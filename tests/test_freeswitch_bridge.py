@@ -54,7 +54,7 @@ def settings_for(switch: FakeSwitch, **overrides: object) -> FreeSwitchSettings:
         switch_port_max=base + 199,
         linger_s=1,
         esl_timeout_s=2.0,
-        transfer_ring_s=1.0,
+        ring_seconds=1.0,
         accept_wait_s=1.0,
         stop_grace_s=0.5,
     )

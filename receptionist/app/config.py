@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import importlib
+import logging
 import os
 import tomllib
 import types
@@ -27,8 +28,10 @@ from receptionist.domain.profile import (
     Service,
     StaffMember,
 )
+from receptionist.media.leg import RING_SECONDS
 
 T = TypeVar("T")
+log = logging.getLogger(__name__)
 
 
 class ConfigError(ValueError):
@@ -92,7 +95,7 @@ class RetentionSettings:
 
 @dataclass
 class TransferSettings:
-    ring_seconds: float = 20.0
+    ring_seconds: float = RING_SECONDS  # the one place to set it; every bridge takes it from here
     warm: bool = True
 
 
@@ -377,7 +380,6 @@ def _parse_profile(data: dict[str, Any], source: str) -> BusinessProfile:
         escalation=tuple(rules),
         misunderstood_limit=limit,
         silence_reprompts=reprompts,
-        transfer_ring_s=_optional(transfer, "ring_seconds", float, 20.0, "transfer", source),
     )
 
 
@@ -454,6 +456,7 @@ def parse_settings(data: dict[str, Any], source: str) -> Settings:
     return settings
 
 
+OLD_RING_KEY = "transfer_ring_s"  # a bridge table's own ring time, before [transfer] ring_seconds
 BRIDGES = {
     "freeswitch": ("receptionist.bridges.freeswitch", "FreeSwitchSettings"),
     "asterisk": ("receptionist.bridges.asterisk", "AsteriskSettings"),
@@ -473,10 +476,29 @@ def bridge_settings(settings: Settings, name: str) -> Any | None:
         )
     if not enabled:
         return None
-    options.setdefault("transfer_ring_s", settings.transfer.ring_seconds)
+    if "ring_seconds" in options:
+        raise ConfigError(
+            f"{settings.source}: '{name}.ring_seconds': the ring time of a transfer is set "
+            "once, as [transfer] ring_seconds"
+        )
+    if OLD_RING_KEY in options:
+        options["ring_seconds"] = options.pop(OLD_RING_KEY)
+        log.warning(
+            "%s: '%s.%s' is deprecated: set [transfer] ring_seconds instead (using %r s)",
+            settings.source,
+            name,
+            OLD_RING_KEY,
+            options["ring_seconds"],
+        )
+    else:
+        options["ring_seconds"] = settings.transfer.ring_seconds
     module_name, class_name = BRIDGES[name]
     module = importlib.import_module(module_name)
-    return build_section(getattr(module, class_name), options, name, settings.source)
+    typed = build_section(getattr(module, class_name), options, name, settings.source)
+    problem = typed.problem()
+    if problem:
+        raise ConfigError(f"{settings.source}: [{name}] {problem}")
+    return typed
 
 
 def example_config_text() -> str:

@@ -109,7 +109,6 @@ class BusinessProfile:
     escalation: tuple[EscalationRule, ...] = field(default_factory=tuple)
     misunderstood_limit: int = 3
     silence_reprompts: int = 2
-    transfer_ring_s: float = 20.0
 
     def service(self, name: str) -> Service | None:
         for service in self.services:

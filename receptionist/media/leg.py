@@ -49,6 +49,11 @@ class LegFailed(LegEvent):
     reason: str
 
 
+RING_SECONDS = 20.0
+"""How long a transfer rings the staff phone before the caller stays with the agent: the
+one default for ``[transfer] ring_seconds`` and every bridge's ``ring_seconds``."""
+
+
 @dataclass(frozen=True)
 class TransferResult(LegEvent):
     extension: str

@@ -15,21 +15,18 @@ import logging
 import math
 import uuid as uuidlib
 from collections.abc import Awaitable, Sequence
-from typing import TYPE_CHECKING
 
-from receptionist.bridges.freeswitch_leg import (
+from receptionist.bridges.freeswitch.leg import (
     FreeSwitchCommandError,
     FreeSwitchError,
     FreeSwitchLeg,
     wait_or,
 )
-from receptionist.bridges.unicast import UnicastEndpoint
+from receptionist.bridges.freeswitch.media import UnicastEndpoint
+from receptionist.bridges.freeswitch.settings import FreeSwitchSettings
 from receptionist.media.leg import TransferResult, frame_bytes
 from receptionist.media.pacer import Pacer
 from receptionist.protocols import esl
-
-if TYPE_CHECKING:
-    from receptionist.bridges.freeswitch import FreeSwitchSettings
 
 log = logging.getLogger(__name__)
 
@@ -96,14 +93,14 @@ class WarmTransfers:
             variables.append(f"origination_caller_id_number='{_channel_value(number)}'")
         variables += [
             f"origination_uuid={staff}",
-            f"originate_timeout={math.ceil(s.transfer_ring_s)}",
+            f"originate_timeout={math.ceil(s.ring_seconds)}",
         ]
         dial = s.transfer_dial_string.format(extension=extension)
         self._staff[staff] = asyncio.Queue()
         try:
             originate = asyncio.ensure_future(
                 self.bgapi(
-                    f"originate {{{','.join(variables)}}}{dial} &park()", s.transfer_ring_s + 10
+                    f"originate {{{','.join(variables)}}}{dial} &park()", s.ring_seconds + 10
                 )
             )
             gone = asyncio.ensure_future(leg.done.wait())

@@ -1,6 +1,6 @@
 """One FreeSWITCH caller as a ``CallLeg``: asyncio side only (no gevent here).
 
-Control goes through ``LegControl`` (implemented in ``bridges/freeswitch.py``, which owns the
+Control goes through ``LegControl`` (implemented in ``bridge.py``, which owns the
 gevent thread); media goes through a ``UnicastEndpoint`` on the loop, paced by a ``Pacer``.
 Events from the switch arrive here already on the loop (``on_esl_event``/``on_esl_closed``).
 """
@@ -14,7 +14,7 @@ import uuid as uuidlib
 from collections.abc import AsyncIterator, Awaitable, Sequence
 from typing import Protocol
 
-from receptionist.bridges.unicast import UnicastEndpoint
+from receptionist.bridges.freeswitch.media import UnicastEndpoint
 from receptionist.media.leg import (
     CallerHungUp,
     CallLeg,

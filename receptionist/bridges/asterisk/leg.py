@@ -19,6 +19,7 @@ import logging
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from typing import Protocol
 
+from receptionist.bridges.asterisk.media import AudioSocketMedia
 from receptionist.media.leg import (
     FRAME_MS,
     CallerHungUp,
@@ -29,9 +30,7 @@ from receptionist.media.leg import (
     LegFailed,
     LegInfo,
     TransferResult,
-    frame_bytes,
 )
-from receptionist.media.pacer import Pacer
 from receptionist.protocols import audiosocket as aso
 
 log = logging.getLogger(__name__)
@@ -49,60 +48,6 @@ class LegControl(Protocol):
     async def start_recording(self, leg: AsteriskLeg, path: str) -> None: ...
 
     async def stop_recording(self, leg: AsteriskLeg) -> None: ...
-
-
-class AudioSocketMedia:
-    """Reads and writes one AudioSocket connection; shared by caller and staff legs."""
-
-    def __init__(
-        self,
-        reader: asyncio.StreamReader,
-        writer: asyncio.StreamWriter,
-        *,
-        sample_rate: int = 8000,
-        speed: float = 1.0,
-    ) -> None:
-        self.reader = reader
-        self.writer = writer
-        self.frame_bytes = frame_bytes(sample_rate)
-        self.silence = b"\0" * self.frame_bytes
-        self.pacer = Pacer(self._send_audio, idle_frame=self.silence, speed=speed)
-        self.closed = False
-        self._frames = aso.FrameReader()
-
-    def _send_audio(self, payload: bytes) -> None:
-        if self.closed or self.writer.is_closing():
-            return
-        self.writer.write(aso.audio(payload))
-
-    async def read_frame(self) -> aso.Frame | None:
-        """The next frame; None at a clean end of stream; ValueError on a bad frame."""
-        while True:
-            frame = self._frames.next_frame()
-            if frame is not None:
-                return frame
-            try:
-                data = await self.reader.readexactly(self._frames.needed)
-            except asyncio.IncompleteReadError as e:
-                self._frames.feed(e.partial)
-                self._frames.close()  # raises if the stream ended inside a frame
-                return None
-            self._frames.feed(data)
-
-    async def send_hangup(self) -> None:
-        """Our 0x00 frame: Asterisk closes the connection at once."""
-        if not self.closed and not self.writer.is_closing():
-            with contextlib.suppress(ConnectionError):
-                self.writer.write(aso.HANGUP)
-                await self.writer.drain()
-        await self.close()
-
-    async def close(self) -> None:
-        self.closed = True
-        await self.pacer.stop()
-        self.writer.close()
-        with contextlib.suppress(ConnectionError, OSError):
-            await self.writer.wait_closed()
 
 
 _END = object()

@@ -21,7 +21,8 @@ from receptionist.app.call_log import log_call
 from receptionist.app.config import ConfigError, Settings
 from receptionist.app.runtime import Runtime, build_runtime
 from receptionist.call import Call
-from receptionist.media.leg import CallLeg
+from receptionist.media.call_limit import CallLimit
+from receptionist.media.leg import CallLeg, LegInfo
 from receptionist.tools.recovery import recover
 
 log = logging.getLogger("receptionist")
@@ -35,6 +36,14 @@ class Daemon:
         self.calls: set[asyncio.Task[Any]] = set()
         self.bridges: list[Any] = []
         self.stopping = asyncio.Event()
+        # One limit for every bridge, checked where each call starts.
+        self.limit = CallLimit(runtime.settings.limits.max_calls, on_refused=self._refused)
+
+    def _refused(self, info: LegInfo, bridge: str, reason: str) -> None:
+        """A call refused at the limit still gets its record (rule 4)."""
+        store = self.runtime.store
+        call_id = store.start_call(info.call_id, info.caller_id, info.called_number, bridge)
+        store.end_call(call_id, "failed", f"refused: {reason}")
 
     async def on_call(self, leg: CallLeg, bridge: str = "pbx") -> None:
         if self.stopping.is_set():
@@ -64,7 +73,7 @@ class Daemon:
             async def on_call(leg: CallLeg, _name: str = name) -> None:
                 await self.on_call(leg, _name)
 
-            bridge = getattr(module, bridge_class)(bridge_settings, on_call)
+            bridge = getattr(module, bridge_class)(bridge_settings, on_call, limit=self.limit)
             await bridge.start()
             self.bridges.append(bridge)
             started.append(f"{name} {_describe(bridge_settings)}")

@@ -37,6 +37,7 @@ from receptionist.bridges.asterisk.leg import AsteriskLeg
 from receptionist.bridges.asterisk.media import AudioSocketMedia
 from receptionist.bridges.asterisk.settings import AsteriskSettings
 from receptionist.bridges.asterisk.transfer import Transfers
+from receptionist.media.call_limit import CallLimit
 from receptionist.media.leg import CallLeg, LegInfo
 from receptionist.protocols import agi
 from receptionist.protocols import audiosocket as aso
@@ -67,9 +68,13 @@ class _Counters:
 class AsteriskBridge(Transfers):
     """FastAGI and AudioSocket listeners plus an AMI client; one ``AsteriskLeg`` per call."""
 
-    def __init__(self, settings: AsteriskSettings, on_call: OnCall) -> None:
+    def __init__(
+        self, settings: AsteriskSettings, on_call: OnCall, *, limit: CallLimit | None = None
+    ) -> None:
         self.settings = settings
         self.on_call = on_call
+        # The daemon's one limit for every bridge; alone (tests), this bridge's max_calls.
+        self.limit = limit or CallLimit(settings.max_calls)
         self.ami = AmiClient(settings)
         self.legs: dict[str, AsteriskLeg] = {}
         self.counters = _Counters()
@@ -196,10 +201,6 @@ class AsteriskBridge(Transfers):
             return
         call_uuid = env.args[0]
         self._expire_pending()
-        if len(self.legs) + len(self._pending) >= self.settings.max_calls:
-            log.warning("at capacity (%d calls): %s goes to a person", len(self.legs), env.channel)
-            await command(agi.set_variable("RECEPTIONIST_STATUS", "busy"))
-            return
         variables = {k.removeprefix("agi_"): v for k, v in env.variables.items()}
         info = LegInfo(
             call_id=call_uuid,
@@ -207,6 +208,10 @@ class AsteriskBridge(Transfers):
             called_number=env.called_number,
             variables=variables,
         )
+        if not self.limit.admit(info, "asterisk"):
+            log.warning("%s goes to a person (the dialplan's busy branch)", env.channel)
+            await command(agi.set_variable("RECEPTIONIST_STATUS", "busy"))
+            return
         loop = asyncio.get_running_loop()
         self._pending[call_uuid] = _Pending(
             info, env.channel, loop.time() + self.settings.media_timeout_s
@@ -215,6 +220,7 @@ class AsteriskBridge(Transfers):
             await command(agi.set_variable("RECEPTIONIST_STATUS", "ok"))
         except BaseException:
             self._pending.pop(call_uuid, None)
+            self.limit.release(call_uuid)
             raise
 
     def _expire_pending(self) -> None:
@@ -223,6 +229,7 @@ class AsteriskBridge(Transfers):
             if p.expires < now:
                 log.warning("call %s (%s) never connected its AudioSocket", key, p.channel)
                 del self._pending[key]
+                self.limit.release(key)
 
     # ------------------------------------------------------------ AudioSocket
 
@@ -258,6 +265,9 @@ class AsteriskBridge(Transfers):
         if pending is None:
             log.warning("AudioSocket call %s had no AGI before it: no caller id", call_uuid)
             pending = _Pending(LegInfo(call_id=call_uuid), "", 0.0)
+            if not self.limit.admit(pending.info, "asterisk"):
+                await media.send_hangup()  # no dialplan branch to go to: end it
+                return
         leg = AsteriskLeg(
             pending.info, pending.channel, media, self, gap_fill_s=self.settings.gap_fill_s or None
         )
@@ -277,6 +287,7 @@ class AsteriskBridge(Transfers):
                 await asyncio.wait_for(asyncio.shield(call_task), 30.0)
         finally:
             self.legs.pop(call_uuid, None)
+            self.limit.release(call_uuid)
 
     async def _call(self, leg: AsteriskLeg) -> None:
         try:

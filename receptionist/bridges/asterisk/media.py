@@ -30,6 +30,7 @@ class AudioSocketMedia:
     ) -> None:
         self.reader = reader
         self.writer = writer
+        self.speed = speed  # the line's clock against the wall clock (tests run it faster)
         self.frame_bytes = frame_bytes(sample_rate)
         self.silence = b"\0" * self.frame_bytes
         self.pacer = Pacer(self._send_audio, idle_frame=self.silence, speed=speed)

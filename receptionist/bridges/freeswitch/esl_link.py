@@ -154,9 +154,9 @@ class _GuardedEsl:
     _run: bool
     register_handle: Callable[[str, Callable[[ESLEvent], None]], None]
 
-    def _guard(self, name: str, timeout: float) -> None:
+    def _guard(self, name: str, timeout: float, max_body: int = esl.MAX_BODY_BYTES) -> None:
         self.name = name
-        self._parser = esl.EslParser(name)
+        self._parser = esl.EslParser(name, max_body)
         self._send_lock = gevent.lock.Semaphore()
         self._reply_timeout = timeout
         self._close_reason = ""
@@ -164,6 +164,7 @@ class _GuardedEsl:
         self.closed = gevent.event.Event()
         self.sink: Callable[[esl.EslFrame], None] | None = None
         self.on_closed: Callable[[str], None] | None = None
+        self.on_finished: Callable[[Any], None] | None = None  # gevent side, once, at the end
         self.register_handle(_CLOSED, self._deliver_closed)
 
     # greenswitch calls this in its own greenlet (start_event_handlers)
@@ -202,6 +203,8 @@ class _GuardedEsl:
         if self._finished:
             return
         self._finished = True
+        if self.on_finished is not None:
+            self.on_finished(self)
         self._close_reason = reason
         self.connected = False
         error = FreeSwitchLinkError(reason)
@@ -289,7 +292,7 @@ class OutboundCallLink(_GuardedEsl, OutboundSession):
 
     def __init__(self, sock: Any, address: Any, timeout: float) -> None:
         super().__init__(address, sock)
-        self._guard(f"call socket from {address[0]}:{address[1]}", timeout)
+        self._guard(f"call socket from {address[0]}:{address[1]}", timeout, esl.MAX_CALL_BODY_BYTES)
         for name in (
             "DTMF",
             "CHANNEL_EXECUTE_COMPLETE",
@@ -315,7 +318,11 @@ class InboundLink(_GuardedEsl, InboundESL):
 
 
 def listen(
-    host: str, port: int, timeout: float, on_session: Callable[[OutboundCallLink], None]
+    host: str,
+    port: int,
+    timeout: float,
+    on_session: Callable[[OutboundCallLink], None],
+    max_connections: int = 64,
 ) -> Any:
     """Gevent thread: listen for the switch's outbound sockets; each accepted one becomes an
     ``OutboundCallLink`` handed to ``on_session``. Returns the listening socket (close it
@@ -330,19 +337,35 @@ def listen(
         raise FreeSwitchStartError(
             f"can't listen for FreeSWITCH outbound sockets on {host}:{port}: {exc.strerror or exc}"
         ) from None
-    gevent.spawn(_accept_loop, listener, timeout, on_session)
+    gevent.spawn(_accept_loop, listener, timeout, on_session, max_connections)
     return listener
 
 
 def _accept_loop(
-    listener: Any, timeout: float, on_session: Callable[[OutboundCallLink], None]
+    listener: Any,
+    timeout: float,
+    on_session: Callable[[OutboundCallLink], None],
+    max_connections: int,
 ) -> None:
+    open_links: set[OutboundCallLink] = set()
+    refused = 0
     while True:
         try:
             sock, address = listener.accept()
         except OSError:
             return  # closed by the bridge
-        on_session(OutboundCallLink(sock, address, timeout))
+        if len(open_links) >= max_connections:
+            refused += 1
+            if refused in (1, 10, 100) or refused % 1000 == 0:
+                log.warning("closed FreeSWITCH outbound socket from %s: %d already open "
+                            "(max_connections); %d closed so far", address[0],
+                            len(open_links), refused)  # fmt: skip
+            sock.close()
+            continue
+        link = OutboundCallLink(sock, address, timeout)
+        open_links.add(link)
+        link.on_finished = open_links.discard
+        on_session(link)
 
 
 def open_inbound(

@@ -45,9 +45,14 @@ class FreeSwitchSettings:
     accept_digit: str | None = None  # staff must press this after the summary (None: answer)
     accept_wait_s: float = 10.0
     stop_grace_s: float = 30.0  # on stop, calls in progress get this long to finish
+    max_calls: int = 32  # alone (tests); the daemon's one limit is [limits] max_calls
+    max_connections: int = 64  # outbound ESL sockets held at once; more are closed at accept
 
     def problem(self) -> str:
         """What is wrong with these settings, or an empty string."""
+        for name in ("max_calls", "max_connections"):
+            if getattr(self, name) < 1:
+                return f"{name} = {getattr(self, name)} must be at least 1"
         for name in ("media_port", "switch_port"):
             low, high = getattr(self, f"{name}_min"), getattr(self, f"{name}_max")
             if not 0 < low <= high < 65536:

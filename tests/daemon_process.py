@@ -47,7 +47,10 @@ def asterisk_table(agi_port: int, audiosocket_port: int, ami_port: int, **more: 
         'ami_secret = "s3cret"',
     ]
     for key, value in more.items():
-        lines.append(f"{key} = {value!r}".replace("'", '"'))
+        if isinstance(value, bool):
+            lines.append(f"{key} = {str(value).lower()}")
+        else:
+            lines.append(f"{key} = {value!r}".replace("'", '"'))
     return "\n".join(lines)
 
 

@@ -15,6 +15,7 @@ import uuid as uuidlib
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Any, TypeVar
 
+from receptionist.bridges.allow import PeerAllowList
 from receptionist.bridges.freeswitch import esl_link
 from receptionist.bridges.freeswitch.esl_link import GeventThread, InboundLink, OutboundCallLink
 from receptionist.bridges.freeswitch.leg import (
@@ -158,6 +159,7 @@ class FreeSwitchBridge(WarmTransfers):
             s.esl_timeout_s,
             lambda session: hub.to_loop(self._start_call, session),
             s.max_connections,
+            PeerAllowList("FreeSWITCH outbound ESL", s.allow_from),
         )
         return int(self._listener.getsockname()[1])
 

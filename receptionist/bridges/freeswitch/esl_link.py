@@ -53,6 +53,7 @@ import gevent.lock
 import gevent.socket
 from greenswitch.esl import ESLEvent, InboundESL, NotConnectedError, OutboundSession
 
+from receptionist.bridges.allow import PeerAllowList
 from receptionist.bridges.freeswitch.leg import (
     FreeSwitchError,
     FreeSwitchLinkError,
@@ -323,6 +324,7 @@ def listen(
     timeout: float,
     on_session: Callable[[OutboundCallLink], None],
     max_connections: int = 64,
+    peers: PeerAllowList | None = None,
 ) -> Any:
     """Gevent thread: listen for the switch's outbound sockets; each accepted one becomes an
     ``OutboundCallLink`` handed to ``on_session``. Returns the listening socket (close it
@@ -337,7 +339,7 @@ def listen(
         raise FreeSwitchStartError(
             f"can't listen for FreeSWITCH outbound sockets on {host}:{port}: {exc.strerror or exc}"
         ) from None
-    gevent.spawn(_accept_loop, listener, timeout, on_session, max_connections)
+    gevent.spawn(_accept_loop, listener, timeout, on_session, max_connections, peers)
     return listener
 
 
@@ -346,6 +348,7 @@ def _accept_loop(
     timeout: float,
     on_session: Callable[[OutboundCallLink], None],
     max_connections: int,
+    peers: PeerAllowList | None,
 ) -> None:
     open_links: set[OutboundCallLink] = set()
     refused = 0
@@ -354,6 +357,9 @@ def _accept_loop(
             sock, address = listener.accept()
         except OSError:
             return  # closed by the bridge
+        if peers is not None and not peers.allows(address):
+            sock.close()
+            continue
         if len(open_links) >= max_connections:
             refused += 1
             if refused in (1, 10, 100) or refused % 1000 == 0:

@@ -79,7 +79,9 @@ async def asterisk_daemon(
 def _flood_audiosocket(address: tuple[str, int], until: float, counts: dict[str, int]) -> None:
     """Connect, send a uuid frame, then audio frames as fast as TCP takes them; again when
     the daemon ends the connection."""
-    burst = aso.audio(b"\x01\x00" * 160) * 2000
+    # Frames of 8000 bytes (25 phone frames; the most a frame may carry is 8192): the most
+    # audio per read.
+    burst = aso.audio(b"\x01\x00" * 4000) * 80
     while time.monotonic() < until:
         try:
             with socket.create_connection(address, timeout=2) as s:
@@ -265,6 +267,9 @@ async def test_a_sprayer_on_the_media_ports_cannot_take_the_call_and_the_limit_h
     sprayer.start()
     try:
         call = FakeCall(switch)
+        # The switch's first datagram comes 50 ms after the command (a real switch takes
+        # some ms): the sprayer's reach the port first, and must not take it.
+        call.media_delay_s = 0.05
         await call.dial("127.0.0.1", daemon.listen_port)  # type: ignore[attr-defined]
         await asyncio.wait_for(call.media_started.wait(), 20)
         await _until(lambda: any(f.strip(b"\0") for f in call.played), 30)

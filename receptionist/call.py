@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import itertools
+import json
 import logging
 import re
 import uuid
@@ -18,6 +19,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
+from receptionist import telemetry
 from receptionist.app.config import Settings
 from receptionist.app.runtime import Runtime
 from receptionist.dialog.actions import Hangup, Say
@@ -32,6 +34,7 @@ from receptionist.dialog.events import (
 from receptionist.dialog.frame import Outcome
 from receptionist.dialog.turn_end import judge_turn
 from receptionist.effects import Effects, drive
+from receptionist.media import loop_lag
 from receptionist.media.audio import pcm_to_array, ringback_frames, split_frames
 from receptionist.media.endpoint import EndpointSettings
 from receptionist.media.gate import frame_rms
@@ -42,6 +45,7 @@ from receptionist.media.speaker import Speaker, Utterance
 from receptionist.media.tts import Speech
 from receptionist.store.db import Store
 from receptionist.tools.booking import BookingService
+from receptionist.tools.confirmation_route import route_for
 
 log = logging.getLogger(__name__)
 
@@ -57,6 +61,7 @@ class ReplyTiming:
     first_action_at: float | None = None
     first_audio_at: float | None = None
     tts_ms: int | None = None
+    tool_ms: int | None = None  # booking backend and store, while the caller waited
     interrupted: bool = False
     utterances: list[Utterance] = field(default_factory=list)
 
@@ -74,6 +79,8 @@ class ReplyTiming:
             out["dialog_ms"] = _ms(self.first_action_at - turn.transcribed_at)
         if self.tts_ms is not None:
             out["tts_ms"] = self.tts_ms
+        if self.tool_ms is not None:
+            out["tool_ms"] = self.tool_ms
         if self.first_audio_at is not None:
             out["v2v_ms"] = _ms(self.first_audio_at - turn.last_speech_at)
         return out
@@ -109,8 +116,10 @@ class Call:
         recordings_dir: str | None = None,
         naive: bool = False,
         understander: Any = None,
+        model_fingerprints: dict[str, Any] | None = None,
     ) -> None:
         self.leg = leg
+        self.model_fingerprints = model_fingerprints or {}  # kept with the call's record
         self.settings = settings
         self.store = store
         self.models = models
@@ -133,7 +142,8 @@ class Call:
             warm_transfer=settings.transfer.warm,
         )
         self.call_id = leg.call_id  # the record's id once the call starts (run)
-        self.effects = Effects(store, bookings, leg.call_id, connect=self._transfer, now=self._now)
+        self.effects = Effects(store, bookings, leg.call_id, connect=self._transfer, now=self._now,
+                               confirmations=route_for(settings))  # fmt: skip
         self.understander = understander  # a capable model's reading, where a site has one
         self._held: list[Say] = []  # naive: the whole reply, said at once
         self.speaker = Speaker(leg, models.tts)
@@ -162,6 +172,7 @@ class Call:
     def on(cls, leg: CallLeg, runtime: Runtime, **options: Any) -> Call:
         """A call on ``leg`` with the runtime's settings, store, models and bookings."""
         options.setdefault("understander", getattr(runtime, "understander", None))
+        options.setdefault("model_fingerprints", getattr(runtime, "model_fingerprints", None))
         return cls(
             leg, runtime.settings, runtime.store, runtime.models, runtime.bookings,
             today=runtime.today, **options,
@@ -174,7 +185,12 @@ class Call:
         self.call_id = self.store.start_call(
             leg.call_id, leg.caller_id, leg.called_number, self.bridge
         )
+        lag_monitor = loop_lag.monitor()
+        lag_from = lag_monitor.now()
         self.effects.call_id = self.call_id
+        if self.model_fingerprints:
+            self.store.update("calls", self.call_id,
+                              {"models": json.dumps(self.model_fingerprints)})  # fmt: skip
         hung_up_by = ""
         try:
             self.speaker.start()
@@ -217,6 +233,7 @@ class Call:
             conversation.reason = "daemon stopped during the call"
             raise
         except Exception as exc:
+            telemetry.error("call_internal", self.bridge)
             log.exception("call %s failed", self.call_id)
             conversation.outcome, conversation.reason = Outcome.FAILED, f"internal error: {exc}"
             await self._apologise()
@@ -228,9 +245,18 @@ class Call:
                 str(conversation.outcome),
                 conversation.reason,
                 hung_up_by,
-                conversation.counts,
+                {**conversation.counts, **audio_timing(leg, lag_monitor.since(lag_from))},
             )
+            if conversation.outcome == Outcome.TRANSFERRED:
+                await self._end_after_transfer()
         return conversation
+
+    async def _end_after_transfer(self) -> None:
+        """A transferred call goes on between caller and staff: its record ends when that
+        conversation does (issue 10, defect 4), not at the transfer."""
+        ended = await self.leg.wait_released()
+        if ended is not None:
+            self.store.end_transferred_call(self.call_id, ended)
 
     async def _caller_said(self, turn: CallerTurn) -> CallerSaid:
         confidence = float(getattr(turn, "confidence", 1.0))
@@ -277,8 +303,11 @@ class Call:
     async def _perform(self, event: Event, reply: ReplyTiming) -> None:
         self._reply = reply
         self._thinking = True
+        self.effects.tool_s = 0.0
         try:
             await drive(self.conversation, self.effects, event, self)
+            if self.effects.tool_s:
+                reply.tool_ms = _ms(self.effects.tool_s)
             if self._held:  # naive: the whole reply as one text
                 self._say(Say(" ".join(s.text for s in self._held)), reply)
                 self._held.clear()
@@ -362,6 +391,7 @@ class Call:
         try:
             await self.listener.run()
         except ValueError as exc:  # a malformed frame from the PBX
+            telemetry.error("bad_audio", self.bridge)
             self.inputs.put_nowait(Gone("failed", f"bad audio from the PBX: {exc}"))
             return
         self.inputs.put_nowait(Gone("caller", "audio ended"))
@@ -373,6 +403,7 @@ class Call:
             elif isinstance(event, CallerHungUp):
                 self.inputs.put_nowait(Gone("caller", event.reason))
             elif isinstance(event, LegFailed):
+                telemetry.error("leg_failed", self.bridge)
                 self.inputs.put_nowait(Gone("failed", event.reason))
 
     async def _transfer(self, extension: str, summary: str, warm: bool) -> TransferResult:
@@ -434,3 +465,13 @@ def recording_name(call_id: str) -> str:
     log.warning("call id %s has characters a file name may not have: recording as %s.wav",
                 call_id.encode("unicode_escape")[:80], name)  # fmt: skip
     return name
+
+
+def audio_timing(leg: CallLeg, lag: loop_lag.LoopLag) -> dict[str, int]:
+    """The call record's audio timing (issue 10, defect 2): frames sent late to the caller,
+    and how late the event loop ran during the call (max and 95th percentile)."""
+    timing = leg.send_timing()
+    values = {"loop_lag_max_ms": lag.max_ms, "loop_lag_p95_ms": lag.p95_ms}
+    if timing is not None:
+        values |= {"frames_sent": timing.frames_sent, "late_frames": timing.late_frames}
+    return values

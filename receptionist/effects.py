@@ -11,11 +11,13 @@ from __future__ import annotations
 
 import json
 import logging
+import time
 from collections import deque
 from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
 from typing import Protocol
 
+from receptionist import telemetry
 from receptionist.dialog.actions import (
     Action,
     Book,
@@ -55,6 +57,7 @@ from receptionist.media.leg import TransferResult
 from receptionist.store.db import Store, now_iso
 from receptionist.tools.booking import BookingService, booking_key
 from receptionist.tools.claims import Claims
+from receptionist.tools.confirmation_route import ConfirmationRoute
 from receptionist.tools.messages import MessageService
 from receptionist.tools.transfers import TransferService
 
@@ -76,13 +79,17 @@ class Effects:
         *,
         connect: ConnectFn | None = None,
         now: Callable[[], datetime] = datetime.now,
+        confirmations: ConfirmationRoute | None = None,
     ) -> None:
         self.store = store
         self.bookings = bookings
         self.call_id = call_id
         self.connect = connect
         self.now = now
-        self.claims = Claims(store)
+        self.claims = Claims(store, confirmations)
+        # Seconds spent in tools (booking backend, store) since the caller's turn: the
+        # reply's "tool" stage. A transfer's ringing is the staff's time, not counted.
+        self.tool_s = 0.0
         self.messages = MessageService(store)
         self.transfers = TransferService(store)
 
@@ -258,6 +265,8 @@ class Effects:
             except Exception as exc:  # the caller stays with us whatever the PBX did
                 log.warning("call %s: transfer failed: %s", self.call_id, exc)
                 result = TransferResult(action.extension, "failed", f"transfer error: {exc}")
+        if result.outcome == "failed":  # no answer is the staff's choice, not a failure
+            telemetry.tool_failed("transfer", "failed")
         self.transfers.finish(action.transfer_id, result.outcome, result.detail)
         return TransferDone(result.outcome, result.detail)
 
@@ -280,12 +289,16 @@ async def drive(conversation: Conversation, effects: Effects, event: Event, out:
         elif isinstance(action, Hangup):
             await out.hangup(action)
         else:
+            started = time.perf_counter()
             try:
                 result = await effects.run(action)
             except Exception:
                 if conversation.waiting:
                     conversation.abandon()
                 raise
+            finally:
+                if not isinstance(action, Connect):
+                    effects.tool_s += time.perf_counter() - started
             if result is not None:
                 actions.extend(conversation.receive(result))
 

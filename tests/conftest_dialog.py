@@ -20,6 +20,7 @@ from receptionist.store.db import Store
 from receptionist.tools.backend import BookingBackend
 from receptionist.tools.booking import BookingService
 from receptionist.tools.calendar import BuiltinCalendar
+from receptionist.tools.confirmation_route import route_for
 
 # A Tuesday: "Thursday" is 2026-11-26, the salon is open.
 TODAY = date(2026, 11, 24)
@@ -89,5 +90,5 @@ def start_call(
         return TransferResult(extension, transfer_outcome)
 
     text = TextCall.start(settings.profile, store, bookings, call_id, caller_id, TODAY,
-                          connect=connect)  # fmt: skip
+                          connect=connect, confirmations=route_for(settings))  # fmt: skip
     return DialogCall(text, transfers)

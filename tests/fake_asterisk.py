@@ -288,6 +288,7 @@ class StaffLeg:
     media: AudioSocketPeer | None = None
     bridged_with: str = ""
     hung_up: bool = False
+    recording: str = ""
 
 
 class FakeAsterisk:
@@ -338,6 +339,21 @@ class FakeAsterisk:
         for w in list(self._connections):
             w.close()
         self._connections.clear()
+
+    def hang_up_bridged(self, channel: str, cause: str = "16") -> None:
+        """The caller (or staff) hangs up after the bridge: Asterisk's Hangup event for the
+        caller's channel, as the ``call`` event class sends it."""
+        for writer in list(self._connections):
+            writer.write(
+                ami_block(
+                    ("Event", "Hangup"),
+                    ("Privilege", "call,all"),
+                    ("Channel", channel),
+                    ("Uniqueid", self.calls[channel].uniqueid),
+                    ("Cause", cause),
+                    ("Cause-txt", "Normal Clearing"),
+                )
+            )
 
     def call(self, **kwargs: object) -> FakeCall:
         return FakeCall(self, **kwargs)  # type: ignore[arg-type]
@@ -452,8 +468,12 @@ class FakeAsterisk:
                 if target.media is not None:
                     target.media.close("ami-hangup")
         elif action in ("mixmonitor", "stopmixmonitor"):
-            call = self.calls.get(channel)
-            if call is None or (call.media is not None and call.media.closed.is_set()):
+            call: FakeCall | StaffLeg | None = self.calls.get(channel)
+            if call is None and channel in self.staff_legs and not self.staff_legs[channel].hung_up:
+                call = self.staff_legs[channel]  # a bridged staff leg: its channel lives on
+            elif call is not None and call.media is not None and call.media.closed.is_set():
+                call = None
+            if call is None:
                 error("No such channel")
             else:
                 call.recording = msg.get("File") if action == "mixmonitor" else ""

@@ -5,7 +5,9 @@
   ``connect`` channel-data block, ``+OK Events Enabled``, ``+OK will linger N seconds``,
   ``CHANNEL_EXECUTE_COMPLETE`` with the caller's ``Application-UUID``, ``CHANNEL_HANGUP``, the
   linger and disconnect notices. ``unicast`` binds ``local-ip:local-port`` and sends one
-  320-byte L16 datagram every 20 ms from it, and records what comes back.
+  320-byte L16 datagram every 20 ms from it, and records what comes back. ``record_session
+  PATH`` writes both sides, mixed, as a mono 8 kHz WAV at PATH when the call's media ends (as
+  the real switch does at hangup or ``stop_record_session``).
 - ``FakeSwitch`` serves the inbound ESL port: auth, ``event``, ``api`` (uuid_bridge,
   uuid_kill, uuid_transfer, status), ``bgapi originate`` with ``BACKGROUND_JOB``, and
   ``sendmsg <uuid>`` unicast for the parked staff leg.
@@ -16,11 +18,13 @@ changed fields swapped in. Nothing here imports the code under test.
 
 from __future__ import annotations
 
+import array
 import asyncio
 import contextlib
 import json
 import re
 import uuid as uuidlib
+import wave
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -94,6 +98,9 @@ def templates() -> _Templates:
             )
         }
         events["CHANNEL_BRIDGE"] = _event_template("warm_transfer_outbound", "CHANNEL_BRIDGE")
+        events["CHANNEL_UNBRIDGE"] = _event_template(
+            "warm_transfer_summary_outbound", "CHANNEL_UNBRIDGE"
+        )
         job = _event_template("warm_transfer_summary_inbound", "BACKGROUND_JOB")
         _templates = _Templates(head + "\n\n", events, job)
     return _templates
@@ -154,6 +161,8 @@ class FakeMedia(asyncio.DatagramProtocol):
         self.audio = audio
         self.period = 0.02 / speed
         self.received: list[bytes] = []
+        self.mixed: list[bytes] = []  # both sides, one frame per tick: what a recording holds
+        self._unmixed: list[bytes] = []
         self.sources: set[tuple[str, int]] = set()
         self.deaf = False  # one empty datagram and the real switch stops reading us
         self.frames_sent = 0
@@ -174,12 +183,15 @@ class FakeMedia(asyncio.DatagramProtocol):
             self.deaf = True
         elif not self.deaf:
             self.received.append(data)
+            self._unmixed.append(data)
 
     async def _send(self, remote: tuple[str, int]) -> None:
         loop = asyncio.get_running_loop()
         next_at = loop.time()
         while self.transport is not None and not self.transport.is_closing():
-            self.transport.sendto(self.audio(self.frames_sent), remote)
+            frame = self.audio(self.frames_sent)
+            self.transport.sendto(frame, remote)
+            self.mixed.append(_mix(frame, self._unmixed.pop(0) if self._unmixed else b""))
             self.frames_sent += 1
             next_at += self.period
             await asyncio.sleep(max(next_at - loop.time(), 0))
@@ -189,6 +201,21 @@ class FakeMedia(asyncio.DatagramProtocol):
             self._task.cancel()
         if self.transport is not None:
             self.transport.close()
+
+
+def _mix(a: bytes, b: bytes) -> bytes:
+    left, right = array.array("h", a), array.array("h", b.ljust(len(a), b"\0")[: len(a)])
+    return array.array(
+        "h", (max(-32768, min(32767, x + y)) for x, y in zip(left, right, strict=True))
+    ).tobytes()
+
+
+def write_recording(path: str, frames: list[bytes]) -> None:
+    with wave.open(path, "wb") as out:
+        out.setnchannels(1)
+        out.setsampwidth(2)
+        out.setframerate(8000)
+        out.writeframes(b"".join(frames))
 
 
 def silence(_index: int) -> bytes:
@@ -235,6 +262,7 @@ class FakeCall:
         self.bridged_to = ""
         self.transferred_to = ""
         self.linger: int | None = None
+        self.recording = ""  # record_session's path, written when the media ends
         self.reject_apps: dict[str, str] = {}  # app -> -ERR text
         self.hold_apps: set[str] = set()  # +OK, but the test sends the completion itself
         self.silent_apps: set[str] = set()  # no reply at all (a switch that stopped answering)
@@ -320,6 +348,10 @@ class FakeCall:
             if app == "transfer":
                 self.transferred_to = arg
                 self._end_media()
+            if app == "record_session":
+                self.recording = arg
+            if app == "stop_record_session":
+                self._write_recording()
             await asyncio.sleep(0.005)
             self.event("CHANNEL_EXECUTE", **fields)
             if app == "answer":
@@ -348,6 +380,12 @@ class FakeCall:
     def _end_media(self) -> None:
         if self.media is not None:
             self.media.stop()
+        self._write_recording()
+
+    def _write_recording(self) -> None:
+        if self.recording and self.media is not None:
+            write_recording(self.recording, self.media.mixed)
+            self.recording = ""
 
     async def press(self, digit: str) -> None:
         self.event("DTMF", **{"DTMF-Digit": digit, "DTMF-Duration": "1440"})
@@ -386,6 +424,11 @@ class FakeCall:
         self._end_media()
         self.bridged_to = staff.uuid
         self.event("CHANNEL_BRIDGE", **{"Other-Leg-Unique-ID": staff.uuid})
+
+    def staff_hang_up(self) -> None:
+        """Staff hang up after the bridge: the caller's channel is unbridged and goes back
+        to the `socket` application (a real FreeSWITCH leaves it there, in silence)."""
+        self.event("CHANNEL_UNBRIDGE", **{"Other-Leg-Unique-ID": self.bridged_to})
 
 
 @dataclass

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import socket
+import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any
 
@@ -333,6 +334,42 @@ async def test_warm_transfer_accepted(fake: FakeAsterisk, bridges: list[Asterisk
     assert call.bridged_with == staff.channel and staff.bridged_with == call.channel
     # handed over: no hangup is reported for the socket Asterisk closed
     assert rec.events[call.uuid] == [result]
+
+
+async def test_after_a_warm_transfer_the_talk_with_staff_is_recorded_and_ends_the_call(
+    fake: FakeAsterisk, bridges: list[AsteriskBridge]
+) -> None:
+    """Issue 10, defect 4: the caller's MixMonitor ends with its AudioSocket at the bridge, so
+    the staff leg gets its own; the call ends when AMI reports the caller's Hangup."""
+    fake.staff["201"] = StaffBehaviour("answer")
+    released: list[float | None] = []
+    bridged_at: list[float] = []
+
+    async def scenario(leg: CallLeg, rec: Recorder) -> None:
+        await leg.start_recording("/var/spool/asterisk/monitor/call.wav")
+        result = await leg.transfer("201", "Dana wants a Thursday slot", True, [tone(5)] * 5)
+        assert result.connected
+        bridged_at.append(time.time())
+        released.append(await leg.wait_released())
+
+    rec = Recorder(scenario)
+    bridges.append(await start_bridge(fake, rec))
+    call, task = await run_call(fake, script=[tone(1)] * 5)
+    await until(lambda: bool(call.bridged_with))
+    (staff,) = fake.staff_legs.values()
+    await until(lambda: bool(staff.recording))
+    await asyncio.sleep(0.5)  # caller and staff talk
+    hung_up = time.time()
+    fake.hang_up_bridged(call.channel)
+    await rec.wait(call)
+    await task
+    assert [(a.get("Channel"), a.get("File")) for a in fake.actions_named("MixMonitor")] == [
+        (call.channel, "/var/spool/asterisk/monitor/call.wav"),
+        (staff.channel, "/var/spool/asterisk/monitor/call-staff.wav"),
+    ]
+    assert staff.recording == "/var/spool/asterisk/monitor/call-staff.wav"
+    (end,) = released
+    assert end is not None and end - bridged_at[0] >= 0.4 and abs(end - hung_up) < 0.5
 
 
 @pytest.mark.parametrize("behaviour,outcome", [("no_answer", "no_answer"), ("busy", "declined")])

@@ -1,11 +1,17 @@
 """Confirmations that go out: a real SMTP server (aiosmtpd) and a real HTTP receiver on
-loopback, each failing first, with a "crash" (sender and store closed, reopened) in between:
-the caller's confirmation arrives exactly once, under one Message-ID / Idempotency-Key."""
+loopback, each failing first, with a restart (sender and store closed, reopened) in between,
+and a real crash (the sender's process killed in the middle of the SMTP transaction, then
+started again): the caller's confirmation arrives exactly once, under one Message-ID /
+Idempotency-Key."""
 
 from __future__ import annotations
 
+import asyncio
 import json
+import signal
 import socket
+import subprocess
+import sys
 import threading
 from datetime import timedelta
 from email import message_from_bytes
@@ -15,7 +21,7 @@ from typing import Any
 
 from aiosmtpd.controller import Controller
 
-from receptionist.app.config import Settings
+from receptionist.app.config import Settings, example_config_text
 from receptionist.store.db import Store
 from receptionist.tools.confirmations import ConfirmationSender, EmailChannel, SmsChannel
 from receptionist.tools.followup import outbox_worker
@@ -25,6 +31,7 @@ from receptionist.tools.webhook_backend import verify_signature
 from tests.conftest_dialog import start_call
 
 SECRET = "sms-gateway-secret"
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def free_port() -> int:
@@ -55,7 +62,7 @@ async def pending_booking_committed(salon: Settings, path: Path, channel: str) -
     backend = ScriptedBackend(["timeout"], hang_s=2.0)
     call = start_call(salon, store, "c1", caller_id="5557654321", backend=backend)
     said = await call.say("A colour on Friday at 10, my name is Kim Lee.")
-    assert any("You'll get a confirmation" in s for s in said)
+    assert any("a confirmation as soon as it goes through" in s for s in said)
     await call.hang_up()
     worker = outbox_worker(store, backend, channel=channel)
     run = await worker.run_once()
@@ -184,4 +191,97 @@ async def test_a_callback_confirmation_is_left_for_staff(salon: Settings, tmp_pa
     store = Store(path)
     (row,) = store.rows("confirmations")
     assert (row["channel"], row["status"], row["address"]) == ("callback", "to_send", None)
+    store.close()
+
+
+class StallFirst:
+    """An aiosmtpd handler whose first DATA never gets an answer while the sender lives: the
+    test kills the sender there, then the server answers 451 to nobody (not accepted, not
+    kept, as a real MTA does when the client is gone before the end of DATA's reply)."""
+
+    def __init__(self) -> None:
+        self.received: list[Any] = []
+        self.stalled = threading.Event()  # the first DATA has arrived
+        self.release = threading.Event()  # the sender is dead: answer it
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        if not self.stalled.is_set():
+            self.stalled.set()
+            await asyncio.to_thread(self.release.wait, 60)
+            return "451 4.3.0 try again later"
+        self.received.append(envelope)
+        return "250 OK"
+
+
+SENDER = """
+import asyncio, sys
+from receptionist.app.config import load_settings
+from receptionist.tools.confirmations import sender_for
+sender = sender_for(load_settings(sys.argv[1]), sys.argv[2])
+asyncio.run(sender.run_forever(0.1) if sys.argv[3] == "forever" else sender.run_once())
+"""
+
+
+def sender_process(config: Path, db: Path, mode: str) -> subprocess.Popen[str]:
+    """The daemon's confirmation sender (``sender_for`` on the site's config), in a process
+    of its own so that it can really die."""
+    return subprocess.Popen([sys.executable, "-c", SENDER, str(config), str(db), mode],
+                            cwd=ROOT, text=True)  # fmt: skip
+
+
+async def test_an_email_arrives_once_when_the_sender_is_killed_mid_send(
+    salon: Settings, tmp_path: Path
+) -> None:
+    path = tmp_path / "receptionist.db"
+    await pending_booking_committed(salon, path, "email")
+    store = Store(path)
+    (row,) = store.rows("confirmations")
+    store.update("confirmations", row["id"], {"address": "kim@example.org"})
+    store.close()
+
+    inbox = StallFirst()
+    port = free_port()
+    smtp = Controller(inbox, hostname="127.0.0.1", port=port)
+    smtp.start()
+    config = tmp_path / "site.toml"
+    config.write_text(example_config_text() + f'\n[confirmations]\nchannel = "email"\n'
+                      f'smtp_host = "127.0.0.1"\nsmtp_port = {port}\n'
+                      'email_from = "salon@example.org"\n')  # fmt: skip
+    try:
+        first = sender_process(config, path, "forever")
+        assert await asyncio.to_thread(inbox.stalled.wait, 60), "the sender never sent"
+        first.send_signal(signal.SIGKILL)  # a crash in the middle of the SMTP transaction
+        assert await asyncio.to_thread(first.wait, 30) == -signal.SIGKILL
+        inbox.release.set()
+        store = Store(path)
+        (row,) = store.rows("confirmations")
+        assert (row["status"], row["attempts"]) == ("sending", 1)  # what the crash left
+        store.close()
+
+        second = sender_process(config, path, "forever")  # the daemon starts again
+        try:
+            async with asyncio.timeout(60):
+                while not inbox.received:
+                    await asyncio.sleep(0.05)
+            store = Store(path)
+            async with asyncio.timeout(30):
+                while store.rows("confirmations")[0]["status"] != "sent":
+                    await asyncio.sleep(0.05)
+            store.close()
+        finally:
+            second.terminate()
+            await asyncio.to_thread(second.wait, 30)
+        third = sender_process(config, path, "once")  # and again: nothing left to send
+        assert await asyncio.to_thread(third.wait, 60) == 0
+    finally:
+        smtp.stop()
+
+    (envelope,) = inbox.received
+    assert envelope.rcpt_tos == ["kim@example.org"]
+    message = message_from_bytes(envelope.content)
+    assert "colour on Friday November 27 at 10 AM" in message.get_payload(decode=True).decode()
+    store = Store(path)
+    (row,) = store.rows("confirmations")
+    assert (row["status"], row["attempts"]) == ("sent", 2)
+    assert row["message_id"] == message["Message-ID"] == f"<{row['key']}@example.org>"
     store.close()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -19,7 +20,13 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def test_serve_prints_a_health_line_and_stops_cleanly_on_sigterm(tmp_path: Path) -> None:
-    env = dict(os.environ, RECEPTIONIST_DB=str(tmp_path / "r.db"), PYTHONUNBUFFERED="1")
+    env = dict(
+        os.environ,
+        RECEPTIONIST_DB=str(tmp_path / "r.db"),
+        PYTHONUNBUFFERED="1",
+        RECEPTIONIST_SIP_PORT="0",  # the embedded SIP endpoint on any free port, not 5080
+        RECEPTIONIST_HTTP_PORT="0",
+    )
     proc = subprocess.Popen(
         [sys.executable, "-m", "receptionist.app.cli", "serve"],
         cwd=ROOT,
@@ -45,6 +52,8 @@ def test_serve_prints_a_health_line_and_stops_cleanly_on_sigterm(tmp_path: Path)
     health = next(line for line in lines if "models loaded" in line)
     for model in ("vad", "stt", "tts", "llm"):
         assert f"{model} " in health and " ms" in health
+    ready = next(line for line in lines if "ready in" in line)
+    assert re.search(r"dial sip:receptionist@127\.0\.0\.1:\d+ from any softphone", ready), ready
     assert "stopped" in rest
     assert (tmp_path / "r.db").exists()
 

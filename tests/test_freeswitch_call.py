@@ -11,7 +11,9 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import re
+import time
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 
 import numpy as np
@@ -98,16 +100,9 @@ async def place_call(
     async def on_call(leg: CallLeg) -> None:
         assert isinstance(leg, FreeSwitchLeg)
         legs.append(leg)
-        call = Call(
-            leg,
-            runtime.settings,
-            runtime.store,
-            runtime.models,
-            runtime.bookings,
-            bridge="freeswitch",
-            today=runtime.today,
-            recordings_dir=str(tmp_path / "recordings"),
-        )
+        # As the daemon does (app/daemon.py): the runtime's parts and model fingerprints.
+        call = Call.on(leg, runtime, bridge="freeswitch",
+                       recordings_dir=str(tmp_path / "recordings"))  # fmt: skip
         sessions.append(await call.run())
         finished.set()
 
@@ -177,8 +172,12 @@ async def test_dtmf_0_warm_transfer_to_the_front_desk(runtime: Runtime, tmp_path
             assert not task.done(), task
         staff = next(iter(switch.staff.values()))
         summary_heard = list(staff.media.received) if staff.media else []
-        await asyncio.sleep(0.2)
-        await next(iter(switch.calls.values())).hang_up()
+        bridged = time.time()
+        await asyncio.sleep(1.5)  # caller and staff talk
+        caller_side = next(iter(switch.calls.values()))
+        caller_side.staff_hang_up()
+        hung_up = time.time()
+        await asyncio.wait_for(caller_side.hung_up.wait(), 5)  # the caller isn't left there
         fake, leg, session = await asyncio.wait_for(task, 30)
 
     assert session.outcome == "transferred"
@@ -188,6 +187,14 @@ async def test_dtmf_0_warm_transfer_to_the_front_desk(runtime: Runtime, tmp_path
     assert [(t["extension"], t["outcome"]) for t in transfers] == [("200", "answered")]
     assert leg.hangup_by == "transfer"
     assert "exit" not in [line for line, _ in fake.commands]
+    # The record ends when caller and staff hang up, not at the bridge (defect 4).
+    (row,) = runtime.store.rows("calls")
+    bridged_at = datetime.fromisoformat(row["bridged_at"]).timestamp()
+    ended_at = datetime.fromisoformat(row["ended_at"]).timestamp()
+    assert abs(bridged_at - bridged) < 1.0
+    assert ended_at - bridged_at >= 1.4 and abs(ended_at - hung_up) < 1.0, row
+    started = datetime.fromisoformat(row["started_at"]).timestamp()
+    assert abs(row["duration_s"] - (ended_at - started)) < 0.01
 
 
 async def test_the_daemon_answers_a_freeswitch_call(runtime: Runtime) -> None:

@@ -17,6 +17,9 @@ def test_numbers_and_quoted_words_are_redacted() -> None:
         "at 2026-11-26T15:00 on 127.0.0.1:8084, 3 turns"
     )
     assert redact("call-back 555 867 5309.") == "call-back ••••09."
+    # a call's uuid keeps its digits (they are an id, not a number to hide)
+    uuid = "call 60d2ccd6-e0e3-46a2-aded-dc3742105afa ended"
+    assert redact(uuid) == uuid
 
 
 def test_a_log_record_is_redacted_by_the_filter(caplog: pytest.LogCaptureFixture) -> None:

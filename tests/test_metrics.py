@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import socket
+import time
 
 from receptionist.app.config import Settings
 from receptionist.app.daemon import Daemon
@@ -89,6 +90,7 @@ async def test_metrics_after_a_call_through_the_fake_freeswitch(runtime: Runtime
             probe.bind(("127.0.0.1", 0))
             port = probe.getsockname()[1]
         table = dataclasses.asdict(settings_for(switch, listen_port=port))
+        del table["ring_seconds"]  # [transfer] ring_seconds sets it
         runtime.settings.freeswitch = {"enabled": True, **table}
         daemon = Daemon(runtime)
         await daemon.start_bridges()
@@ -116,6 +118,46 @@ async def test_metrics_after_a_call_through_the_fake_freeswitch(runtime: Runtime
             assert m[("receptionist_calls_active", ())] == 0
             assert m[("receptionist_calls_total", (("outcome", "transferred"),))] == 1
             assert m[("receptionist_transfers_total", (("outcome", "answered"),))] == 1
+        finally:
+            await server.stop()
+            await daemon.stop()
+
+
+async def test_a_stall_of_the_daemon_is_on_the_call_record_and_in_metrics(
+    runtime: Runtime,
+) -> None:
+    """Issue 10, defect 2: each call keeps its frames sent, those sent late, and how late
+    the event loop ran (max, p95); /metrics counts the late frames and histograms the lag."""
+    async with running_switch() as switch:
+        daemon = Daemon(runtime)
+        table = dataclasses.asdict(settings_for(switch))
+        del table["ring_seconds"]
+        runtime.settings.freeswitch = {"enabled": True, **table}
+        await daemon.start_bridges()
+        server = await start_http(runtime.store.path, port=0, token="t")
+        try:
+            fake = FakeCall(switch, caller_id="5551234567")
+            await fake.dial("127.0.0.1", daemon.bridges[0].listen_port)
+            while len(fake.played) < 25:  # the greeting is playing
+                await asyncio.sleep(0.02)
+            time.sleep(0.3)  # noqa: ASYNC251  a 300 ms stall of the whole daemon
+            while len(fake.played) < 60:
+                await asyncio.sleep(0.02)
+            await fake.hang_up()
+            while daemon.calls:
+                await asyncio.sleep(0.05)
+            (row,) = runtime.store.rows("calls")
+            assert row["loop_lag_max_ms"] >= 250, row
+            assert 0 <= row["loop_lag_p95_ms"] <= row["loop_lag_max_ms"]
+            assert row["frames_sent"] >= len(fake.played) - 1 > 0
+            assert row["late_frames"] is not None
+            _, text = await get(server.url + "metrics")
+            m = samples(text)
+            lag = "receptionist_call_loop_lag_max_seconds"
+            assert m[(lag + "_count", ())] == 1
+            assert m[(lag + "_bucket", (("le", "0.2"),))] == 0
+            assert m[(lag + "_bucket", (("le", "0.5"),))] == 1
+            assert m[("receptionist_late_frames_total", ())] == row["late_frames"]
         finally:
             await server.stop()
             await daemon.stop()

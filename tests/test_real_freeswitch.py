@@ -11,7 +11,8 @@ from typing import Any
 
 import pytest
 
-from tests.pbx.audio import wait_heard, words
+from receptionist.media.audio import read_wav
+from tests.pbx.audio import trim_silence, wait_heard, words
 from tests.pbx.fixtures import CALLER_NUMBER, RING_S, Lab
 
 pytestmark = [pytest.mark.pbx, pytest.mark.timeout(240)]
@@ -31,6 +32,9 @@ def test_booking_call(freeswitch_lab: Lab, transcriber: Any) -> None:
     assert row["bridge"] == lab.bridge
     assert row["caller_id"] == CALLER_NUMBER
     assert row["outcome"] == "completed", row
+    # Defect 2: the agent's frames left on their 20 ms clock (a late one is a gap heard).
+    assert row["frames_sent"] > 250, row  # the notice, the greeting, the read-back, goodbye
+    assert row["late_frames"] <= row["frames_sent"] // 100, row
     bookings = lab.daemon.rows("bookings", "call_id = ?", row["id"])
     assert len(bookings) == 1
     booking = bookings[0]
@@ -77,11 +81,26 @@ def test_dtmf_0_warm_transfer(freeswitch_lab: Lab, transcriber: Any) -> None:
     desk.wait_agent(min_speech_s=1.0, since=desk.mark())
     assert "appointment" in words(desk.transcript(transcriber, desk_from))
 
-    closed = lab.desk.count("CALL_CLOSED")
-    lab.caller.hangup()
-    lab.wait_closed(lab.desk, closed, 15)
-    row = lab.daemon.wait_call_ended()
+    # A few seconds of talk, then staff hang up (defect 4: the record ends there, not at the
+    # bridge, and the recording goes on through the talk with staff).
+    time.sleep(3.0)
+    closed = lab.caller.count("CALL_CLOSED")
+    lab.desk.hangup()
+    staff_hung_up = time.time()
+    lab.wait_closed(lab.caller, closed, 15)
+    row = lab.daemon.wait_row("calls", "bridged_at is not null", timeout_s=30)
     assert row["outcome"] == "transferred", row
+    bridged_at = dt.datetime.fromisoformat(row["bridged_at"]).timestamp()
+    ended_at = dt.datetime.fromisoformat(row["ended_at"]).timestamp()
+    assert ended_at - bridged_at > 4.0, row  # the talk with staff is inside the call
+    assert abs(ended_at - staff_hung_up) < 2.0, row
+    started_at = dt.datetime.fromisoformat(row["started_at"]).timestamp()
+    assert abs(row["duration_s"] - (ended_at - started_at)) < 0.01
+    samples, rate = read_wav(row["recording_path"])
+    after_bridge = samples[int((bridged_at - started_at) * rate) :]
+    assert len(samples) / rate > ended_at - started_at - 4.0  # recorded up to the end
+    heard_after = words(transcriber.transcribe_sync(trim_silence(after_bridge), rate).text)
+    assert "front desk" in heard_after or "appointment" in heard_after, heard_after
     (transfer,) = lab.daemon.rows("transfers", "call_id = ?", row["id"])
     assert (transfer["extension"], transfer["outcome"]) == ("200", "answered")
     claims = lab.daemon.rows("claims", "call_id = ?", row["id"])

@@ -9,10 +9,19 @@ import sys
 import uuid
 from datetime import date
 
-from receptionist.app.config import ConfigError, load_settings
-from receptionist.app.logs import setup_logging
+from receptionist.app.config import ConfigError, Settings, load_settings
+from receptionist.app.logs import setup_logging, use_format
 from receptionist.media.models import ModelError
 from receptionist.store.db import StoreError
+
+
+def _settings(args: argparse.Namespace) -> Settings:
+    """The settings of ``--config``; their ``[logging] format`` unless ``--log-format`` set
+    one (RECEPTIONIST_LOG_FORMAT is already in them)."""
+    settings = load_settings(args.config)
+    if args.log_format is None:
+        use_format(settings.logging.format)
+    return settings
 
 
 def _today(value: str | None) -> date:
@@ -22,14 +31,14 @@ def _today(value: str | None) -> date:
 def cmd_serve(args: argparse.Namespace) -> int:
     from receptionist.app.daemon import serve
 
-    settings = load_settings(args.config)
+    settings = _settings(args)
     return asyncio.run(serve(settings))
 
 
 def cmd_call(args: argparse.Namespace) -> int:
     from receptionist.harness.localcall import place_local_call
 
-    settings = load_settings(args.config)
+    settings = _settings(args)
     if args.db:
         settings.store.path = args.db
     summary = asyncio.run(
@@ -57,7 +66,7 @@ def cmd_call(args: argparse.Namespace) -> int:
 def cmd_stats(args: argparse.Namespace) -> int:
     from receptionist.harness.stats import print_stats
 
-    settings = load_settings(args.config)
+    settings = _settings(args)
     return print_stats(args.db or settings.store.path, as_json=args.json)
 
 
@@ -74,7 +83,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
     if args.voice and not args.audio:
         raise ValueError("--voice is for the audio level: add --audio")
     voices = parse_voices(args.voice)  # a wrong name fails before the settings load
-    settings = load_settings(args.config)
+    settings = _settings(args)
     if args.audio:
         from receptionist.harness.eval_audio import main_eval_audio
 
@@ -96,7 +105,7 @@ def cmd_reconcile(args: argparse.Namespace) -> int:
     from receptionist.store.db import Store
     from receptionist.tools.reconcile import print_report, reconcile
 
-    settings = load_settings(args.config)
+    settings = _settings(args)
     store = Store(args.db or settings.store.path)
     try:
         report = asyncio.run(reconcile(store, booking_backend(settings, store)))
@@ -116,6 +125,11 @@ def build_parser() -> argparse.ArgumentParser:
         help="TOML settings (default: $RECEPTIONIST_CONFIG or the embedded salon example)",
     )
     parser.add_argument("-v", "--verbose", action="store_true")
+    parser.add_argument(
+        "--log-format",
+        choices=["text", "json"],
+        help="log lines as text, or one JSON object a line (default: [logging] format, else text)",
+    )
     sub = parser.add_subparsers(dest="command", required=True)
 
     serve = sub.add_parser("serve", help="run the daemon: listen for calls from the PBX")
@@ -186,7 +200,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    setup_logging(args.verbose)
+    setup_logging(args.verbose, args.log_format)
     try:
         return int(args.func(args))
     except (ConfigError, ModelError, StoreError, ValueError) as exc:

@@ -117,6 +117,14 @@ class HttpSettings:
 
 
 @dataclass
+class LoggingSettings:
+    """How the daemon logs (app/logs.py): "text" lines, or "json", one object a line.
+    ``RECEPTIONIST_LOG_FORMAT`` and ``receptionist --log-format`` override it."""
+
+    format: str = "text"
+
+
+@dataclass
 class ConfirmationSettings:
     """Confirmations that go out once a pending booking commits (tools/confirmations.py):
     "callback" leaves a task for staff; "sms" texts the caller's number through the site's
@@ -147,16 +155,20 @@ class Settings:
     transfer: TransferSettings = field(default_factory=TransferSettings)
     http: HttpSettings = field(default_factory=HttpSettings)
     confirmations: ConfirmationSettings = field(default_factory=ConfirmationSettings)
+    logging: LoggingSettings = field(default_factory=LoggingSettings)
     freeswitch: dict[str, Any] = field(default_factory=dict)
     asterisk: dict[str, Any] = field(default_factory=dict)
+    sip: dict[str, Any] = field(default_factory=dict)
     source: str = "<embedded salon example>"
 
 
+LOG_FORMATS = ("text", "json")
 _CHOICES = {
     ("models", "device"): ("cpu", "cuda", "auto"),
     ("booking", "backend"): ("builtin", "caldav", "webhook"),
     ("models", "understanding"): ("rules", "model"),
     ("confirmations", "channel"): ("callback", "sms", "email"),
+    ("logging", "format"): LOG_FORMATS,
 }
 # Numbers with a sane range: (lowest, highest, unit).
 _RANGES: dict[tuple[str, str], tuple[int, int, str]] = {
@@ -181,8 +193,10 @@ _ALLOWED_TABLES = (
     "models",
     "freeswitch",
     "asterisk",
+    "sip",
     "http",
     "confirmations",
+    "logging",
 )
 
 
@@ -395,6 +409,12 @@ def _parse_profile(data: dict[str, Any], source: str) -> BusinessProfile:
 
 def _env_overrides(settings: Settings) -> None:
     env = os.environ
+    log_format = env.get("RECEPTIONIST_LOG_FORMAT")
+    if log_format:
+        if log_format not in LOG_FORMATS:
+            raise ConfigError(f"RECEPTIONIST_LOG_FORMAT={log_format!r}; allowed: "
+                              f"{', '.join(LOG_FORMATS)}")  # fmt: skip
+        settings.logging.format = log_format
     if "RECEPTIONIST_DB" in env:
         settings.store.path = env["RECEPTIONIST_DB"]
     if "RECEPTIONIST_CALDAV_PASSWORD" in env:
@@ -405,12 +425,15 @@ def _env_overrides(settings: Settings) -> None:
         settings.freeswitch["esl_password"] = env["RECEPTIONIST_ESL_PASSWORD"]
     if "RECEPTIONIST_AMI_SECRET" in env:
         settings.asterisk["ami_secret"] = env["RECEPTIONIST_AMI_SECRET"]
+    if "RECEPTIONIST_SIP_PASSWORD" in env:
+        settings.sip["register_password"] = env["RECEPTIONIST_SIP_PASSWORD"]
     for name, table, key in (
         ("RECEPTIONIST_ESL_LISTEN_PORT", settings.freeswitch, "listen_port"),
         ("RECEPTIONIST_ESL_PORT", settings.freeswitch, "esl_port"),
         ("RECEPTIONIST_AGI_PORT", settings.asterisk, "agi_port"),
         ("RECEPTIONIST_AUDIOSOCKET_PORT", settings.asterisk, "audiosocket_port"),
         ("RECEPTIONIST_AMI_PORT", settings.asterisk, "ami_port"),
+        ("RECEPTIONIST_SIP_PORT", settings.sip, "port"),
     ):
         if name in env:
             try:
@@ -456,13 +479,15 @@ def parse_settings(data: dict[str, Any], source: str) -> Settings:
         confirmations=build_section(
             ConfirmationSettings, data.get("confirmations", {}), "confirmations", source
         ),
+        logging=build_section(LoggingSettings, data.get("logging", {}), "logging", source),
         freeswitch=dict(data.get("freeswitch", {})),
         asterisk=dict(data.get("asterisk", {})),
+        sip=dict(data.get("sip", {})),
         source=source,
     )
     _env_overrides(settings)
     _ops_overrides(settings)
-    for name in ("freeswitch", "asterisk"):
+    for name in BRIDGES:
         bridge_settings(settings, name)  # a wrong bridge table stops every command, not only serve
     return settings
 
@@ -471,6 +496,7 @@ OLD_RING_KEY = "transfer_ring_s"  # a bridge table's own ring time, before [tran
 BRIDGES = {
     "freeswitch": ("receptionist.bridges.freeswitch", "FreeSwitchSettings"),
     "asterisk": ("receptionist.bridges.asterisk", "AsteriskSettings"),
+    "sip": ("receptionist.bridges.sip", "SipSettings"),
 }
 
 

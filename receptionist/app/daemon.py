@@ -64,7 +64,8 @@ class Daemon:
         started = []
         settings = self.runtime.settings
         for name, bridge_class in (("freeswitch", "FreeSwitchBridge"),
-                                   ("asterisk", "AsteriskBridge")):  # fmt: skip
+                                   ("asterisk", "AsteriskBridge"),
+                                   ("sip", "SipBridge")):  # fmt: skip
             bridge_settings = config.bridge_settings(settings, name)
             if bridge_settings is None:
                 continue
@@ -77,6 +78,8 @@ class Daemon:
             await bridge.start()
             self.bridges.append(bridge)
             started.append(f"{name} {_describe(bridge_settings)}")
+            if hasattr(bridge, "dial_address"):  # the SIP endpoint: a number to call
+                started[-1] += f": dial {bridge.dial_address} from any softphone"
         return started
 
     async def stop(self) -> None:
@@ -127,7 +130,12 @@ async def _start_http(settings: Settings, runtime: Runtime, daemon: Daemon) -> A
     from receptionist.app.http import pbx_links, start_for_daemon
     from receptionist.app.metrics import Live
 
-    live = Live(calls_active=lambda: len(daemon.calls), links=lambda: pbx_links(daemon.bridges))
+    understander = runtime.understander
+    live = Live(
+        calls_active=lambda: len(daemon.calls),
+        links=lambda: pbx_links(daemon.bridges),
+        model_fallbacks=lambda: dict(understander.fallbacks) if understander else {},
+    )
     return await start_for_daemon(settings, runtime.store.path, live)
 
 
@@ -197,7 +205,7 @@ async def serve(settings: Settings) -> int:
     log.info(
         "ready in %.1f s: %s; store %s; config %s",
         time.perf_counter() - started,
-        ", ".join(bridges) or "no PBX bridge enabled (set [freeswitch] or [asterisk] enabled)",
+        ", ".join(bridges) or "no bridge enabled (set [sip], [freeswitch] or [asterisk] enabled)",
         settings.store.path,
         settings.source,
     )

@@ -109,6 +109,8 @@ def pbx_links(bridges: list[object]) -> dict[tuple[str, str], bool]:
             links[("freeswitch", "esl")] = bool(getattr(bridge._inbound, "connected", False))  # type: ignore[attr-defined]
         elif name == "AsteriskBridge":
             links[("asterisk", "ami")] = bool(bridge.ami.connected)  # type: ignore[attr-defined]
+        elif name == "SipBridge" and bridge.registration is not None:  # type: ignore[attr-defined]
+            links[("sip", "register")] = bridge.registered.is_set()  # type: ignore[attr-defined]
     return links
 
 

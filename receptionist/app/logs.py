@@ -22,8 +22,10 @@ def _number(match: re.Match[str]) -> str:
     before = text[max(0, match.start() - 1) : match.start()]
     after = text[match.end() : match.end() + 2]
     address = before in (".", ":") or after[:1] == ":" or re.match(r"\.\d", after)
-    if len(digits) < 7 or _DATE.match(run) or address:
-        return run  # a date, a time, an address or a port, not a phone number
+    # Digits inside a word are part of an identifier (a call's uuid), not a phone number.
+    inside = before.isalnum() or after[:1].isalnum()
+    if len(digits) < 7 or _DATE.match(run) or address or inside:
+        return run  # a date, a time, an address, a port or an id, not a phone number
     return "•" * 4 + digits[-2:]
 
 
@@ -44,17 +46,25 @@ class RedactingFilter(logging.Filter):
         return True
 
 
-def setup_logging(verbose: bool = False) -> None:
-    logging.basicConfig(
-        level=logging.DEBUG if verbose else logging.INFO,
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-    )
-    if os.environ.get("RECEPTIONIST_LOG_FORMAT") == "json":  # issue 12: one JSON object a line
-        from receptionist.app.call_log import JsonFormatter
+TEXT_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 
-        for handler in logging.getLogger().handlers:
-            handler.setFormatter(JsonFormatter())
+
+def setup_logging(verbose: bool = False, log_format: str | None = None) -> None:
+    """Log to stderr at INFO (DEBUG with ``verbose``), as text or JSON lines: ``log_format``
+    (the ``--log-format`` flag), else ``RECEPTIONIST_LOG_FORMAT``, else text until the config's
+    ``[logging] format`` is known (``use_format``)."""
+    logging.basicConfig(level=logging.DEBUG if verbose else logging.INFO, format=TEXT_FORMAT)
+    use_format(log_format or os.environ.get("RECEPTIONIST_LOG_FORMAT") or "text")
     if os.environ.get("RECEPTIONIST_LOG_PII") != "1":
         for handler in logging.getLogger().handlers:
             if not any(isinstance(f, RedactingFilter) for f in handler.filters):
                 handler.addFilter(RedactingFilter())
+
+
+def use_format(log_format: str) -> None:
+    """Every root handler writes ``log_format``: "json" (one object a line) or "text"."""
+    from receptionist.app.call_log import JsonFormatter
+
+    formatter = JsonFormatter() if log_format == "json" else logging.Formatter(TEXT_FORMAT)
+    for handler in logging.getLogger().handlers:
+        handler.setFormatter(formatter)

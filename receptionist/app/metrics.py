@@ -4,7 +4,9 @@ The store already holds every fact an operator needs (calls, turns with their ti
 bookings, claims, reconciliations, the outbox), so the exporter is a collector over it rather
 than counters scattered through the call path: the numbers survive a restart, agree with the
 console and with ``receptionist stats``, and need no hook in the hot path. Only what the store
-cannot know (calls in flight in this process, PBX links) comes from the running daemon.
+cannot know (calls in flight in this process, PBX links) comes from the running daemon, and
+what happens in the process without a record (errors, tool failures and deadline misses, the
+model workers' queues and busy time) is counted where it happens (``receptionist.telemetry``).
 
 No label carries a call, a caller or a number (cardinality, privacy). Each scrape reads through
 its own read-only SQLite connection, off the event loop.
@@ -31,11 +33,15 @@ from prometheus_client.core import (
 )
 from prometheus_client.registry import Collector
 
+from receptionist import telemetry
+
 # Seconds. The voice-to-voice budget is 1 s: buckets are dense around it.
 BUCKETS = (0.05, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.75, 0.9, 1.0, 1.25, 1.5, 2.0, 3.0, 5.0, 10.0)
 # Stage name in the metric -> key in a turn's timings (store: turns.timings, milliseconds).
-STAGES = {"endpoint": "endpoint_ms", "stt": "stt_ms", "dialog": "dialog_ms", "tts": "tts_ms"}
+STAGES = {"endpoint": "endpoint_ms", "stt": "stt_ms", "dialog": "dialog_ms", "tts": "tts_ms",
+          "tool": "tool_ms"}  # fmt: skip
 V2V_KEY = "v2v_ms"
+LAG_BUCKETS = (0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1.0, 2.0)  # seconds
 BUDGET_MS = 1000
 DRIFT_STATUS = "drift-check.json"  # beside the store; written by `eval --drift-status`
 
@@ -50,6 +56,9 @@ class Live:
     calls_active: Callable[[], int] | None = None
     # (bridge, link) -> up: ("freeswitch", "esl"), ("asterisk", "ami")
     links: Callable[[], dict[tuple[str, str], bool]] = field(default=lambda: {})
+    # The capable model's readings the rules stood in for, by reason ("deadline", "error",
+    # "bad_json", "wrong_slot"): ModelUnderstanding.fallbacks, where a site has the model.
+    model_fallbacks: Callable[[], dict[str, int]] = field(default=lambda: {})
 
 
 def connect_read_only(path: str) -> sqlite3.Connection:
@@ -149,6 +158,7 @@ class StoreCollector(Collector):
             "receptionist_not_understood_turns", "Caller turns the dialog did not understand",
             not_understood,
         )  # fmt: skip
+        yield from _audio_timing(conn)
         if self.live.calls_active is None:
             (open_calls,) = conn.execute(
                 "SELECT count(*) FROM calls WHERE ended_at IS NULL"
@@ -247,7 +257,7 @@ class StoreCollector(Collector):
             "From the caller's last speech to the agent's first audio, per reply",
             {},
         )
-        stage_doc = "Time per stage of a turn (endpoint, stt, dialog, tts)"
+        stage_doc = "Time per stage of a turn (endpoint, stt, dialog, tts, tool)"
         first = True
         for stage, histogram in self._stages.items():
             family = histogram.family("receptionist_stage_seconds", stage_doc, {"stage": stage})
@@ -297,15 +307,56 @@ class StoreCollector(Collector):
         for (bridge, link), up in sorted(self.live.links().items()):
             links.add_metric([bridge, link], 1.0 if up else 0.0)
         yield links
+        fallbacks = CounterMetricFamily(
+            "receptionist_model_readings_replaced",
+            "Caller turns where the understanding model's reading was dropped and the rules "
+            "stood alone (deadline, error, bad_json) or a slot it proposed was refused "
+            "(wrong_slot), by reason",
+            labels=["reason"],
+        )
+        for reason, n in sorted(self.live.model_fallbacks().items()):
+            fallbacks.add_metric([reason], n)
+        yield fallbacks
+
+
+class ProcessCollector(Collector):
+    """The in-memory counts of this process (``receptionist.telemetry``)."""
+
+    def collect(self) -> Iterable[Metric]:
+        return telemetry.REGISTRY.collect()
 
 
 def registry_for(store_path: str, live: Live | None = None) -> CollectorRegistry:
     registry = CollectorRegistry(auto_describe=False)
     registry.register(StoreCollector(store_path, live))
+    registry.register(ProcessCollector())
     return registry
 
 
 # -- helpers -------------------------------------------------------------------------------
+
+
+def _audio_timing(conn: sqlite3.Connection) -> Iterator[Metric]:
+    """Late frames (a counter) and each call's worst loop lag (a histogram), from the calls."""
+    (late,) = conn.execute("SELECT coalesce(sum(late_frames), 0) FROM calls").fetchone()
+    yield _counter(
+        "receptionist_late_frames",
+        "Agent audio frames sent to callers a frame period or more after they were due",
+        late,
+    )
+    bounds = ", ".join(f"sum(loop_lag_max_ms <= {round(b * 1000)})" for b in LAG_BUCKETS)
+    row = conn.execute(
+        f"SELECT count(*), coalesce(sum(loop_lag_max_ms), 0), {bounds} FROM calls "
+        "WHERE loop_lag_max_ms IS NOT NULL"
+    ).fetchone()
+    total, total_ms, counts = row[0], row[1], [n or 0 for n in row[2:]]
+    family = HistogramMetricFamily(
+        "receptionist_call_loop_lag_max_seconds",
+        "Per call: the longest the daemon's event loop ran late during it",
+    )
+    buckets = [(_le(b), float(c)) for b, c in zip(LAG_BUCKETS, counts, strict=True)]
+    family.add_metric([], [*buckets, ("+Inf", float(total))], total_ms / 1000)
+    yield family
 
 
 def _counter(name: str, doc: str, value: float) -> CounterMetricFamily:

@@ -5,9 +5,10 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from receptionist.app.config import Settings
 from receptionist.dialog.model_understanding import ModelUnderstanding
@@ -79,6 +80,8 @@ class Runtime:
     today: Callable[[], date] = date.today
     # The capable-model reading of caller turns, when [models] understanding = "model".
     understander: ModelUnderstanding | None = None
+    # role -> file name, size, sha256 of the models loaded: kept with every call's record.
+    model_fingerprints: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     def close(self) -> None:
         if self.understander is not None:
@@ -145,7 +148,20 @@ def build_runtime(
     )
     warm_fixed_sentences(settings, models)
     understander = build_understander(settings)
-    return Runtime(settings, store, models, bookings, today, understander)
+    return Runtime(settings, store, models, bookings, today, understander,
+                   model_fingerprints(settings))  # fmt: skip
+
+
+def model_fingerprints(settings: Settings) -> dict[str, dict[str, Any]]:
+    """The models' fingerprints (harness/drift.py), hashed once per process."""
+    from receptionist.harness.drift import fingerprints
+
+    started = time.perf_counter()
+    found = fingerprints(settings)
+    log.info("model fingerprints in %d ms: %s", (time.perf_counter() - started) * 1000,
+             ", ".join(f"{role} {f['file']} {(f['sha256'] or '?')[:12]}"
+                       for role, f in found.items()))  # fmt: skip
+    return found
 
 
 def warm_fixed_sentences(settings: Settings, models: Models, sample_rate: int = 8000) -> None:

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import json
 import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
@@ -119,6 +120,7 @@ def build_app(config: ConsoleConfig) -> Starlette:
             return page("missing.html", request, status=404, call_id=request.path_params["call_id"])
         path = record.get("recording_path") or ""
         record["has_recording"] = bool(path) and Path(path).is_file()
+        record["model_list"] = _models(record.get("models"))
         return page("call.html", request, call=record)
 
     def recording(request: Request, conn: sqlite3.Connection) -> Response:
@@ -149,3 +151,15 @@ def build_app(config: ConsoleConfig) -> Starlette:
             Route("/healthz", healthz),
         ]
     )
+
+
+def _models(text: str | None) -> list[tuple[str, str, str]]:
+    """The call's model fingerprints as (role, file, sha256 prefix), for the call page."""
+    try:
+        found = json.loads(text or "{}")
+    except ValueError:
+        return []
+    if not isinstance(found, dict):
+        return []
+    return [(role, str(f.get("file")), str(f.get("sha256") or "?")[:12])
+            for role, f in sorted(found.items()) if isinstance(f, dict)]  # fmt: skip

@@ -44,6 +44,19 @@ def file_fingerprint(path: Path) -> dict[str, Any]:
 
 
 def _sha256(path: Path) -> str:
+    """A file's sha256, hashed once per process while its size and mtime stay the same (the
+    daemon fingerprints its models at start-up; tests build many runtimes)."""
+    stat = path.stat()
+    key = (str(path.resolve()), stat.st_size, stat.st_mtime_ns)
+    if key not in _HASHED:
+        _HASHED[key] = _hash_file(path)
+    return _HASHED[key]
+
+
+_HASHED: dict[tuple[str, int, int], str] = {}
+
+
+def _hash_file(path: Path) -> str:
     digest = hashlib.sha256()
     with path.open("rb") as handle:
         for block in iter(lambda: handle.read(1 << 20), b""):

@@ -34,6 +34,7 @@ from receptionist.media.leg import TransferResult
 from receptionist.store.db import Store, now_iso
 from receptionist.tools.booking import BookingService
 from receptionist.tools.claims import asserts_outcome
+from receptionist.tools.confirmation_route import route_for
 from receptionist.tools.followup import outbox_worker
 from receptionist.tools.reconcile import reconcile
 from receptionist.tools.scripted_backend import ScriptedBackend
@@ -243,6 +244,7 @@ async def run_text_call(world: World, settings: Settings, spec: CallSpec, call_i
     call = TextCall.start(
         settings.profile, world.store, world.bookings, call_id, spec.caller_id,
         world.scenario.today, connect=connect, warm_transfer=settings.transfer.warm,
+        confirmations=route_for(settings),
     )  # fmt: skip
     run = CallRun()
     for turn in spec.turns:

@@ -15,6 +15,7 @@ from receptionist.domain.profile import BusinessProfile
 from receptionist.effects import ConnectFn, Effects, drive
 from receptionist.store.db import Store
 from receptionist.tools.booking import BookingService
+from receptionist.tools.confirmation_route import ConfirmationRoute
 
 
 @dataclass
@@ -40,13 +41,15 @@ class TextCall:
         connect: ConnectFn | None = None,
         warm_transfer: bool = True,
         now: Callable[[], datetime] | None = None,
+        confirmations: ConfirmationRoute | None = None,
     ) -> TextCall:
         """A call that has just been answered: the record is open, the greeting said."""
         clock = now or (lambda: datetime.combine(today, time(8, 0)))
         call_id = store.start_call(call_id, caller_id, "100", "text")
         conversation = Conversation(profile, caller_id=caller_id, today=today, now=clock,
                                     warm_transfer=warm_transfer)  # fmt: skip
-        effects = Effects(store, bookings, call_id, connect=connect, now=clock)
+        effects = Effects(store, bookings, call_id, connect=connect, now=clock,
+                          confirmations=confirmations)  # fmt: skip
         call = cls(conversation, effects, store, call_id)
         for action in conversation.start(effects.resumable(caller_id)):
             if isinstance(action, Say):

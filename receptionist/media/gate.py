@@ -15,6 +15,8 @@ import math
 
 import numpy as np
 
+MEDIAN_EVERY = 10  # frames (200 ms) between two computations of the background level
+
 
 def frame_rms(samples: np.ndarray) -> float:
     if len(samples) == 0:
@@ -40,6 +42,8 @@ class OpeningGate:
         self._floor = floor_rms
         self.refused_background = 0
         self.refused_echo = 0
+        self._median: float | None = None
+        self._stale = 0  # frames added since the median was computed
 
     def agent_frame(self, rms: float, at: float) -> None:
         """The agent sent a frame of this level at time ``at`` (seconds)."""
@@ -50,7 +54,12 @@ class OpeningGate:
     def background(self) -> float:
         if not self._levels:
             return self._floor
-        return max(self._floor, float(np.median(np.fromiter(self._levels, float))))
+        # The median of 3 s of levels moves slowly: recompute it every MEDIAN_EVERY frames
+        # (each frame while the window fills), not per frame per call on the event loop.
+        if self._median is None or self._stale >= MEDIAN_EVERY or len(self._levels) < 25:
+            self._median = float(np.median(np.fromiter(self._levels, float)))
+            self._stale = 0
+        return max(self._floor, self._median)
 
     def may_open(self, rms: float, at: float) -> bool:
         """May a frame of this level (a VAD 'speech' frame) help open a caller turn?"""
@@ -64,4 +73,5 @@ class OpeningGate:
                 self.refused_echo += 1
                 allowed = False
         self._levels.append(rms)
+        self._stale += 1
         return allowed

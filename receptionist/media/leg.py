@@ -10,6 +10,10 @@ from __future__ import annotations
 import abc
 from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from receptionist.media.sender import SendTiming
 
 FRAME_MS = 20
 
@@ -148,3 +152,14 @@ class CallLeg(abc.ABC):
 
     @abc.abstractmethod
     async def hangup(self) -> None: ...
+
+    async def wait_released(self) -> float | None:
+        """After a transfer connected the caller to someone else: wait until that call
+        really ends (the caller or staff hangs up) and return when (epoch seconds); None
+        when this leg can't tell (the record then ends at the transfer)."""
+        return None
+
+    def send_timing(self) -> SendTiming | None:
+        """How punctually the caller's frames left (``media/sender.py``); None when the leg
+        has no real-time sender (a test leg)."""
+        return None

@@ -1,106 +1,131 @@
-"""Send exactly one 20 ms frame per 20 ms, never faster, and stay only a few frames ahead.
+"""Send exactly one 20 ms frame per 20 ms, never faster, on a clock the loop can't delay.
 
 PBXs don't pace what we send (FreeSWITCH unicast plays a burst at normal speed from the
-kernel buffer, where nothing can flush it), so barge-in only works if we never get far
-ahead. The pacer owns the only queue of outgoing audio; ``flush()`` empties it at once.
+kernel buffer, where nothing can flush it), so we never send ahead of real time; the frames
+wait in our own queue, where ``flush()`` (barge-in) drops them at once. The sending is done
+by the real-time sender thread (``media/sender.py``), so the queue can hold enough audio
+(``ahead`` frames) to ride over a stall of the asyncio loop without a gap on the line.
 """
 
 from __future__ import annotations
 
 import asyncio
-import collections
 from collections.abc import Callable
 
 from receptionist.media.leg import FRAME_MS
+from receptionist.media.sender import RealtimeSender, SendStream, SendTiming
 
 SendFrame = Callable[[bytes], None]
+
+AHEAD_FRAMES = 25  # 500 ms queued: a loop stall shorter than this is not heard
 
 
 class Pacer:
     """Queue of outgoing frames drained at real-time speed (or ``speed`` times faster).
 
-    ``idle_frame``: sent when nothing is queued (AudioSocket drops a call after 2 s with
-    no frame); ``None`` sends nothing when idle (FreeSWITCH unicast).
+    ``send`` is called from the sender thread: it must be thread-safe and must not block
+    (``ThreadSafeSocket``). ``idle_frame``: sent when nothing is queued (AudioSocket drops a
+    call after 2 s with no frame); ``None`` sends nothing when idle (FreeSWITCH unicast).
     """
 
     def __init__(
         self,
         send: SendFrame,
         *,
-        ahead: int = 3,
+        ahead: int = AHEAD_FRAMES,
         idle_frame: bytes | None = None,
         speed: float = 1.0,
+        sender: RealtimeSender | None = None,
     ) -> None:
-        self._send = send
         self._ahead = ahead
-        self._idle_frame = idle_frame
-        self._period = FRAME_MS / 1000.0 / speed
-        self._queue: collections.deque[bytes] = collections.deque()
+        self._sender = sender
+        self._loop: asyncio.AbstractEventLoop | None = None
         self._space = asyncio.Event()
         self._space.set()
         self._empty = asyncio.Event()
         self._empty.set()
-        self._task: asyncio.Task[None] | None = None
-        self.frames_sent = 0
+        self._stream = SendStream(
+            send,
+            period_s=FRAME_MS / 1000.0 / speed,
+            ahead=ahead,
+            idle_frame=idle_frame,
+            notify=self._from_thread,
+        )
+        self._running = False
         self.frames_dropped = 0
-        self.on_tick: Callable[[bytes | None], None] | None = None
+
+    @property
+    def timing(self) -> SendTiming:
+        """Frames sent, how many late, the latest one's delay (kept after ``stop``)."""
+        return self._stream.timing
+
+    @property
+    def frames_sent(self) -> int:
+        return self._stream.timing.frames_sent
 
     def start(self) -> None:
-        if self._task is None:
-            self._task = asyncio.get_running_loop().create_task(self._run(), name="pacer")
+        if not self._running:
+            self._loop = asyncio.get_running_loop()
+            self._running = True
+            (self._sender or RealtimeSender.shared()).add(self._stream)
 
     async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            try:
-                await self._task
-            except asyncio.CancelledError:
-                pass
-            self._task = None
+        if self._running:
+            self._running = False
+            (self._sender or RealtimeSender.shared()).remove(self._stream)
         self.flush()
 
     @property
     def queued(self) -> int:
-        return len(self._queue)
+        return len(self._stream.queue)
 
     async def put(self, frame: bytes) -> None:
-        while len(self._queue) >= self._ahead:
-            self._space.clear()
+        stream = self._stream
+        while True:
+            with stream.lock:
+                if len(stream.queue) < self._ahead:
+                    stream.queue.append(frame)
+                    self._empty.clear()
+                    return
+                self._space.clear()
+                stream.want_space = True
             await self._space.wait()
-        self._queue.append(frame)
-        self._empty.clear()
 
     def flush(self) -> int:
-        dropped = len(self._queue)
-        self._queue.clear()
+        with self._stream.lock:
+            dropped = len(self._stream.queue)
+            self._stream.queue.clear()
         self.frames_dropped += dropped
         self._space.set()
         self._empty.set()
         return dropped
 
     async def drained(self) -> None:
+        with self._stream.lock:
+            if not self._stream.queue:
+                self._empty.set()
+                return
+            self._empty.clear()
+            self._stream.want_drain = True
         await self._empty.wait()
 
-    async def _run(self) -> None:
-        loop = asyncio.get_running_loop()
-        next_at = loop.time()
-        while True:
-            frame: bytes | None = self._queue.popleft() if self._queue else None
-            if frame is not None:
-                self._send(frame)
-                self.frames_sent += 1
-            elif self._idle_frame is not None:
-                self._send(self._idle_frame)
-            if self.on_tick is not None:
-                self.on_tick(frame)
-            if len(self._queue) < self._ahead:
-                self._space.set()
-            if not self._queue:
-                self._empty.set()
-            # Absolute schedule: a late tick doesn't shift every later frame.
-            next_at += self._period
-            delay = next_at - loop.time()
-            if delay < -0.2:  # fell far behind (a stalled loop): resync instead of bursting
-                next_at = loop.time()
-                delay = 0.0
-            await asyncio.sleep(max(delay, 0.0))
+    def _from_thread(self) -> None:
+        loop = self._loop
+        if loop is None:
+            return
+        try:
+            loop.call_soon_threadsafe(self._wake)
+        except RuntimeError:  # the loop is closed: nobody waits any more
+            pass
+
+    def _wake(self) -> None:
+        with self._stream.lock:
+            length = len(self._stream.queue)
+            if length >= self._ahead:
+                self._stream.want_space = True
+            if length:
+                self._stream.want_drain = self._stream.want_drain or not self._empty.is_set()
+        if length < self._ahead:
+            self._space.set()
+        if not length:
+            self._empty.set()

@@ -9,8 +9,11 @@ from __future__ import annotations
 import asyncio
 import queue
 import threading
+import time
 from collections.abc import Callable
 from typing import Any, TypeVar
+
+from receptionist import telemetry
 
 T = TypeVar("T")
 
@@ -22,6 +25,9 @@ class ModelWorker:
         self.name = name
         self._jobs: queue.SimpleQueue[Any] = queue.SimpleQueue()
         self.pending = 0  # jobs queued or running (read from the loop to shed optional work)
+        self._depth = telemetry.MODEL_QUEUE.labels(name)  # every job, on /metrics
+        self._busy = telemetry.MODEL_BUSY.labels(name)
+        self._jobs_run = telemetry.MODEL_JOBS.labels(name)
         self._thread = threading.Thread(target=self._run, name=f"model-{name}", daemon=True)
         self._thread.start()
 
@@ -30,24 +36,41 @@ class ModelWorker:
             job = self._jobs.get()
             if job is _STOP:
                 return
-            fn, future, loop = job
-            if loop is None:  # submit_sync: the job reports for itself
-                fn()
-                continue
-            if future.cancelled():
-                continue
             try:
-                result = fn()
-            except BaseException as exc:  # handed back to the caller, never lost
-                _hand_back(loop, _set_exception, future, exc)
-            else:
-                _hand_back(loop, _set_result, future, result)
+                self._do(*job)
+            finally:
+                self._depth.dec()
+
+    def _do(self, fn: Callable[[], Any], future: Any, loop: Any) -> None:
+        if loop is None:  # submit_sync: the job reports for itself
+            self._timed(fn)
+            return
+        if future.cancelled():
+            return
+        try:
+            result = self._timed(fn)
+        except BaseException as exc:  # handed back to the caller, never lost
+            _hand_back(loop, _set_exception, future, exc)
+        else:
+            _hand_back(loop, _set_result, future, result)
+
+    def _timed(self, fn: Callable[[], T]) -> T:
+        started = time.perf_counter()
+        try:
+            return fn()
+        finally:
+            self._busy.inc(time.perf_counter() - started)
+            self._jobs_run.inc()
+
+    def _put(self, job: tuple[Any, Any, Any]) -> None:
+        self._depth.inc()
+        self._jobs.put(job)
 
     async def run(self, fn: Callable[[], T]) -> T:
         loop = asyncio.get_running_loop()
         future: asyncio.Future[T] = loop.create_future()
         self.pending += 1
-        self._jobs.put((fn, future, loop))
+        self._put((fn, future, loop))
         try:
             return await future
         finally:
@@ -66,7 +89,7 @@ class ModelWorker:
             finally:
                 done.set()
 
-        self._jobs.put((job, None, None))
+        self._put((job, None, None))
         while not done.wait(1.0):
             if not self._thread.is_alive():
                 raise RuntimeError(f"the {self.name} model worker has stopped")

@@ -138,6 +138,22 @@ class Store:
             values["hung_up_by"] = hung_up_by
         self.update("calls", call_id, values)
 
+    def end_transferred_call(self, call_id: str, ended: float) -> None:
+        """The caller and staff hung up (``ended``: epoch seconds): the call's record ends
+        there, and keeps when the caller was handed over as ``bridged_at``."""
+        with self._lock, self.db.conn:
+            row = self.db.table("calls").get(call_id)
+            end = datetime.fromtimestamp(ended).astimezone()
+            start = datetime.fromisoformat(row["started_at"])
+            self.db.table("calls").update(
+                call_id,
+                {
+                    "bridged_at": row["ended_at"],
+                    "ended_at": end.isoformat(timespec="milliseconds"),
+                    "duration_s": round((end - start).total_seconds(), 3),
+                },
+            )
+
     def call(self, call_id: str) -> dict[str, Any]:
         return self.db.table("calls").get(call_id)
 

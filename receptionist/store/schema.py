@@ -9,6 +9,8 @@ from __future__ import annotations
 from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
+from receptionist.store.m007_audio_timing import m007_call_audio_timing
+
 migrations = Migrations("receptionist")
 
 
@@ -203,3 +205,13 @@ def m006_confirmations_that_go_out(db: Database) -> None:
     for column, kind in (("address", str), ("attempts", int), ("next_attempt_at", str),
                          ("last_error", str), ("sent_at", str), ("message_id", str)):  # fmt: skip
         confirmations.add_column(column, kind)
+
+
+migrations()(m007_call_audio_timing)
+
+
+@migrations()
+def m009_call_model_fingerprints(db: Database) -> None:
+    # The models that answered the call (role -> file name, size, sha256, as JSON): a change
+    # of behaviour can be tied to a change of model, call by call (harness/drift.py).
+    db.table("calls").add_column("models", str)

@@ -16,6 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
+from receptionist import telemetry
 from receptionist.domain.profile import BusinessProfile, Service
 from receptionist.store.db import Store, now_iso
 from receptionist.tools.backend import (
@@ -198,15 +199,18 @@ class BookingService:
         try:
             record = await asyncio.wait_for(self.backend.create(request), self.deadline_s)
         except BackendRefused as exc:
+            telemetry.tool_failed("booking", "refused")
             row = self.store.update("bookings", row["id"], {"status": "refused",
                                                             "updated_at": now_iso()})  # fmt: skip
             return BookingOutcome("refused", row, str(exc))
         except (TimeoutError, BackendUnavailable) as exc:
             reason = "deadline passed" if isinstance(exc, TimeoutError) else str(exc)
+            _count_miss("booking", exc)
             log.warning("booking %s pending: %s", request.key, reason)
             self._pending(row)
             return BookingOutcome("pending", row, reason)
         except Exception as exc:  # a bug in a backend must not lose the request either
+            telemetry.tool_failed("booking", "error")
             log.exception("booking backend %s failed", self.backend.name)
             self._pending(row)
             return BookingOutcome("pending", row, f"backend error: {exc}")
@@ -240,8 +244,10 @@ class BookingService:
         try:
             await asyncio.wait_for(self.backend.cancel(ref, key), self.deadline_s)
         except BackendRefused as exc:
+            telemetry.tool_failed("cancel", "refused")
             return BookingOutcome("refused", booking, str(exc))
         except (TimeoutError, BackendUnavailable) as exc:
+            _count_miss("cancel", exc)
             reason = str(exc) or "deadline passed"
             log.warning("cancellation %s pending: %s", key, reason)
             self.followup.enqueue_cancel(booking, ref)
@@ -258,6 +264,7 @@ class BookingService:
         try:
             record = await asyncio.wait_for(self.backend.lookup(booking["key"]), self.deadline_s)
         except (TimeoutError, BackendError) as exc:
+            _count_miss("lookup", exc)
             return BookingOutcome("failed", booking, f"can't tell if it was booked: {exc}")
         if record is not None and record.status == "booked":
             return await self.cancel(self.mark_booked(booking, record))
@@ -278,3 +285,11 @@ class BookingService:
 
 def at(day: date, clock: time) -> datetime:
     return datetime.combine(day, clock)
+
+
+def _count_miss(tool: str, exc: BaseException) -> None:
+    """A backend call that missed its deadline, or failed, on /metrics."""
+    if isinstance(exc, TimeoutError):
+        telemetry.deadline_missed(tool)
+    else:
+        telemetry.tool_failed(tool, "unavailable")

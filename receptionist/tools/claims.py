@@ -11,6 +11,7 @@ from datetime import datetime
 
 from receptionist.domain.saying import say_day, say_digits, say_time
 from receptionist.store.db import Store
+from receptionist.tools.confirmation_route import ConfirmationRoute
 
 _OUTCOME_WORDS = re.compile(
     r"\b(you'?re (all )?(booked|set|confirmed|scheduled)|(is|are|been|have|has|i'?ve|we'?ve) "
@@ -32,8 +33,13 @@ def _when(start: str) -> str:
 
 
 class Claims:
-    def __init__(self, store: Store) -> None:
+    def __init__(self, store: Store, route: ConfirmationRoute | None = None) -> None:
         self.store = store
+        self.route = route or ConfirmationRoute()
+
+    def _promise(self, booking: dict) -> str:
+        """A confirmation is promised only where one can reach the caller (issue 12)."""
+        return self.route.promise(booking.get("phone") or "", booking.get("email") or "")
 
     def _save(self, call_id: str, kind: str, table: str, record: dict, sentence: str) -> str:
         self.store.add_claim(call_id, kind, table, int(record["id"]), sentence)
@@ -51,8 +57,7 @@ class Claims:
     def pending(self, call_id: str, booking: dict) -> str:
         sentence = (
             f"I've taken your request for a {booking['service']} on {_when(booking['start'])}, "
-            "but our booking system isn't answering right now. "
-            "You'll get a confirmation as soon as it goes through."
+            "but our booking system isn't answering right now. " + self._promise(booking)
         )
         return self._save(call_id, "pending", "bookings", booking, sentence)
 
@@ -76,7 +81,7 @@ class Claims:
         sentence = (
             f"I've taken your request to cancel your {booking['service']} on "
             f"{_when(booking['start'])}, but our booking system isn't answering right now. "
-            "You'll get a confirmation as soon as it goes through."
+            + self._promise(booking)
         )
         return self._save(call_id, "cancel_pending", "bookings", booking, sentence)
 
@@ -90,7 +95,7 @@ class Claims:
         elif status == "pending":
             sentence = (
                 f"Your request for a {booking['service']} on {when} is still being confirmed "
-                "with our booking system. You'll get a confirmation as soon as it goes through."
+                "with our booking system. " + self._promise(booking)
             )
         elif status == "cancelled":
             sentence = f"Your {booking['service']} on {when} was cancelled."

@@ -32,6 +32,7 @@ from email.message import EmailMessage
 from email.utils import formatdate
 from typing import Any, Protocol
 
+from receptionist import telemetry
 from receptionist.tools.outbox import utc_now
 from receptionist.tools.webhook_backend import KEY_HEADER, SIGNATURE_HEADER, TIMESTAMP_HEADER, sign
 
@@ -197,6 +198,7 @@ class ConfirmationSender:
         return SendResult(row["key"], SENT)
 
     def _failed(self, row: dict[str, Any], error: str, final: bool) -> SendResult:
+        telemetry.tool_failed(f"confirmation_{row['channel']}", "refused" if final else "error")
         if final or row["attempts"] >= self.max_attempts:
             self.conn.execute(
                 "UPDATE confirmations SET status = ?, last_error = ? WHERE id = ?",

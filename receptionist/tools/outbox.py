@@ -22,6 +22,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
+from receptionist import telemetry
 from receptionist.store.schema import ensure_outbox_table
 from receptionist.tools.backend import (
     BackendRecord,
@@ -273,11 +274,13 @@ class OutboxWorker:
             try:
                 record = await self._attempt(item)
             except BackendRefused as exc:
+                telemetry.tool_failed("outbox_retry", "refused")
                 done = self.outbox.mark_escalated(item.key, f"refused: {exc}", self.clock())
                 run.escalated.append(item.key)
                 if self.on_escalated:
                     self.on_escalated(done)
             except BackendUnavailable as exc:
+                telemetry.tool_failed("outbox_retry", "unavailable")
                 done = self.outbox.mark_failed(item.key, str(exc), self.clock())
                 if done.status == ESCALATED:
                     run.escalated.append(item.key)

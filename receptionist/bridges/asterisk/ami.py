@@ -9,10 +9,12 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from collections.abc import Callable
 from typing import Any
 
 from panoramisk import Manager
 
+from receptionist import telemetry
 from receptionist.bridges.asterisk.settings import AsteriskSettings
 
 __all__ = ["AmiActionError", "AmiClient", "AmiUnavailable", "AsteriskStartupError"]
@@ -69,6 +71,8 @@ class AmiClient:
         self._pending: set[asyncio.Future[Any]] = set()
         self.logins = 0
         self.disconnects = 0
+        self._event_handlers: list[tuple[str, Callable[[dict[str, str]], None]]] = []
+        self.on_lost: Callable[[], None] | None = None  # events may have been missed
 
     @property
     def where(self) -> str:
@@ -93,6 +97,8 @@ class AmiClient:
             on_disconnect=self._on_disconnect,
         )
         m.reconnect_timeout = s.ami_reconnect_s
+        for name, handler in self._event_handlers:
+            m.register_event(name, _event_callback(handler))
         self._manager = m
         connecting = m.connect()
         await asyncio.wait([connecting])
@@ -134,8 +140,15 @@ class AmiClient:
         if self._ready.is_set():
             self.disconnects += 1
             log.warning("AMI connection to %s lost; reconnecting", self.where)
+            telemetry.error("ami_link_lost", "asterisk")
         self._ready.clear()
         self._fail_pending(f"AMI connection to {self.where} lost")
+        if self.on_lost is not None:
+            self.on_lost()
+
+    def on_event(self, name: str, handler: Callable[[dict[str, str]], None]) -> None:
+        """Call ``handler(fields)`` for each AMI event ``name``; register before ``start``."""
+        self._event_handlers.append((name, handler))
 
     def _fail_pending(self, why: str) -> None:
         for fut in list(self._pending):
@@ -175,6 +188,7 @@ class AmiClient:
 
     def _login_failed(self, message: str) -> None:
         log.error("%s", message)
+        telemetry.error("ami_login", "asterisk")
         if self._first_login is not None and not self._first_login.done():
             self._first_login.set_exception(AsteriskStartupError(message))
 
@@ -212,3 +226,10 @@ class AmiClient:
         if messages[0].get("Response") == "Error":
             raise AmiActionError(name, messages[0].get("Message", "error"))
         return messages
+
+
+def _event_callback(handler: Callable[[dict[str, str]], None]) -> Callable[[Any, Any], None]:
+    def callback(_manager: Any, message: Any) -> None:
+        handler(dict(message.items()))
+
+    return callback

@@ -33,6 +33,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from receptionist import telemetry
 from receptionist.bridges.allow import PeerAllowList
 from receptionist.bridges.asterisk.agi import AgiChannel
 from receptionist.bridges.asterisk.ami import AmiActionError, AmiClient, AsteriskStartupError
@@ -86,6 +87,10 @@ class AsteriskBridge(Transfers):
         self._pending: dict[str, _Pending] = {}
         self._staff_waiters: dict[str, asyncio.Future[AudioSocketMedia]] = {}
         self._staff_uuids: collections.OrderedDict[str, None] = collections.OrderedDict()
+        self._bridged: dict[str, AsteriskLeg] = {}
+        self._recordings: set[asyncio.Task[None]] = set()
+        self.ami.on_event("Hangup", self._on_hangup_event)
+        self.ami.on_lost = self._on_ami_lost
         self._servers: list[asyncio.Server] = []
         self._tasks: set[asyncio.Task[Any]] = set()
         self.agi_address: tuple[str, int] = (settings.agi_host, settings.agi_port)
@@ -159,6 +164,7 @@ class AsteriskBridge(Transfers):
             with contextlib.suppress(Exception):
                 await asyncio.wait_for(server.wait_closed(), 1.0)
         self._servers.clear()
+        self._on_ami_lost()  # no Hangup will come any more for calls handed to staff
         await self.ami.stop()
 
     def _spawn(self, coro: Awaitable[Any], name: str) -> asyncio.Task[Any]:
@@ -180,6 +186,7 @@ class AsteriskBridge(Transfers):
             await asyncio.wait_for(self._agi_session(reader, writer), self.settings.media_timeout_s)
         except (ValueError, agi.AgiError, TimeoutError, ConnectionError) as e:
             log.error("FastAGI session from %s failed: %s", peer, e)
+            telemetry.error("agi_session", "asterisk")
         finally:
             writer.close()
             with contextlib.suppress(ConnectionError, OSError):
@@ -236,6 +243,7 @@ class AsteriskBridge(Transfers):
         for key, p in list(self._pending.items()):
             if p.expires < now:
                 log.warning("call %s (%s) never connected its AudioSocket", key, p.channel)
+                telemetry.error("audiosocket_missing", "asterisk")
                 del self._pending[key]
                 self.limit.release(key)
 
@@ -252,10 +260,12 @@ class AsteriskBridge(Transfers):
             first = await asyncio.wait_for(media.read_frame(), self.settings.media_timeout_s)
         except (ValueError, TimeoutError, ConnectionError) as e:
             log.error("AudioSocket connection without a valid uuid frame: %s", e or "timeout")
+            telemetry.error("audiosocket_start", "asterisk")
             await media.close()
             return
         if first is None or first.kind is not aso.Kind.UUID:
             log.error("AudioSocket connection did not start with a uuid frame: %s", first)
+            telemetry.error("audiosocket_start", "asterisk")
             await media.close()
             return
         call_uuid = first.uuid
@@ -315,6 +325,7 @@ class AsteriskBridge(Transfers):
             await self.on_call(leg)
         except Exception:
             log.exception("call %s: the call layer raised", leg.call_id)
+            telemetry.error("call_handler", "asterisk")
             await leg.hangup()
 
     async def start_recording(self, leg: AsteriskLeg, path: str) -> None:

@@ -31,6 +31,7 @@ from receptionist.media.leg import (
     LegInfo,
     TransferResult,
 )
+from receptionist.media.sender import SendTiming
 from receptionist.protocols import audiosocket as aso
 
 log = logging.getLogger(__name__)
@@ -81,6 +82,11 @@ class AsteriskLeg(CallLeg):
         self.handed_over = False  # Redirect/Bridge took the caller: the socket close is no hangup
         self.we_hung_up = False
         self.recording = False
+        self.recording_path = ""
+        self.staff_recording_path = ""  # the talk with staff after a warm transfer
+        # After a warm transfer: when the caller's channel hangs up (AMI Hangup), or None if
+        # AMI was lost meanwhile (the record then ends at the transfer).
+        self.released: asyncio.Future[float | None] | None = None
         self.ended = asyncio.Event()
         self._closing = asyncio.Event()  # set first when the call ends: play() stops waiting
         self.failure: str | None = None
@@ -236,6 +242,16 @@ class AsteriskLeg(CallLeg):
     def stop_playback(self) -> int:
         return self.media.pacer.flush()
 
+    async def wait_released(self) -> float | None:
+        """After a warm transfer the AudioSocket is gone; AMI's Hangup of the caller's
+        channel says when the conversation with staff ended."""
+        if self.released is None:
+            return None
+        return await self.released
+
+    def send_timing(self) -> SendTiming | None:
+        return self.media.pacer.timing
+
     async def wait_played(self) -> None:
         await self._unless_closing(self.media.pacer.drained())
 
@@ -268,6 +284,7 @@ class AsteriskLeg(CallLeg):
     async def start_recording(self, path: str) -> None:
         await self._control.start_recording(self, path)
         self.recording = True
+        self.recording_path = path
 
     async def stop_recording(self) -> None:
         if self.recording:

@@ -12,6 +12,7 @@ import contextlib
 
 from receptionist.media.leg import frame_bytes
 from receptionist.media.pacer import Pacer
+from receptionist.media.sender import ThreadSafeSocket
 from receptionist.protocols import audiosocket as aso
 
 __all__ = ["AudioSocketMedia"]
@@ -33,14 +34,17 @@ class AudioSocketMedia:
         self.speed = speed  # the line's clock against the wall clock (tests run it faster)
         self.frame_bytes = frame_bytes(sample_rate)
         self.silence = b"\0" * self.frame_bytes
+        # Frames leave from the real-time sender thread, on a duplicate of the socket.
+        self._out = ThreadSafeSocket(writer.get_extra_info("socket"))
         self.pacer = Pacer(self._send_audio, idle_frame=self.silence, speed=speed)
         self.closed = False
         self._frames = aso.FrameReader()
 
     def _send_audio(self, payload: bytes) -> None:
-        if self.closed or self.writer.is_closing():
-            return
-        self.writer.write(aso.audio(payload))
+        """Sender thread: one audio frame (a part the kernel didn't take goes out first next
+        time; a frame that finds the previous one still stuck is dropped)."""
+        if not self.closed:
+            self._out.send_all_or_keep(aso.audio(payload))
 
     async def read_frame(self) -> aso.Frame | None:
         """The next frame; None at a clean end of stream; ValueError on a bad frame."""
@@ -58,15 +62,18 @@ class AudioSocketMedia:
 
     async def send_hangup(self) -> None:
         """Our 0x00 frame: Asterisk closes the connection at once."""
+        await self.pacer.stop()  # no audio frame may follow (or split) it
+        rest = self._out.close()
         if not self.closed and not self.writer.is_closing():
             with contextlib.suppress(ConnectionError):
-                self.writer.write(aso.HANGUP)
+                self.writer.write(rest + aso.HANGUP)
                 await self.writer.drain()
         await self.close()
 
     async def close(self) -> None:
         self.closed = True
         await self.pacer.stop()
+        self._out.close()
         self.writer.close()
         with contextlib.suppress(ConnectionError, OSError):
             await self.writer.wait_closed()

@@ -14,6 +14,7 @@ import asyncio
 import collections
 import contextlib
 import logging
+import time
 import uuid as uuid_module
 from collections.abc import Sequence
 
@@ -36,6 +37,8 @@ class Transfers:
     ami: AmiClient
     _staff_waiters: dict[str, asyncio.Future[AudioSocketMedia]]
     _staff_uuids: collections.OrderedDict[str, None]
+    _bridged: dict[str, AsteriskLeg]  # caller's channel -> its leg, until the caller hangs up
+    _recordings: set[asyncio.Task[None]]
 
     async def transfer(
         self, leg: AsteriskLeg, extension: str, warm: bool, summary_audio: Sequence[bytes]
@@ -160,6 +163,7 @@ class Transfers:
             except (AmiActionError, AmiUnavailable) as e:
                 leg.handed_over = False
                 return TransferResult(extension, "failed", f"bridging failed: {e}")
+            self._after_bridge(leg, staff_channel)
             staff_channel, bridged = "", True  # not ours to hang up any more
             return TransferResult(extension, "answered", "warm transfer: summary played, bridged")
         finally:
@@ -173,6 +177,41 @@ class Transfers:
             if staff_channel:
                 with contextlib.suppress(AmiActionError, AmiUnavailable):
                     await self.ami.action("Hangup", {"Channel": staff_channel})
+
+    def _after_bridge(self, leg: AsteriskLeg, staff_channel: str) -> None:
+        """The caller now talks to staff: watch for the caller's hangup (the real end of the
+        call) and record the conversation with staff, since the caller's MixMonitor ends
+        with its AudioSocket at the bridge."""
+        leg.released = asyncio.get_running_loop().create_future()
+        self._bridged[leg.channel] = leg
+        if leg.recording_path:
+            path = _staff_recording_path(leg.recording_path)
+            task = asyncio.ensure_future(self._record_staff_talk(leg, staff_channel, path))
+            self._recordings.add(task)
+            task.add_done_callback(self._recordings.discard)
+
+    async def _record_staff_talk(self, leg: AsteriskLeg, staff_channel: str, path: str) -> None:
+        fields = {"Channel": staff_channel, "File": path}
+        if self.settings.mixmonitor_options:
+            fields["Options"] = self.settings.mixmonitor_options
+        try:
+            await self.ami.action("MixMonitor", fields)
+        except (AmiActionError, AmiUnavailable) as e:
+            log.warning("call %s: the talk with staff is not recorded: %s", leg.call_id, e)
+        else:
+            leg.staff_recording_path = path
+
+    def _on_hangup_event(self, fields: dict[str, str]) -> None:
+        leg = self._bridged.pop(fields.get("Channel", ""), None)
+        if leg is not None and leg.released is not None and not leg.released.done():
+            leg.released.set_result(time.time())
+
+    def _on_ami_lost(self) -> None:
+        """A Hangup may be missed while AMI is down: end the records at the transfer."""
+        for leg in self._bridged.values():
+            if leg.released is not None and not leg.released.done():
+                leg.released.set_result(None)
+        self._bridged.clear()
 
     async def _play_to_staff(
         self, media: AudioSocketMedia, frames: Sequence[bytes], leg: AsteriskLeg
@@ -210,3 +249,9 @@ def _caller_id(name: str, leg: AsteriskLeg) -> str:
         shown = number
     shown = shown.replace('"', "").replace("<", "").replace(">", "")
     return f'"{shown}" <{number}>'
+
+
+def _staff_recording_path(path: str) -> str:
+    """``/rec/abc.wav`` -> ``/rec/abc-staff.wav``: the conversation with staff, beside it."""
+    stem, dot, ext = path.rpartition(".")
+    return f"{stem}-staff.{ext}" if dot and "/" not in ext else f"{path}-staff"

@@ -2,7 +2,7 @@
 
 The package: ``bridge.py`` (this: call set-up, the inbound connection's api/bgapi, stop),
 ``settings.py`` (``[freeswitch]``, typed and checked), ``esl_link.py`` (the gevent thread and
-the ESL connections: the only module that touches greenswitch), ``leg.py`` (the ``CallLeg``),
+the ESL connections, on gevent), ``leg.py`` (the ``CallLeg``),
 ``transfer.py`` (warm and cold transfer), ``media.py`` (our UDP end of ``unicast``); framing
 in ``protocols/esl.py``.
 """
@@ -15,9 +15,10 @@ import uuid as uuidlib
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Any, TypeVar
 
+from receptionist import telemetry
 from receptionist.bridges.allow import PeerAllowList
 from receptionist.bridges.freeswitch import esl_link
-from receptionist.bridges.freeswitch.esl_link import GeventThread, InboundLink, OutboundCallLink
+from receptionist.bridges.freeswitch.esl_link import EslLink, GeventThread
 from receptionist.bridges.freeswitch.leg import (
     FreeSwitchCommandError,
     FreeSwitchError,
@@ -46,7 +47,7 @@ INBOUND_EVENTS = ("BACKGROUND_JOB", "DTMF", "CHANNEL_HANGUP")
 class _CallControl:
     """A leg's way to its own outbound socket and to the bridge (for transfers)."""
 
-    def __init__(self, bridge: FreeSwitchBridge, session: OutboundCallLink) -> None:
+    def __init__(self, bridge: FreeSwitchBridge, session: EslLink) -> None:
         self.bridge = bridge
         self.session = session
 
@@ -85,7 +86,7 @@ class FreeSwitchBridge(WarmTransfers):
         self._hub: GeventThread | None = None
         self._listener: Any = None
         self.listen_port = settings.listen_port  # the bound port (useful with 0)
-        self._inbound: InboundLink | None = None
+        self._inbound: EslLink | None = None
         self._reconnect_task: asyncio.Task[None] | None = None
         self._jobs: dict[str, asyncio.Future[str]] = {}
         self._staff: dict[str, asyncio.Queue[str]] = {}
@@ -93,7 +94,7 @@ class FreeSwitchBridge(WarmTransfers):
         self._next_switch_port = settings.switch_port_min
         self._tasks: set[asyncio.Task[None]] = set()
         self._calls: dict[asyncio.Task[None], FreeSwitchLeg] = {}
-        self._sessions: set[OutboundCallLink] = set()
+        self._sessions: set[EslLink] = set()
         self._stopping = False
 
     @property
@@ -163,7 +164,7 @@ class FreeSwitchBridge(WarmTransfers):
         )
         return int(self._listener.getsockname()[1])
 
-    def _open_inbound(self) -> InboundLink:
+    def _open_inbound(self) -> EslLink:
         s = self.settings
         conn = esl_link.open_inbound(
             s.esl_host, s.esl_port, s.esl_password, s.esl_timeout_s, INBOUND_EVENTS
@@ -197,11 +198,13 @@ class FreeSwitchBridge(WarmTransfers):
             elif frame.name == "CHANNEL_HANGUP":
                 self._staff[frame.uuid].put_nowait("hangup")
 
-    def _on_inbound_closed(self, conn: InboundLink, reason: str) -> None:
+    def _on_inbound_closed(self, conn: EslLink, reason: str) -> None:
         if self._inbound is not conn:
             return
         self._inbound = None
         (log.info if self._stopping else log.warning)("inbound ESL connection lost: %s", reason)
+        if not self._stopping:
+            telemetry.error("esl_link_lost", "freeswitch")
         for job in self._jobs.values():
             if not job.done():
                 job.set_exception(FreeSwitchLinkError(reason))
@@ -268,7 +271,7 @@ class FreeSwitchBridge(WarmTransfers):
 
     # --- calls (loop side) ------------------------------------------------------------------
 
-    def _start_call(self, session: OutboundCallLink) -> None:
+    def _start_call(self, session: EslLink) -> None:
         if self._stopping or self._hub is None:
             self._hub_call(session.close, "bridge stopping")
             return
@@ -291,7 +294,7 @@ class FreeSwitchBridge(WarmTransfers):
         if isinstance(frame, esl.EslEvent):
             leg.on_esl_event(frame)
 
-    async def _run_call(self, leg: FreeSwitchLeg, session: OutboundCallLink) -> None:
+    async def _run_call(self, leg: FreeSwitchLeg, session: EslLink) -> None:
         ports: list[int] = []
         admitted: list[str] = []  # the call id once the call limit let it in
         try:
@@ -299,6 +302,7 @@ class FreeSwitchBridge(WarmTransfers):
                 await self._set_up(leg, ports, admitted)
             except (FreeSwitchError, OSError) as exc:
                 log.error("FreeSWITCH call %s could not start: %s", leg.call_id or "?", exc)
+                telemetry.error("call_setup", "freeswitch")
                 await self._rescue(leg, str(exc))
                 return
             if leg.state == "bridged":
@@ -307,6 +311,7 @@ class FreeSwitchBridge(WarmTransfers):
                 await self._on_call(leg)
             except Exception:
                 log.exception("call %s: the call handler failed", leg.call_id)
+                telemetry.error("call_handler", "freeswitch")
             if leg.state == "active":
                 await leg.hangup()
                 await wait_or(leg.done.wait(), 2.0)
@@ -318,9 +323,10 @@ class FreeSwitchBridge(WarmTransfers):
                 self._switch_ports.discard(port)
             for call_id in admitted:
                 self.limit.release(call_id)
-            if leg.state == "bridged":
-                # The caller is talking to staff; `exit` would hang them up. The switch
-                # closes the socket itself after their hangup and the linger time.
+            if leg.state == "bridged" or leg.hangup_by == "transfer":
+                # The caller is (or was, until they hung up) talking to staff; `exit` would
+                # hang them up. The switch closes the socket itself after their hangup and
+                # the linger time.
                 await leg.link_closed.wait()
             elif self._hub is not None:
                 await self._hub_call(session.finish_call, leg.state == "ended")
@@ -406,6 +412,7 @@ class FreeSwitchBridge(WarmTransfers):
                 await leg.hangup()
         except FreeSwitchError as exc:
             log.error("call %s: rescue failed too: %s", leg.call_id, exc)
+            telemetry.error("rescue", "freeswitch")
 
     def _take_switch_port(self) -> int:
         s = self.settings

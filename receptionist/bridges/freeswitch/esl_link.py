@@ -1,47 +1,41 @@
 """The ESL connections of the FreeSWITCH bridge, on their own gevent thread.
 
 The boundary: the bridge sees ``GeventThread`` (start, stop, ``call`` from the loop,
-``to_loop`` back) and two link classes, ``InboundLink`` (the event socket we connect to) and
-``OutboundCallLink`` (one socket per call that the switch opens to us), each with
-``command(frame, timeout)``, ``close(reason)``, ``closed``, and two callbacks set by the
-bridge: ``sink`` (each frame from the switch) and ``on_closed`` (the reason). Nothing else
-of this module is used outside it.
+``to_loop`` back), ``listen()`` (the switch's outbound sockets, one per call),
+``open_inbound()`` (the event socket, logged in and subscribed) and ``EslLink``, one
+connection: ``command(frame, timeout)``, ``close(reason)``, ``closed``, ``finish_call()``, and
+two callbacks the bridge sets: ``sink`` (each non-reply frame) and ``on_closed`` (the reason,
+once, after the last frame). Framing is ``protocols/esl.py``.
 
-How it works
-    greenswitch and gevent run in ONE dedicated thread with its own gevent hub, no
-    monkey-patching. Everything else (media, pacing, the call layer) is on the asyncio loop.
-    asyncio -> gevent: ``hub.loop.run_callback_threadsafe`` spawns a greenlet
-    (``GeventThread.call``).
-    gevent -> asyncio: ``loop.call_soon_threadsafe``. Media never crosses: UDP is on the loop,
-    so a slow ESL connection can't stall any call's audio.
+Threads
+    gevent runs in ONE dedicated thread with its own hub, no monkey-patching. Everything else
+    (media, pacing, the call layer) is on the asyncio loop. asyncio -> gevent:
+    ``hub.loop.run_callback_threadsafe`` spawns a greenlet (``GeventThread.call``); gevent ->
+    asyncio: ``loop.call_soon_threadsafe``. Media never crosses: UDP is on the loop, so a slow
+    ESL connection can't stall any call's audio.
 
-What greenswitch does here, and what it doesn't
-    Inbound: ``greenswitch.InboundESL`` does the connection, the ``auth/request`` handshake and
-    password check, and its event queue / ``process_events`` greenlet dispatches events to the
-    handlers we register. Outbound: each accepted socket is a ``greenswitch.OutboundSession``.
-    Both are subclassed (``_GuardedEsl``) to fix greenswitch's sharp edges:
-
-    - reading: greenswitch's ``readline`` parser spins forever when a socket closes mid-body
-      (``_read_socket`` loops on empty reads), dies silently on a frame without
-      ``Content-Type``, and mangles plain ``BACKGROUND_JOB`` bodies. We read with
-      ``protocols/esl.py`` instead; a malformed frame or EOF mid-frame closes the connection
-      with a reason that names the problem, and every waiting command fails at once;
-    - replies are matched first-in-first-out: sends are serialized under a lock (so two
-      greenlets can't interleave bytes or FIFO slots), ``sendall`` replaces ``send``, and a
-      reply that doesn't come in time closes the connection, because after a missed reply
-      every later reply would be handed to the wrong command;
-    - ``call_command(block=True)`` waits on the *application name*, so two ``record_session``
-      calls could take each other's completion: we never use it. Every ``execute`` carries an
-      ``Event-UUID`` and waits for ``CHANNEL_EXECUTE_COMPLETE`` with that ``Application-UUID``;
-    - ``OutboundESLServer.listen()`` calls ``sys.exit()`` when the port is taken, polls
-      ``accept`` every 100 ms, treats port 0 as "not bound" and can't stop without waiting for
-      every call. The listener is therefore our own gevent socket accept loop (same thread),
-      which raises ``FreeSwitchStartError`` naming host:port when the bind fails.
+Why not greenswitch's classes
+    The bridge used to subclass ``greenswitch.InboundESL`` / ``OutboundSession`` and override
+    their private state (``_commands_sent``, ``_esl_event_queue``, ``_run``...), because:
+    its reader spins forever when a socket closes mid-body, dies silently on a frame without
+    ``Content-Type`` and mangles plain ``BACKGROUND_JOB`` bodies; its ``send`` can interleave
+    two greenlets' bytes and waits for ever for a reply (and after a missed reply every later
+    reply goes to the wrong command); ``call_command(block=True)`` waits on the *application
+    name*, so two ``record_session`` calls could take each other's completion; and
+    ``OutboundESLServer.listen()`` calls ``sys.exit()`` when the port is taken. With the
+    reader, the sender, the dispatcher and the listener all replaced, what was left of
+    greenswitch was ``socket.connect`` and the ``auth`` line, so this module does those too:
+    sends are serialized under a lock, a reply that doesn't come in time closes the
+    connection, every ``execute`` carries an ``Event-UUID`` and waits for the
+    ``CHANNEL_EXECUTE_COMPLETE`` with that ``Application-UUID`` (``leg.py``), and a malformed
+    frame or EOF mid-frame closes the connection with a reason that names the problem, failing
+    every waiting command at once.
 """
 
 from __future__ import annotations
 
 import asyncio
+import collections
 import logging
 import threading
 from collections.abc import Callable, Sequence
@@ -51,7 +45,6 @@ import gevent
 import gevent.event
 import gevent.lock
 import gevent.socket
-from greenswitch.esl import ESLEvent, InboundESL, NotConnectedError, OutboundSession
 
 from receptionist.bridges.allow import PeerAllowList
 from receptionist.bridges.freeswitch.leg import (
@@ -61,16 +54,14 @@ from receptionist.bridges.freeswitch.leg import (
 )
 from receptionist.protocols import esl
 
-__all__ = ["GeventThread", "InboundLink", "OutboundCallLink", "listen", "open_inbound"]
+__all__ = ["EslLink", "GeventThread", "listen", "open_inbound"]
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 
-_CLOSED = "RECEPTIONIST_CONNECTION_CLOSED"  # our own marker event, queued after the last frame
-
 
 class GeventThread:
-    """The one thread that runs gevent (and greenswitch), with its own hub."""
+    """The one thread that runs gevent (the ESL connections), with its own hub."""
 
     def __init__(self, loop: asyncio.AbstractEventLoop) -> None:
         self._loop = loop
@@ -132,44 +123,33 @@ class GeventThread:
         return future
 
 
-def _as_greenswitch_event(frame: esl.EslFrame) -> ESLEvent:
-    """Wrap our typed frame in greenswitch's event type so its dispatcher can route it."""
-    event = ESLEvent.__new__(ESLEvent)
-    if isinstance(frame, esl.EslEvent):
-        event.headers = {**frame.fields, "Content-Type": frame.content_type}
-    else:
-        event.headers = frame.headers
-    event.frame = frame
-    return event
+class EslLink:
+    """One ESL connection, read and written on the gevent thread (see the module docstring).
 
+    Replies are matched to commands first-in-first-out, which is how ESL answers; every
+    other frame goes to ``sink``; ``on_closed(reason)`` comes once, after the last frame.
+    """
 
-class _GuardedEsl:
-    """Replaces greenswitch's reader and sender (see the module docstring). Gevent thread only."""
-
-    sock: Any
-    connected: bool
-    _commands_sent: list[gevent.event.AsyncResult]
-    _auth_request_event: gevent.event.Event
-    _esl_event_queue: Any
-    _lingering: bool
-    _run: bool
-    register_handle: Callable[[str, Callable[[ESLEvent], None]], None]
-
-    def _guard(self, name: str, timeout: float, max_body: int = esl.MAX_BODY_BYTES) -> None:
+    def __init__(
+        self, sock: Any, name: str, timeout: float, max_body: int = esl.MAX_BODY_BYTES
+    ) -> None:
         self.name = name
-        self._parser = esl.EslParser(name, max_body)
-        self._send_lock = gevent.lock.Semaphore()
-        self._reply_timeout = timeout
-        self._close_reason = ""
-        self._finished = False
+        self.sock = sock
+        self.connected = True
+        self.lingering = False  # the switch said it lingers: hangup events still come
         self.closed = gevent.event.Event()
         self.sink: Callable[[esl.EslFrame], None] | None = None
         self.on_closed: Callable[[str], None] | None = None
-        self.on_finished: Callable[[Any], None] | None = None  # gevent side, once, at the end
-        self.register_handle(_CLOSED, self._deliver_closed)
+        self._parser = esl.EslParser(name, max_body)
+        self.on_finished: Callable[[EslLink], None] | None = None  # gevent side, at the end
+        self._send_lock = gevent.lock.Semaphore()
+        self._replies: collections.deque[gevent.event.AsyncResult] = collections.deque()
+        self._reply_timeout = timeout
+        self._auth_request = gevent.event.Event()
+        self._close_reason = ""
+        self._reader = gevent.spawn(self._read)
 
-    # greenswitch calls this in its own greenlet (start_event_handlers)
-    def receive_events(self) -> None:
+    def _read(self) -> None:
         reason = f"{self.name}: FreeSWITCH closed the connection"
         try:
             while True:
@@ -187,65 +167,50 @@ class _GuardedEsl:
 
     def _dispatch(self, frame: esl.EslFrame) -> None:
         if isinstance(frame, esl.AuthRequest):
-            self._auth_request_event.set()
+            self._auth_request.set()
         elif isinstance(frame, (esl.CommandReply, esl.ApiResponse)):
-            if not self._commands_sent:
+            if not self._replies:
                 text = frame.reply_text if isinstance(frame, esl.CommandReply) else frame.text
                 raise ValueError(f"{self.name}: reply {text[:60]!r} with no command waiting for it")
-            self._commands_sent.pop(0).set(frame)
+            self._replies.popleft().set(frame)
         elif isinstance(frame, esl.RudeRejection):
             raise ValueError(f"{self.name}: FreeSWITCH rejected the connection: {frame.body!r}")
         else:
             if isinstance(frame, esl.DisconnectNotice) and frame.disposition == "linger":
-                self._lingering = True
-            self._esl_event_queue.put(_as_greenswitch_event(frame))
+                self.lingering = True
+            if self.sink is not None:
+                self.sink(frame)
 
     def _finish(self, reason: str) -> None:
-        if self._finished:
-            return
-        self._finished = True
-        if self.on_finished is not None:
-            self.on_finished(self)
         self._close_reason = reason
         self.connected = False
         error = FreeSwitchLinkError(reason)
-        pending, self._commands_sent[:] = list(self._commands_sent), []
-        for result in pending:
-            result.set_exception(error)
-        self._auth_request_event.set()  # a connect() waiting for auth/request stops waiting
-        for closable in (getattr(self, "sock_file", None), self.sock):
-            try:
-                if closable is not None:
-                    closable.close()
-            except OSError:
-                pass
-        # Queued behind the events already read, so a hangup is seen before the close.
-        marker = ESLEvent.__new__(ESLEvent)
-        marker.headers = {"Event-Name": _CLOSED, "Content-Type": "x-receptionist/closed"}
-        self._esl_event_queue.put(marker)
-
-    def _deliver_closed(self, _event: ESLEvent) -> None:
-        self._run = False  # greenswitch's process_events loop ends after this
+        while self._replies:
+            self._replies.popleft().set_exception(error)
+        self._auth_request.set()  # a login waiting for auth/request stops waiting
+        try:
+            self.sock.close()
+        except OSError:
+            pass
         self.closed.set()
+        if self.on_finished is not None:
+            self.on_finished(self)
         if self.on_closed is not None:
-            self.on_closed(self._close_reason)
+            self.on_closed(reason)
 
-    def deliver(self, event: ESLEvent) -> None:
-        """Registered greenswitch handler: hand the frame to the asyncio side."""
-        frame = getattr(event, "frame", None)
-        if frame is not None and self.sink is not None:
-            self.sink(frame)
-
-    # greenswitch's own helpers (connect, authenticate, myevents, linger) call send(text)
-    def send(self, data: str) -> esl.EslFrame:
-        return self.command((data + "\n\n").encode("utf-8"))
+    def wait_for_auth_request(self) -> None:
+        """Inbound only: the switch greets with ``auth/request`` before anything else."""
+        self._auth_request.wait()
+        if not self.connected:
+            raise FreeSwitchLinkError(self._close_reason or f"{self.name}: closed before auth")
 
     def command(self, frame: bytes, timeout: float | None = None) -> esl.EslFrame:
+        """Send one command and return its reply; a late reply closes the connection."""
         if not self.connected:
             raise FreeSwitchLinkError(self._close_reason or f"{self.name}: not connected")
         result = gevent.event.AsyncResult()
         with self._send_lock:  # one FIFO slot and one write, never interleaved
-            self._commands_sent.append(result)
+            self._replies.append(result)
             try:
                 self.sock.sendall(frame)
             except OSError as exc:
@@ -261,10 +226,6 @@ class _GuardedEsl:
                 "matched in order, so the connection can't be trusted any more)"
             )
             raise FreeSwitchLinkError(self._close_reason) from None
-        except FreeSwitchLinkError:
-            raise
-        except Exception as exc:  # greenswitch's OutboundSessionHasGoneAway and the like
-            raise FreeSwitchLinkError(f"{self.name}: {type(exc).__name__} {exc}") from None
         return reply
 
     def close(self, reason: str = "") -> None:
@@ -278,6 +239,7 @@ class _GuardedEsl:
             pass
 
     def finish_call(self, send_exit: bool) -> None:
+        """Outbound: end the call's socket (``exit`` first when the call is ours to end)."""
         if send_exit and self.connected:
             try:
                 self.command(esl.exit_(), timeout=1.0)
@@ -287,47 +249,16 @@ class _GuardedEsl:
         self.closed.wait(2.0)
 
 
-class OutboundCallLink(_GuardedEsl, OutboundSession):
-    session_data: dict[str, str] | None
-    _outbound_connected: bool
-
-    def __init__(self, sock: Any, address: Any, timeout: float) -> None:
-        super().__init__(address, sock)
-        self._guard(f"call socket from {address[0]}:{address[1]}", timeout, esl.MAX_CALL_BODY_BYTES)
-        for name in (
-            "DTMF",
-            "CHANNEL_EXECUTE_COMPLETE",
-            "CHANNEL_HANGUP",
-            "CHANNEL_BRIDGE",
-            "DISCONNECT",
-        ):
-            self.register_handle(name, self.deliver)
-
-    def _dispatch(self, frame: esl.EslFrame) -> None:
-        if isinstance(frame, esl.CommandReply) and frame.channel:
-            # what greenswitch's connect() would have stored (its handlers read it)
-            self.session_data = frame.channel
-            self._outbound_connected = True
-        super()._dispatch(frame)
-
-
-class InboundLink(_GuardedEsl, InboundESL):
-    def __init__(self, host: str, port: int, password: str, timeout: float) -> None:
-        super().__init__(host, port, password, timeout=timeout)
-        self._guard(f"inbound ESL {host}:{port}", timeout)
-        self.register_handle("*", self.deliver)
-
-
 def listen(
     host: str,
     port: int,
     timeout: float,
-    on_session: Callable[[OutboundCallLink], None],
+    on_session: Callable[[EslLink], None],
     max_connections: int = 64,
     peers: PeerAllowList | None = None,
 ) -> Any:
     """Gevent thread: listen for the switch's outbound sockets; each accepted one becomes an
-    ``OutboundCallLink`` handed to ``on_session``. Returns the listening socket (close it
+    ``EslLink`` handed to ``on_session``. Returns the listening socket (close it
     to stop). Raises ``FreeSwitchStartError`` naming host:port when the bind fails."""
     listener = gevent.socket.socket(gevent.socket.AF_INET, gevent.socket.SOCK_STREAM)
     listener.setsockopt(gevent.socket.SOL_SOCKET, gevent.socket.SO_REUSEADDR, 1)
@@ -346,11 +277,11 @@ def listen(
 def _accept_loop(
     listener: Any,
     timeout: float,
-    on_session: Callable[[OutboundCallLink], None],
+    on_session: Callable[[EslLink], None],
     max_connections: int,
     peers: PeerAllowList | None,
 ) -> None:
-    open_links: set[OutboundCallLink] = set()
+    open_links: set[EslLink] = set()
     refused = 0
     while True:
         try:
@@ -368,7 +299,8 @@ def _accept_loop(
                             len(open_links), refused)  # fmt: skip
             sock.close()
             continue
-        link = OutboundCallLink(sock, address, timeout)
+        link = EslLink(sock, f"call socket from {address[0]}:{address[1]}", timeout,
+                       esl.MAX_CALL_BODY_BYTES)  # fmt: skip
         open_links.add(link)
         link.on_finished = open_links.discard
         on_session(link)
@@ -376,11 +308,18 @@ def _accept_loop(
 
 def open_inbound(
     host: str, port: int, password: str, timeout: float, events: Sequence[str]
-) -> InboundLink:
+) -> EslLink:
     """Gevent thread: connect and log in to the event socket, subscribe to ``events``.
     Raises ``FreeSwitchStartError`` saying what went wrong (unreachable, password, silence)."""
     where = f"{host}:{port}"
-    conn = InboundLink(host, port, password, timeout)
+    try:
+        sock = gevent.socket.create_connection((host, port), timeout=timeout)
+    except OSError as exc:
+        raise FreeSwitchStartError(
+            f"can't connect to the FreeSWITCH event socket at {where}: {exc}"
+        ) from None
+    sock.settimeout(None)
+    conn = EslLink(sock, f"inbound ESL {where}", timeout)
     try:
         with gevent.Timeout(
             timeout,
@@ -388,15 +327,15 @@ def open_inbound(
                 f"FreeSWITCH event socket at {where} did not answer within {timeout:g} s"
             ),
         ):
-            conn.connect()
+            conn.wait_for_auth_request()
+            reply = conn.command(esl.auth(password))
+            if not (isinstance(reply, esl.CommandReply) and reply.ok):
+                raise FreeSwitchStartError(
+                    f"FreeSWITCH event socket at {where} refused the password "
+                    "(-ERR invalid): check esl_password"
+                )
             conn.command(esl.event_subscription("plain", list(events)))
-    except ValueError:  # greenswitch's authenticate(): anything but "+OK accepted"
-        conn.close()
-        raise FreeSwitchStartError(
-            f"FreeSWITCH event socket at {where} refused the password "
-            "(-ERR invalid): check esl_password"
-        ) from None
-    except (OSError, NotConnectedError, FreeSwitchLinkError) as exc:
+    except FreeSwitchLinkError as exc:
         conn.close()
         raise FreeSwitchStartError(
             f"can't connect to the FreeSWITCH event socket at {where}: {exc}"

@@ -26,6 +26,7 @@ from receptionist.media.leg import (
     TransferResult,
 )
 from receptionist.media.pacer import Pacer
+from receptionist.media.sender import SendTiming
 from receptionist.protocols import esl
 
 log = logging.getLogger(__name__)
@@ -79,6 +80,9 @@ class FreeSwitchLeg(CallLeg):
         self.state = "setup"  # setup -> active -> (bridged) -> ended | failed
         self.hangup_by = ""  # "caller", "agent", "transfer", "link"
         self.hangup_cause = ""
+        self.hangup_seen = False  # the switch's CHANNEL_HANGUP for the caller arrived
+        self.staff_uuid = ""  # the staff leg a warm transfer bridged the caller to
+        self._staff_left: asyncio.Task[None] | None = None
         self.ended_at: float | None = None
         self.failure = ""
         self.recording_path: str | None = None
@@ -124,7 +128,12 @@ class FreeSwitchLeg(CallLeg):
             digit = event.get("DTMF-Digit")
             if digit:
                 self._events.put_nowait(DtmfPressed(digit))
+        elif name == "CHANNEL_UNBRIDGE" and self.state == "bridged" and self.staff_uuid:
+            # Staff hung up first. The caller's channel is back with our `socket` app, which
+            # would keep them in silence (the real run showed it): end their call too.
+            self._staff_left = asyncio.get_running_loop().create_task(self._end_after_staff_left())
         elif name == "CHANNEL_HANGUP":
+            self.hangup_seen = True
             self.hangup_cause = event.get("Hangup-Cause", "")
             if self.state == "bridged":
                 self.hangup_by = self.hangup_by or "transfer"
@@ -173,8 +182,16 @@ class FreeSwitchLeg(CallLeg):
         if self.media is not None:
             self.media.close()
 
-    def mark_bridged(self) -> None:
-        """The caller now talks to someone else: our media is over for good."""
+    async def _end_after_staff_left(self) -> None:
+        try:
+            await self.command(esl.sendmsg_hangup("NORMAL_CLEARING"))
+        except FreeSwitchError as exc:  # the caller hung up meanwhile: nothing to end
+            log.debug("call %s: hangup after the staff leg left: %s", self.call_id, exc)
+
+    def mark_bridged(self, staff_uuid: str = "") -> None:
+        """The caller now talks to someone else (``staff_uuid``: our warm transfer's staff
+        leg, bridged to them): our media is over for good."""
+        self.staff_uuid = staff_uuid
         self.state = "bridged"
         self.hangup_by = "transfer"
         self.end_audio()
@@ -210,6 +227,18 @@ class FreeSwitchLeg(CallLeg):
 
     def stop_playback(self) -> int:
         return self.pacer.flush() if self.pacer is not None else 0
+
+    async def wait_released(self) -> float | None:
+        """The caller's CHANNEL_HANGUP on this call's socket (it stays open after the bridge,
+        lingering) ends a bridged call, whoever hung up first."""
+        if self.state not in ("bridged", "ended"):
+            return None
+        await self.done.wait()
+        # A cold transfer moves the channel on and closes the socket: no hangup to see.
+        return self.ended_at if self.hangup_seen else None
+
+    def send_timing(self) -> SendTiming | None:
+        return self.pacer.timing if self.pacer is not None else None
 
     async def wait_played(self) -> None:
         if self.pacer is not None and self.state == "active":

@@ -10,6 +10,9 @@ from the captures that shape this class:
   can't take a call's audio;
 - a datagram of any other size is dropped (and counted), never passed on;
 - we never send an empty datagram: one stops the switch reading our audio for good.
+
+Frames go out from the real-time sender thread (``media/sender.py``) through a duplicate of
+the socket (``ThreadSafeSocket``); the loop only reads.
 """
 
 from __future__ import annotations
@@ -19,6 +22,8 @@ import logging
 import random
 from collections.abc import Callable
 from typing import cast
+
+from receptionist.media.sender import ThreadSafeSocket
 
 log = logging.getLogger(__name__)
 
@@ -33,6 +38,7 @@ class UnicastEndpoint(asyncio.DatagramProtocol):
         self.frame_size = frame_size
         self._on_frame = on_frame
         self._transport: asyncio.DatagramTransport | None = None
+        self._out: ThreadSafeSocket | None = None
         self.port = 0
         self.peer: Address | None = None
         self.expect_ip = ""  # when set, only a datagram from this address can take the lock
@@ -74,6 +80,7 @@ class UnicastEndpoint(asyncio.DatagramProtocol):
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
         self._transport = cast(asyncio.DatagramTransport, transport)
+        self._out = ThreadSafeSocket(transport.get_extra_info("socket"))
 
     def datagram_received(self, data: bytes, addr: Address) -> None:
         source = (addr[0], addr[1])
@@ -111,18 +118,22 @@ class UnicastEndpoint(asyncio.DatagramProtocol):
         log.debug("%s: UDP error %s", self.name, exc)
 
     def send(self, frame: bytes) -> None:
-        """Send one frame to the locked peer; silently nothing before the peer is known."""
+        """Send one frame to the locked peer; silently nothing before the peer is known.
+        Thread-safe (the real-time sender calls it); never blocks."""
         if len(frame) != self.frame_size:
             raise ValueError(
                 f"{self.name}: outgoing frame is {len(frame)} bytes, "
                 f"unicast needs {self.frame_size}"
             )
-        if self._transport is None or self.peer is None or self._transport.is_closing():
+        peer, out = self.peer, self._out
+        if out is None or peer is None:
             return
-        self._transport.sendto(frame, self.peer)
+        out.sendto(frame, peer)
         self.frames_out += 1
 
     def close(self) -> None:
+        if self._out is not None:
+            self._out.close()
         if self._transport is not None:
             self._transport.close()
         if not self.first_packet.done():

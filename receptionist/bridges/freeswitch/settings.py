@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 
 from receptionist.bridges.allow import LOOPBACK, allow_from_problem
 from receptionist.media.leg import RING_SECONDS
+from receptionist.media.pacer import AHEAD_FRAMES
 
 __all__ = ["FreeSwitchSettings"]
 
@@ -35,7 +36,9 @@ class FreeSwitchSettings:
     linger_s: int = 5
     first_datagram_s: float = 0.2  # unicast's +OK means nothing: no datagram by then = failed
     unicast_attempts: int = 2
-    pacer_ahead: int = 3  # frames queued ahead of real time; barge-in drops at most these
+    # Frames queued ahead of the line (ours: barge-in drops them all at once); what a loop
+    # stall can't be heard through. 25 = 500 ms.
+    pacer_ahead: int = AHEAD_FRAMES
     fallback_extension: str | None = None  # where a caller goes when media won't start
     ring_seconds: float = RING_SECONDS  # set by the config from [transfer] ring_seconds
     transfer_dial_string: str = "user/{extension}"

@@ -144,7 +144,7 @@ class WarmTransfers:
             except FreeSwitchError:
                 await self._kill(staff)
                 raise
-            leg.mark_bridged()
+            leg.mark_bridged(staff)
             return TransferResult(extension, "answered", staff)
         finally:
             del self._staff[staff]

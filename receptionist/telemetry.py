@@ -1,0 +1,66 @@
+"""Counts of what only the running process sees, kept where it happens (prometheus-client).
+
+The store holds the facts of every call (app/metrics.py reads them at scrape time); what it
+does not hold is counted here in memory: errors in the bridges and the call layer, tool calls
+that failed or missed their deadline, the model workers' queues and busy time. A leaf module
+(it imports nothing of ours), so that any layer may count into it, as into ``logging``.
+Counters start at zero with the process, as Prometheus expects of a counter.
+
+No label carries a call, a caller or a number (cardinality, privacy).
+"""
+
+from __future__ import annotations
+
+from prometheus_client import CollectorRegistry, Counter, Gauge, disable_created_metrics
+
+# No ``*_created`` series beside each counter: Prometheus does not need them, and the store's
+# counters (app/metrics.py) have none either.
+disable_created_metrics()
+REGISTRY = CollectorRegistry(auto_describe=True)
+
+ERRORS = Counter(
+    "receptionist_errors",
+    "Errors, by kind and bridge (freeswitch, asterisk, local)",
+    ["kind", "bridge"],
+    registry=REGISTRY,
+)
+TOOL_FAILURES = Counter(
+    "receptionist_tool_failures",
+    "Tool calls that failed (a backend error or refusal, a transfer that did not connect, "
+    "a confirmation not sent), by tool and reason",
+    ["tool", "reason"],
+    registry=REGISTRY,
+)
+DEADLINE_MISSES = Counter(
+    "receptionist_deadline_misses",
+    "Tool and model calls stopped at their deadline, by what was called",
+    ["what"],
+    registry=REGISTRY,
+)
+MODEL_QUEUE = Gauge(
+    "receptionist_model_queue_depth",
+    "Jobs queued or running on a model's worker thread",
+    ["model"],
+    registry=REGISTRY,
+)
+MODEL_BUSY = Counter(
+    "receptionist_model_busy_seconds",
+    "Time a model's worker thread spent running jobs",
+    ["model"],
+    registry=REGISTRY,
+)
+MODEL_JOBS = Counter(
+    "receptionist_model_jobs", "Jobs a model's worker thread ran", ["model"], registry=REGISTRY
+)
+
+
+def error(kind: str, bridge: str) -> None:
+    ERRORS.labels(kind, bridge).inc()
+
+
+def tool_failed(tool: str, reason: str) -> None:
+    TOOL_FAILURES.labels(tool, reason).inc()
+
+
+def deadline_missed(what: str) -> None:
+    DEADLINE_MISSES.labels(what).inc()

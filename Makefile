@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 MODELS := models/.placed
 
-.PHONY: run test models models-base bench lint venv clean
+.PHONY: run test models models-base bench soak lint venv clean
 
 $(STAMP): setup.cfg pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -32,6 +32,12 @@ test: $(MODELS)
 
 bench: $(MODELS)
 	$(BIN)/python -m receptionist.harness.bench
+
+# The real daemon under SOAK_CALLS concurrent calls through the fake Asterisk and FreeSWITCH.
+SOAK_MINUTES ?= 10
+SOAK_CALLS   ?= 4
+soak: $(MODELS)
+	$(BIN)/python -m tests.soak --calls $(SOAK_CALLS) --minutes $(SOAK_MINUTES)
 
 lint: $(STAMP)
 	$(BIN)/ruff check receptionist tests

@@ -51,6 +51,7 @@ from receptionist.dialog.events import (
     TransferDone,
     TransferRequested,
 )
+from receptionist.dialog.matching import same_person
 from receptionist.domain.profile import Service
 from receptionist.media.leg import TransferResult
 from receptionist.store.db import Store, now_iso
@@ -185,8 +186,7 @@ class Effects:
         marks = ", ".join("?" for _ in states)
         if action.name:
             rows = self.store.rows("bookings", f"status in ({marks})", list(states), "start")
-            wanted = action.name.lower().split()
-            rows = [r for r in rows if _same_name(wanted, (r["name"] or "").lower().split())]
+            rows = [r for r in rows if same_person(action.name, r["name"] or "")]
         else:
             rows = self.store.rows("bookings", f"phone = ? and status in ({marks})",
                                    [action.phone, *states], "start")  # fmt: skip
@@ -269,11 +269,6 @@ class Effects:
             telemetry.tool_failed("transfer", "failed")
         self.transfers.finish(action.transfer_id, result.outcome, result.detail)
         return TransferDone(result.outcome, result.detail)
-
-
-def _same_name(wanted: list[str], have: list[str]) -> bool:
-    """ "Smith" finds "John Smith"; "John Smith" finds "john smith"."""
-    return bool(wanted) and all(w in have for w in wanted)
 
 
 class Output(Protocol):

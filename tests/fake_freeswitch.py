@@ -270,6 +270,7 @@ class FakeCall:
         self.reject_apps: dict[str, str] = {}  # app -> -ERR text
         self.hold_apps: set[str] = set()  # +OK, but the test sends the completion itself
         self.silent_apps: set[str] = set()  # no reply at all (a switch that stopped answering)
+        self.media_delay_s = 0.0  # between the unicast command and the first datagram
         self._writer: asyncio.StreamWriter | None = None
         self._task: asyncio.Task[None] | None = None
 
@@ -367,6 +368,8 @@ class FakeCall:
             # captured (unicast_misc): after a failed bind a new unicast works; while one
             # is active a second one gets nothing
             if self.media is None and self.hangup_cause == "":
+                if self.media_delay_s:
+                    await asyncio.sleep(self.media_delay_s)  # a busy switch: ms, not μs
                 self.media = await _start_unicast(
                     headers, self.audio, self.switch.busy_ports, self.switch.speed
                 )

@@ -245,6 +245,11 @@ def test_moving_a_booking_finds_it_then_moves_it_in_one_request() -> None:
     assert out == [FindBookings("5551234567", "", None)]
     existing = BookingView(9, "haircut", THURSDAY_3PM, "John Smith", "5551234567", "booked")
     out = c.receive(BookingsFound((existing,)))
+    # Found by the number alone: nothing is said of it before a second detail.
+    assert says(out) == ["Before I go on, can I have the name on the booking, or the day it's for?"]
+    out = c.receive(CallerSaid("John Smith"))
+    assert out == [FindBookings("5551234567", "John Smith", None)]
+    out = c.receive(BookingsFound((existing,)))
     new_start = datetime(2026, 11, 27, 16, 0)
     assert out == [CheckSlot("haircut", new_start)]
     out = c.receive(SlotChecked(True))

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from receptionist.app.config import Settings
+from receptionist.dialog.second_detail import WELCOME_BACK
 from receptionist.store.db import Store
 from receptionist.tools.scripted_backend import ScriptedBackend
 from tests.conftest_dialog import TODAY, start_call
@@ -42,9 +43,12 @@ async def test_a_dropped_booking_is_finished_on_the_call_back(
     assert store_file.call("drop-1")["outcome"] == "caller_hung_up"
 
     back = start_call(salon, store_file, "drop-2", CALLER)
-    assert back.said[-1] == "Welcome back! Shall we finish booking your haircut on Thursday?"
-    said = await back.say("Yes please.")
-    assert said == ["Thursday at 3 PM is free. What name should I put the booking under?"]
+    assert back.said[-1] == WELCOME_BACK
+    said = await back.say("Yes please, it was for Thursday.")
+    assert said == [
+        "Thanks. Let's finish booking your haircut on Thursday.",
+        "Thursday at 3 PM is free. What name should I put the booking under?",
+    ]
     said = await back.say("John Smith")
     assert said[1] == (
         "You're booked for a haircut on Thursday November 26 at 3 PM, under the name John Smith."
@@ -129,7 +133,7 @@ async def test_a_call_dropped_through_the_audio_path_resumes(
     assert "what name" in heard(models, leg.agent_audio()).lower()
 
     back = start_call(salon, store_file, "audio-2", CALLER)
-    assert back.said[-1] == "Welcome back! Shall we finish booking your haircut on Thursday?"
-    await back.say("Yes.")
+    assert back.said[-1] == WELCOME_BACK
+    await back.say("Thursday.")
     await back.say("John Smith")
     assert booked(store_file) == [("haircut", "2026-11-26T15:00", "John Smith", "booked")]

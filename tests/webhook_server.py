@@ -11,6 +11,8 @@ Before each request it takes the next mode queued with ``misbehave()``:
 - ``"answer_twice"``: do the work and send the whole response twice on the connection;
 - ``"bad_json"``: do the work, then answer 200 with a body that isn't JSON.
 
+``first_create`` gives a mode to the first ``create`` alone, whatever requests come before it.
+
 ``commits[key]`` counts how many times a booking was really written under each key.
 """
 
@@ -47,6 +49,8 @@ class WebhookServer:
         self.answer_in_utc_from: ZoneInfo | None = None
         self.lock = threading.Lock()
         self._modes: collections.deque[str] = collections.deque()
+        self.first_create = ""  # a mode for the first "create" request only
+        self.create_seen = threading.Event()
         self._stopping = threading.Event()
         self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
         self._httpd.daemon_threads = True
@@ -169,8 +173,13 @@ class _Handler(BaseHTTPRequestHandler):
             action = str(json.loads(body).get("action"))
         except (ValueError, AttributeError):
             action = "?"
+        if action == "create":
+            with receiver.lock:
+                mode, receiver.first_create = receiver.first_create or mode, ""
         receiver.requests.append((action, key, mode))
         receiver.request_seen.set()
+        if action == "create":
+            receiver.create_seen.set()
 
         if mode == "hang":
             self._hang(receiver)

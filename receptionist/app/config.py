@@ -90,6 +90,20 @@ class RecordingSettings:
 
 
 @dataclass
+class LimitsSettings:
+    """One limit on calls in progress for every bridge (receptionist/media/call_limit.py)."""
+
+    max_calls: int = 32
+
+
+@dataclass
+class RetentionSettings:
+    """How long callers' data is kept (receptionist/tools/retention.py); 0 keeps it forever."""
+
+    days: int = 0
+
+
+@dataclass
 class TransferSettings:
     ring_seconds: float = RING_SECONDS  # the one place to set it; every bridge takes it from here
     warm: bool = True
@@ -139,6 +153,8 @@ class Settings:
     booking: BookingSettings = field(default_factory=BookingSettings)
     store: StoreSettings = field(default_factory=StoreSettings)
     recording: RecordingSettings = field(default_factory=RecordingSettings)
+    retention: RetentionSettings = field(default_factory=RetentionSettings)
+    limits: LimitsSettings = field(default_factory=LimitsSettings)
     transfer: TransferSettings = field(default_factory=TransferSettings)
     http: HttpSettings = field(default_factory=HttpSettings)
     confirmations: ConfirmationSettings = field(default_factory=ConfirmationSettings)
@@ -162,6 +178,8 @@ _RANGES: dict[tuple[str, str], tuple[int, int, str]] = {
     ("models", "understanding_deadline_ms"): (50, 5000, "milliseconds"),
     ("models", "understanding_gpu_layers"): (-1, 1000, "layers, -1 for all"),
     ("http", "port"): (0, 65535, "a TCP port, 0 for any free one"),
+    ("retention", "days"): (0, 36500, "days, 0 keeps everything"),
+    ("limits", "max_calls"): (1, 10000, "calls in progress at once, for every bridge"),
 }
 _ALLOWED_TABLES = (
     "business",
@@ -173,6 +191,8 @@ _ALLOWED_TABLES = (
     "booking",
     "store",
     "recording",
+    "retention",
+    "limits",
     "models",
     "freeswitch",
     "asterisk",
@@ -455,6 +475,8 @@ def parse_settings(data: dict[str, Any], source: str) -> Settings:
         booking=build_section(BookingSettings, data.get("booking", {}), "booking", source),
         store=build_section(StoreSettings, data.get("store", {}), "store", source),
         recording=build_section(RecordingSettings, data.get("recording", {}), "recording", source),
+        retention=build_section(RetentionSettings, data.get("retention", {}), "retention", source),
+        limits=build_section(LimitsSettings, data.get("limits", {}), "limits", source),
         transfer=build_section(TransferSettings, data.get("transfer", {}), "transfer", source),
         http=build_section(HttpSettings, data.get("http", {}), "http", source),
         confirmations=build_section(

@@ -13,6 +13,7 @@ import importlib
 import logging
 import signal
 import time
+from datetime import datetime
 from typing import Any
 
 from receptionist.app import config
@@ -20,7 +21,8 @@ from receptionist.app.call_log import log_call
 from receptionist.app.config import ConfigError, Settings
 from receptionist.app.runtime import Runtime, build_runtime
 from receptionist.call import Call
-from receptionist.media.leg import CallLeg
+from receptionist.media.call_limit import CallLimit
+from receptionist.media.leg import CallLeg, LegInfo
 from receptionist.tools.recovery import recover
 
 log = logging.getLogger("receptionist")
@@ -34,6 +36,14 @@ class Daemon:
         self.calls: set[asyncio.Task[Any]] = set()
         self.bridges: list[Any] = []
         self.stopping = asyncio.Event()
+        # One limit for every bridge, checked where each call starts.
+        self.limit = CallLimit(runtime.settings.limits.max_calls, on_refused=self._refused)
+
+    def _refused(self, info: LegInfo, bridge: str, reason: str) -> None:
+        """A call refused at the limit still gets its record (rule 4)."""
+        store = self.runtime.store
+        call_id = store.start_call(info.call_id, info.caller_id, info.called_number, bridge)
+        store.end_call(call_id, "failed", f"refused: {reason}")
 
     async def on_call(self, leg: CallLeg, bridge: str = "pbx") -> None:
         if self.stopping.is_set():
@@ -64,7 +74,7 @@ class Daemon:
             async def on_call(leg: CallLeg, _name: str = name) -> None:
                 await self.on_call(leg, _name)
 
-            bridge = getattr(module, bridge_class)(bridge_settings, on_call)
+            bridge = getattr(module, bridge_class)(bridge_settings, on_call, limit=self.limit)
             await bridge.start()
             self.bridges.append(bridge)
             started.append(f"{name} {_describe(bridge_settings)}")
@@ -139,6 +149,34 @@ def _start_confirmations(settings: Settings, runtime: Runtime) -> asyncio.Task[N
     return asyncio.get_running_loop().create_task(sender.run_forever(), name="confirmations")
 
 
+def _start_retention(settings: Settings, runtime: Runtime) -> asyncio.Task[None] | None:
+    """The retention sweep: once at start-up, before any call, then every day."""
+    if settings.retention.days <= 0:
+        log.info("retention: callers' data is kept (set [retention] days to expire it)")
+        return None
+    _sweep(settings, runtime.store)
+    return asyncio.get_running_loop().create_task(
+        _run_retention(settings, runtime.store), name="retention"
+    )
+
+
+def _sweep(settings: Settings, store: Any) -> None:
+    from receptionist.tools.retention import sweep
+
+    try:
+        sweep(store, settings.recording.dir, settings.retention.days, datetime.now().astimezone())
+    except Exception:  # one bad sweep must not stop the daemon nor the next sweeps
+        log.exception("retention sweep failed")
+
+
+async def _run_retention(settings: Settings, store: Any) -> None:
+    from receptionist.tools.retention import SWEEP_EVERY
+
+    while True:
+        await asyncio.sleep(SWEEP_EVERY.total_seconds())
+        await asyncio.to_thread(_sweep, settings, store)
+
+
 def _describe(bridge_settings: Any) -> str:
     fields = {f.name: getattr(bridge_settings, f.name) for f in dataclasses.fields(bridge_settings)}
     ports = [f"{k}={v}" for k, v in fields.items() if k.endswith("port")]
@@ -155,6 +193,7 @@ async def serve(settings: Settings) -> int:
     runtime = build_runtime(settings)
     log.info("%s", runtime.models.health_line())
     recover(runtime.store)  # a crash left calls open or requests unsent: finish them first
+    retention = _start_retention(settings, runtime)  # expired data goes before any call
     daemon = Daemon(runtime)
     try:
         bridges = await daemon.start_bridges()
@@ -179,6 +218,9 @@ async def serve(settings: Settings) -> int:
     if retries is not None:
         retries.cancel()  # what it didn't finish stays pending in the store for the next start
         await asyncio.gather(retries, return_exceptions=True)
+    if retention is not None:
+        retention.cancel()
+        await asyncio.gather(retention, return_exceptions=True)
     if http is not None:
         await http.stop()
     if confirmations is not None:

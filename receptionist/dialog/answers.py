@@ -13,7 +13,7 @@ from dataclasses import replace
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from receptionist.dialog import booking_flow, existing_flow
+from receptionist.dialog import booking_flow, existing_flow, second_detail
 from receptionist.dialog.actions import Action, Say
 from receptionist.dialog.events import Result
 from receptionist.dialog.frame import Expect, Task
@@ -87,16 +87,6 @@ def _phone(c: Conversation, u: Understanding) -> Reading:
         else:
             yield from c._anything_else()
         return None
-    return u, False
-
-
-def _resume(c: Conversation, u: Understanding) -> Reading:
-    if u.no and not u.intents:
-        c.frame.clear_task()
-        yield Say("No problem. How can I help you today?")
-        return None
-    if u.yes:
-        return replace(u, intents=("book",)), True
     return u, False
 
 
@@ -232,7 +222,7 @@ _READERS: dict[Expect, Callable[[Conversation, Understanding], Reading]] = {
     Expect.MESSAGE_TEXT: _message_text,
     Expect.STAFF: _staff,
     Expect.PHONE: _phone,
-    Expect.RESUME: _resume,
+    Expect.VERIFY: second_detail.read_resume_detail,
     Expect.CONFIRM_CANCEL: _confirm_cancel,
     Expect.CONFIRM: _confirm,
     Expect.CHOOSE_SLOT: _choose_slot,

@@ -20,7 +20,7 @@ from dataclasses import replace
 from datetime import date, datetime, time
 from typing import TypeVar
 
-from receptionist.dialog import answers, booking_flow, existing_flow, replies
+from receptionist.dialog import answers, booking_flow, existing_flow, replies, second_detail
 from receptionist.dialog.actions import (
     Action,
     Connect,
@@ -136,6 +136,7 @@ class Conversation:
         self._last_said = ""
         self._message_taken = False
         self._step: Step | None = None
+        self.pending_resume: second_detail.PendingResume | None = None  # before the 2nd detail
 
     # -- the interface -------------------------------------------------------------------------
 
@@ -145,13 +146,10 @@ class Conversation:
         if self.profile.recording_notice:
             says.append(Say(self.profile.recording_notice, cache=True))
         if saved:
-            phone = self.frame.phone
-            self.frame = Frame.resumed(saved)
-            self.frame.phone = phone
-            self.expecting = Expect.RESUME
-            what = f"your {self.frame.service}" if self.frame.service else "your appointment"
-            when = f" on {DAY_NAMES[self.frame.day.weekday()]}" if self.frame.day else ""
-            says.append(Say(f"Welcome back! Shall we finish booking {what}{when}?"))
+            # Found by the caller id alone: nothing of it is said before a second detail.
+            self.pending_resume = second_detail.PendingResume(Frame.resumed(saved))
+            self.expecting = Expect.VERIFY
+            says.append(Say(second_detail.WELCOME_BACK))
         else:
             says.append(Say(self.profile.greeting, cache=True))
         return says
@@ -300,7 +298,7 @@ class Conversation:
         if self._message_pending():
             # The caller's words are kept whatever happens (rule 4), said to nobody.
             yield from self._take_message(tell=False)
-        yield SaveUnfinished(self.frame.unfinished())
+        yield SaveUnfinished(self._unfinished())
         if self.outcome not in (Outcome.MESSAGE, Outcome.TRANSFERRED):
             task = f" during {self.frame.task}" if self.frame.task else ""
             self.outcome, self.reason = Outcome.CALLER_HUNG_UP, f"{event.reason}{task}"
@@ -309,12 +307,12 @@ class Conversation:
     # -- one caller turn -------------------------------------------------------------------------
 
     def _handle(self, u: Understanding, expecting: Expect | None) -> Step:
-        f = self.frame
         self.expecting = None
         reading = yield from answers.read_answer(self, u, expecting)
         if reading is None:
             return
         u, progressed = reading
+        f = self.frame  # after the answer: a resumed booking replaces the frame
 
         if "robot" in u.intents or _ROBOT_QUESTION.search(u.text):
             self.misunderstood = 0
@@ -472,7 +470,7 @@ class Conversation:
             words = body.group("body").strip() if body else ""
             if words and not _ONLY_WHO.match(words) and not (expecting == Expect.STAFF and u.staff):
                 f.message_text = words
-        if (u.yes or u.no) and expecting in (Expect.CONFIRM, Expect.RESUME, Expect.NEXT_BOOKING):
+        if (u.yes or u.no) and expecting in (Expect.CONFIRM, Expect.NEXT_BOOKING):
             taken = True
         if u.choice is not None and expecting == Expect.CHOOSE_SLOT:
             taken = True
@@ -533,10 +531,13 @@ class Conversation:
         attempt = self._asked.get(expect, 0)
         self._asked = {expect: attempt}
         f = self.frame
-        if expect in (Expect.CONFIRM_CANCEL, Expect.CONFIRM_MOVE, Expect.RESUME,
-                      Expect.NEXT_BOOKING):  # fmt: skip
+        if expect in (Expect.CONFIRM_CANCEL, Expect.CONFIRM_MOVE, Expect.NEXT_BOOKING):
             self.expecting = expect
             yield Say("Please say yes or no.")
+            return
+        if expect == Expect.VERIFY and self.pending_resume is not None:
+            self.expecting = expect
+            yield Say(second_detail.WELCOME_BACK)
             return
         if expect == Expect.CHOOSE_SLOT and f.offered:
             yield from self._ask(expect, **self._words())
@@ -747,7 +748,7 @@ class Conversation:
     def _goodbye(self, reason: str) -> Step:
         if self._message_pending():
             yield from self._take_message(tell=True)
-        unfinished = self.frame.unfinished()
+        unfinished = self._unfinished()
         if unfinished:
             yield SaveUnfinished(unfinished)
         yield Say(replies.GOODBYE, cache=True)
@@ -755,6 +756,14 @@ class Conversation:
             self.outcome, self.reason = Outcome.COMPLETED, reason
         self.ended = True
         yield Hangup(reason)
+
+    def _unfinished(self) -> dict | None:
+        """What a call-back may pick up: this call's booking, or the one still waiting for
+        its second detail."""
+        unfinished = self.frame.unfinished()
+        if unfinished is None and self.pending_resume is not None:
+            return self.pending_resume.unfinished()
+        return unfinished
 
     def _end(self, outcome: Outcome, reason: str) -> None:
         self.outcome, self.reason, self.ended = outcome, reason, True

@@ -1,5 +1,9 @@
 """An existing booking: found by the caller's number, or by name and day when the number is
 withheld or different; then cancelled, moved, or its status told. Steps of the conversation.
+
+Found by the number alone, a booking is neither described nor changed until the caller has
+given a second detail (the name on it or its day; receptionist/dialog/second_detail.py): a
+caller id can be spoofed.
 """
 
 from __future__ import annotations
@@ -8,7 +12,7 @@ import re
 from datetime import date, datetime, time
 from typing import TYPE_CHECKING
 
-from receptionist.dialog import replies
+from receptionist.dialog import replies, second_detail
 from receptionist.dialog.actions import Cancel, CheckSlot, FindBookings, Move, Report, Say
 from receptionist.dialog.booking_flow import offer_slots, say_taken
 from receptionist.dialog.events import (
@@ -44,10 +48,13 @@ def advance_find(c: Conversation, task: Task) -> Step:
             return
         if not bookings:
             when = f" on {DAY_NAMES[f.day.weekday()]}" if f.day else ""
-            by = "under that name" if f.name and not f.phone else "under your number"
+            by = "under that name" if f.name else "under your number"
             f.clear_task()
             yield Say(f"I couldn't find a booking{when} {by}.")
             yield from c._anything_else()
+            return
+        if _by_number_alone(c):
+            yield from ask_booking_name(c, second_detail.ASK_FOUND)
             return
         if len(bookings) > 1 and f.day is None:
             c.expecting = Expect.DAY
@@ -175,6 +182,9 @@ def advance_status(c: Conversation) -> Step:
             c, "I couldn't find a booking under this number. What name is it under?"
         )
         return
+    if found.bookings and _by_number_alone(c):
+        yield from ask_booking_name(c, second_detail.ASK_FOUND)
+        return
     f.clear_task()
     if not found.bookings:
         yield Say("I'm sorry, I couldn't find a booking under that name or number.")
@@ -208,6 +218,12 @@ def _move_source_day(u: Understanding, profile: BusinessProfile, today: date) ->
         head = understand(" ".join(parts[:-1]), profile, today)
         return head.day
     return None
+
+
+def _by_number_alone(c: Conversation) -> bool:
+    """Found by the caller's number with neither the name on it nor its day said: the number
+    may be spoofed, so nothing is revealed or changed yet."""
+    return c.frame.name is None and c.frame.day is None
 
 
 _NAME_AGAIN = (

@@ -41,7 +41,7 @@ class Expect(StrEnum):
     NEXT_BOOKING = "next_booking"  # "Shall I book the second one right after?"
     OFFER_HELP = "offer_help"  # "Shall I take a message, or put you through to someone?"
     ANYTHING_ELSE = "anything_else"
-    RESUME = "resume"
+    VERIFY = "verify"  # "what name or day was the booking you started for?"
 
 
 class Outcome(StrEnum):

@@ -240,3 +240,19 @@ def find_staff(text: str, profile: BusinessProfile, not_words: frozenset[str] = 
                 ):
                     return Found(member.name, at, near=True)
     return None
+
+
+def same_person(said: str, on_booking: str) -> bool:
+    """The name a caller gave is the one on a booking: each word said is near a word of the
+    booking's name by spelling or by sound ("Smith" and "Jon Smyth" are John Smith; "Jones"
+    is not). An empty name matches nothing."""
+    have = _WORD.findall(on_booking.lower())
+    wanted = [w for w in _WORD.findall(said.lower()) if w not in _PLAIN]
+    if not wanted or not have:
+        return False
+    return all(any(_near_word(w, h) for h in have) for w in wanted)
+
+
+def _near_word(said: str, have: str) -> bool:
+    score = fuzz.ratio(said, have)
+    return score >= 80 or (score >= 60 and jellyfish.metaphone(said) == jellyfish.metaphone(have))

@@ -76,7 +76,7 @@ _ASKED = {
     "choose_slot": "which of the offered times they want",
     "confirm_cancel": "whether to cancel the booking (yes or no)",
     "anything_else": "whether they need anything else (yes or no)",
-    "resume": "whether to carry on with their earlier call (yes or no)",
+    "verify": "the name or the day of the booking they started on an earlier call",
 }
 _PHRASE = {"type": "string", "maxLength": 40}  # bounded: the grammar cannot ramble on
 

@@ -30,7 +30,7 @@ def judge_turn(
         "message_text": False,  # a message runs on: wait for the caller to stop
         "confirm": u.yes or u.no,
         "confirm_cancel": u.yes or u.no,
-        "resume": u.yes or u.no,
+        "verify": u.name or u.day or u.no,
         "next_booking": u.yes or u.no,
     }.get(expecting.value if expecting else "")
     if answered or (not u.intents and (u.yes or u.no or u.goodbye)):

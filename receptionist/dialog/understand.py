@@ -192,7 +192,7 @@ def understand(
     wants = read_wants(said, lowered, profile, services, staff=False, expecting=expecting)
     choice, day = read_choice(lowered, expecting, day)
     answer = read_answer(text, lowered, bool(wants.intents), bool(day or at or services or days))
-    bare = expecting == "name" and not (
+    bare = expecting in ("name", "verify") and not (
         wants.intents or services or day or days or at or window or phone or answer.correction
         or answer.no or choice is not None or wants.unknown_service
     )  # fmt: skip

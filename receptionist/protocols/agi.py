@@ -291,11 +291,16 @@ def parse_agi_result(line: str) -> AgiResult | AgiHangup:
     return AgiResult(code, m.group("result"), m.group("data"), extra, line)
 
 
+MAX_LINE_BYTES = 8192  # Asterisk's longest line (a usage line, a result) is far shorter
+MAX_USAGE_LINES = 200  # Asterisk's longest usage block has a few dozen lines
+
+
 class ResultReader:
     """Feed lines from Asterisk, get results and hangup notices in order.
 
     Collects a ``520-`` usage block until its ``520 `` line, so the next command doesn't
-    read the leftover usage text as its reply.
+    read the leftover usage text as its reply; a block that never ends is an error after
+    ``MAX_USAGE_LINES`` lines, not a growing list.
     """
 
     def __init__(self) -> None:
@@ -309,7 +314,12 @@ class ResultReader:
                 usage = "\n".join(self._usage)
                 first, self._usage = self._usage_first, None
                 return AgiResult(520, line=first, usage=usage)
-            self._usage.append(line)
+            if len(self._usage) >= MAX_USAGE_LINES:
+                raise RemoteProtocolError(
+                    f"AGI 520- usage block runs past {MAX_USAGE_LINES} lines without its "
+                    "closing '520 ' line"
+                )
+            self._usage.append(line[:MAX_LINE_BYTES])
             return None
         if line.startswith("520-"):
             self._usage, self._usage_first = [], line

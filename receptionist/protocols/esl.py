@@ -49,7 +49,10 @@ __all__ = [
 ]
 
 MAX_HEADER_BYTES = 256 * 1024  # the connect reply is ~7 KB; anything this big is garbage
-MAX_BODY_BYTES = 16 * 1024 * 1024
+MAX_BODY_BYTES = 16 * 1024 * 1024  # the inbound link: an api reply may list a lot
+# A call's outbound socket carries only that call's events (the largest, CHANNEL_DATA, is ~7 KB):
+# a bigger body is garbage, and there may be many such sockets at once.
+MAX_CALL_BODY_BYTES = 1024 * 1024
 
 Headers = tuple[tuple[str, str], ...]
 
@@ -85,15 +88,15 @@ def _parse_header_block(block: bytes, where: str) -> Headers:
     return tuple(pairs)
 
 
-def _content_length(headers: dict[str, str], where: str) -> int:
+def _content_length(headers: dict[str, str], where: str, limit: int = MAX_BODY_BYTES) -> int:
     raw = headers.get("Content-Length")
     if raw is None:
         return 0
     if not raw.isdigit():
         raise RemoteProtocolError(f"{where}: Content-Length is not a number: {raw!r}")
     length = int(raw)
-    if length > MAX_BODY_BYTES:
-        raise RemoteProtocolError(f"{where}: Content-Length {length} exceeds {MAX_BODY_BYTES}")
+    if length > limit:
+        raise RemoteProtocolError(f"{where}: Content-Length {length} exceeds {limit}")
     return length
 
 
@@ -251,8 +254,9 @@ def _typed(raw: Headers, body: bytes, where: str) -> EslFrame:
 class EslParser:
     """Incremental ESL parser. ``feed(bytes) -> [frames]``; call ``close()`` at EOF."""
 
-    def __init__(self, name: str = "ESL") -> None:
+    def __init__(self, name: str = "ESL", max_body: int = MAX_BODY_BYTES) -> None:
         self._name = name
+        self._max_body = max_body
         self._buffer = bytearray()
         self._headers: Headers | None = None
         self._body_length = 0
@@ -292,7 +296,7 @@ class EslParser:
             raw = _parse_header_block(bytes(self._buffer[:end]), self._where())
             del self._buffer[: end + 2]
             self._headers = raw
-            self._body_length = _content_length(dict(raw), self._where())
+            self._body_length = _content_length(dict(raw), self._where(), self._max_body)
         if len(self._buffer) < self._body_length:
             return None
         body = bytes(self._buffer[: self._body_length])

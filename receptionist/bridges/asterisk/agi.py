@@ -12,6 +12,7 @@ import asyncio
 import logging
 
 from receptionist.protocols import agi
+from receptionist.protocols.errors import RemoteProtocolError
 
 log = logging.getLogger(__name__)
 
@@ -57,6 +58,10 @@ class AgiChannel:
 
     async def _read_line(self) -> str:
         while (nl := self._buffer.find(b"\n")) < 0:
+            if len(self._buffer) > agi.MAX_LINE_BYTES:
+                raise RemoteProtocolError(
+                    f"FastAGI line longer than {agi.MAX_LINE_BYTES} bytes without a newline"
+                )
             more = await self.reader.read(4096)
             if not more:
                 raise ConnectionError("Asterisk closed the FastAGI connection")

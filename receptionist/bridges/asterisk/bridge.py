@@ -8,7 +8,9 @@ How one call arrives (``dialplan/extensions_receptionist.conf``), AGI first, the
    (or ``busy``) and ends the AGI session so the dialplan can go on.
 2. ``AudioSocket(${RECEPTIONIST_UUID},host:9092)``: the first frame Asterisk sends is the
    same uuid; it picks up what the AGI left and the call starts. A uuid with no AGI
-   before it still gets a call (never lose a caller), just without caller id.
+   before it is refused and recorded (``require_agi``, the default: a peer guessing at the
+   port is no caller); with ``require_agi = false`` (a dialplan without the AGI step) it
+   gets a call without caller id. Both listeners take only peers in ``allow_from``.
 
 If our daemon is down the AGI fails, ``RECEPTIONIST_STATUS`` stays empty and the dialplan
 rings the front desk instead. Recording: AMI ``MixMonitor`` / ``StopMixMonitor``.
@@ -32,12 +34,14 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from receptionist import telemetry
+from receptionist.bridges.allow import PeerAllowList
 from receptionist.bridges.asterisk.agi import AgiChannel
 from receptionist.bridges.asterisk.ami import AmiActionError, AmiClient, AsteriskStartupError
 from receptionist.bridges.asterisk.leg import AsteriskLeg
 from receptionist.bridges.asterisk.media import AudioSocketMedia
 from receptionist.bridges.asterisk.settings import AsteriskSettings
 from receptionist.bridges.asterisk.transfer import Transfers
+from receptionist.media.call_limit import CallLimit
 from receptionist.media.leg import CallLeg, LegInfo
 from receptionist.protocols import agi
 from receptionist.protocols import audiosocket as aso
@@ -68,9 +72,15 @@ class _Counters:
 class AsteriskBridge(Transfers):
     """FastAGI and AudioSocket listeners plus an AMI client; one ``AsteriskLeg`` per call."""
 
-    def __init__(self, settings: AsteriskSettings, on_call: OnCall) -> None:
+    def __init__(
+        self, settings: AsteriskSettings, on_call: OnCall, *, limit: CallLimit | None = None
+    ) -> None:
         self.settings = settings
         self.on_call = on_call
+        # The daemon's one limit for every bridge; alone (tests), this bridge's max_calls.
+        self.limit = limit or CallLimit(settings.max_calls)
+        self.agi_peers = PeerAllowList("FastAGI", settings.allow_from)
+        self.audiosocket_peers = PeerAllowList("AudioSocket", settings.allow_from)
         self.ami = AmiClient(settings)
         self.legs: dict[str, AsteriskLeg] = {}
         self.counters = _Counters()
@@ -167,8 +177,11 @@ class AsteriskBridge(Transfers):
     # ------------------------------------------------------------ FastAGI
 
     async def _handle_agi(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        self.counters.agi_sessions += 1
         peer = writer.get_extra_info("peername")
+        if not self.agi_peers.allows(peer):
+            writer.close()
+            return
+        self.counters.agi_sessions += 1
         try:
             await asyncio.wait_for(self._agi_session(reader, writer), self.settings.media_timeout_s)
         except (ValueError, agi.AgiError, TimeoutError, ConnectionError) as e:
@@ -203,10 +216,6 @@ class AsteriskBridge(Transfers):
             return
         call_uuid = env.args[0]
         self._expire_pending()
-        if len(self.legs) + len(self._pending) >= self.settings.max_calls:
-            log.warning("at capacity (%d calls): %s goes to a person", len(self.legs), env.channel)
-            await command(agi.set_variable("RECEPTIONIST_STATUS", "busy"))
-            return
         variables = {k.removeprefix("agi_"): v for k, v in env.variables.items()}
         info = LegInfo(
             call_id=call_uuid,
@@ -214,6 +223,10 @@ class AsteriskBridge(Transfers):
             called_number=env.called_number,
             variables=variables,
         )
+        if not self.limit.admit(info, "asterisk"):
+            log.warning("%s goes to a person (the dialplan's busy branch)", env.channel)
+            await command(agi.set_variable("RECEPTIONIST_STATUS", "busy"))
+            return
         loop = asyncio.get_running_loop()
         self._pending[call_uuid] = _Pending(
             info, env.channel, loop.time() + self.settings.media_timeout_s
@@ -222,6 +235,7 @@ class AsteriskBridge(Transfers):
             await command(agi.set_variable("RECEPTIONIST_STATUS", "ok"))
         except BaseException:
             self._pending.pop(call_uuid, None)
+            self.limit.release(call_uuid)
             raise
 
     def _expire_pending(self) -> None:
@@ -231,12 +245,16 @@ class AsteriskBridge(Transfers):
                 log.warning("call %s (%s) never connected its AudioSocket", key, p.channel)
                 telemetry.error("audiosocket_missing", "asterisk")
                 del self._pending[key]
+                self.limit.release(key)
 
     # ------------------------------------------------------------ AudioSocket
 
     async def _handle_audiosocket(
         self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter
     ) -> None:
+        if not self.audiosocket_peers.allows(writer.get_extra_info("peername")):
+            writer.close()
+            return
         media = AudioSocketMedia(reader, writer, speed=self.settings.pacer_speed)
         try:
             first = await asyncio.wait_for(media.read_frame(), self.settings.media_timeout_s)
@@ -266,8 +284,21 @@ class AsteriskBridge(Transfers):
     async def _run_call(self, call_uuid: str, media: AudioSocketMedia) -> None:
         pending = self._pending.pop(call_uuid, None)
         if pending is None:
+            info = LegInfo(call_id=call_uuid)
+            if self.settings.require_agi:
+                # Not a call our dialplan placed: a peer guessing at the port, or a uuid
+                # whose AGI expired. It is recorded and ended, never greeted.
+                reason = "no FastAGI session registered this uuid (require_agi)"
+                log.warning("AudioSocket call %s refused: %s", call_uuid, reason)
+                if self.limit.on_refused is not None:
+                    self.limit.on_refused(info, "asterisk", reason)
+                await media.send_hangup()
+                return
             log.warning("AudioSocket call %s had no AGI before it: no caller id", call_uuid)
-            pending = _Pending(LegInfo(call_id=call_uuid), "", 0.0)
+            pending = _Pending(info, "", 0.0)
+            if not self.limit.admit(pending.info, "asterisk"):
+                await media.send_hangup()  # no dialplan branch to go to: end it
+                return
         leg = AsteriskLeg(
             pending.info, pending.channel, media, self, gap_fill_s=self.settings.gap_fill_s or None
         )
@@ -287,6 +318,7 @@ class AsteriskBridge(Transfers):
                 await asyncio.wait_for(asyncio.shield(call_task), 30.0)
         finally:
             self.legs.pop(call_uuid, None)
+            self.limit.release(call_uuid)
 
     async def _call(self, leg: AsteriskLeg) -> None:
         try:

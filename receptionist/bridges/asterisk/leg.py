@@ -37,6 +37,10 @@ from receptionist.protocols import audiosocket as aso
 log = logging.getLogger(__name__)
 
 FRAME_S = FRAME_MS / 1000
+MAX_QUEUED_IN = 500  # 10 s of caller audio nobody reads: drop the oldest past that
+# A phone sends 50 frames a second. A peer this far ahead of the clock is flooding, not
+# talking: the connection ends (and the call's record says why).
+MAX_FRAMES_AHEAD = 500
 
 
 class LegControl(Protocol):
@@ -87,6 +91,7 @@ class AsteriskLeg(CallLeg):
         self._closing = asyncio.Event()  # set first when the call ends: play() stops waiting
         self.failure: str | None = None
         self.frames_received = 0
+        self.frames_dropped = 0  # caller audio dropped because nobody read it in time
         self._transfer_idle = asyncio.Event()  # so a TransferResult precedes the end of events()
         self._transfer_idle.set()
 
@@ -101,8 +106,18 @@ class AsteriskLeg(CallLeg):
     async def wait_ended(self) -> None:
         await self.ended.wait()
 
+    def _queue_audio(self, chunk: bytes) -> None:
+        if self._audio.qsize() >= MAX_QUEUED_IN:
+            self._audio.get_nowait()
+            self.frames_dropped += 1
+        self._audio.put_nowait(chunk)
+
     async def _read_loop(self) -> None:
         end_event: LegEvent | None = None
+        loop = asyncio.get_running_loop()
+        started = loop.time()
+        per_s = self.media.speed / FRAME_S
+        digits = 0
         try:
             while True:
                 frame = await self.media.read_frame()
@@ -110,11 +125,22 @@ class AsteriskLeg(CallLeg):
                     if not (self.handed_over or self.we_hung_up):
                         end_event = CallerHungUp()
                     break
+                if frame.kind in (aso.Kind.AUDIO, aso.Kind.DTMF):
+                    # Audio and digits (queued as events) both count against the clock.
+                    ahead = self.frames_received + digits - (loop.time() - started) * per_s
+                    if ahead > MAX_FRAMES_AHEAD:
+                        end_event = LegFailed(
+                            f"AudioSocket frames on call {self.call_id} arrive faster than "
+                            f"real time ({ahead:.0f} frames ahead of the clock): connection "
+                            "ended"
+                        )
+                        break
                 if frame.kind is aso.Kind.AUDIO:
                     for chunk in self._rechunk.push(frame.payload):
                         self.frames_received += 1
-                        self._audio.put_nowait(chunk)
+                        self._queue_audio(chunk)
                 elif frame.kind is aso.Kind.DTMF:
+                    digits += 1
                     self._events.put_nowait(DtmfPressed(frame.digit))
                 elif frame.kind is aso.Kind.HANGUP:
                     end_event = CallerHungUp("Asterisk sent an AudioSocket hangup frame")

@@ -31,6 +31,7 @@ class AudioSocketMedia:
     ) -> None:
         self.reader = reader
         self.writer = writer
+        self.speed = speed  # the line's clock against the wall clock (tests run it faster)
         self.frame_bytes = frame_bytes(sample_rate)
         self.silence = b"\0" * self.frame_bytes
         # Frames leave from the real-time sender thread, on a duplicate of the socket.

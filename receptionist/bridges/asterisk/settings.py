@@ -6,8 +6,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
+from receptionist.bridges.allow import LOOPBACK, allow_from_problem
 from receptionist.media.leg import RING_SECONDS
 
 __all__ = ["AsteriskSettings"]
@@ -43,6 +44,11 @@ class AsteriskSettings:
     gap_fill_s: float = 0.1  # silence after this long without caller audio; 0 turns it off
     stop_grace_s: float = 30.0  # on stop, calls in flight get this long to finish
     pacer_speed: float = 1.0  # tests only
+    # FastAGI and AudioSocket take connections only from these addresses or networks.
+    allow_from: list[str] = field(default_factory=lambda: list(LOOPBACK))
+    # An AudioSocket call must carry a uuid a FastAGI session registered (the dialplan of
+    # dialplan/ does both); false for a dialplan that goes straight to AudioSocket().
+    require_agi: bool = True
 
     def problem(self) -> str:
         """What is wrong with these settings, or an empty string."""
@@ -51,6 +57,9 @@ class AsteriskSettings:
         for name in ("ami_timeout_s", "media_timeout_s", "stop_grace_s", "pacer_speed"):
             if getattr(self, name) <= 0:
                 return f"{name} = {getattr(self, name)} must be more than 0"
+        problem = allow_from_problem(self.allow_from)
+        if problem:
+            return problem
         if self.max_calls < 1:
             return f"max_calls = {self.max_calls} must be at least 1"
         if self.gap_fill_s < 0:

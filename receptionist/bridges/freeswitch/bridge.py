@@ -16,6 +16,7 @@ from collections.abc import Awaitable, Callable, Sequence
 from typing import Any, TypeVar
 
 from receptionist import telemetry
+from receptionist.bridges.allow import PeerAllowList
 from receptionist.bridges.freeswitch import esl_link
 from receptionist.bridges.freeswitch.esl_link import EslLink, GeventThread
 from receptionist.bridges.freeswitch.leg import (
@@ -29,6 +30,7 @@ from receptionist.bridges.freeswitch.leg import (
 from receptionist.bridges.freeswitch.media import UnicastEndpoint
 from receptionist.bridges.freeswitch.settings import FreeSwitchSettings
 from receptionist.bridges.freeswitch.transfer import WarmTransfers
+from receptionist.media.call_limit import CallLimit
 from receptionist.media.leg import CallLeg, TransferResult, frame_bytes
 from receptionist.media.pacer import Pacer
 from receptionist.protocols import esl
@@ -72,12 +74,15 @@ class FreeSwitchBridge(WarmTransfers):
         on_call: Callable[[CallLeg], Awaitable[None]],
         *,
         clock_speed: float = 1.0,
+        limit: CallLimit | None = None,
     ) -> None:
         """``clock_speed`` > 1 paces our audio faster than real time: tests against a fake
         switch that runs its 20 ms clock equally fast. Never on a real switch."""
         self.settings = settings
         self._on_call = on_call
         self._speed = clock_speed
+        # The daemon's one limit for every bridge; alone (tests), this bridge's max_calls.
+        self.limit = limit or CallLimit(settings.max_calls)
         self._hub: GeventThread | None = None
         self._listener: Any = None
         self.listen_port = settings.listen_port  # the bound port (useful with 0)
@@ -154,6 +159,8 @@ class FreeSwitchBridge(WarmTransfers):
             s.listen_port,
             s.esl_timeout_s,
             lambda session: hub.to_loop(self._start_call, session),
+            s.max_connections,
+            PeerAllowList("FreeSWITCH outbound ESL", s.allow_from),
         )
         return int(self._listener.getsockname()[1])
 
@@ -289,9 +296,10 @@ class FreeSwitchBridge(WarmTransfers):
 
     async def _run_call(self, leg: FreeSwitchLeg, session: EslLink) -> None:
         ports: list[int] = []
+        admitted: list[str] = []  # the call id once the call limit let it in
         try:
             try:
-                await self._set_up(leg, ports)
+                await self._set_up(leg, ports, admitted)
             except (FreeSwitchError, OSError) as exc:
                 log.error("FreeSWITCH call %s could not start: %s", leg.call_id or "?", exc)
                 telemetry.error("call_setup", "freeswitch")
@@ -313,6 +321,8 @@ class FreeSwitchBridge(WarmTransfers):
             leg.end_audio()
             for port in ports:
                 self._switch_ports.discard(port)
+            for call_id in admitted:
+                self.limit.release(call_id)
             if leg.state == "bridged" or leg.hangup_by == "transfer":
                 # The caller is (or was, until they hung up) talking to staff; `exit` would
                 # hang them up. The switch closes the socket itself after their hangup and
@@ -322,7 +332,7 @@ class FreeSwitchBridge(WarmTransfers):
                 await self._hub_call(session.finish_call, leg.state == "ended")
             self._sessions.discard(session)
 
-    async def _set_up(self, leg: FreeSwitchLeg, ports: list[int]) -> None:
+    async def _set_up(self, leg: FreeSwitchLeg, ports: list[int], admitted: list[str]) -> None:
         s = self.settings
         reply = await leg.command(esl.connect())
         channel = reply.channel if isinstance(reply, esl.CommandReply) else {}
@@ -330,6 +340,9 @@ class FreeSwitchBridge(WarmTransfers):
             raise FreeSwitchLinkError("the connect reply carries no channel data (Unique-ID)")
         leg.set_channel(channel)
         leg.info.sample_rate = SAMPLE_RATE
+        if not self.limit.admit(leg.info, "freeswitch"):
+            raise FreeSwitchError(f"call {leg.call_id}: at capacity, not answered")
+        admitted.append(leg.call_id)
         app = leg.variables.get("current_application", "socket")
         if app != "socket":
             # We come too late (a stalled daemon): the dialplan's watchdog (sched_transfer)
@@ -355,6 +368,7 @@ class FreeSwitchBridge(WarmTransfers):
             )
             media.expect_ip = "" if s.switch_media_ip in ("0.0.0.0", "::") else s.switch_media_ip
             port = self._take_switch_port()
+            media.expect_port = port  # the switch sends from the local-port we give it
             ports.append(port)
             await leg.command(
                 esl.sendmsg_unicast(s.switch_media_ip, port, s.media_host, media.port)

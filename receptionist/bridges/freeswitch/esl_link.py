@@ -46,6 +46,7 @@ import gevent.event
 import gevent.lock
 import gevent.socket
 
+from receptionist.bridges.allow import PeerAllowList
 from receptionist.bridges.freeswitch.leg import (
     FreeSwitchError,
     FreeSwitchLinkError,
@@ -129,7 +130,9 @@ class EslLink:
     other frame goes to ``sink``; ``on_closed(reason)`` comes once, after the last frame.
     """
 
-    def __init__(self, sock: Any, name: str, timeout: float) -> None:
+    def __init__(
+        self, sock: Any, name: str, timeout: float, max_body: int = esl.MAX_BODY_BYTES
+    ) -> None:
         self.name = name
         self.sock = sock
         self.connected = True
@@ -137,7 +140,8 @@ class EslLink:
         self.closed = gevent.event.Event()
         self.sink: Callable[[esl.EslFrame], None] | None = None
         self.on_closed: Callable[[str], None] | None = None
-        self._parser = esl.EslParser(name)
+        self._parser = esl.EslParser(name, max_body)
+        self.on_finished: Callable[[EslLink], None] | None = None  # gevent side, at the end
         self._send_lock = gevent.lock.Semaphore()
         self._replies: collections.deque[gevent.event.AsyncResult] = collections.deque()
         self._reply_timeout = timeout
@@ -189,6 +193,8 @@ class EslLink:
         except OSError:
             pass
         self.closed.set()
+        if self.on_finished is not None:
+            self.on_finished(self)
         if self.on_closed is not None:
             self.on_closed(reason)
 
@@ -243,7 +249,14 @@ class EslLink:
         self.closed.wait(2.0)
 
 
-def listen(host: str, port: int, timeout: float, on_session: Callable[[EslLink], None]) -> Any:
+def listen(
+    host: str,
+    port: int,
+    timeout: float,
+    on_session: Callable[[EslLink], None],
+    max_connections: int = 64,
+    peers: PeerAllowList | None = None,
+) -> Any:
     """Gevent thread: listen for the switch's outbound sockets; each accepted one becomes an
     ``EslLink`` handed to ``on_session``. Returns the listening socket (close it
     to stop). Raises ``FreeSwitchStartError`` naming host:port when the bind fails."""
@@ -257,17 +270,40 @@ def listen(host: str, port: int, timeout: float, on_session: Callable[[EslLink],
         raise FreeSwitchStartError(
             f"can't listen for FreeSWITCH outbound sockets on {host}:{port}: {exc.strerror or exc}"
         ) from None
-    gevent.spawn(_accept_loop, listener, timeout, on_session)
+    gevent.spawn(_accept_loop, listener, timeout, on_session, max_connections, peers)
     return listener
 
 
-def _accept_loop(listener: Any, timeout: float, on_session: Callable[[EslLink], None]) -> None:
+def _accept_loop(
+    listener: Any,
+    timeout: float,
+    on_session: Callable[[EslLink], None],
+    max_connections: int,
+    peers: PeerAllowList | None,
+) -> None:
+    open_links: set[EslLink] = set()
+    refused = 0
     while True:
         try:
             sock, address = listener.accept()
         except OSError:
             return  # closed by the bridge
-        on_session(EslLink(sock, f"call socket from {address[0]}:{address[1]}", timeout))
+        if peers is not None and not peers.allows(address):
+            sock.close()
+            continue
+        if len(open_links) >= max_connections:
+            refused += 1
+            if refused in (1, 10, 100) or refused % 1000 == 0:
+                log.warning("closed FreeSWITCH outbound socket from %s: %d already open "
+                            "(max_connections); %d closed so far", address[0],
+                            len(open_links), refused)  # fmt: skip
+            sock.close()
+            continue
+        link = EslLink(sock, f"call socket from {address[0]}:{address[1]}", timeout,
+                       esl.MAX_CALL_BODY_BYTES)  # fmt: skip
+        open_links.add(link)
+        link.on_finished = open_links.discard
+        on_session(link)
 
 
 def open_inbound(

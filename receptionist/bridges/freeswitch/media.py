@@ -4,7 +4,10 @@ The switch sends one datagram per 20 ms (320 bytes of 16-bit little-endian PCM a
 from its ``local-port`` and plays whatever 320-byte datagrams come back, unpaced. Facts
 from the captures that shape this class:
 
-- the first datagram's source is the switch: lock to it, drop anything from elsewhere;
+- the switch sends from the ``local-ip:local-port`` we announced to it: only a datagram from
+  that port (and that address, unless the switch binds every address) can take the lock, and
+  once locked, anything from elsewhere is dropped: a local sender spraying our media ports
+  can't take a call's audio;
 - a datagram of any other size is dropped (and counted), never passed on;
 - we never send an empty datagram: one stops the switch reading our audio for good.
 
@@ -39,6 +42,7 @@ class UnicastEndpoint(asyncio.DatagramProtocol):
         self.port = 0
         self.peer: Address | None = None
         self.expect_ip = ""  # when set, only a datagram from this address can take the lock
+        self.expect_port = 0  # when set, only a datagram from this port can take the lock
         self.first_packet: asyncio.Future[Address] = asyncio.get_running_loop().create_future()
         self.frames_in = 0
         self.frames_out = 0
@@ -81,8 +85,15 @@ class UnicastEndpoint(asyncio.DatagramProtocol):
     def datagram_received(self, data: bytes, addr: Address) -> None:
         source = (addr[0], addr[1])
         if self.peer is None:
-            if self.expect_ip and source[0] != self.expect_ip:
+            if (self.expect_ip and source[0] != self.expect_ip) or (
+                self.expect_port and source[1] != self.expect_port
+            ):
                 self.dropped_foreign += 1  # not the switch: don't let it take the lock
+                if self.dropped_foreign in (1, 1000):
+                    log.warning("%s: ignored %d datagram(s) not from the switch's %s:%s "
+                                "(latest from %s:%d)", self.name, self.dropped_foreign,
+                                self.expect_ip or "*", self.expect_port or "*",
+                                *source)  # fmt: skip
                 return
             self.peer = source
             if not self.first_packet.done():

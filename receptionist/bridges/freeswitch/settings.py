@@ -6,8 +6,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
+from receptionist.bridges.allow import LOOPBACK, allow_from_problem
 from receptionist.media.leg import RING_SECONDS
 from receptionist.media.pacer import AHEAD_FRAMES
 
@@ -48,9 +49,19 @@ class FreeSwitchSettings:
     accept_digit: str | None = None  # staff must press this after the summary (None: answer)
     accept_wait_s: float = 10.0
     stop_grace_s: float = 30.0  # on stop, calls in progress get this long to finish
+    max_calls: int = 32  # alone (tests); the daemon's one limit is [limits] max_calls
+    max_connections: int = 64  # outbound ESL sockets held at once; more are closed at accept
+    # The outbound ESL listener takes connections only from these addresses or networks.
+    allow_from: list[str] = field(default_factory=lambda: list(LOOPBACK))
 
     def problem(self) -> str:
         """What is wrong with these settings, or an empty string."""
+        problem = allow_from_problem(self.allow_from)
+        if problem:
+            return problem
+        for name in ("max_calls", "max_connections"):
+            if getattr(self, name) < 1:
+                return f"{name} = {getattr(self, name)} must be at least 1"
         for name in ("media_port", "switch_port"):
             low, high = getattr(self, f"{name}_min"), getattr(self, f"{name}_max")
             if not 0 < low <= high < 65536:

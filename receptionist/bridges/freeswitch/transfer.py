@@ -166,6 +166,7 @@ class WarmTransfers:
             )
             media.expect_ip = "" if s.switch_media_ip in ("0.0.0.0", "::") else s.switch_media_ip
             port = self._take_switch_port()
+            media.expect_port = port  # the switch sends from the local-port we give it
             try:
                 reply = await self._inbound_command(
                     esl.sendmsg_unicast(

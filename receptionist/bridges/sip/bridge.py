@@ -40,6 +40,7 @@ from receptionist.bridges.sip.settings import SipSettings, peer_allowed, setting
 from receptionist.bridges.sip.stack import SipRegistration, SipUas, SipUdpTransport
 from receptionist.bridges.sip.transfer import resolve
 from receptionist.bridges.sip.transfer import transfer as run_transfer
+from receptionist.media.call_limit import CallLimit
 from receptionist.media.leg import CallLeg, LegInfo, TransferResult
 from receptionist.media.pacer import Pacer
 from receptionist.protocols.errors import ProtocolError
@@ -68,10 +69,13 @@ class SipBridge:
         on_call: Callable[[CallLeg], Awaitable[None]],
         *,
         clock_speed: float = 1.0,
+        limit: CallLimit | None = None,
     ) -> None:
         self.settings = settings
         self._on_call = on_call
         self.clock_speed = clock_speed
+        # The daemon's one limit for every bridge; alone (tests), 32 calls.
+        self.limit = limit or CallLimit(32)
         self.transport: SipUdpTransport | None = None
         self.uas: SipUas | None = None
         self._uac: SipUAC | None = None
@@ -307,9 +311,19 @@ class SipBridge:
         task.add_done_callback(self._tasks.discard)
 
     async def _answer(self, call: IncomingCall) -> None:
+        info = _leg_info(call)
+        if not self.limit.admit(info, "sip"):
+            call.reject(486, "Busy Here")
+            self._calls.pop(call.call_id, None)
+            return
+        try:
+            await self._answer_admitted(call, info)
+        finally:
+            self.limit.release(info.call_id)
+
+    async def _answer_admitted(self, call: IncomingCall, info: LegInfo) -> None:
         s = self.settings
         assert call.sdp_offer is not None
-        info = _leg_info(call)
         leg = SipLeg(self, info)
         try:
             media = await RtpMedia.answer(

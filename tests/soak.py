@@ -1,0 +1,187 @@
+"""`make soak`: the real daemon under N concurrent calls for SOAK_MINUTES, through the fake
+Asterisk (FastAGI + AudioSocket, turn by turn) and the fake FreeSWITCH (outbound ESL + unicast
+media, on a timeline), each caller booking a slot of its own in one sentence (Piper's voice on
+a G.711 line, heard by the daemon's Whisper). Prints calls placed, records written, bookings
+committed, duplicates (must be 0), calls left without an end, and the daemon's resident memory
+(VmRSS) at the start, the middle and the end, with its slope per hour.
+
+    python -m tests.soak --calls 4 --minutes 10
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import itertools
+import tempfile
+import time
+from collections import Counter
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import numpy as np
+
+from receptionist.app.config import load_settings
+from receptionist.app.runtime import models_from_settings
+from receptionist.media.audio import array_to_pcm, phone_line, split_frames
+from receptionist.media.models import Models
+from receptionist.store.db import Store
+from tests.daemon_process import DaemonProcess, asterisk_table, config_text, free_port
+from tests.fake_asterisk import FakeAsterisk
+from tests.fake_freeswitch import FakeCall as SwitchCall
+from tests.fake_freeswitch import FakeSwitch
+
+DAYS = ("Tuesday", "Wednesday", "Thursday", "Friday")
+HOURS = ("9", "10", "11", "12", "1", "2", "3", "4")
+NAMES = ("Dana Smith", "John Brown", "Mary Jones", "Peter Hall", "Anna White", "Sam Lee")
+SILENT = b"\0" * 320
+
+
+def _slots() -> Iterator[tuple[str, str, str]]:
+    """(day, hour, name) for each call: a slot of its own, so every booking can commit."""
+    for (day, hour), name in zip(itertools.product(DAYS, HOURS), itertools.cycle(NAMES)):
+        yield day, hour, name
+
+
+def _frames(models: Models, text: str) -> list[bytes]:
+    speech = models.tts.speak_sync(text, 16000)
+    line = phone_line(np.frombuffer(speech.pcm, dtype="<i2"), 16000)
+    return list(split_frames(array_to_pcm(line), 8000))
+
+
+def _timeline(parts: list[tuple[float, list[bytes]]]) -> Callable[[int], bytes]:
+    """A FreeSWITCH caller's audio by frame index: (seconds of silence, then speech) each."""
+    frames: list[bytes] = []
+    for pause_s, speech in parts:
+        frames += [SILENT] * int(pause_s * 50) + speech
+    return lambda index: frames[index] if index < len(frames) else SILENT
+
+
+class Soak:
+    def __init__(self, folder: Path, calls: int, minutes: float) -> None:
+        self.folder = folder
+        self.concurrent = calls
+        self.seconds = minutes * 60
+        settings = load_settings()
+        self.models = models_from_settings(settings, with_llm=False)
+        self.slots = _slots()
+        self.placed = Counter[str]()
+        self.rss: list[tuple[float, int]] = []
+
+    def _line(self) -> tuple[list[bytes], list[bytes]]:
+        day, hour, name = next(self.slots)
+        booking = f"Hi, I'd like to book a haircut on {day} at {hour}, my name is {name}."
+        return _frames(self.models, booking), _frames(self.models, "No, that's all. Goodbye.")
+
+    async def run(self) -> None:
+        fake = FakeAsterisk()
+        await fake.start()
+        switch = FakeSwitch()
+        await switch.start()
+        agi, media, listen = free_port(), free_port(), free_port()
+        fake.agi_address, fake.audiosocket_address = ("127.0.0.1", agi), ("127.0.0.1", media)
+        freeswitch = "\n".join([
+            "[freeswitch]", "enabled = true", f"listen_port = {listen}",
+            f"esl_port = {switch.port}", "media_port_min = 44000", "media_port_max = 44199",
+            "switch_port_min = 44200", "switch_port_max = 44399",
+        ])  # fmt: skip
+        text = config_text(
+            {
+                "[recording]\nenabled = true": "[recording]\nenabled = false",
+                "llm_enabled = true": "llm_enabled = false",
+                "max_calls = 32": f"max_calls = {self.concurrent * 2 + 2}",
+                "[asterisk]\nenabled = false": asterisk_table(agi, media, fake.ami_port),
+                "[freeswitch]\nenabled = false\n": "",
+            },
+            extra=freeswitch + "\n[http]\nenabled = false\n",
+        )
+        daemon = DaemonProcess(self.folder, text)
+        await asyncio.to_thread(daemon.start)
+        self.daemon = daemon
+        started = time.monotonic()
+        self.rss.append((0.0, daemon.rss_kib()))
+        end = started + self.seconds
+        try:
+            workers = [self._caller(n, fake, switch, listen, end) for n in range(self.concurrent)]
+            await asyncio.gather(self._sample(started, end), *workers)
+        finally:
+            self.rss.append((time.monotonic() - started, daemon.rss_kib()))
+            daemon.stop()
+            await fake.stop()
+            await switch.stop()
+        self.elapsed = time.monotonic() - started
+
+    async def _sample(self, started: float, end: float) -> None:
+        await asyncio.sleep((end - started) / 2)
+        self.rss.append((time.monotonic() - started, self.daemon.rss_kib()))
+
+    async def _caller(
+        self, n: int, fake: FakeAsterisk, switch: FakeSwitch, listen: int, end: float
+    ) -> None:
+        while time.monotonic() < end:
+            booking, goodbye = await asyncio.to_thread(self._line)
+            if n % 2 == 0:
+                call = fake.call(
+                    lines=[booking, goodbye], caller_id=f"55580{n:02d}{len(self.placed):03d}"
+                )
+                self.placed["asterisk"] += 1
+                try:
+                    await asyncio.wait_for(call.run(), 120)
+                except TimeoutError:
+                    if call.media is not None:
+                        call.media.close()
+            else:
+                audio = _timeline([(9.0, booking), (12.0, goodbye)])
+                fs_call = SwitchCall(switch, caller_id=f"55590{n:02d}{len(self.placed):03d}",
+                                     audio=audio)  # fmt: skip
+                self.placed["freeswitch"] += 1
+                await fs_call.dial("127.0.0.1", listen)
+                try:
+                    await asyncio.wait_for(fs_call.closed.wait(), 120)
+                except TimeoutError:
+                    fs_call.drop()
+
+    def report(self) -> str:
+        store = Store(self.daemon.db)
+        try:
+            calls = store.rows("calls")
+            bookings = store.rows("bookings")
+        finally:
+            store.close()
+        committed = [b for b in bookings if b["status"] == "booked"]
+        by_key = Counter(b["key"] for b in bookings)
+        by_slot = Counter((b["service"], b["start"]) for b in committed)
+        duplicates = sum(n - 1 for n in by_key.values() if n > 1)
+        duplicates += sum(n - 1 for n in by_slot.values() if n > 1)
+        open_calls = sum(1 for c in calls if not c["ended_at"])
+        (t0, r0), (t1, r1), (t2, r2) = self.rss[0], self.rss[1], self.rss[-1]
+        hours = max(t2 - t0, 1.0) / 3600
+        lines = [
+            f"soak: {self.concurrent} concurrent calls for {self.elapsed / 60:.1f} min "
+            "(fake Asterisk + fake FreeSWITCH, the real daemon in a subprocess)",
+            f"calls placed: {sum(self.placed.values())} ({self.placed['asterisk']} Asterisk, "
+            f"{self.placed['freeswitch']} FreeSWITCH)",
+            f"records written: {len(calls)} (without an end: {open_calls})",
+            f"bookings committed: {len(committed)} (rows: {len(bookings)})",
+            f"duplicates: {duplicates}",
+            f"RSS: start {r0 / 1024:.0f} MiB, middle {r1 / 1024:.0f} MiB (at {t1 / 60:.1f} min), "
+            f"end {r2 / 1024:.0f} MiB; slope {(r2 - r0) / 1024 / hours:+.0f} MiB/hour",
+        ]
+        return "\n".join(lines)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else "")
+    parser.add_argument("--calls", type=int, default=4, help="concurrent calls (default 4)")
+    parser.add_argument("--minutes", type=float, default=10.0, help="how long (default 10)")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="soak-") as folder:
+        soak = Soak(Path(folder), args.calls, args.minutes)
+        asyncio.run(soak.run())
+        text = soak.report()
+    print(text)
+    return 0 if "\nduplicates: 0\n" in text else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

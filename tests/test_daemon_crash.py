@@ -101,7 +101,9 @@ async def test_kill_9_mid_booking_then_restart_commits_exactly_once_and_closes_t
             spoken(models, "Hi, I'd like to book a haircut on Thursday at 3 pm."),
             spoken(models, "My name is Dana Smith."),
         ]
-        call = fake.call(lines=lines, caller_id=CALLER, agent_gap_frames=75, speed=2.0)
+        call = fake.call(
+            lines=lines, caller_id=CALLER, agent_gap_frames=75
+        )  # a phone sends at line speed
         placed = asyncio.ensure_future(call.run())
         seen = await asyncio.to_thread(receiver.create_seen.wait, 180)
         assert seen, daemon.output

@@ -20,6 +20,9 @@ def test_numbers_and_quoted_words_are_redacted() -> None:
     # a call's uuid keeps its digits (they are an id, not a number to hide)
     uuid = "call 60d2ccd6-e0e3-46a2-aded-dc3742105afa ended"
     assert redact(uuid) == uuid
+    # also when two of its groups are all digits, which reads like a phone number alone
+    uuid = "call 512ebc2b-4272-4973-a143-28b01bcbc10f ended: from 555-867-5309"
+    assert redact(uuid) == "call 512ebc2b-4272-4973-a143-28b01bcbc10f ended: from ••••09"
 
 
 def test_a_log_record_is_redacted_by_the_filter(caplog: pytest.LogCaptureFixture) -> None:

@@ -13,6 +13,7 @@ import re
 _DIGITS = re.compile(r"\+?\(?\d[\d\s()-]{5,}\d")
 _QUOTED = re.compile(r"(?P<q>['\"])(?!<\d+ chars>)(?P<text>[^'\"]{3,})(?P=q)")
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_UUID = re.compile(r"([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})")
 
 
 def _number(match: re.Match[str]) -> str:
@@ -34,7 +35,9 @@ def redact(text: str) -> str:
     their last two digits."""
     text = _QUOTED.sub(lambda m: f"{m.group('q')}<{len(m.group('text'))} chars>{m.group('q')}",
                        text)  # fmt: skip
-    return _DIGITS.sub(_number, text)
+    # A call's uuid is an identifier even where a group of it is all digits ("-4272-4973-").
+    parts = _UUID.split(text)  # odd items are the uuids
+    return "".join(p if i % 2 else _DIGITS.sub(_number, p) for i, p in enumerate(parts))
 
 
 class RedactingFilter(logging.Filter):

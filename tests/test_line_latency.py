@@ -81,16 +81,26 @@ async def test_each_reply_stores_the_line_latency_the_caller_heard(runtime: Runt
     )
     await run_local_call(runtime, leg)
 
+    # On the wall clock, as a phone would time it: a loaded machine stalls the leg now and
+    # then, and it catches up in a burst, so its ticks are not all 20 ms apart.
     start, end = leg.log.caller_speech[0]
-    caller_loud = [t for t in _loud_ticks(leg.caller_audio()) if start <= t < end]
-    first_agent = next(t for t in leg.log.agent_frames if t > caller_loud[-1])
-    heard_ms = (first_agent - caller_loud[-1]) * 20  # on the leg's own clock
+    ticks = leg.log.tick_times
+
+    def heard_ms(dbfs: float) -> float:
+        """From the caller's last frame louder than ``dbfs`` to our first frame after it."""
+        loud = [t for t in _loud_ticks(leg.caller_audio(), dbfs) if start <= t < end]
+        first_agent = next(t for t in leg.log.agent_frames if t > loud[-1])
+        return (ticks[first_agent] - ticks[loud[-1]]) * 1000
 
     reply = [t for t in runtime.store.turns(leg.call_id) if t["speaker"] == "agent"][1]
     line_ms, pipeline_ms = reply["v2v_line_ms"], reply["v2v_pipeline_ms"]
     assert line_ms == reply["timings"]["v2v_line_ms"]
     assert pipeline_ms == reply["timings"]["v2v_ms"]
-    assert abs(line_ms - heard_ms) <= 45, (line_ms, pipeline_ms, heard_ms)
+    # Where a word's tail ends is a matter of threshold (Piper's voice varies from run to
+    # run): the stored wait lies between the ends at -50 dBFS and at -56 dBFS, give or take
+    # a frame.
+    longest, shortest = heard_ms(-50.0), heard_ms(-56.0)
+    assert shortest - 25 <= line_ms <= longest + 25, (line_ms, pipeline_ms, shortest, longest)
     # The pipeline's figure starts late (the VAD's hangover): it understates the wait.
     assert line_ms > pipeline_ms
     assert len(SENT) == 0  # nothing left watched once the call is over

@@ -132,6 +132,11 @@ def is_noise(transcript: Transcript) -> bool:
     return no_speech >= GARBLE_NO_SPEECH and confidence < GARBLE_CONFIDENCE
 
 
+# Frames that may wait, stamped, for a busy VAD worker (5 s of line): past it the leg's own
+# bounded queue takes the back-pressure.
+ARRIVALS_QUEUED = 250
+
+
 class Listener:
     def __init__(
         self,
@@ -188,30 +193,57 @@ class Listener:
     async def run(self) -> None:
         loop = asyncio.get_running_loop()
         rate = self.leg.sample_rate
-        async for frame in self.leg.audio_in():
-            now = loop.time()
-            samples = pcm_to_array(frame)
-            self._frames.append(samples)
-            self._times.append(now)
-            level = frame_rms(samples)
-            self._levels.append(level)
-            self.frames_in += 1
-            probability = await self.vad_worker.run(partial(self.stream.push, samples, rate))
-            speaking = self.agent_speaking()
-            self.endpointer.threshold_boost = self.echo_boost if speaking else 0.0
-            may_open = self.gate.may_open(level, now)
-            for event in self.endpointer.push(probability, may_open):
-                log.debug("endpoint %s", event)
-                self._on_event(event, now)
-            finishing = self._finishing is not None and not self._finishing.done()
-            if self.endpointer.in_turn or speaking or finishing:
+        arrivals: asyncio.Queue[tuple[bytes, float] | None] = asyncio.Queue(ARRIVALS_QUEUED)
+        receiver = asyncio.ensure_future(self._receive(arrivals))
+        try:
+            while (item := await arrivals.get()) is not None:
+                frame, arrived = item
+                samples = pcm_to_array(frame)
+                self._frames.append(samples)
+                self._times.append(arrived)
+                level = frame_rms(samples)
+                self._levels.append(level)
+                self.frames_in += 1
+                probability = await self.vad_worker.run(partial(self.stream.push, samples, rate))
+                speaking = self.agent_speaking()
+                self.endpointer.threshold_boost = self.echo_boost if speaking else 0.0
+                may_open = self.gate.may_open(level, arrived)
+                now = loop.time()  # when we decide, which a busy VAD worker may delay
+                for event in self.endpointer.push(probability, may_open):
+                    log.debug("endpoint %s", event)
+                    self._on_event(event, now)
+                self._after_frame(speaking)
+        except BaseException:
+            receiver.cancel()
+            await asyncio.gather(receiver, return_exceptions=True)
+            raise
+        await receiver  # a line that failed fails the listener, as it did before
+
+    async def _receive(self, arrivals: asyncio.Queue[tuple[bytes, float] | None]) -> None:
+        """Stamp each frame when it reaches us, not when the VAD gets round to it.
+
+        When the VAD worker falls behind (a loaded machine, other calls' turns), frames wait
+        here; the line latency must still start from when the caller's sound came in.
+        """
+        loop = asyncio.get_running_loop()
+        try:
+            async for frame in self.leg.audio_in():
+                await arrivals.put((frame, loop.time()))
+        except Exception:
+            await arrivals.put(None)
+            raise
+        await arrivals.put(None)  # the line has ended: the frames before it still count
+
+    def _after_frame(self, speaking: bool) -> None:
+        finishing = self._finishing is not None and not self._finishing.done()
+        if self.endpointer.in_turn or speaking or finishing:
+            self._quiet = 0
+        else:
+            self._quiet += 1
+            if self._quiet >= self.silence_frames:
                 self._quiet = 0
-            else:
-                self._quiet += 1
-                if self._quiet >= self.silence_frames:
-                    self._quiet = 0
-                    self.inputs.put_nowait(Silence(self.silence_frames))
-            self._trim()
+                self.inputs.put_nowait(Silence(self.silence_frames))
+        self._trim()
 
     def _on_event(self, event: object, now: float) -> None:
         if isinstance(event, SpeechStarted):

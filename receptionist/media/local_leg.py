@@ -66,6 +66,7 @@ class LegLog:
     transfers: list[tuple[str, str, int]] = field(default_factory=list)  # ext, summary, frames
     recordings: list[tuple[str, int]] = field(default_factory=list)  # ("start"/"stop", tick)
     hangup_tick: int | None = None
+    tick_times: list[float] = field(default_factory=list)  # the loop's clock at each tick
     hung_up_by: str = ""
 
 
@@ -129,6 +130,7 @@ class LocalLeg(CallLeg):
         echo_delay = (self.echo[1] // FRAME_MS) if self.echo else 0
         try:
             while not self._ended.is_set():
+                self.log.tick_times.append(loop.time())
                 out = self._out.popleft() if self._out else None
                 if out is not None:
                     self.log.agent_frames.append(self.tick)

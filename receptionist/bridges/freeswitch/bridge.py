@@ -324,6 +324,8 @@ class FreeSwitchBridge(WarmTransfers):
             for call_id in admitted:
                 self.limit.release(call_id)
             if leg.state == "bridged" or leg.hangup_by == "transfer":
+                if leg.staff_uuid and leg.hangup_seen:
+                    await self._release_staff(leg)
                 # The caller is (or was, until they hung up) talking to staff; `exit` would
                 # hang them up. The switch closes the socket itself after their hangup and
                 # the linger time.
@@ -331,6 +333,20 @@ class FreeSwitchBridge(WarmTransfers):
             elif self._hub is not None:
                 await self._hub_call(session.finish_call, leg.state == "ended")
             self._sessions.discard(session)
+
+    async def _release_staff(self, leg: FreeSwitchLeg) -> None:
+        """The caller hung up while bridged to staff: make sure the staff phone is hung up.
+
+        The switch usually ends the other side of a ``uuid_bridge`` itself, but not when the
+        caller leaves just as the bridge forms: the real switch then left the staff phone
+        up, parked, in silence. Ending a leg that is already gone is a no-op."""
+        try:
+            await self.api(f"uuid_kill {leg.staff_uuid} NORMAL_CLEARING")
+        except FreeSwitchError as exc:
+            if "no such channel" not in str(exc).lower():
+                log.warning("call %s: ending the staff leg failed: %s", leg.call_id, exc)
+            return
+        log.info("call %s: hung up the staff leg the caller left behind", leg.call_id)
 
     async def _set_up(self, leg: FreeSwitchLeg, ports: list[int], admitted: list[str]) -> None:
         s = self.settings

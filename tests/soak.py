@@ -37,6 +37,7 @@ from tests.fake_freeswitch import FakeSwitch
 NAMES = ("Dana Smith", "John Brown", "Mary Jones", "Peter Hall", "Anna White", "Sam Lee")
 SILENT = b"\0" * 320
 HAIRCUT = dt.timedelta(minutes=30)
+WARM_UP_S = 120.0  # the models' memory grows over the first calls, then holds (see report)
 
 
 def _slots(hours: OpeningHours, today: dt.date) -> Iterator[tuple[str, str, str]]:
@@ -88,7 +89,8 @@ class Soak:
         # The daemon's today is the real one: so are the soak's days.
         self.slots = _slots(settings.profile.hours, dt.date.today())
         self.placed = Counter[str]()
-        self.rss: list[tuple[float, int]] = []
+        self.rss: list[tuple[float, int]] = []  # (seconds in, KiB): start, middle, end
+        self.by_minute: list[tuple[float, int]] = []
 
     def _line(self) -> tuple[list[bytes], list[bytes]]:
         day, hour, name = next(self.slots)
@@ -134,8 +136,17 @@ class Soak:
         self.elapsed = time.monotonic() - started
 
     async def _sample(self, started: float, end: float) -> None:
-        await asyncio.sleep((end - started) / 2)
-        self.rss.append((time.monotonic() - started, self.daemon.rss_kib()))
+        """RSS at the middle (the start/middle/end line) and every minute, calls in flight:
+        three samples can't tell the models' warm-up from a leak, a series can."""
+        middle = started + (end - started) / 2
+        minutes = [started + 60 * k for k in range(1, int((end - started) // 60) + 1)]
+        for mark in sorted({*minutes, middle}):
+            await asyncio.sleep(max(mark - time.monotonic(), 0.0))
+            sample = (time.monotonic() - started, self.daemon.rss_kib())
+            if mark == middle:
+                self.rss.append(sample)
+            if mark in minutes:
+                self.by_minute.append(sample)
 
     async def _caller(
         self, n: int, fake: FakeAsterisk, switch: FakeSwitch, listen: int, end: float
@@ -188,6 +199,16 @@ class Soak:
             f"RSS: start {r0 / 1024:.0f} MiB, middle {r1 / 1024:.0f} MiB (at {t1 / 60:.1f} min), "
             f"end {r2 / 1024:.0f} MiB; slope {(r2 - r0) / 1024 / hours:+.0f} MiB/hour",
         ]
+        if self.by_minute:
+            series = ", ".join(f"{s / 60:.0f}: {kib / 1024:.0f}" for s, kib in self.by_minute)
+            lines.append(f"RSS by minute (MiB, calls in flight): {series}")
+        settled = [(s, kib) for s, kib in self.by_minute if s >= WARM_UP_S]
+        if len(settled) >= 2:
+            (sa, ra), (sb, rb) = settled[0], settled[-1]
+            lines.append(
+                f"RSS slope after the first {WARM_UP_S / 60:.0f} min (the models' warm-up): "
+                f"{(rb - ra) / 1024 / ((sb - sa) / 3600):+.0f} MiB/hour"
+            )
         return "\n".join(lines)
 
 

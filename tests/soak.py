@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import datetime as dt
 import itertools
 import tempfile
 import time
@@ -23,6 +24,8 @@ import numpy as np
 
 from receptionist.app.config import load_settings
 from receptionist.app.runtime import models_from_settings
+from receptionist.domain.profile import OpeningHours
+from receptionist.domain.saying import DAY_NAMES
 from receptionist.media.audio import array_to_pcm, phone_line, split_frames
 from receptionist.media.models import Models
 from receptionist.store.db import Store
@@ -31,16 +34,35 @@ from tests.fake_asterisk import FakeAsterisk
 from tests.fake_freeswitch import FakeCall as SwitchCall
 from tests.fake_freeswitch import FakeSwitch
 
-DAYS = ("Tuesday", "Wednesday", "Thursday", "Friday")
-HOURS = ("9", "10", "11", "12", "1", "2", "3", "4")
 NAMES = ("Dana Smith", "John Brown", "Mary Jones", "Peter Hall", "Anna White", "Sam Lee")
 SILENT = b"\0" * 320
+HAIRCUT = dt.timedelta(minutes=30)
+WARM_UP_S = 120.0  # the models' memory grows over the first calls, then holds (see report)
 
 
-def _slots() -> Iterator[tuple[str, str, str]]:
-    """(day, hour, name) for each call: a slot of its own, so every booking can commit."""
-    for (day, hour), name in zip(itertools.product(DAYS, HOURS), itertools.cycle(NAMES)):
-        yield day, hour, name
+def _slots(hours: OpeningHours, today: dt.date) -> Iterator[tuple[str, str, str]]:
+    """(day, hour, name) for each call: a slot of its own, so every booking can commit, for
+    as long as the soak runs: each whole hour the salon is open, from tomorrow on, week after
+    week. The day is said with its date ("Tuesday, December 1st"): weeks ahead, a weekday
+    alone would be next week's. Hours are said as a caller would, "9" to "12", then "1" to
+    "7" (the afternoon, as the agent reads a bare 1 to 7)."""
+    names = itertools.cycle(NAMES)
+    for offset in itertools.count(1):
+        day = today + dt.timedelta(days=offset)
+        opening = hours.on(day)
+        if opening is None:
+            continue
+        for hour in range(9, 20):
+            start = dt.datetime.combine(day, dt.time(hour))
+            if start.time() < opening[0] or (start + HAIRCUT).time() > opening[1]:
+                continue
+            said_day = f"{DAY_NAMES[day.weekday()]}, {day:%B} {_ordinal(day.day)}"
+            yield said_day, str(hour - 12 if hour > 12 else hour), next(names)
+
+
+def _ordinal(n: int) -> str:
+    suffix = "th" if 11 <= n % 100 <= 13 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
 
 
 def _frames(models: Models, text: str) -> list[bytes]:
@@ -64,9 +86,11 @@ class Soak:
         self.seconds = minutes * 60
         settings = load_settings()
         self.models = models_from_settings(settings, with_llm=False)
-        self.slots = _slots()
+        # The daemon's today is the real one: so are the soak's days.
+        self.slots = _slots(settings.profile.hours, dt.date.today())
         self.placed = Counter[str]()
-        self.rss: list[tuple[float, int]] = []
+        self.rss: list[tuple[float, int]] = []  # (seconds in, KiB): start, middle, end
+        self.by_minute: list[tuple[float, int]] = []
 
     def _line(self) -> tuple[list[bytes], list[bytes]]:
         day, hour, name = next(self.slots)
@@ -112,18 +136,26 @@ class Soak:
         self.elapsed = time.monotonic() - started
 
     async def _sample(self, started: float, end: float) -> None:
-        await asyncio.sleep((end - started) / 2)
-        self.rss.append((time.monotonic() - started, self.daemon.rss_kib()))
+        """RSS at the middle (the start/middle/end line) and every minute, calls in flight:
+        three samples can't tell the models' warm-up from a leak, a series can."""
+        middle = started + (end - started) / 2
+        minutes = [started + 60 * k for k in range(1, int((end - started) // 60) + 1)]
+        for mark in sorted({*minutes, middle}):
+            await asyncio.sleep(max(mark - time.monotonic(), 0.0))
+            sample = (time.monotonic() - started, self.daemon.rss_kib())
+            if mark == middle:
+                self.rss.append(sample)
+            if mark in minutes:
+                self.by_minute.append(sample)
 
     async def _caller(
         self, n: int, fake: FakeAsterisk, switch: FakeSwitch, listen: int, end: float
     ) -> None:
         while time.monotonic() < end:
             booking, goodbye = await asyncio.to_thread(self._line)
+            serial = sum(self.placed.values())  # a caller id of its own for each call
             if n % 2 == 0:
-                call = fake.call(
-                    lines=[booking, goodbye], caller_id=f"55580{n:02d}{len(self.placed):03d}"
-                )
+                call = fake.call(lines=[booking, goodbye], caller_id=f"55580{n:02d}{serial:03d}")
                 self.placed["asterisk"] += 1
                 try:
                     await asyncio.wait_for(call.run(), 120)
@@ -132,7 +164,7 @@ class Soak:
                         call.media.close()
             else:
                 audio = _timeline([(9.0, booking), (12.0, goodbye)])
-                fs_call = SwitchCall(switch, caller_id=f"55590{n:02d}{len(self.placed):03d}",
+                fs_call = SwitchCall(switch, caller_id=f"55590{n:02d}{serial:03d}",
                                      audio=audio)  # fmt: skip
                 self.placed["freeswitch"] += 1
                 await fs_call.dial("127.0.0.1", listen)
@@ -167,6 +199,16 @@ class Soak:
             f"RSS: start {r0 / 1024:.0f} MiB, middle {r1 / 1024:.0f} MiB (at {t1 / 60:.1f} min), "
             f"end {r2 / 1024:.0f} MiB; slope {(r2 - r0) / 1024 / hours:+.0f} MiB/hour",
         ]
+        if self.by_minute:
+            series = ", ".join(f"{s / 60:.0f}: {kib / 1024:.0f}" for s, kib in self.by_minute)
+            lines.append(f"RSS by minute (MiB, calls in flight): {series}")
+        settled = [(s, kib) for s, kib in self.by_minute if s >= WARM_UP_S]
+        if len(settled) >= 2:
+            (sa, ra), (sb, rb) = settled[0], settled[-1]
+            lines.append(
+                f"RSS slope after the first {WARM_UP_S / 60:.0f} min (the models' warm-up): "
+                f"{(rb - ra) / 1024 / ((sb - sa) / 3600):+.0f} MiB/hour"
+            )
         return "\n".join(lines)
 
 

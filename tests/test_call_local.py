@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import datetime
 
 import numpy as np
 
@@ -79,3 +80,40 @@ async def test_agent_audio_is_paced_one_frame_per_tick(runtime: Runtime) -> None
     assert len(set(ticks.tolist())) == len(ticks)  # never two frames in one 20 ms tick
     # The greeting plays without gaps longer than a sentence break.
     assert np.max(np.diff(ticks)) < 40
+
+
+async def test_a_caller_guessing_the_name_on_a_booking_is_sent_to_a_person(
+    runtime: Runtime,
+) -> None:
+    """A booking found by the caller's number (spoofable) and two names that aren't on it:
+    the caller goes to the front desk, the escalation is recorded, and nothing of the
+    booking was said or changed (the second-detail cap, receptionist/dialog/second_detail.py)."""
+    owner = "5552223333"
+    haircut = runtime.settings.profile.service("haircut")
+    assert haircut is not None
+    await runtime.bookings.book("earlier-call", owner, haircut, datetime(2026, 11, 26, 15, 0),
+                                "John Smith", owner)  # fmt: skip
+    models = runtime.models
+    leg = LocalLeg(
+        [
+            CallerLine.from_samples(speak(models, "Hi, I need to cancel my appointment."), 16000),
+            CallerLine.from_samples(speak(models, "It's Mary Jones."), 16000),
+            CallerLine.from_samples(
+                speak(models, "Cancel it please, the name is Peter Parker."), 16000
+            ),
+        ],
+        caller_id=owner,
+        speed=1.0,
+        agent_gap_ms=2500,
+        transfer_outcome="answered",
+    )
+    summary = await run_local_call(runtime, leg)
+
+    escalations = [(e["rule"], e["target"]) for e in runtime.store.rows("escalations")]
+    assert escalations == [("second detail not confirmed", "front desk")], summary["turns"]
+    assert [t[0] for t in leg.log.transfers] == ["200"]
+    assert summary["outcome"]["kind"] == "transferred"
+    assert [b["status"] for b in runtime.store.rows("bookings")] == ["booked"]
+    heard = _words(runtime.models.stt.transcribe_sync(leg.agent_audio(), 8000).text)
+    assert "haircut" not in heard and "thursday" not in heard, heard
+    assert "cant confirm" in heard or "can not confirm" in heard, heard

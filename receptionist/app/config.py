@@ -334,6 +334,7 @@ def _parse_profile(data: dict[str, Any], source: str) -> BusinessProfile:
             "front_desk",
             "misunderstood_limit",
             "silence_reprompts",
+            "second_detail_limit",
         ),
         "business",
         source,
@@ -395,6 +396,11 @@ def _parse_profile(data: dict[str, Any], source: str) -> BusinessProfile:
     if limit < 1 or reprompts < 0:
         raise ConfigError(f"{source}: 'business.misunderstood_limit' must be 1 or more and "
                           "'business.silence_reprompts' 0 or more")  # fmt: skip
+    wrong_details = _optional(business, "second_detail_limit", int, 2, "business", source)
+    if not 1 <= wrong_details <= 10:
+        raise ConfigError(f"{source}: 'business.second_detail_limit' = {wrong_details}; it must "
+                          "be 1 to 10 (names or days that match no booking before a person "
+                          "takes over)")  # fmt: skip
     return BusinessProfile(
         name=_require(business, "name", str, "business", source),
         greeting=_require(business, "greeting", str, "business", source),
@@ -407,6 +413,7 @@ def _parse_profile(data: dict[str, Any], source: str) -> BusinessProfile:
         escalation=tuple(rules),
         misunderstood_limit=limit,
         silence_reprompts=reprompts,
+        second_detail_limit=wrong_details,
     )
 
 

@@ -131,6 +131,7 @@ class Conversation:
         self.silences = 0
         self.low_confidence_turns = 0
         self.not_understood_turns = 0
+        self.wrong_details = 0  # names or days said for a booking that matched none
         self.digits = ""
         self._asked: dict[Expect, int] = {}
         self._last_said = ""

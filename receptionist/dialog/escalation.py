@@ -59,3 +59,20 @@ def failed_tool(count: int) -> Escalation | None:
             "I'm sorry, I'm having trouble with our system. Let me get someone to help you.",
         )
     return None
+
+
+def unconfirmed_detail(count: int, profile: BusinessProfile) -> Escalation | None:
+    """A booking found by a number that may be spoofed, and the caller has said
+    ``second_detail_limit`` names or days that match no booking: guessing stops here."""
+    if count >= profile.second_detail_limit:
+        return Escalation(
+            "second detail not confirmed",
+            f"{count} names or days that match no booking"
+            if count > 1
+            else "1 name or day that matches no booking",
+            "front desk",
+            "transfer",
+            "I'm sorry, I can't confirm that booking from the details I have, so I can't go "
+            "on with it over the phone. Let me get someone to help you.",
+        )
+    return None

@@ -3,23 +3,34 @@ withheld or different; then cancelled, moved, or its status told. Steps of the c
 
 Found by the number alone, a booking is neither described nor changed until the caller has
 given a second detail (the name on it or its day; receptionist/dialog/second_detail.py): a
-caller id can be spoofed.
+caller id can be spoofed. A name or day that finds nothing counts as a wrong answer; at the
+profile's limit a person takes over, and no booking is looked up for the rest of the call.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Generator
 from datetime import date, datetime, time
 from typing import TYPE_CHECKING
 
 from receptionist.dialog import replies, second_detail
-from receptionist.dialog.actions import Cancel, CheckSlot, FindBookings, Move, Report, Say
+from receptionist.dialog.actions import (
+    Action,
+    Cancel,
+    CheckSlot,
+    FindBookings,
+    Move,
+    Report,
+    Say,
+)
 from receptionist.dialog.booking_flow import offer_slots, say_taken
 from receptionist.dialog.events import (
     BookingsFound,
     CancelDone,
     MoveDone,
     Reported,
+    Result,
     SlotChecked,
 )
 from receptionist.dialog.frame import Expect, Task
@@ -34,12 +45,17 @@ if TYPE_CHECKING:
 def advance_find(c: Conversation, task: Task) -> Step:
     f = c.frame
     if f.target is None:
+        if second_detail.locked(c):
+            yield from second_detail.refuse(c)
+            return
         if not f.phone and not f.name:
             yield from ask_booking_name(c, "What name is the booking under?")
             return
         found = c._result((yield FindBookings(f.phone or "", f.name or "", f.day)),
                              BookingsFound)  # fmt: skip
         bookings = list(found.bookings)
+        if not bookings and (yield from _wrong_detail(c)):
+            return
         if not bookings and f.phone and not f.name:
             # Booked from another phone, or the number is withheld: the name finds it.
             yield from ask_booking_name(
@@ -170,6 +186,9 @@ def advance_move(c: Conversation, u: Understanding) -> Step:
 
 def advance_status(c: Conversation) -> Step:
     f = c.frame
+    if second_detail.locked(c):
+        yield from second_detail.refuse(c)
+        return
     if not f.phone and not f.name:
         yield from ask_booking_name(c, "Sure, I can check. What name is the booking under?")
         return
@@ -184,6 +203,8 @@ def advance_status(c: Conversation) -> Step:
         return
     if found.bookings and _by_number_alone(c):
         yield from ask_booking_name(c, second_detail.ASK_FOUND)
+        return
+    if not found.bookings and (yield from _wrong_detail(c)):
         return
     f.clear_task()
     if not found.bookings:
@@ -218,6 +239,16 @@ def _move_source_day(u: Understanding, profile: BusinessProfile, today: date) ->
         head = understand(" ".join(parts[:-1]), profile, today)
         return head.day
     return None
+
+
+def _wrong_detail(c: Conversation) -> Generator[Action, Result | None, bool]:
+    """No booking matched: with a name or a day said, that is a wrong answer (a guess, or a
+    caller who misremembers); True when it was one too many and a person takes over."""
+    f = c.frame
+    if not f.name and not f.day:
+        return False  # the number alone found nothing: no detail was tried
+    said = " ".join(part for part in (f.name, DAY_NAMES[f.day.weekday()] if f.day else "") if part)
+    return (yield from second_detail.wrong_answer(c, said))
 
 
 def _by_number_alone(c: Conversation) -> bool:

@@ -3,6 +3,11 @@
 A caller id can be spoofed, so the number alone only finds a booking: the agent says what it
 is, cancels it, moves it, reports on it or offers to finish it only once the caller has said
 the name on it (near enough, as names are heard) or its day.
+
+Guessing is capped: after ``second_detail_limit`` names or days that match no booking (the
+profile's, 2 by default) the built-in escalation rule "second detail not confirmed" sends the
+caller to a person (a message when nobody answers), and for the rest of the call no booking is
+looked up, described or changed.
 """
 
 from __future__ import annotations
@@ -12,6 +17,7 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 from receptionist.dialog.actions import Action, Say
+from receptionist.dialog.escalation import unconfirmed_detail
 from receptionist.dialog.events import Result
 from receptionist.dialog.frame import Expect, Frame
 from receptionist.dialog.matching import same_person
@@ -22,6 +28,7 @@ if TYPE_CHECKING:
     from receptionist.dialog.conversation import Conversation
 
 Reading = Generator[Action, Result | None, tuple[Understanding, bool] | None]
+Step = Generator[Action, Result | None, None]
 
 ASK_FOUND = "Before I go on, can I have the name on the booking, or the day it's for?"
 WELCOME_BACK = (
@@ -34,6 +41,10 @@ _NO_MATCH = (
 )
 _AFRESH = "No problem. How can I help you today?"
 _ASK_DAY = "Thanks. And which day was that booking for?"
+REFUSED = (
+    "I'm sorry, I can't look up or change a booking on this call. Would you like me to put "
+    "you through to someone, or take a message?"
+)
 
 
 @dataclass
@@ -46,6 +57,31 @@ class PendingResume:
 
     def unfinished(self) -> dict[str, Any] | None:
         return self.saved.unfinished()
+
+
+def locked(c: Conversation) -> bool:
+    """Too many wrong names or days on this call: no booking is looked up any more."""
+    return c.wrong_details >= c.profile.second_detail_limit
+
+
+def refuse(c: Conversation) -> Step:
+    """A booking asked for again after the limit: nothing is looked up; a person or a message
+    is offered."""
+    c.frame.clear_task()
+    c.expecting = Expect.OFFER_HELP
+    yield Say(REFUSED)
+
+
+def wrong_answer(c: Conversation, said: str) -> Generator[Action, Result | None, bool]:
+    """A name or day that matches no booking. At the limit the call goes to a person by the
+    escalation rule (recorded, counted in the metrics by rule) and True comes back: the
+    caller is told nothing more about bookings."""
+    c.wrong_details += 1
+    escalation = unconfirmed_detail(c.wrong_details, c.profile)
+    if escalation is None:
+        return False
+    yield from c._escalate(escalation, said)
+    return True
 
 
 def matches(saved: Frame, u: Understanding) -> bool:
@@ -82,6 +118,8 @@ def read_resume_detail(c: Conversation, u: Understanding) -> Reading:
             return replace(u, intents=("book",)), True
         if c._task_intent(u):
             return u, False  # a new request, with its own details
+        if (yield from wrong_answer(c, u.text)):
+            return None
         yield Say(_NO_MATCH)
         return None
     if u.no or c._task_intent(u) or u.goodbye:

@@ -109,6 +109,7 @@ class BusinessProfile:
     escalation: tuple[EscalationRule, ...] = field(default_factory=tuple)
     misunderstood_limit: int = 3
     silence_reprompts: int = 2
+    second_detail_limit: int = 2  # names or days matching no booking before a person takes over
 
     def service(self, name: str) -> Service | None:
         for service in self.services:

@@ -36,6 +36,7 @@ def models_from_settings(settings: Settings, with_llm: bool | None = None) -> Mo
         llm_gpu_layers=m.llm_gpu_layers,
         business_name=settings.profile.name,
         hotwords=stt_hotwords(settings),
+        stt_window_s=m.stt_window_s,
     )
 
 

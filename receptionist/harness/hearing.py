@@ -63,6 +63,7 @@ class Heard:
     words: int
     confidence: float
     no_speech_prob: float
+    compute_ms: int = 0
 
     @property
     def right(self) -> bool:
@@ -82,7 +83,7 @@ def hear(models: Models, voices: list[str], lines: list[str]) -> list[Heard]:
             t = models.stt.transcribe_sync(np.concatenate([quiet, audio, quiet]), RATE)
             said = words(line)
             out.append(Heard(voice, line, t.text, word_errors(said, words(t.text)), len(said),
-                             t.confidence, t.no_speech_prob))  # fmt: skip
+                             t.confidence, t.no_speech_prob, t.compute_ms))  # fmt: skip
     return out
 
 
@@ -102,6 +103,8 @@ def summary(heard: list[Heard]) -> dict[str, Any]:
             "wer": round(sum(h.errors for h in mine) / max(1, sum(h.words for h in mine)), 3),
             "confidence_right": round(float(np.mean(right)), 3) if right else None,
             "confidence_wrong": round(float(np.mean(wrong)), 3) if wrong else None,
+            "stt_p50_ms": int(np.percentile([h.compute_ms for h in mine], 50)),
+            "stt_p95_ms": int(np.percentile([h.compute_ms for h in mine], 95)),
         })  # fmt: skip
     right_all = [h.confidence for h in heard if h.right]
     wrong_all = [h.confidence for h in heard if not h.right]
@@ -117,11 +120,15 @@ def summary(heard: list[Heard]) -> dict[str, Any]:
 
 
 def print_summary(report: dict[str, Any]) -> None:
-    print(f"{'voice':<14} lines exact   WER  conf(right) conf(wrong)")
+    if "stt_window_s" in report:
+        redone = report["redone_in_full_window"]
+        print(f"STT window {report['stt_window_s']} s; transcripts that repeated themselves "
+              f"and were decoded again in the full window: {redone}")  # fmt: skip
+    print(f"{'voice':<14} lines exact   WER  conf(right) conf(wrong)  STT p50/p95 ms")
     for v in report["voices"]:
         right, wrong = v["confidence_right"] or 0.0, v["confidence_wrong"] or 0.0
         print(f"{v['voice']:<14} {v['lines']:>5} {v['exact']:>5} {v['wer']:>5.1%}  "
-              f"{right:>11.2f} {wrong:>11.2f}")  # fmt: skip
+              f"{right:>11.2f} {wrong:>11.2f}  {v['stt_p50_ms']:>6}/{v['stt_p95_ms']}")  # fmt: skip
     print("confirm below:  " + "  ".join(f"{t['below']:.2f}" for t in report["thresholds"]))
     print(
         "right flagged:  " + "  ".join(f"{t['right_flagged']:>4.0%}" for t in report["thresholds"])
@@ -144,6 +151,13 @@ def main(argv: list[str] | None = None) -> int:
         "--voice", action="append", help=f"voices (default: all: {', '.join(VOICES)})"
     )
     parser.add_argument("--only", help="the scenarios whose id matches this regex")
+    parser.add_argument(
+        "--sample", type=int, default=0, help="every Nth caller line only (0: all of them)"
+    )
+    parser.add_argument(
+        "--stt-window", type=int, default=0,
+        help="seconds of audio per decode (default: the config's [models] stt_window_s)",
+    )  # fmt: skip
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args(argv)
     voices = parse_voices(args.voice) if args.voice else list(VOICES)
@@ -151,9 +165,16 @@ def main(argv: list[str] | None = None) -> int:
     if args.only:
         scenarios = [s for s in scenarios if re.search(args.only, s.id)]
     settings = load_settings()
+    if args.stt_window:
+        settings.models.stt_window_s = args.stt_window
     models = models_from_settings(settings, with_llm=False)
+    lines = caller_lines(scenarios)
+    if args.sample > 1:
+        lines = lines[:: args.sample]
     try:
-        report = summary(hear(models, voices, caller_lines(scenarios)))
+        report = summary(hear(models, voices, lines))
+        report["stt_window_s"] = models.stt.window_s
+        report["redone_in_full_window"] = models.stt.repeats_redone
     finally:
         models.close()
     if args.json:

@@ -81,6 +81,7 @@ def load_models(
     business_name: str = "the office",
     hotwords: str | None = None,
     turn: str | None = None,
+    stt_window_s: int = 10,
 ) -> Models:
     """Load every model now, at start-up, so that a bad file never surfaces mid-call."""
     times: dict[str, int] = {}
@@ -105,7 +106,9 @@ def load_models(
     _check(str(tts_path) + ".json", "text-to-speech (Piper) config")
     vad_model = timed("vad", lambda: SileroVad(vad_path))
     compute = "float16" if device == "cuda" else "int8"
-    stt_model = timed("stt", lambda: Transcriber(stt_path, device, compute, threads, hotwords))
+    stt_model = timed(
+        "stt", lambda: Transcriber(stt_path, device, compute, threads, hotwords, stt_window_s)
+    )
     tts_model = timed("tts", lambda: Synthesizer(tts_path, device))
     llm_model = None
     if llm:

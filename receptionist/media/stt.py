@@ -2,11 +2,20 @@
 
 Always loaded from a path (never a size name: no hub downloads), always ``temperature=0``
 (the fallback schedule re-decodes for seconds), greedy, no timestamps.
+
+The window: Whisper's encoder sees 30 s of audio whatever the turn's length, and on a CPU
+the encoder is most of a decode. A caller's turn is a few seconds, so it is decoded in a
+shorter window (``window_s``, 10 s by default: about a third of the cost, measured in
+``make bench``'s STT row and ``python -m receptionist.harness.hearing``). Whisper was trained
+on 30 s windows; in a much shorter one it sometimes repeats itself to fill it. A transcript
+that repeats a phrase back to back is decoded again in the full window, so a repetition
+never reaches the dialog.
 """
 
 from __future__ import annotations
 
 import math
+import re
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -18,6 +27,12 @@ from receptionist.media.audio import resample
 from receptionist.media.worker import ModelWorker
 
 WHISPER_RATE = 16000
+FULL_WINDOW_S = 30  # what Whisper was trained on
+# Room left in a short window after the turn: Whisper ends a transcript well when it hears
+# some silence after the speech.
+WINDOW_MARGIN_S = 1.5
+HOP_SAMPLES = 160  # one frame of Whisper's log-mel features: 10 ms
+TOKENS_PER_S = 8
 
 
 @dataclass(frozen=True)
@@ -47,6 +62,37 @@ def segment_confidence(segments: Sequence[tuple[float, int]]) -> float:
     return min(1.0, max(0.0, math.exp(sum(lp * n for lp, n in weighted) / total)))
 
 
+def repeats_itself(text: str) -> bool:
+    """Does ``text`` end in a loop: a phrase said again and again to the end ("Yes. Yes.
+    Yes.", "How much is it? How much is it? How much", "pre-arr-am-am-am")? What Whisper
+    writes when a window is too short for it. A whole text said twice counts (phrases of
+    two words or more), and so does a text followed by most of itself again; a word or a
+    phrase that takes over the end of a text counts from three times. "No, no" and
+    "really, really sorry" don't."""
+    words = re.findall(r"[\w']+", text.lower())
+    n = len(words)
+    for start in range(n):
+        for size in range(1, n - start):
+            phrase = words[start : start + size]
+            copies = 1
+            while words[start + copies * size : start + (copies + 1) * size] == phrase:
+                copies += 1
+            rest = words[start + copies * size :]
+            if (
+                rest
+                and not (  # a copy cut off by the window may end the text, mid-word
+                    rest[:-1] == phrase[: len(rest) - 1]
+                    and phrase[len(rest) - 1].startswith(rest[-1])
+                )
+            ):
+                continue  # the text goes on with something else
+            if copies >= 3 or (copies == 2 and start == 0 and size >= 2):
+                return True
+            if start == 0 and size >= 3 and len(rest) >= max(3, size // 2):
+                return True  # the whole text, then most of it again
+    return False
+
+
 class Transcriber:
     def __init__(
         self,
@@ -55,11 +101,22 @@ class Transcriber:
         compute_type: str = "int8",
         threads: int = 2,
         hotwords: str | None = None,
+        window_s: int = 10,
     ) -> None:
         from faster_whisper import WhisperModel
+        from faster_whisper.tokenizer import Tokenizer
+
+        if not 1 <= window_s <= FULL_WINDOW_S:
+            raise ValueError(f"the speech-to-text window is {window_s} s: use 1 to 30")
+        self.window_s = window_s
+        self.model_path = Path(model_path)
+        self.repeats_redone = 0  # transcripts that repeated themselves in the short window
 
         self.model = WhisperModel(
             str(model_path), device=device, compute_type=compute_type, cpu_threads=threads
+        )
+        self._tokenizer = Tokenizer(
+            self.model.hf_tokenizer, self.model.model.is_multilingual, "transcribe", "en"
         )
         self.hotwords = hotwords
         self.worker = ModelWorker("stt")
@@ -72,6 +129,24 @@ class Transcriber:
         # Whisper hallucinates on very short clips; pad to at least 1 s with silence.
         if len(audio) < WHISPER_RATE:
             audio = np.concatenate([audio, np.zeros(WHISPER_RATE - len(audio), np.float32)])
+        fits = len(audio) <= (self.window_s - WINDOW_MARGIN_S) * WHISPER_RATE
+        if self.window_s < FULL_WINDOW_S and fits:
+            text, no_speech, confidence = self._decode_in_window(audio)
+            if repeats_itself(text):
+                self.repeats_redone += 1
+                text, no_speech, confidence = self._decode(audio)
+        else:
+            text, no_speech, confidence = self._decode(audio)
+        return Transcript(
+            text=text,
+            audio_ms=len(samples) * 1000 // sample_rate,
+            compute_ms=int((time.perf_counter() - started) * 1000),
+            no_speech_prob=no_speech,
+            confidence=confidence if text else 0.0,
+        )
+
+    def _decode(self, audio: np.ndarray) -> tuple[str, float, float]:
+        """faster-whisper's own way: 30 s windows, any length of audio."""
         segments, _info = self.model.transcribe(
             audio,
             language="en",
@@ -86,13 +161,37 @@ class Transcriber:
         text = " ".join(p.text.strip() for p in parts).strip()
         no_speech = max((p.no_speech_prob for p in parts), default=1.0)
         confidence = segment_confidence([(p.avg_logprob, len(p.tokens)) for p in parts])
-        return Transcript(
-            text=text,
-            audio_ms=len(samples) * 1000 // sample_rate,
-            compute_ms=int((time.perf_counter() - started) * 1000),
-            no_speech_prob=no_speech,
-            confidence=confidence if text else 0.0,
+        return text, no_speech, confidence
+
+    def _decode_in_window(self, audio: np.ndarray) -> tuple[str, float, float]:
+        """One greedy decode of ``audio`` (shorter than the window) padded with silence to
+        ``window_s``: the encoder's cost is in proportion to the window. faster-whisper
+        pads every window to 30 s, so this calls its CTranslate2 model directly, with the
+        same prompt (the hotwords) and the same scores as faster-whisper's own decode."""
+        import ctranslate2
+
+        window = np.zeros(self.window_s * WHISPER_RATE, np.float32)
+        window[: len(audio)] = audio
+        frames = self.window_s * WHISPER_RATE // HOP_SAMPLES
+        features = self.model.feature_extractor(window)[:, :frames]
+        prompt = self.model.get_prompt(
+            self._tokenizer, [], without_timestamps=True, hotwords=self.hotwords
         )
+        # Room for fast speech (8 tokens a second, twice a fast talker's) and no more: a loop
+        # stops soon, and is then decoded again in the full window.
+        most = len(prompt) + int(len(audio) / WHISPER_RATE * TOKENS_PER_S) + 8
+        result = self.model.model.generate(
+            ctranslate2.StorageView.from_array(np.ascontiguousarray(features[None])),
+            [prompt],
+            beam_size=1,
+            max_length=min(most, self.model.max_length),
+            return_scores=True,
+            return_no_speech_prob=True,
+        )[0]
+        tokens = result.sequences_ids[0]
+        text = self._tokenizer.decode(tokens).strip()
+        avg_logprob = result.scores[0] * len(tokens) / (len(tokens) + 1)
+        return text, result.no_speech_prob, segment_confidence([(avg_logprob, len(tokens))])
 
     async def transcribe(
         self, samples: np.ndarray, sample_rate: int, urgent: bool = False

@@ -42,9 +42,10 @@ class ConfigError(ValueError):
 class ModelSettings:
     device: str = "cpu"
     stt: str = "models/whisper-tiny.en"
-    # Seconds of audio Whisper's encoder sees for a caller's turn (it was trained on 30):
-    # 10 decodes a turn in about a third of the time (receptionist/media/stt.py).
-    stt_window_s: int = 10
+    # Seconds of audio Whisper's encoder sees for a caller's turn (it was trained on 30).
+    # 10 decodes a turn in about a third of the time but hears a little worse
+    # (receptionist/media/stt.py): a site's choice, off by default.
+    stt_window_s: int = 30
     tts: str = "models/piper/en_US-joe-medium.onnx"
     vad: str = "models/silero_vad.onnx"
     # An audio end-of-turn model (Smart Turn v3.2, placed by `make models`), off by default:

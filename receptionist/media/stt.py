@@ -4,12 +4,14 @@ Always loaded from a path (never a size name: no hub downloads), always ``temper
 (the fallback schedule re-decodes for seconds), greedy, no timestamps.
 
 The window: Whisper's encoder sees 30 s of audio whatever the turn's length, and on a CPU
-the encoder is most of a decode. A caller's turn is a few seconds, so it is decoded in a
-shorter window (``window_s``, 10 s by default: about a third of the cost, measured in
-``make bench``'s STT row and ``python -m receptionist.harness.hearing``). Whisper was trained
-on 30 s windows; in a much shorter one it sometimes repeats itself to fill it. A transcript
-that repeats a phrase back to back is decoded again in the full window, so a repetition
-never reaches the dialog.
+the encoder is most of a decode. A caller's turn is a few seconds, so a site may decode it
+in a shorter window (``window_s``; 10 s costs about a third, measured with
+``python -m receptionist.harness.hearing``). The price is in the words: Whisper was trained
+on 30 s windows, and in a 10 s one it heard about one more word in a hundred wrong, among
+them a spoken phone number with a digit too many and "Smith" as "Smitts" (the test suite's
+calls), so the default stays 30. In a much shorter window it also repeats itself to fill
+it: a transcript that loops is decoded again in the full window, so a repetition never
+reaches the dialog.
 """
 
 from __future__ import annotations
@@ -101,7 +103,7 @@ class Transcriber:
         compute_type: str = "int8",
         threads: int = 2,
         hotwords: str | None = None,
-        window_s: int = 10,
+        window_s: int = FULL_WINDOW_S,
     ) -> None:
         from faster_whisper import WhisperModel
         from faster_whisper.tokenizer import Tokenizer

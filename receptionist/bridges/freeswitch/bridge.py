@@ -340,13 +340,8 @@ class FreeSwitchBridge(WarmTransfers):
         The switch usually ends the other side of a ``uuid_bridge`` itself, but not when the
         caller leaves just as the bridge forms: the real switch then left the staff phone
         up, parked, in silence. Ending a leg that is already gone is a no-op."""
-        try:
-            await self.api(f"uuid_kill {leg.staff_uuid} NORMAL_CLEARING")
-        except FreeSwitchError as exc:
-            if "no such channel" not in str(exc).lower():
-                log.warning("call %s: ending the staff leg failed: %s", leg.call_id, exc)
-            return
-        log.info("call %s: hung up the staff leg the caller left behind", leg.call_id)
+        if await self._kill(leg.staff_uuid):
+            log.info("call %s: hung up the staff leg the caller left behind", leg.call_id)
 
     async def _set_up(self, leg: FreeSwitchLeg, ports: list[int], admitted: list[str]) -> None:
         s = self.settings

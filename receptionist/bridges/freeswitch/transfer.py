@@ -214,12 +214,16 @@ class WarmTransfers:
             if got == s.accept_digit:
                 return True, ""
 
-    async def _kill(self, uuid: str) -> None:
-        """Hang up ``uuid`` (a ringing or parked staff leg) and wait for the switch's word."""
+    async def _kill(self, uuid: str) -> bool:
+        """Hang up ``uuid`` (a ringing or parked staff leg) and wait for the switch's word:
+        True if it was still there. A leg already gone is no failure."""
         try:
             await self.api(f"uuid_kill {uuid} NORMAL_CLEARING")
         except FreeSwitchError as exc:
-            log.warning("uuid_kill %s failed: %s", uuid, exc)
+            if "no such channel" not in str(exc).lower():
+                log.warning("uuid_kill %s failed: %s", uuid, exc)
+            return False
+        return True
 
 
 def _channel_value(text: str) -> str:

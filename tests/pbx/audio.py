@@ -7,6 +7,7 @@ import subprocess
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -105,6 +106,31 @@ def trim_silence(samples: np.ndarray, margin_s: float = 0.5) -> np.ndarray:
     margin = int(margin_s * 50)
     first, last = max(int(loud[0]) - margin, 0), int(loud[-1]) + 1 + margin
     return samples[first * FRAME : last * FRAME]
+
+
+def utterances(samples: np.ndarray, gap_s: float = 0.6, margin_s: float = 0.3) -> list[np.ndarray]:
+    """The stretches of sound in ``samples``, split where the line is quiet for ``gap_s``
+    or more, each with ``margin_s`` of its quiet either side."""
+    loud = np.flatnonzero(frame_levels(samples) > LOUD)
+    if not len(loud):
+        return []
+    gap, margin = int(gap_s * 50), int(margin_s * 50)
+    breaks = np.flatnonzero(np.diff(loud) > gap)
+    starts = [int(loud[0]), *(int(loud[b + 1]) for b in breaks)]
+    ends = [*(int(loud[b]) + 1 for b in breaks), int(loud[-1]) + 1]
+    return [
+        samples[max(a - margin, 0) * FRAME : (b + margin) * FRAME]
+        for a, b in zip(starts, ends, strict=True)
+    ]
+
+
+def hear(transcriber: Any, samples: np.ndarray, rate: int = RATE) -> str:
+    """What a listener heard: each utterance transcribed on its own, as a person hears one
+    sentence at a time (a whole call in one go leaves Whisper to cut it into 30 s windows
+    wherever they fall, and it drops words at those edges)."""
+    return " ".join(
+        str(transcriber.transcribe_sync(part, rate).text).strip() for part in utterances(samples)
+    )
 
 
 def words(text: str) -> str:

@@ -14,10 +14,10 @@ import pytest
 from tests.pbx.asterisk import AMI_SECRET, Asterisk
 from tests.pbx.audio import (
     FRAME,
+    hear,
     read_growing_wav,
     speech_seconds,
     synthesize,
-    trim_silence,
     wait_spoken,
 )
 from tests.pbx.baresip import Baresip
@@ -106,8 +106,7 @@ class Call:
     def transcript(self, transcriber: Any, from_frame: int = 0) -> str:
         path = self.heard()
         assert path is not None, f"{self.phone.name}'s phone recorded nothing"
-        samples = trim_silence(read_growing_wav(path)[from_frame * FRAME :])
-        return str(transcriber.transcribe_sync(samples, 8000).text)
+        return hear(transcriber, read_growing_wav(path)[from_frame * FRAME :])
 
 
 @dataclass

@@ -29,6 +29,7 @@ from receptionist.media.audio import array_to_pcm, phone_line, split_frames
 from receptionist.media.leg import CallLeg
 from receptionist.media.models import Models
 from tests.fake_freeswitch import FRAME, FakeCall, FakeSwitch, StaffPhone, running_switch
+from tests.pbx.audio import hear
 from tests.test_freeswitch_bridge import settings_for
 
 pytestmark = pytest.mark.timeout(120)
@@ -121,7 +122,7 @@ async def place_call(
 
 def heard_by_caller(runtime: Runtime, fake: FakeCall) -> str:
     samples = np.frombuffer(b"".join(fake.played), dtype="<i2")
-    return words(runtime.models.stt.transcribe_sync(samples, 8000).text)
+    return words(hear(runtime.models.stt, samples, 8000))
 
 
 async def test_booking_call_through_freeswitch(runtime: Runtime, tmp_path: Path) -> None:

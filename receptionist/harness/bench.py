@@ -39,6 +39,7 @@ from receptionist.harness.bench_calls import (
     spoken_line,
     summed,
 )
+from receptionist.harness.first_audio import first_audio
 from receptionist.harness.voices import VoiceError, check_voice
 from receptionist.media.audio import phone_line
 from receptionist.media.endpoint import Endpointer, SpeechStarted
@@ -227,12 +228,13 @@ async def main_async(args: argparse.Namespace) -> dict[str, Any]:
     work = Path(args.work)
 
     audio_turns = args.audio_turns
-    ours_by_voice = await run_calls(
-        fresh_runtime(models, work / "ours.db"), scripts, naive=False, audio_turns=audio_turns
-    )
+    ours_runtime = fresh_runtime(models, work / "ours.db")
+    ours_by_voice = await run_calls(ours_runtime, scripts, naive=False, audio_turns=audio_turns)
     naive_by_voice = await run_calls(fresh_runtime(models, work / "naive.db"), scripts, naive=True)
     ours, naive = summed(ours_by_voice), summed(naive_by_voice)
     _progress(started, f"{len(scripts)} calls, ours and naive")
+    replies = [t["text"] for t in ours_runtime.store.rows("turns", "speaker = 'agent'")]
+    tts_first = first_audio(models.tts, replies)
     barge_line, _ = spoken_line(models, "No, no, I meant Thursday.", voices[0], rng)
     barge = await barge_in_stops(
         fresh_runtime(models, work / "barge.db"), barge_line, 4 if args.quick else 10
@@ -295,6 +297,7 @@ async def main_async(args: argparse.Namespace) -> dict[str, Any]:
         "false_barge_in": false_barge,
         "concurrency": concurrency,
         "max_calls_p95_under_1s": max(under) if under else 0,
+        "tts_first_audio": tts_first,
         "quick": args.quick,
         "audio_turns": audio_turns,
         "bench_seconds": round(time.perf_counter() - started, 1),
@@ -329,6 +332,13 @@ def print_table(r: dict[str, Any]) -> None:
         t = f["stages"].get("stt_ms", {"p50": float("nan")})["p50"]
         print(f"{voice:<18}{f['v2v_p50_ms']:>9.0f}{f['v2v_p95_ms']:>9.0f}{e:>11.0f}{t:>9.0f}")
     print(f"\nspeedup (naive p50 / ours p50, on the line): {r['speedup']:.2f}x")
+    t = r["tts_first_audio"]
+    print(
+        f"first audio of a reply (Piper, {t['replies']} replies, {t['replies_split']} cut at a "
+        f"comma): whole first sentence p50 {t['sentence_p50_ms']:.0f} / p95 "
+        f"{t['sentence_p95_ms']:.0f} ms, first clause p50 {t['piece_p50_ms']:.0f} / p95 "
+        f"{t['piece_p95_ms']:.0f} ms"
+    )
     print(
         f"premature cut-offs in these calls: {r['in_call_cutoff_rate']:.1%} of "
         f"{r['in_call_paused_turns']} paused turns (naive {r['naive_in_call_cutoff_rate']:.1%})"

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 from receptionist.media.audio import split_frames
 from receptionist.media.leg import CallLeg, LegClosedError
-from receptionist.media.tts import Speech, Synthesizer, split_sentences
+from receptionist.media.tts import Speech, Synthesizer, speech_pieces
 
 log = logging.getLogger(__name__)
 
@@ -63,9 +63,10 @@ class Speaker:
     def say(
         self, text: str, cache: bool = False, reply: object | None = None, use_cache: bool = True
     ) -> Utterance:
-        """Queue ``text``; a reply of several sentences is synthesized a sentence at a time,
-        so the first sentence plays while the next is made. Returns the last utterance."""
-        sentences = split_sentences(text) if use_cache else [text]
+        """Queue ``text``; a reply of several sentences is synthesized a sentence at a time
+        (a long sentence a clause at a time), so the first plays while the next is made.
+        Returns the last utterance."""
+        sentences = speech_pieces(text) if use_cache else [text]
         for sentence in sentences[:-1]:
             self._queue_one(sentence, cache, reply, use_cache)
         return self._queue_one(sentences[-1] if sentences else text, cache, reply, use_cache)

@@ -1,4 +1,5 @@
-"""Text to speech with Piper, a sentence at a time, in its own worker thread.
+"""Text to speech with Piper, a sentence (or a long sentence's clause) at a time, in its own
+worker thread.
 
 Output is converted to the leg's rate (8 kHz on phone lines) once, here. Fixed sentences
 (greeting, fillers, notices) are cached: the second time costs no synthesis at all.
@@ -20,11 +21,40 @@ from receptionist.media.audio import resample
 from receptionist.media.worker import ModelWorker
 
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
+_CLAUSE_END = re.compile(r"(?<=[,;:])\s+")
+# Piper makes a sentence in one go, in time in proportion to its length (on a 2-core CPU
+# about 50 ms a word), and nothing plays until it is done. A sentence longer than this is
+# cut at its commas, into pieces of at least MIN_PIECE_WORDS words (a clause alone, never a
+# lone "Sure,"), so the caller hears the first clause while the rest is made.
+LONG_SENTENCE_WORDS = 10
+MIN_PIECE_WORDS = 4
 
 
 def split_sentences(text: str) -> list[str]:
     """Piper synthesizes a sentence at a time: split long replies on sentence ends."""
     return [s.strip() for s in _SENTENCE_END.split(text.strip()) if s.strip()]
+
+
+def split_clauses(sentence: str) -> list[str]:
+    """A long sentence cut at commas (and ; :) into pieces of at least MIN_PIECE_WORDS
+    words; a short one, or one without a comma, stays whole. Joined with spaces, the pieces
+    are the sentence."""
+    if len(sentence.split()) <= LONG_SENTENCE_WORDS:
+        return [sentence]
+    pieces: list[str] = []
+    for clause in _CLAUSE_END.split(sentence):
+        if pieces and len(pieces[-1].split()) < MIN_PIECE_WORDS:
+            pieces[-1] = f"{pieces[-1]} {clause}"
+        else:
+            pieces.append(clause)
+    if len(pieces) > 1 and len(pieces[-1].split()) < MIN_PIECE_WORDS:
+        pieces[-2:] = [f"{pieces[-2]} {pieces[-1]}"]
+    return pieces
+
+
+def speech_pieces(text: str) -> list[str]:
+    """What is sent to Piper one at a time: sentences, and long sentences' clauses."""
+    return [piece for sentence in split_sentences(text) for piece in split_clauses(sentence)]
 
 
 @dataclass(frozen=True)
@@ -98,6 +128,8 @@ class Synthesizer:
         return await self.worker.run(lambda: self.speak_sync(text, sample_rate, cache, use_cache))
 
     def warm(self, sentences: list[str], sample_rate: int) -> None:
-        """Synthesize fixed sentences ahead of the first call."""
+        """Synthesize fixed sentences ahead of the first call, in the pieces a speaker asks
+        for (see speech_pieces)."""
         for sentence in sentences:
-            self.worker.submit_sync(partial(self.speak_sync, sentence, sample_rate, True))
+            for piece in speech_pieces(sentence):
+                self.worker.submit_sync(partial(self.speak_sync, piece, sample_rate, True))

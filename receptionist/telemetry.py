@@ -52,6 +52,12 @@ MODEL_BUSY = Counter(
 MODEL_JOBS = Counter(
     "receptionist_model_jobs", "Jobs a model's worker thread ran", ["model"], registry=REGISTRY
 )
+MODEL_BATCHED = Counter(
+    "receptionist_model_batched_jobs",
+    "Jobs a model's worker ran in one batch with others (several calls' turns in one decode)",
+    ["model"],
+    registry=REGISTRY,
+)
 
 
 def error(kind: str, bridge: str) -> None:

@@ -16,7 +16,7 @@ from receptionist.harness.hearing import word_errors, words
 from receptionist.harness.voices import RATE, synthesize
 from receptionist.media.audio import phone_line
 from receptionist.media.models import Models
-from receptionist.media.stt import Transcriber, repeats_itself
+from receptionist.media.stt import Transcriber, repeats_itself, without_loop
 from tests.test_config import write
 
 LINES = (
@@ -95,6 +95,33 @@ def test_a_loop_in_a_window_too_short_is_decoded_again_in_the_full_one(models: M
     transcript = tight.transcribe_sync(audio, RATE)
     assert words(transcript.text) == ["yes"], transcript.text
     assert tight.repeats_redone == 1
+
+
+@pytest.mark.parametrize(
+    ("looped", "kept"),
+    [
+        ("Thursday, Saturday, Saturday, Saturday, Saturday, Saturday,", "Thursday, Saturday"),
+        ("Yes. Yes. Yes. Yes.", "Yes."),
+        ("How much is a haircut? How much is a haircut? How much", "How much is a haircut?"),
+        ("I'd like to book a haircut.", "I'd like to book a haircut."),  # no loop: as it is
+        ("No, no.", "No, no."),
+    ],
+)
+def test_a_loop_is_cut_after_its_first_copy(looped: str, kept: str) -> None:
+    assert without_loop(looped) == kept
+
+
+def test_a_full_window_transcript_that_loops_reaches_the_dialog_cut(
+    models: Models, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Seen in `make bench` (festival's voice, the 30 s window): "Thursday, Saturday,
+    Saturday, ..." 100 times over, 2.4 s of decoding, all of it handed to the dialog."""
+    stt = Transcriber(models.stt.model_path)
+    loop = "Thursday, " + "Saturday, " * 100
+    monkeypatch.setattr(stt, "_decode", lambda audio: (loop, 0.1, 0.6))
+    transcript = stt.transcribe_sync(phone_line(synthesize("Thursday.", "flite:slt"), RATE), RATE)
+    assert transcript.text == "Thursday, Saturday"
+    assert stt.loops_cut == 1
 
 
 def test_a_window_out_of_range_is_refused_at_load(tmp_path: Path) -> None:

@@ -260,6 +260,21 @@ async def main_async(args: argparse.Namespace) -> dict[str, Any]:
             "p95": pct(figures.v2v_ms, 95),
             "turns": len(figures.v2v_ms),
         }
+    unbatched: dict[str, float] | None = None
+    if models.stt.window_s < 30:  # the same three calls with each turn decoded alone
+        models.stt.batching = False
+        figures = summed(
+            await run_calls(
+                fresh_runtime(models, work / "conc3-alone.db"),
+                (scripts * 4)[: 3 * (1 if args.quick else 2)],
+                naive=False,
+                concurrent=3,
+                audio_turns=audio_turns,
+            )
+        )
+        models.stt.batching = True
+        unbatched = {"p50": pct(figures.v2v_ms, 50), "p95": pct(figures.v2v_ms, 95)}
+        _progress(started, "3 calls at once, speech to text not batched")
     curve = cutoff_curve(models, turn_model, voices, quick=args.quick, audio_turns=audio_turns)
     models.close()
     under = [n for n, f in concurrency.items() if f["p95"] < 1000]
@@ -298,6 +313,9 @@ async def main_async(args: argparse.Namespace) -> dict[str, Any]:
         "concurrency": concurrency,
         "max_calls_p95_under_1s": max(under) if under else 0,
         "tts_first_audio": tts_first,
+        "stt_window_s": models.stt.window_s,
+        "stt_batched_turns": models.stt.batched,
+        "three_calls_unbatched": unbatched,
         "quick": args.quick,
         "audio_turns": audio_turns,
         "bench_seconds": round(time.perf_counter() - started, 1),
@@ -356,6 +374,13 @@ def print_table(r: dict[str, Any]) -> None:
     print("\ncalls  v2v p50  v2v p95  turns")
     for n, f in r["concurrency"].items():
         print(f"{n:>5}{f['p50']:>9.0f}{f['p95']:>9.0f}{f['turns']:>7}")
+    if r["three_calls_unbatched"]:
+        u = r["three_calls_unbatched"]
+        print(f"{3:>5}{u['p50']:>9.0f}{u['p95']:>9.0f}  (speech to text not batched)")
+    print(
+        f"speech to text window {r['stt_window_s']} s; turns decoded in a batch with "
+        f"another call's: {r['stt_batched_turns']}"
+    )
     print(f"largest number of calls with p95 under 1000 ms: {r['max_calls_p95_under_1s']}")
     print_curve(r["cutoff_curve"])
     print(f"\n(bench took {r['bench_seconds']} s)")

@@ -67,11 +67,29 @@ def segment_confidence(segments: Sequence[tuple[float, int]]) -> float:
 def repeats_itself(text: str) -> bool:
     """Does ``text`` end in a loop: a phrase said again and again to the end ("Yes. Yes.
     Yes.", "How much is it? How much is it? How much", "pre-arr-am-am-am")? What Whisper
-    writes when a window is too short for it. A whole text said twice counts (phrases of
-    two words or more), and so does a text followed by most of itself again; a word or a
-    phrase that takes over the end of a text counts from three times. "No, no" and
-    "really, really sorry" don't."""
-    words = re.findall(r"[\w']+", text.lower())
+    writes when a window is too short for it, and now and then in a full one. A whole text
+    said twice counts (phrases of two words or more), and so does a text followed by most
+    of itself again; a word or a phrase that takes over the end of a text counts from three
+    times. "No, no" and "really, really sorry" don't."""
+    return _loop(re.findall(r"[\w']+", text.lower())) is not None
+
+
+def without_loop(text: str) -> str:
+    """``text`` up to the end of the first copy of the phrase it loops on ("Thursday,
+    Saturday, Saturday, Saturday, ..." -> "Thursday, Saturday"); a text with no loop as
+    it is."""
+    spans = [(m.start(), m.end()) for m in re.finditer(r"[\w']+", text)]
+    loop = _loop([text[a:b].lower() for a, b in spans])
+    if loop is None:
+        return text
+    start, size = loop
+    end = spans[start + size - 1][1]
+    stop = re.match(r"[.?!]*", text[end:])  # the copy's own full stop, not a comma
+    return text[: end + (len(stop.group()) if stop else 0)]
+
+
+def _loop(words: list[str]) -> tuple[int, int] | None:
+    """(first word, words per copy) of the loop that ends ``words``, if one does."""
     n = len(words)
     for start in range(n):
         for size in range(1, n - start):
@@ -89,10 +107,21 @@ def repeats_itself(text: str) -> bool:
             ):
                 continue  # the text goes on with something else
             if copies >= 3 or (copies == 2 and start == 0 and size >= 2):
-                return True
+                return start, size
             if start == 0 and size >= 3 and len(rest) >= max(3, size // 2):
-                return True  # the whole text, then most of it again
-    return False
+                return start, size  # the whole text, then most of it again
+    return None
+
+
+def _whisper_audio(samples: np.ndarray, sample_rate: int) -> np.ndarray:
+    """Float samples at 16 kHz, at least 1 s long (Whisper hallucinates on very short
+    clips: padded with silence)."""
+    audio = resample(samples, sample_rate, WHISPER_RATE)
+    if audio.dtype == np.int16:
+        audio = audio.astype(np.float32) / 32768.0
+    if len(audio) < WHISPER_RATE:
+        audio = np.concatenate([audio, np.zeros(WHISPER_RATE - len(audio), np.float32)])
+    return audio
 
 
 class Transcriber:
@@ -113,6 +142,9 @@ class Transcriber:
         self.window_s = window_s
         self.model_path = Path(model_path)
         self.repeats_redone = 0  # transcripts that repeated themselves in the short window
+        self.batched = 0  # turns decoded in a batch with others
+        self.loops_cut = 0  # full-window transcripts that looped, cut after the first copy
+        self.batching = True  # decode turns waiting together in one batch (short window)
 
         self.model = WhisperModel(
             str(model_path), device=device, compute_type=compute_type, cpu_threads=threads
@@ -124,31 +156,51 @@ class Transcriber:
         self.worker = ModelWorker("stt")
 
     def transcribe_sync(self, samples: np.ndarray, sample_rate: int) -> Transcript:
+        return self.transcribe_batch_sync([(samples, sample_rate)])[0]
+
+    def transcribe_batch_sync(self, items: Sequence[tuple[np.ndarray, int]]) -> list[Transcript]:
+        """Several turns (other calls' too) at once: those that fit the short window go
+        through the encoder and the decoder together, in one batch; the rest one by one.
+        Each transcript's ``compute_ms`` is the time its caller waited: the whole batch."""
         started = time.perf_counter()
-        audio = resample(samples, sample_rate, WHISPER_RATE)
-        if audio.dtype == np.int16:
-            audio = audio.astype(np.float32) / 32768.0
-        # Whisper hallucinates on very short clips; pad to at least 1 s with silence.
-        if len(audio) < WHISPER_RATE:
-            audio = np.concatenate([audio, np.zeros(WHISPER_RATE - len(audio), np.float32)])
-        fits = len(audio) <= (self.window_s - WINDOW_MARGIN_S) * WHISPER_RATE
-        if self.window_s < FULL_WINDOW_S and fits:
-            text, no_speech, confidence = self._decode_in_window(audio)
-            if repeats_itself(text):
-                self.repeats_redone += 1
+        audios = [_whisper_audio(samples, rate) for samples, rate in items]
+        limit = (self.window_s - WINDOW_MARGIN_S) * WHISPER_RATE
+        short = self.window_s < FULL_WINDOW_S
+        batch = [i for i, a in enumerate(audios) if short and len(a) <= limit]
+        heard: dict[int, tuple[str, float, float]] = {}
+        if batch:
+            decoded = self._decode_in_window([audios[i] for i in batch])
+            for i, (text, no_speech, confidence) in zip(batch, decoded, strict=True):
+                if repeats_itself(text):
+                    self.repeats_redone += 1
+                    continue
+                heard[i] = (text, no_speech, confidence)
+            if len(batch) > 1:
+                self.batched += len(batch)
+        for i, audio in enumerate(audios):
+            if i not in heard:
                 text, no_speech, confidence = self._decode(audio)
-        else:
-            text, no_speech, confidence = self._decode(audio)
-        return Transcript(
-            text=text,
-            audio_ms=len(samples) * 1000 // sample_rate,
-            compute_ms=int((time.perf_counter() - started) * 1000),
-            no_speech_prob=no_speech,
-            confidence=confidence if text else 0.0,
-        )
+                if repeats_itself(text):  # even the full window loops now and then
+                    self.loops_cut += 1
+                    text = without_loop(text)
+                heard[i] = (text, no_speech, confidence)
+        compute_ms = int((time.perf_counter() - started) * 1000)
+        return [
+            Transcript(
+                text=heard[i][0],
+                audio_ms=len(samples) * 1000 // rate,
+                compute_ms=compute_ms,
+                no_speech_prob=heard[i][1],
+                confidence=heard[i][2] if heard[i][0] else 0.0,
+            )
+            for i, (samples, rate) in enumerate(items)
+        ]
 
     def _decode(self, audio: np.ndarray) -> tuple[str, float, float]:
-        """faster-whisper's own way: 30 s windows, any length of audio."""
+        """faster-whisper's own way: 30 s windows, any length of audio. Tokens per window
+        are capped as in the short window (a loop stops soon instead of running to 448
+        tokens: seen at 2.4 s for one turn)."""
+        seconds = min(len(audio) / WHISPER_RATE, FULL_WINDOW_S)
         segments, _info = self.model.transcribe(
             audio,
             language="en",
@@ -158,6 +210,7 @@ class Transcriber:
             condition_on_previous_text=False,
             vad_filter=False,
             hotwords=self.hotwords,
+            max_new_tokens=int(seconds * TOKENS_PER_S) + 8,
         )
         parts = list(segments)
         text = " ".join(p.text.strip() for p in parts).strip()
@@ -165,38 +218,52 @@ class Transcriber:
         confidence = segment_confidence([(p.avg_logprob, len(p.tokens)) for p in parts])
         return text, no_speech, confidence
 
-    def _decode_in_window(self, audio: np.ndarray) -> tuple[str, float, float]:
-        """One greedy decode of ``audio`` (shorter than the window) padded with silence to
-        ``window_s``: the encoder's cost is in proportion to the window. faster-whisper
-        pads every window to 30 s, so this calls its CTranslate2 model directly, with the
-        same prompt (the hotwords) and the same scores as faster-whisper's own decode."""
+    def _decode_in_window(self, audios: Sequence[np.ndarray]) -> list[tuple[str, float, float]]:
+        """One greedy decode of each audio (shorter than the window) padded with silence to
+        ``window_s``, all in one batch: the encoder's cost is in proportion to the window.
+        faster-whisper pads every window to 30 s, so this calls its CTranslate2 model
+        directly, with the same prompt (the hotwords) and the same scores as faster-whisper's
+        own decode."""
         import ctranslate2
 
-        window = np.zeros(self.window_s * WHISPER_RATE, np.float32)
-        window[: len(audio)] = audio
         frames = self.window_s * WHISPER_RATE // HOP_SAMPLES
-        features = self.model.feature_extractor(window)[:, :frames]
+        features = []
+        for audio in audios:
+            window = np.zeros(self.window_s * WHISPER_RATE, np.float32)
+            window[: len(audio)] = audio
+            features.append(self.model.feature_extractor(window)[:, :frames])
         prompt = self.model.get_prompt(
             self._tokenizer, [], without_timestamps=True, hotwords=self.hotwords
         )
         # Room for fast speech (8 tokens a second, twice a fast talker's) and no more: a loop
         # stops soon, and is then decoded again in the full window.
-        most = len(prompt) + int(len(audio) / WHISPER_RATE * TOKENS_PER_S) + 8
-        result = self.model.model.generate(
-            ctranslate2.StorageView.from_array(np.ascontiguousarray(features[None])),
-            [prompt],
+        longest = max(len(a) for a in audios)
+        most = len(prompt) + int(longest / WHISPER_RATE * TOKENS_PER_S) + 8
+        results = self.model.model.generate(
+            ctranslate2.StorageView.from_array(np.ascontiguousarray(np.stack(features))),
+            [prompt] * len(audios),
             beam_size=1,
             max_length=min(most, self.model.max_length),
             return_scores=True,
             return_no_speech_prob=True,
-        )[0]
-        tokens = result.sequences_ids[0]
-        text = self._tokenizer.decode(tokens).strip()
-        avg_logprob = result.scores[0] * len(tokens) / (len(tokens) + 1)
-        return text, result.no_speech_prob, segment_confidence([(avg_logprob, len(tokens))])
+        )
+        heard = []
+        for result in results:
+            tokens = result.sequences_ids[0]
+            text = self._tokenizer.decode(tokens).strip()
+            avg_logprob = result.scores[0] * len(tokens) / (len(tokens) + 1)
+            confidence = segment_confidence([(avg_logprob, len(tokens))])
+            heard.append((text, result.no_speech_prob, confidence))
+        return heard
 
     async def transcribe(
         self, samples: np.ndarray, sample_rate: int, urgent: bool = False
     ) -> Transcript:
-        """``urgent``: a caller's finished turn, decoded before any waiting trial decode."""
+        """``urgent``: a caller's finished turn, decoded before any waiting trial decode.
+        With a short window, turns waiting at the same time are decoded in one batch."""
+        if self.batching and self.window_s < FULL_WINDOW_S:
+            transcript: Transcript = await self.worker.run_batched(
+                (samples, sample_rate), self.transcribe_batch_sync, urgent
+            )
+            return transcript
         return await self.worker.run(lambda: self.transcribe_sync(samples, sample_rate), urgent)

@@ -170,6 +170,7 @@ class Call:
             endpoint,
             agent_speaking=lambda: self.speaker.busy or self._thinking,
             on_speech_start=self._caller_started,
+            on_noise=self._noise_turn,
             silence_frames=int(silence_s * 50),
             judge=self._judge_turn,
             speculative=not naive,
@@ -183,6 +184,7 @@ class Call:
         self._tasks: list[asyncio.Task[Any]] = []
         self.recording_path: str | None = None
         self.barge_ins: list[tuple[int, int]] = []  # (caller speech frame, frames dropped)
+        self._paused_from: int | None = None  # the caller's turn that holds our next reply
 
     @classmethod
     def on(cls, leg: CallLeg, runtime: Runtime, **options: Any) -> Call:
@@ -215,6 +217,17 @@ class Call:
             self._greet()
             while not conversation.ended:
                 item = await self.inputs.get()
+                if not isinstance(item, CallerTurn):
+                    self._resume()
+                elif self._paused_from is not None and item.first_speech_frame >= (
+                    self._paused_from
+                ):
+                    # The turn the caller started while our reply to the one before was
+                    # on its way: that reply, unheard, is stale; the answer to this comes
+                    # next, not both in a row (claims are still said).
+                    if self.speaker.drop_unheard() and self._reply is not None:
+                        self._reply.interrupted = True
+                    self._resume()
                 if isinstance(item, Gone) and self._reply is not None:
                     self._reply.cut_off()
                 self._close_reply()
@@ -360,6 +373,7 @@ class Call:
             cache=action.cache and not self.naive,
             reply=reply,
             use_cache=not self.naive,
+            claim=action.claim,
         )
         reply.utterances.append(utterance)
         return utterance
@@ -383,6 +397,20 @@ class Call:
             self.barge_ins.append((frame, dropped))
             if self._reply is not None:
                 self._reply.interrupted = True
+        elif not self.naive:
+            # Nothing plays, but a reply may be on its way (the turn before is still being
+            # transcribed or answered): it waits until we know what the caller says now.
+            self.speaker.pause()
+            self._paused_from = frame
+
+    def _noise_turn(self, first_speech_frame: int) -> None:
+        """The turn that paused the speaker was only noise: what waits is said."""
+        if self._paused_from is not None and first_speech_frame >= self._paused_from:
+            self._resume()
+
+    def _resume(self) -> None:
+        self._paused_from = None
+        self.speaker.resume()
 
     def _close_reply(self) -> None:
         reply, self._reply = self._reply, None

@@ -148,6 +148,7 @@ class Listener:
         *,
         agent_speaking: Callable[[], bool] = lambda: False,
         on_speech_start: Callable[[int], None] | None = None,
+        on_noise: Callable[[int], None] | None = None,
         silence_frames: int = 400,
         echo_boost: float = 0.2,
         judge: Callable[[str], str] = default_judge,
@@ -164,6 +165,8 @@ class Listener:
         self.endpointer = Endpointer(settings)
         self.agent_speaking = agent_speaking
         self.on_speech_start = on_speech_start
+        # A turn (its first speech frame) turned out to be noise: no caller turn comes of it.
+        self.on_noise = on_noise
         self.silence_frames = silence_frames
         self.echo_boost = echo_boost
         self.judge = judge
@@ -366,6 +369,8 @@ class Listener:
         )
         if is_noise(transcript):
             self.noise_turns += 1
+            if self.on_noise is not None:
+                self.on_noise(event.first_speech_frame)
             log.info(
                 "dropped a turn that was only noise: %r (no speech %.2f, confidence %.2f)",
                 transcript.text,

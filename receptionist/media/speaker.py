@@ -28,6 +28,7 @@ class Utterance:
     done: asyncio.Future[bool]  # True once fully played, False if cut or dropped
     reply: object | None = None
     queued_at: float = field(default_factory=time.perf_counter)
+    claim: bool = False  # tells the caller of a committed record: never dropped unheard
 
 
 class Speaker:
@@ -46,6 +47,7 @@ class Speaker:
         self.frames_played = 0
         self.interruptions = 0
         self.closed = False  # the leg ended: nothing queued from now on is played
+        self._paused = False  # the caller is talking: no new utterance starts
 
     def start(self) -> None:
         self._task = asyncio.get_running_loop().create_task(self._run(), name="speaker")
@@ -61,18 +63,23 @@ class Speaker:
         return not self._idle.is_set()
 
     def say(
-        self, text: str, cache: bool = False, reply: object | None = None, use_cache: bool = True
+        self,
+        text: str,
+        cache: bool = False,
+        reply: object | None = None,
+        use_cache: bool = True,
+        claim: bool = False,
     ) -> Utterance:
         """Queue ``text``; a reply of several sentences is synthesized a sentence at a time
         (a long sentence a clause at a time), so the first plays while the next is made.
         Returns the last utterance."""
         sentences = speech_pieces(text) if use_cache else [text]
         for sentence in sentences[:-1]:
-            self._queue_one(sentence, cache, reply, use_cache)
-        return self._queue_one(sentences[-1] if sentences else text, cache, reply, use_cache)
+            self._queue_one(sentence, cache, reply, use_cache, claim)
+        return self._queue_one(sentences[-1] if sentences else text, cache, reply, use_cache, claim)
 
     def _queue_one(
-        self, text: str, cache: bool, reply: object | None, use_cache: bool
+        self, text: str, cache: bool, reply: object | None, use_cache: bool, claim: bool
     ) -> Utterance:
         loop = asyncio.get_running_loop()
         if self.closed:
@@ -82,11 +89,37 @@ class Speaker:
         speech = asyncio.ensure_future(
             self.tts.speak(text, self.leg.sample_rate, cache, use_cache=use_cache)
         )
-        utterance = Utterance(text, speech, loop.create_future(), reply)
+        utterance = Utterance(text, speech, loop.create_future(), reply, claim=claim)
         self._queue.append(utterance)
         self._idle.clear()
         self._wake.set()
         return utterance
+
+    def pause(self) -> None:
+        """The caller has started talking while nothing plays: start no new utterance until
+        ``resume`` (what is queued meanwhile waits, unheard)."""
+        self._paused = True
+
+    def resume(self) -> None:
+        if self._paused:
+            self._paused = False
+            self._wake.set()
+
+    def drop_unheard(self) -> list[Utterance]:
+        """While paused: drop what waits unheard, except claims (a committed booking is
+        still told). The caller went on talking after a turn we took as finished, so the
+        reply to it is stale: the reply to what they said next replaces it."""
+        if not self._paused:
+            return []
+        dropped = [u for u in self._queue if not u.claim]
+        for utterance in dropped:
+            self._queue.remove(utterance)
+            utterance.speech.cancel()
+            if not utterance.done.done():
+                utterance.done.set_result(False)
+        if not self._queue:  # paused: nothing is playing
+            self._idle.set()
+        return dropped
 
     def interrupt(self) -> int:
         """Barge-in: drop every queued and playing frame now; returns frames dropped."""
@@ -106,6 +139,9 @@ class Speaker:
             self._idle.set()
 
     async def drain(self) -> None:
+        """Until everything queued has played (a pause ends: what must be heard now, such
+        as goodbye or the hold words before a transfer, is not held for the caller)."""
+        self.resume()
         await self._idle.wait()
 
     async def _run(self) -> None:
@@ -120,8 +156,9 @@ class Speaker:
 
     async def _speak(self) -> None:
         while True:
-            if not self._queue:
-                self._idle.set()
+            if not self._queue or self._paused:
+                if not self._queue:
+                    self._idle.set()
                 self._wake.clear()
                 await self._wake.wait()
                 continue

@@ -11,7 +11,7 @@ it, then play) in the same run, and the ratio is printed. Then 1, 2, 3 and 4 cal
 barge-in, false barge-in from echo and noise, and the premature cut-off curve
 (harness/turn_curve.py).
 
-Default run: about 25 minutes on a quiet 2-core box; ``--quick``: about 6.
+Default run: 28 minutes on a quiet 2-core box (measured); ``--quick``: 6-9.
 """
 
 from __future__ import annotations

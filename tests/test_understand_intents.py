@@ -339,6 +339,8 @@ def test_correction(text: str, correction: bool) -> None:
         ("Are you open on Sunday?", False, True),
         ("Are you guys open Mondays?", False, True),
         ("What are your opening hours and how much is a beard trim?", True, True),
+        ("What are your opening nowers?", False, True),  # Whisper, on a Piper voice
+        ("What are your openings on Friday?", False, False),  # a free slot, not the hours
         ("Do you have anything open on Thursday?", False, False),
         ("I'd like to book a haircut", False, False),
         ("Who is in charge?", False, False),

@@ -138,7 +138,10 @@ _HOURS = re.compile(
     r"are you (?:guys )?(?:open|closed)|is the (?:salon|shop|store|office) (?:open|closed)|"
     r"you (?:guys )?open (?:on|at|till|until|today|tomorrow|this)|until what time|how late|"
     r"how early|what days|when are you (?:open|closed)|do you (?:open|close)|closing time|"
-    r"opening time|open on (?:sundays?|mondays?|saturdays?|weekends?)|open late)\b"
+    r"opening time|open on (?:sundays?|mondays?|saturdays?|weekends?)|open late|"
+    # "what are your opening ...": hours or times, whatever Whisper made of the last word
+    # ("opening nowers", heard in the suite); "any openings" stays a request for a slot.
+    r"what are (?:your|the) opening \w+)\b"
 )
 _YES = re.compile(
     r"^\W*(?:yes|yeah|yea|yep|yup|ya|yah|sure|correct|that's right|that is right|"

@@ -49,7 +49,9 @@ async def test_a_resumed_pause_discards_the_speculative_transcript(runtime: Runt
     assert call.listener.discarded_speculations >= 1
     caller = [t["text"] for t in runtime.store.turns(leg.call_id) if t["speaker"] == "caller"]
     assert len(caller) == 1, caller  # one turn: the pause did not end it
-    assert "book" in caller[0].lower() and "thursday" in caller[0].lower()
+    # Both halves in it (Whisper heard "book" as "both" once: the booking below is the proof
+    # of the request, this is the proof of one turn).
+    assert "like to" in caller[0].lower() and "thursday" in caller[0].lower(), caller
     assert [b["name"] for b in runtime.store.rows("bookings")] == ["Ann Lee"]
 
 

@@ -132,24 +132,22 @@ class ModelWorker:
         self._jobs.put((priority, next(self._order), job))
 
     async def run(self, fn: Callable[[], T], urgent: bool = False) -> T:
-        loop = asyncio.get_running_loop()
-        future: asyncio.Future[T] = loop.create_future()
-        self.pending += 1
-        self._put((fn, future, loop), URGENT if urgent else NORMAL)
-        try:
-            return await future
-        finally:
-            self.pending -= 1
+        result: T = await self._queued(lambda future, loop: (fn, future, loop), urgent)
+        return result
 
     async def run_batched(
         self, item: Any, batch: Callable[[Sequence[Any]], Sequence[Any]], urgent: bool = False
     ) -> Any:
         """``batch([item, ...])`` on the worker, with every other waiting job of the same
         ``batch`` function: this item's result."""
+        return await self._queued(lambda future, loop: _Batched(item, batch, future, loop), urgent)
+
+    async def _queued(self, job: Callable[[Any, Any], Any], urgent: bool) -> Any:
+        """Queue the job ``job(future, loop)`` makes and wait for its result."""
         loop = asyncio.get_running_loop()
         future: asyncio.Future[Any] = loop.create_future()
         self.pending += 1
-        self._put(_Batched(item, batch, future, loop), URGENT if urgent else NORMAL)
+        self._put(job(future, loop), URGENT if urgent else NORMAL)
         try:
             return await future
         finally:

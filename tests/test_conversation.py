@@ -299,3 +299,14 @@ def test_a_time_typed_on_the_keypad_is_taken() -> None:
         assert c.receive(DigitPressed(key)) == []  # a 0 inside a number is not the front desk
     out = c.receive(DigitPressed("#"))
     assert out == [CheckSlot("beard trim", datetime(2026, 11, 27, 15, 30), "5551234567")]
+
+
+def test_a_request_that_opens_with_a_misheard_bye_does_not_end_the_call() -> None:
+    """On a GPU box a caller's "Hi, I'd like to book | a haircut..." was cut at the pause and
+    heard as "Bye, I'd like to vote.": the agent said goodbye and hung up on a booking."""
+    c = new()
+    out = c.receive(CallerSaid("Bye, I'd like to vote."))
+    assert not c.ended and not any(isinstance(a, Hangup) for a in out), says(out)
+    out = c.receive(CallerSaid("A haircut on Thursday at three."))
+    assert out == [CheckSlot("haircut", THURSDAY_3PM, "5551234567")]
+    assert not c.ended

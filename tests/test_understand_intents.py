@@ -275,6 +275,14 @@ def test_yes_and_no(text: str, expecting: str | None, yes: bool, no: bool) -> No
         ("Take care", True),
         ("Thank you", False),
         ("I'd like a haircut", False),
+        ("Goodbye, and thanks for your help", True),
+        ("That's all I needed, see you Thursday", True),
+        ("Okay, bye then.", True),
+        # A farewell the turn goes on from is not one: a "Hi" misheard as "Bye" at the
+        # start of a request (heard on a GPU box, where a turn cut at a pause ended the call).
+        ("Bye, I'd like to vote.", False),
+        ("Bye, I'd like to book a haircut on Thursday at three.", False),
+        ("That's it? How much is a colour?", False),
     ],
 )
 def test_goodbye(text: str, goodbye: bool) -> None:

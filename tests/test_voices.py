@@ -80,6 +80,27 @@ def test_a_missing_program_names_the_debian_package(
         check_voice("festival:slt")
 
 
+def test_recorded_lines_play_back_where_the_programs_are_missing(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """A run recorded where flite is installed repeats on a machine without it (a GPU box),
+    with the same audio; a line it never recorded still needs the program."""
+    recorded = tmp_path / "voices"
+    monkeypatch.setenv("RECEPTIONIST_VOICE_DIR", str(recorded))
+    spoken = synthesize("I'd like a haircut on Friday.", "flite:awb", use_cache=False)
+    check_voice("flite:awb")  # records "Hello." too
+    assert len(list(recorded.glob("flite-awb-*.npy"))) == 2
+
+    monkeypatch.setenv("PATH", str(tmp_path))  # now no flite
+    check_voice("flite:awb")
+    again = synthesize("I'd like a haircut on Friday.", "flite:awb", use_cache=False)
+    assert again.dtype == np.int16 and np.array_equal(again, spoken)
+    with pytest.raises(VoiceError, match=r"'flite'.*not installed"):
+        synthesize("A line nobody recorded.", "flite:awb", use_cache=False)
+    with pytest.raises(VoiceError, match=r"'flite'.*not installed"):
+        synthesize("I'd like a haircut on Friday.", "flite:slt", use_cache=False)  # other voice
+
+
 def test_eval_audio_with_a_voice_reports_its_pass_rate_and_keeps_a_spoken_phone_number(
     tmp_path: Path,
 ) -> None:

@@ -172,6 +172,27 @@ _GOODBYE = re.compile(
     r"that'll be all|nothing else|have a (?:good|great|nice|lovely) (?:day|one|evening|night|"
     r"afternoon|weekend)|take care|see you|talk to you later|cheers)\b"
 )
+# Words that may follow a farewell in the same breath ("goodbye, and thanks for your help",
+# "that's all I needed, see you then"): the turn still ends the call.
+_CLOSING_WORDS = frozenset(
+    "and thanks thank you so much very for your all the help now then again bye okay ok "
+    "great good lovely nice day have a take care see later soon i needed wanted it that's "
+    "everything cheers really appreciate guys everyone folks sir madam ma'am mate".split()
+)
+_REQUEST_AFTER_FAREWELL = 3  # words after the last farewell that are not closing words
+
+
+def says_goodbye(lowered: str) -> bool:
+    """Does the turn take leave? A farewell must end it: a turn that goes on after one with
+    a request ("Bye, I'd like to book...", a "Hi" misheard, or half a sentence cut at a
+    pause; "That's it? How much is a colour?") is not a goodbye, whatever it opened with."""
+    farewells = list(_GOODBYE.finditer(lowered))
+    if not farewells:
+        return False
+    after = re.findall(r"[a-z']+", lowered[farewells[-1].end() :])
+    return sum(w not in _CLOSING_WORDS for w in after) < _REQUEST_AFTER_FAREWELL
+
+
 _CHANGE = re.compile(
     r"\b(?:actually|instead|rather|make it|make that|change (?:it|that)|changed my mind|"
     r"move it|switch|i meant|i mean|scratch that|on second thought|wait|hold on|no,? no|"
@@ -489,7 +510,7 @@ def read_answer(text: str, lowered: str, asked_for_something: bool, changed: boo
     return Answer(
         yes=yes and not no,  # "No, that's fine": the first word decides
         no=no,
-        goodbye=bool(_GOODBYE.search(lowered)),
+        goodbye=says_goodbye(lowered),
         correction=bool(_CHANGE.search(lowered) or (no and changed and _STARTS_NO.match(lowered))),
     )
 

@@ -259,6 +259,7 @@ async def main_async(args: argparse.Namespace) -> dict[str, Any]:
             "p50": pct(figures.v2v_ms, 50),
             "p95": pct(figures.v2v_ms, 95),
             "turns": len(figures.v2v_ms),
+            "cut_short": len(figures.cut_short),
         }
     unbatched: dict[str, float] | None = None
     if models.stt.window_s < 30:  # the same three calls with each turn decoded alone
@@ -281,6 +282,9 @@ async def main_async(args: argparse.Namespace) -> dict[str, Any]:
     return {
         "voices": voices,
         "caller_turns": ours.turns,
+        "calls": ours.calls,
+        "calls_cut_short": ours.cut_short,
+        "naive_calls_cut_short": naive.cut_short,
         "v2v_p50_ms": pct(ours.v2v_ms, 50),
         "v2v_p95_ms": pct(ours.v2v_ms, 95),
         "pipeline_v2v_p50_ms": pct(ours.pipeline_v2v_ms, 50),
@@ -350,6 +354,9 @@ def print_table(r: dict[str, Any]) -> None:
         t = f["stages"].get("stt_ms", {"p50": float("nan")})["p50"]
         print(f"{voice:<18}{f['v2v_p50_ms']:>9.0f}{f['v2v_p95_ms']:>9.0f}{e:>11.0f}{t:>9.0f}")
     print(f"\nspeedup (naive p50 / ours p50, on the line): {r['speedup']:.2f}x")
+    short = r["calls_cut_short"]
+    print(f"calls that ended before the caller had said every line: {len(short)} of "
+          f"{r['calls']}" + "".join(f"\n  {c}" for c in short))  # fmt: skip
     t = r["tts_first_audio"]
     print(
         f"first audio of a reply (Piper, {t['replies']} replies, {t['replies_split']} cut at a "
@@ -371,9 +378,9 @@ def print_table(r: dict[str, Any]) -> None:
         f"{fb['echo_interruptions']}/{fb['echo_sentences']} sentences; noise at 10 dB SNR: "
         f"{fb['noise_turns']} of {NOISE_CLIPS} clips each)"
     )
-    print("\ncalls  v2v p50  v2v p95  turns")
+    print("\ncalls  v2v p50  v2v p95  turns  cut short")
     for n, f in r["concurrency"].items():
-        print(f"{n:>5}{f['p50']:>9.0f}{f['p95']:>9.0f}{f['turns']:>7}")
+        print(f"{n:>5}{f['p50']:>9.0f}{f['p95']:>9.0f}{f['turns']:>7}{f.get('cut_short', 0):>11}")
     if r["three_calls_unbatched"]:
         u = r["three_calls_unbatched"]
         print(f"{3:>5}{u['p50']:>9.0f}{u['p95']:>9.0f}  (speech to text not batched)")

@@ -44,6 +44,10 @@ class TurnFigures:
     paused_turns: int = 0
     cutoffs: int = 0
     turns: int = 0
+    calls: int = 0
+    # Calls that ended before the caller had said all their lines (the agent hung up on
+    # them, or the call failed): a fast reply in such a call is no success.
+    cut_short: list[str] = field(default_factory=list)
 
     def add_stage(self, name: str, value: int) -> None:
         self.stages.setdefault(name, []).append(value)
@@ -56,6 +60,8 @@ class TurnFigures:
         self.paused_turns += other.paused_turns
         self.cutoffs += other.cutoffs
         self.turns += other.turns
+        self.calls += other.calls
+        self.cut_short += other.cut_short
 
 
 def pct(values: list[int] | list[float], q: float) -> float:
@@ -148,6 +154,10 @@ async def run_calls(
                 figures.v2v_ms.append(int(t["v2v_line_ms"]))
             if turn["speaker"] == "agent" and "v2v_ms" in t:
                 figures.pipeline_v2v_ms.append(int(t["v2v_ms"]))
+        figures.calls += 1
+        if len(leg.log.caller_speech) < len(script.lines):
+            said = len(leg.log.caller_speech)
+            figures.cut_short.append(f"{leg.call_id}: {said} of {len(script.lines)} lines said")
         for (start, end), (_a, paused) in zip(leg.log.caller_speech, script.lines, strict=False):
             figures.turns += 1
             if paused:

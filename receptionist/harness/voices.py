@@ -15,11 +15,19 @@ it; the others are brought to the speech level of Piper's output (Piper normalis
 and the voices differ by up to 7 dB at equal peaks), so every voice reaches the line equally
 loud. Results are cached by (voice, text): a suite run with several voices synthesizes each
 line once per voice.
+
+``RECEPTIONIST_VOICE_DIR``: a folder that keeps every line a flite or Festival voice spoke
+(one ``.npy`` file each) and plays it back instead of running the program again. A run made
+where the Debian packages are installed records the lines; the folder then lets the same
+run be repeated on a machine without them (a GPU box), with the same caller audio. A line
+not in the folder is still synthesized, and fails there as usual if the program is missing.
 """
 
 from __future__ import annotations
 
 import functools
+import hashlib
+import os
 import shutil
 import subprocess
 import tempfile
@@ -107,9 +115,12 @@ def synthesize(
         if piper is None:
             raise VoiceError("the piper voice needs the agent's loaded Piper model (piper=...)")
         audio = np.frombuffer(piper.speak_sync(text, RATE, use_cache=False).pcm, "<i2").copy()
+    elif (recorded := _recorded(voice, text)) is not None:
+        audio = recorded
     else:
         samples, rate = _flite(text, name) if engine == "flite" else _festival(text, name)
         audio = normalise(resample(samples, rate, RATE))
+        _record(voice, text, audio)
     audio.flags.writeable = False
     if use_cache:
         with _lock:
@@ -117,6 +128,33 @@ def synthesize(
             while len(_cache) > CACHE_SIZE:
                 _cache.popitem(last=False)
     return audio
+
+
+def _recording(voice: str, text: str) -> Path | None:
+    folder = os.environ.get("RECEPTIONIST_VOICE_DIR")
+    if not folder:
+        return None
+    digest = hashlib.sha256(f"{voice}\n{text}".encode()).hexdigest()[:24]
+    return Path(folder) / f"{voice.replace(':', '-')}-{digest}.npy"
+
+
+def _recorded(voice: str, text: str) -> np.ndarray | None:
+    path = _recording(voice, text)
+    if path is None or not path.is_file():
+        return None
+    audio = np.load(path, allow_pickle=False)
+    if audio.dtype != np.int16 or audio.ndim != 1:
+        raise VoiceError(f"voice {voice!r}: {path} is not a recorded line (8 kHz int16 mono)")
+    return audio
+
+
+def _record(voice: str, text: str, audio: np.ndarray) -> None:
+    path = _recording(voice, text)
+    if path is not None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        partial = path.with_suffix(".part.npy")
+        np.save(partial, audio, allow_pickle=False)
+        partial.replace(path)
 
 
 def normalise(samples: np.ndarray, level_dbfs: float = SPEECH_DBFS) -> np.ndarray:

@@ -31,7 +31,7 @@ from receptionist.dialog.events import (
     Event,
     SilenceElapsed,
 )
-from receptionist.dialog.frame import Outcome
+from receptionist.dialog.frame import Expect, Outcome
 from receptionist.dialog.turn_end import judge_turn
 from receptionist.effects import Effects, drive
 from receptionist.media import loop_lag
@@ -50,6 +50,9 @@ from receptionist.tools.confirmation_route import route_for
 
 log = logging.getLogger(__name__)
 
+# Answers whose every word is the record: decoded in Whisper's full window even where the site
+# chose a shorter one for speed (a name, a phone number, the name or day that finds a booking).
+PRECISE_ANSWERS = frozenset({Expect.NAME, Expect.PHONE, Expect.VERIFY})
 _SAFE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,127}")
 
 
@@ -176,6 +179,7 @@ class Call:
             speculative=not naive,
             turn_model=None if naive or not audio_turns else models.turn,
             turn_worker=models.turn_worker,
+            precise=lambda: self.conversation.expecting in PRECISE_ANSWERS,
         )
         self.speaker.on_frame = self._agent_frame
         self.inputs: asyncio.Queue[CallInput] = self.listener.inputs  # type: ignore[assignment]

@@ -157,6 +157,7 @@ class Listener:
         turn_worker: ModelWorker | None = None,
         audio_threshold: float = 0.5,
         audio_end_frames: int = 15,
+        precise: Callable[[], bool] = lambda: False,
     ) -> None:
         self.leg = leg
         self.stream = vad.stream()
@@ -176,6 +177,9 @@ class Listener:
         self.turn_worker = turn_worker
         self.audio_threshold = audio_threshold
         self.audio_end_frames = audio_end_frames
+        # Every word of the next turn counts (the dialog asked for a name or a number): it
+        # is decoded in Whisper's full window even where the site chose a shorter one.
+        self.precise = precise
         self._pause = 0  # counts pauses: a verdict on an older pause is void
         self._hesitant = False  # the words so far trail off: the audio may not shorten
         self.audio_verdicts: list[float] = []
@@ -184,7 +188,8 @@ class Listener:
         self._times: list[float] = []
         self._levels: list[float] = []  # RMS of each buffered frame
         self._offset = 0
-        self._speculative: tuple[int, asyncio.Task[Transcript]] | None = None
+        # (last speech frame, the trial decode, whether it was in the full window)
+        self._speculative: tuple[int, asyncio.Task[Transcript], bool] | None = None
         self._finishing: asyncio.Task[None] | None = None
         self._quiet = 0
         self.frames_in = 0
@@ -263,8 +268,11 @@ class Listener:
                 self.skipped_speculations += 1
                 return
             so_far = self._audio(self._turn_start(), event.last_speech_frame + TAIL_FRAMES)
-            guess = asyncio.ensure_future(self.stt.transcribe(so_far, self.leg.sample_rate))
-            self._speculative = (event.last_speech_frame, guess)
+            full = self.precise()
+            guess = asyncio.ensure_future(
+                self.stt.transcribe(so_far, self.leg.sample_rate, full_window=full)
+            )
+            self._speculative = (event.last_speech_frame, guess, full)
             guess.add_done_callback(self._adapt_end_wait)
         elif isinstance(event, SpeechResumed):
             self._pause += 1
@@ -275,7 +283,11 @@ class Listener:
         elif isinstance(event, TurnEnded):
             speculative = self._speculative
             self._speculative = None
-            reuse = speculative is not None and speculative[0] == event.last_speech_frame
+            reuse = (
+                speculative is not None
+                and speculative[0] == event.last_speech_frame
+                and (speculative[2] or not self.precise())  # asked for a name meanwhile
+            )
             if reuse:
                 self.reused_speculations += 1
             task: asyncio.Task[Transcript] | None = (
@@ -356,7 +368,9 @@ class Listener:
             transcript = await task
         else:
             assert audio is not None
-            transcript = await self.stt.transcribe(audio, self.leg.sample_rate, urgent=True)
+            transcript = await self.stt.transcribe(
+                audio, self.leg.sample_rate, urgent=True, full_window=self.precise()
+            )
         if previous is not None:
             await previous  # turns reach the dialog in the order they were spoken
         log.debug(

@@ -11,7 +11,10 @@ on 30 s windows, and in a 10 s one it heard about one more word in a hundred wro
 them a spoken phone number with a digit too many and "Smith" as "Smitts" (the test suite's
 calls), so the default stays 30. In a much shorter window it also repeats itself to fill
 it: a transcript that loops is decoded again in the full window, so a repetition never
-reaches the dialog.
+reaches the dialog. A turn whose every word counts (the caller's name or phone number,
+when the dialog has just asked for one) can be decoded in the full window whatever the
+site's window (``full_window=True``): speed where a word less matters, accuracy where it
+is the booking.
 """
 
 from __future__ import annotations
@@ -144,6 +147,7 @@ class Transcriber:
         self.repeats_redone = 0  # transcripts that repeated themselves in the short window
         self.batched = 0  # turns decoded in a batch with others
         self.loops_cut = 0  # full-window transcripts that looped, cut after the first copy
+        self.full_window_turns = 0  # decoded in the full window on request (a name, a number)
         self.batching = True  # decode turns waiting together in one batch
         # On a CPU the encoder's cost grows with the batch, and in the full window a batch
         # saved only 7 % (three turns: 2670 against 2880 ms): batches only in a short window.
@@ -166,14 +170,18 @@ class Transcriber:
     def transcribe_sync(self, samples: np.ndarray, sample_rate: int) -> Transcript:
         return self.transcribe_batch_sync([(samples, sample_rate)])[0]
 
-    def transcribe_batch_sync(self, items: Sequence[tuple[np.ndarray, int]]) -> list[Transcript]:
+    def transcribe_batch_sync(
+        self, items: Sequence[tuple[np.ndarray, int]], full_window: bool = False
+    ) -> list[Transcript]:
         """Several turns (other calls' too) at once: those that fit the short window go
-        through the encoder and the decoder together, in one batch; the rest one by one.
-        Each transcript's ``compute_ms`` is the time its caller waited: the whole batch."""
+        through the encoder and the decoder together, in one batch; the rest one by one
+        (all of them with ``full_window``, in Whisper's own window). Each transcript's
+        ``compute_ms`` is the time its caller waited: the whole batch."""
         started = time.perf_counter()
         audios = [_whisper_audio(samples, rate) for samples, rate in items]
         limit = (self.window_s - WINDOW_MARGIN_S) * WHISPER_RATE
-        batch = [i for i, a in enumerate(audios) if self.batches(self.window_s) and len(a) <= limit]
+        in_window = self.batches(self.window_s) and not full_window
+        batch = [i for i, a in enumerate(audios) if in_window and len(a) <= limit]
         heard: dict[int, tuple[str, float, float]] = {}
         if batch:
             decoded = self._decode_in_window([audios[i] for i in batch])
@@ -264,10 +272,21 @@ class Transcriber:
         return heard
 
     async def transcribe(
-        self, samples: np.ndarray, sample_rate: int, urgent: bool = False
+        self,
+        samples: np.ndarray,
+        sample_rate: int,
+        urgent: bool = False,
+        full_window: bool = False,
     ) -> Transcript:
         """``urgent``: a caller's finished turn, decoded before any waiting trial decode.
-        With a short window, turns waiting at the same time are decoded in one batch."""
+        With a short window, turns waiting at the same time are decoded in one batch.
+        ``full_window``: in Whisper's own 30 s window, whatever the site's (a name, a number)."""
+        if full_window and self.window_s < FULL_WINDOW_S:
+            self.full_window_turns += 1
+            return await self.worker.run(
+                lambda: self.transcribe_batch_sync([(samples, sample_rate)], full_window=True)[0],
+                urgent,
+            )
         if self.batching and self.batches(self.window_s):
             transcript: Transcript = await self.worker.run_batched(
                 (samples, sample_rate), self.transcribe_batch_sync, urgent

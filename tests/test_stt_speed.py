@@ -30,6 +30,22 @@ def test_turns_made_here_are_decoded_and_timed_alone_and_together(tmp_path: Path
     assert window["batched_in_calls"] is True  # a short window batches on a CPU
 
 
+@pytest.mark.parametrize(
+    ("line", "record"),
+    [
+        ("Hi, I'd like to book a haircut on Thursday at 3. My name is John Smith.", True),
+        ("Under Anna Kovacs.", True),
+        ("call me on five five five, three oh six, nine oh nine oh?", True),
+        ("Beard trim Thursday at noon, name's Jon Price.", True),
+        ("Friday.", False),
+        ("Bye.", False),
+        ("Could I book a colour for Wednesday at 10 am?", False),
+    ],
+)
+def test_lines_giving_a_name_or_a_number_are_told_apart(line: str, record: bool) -> None:
+    assert stt_speed.is_record_line(line) == record
+
+
 def test_a_missing_turns_file_or_model_is_named(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

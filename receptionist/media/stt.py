@@ -279,8 +279,9 @@ class Transcriber:
         full_window: bool = False,
     ) -> Transcript:
         """``urgent``: a caller's finished turn, decoded before any waiting trial decode.
-        With a short window, turns waiting at the same time are decoded in one batch.
-        ``full_window``: in Whisper's own 30 s window, whatever the site's (a name, a number)."""
+        Turns waiting at the same time are decoded in one batch where ``batches`` says so
+        (a short window, or a GPU). ``full_window``: in Whisper's own 30 s window, whatever
+        the site's (a name, a number)."""
         if full_window and self.window_s < FULL_WINDOW_S:
             self.full_window_turns += 1
             return await self.worker.run(

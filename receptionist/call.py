@@ -171,7 +171,7 @@ class Call:
             models.vad_worker,
             models.stt,
             endpoint,
-            agent_speaking=lambda: self.speaker.busy or self._thinking,
+            agent_speaking=lambda: (self.speaker.busy and not self._cut) or self._thinking,
             on_speech_start=self._caller_started,
             on_noise=self._noise_turn,
             silence_frames=int(silence_s * 50),
@@ -189,6 +189,7 @@ class Call:
         self.recording_path: str | None = None
         self.barge_ins: list[tuple[int, int]] = []  # (caller speech frame, frames dropped)
         self._paused_from: int | None = None  # the caller's turn that holds our next reply
+        self._cut = False  # that turn cut our voice: words drop the held reply, noise resumes it
 
     @classmethod
     def on(cls, leg: CallLeg, runtime: Runtime, **options: Any) -> Call:
@@ -228,8 +229,13 @@ class Call:
                 ):
                     # The turn the caller started while our reply to the one before was
                     # on its way: that reply, unheard, is stale; the answer to this comes
-                    # next, not both in a row (claims are still said).
-                    if self.speaker.drop_unheard() and self._reply is not None:
+                    # next, not both in a row (claims are still said). A turn that cut our
+                    # voice was words, not noise: the rest of what we were saying goes.
+                    if self._cut:
+                        self.speaker.interrupt()
+                        if self._reply is not None:
+                            self._reply.interrupted = True
+                    elif self.speaker.drop_unheard() and self._reply is not None:
                         self._reply.interrupted = True
                     self._resume()
                 if isinstance(item, Gone) and self._reply is not None:
@@ -396,11 +402,22 @@ class Call:
         self.listener.gate.agent_frame(level, asyncio.get_running_loop().time())
 
     def _caller_started(self, frame: int) -> None:
-        if self.speaker.busy:
+        speaker = self.speaker
+        if self._cut:
+            return  # already silent, waiting for that turn's words
+        if speaker.busy and (self.naive or speaker.draining or speaker.paused):
+            # What must be heard now (goodbye, the hold words) is not held for later.
             dropped = self.speaker.interrupt()
             self.barge_ins.append((frame, dropped))
             if self._reply is not None:
                 self._reply.interrupted = True
+        elif speaker.busy:
+            # Silent at once; whether the rest is dropped waits for the words (a cough, a
+            # door, the line's noise must not cost the caller what we were telling them).
+            self.barge_ins.append((frame, self.speaker.hold()))
+            self._cut = True
+            if self._paused_from is None:
+                self._paused_from = frame
         elif not self.naive:
             # Nothing plays, but a reply may be on its way (the turn before is still being
             # transcribed or answered): it waits until we know what the caller says now.
@@ -414,6 +431,7 @@ class Call:
 
     def _resume(self) -> None:
         self._paused_from = None
+        self._cut = False
         self.speaker.resume()
 
     def _close_reply(self) -> None:

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import numpy as np
+
 from receptionist.app.runtime import Runtime
 from receptionist.harness.localcall import run_local_call
+from receptionist.harness.voices import synthesize
 from receptionist.media.local_leg import CallerLine, LocalLeg
 from tests.conftest_media import speak
 
@@ -41,3 +44,40 @@ async def test_caller_speech_stops_agent_playback(runtime: Runtime) -> None:
     caller = [t["text"].lower() for t in summary["turns"] if t["speaker"] == "caller"]
     assert caller and "friday" in caller[0]
     assert any("friday" in t["text"].lower() for t in agent_turns[1:])  # "What time on Friday?"
+
+
+def _times_greeting_starts(agent: np.ndarray, frame: int) -> int:
+    """How many times the agent's track plays its first 100 ms of sound (frame-aligned)."""
+    track = agent.tobytes()
+    step = 2 * frame
+    start = next(i for i in range(0, len(track), step) if any(track[i : i + step]))
+    head = track[start : start + 5 * step]
+    return sum(1 for i in range(0, len(track), step) if track[i : i + len(head)] == head)
+
+
+async def test_a_noise_that_cuts_the_agent_off_costs_the_caller_nothing(runtime: Runtime) -> None:
+    # A caller's "uh" (no words: Whisper writes "uh" and doubts it) while the greeting
+    # plays: the agent goes quiet at once, as for any barge-in, and once the turn is known to
+    # be noise it says the cut sentence again from its start; the call goes on.
+    uh = synthesize("Uh.", "flite:slt")
+    request = speak(runtime.models, "I'd like to book a haircut on Friday.")
+    leg = LocalLeg(
+        [
+            CallerLine.from_samples(uh, 8000, barge_in_ms=600),
+            CallerLine.from_samples(request, 16000),
+        ],
+        speed=2.0,
+        hangup_after_ms=2000,
+    )
+    summary = await run_local_call(runtime, leg)
+
+    uh_start, _ = leg.log.caller_speech[0]
+    assert [t for t, dropped in leg.log.flushes if t >= uh_start and dropped], "the agent stopped"
+    assert summary["barge_ins"], "the 'uh' cut the agent off"
+    frame = leg.sample_rate // 50
+    assert _times_greeting_starts(leg.agent_audio(), frame) == 2, "the cut sentence, again"
+    agent_turns = [t for t in summary["turns"] if t["speaker"] == "agent"]
+    assert agent_turns[0]["interrupted"] is False
+    callers = [t["text"] for t in summary["turns"] if t["speaker"] == "caller"]
+    assert len(callers) == 1 and "friday" in callers[0].lower(), "the 'uh' was no caller turn"
+    assert any("friday" in t["text"].lower() for t in agent_turns[1:])

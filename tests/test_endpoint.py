@@ -34,6 +34,18 @@ def test_one_or_two_frames_of_noise_open_no_turn() -> None:
     assert feed(e, "..#...##...#..." * 10) == []
 
 
+def test_while_the_agent_talks_two_frames_cut_in_one_does_not() -> None:
+    # Stopping our own voice 20 ms sooner: a false start costs a held sentence, said again.
+    e = Endpointer()
+    e.agent_speaking = True
+    assert feed(e, "..#...#..") == []
+    events = feed(e, "##")
+    assert [type(x) for x in events] == [SpeechStarted]
+    assert isinstance(events[0], SpeechStarted) and events[0].first_speech_frame == 9
+    e = Endpointer()  # nobody talking: the same two frames open nothing
+    assert feed(e, "..#...#..##....") == []
+
+
 def test_a_pause_then_more_speech_resumes_the_same_turn() -> None:
     e = Endpointer(EndpointSettings(pause_frames=5, end_frames_default=20))
     events = feed(e, "#" * 20 + "." * 10 + "#" * 20 + "." * 21)

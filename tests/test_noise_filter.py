@@ -41,7 +41,9 @@ def test_nothing_but_punctuation_or_annotations_is_noise(text: str) -> None:
     assert is_noise(heard(text, no_speech=0.0, confidence=1.0))
 
 
-@pytest.mark.parametrize("text", ["you", "Thank you.", "Thanks for watching!", "Bye.", "Hmm."])
+@pytest.mark.parametrize(
+    "text", ["you", "Thank you.", "Thanks for watching!", "Bye.", "Hmm.", "At.", "a"]
+)
 def test_the_usual_hallucinations_are_noise_only_when_whisper_doubts_them(text: str) -> None:
     assert is_noise(heard(text, no_speech=0.7, confidence=0.8))  # doubts there was speech
     assert is_noise(heard(text, no_speech=0.1, confidence=0.2))  # doubts its words

@@ -10,6 +10,6 @@ nproc; nvidia-smi --query-gpu=name,driver_version --format=csv,noheader
 timeout ${BENCH_LIMIT:-520} python3 -c "
 import sys, types, runpy
 sys.modules['av'] = types.ModuleType('av')  # faster-whisper opens files with it; the bench gives it arrays
-sys.argv = ['bench', '--quick', '--out', sys.argv[1], '--work', '/tmp/benchwork']
+sys.argv = ['bench', '--quick', '--out', sys.argv[1], '--work', '/tmp/benchwork', *sys.argv[2:]]
 runpy.run_module('receptionist.harness.bench', run_name='__main__')
-" $OUT/bench-gpu.json 2>&1 | grep -v -i "warn\|provider" | tee $OUT/bench-gpu.log
+" $OUT/bench-gpu.json ${BENCH_ARGS:-} 2>&1 | grep -v -i "warn\|provider" | tee $OUT/bench-gpu.log

@@ -113,8 +113,9 @@ def _noise(kind: str, seconds: float, rng: np.random.Generator, babble: np.ndarr
 
 
 def false_barge_ins(models: Models, rng: random.Random) -> dict[str, Any]:
-    """Echo of the agent's own voice (-15 dB, 80-200 ms late) while it talks, and steady
-    background noise at 10 dB SNR while it listens: how often either opens a caller turn."""
+    """Echo of the agent's own voice (-15 dB, 80-200 ms late) while it talks, steady
+    background noise at 10 dB SNR while it listens, and the same noise under that echo while
+    it talks: how often any of them opens a caller turn (while it talks: cuts the agent off)."""
     sentences = [
         "Thank you for calling Bella Hair Salon. How can I help you today?",
         "You're booked for a haircut on Thursday November 26 at 3 PM, under the name John Smith.",
@@ -128,31 +129,37 @@ def false_barge_ins(models: Models, rng: random.Random) -> dict[str, Any]:
         "Sure, a haircut. What day would you like to come in?",
     ]
     nrng = np.random.default_rng(7)
-    echo_hits = 0
-    for sentence in sentences:
-        agent = np.frombuffer(models.tts.speak_sync(sentence, 8000).pcm, dtype="<i2")
+    agents = [np.frombuffer(models.tts.speak_sync(s, 8000).pcm, dtype="<i2") for s in sentences]
+
+    def echo_of(agent: np.ndarray, seconds: float) -> np.ndarray:
         delay = int(8000 * rng.uniform(0.08, 0.2))
-        echo = np.concatenate([np.zeros(delay), agent.astype(float) * 10 ** (-15 / 20)])
-        echo += nrng.normal(scale=30, size=len(echo))  # line hiss
-        echo_hits += _opens_turn(models, echo, boost=0.2, agent=agent)
+        echo = np.zeros(max(int(8000 * seconds), delay + len(agent)))
+        echo[delay : delay + len(agent)] = agent.astype(float) * 10 ** (-15 / 20)
+        return echo + nrng.normal(scale=30, size=len(echo))  # line hiss
+
+    echo_hits = sum(_opens_turn(models, echo_of(a, 0), boost=0.2, agent=a) for a in agents)
     speech_rms = 3000.0  # a caller at about -21 dBFS
-    babble_src = np.concatenate(
-        [np.frombuffer(models.tts.speak_sync(s, 8000).pcm, dtype="<i2") for s in sentences]
-    )
-    noise_hits = {}
+    babble_src = np.concatenate(agents)
+    noise_hits, talking_hits = {}, {}
     for kind in ("fan", "street", "babble"):
-        hits = 0
-        for _ in range(NOISE_CLIPS):
+        hits = talking = 0
+        for i in range(NOISE_CLIPS):
             x = _noise(kind, 4.0, nrng, babble_src) * speech_rms * 10 ** (-10 / 20)
             hits += _opens_turn(models, x, boost=0.0)
-        noise_hits[kind] = hits
-    total_noise = sum(noise_hits.values())
+            agent = agents[i % len(agents)]
+            under = echo_of(agent, 4.0)
+            n = len(under) / 8000
+            noise = _noise(kind, n, nrng, babble_src) * speech_rms * 10 ** (-10 / 20)
+            talking += _opens_turn(models, under + noise[: len(under)], boost=0.2, agent=agent)
+        noise_hits[kind], talking_hits[kind] = hits, talking
+    total = echo_hits + sum(noise_hits.values()) + sum(talking_hits.values())
     return {
         "echo_sentences": len(sentences),
         "echo_interruptions": echo_hits,
         "noise_clips": 3 * NOISE_CLIPS,
         "noise_turns": noise_hits,
-        "rate": (echo_hits + total_noise) / (len(sentences) + 3 * NOISE_CLIPS),
+        "noise_while_talking": talking_hits,
+        "rate": total / (len(sentences) + 6 * NOISE_CLIPS),
     }
 
 
@@ -165,6 +172,7 @@ def _opens_turn(
     stream = models.vad.stream()
     endpointer = Endpointer()
     endpointer.threshold_boost = boost
+    endpointer.agent_speaking = agent is not None  # the listener's rule while we talk
     gate = OpeningGate()
     for n, i in enumerate(range(0, len(pcm) - 160, 160)):
         at = n * 0.02
@@ -193,12 +201,11 @@ def available_voices(wanted: list[str]) -> list[str]:
 
 
 def scripts_for(
-    models: Models, voices: list[str], per_voice: int, rng: random.Random
+    models: Models, voices: list[str], calls: int, rng: random.Random
 ) -> list[CallerScript]:
     """Conversation i in voice i mod len(voices): each voice speaks different lines."""
     scripts = []
-    count = min(len(CONVERSATIONS), per_voice * len(voices))
-    for i in range(count):
+    for i in range(min(len(CONVERSATIONS), calls)):
         voice = voices[i % len(voices)]
         lines = [spoken_line(models, line, voice, rng) for line in CONVERSATIONS[i]]
         scripts.append(CallerScript(voice, lines))
@@ -224,7 +231,8 @@ async def main_async(args: argparse.Namespace) -> dict[str, Any]:
     models.turn = turn_model if args.audio_turns else None
     rng = random.Random(20261124)
     voices = available_voices(args.voice or list(CALLER_VOICES[: 3 if args.quick else 4]))
-    scripts = scripts_for(models, voices, 1 if args.quick else 4, rng)
+    calls = args.calls or (len(voices) if args.quick else len(CONVERSATIONS))
+    scripts = scripts_for(models, voices, calls, rng)
     work = Path(args.work)
 
     audio_turns = args.audio_turns
@@ -235,10 +243,12 @@ async def main_async(args: argparse.Namespace) -> dict[str, Any]:
     _progress(started, f"{len(scripts)} calls, ours and naive")
     replies = [t["text"] for t in ours_runtime.store.rows("turns", "speaker = 'agent'")]
     tts_first = first_audio(models.tts, replies)
-    barge_line, _ = spoken_line(models, "No, no, I meant Thursday.", voices[0], rng)
-    barge = await barge_in_stops(
-        fresh_runtime(models, work / "barge.db"), barge_line, 4 if args.quick else 10
-    )
+    barge: list[int] = []
+    for k, voice in enumerate(voices):  # each voice's own onset: some reach the VAD later
+        barge_line, _ = spoken_line(models, "No, no, I meant Thursday.", voice, rng)
+        barge += await barge_in_stops(
+            fresh_runtime(models, work / f"barge-{k}.db"), barge_line, 2 if args.quick else 6
+        )
     false_barge = false_barge_ins(models, rng)
     _progress(started, "barge-in and false barge-in")
     concurrency: dict[int, dict[str, float]] = {}
@@ -376,7 +386,8 @@ def print_table(r: dict[str, Any]) -> None:
     print(
         f"false barge-in: {r['false_barge_in_rate']:.1%} (echo at -15 dB: "
         f"{fb['echo_interruptions']}/{fb['echo_sentences']} sentences; noise at 10 dB SNR: "
-        f"{fb['noise_turns']} of {NOISE_CLIPS} clips each)"
+        f"{fb['noise_turns']} of {NOISE_CLIPS} clips each; that noise under the echo while "
+        f"the agent talks: {fb.get('noise_while_talking', {})})"
     )
     print("\ncalls  v2v p50  v2v p95  turns  cut short")
     for n, f in r["concurrency"].items():
@@ -400,9 +411,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="fewer calls and turns: minutes")
     parser.add_argument("--voice", action="append", help="caller voice (repeatable)")
     parser.add_argument(
+        "--calls",
+        type=int,
+        help=f"calls in the main comparison (default: one per voice with --quick, "
+        f"else all {len(CONVERSATIONS)})",
+    )
+    parser.add_argument(
         "--audio-turns", action="store_true", help="end the calls' turns with Smart Turn too"
     )
     args = parser.parse_args(argv)
+    if args.calls is not None and args.calls < 1:
+        parser.error("--calls: at least one call")
     work = Path(args.work)
     work.mkdir(parents=True, exist_ok=True)
     for old in work.glob("*.db*"):

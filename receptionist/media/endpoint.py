@@ -1,7 +1,8 @@
 """Endpointing: turn per-frame speech probabilities into caller turns.
 
 Counts frames, never wall-clock, so a test can drive it frame by frame. Emits:
-- ``SpeechStarted`` once speech has lasted ``start_frames`` (barge-in fires on this);
+- ``SpeechStarted`` once speech has lasted ``start_frames`` (``barge_frames`` while the agent
+  talks: barge-in fires on this, and a shorter run stops the agent sooner);
 - ``SpeechPaused`` after ``pause_frames`` of silence (speculative transcription starts here);
 - ``SpeechResumed`` when speech comes back after a pause (the speculative transcript is void);
 - ``TurnEnded`` once the silence reaches the end-of-turn wait, which the caller of
@@ -45,6 +46,10 @@ class EndpointSettings:
     speech_threshold: float = 0.5
     silence_threshold: float = 0.35
     start_frames: int = 3  # 60 ms of speech opens a turn
+    # While the agent talks: 40 ms. Stopping our voice sooner matters more then, and a
+    # false start costs less: the agent only holds its sentence and says it again when the
+    # turn was noise (Call._noise_turn). The echo gate and a higher bar still apply.
+    barge_frames: int = 2
     pause_frames: int = 5  # 100 ms of silence: transcribe speculatively
     end_frames_default: int = 38  # 760 ms: end of turn when nothing better is known
     end_frames_min: int = 8  # 160 ms: a complete request
@@ -64,6 +69,7 @@ class Endpointer:
         self._paused = False
         self._end_frames = self.settings.end_frames_default
         self.threshold_boost = 0.0  # raised while the agent talks (echo of our own voice)
+        self.agent_speaking = False  # a turn opens after barge_frames, not start_frames
 
     def set_end_wait(self, frames: int) -> None:
         s = self.settings
@@ -98,7 +104,8 @@ class Endpointer:
             self._speech_run += 1
             self._silence_run = 0
             self._last_speech = self.frame
-            if not self.in_turn and self._speech_run >= s.start_frames:
+            needed = s.barge_frames if self.agent_speaking else s.start_frames
+            if not self.in_turn and self._speech_run >= needed:
                 self.in_turn = True
                 self._first_speech = self.frame - self._speech_run + 1
                 self._end_frames = s.end_frames_default

@@ -45,12 +45,13 @@ _HESITATION = re.compile(
     re.I,
 )
 # What Whisper writes on noise, coughs and line hum. A caller can say these too, so they
-# are dropped only when Whisper itself doubts there was speech (see is_noise).
+# are dropped only when Whisper itself doubts there was speech (see is_noise). A lone
+# function word is what tiny.en makes of a grunt or an "uh" ("at", "a"): alone it asks nothing.
 _HALLUCINATIONS = {
     "you", "thank you", "thank you very much", "thanks", "thanks for watching",
     "thank you for watching", "thank you so much for watching", "please subscribe",
     "bye", "bye bye", "so", "oh", "ah", "uh", "um", "hmm", "mm", "mhm", "huh", "i", "the",
-    "and",
+    "and", "a", "an", "at", "to", "of", "in", "it", "is",
 }  # fmt: skip
 _ANNOTATION = re.compile(r"\[[^\]]*\]|\([^)]*\)|\*[^*]*\*|♪+")
 NOISE_NO_SPEECH = 0.5  # no_speech_prob at or above this: Whisper doubts there was speech
@@ -215,6 +216,7 @@ class Listener:
                 probability = await self.vad_worker.run(partial(self.stream.push, samples, rate))
                 speaking = self.agent_speaking()
                 self.endpointer.threshold_boost = self.echo_boost if speaking else 0.0
+                self.endpointer.agent_speaking = speaking
                 may_open = self.gate.may_open(level, arrived)
                 now = loop.time()  # when we decide, which a busy VAD worker may delay
                 for event in self.endpointer.push(probability, may_open):

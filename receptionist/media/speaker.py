@@ -1,8 +1,10 @@
 """The agent's voice: sentences in, paced 20 ms frames out, and barge-in.
 
 Each sentence is handed to TTS as soon as it is queued (so sentence n+1 is synthesized
-while sentence n plays); frames go to the leg in order. ``interrupt()`` drops what the leg
-has queued and everything not yet played, at once.
+while sentence n plays); frames go to the leg in order. Barge-in is two steps: ``hold()``
+silences the agent at once (the leg's queued frames are dropped) and keeps the cut sentence
+and what follows; then ``interrupt()`` drops them (the caller said something) or
+``resume()`` says the cut sentence again from its start (it was only noise).
 """
 
 from __future__ import annotations
@@ -48,6 +50,7 @@ class Speaker:
         self.interruptions = 0
         self.closed = False  # the leg ended: nothing queued from now on is played
         self._paused = False  # the caller is talking: no new utterance starts
+        self._draining = False  # what is queued must be heard now: no hold
 
     def start(self) -> None:
         self._task = asyncio.get_running_loop().create_task(self._run(), name="speaker")
@@ -121,6 +124,23 @@ class Speaker:
             self._idle.set()
         return dropped
 
+    @property
+    def draining(self) -> bool:
+        """Playing what must be heard before the call moves on (goodbye, the hold words)."""
+        return self._draining and self.busy
+
+    def hold(self) -> int:
+        """Barge-in, before we know it is words: stop the sound now (the leg's queued frames
+        are dropped; returns how many) and keep the cut sentence and the rest, unplayed.
+        ``resume()`` plays the cut sentence again from its start; ``interrupt()`` drops it."""
+        self._generation += 1
+        self._paused = True
+        return self.leg.stop_playback()
+
+    @property
+    def paused(self) -> bool:
+        return self._paused
+
     def interrupt(self) -> int:
         """Barge-in: drop every queued and playing frame now; returns frames dropped."""
         self._generation += 1
@@ -141,8 +161,12 @@ class Speaker:
     async def drain(self) -> None:
         """Until everything queued has played (a pause ends: what must be heard now, such
         as goodbye or the hold words before a transfer, is not held for the caller)."""
-        self.resume()
-        await self._idle.wait()
+        self._draining = True
+        try:
+            self.resume()
+            await self._idle.wait()
+        finally:
+            self._draining = False
 
     async def _run(self) -> None:
         try:
@@ -191,7 +215,9 @@ class Speaker:
                 continue
             if len(self._queue) == 1:
                 await self.leg.wait_played()  # busy until the last frame is out
-            self._finish(utterance, generation == self._generation)
+                if generation != self._generation:
+                    continue  # held or dropped before its last frames were out
+            self._finish(utterance, True)
 
     def _finish(self, utterance: Utterance, played: bool) -> None:
         if self._queue and self._queue[0] is utterance:

@@ -74,6 +74,7 @@ class ReplyTiming:
     tts_ms: int | None = None
     tool_ms: int | None = None  # booking backend and store, while the caller waited
     interrupted: bool = False
+    resumed: int = 0  # times a noise cut it off and it went on (the cut sentence said again)
     utterances: list[Utterance] = field(default_factory=list)
 
     def cut_off(self) -> None:
@@ -83,6 +84,8 @@ class ReplyTiming:
 
     def timings(self) -> dict[str, int]:
         out: dict[str, int] = {}
+        if self.resumed:
+            out["resumed_after_noise"] = self.resumed
         turn = self.turn
         if turn is None:
             return out
@@ -427,6 +430,8 @@ class Call:
     def _noise_turn(self, first_speech_frame: int) -> None:
         """The turn that paused the speaker was only noise: what waits is said."""
         if self._paused_from is not None and first_speech_frame >= self._paused_from:
+            if self._cut and self._reply is not None:
+                self._reply.resumed += 1
             self._resume()
 
     def _resume(self) -> None:

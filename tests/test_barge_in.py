@@ -78,6 +78,7 @@ async def test_a_noise_that_cuts_the_agent_off_costs_the_caller_nothing(runtime:
     assert _times_greeting_starts(leg.agent_audio(), frame) == 2, "the cut sentence, again"
     agent_turns = [t for t in summary["turns"] if t["speaker"] == "agent"]
     assert agent_turns[0]["interrupted"] is False
+    assert agent_turns[0]["timings_ms"]["resumed_after_noise"] == 1  # operators count these
     callers = [t["text"] for t in summary["turns"] if t["speaker"] == "caller"]
     assert len(callers) == 1 and "friday" in callers[0].lower(), "the 'uh' was no caller turn"
     assert any("friday" in t["text"].lower() for t in agent_turns[1:])

@@ -38,7 +38,7 @@ LINE_CALL = [
     ("agent", "Thank you for calling Salon Example. How can I help?", {}),
     ("caller", "what time do you close on saturday", {"endpoint_ms": 180, "stt_ms": 360}),
     ("agent", "On Saturday we're open until 4 PM.",
-     {"dialog_ms": 40, "tts_ms": 210, "v2v_ms": 820}),
+     {"dialog_ms": 40, "tts_ms": 210, "v2v_ms": 820, "resumed_after_noise": 1}),
     ("caller", "thanks that's all", {"endpoint_ms": 150, "stt_ms": 700}),
     ("agent", "Thank you for calling. Goodbye!", {"dialog_ms": 30, "tts_ms": 400, "v2v_ms": 1300}),
 ]  # fmt: skip
@@ -145,6 +145,7 @@ async def test_the_console_in_chromium(
             assert "On Saturday we're open until 4 PM." in main
             assert await page.locator("svg.waterfall").count() == 2
             assert "over budget" in main  # the 1300 ms reply
+            assert "noise cut in once: said again" in main  # a false barge-in, recovered
             played = await page.evaluate(
                 "async () => { const a = document.getElementById('recording');"
                 " await a.play(); return a.duration; }"

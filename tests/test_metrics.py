@@ -33,6 +33,8 @@ async def test_metrics_count_what_the_calls_did(salon: Settings, store_file: Sto
         store_file.add_turn("c-timed", "caller", "hello", {"endpoint_ms": 120, "stt_ms": stt})
         store_file.add_turn("c-timed", "agent", "hi", {"dialog_ms": 30, "tts_ms": 150,
                                                         "v2v_ms": v2v})  # fmt: skip
+    # A reply a cough cut off twice, said again each time (Call._noise_turn).
+    store_file.add_turn("c-timed", "agent", "we open at 9", {"resumed_after_noise": 2})
     server = await start_http(store_file.path, port=0, token="secret")
     try:
         status, text = await get(server.url + "metrics")
@@ -67,6 +69,7 @@ async def test_metrics_count_what_the_calls_did(salon: Settings, store_file: Sto
         assert value("receptionist_stage_seconds_count", stage="stt") == 3
         assert value("receptionist_stage_seconds_bucket", stage="stt", le="0.5") == 2
         assert value("receptionist_turns_over_budget_total") == 1
+        assert value("receptionist_noise_barge_ins_total") == 2
         assert not any("call" in dict(labels) for _, labels in m)  # no per-call labels
 
         # A booking lost behind the agent's back: the claim the caller heard is now false.

@@ -41,6 +41,7 @@ BUCKETS = (0.05, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.75, 0.9, 1.0, 1.25, 1.5, 2.0, 3
 STAGES = {"endpoint": "endpoint_ms", "stt": "stt_ms", "dialog": "dialog_ms", "tts": "tts_ms",
           "tool": "tool_ms"}  # fmt: skip
 V2V_KEY = "v2v_ms"
+RESUMED_KEY = "resumed_after_noise"  # call.py ReplyTiming: a false barge-in, recovered
 LAG_BUCKETS = (0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1.0, 2.0)  # seconds
 BUDGET_MS = 1000
 DRIFT_STATUS = "drift-check.json"  # beside the store; written by `eval --drift-status`
@@ -107,6 +108,7 @@ class StoreCollector(Collector):
         self._v2v = _Histogram()
         self._over_budget = 0
         self._barge_ins = 0
+        self._resumed = 0
         self._lock = threading.Lock()
 
     def collect(self) -> Iterable[Metric]:
@@ -252,6 +254,9 @@ class StoreCollector(Collector):
                     self._over_budget += 1
             if row["speaker"] == "agent" and row["interrupted"]:
                 self._barge_ins += 1
+            resumed = timings.get(RESUMED_KEY)
+            if row["speaker"] == "agent" and isinstance(resumed, int):
+                self._resumed += resumed
         yield self._v2v.family(
             "receptionist_voice_to_voice_seconds",
             "From the caller's last speech to the agent's first audio, per reply",
@@ -274,6 +279,11 @@ class StoreCollector(Collector):
         )
         yield _counter(
             "receptionist_barge_ins", "Agent replies cut off by the caller", self._barge_ins
+        )
+        yield _counter(
+            "receptionist_noise_barge_ins",
+            "Times noise on the line cut the agent off and it said the sentence again",
+            self._resumed,
         )
 
     def _drift(self) -> Iterator[Metric]:

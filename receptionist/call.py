@@ -409,7 +409,9 @@ class Call:
         if self._cut:
             return  # already silent, waiting for that turn's words
         if speaker.busy and (self.naive or speaker.draining or speaker.paused):
-            # What must be heard now (goodbye, the hold words) is not held for later.
+            # Dropped at once, as before the hold: what must be heard now (goodbye, the hold
+            # words) is never held for later; nor is a reply still waiting unheard, nor the
+            # naive pipeline's.
             dropped = self.speaker.interrupt()
             self.barge_ins.append((frame, dropped))
             if self._reply is not None:

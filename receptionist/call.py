@@ -412,17 +412,16 @@ class Call:
             # Dropped at once, as before the hold: what must be heard now (goodbye, the hold
             # words) is never held for later; nor is a reply still waiting unheard, nor the
             # naive pipeline's.
-            dropped = self.speaker.interrupt()
+            dropped = speaker.interrupt()
             self.barge_ins.append((frame, dropped))
             if self._reply is not None:
                 self._reply.interrupted = True
         elif speaker.busy:
             # Silent at once; whether the rest is dropped waits for the words (a cough, a
             # door, the line's noise must not cost the caller what we were telling them).
-            self.barge_ins.append((frame, self.speaker.hold()))
+            self.barge_ins.append((frame, speaker.hold()))
             self._cut = True
-            if self._paused_from is None:
-                self._paused_from = frame
+            self._paused_from = frame  # the turn that cut our voice decides what becomes of it
         elif not self.naive:
             # Nothing plays, but a reply may be on its way (the turn before is still being
             # transcribed or answered): it waits until we know what the caller says now.

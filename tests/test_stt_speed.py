@@ -24,6 +24,7 @@ def test_turns_made_here_are_decoded_and_timed_alone_and_together(tmp_path: Path
     report = json.loads(out.read_text())
     (window,) = report["windows"]
     assert report["device"] == "cpu" and window["window_s"] == 10 and window["turns"] == 2
+    assert "Thursday" in report["hotwords"]  # decoded with the product's prompt, by default
     assert window["wer"] < 0.5  # Whisper heard the lines, not noise
     assert window["alone_p50_ms"] > 0
     assert window["at_once"]["2"]["groups"] == 1

@@ -69,6 +69,9 @@ def test_a_name_the_caller_gave(text: str, name: str) -> None:
         ("Lee, L-E-E", "Lee"),
         ("Tom, thanks", "Tom"),
         ("Um, Carlos Garcia please", "Carlos Garcia"),
+        # Whisper's "and" or "er" before a name said after a breath (audio eval, flite rms)
+        ("and Jane Doe.", "Jane Doe"),
+        ("Er, Priya Patel.", "Priya Patel"),
         ("The name's Bond.", "Bond"),
         ("Put it under Wu", "Wu"),
         ("It's John, John Smith", "John Smith"),
@@ -96,6 +99,9 @@ def test_a_bare_answer_to_what_name(text: str, name: str) -> None:
         ("um", "name"),
         ("Thursday", "name"),
         ("Actually, make it Friday.", "name"),
+        # "Friday" heard as "for ID" (audio eval, Festival slt): a change, and an acronym
+        ("actually make it for ID.", "name"),
+        ("Can you move it for TV?", None),
         ("No, no, Thursday.", "name"),
         ("Sorry, what?", "name"),
         ("I'd like to leave a message for Markle.", None),

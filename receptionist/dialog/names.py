@@ -62,7 +62,8 @@ _WEAK = re.compile(
 # "for X" names who it is for only after a booking; "a message for X" names someone else.
 _FOR_SOMEONE_ELSE = re.compile(
     r"\b(?:message|note|word|ask|asking|asked|look|looking|wait|waiting|call|calling|speak|"
-    r"talk|transfer|tell|available|work|works|working|ring|hold|reach|need|needs)\s+(?:\w+\s+)?$",
+    r"talk|transfer|tell|available|work|works|working|ring|hold|reach|need|needs|"
+    r"make|move|change|switch|push|bring)\s+(?:\w+\s+)?$",
     re.I,
 )
 # "his name is David", "my son's name is Leo": a name, but not the caller's.
@@ -71,9 +72,9 @@ _TOKEN = re.compile(r"[A-Za-z][A-Za-z'\-]*\.?|[,.;!?]")
 _SPELLED = re.compile(r"(?<![A-Za-z'])((?:[A-Za-z](?:[\s.,\-]+|$)){2,})(?![A-Za-z'])")
 _WITHOUT = re.compile(r"\b(?:without|with no|no|minus)\s+(?:an?\s+|the\s+)?([a-z])\b\.?", re.I)
 _LEAD = re.compile(
-    r"^(?:(?:yes|yeah|yep|sure|okay|ok|oh|um|uh|so|well|right|alright|hi|hello|of course|"
-    r"certainly|it's|it is|its|that's|that is|this is|my name is|my name's|name's|the name's|"
-    r"i'm|i am|it'll be|it will be|put it under|under|you can put|sorry)[\s,.!]+)+",
+    r"^(?:(?:yes|yeah|yep|sure|okay|ok|oh|um|uh|er|erm|ah|and|so|well|right|alright|hi|hello|"
+    r"of course|certainly|it's|it is|its|that's|that is|this is|my name is|my name's|name's|"
+    r"the name's|i'm|i am|it'll be|it will be|put it under|under|you can put|sorry)[\s,.!]+)+",
     re.I,
 )
 _TRAIL = re.compile(
@@ -107,8 +108,9 @@ def is_surname(word: str) -> bool:
 
 def _never(word: str, exclude: frozenset[str]) -> bool:
     low = word.lower().strip(".")
+    acronym = len(word.strip(".")) > 1 and word.strip(".").isupper()  # Whisper's "ID", "TV"
     return (
-        low in _NOT_NAMES or low in exclude or low in MONTHS or low in WEEKDAYS
+        acronym or low in _NOT_NAMES or low in exclude or low in MONTHS or low in WEEKDAYS
         or low.rstrip("s") in WEEKDAYS or low in WORD_NUMBERS or len(low) < 2
         or not re.fullmatch(r"[a-z][a-z'\-]*", low)
     )  # fmt: skip

@@ -8,7 +8,8 @@ wherever the figure is wanted, with the product's own ``Transcriber``:
     python -m receptionist.harness.stt_speed --make turns.npz            # here
     python -m receptionist.harness.stt_speed turns.npz --device cuda     # on a GPU box
 
-For each window (Whisper's 30 s, and a short one), it prints per turn decode time p50/p95
+For each window (Whisper's 30 s and shorter ones), with the business's hotwords as the
+product decodes (``--no-hotwords`` without), it prints per turn decode time p50/p95
 and word errors, then k turns arriving at once (k calls finishing a turn together): the
 time the last of them waits, decoded one after another and in one batch.
 """
@@ -81,10 +82,11 @@ def _pct(values: Sequence[float], q: int) -> int:
 def measure(
     model: Path, turns: list[np.ndarray], said: list[dict[str, str]], device: str,
     compute_type: str, threads: int, window_s: int, at_once: Sequence[int] = AT_ONCE,
+    hotwords: str | None = None,
 ) -> dict[str, Any]:  # fmt: skip
     from receptionist.media.stt import Transcriber
 
-    stt = Transcriber(model, device, compute_type, threads, window_s=window_s)
+    stt = Transcriber(model, device, compute_type, threads, hotwords, window_s)
     for turn in turns[:3]:  # warm-up: the first decodes load kernels and fill caches
         stt.transcribe_batch_sync([(turn, RATE)])
     alone: list[float] = []
@@ -135,9 +137,19 @@ def measure(
     return out
 
 
+def product_hotwords() -> str:
+    """The prompt the product gives Whisper on the embedded config (or $RECEPTIONIST_CONFIG):
+    its words steady the short window, so a figure without them is not the product's."""
+    from receptionist.app.config import load_settings
+    from receptionist.app.runtime import stt_hotwords
+
+    return stt_hotwords(load_settings())
+
+
 def print_report(report: dict[str, Any]) -> None:
+    prompt = "the business's hotwords" if report.get("hotwords") else "no hotwords"
     print(f"speech to text on {report['device']} ({report['compute_type']}, "
-          f"{report['threads']} threads), {report['model']}")  # fmt: skip
+          f"{report['threads']} threads), {report['model']}, {prompt}")  # fmt: skip
     for w in report["windows"]:
         print(f"window {w['window_s']:>2} s: {w['turns']} turns alone p50 {w['alone_p50_ms']} / "
               f"p95 {w['alone_p95_ms']} ms, word errors {w['wer']:.1%} (names and "
@@ -164,10 +176,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--device", default="cpu", choices=("cpu", "cuda"))
     parser.add_argument("--compute-type", help="default: float16 on cuda, int8 on cpu")
     parser.add_argument("--threads", type=int, default=2)
-    parser.add_argument("--windows", default="30,10", help="windows to measure, in seconds")
+    parser.add_argument("--windows", default="30,15,10", help="windows to measure, in seconds")
     parser.add_argument("--alone", action="store_true", help="each turn alone only")
     parser.add_argument("--limit", type=int, default=0, help="only the first N turns")
     parser.add_argument("--json", type=Path, help="also write the figures here")
+    parser.add_argument(
+        "--no-hotwords",
+        action="store_true",
+        help="decode without the business's words as Whisper's prompt (the product gives them)",
+    )
     args = parser.parse_args(argv)
     if args.make:
         count = make_turns(args.turns, args.voice or VOICES, args.sample)
@@ -181,9 +198,10 @@ def main(argv: list[str] | None = None) -> int:
     if args.limit:
         turns, said = turns[: args.limit], said[: args.limit]
     compute = args.compute_type or ("float16" if args.device == "cuda" else "int8")
+    hotwords = None if args.no_hotwords else product_hotwords()
     report: dict[str, Any] = {
         "device": args.device, "compute_type": compute, "threads": args.threads,
-        "model": args.model.name, "windows": [],
+        "model": args.model.name, "hotwords": hotwords, "windows": [],
     }  # fmt: skip
     for window in (int(w) for w in args.windows.split(",")):
         report["windows"].append(
@@ -196,6 +214,7 @@ def main(argv: list[str] | None = None) -> int:
                 args.threads,
                 window,
                 () if args.alone else AT_ONCE,
+                hotwords,
             )  # fmt: skip
         )
     print_report(report)

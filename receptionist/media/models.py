@@ -81,7 +81,7 @@ def load_models(
     business_name: str = "the office",
     hotwords: str | None = None,
     turn: str | None = None,
-    stt_window_s: int = 30,
+    stt_window_s: int = 15,
 ) -> Models:
     """Load every model now, at start-up, so that a bad file never surfaces mid-call."""
     times: dict[str, int] = {}

@@ -26,11 +26,23 @@ TODAY = date(2026, 11, 24)
         ("No, that's all, thank you.", "anything_else", "complete"),
         ("Please call me back", "message_text", "unsure"),
         ("I need to leave a message", None, "unsure"),
+        # A caller's first words that ask nothing: they go on ("Okay, can I book one...").
+        ("Okay.", None, "unsure"),
+        ("Hi.", None, "unsure"),
+        ("Bye.", None, "unsure"),  # Whisper's "Hi" at the opening (make bench's curve)
+        ("No, bye.", "anything_else", "complete"),
+        ("Okay.", "anything_else", "complete"),
     ],
 )
 def test_verdicts(text: str, expecting: str | None, verdict: str) -> None:
     expect = Expect(expecting) if expecting else None
     assert judge_turn(text, Frame(), expect, PROFILE, TODAY) == verdict
+
+
+def test_later_in_the_call_a_bare_yes_or_goodbye_is_a_whole_turn() -> None:
+    frame = Frame(task=Task.BOOK, service="haircut")
+    assert judge_turn("Okay.", frame, None, PROFILE, TODAY) == "complete"
+    assert judge_turn("Bye.", frame, None, PROFILE, TODAY) == "complete"
 
 
 def test_slots_already_known_complete_a_short_answer() -> None:

@@ -3,7 +3,8 @@
 "complete": a whole request or the answer to what was just asked: end the turn quickly.
 "hesitant": stops mid-thought (media decides that from the words alone): wait longest.
 "unsure": anything else, such as a request still missing what it needs ("I'd like to
-book a colour on Thursday" may go on "at ten"): wait long enough for a natural pause.
+book a colour on Thursday" may go on "at ten"), or a caller's first words that ask nothing
+("Hi.", "Okay."): wait long enough for a natural pause.
 """
 
 from __future__ import annotations
@@ -33,7 +34,10 @@ def judge_turn(
         "verify": u.name or u.day or u.no,
         "next_booking": u.yes or u.no,
     }.get(expecting.value if expecting else "")
-    if answered or (not u.intents and (u.yes or u.no or u.goodbye)):
+    # Before anything was asked or said, a lone "Hi", "Okay" or "Bye" (Whisper's "Hi") opens a
+    # request: callers go on ("Okay, can I book one..."). Later it answers: "No, bye."
+    opening = expecting is None and frame == Frame()
+    if answered or (not u.intents and not opening and (u.yes or u.no or u.goodbye)):
         return "complete"
     if u.intents == ("question",) and text.strip().endswith("?"):
         return "complete"

@@ -48,6 +48,7 @@ class Pause:
     final: bool = False
     audio_prob: float = float("nan")  # Smart Turn's probability that the turn is complete
     text_verdict: str = ""  # "complete", "hesitant", "unsure" ("" when not computed)
+    heard: str = ""  # the trial transcript the text verdict was given on
 
     def reached(self, wait_ms: int) -> int | None:
         """Frame at which the silence reaches ``wait_ms``; None if it never does."""
@@ -104,8 +105,8 @@ def analyse_turn(
                 so_far = audio[max(0, first - 10) * 160 : (n + 1) * 160]
                 current = Pause(start=n, audio_prob=turn_model.probability(so_far, 8000))
                 if judge is not None:
-                    heard = models.stt.transcribe_sync(so_far, 8000).text
-                    current.text_verdict = judge(heard)
+                    current.heard = models.stt.transcribe_sync(so_far, 8000).text
+                    current.text_verdict = judge(current.heard)
                 pauses.append(current)
             elif isinstance(event, SpeechResumed):
                 current = None

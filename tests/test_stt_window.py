@@ -16,7 +16,7 @@ from receptionist.harness.hearing import word_errors, words
 from receptionist.harness.voices import RATE, synthesize
 from receptionist.media.audio import phone_line
 from receptionist.media.models import Models
-from receptionist.media.stt import Transcriber, repeats_itself, without_loop
+from receptionist.media.stt import Transcriber, gives_a_number, repeats_itself, without_loop
 from tests.test_config import write
 
 LINES = (
@@ -86,6 +86,40 @@ def test_the_default_window_hears_other_voices_about_as_well_as_the_full_one(
     said = sum(len(words(line)) for line in LINES) * len(VOICES)
     assert short_errors <= full_errors + 4, (short_errors, full_errors, said)
     assert short_errors <= said * 0.15, (short_errors, said)
+
+
+@pytest.mark.parametrize(
+    ("text", "number"),
+    [
+        ("5 5 5, 8 6 7, 5 3 0 9.", True),
+        ("Call me on 555-867-5309.", True),
+        ("My number is 0 7 7 0 0 9 0 0 1 2 3", True),
+        ("Thursday at 3.30", False),
+        ("A haircut on the 12th at 10 for 2 people", False),
+        ("", False),
+    ],
+)
+def test_what_counts_as_a_phone_number(text: str, number: bool) -> None:
+    assert gives_a_number(text) is number
+
+
+def test_a_number_heard_in_the_short_window_is_the_full_windows_reading(
+    models: Models, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Festival slt's "5 5 5, 8 6 7, 5 3 0 9." read "5 5 5 5, 8 6 7, ..." in 15 s and right in
+    30 (measured): the digits that become the record come from the full window."""
+    stt = Transcriber(models.stt.model_path, window_s=15)
+    monkeypatch.setattr(
+        stt, "_decode_in_window", lambda audios: [("5 5 5 5, 8 6 7, 5 3 0 9.", 0.1, 0.8)]
+    )
+    monkeypatch.setattr(stt, "_decode", lambda audio: ("5 5 5, 8 6 7, 5 3 0 9.", 0.1, 0.8))
+    heard = stt.transcribe_sync(np.zeros(RATE * 3, np.int16), RATE)
+    assert heard.text == "5 5 5, 8 6 7, 5 3 0 9."
+    assert stt.numbers_redone == 1
+    monkeypatch.setattr(stt, "_decode_in_window", lambda audios: [("Thursday at 3.30", 0.1, 0.8)])
+    assert stt.transcribe_sync(np.zeros(RATE * 3, np.int16), RATE).text == "Thursday at 3.30"
+    assert stt.numbers_redone == 1  # a time is not a number to redo
+    stt.worker.close()
 
 
 def test_a_loop_in_a_window_too_short_is_decoded_again_in_the_full_one(models: Models) -> None:

@@ -5,16 +5,16 @@ Always loaded from a path (never a size name: no hub downloads), always ``temper
 
 The window: Whisper's encoder sees 30 s of audio whatever the turn's length, and on a CPU
 the encoder is most of a decode. A caller's turn is a few seconds, so it is decoded in a
-shorter window (``window_s``, the site's ``stt_window_s``, 15 by default). With the business's
-hotwords as the prompt (what the product always gives it), over 212 caller turns in four
-voices not ours (flite slt/rms/awb, Festival slt, through the G.711 line; 2026-11-30,
-``python -m receptionist.harness.stt_speed``), word errors were 13.2 % in the 30 s window,
-12.7 % in 15 s and 13.0 % in 10 s, at p50 964 / 453 / 361 ms per turn on a 2-core CPU.
-Without the prompt the short window heard worse (15.7 % against 14.0 % in 10 s): the
-prompt steadies it. In a window much shorter than Whisper's it also repeats itself to fill
-it (7 % of the turns in 10 s; 2 % in 15 s, most of them the longest): a transcript that
-loops is decoded again in the full window, so a repetition never reaches the dialog, at
-the price of both decodes.
+shorter window (``window_s``, the site's ``stt_window_s``, 15 by default). With the
+business's hotwords as the prompt (what the product always gives it), over 212 caller turns
+in four voices not ours (flite slt/rms/awb, Festival slt, through the G.711 line;
+2026-11-30, the turns of ``python -m receptionist.harness.stt_speed --make``), word errors
+were 13.2 % in the 30 s window, 12.7 % in 15 s and 13.0 % in 10 s, at p50 964 / 453 / 361
+ms per turn on a 2-core CPU. Without the prompt the short window heard worse (15.7 %
+against 14.0 % in 10 s): the prompt steadies it. In a window much shorter than Whisper's it
+also repeats itself to fill it (7 % of the turns in 10 s): a transcript that loops is
+decoded again in the full window, so a repetition never reaches the dialog, at the price of
+both decodes.
 A turn whose every word counts (the caller's name or phone number, when the dialog has
 just asked for one) is decoded in the full window when the site's window is shorter than
 ``RECORD_WINDOW_S`` (``full_window=True``): in 15 s those answers were heard as well as in 30.
@@ -79,8 +79,8 @@ def segment_confidence(segments: Sequence[tuple[float, int]]) -> float:
 
 def gives_a_number(text: str) -> bool:
     """Does ``text`` hold a phone number's worth of digits (seven or more)? In a 15 s window
-    Whisper now and then says a digit twice ("5 5 5 5, 8 6 7": flite awb and Festival slt,
-    where the full window heard "5 5 5, 8 6 7"): such a turn is decoded in the full window."""
+    Whisper now and then doubles or drops a digit ("5 5 5 5, 8 6 7" from Festival slt, where
+    the full window heard "5 5 5, 8 6 7"): such a turn is decoded in the full window."""
     return sum(c.isdigit() for c in text) >= 7
 
 

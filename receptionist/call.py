@@ -182,7 +182,7 @@ class Call:
             speculative=not naive,
             turn_model=None if naive or not audio_turns else models.turn,
             turn_worker=models.turn_worker,
-            precise=lambda: self.conversation.expecting in PRECISE_ANSWERS,
+            precise=self._precise,
         )
         self.speaker.on_frame = self._agent_frame
         self.inputs: asyncio.Queue[CallInput] = self.listener.inputs  # type: ignore[assignment]
@@ -454,6 +454,13 @@ class Call:
             " ".join(reply.sentences),
             reply.timings(),
             interrupted=reply.interrupted,
+        )
+
+    def _precise(self) -> bool:
+        """Is the next turn an answer whose every word is the record, for the full window?"""
+        expecting = self.conversation.expecting
+        return expecting in PRECISE_ANSWERS and self.models.stt.record_in_full_window(
+            number=expecting == Expect.PHONE
         )
 
     def _judge_turn(self, text: str) -> str:

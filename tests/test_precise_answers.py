@@ -48,9 +48,24 @@ async def test_in_a_window_of_15_s_a_name_is_heard_there_like_any_turn(
 
     audio = phone_line(synthesize("My name is John Smith.", "flite:slt"), RATE)
     monkeypatch.setattr(models.stt, "_decode", no_full_window)
-    heard = await models.stt.transcribe(audio, RATE, full_window=True)
+    full = models.stt.record_in_full_window(number=False)  # what call.py asks for a name
+    heard = await models.stt.transcribe(audio, RATE, full_window=full)
     assert "smith" in heard.text.lower()
     assert models.stt.full_window_turns == 0
+
+
+@pytest.mark.parametrize(
+    ("window_s", "name", "number"),
+    [(10, True, True), (15, False, True), (20, False, True), (30, False, False)],
+)
+def test_which_answers_go_to_the_full_window(
+    models: Models, monkeypatch: pytest.MonkeyPatch, window_s: int, name: bool, number: bool
+) -> None:
+    """A number asked for goes there at once wherever the window is short (in the short one
+    it would be decoded twice: gives_a_number); a name only under 15 s; in 30 s nothing."""
+    monkeypatch.setattr(models.stt, "window_s", window_s)
+    assert models.stt.record_in_full_window(number=False) is name
+    assert models.stt.record_in_full_window(number=True) is number
 
 
 async def test_the_name_asked_for_is_heard_in_the_full_window(

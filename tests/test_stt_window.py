@@ -75,9 +75,10 @@ def test_the_default_window_hears_other_voices_about_as_well_as_the_full_one(
     models: Models,
 ) -> None:
     """The price of the shorter window in words, with the business's hotwords as the product
-    decodes: over 212 caller turns in four voices (`python -m receptionist.harness.stt_speed`)
-    word errors were 13.2 % in the 30 s window and 12.7 % in 15 s; here, a handful of lines
-    must stay within a few words of the full window."""
+    decodes: over 212 caller turns in four voices (the turns of `python -m
+    receptionist.harness.stt_speed --make`, one by one) word errors were 13.2 % in the 30 s
+    window and 12.7 % in 15 s; here, a handful of lines must stay within a few words of the
+    full window."""
     assert models.stt.window_s == 15  # the embedded default
     assert models.stt.hotwords  # the business's words: what steadies a short window
     full = Transcriber(models.stt.model_path, hotwords=models.stt.hotwords, window_s=30)

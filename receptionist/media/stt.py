@@ -15,11 +15,11 @@ against 14.0 % in 10 s): the prompt steadies it. In a window much shorter than W
 also repeats itself to fill it (7 % of the turns in 10 s): a transcript that loops is
 decoded again in the full window, so a repetition never reaches the dialog, at the price of
 both decodes.
-A turn whose every word counts (the caller's name or phone number, when the dialog has
-just asked for one) is decoded in the full window when the site's window is shorter than
-``RECORD_WINDOW_S`` (``full_window=True``): in 15 s those answers were heard as well as in 30.
 A phone number heard in a short window, asked for or not, is decoded again in the full one
 (``gives_a_number``): of 20 bare digit strings in four voices, 15 s read 10 right, 30 s 12.
+So an answer to "what number?" goes to the full window at once; an answer to "what name?"
+only where the site's window is shorter than ``RECORD_WINDOW_S``: in 15 s names were heard
+as well as in 30 (``record_in_full_window``, ``full_window=True``).
 """
 
 from __future__ import annotations
@@ -185,6 +185,15 @@ class Transcriber:
         """Are turns waiting at the same time decoded in one batch, in this window?"""
         return window_s < FULL_WINDOW_S or self.device != "cpu"
 
+    def record_in_full_window(self, number: bool) -> bool:
+        """Should an answer the dialog asked for, a name or (``number``) a phone number, be
+        decoded in the full window? A number always, where the site's window is shorter: in
+        the short one it would be decoded again anyway (``gives_a_number``), so straight
+        there, once. A name only in a window shorter than ``RECORD_WINDOW_S``."""
+        if self.window_s >= FULL_WINDOW_S:
+            return False
+        return number or self.window_s < RECORD_WINDOW_S
+
     def transcribe_sync(self, samples: np.ndarray, sample_rate: int) -> Transcript:
         return self.transcribe_batch_sync([(samples, sample_rate)])[0]
 
@@ -301,9 +310,9 @@ class Transcriber:
     ) -> Transcript:
         """``urgent``: a caller's finished turn, decoded before any waiting trial decode.
         Turns waiting at the same time are decoded in one batch where ``batches`` says so
-        (a short window, or a GPU). ``full_window``: a name, a number; in Whisper's own 30 s
-        window where the site's is shorter than ``RECORD_WINDOW_S``."""
-        if full_window and self.window_s < RECORD_WINDOW_S:
+        (a short window, or a GPU). ``full_window``: in Whisper's own 30 s window, whatever
+        the site's (a name, a number: see ``record_in_full_window``)."""
+        if full_window and self.window_s < FULL_WINDOW_S:
             self.full_window_turns += 1
             return await self.worker.run(
                 lambda: self.transcribe_batch_sync([(samples, sample_rate)], full_window=True)[0],

@@ -45,3 +45,28 @@ async def test_an_urgent_job_goes_before_the_waiting_ones() -> None:
     await asyncio.gather(busy, trial, final)
     worker.close()
     assert ran == ["final turn", "trial decode"]
+
+
+async def test_background_work_waits_for_every_call_job_even_one_queued_after_it(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    worker = ModelWorker("test")
+    started, release = threading.Event(), threading.Event()
+    ran: list[str] = []
+
+    def blocking() -> None:
+        started.set()
+        release.wait(5)
+
+    busy = asyncio.ensure_future(worker.run(blocking))
+    assert await asyncio.to_thread(started.wait, 5)
+    worker.submit_background(lambda: ran.append("start-up's sentence"))
+    worker.submit_background(lambda: 1 / 0)  # a failure is logged; the worker goes on
+    worker.submit_background(lambda: ran.append("another one"))
+    call = asyncio.ensure_future(worker.run(lambda: ran.append("a call's sentence")))
+    release.set()
+    await asyncio.gather(busy, call)
+    await asyncio.to_thread(worker.submit_sync, lambda: None, True)  # after the background
+    worker.close()
+    assert ran == ["a call's sentence", "start-up's sentence", "another one"]
+    assert "background job on the test worker failed" in caplog.text

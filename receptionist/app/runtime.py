@@ -167,13 +167,20 @@ def model_fingerprints(settings: Settings) -> dict[str, dict[str, Any]]:
 
 
 def warm_fixed_sentences(settings: Settings, models: Models, sample_rate: int = 8000) -> None:
-    """Synthesize the sentences every call says (greeting, notice, fillers) once, up front."""
+    """Synthesize the sentences every call says (greeting, notice, fillers) once, up front;
+    then, in the background, the business's answers and questions and the offer of each of
+    its slots, so that a reply that starts with one of them plays at once."""
     from receptionist.dialog import replies
 
     profile = settings.profile
     sentences = [profile.recording_notice, profile.greeting, *replies.FIXED]
     sentences += [rule.say for rule in profile.escalation if rule.say]
     models.tts.warm([s for s in sentences if s], sample_rate)
+    models.tts.warm_later(
+        replies.profile_sentences(profile)
+        + replies.slot_offers(profile, settings.booking.slot_minutes),
+        sample_rate,
+    )
     # The first decode of each model is slow (allocations, kernel selection): do it now.
     import numpy as np
 

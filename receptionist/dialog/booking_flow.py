@@ -71,8 +71,7 @@ def advance_booking(c: Conversation, u: Understanding) -> Step:
         yield from c._ask(Expect.CONFIRM, **c._words())
         return
     if not f.name:
-        yield from c._ask(Expect.NAME, slot=f"{DAY_NAMES[f.day.weekday()]} at "
-                             f"{say_time(f.time)}")  # fmt: skip
+        yield from c._ask(Expect.NAME, slot=replies.slot_free(f.day.weekday(), f.time))
         return
     yield Say(replies.FILLER_BOOKING, cache=True)
     done = c._result((yield Book(service.name, start, f.name, f.phone or "")),

@@ -641,30 +641,18 @@ class Conversation:
         if u.asks_price:
             named = [s for s in (p.service(n) for n in (u.services or (u.service,)) if n) if s]
             if named:
-                for service in named:
-                    sentences.append(f"A {service.name} is {service.price_words} and takes "
-                                     f"about {service.minutes} minutes.")  # fmt: skip
+                sentences += [replies.price_answer(service) for service in named]
             elif u.unknown_service:
                 sentences.append(f"We don't offer {u.unknown_service}, I'm afraid.")
             else:
-                listed = ", ".join(f"a {s.name} is {s.price_words}" for s in p.services)
-                sentences.append(f"Our prices: {listed}.")
+                sentences.append(replies.prices_answer(p))
         if u.asks_duration and not u.asks_price:
             named = [s for s in (p.service(n) for n in (u.services or (u.service,)) if n) if s]
-            for service in named or list(p.services):
-                sentences.append(f"A {service.name} takes about {service.minutes} minutes.")
+            sentences += [replies.duration_answer(service) for service in named or p.services]
         if u.asks_hours:
-            if u.day is not None:
-                hours = p.hours.on(u.day)
-                if hours is None:
-                    sentences.append(f"We're closed on {DAY_NAMES[u.day.weekday()]}s.")
-                else:
-                    sentences.append(
-                        f"On {DAY_NAMES[u.day.weekday()]} we're open from {say_time(hours[0])} "
-                        f"to {say_time(hours[1])}."
-                    )
-            else:
-                sentences.append(f"We're open {p.hours.describe()}.")
+            sentences.append(
+                replies.hours_answer(p, u.day.weekday() if u.day is not None else None)
+            )
         return sentences
 
     # -- endings ---------------------------------------------------------------------------------

@@ -6,8 +6,11 @@ never asked twice in a row in the same words. Fixed sentences are cached as audi
 
 from __future__ import annotations
 
+from datetime import datetime, time, timedelta
+
 from receptionist.dialog.frame import Expect
-from receptionist.domain.profile import BusinessProfile
+from receptionist.domain.profile import BusinessProfile, Service
+from receptionist.domain.saying import DAY_NAMES, say_time
 
 FILLER_BOOKING = "One moment while I check that for you."
 ONE_MOMENT = "One moment."
@@ -49,6 +52,81 @@ def services_list(profile: BusinessProfile) -> str:
     if len(names) == 1:
         return f"a {names[0]}"
     return ", ".join(f"a {n}" for n in names[:-1]) + f" or a {names[-1]}"
+
+
+def price_answer(service: Service) -> str:
+    return f"A {service.name} is {service.price_words} and takes about {service.minutes} minutes."
+
+
+def prices_answer(profile: BusinessProfile) -> str:
+    listed = ", ".join(f"a {s.name} is {s.price_words}" for s in profile.services)
+    return f"Our prices: {listed}."
+
+
+def duration_answer(service: Service) -> str:
+    return f"A {service.name} takes about {service.minutes} minutes."
+
+
+def hours_answer(profile: BusinessProfile, weekday: int | None) -> str:
+    """The opening hours on a weekday (0 = Monday), or every day's with None."""
+    if weekday is None:
+        return f"We're open {profile.hours.describe()}."
+    hours = profile.hours.days[weekday]
+    if hours is None:
+        return f"We're closed on {DAY_NAMES[weekday]}s."
+    return f"On {DAY_NAMES[weekday]} we're open from {say_time(hours[0])} to {say_time(hours[1])}."
+
+
+def slot_free(weekday: int, at: time) -> str:
+    """The start of the question for a name: the slot asked for is free."""
+    return f"{DAY_NAMES[weekday]} at {say_time(at)}"
+
+
+def profile_sentences(profile: BusinessProfile) -> list[str]:
+    """What the agent can say that depends on the business alone: its answers (prices,
+    lengths, hours) and its questions with the business's words in them. Known at start-up,
+    so their audio can be made before any caller asks (see slot_offers for the rest)."""
+    out = [prices_answer(profile), hours_answer(profile, None), robot_answer(profile)]
+    out += [hours_answer(profile, day) for day in range(7)]
+    for service in profile.services:
+        out += [price_answer(service), duration_answer(service)]
+    staff = " or ".join(m.name for m in profile.staff)
+    names = [s.name for s in profile.services] or ["appointment"]
+    whos = ["the front desk", *(m.name for m in profile.staff)]
+    days = [DAY_NAMES[d] for d in range(7) if profile.hours.days[d] is not None]
+    fills: dict[Expect, list[dict[str, str]]] = {
+        Expect.SERVICE: [{}],
+        Expect.DAY: [{"service": n} for n in names],
+        Expect.TIME: [{"day": d} for d in days],
+        Expect.PHONE: [{}],
+        Expect.STAFF: [{"staff": staff}],
+        Expect.MESSAGE_TEXT: [{"who": w} for w in whos],
+        Expect.CHOOSE_SLOT: [{}],
+    }
+    for expect, words in fills.items():
+        for attempt in range(len(_VARIANTS[expect])):
+            out += [ask(expect, attempt, profile, **w) for w in words]
+    return list(dict.fromkeys(out))
+
+
+def slot_offers(profile: BusinessProfile, slot_minutes: int) -> list[str]:
+    """The question for a name at each slot on the hour or the half hour ("Thursday at 3 PM
+    is free. What name ..."), what callers ask for most: the hours first, each in weekday
+    order. (Every slot of a salon's week at 15 minutes is 164 sentences, a minute of Piper
+    on two cores: a quarter past is made when a caller asks for it.)"""
+    offers: list[tuple[int, str]] = []
+    step = timedelta(minutes=max(5, slot_minutes))
+    for weekday, hours in enumerate(profile.hours.days):
+        if hours is None:
+            continue
+        at = datetime.combine(datetime.min.date(), hours[0])
+        closes = datetime.combine(datetime.min.date(), hours[1])
+        while at < closes:
+            if at.minute in (0, 30):
+                question = ask(Expect.NAME, 0, profile, slot=slot_free(weekday, at.time()))
+                offers.append((at.minute, question))
+            at += step
+    return [text for _minute, text in sorted(offers, key=lambda o: o[0])]
 
 
 def robot_answer(profile: BusinessProfile) -> str:

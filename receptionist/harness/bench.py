@@ -237,6 +237,10 @@ async def main_async(args: argparse.Namespace) -> dict[str, Any]:
 
     audio_turns = args.audio_turns
     ours_runtime = fresh_runtime(models, work / "ours.db")
+    # The calls meet a receptionist that has been up a while: the business's sentences that
+    # start-up makes in the background (runtime.warm_fixed_sentences) are made by now.
+    models.tts.wait_warm()
+    _progress(started, f"start-up's sentences ({len(models.tts.cached_texts())} in the cache)")
     ours_by_voice = await run_calls(ours_runtime, scripts, naive=False, audio_turns=audio_turns)
     naive_by_voice = await run_calls(fresh_runtime(models, work / "naive.db"), scripts, naive=True)
     ours, naive = summed(ours_by_voice), summed(naive_by_voice)

@@ -2,7 +2,9 @@
 worker thread.
 
 Output is converted to the leg's rate (8 kHz on phone lines) once, here. Fixed sentences
-(greeting, fillers, notices) are cached: the second time costs no synthesis at all.
+(greeting, fillers, notices) are cached: the second time costs no synthesis at all. So are
+the business's own sentences (its answers, its questions, "Thursday at 3 PM is free."), made
+in the background after start-up (``warm_later``): a reply that starts with one plays at once.
 """
 
 from __future__ import annotations
@@ -71,7 +73,7 @@ class Synthesizer:
         self,
         voice_path: str | Path,
         device: str = "cpu",
-        cache_size: int = 256,
+        cache_size: int = 1024,
         length_scale: float | None = None,
     ) -> None:
         from piper import PiperVoice
@@ -100,6 +102,10 @@ class Synthesizer:
             if pcm is not None:
                 self._cache.move_to_end((text, sample_rate))
             return pcm
+
+    def cached_texts(self) -> list[str]:
+        with self._lock:
+            return [text for text, _rate in self._cache]
 
     def _remember(self, text: str, sample_rate: int, pcm: bytes) -> None:
         with self._lock:
@@ -133,3 +139,17 @@ class Synthesizer:
         for sentence in sentences:
             for piece in speech_pieces(sentence):
                 self.worker.submit_sync(partial(self.speak_sync, piece, sample_rate, True))
+
+    def warm_later(self, sentences: list[str], sample_rate: int) -> None:
+        """Synthesize these in the background, in the order given, whenever nothing else is
+        waiting for the worker (a call's sentence goes first); returns at once."""
+        pieces = dict.fromkeys(p for s in sentences for p in speech_pieces(s))
+        if len(self._cache) + len(pieces) > self._cache_size:
+            self._cache_size = len(self._cache) + len(pieces) + 256  # never evict them for these
+        for piece in pieces:
+            self.worker.submit_background(partial(self.speak_sync, piece, sample_rate, True))
+
+    def wait_warm(self) -> None:
+        """Until every sentence given to ``warm_later`` so far is made (a bench measures a
+        receptionist that has been up for a while)."""
+        self.worker.submit_sync(lambda: None, background=True)

@@ -2,7 +2,8 @@
 
 Models never run on the event loop: a call's audio keeps flowing while Whisper decodes.
 Jobs run in the order they were queued, shared by every call, except that an urgent job
-(a caller's finished turn) goes before every waiting job that isn't (speculative decodes).
+(a caller's finished turn) goes before every waiting job that isn't (speculative decodes),
+and background work (audio made ahead at start-up) waits for every other job.
 
 Batched jobs (``run_batched``): when one comes up, every job of the same kind waiting in the
 queue goes with it, in one call of its batch function (several calls' turns in one Whisper
@@ -14,6 +15,7 @@ from __future__ import annotations
 import asyncio
 import heapq
 import itertools
+import logging
 import queue
 import threading
 import time
@@ -24,9 +26,12 @@ from typing import Any, TypeVar
 from receptionist import telemetry
 
 T = TypeVar("T")
+log = logging.getLogger(__name__)
 
 _STOP = object()
-URGENT, NORMAL, LAST = 0, 1, 2  # job priorities; LAST: the stop sentinel, after every job
+# Job priorities. BACKGROUND: work nobody waits for, done when nothing else is queued;
+# LAST: the stop sentinel, after every job.
+URGENT, NORMAL, BACKGROUND, LAST = 0, 1, 2, 3
 MAX_BATCH = 8
 
 
@@ -153,8 +158,21 @@ class ModelWorker:
         finally:
             self.pending -= 1
 
-    def submit_sync(self, fn: Callable[[], T]) -> T:
-        """Run ``fn`` on the worker from a thread that has no event loop (start-up checks)."""
+    def submit_background(self, fn: Callable[[], Any]) -> None:
+        """Queue ``fn`` behind every other job, now and later (a job queued after it still
+        goes first), and don't wait for it. Its errors are logged, not raised."""
+
+        def job() -> None:
+            try:
+                fn()
+            except Exception:
+                log.exception("background job on the %s worker failed", self.name)
+
+        self._put((job, None, None), BACKGROUND)
+
+    def submit_sync(self, fn: Callable[[], T], background: bool = False) -> T:
+        """Run ``fn`` on the worker from a thread that has no event loop (start-up checks);
+        ``background``: after every background job queued before it."""
         done = threading.Event()
         box: dict[str, Any] = {}
 
@@ -166,7 +184,7 @@ class ModelWorker:
             finally:
                 done.set()
 
-        self._put((job, None, None))
+        self._put((job, None, None), BACKGROUND if background else NORMAL)
         while not done.wait(1.0):
             if not self._thread.is_alive():
                 raise RuntimeError(f"the {self.name} model worker has stopped")

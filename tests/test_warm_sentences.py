@@ -1,0 +1,78 @@
+"""The business's own sentences (its answers, its questions, the offer of a slot on the hour
+or the half hour) are made as audio in the background after start-up, so a reply that
+starts with one plays at once; a call's own sentences never wait behind that work."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+
+from receptionist.app.config import Settings
+from receptionist.app.runtime import Runtime
+from receptionist.dialog import replies
+from receptionist.dialog.frame import Expect
+from receptionist.media.local_leg import LocalLeg
+from receptionist.media.speaker import Speaker
+from receptionist.media.tts import speech_pieces
+from receptionist.store.db import Store
+from tests.conftest_dialog import start_call
+
+
+def made_at_start(settings: Settings) -> set[str]:
+    sentences = replies.profile_sentences(settings.profile)
+    sentences += replies.slot_offers(settings.profile, settings.booking.slot_minutes)
+    return {piece for sentence in sentences for piece in speech_pieces(sentence)}
+
+
+@pytest.mark.parametrize(
+    "lines",
+    [
+        ["How much is a colour?"],
+        ["What are your opening hours?"],
+        ["Are you open on Saturday?"],
+        ["How long does a beard trim take?"],
+        ["I'd like to book a haircut on Thursday at 3."],
+        ["I'd like a kids cut", "Friday at half past ten"],
+        ["Can I book something?"],
+        ["I'd like to leave a message", "for Marco"],
+    ],
+)
+async def test_the_first_words_of_a_reply_are_ready_before_the_caller_asks(
+    salon: Settings, store_file: Store, lines: list[str]
+) -> None:
+    call = start_call(salon, store_file, "warm-1")
+    ready = made_at_start(salon)
+    for line in lines:
+        said = await call.say(line)
+        assert said, line
+        first = speech_pieces(" ".join(said))[0]
+        assert first in ready, (line, first)
+
+
+def test_a_quarter_past_is_not_made_ahead(salon: Settings) -> None:
+    ready = made_at_start(salon)
+    assert "Thursday at 3 PM is free." in ready
+    assert "Saturday at 1:30 PM is free." in ready
+    assert "Thursday at 3:15 PM is free." not in ready
+    assert "Monday at 10 AM is free." not in ready  # the salon is closed on Mondays
+    assert "Saturday at 2 PM is free." not in ready  # it closes at 2 on Saturdays
+
+
+async def test_after_start_up_a_slot_offer_plays_from_the_cache(runtime: Runtime) -> None:
+    tts = runtime.models.tts
+    tts.wait_warm()
+    settings = runtime.settings
+    assert made_at_start(settings) <= set(tts.cached_texts())
+    leg = LocalLeg([], speed=8.0, hangup_after_ms=None, first_wait_ms=60000)
+    leg.start()
+    speaker = Speaker(leg, tts)
+    speaker.start()
+    made: list[bool] = []
+    speaker.on_first_frame = lambda utterance, speech, frame: made.append(speech.cached)
+    said = speaker.say(replies.ask(Expect.NAME, 0, settings.profile,
+                                   slot="Friday at 10:30 AM"))  # fmt: skip
+    assert await asyncio.wait_for(said.done, 60)
+    await speaker.stop()
+    await leg.close()
+    assert made == [True, True]  # both pieces: no Piper while the caller waited

@@ -20,6 +20,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, TypeVar
 
+from receptionist.domain.phones import possible_region
 from receptionist.domain.profile import (
     DAYS,
     BusinessProfile,
@@ -334,6 +335,7 @@ def _parse_profile(data: dict[str, Any], source: str) -> BusinessProfile:
         (
             "name",
             "timezone",
+            "region",
             "greeting",
             "recording_notice",
             "front_desk",
@@ -406,6 +408,10 @@ def _parse_profile(data: dict[str, Any], source: str) -> BusinessProfile:
         raise ConfigError(f"{source}: 'business.second_detail_limit' = {wrong_details}; it must "
                           "be 1 to 10 (names or days that match no booking before a person "
                           "takes over)")  # fmt: skip
+    region = _optional(business, "region", str, "US", "business", source).upper()
+    if not possible_region(region):
+        raise ConfigError(f"{source}: 'business.region' = {region!r} is not a country code "
+                          "phone numbers know (two letters, ISO 3166: US, CA, GB)")  # fmt: skip
     return BusinessProfile(
         name=_require(business, "name", str, "business", source),
         greeting=_require(business, "greeting", str, "business", source),
@@ -415,6 +421,7 @@ def _parse_profile(data: dict[str, Any], source: str) -> BusinessProfile:
         staff=tuple(staff),
         front_desk=str(_require(business, "front_desk", str, "business", source)),
         timezone=_optional(business, "timezone", str, "America/New_York", "business", source),
+        region=region,
         escalation=tuple(rules),
         misunderstood_limit=limit,
         silence_reprompts=reprompts,

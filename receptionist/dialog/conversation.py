@@ -51,6 +51,7 @@ from receptionist.dialog.events import (
 )
 from receptionist.dialog.frame import Expect, Frame, Outcome, Task
 from receptionist.dialog.understand import Understanding, understand
+from receptionist.domain.phones import possible_phone
 from receptionist.domain.profile import BusinessProfile
 from receptionist.domain.saying import DAY_NAMES, say_digits, say_time
 
@@ -136,6 +137,7 @@ class Conversation:
         self._asked: dict[Expect, int] = {}
         self._last_said = ""
         self._message_taken = False
+        self._impossible_phone: str | None = None  # the last number heard that can't be one
         self._step: Step | None = None
         self.pending_resume: second_detail.PendingResume | None = None  # before the 2nd detail
 
@@ -273,7 +275,7 @@ class Conversation:
                 yield from self._advance(Understanding(text=""))
                 return
         if 7 <= len(number) <= 15:
-            f.phone = number
+            self._heard_phone(number)
             self.misunderstood = 0
             if f.task is None:
                 yield from self._anything_else()
@@ -461,7 +463,7 @@ class Conversation:
             if _BOTH_UNDER.search(u.text):
                 f.same_name = True
         if u.phone:
-            f.phone = u.phone
+            self._heard_phone(u.phone)
             taken = True
         if u.staff and f.task in (Task.MESSAGE, None):
             f.staff = u.staff
@@ -609,10 +611,29 @@ class Conversation:
             yield from self._ask(Expect.MESSAGE_TEXT, **self._words())
             return
         if not f.phone:
+            if self._impossible_phone:
+                yield Say(f"I heard {say_digits(self._impossible_phone)}, which isn't a whole "
+                          "phone number.")  # fmt: skip
+                self._impossible_phone = None
             yield from self._ask(Expect.PHONE, **self._words())
             return
         yield from self._take_message(tell=True)
         yield from self._anything_else()
+
+    def _heard_phone(self, number: str) -> None:
+        """A number the caller gave becomes the call-back number only if it can be a phone
+        number in the business's country: digits misheard or mistyped (eleven in the US, not
+        starting with 1) are never recorded as one. A message then asks for it again; any
+        other task keeps the number it had (the caller id)."""
+        f = self.frame
+        if possible_phone(number, self.profile.region):
+            f.phone, self._impossible_phone = number, None
+            return
+        log.info("heard %s digits that can't be a phone number in %s", len(number),
+                 self.profile.region)  # fmt: skip
+        self._impossible_phone = number
+        if f.task in (Task.MESSAGE, None):
+            f.phone = None
 
     def _message_pending(self) -> bool:
         f = self.frame

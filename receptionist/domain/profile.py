@@ -106,6 +106,7 @@ class BusinessProfile:
     staff: tuple[StaffMember, ...]
     front_desk: str  # extension
     timezone: str = "America/New_York"
+    region: str = "US"  # the country its callers' numbers are in, for phone numbers said bare
     escalation: tuple[EscalationRule, ...] = field(default_factory=tuple)
     misunderstood_limit: int = 3
     silence_reprompts: int = 2

@@ -566,7 +566,7 @@ class Conversation:
         return {
             "service": f.service or "appointment",
             "day": DAY_NAMES[f.day.weekday()] if f.day else "that day",
-            "staff": " or ".join(m.name for m in self.profile.staff),
+            "staff": replies.staff_names(self.profile),
             "who": "the front desk" if f.staff in (None, "front desk") else str(f.staff),
             "slot": self._slot_words(),
         }

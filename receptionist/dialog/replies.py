@@ -47,6 +47,10 @@ FIXED = (
 )  # fmt: skip
 
 
+def staff_names(profile: BusinessProfile) -> str:
+    return " or ".join(m.name for m in profile.staff)
+
+
 def services_list(profile: BusinessProfile) -> str:
     names = [s.name for s in profile.services]
     if len(names) == 1:
@@ -90,7 +94,7 @@ def profile_sentences(profile: BusinessProfile) -> list[str]:
     out += [hours_answer(profile, day) for day in range(7)]
     for service in profile.services:
         out += [price_answer(service), duration_answer(service)]
-    staff = " or ".join(m.name for m in profile.staff)
+    staff = staff_names(profile)
     names = [s.name for s in profile.services] or ["appointment"]
     whos = ["the front desk", *(m.name for m in profile.staff)]
     days = [DAY_NAMES[d] for d in range(7) if profile.hours.days[d] is not None]
@@ -112,8 +116,8 @@ def profile_sentences(profile: BusinessProfile) -> list[str]:
 def slot_offers(profile: BusinessProfile, slot_minutes: int) -> list[str]:
     """The question for a name at each slot on the hour or the half hour ("Thursday at 3 PM
     is free. What name ..."), what callers ask for most: the hours first, each in weekday
-    order. (Every slot of a salon's week at 15 minutes is 164 sentences, a minute of Piper
-    on two cores: a quarter past is made when a caller asks for it.)"""
+    order. (Every slot of the salon's week at its 15 minutes is 164 offers, twice as many
+    for Piper to make at start-up: a quarter past is made when a caller asks for it.)"""
     offers: list[tuple[int, str]] = []
     step = timedelta(minutes=max(5, slot_minutes))
     for weekday, hours in enumerate(profile.hours.days):

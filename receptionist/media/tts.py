@@ -73,7 +73,7 @@ class Synthesizer:
         self,
         voice_path: str | Path,
         device: str = "cpu",
-        cache_size: int = 1024,
+        cache_size: int = 256,
         length_scale: float | None = None,
     ) -> None:
         from piper import PiperVoice

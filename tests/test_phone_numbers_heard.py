@@ -60,9 +60,21 @@ async def test_a_wrong_number_never_replaces_the_caller_id_silently(
     )
     assert said[0].startswith("I heard 5 5 5, 3 3 3, 4 4 4, 4 4")
     assert store_file.rows("messages") == []
-    await call.say("five five five, three three three, four four four four")
+    await call.say("five five five, three three three, four four four five")
+    (message,) = store_file.rows("messages")
+    assert message["callback_number"] == "5553334445"
+
+
+async def test_a_caller_who_lets_it_go_is_called_back_on_the_caller_id(
+    salon: Settings, store_file: Store
+) -> None:
+    call = start_call(salon, store_file, "p4", caller_id="5553334444")
+    said = await call.say("A message for Marco: the parts came in, call me on 555 333 44444.")
+    assert said[0].startswith("I heard 5 5 5, 3 3 3, 4 4 4, 4 4")
+    said = await call.say("No, that's fine, goodbye.")
     (message,) = store_file.rows("messages")
     assert message["callback_number"] == "5553334444"
+    assert "5 5 5, 3 3 3, 4 4 4 4" in said[0]  # the number it will be, said
 
 
 async def test_a_number_typed_a_digit_short_is_asked_again(

@@ -610,11 +610,13 @@ class Conversation:
         if not f.message_text:
             yield from self._ask(Expect.MESSAGE_TEXT, **self._words())
             return
+        if self._impossible_phone:  # read back once; then the caller id, if any, will do
+            yield Say(f"I heard {say_digits(self._impossible_phone)}, which isn't a whole "
+                      "phone number.")  # fmt: skip
+            self._impossible_phone = None
+            yield from self._ask(Expect.PHONE, **self._words())
+            return
         if not f.phone:
-            if self._impossible_phone:
-                yield Say(f"I heard {say_digits(self._impossible_phone)}, which isn't a whole "
-                          "phone number.")  # fmt: skip
-                self._impossible_phone = None
             yield from self._ask(Expect.PHONE, **self._words())
             return
         yield from self._take_message(tell=True)
@@ -623,17 +625,14 @@ class Conversation:
     def _heard_phone(self, number: str) -> None:
         """A number the caller gave becomes the call-back number only if it can be a phone
         number in the business's country: digits misheard or mistyped (eleven in the US, not
-        starting with 1) are never recorded as one. A message then asks for it again; any
-        other task keeps the number it had (the caller id)."""
-        f = self.frame
+        starting with 1) are never recorded as one. A message reads them back and asks once
+        more; the number it had (the caller id) stays until a right one comes."""
         if possible_phone(number, self.profile.region):
-            f.phone, self._impossible_phone = number, None
+            self.frame.phone, self._impossible_phone = number, None
             return
         log.info("heard %s digits that can't be a phone number in %s", len(number),
                  self.profile.region)  # fmt: skip
         self._impossible_phone = number
-        if f.task in (Task.MESSAGE, None):
-            f.phone = None
 
     def _message_pending(self) -> bool:
         f = self.frame

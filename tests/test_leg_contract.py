@@ -53,6 +53,12 @@ class _SilentTts:
 
         return Speech()
 
+    def call_started(self) -> None:
+        pass
+
+    def call_ended(self) -> None:
+        pass
+
 
 async def test_speaker_stops_when_the_leg_ends_and_drain_returns() -> None:
     leg = LocalLeg([], speed=50.0)

@@ -62,11 +62,12 @@ async def test_background_work_waits_for_every_call_job_even_one_queued_after_it
     assert await asyncio.to_thread(started.wait, 5)
     worker.submit_background(lambda: ran.append("start-up's sentence"))
     worker.submit_background(lambda: 1 / 0)  # a failure is logged; the worker goes on
-    worker.submit_background(lambda: ran.append("another one"))
+    last = threading.Event()
+    worker.submit_background(lambda: (ran.append("another one"), last.set()))
     call = asyncio.ensure_future(worker.run(lambda: ran.append("a call's sentence")))
     release.set()
     await asyncio.gather(busy, call)
-    await asyncio.to_thread(worker.submit_sync, lambda: None, True)  # after the background
+    assert await asyncio.to_thread(last.wait, 5)
     worker.close()
     assert ran == ["a call's sentence", "start-up's sentence", "another one"]
     assert "background job on the test worker failed" in caplog.text

@@ -61,7 +61,7 @@ def test_a_quarter_past_is_not_made_ahead(salon: Settings) -> None:
 
 async def test_after_start_up_a_slot_offer_plays_from_the_cache(runtime: Runtime) -> None:
     tts = runtime.models.tts
-    tts.wait_warm()
+    assert tts.wait_warm(timeout=300), "start-up's sentences were not made"
     settings = runtime.settings
     assert made_at_start(settings) <= set(tts.cached_texts())
     leg = LocalLeg([], speed=8.0, hangup_after_ms=None, first_wait_ms=60000)
@@ -76,3 +76,20 @@ async def test_after_start_up_a_slot_offer_plays_from_the_cache(runtime: Runtime
     await speaker.stop()
     await leg.close()
     assert made == [True, True]  # both pieces: no Piper while the caller waited
+
+
+async def test_start_up_sentences_wait_while_a_call_is_on(runtime: Runtime) -> None:
+    tts = runtime.models.tts
+    assert tts.wait_warm(timeout=300)
+    leg = LocalLeg([], speed=8.0, hangup_after_ms=None, first_wait_ms=60000)
+    leg.start()
+    speaker = Speaker(leg, tts)
+    speaker.start()  # a call is on
+    made = tts.synth_count
+    tts.warm_later(["A hot towel shave takes about 20 minutes."], 8000)
+    assert not await asyncio.to_thread(tts.wait_warm, 2.0)  # held while the call lasts
+    assert tts.synth_count == made
+    await speaker.stop()
+    await leg.close()
+    assert await asyncio.to_thread(tts.wait_warm, 60)  # the call is over: made now
+    assert tts.cached("A hot towel shave takes about 20 minutes.", 8000)

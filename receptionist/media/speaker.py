@@ -54,11 +54,14 @@ class Speaker:
 
     def start(self) -> None:
         self._task = asyncio.get_running_loop().create_task(self._run(), name="speaker")
+        self.tts.call_started()  # start-up's background sentences wait meanwhile
 
     async def stop(self) -> None:
         if self._task is not None:
             self._task.cancel()
             await asyncio.gather(self._task, return_exceptions=True)
+            self._task = None
+            self.tts.call_ended()
         self._drop_queue()
 
     @property

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 import threading
 import time
-from collections import OrderedDict
+from collections import OrderedDict, deque
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
@@ -86,6 +86,11 @@ class Synthesizer:
         self._cache_size = cache_size
         self._lock = threading.Lock()
         self.synth_count = 0
+        # warm_later's pieces not made yet, and whether a call is on (then they wait)
+        self._to_warm: deque[tuple[str, int]] = deque()
+        self._warmed = threading.Event()
+        self._warmed.set()
+        self._calls_on = 0
 
     def _synthesize(self, text: str, sample_rate: int) -> bytes:
         from piper import SynthesisConfig
@@ -141,15 +146,42 @@ class Synthesizer:
                 self.worker.submit_sync(partial(self.speak_sync, piece, sample_rate, True))
 
     def warm_later(self, sentences: list[str], sample_rate: int) -> None:
-        """Synthesize these in the background, in the order given, whenever nothing else is
-        waiting for the worker (a call's sentence goes first); returns at once."""
+        """Synthesize these in the background, in the order given, one at a time and only
+        while no call is on (``call_started``): a call's sentences never wait behind them,
+        nor share the CPU with them. Returns at once."""
         pieces = dict.fromkeys(p for s in sentences for p in speech_pieces(s))
         if len(self._cache) + len(pieces) > self._cache_size:
             self._cache_size = len(self._cache) + len(pieces) + 256  # never evict them for these
-        for piece in pieces:
-            self.worker.submit_background(partial(self.speak_sync, piece, sample_rate, True))
+        with self._lock:
+            idle = not self._to_warm
+            self._to_warm.extend((piece, sample_rate) for piece in pieces)
+            self._warmed.clear()
+        if idle:
+            self.worker.submit_background(self._warm_next)
 
-    def wait_warm(self) -> None:
+    def _warm_next(self) -> None:
+        """On the worker: make the next piece, or wait half a second while a call is on."""
+        if self._calls_on > 0:
+            timer = threading.Timer(0.5, self.worker.submit_background, (self._warm_next,))
+            timer.daemon = True
+            timer.start()
+            return
+        with self._lock:
+            if not self._to_warm:
+                self._warmed.set()
+                return
+            piece, sample_rate = self._to_warm.popleft()
+        self.speak_sync(piece, sample_rate, cache=True)
+        self.worker.submit_background(self._warm_next)
+
+    def call_started(self) -> None:
+        """A call is on: start-up's background sentences wait until none is."""
+        self._calls_on += 1
+
+    def call_ended(self) -> None:
+        self._calls_on = max(0, self._calls_on - 1)
+
+    def wait_warm(self, timeout: float | None = None) -> bool:
         """Until every sentence given to ``warm_later`` so far is made (a bench measures a
-        receptionist that has been up for a while)."""
-        self.worker.submit_sync(lambda: None, background=True)
+        receptionist that has been up for a while); False if ``timeout`` ran out first."""
+        return self._warmed.wait(timeout)

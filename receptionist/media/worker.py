@@ -170,9 +170,8 @@ class ModelWorker:
 
         self._put((job, None, None), BACKGROUND)
 
-    def submit_sync(self, fn: Callable[[], T], background: bool = False) -> T:
-        """Run ``fn`` on the worker from a thread that has no event loop (start-up checks);
-        ``background``: after every background job queued before it."""
+    def submit_sync(self, fn: Callable[[], T]) -> T:
+        """Run ``fn`` on the worker from a thread that has no event loop (start-up checks)."""
         done = threading.Event()
         box: dict[str, Any] = {}
 
@@ -184,7 +183,7 @@ class ModelWorker:
             finally:
                 done.set()
 
-        self._put((job, None, None), BACKGROUND if background else NORMAL)
+        self._put((job, None, None))
         while not done.wait(1.0):
             if not self._thread.is_alive():
                 raise RuntimeError(f"the {self.name} model worker has stopped")

@@ -65,9 +65,30 @@ async def test_background_work_waits_for_every_call_job_even_one_queued_after_it
     last = threading.Event()
     worker.submit_background(lambda: (ran.append("another one"), last.set()))
     call = asyncio.ensure_future(worker.run(lambda: ran.append("a call's sentence")))
+    await asyncio.sleep(0)  # one turn of the loop: the call's job is queued
+    assert worker.pending == 2  # the blocking job and the call's
     release.set()
     await asyncio.gather(busy, call)
     assert await asyncio.to_thread(last.wait, 5)
     worker.close()
     assert ran == ["a call's sentence", "start-up's sentence", "another one"]
     assert "background job on the test worker failed" in caplog.text
+
+
+def test_background_work_never_holds_up_a_shutdown() -> None:
+    worker = ModelWorker("test")
+    started, release = threading.Event(), threading.Event()
+    ran: list[int] = []
+
+    def piece(n: int) -> None:
+        started.set()
+        release.wait(5)
+        ran.append(n)
+        worker.submit_background(lambda: piece(n + 1))  # start-up's chain of sentences
+
+    worker.submit_background(lambda: piece(0))
+    assert started.wait(5)
+    release.set()
+    worker.close(timeout=5)
+    assert not worker._thread.is_alive()
+    assert ran == [0]  # the piece in hand was finished; the rest dropped

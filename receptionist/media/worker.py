@@ -52,6 +52,7 @@ class ModelWorker:
         self._jobs: queue.PriorityQueue[tuple[int, int, Any]] = queue.PriorityQueue()
         self._order = itertools.count()  # first in, first out within a priority
         self.pending = 0  # jobs queued or running (read from the loop to shed optional work)
+        self._closing = False
         self._depth = telemetry.MODEL_QUEUE.labels(name)  # every job, on /metrics
         self._busy = telemetry.MODEL_BUSY.labels(name)
         self._jobs_run = telemetry.MODEL_JOBS.labels(name)
@@ -160,15 +161,19 @@ class ModelWorker:
 
     def submit_background(self, fn: Callable[[], Any]) -> None:
         """Queue ``fn`` behind every other job, now and later (a job queued after it still
-        goes first), and don't wait for it. Its errors are logged, not raised."""
+        goes first), and don't wait for it. Its errors are logged, not raised. Once the
+        worker is closing, background work is dropped: it never holds up a shutdown."""
 
         def job() -> None:
+            if self._closing:
+                return
             try:
                 fn()
             except Exception:
                 log.exception("background job on the %s worker failed", self.name)
 
-        self._put((job, None, None), BACKGROUND)
+        if not self._closing:
+            self._put((job, None, None), BACKGROUND)
 
     def submit_sync(self, fn: Callable[[], T]) -> T:
         """Run ``fn`` on the worker from a thread that has no event loop (start-up checks)."""
@@ -192,7 +197,9 @@ class ModelWorker:
         return box.get("result")  # type: ignore[return-value]
 
     def close(self, timeout: float = 30.0) -> None:
-        """Stop the thread once the jobs already queued are done."""
+        """Stop the thread once the jobs already queued are done (background work is
+        dropped)."""
+        self._closing = True
         self._put(_STOP, LAST)
         if self._thread.is_alive() and threading.current_thread() is not self._thread:
             self._thread.join(timeout)

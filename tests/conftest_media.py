@@ -24,9 +24,11 @@ def settings() -> Settings:
 
 
 @pytest.fixture(scope="session")
-def models(settings: Settings) -> Models:
+def models(settings: Settings) -> Iterator[Models]:
     # The real models, no language model: the rules carry the call (and keep tests stable).
-    return models_from_settings(settings, with_llm=False)
+    models = models_from_settings(settings, with_llm=False)
+    yield models
+    models.close()
 
 
 @pytest.fixture

@@ -124,7 +124,7 @@ def test_low_speech_confidence_is_checked_with_the_caller_before_booking() -> No
     c = new()
     c.receive(CallerSaid("a haircut on Thursday at 3, my name is John Smith", confidence=0.3))
     out = c.receive(SlotChecked(True))
-    assert says(out) == ["Just to check: A haircut on Thursday at 3 PM. Is that right?"]
+    assert says(out) == ["Just to check: a haircut on Thursday at 3 PM. Is that right?"]
     assert c.low_confidence_turns == 1
     out = c.receive(CallerSaid("Yes."))
     assert out == [CheckSlot("haircut", THURSDAY_3PM, "5551234567")]

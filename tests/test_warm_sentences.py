@@ -5,6 +5,9 @@ starts with one plays at once; a call's own sentences never wait behind that wor
 from __future__ import annotations
 
 import asyncio
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 
@@ -17,6 +20,8 @@ from receptionist.media.speaker import Speaker
 from receptionist.media.tts import speech_pieces
 from receptionist.store.db import Store
 from tests.conftest_dialog import start_call
+
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def made_at_start(settings: Settings) -> set[str]:
@@ -93,3 +98,23 @@ async def test_start_up_sentences_wait_while_a_call_is_on(runtime: Runtime) -> N
     await leg.close()
     assert await asyncio.to_thread(tts.wait_warm, 60)  # the call is over: made now
     assert tts.cached("A hot towel shave takes about 20 minutes.", 8000)
+
+
+def test_a_process_that_ends_while_they_are_being_made_exits_cleanly() -> None:
+    """Background work is never left running in Piper while Python tears itself down (a
+    native library aborts the process then: "terminate called without an active
+    exception", exit status -6)."""
+    script = (
+        "from receptionist.app.config import load_settings\n"
+        "from receptionist.dialog import replies\n"
+        "from receptionist.media.tts import Synthesizer\n"
+        "s = load_settings()\n"
+        "tts = Synthesizer(s.models.tts)\n"
+        "tts.warm_later(replies.profile_sentences(s.profile), 8000)\n"
+        "assert not tts.wait_warm(timeout=1.0)\n"  # still making them as it exits
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert "terminate called" not in done.stderr

@@ -580,8 +580,7 @@ class Conversation:
             parts.append(f"on {DAY_NAMES[f.day.weekday()]}")
         if f.time:
             parts.append(f"at {say_time(f.time)}")
-        text = " ".join(parts)
-        return text[0].upper() + text[1:] if text else "That"
+        return " ".join(parts) or "that"  # mid-sentence: "Just to check: a haircut on ..."
 
     # -- the tasks -------------------------------------------------------------------------------
 

@@ -13,12 +13,14 @@ decode: on a CPU, three 10 s windows took 700 ms together against 1100 one by on
 from __future__ import annotations
 
 import asyncio
+import atexit
 import heapq
 import itertools
 import logging
 import queue
 import threading
 import time
+import weakref
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
@@ -59,6 +61,7 @@ class ModelWorker:
         self._batched = telemetry.MODEL_BATCHED.labels(name)
         self._thread = threading.Thread(target=self._run, name=f"model-{name}", daemon=True)
         self._thread.start()
+        _LIVE.add(self)
 
     def _run(self) -> None:
         while True:
@@ -200,9 +203,22 @@ class ModelWorker:
         """Stop the thread once the jobs already queued are done (background work is
         dropped)."""
         self._closing = True
+        _LIVE.discard(self)
         self._put(_STOP, LAST)
         if self._thread.is_alive() and threading.current_thread() is not self._thread:
             self._thread.join(timeout)
+
+
+# Every worker not closed yet: closed at exit, so no model is running in a thread while the
+# interpreter tears itself down (a native library aborts the process then: Piper's
+# onnxruntime did, in background work left running when a test session ended).
+_LIVE: weakref.WeakSet[ModelWorker] = weakref.WeakSet()
+
+
+@atexit.register
+def _close_all() -> None:
+    for worker in list(_LIVE):
+        worker.close(timeout=10.0)
 
 
 def _set_result(future: asyncio.Future[Any], value: Any) -> None:

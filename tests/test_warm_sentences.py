@@ -118,3 +118,22 @@ def test_a_process_that_ends_while_they_are_being_made_exits_cleanly() -> None:
     )
     assert done.returncode == 0, done.stderr[-2000:]
     assert "terminate called" not in done.stderr
+
+
+def test_a_sentence_piper_cannot_make_does_not_stop_the_rest(
+    runtime: Runtime, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    tts = runtime.models.tts
+    assert tts.wait_warm(timeout=300)
+    real = tts._synthesize
+
+    def failing(text: str, sample_rate: int) -> bytes:
+        if "broken" in text:
+            raise RuntimeError("Piper failed")
+        return real(text, sample_rate)
+
+    monkeypatch.setattr(tts, "_synthesize", failing)
+    tts.warm_later(["A broken sentence.", "A beard trim and a haircut take 45 minutes."], 8000)
+    assert tts.wait_warm(timeout=60)
+    assert tts.cached("A beard trim and a haircut take 45 minutes.", 8000)
+    assert "could not make 'A broken sentence.' ahead" in caplog.text

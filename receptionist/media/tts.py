@@ -9,6 +9,7 @@ in the background after start-up (``warm_later``): a reply that starts with one 
 
 from __future__ import annotations
 
+import logging
 import re
 import threading
 import time
@@ -21,6 +22,8 @@ import numpy as np
 
 from receptionist.media.audio import resample
 from receptionist.media.worker import ModelWorker
+
+log = logging.getLogger(__name__)
 
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
 _CLAUSE_END = re.compile(r"(?<=[,;:])\s+")
@@ -171,7 +174,10 @@ class Synthesizer:
                 self._warmed.set()
                 return
             piece, sample_rate = self._to_warm.popleft()
-        self.speak_sync(piece, sample_rate, cache=True)
+        try:
+            self.speak_sync(piece, sample_rate, cache=True)
+        except Exception:  # one sentence Piper can't make doesn't stop the rest
+            log.exception("text to speech could not make %r ahead", piece)
         self.worker.submit_background(self._warm_next)
 
     def call_started(self) -> None:

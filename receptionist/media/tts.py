@@ -150,8 +150,9 @@ class Synthesizer:
 
     def warm_later(self, sentences: list[str], sample_rate: int) -> None:
         """Synthesize these in the background, in the order given, one at a time and only
-        while no call is on (``call_started``): a call's sentences never wait behind them,
-        nor share the CPU with them. Returns at once."""
+        while no call is on (``call_started``): a call's sentences never queue behind them,
+        and a call that starts meanwhile shares the CPU only with the piece in hand.
+        Returns at once."""
         pieces = dict.fromkeys(p for s in sentences for p in speech_pieces(s))
         if len(self._cache) + len(pieces) > self._cache_size:
             self._cache_size = len(self._cache) + len(pieces) + 256  # never evict them for these

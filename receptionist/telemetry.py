@@ -52,6 +52,13 @@ MODEL_BUSY = Counter(
 MODEL_JOBS = Counter(
     "receptionist_model_jobs", "Jobs a model's worker thread ran", ["model"], registry=REGISTRY
 )
+MODEL_DROPPED = Counter(
+    "receptionist_model_dropped_jobs",
+    "Jobs a model's worker never ran: their caller stopped waiting while they were queued "
+    "(a trial transcript of a pause the caller spoke on after)",
+    ["model"],
+    registry=REGISTRY,
+)
 MODEL_BATCHED = Counter(
     "receptionist_model_batched_jobs",
     "Jobs a model's worker ran in one batch with others (several calls' turns in one decode)",

@@ -92,3 +92,29 @@ def test_background_work_never_holds_up_a_shutdown() -> None:
     worker.close(timeout=5)
     assert not worker._thread.is_alive()
     assert ran == [0]  # the piece in hand was finished; the rest dropped
+
+
+async def test_a_job_its_caller_gave_up_on_while_queued_is_never_run_and_is_counted() -> None:
+    worker = ModelWorker("test")
+    started, release = threading.Event(), threading.Event()
+    ran: list[str] = []
+
+    def blocking() -> None:
+        started.set()
+        release.wait(5)
+
+    busy = asyncio.ensure_future(worker.run(blocking))
+    await asyncio.to_thread(started.wait, 5)
+    stale = asyncio.ensure_future(worker.run(lambda: ran.append("stale trial decode")))
+    batched = asyncio.ensure_future(
+        worker.run_batched("stale item", lambda items: [ran.append(i) for i in items])
+    )
+    wanted = asyncio.ensure_future(worker.run(lambda: ran.append("turn")))
+    await asyncio.sleep(0)  # all three queued behind the running job
+    stale.cancel()
+    batched.cancel()
+    release.set()
+    await asyncio.gather(busy, wanted)
+    worker.close()
+    assert ran == ["turn"]
+    assert worker.dropped == 2

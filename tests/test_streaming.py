@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import threading
+from typing import Any
+
 import numpy as np
+import pytest
 
 from receptionist.app.runtime import Runtime
 from receptionist.call import Call
+from receptionist.media.endpoint import SpeechResumed
 from receptionist.media.listener import default_judge, sounds_hesitant
 from receptionist.media.local_leg import CallerLine, LocalLeg
 from receptionist.media.models import Models
@@ -71,3 +76,51 @@ async def test_a_finished_turn_reuses_the_speculative_transcript(runtime: Runtim
     assert caller[0]["timings"]["speculative"] == 1
     said = [(t["speaker"], t["text"][:40], t["interrupted"]) for t in turns[1:]]
     assert any("tuesday" in text.lower() for who, text, _ in said if who == "agent"), said
+
+
+async def test_a_trial_decode_still_queued_when_the_caller_goes_on_is_never_decoded(
+    runtime: Runtime, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Under load a pause's trial decode waits behind other calls' work; once the caller
+    speaks again it is stale, and decoding it would only delay everyone's next turn."""
+    models = runtime.models
+    first = speak(models, "I'd like to book")
+    second = speak(models, "a haircut on Thursday at three, my name is Ann Lee.")
+    gap = np.zeros(int(16000 * 0.35), np.int16)
+    line = CallerLine.from_samples(np.concatenate([first, gap, second]), 16000)
+    leg = LocalLeg([line], speed=2.0, hangup_after_ms=1500)
+    call = Call(
+        leg, runtime.settings, runtime.store, runtime.models, runtime.bookings, today=runtime.today
+    )
+    decoded: list[float] = []  # seconds of audio in each decode
+    real_decode = models.stt.transcribe_batch_sync
+
+    def counting(items: Any, full_window: bool = False) -> Any:
+        decoded.extend(len(samples) / rate for samples, rate in items)
+        return real_decode(items, full_window=full_window)
+
+    monkeypatch.setattr(models.stt, "transcribe_batch_sync", counting)
+    dropped = models.stt.worker.dropped
+    busy = threading.Event()  # other work holds the speech-to-text worker
+    models.stt.worker.submit_background(lambda: busy.wait(30))
+    on_event = call.listener._on_event
+
+    def release_on_resume(event: object, now: float) -> None:
+        on_event(event, now)
+        if isinstance(event, SpeechResumed):
+            busy.set()  # the caller went on: the other work ends now
+
+    monkeypatch.setattr(call.listener, "_on_event", release_on_resume)
+    try:
+        await call.run()
+    finally:
+        busy.set()
+        await leg.close()
+    assert call.listener.discarded_speculations >= 1
+    caller = [t["text"] for t in runtime.store.turns(leg.call_id) if t["speaker"] == "caller"]
+    assert len(caller) == 1, caller
+    # The trial of "I'd like to book" (its audio: those words, 200 ms before and 80 after)
+    # was queued behind the other work and dropped; every decode made holds more than that.
+    stale = len(first) / 16000 + 0.28
+    assert decoded and all(seconds > stale + 0.04 for seconds in decoded), (stale, decoded)
+    assert models.stt.worker.dropped > dropped

@@ -259,6 +259,7 @@ async def main_async(args: argparse.Namespace) -> dict[str, Any]:
     for n in (1, 2, 3, 4):
         rounds = 1 if args.quick else 2
         conv = (scripts * 4)[: n * rounds]
+        dropped = models.stt.worker.dropped
         figures = summed(
             await run_calls(
                 fresh_runtime(models, work / f"conc{n}.db"),
@@ -274,6 +275,8 @@ async def main_async(args: argparse.Namespace) -> dict[str, Any]:
             "p95": pct(figures.v2v_ms, 95),
             "turns": len(figures.v2v_ms),
             "cut_short": len(figures.cut_short),
+            # trial decodes still queued when their caller spoke on: never decoded
+            "stale_trials_dropped": models.stt.worker.dropped - dropped,
         }
     unbatched: dict[str, float] | None = None
     if models.stt.window_s < 30:  # the same three calls with each turn decoded alone
@@ -393,9 +396,12 @@ def print_table(r: dict[str, Any]) -> None:
         f"{fb['noise_turns']} of {NOISE_CLIPS} clips each; that noise under the echo while "
         f"the agent talks: {fb.get('noise_while_talking', {})})"
     )
-    print("\ncalls  v2v p50  v2v p95  turns  cut short")
+    print("\ncalls  v2v p50  v2v p95  turns  cut short  stale trials dropped")
     for n, f in r["concurrency"].items():
-        print(f"{n:>5}{f['p50']:>9.0f}{f['p95']:>9.0f}{f['turns']:>7}{f.get('cut_short', 0):>11}")
+        print(
+            f"{n:>5}{f['p50']:>9.0f}{f['p95']:>9.0f}{f['turns']:>7}{f.get('cut_short', 0):>11}"
+            f"{f.get('stale_trials_dropped', 0):>22}"
+        )
     if r["three_calls_unbatched"]:
         u = r["three_calls_unbatched"]
         print(f"{3:>5}{u['p50']:>9.0f}{u['p95']:>9.0f}  (speech to text not batched)")

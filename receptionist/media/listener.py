@@ -280,6 +280,9 @@ class Listener:
             self._pause += 1
             if self._speculative is not None:
                 self.discarded_speculations += 1
+                # Still queued (other calls' turns ahead of it), it is never decoded; already
+                # decoding, its transcript is dropped.
+                self._speculative[1].cancel()
             self._speculative = None
             self.endpointer.set_end_wait(self.endpointer.settings.end_frames_default)
         elif isinstance(event, TurnEnded):
@@ -292,6 +295,8 @@ class Listener:
             )
             if reuse:
                 self.reused_speculations += 1
+            elif speculative is not None:
+                speculative[1].cancel()  # of other audio, or not in the window now asked for
             task: asyncio.Task[Transcript] | None = (
                 speculative[1] if reuse and speculative else None
             )

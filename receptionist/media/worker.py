@@ -59,6 +59,8 @@ class ModelWorker:
         self._busy = telemetry.MODEL_BUSY.labels(name)
         self._jobs_run = telemetry.MODEL_JOBS.labels(name)
         self._batched = telemetry.MODEL_BATCHED.labels(name)
+        self._dropped = telemetry.MODEL_DROPPED.labels(name)
+        self.dropped = 0  # jobs never run: cancelled while queued
         self._thread = threading.Thread(target=self._run, name=f"model-{name}", daemon=True)
         self._thread.start()
         _LIVE.add(self)
@@ -93,6 +95,7 @@ class ModelWorker:
 
     def _do_batch(self, jobs: list[_Batched]) -> None:
         live = [j for j in jobs if not j.future.cancelled()]
+        self._drop(len(jobs) - len(live))
         try:
             if not live:
                 return
@@ -119,6 +122,7 @@ class ModelWorker:
             self._timed(fn)
             return
         if future.cancelled():
+            self._drop(1)
             return
         try:
             result = self._timed(fn)
@@ -126,6 +130,11 @@ class ModelWorker:
             _hand_back(loop, _set_exception, future, exc)
         else:
             _hand_back(loop, _set_result, future, result)
+
+    def _drop(self, count: int) -> None:
+        if count:
+            self.dropped += count
+            self._dropped.inc(count)
 
     def _timed(self, fn: Callable[[], T]) -> T:
         started = time.perf_counter()

@@ -21,6 +21,11 @@ TODAY = date(2026, 11, 24)
         ("I'd like to book", None, "unsure"),
         ("What are your opening hours?", None, "complete"),
         ("What time do you close", None, "unsure"),
+        # A price or a length asked of a service is whole without Whisper's question mark.
+        ("and how much is a haircut.", None, "complete"),
+        ("how long does a beard trim take", None, "complete"),
+        ("How much is", None, "unsure"),
+        ("how much do you charge for", None, "unsure"),
         ("John Smith.", "name", "complete"),
         ("Thursday.", "day", "complete"),
         ("No, that's all, thank you.", "anything_else", "complete"),

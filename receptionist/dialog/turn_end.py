@@ -39,7 +39,10 @@ def judge_turn(
     opening = expecting is None and frame == Frame()
     if answered or (not u.intents and not opening and (u.yes or u.no or u.goodbye)):
         return "complete"
-    if u.intents == ("question",) and text.strip().endswith("?"):
+    # A question is whole with its question mark, or, since Whisper's punctuation comes and
+    # goes ("and how much is a haircut."), when it names what it asks the price or length of.
+    names_its_subject = (u.asks_price or u.asks_duration) and u.service is not None
+    if u.intents == ("question",) and (text.strip().endswith("?") or names_its_subject):
         return "complete"
     if "book" in u.intents or frame.task == "book":
         service = u.service or frame.service

@@ -11,6 +11,19 @@ import pytest
 from receptionist.media.worker import ModelWorker
 
 
+async def _held(worker: ModelWorker) -> tuple[asyncio.Future[object], threading.Event]:
+    """A job running on ``worker`` until the returned event is set: the next ones queue."""
+    started, release = threading.Event(), threading.Event()
+
+    def blocking() -> None:
+        started.set()
+        release.wait(5)
+
+    busy = asyncio.ensure_future(worker.run(blocking))
+    assert await asyncio.to_thread(started.wait, 5)
+    return busy, release
+
+
 def test_a_result_for_a_closed_loop_does_not_stop_the_worker() -> None:
     worker = ModelWorker("test")
     release = threading.Event()
@@ -51,15 +64,8 @@ async def test_background_work_waits_for_every_call_job_even_one_queued_after_it
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     worker = ModelWorker("test")
-    started, release = threading.Event(), threading.Event()
     ran: list[str] = []
-
-    def blocking() -> None:
-        started.set()
-        release.wait(5)
-
-    busy = asyncio.ensure_future(worker.run(blocking))
-    assert await asyncio.to_thread(started.wait, 5)
+    busy, release = await _held(worker)
     worker.submit_background(lambda: ran.append("start-up's sentence"))
     worker.submit_background(lambda: 1 / 0)  # a failure is logged; the worker goes on
     last = threading.Event()
@@ -96,15 +102,8 @@ def test_background_work_never_holds_up_a_shutdown() -> None:
 
 async def test_a_job_its_caller_gave_up_on_while_queued_is_never_run_and_is_counted() -> None:
     worker = ModelWorker("test")
-    started, release = threading.Event(), threading.Event()
     ran: list[str] = []
-
-    def blocking() -> None:
-        started.set()
-        release.wait(5)
-
-    busy = asyncio.ensure_future(worker.run(blocking))
-    await asyncio.to_thread(started.wait, 5)
+    busy, release = await _held(worker)
     stale = asyncio.ensure_future(worker.run(lambda: ran.append("stale trial decode")))
     batched = asyncio.ensure_future(
         worker.run_batched("stale item", lambda items: [ran.append(i) for i in items])

@@ -131,6 +131,28 @@ def test_low_speech_confidence_is_checked_with_the_caller_before_booking() -> No
     assert isinstance(c.receive(SlotChecked(True))[-1], Book)
 
 
+def test_a_name_given_in_answer_to_the_check_accepts_it_and_is_taken() -> None:
+    c = new()
+    c.receive(CallerSaid("a haircut on Thursday at 3", confidence=0.3))
+    out = c.receive(SlotChecked(True))
+    assert says(out) == ["Just to check: a haircut on Thursday at 3 PM. Is that right?"]
+    out = c.receive(CallerSaid("Peter Parker."))  # straight on to the next question
+    assert out == [CheckSlot("haircut", THURSDAY_3PM, "5551234567")]
+    assert c.frame.name == "Peter Parker"
+    book = c.receive(SlotChecked(True))[-1]
+    assert isinstance(book, Book) and book.name == "Peter Parker"
+
+
+@pytest.mark.parametrize("reply", ["Sorry?", "Hmm, not sure.", "Wait."])
+def test_words_that_are_no_name_leave_the_check_open(reply: str) -> None:
+    c = new()
+    c.receive(CallerSaid("a haircut on Thursday at 3", confidence=0.3))
+    c.receive(SlotChecked(True))
+    out = c.receive(CallerSaid(reply))
+    assert c.expecting == Expect.CONFIRM and c.frame.name is None
+    assert "Please say yes or no." in says(out)[-1]
+
+
 def test_a_no_to_the_check_asks_again_for_what_was_unsure() -> None:
     c = new()
     c.receive(CallerSaid("a haircut on Thursday at 3, my name is John Smith", confidence=0.3))

@@ -17,7 +17,7 @@ from receptionist.dialog import booking_flow, existing_flow, second_detail
 from receptionist.dialog.actions import Action, Say
 from receptionist.dialog.events import Result
 from receptionist.dialog.frame import Expect, Task
-from receptionist.dialog.understand import Understanding
+from receptionist.dialog.understand import Understanding, understand
 
 if TYPE_CHECKING:
     from receptionist.dialog.conversation import Conversation
@@ -113,6 +113,11 @@ def _confirm(c: Conversation, u: Understanding) -> Reading:
             setattr(f, slot, None)
         f.unconfirmed.clear()
         return u, True
+    if not (u.yes or u.no or changed or u.name or u.phone) and f.name is None:
+        # Straight on to the next question's answer ("Peter Parker."): a bare name is only
+        # read as one where a name was asked, so read it so here (that reading is strict:
+        # "Wrong day." or "Sorry?" is no name).
+        u = replace(u, name=understand(u.text, c.profile, c.today, Expect.NAME.value).name)
     accepted = u.goodbye and not u.no  # "that's all, thanks" to the read-back: no objection
     if (u.yes and not u.no) or accepted or (not changed and (u.name or u.phone)):
         # A yes, or the caller moved on to the next detail: what was read back stands.

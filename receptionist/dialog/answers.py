@@ -114,9 +114,9 @@ def _confirm(c: Conversation, u: Understanding) -> Reading:
         f.unconfirmed.clear()
         return u, True
     if not (u.yes or u.no or changed or u.name or u.phone) and f.name is None:
-        # Straight on to the next question's answer ("Peter Parker."): a bare name is only
-        # read as one where a name was asked, so read it so here (that reading is strict:
-        # "Wrong day." or "Sorry?" is no name).
+        # Straight on to the next question's answer ("Peter Parker."). understand() reads a
+        # bare name as a name only where one was asked, so it reads this turn that way too
+        # (a strict reading: "Wrong day." or "Sorry?" is no name).
         u = replace(u, name=understand(u.text, c.profile, c.today, Expect.NAME.value).name)
     accepted = u.goodbye and not u.no  # "that's all, thanks" to the read-back: no objection
     if (u.yes and not u.no) or accepted or (not changed and (u.name or u.phone)):

@@ -275,8 +275,9 @@ async def main_async(args: argparse.Namespace) -> dict[str, Any]:
             "p95": pct(figures.v2v_ms, 95),
             "turns": len(figures.v2v_ms),
             "cut_short": len(figures.cut_short),
-            # trial decodes still queued when their caller spoke on: never decoded
-            "stale_trials_dropped": models.stt.worker.dropped - dropped,
+            # STT jobs never run because their caller gave up on them while queued: the
+            # trial decodes of pauses the caller spoke on after (or of a call that ended)
+            "stt_jobs_dropped": models.stt.worker.dropped - dropped,
         }
     unbatched: dict[str, float] | None = None
     if models.stt.window_s < 30:  # the same three calls with each turn decoded alone
@@ -396,11 +397,11 @@ def print_table(r: dict[str, Any]) -> None:
         f"{fb['noise_turns']} of {NOISE_CLIPS} clips each; that noise under the echo while "
         f"the agent talks: {fb.get('noise_while_talking', {})})"
     )
-    print("\ncalls  v2v p50  v2v p95  turns  cut short  stale trials dropped")
+    print("\ncalls  v2v p50  v2v p95  turns  cut short  STT jobs dropped unrun")
     for n, f in r["concurrency"].items():
         print(
             f"{n:>5}{f['p50']:>9.0f}{f['p95']:>9.0f}{f['turns']:>7}{f.get('cut_short', 0):>11}"
-            f"{f.get('stale_trials_dropped', 0):>22}"
+            f"{f.get('stt_jobs_dropped', 0):>23}"
         )
     if r["three_calls_unbatched"]:
         u = r["three_calls_unbatched"]

@@ -459,9 +459,7 @@ class Call:
     def _precise(self) -> bool:
         """Is the next turn an answer whose every word is the record, for the full window?"""
         expecting = self.conversation.expecting
-        return expecting in PRECISE_ANSWERS and self.models.stt.record_in_full_window(
-            number=expecting == Expect.PHONE
-        )
+        return expecting in PRECISE_ANSWERS and self.models.stt.record_in_full_window()
 
     def _judge_turn(self, text: str) -> str:
         """Is what the caller said so far a whole turn? Sets how long to wait for more."""

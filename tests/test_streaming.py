@@ -60,6 +60,32 @@ async def test_a_resumed_pause_discards_the_speculative_transcript(runtime: Runt
     assert [b["name"] for b in runtime.store.rows("bookings")] == ["Ann Lee"]
 
 
+async def test_a_caller_who_trails_off_and_pauses_a_second_is_not_cut_off(
+    runtime: Runtime,
+) -> None:
+    """ "I'd like to book a haircut on ... [a second] ... Thursday at three": the words so far
+    trail off, so the turn waits the hesitation's 1.2 s, not the 0.76 s of a turn that may be
+    whole (at 0.9 s, as before, this caller was answered mid-sentence). Slower than real time,
+    so the trial decode is back well within the pause on a loaded machine."""
+    models = runtime.models
+    first = speak(models, "I'd like to book a haircut on")
+    second = speak(models, "Thursday at three, my name is Ann Lee.")
+    gap = np.zeros(int(16000 * 1.0), np.int16)
+    line = CallerLine.from_samples(np.concatenate([first, gap, second]), 16000)
+    leg = LocalLeg([line], speed=0.5, hangup_after_ms=1500)
+    call = Call(
+        leg, runtime.settings, runtime.store, runtime.models, runtime.bookings, today=runtime.today
+    )
+    try:
+        await call.run()
+    finally:
+        await leg.close()
+    caller = [t["text"] for t in runtime.store.turns(leg.call_id) if t["speaker"] == "caller"]
+    assert len(caller) == 1, caller
+    assert "haircut" in caller[0].lower() and "thursday" in caller[0].lower(), caller
+    assert [b["name"] for b in runtime.store.rows("bookings")] == ["Ann Lee"]
+
+
 async def test_a_finished_turn_reuses_the_speculative_transcript(runtime: Runtime) -> None:
     line = CallerLine.from_samples(speak(runtime.models, "What are your opening hours?"), 16000)
     leg = LocalLeg([line], speed=2.0, hangup_after_ms=1500)

@@ -148,14 +148,18 @@ def opening_judge() -> Callable[[str], str]:
 
 
 def policies(with_text: bool) -> dict[str, list[tuple[str, Policy]]]:
-    """Each family's settings, from the shortest wait to the longest."""
-    waits = {"hesitant": 900, "unsure": 760}
+    """Each family's settings, from the shortest wait to the longest. The waits for a
+    hesitation and for anything else are the listener's own (EndpointSettings)."""
+    live = EndpointSettings()
+    hesitant = live.end_frames_max * FRAME_MS
+    unsure = live.end_frames_default * FRAME_MS
+    waits = {"hesitant": hesitant, "unsure": unsure}
 
     def timeout(ms: int) -> Policy:
         return lambda p: ms
 
     def audio(threshold: float, ms: int) -> Policy:
-        return lambda p: ms if p.audio_prob > threshold else 900
+        return lambda p: ms if p.audio_prob > threshold else hesitant
 
     def words(ms: int) -> Policy:
         return lambda p: waits.get(p.text_verdict, ms)
@@ -165,10 +169,10 @@ def policies(with_text: bool) -> dict[str, list[tuple[str, Policy]]]:
         # "complete", then the words' "complete" (160 ms), else the default.
         def wait(p: Pause) -> int:
             if p.text_verdict == "hesitant":
-                return 900
+                return hesitant
             if p.audio_prob > threshold:
                 return ms
-            return 160 if p.text_verdict == "complete" else 760
+            return 160 if p.text_verdict == "complete" else unsure
 
         return wait
 
@@ -176,7 +180,7 @@ def policies(with_text: bool) -> dict[str, list[tuple[str, Policy]]]:
         def wait(p: Pause) -> int:
             if p.text_verdict == "complete" and p.audio_prob > threshold:
                 return ms
-            return max(late, 900) if p.text_verdict == "hesitant" else late
+            return max(late, hesitant) if p.text_verdict == "hesitant" else late
 
         return wait
 
@@ -221,7 +225,7 @@ def curve_rows(turns: list[PausedTurn], with_text: bool) -> list[dict[str, Any]]
 
 
 # What the live listener does (listener.py) by default: the dialog's verdict on the words
-# ("complete": 160 ms, a hesitation: 900, else 760); with [models] turn set, the words'
+# ("complete": 160 ms, a hesitation: 1200, else 760); with [models] turn set, the words'
 # hesitation, then Smart Turn's "complete" (300 ms), then the words' "complete".
 OPERATING = ("text verdict", "complete 160 ms")
 OPERATING_WITH_AUDIO = ("smart turn + text", ">0.5 then 300 ms")

@@ -31,8 +31,9 @@ from receptionist.dialog.events import (
     Event,
     SilenceElapsed,
 )
-from receptionist.dialog.frame import Expect, Outcome
-from receptionist.dialog.turn_end import judge_turn
+from receptionist.dialog.frame import Expect, Frame, Outcome
+from receptionist.dialog.turn_end import asks_about_a_service, judge_turn
+from receptionist.domain.profile import BusinessProfile
 from receptionist.effects import Effects, drive
 from receptionist.media import loop_lag
 from receptionist.media.audio import pcm_to_array, ringback_frames, split_frames
@@ -117,6 +118,21 @@ class Gone:
 
 
 CallInput = CallerTurn | Silence | Dtmf | Gone
+
+
+def judge_caller_turn(
+    text: str, frame: Frame, expecting: Expect | None, profile: BusinessProfile, today: date
+) -> str:
+    """The verdict on a trial transcript: its words trail off ("hesitant": wait longest),
+    else the dialog's (dialog/turn_end.py). Whisper ends a whole question with a comma now
+    and then ("how much is a kid's cut,"): where the comma is all that trails off and the
+    question names what it asks, the turn is whole."""
+    if sounds_hesitant(text):
+        before = text.strip().rstrip(",").rstrip()
+        if before == text.strip() or sounds_hesitant(before):
+            return "hesitant"
+        return "complete" if asks_about_a_service(before, profile, today) else "hesitant"
+    return judge_turn(text, frame, expecting, profile, today)
 
 
 class Call:
@@ -463,11 +479,9 @@ class Call:
 
     def _judge_turn(self, text: str) -> str:
         """Is what the caller said so far a whole turn? Sets how long to wait for more."""
-        if sounds_hesitant(text):
-            return "hesitant"
         conversation = self.conversation
-        return judge_turn(text, conversation.frame, conversation.expecting,
-                          self.settings.profile, conversation.today)  # fmt: skip
+        return judge_caller_turn(text, conversation.frame, conversation.expecting,
+                                 self.settings.profile, conversation.today)  # fmt: skip
 
     # -- PBX side ------------------------------------------------------------------------------
 

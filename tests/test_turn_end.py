@@ -5,6 +5,7 @@ from datetime import date
 import pytest
 
 from receptionist.app.config import load_settings
+from receptionist.call import judge_caller_turn
 from receptionist.dialog.frame import Expect, Frame, Task
 from receptionist.dialog.turn_end import judge_turn
 
@@ -53,3 +54,31 @@ def test_later_in_the_call_a_bare_yes_or_goodbye_is_a_whole_turn() -> None:
 def test_slots_already_known_complete_a_short_answer() -> None:
     frame = Frame(task=Task.BOOK, service="haircut", day=date(2026, 11, 26))
     assert judge_turn("At three.", frame, Expect.TIME, PROFILE, TODAY) == "complete"
+
+
+@pytest.mark.parametrize(
+    ("text", "verdict"),
+    [
+        # Whisper ends a whole question with a comma now and then (make bench, 2026-11-30).
+        ("how much is a kid's cut,", "complete"),
+        ("How long does a colour take,", "complete"),
+        # Where more than the comma trails off, or the question doesn't name its subject,
+        # the caller may be looking for the next word: the longest wait.
+        ("how much is a haircut and,", "hesitant"),
+        ("What time do you close,", "hesitant"),
+        ("Hello, I'd like a haircut,", "hesitant"),
+        ("My name is Mary,", "hesitant"),
+        ("how much is a haircut", "complete"),
+        ("I'd like to book um", "hesitant"),
+    ],
+)
+def test_a_comma_is_a_hesitation_unless_the_question_before_it_is_whole(
+    text: str, verdict: str
+) -> None:
+    assert judge_caller_turn(text, Frame(), None, PROFILE, TODAY) == verdict
+
+
+def test_a_name_with_whispers_trailing_comma_still_waits() -> None:
+    """'Mary,' may go on 'Jones': asked for a name, a trailing comma still waits."""
+    verdict = judge_caller_turn("Mary,", Frame(), Expect.NAME, PROFILE, TODAY)
+    assert verdict == "hesitant"

@@ -12,7 +12,7 @@ from __future__ import annotations
 from datetime import date
 
 from receptionist.dialog.frame import Expect, Frame
-from receptionist.dialog.understand import understand
+from receptionist.dialog.understand import Understanding, understand
 from receptionist.domain.profile import BusinessProfile
 
 
@@ -41,8 +41,7 @@ def judge_turn(
         return "complete"
     # A question is whole with its question mark, or, since Whisper's punctuation comes and
     # goes ("and how much is a haircut."), when it names what it asks the price or length of.
-    names_its_subject = (u.asks_price or u.asks_duration) and u.service is not None
-    if u.intents == ("question",) and (text.strip().endswith("?") or names_its_subject):
+    if u.intents == ("question",) and (text.strip().endswith("?") or _names_its_subject(u)):
         return "complete"
     if "book" in u.intents or frame.task == "book":
         service = u.service or frame.service
@@ -51,3 +50,14 @@ def judge_turn(
         if service and day and clock:
             return "complete"  # all a booking needs (Whisper often leaves off the period)
     return "unsure"
+
+
+def asks_about_a_service(text: str, profile: BusinessProfile, today: date) -> bool:
+    """Is ``text`` a question that names the service it asks the price or length of ("how
+    much is a kid's cut")? Whole whatever Whisper's punctuation, even a trailing comma."""
+    u = understand(text, profile, today, None)
+    return u.intents == ("question",) and _names_its_subject(u)
+
+
+def _names_its_subject(u: Understanding) -> bool:
+    return bool((u.asks_price or u.asks_duration) and u.service is not None)

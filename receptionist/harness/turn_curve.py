@@ -132,17 +132,14 @@ def outcome(turn: PausedTurn, policy: Policy) -> tuple[bool, int | None]:
 def opening_judge() -> Callable[[str], str]:
     """The dialog's verdict on a caller's first turn (nothing asked yet), as the call uses it."""
     from receptionist.app.config import load_settings
+    from receptionist.call import judge_caller_turn
     from receptionist.dialog.frame import Frame
-    from receptionist.dialog.turn_end import judge_turn
     from receptionist.harness.bench_calls import TODAY
-    from receptionist.media.listener import sounds_hesitant
 
     profile = load_settings().profile
 
     def judge(text: str) -> str:
-        if sounds_hesitant(text):
-            return "hesitant"
-        return judge_turn(text, Frame(), None, profile, TODAY)
+        return judge_caller_turn(text, Frame(), None, profile, TODAY)
 
     return judge
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import threading
 from typing import Any
 
@@ -10,7 +11,7 @@ import pytest
 
 from receptionist.app.runtime import Runtime
 from receptionist.call import Call
-from receptionist.media.endpoint import SpeechResumed
+from receptionist.media.endpoint import SpeechPaused, SpeechResumed
 from receptionist.media.listener import default_judge, sounds_hesitant
 from receptionist.media.local_leg import CallerLine, LocalLeg
 from receptionist.media.models import Models
@@ -150,3 +151,41 @@ async def test_a_trial_decode_still_queued_when_the_caller_goes_on_is_never_deco
     stale = len(first) / 16000 + 0.28
     assert decoded and all(seconds > stale + 0.04 for seconds in decoded), (stale, decoded)
     assert models.stt.worker.dropped > dropped
+
+
+async def test_a_pause_that_found_the_worker_busy_gets_its_trial_once_it_is_free(
+    runtime: Runtime, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Another call's turn holds speech to text when this caller stops: no trial decode then
+    (it would only delay that call), but once the worker is free, still within the pause,
+    the trial is made, and it is the turn's transcript: the turn need not wait the default
+    760 ms and then be decoded from scratch."""
+    models = runtime.models
+    line = CallerLine.from_samples(speak(models, "What are your opening hours?"), 16000)
+    leg = LocalLeg([line], speed=1.0, hangup_after_ms=1500)
+    call = Call(
+        leg, runtime.settings, runtime.store, runtime.models, runtime.bookings, today=runtime.today
+    )
+    busy = threading.Event()
+    other_call = asyncio.ensure_future(models.stt.worker.run(lambda: busy.wait(30)))
+    on_event = call.listener._on_event
+
+    def free_after_the_pause(event: object, now: float) -> None:
+        on_event(event, now)
+        if isinstance(event, SpeechPaused):
+            busy.set()  # the other call's decode ends just after this caller paused
+
+    monkeypatch.setattr(call.listener, "_on_event", free_after_the_pause)
+    try:
+        await call.run()
+    finally:
+        busy.set()
+        await other_call
+        await leg.close()
+    assert call.listener.skipped_speculations == 1
+    assert call.listener.late_trials == 1
+    caller = [t for t in runtime.store.turns(leg.call_id) if t["speaker"] == "caller"]
+    assert len(caller) == 1
+    assert caller[0]["timings"]["speculative"] == 1  # the late trial was the turn's decode
+    said = [t["text"] for t in runtime.store.turns(leg.call_id) if t["speaker"] == "agent"]
+    assert any("tuesday" in text.lower() for text in said), said

@@ -196,6 +196,8 @@ class Listener:
         self.frames_in = 0
         self.discarded_speculations = 0
         self.skipped_speculations = 0
+        self.late_trials = 0  # skipped at the pause for a busy worker, made later in it
+        self._trial_wanted: int | None = None  # last speech frame of a pause still owed a trial
         self.reused_speculations = 0
         self.noise_turns = 0
 
@@ -222,6 +224,7 @@ class Listener:
                 for event in self.endpointer.push(probability, may_open):
                     log.debug("endpoint %s", event)
                     self._on_event(event, now)
+                self._try_late_trial()
                 self._after_frame(speaking)
         except BaseException:
             receiver.cancel()
@@ -263,21 +266,20 @@ class Listener:
             self._pause += 1
             self._hesitant = False
             self._ask_turn_model(event)
-            own = self._speculative is not None and not self._speculative[1].done()
-            if not self.speculative or self.stt.worker.pending > int(own):
-                # Speculation is a bet on idle time: with other calls' audio already
-                # waiting for STT it would only delay them.
-                self.skipped_speculations += 1
+            if not self.speculative:
                 return
-            so_far = self._audio(self._turn_start(), event.last_speech_frame + TAIL_FRAMES)
-            full = self.precise()
-            guess = asyncio.ensure_future(
-                self.stt.transcribe(so_far, self.leg.sample_rate, full_window=full)
-            )
-            self._speculative = (event.last_speech_frame, guess, full)
-            guess.add_done_callback(self._adapt_end_wait)
+            own = self._speculative is not None and not self._speculative[1].done()
+            if self.stt.worker.pending > int(own):
+                # Speculation is a bet on idle time: with other calls' audio already
+                # waiting for STT it would only delay them. It is tried again on each
+                # frame of the pause, and made once the worker is free (_try_late_trial).
+                self.skipped_speculations += 1
+                self._trial_wanted = event.last_speech_frame
+                return
+            self._start_trial(event.last_speech_frame)
         elif isinstance(event, SpeechResumed):
             self._pause += 1
+            self._trial_wanted = None
             if self._speculative is not None:
                 self.discarded_speculations += 1
                 # Still queued (other calls' turns ahead of it), it is never decoded; already
@@ -286,6 +288,7 @@ class Listener:
             self._speculative = None
             self.endpointer.set_end_wait(self.endpointer.settings.end_frames_default)
         elif isinstance(event, TurnEnded):
+            self._trial_wanted = None
             speculative = self._speculative
             self._speculative = None
             reuse = (
@@ -319,6 +322,29 @@ class Listener:
                     previous,
                 )
             )
+
+    def _start_trial(self, last_speech_frame: int) -> None:
+        """Decode the turn so far while the pause goes on: its words may end the turn."""
+        self._trial_wanted = None
+        so_far = self._audio(self._turn_start(), last_speech_frame + TAIL_FRAMES)
+        full = self.precise()
+        guess = asyncio.ensure_future(
+            self.stt.transcribe(so_far, self.leg.sample_rate, full_window=full)
+        )
+        self._speculative = (last_speech_frame, guess, full)
+        guess.add_done_callback(self._adapt_end_wait)
+
+    def _try_late_trial(self) -> None:
+        """A pause whose trial waited for a busy worker gets it once the worker is free: under
+        load its verdict can still end the turn before the default wait, and the decode
+        started then is the turn's own when the pause is its end."""
+        if self._trial_wanted is None or self.stt.worker.pending:
+            return
+        if not self.endpointer.in_turn:
+            self._trial_wanted = None
+            return
+        self.late_trials += 1
+        self._start_trial(self._trial_wanted)
 
     def _turn_start(self) -> int:
         """The first frame of the turn in progress, with its pre-roll, still in the buffer."""

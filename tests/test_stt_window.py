@@ -6,12 +6,14 @@ itself is measured in `make bench` and `python -m receptionist.harness.hearing`,
 
 from __future__ import annotations
 
+from functools import partial
 from pathlib import Path
 
 import numpy as np
 import pytest
 
 from receptionist.app.config import ConfigError, example_config_text, load_settings
+from receptionist.app.runtime import no_phone_here
 from receptionist.harness.hearing import word_errors, words
 from receptionist.harness.voices import RATE, synthesize
 from receptionist.media.audio import phone_line
@@ -104,14 +106,23 @@ def test_what_counts_as_a_phone_number(text: str, number: bool) -> None:
     assert gives_a_number(text) is number
 
 
-@pytest.mark.parametrize(("window_s", "redone"), [(10, True), (15, False)])
+@pytest.mark.parametrize(
+    ("window_s", "region", "redone"), [(10, None, True), (15, None, False), (15, "US", True)]
+)
 def test_a_number_heard_in_a_window_too_short_is_the_full_windows_reading(
-    models: Models, monkeypatch: pytest.MonkeyPatch, window_s: int, redone: bool
+    models: Models,
+    monkeypatch: pytest.MonkeyPatch,
+    window_s: int,
+    region: str | None,
+    redone: bool,
 ) -> None:
     """Under 15 s the digits that become the record come from the full window; in 15 s
     numbers were heard as well as in 30 (17 and 15 of 40 scenario lines, 10 and 12 of 20
-    bare strings): one decode, in the site's window."""
+    bare strings): one decode, in the site's window, unless its digits can be no phone
+    number where the business is (eleven digits in the US that don't start with 1)."""
     stt = Transcriber(models.stt.model_path, window_s=window_s)
+    if region is not None:
+        stt.doubts_number = partial(no_phone_here, region=region)
     monkeypatch.setattr(
         stt, "_decode_in_window", lambda audios: [("5 5 5 5, 8 6 7, 5 3 0 9.", 0.1, 0.8)]
     )
@@ -167,3 +178,18 @@ def test_a_window_out_of_range_is_refused_at_load(tmp_path: Path) -> None:
     with pytest.raises(ConfigError) as err:
         load_settings(write(tmp_path, text))
     assert "'models.stt_window_s' = 60" in str(err.value)
+
+
+@pytest.mark.parametrize(
+    ("text", "region", "doubted"),
+    [
+        ("5 5 5 5 8 6 7 5 3 0 9", "US", True),  # eleven digits, not after a 1
+        ("5 5 5, 8 6 7, 5 3 0 9.", "US", False),
+        ("call me on 1 555 867 5309", "US", False),
+        ("555-349876", "US", True),  # nine
+        ("020 7946 0958", "GB", False),
+        ("It's about my beard trim.", "US", True),  # no number at all
+    ],
+)
+def test_which_numbers_are_doubted(text: str, region: str, doubted: bool) -> None:
+    assert no_phone_here(text, region) is doubted

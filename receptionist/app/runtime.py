@@ -7,11 +7,14 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 from receptionist.app.config import Settings
 from receptionist.dialog.model_understanding import ModelUnderstanding
+from receptionist.dialog.numbers import find_phone
+from receptionist.domain.phones import possible_phone
 from receptionist.domain.saying import DAY_NAMES
 from receptionist.media.models import ModelError, Models, load_models
 from receptionist.store.db import Store
@@ -25,7 +28,7 @@ log = logging.getLogger(__name__)
 def models_from_settings(settings: Settings, with_llm: bool | None = None) -> Models:
     m = settings.models
     use_llm = m.llm_enabled if with_llm is None else with_llm
-    return load_models(
+    models = load_models(
         stt=m.stt,
         tts=m.tts,
         vad=m.vad,
@@ -38,6 +41,14 @@ def models_from_settings(settings: Settings, with_llm: bool | None = None) -> Mo
         hotwords=stt_hotwords(settings),
         stt_window_s=m.stt_window_s,
     )
+    models.stt.doubts_number = partial(no_phone_here, region=settings.profile.region)
+    return models
+
+
+def no_phone_here(text: str, region: str) -> bool:
+    """Do the digits in ``text`` make no phone number dialled from ``region``?"""
+    number = find_phone(text)
+    return number is None or not possible_phone(number, region)
 
 
 def stt_hotwords(settings: Settings) -> str:

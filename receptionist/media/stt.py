@@ -21,7 +21,10 @@ that give a number, in the same voices (40), 17 in 15 s and 15 in 30; of 20 bare
 strings, 10 and 12 (2026-11-30). So where the site's window is ``RECORD_WINDOW_S`` or
 longer, an answer to "what name?" or "what number?" is decoded there like any turn; in a
 shorter one it goes to the full window (``record_in_full_window``, ``full_window=True``),
-and a number heard there anyway is decoded again in the full one (``gives_a_number``).
+and a number heard there anyway is decoded again in the full one (``gives_a_number``). In
+15 s a number whose digits can't be a phone number where the business is (``doubts_number``:
+"5 5 5 5 8 6 7 5 3 0 9", eleven digits in the US) is decoded again in the full window too:
+that reading is wrong for sure, and the full window read some of them right.
 """
 
 from __future__ import annotations
@@ -29,7 +32,7 @@ from __future__ import annotations
 import math
 import re
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -170,6 +173,10 @@ class Transcriber:
         self.full_window_turns = 0  # decoded in the full window on request (a name, a number)
         self.numbers_redone = 0  # short-window transcripts with a phone number, decoded again
         self.batching = True  # decode turns waiting together in one batch
+        # Can the digits of a transcript be no phone number where the business is? Such a
+        # reading in the short window is decoded again in the full one (the runtime sets it
+        # from the business's country; by default no number is doubted).
+        self.doubts_number: Callable[[str], bool] = lambda text: False
         # On a CPU the encoder's cost grows with the batch, and in the full window a batch
         # saved only 7 % (three turns: 2670 against 2880 ms): batches only in a short window.
         # On a GPU a batch costs about what one turn does, in any window.
@@ -216,8 +223,10 @@ class Transcriber:
                 if repeats_itself(text):
                     self.repeats_redone += 1
                     continue
-                if self.window_s < RECORD_WINDOW_S and gives_a_number(text):
-                    self.numbers_redone += 1  # every digit is the record: too short a window
+                if gives_a_number(text) and (
+                    self.window_s < RECORD_WINDOW_S or self.doubts_number(text)
+                ):
+                    self.numbers_redone += 1  # every digit is the record: as 30 s reads it
                     continue
                 heard[i] = (text, no_speech, confidence)
             if len(batch) > 1:

@@ -86,7 +86,8 @@ def gives_a_number(text: str) -> bool:
     """Does ``text`` hold a phone number's worth of digits (seven or more)? In a window
     shorter than ``RECORD_WINDOW_S`` such a turn is decoded again in the full window. In
     15 s Whisper doubles or drops a digit now and then ("5 5 5 5, 8 6 7" from Festival slt),
-    but no more often than in 30 s (flite slt's "5 5 5, 8 6 7" read "5 5 5 5 8 6 7" in both)."""
+    but no more often than in 30 s (flite slt's "It's 5 5 5, 8 6 7, ..." read "It's 5 5 5 5
+    8 6 7 ..." in both): there only a reading that can be no phone number is done again."""
     return sum(c.isdigit() for c in text) >= 7
 
 

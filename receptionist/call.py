@@ -127,12 +127,14 @@ def judge_caller_turn(
     else the dialog's (dialog/turn_end.py). Whisper ends a whole question with a comma now
     and then ("how much is a kid's cut,"): where the comma is all that trails off and the
     question names what it asks, the turn is whole."""
-    if sounds_hesitant(text):
-        before = text.strip().rstrip(",").rstrip()
-        if before == text.strip() or sounds_hesitant(before):
-            return "hesitant"
-        return "complete" if asks_about_a_service(before, profile, today) else "hesitant"
-    return judge_turn(text, frame, expecting, profile, today)
+    if not sounds_hesitant(text):
+        return judge_turn(text, frame, expecting, profile, today)
+    words = text.strip()
+    before = words.rstrip(", ")
+    only_the_comma = words.endswith(",") and not sounds_hesitant(before)
+    if only_the_comma and asks_about_a_service(before, profile, today):
+        return "complete"
+    return "hesitant"
 
 
 class Call:

@@ -77,13 +77,17 @@ async def test_a_caller_who_trails_off_and_pauses_a_second_is_not_cut_off(
     trail off, so the turn waits the hesitation's 1.2 s, not the 0.76 s of a turn that may be
     whole (at 0.9 s, as before, this caller was answered mid-sentence). Slower than real time,
     so the trial decode is back well within the pause on a loaded machine."""
+    # The second half has no comma of its own: at half speed the trial decode is back within
+    # Piper's pause at one, and a whole booking there rightly ends the turn (seen: "..., my
+    # name is Ann Lee." as a turn of its own).
     _, caller = await _paused_call(
-        runtime, "I'd like to book a haircut on", 1.0, "Thursday at three, my name is Ann Lee.", 0.5
+        runtime, "I'd like to book a haircut on", 1.0, "Thursday at three please.", 0.5
     )
     assert len(caller) == 1, caller  # one turn: the pause did not end it
-    # Both halves in it (the day between them was heard as "Sarah, stay" once: the words
-    # are Whisper's, the one turn is the listener's).
-    assert "haircut" in caller[0].lower() and "lee" in caller[0].lower(), caller
+    # Both halves in it (the day was heard as "Sarah, stay" once: the words are Whisper's,
+    # the one turn is the listener's).
+    text = caller[0].lower()
+    assert "haircut" in text and ("three" in text or "3" in text), caller
 
 
 async def test_a_finished_turn_reuses_the_speculative_transcript(runtime: Runtime) -> None:

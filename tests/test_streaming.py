@@ -11,7 +11,8 @@ import pytest
 
 from receptionist.app.runtime import Runtime
 from receptionist.call import Call
-from receptionist.media.endpoint import SpeechPaused, SpeechResumed
+from receptionist.media.endpoint import EndpointSettings, SpeechPaused, SpeechResumed
+from receptionist.media.leg import FRAME_MS
 from receptionist.media.listener import default_judge, sounds_hesitant
 from receptionist.media.local_leg import CallerLine, LocalLeg
 from receptionist.media.models import Models
@@ -42,10 +43,15 @@ async def _paused_call(
     runtime: Runtime, first: str, gap_s: float, second: str, speed: float
 ) -> tuple[Call, list[str]]:
     """A caller who says ``first``, is silent ``gap_s`` and says ``second``: the call, and
-    the caller turns it stored."""
+    the caller turns it stored. The silence is ``gap_s`` exactly: Piper's own quiet edges
+    (40-100 ms, different each time) are cut off the halves where they meet."""
     models = runtime.models
     gap = np.zeros(int(16000 * gap_s), np.int16)
-    audio = np.concatenate([speak(models, first), gap, speak(models, second)])
+    before, after = speak(models, first), speak(models, second)
+    loud = 300  # well above Piper's quiet edges, well below speech
+    before = before[: np.flatnonzero(np.abs(before) > loud)[-1] + 1]
+    after = after[np.flatnonzero(np.abs(after) > loud)[0] :]
+    audio = np.concatenate([before, gap, after])
     leg = LocalLeg([CallerLine.from_samples(audio, 16000)], speed=speed, hangup_after_ms=1500)
     call = Call(
         leg, runtime.settings, runtime.store, runtime.models, runtime.bookings, today=runtime.today
@@ -75,13 +81,16 @@ async def test_a_caller_who_trails_off_and_pauses_a_second_is_not_cut_off(
 ) -> None:
     """ "I'd like to book a haircut on ... [a second] ... Thursday at three": the words so far
     trail off, so the turn waits the hesitation's 1.2 s, not the 0.76 s of a turn that may be
-    whole (at 0.9 s, as before, this caller was answered mid-sentence). Slower than real time,
-    so the trial decode is back well within the pause on a loaded machine."""
-    # The second half has no comma of its own: at half speed the trial decode is back within
+    whole. The pause lies halfway between the two waits. Slower than real time, so the trial
+    decode is back well within the pause on a loaded machine (a trial later than the default
+    wait can't lengthen it)."""
+    waits = EndpointSettings()
+    pause_s = (waits.end_frames_default + waits.end_frames_max) / 2 * FRAME_MS / 1000
+    # The second half has no comma of its own: at a slow speed the trial decode is back within
     # Piper's pause at one, and a whole booking there rightly ends the turn (seen: "..., my
     # name is Ann Lee." as a turn of its own).
     _, caller = await _paused_call(
-        runtime, "I'd like to book a haircut on", 1.0, "Thursday at three please.", 0.5
+        runtime, "I'd like to book a haircut on", pause_s, "Thursday at three please.", 0.4
     )
     assert len(caller) == 1, caller  # one turn: the pause did not end it
     # Both halves in it (the day was heard as "Sarah, stay" once: the words are Whisper's,

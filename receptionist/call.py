@@ -53,6 +53,9 @@ log = logging.getLogger(__name__)
 
 # Answers whose every word is the record: decoded in Whisper's full window even where the site
 # chose a shorter one for speed (a name, a phone number, the name or day that finds a booking).
+# How long a hang-up waits for the caller's last words to be transcribed (a decode is ~0.3 s;
+# a loaded box's queue, a few seconds).
+LAST_WORDS_WAIT_S = 5.0
 PRECISE_ANSWERS = frozenset({Expect.NAME, Expect.PHONE, Expect.VERIFY})
 _SAFE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,127}")
 
@@ -263,24 +266,17 @@ class Call:
                     self._reply.cut_off()
                 self._close_reply()
                 if isinstance(item, Gone):
-                    await drive(conversation, self.effects, CallerLeft(item.reason), self)
+                    last_words = await self._last_words()
+                    await drive(
+                        conversation, self.effects, CallerLeft(item.reason, last_words), self
+                    )
                     hung_up_by = "caller"
                     if item.who == "failed":
                         conversation.outcome, conversation.reason = Outcome.FAILED, item.reason
                         hung_up_by = "link"
                     break
                 if isinstance(item, CallerTurn):
-                    self.store.add_turn(
-                        self.call_id,
-                        "caller",
-                        item.text,
-                        {
-                            "stt_ms": item.stt_ms,
-                            "endpoint_ms": item.endpoint_ms,
-                            "endpoint_line_ms": _ms(item.ended_at - item.heard_end_at),
-                            "speculative": int(item.speculative),
-                        },
-                    )
+                    self._store_turn(item)
                     said = await self._caller_said(item)
                     await self._perform(said, ReplyTiming(item))
                 elif isinstance(item, Silence):
@@ -311,6 +307,38 @@ class Call:
             if conversation.outcome == Outcome.TRANSFERRED:
                 await self._end_after_transfer()
         return conversation
+
+    def _store_turn(self, turn: CallerTurn, **marks: int) -> None:
+        self.store.add_turn(
+            self.call_id,
+            "caller",
+            turn.text,
+            {
+                "stt_ms": turn.stt_ms,
+                "endpoint_ms": turn.endpoint_ms,
+                "endpoint_line_ms": _ms(turn.ended_at - turn.heard_end_at),
+                "speculative": int(turn.speculative),
+                **marks,
+            },
+        )
+
+    async def _last_words(self) -> str:
+        """What the caller said as they hung up: the turn still in progress at the click, or
+        one ended but still being transcribed. Each is kept as a caller turn (marked
+        ``after_hangup``: nobody answered it), and their words go to the conversation with
+        the hang-up, so a message said just before it is not lost (rule 4)."""
+        try:
+            await asyncio.wait_for(self.listener.end_of_line(), LAST_WORDS_WAIT_S)
+        except TimeoutError:
+            log.warning("call %s: the caller's last words were not transcribed within %.0f s",
+                        self.call_id, LAST_WORDS_WAIT_S)  # fmt: skip
+        words = []
+        while not self.inputs.empty():
+            item = self.inputs.get_nowait()
+            if isinstance(item, CallerTurn):
+                self._store_turn(item, after_hangup=1)
+                words.append(item.text)
+        return " ".join(words)
 
     async def _end_after_transfer(self) -> None:
         """A transferred call goes on between caller and staff: its record ends when that

@@ -66,8 +66,8 @@ class DialogCall:
     async def silence(self) -> list[str]:
         return await self.text.silence()
 
-    async def hang_up(self) -> None:
-        await self.text.hang_up()
+    async def hang_up(self, last_words: str = "") -> None:
+        await self.text.hang_up(last_words)
 
 
 def start_call(

@@ -84,3 +84,12 @@ def test_the_echo_boost_raises_the_bar_while_the_agent_talks() -> None:
     for _ in range(3):
         events += e.push(0.95)
     assert [type(x) for x in events] == [SpeechStarted]
+
+
+def test_a_line_that_ends_mid_turn_ends_the_turn_at_its_last_speech() -> None:
+    e = Endpointer(EndpointSettings(start_frames=3, pause_frames=5, end_frames_default=20))
+    feed(e, "." * 10 + "#" * 30 + "." * 3)
+    ended = e.cut()
+    assert ended == TurnEnded(42, 10, 39)
+    assert not e.in_turn and e.cut() is None  # once; and nothing when no turn is open
+    assert feed(e, "." * 30) == []

@@ -115,3 +115,54 @@ async def test_cancelling_a_pending_request_that_had_committed_cancels_it_in_the
     assert store_file.rows("bookings")[0]["status"] == "cancelled"
     assert store_file.rows("outbox", "status = 'pending'") == []
     assert (await reconcile(store_file, backend)).mismatches == []
+
+
+async def test_a_message_said_as_the_caller_hangs_up_is_passed_on(
+    salon: Settings, store_file: Store
+) -> None:
+    """ "... call me back about it, thanks, bye", and the click before the turn could end:
+    the words still reach the message, said to nobody."""
+    call = start_call(salon, store_file, "f6", caller_id="5553334444")
+    await call.say("Can I leave a message for Sarah?")
+    assert call.conversation.expecting is not None
+    assert call.conversation.expecting.value == "message_text"
+    said = len(call.said)
+    await call.hang_up("Tell her my colour is booked twice, call me back please, bye.")
+    (message,) = store_file.rows("messages")
+    assert (message["for_staff"], message["text"]) == (
+        "Sarah",
+        "Tell her my colour is booked twice, call me back please, bye.",
+    )
+    assert message["callback_number"] == "5553334444"
+    assert call.said[said:] == []  # nobody to tell: no claim said
+    (row,) = store_file.rows("calls")
+    assert row["outcome"] == "message"
+
+
+async def test_who_is_it_for_answered_with_the_message_as_the_caller_hangs_up(
+    salon: Settings, store_file: Store
+) -> None:
+    call = start_call(salon, store_file, "f7", caller_id="5553334444")
+    await call.say("I'd like to leave a message please")
+    await call.hang_up("My card was charged twice for Tuesday.")
+    (message,) = store_file.rows("messages")
+    assert (message["for_staff"], message["text"]) == (
+        "front desk",
+        "My card was charged twice for Tuesday.",
+    )
+
+
+async def test_a_yes_said_as_the_caller_hangs_up_books_nothing(
+    salon: Settings, store_file: Store
+) -> None:
+    """Last words are kept in the record, never acted on where acting needs the caller to hear
+    the result: a booking nobody is told about is not made."""
+    call = start_call(salon, store_file, "f8")
+    # Heard with low confidence: the agent reads it back before booking.
+    said = await call.say("A haircut on Thursday at three please, my name is Jo Park", 0.3)
+    assert any("Is that right?" in s for s in said), said
+    await call.hang_up("Yes that's right.")
+    assert store_file.rows("bookings") == []
+    assert store_file.rows("messages") == []
+    (row,) = store_file.rows("calls")
+    assert row["outcome"] == "caller_hung_up"

@@ -60,6 +60,10 @@ log = logging.getLogger(__name__)
 Step = Generator[Action, Result | None, None]
 R = TypeVar("R")
 
+# What the caller's last words (said as they hung up) are kept as: the answers that only note
+# what was said (the message, or who it is for answered with the message), never one that
+# books, cancels or says anything.
+_KEPT_AFTER_HANG_UP = frozenset({Expect.MESSAGE_TEXT, Expect.STAFF})
 _ROBOT_QUESTION = re.compile(
     r"\b(?:am i|are you|is this|i'm|this is)\s+(?:talking|speaking|chatting)?\s*(?:to|with)?\s*"
     r"(?:a|an)?\s*(?:real\s+|actual\s+|live\s+)?"
@@ -298,6 +302,13 @@ class Conversation:
     def _caller_left(self, event: CallerLeft) -> Step:
         if self.ended:
             return
+        if event.last_words and self.expecting in _KEPT_AFTER_HANG_UP:
+            # The message said as the caller hung up ("... call me back, thanks, bye",
+            # click): it is the answer to what we asked, noted like any answer. Other last
+            # words are only kept in the record: nobody is there to confirm a booking to.
+            expecting = self.expecting
+            u = understand(event.last_words, self.profile, self.today, expecting.value)
+            yield from answers.read_answer(self, u, expecting)
         if self._message_pending():
             # The caller's words are kept whatever happens (rule 4), said to nobody.
             yield from self._take_message(tell=False)

@@ -29,6 +29,8 @@ class SilenceElapsed:
 @dataclass(frozen=True)
 class CallerLeft:
     reason: str = "caller hung up"
+    # What the caller said as they hung up: heard, never answered (see Conversation).
+    last_words: str = ""
 
 
 @dataclass(frozen=True)

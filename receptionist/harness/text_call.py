@@ -76,11 +76,12 @@ class TextCall:
         self.lines.append(("caller", "[silence]"))
         return await self._feed(SilenceElapsed())
 
-    async def hang_up(self) -> None:
-        """The caller hangs up (or the script ends): the call's record is closed."""
+    async def hang_up(self, last_words: str = "") -> None:
+        """The caller hangs up (or the script ends), ``last_words`` said as they did: the
+        call's record is closed."""
         by = "agent" if self.conversation.ended else "caller"
         if not self.conversation.ended:
-            await self._feed(CallerLeft())
+            await self._feed(CallerLeft(last_words=last_words))
         c = self.conversation
         self.store.end_call(self.call_id, str(c.outcome), c.reason, by, c.counts)
 

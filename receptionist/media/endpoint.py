@@ -8,6 +8,9 @@ Counts frames, never wall-clock, so a test can drive it frame by frame. Emits:
 - ``TurnEnded`` once the silence reaches the end-of-turn wait, which the caller of
   ``set_end_wait`` may shorten (the words so far are a complete request) or lengthen
   (a hesitation, a trailing "and...").
+
+``cut`` ends a turn in progress at once: the line has ended (the caller hung up) and no
+silence will follow to end it.
 """
 
 from __future__ import annotations
@@ -86,6 +89,14 @@ class Endpointer:
     @property
     def silence_frames(self) -> int:
         return self._silence_run
+
+    def cut(self) -> TurnEnded | None:
+        """The line has ended: the turn in progress, if any, ends here, at its last speech."""
+        if not self.in_turn:
+            return None
+        ended = TurnEnded(self.frame, self._first_speech, self._last_speech)
+        self.reset()
+        return ended
 
     def reset(self) -> None:
         self.in_turn = False

@@ -323,6 +323,17 @@ class Listener:
                 )
             )
 
+    async def end_of_line(self) -> None:
+        """The caller has hung up: a turn still in progress ends here (no silence will come
+        to end it), and this returns once every ended turn is transcribed and in ``inputs``.
+        A caller's last words ("... and call me back, bye", then the click) reach the record
+        like any turn; what the call does with them is the call's business."""
+        ended = self.endpointer.cut()
+        if ended is not None:
+            self._on_event(ended, asyncio.get_running_loop().time())
+        if self._finishing is not None:
+            await asyncio.wait([self._finishing])  # its failure is its own, not the hang-up's
+
     def _start_trial(self, last_speech_frame: int) -> None:
         """Decode the turn so far while the pause goes on: its words may end the turn."""
         self._trial_wanted = None

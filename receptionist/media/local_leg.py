@@ -85,6 +85,7 @@ class LocalLeg(CallLeg):
         background: np.ndarray | None = None,
         echo: tuple[float, int] | None = None,
         agent_frames_per_tick: int = 1,
+        leave_after_ms: int | None = None,
     ) -> None:
         super().__init__(LegInfo(call_id=call_id, caller_id=caller_id, called_number="100"))
         self.lines = list(lines)
@@ -99,6 +100,9 @@ class LocalLeg(CallLeg):
         # > 1: the agent's audio is consumed faster than the caller's (benchmarks that
         # measure only when a reply starts don't need to sit through all of it).
         self.agent_frames_per_tick = agent_frames_per_tick
+        # The caller hangs up this long after their last line, answered or not (instead of
+        # ``hangup_after_ms`` after the agent's answer): "... call me back, bye", click.
+        self.leave_after_ticks = None if leave_after_ms is None else leave_after_ms // FRAME_MS
         self.tick = 0
         self._frame = frame_bytes(RATE)
         self._out: collections.deque[bytes] = collections.deque()
@@ -209,6 +213,10 @@ class LocalLeg(CallLeg):
                 yield frame
             self.log.caller_speech.append((self.tick if start is None else start, self.tick))
             self._last_line_end = self.tick
+        if self.leave_after_ticks is not None:
+            for _ in range(self.leave_after_ticks):
+                yield silence
+            return
         if self.hangup_after_ticks is None:
             while True:
                 yield silence

@@ -337,6 +337,7 @@ class Call:
             item = self.inputs.get_nowait()
             if isinstance(item, CallerTurn):
                 self._store_turn(item, after_hangup=1)
+                telemetry.LAST_WORDS.inc()
                 words.append(item.text)
         return " ".join(words)
 

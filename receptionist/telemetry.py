@@ -66,6 +66,21 @@ MODEL_BATCHED = Counter(
     registry=REGISTRY,
 )
 
+TRIAL_DECODES = Counter(
+    "receptionist_trial_decodes",
+    "Trial decodes of a caller's pause, by what became of them: reused (the turn's own "
+    "transcript, no decode after it ended), discarded (the caller went on), skipped (speech "
+    "to text busy with other calls at the pause), late (made in the pause once it was free)",
+    ["fate"],
+    registry=REGISTRY,
+)
+LAST_WORDS = Counter(
+    "receptionist_last_words",
+    "Caller turns said as the caller hung up (the turn in progress at the click, or still "
+    "being transcribed): kept in the record, and in a message being taken",
+    registry=REGISTRY,
+)
+
 
 def error(kind: str, bridge: str) -> None:
     ERRORS.labels(kind, bridge).inc()
@@ -77,3 +92,7 @@ def tool_failed(tool: str, reason: str) -> None:
 
 def deadline_missed(what: str) -> None:
     DEADLINE_MISSES.labels(what).inc()
+
+
+def trial_decode(fate: str) -> None:
+    TRIAL_DECODES.labels(fate).inc()

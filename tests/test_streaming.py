@@ -9,6 +9,7 @@ from typing import Any
 import numpy as np
 import pytest
 
+from receptionist import telemetry
 from receptionist.app.runtime import Runtime
 from receptionist.call import Call
 from receptionist.media.endpoint import EndpointSettings, SpeechPaused, SpeechResumed
@@ -37,6 +38,11 @@ async def test_the_cache_serves_a_fixed_sentence_without_calling_tts(models: Mod
     assert models.tts.synth_count == count
     assert second.cached and not first.cached
     assert second.pcm == first.pcm and len(second.pcm) > 8000
+
+
+def _trials(fate: str) -> float:
+    sample = "receptionist_trial_decodes_total"
+    return telemetry.REGISTRY.get_sample_value(sample, {"fate": fate}) or 0.0
 
 
 async def _paused_call(
@@ -102,6 +108,7 @@ async def test_a_caller_who_trails_off_and_pauses_a_second_is_not_cut_off(
 async def test_a_finished_turn_reuses_the_speculative_transcript(runtime: Runtime) -> None:
     line = CallerLine.from_samples(speak(runtime.models, "What are your opening hours?"), 16000)
     leg = LocalLeg([line], speed=2.0, hangup_after_ms=1500)
+    reused_before = _trials("reused")
     call = Call(
         leg, runtime.settings, runtime.store, runtime.models, runtime.bookings, today=runtime.today
     )
@@ -110,6 +117,7 @@ async def test_a_finished_turn_reuses_the_speculative_transcript(runtime: Runtim
     finally:
         await leg.close()
     assert call.listener.reused_speculations == 1
+    assert _trials("reused") == reused_before + 1  # on /metrics
     turns = runtime.store.turns(leg.call_id)
     caller = [t for t in turns if t["speaker"] == "caller"]
     assert caller[0]["timings"]["speculative"] == 1

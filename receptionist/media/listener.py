@@ -20,6 +20,7 @@ from functools import partial
 
 import numpy as np
 
+from receptionist import telemetry
 from receptionist.media.audio import pcm_to_array
 from receptionist.media.endpoint import (
     Endpointer,
@@ -274,6 +275,7 @@ class Listener:
                 # waiting for STT it would only delay them. It is tried again on each
                 # frame of the pause, and made once the worker is free (_try_late_trial).
                 self.skipped_speculations += 1
+                telemetry.trial_decode("skipped")
                 self._trial_wanted = event.last_speech_frame
                 return
             self._start_trial(event.last_speech_frame)
@@ -282,6 +284,7 @@ class Listener:
             self._trial_wanted = None
             if self._speculative is not None:
                 self.discarded_speculations += 1
+                telemetry.trial_decode("discarded")
                 # Still queued (other calls' turns ahead of it), it is never decoded; already
                 # decoding, its transcript is dropped.
                 self._speculative[1].cancel()
@@ -298,6 +301,7 @@ class Listener:
             )
             if reuse:
                 self.reused_speculations += 1
+                telemetry.trial_decode("reused")
             elif speculative is not None:
                 speculative[1].cancel()  # of other audio, or not in the window now asked for
             task: asyncio.Task[Transcript] | None = (
@@ -355,6 +359,7 @@ class Listener:
             self._trial_wanted = None
             return
         self.late_trials += 1
+        telemetry.trial_decode("late")
         self._start_trial(self._trial_wanted)
 
     def _turn_start(self) -> int:

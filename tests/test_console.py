@@ -41,6 +41,7 @@ LINE_CALL = [
      {"dialog_ms": 40, "tts_ms": 210, "v2v_ms": 820, "resumed_after_noise": 1}),
     ("caller", "thanks that's all", {"endpoint_ms": 150, "stt_ms": 700}),
     ("agent", "Thank you for calling. Goodbye!", {"dialog_ms": 30, "tts_ms": 400, "v2v_ms": 1300}),
+    ("caller", "bye now", {"stt_ms": 310, "after_hangup": 1}),
 ]  # fmt: skip
 
 
@@ -146,6 +147,7 @@ async def test_the_console_in_chromium(
             assert await page.locator("svg.waterfall").count() == 2
             assert "over budget" in main  # the 1300 ms reply
             assert "noise cut in once: said again" in main  # a false barge-in, recovered
+            assert "bye now (said as the caller hung up)" in main  # last words, kept
             played = await page.evaluate(
                 "async () => { const a = document.getElementById('recording');"
                 " await a.play(); return a.duration; }"

@@ -51,11 +51,11 @@ from receptionist.tools.confirmation_route import route_for
 
 log = logging.getLogger(__name__)
 
-# Answers whose every word is the record: decoded in Whisper's full window even where the site
-# chose a shorter one for speed (a name, a phone number, the name or day that finds a booking).
 # How long a hang-up waits for the caller's last words to be transcribed (a decode is ~0.3 s;
 # a loaded box's queue, a few seconds).
 LAST_WORDS_WAIT_S = 5.0
+# Answers whose every word is the record: decoded in Whisper's full window even where the site
+# chose a shorter one for speed (a name, a phone number, the name or day that finds a booking).
 PRECISE_ANSWERS = frozenset({Expect.NAME, Expect.PHONE, Expect.VERIFY})
 _SAFE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,127}")
 

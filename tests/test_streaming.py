@@ -58,6 +58,9 @@ async def _paused_call(
     before = before[: np.flatnonzero(np.abs(before) > loud)[-1] + 1]
     after = after[np.flatnonzero(np.abs(after) > loud)[0] :]
     audio = np.concatenate([before, gap, after])
+    # Start on an idle speech-to-text worker: a decode left by an earlier test would delay
+    # the pause's trial past the default wait (seen twice in full suites, never alone).
+    await models.stt.worker.run(lambda: None)
     leg = LocalLeg([CallerLine.from_samples(audio, 16000)], speed=speed, hangup_after_ms=1500)
     call = Call(
         leg, runtime.settings, runtime.store, runtime.models, runtime.bookings, today=runtime.today
@@ -79,7 +82,8 @@ async def test_a_resumed_pause_discards_the_speculative_transcript(runtime: Runt
     # Both halves in it (Whisper heard "book" as "both" once: the booking below is the proof
     # of the request, this is the proof of one turn).
     assert "like to" in caller[0].lower() and "thursday" in caller[0].lower(), caller
-    assert [b["name"] for b in runtime.store.rows("bookings")] == ["Ann Lee"]
+    # The name as Whisper spells what it heard: "Ann" and "Anne" sound alike.
+    assert [b["name"] for b in runtime.store.rows("bookings")] in (["Ann Lee"], ["Anne Lee"])
 
 
 async def test_a_caller_who_trails_off_and_pauses_a_second_is_not_cut_off(
@@ -87,18 +91,21 @@ async def test_a_caller_who_trails_off_and_pauses_a_second_is_not_cut_off(
 ) -> None:
     """ "I'd like to book a haircut on ... [a second] ... Thursday at three": the words so far
     trail off, so the turn waits the hesitation's 1.2 s, not the 0.76 s of a turn that may be
-    whole. The pause lies halfway between the two waits. Slower than real time, so the trial
+    whole. The pause lies between the two waits. Slower than real time, so the trial
     decode is back well within the pause on a loaded machine (a trial later than the default
     wait can't lengthen it)."""
     waits = EndpointSettings()
-    pause_s = (waits.end_frames_default + waits.end_frames_max) / 2 * FRAME_MS / 1000
+    # A third of the way from the default to the hesitation wait (~900 ms): the VAD hears the
+    # silence start early and the next word's onset late, which lengthens it by ~100 ms.
+    pause_s = (2 * waits.end_frames_default + waits.end_frames_max) / 3 * FRAME_MS / 1000
     # The second half has no comma of its own: at a slow speed the trial decode is back within
     # Piper's pause at one, and a whole booking there rightly ends the turn (seen: "..., my
     # name is Ann Lee." as a turn of its own).
-    _, caller = await _paused_call(
-        runtime, "I'd like to book a haircut on", pause_s, "Thursday at three please.", 0.4
+    call, caller = await _paused_call(
+        runtime, "I'd like to book a haircut on", pause_s, "Thursday at three please.", 0.25
     )
-    assert len(caller) == 1, caller  # one turn: the pause did not end it
+    trials = (call.listener.skipped_speculations, call.listener.late_trials)
+    assert len(caller) == 1, (caller, "trials skipped, late:", trials)  # the pause did not end it
     # Both halves in it (the day was heard as "Sarah, stay" once: the words are Whisper's,
     # the one turn is the listener's).
     text = caller[0].lower()

@@ -11,6 +11,8 @@ import pytest
 
 from receptionist.app.config import Settings, load_settings
 from receptionist.app.runtime import Runtime, build_runtime, models_from_settings
+from receptionist.call import Call
+from receptionist.media.local_leg import LocalLeg
 from receptionist.media.models import Models
 from receptionist.store.db import Store
 
@@ -51,3 +53,15 @@ def speak(models: Models, text: str) -> np.ndarray:
     """Caller speech: Piper at 16 kHz, put through an 8 kHz G.711 line by LocalLeg."""
     speech = models.tts.speak_sync(text, 16000)
     return np.frombuffer(speech.pcm, dtype="<i2")
+
+
+async def run_call(runtime: Runtime, leg: LocalLeg) -> Call:
+    """One call on ``leg`` through the runtime's call layer, to its end."""
+    call = Call(
+        leg, runtime.settings, runtime.store, runtime.models, runtime.bookings, today=runtime.today
+    )
+    try:
+        await call.run()
+    finally:
+        await leg.close()
+    return call

@@ -7,28 +7,16 @@ import threading
 
 from receptionist import telemetry
 from receptionist.app.runtime import Runtime
-from receptionist.call import Call
 from receptionist.media.audio import phone_line
 from receptionist.media.listener import CallerTurn, Listener
 from receptionist.media.local_leg import CallerLine, LocalLeg
 from receptionist.media.models import Models
-from tests.conftest_media import speak
+from tests.conftest_media import run_call, speak
 from tests.slow_line import SlowLine
 
 
 def _last_words_counted() -> float:
     return telemetry.REGISTRY.get_sample_value("receptionist_last_words_total") or 0.0
-
-
-async def _call(runtime: Runtime, leg: LocalLeg) -> Call:
-    call = Call(
-        leg, runtime.settings, runtime.store, runtime.models, runtime.bookings, today=runtime.today
-    )
-    try:
-        await call.run()
-    finally:
-        await leg.close()
-    return call
 
 
 async def test_a_message_said_just_before_the_click_is_passed_on(runtime: Runtime) -> None:
@@ -49,7 +37,7 @@ async def test_a_message_said_just_before_the_click_is_passed_on(runtime: Runtim
         leave_after_ms=200,
     )
     kept_before = _last_words_counted()
-    call = await _call(runtime, leg)
+    call = await run_call(runtime, leg)
     assert _last_words_counted() == kept_before + 1  # an operator sees it on /metrics
     turns = runtime.store.turns(leg.call_id)
     caller = [t for t in turns if t["speaker"] == "caller"]

@@ -17,7 +17,7 @@ from receptionist.media.leg import FRAME_MS
 from receptionist.media.listener import default_judge, sounds_hesitant
 from receptionist.media.local_leg import CallerLine, LocalLeg
 from receptionist.media.models import Models
-from tests.conftest_media import speak
+from tests.conftest_media import run_call, speak
 
 
 def test_hesitations_wait_longer() -> None:
@@ -62,13 +62,7 @@ async def _paused_call(
     # the pause's trial past the default wait (seen twice in full suites, never alone).
     await models.stt.worker.run(lambda: None)
     leg = LocalLeg([CallerLine.from_samples(audio, 16000)], speed=speed, hangup_after_ms=1500)
-    call = Call(
-        leg, runtime.settings, runtime.store, runtime.models, runtime.bookings, today=runtime.today
-    )
-    try:
-        await call.run()
-    finally:
-        await leg.close()
+    call = await run_call(runtime, leg)
     turns = runtime.store.turns(leg.call_id)
     return call, [t["text"] for t in turns if t["speaker"] == "caller"]
 

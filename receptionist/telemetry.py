@@ -68,9 +68,10 @@ MODEL_BATCHED = Counter(
 
 TRIAL_DECODES = Counter(
     "receptionist_trial_decodes",
-    "Trial decodes of a caller's pause, by what became of them: reused (the turn's own "
-    "transcript, no decode after it ended), discarded (the caller went on), skipped (speech "
-    "to text busy with other calls at the pause), late (made in the pause once it was free)",
+    "Trial decodes of a caller's pause, by what became of them: early (started 60 ms after "
+    "the caller's energy fell, before the VAD's pause), reused (the turn's own transcript, "
+    "no decode after it ended), discarded (the caller went on), skipped (speech to text busy "
+    "with other calls at the pause), late (made in the pause once it was free)",
     ["fate"],
     registry=REGISTRY,
 )

@@ -26,6 +26,12 @@ TODAY = date(2026, 11, 24)
         ("and how much is a haircut.", None, "complete"),
         ("how long does a beard trim take", None, "complete"),
         ("How much is", None, "unsure"),
+        # ... or of nothing yet: "how much is, um, a colour?" heard at the pause as "how
+        # much is on it?" may still be naming it. Of something named, or of a service
+        # already spoken of, it is whole.
+        ("how much is on it?", None, "unsure"),
+        ("How long does it take?", None, "unsure"),
+        ("Do you sell gift cards? How much are they?", None, "complete"),
         ("how much do you charge for", None, "unsure"),
         ("John Smith.", "name", "complete"),
         ("Thursday.", "day", "complete"),
@@ -43,6 +49,30 @@ TODAY = date(2026, 11, 24)
 def test_verdicts(text: str, expecting: str | None, verdict: str) -> None:
     expect = Expect(expecting) if expecting else None
     assert judge_turn(text, Frame(), expect, PROFILE, TODAY) == verdict
+
+
+def test_a_price_asked_of_the_service_already_spoken_of_is_whole() -> None:
+    frame = Frame(task=Task.BOOK, service="colour")
+    assert judge_turn("How much is it?", frame, None, PROFILE, TODAY) == "complete"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "how much is under",  # Whisper at the pause of "how much is, um, a colour?"
+        "Hello, I'd like a haircut, that's",
+        "I'm free from",
+        "Could I book it for my",
+        "I'd like a haircut if",
+    ],
+)
+def test_words_a_sentence_cannot_end_on_wait_for_the_rest(text: str) -> None:
+    assert judge_caller_turn(text, Frame(), None, PROFILE, TODAY) == "hesitant"
+
+
+@pytest.mark.parametrize("text", ["Yes, I do.", "Thank you.", "I can.", "Can I come in?"])
+def test_short_whole_answers_are_not_hesitations(text: str) -> None:
+    assert judge_caller_turn(text, Frame(), Expect.ANYTHING_ELSE, PROFILE, TODAY) != "hesitant"
 
 
 def test_later_in_the_call_a_bare_yes_or_goodbye_is_a_whole_turn() -> None:

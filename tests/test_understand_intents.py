@@ -42,6 +42,8 @@ TODAY = date(2026, 11, 24)
         ("Can you tell Sarah I'll be late?", {"message"}),
         ("Could you have Marco call me back?", {"message"}),
         ("Can you take a message?", {"message"}),
+        ("I need to leave the message for Marco.", {"message"}),  # Whisper's "the" for "a"
+        ("Can I leave my message now?", {"message"}),
         ("What are your hours?", {"question"}),
         ("How much is a haircut?", {"question"}),
         ("What are your hours and how much is a haircut?", {"question"}),

@@ -55,7 +55,8 @@ _MOVE = re.compile(
     r"(?:can|could) (?:we|i|you) (?:move|change|switch|shift) (?:it|that|this)\b)"
 )
 _MESSAGE = re.compile(
-    r"\b(?:leave (?:a |him a |her a |them a )?(?:message|note|voicemail)|take a message|"
+    r"\b(?:leave (?:a |an |the |my |him a |her a |them a )?(?:message|note|voicemail)|"
+    r"take a message|"
     r"pass (?:on |along )?(?:a |the )?message|pass (?:it|this|that) (?:on|along)|"
     r"give (?:him|her|them|\w+) a message|message for|tell (?:him|her|them)|"
     r"let (?:him|her|them) know|(?:can|could) you tell|call me back|ring me back|"

@@ -41,7 +41,11 @@ def judge_turn(
         return "complete"
     # A question is whole with its question mark, or, since Whisper's punctuation comes and
     # goes ("and how much is a haircut."), when it names what it asks the price or length of.
-    if u.intents == ("question",) and (text.strip().endswith("?") or _names_its_subject(u)):
+    # A price or a length asked of nothing known yet ("how much is, um ... a colour?", heard
+    # at the pause as "how much is on it?") may still be naming it: not whole on its mark.
+    if u.intents == ("question",) and (
+        _names_its_subject(u) or (text.strip().endswith("?") and not _lacks_its_subject(u, frame))
+    ):
         return "complete"
     if "book" in u.intents or frame.task == "book":
         service = u.service or frame.service
@@ -61,3 +65,10 @@ def asks_about_a_service(text: str, profile: BusinessProfile, today: date) -> bo
 
 def _names_its_subject(u: Understanding) -> bool:
     return bool((u.asks_price or u.asks_duration) and u.service is not None)
+
+
+def _lacks_its_subject(u: Understanding, frame: Frame) -> bool:
+    """A price or a length asked of nothing: no service (ours or not) nor anything else named
+    in it, and no service before it."""
+    named = u.service or u.unknown_service or u.asks_other or frame.service
+    return bool((u.asks_price or u.asks_duration) and not named)

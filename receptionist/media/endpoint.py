@@ -90,6 +90,20 @@ class Endpointer:
     def silence_frames(self) -> int:
         return self._silence_run
 
+    @property
+    def end_wait(self) -> int:
+        """Frames of silence that now end the turn in progress."""
+        return self._end_frames
+
+    @property
+    def paused(self) -> bool:
+        """Has the turn in progress said ``SpeechPaused`` (and no ``SpeechResumed`` since)?"""
+        return self.in_turn and self._paused
+
+    @property
+    def last_speech_frame(self) -> int:
+        return self._last_speech
+
     def cut(self) -> TurnEnded | None:
         """The line has ended: the turn in progress, if any, ends here, at its last speech."""
         if not self.in_turn:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import collections
 import math
+from collections.abc import Sequence
 
 import numpy as np
 
@@ -77,6 +78,15 @@ class OpeningGate:
         return allowed
 
 
+def loud_threshold(levels: Sequence[float], floor_rms: float = 60.0) -> float:
+    """The level above which a frame carries the caller's energy: twice the line's noise
+    (its quietest tenth of ``levels``), and at least ``floor_rms``."""
+    if not len(levels):
+        return floor_rms
+    noise = float(np.percentile(np.asarray(levels, dtype=np.float64), 10))
+    return max(floor_rms, 2.0 * noise)
+
+
 def last_loud_frame(levels: list[float], first: int, last: int, floor_rms: float = 60.0) -> int:
     """Index in ``levels`` of the last frame in [first, last] that carries the caller's
     energy: louder than twice the line's noise (its quietest tenth of frames) and than
@@ -84,8 +94,7 @@ def last_loud_frame(levels: list[float], first: int, last: int, floor_rms: float
     and its hangover); what a caller hears as our delay starts here. ``first`` if none."""
     if not levels or last < first:
         return first
-    noise = float(np.percentile(np.asarray(levels, dtype=np.float64), 10))
-    threshold = max(floor_rms, 2.0 * noise)
+    threshold = loud_threshold(levels, floor_rms)
     for index in range(min(last, len(levels) - 1), max(first, 0) - 1, -1):
         if levels[index] > threshold:
             return index

@@ -1,7 +1,11 @@
 """The caller's side of one call: frames -> VAD -> endpointing -> STT -> caller turns.
 
 Transcribes speculatively when the caller pauses; when the pause turns out to be the end,
-that transcript is used at once; when speech resumes it is discarded. What the speculative
+that transcript is used at once; when speech resumes it is discarded. The trial starts when
+the caller's energy has been gone ``QUIET_TRIAL_FRAMES`` (60 ms), where the speech to text
+worker is idle: the VAD lets go of a turn 60-140 ms after the energy ends, and says "paused"
+``pause_frames`` after that, ~180 ms in all; it still starts the trial where the energy never
+fell (a noisy line, our echo) or the worker was busy. What the speculative
 transcript says also sets how long to wait: a complete request ends the turn sooner, a
 hesitation ("um", a trailing "and") waits longer. With an audio end-of-turn model (Smart
 Turn, in its own worker), its verdict on the pause comes long before the transcript: "complete"
@@ -30,7 +34,7 @@ from receptionist.media.endpoint import (
     SpeechStarted,
     TurnEnded,
 )
-from receptionist.media.gate import OpeningGate, frame_rms, last_loud_frame
+from receptionist.media.gate import OpeningGate, frame_rms, last_loud_frame, loud_threshold
 from receptionist.media.leg import CallLeg
 from receptionist.media.stt import Transcriber, Transcript
 from receptionist.media.turn_model import SmartTurn
@@ -41,8 +45,27 @@ log = logging.getLogger(__name__)
 
 PREROLL_FRAMES = 10  # 200 ms before the first speech frame goes to STT
 TAIL_FRAMES = 4
+# 60 ms without the caller's energy (frames under loud_threshold) in a turn: transcribe the
+# turn so far while the silence goes on. Over 164 caller lines in four voices not ours
+# (flite slt/rms/awb, Festival slt, through the G.711 line, pauses cut in; 2026-11-30) the
+# VAD said "paused" 9 frames (p95 11) after the last loud one; this fires 3 after it, and
+# fires ~0.5 times more per line inside the speech (each trial the caller's next loud frame
+# discards). 2 frames fired 0.85 more.
+QUIET_TRIAL_FRAMES = 3
+# The VAD's last speech frame came 1-7 frames (p50 4) after the last loud one on those lines:
+# a trial made on the energy is the turn's own if the VAD let go within this many frames of
+# it (and no loud frame came since, or the trial was discarded then).
+VAD_LAG_FRAMES = 8
+NOISE_HISTORY = 500  # frames (10 s) of levels the line's noise is taken from
+NOISE_EVERY = 10  # frames between two estimates of it
+# Words a sentence can't end on: a conjunction, an article or a possessive, a preposition
+# that needs its object, a contraction that needs its complement ("that's", "I'd"), a filler.
+# Not the auxiliaries ("Yes, I do.", "I can.") nor "you", "this", "that", "in", "by", which
+# end whole answers.
 _HESITATION = re.compile(
-    r"(\b(and|but|or|so|um+|uh+|er|the|a|an|at|on|for|to|with|my|is|like|maybe)|,|\.\.\.|-)\s*$",
+    r"(\b(and|but|or|so|if|because|than|um+|uh+|er|the|a|an|my|your|our|their|his|these|"
+    r"those|every|at|on|for|to|with|of|from|into|under|until|between|is|like|maybe|"
+    r"that's|it's|there's|what's|i'm|i'd|i'll|we're|you're|they're)|,|\.\.\.|-)\s*$",
     re.I,
 )
 # What Whisper writes on noise, coughs and line hum. A caller can say these too, so they
@@ -92,6 +115,22 @@ class CallerTurn:
 @dataclass
 class Silence:
     frames: int
+
+
+@dataclass
+class Trial:
+    """A trial decode of the turn so far, made while the caller is silent."""
+
+    last_speech: int  # its last frame of speech (the VAD's, or the last loud one when early)
+    task: asyncio.Task[Transcript]
+    full_window: bool
+    early: bool = False  # started on the caller's energy, before the VAD said "paused"
+
+    def covers(self, event: TurnEnded) -> bool:
+        """Is this decode the ended turn's own: the same speech, nothing after it?"""
+        if self.early:
+            return event.last_speech_frame <= self.last_speech + VAD_LAG_FRAMES
+        return event.last_speech_frame == self.last_speech
 
 
 def sounds_hesitant(text: str) -> bool:
@@ -190,8 +229,7 @@ class Listener:
         self._times: list[float] = []
         self._levels: list[float] = []  # RMS of each buffered frame
         self._offset = 0
-        # (last speech frame, the trial decode, whether it was in the full window)
-        self._speculative: tuple[int, asyncio.Task[Transcript], bool] | None = None
+        self._speculative: Trial | None = None
         self._finishing: asyncio.Task[None] | None = None
         self._quiet = 0
         self.frames_in = 0
@@ -200,7 +238,11 @@ class Listener:
         self.late_trials = 0  # skipped at the pause for a busy worker, made later in it
         self._trial_wanted: int | None = None  # last speech frame of a pause still owed a trial
         self.reused_speculations = 0
+        self.early_trials = 0  # started on the caller's energy, before the VAD's pause
         self.noise_turns = 0
+        self._quiet_run = 0  # frames of the turn in progress without the caller's energy
+        self._loud = loud_threshold([])  # a frame above this carries the caller's energy
+        self._loud_age = NOISE_EVERY
 
     async def run(self) -> None:
         loop = asyncio.get_running_loop()
@@ -211,27 +253,36 @@ class Listener:
             while (item := await arrivals.get()) is not None:
                 frame, arrived = item
                 samples = pcm_to_array(frame)
-                self._frames.append(samples)
-                self._times.append(arrived)
-                level = frame_rms(samples)
-                self._levels.append(level)
-                self.frames_in += 1
                 probability = await self.vad_worker.run(partial(self.stream.push, samples, rate))
-                speaking = self.agent_speaking()
-                self.endpointer.threshold_boost = self.echo_boost if speaking else 0.0
-                self.endpointer.agent_speaking = speaking
-                may_open = self.gate.may_open(level, arrived)
-                now = loop.time()  # when we decide, which a busy VAD worker may delay
-                for event in self.endpointer.push(probability, may_open):
-                    log.debug("endpoint %s", event)
-                    self._on_event(event, now)
-                self._try_late_trial()
-                self._after_frame(speaking)
+                # When we decide, which a busy VAD worker may delay.
+                self.take_frame(samples, arrived, probability, loop.time())
         except BaseException:
+            self.stt.open_turns.discard(self)
             receiver.cancel()
             await asyncio.gather(receiver, return_exceptions=True)
             raise
         await receiver  # a line that failed fails the listener, as it did before
+
+    def take_frame(
+        self, samples: np.ndarray, arrived: float, probability: float, now: float
+    ) -> None:
+        """One 20 ms frame of the caller's line, which arrived at ``arrived``, with the VAD's
+        speech probability: the turn's audio, endpointing, trial decodes. No waiting here."""
+        self._frames.append(samples)
+        self._times.append(arrived)
+        level = frame_rms(samples)
+        self._levels.append(level)
+        self.frames_in += 1
+        speaking = self.agent_speaking()
+        self.endpointer.threshold_boost = self.echo_boost if speaking else 0.0
+        self.endpointer.agent_speaking = speaking
+        may_open = self.gate.may_open(level, arrived)
+        for event in self.endpointer.push(probability, may_open):
+            log.debug("endpoint %s", event)
+            self._on_event(event, now)
+        self._follow_energy(level)
+        self._try_late_trial()
+        self._after_frame(speaking)
 
     async def _receive(self, arrivals: asyncio.Queue[tuple[bytes, float] | None]) -> None:
         """Stamp each frame when it reaches us, not when the VAD gets round to it.
@@ -261,15 +312,18 @@ class Listener:
 
     def _on_event(self, event: object, now: float) -> None:
         if isinstance(event, SpeechStarted):
+            self.stt.open_turns.add(self)
             if self.on_speech_start is not None:
                 self.on_speech_start(event.first_speech_frame)
         elif isinstance(event, SpeechPaused):
             self._pause += 1
-            self._hesitant = False
+            early = self._speculative is not None and self._speculative.early
+            if not early:
+                self._hesitant = False
             self._ask_turn_model(event)
-            if not self.speculative:
-                return
-            own = self._speculative is not None and not self._speculative[1].done()
+            if not self.speculative or early:
+                return  # an early trial was made on the energy, and no loud frame came since
+            own = self._speculative is not None and not self._speculative.task.done()
             if self.stt.worker.pending > int(own):
                 # Speculation is a bet on idle time: with other calls' audio already
                 # waiting for STT it would only delay them. It is tried again on each
@@ -282,30 +336,26 @@ class Listener:
         elif isinstance(event, SpeechResumed):
             self._pause += 1
             self._trial_wanted = None
-            if self._speculative is not None:
-                self.discarded_speculations += 1
-                telemetry.trial_decode("discarded")
-                # Still queued (other calls' turns ahead of it), it is never decoded; already
-                # decoding, its transcript is dropped.
-                self._speculative[1].cancel()
-            self._speculative = None
+            self._discard_trial()
             self.endpointer.set_end_wait(self.endpointer.settings.end_frames_default)
         elif isinstance(event, TurnEnded):
+            self.stt.open_turns.discard(self)
             self._trial_wanted = None
             speculative = self._speculative
             self._speculative = None
+            self._quiet_run = 0
             reuse = (
                 speculative is not None
-                and speculative[0] == event.last_speech_frame
-                and (speculative[2] or not self.precise())  # asked for a name meanwhile
+                and speculative.covers(event)
+                and (speculative.full_window or not self.precise())  # asked for a name since
             )
             if reuse:
                 self.reused_speculations += 1
                 telemetry.trial_decode("reused")
             elif speculative is not None:
-                speculative[1].cancel()  # of other audio, or not in the window now asked for
+                speculative.task.cancel()  # of other audio, or not in the window now asked for
             task: asyncio.Task[Transcript] | None = (
-                speculative[1] if reuse and speculative else None
+                speculative.task if reuse and speculative else None
             )
             audio: np.ndarray | None = (
                 None
@@ -338,7 +388,7 @@ class Listener:
         if self._finishing is not None:
             await asyncio.wait([self._finishing])  # its failure is its own, not the hang-up's
 
-    def _start_trial(self, last_speech_frame: int) -> None:
+    def _start_trial(self, last_speech_frame: int, early: bool = False) -> None:
         """Decode the turn so far while the pause goes on: its words may end the turn."""
         self._trial_wanted = None
         so_far = self._audio(self._turn_start(), last_speech_frame + TAIL_FRAMES)
@@ -346,8 +396,71 @@ class Listener:
         guess = asyncio.ensure_future(
             self.stt.transcribe(so_far, self.leg.sample_rate, full_window=full)
         )
-        self._speculative = (last_speech_frame, guess, full)
+        self._speculative = Trial(last_speech_frame, guess, full, early)
+        log.debug("trial of frames to %d (early %s)", last_speech_frame, early)
         guess.add_done_callback(self._adapt_end_wait)
+
+    def _discard_trial(self) -> None:
+        """The caller went on: the trial of the pause is not the turn's."""
+        if self._speculative is None:
+            return
+        self.discarded_speculations += 1
+        telemetry.trial_decode("discarded")
+        # Still queued (other calls' turns ahead of it), it is never decoded; already
+        # decoding, its transcript is dropped.
+        self._speculative.task.cancel()
+        self._speculative = None
+
+    def _others_in_a_turn(self) -> bool:
+        """Is another call's caller talking now? Their turn will want speech to text as soon
+        as they stop, and an early trial (a bet: ~0.5 a turn are discarded) could hold it
+        then; on a box with several calls only the VAD's pause makes trials."""
+        return any(other is not self for other in self.stt.open_turns)
+
+    def _caller_went_on(self) -> None:
+        """Energy (or the VAD's speech, past its lag) after an early trial: its decode is not
+        the turn's. The wait goes back to the default, never shorter than it was (a wait
+        the trial had lengthened may already be past the default: the turn must not end on
+        the caller's next word). Where the VAD has said "paused" and says nothing more (a
+        click), that pause is owed a trial: made once the worker is free."""
+        self._discard_trial()
+        endpointer = self.endpointer
+        endpointer.set_end_wait(max(endpointer.end_wait, endpointer.settings.end_frames_default))
+        if endpointer.paused:
+            self._trial_wanted = endpointer.last_speech_frame
+
+    def _follow_energy(self, level: float) -> None:
+        """The caller's energy, frame by frame: gone for ``QUIET_TRIAL_FRAMES`` in a turn,
+        the trial starts (on an idle worker: a bet on idle time, as at the VAD's pause);
+        back, that trial is discarded as at the VAD's "resumed"."""
+        self._loud_age += 1
+        if self._loud_age >= NOISE_EVERY:
+            self._loud = loud_threshold(self._levels[-NOISE_HISTORY:])
+            self._loud_age = 0
+        if not self.endpointer.in_turn:
+            self._quiet_run = 0
+            return
+        self._quiet_run = 0 if level > self._loud else self._quiet_run + 1
+        last_loud = self.endpointer.frame - self._quiet_run
+        # The VAD still hears speech past its usual lag: a quiet word, not a pause.
+        vad_agrees = self.endpointer.last_speech_frame <= last_loud + VAD_LAG_FRAMES
+        trial = self._speculative
+        if trial is not None and trial.early:
+            if level > self._loud or not vad_agrees:
+                self._caller_went_on()
+            return
+        if (
+            self._quiet_run >= QUIET_TRIAL_FRAMES
+            and vad_agrees
+            and self.speculative
+            and trial is None
+            and self._trial_wanted is None  # the VAD's pause is owed one: _try_late_trial
+            and not self.stt.worker.pending
+            and not self._others_in_a_turn()
+        ):
+            self.early_trials += 1
+            telemetry.trial_decode("early")
+            self._start_trial(last_loud, early=True)
 
     def _try_late_trial(self) -> None:
         """A pause whose trial waited for a busy worker gets it once the worker is free: under
@@ -389,10 +502,11 @@ class Listener:
         if task.cancelled() or task.exception() is not None:
             return
         current = self._speculative
-        if current is None or current[1] is not task or not self.endpointer.in_turn:
+        if current is None or current.task is not task or not self.endpointer.in_turn:
             return
         s = self.endpointer.settings
         verdict = self.judge(task.result().text)
+        log.debug("trial verdict %s on %r", verdict, task.result().text)
         self._hesitant = verdict == "hesitant"
         if verdict == "unsure" and self.turn_model is not None:
             return  # the audio's verdict (sooner, or already given) decides

@@ -32,6 +32,7 @@ from __future__ import annotations
 import math
 import re
 import time
+import weakref
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -191,6 +192,9 @@ class Transcriber:
         )
         self.hotwords = hotwords
         self.worker = ModelWorker("stt")
+        # Listeners whose caller is in a turn now, on any call: each will want this worker
+        # when its caller stops, so speculative work that could be in its way waits.
+        self.open_turns: weakref.WeakSet[object] = weakref.WeakSet()
 
     def batches(self, window_s: int) -> bool:
         """Are turns waiting at the same time decoded in one batch, in this window?"""

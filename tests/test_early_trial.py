@@ -1,0 +1,206 @@
+"""The trial decode starts when the caller's energy ends, before the VAD lets go of the turn.
+
+Driven frame by frame through ``Listener.take_frame`` with the VAD's probability given, and a
+speech-to-text stand-in whose decodes finish when the test says: what is checked is which
+audio is decoded when, and which decode becomes the turn's (the real models' side of it is in
+test_streaming.py and in ``make bench``).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import weakref
+from typing import Any
+
+import numpy as np
+
+from receptionist.media.endpoint import EndpointSettings
+from receptionist.media.listener import (
+    QUIET_TRIAL_FRAMES,
+    VAD_LAG_FRAMES,
+    CallerTurn,
+    Listener,
+)
+from receptionist.media.stt import Transcript
+
+SPEECH = 0.9
+SILENCE = 0.05
+FRAME = 160  # 20 ms at 8 kHz
+
+
+class _Worker:
+    pending = 0
+
+
+class _Decodes:
+    """Speech to text that answers when told: each decode waits for ``answer``."""
+
+    def __init__(self) -> None:
+        self.worker = _Worker()
+        self.open_turns: weakref.WeakSet[object] = weakref.WeakSet()
+        self.started: list[tuple[int, asyncio.Future[Transcript]]] = []  # (samples, answer)
+
+    async def transcribe(self, samples: np.ndarray, rate: int, **_: Any) -> Transcript:
+        answer: asyncio.Future[Transcript] = asyncio.get_running_loop().create_future()
+        self.started.append((len(samples), answer))
+        self.worker.pending += 1
+        try:
+            return await answer
+        finally:
+            self.worker.pending -= 1
+
+    def answer(self, index: int, text: str) -> None:
+        self.started[index][1].set_result(Transcript(text, 1000, 200))
+
+
+class _Line:
+    sample_rate = 8000
+
+
+class _Vad:
+    def stream(self) -> None:
+        return None
+
+
+class _Caller:
+    """Feeds the listener frames: their loudness, and what the VAD says of each."""
+
+    def __init__(self, listener: Listener) -> None:
+        self.listener = listener
+        self.rng = np.random.default_rng(1)
+
+    def frames(self, n: int, loud: bool, probability: float) -> None:
+        for _ in range(n):
+            level = 3000 if loud else 20
+            samples = (self.rng.standard_normal(FRAME) * level).astype(np.int16)
+            self.listener.take_frame(samples, 0.0, probability, 0.0)
+
+    @property
+    def frame(self) -> int:
+        return self.listener.endpointer.frame
+
+
+def _listener(decodes: _Decodes | None = None) -> tuple[Listener, _Decodes, _Caller]:
+    decodes = decodes or _Decodes()
+    listener = Listener(_Line(), _Vad(), None, decodes)  # type: ignore[arg-type]
+    caller = _Caller(listener)
+    caller.frames(50, loud=False, probability=SILENCE)  # the line's own noise, before
+    return listener, decodes, caller
+
+
+async def _settle() -> None:
+    for _ in range(3):
+        await asyncio.sleep(0)
+
+
+async def test_a_finished_turn_is_decoded_from_60_ms_after_its_last_sound() -> None:
+    listener, decodes, caller = _listener()
+    caller.frames(40, loud=True, probability=SPEECH)
+    last_loud = caller.frame
+    # The VAD lets go 4 frames after the sound ends, and says "paused" 5 frames later.
+    caller.frames(4, loud=False, probability=SPEECH)
+    caller.frames(EndpointSettings().pause_frames, loud=False, probability=SILENCE)
+    await _settle()
+    assert len(decodes.started) == 1, "one trial, not another at the VAD's pause"
+    assert listener.early_trials == 1
+    assert listener._speculative is not None
+    assert listener._speculative.last_speech == last_loud
+    # The trial's audio: the turn (with its pre-roll) to the last loud frame, nothing later.
+    samples, _ = decodes.started[0]
+    assert samples <= (40 + 10 + QUIET_TRIAL_FRAMES) * FRAME
+
+    decodes.answer(0, "What are your opening hours?")
+    await _settle()
+    assert listener.endpointer.end_wait == EndpointSettings().end_frames_min  # a whole question
+    caller.frames(EndpointSettings().end_frames_min, loud=False, probability=SILENCE)
+    turn = await asyncio.wait_for(listener.inputs.get(), 1)
+    assert isinstance(turn, CallerTurn)
+    assert turn.text == "What are your opening hours?" and turn.speculative
+    assert len(decodes.started) == 1, "the trial was the turn's decode"
+    assert listener.reused_speculations == 1
+
+
+async def test_a_quiet_word_the_vad_still_hears_is_not_a_pause() -> None:
+    listener, decodes, caller = _listener()
+    caller.frames(40, loud=True, probability=SPEECH)
+    caller.frames(QUIET_TRIAL_FRAMES, loud=False, probability=SPEECH)
+    await _settle()
+    assert len(decodes.started) == 1  # the energy fell: a trial, as a bet
+    # A soft word: no energy over the line's noise, but the VAD hears speech well past its lag.
+    caller.frames(VAD_LAG_FRAMES + 10, loud=False, probability=SPEECH)
+    await _settle()
+    assert listener.discarded_speculations == 1
+    assert len(decodes.started) == 1, "no new trial while the VAD hears speech"
+    assert listener._speculative is None
+    # Then the VAD's own pause: its trial holds the soft word too.
+    caller.frames(EndpointSettings().pause_frames, loud=False, probability=SILENCE)
+    await _settle()
+    assert len(decodes.started) == 2
+    assert listener._speculative is not None and not listener._speculative.early
+    assert decodes.started[1][0] > decodes.started[0][0] + 10 * FRAME
+
+
+async def test_the_caller_going_on_discards_the_trial_and_the_wait_is_the_default() -> None:
+    listener, decodes, caller = _listener()
+    settings = EndpointSettings()
+    caller.frames(40, loud=True, probability=SPEECH)
+    caller.frames(QUIET_TRIAL_FRAMES, loud=False, probability=SILENCE)
+    await _settle()
+    decodes.answer(0, "What are your opening hours?")
+    await _settle()
+    assert listener.endpointer.end_wait == settings.end_frames_min
+    caller.frames(5, loud=True, probability=SPEECH)  # "... on Saturday?"
+    assert listener.discarded_speculations == 1
+    assert listener.endpointer.end_wait == settings.end_frames_default
+    caller.frames(settings.end_frames_min + 2, loud=False, probability=SILENCE)
+    assert listener.inputs.empty(), "the first half's verdict no longer ends the turn"
+
+
+async def test_a_click_after_a_hesitation_neither_ends_the_turn_nor_loses_its_trial() -> None:
+    """ "I'd like to book a haircut on ..." then a click on the line, 400 ms into the pause.
+    The click is energy, so the early trial is discarded; the turn still waits the
+    hesitation's long wait (not the default, which the silence may already have passed, so
+    the turn would end at once), and the pause gets its trial again once the worker is free."""
+    listener, decodes, caller = _listener()
+    settings = EndpointSettings()
+    caller.frames(40, loud=True, probability=SPEECH)
+    caller.frames(QUIET_TRIAL_FRAMES, loud=False, probability=SILENCE)
+    await _settle()
+    decodes.answer(0, "I'd like to book a haircut on")
+    await _settle()
+    assert listener.endpointer.end_wait == settings.end_frames_max
+    caller.frames(settings.end_frames_default, loud=False, probability=SILENCE)
+    caller.frames(1, loud=True, probability=SILENCE)  # the click: loud, and no speech
+    assert listener.discarded_speculations == 1
+    assert listener.endpointer.end_wait == settings.end_frames_max
+    assert listener.inputs.empty()
+    await _settle()
+    assert listener.late_trials == 1 and len(decodes.started) == 2
+    decodes.answer(1, "I'd like to book a haircut on")
+    caller.frames(2, loud=False, probability=SILENCE)
+    await _settle()
+    assert listener.inputs.empty(), "still waiting for the rest of the sentence"
+
+
+async def test_no_early_trial_while_other_calls_wait_for_speech_to_text() -> None:
+    listener, decodes, caller = _listener()
+    decodes.worker.pending = 1  # another call's turn is being decoded
+    caller.frames(40, loud=True, probability=SPEECH)
+    caller.frames(4 + EndpointSettings().pause_frames, loud=False, probability=SILENCE)
+    await _settle()
+    assert decodes.started == [] and listener.early_trials == 0
+    assert listener.skipped_speculations == 1  # the VAD's pause found it busy too
+
+
+async def test_no_early_trial_while_another_calls_caller_is_talking() -> None:
+    """Their turn will want speech to text the moment they stop: a bet on idle time could
+    hold it then. The VAD's pause still makes this turn's trial."""
+    listener, decodes, caller = _listener()
+    _, _, other_caller = _listener(decodes)  # every call on a box shares the model
+    other_caller.frames(5, loud=True, probability=SPEECH)  # that caller has started a turn
+    caller.frames(40, loud=True, probability=SPEECH)
+    caller.frames(4 + EndpointSettings().pause_frames, loud=False, probability=SILENCE)
+    await _settle()
+    assert listener.early_trials == 0
+    assert len(decodes.started) == 1 and listener._speculative is not None
+    assert not listener._speculative.early  # the VAD's pause's trial

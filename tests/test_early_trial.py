@@ -140,14 +140,20 @@ async def test_a_quiet_word_the_vad_still_hears_is_not_a_pause() -> None:
     assert decodes.started[1][0] > decodes.started[0][0] + 10 * FRAME
 
 
-async def test_the_caller_going_on_discards_the_trial_and_the_wait_is_the_default() -> None:
+async def _early_trial_heard(text: str) -> tuple[Listener, _Decodes, _Caller]:
+    """A caller who spoke 800 ms and stopped: the early trial made and heard as ``text``."""
     listener, decodes, caller = _listener()
-    settings = EndpointSettings()
     caller.frames(40, loud=True, probability=SPEECH)
     caller.frames(QUIET_TRIAL_FRAMES, loud=False, probability=SILENCE)
     await _settle()
-    decodes.answer(0, "What are your opening hours?")
+    decodes.answer(0, text)
     await _settle()
+    return listener, decodes, caller
+
+
+async def test_the_caller_going_on_discards_the_trial_and_the_wait_is_the_default() -> None:
+    listener, decodes, caller = await _early_trial_heard("What are your opening hours?")
+    settings = EndpointSettings()
     assert listener.endpointer.end_wait == settings.end_frames_min
     caller.frames(5, loud=True, probability=SPEECH)  # "... on Saturday?"
     assert listener.discarded_speculations == 1
@@ -161,13 +167,8 @@ async def test_a_click_after_a_hesitation_neither_ends_the_turn_nor_loses_its_tr
     The click is energy, so the early trial is discarded; the turn still waits the
     hesitation's long wait (not the default, which the silence may already have passed, so
     the turn would end at once), and the pause gets its trial again once the worker is free."""
-    listener, decodes, caller = _listener()
+    listener, decodes, caller = await _early_trial_heard("I'd like to book a haircut on")
     settings = EndpointSettings()
-    caller.frames(40, loud=True, probability=SPEECH)
-    caller.frames(QUIET_TRIAL_FRAMES, loud=False, probability=SILENCE)
-    await _settle()
-    decodes.answer(0, "I'd like to book a haircut on")
-    await _settle()
     assert listener.endpointer.end_wait == settings.end_frames_max
     caller.frames(settings.end_frames_default, loud=False, probability=SILENCE)
     caller.frames(1, loud=True, probability=SILENCE)  # the click: loud, and no speech

@@ -110,13 +110,7 @@ async def test_a_finished_turn_reuses_the_speculative_transcript(runtime: Runtim
     line = CallerLine.from_samples(speak(runtime.models, "What are your opening hours?"), 16000)
     leg = LocalLeg([line], speed=2.0, hangup_after_ms=1500)
     reused_before = _trials("reused")
-    call = Call(
-        leg, runtime.settings, runtime.store, runtime.models, runtime.bookings, today=runtime.today
-    )
-    try:
-        await call.run()
-    finally:
-        await leg.close()
+    call = await run_call(runtime, leg)
     assert call.listener.reused_speculations == 1
     assert _trials("reused") == reused_before + 1  # on /metrics
     turns = runtime.store.turns(leg.call_id)

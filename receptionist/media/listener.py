@@ -3,7 +3,7 @@
 Transcribes speculatively when the caller pauses; when the pause turns out to be the end,
 that transcript is used at once; when speech resumes it is discarded. The trial starts when
 the caller's energy has been gone ``QUIET_TRIAL_FRAMES`` (60 ms), where the speech to text
-worker is idle: the VAD lets go of a turn 60-140 ms after the energy ends, and says "paused"
+worker is idle: the VAD lets go of a turn 20-140 ms after the energy ends, and says "paused"
 ``pause_frames`` after that, ~180 ms in all; it still starts the trial where the energy never
 fell (a noisy line, our echo) or the worker was busy. What the speculative
 transcript says also sets how long to wait: a complete request ends the turn sooner, a

@@ -4,13 +4,13 @@ Transcribes speculatively when the caller pauses; when the pause turns out to be
 that transcript is used at once; when speech resumes it is discarded. The trial starts when
 the caller's energy has been gone ``QUIET_TRIAL_FRAMES`` (60 ms), where the speech to text
 worker is idle: the VAD lets go of a turn 20-140 ms after the energy ends, and says "paused"
-``pause_frames`` after that, ~180 ms in all; it still starts the trial where the energy never
-fell (a noisy line, our echo) or the worker was busy. What the speculative
-transcript says also sets how long to wait: a complete request ends the turn sooner, a
-hesitation ("um", a trailing "and") waits longer. With an audio end-of-turn model (Smart
-Turn, in its own worker), its verdict on the pause comes long before the transcript: "complete"
-ends the turn after ``audio_end_frames`` of silence without waiting for the words, which
-can still lengthen the wait (a hesitation) if they come first.
+``pause_frames`` after that, ~180 ms in all; it still starts the trial where the energy
+never fell (a noisy line, our echo), the worker was busy, or another call's caller was
+talking. What the speculative transcript says also sets how long to wait: a complete request
+ends the turn sooner, a hesitation ("um", a trailing "and") waits longer. With an audio
+end-of-turn model (Smart Turn, in its own worker), its verdict on the pause comes long before
+the transcript: "complete" ends the turn after ``audio_end_frames`` of silence without
+waiting for the words, which can still lengthen the wait (a hesitation) if they come first.
 """
 
 from __future__ import annotations
@@ -343,7 +343,6 @@ class Listener:
             self._trial_wanted = None
             speculative = self._speculative
             self._speculative = None
-            self._quiet_run = 0
             reuse = (
                 speculative is not None
                 and speculative.covers(event)

@@ -75,3 +75,22 @@ async def test_speaker_stops_when_the_leg_ends_and_drain_returns() -> None:
     assert await asyncio.wait_for(later.done, 1) is False
     await speaker.stop()
     await leg.close()
+
+
+async def test_no_frame_of_a_held_sentence_goes_out_after_the_hold() -> None:
+    """Barge-in: the speaker waits in play() with the next frame while the leg's queue is
+    full; the hold empties the queue, and that frame must not follow it onto the line."""
+    leg = LocalLeg([], speed=10.0)
+    leg.start()
+    speaker = Speaker(leg, _SilentTts())  # type: ignore[arg-type]
+    speaker.start()
+    speaker.say("A long sentence.")
+    while speaker.frames_played < 10:
+        await asyncio.sleep(0.01)
+    speaker.hold()
+    held_at = leg.log.flushes[-1][0]
+    while leg.tick < held_at + 10:
+        await asyncio.sleep(0.01)
+    assert leg.log.agent_frames and max(leg.log.agent_frames) < held_at
+    await speaker.stop()
+    await leg.close()

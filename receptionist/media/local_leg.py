@@ -243,6 +243,7 @@ class LocalLeg(CallLeg):
     async def play(self, frame: bytes) -> None:
         if len(frame) != self._frame:
             raise ValueError(f"agent frame of {len(frame)} bytes; a 20 ms frame is {self._frame}")
+        flushes = len(self.log.flushes)
         while len(self._out) >= 3 * self.agent_frames_per_tick and not self._ended.is_set():
             self._space.clear()
             space = asyncio.ensure_future(self._space.wait())
@@ -252,6 +253,8 @@ class LocalLeg(CallLeg):
             ended.cancel()
         if self._ended.is_set():
             raise LegClosedError(f"call {self.call_id} has ended: can't play")
+        if len(self.log.flushes) != flushes:
+            return  # flushed while it waited for room, like the frames before it (Pacer.put)
         self._out.append(frame)
         self._drained.clear()
 

@@ -54,6 +54,7 @@ class Pacer:
         )
         self._running = False
         self.frames_dropped = 0
+        self._flushes = 0  # a frame that waited for room through a flush was flushed too
 
     @property
     def timing(self) -> SendTiming:
@@ -81,8 +82,16 @@ class Pacer:
         return len(self._stream.queue)
 
     async def put(self, frame: bytes) -> None:
+        """Queue ``frame``, waiting for room. A ``flush`` while it waits drops it with the
+        rest: it was on its way into the queue the barge-in emptied (sent after the flush, it
+        would be 20 ms of the cut sentence after the caller stopped us)."""
         stream = self._stream
+        flushes = self._flushes
         while True:
+            if self._flushes != flushes:
+                SENT.dropped(frame)
+                self.frames_dropped += 1
+                return
             with stream.lock:
                 if len(stream.queue) < self._ahead:
                     stream.queue.append(frame)
@@ -98,6 +107,7 @@ class Pacer:
             for frame in self._stream.queue:
                 SENT.dropped(frame)  # never goes out: nobody waits for it any more
             self._stream.queue.clear()
+        self._flushes += 1
         self.frames_dropped += dropped
         self._space.set()
         self._empty.set()

@@ -43,7 +43,7 @@ from receptionist.harness.first_audio import first_audio
 from receptionist.harness.voices import VoiceError, check_voice
 from receptionist.media.audio import phone_line
 from receptionist.media.endpoint import Endpointer, SpeechStarted
-from receptionist.media.gate import OpeningGate, frame_rms
+from receptionist.media.gate import OpeningGate, frame_rms, hear_frame
 from receptionist.media.models import Models
 from receptionist.media.turn_model import SmartTurn
 
@@ -104,6 +104,17 @@ def _noise(kind: str, seconds: float, rng: np.random.Generator, babble: np.ndarr
         x = np.convolve(white, np.ones(8) / 8, mode="same")
         swell = 1 + 2 * np.exp(-(((np.arange(n) / 8000 - seconds / 2) / 0.6) ** 2))
         x *= swell
+    elif kind in ("cough", "knock"):  # four bursts, their first 50 ms at unit level
+        x = np.zeros(n)
+        length, decay = (2400, 600) if kind == "cough" else (240, 40)
+        for k in range(4):
+            burst = rng.normal(size=length)
+            if kind == "cough":  # breathy, low-passed
+                burst = np.convolve(burst, np.ones(4) / 4, mode="same")
+            burst *= np.exp(-np.arange(length) / decay)
+            at = int(n * (0.2 + 0.18 * k))
+            x[at : at + length] += burst / np.sqrt(np.mean(burst[:400] ** 2))
+        return x
     else:  # babble: six overlapped voices, offset and summed
         x = np.zeros(n)
         for _ in range(6):
@@ -153,12 +164,25 @@ def false_barge_ins(models: Models, rng: random.Random) -> dict[str, Any]:
             talking += _opens_turn(models, under + noise[: len(under)], boost=0.2, agent=agent)
         noise_hits[kind], talking_hits[kind] = hits, talking
     total = echo_hits + sum(noise_hits.values()) + sum(talking_hits.values())
+    # A cough or a knock on the caller's side, as loud as their speech, while the agent
+    # talks: not words, but loud and sudden. Apart from the rate (the VAD takes most coughs
+    # for speech whatever the gate does): the agent holds its sentence and says it again.
+    sudden = {}
+    for kind in ("cough", "knock"):
+        held = 0
+        for i in range(NOISE_CLIPS):
+            agent = agents[i % len(agents)]
+            under = echo_of(agent, 4.0)
+            bursts = _noise(kind, len(under) / 8000, nrng, babble_src) * speech_rms
+            held += _opens_turn(models, under + bursts[: len(under)], boost=0.2, agent=agent)
+        sudden[kind] = held
     return {
         "echo_sentences": len(sentences),
         "echo_interruptions": echo_hits,
         "noise_clips": 3 * NOISE_CLIPS,
         "noise_turns": noise_hits,
         "noise_while_talking": talking_hits,
+        "sudden_while_talking": sudden,
         "rate": total / (len(sentences) + 6 * NOISE_CLIPS),
     }
 
@@ -171,18 +195,18 @@ def _opens_turn(
     pcm = np.frombuffer(phone_line(pcm, 8000).tobytes(), dtype="<i2")
     stream = models.vad.stream()
     endpointer = Endpointer()
-    endpointer.threshold_boost = boost
-    endpointer.agent_speaking = agent is not None  # the listener's rule while we talk
     gate = OpeningGate()
     for n, i in enumerate(range(0, len(pcm) - 160, 160)):
         at = n * 0.02
         if agent is not None and i < len(agent):
             gate.agent_frame(frame_rms(agent[i : i + 160]), at)
         frame = pcm[i : i + 160]
-        may_open = gate.may_open(frame_rms(frame), at)
-        for event in endpointer.push(stream.push(frame), may_open):
-            if isinstance(event, SpeechStarted):
-                return 1
+        talking = agent is not None  # the listener's rules while we talk
+        heard = hear_frame(
+            endpointer, gate, stream.push(frame), frame_rms(frame), at, talking, boost
+        )
+        if any(isinstance(event, SpeechStarted) for event in heard):
+            return 1
     return 0
 
 
@@ -396,6 +420,10 @@ def print_table(r: dict[str, Any]) -> None:
         f"{fb['echo_interruptions']}/{fb['echo_sentences']} sentences; noise at 10 dB SNR: "
         f"{fb['noise_turns']} of {NOISE_CLIPS} clips each; that noise under the echo while "
         f"the agent talks: {fb.get('noise_while_talking', {})})"
+    )
+    print(
+        f"held by a cough or a knock as loud as speech while the agent talks (not in the "
+        f"rate; four to a clip, {NOISE_CLIPS} clips each): {fb.get('sudden_while_talking', {})}"
     )
     print("\ncalls  v2v p50  v2v p95  turns  cut short  STT jobs dropped unrun")
     for n, f in r["concurrency"].items():

@@ -6,6 +6,14 @@ caller (babble). Opening a turn, or cutting the agent off, takes more: the frame
 above the recent background level and above what the agent just sent, scaled down by the
 echo return loss. Once a turn is open, the VAD alone follows it (a caller's quieter words
 must not end their own turn).
+
+The echo return loss is learned per line (``heard_while_talking``): what comes back while we
+talk and the caller is silent. A line that returns little of our voice (the phone or the
+switch cancels echo, as most do) lowers the echo bar to 6 dB over what it returns, so a
+caller who cuts in at a normal level is heard from the first frames of their word; a line
+that returns a lot keeps ``echo_loss_db``, the most it assumes. And a frame that stands far
+over both bars (``stands_out``) can only be the caller: it opens a barge-in on weak support
+from the VAD, whose probability climbs over 60-140 ms at the start of a word.
 """
 
 from __future__ import annotations
@@ -16,7 +24,13 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from receptionist.media.endpoint import Endpointer, EndpointEvent
+
 MEDIAN_EVERY = 10  # frames (200 ms) between two computations of the background level
+ECHO_HISTORY = 150  # 3 s of frames heard while we talk: what the line returns of our voice
+ECHO_LEARNED_AFTER = 25  # 0.5 s of them before the line's own echo loss is trusted
+ECHO_MARGIN = 2.0  # the echo bar: 6 dB over the loudest tenth of what came back
+STANDS_OUT = 3.0  # ~10 dB over the higher bar: no echo and no background is that loud
 
 
 def frame_rms(samples: np.ndarray) -> float:
@@ -38,7 +52,10 @@ class OpeningGate:
         self._levels: collections.deque[float] = collections.deque(maxlen=background_frames)
         self._agent: collections.deque[tuple[float, float]] = collections.deque()
         self._above = 10 ** (above_background_db / 20)
-        self._echo = 10 ** (-echo_loss_db / 20)
+        self._echo_most = 10 ** (-echo_loss_db / 20)
+        self._echo = self._echo_most  # until the line's own echo is learned
+        self._heard_back: collections.deque[float] = collections.deque(maxlen=ECHO_HISTORY)
+        self._echo_stale = 0
         self._echo_window = echo_window_s
         self._floor = floor_rms
         self.refused_background = 0
@@ -62,20 +79,45 @@ class OpeningGate:
             self._stale = 0
         return max(self._floor, self._median)
 
+    @property
+    def echo_loss_db(self) -> float:
+        """The echo return loss the gate assumes now: learned, or the most it assumes."""
+        return -20 * math.log10(self._echo)
+
+    def _agent_level(self, at: float) -> float:
+        """The loudest frame we sent within an echo's lag of ``at`` (0: we were silent)."""
+        return max((level for t, level in self._agent if at - t <= self._echo_window), default=0)
+
+    def heard_while_talking(self, rms: float, at: float) -> None:
+        """A frame of the line while we talk and no caller turn is open: what the line
+        returns of our voice (and its noise). Learns the line's echo loss from them."""
+        sent = self._agent_level(at)
+        if sent < 10 * self._floor:
+            return  # we were (nearly) silent: nothing to learn about our echo
+        self._heard_back.append(rms / sent)
+        self._echo_stale += 1
+        if len(self._heard_back) >= ECHO_LEARNED_AFTER and self._echo_stale >= MEDIAN_EVERY:
+            loudest = float(np.percentile(np.fromiter(self._heard_back, float), 90))
+            self._echo = min(self._echo_most, ECHO_MARGIN * loudest)
+            self._echo_stale = 0
+
     def may_open(self, rms: float, at: float) -> bool:
         """May a frame of this level (a VAD 'speech' frame) help open a caller turn?"""
         allowed = True
         if rms < self.background() * self._above:
             self.refused_background += 1
             allowed = False
-        else:
-            recent = [level for t, level in self._agent if at - t <= self._echo_window]
-            if recent and rms < max(recent) * self._echo:
-                self.refused_echo += 1
-                allowed = False
+        elif rms < self._agent_level(at) * self._echo:
+            self.refused_echo += 1
+            allowed = False
         self._levels.append(rms)
         self._stale += 1
         return allowed
+
+    def stands_out(self, rms: float, at: float) -> bool:
+        """Is a frame this loud far over both bars, the line's background and our echo?"""
+        bar = max(self.background() * self._above, self._agent_level(at) * self._echo)
+        return rms >= STANDS_OUT * bar
 
 
 def loud_threshold(levels: Sequence[float], floor_rms: float = 60.0) -> float:
@@ -99,3 +141,24 @@ def last_loud_frame(levels: list[float], first: int, last: int, floor_rms: float
         if levels[index] > threshold:
             return index
     return first
+
+
+def hear_frame(
+    endpointer: Endpointer,
+    gate: OpeningGate,
+    probability: float,
+    rms: float,
+    at: float,
+    agent_speaking: bool,
+    echo_boost: float,
+) -> list[EndpointEvent]:
+    """One frame of the line, its VAD probability and level, through the gate into the
+    endpointer, as a call hears it. While we talk the VAD's bar is raised by ``echo_boost``
+    and the line's echo is learned from the frames before a caller turn opens."""
+    endpointer.threshold_boost = echo_boost if agent_speaking else 0.0
+    endpointer.agent_speaking = agent_speaking
+    if agent_speaking and not endpointer.in_turn:
+        gate.heard_while_talking(rms, at)
+    stands_out = agent_speaking and gate.stands_out(rms, at)
+    may_open = gate.may_open(rms, at)
+    return endpointer.push(probability, may_open, stands_out)

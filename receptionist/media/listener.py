@@ -34,7 +34,13 @@ from receptionist.media.endpoint import (
     SpeechStarted,
     TurnEnded,
 )
-from receptionist.media.gate import OpeningGate, frame_rms, last_loud_frame, loud_threshold
+from receptionist.media.gate import (
+    OpeningGate,
+    frame_rms,
+    hear_frame,
+    last_loud_frame,
+    loud_threshold,
+)
 from receptionist.media.leg import CallLeg
 from receptionist.media.stt import Transcriber, Transcript
 from receptionist.media.turn_model import SmartTurn
@@ -274,10 +280,10 @@ class Listener:
         self._levels.append(level)
         self.frames_in += 1
         speaking = self.agent_speaking()
-        self.endpointer.threshold_boost = self.echo_boost if speaking else 0.0
-        self.endpointer.agent_speaking = speaking
-        may_open = self.gate.may_open(level, arrived)
-        for event in self.endpointer.push(probability, may_open):
+        heard = hear_frame(
+            self.endpointer, self.gate, probability, level, arrived, speaking, self.echo_boost
+        )
+        for event in heard:
             log.debug("endpoint %s", event)
             self._on_event(event, now)
         self._follow_energy(level)

@@ -1,5 +1,7 @@
 """The opening gate: our own echo and a steady background can't open a caller turn."""
 
+import pytest
+
 from receptionist.media.endpoint import Endpointer, SpeechStarted
 from receptionist.media.gate import OpeningGate, hear_frame
 
@@ -58,6 +60,10 @@ def test_a_line_that_returns_no_echo_lets_a_caller_in_below_the_assumed_echo() -
     caller = 8000.0 * 10 ** (-16 / 20)  # a caller 16 dB under our voice (the bar was -12 dB)
     assert gate.echo_loss_db > 30
     assert gate.may_open(caller, at + 0.02)
+    silent = OpeningGate()
+    at = _talking(silent, 1.0, heard=0.0)  # digital silence back: the most loss it learns
+    assert silent.echo_loss_db == pytest.approx(40)
+    assert silent.may_open(caller, at + 0.02)
 
 
 def test_a_line_that_returns_our_echo_keeps_the_bar() -> None:
@@ -96,3 +102,24 @@ def test_a_word_far_over_the_echo_and_the_noise_stops_the_agent_sooner() -> None
     assert opened_at(6000.0, talking=True) == 2  # two frames over 0.35, far over both bars
     assert opened_at(400.0, talking=True) == 4  # over the bars, not far: the VAD's 0.7, twice
     assert opened_at(6000.0, talking=False) == 5  # nobody to stop: three frames over 0.5
+
+
+def test_the_vad_lagging_a_short_loud_syllable_still_counts() -> None:
+    """ "Ac-tually": the first syllable is loud before silero says speech, and its probability
+    climbs on the quieter frames after it. A frame that stood out a moment ago still lowers
+    the bar; much later it doesn't."""
+
+    def opened_at(probabilities: list[float], stood_out: list[bool]) -> int | None:
+        endpointer = Endpointer()
+        endpointer.agent_speaking = True
+        endpointer.threshold_boost = 0.2
+        for n, (probability, out) in enumerate(zip(probabilities, stood_out, strict=True)):
+            if any(isinstance(e, SpeechStarted) for e in endpointer.push(probability, True, out)):
+                return n
+        return None
+
+    climbing = [0.2, 0.4, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5]
+    assert opened_at(climbing, [True, True] + [False] * 6) == 2
+    late = [0.2, 0.2, 0.2, 0.2, 0.2, 0.5, 0.5, 0.5]  # the VAD rises 100 ms after it
+    assert opened_at(late, [True] + [False] * 7) is None
+    assert opened_at(climbing, [False] * 8) is None  # never far over the bars: 0.7 needed

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import random
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -182,10 +183,11 @@ def summed(per_voice: dict[str, TurnFigures]) -> TurnFigures:
     return total
 
 
-async def barge_in_stops(runtime: Runtime, line: np.ndarray, n: int) -> list[int]:
-    """From the caller's first speech frame to the agent's last frame sent, in ms."""
+async def barge_in_stops(runtime: Runtime, lines: Sequence[np.ndarray]) -> list[int]:
+    """From the caller's first speech frame to the agent's last frame sent, in ms: each line
+    said over the agent's greeting, the i-th 800 + 150 i ms into it."""
     results = []
-    for i in range(n):
+    for i, line in enumerate(lines):
         leg = LocalLeg(
             [CallerLine(audio=line, barge_in_ms=800 + 150 * i)],
             speed=1.0,

@@ -61,6 +61,9 @@ class EndpointSettings:
     # / 155 ms after the first loud frame (80 / 160 / 200 before either); no cough of 60 at
     # 0.35 (6 at 0.15, which made p95 80).
     clear_threshold: float = 0.35
+    # ... on that frame and the next ones: the VAD's probability lags the word's energy (a
+    # short first syllable, "Ac-tually", is loud before silero says speech).
+    clear_frames: int = 4
     pause_frames: int = 5  # 100 ms of silence: transcribe speculatively
     end_frames_default: int = 38  # 760 ms: end of turn when nothing better is known
     end_frames_min: int = 8  # 160 ms: a complete request
@@ -85,6 +88,7 @@ class Endpointer:
         self._end_frames = self.settings.end_frames_default
         self.threshold_boost = 0.0  # raised while the agent talks (echo of our own voice)
         self.agent_speaking = False  # a turn opens after barge_frames, not start_frames
+        self._stood_out = -1_000_000  # the last frame that stood far over the gate's bars
 
     def set_end_wait(self, frames: int) -> None:
         s = self.settings
@@ -137,7 +141,10 @@ class Endpointer:
         self.frame += 1
         events: list[EndpointEvent] = []
         bar = min(0.95, s.speech_threshold + self.threshold_boost)
-        if stands_out and self.agent_speaking and not self.in_turn:
+        if stands_out:
+            self._stood_out = self.frame
+        recent = self.frame - self._stood_out < s.clear_frames
+        if recent and self.agent_speaking and not self.in_turn:
             bar = min(bar, s.clear_threshold)
         speech = probability >= bar
         if not self.in_turn and not may_open:

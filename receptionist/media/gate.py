@@ -30,6 +30,7 @@ MEDIAN_EVERY = 10  # frames (200 ms) between two computations of the background 
 ECHO_HISTORY = 150  # 3 s of frames heard while we talk: what the line returns of our voice
 ECHO_LEARNED_AFTER = 25  # 0.5 s of them before the line's own echo loss is trusted
 ECHO_MARGIN = 2.0  # the echo bar: 6 dB over the loudest tenth of what came back
+ECHO_LEAST = 10 ** (-40 / 20)  # the most loss it learns (a line of digital silence: no bar)
 STANDS_OUT = 3.0  # ~10 dB over the higher bar: no echo and no background is that loud
 
 
@@ -98,7 +99,7 @@ class OpeningGate:
         self._echo_stale += 1
         if len(self._heard_back) >= ECHO_LEARNED_AFTER and self._echo_stale >= MEDIAN_EVERY:
             loudest = float(np.percentile(np.fromiter(self._heard_back, float), 90))
-            self._echo = min(self._echo_most, ECHO_MARGIN * loudest)
+            self._echo = min(self._echo_most, max(ECHO_LEAST, ECHO_MARGIN * loudest))
             self._echo_stale = 0
 
     def may_open(self, rms: float, at: float) -> bool:

@@ -8,8 +8,9 @@ and the agent's at line speed. Voice to voice is the line's figure: from the cal
 frame with energy in to the agent's first frame sent. The same calls run through the naive
 sequential pipeline (a fixed 500 ms silence wait, transcribe, whole reply, synthesize all of
 it, then play) in the same run, and the ratio is printed. Then 1, 2, 3 and 4 calls at once,
-barge-in, false barge-in from echo and noise, and the premature cut-off curve
-(harness/turn_curve.py).
+barge-in (six lines over the agent's voice in each caller voice), false barge-in from echo
+and noise, coughs and knocks under the agent's voice (reported apart), and the premature
+cut-off curve (harness/turn_curve.py).
 
 Default run: 28 minutes on a quiet 2-core box (measured); ``--quick``: 6-9.
 """

@@ -185,6 +185,29 @@ def test_reply_cut_off_by_hangup_is_stored_as_interrupted(freeswitch_lab: Lab) -
     assert turns[0]["interrupted"] == 1
 
 
+def test_caller_talking_over_the_greeting_stops_it(freeswitch_lab: Lab, transcriber: Any) -> None:
+    """Barge-in through the real switch: the caller talks over the greeting; their phone
+    never hears the rest of it, and then hears an answer to what they said."""
+    lab = freeswitch_lab
+    call = lab.dial()
+    wait_heard(call.heard, 60, seconds=2.5)  # the recording notice, then into the greeting
+    call.say("Sorry, can I book a haircut on Thursday at three?")
+    call.wait_agent(min_speech_s=1.5)  # waits out the caller's line first, then the answer
+    heard = words(call.transcript(transcriber))
+    assert "thank you for calling" in heard, heard
+    assert "help you today" not in heard, heard  # the greeting's end: cut, and not said again
+    # The answer to the caller's words ("Thursday at 3 PM is free. What name ..."; Whisper
+    # runs the cut greeting into "Thursday", so the test hears the rest).
+    assert re.search(r"\b3 ?pm\b.*\bwhat name\b", heard), heard
+    closed = lab.caller.count("CALL_CLOSED")
+    lab.caller.hangup()
+    lab.wait_closed(lab.caller, closed, 10)
+    row = lab.daemon.wait_call_ended()
+    turns = lab.daemon.rows("turns", "call_id = ? and speaker = 'agent'", row["id"])
+    greeting = [t for t in turns if "Thank you for calling" in t["text"]]
+    assert len(greeting) == 1 and greeting[0]["interrupted"] == 1, turns
+
+
 def test_switch_restart(freeswitch_lab: Lab) -> None:
     """FreeSWITCH dies and comes back: the daemon logs the outage once (defect 8: a warning
     every 2 s before), reconnects its inbound ESL and carries calls and transfers again."""

@@ -57,6 +57,9 @@ class OpeningGate:
         self._echo = self._echo_most  # until the line's own echo is learned
         self._heard_back: collections.deque[float] = collections.deque(maxlen=ECHO_HISTORY)
         self._echo_stale = 0
+        # _agent_level of the frame being heard: learning, stands_out and may_open all ask.
+        self._sent_at: float | None = None
+        self._sent = 0.0
         self._echo_window = echo_window_s
         self._floor = floor_rms
         self.refused_background = 0
@@ -69,6 +72,7 @@ class OpeningGate:
         self._agent.append((at, rms))
         while self._agent and at - self._agent[0][0] > self._echo_window:
             self._agent.popleft()
+        self._sent_at = None  # the loudest recent frame may have changed
 
     def background(self) -> float:
         if not self._levels:
@@ -87,7 +91,11 @@ class OpeningGate:
 
     def _agent_level(self, at: float) -> float:
         """The loudest frame we sent within an echo's lag of ``at`` (0: we were silent)."""
-        return max((level for t, level in self._agent if at - t <= self._echo_window), default=0)
+        if at != self._sent_at:
+            window = self._echo_window
+            self._sent = max((level for t, level in self._agent if at - t <= window), default=0)
+            self._sent_at = at
+        return self._sent
 
     def heard_while_talking(self, rms: float, at: float) -> None:
         """A frame of the line while we talk and no caller turn is open: what the line

@@ -8,7 +8,9 @@ frame with energy in to the agent's first frame out (the line's figure, stored p
 from __future__ import annotations
 
 import asyncio
+import difflib
 import random
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -79,17 +81,68 @@ def spoken_line(
     an audio end-of-turn model rightly takes for the end)."""
     pieces = [p.strip() for p in text.split("|") if p.strip()]
     whole = np.asarray(synthesize(" ".join(pieces), voice, piper=models.tts))
-    cuts = [
-        _boundary(whole, _speech_length(synthesize(" ".join(pieces[:k]), voice, piper=models.tts)))
-        for k in range(1, len(pieces))
-    ]
     chunks, start = [], 0
-    for cut in cuts:
+    for cut in _cuts(models, voice, tuple(pieces), whole):
         cut = max(cut, start)
         chunks += [whole[start:cut], np.zeros(int(RATE * rng.uniform(0.3, 0.7)), np.int16)]
         start = cut
     chunks.append(whole[start:])
     return phone_line(np.concatenate(chunks), RATE), len(pieces) > 1
+
+
+_CUTS: dict[tuple[str, tuple[str, ...]], list[int]] = {}
+
+
+def _cuts(models: Models, voice: str, pieces: tuple[str, ...], whole: np.ndarray) -> list[int]:
+    """Where each piece after the first starts in ``whole``: the quietest frame between the
+    last word of the piece before and the first word of the piece, as Whisper's word
+    timestamps place them. A voice may run two words together with no dip between them
+    (flite's awb says "close on" as one), so the quietest frame near where the piece would
+    end alone can lie inside the next word (the "t" of "Saturday"). Where Whisper's words
+    can't be matched to the line's, that estimate is used. Cached per (voice, line)."""
+    key = (voice, pieces)
+    if key not in _CUTS:
+        heard = models.stt.word_times(whole, RATE)
+        words = [w for piece in pieces for w in _words(piece)]
+        match = _aligned(words, [_words(w)[0] if _words(w) else "" for w, _, _ in heard])
+        cuts, count = [], 0
+        for k in range(1, len(pieces)):
+            count += len(_words(pieces[k - 1]))
+            before, after = match.get(count - 1), match.get(count)
+            if before is not None and after is not None and before < after:
+                gap = (heard[before][2], heard[after][1])
+                mids = ((heard[before][1] + gap[0]) / 2, (gap[1] + heard[after][2]) / 2)
+                cuts.append(_quietest(whole, gap, mids))
+            else:
+                alone = synthesize(" ".join(pieces[:k]), voice, piper=models.tts)
+                cuts.append(_boundary(whole, _speech_length(np.asarray(alone))))
+        _CUTS[key] = cuts
+    return _CUTS[key]
+
+
+def _words(text: str) -> list[str]:
+    return re.findall(r"[a-z0-9']+", text.lower())
+
+
+def _aligned(line: list[str], heard: list[str]) -> dict[int, int]:
+    """The line's word index -> Whisper's word index, for words heard right and for
+    one-for-one stretches misheard between them ("three" as "3", "trim" as "print")."""
+    match: dict[int, int] = {}
+    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, line, heard, False).get_opcodes():
+        if tag == "equal" or (tag == "replace" and i2 - i1 == j2 - j1):
+            match.update(zip(range(i1, i2), range(j1, j2), strict=True))
+    return match
+
+
+def _quietest(whole: np.ndarray, gap: tuple[float, float], mids: tuple[float, float]) -> int:
+    """The quietest frame from 60 ms before ``gap`` to 60 ms after it, and never past the
+    middle of the word either side."""
+    levels = _levels(whole)
+    lo = max(int(mids[0] * 50), int(gap[0] * 50) - 3, 0)
+    hi = min(int(mids[1] * 50), int(gap[1] * 50) + 3, len(levels) - 1)
+    if lo > hi:
+        lo = hi = min(max(int((gap[0] + gap[1]) * 25), 0), len(levels) - 1)
+    return int((lo + int(np.argmin(levels[lo : hi + 1]))) * 160)
 
 
 def _levels(samples: np.ndarray) -> np.ndarray:

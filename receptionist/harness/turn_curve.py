@@ -39,6 +39,28 @@ FRAME_MS = 20
 TAIL_S = 2.0  # silence after the turn: room for the longest wait
 MIN_PAUSED_TURNS = 100
 Policy = Callable[["Pause"], int]  # a pause -> the silence (ms) that ends the turn there
+# Caller first turns with pauses, said in the curve only (not in the bench's calls): the
+# calls' 15 paused lines are few kinds of pause, and drawing them twice over to reach 100
+# turns only draws the pauses' lengths again. Written as callers open a call, the pauses
+# where callers make them, before any rule was measured on them (2026-11-30).
+CURVE_LINES = (
+    "I was hoping to get | a trim with Marco | sometime next week.",
+    "Could you tell me | how long a colour takes?",
+    "Hi, my name is | uh | Sarah Miller, I have a booking.",
+    "I need to cancel | my appointment on Friday.",
+    "Is it possible to move my booking | to next Monday?",
+    "Do you do | beard trims?",
+    "I'd like to speak to | someone about a complaint.",
+    "Can you ask Marco to call me | when he gets a chance?",
+    "What's the price | for a kids cut?",
+    "I'm calling about | my booking tomorrow.",
+    "Are you open | on Sunday?",
+    "Could I book something | for my son | on Saturday morning?",
+    "Hi, um, | I'm calling to check | if you have anything today.",
+    "I'd like to book a haircut | for my husband.",
+    "Yes, hello, | do you do | colours on a Saturday?",
+    "I'll be | about ten minutes late | for my appointment.",
+)
 
 
 @dataclass
@@ -49,6 +71,7 @@ class Pause:
     audio_prob: float = float("nan")  # Smart Turn's probability that the turn is complete
     text_verdict: str = ""  # "complete", "hesitant", "unsure" ("" when not computed)
     heard: str = ""  # the trial transcript the text verdict was given on
+    confidence: float = float("nan")  # Whisper's confidence in ``heard`` (Transcript's)
 
     def reached(self, wait_ms: int) -> int | None:
         """Frame at which the silence reaches ``wait_ms``; None if it never does."""
@@ -105,7 +128,8 @@ def analyse_turn(
                 so_far = audio[max(0, first - 10) * 160 : (n + 1) * 160]
                 current = Pause(start=n, audio_prob=turn_model.probability(so_far, 8000))
                 if judge is not None:
-                    current.heard = models.stt.transcribe_sync(so_far, 8000).text
+                    trial = models.stt.transcribe_sync(so_far, 8000)
+                    current.heard, current.confidence = trial.text, trial.confidence
                     current.text_verdict = judge(current.heard)
                 pauses.append(current)
             elif isinstance(event, SpeechResumed):
@@ -238,10 +262,14 @@ def cutoff_curve(
     conversations: list[list[str]] | None = None,
     audio_turns: bool = False,
 ) -> dict[str, Any]:
-    """The curve on at least ``MIN_PAUSED_TURNS`` paused turns (fewer with ``quick``)."""
+    """The curve on at least ``MIN_PAUSED_TURNS`` paused turns (fewer with ``quick``): the
+    paused lines of ``conversations`` (the bench's calls'), and ``CURVE_LINES`` with the
+    bench's own calls unless ``quick``."""
     from receptionist.harness.bench import CONVERSATIONS
 
     lines = paused_lines(conversations or CONVERSATIONS)
+    if conversations is None and not quick:
+        lines += CURVE_LINES
     draws = 1 if quick else max(1, math.ceil(MIN_PAUSED_TURNS / (len(lines) * len(voices))))
     rng = random.Random(1124)
     turns = []

@@ -206,6 +206,21 @@ class Transcriber:
         15 s they were heard as well as in 30, in less than half the time."""
         return self.window_s < RECORD_WINDOW_S
 
+    def word_times(self, samples: np.ndarray, sample_rate: int) -> list[tuple[str, float, float]]:
+        """Each word Whisper hears, with where it starts and ends (s): in its own window,
+        with its word timestamps. For tools that place things in audio (the bench puts a
+        caller's pauses between words with it); a call never needs it."""
+        segments, _info = self.model.transcribe(
+            _whisper_audio(samples, sample_rate),
+            language="en",
+            beam_size=1,
+            temperature=0.0,
+            condition_on_previous_text=False,
+            vad_filter=False,
+            word_timestamps=True,
+        )
+        return [(w.word.strip(), w.start, w.end) for s in segments for w in s.words or []]
+
     def transcribe_sync(self, samples: np.ndarray, sample_rate: int) -> Transcript:
         return self.transcribe_batch_sync([(samples, sample_rate)])[0]
 

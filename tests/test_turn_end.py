@@ -31,7 +31,26 @@ TODAY = date(2026, 11, 24)
         # already spoken of, it is whole.
         ("how much is on it?", None, "unsure"),
         ("How long does it take?", None, "unsure"),
-        ("Do you sell gift cards? How much are they?", None, "complete"),
+        # A question about nothing the business knows of waits the default: it is what
+        # Whisper makes of a request it misheard at the pause ("Can I book a beard trim |
+        # for Wednesday" heard as "Can I boot appear at print?"), and "I'm not sure about
+        # that" loses nothing by the wait.
+        ("Do you sell gift cards? How much are they?", None, "unsure"),
+        ("Can I boot appear at print?", None, "unsure"),
+        ("Do you do beard trims?", None, "complete"),
+        # A time the business opens or closes, asked of no day, may be naming the day.
+        ("What time do you close?", None, "unsure"),
+        ("Are you open?", None, "unsure"),
+        ("Are you open on Sunday?", None, "complete"),
+        ("what time do you close today?", None, "complete"),
+        # A length asked as "how long a colour takes" is a question, not a booking.
+        ("Could you tell me how long a colour takes?", None, "complete"),
+        # A cancellation that names the booking's day, a move that names the new day and
+        # time, are whole as a booking with its service, day and time is.
+        ("I need to cancel my appointment on Friday.", None, "complete"),
+        ("I need to cancel", None, "unsure"),
+        ("Can I move my booking to Monday at three?", None, "complete"),
+        ("Is it possible to move my booking to next Monday?", None, "unsure"),
         ("how much do you charge for", None, "unsure"),
         ("John Smith.", "name", "complete"),
         ("Thursday.", "day", "complete"),

@@ -59,7 +59,7 @@ _MESSAGE = re.compile(
     r"take a message|"
     r"pass (?:on |along )?(?:a |the )?message|pass (?:it|this|that) (?:on|along)|"
     r"give (?:him|her|them|\w+) a message|message for|tell (?:him|her|them)|"
-    r"let (?:him|her|them) know|(?:can|could) you tell|call me back|ring me back|"
+    r"let (?:him|her|them) know|(?:can|could) you tell(?! me\b)|call me back|ring me back|"
     r"have (?:him|her|them|\w+) (?:call|ring|phone)|ask (?:him|her|them|\w+) to (?:call|ring)|"
     r"get back to me)\b"
 )
@@ -102,7 +102,8 @@ _SERVICE_QUESTION = re.compile(
 )
 _DURATION = re.compile(
     r"\bhow long (?:does|do|will|would|is|are|it|for)\b|\bhow much time\b|"
-    r"\b(?:take|takes|last|lasts) (?:long|about how long)\b"
+    r"\b(?:take|takes|last|lasts) (?:long|about how long)\b|"
+    r"\bhow long (?:a|an|the|my|your) [^?.,]*\b(?:takes?|lasts?)\b"  # how long a colour takes
 )
 _STATUS = re.compile(
     r"\b(?:(?:did|has|have|was|is) (?:my|the|our) (?:booking|appointment|reservation) "

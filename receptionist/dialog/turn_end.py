@@ -9,6 +9,7 @@ book a colour on Thursday" may go on "at ten"), or a caller's first words that a
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 from receptionist.dialog.frame import Expect, Frame
@@ -43,6 +44,8 @@ def judge_turn(
     # goes ("and how much is a haircut."), when it names what it asks the price or length of.
     # A price or a length asked of nothing known yet ("how much is, um ... a colour?", heard
     # at the pause as "how much is on it?") may still be naming it: not whole on its mark.
+    # Nor is a question about nothing the business knows of, or a time it opens or closes
+    # asked of no day (see _lacks_its_subject).
     if u.intents == ("question",) and (
         _names_its_subject(u) or (text.strip().endswith("?") and not _lacks_its_subject(u, frame))
     ):
@@ -53,6 +56,10 @@ def judge_turn(
         clock = u.time or frame.time
         if service and day and clock:
             return "complete"  # all a booking needs (Whisper often leaves off the period)
+    if u.intents == ("cancel",) and (u.day or u.time):
+        return "complete"  # the booking is named: the caller's number finds it
+    if u.intents == ("move",) and (u.day or frame.day) and (u.time or frame.time):
+        return "complete"  # the day and the time it moves to, as a booking needs
     return "unsure"
 
 
@@ -67,8 +74,25 @@ def _names_its_subject(u: Understanding) -> bool:
     return bool((u.asks_price or u.asks_duration) and u.service is not None)
 
 
+# Asks for the week's hours, not whether or till when it is open on some day.
+_SCHEDULE = re.compile(r"\b(?:hours|opening times|what days)\b", re.I)
+
+
 def _lacks_its_subject(u: Understanding, frame: Frame) -> bool:
-    """A price or a length asked of nothing: no service (ours or not) nor anything else named
-    in it, and no service before it."""
+    """May the caller still be naming what the question is about?
+    - A price or a length asked of nothing: no service (ours or not) nor anything else named
+      in it, and no service before it.
+    - A time the business opens or closes, asked of no day ("What time do you close | on
+      Saturday?", "Are you open | on Sunday?"); the week's hours are whole ("What are your
+      hours?").
+    - Only a topic the business knows nothing of (``asks_other``): that is also what Whisper
+      makes of a request it misheard ("Can I book a beard trim | for ..." heard at the pause
+      as "Can I boot appear at print?"), and the answer ("I'm not sure, I can take a
+      message") loses nothing by the default wait."""
     named = u.service or u.unknown_service or u.asks_other or frame.service
-    return bool((u.asks_price or u.asks_duration) and not named)
+    if (u.asks_price or u.asks_duration) and not named:
+        return True
+    if u.asks_hours and not (u.day or u.days or _SCHEDULE.search(u.text)):
+        return True
+    known = u.service or u.unknown_service or u.staff or u.asks_hours or u.day or u.time
+    return bool(u.asks_other and not known)

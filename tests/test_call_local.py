@@ -60,7 +60,11 @@ async def test_booking_call_end_to_end(runtime: Runtime) -> None:
 
     # What the caller heard, transcribed back from the agent's audio.
     heard = hear(runtime.models.stt, leg.agent_audio(), 8000)
-    assert re.search(r"\bbook", _words(heard))  # tiny.en hears "you're booked" as "your book"
+    said = [t["text"] for t in summary["turns"] if t["speaker"] == "agent"]
+    # The confirmation's wording is checked as said: tiny.en hears our own "you're booked"
+    # as "your book", and now and then, on a busy box where the filler before it runs into
+    # it, as neither (seen in the full suite). Its details are checked as heard.
+    assert any("booked" in s.lower() for s in said), said
     assert "haircut" in _words(heard)
     assert "thursday" in _words(heard)
     assert "john smith" in _words(heard)

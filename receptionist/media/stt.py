@@ -44,6 +44,15 @@ from receptionist.media.worker import ModelWorker
 
 WHISPER_RATE = 16000
 FULL_WINDOW_S = 30  # what Whisper was trained on
+# faster-whisper's transcribe() as every decode here calls it: English, greedy, each window
+# on its own, no VAD of its own (ours has already found the speech).
+GREEDY = {
+    "language": "en",
+    "beam_size": 1,
+    "temperature": 0.0,
+    "condition_on_previous_text": False,
+    "vad_filter": False,
+}
 # Room left in a short window after the turn: Whisper ends a transcript well when it hears
 # some silence after the speech.
 WINDOW_MARGIN_S = 1.5
@@ -211,13 +220,7 @@ class Transcriber:
         with its word timestamps. For tools that place things in audio (the bench puts a
         caller's pauses between words with it); a call never needs it."""
         segments, _info = self.model.transcribe(
-            _whisper_audio(samples, sample_rate),
-            language="en",
-            beam_size=1,
-            temperature=0.0,
-            condition_on_previous_text=False,
-            vad_filter=False,
-            word_timestamps=True,
+            _whisper_audio(samples, sample_rate), word_timestamps=True, **GREEDY
         )
         return [(w.word.strip(), w.start, w.end) for s in segments for w in s.words or []]
 
@@ -277,14 +280,10 @@ class Transcriber:
         seconds = min(len(audio) / WHISPER_RATE, FULL_WINDOW_S)
         segments, _info = self.model.transcribe(
             audio,
-            language="en",
-            beam_size=1,
-            temperature=0.0,
             without_timestamps=True,
-            condition_on_previous_text=False,
-            vad_filter=False,
             hotwords=self.hotwords,
             max_new_tokens=int(seconds * TOKENS_PER_S) + 8,
+            **GREEDY,
         )
         parts = list(segments)
         text = " ".join(p.text.strip() for p in parts).strip()

@@ -104,7 +104,8 @@ def _cuts(models: Models, voice: str, pieces: tuple[str, ...], whole: np.ndarray
     if key not in _CUTS:
         heard = models.stt.word_times(whole, RATE)
         words = [w for piece in pieces for w in _words(piece)]
-        match = _aligned(words, [_words(w)[0] if _words(w) else "" for w, _, _ in heard])
+        match = _aligned(words, [next(iter(_words(w)), "") for w, _, _ in heard])
+        levels = _levels(whole)
         cuts, count = [], 0
         for k in range(1, len(pieces)):
             count += len(_words(pieces[k - 1]))
@@ -112,7 +113,7 @@ def _cuts(models: Models, voice: str, pieces: tuple[str, ...], whole: np.ndarray
             if before is not None and after is not None and before < after:
                 gap = (heard[before][2], heard[after][1])
                 mids = ((heard[before][1] + gap[0]) / 2, (gap[1] + heard[after][2]) / 2)
-                cuts.append(_quietest(whole, gap, mids))
+                cuts.append(_quietest(levels, gap, mids))
             else:
                 alone = synthesize(" ".join(pieces[:k]), voice, piper=models.tts)
                 cuts.append(_boundary(whole, _speech_length(np.asarray(alone))))
@@ -134,10 +135,9 @@ def _aligned(line: list[str], heard: list[str]) -> dict[int, int]:
     return match
 
 
-def _quietest(whole: np.ndarray, gap: tuple[float, float], mids: tuple[float, float]) -> int:
-    """The quietest frame from 60 ms before ``gap`` to 60 ms after it, and never past the
-    middle of the word either side."""
-    levels = _levels(whole)
+def _quietest(levels: np.ndarray, gap: tuple[float, float], mids: tuple[float, float]) -> int:
+    """The quietest frame (of the line's frame ``levels``) from 60 ms before ``gap`` to 60 ms
+    after it, and never past the middle of the word either side: its first sample."""
     lo = max(int(mids[0] * 50), int(gap[0] * 50) - 3, 0)
     hi = min(int(mids[1] * 50), int(gap[1] * 50) + 3, len(levels) - 1)
     if lo > hi:

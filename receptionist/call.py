@@ -124,14 +124,20 @@ CallInput = CallerTurn | Silence | Dtmf | Gone
 
 
 def judge_caller_turn(
-    text: str, frame: Frame, expecting: Expect | None, profile: BusinessProfile, today: date
+    text: str,
+    frame: Frame,
+    expecting: Expect | None,
+    profile: BusinessProfile,
+    today: date,
+    *,
+    first_words: bool = False,
 ) -> str:
     """The verdict on a trial transcript: its words trail off ("hesitant": wait longest),
     else the dialog's (dialog/turn_end.py). Whisper ends a whole question with a comma now
     and then ("how much is a kid's cut,"): where the comma is all that trails off and the
     question names what it asks, the turn is whole."""
     if not sounds_hesitant(text):
-        return judge_turn(text, frame, expecting, profile, today)
+        return judge_turn(text, frame, expecting, profile, today, first_words=first_words)
     words = text.strip()
     before = words.rstrip(", ")
     only_the_comma = words.endswith(",") and not sounds_hesitant(before)
@@ -512,7 +518,8 @@ class Call:
         """Is what the caller said so far a whole turn? Sets how long to wait for more."""
         conversation = self.conversation
         return judge_caller_turn(text, conversation.frame, conversation.expecting,
-                                 self.settings.profile, conversation.today)  # fmt: skip
+                                 self.settings.profile, conversation.today,
+                                 first_words=not conversation.caller_spoke)  # fmt: skip
 
     # -- PBX side ------------------------------------------------------------------------------
 

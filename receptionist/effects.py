@@ -22,6 +22,7 @@ from receptionist.dialog.actions import (
     Action,
     Book,
     Cancel,
+    ChangeCallback,
     CheckSlot,
     Connect,
     FindBookings,
@@ -127,6 +128,9 @@ class Effects:
             return Reported(self.claims.status(self.call_id, self._booking(action.booking_id)))
         if isinstance(action, TakeMessage):
             return self._take_message(action)
+        if isinstance(action, ChangeCallback):
+            row = self.messages.change_callback(action.message_id, action.phone)
+            return MessageTaken(self.claims.callback_changed(self.call_id, row), action.message_id)
         if isinstance(action, Transfer):
             row = self.transfers.request(self.call_id, action.target, action.extension,
                                          action.reason, action.summary, action.warm)  # fmt: skip
@@ -254,7 +258,8 @@ class Effects:
     def _take_message(self, action: TakeMessage) -> MessageTaken:
         row = self.messages.take(self.call_id, action.for_staff, action.name, action.phone,
                                  action.text)  # fmt: skip
-        return MessageTaken(self.claims.message(self.call_id, row) if action.tell else "")
+        claim = self.claims.message(self.call_id, row) if action.tell else ""
+        return MessageTaken(claim, int(row["id"]))
 
     async def _connect(self, action: Connect) -> TransferDone:
         if self.connect is None:

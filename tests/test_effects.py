@@ -150,8 +150,9 @@ async def test_a_message_taken_after_the_caller_left_is_stored_but_not_claimed(
 ) -> None:
     fx = effects(salon, store_file)
     taken = await fx.run(TakeMessage("Marco", "", "", "Running late", tell=False))
-    assert taken == MessageTaken("")
-    assert [m["text"] for m in store_file.rows("messages")] == ["Running late"]
+    (message,) = store_file.rows("messages")
+    assert taken == MessageTaken("", message["id"])
+    assert message["text"] == "Running late"
     assert store_file.rows("claims") == []
     told = await fx.run(TakeMessage("Sarah", "", "", "Call me", tell=True))
     assert isinstance(told, MessageTaken)

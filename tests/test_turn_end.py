@@ -66,8 +66,49 @@ TODAY = date(2026, 11, 24)
     ],
 )
 def test_verdicts(text: str, expecting: str | None, verdict: str) -> None:
+    """Rows expecting nothing are a caller's first words."""
     expect = Expect(expecting) if expecting else None
-    assert judge_turn(text, Frame(), expect, PROFILE, TODAY) == verdict
+    first = expect is None
+    assert judge_turn(text, Frame(), expect, PROFILE, TODAY, first_words=first) == verdict
+
+
+def test_first_words_are_an_opening_whatever_the_caller_id_put_in_the_frame() -> None:
+    """A caller id puts a call-back number in the frame before anything is said; the
+    caller's "Okay." still opens a request ("Okay, so | I wanted to book ...")."""
+    frame = Frame(phone="5550000004")
+    assert judge_turn("Okay.", frame, None, PROFILE, TODAY, first_words=True) == "unsure"
+    assert judge_turn("Bye.", frame, None, PROFILE, TODAY, first_words=True) == "unsure"
+
+
+def test_later_a_goodbye_after_a_turn_not_understood_is_whole() -> None:
+    """Nothing is expected after "Sorry, I didn't quite get that", and nothing is in the
+    frame of a caller with no caller id: a goodbye then is not an opening."""
+    assert judge_turn("No, goodbye.", Frame(), None, PROFILE, TODAY) == "complete"
+
+
+@pytest.mark.parametrize(
+    ("text", "verdict"),
+    [
+        ("5 5 5 1 2 3 4 5 6 7", "complete"),
+        ("It's 212 555 0123.", "complete"),
+        ("My number is five five five, one two three", "unsure"),  # may go on
+        ("555 1234", "unsure"),  # only a local number: the area code may follow
+    ],
+)
+def test_a_phone_number_said_to_its_end_is_whole_asked_for_or_not(text: str, verdict: str) -> None:
+    frame = Frame(phone="5550000004")
+    assert judge_turn(text, frame, Expect.ANYTHING_ELSE, PROFILE, TODAY) == verdict
+    assert judge_turn(text, frame, None, PROFILE, TODAY) == verdict
+
+
+def test_a_day_and_time_for_the_service_spoken_of_are_a_whole_booking() -> None:
+    """After "How much is a kids cut?", "can I book one on Saturday at 10?" heard as "can I
+    boot one ...": no request named, but the dialog books a service, day and time."""
+    text = "Okay, can I boot one on Saturday at 10?"
+    spoken_of = Frame(phone="5550000004", service="kids cut")
+    assert judge_turn(text, spoken_of, Expect.ANYTHING_ELSE, PROFILE, TODAY) == "complete"
+    nothing = Frame(phone="5550000004")
+    assert judge_turn(text, nothing, Expect.ANYTHING_ELSE, PROFILE, TODAY) == "unsure"
 
 
 def test_a_price_asked_of_the_service_already_spoken_of_is_whole() -> None:

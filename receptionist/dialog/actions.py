@@ -85,6 +85,14 @@ class TakeMessage:
 
 
 @dataclass(frozen=True)
+class ChangeCallback:
+    """A number given after the message was taken: the message's call-back number."""
+
+    message_id: int
+    phone: str
+
+
+@dataclass(frozen=True)
 class Transfer:
     target: str
     extension: str
@@ -115,7 +123,7 @@ class SaveUnfinished:
 
 Request = (
     CheckSlot | FindSlots | FindBookings | Book | Cancel | Move | Report | TakeMessage
-    | Transfer | Connect
+    | ChangeCallback | Transfer | Connect
 )  # fmt: skip
 Record = RecordEscalation | SaveUnfinished  # carried out, nothing comes back
 Action = Say | Hangup | Request | Record

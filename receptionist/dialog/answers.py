@@ -87,6 +87,11 @@ def _phone(c: Conversation, u: Understanding) -> Reading:
         else:
             yield from c._anything_else()
         return None
+    if c.frame.task is None and u.phone is None and (u.no or _NO_NUMBER.search(u.text)):
+        # Asked again for the number a message was passed on with, and none comes: the
+        # message keeps the one it has.
+        yield from (c._goodbye("caller said goodbye") if u.goodbye else c._anything_else())
+        return None
     return u, False
 
 

@@ -23,6 +23,7 @@ from typing import TypeVar
 from receptionist.dialog import answers, booking_flow, existing_flow, replies, second_detail
 from receptionist.dialog.actions import (
     Action,
+    ChangeCallback,
     Connect,
     Hangup,
     RecordEscalation,
@@ -138,9 +139,11 @@ class Conversation:
         self.not_understood_turns = 0
         self.wrong_details = 0  # names or days said for a booking that matched none
         self.digits = ""
+        self.caller_spoke = False  # has the caller said or keyed anything yet?
         self._asked: dict[Expect, int] = {}
         self._last_said = ""
         self._message_taken = False
+        self._told_message: int | None = None  # the message the caller was told was passed on
         self._impossible_phone: str | None = None  # the last number heard that can't be one
         self._step: Step | None = None
         self.pending_resume: second_detail.PendingResume | None = None  # before the 2nd detail
@@ -189,6 +192,8 @@ class Conversation:
             return self._run(self._caller_left(event), None)
         if self.ended:
             return []
+        if isinstance(event, CallerSaid | DigitPressed):
+            self.caller_spoke = True
         if isinstance(event, CallerSaid):
             step = self._on_said(event)
         elif isinstance(event, DigitPressed):
@@ -281,6 +286,9 @@ class Conversation:
         if 7 <= len(number) <= 15:
             self._heard_phone(number)
             self.misunderstood = 0
+            if f.task is None and self._told_message is not None:
+                yield from self._change_callback()
+                return
             if f.task is None:
                 yield from self._anything_else()
                 return
@@ -370,6 +378,9 @@ class Conversation:
         if understood:
             self._asked = {}  # a question asked again after an answer is not a re-ask
 
+        if f.task is None and u.phone and self._told_message is not None and not answered:
+            yield from self._change_callback()
+            return
         if f.task is None:
             if answered:
                 yield from self._anything_else()
@@ -422,6 +433,7 @@ class Conversation:
             if f.task is not None and f.task != task:
                 f.clear_task()
             f.task = task
+            self._told_message = None  # a number given from now on is for the new request
         taken = bool(self._task_intent(u))
         unsure = set(u.unsure_slots) if not u.confident else set()
         if u.service or u.services:
@@ -657,11 +669,31 @@ class Conversation:
         )
         self._message_taken = True
         if tell and taken.claim:
+            self._told_message = taken.message_id
             yield Say(taken.claim, claim=True)
         if self.outcome != Outcome.TRANSFERRED:
             self.outcome, self.reason = Outcome.MESSAGE, f"message for {staff}"
         f.clear_task()
         self._message_taken = False
+
+    def _change_callback(self) -> Step:
+        """A number the caller gives once told the message was passed on ("I've passed your
+        message to Marco to call you back at <caller id>", then their own number) is the one
+        staff call back on: the stored message changes, and the caller hears it from the
+        record. Digits that can't be a number are read back and asked for again."""
+        if self._impossible_phone:
+            yield Say(f"I heard {say_digits(self._impossible_phone)}, which isn't a whole "
+                      "phone number.")  # fmt: skip
+            self._impossible_phone = None
+            yield from self._ask(Expect.PHONE, **self._words())
+            return
+        message_id = self._told_message
+        if message_id is None or not self.frame.phone:
+            return
+        changed = self._result((yield ChangeCallback(message_id, self.frame.phone)), MessageTaken)
+        if changed.claim:
+            yield Say(changed.claim, claim=True)
+        yield from self._anything_else()
 
     # -- answers from the profile ----------------------------------------------------------------
 

@@ -99,6 +99,7 @@ class MoveDone:
 @dataclass(frozen=True)
 class MessageTaken:
     claim: str
+    message_id: int | None = None  # the stored message, for a call-back number given after
 
 
 @dataclass(frozen=True)

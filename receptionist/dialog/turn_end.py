@@ -14,12 +14,20 @@ from datetime import date
 
 from receptionist.dialog.frame import Expect, Frame
 from receptionist.dialog.understand import Understanding, understand
+from receptionist.domain.phones import whole_phone
 from receptionist.domain.profile import BusinessProfile
 
 
 def judge_turn(
-    text: str, frame: Frame, expecting: Expect | None, profile: BusinessProfile, today: date
+    text: str,
+    frame: Frame,
+    expecting: Expect | None,
+    profile: BusinessProfile,
+    today: date,
+    *,
+    first_words: bool = False,
 ) -> str:
+    """``first_words``: the caller has said nothing before in this call."""
     u = understand(text, profile, today, expecting.value if expecting else None)
     answered = {
         "name": u.name,
@@ -35,9 +43,9 @@ def judge_turn(
         "verify": u.name or u.day or u.no,
         "next_booking": u.yes or u.no,
     }.get(expecting.value if expecting else "")
-    # Before anything was asked or said, a lone "Hi", "Okay" or "Bye" (Whisper's "Hi") opens a
-    # request: callers go on ("Okay, can I book one..."). Later it answers: "No, bye."
-    opening = expecting is None and frame == Frame()
+    # A caller's first words, unasked, a lone "Hi", "Okay" or "Bye" (Whisper's "Hi"), open a
+    # request: callers go on ("Okay, can I book one..."). Later they answer: "No, bye."
+    opening = first_words and expecting is None
     if answered or (not u.intents and not opening and (u.yes or u.no or u.goodbye)):
         return "complete"
     # A question is whole with its question mark, or, since Whisper's punctuation comes and
@@ -50,7 +58,12 @@ def judge_turn(
         _names_its_subject(u) or (text.strip().endswith("?") and not _lacks_its_subject(u, frame))
     ):
         return "complete"
-    if "book" in u.intents or frame.task == "book":
+    if not u.intents and u.phone and whole_phone(u.phone, profile.region):
+        return "complete"  # a number said to its end, asked for or not: callers stop there
+    if "book" in u.intents or frame.task == "book" or not u.intents:
+        # With no request named, a service, day and time are a booking too (the dialog
+        # books them): "How much is a kids cut?" then "Okay, can I book one on Saturday at
+        # 10?" heard as "can I boot one".
         service = u.service or frame.service
         day = u.day or frame.day
         clock = u.time or frame.time

@@ -24,3 +24,25 @@ def possible_phone(digits: str, region: str) -> bool:
     except phonenumbers.NumberParseException:
         return False
     return bool(phonenumbers.is_possible_number(number))
+
+
+def whole_phone(digits: str, region: str) -> bool:
+    """Are ``digits`` a number said to its end: a valid one, or one as long as the country's
+    longest ("555 123 4567" in the US, 555 numbers being possible but never valid)? A number
+    that stops short ("020 7946", "555 1234" in the US: only local) may still go on."""
+    try:
+        number = phonenumbers.parse(digits, region)
+    except phonenumbers.NumberParseException:
+        return False
+    possible = phonenumbers.is_possible_number_with_reason(number)
+    if possible != phonenumbers.ValidationResult.IS_POSSIBLE:
+        return False
+    if phonenumbers.is_valid_number(number):
+        return True
+    where = phonenumbers.region_code_for_number(number) or region
+    metadata = phonenumbers.PhoneMetadata.metadata_for_region(where)
+    if metadata is None or metadata.general_desc is None:
+        return False
+    lengths = metadata.general_desc.possible_length
+    national = phonenumbers.national_significant_number(number)
+    return bool(lengths) and len(national) == max(lengths)

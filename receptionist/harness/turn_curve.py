@@ -163,7 +163,7 @@ def opening_judge() -> Callable[[str], str]:
     profile = load_settings().profile
 
     def judge(text: str) -> str:
-        return judge_caller_turn(text, Frame(), None, profile, TODAY)
+        return judge_caller_turn(text, Frame(), None, profile, TODAY, first_words=True)
 
     return judge
 

@@ -17,7 +17,8 @@ _OUTCOME_WORDS = re.compile(
     r"\b(you'?re (all )?(booked|set|confirmed|scheduled)|(is|are|been|have|has|i'?ve|we'?ve) "
     r"(booked|confirmed|scheduled|cancell?ed|reserved)|booking is (confirmed|made|complete)|"
     r"(i'?m|i am) (transferring|connecting|putting you through)|passed (on )?your message|"
-    r"(sent|left|taken) (your|the) message|appointment is (set|confirmed|booked|cancell?ed))\b",
+    r"(sent|left|taken) (your|the) message|changed the number|"
+    r"appointment is (set|confirmed|booked|cancell?ed))\b",
     re.I,
 )
 
@@ -117,6 +118,15 @@ class Claims:
         who = "the front desk" if who == "front desk" else who
         sentence = f"I've passed your message to {who}{back}."
         return self._save(call_id, "message", "messages", message, sentence)
+
+    def callback_changed(self, call_id: str, message: dict) -> str:
+        who = message["for_staff"]
+        who = "the front desk" if who == "front desk" else who
+        sentence = (
+            f"I've changed the number on your message: {who} will call you back at "
+            f"{say_digits(message['callback_number'])}."
+        )
+        return self._save(call_id, "callback", "messages", message, sentence)
 
     def transferring(self, call_id: str, transfer: dict) -> str:
         who = "the front desk" if transfer["target"] == "front desk" else transfer["target"]

@@ -32,3 +32,7 @@ class MessageService:
             },
         )
         return row
+
+    def change_callback(self, message_id: int, callback_number: str) -> dict:
+        """The number staff call back on, given by the caller after the message was taken."""
+        return self.store.update("messages", message_id, {"callback_number": callback_number})

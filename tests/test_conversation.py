@@ -11,6 +11,7 @@ from datetime import date, datetime, time
 import pytest
 
 from receptionist.app.config import load_settings
+from receptionist.dialog import replies
 from receptionist.dialog.actions import (
     Book,
     Cancel,
@@ -170,7 +171,12 @@ def test_a_vague_time_gets_concrete_free_slots_to_choose_from() -> None:
     assert find.window is not None and find.window.start == time(12, 0)
     slots = (datetime(2026, 11, 25, 13, 0), datetime(2026, 11, 25, 14, 0))
     out = c.receive(SlotsFound(slots))
-    assert "1 PM" in says(out)[0] and "2 PM" in says(out)[0]
+    # A fixed heading first (made at start-up: it plays while Piper makes the times).
+    assert out[0] == Say("Here's what I have for a haircut.", cache=True)
+    assert "Here's what I have for a haircut." in replies.profile_sentences(c.profile)
+    assert says(out)[1] == (
+        "Wednesday November 25 at 1 PM, or Wednesday November 25 at 2 PM. Would one of those work?"
+    )
     out = c.receive(CallerSaid("The second one."))
     assert out == [CheckSlot("haircut", slots[1], "5551234567")]
 

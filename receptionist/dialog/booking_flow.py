@@ -176,8 +176,11 @@ def offer_slots(c: Conversation, service: Service) -> Step:
         return
     f.offered = list(found.slots)
     c.expecting = Expect.CHOOSE_SLOT
-    said = " or ".join(f"{say_day(s.date())} at {say_time(s.time())}" for s in found.slots)
-    yield Say(f"For a {service.name}, I have {said}. Would one of those work?")
+    # The heading is made at start-up (replies.profile_sentences) and plays at once, while
+    # Piper makes the times; a comma before each "or" lets it make them a clause at a time.
+    said = ", or ".join(f"{say_day(s.date())} at {say_time(s.time())}" for s in found.slots)
+    yield Say(replies.slots_heading(service.name), cache=True)
+    yield Say(f"{said}. Would one of those work?")
 
 
 def say_slot(slot: datetime, asked_day: date) -> str:

@@ -93,7 +93,7 @@ def profile_sentences(profile: BusinessProfile) -> list[str]:
     out = [prices_answer(profile), hours_answer(profile, None), robot_answer(profile)]
     out += [hours_answer(profile, day) for day in range(7)]
     for service in profile.services:
-        out += [price_answer(service), duration_answer(service)]
+        out += [price_answer(service), duration_answer(service), slots_heading(service.name)]
     staff = staff_names(profile)
     names = [s.name for s in profile.services] or ["appointment"]
     whos = ["the front desk", *(m.name for m in profile.staff)]
@@ -111,6 +111,11 @@ def profile_sentences(profile: BusinessProfile) -> list[str]:
         for attempt in range(len(_VARIANTS[expect])):
             out += [ask(expect, attempt, profile, **w) for w in words]
     return list(dict.fromkeys(out))
+
+
+def slots_heading(service: str) -> str:
+    """What comes before the free times offered for a service (fixed: made at start-up)."""
+    return f"Here's what I have for a {service}."
 
 
 def slot_offers(profile: BusinessProfile, slot_minutes: int) -> list[str]:

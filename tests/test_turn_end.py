@@ -1,6 +1,6 @@
 """When is the caller done? The dialog's verdict on what they said so far."""
 
-from datetime import date
+from datetime import date, time
 
 import pytest
 
@@ -62,7 +62,20 @@ TODAY = date(2026, 11, 24)
         ("Hi.", None, "unsure"),
         ("Bye.", None, "unsure"),  # Whisper's "Hi" at the opening (make bench's curve)
         ("No, bye.", "anything_else", "complete"),
-        ("Okay.", "anything_else", "complete"),
+        # To "Is there anything else?", "Okay" and "Great" go on with what else ("Great, |
+        # can I book one for Friday?"); "No" and "Thanks" end the call.
+        ("Okay.", "anything_else", "unsure"),
+        ("Great.", "anything_else", "unsure"),
+        ("Thanks.", "anything_else", "complete"),
+        ("No.", "anything_else", "complete"),
+        # A first name alone may be followed by the surname asked for ("Mary | Jones").
+        ("Mary.", "name", "unsure"),
+        ("Mary Jones.", "name", "complete"),
+        # Callers pause between a number's groups of digits.
+        ("555 123", "phone", "hesitant"),
+        ("It's five five five", "phone", "hesitant"),
+        ("555 123 4567", "phone", "complete"),
+        ("I'd rather not.", "phone", "unsure"),
     ],
 )
 def test_verdicts(text: str, expecting: str | None, verdict: str) -> None:
@@ -139,6 +152,20 @@ def test_later_in_the_call_a_bare_yes_or_goodbye_is_a_whole_turn() -> None:
     frame = Frame(task=Task.BOOK, service="haircut")
     assert judge_turn("Okay.", frame, None, PROFILE, TODAY) == "complete"
     assert judge_turn("Bye.", frame, None, PROFILE, TODAY) == "complete"
+
+
+def test_a_name_asked_for_is_whole_by_its_own_words_not_the_bookings() -> None:
+    """Asked for the name, the booking's service, day and time are all known: "Mary" is
+    still only a first name ("Mary | Jones"), "it's done" (heard at the pause of "It's |
+    John Smith") no name at all."""
+    frame = Frame(task=Task.BOOK, service="haircut", day=date(2026, 11, 26), time=time(15, 0))
+    assert judge_turn("Mary.", frame, Expect.NAME, PROFILE, TODAY) == "unsure"
+    assert judge_turn("it's done.", frame, Expect.NAME, PROFILE, TODAY) == "unsure"
+    assert judge_turn("Mary Jones.", frame, Expect.NAME, PROFILE, TODAY) == "complete"
+    # A change to the booking said instead of the name is whole as any booking is.
+    assert judge_turn("Actually, make it Friday.", frame, Expect.NAME, PROFILE, TODAY) == (
+        "complete"
+    )
 
 
 def test_slots_already_known_complete_a_short_answer() -> None:

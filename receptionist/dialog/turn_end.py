@@ -13,6 +13,7 @@ import re
 from datetime import date
 
 from receptionist.dialog.frame import Expect, Frame
+from receptionist.dialog.numbers import words_to_numbers
 from receptionist.dialog.understand import Understanding, understand
 from receptionist.domain.phones import whole_phone
 from receptionist.domain.profile import BusinessProfile
@@ -29,11 +30,15 @@ def judge_turn(
 ) -> str:
     """``first_words``: the caller has said nothing before in this call."""
     u = understand(text, profile, today, expecting.value if expecting else None)
+    whole_number = bool(u.phone and whole_phone(u.phone, profile.region))
+    if expecting == Expect.PHONE and not whole_number and _DIGIT.search(words_to_numbers(text)):
+        return "hesitant"  # callers pause between a number's groups of digits
     answered = {
-        "name": u.name,
+        # A first name alone may be followed by the surname the question asks for.
+        "name": u.name and len(u.name.split()) > 1,
         "day": u.day,
         "time": u.time,
-        "phone": u.phone,
+        "phone": whole_number,
         "service": u.service,
         "staff": u.staff,
         "choose_slot": u.choice is not None or u.time or u.yes or u.no,
@@ -46,6 +51,11 @@ def judge_turn(
     # A caller's first words, unasked, a lone "Hi", "Okay" or "Bye" (Whisper's "Hi"), open a
     # request: callers go on ("Okay, can I book one..."). Later they answer: "No, bye."
     opening = first_words and expecting is None
+    if expecting == Expect.ANYTHING_ELSE and not u.intents:
+        if u.no or u.goodbye or _THANKED.search(text):
+            return "complete"  # "No", "Bye", "Thanks": the call is done
+        if u.yes:
+            return "unsure"  # "Yes", "Okay", "Great" go on with what else
     if answered or (not u.intents and not opening and (u.yes or u.no or u.goodbye)):
         return "complete"
     # A question is whole with its question mark, or, since Whisper's punctuation comes and
@@ -58,12 +68,15 @@ def judge_turn(
         _names_its_subject(u) or (text.strip().endswith("?") and not _lacks_its_subject(u, frame))
     ):
         return "complete"
-    if not u.intents and u.phone and whole_phone(u.phone, profile.region):
+    if not u.intents and whole_number:
         return "complete"  # a number said to its end, asked for or not: callers stop there
-    if "book" in u.intents or frame.task == "book" or not u.intents:
+    booking = "book" in u.intents or frame.task == "book" or not u.intents
+    changes = u.service or u.day or u.time  # "Actually, make it Friday" asked for the name
+    if booking and (expecting not in _FOR_THE_RECORD or changes):
         # With no request named, a service, day and time are a booking too (the dialog
         # books them): "How much is a kids cut?" then "Okay, can I book one on Saturday at
-        # 10?" heard as "can I boot one".
+        # 10?" heard as "can I boot one". Asked for a name or a number, the booking's
+        # details were all given before: only the answer's own words say it is whole.
         service = u.service or frame.service
         day = u.day or frame.day
         clock = u.time or frame.time
@@ -87,6 +100,10 @@ def _names_its_subject(u: Understanding) -> bool:
     return bool((u.asks_price or u.asks_duration) and u.service is not None)
 
 
+_DIGIT = re.compile(r"\d")
+# Answers that become the record as said: whole only by their own words.
+_FOR_THE_RECORD = frozenset({Expect.NAME, Expect.PHONE, Expect.STAFF, Expect.MESSAGE_TEXT})
+_THANKED = re.compile(r"\b(?:thanks|thank you|cheers)\b", re.I)
 # Asks for the week's hours, not whether or till when it is open on some day.
 _SCHEDULE = re.compile(r"\b(?:hours|opening times|what days)\b", re.I)
 

@@ -328,7 +328,8 @@ async def main_async(args: argparse.Namespace) -> dict[str, Any]:
         models.stt.batching = True
         unbatched = {"p50": pct(figures.v2v_ms, 50), "p95": pct(figures.v2v_ms, 95)}
         _progress(started, "3 calls at once, speech to text not batched")
-    curve = cutoff_curve(models, turn_model, voices, quick=args.quick, audio_turns=audio_turns)
+    curve = await cutoff_curve(models, turn_model, voices, quick=args.quick,
+                               audio_turns=audio_turns)  # fmt: skip
     models.close()
     under = [n for n, f in concurrency.items() if f["p95"] < 1000]
     return {

@@ -24,6 +24,7 @@ from typing import Any
 
 import numpy as np
 
+from receptionist.harness.turn_context import CurveLine, judges_in_context
 from receptionist.media.endpoint import (
     Endpointer,
     EndpointSettings,
@@ -61,6 +62,34 @@ CURVE_LINES = (
     "Yes, hello, | do you do | colours on a Saturday?",
     "I'll be | about ten minutes late | for my appointment.",
 )
+# Answers with pauses, each after the caller's earlier lines in its call (said whole, to the
+# real dialog: what it asks then is what the answer is judged against). Written, with where
+# callers pause, before any rule was measured on them (2026-12-01).
+_BOOK_THURSDAY = "I'd like to book a haircut on Thursday at three."
+_VAGUE = "Could I get a haircut tomorrow afternoon?"
+CONTEXT_LINES = (
+    CurveLine("It's | John Smith.", (_BOOK_THURSDAY,)),
+    CurveLine("Sarah | Miller.", (_BOOK_THURSDAY,)),
+    CurveLine("Um, | Friday | if you have it.", ("I'd like to book a beard trim.",)),
+    CurveLine("Next | Wednesday | at two.", ("I'd like to book a haircut.",)),
+    CurveLine("Around | eleven in the morning.", ("I'd like to book a colour on Friday.",)),
+    CurveLine("Hmm, | what times do you have?", ("I'd like to book a beard trim on Friday.",)),
+    CurveLine("The second one | please.", (_VAGUE,)),
+    CurveLine("Um, | the later one.", (_VAGUE,)),
+    CurveLine(
+        "Can you tell him | I'm running ten minutes late?",
+        ("I'd like to leave a message for Marco.",),
+    ),  # fmt: skip
+    CurveLine("It's for | Sarah.", ("I'd like to leave a message.",)),
+    CurveLine(
+        "It's five five five, | one two three, | four five six seven.",
+        ("I'd like to leave a message for Sarah.", "Please call me back about my booking."),
+        caller_id="",  # no caller id: the number is asked for
+    ),
+    CurveLine("Okay, | and how much is a colour?", ("What are your opening hours?",)),
+    CurveLine("Great, | can I book one | for Friday at ten?", ("How much is a haircut?",)),
+    CurveLine("No, | that's everything, thanks.", (_BOOK_THURSDAY, "John Smith.")),
+)
 
 
 @dataclass
@@ -88,10 +117,17 @@ class PausedTurn:
     text: str
     pauses: list[Pause]
     energy_end: int  # the last frame with the caller's energy
+    asked: str = ""  # what the agent had just asked ("first words": nothing was said yet)
 
 
-def paused_lines(conversations: list[list[str]]) -> list[str]:
-    return [line for conv in conversations for line in conv if "|" in line]
+def paused_lines(conversations: list[list[str]]) -> list[CurveLine]:
+    """The calls' lines with pauses, each after the lines before it in its call."""
+    return [
+        CurveLine(line, tuple(conv[:n]))
+        for conv in conversations
+        for n, line in enumerate(conv)
+        if "|" in line
+    ]
 
 
 def _speak(models: Models, text: str, voice: str, rng: random.Random) -> np.ndarray:
@@ -151,21 +187,6 @@ def outcome(turn: PausedTurn, policy: Policy) -> tuple[bool, int | None]:
                 return True, None
             return False, (at - turn.energy_end) * FRAME_MS
     return False, None
-
-
-def opening_judge() -> Callable[[str], str]:
-    """The dialog's verdict on a caller's first turn (nothing asked yet), as the call uses it."""
-    from receptionist.app.config import load_settings
-    from receptionist.call import judge_caller_turn
-    from receptionist.dialog.frame import Frame
-    from receptionist.harness.bench_calls import TODAY
-
-    profile = load_settings().profile
-
-    def judge(text: str) -> str:
-        return judge_caller_turn(text, Frame(), None, profile, TODAY, first_words=True)
-
-    return judge
 
 
 def policies(with_text: bool) -> dict[str, list[tuple[str, Policy]]]:
@@ -252,7 +273,7 @@ OPERATING = ("text verdict", "complete 160 ms")
 OPERATING_WITH_AUDIO = ("smart turn + text", ">0.5 then 300 ms")
 
 
-def cutoff_curve(
+async def cutoff_curve(
     models: Models,
     turn_model: SmartTurn,
     voices: list[str],
@@ -263,22 +284,29 @@ def cutoff_curve(
     audio_turns: bool = False,
 ) -> dict[str, Any]:
     """The curve on at least ``MIN_PAUSED_TURNS`` paused turns (fewer with ``quick``): the
-    paused lines of ``conversations`` (the bench's calls'), and ``CURVE_LINES`` with the
-    bench's own calls unless ``quick``."""
+    paused lines of ``conversations`` (the bench's calls'), and with the bench's own calls
+    unless ``quick``, ``CURVE_LINES`` (first words) and ``CONTEXT_LINES`` (answers). Each
+    is judged where in its call it is said."""
+    from receptionist.app.config import load_settings
     from receptionist.harness.bench import CONVERSATIONS
+    from receptionist.harness.bench_calls import TODAY
 
     lines = paused_lines(conversations or CONVERSATIONS)
     if conversations is None and not quick:
-        lines += CURVE_LINES
+        lines += [CurveLine(text) for text in CURVE_LINES] + list(CONTEXT_LINES)
+    judges = await judges_in_context(lines, load_settings().profile, TODAY)
     draws = 1 if quick else max(1, math.ceil(MIN_PAUSED_TURNS / (len(lines) * len(voices))))
     rng = random.Random(1124)
     turns = []
     for _ in range(draws):
         for voice in voices:
-            for text in lines:
-                audio = _speak(models, text, voice, rng)
-                judge = opening_judge() if text_verdict else None
-                turns.append(analyse_turn(models, audio, voice, text, judge, turn_model))
+            for line in lines:
+                audio = _speak(models, line.text, voice, rng)
+                asked, judge = judges[line]
+                turn = analyse_turn(models, audio, voice, line.text,
+                                    judge if text_verdict else None, turn_model)  # fmt: skip
+                turn.asked = asked
+                turns.append(turn)
     rows = curve_rows(turns, text_verdict)
     point = OPERATING_WITH_AUDIO if audio_turns else OPERATING
     operating = next(
@@ -291,11 +319,32 @@ def cutoff_curve(
         "voices": voices,
         "rows": rows,
         "operating": {"policy": point[0], "setting": point[1], **operating},
+        "operating_by_asked": _by_asked(turns, point, text_verdict),
         "anchors": {
             "vad timeout": {"300 ms": 0.556, "600 ms": 0.217},
             "smart turn v3.2": {"300 ms": 0.352, "600 ms": 0.148},
         },
     }
+
+
+def _by_asked(
+    turns: list[PausedTurn], point: tuple[str, str], with_text: bool
+) -> dict[str, dict[str, float]]:
+    """The operating point's cut-offs and wait for each kind of turn: first words, and the
+    answers to each thing asked."""
+    policy = dict(policies(with_text).get(point[0], [])).get(point[1])
+    if policy is None:
+        return {}
+    out = {}
+    for asked in sorted({t.asked for t in turns}):
+        results = [outcome(t, policy) for t in turns if t.asked == asked]
+        waits = [w for cut, w in results if not cut and w is not None]
+        out[asked or "nothing asked"] = {
+            "turns": len(results),
+            "cutoff_rate": sum(cut for cut, _ in results) / len(results),
+            "added_wait_p50_ms": float(np.median(waits)) if waits else math.nan,
+        }
+    return out
 
 
 def print_curve(curve: dict[str, Any]) -> None:
@@ -311,5 +360,8 @@ def print_curve(curve: dict[str, Any]) -> None:
         )
     op = curve["operating"]
     print(f"operating point ({op['policy']}, {op['setting']}): {op['cutoff_rate']:.1%} cut off")
+    for asked, r in curve.get("operating_by_asked", {}).items():
+        print(f"  {asked:<18}{r['turns']:>4} turns {r['cutoff_rate']:>7.1%} cut off, "
+              f"wait p50 {r['added_wait_p50_ms']:.0f} ms")  # fmt: skip
     print("anchors (eot-bench): vad timeout 55.6 % at 300 ms, 21.7 % at 600 ms; "
           "smart turn v3.2 35.2 % / 14.8 %")  # fmt: skip

@@ -80,6 +80,10 @@ def test_a_name_the_caller_gave(text: str, name: str) -> None:
         # A caller may share a staff member's name: asked for theirs, it is theirs.
         ("Sarah", "Sarah"),
         ("Yes, my name is Sarah.", "Sarah"),
+        # Surnames that are common words too, written with their capital after a first name
+        ("it's under Owen Price", "Owen Price"),
+        ("Owen Price.", "Owen Price"),
+        ("Tom Long", "Tom Long"),
     ],
 )
 def test_a_bare_answer_to_what_name(text: str, name: str) -> None:

@@ -46,6 +46,12 @@ _NOT_NAMES = frozenset(
     returning existing current previous cool awesome lovely wonderful nice happy glad pleased
     afraid sick tired running stuck walk walking straight""".split()
 )
+# Days, months, numbers and the words of a request are never a surname, capital or not.
+_NEVER_A_SURNAME = frozenset(
+    """book booking call calling called number phone name appointment time times day days week
+    weeks morning afternoon evening night noon lunch hair haircut trim colour color cut first
+    second last next late later early free just like""".split()
+)
 _TITLES = {"mr": "Mr.", "mrs": "Mrs.", "ms": "Ms.", "miss": "Miss", "dr": "Dr.",
            "mister": "Mr.", "missus": "Mrs.", "doctor": "Dr."}  # fmt: skip
 _STRONG = re.compile(
@@ -116,6 +122,17 @@ def _never(word: str, exclude: frozenset[str]) -> bool:
     )  # fmt: skip
 
 
+def _surname_after_a_name(word: str, exclude: frozenset[str]) -> bool:
+    """A word that is a surname as well as a common word ("Price", "Long", "Cook"), after a
+    first name and written with its capital (Whisper capitalises names, and a sentence's
+    own capital is never in the middle of it): "Owen Price"."""
+    low = word.lower().strip(".")
+    return (
+        word[:1].isupper() and len(low) >= 4 and is_surname(low) and low not in exclude
+        and low not in _NEVER_A_SURNAME and re.fullmatch(r"[a-z][a-z'\-]*", low) is not None
+    )  # fmt: skip
+
+
 def _shape(word: str) -> str:
     word = word.strip(".")
     if word.lower() in _TITLES:
@@ -136,7 +153,9 @@ def _take(words: list[str], exclude: frozenset[str], strong: bool) -> list[str]:
         if word.lower().endswith("'s") and len(word) > 3:
             break  # "Sarah's number": whose, not who
         titled = bool(taken) and taken[0].lower().strip(".") in _TITLES
-        if word in ",.;!?" or _never(word, exclude) or len(taken) >= 3 + titled:
+        if word in ",.;!?" or len(taken) >= 3 + titled:
+            break
+        if _never(word, exclude) and not (taken and _surname_after_a_name(word, exclude)):
             break
         capital = word[:1].isupper()
         known = is_first_name(word) or is_surname(word)
@@ -275,7 +294,10 @@ def find_name(
     answer = _WITHOUT.sub(" ", answer)
     words = _said_once(answer)
     if len(words) > 3 or any(
-        _never(w, exclude) and w.lower().strip(".") not in _TITLES for w in words
+        _never(w, exclude)
+        and w.lower().strip(".") not in _TITLES
+        and not (i and _surname_after_a_name(w, exclude))
+        for i, w in enumerate(words)
     ):
         return spelled if spelled and not words else None
     words = _with_spelling(_swap_last_first(words, answer), spelled)

@@ -687,11 +687,9 @@ class Conversation:
             self._impossible_phone = None
             yield from self._ask(Expect.PHONE, **self._words())
             return
-        message_id = self._told_message
-        if message_id is None or not self.frame.phone:
-            return
-        changed = self._result((yield ChangeCallback(message_id, self.frame.phone)), MessageTaken)
-        if changed.claim:
+        message_id, phone = self._told_message, self.frame.phone
+        if message_id is not None and phone:
+            changed = self._result((yield ChangeCallback(message_id, phone)), MessageTaken)
             yield Say(changed.claim, claim=True)
         yield from self._anything_else()
 

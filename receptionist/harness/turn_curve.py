@@ -4,7 +4,8 @@ prints them, on caller turns with pauses inside them, from voices that are not o
 Each turn is run once through the listener's own VAD and endpointer (with no end of turn),
 which finds its pauses: how long each silence lasted, and at each one (after the
 endpointer's ``pause_frames`` of silence) what Smart Turn says of the audio so far and,
-optionally, what the dialog's text verdict says of Whisper's transcript of it. A policy
+optionally, what the dialog's text verdict says of Whisper's transcript of it, as the call
+would judge it there: after the line's earlier lines in its call (turn_context.py). A policy
 turns those into a silence wait per pause; the turn ends at the first pause whose silence
 reaches its wait. Ending at any pause but the last is a premature cut-off; at the last, the
 added wait is from the caller's last frame with energy to that decision, as a caller hears
@@ -79,7 +80,7 @@ CONTEXT_LINES = (
     CurveLine(
         "Can you tell him | I'm running ten minutes late?",
         ("I'd like to leave a message for Marco.",),
-    ),  # fmt: skip
+    ),
     CurveLine("It's for | Sarah.", ("I'd like to leave a message.",)),
     CurveLine(
         "It's five five five, | one two three, | four five six seven.",

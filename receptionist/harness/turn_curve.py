@@ -253,18 +253,19 @@ def curve_rows(turns: list[PausedTurn], with_text: bool) -> list[dict[str, Any]]
     rows = []
     for family, settings in policies(with_text).items():
         for name, policy in settings:
-            results = [outcome(t, policy) for t in turns]
-            waits = [w for cut, w in results if not cut and w is not None]
-            rows.append(
-                {
-                    "policy": family,
-                    "setting": name,
-                    "cutoff_rate": sum(cut for cut, _ in results) / max(1, len(results)),
-                    "added_wait_p50_ms": float(np.median(waits)) if waits else float("nan"),
-                    "added_wait_p95_ms": float(np.percentile(waits, 95)) if waits else math.nan,
-                }
-            )
+            rows.append({"policy": family, "setting": name, **_figures(turns, policy)})
     return rows
+
+
+def _figures(turns: list[PausedTurn], policy: Policy) -> dict[str, float]:
+    """The share of ``turns`` cut off under ``policy``, and the wait it added to the rest."""
+    results = [outcome(t, policy) for t in turns]
+    waits = [w for cut, w in results if not cut and w is not None]
+    return {
+        "cutoff_rate": sum(cut for cut, _ in results) / max(1, len(results)),
+        "added_wait_p50_ms": float(np.median(waits)) if waits else math.nan,
+        "added_wait_p95_ms": float(np.percentile(waits, 95)) if waits else math.nan,
+    }
 
 
 # What the live listener does (listener.py) by default: the dialog's verdict on the words
@@ -338,13 +339,8 @@ def _by_asked(
         return {}
     out = {}
     for asked in sorted({t.asked for t in turns}):
-        results = [outcome(t, policy) for t in turns if t.asked == asked]
-        waits = [w for cut, w in results if not cut and w is not None]
-        out[asked or "nothing asked"] = {
-            "turns": len(results),
-            "cutoff_rate": sum(cut for cut, _ in results) / len(results),
-            "added_wait_p50_ms": float(np.median(waits)) if waits else math.nan,
-        }
+        these = [t for t in turns if t.asked == asked]
+        out[asked or "nothing asked"] = {"turns": len(these), **_figures(these, policy)}
     return out
 
 

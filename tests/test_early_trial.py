@@ -13,6 +13,7 @@ import weakref
 from typing import Any
 
 import numpy as np
+import pytest
 
 from receptionist.media.endpoint import EndpointSettings
 from receptionist.media.listener import (
@@ -205,3 +206,86 @@ async def test_no_early_trial_while_another_calls_caller_is_talking() -> None:
     assert listener.early_trials == 0
     assert len(decodes.started) == 1 and listener._speculative is not None
     assert not listener._speculative.early  # the VAD's pause's trial
+
+
+async def _turn_across_a_pause(
+    heard_then: str, heard_at_the_end: str
+) -> tuple[Listener, _Decodes, _Caller]:
+    """ "I'd like to book a haircut on [600 ms] Thursday at three please": the trial of the
+    first part heard as ``heard_then``, the whole turn's trial as ``heard_at_the_end``."""
+    listener, decodes, caller = await _early_trial_heard(heard_then)
+    settings = EndpointSettings()
+    caller.frames(30, loud=False, probability=SILENCE)  # the pause, shorter than the wait
+    caller.frames(40, loud=True, probability=SPEECH)  # "Thursday at three please"
+    assert listener._speculative is None, "the first part's trial is not the turn's"
+    caller.frames(QUIET_TRIAL_FRAMES, loud=False, probability=SILENCE)
+    await _settle()
+    assert listener._speculative is not None  # the trial of the whole turn
+    decodes.answer(len(decodes.started) - 1, heard_at_the_end)
+    await _settle()
+    caller.frames(settings.end_frames_max, loud=False, probability=SILENCE)
+    await _settle()
+    return listener, decodes, caller
+
+
+async def test_words_after_a_pause_that_whisper_left_out_are_decoded_on_their_own() -> None:
+    """Across a pause Whisper now and then writes the first part and stops: the turn's
+    transcript is then the first part's trial, word for word, though the caller went on. What
+    they said after the pause is decoded alone, and the turn has both."""
+    first = "I'd like to book a haircut on."
+    listener, decodes, _ = await _turn_across_a_pause(first, first)
+    decoded = len(decodes.started)
+    assert listener.inputs.empty()
+    samples, _ = decodes.started[-1]  # the words after the pause, decoded alone
+    # From just before the caller went on (the pre-roll) to the end: not the first part.
+    assert 40 * FRAME <= samples <= (40 + 10 + VAD_LAG_FRAMES) * FRAME
+    decodes.answer(decoded - 1, "Thursday at three please.")
+    turn = await asyncio.wait_for(listener.inputs.get(), 1)
+    assert isinstance(turn, CallerTurn)
+    assert turn.text == "I'd like to book a haircut on. Thursday at three please."
+    assert listener.recovered_after_pause == 1 and len(decodes.started) == decoded
+
+
+async def test_a_transcript_with_the_words_after_the_pause_is_the_turn() -> None:
+    whole = "I'd like to book a haircut on Thursday at three please."
+    listener, decodes, _ = await _turn_across_a_pause("I'd like to book a haircut on.", whole)
+    decoded = len(decodes.started)
+    turn = await asyncio.wait_for(listener.inputs.get(), 1)
+    assert isinstance(turn, CallerTurn) and turn.text == whole
+    assert len(decodes.started) == decoded and listener.recovered_after_pause == 0
+
+
+@pytest.mark.parametrize(
+    ("first", "after"),
+    [
+        # A cough in a hesitation is loud too: decoded alone it is noise.
+        ("I'd like to book a haircut on.", "(coughs)"),
+        # "Sarah Mil- [pause] -ler": the trial before the pause guessed the word's end, and
+        # the end alone is heard as another word ending alike.
+        ("Sarah Miller,", "or a miller."),
+    ],
+)
+async def test_what_adds_no_words_after_the_pause_leaves_the_turn_as_heard(
+    first: str, after: str
+) -> None:
+    listener, decodes, _ = await _turn_across_a_pause(first, first)
+    assert listener.inputs.empty()
+    decodes.answer(len(decodes.started) - 1, after)
+    turn = await asyncio.wait_for(listener.inputs.get(), 1)
+    assert isinstance(turn, CallerTurn) and turn.text == first
+    assert listener.recovered_after_pause == 0
+
+
+async def test_a_dip_inside_a_word_is_no_pause_to_recover_words_after() -> None:
+    """ "Sarah Mil- [60 ms] -ler": the trial of "Sarah Mil-" may already read "Sarah Miller";
+    the turn's transcript adding nothing to it has lost nothing."""
+    listener, decodes, caller = await _early_trial_heard("Sarah Miller.")
+    caller.frames(12, loud=True, probability=SPEECH)  # "-ler"
+    caller.frames(QUIET_TRIAL_FRAMES, loud=False, probability=SILENCE)
+    await _settle()
+    decodes.answer(len(decodes.started) - 1, "Sarah Miller.")
+    caller.frames(EndpointSettings().end_frames_max, loud=False, probability=SILENCE)
+    decoded = len(decodes.started)
+    turn = await asyncio.wait_for(listener.inputs.get(), 1)
+    assert isinstance(turn, CallerTurn) and turn.text == "Sarah Miller."
+    assert len(decodes.started) == decoded and listener.recovered_after_pause == 0

@@ -11,6 +11,9 @@ ends the turn sooner, a hesitation ("um", a trailing "and") waits longer. With a
 end-of-turn model (Smart Turn, in its own worker), its verdict on the pause comes long before
 the transcript: "complete" ends the turn after ``audio_end_frames`` of silence without
 waiting for the words, which can still lengthen the wait (a hesitation) if they come first.
+Across a pause Whisper now and then stops at the first part: a turn's transcript that adds
+nothing to what a trial heard before the pause gets the words after it, decoded alone
+(``AfterPause``).
 """
 
 from __future__ import annotations
@@ -19,7 +22,7 @@ import asyncio
 import logging
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import partial
 
 import numpy as np
@@ -91,6 +94,11 @@ NOISE_CONFIDENCE = 0.4  # confidence below this: Whisper doubts its words
 # at least 0.29 (tests/test_noise_filter.py). Stricter than Whisper's own rule (0.6, 0.37).
 GARBLE_NO_SPEECH = 0.5
 GARBLE_CONFIDENCE = 0.2
+# Speech after a pause that Whisper may have left out of the turn's transcript: at least this
+# many loud frames (200 ms) after an earlier trial's last speech, the first of them more than
+# PAUSE_FRAMES (300 ms) after it.
+DROPPED_SPEECH_FRAMES = 10
+PAUSE_FRAMES = 15
 
 
 @dataclass
@@ -121,6 +129,33 @@ class CallerTurn:
 @dataclass
 class Silence:
     frames: int
+
+
+@dataclass
+class AfterPause:
+    """What a trial decode heard before a pause, and the speech the caller added after it.
+    Across a pause of a second Whisper now and then writes the first part and stops ("I'd
+    like to book a haircut on." for "... on [1 s] Thursday at three please"): a turn's
+    transcript that adds nothing to ``heard`` has lost ``after``, decoded then on its own."""
+
+    heard: str
+    after: np.ndarray
+
+
+def adds_nothing(transcript: str, heard: str) -> bool:
+    """Are the words of ``transcript`` (some) all words of ``heard``, from its start?"""
+    words, before = _words(transcript), _words(heard)
+    return bool(words) and before[: len(words)] == words
+
+
+def _words(text: str) -> list[str]:
+    return re.findall(r"[\w']+", text.lower())
+
+
+def _ends_alike(transcript: str, rest: str) -> bool:
+    """Does ``rest`` end on one of the last words of ``transcript``?"""
+    words, after = _words(transcript), _words(rest)
+    return bool(after) and after[-1] in words[-3:]
 
 
 @dataclass
@@ -244,6 +279,9 @@ class Listener:
         self.late_trials = 0  # skipped at the pause for a busy worker, made later in it
         self._trial_wanted: int | None = None  # last speech frame of a pause still owed a trial
         self.reused_speculations = 0
+        self.recovered_after_pause = 0  # turns whose words after a pause Whisper left out
+        self._turns_started = 0
+        self._heard: list[tuple[int, str]] = []  # this turn's trials: (last speech, words)
         self.early_trials = 0  # started on the caller's energy, before the VAD's pause
         self.noise_turns = 0
         self._quiet_run = 0  # frames of the turn in progress without the caller's energy
@@ -319,6 +357,8 @@ class Listener:
     def _on_event(self, event: object, now: float) -> None:
         if isinstance(event, SpeechStarted):
             self.stt.open_turns.add(self)
+            self._turns_started += 1
+            self._heard = []
             if self.on_speech_start is not None:
                 self.on_speech_start(event.first_speech_frame)
         elif isinstance(event, SpeechPaused):
@@ -379,6 +419,7 @@ class Listener:
                     self._time_of(event.last_speech_frame),
                     self._speech_end_at(event),
                     previous,
+                    self._after_pause(event),
                 )
             )
 
@@ -404,6 +445,28 @@ class Listener:
         self._speculative = Trial(last_speech_frame, guess, full, early)
         log.debug("trial of frames to %d (early %s)", last_speech_frame, early)
         guess.add_done_callback(self._adapt_end_wait)
+        guess.add_done_callback(partial(self._trial_heard, self._turns_started, last_speech_frame))
+
+    def _trial_heard(self, turn: int, last_speech: int, task: asyncio.Task[Transcript]) -> None:
+        """Keep what a trial of this turn heard, kept or discarded: see ``AfterPause``."""
+        if task.cancelled() or task.exception() is not None or turn != self._turns_started:
+            return
+        self._heard.append((last_speech, task.result().text))
+
+    def _after_pause(self, event: TurnEnded) -> AfterPause | None:
+        """The latest trial of the ended turn that the caller went on after, past a pause (not
+        a dip inside a word, whose rest a trial may already have guessed: "Sarah Mil-"), with
+        the audio of what they said then."""
+        for last_speech, heard in sorted(self._heard, reverse=True):
+            loud = [
+                frame
+                for frame in range(max(last_speech + 1, self._offset), event.last_speech_frame + 1)
+                if self._levels[frame - self._offset] > self._loud
+            ]
+            if len(loud) >= DROPPED_SPEECH_FRAMES and loud[0] - last_speech > PAUSE_FRAMES:
+                start = max(loud[0] - PREROLL_FRAMES, last_speech + 1)
+                return AfterPause(heard, self._audio(start, event.last_speech_frame + TAIL_FRAMES))
+        return None
 
     def _discard_trial(self) -> None:
         """The caller went on: the trial of the pause is not the turn's."""
@@ -530,6 +593,7 @@ class Listener:
         last_speech_at: float,
         speech_end_at: float,
         previous: asyncio.Task[None] | None,
+        after_pause: AfterPause | None = None,
     ) -> None:
         loop = asyncio.get_running_loop()
         if task is not None:
@@ -539,6 +603,8 @@ class Listener:
             transcript = await self.stt.transcribe(
                 audio, self.leg.sample_rate, urgent=True, full_window=self.precise()
             )
+        if after_pause is not None and adds_nothing(transcript.text, after_pause.heard):
+            transcript = await self._with_words_after_pause(transcript, after_pause)
         if previous is not None:
             await previous  # turns reach the dialog in the order they were spoken
         log.debug(
@@ -575,6 +641,27 @@ class Listener:
                 no_speech_prob=transcript.no_speech_prob,
                 speech_end_at=speech_end_at,
             )
+        )
+
+    async def _with_words_after_pause(
+        self, transcript: Transcript, after_pause: AfterPause
+    ) -> Transcript:
+        """The turn's transcript with what the caller said after its pause, decoded alone."""
+        rest = await self.stt.transcribe(
+            after_pause.after, self.leg.sample_rate, urgent=True, full_window=self.precise()
+        )
+        if not rest.text or is_noise(rest) or _ends_alike(transcript.text, rest.text):
+            # A cough, a knock; or the end of a word the trial before the pause had already
+            # guessed ("Sarah Mil- [pause] -ler": "Sarah Miller", then "or a miller"): the
+            # transcript had all the words.
+            return transcript
+        self.recovered_after_pause += 1
+        log.info("words after a pause left out: %r, then alone %r", transcript.text, rest.text)
+        return replace(
+            transcript,
+            text=f"{transcript.text} {rest.text}",
+            compute_ms=transcript.compute_ms + rest.compute_ms,
+            confidence=min(transcript.confidence, rest.confidence),
         )
 
     def _speech_end_at(self, event: TurnEnded) -> float:

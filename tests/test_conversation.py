@@ -44,6 +44,7 @@ from receptionist.dialog.events import (
     TransferRequested,
 )
 from receptionist.dialog.frame import Expect, Outcome
+from receptionist.dialog.intents import asks_to_say_again
 
 PROFILE = load_settings().profile
 TODAY = date(2026, 11, 24)  # a Tuesday
@@ -144,7 +145,7 @@ def test_a_name_given_in_answer_to_the_check_accepts_it_and_is_taken() -> None:
     assert isinstance(book, Book) and book.name == "Peter Parker"
 
 
-@pytest.mark.parametrize("reply", ["Sorry?", "Hmm, not sure.", "Wait."])
+@pytest.mark.parametrize("reply", ["Hmm, not sure.", "Wait."])
 def test_words_that_are_no_name_leave_the_check_open(reply: str) -> None:
     c = new()
     c.receive(CallerSaid("a haircut on Thursday at 3", confidence=0.3))
@@ -338,3 +339,60 @@ def test_a_request_that_opens_with_a_misheard_bye_does_not_end_the_call() -> Non
     out = c.receive(CallerSaid("A haircut on Thursday at three."))
     assert out == [CheckSlot("haircut", THURSDAY_3PM, "5551234567")]
     assert not c.ended
+
+
+@pytest.mark.parametrize("ask", ["Sorry?", "Pardon?", "Could you say that again, please?"])
+def test_a_caller_who_did_not_catch_the_check_hears_it_again(ask: str) -> None:
+    c = new()
+    c.receive(CallerSaid("a haircut on Thursday at 3", confidence=0.3))
+    check = says(c.receive(SlotChecked(True)))
+    out = c.receive(CallerSaid(ask))
+    assert says(out) == check and c.expecting == Expect.CONFIRM
+    assert c.misunderstood == 0 and c.not_understood_turns == 0
+    assert c.receive(CallerSaid("Yes.")) == [CheckSlot("haircut", THURSDAY_3PM, "5551234567")]
+
+
+def test_the_times_offered_are_said_again_and_can_still_be_chosen() -> None:
+    c = new()
+    c.receive(CallerSaid("Could I get a haircut tomorrow afternoon? I'm Ann Lee."))
+    slots = (datetime(2026, 11, 25, 13, 0), datetime(2026, 11, 25, 14, 0))
+    offer = c.receive(SlotsFound(slots))
+    assert c.receive(CallerSaid("Sorry, I didn't catch the times.")) == offer
+    assert c.receive(CallerSaid("Sorry?")) == offer  # and again
+    out = c.receive(CallerSaid("The second one."))
+    assert out == [CheckSlot("haircut", slots[1], "5551234567")]
+
+
+def test_what_is_said_again_is_the_last_reply_not_a_silence_prompt_nor_the_filler() -> None:
+    c = new()
+    c.receive(CallerSaid("Hi, I'd like a haircut on Thursday at 3, my name is John Smith."))
+    reply = says(c.receive(SlotChecked(True)))
+    done = c.receive(booked("haircut", THURSDAY_3PM, "John Smith"))
+    reply += says(done)
+    assert reply[0] == replies.FILLER_BOOKING
+    c.receive(SilenceElapsed())  # "Are you still there?"
+    out = c.receive(CallerSaid("What was that?"))
+    assert says(out) == reply[1:]  # the claim (never dropped) and the question after it
+    assert out[0] == done[0] and isinstance(out[0], Say) and out[0].claim
+
+
+@pytest.mark.parametrize(
+    "turn", ["Sorry, I meant Thursday.", "Sorry, I can't make it.", "No, sorry.", "What time?"]
+)
+def test_sorry_with_something_to_say_is_no_request_to_hear_it_again(turn: str) -> None:
+    assert not asks_to_say_again(turn.lower())
+
+
+@pytest.mark.parametrize("name", ["Peter Parker.", "My name is Peter Parker."])
+def test_a_name_given_before_the_choice_is_taken_and_not_asked_for_again(name: str) -> None:
+    c = new()
+    c.receive(CallerSaid("Could I get a haircut tomorrow afternoon?"))
+    slots = (datetime(2026, 11, 25, 13, 0), datetime(2026, 11, 25, 14, 0))
+    offer = c.receive(SlotsFound(slots))
+    out = c.receive(CallerSaid(name))
+    assert out[0] == Say("Thank you, Peter.") and c.frame.name == "Peter Parker"
+    assert isinstance(out[-1], FindSlots)  # the times again, as the calendar has them now
+    assert c.receive(SlotsFound(slots)) == offer
+    assert c.receive(CallerSaid("The first one.")) == [CheckSlot("haircut", slots[0], "5551234567")]
+    book = c.receive(SlotChecked(True))[-1]
+    assert book == Book("haircut", slots[0], "Peter Parker", "5551234567")

@@ -54,6 +54,11 @@ TODAY = date(2026, 11, 24)
         ("how much do you charge for", None, "unsure"),
         ("John Smith.", "name", "complete"),
         ("Thursday.", "day", "complete"),
+        # Asked to say it again, it is said at once; "Sorry." may open what comes next.
+        ("Sorry?", "choose_slot", "complete"),
+        ("Could you repeat that?", "confirm", "complete"),
+        ("Pardon?", None, "complete"),
+        ("Sorry.", "choose_slot", "unsure"),
         ("No, that's all, thank you.", "anything_else", "complete"),
         ("Please call me back", "message_text", "unsure"),
         ("I need to leave a message", None, "unsure"),

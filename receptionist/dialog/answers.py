@@ -140,6 +140,15 @@ def _choose_slot(c: Conversation, u: Understanding) -> Reading:
     f = c.frame
     if not f.offered:
         return u, False
+    details = u.yes or u.no or u.day or u.time or u.window or u.days or u.choice is not None
+    if not (details or u.intents or u.phone) and f.name is None:
+        # The name before the choice ("Peter Parker." to "would one of those work?"): taken,
+        # and the times are offered again. A bare name is read as an answer to "what
+        # name?", strictly ("Wrong day." is no name).
+        name = u.name or understand(u.text, c.profile, c.today, Expect.NAME.value).name
+        if name:
+            yield Say(f"Thank you, {name.split()[0]}.")
+            return replace(u, name=name), True
     chosen = chosen_slot(u, f.offered)
     if chosen is not None:
         f.day, f.time = chosen.date(), chosen.time()

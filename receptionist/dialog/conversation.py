@@ -51,6 +51,7 @@ from receptionist.dialog.events import (
     TransferRequested,
 )
 from receptionist.dialog.frame import Expect, Frame, Outcome, Task
+from receptionist.dialog.intents import asks_to_say_again
 from receptionist.dialog.understand import Understanding, understand
 from receptionist.domain.phones import possible_phone
 from receptionist.domain.profile import BusinessProfile
@@ -142,6 +143,12 @@ class Conversation:
         self.caller_spoke = False  # has the caller said or keyed anything yet?
         self._asked: dict[Expect, int] = {}
         self._last_said = ""
+        # What we said in answer to the caller's last turn (or the greeting), and what we are
+        # saying to this one: "Sorry?" hears the last reply again. A silence's prompt is not
+        # a reply ("Are you still there?" is not what the caller missed).
+        self._last_reply: list[Say] = []
+        self._reply_now: list[Say] = []
+        self._to_caller = True
         self._message_taken = False
         self._told_message: int | None = None  # the message the caller was told was passed on
         self._impossible_phone: str | None = None  # the last number heard that can't be one
@@ -162,6 +169,7 @@ class Conversation:
             says.append(Say(second_detail.WELCOME_BACK))
         else:
             says.append(Say(self.profile.greeting, cache=True))
+        self._reply_now = [say for say in says if isinstance(say, Say)]
         return says
 
     @property
@@ -194,6 +202,9 @@ class Conversation:
             return []
         if isinstance(event, CallerSaid | DigitPressed):
             self.caller_spoke = True
+            if self._reply_now:
+                self._last_reply, self._reply_now = self._reply_now, []
+        self._to_caller = not isinstance(event, SilenceElapsed)
         if isinstance(event, CallerSaid):
             step = self._on_said(event)
         elif isinstance(event, DigitPressed):
@@ -215,6 +226,8 @@ class Conversation:
                 out.append(action)
                 if isinstance(action, Say):
                     self._last_said = action.text
+                    if self._to_caller:
+                        self._reply_now.append(action)
                 if isinstance(action, Request):
                     self._step = step
                     return out
@@ -246,6 +259,11 @@ class Conversation:
             if escalation is not None:
                 yield from self._escalate(escalation, text)
                 return
+        if self._last_reply and asks_to_say_again(text.lower()):
+            # "Sorry?", "Could you repeat that?": what we said, again (the times offered, the
+            # hours, the question); what was asked stays asked.
+            yield from (say for say in self._last_reply if say.text != replies.FILLER_BOOKING)
+            return
         yield from self._handle(u, expecting)
 
     def _on_digit(self, digit: str) -> Step:

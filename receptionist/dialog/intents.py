@@ -195,6 +195,31 @@ def says_goodbye(lowered: str) -> bool:
     return sum(w not in _CLOSING_WORDS for w in after) < _REQUEST_AFTER_FAREWELL
 
 
+# Asking to hear the last thing again: the whole turn is such a request, with its politeness
+# ("Sorry, could you say that again please?"), and nothing else ("Sorry, I meant Thursday").
+_SAY_AGAIN = re.compile(
+    r"\b(?:pardon(?: me)?|excuse me|come again|what was that|what did you (?:just )?say|"
+    r"(?:say|read|repeat) (?:that|it|those|them|the \w+(?: \w+)?)(?: (?:again|back))?|"
+    r"repeat(?: yourself)?|say again|one more time|"
+    r"i (?:didn't|did not|couldn't|could not|can't|cannot) (?:catch|get|hear|understand) "
+    r"(?:that|it|you|what you said|the \w+(?: \w+)?)|"
+    r"i missed (?:that|it|the \w+(?: \w+)?)|sorry|what|huh)\b"
+)
+_SAY_AGAIN_POLITE = frozenset(
+    "i'm im i am so sorry oh um uh please can could would will you say that again again? "
+    "mind just a bit the last part hello hi there yeah yes".split()
+)
+
+
+def asks_to_say_again(lowered: str) -> bool:
+    """Is the turn a request to hear what we said again ("Sorry?", "Pardon?", "Could you
+    repeat that?", "I didn't catch the times")?"""
+    if not _SAY_AGAIN.search(lowered):
+        return False
+    rest = re.findall(r"[a-z']+", _SAY_AGAIN.sub(" ", lowered))
+    return all(word in _SAY_AGAIN_POLITE for word in rest)
+
+
 _CHANGE = re.compile(
     r"\b(?:actually|instead|rather|make it|make that|change (?:it|that)|changed my mind|"
     r"move it|switch|i meant|i mean|scratch that|on second thought|wait|hold on|no,? no|"

@@ -13,6 +13,7 @@ import re
 from datetime import date
 
 from receptionist.dialog.frame import Expect, Frame
+from receptionist.dialog.intents import asks_to_say_again
 from receptionist.dialog.numbers import words_to_numbers
 from receptionist.dialog.understand import Understanding, understand
 from receptionist.domain.phones import whole_phone
@@ -33,6 +34,8 @@ def judge_turn(
     whole_number = bool(u.phone and whole_phone(u.phone, profile.region))
     if expecting == Expect.PHONE and not whole_number and _DIGIT.search(words_to_numbers(text)):
         return "hesitant"  # callers pause between a number's groups of digits
+    if text.strip().endswith("?") and asks_to_say_again(text.lower()):
+        return "complete"  # "Sorry?", "Could you repeat that?": said again at once
     answered = {
         # A first name alone may be followed by the surname the question asks for.
         "name": u.name and len(u.name.split()) > 1,

@@ -206,7 +206,7 @@ _SAY_AGAIN = re.compile(
     r"i missed (?:that|it|the \w+(?: \w+)?)|sorry|what|huh)\b"
 )
 _SAY_AGAIN_POLITE = frozenset(
-    "i'm im i am so sorry oh um uh please can could would will you say that again again? "
+    "i'm im i am so sorry oh um uh and please can could would will you say that again "
     "mind just a bit the last part hello hi there yeah yes".split()
 )
 

@@ -396,3 +396,15 @@ def test_a_name_given_before_the_choice_is_taken_and_not_asked_for_again(name: s
     assert c.receive(CallerSaid("The first one.")) == [CheckSlot("haircut", slots[0], "5551234567")]
     book = c.receive(SlotChecked(True))[-1]
     assert book == Book("haircut", slots[0], "Peter Parker", "5551234567")
+
+
+def test_whatever_works_takes_the_first_time_offered_and_no_name_is_made_of_it() -> None:
+    c = new()
+    c.receive(CallerSaid("Could I get a haircut tomorrow afternoon?"))
+    slots = (datetime(2026, 11, 25, 13, 0), datetime(2026, 11, 25, 14, 0))
+    c.receive(SlotsFound(slots))
+    out = c.receive(CallerSaid("Dunno."))
+    assert c.frame.name is None and c.expecting == Expect.CHOOSE_SLOT
+    assert "Thank you" not in " ".join(says(out))
+    out = c.receive(CallerSaid("Whatever works."))
+    assert out == [CheckSlot("haircut", slots[0], "5551234567")] and c.frame.name is None

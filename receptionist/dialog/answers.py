@@ -17,6 +17,7 @@ from receptionist.dialog import booking_flow, existing_flow, second_detail
 from receptionist.dialog.actions import Action, Say
 from receptionist.dialog.events import Result
 from receptionist.dialog.frame import Expect, Task
+from receptionist.dialog.names import is_first_name
 from receptionist.dialog.understand import Understanding, understand
 
 if TYPE_CHECKING:
@@ -144,8 +145,12 @@ def _choose_slot(c: Conversation, u: Understanding) -> Reading:
     if not (details or u.intents or u.phone) and f.name is None:
         # The name before the choice ("Peter Parker." to "would one of those work?"): taken,
         # and the times are offered again. A bare name is read as an answer to "what
-        # name?", strictly ("Wrong day." is no name).
-        name = u.name or understand(u.text, c.profile, c.today, Expect.NAME.value).name
+        # name?", strictly, and only from a first name ("Wrong day.", "Whatever works." and
+        # "Dunno." are no names).
+        name = u.name
+        if name is None:
+            bare = understand(u.text, c.profile, c.today, Expect.NAME.value).name
+            name = bare if bare and is_first_name(bare.split()[0]) else None
         if name:
             yield Say(f"Thank you, {name.split()[0]}.")
             return replace(u, name=name), True

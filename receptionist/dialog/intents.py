@@ -240,6 +240,7 @@ _NOT_A_CHOICE_AFTER = re.compile(
 )
 _EITHER = re.compile(
     r"\b(?:either|whichever|any of (?:them|those)|(?:it )?doesn'?t matter|don'?t mind|"
+    r"whatever(?:'s| is)? (?:works|suits|fine|easiest|best)|i'?m (?:easy|flexible)|"
     r"(?:both|any|either one) (?:is|are|would be) (?:fine|good|ok|okay))\b"
 )
 _DATE_NAMED = re.compile(

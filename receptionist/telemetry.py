@@ -71,7 +71,9 @@ TRIAL_DECODES = Counter(
     "Trial decodes of a caller's pause, by what became of them: early (started 60 ms after "
     "the caller's energy fell, before the VAD's pause), reused (the turn's own transcript, "
     "no decode after it ended), discarded (the caller went on), skipped (speech to text busy "
-    "with other calls at the pause), late (made in the pause once it was free)",
+    "with other calls at the pause), late (made in the pause once it was free), "
+    "after_pause (the words after a pause decoded alone: the turn's transcript had left "
+    "them out), recovered (such words added to the turn)",
     ["fate"],
     registry=REGISTRY,
 )

@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 import pytest
 
+from receptionist import telemetry
 from receptionist.media.endpoint import EndpointSettings
 from receptionist.media.listener import (
     QUIET_TRIAL_FRAMES,
@@ -208,6 +209,11 @@ async def test_no_early_trial_while_another_calls_caller_is_talking() -> None:
     assert not listener._speculative.early  # the VAD's pause's trial
 
 
+def _trial_decodes(fate: str) -> float:
+    sample = "receptionist_trial_decodes_total"
+    return telemetry.REGISTRY.get_sample_value(sample, {"fate": fate}) or 0.0
+
+
 async def _turn_across_a_pause(
     heard_then: str, heard_at_the_end: str
 ) -> tuple[Listener, _Decodes, _Caller]:
@@ -233,6 +239,7 @@ async def test_words_after_a_pause_that_whisper_left_out_are_decoded_on_their_ow
     transcript is then the first part's trial, word for word, though the caller went on. What
     they said after the pause is decoded alone, and the turn has both."""
     first = "I'd like to book a haircut on."
+    recovered_before = _trial_decodes("recovered")
     listener, decodes, _ = await _turn_across_a_pause(first, first)
     decoded = len(decodes.started)
     assert listener.inputs.empty()
@@ -244,6 +251,7 @@ async def test_words_after_a_pause_that_whisper_left_out_are_decoded_on_their_ow
     assert isinstance(turn, CallerTurn)
     assert turn.text == "I'd like to book a haircut on. Thursday at three please."
     assert listener.recovered_after_pause == 1 and len(decodes.started) == decoded
+    assert _trial_decodes("recovered") == recovered_before + 1  # on /metrics
 
 
 async def test_a_transcript_with_the_words_after_the_pause_is_the_turn() -> None:

@@ -647,6 +647,7 @@ class Listener:
         self, transcript: Transcript, after_pause: AfterPause
     ) -> Transcript:
         """The turn's transcript with what the caller said after its pause, decoded alone."""
+        telemetry.trial_decode("after_pause")
         rest = await self.stt.transcribe(
             after_pause.after, self.leg.sample_rate, urgent=True, full_window=self.precise()
         )
@@ -656,6 +657,7 @@ class Listener:
             # transcript had all the words.
             return transcript
         self.recovered_after_pause += 1
+        telemetry.trial_decode("recovered")
         log.info("words after a pause left out: %r, then alone %r", transcript.text, rest.text)
         return replace(
             transcript,

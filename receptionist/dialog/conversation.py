@@ -21,6 +21,12 @@ from datetime import date, datetime, time
 from typing import TypeVar
 
 from receptionist.dialog import answers, booking_flow, existing_flow, replies, second_detail
+from receptionist.dialog.about_the_call import (
+    checks_the_line,
+    disowns_number,
+    says_running_late,
+    says_wrong_number,
+)
 from receptionist.dialog.actions import (
     Action,
     ChangeCallback,
@@ -259,12 +265,58 @@ class Conversation:
             if escalation is not None:
                 yield from self._escalate(escalation, text)
                 return
-        if self._last_reply and asks_to_say_again(text.lower()):
+        lowered = text.lower()
+        if self._last_reply and asks_to_say_again(lowered):
             # "Sorry?", "Could you repeat that?": what we said, again (the times offered, the
             # hours, the question); what was asked stays asked.
             yield from (say for say in self._last_reply if say.text != replies.FILLER_BOOKING)
             return
+        if checks_the_line(lowered):
+            # "Hello? Can you hear me?": the caller missed what we said, or fears the line is
+            # dead. They hear that we are here, and what we said last (not the recording
+            # notice again); what was asked stays asked.
+            yield Say(replies.CAN_HEAR_YOU, cache=True)
+            notice = self.profile.recording_notice
+            skip = (replies.FILLER_BOOKING, notice)
+            yield from (say for say in self._last_reply if say.text not in skip)
+            return
+        if self._told_message is not None and self.frame.task is None and not u.phone:
+            if disowns_number(lowered) and not u.intents:
+                # "No, that's the wrong number": which one, then, for the stored message.
+                self.misunderstood = 0
+                yield from self._ask(Expect.PHONE, **self._words())
+                return
+        if self._opening() and says_wrong_number(lowered) and not u.intents:
+            yield Say(replies.WRONG_NUMBER, cache=True)
+            yield from self._goodbye("caller dialled a wrong number")
+            return
+        others = {"cancel", "move", "message", "status", "person"} & set(u.intents)
+        if self._between_requests() and says_running_late(lowered) and not others:
+            # "... late for my appointment" names a booking but asks for none.
+            yield from self._running_late(u)
+            return
         yield from self._handle(u, expecting)
+
+    def _opening(self) -> bool:
+        """Nothing asked and nothing under way yet: the call has just begun."""
+        f = self.frame
+        return self.expecting is None and f.task is None and self._told_message is None
+
+    def _between_requests(self) -> bool:
+        return self.frame.task is None and self.expecting in (
+            None, Expect.ANYTHING_ELSE, Expect.OFFER_HELP
+        )  # fmt: skip
+
+    def _running_late(self, u: Understanding) -> Step:
+        """A caller running late ("I'm running fifteen minutes late"): the team hears it as a
+        message (to the staff member named, else the front desk), in the caller's words, with
+        the number to reach them on; the caller hears it was passed on only from the stored
+        message."""
+        self.misunderstood = 0
+        f = self.frame
+        f.task, f.staff, f.message_text = Task.MESSAGE, u.staff or "front desk", u.text
+        yield Say(replies.LATE_NOTED, cache=True)
+        yield from self._advance_message()
 
     def _on_digit(self, digit: str) -> Step:
         """0 on its own is the front desk; other digits are a number typed on the keypad,

@@ -131,6 +131,19 @@ _STATUS = re.compile(
     r"(?:when|what time|what day) (?:is |was )?(?:my|our|the|his|her) "
     r"(?:\w+(?:'s|s)? )?(?:appointment|booking|reservation))\b"
 )
+# "I booked a colour for Thursday, I just wanted to check what time it was": a booking the
+# caller holds, and a question about it.
+_HOLDS = re.compile(
+    r"\b(?:i|we)(?:'ve| have)? (?:already )?(?:booked|made (?:a|an|my|our) (?:\w+ )?"
+    r"(?:booking|appointment|reservation))\b|"
+    r"\b(?:i|we)(?:'ve| have)? (?:have|had|got) (?:a|an|my|our) (?:\w+ )?"
+    r"(?:booking|appointment|reservation)\b"
+)
+_ASKS_ABOUT_IT = re.compile(
+    r"\b(?:what time|when|what day|which day)(?: exactly)? (?:is|was|it's|is it|was it|am i|"
+    r"was i|it was|it is|i'm|i am|we're)\b|\b(?:check|confirm|remind me|forgot|forget)\b|"
+    r"\b(?:can't|cannot|don't) remember\b"
+)
 _PRICE = re.compile(
     r"\b(?:how much|prices?|pricing|cost|costs|(?<!in )charge|charges|rates?|expensive|cheap|"
     r"fee|fees|what do you charge)\b"
@@ -472,7 +485,9 @@ def read_wants(
     cancel = bool(_CANCEL.search(lowered)) and (explicit_cancel or not move)
     if cancel and not explicit_cancel and _ANOTHER_TIME.search(lowered):
         cancel, move = False, True  # "I can't make it Thursday, can we do Friday instead?"
-    status = bool(_STATUS.search(lowered))
+    status = bool(
+        _STATUS.search(lowered) or (_HOLDS.search(lowered) and _ASKS_ABOUT_IT.search(lowered))
+    )
     message = bool(_MESSAGE.search(lowered))
     robot = bool(_ROBOT.search(lowered))
     person = bool(_PERSON.search(lowered) or (staff and _TALK_TO.search(lowered)))

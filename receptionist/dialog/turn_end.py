@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from datetime import date
 
+from receptionist.dialog.about_the_call import checks_the_line, says_wrong_number
 from receptionist.dialog.frame import Expect, Frame
 from receptionist.dialog.intents import asks_to_say_again
 from receptionist.dialog.numbers import words_to_numbers
@@ -34,8 +35,11 @@ def judge_turn(
     whole_number = bool(u.phone and whole_phone(u.phone, profile.region))
     if expecting == Expect.PHONE and not whole_number and _DIGIT.search(words_to_numbers(text)):
         return "hesitant"  # callers pause between a number's groups of digits
-    if text.strip().endswith("?") and asks_to_say_again(text.lower()):
-        return "complete"  # "Sorry?", "Could you repeat that?": said again at once
+    lowered = text.lower()
+    if text.strip().endswith("?") and (asks_to_say_again(lowered) or checks_the_line(lowered)):
+        return "complete"  # "Sorry?", "Can you hear me?": said again at once
+    if first_words and says_wrong_number(lowered):
+        return "complete"  # "Sorry, wrong number."
     answered = {
         # A first name alone may be followed by the surname the question asks for.
         "name": u.name and len(u.name.split()) > 1,

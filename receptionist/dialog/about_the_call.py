@@ -1,0 +1,93 @@
+"""What callers say about the call itself rather than about a booking: "Hello? Can you hear
+me?", "Sorry, wrong number", "I'm running ten minutes late".
+
+Each is read from the whole turn (a check of the line is nothing but that) or from a phrase
+that says it and nothing else could ("running late" is not "a late appointment"). Pure
+functions over the lowered transcript; the conversation decides what to do with them.
+"""
+
+from __future__ import annotations
+
+import re
+
+# -- "Hello? Can you hear me?" --------------------------------------------------------------------
+
+_HEARS = re.compile(
+    r"\b(?:can|could|do|did) you (?:still )?hear (?:me|us)\b|"
+    r"\b(?:are|r) you (?:still )?(?:there|with me)\b|"
+    r"\b(?:is|was) (?:any|some)(?:one|body) (?:still )?there\b|\banyone there\b|"
+    r"\b(?:you )?still there\b|\bhello\b"
+)
+# Words a check of the line comes with; anything else makes the turn something more.
+_LINE_WORDS = frozenset(
+    "hello hi hey hiya yes yeah oh um uh ah so sorry is are you there still me us can could "
+    "do did hear anyone anybody someone somebody okay ok i think with".split()
+)
+
+
+def checks_the_line(lowered: str) -> bool:
+    """Is the whole turn a check that someone is there ("Hello?", "Hello, can you hear me?",
+    "Are you still there?")? "Hello, I'd like to book" is a request; a lone "Hello." said
+    flatly is a greeting, and only a question mark makes it a check."""
+    words = re.findall(r"[a-z']+", lowered)
+    if not words or not all(word in _LINE_WORDS for word in words):
+        return False
+    if not _HEARS.search(lowered):
+        return False
+    only_hellos = all(word == "hello" for word in words)
+    return not only_hellos or "?" in lowered or len(words) > 1
+
+
+# -- "Sorry, wrong number" ----------------------------------------------------------------------
+
+_WRONG_NUMBER = re.compile(
+    r"\bwrong (?:number|place|business|company|office)\b|"
+    r"\b(?:mis-?dial(?:l)?ed|dial(?:l)?ed wrong|dial(?:l)?ed the wrong|called the wrong|"
+    r"rang the wrong|pressed the wrong)\b"
+)
+
+
+def says_wrong_number(lowered: str) -> bool:
+    """The caller reached us by mistake ("Sorry, wrong number", "I must have dialled the
+    wrong number"). Only a turn that opens a call means that: later, "that's the wrong
+    number" is about a number we read back (the conversation asks only at the start)."""
+    return bool(_WRONG_NUMBER.search(lowered))
+
+
+_NOT_MY_NUMBER = re.compile(
+    r"\bwrong (?:number|phone number)\b|"
+    r"\b(?:that's|that is|thats|it's|its) not (?:my|the right|the best|a good) (?:phone )?number\b|"
+    r"\b(?:that's|that is|thats) (?:my|an) old (?:phone )?number\b|"
+    r"\b(?:a|another|a different|my other) (?:phone )?number\b"
+)
+
+
+def disowns_number(lowered: str) -> bool:
+    """Told the number they will be called back on, the caller says it is not theirs ("No,
+    that's the wrong number", "That's my old number", "Can they use a different number?")."""
+    return bool(_NOT_MY_NUMBER.search(lowered))
+
+
+# -- "I'm running late" -------------------------------------------------------------------------
+
+# How late: "a bit", "about fifteen minutes", "10 mins", "half an hour", "a few minutes".
+_HOW_LATE = (
+    r"(?:(?:a|an|about|around|maybe|like|roughly|approximately|just|only|a few|few|couple|"
+    r"of|bit|little|tad|touch|slightly|very|really|quite|so|half|quarter|hour|or|\d+|one|two|"
+    r"three|four|five|ten|fifteen|twenty|thirty|forty|minutes?|mins?)\s+){0,6}"
+)
+_LATE = re.compile(
+    r"\b(?:running|be|being|i'm|im|i am|we're|we are|he's|she's|they're|we'll be|i'll be|"
+    r"ill be|gonna be|going to be|might be|may be|will be)\s+"
+    + _HOW_LATE
+    + r"(?:late|behind)\b(?! (?:afternoon|morning|evening|appointment|slot|one|on|in the day))|"
+    r"\b(?:stuck|caught|held up) in (?:traffic|a meeting|work)\b|\bstuck at work\b|"
+    r"\bheld up\b|\brunning behind\b"
+)
+
+
+def says_running_late(lowered: str) -> bool:
+    """The caller is late for their appointment ("I'm running about fifteen minutes late",
+    "I'll be 10 mins late", "stuck in traffic"). "Anything late on Friday?" and "How late
+    are you open?" ask for a time."""
+    return bool(_LATE.search(lowered))

@@ -1,0 +1,201 @@
+"""What callers say about the call itself: "Hello? Can you hear me?", "Sorry, wrong number",
+"I'm running fifteen minutes late".
+
+Each was answered "Sorry, I didn't quite get that" (or taken as a booking) before: real
+callers say them often, none of the scenarios did.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import pytest
+
+from receptionist.app.config import Settings, load_settings
+from receptionist.dialog import replies
+from receptionist.dialog.about_the_call import (
+    checks_the_line,
+    says_running_late,
+    says_wrong_number,
+)
+from receptionist.dialog.actions import (
+    ChangeCallback,
+    CheckSlot,
+    FindBookings,
+    FindSlots,
+    Hangup,
+    Say,
+    TakeMessage,
+)
+from receptionist.dialog.conversation import Conversation
+from receptionist.dialog.events import CallerSaid, MessageTaken, SlotsFound
+from receptionist.dialog.frame import Expect, Outcome, Task
+from receptionist.dialog.turn_end import judge_turn
+from receptionist.store.db import Store
+from tests.conftest_dialog import start_call
+
+PROFILE = load_settings().profile
+TODAY = date(2026, 11, 24)  # a Tuesday
+GREETING = PROFILE.greeting
+
+
+def new() -> Conversation:
+    conversation = Conversation(PROFILE, caller_id="5551234567", today=TODAY,
+                                now=lambda: datetime(2026, 11, 24, 8, 0))  # fmt: skip
+    conversation.start()
+    return conversation
+
+
+def says(actions: list) -> list[str]:
+    return [a.text for a in actions if isinstance(a, Say)]
+
+
+@pytest.mark.parametrize(
+    "turn",
+    ["Hello?", "Hello? Hello, can you hear me?", "Are you still there?", "Is anyone there?",
+     "Hello, hello.", "Can you hear me?", "Um, hello? Are you there?"],
+)  # fmt: skip
+def test_a_check_of_the_line_is_heard_as_one(turn: str) -> None:
+    assert checks_the_line(turn.lower())
+
+
+@pytest.mark.parametrize(
+    "turn",
+    ["Hello.", "Hi there.", "Hello, I'd like to book a haircut.", "Can you hear me okay, I'm "
+     "calling about my booking?", "Yes.", "Are you open on Saturday?", "Is Sarah there?"],
+)  # fmt: skip
+def test_a_greeting_or_a_request_is_no_check_of_the_line(turn: str) -> None:
+    assert not checks_the_line(turn.lower())
+
+
+def test_can_you_hear_me_after_the_greeting_hears_it_again_without_the_notice() -> None:
+    c = new()
+    out = c.receive(CallerSaid("Hello? Hello, can you hear me?"))
+    assert says(out) == [replies.CAN_HEAR_YOU, GREETING]
+    assert c.misunderstood == 0 and c.not_understood_turns == 0
+    assert not c.ended
+
+
+def test_a_check_of_the_line_hears_the_times_again_and_they_can_still_be_chosen() -> None:
+    c = new()
+    c.receive(CallerSaid("Could I get a haircut tomorrow afternoon? I'm Ann Lee."))
+    slots = (datetime(2026, 11, 25, 13, 0), datetime(2026, 11, 25, 14, 0))
+    offer = says(c.receive(SlotsFound(slots)))
+    out = c.receive(CallerSaid("Hello? Are you still there?"))
+    assert says(out) == [replies.CAN_HEAR_YOU, *offer]
+    assert c.expecting == Expect.CHOOSE_SLOT
+    assert c.receive(CallerSaid("The second one.")) == [
+        CheckSlot("haircut", slots[1], "5551234567")
+    ]
+
+
+@pytest.mark.parametrize(
+    "turn",
+    ["Sorry, wrong number.", "Oh, I think I dialled the wrong number, sorry.",
+     "I must have misdialed."],
+)  # fmt: skip
+def test_a_wrong_number_at_the_start_is_let_go_politely(turn: str) -> None:
+    assert says_wrong_number(turn.lower())
+    c = new()
+    out = c.receive(CallerSaid(turn))
+    assert says(out) == [replies.WRONG_NUMBER, replies.GOODBYE]
+    assert isinstance(out[-1], Hangup) and c.outcome == Outcome.COMPLETED
+    assert c.reason == "caller dialled a wrong number"
+
+
+def test_a_wrong_number_said_of_a_number_read_back_does_not_end_the_call() -> None:
+    c = new()
+    c.receive(CallerSaid("Can I leave a message for Marco?"))
+    c.receive(CallerSaid("Tell him my colour faded."))
+    c.receive(MessageTaken("I've passed your message to Marco (claim).", message_id=1))
+    out = c.receive(CallerSaid("No, that's the wrong number."))
+    assert says(out) == ["What number should they call you back on?"]
+    assert not c.ended and c.expecting == Expect.PHONE
+    out = c.receive(CallerSaid("It's 555 123 9876."))
+    assert out == [ChangeCallback(1, "5551239876")]
+
+
+@pytest.mark.parametrize(
+    "turn",
+    ["I'm running about fifteen minutes late for my appointment.", "I'll be 10 mins late.",
+     "Hi, I'm going to be a bit late.", "We're running behind, sorry.",
+     "I'm stuck in traffic."],
+)  # fmt: skip
+def test_running_late_is_heard_as_such(turn: str) -> None:
+    assert says_running_late(turn.lower())
+
+
+@pytest.mark.parametrize(
+    "turn",
+    ["Do you have anything late on Friday?", "How late are you open on Saturday?",
+     "Can I book a late afternoon slot?", "Is it too late to book for today?",
+     "I'd like to be seen late afternoon."],
+)  # fmt: skip
+def test_a_late_time_asked_for_is_no_caller_running_late(turn: str) -> None:
+    assert not says_running_late(turn.lower())
+
+
+def test_running_late_becomes_a_message_and_is_told_only_once_taken() -> None:
+    c = new()
+    turn = "Hi, I'm running about fifteen minutes late for my appointment today."
+    out = c.receive(CallerSaid(turn))
+    assert out == [
+        Say(replies.LATE_NOTED, cache=True),
+        TakeMessage("front desk", "", "5551234567", turn),
+    ]
+    out = c.receive(MessageTaken("I've passed your message to the front desk (claim).", 1))
+    assert out[0] == Say("I've passed your message to the front desk (claim).", claim=True)
+    assert c.outcome == Outcome.MESSAGE and c.expecting == Expect.ANYTHING_ELSE
+
+
+def test_running_late_for_a_stylist_named_is_a_message_for_them() -> None:
+    c = new()
+    out = c.receive(CallerSaid("I'll be ten minutes late for Marco."))
+    assert isinstance(out[-1], TakeMessage) and out[-1].for_staff == "Marco"
+
+
+def test_running_late_in_the_middle_of_a_booking_is_not_taken_for_a_message() -> None:
+    c = new()
+    c.receive(CallerSaid("I'd like a haircut on Thursday."))
+    c.receive(SlotsFound((datetime(2026, 11, 26, 9, 0), datetime(2026, 11, 26, 10, 0))))
+    assert c.frame.task == Task.BOOK
+    out = c.receive(CallerSaid("Sorry, I'm running late, can you do Friday at ten?"))
+    assert out == [CheckSlot("haircut", datetime(2026, 11, 27, 10, 0), "5551234567")]
+    assert c.frame.task == Task.BOOK
+
+
+def test_a_booking_held_with_a_question_about_it_is_looked_up_not_booked_again() -> None:
+    c = new()
+    out = c.receive(
+        CallerSaid("Hi, I booked a colour for Thursday, I just wanted to check what time it was.")
+    )
+    assert c.frame.task == Task.STATUS
+    assert isinstance(out[-1], FindBookings) and not any(isinstance(a, FindSlots) for a in out)
+
+
+@pytest.mark.parametrize(
+    ("turn", "first_words", "verdict"),
+    [("Hello? Can you hear me?", False, "complete"), ("Sorry, wrong number.", True, "complete"),
+     ("Hello.", True, "unsure")],
+)  # fmt: skip
+def test_the_turn_ends_at_once_on_a_check_of_the_line_or_a_wrong_number(
+    turn: str, first_words: bool, verdict: str
+) -> None:
+    c = new()
+    assert judge_turn(turn, c.frame, None, PROFILE, TODAY, first_words=first_words) == verdict
+
+
+async def test_a_caller_running_late_leaves_a_stored_message_for_the_front_desk(
+    salon: Settings, store_file: Store
+) -> None:
+    call = start_call(salon, store_file, "late1", caller_id="5550000007")
+    said = await call.say("Hi, it's Dana, I'm stuck in traffic, I'll be about twenty minutes late.")
+    assert said[:2] == [
+        replies.LATE_NOTED,
+        "I've passed your message to the front desk to call you back at 5 5 5, 0 0 0, 0 0 0 7.",
+    ]
+    (message,) = store_file.rows("messages")
+    assert message["for_staff"] == "front desk" and message["callback_number"] == "5550000007"
+    assert "twenty minutes late" in message["text"]
+    assert [c["kind"] for c in store_file.rows("claims")] == ["message"]
+    assert store_file.rows("bookings") == []

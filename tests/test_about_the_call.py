@@ -15,6 +15,7 @@ from receptionist.app.config import Settings, load_settings
 from receptionist.dialog import replies
 from receptionist.dialog.about_the_call import (
     checks_the_line,
+    only_greets,
     says_running_late,
     says_wrong_number,
 )
@@ -28,7 +29,7 @@ from receptionist.dialog.actions import (
     TakeMessage,
 )
 from receptionist.dialog.conversation import Conversation
-from receptionist.dialog.events import CallerSaid, MessageTaken, SlotsFound
+from receptionist.dialog.events import CallerSaid, MessageTaken, SlotChecked, SlotsFound
 from receptionist.dialog.frame import Expect, Outcome, Task
 from receptionist.dialog.turn_end import judge_turn
 from receptionist.store.db import Store
@@ -87,6 +88,32 @@ def test_a_check_of_the_line_hears_the_times_again_and_they_can_still_be_chosen(
     assert c.receive(CallerSaid("The second one.")) == [
         CheckSlot("haircut", slots[1], "5551234567")
     ]
+
+
+@pytest.mark.parametrize("turn", ["Hello.", "Hi there.", "Good morning.", "Hello, yes."])
+def test_a_caller_who_greets_and_waits_is_asked_how_we_can_help(turn: str) -> None:
+    assert only_greets(turn.lower()) and not checks_the_line(turn.lower())
+    c = new()
+    assert says(c.receive(CallerSaid(turn))) == [replies.HELLO]
+    assert c.misunderstood == 0 and c.not_understood_turns == 0
+    out = c.receive(CallerSaid("I'd like a haircut on Thursday at 3."))
+    assert out[-1] == CheckSlot("haircut", datetime(2026, 11, 26, 15, 0), "5551234567")
+
+
+def test_a_first_turn_heard_as_bye_there_is_a_greeting_not_a_goodbye() -> None:
+    """flite slt's "Hi there." through the line, heard by tiny.en."""
+    c = new()
+    out = c.receive(CallerSaid("Bye there."))
+    assert says(out) == [replies.HELLO] and not c.ended
+    assert says(c.receive(CallerSaid("Okay, bye.")))[-1] == replies.GOODBYE and c.ended
+
+
+def test_a_greeting_in_the_middle_of_a_request_is_no_new_start() -> None:
+    c = new()
+    c.receive(CallerSaid("I'd like a haircut on Thursday at 3."))
+    c.receive(SlotChecked(True))
+    assert c.expecting == Expect.NAME
+    assert replies.HELLO not in says(c.receive(CallerSaid("Hi.")))
 
 
 @pytest.mark.parametrize(

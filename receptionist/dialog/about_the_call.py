@@ -16,26 +16,40 @@ _HEARS = re.compile(
     r"\b(?:can|could|do|did) you (?:still )?hear (?:me|us)\b|"
     r"\b(?:are|r) you (?:still )?(?:there|with me)\b|"
     r"\b(?:is|was) (?:any|some)(?:one|body) (?:still )?there\b|\banyone there\b|"
-    r"\b(?:you )?still there\b|\bhello\b"
+    r"\b(?:you )?still there\b"
 )
 # Words a check of the line comes with; anything else makes the turn something more.
 _LINE_WORDS = frozenset(
     "hello hi hey hiya yes yeah oh um uh ah so sorry is are you there still me us can could "
     "do did hear anyone anybody someone somebody okay ok i think with".split()
 )
+_GREETING_WORDS = frozenset(
+    "hi hello hey hiya howdy good morning afternoon evening there yes yeah yep um uh oh ah "
+    "ok okay so".split()
+)
+_GREETINGS = frozenset("hi hello hey hiya howdy morning afternoon evening".split())
 
 
 def checks_the_line(lowered: str) -> bool:
-    """Is the whole turn a check that someone is there ("Hello?", "Hello, can you hear me?",
-    "Are you still there?")? "Hello, I'd like to book" is a request; a lone "Hello." said
-    flatly is a greeting, and only a question mark makes it a check."""
+    """Is the whole turn a check that someone is there ("Hello?", "Hello? Hello?", "Hello,
+    can you hear me?", "Are you still there?")? "Hello, I'd like to book" is a request;
+    "Hello." said flatly, once, is a greeting."""
     words = re.findall(r"[a-z']+", lowered)
     if not words or not all(word in _LINE_WORDS for word in words):
         return False
-    if not _HEARS.search(lowered):
-        return False
-    only_hellos = all(word == "hello" for word in words)
-    return not only_hellos or "?" in lowered or len(words) > 1
+    hellos = words.count("hello")
+    return bool(_HEARS.search(lowered)) or hellos > 1 or (hellos == 1 and "?" in lowered)
+
+
+def only_greets(lowered: str, first_words: bool = False) -> bool:
+    """Is the whole turn a greeting ("Hi.", "Hello there.", "Good morning.")? Callers greet
+    and wait to be asked. As a caller's first words "Bye" is a greeting too: Whisper hears
+    "Hi there" as "Bye there" from voices not ours, and nobody calls to say goodbye (one who
+    wants to leave hangs up)."""
+    words = re.findall(r"[a-z']+", lowered)
+    greetings = _GREETINGS | {"bye"} if first_words else _GREETINGS
+    known = _GREETING_WORDS | greetings
+    return bool(words) and all(w in known for w in words) and bool(greetings & set(words))
 
 
 # -- "Sorry, wrong number" ----------------------------------------------------------------------

@@ -24,6 +24,7 @@ from receptionist.dialog import answers, booking_flow, existing_flow, replies, s
 from receptionist.dialog.about_the_call import (
     checks_the_line,
     disowns_number,
+    only_greets,
     says_running_late,
     says_wrong_number,
 )
@@ -147,6 +148,7 @@ class Conversation:
         self.wrong_details = 0  # names or days said for a booking that matched none
         self.digits = ""
         self.caller_spoke = False  # has the caller said or keyed anything yet?
+        self.caller_turns = 0  # turns the caller has said (keyed digits aside)
         self._asked: dict[Expect, int] = {}
         self._last_said = ""
         # What we said in answer to the caller's last turn (or the greeting), and what we are
@@ -251,6 +253,7 @@ class Conversation:
 
     def _on_said(self, event: CallerSaid) -> Step:
         self.silences = 0
+        self.caller_turns += 1
         text = event.text.strip()
         expecting = self.expecting
         u = understand(text, self.profile, self.today, expecting.value if expecting else None)
@@ -279,6 +282,9 @@ class Conversation:
             notice = self.profile.recording_notice
             skip = (replies.FILLER_BOOKING, notice)
             yield from (say for say in self._last_reply if say.text not in skip)
+            return
+        if self._opening() and only_greets(lowered, first_words=self.caller_turns == 1):
+            yield Say(replies.HELLO, cache=True)  # "Hi there.": callers greet and wait
             return
         if self._told_message is not None and self.frame.task is None and not u.phone:
             if disowns_number(lowered) and not u.intents:

@@ -41,13 +41,14 @@ DONT_KNOW_EITHER = (
     "team, or put you through to someone who can help. Which would you prefer?"
 )
 CAN_HEAR_YOU = "Yes, I can hear you."
+HELLO = "Hi! How can I help you today?"
 WRONG_NUMBER = "No problem."
 LATE_NOTED = "Thanks for letting us know."
 
 FIXED = (
     FILLER_BOOKING, ONE_MOMENT, ANYTHING_ELSE, GOODBYE, STILL_THERE, SILENT_GOODBYE,
     NOT_UNDERSTOOD, NOT_UNDERSTOOD_AGAIN, OFFER_PERSON_OR_MESSAGE, DONT_KNOW, DONT_KNOW_EITHER,
-    CAN_HEAR_YOU, WRONG_NUMBER, LATE_NOTED,
+    CAN_HEAR_YOU, HELLO, WRONG_NUMBER, LATE_NOTED,
 )  # fmt: skip
 
 

@@ -190,7 +190,9 @@ async def test_guessing_the_day_one_by_one_is_capped(salon: Settings, store_file
     await _john_smiths_haircut(salon, store_file)
     spoof = start_call(salon, store_file, "spoof-6", OWNER, transfer_outcome="no_answer")
     said = await spoof.say("Can I cancel my appointment on Wednesday?")
-    assert said == ["I couldn't find a booking under this number. What name is the booking under?"]
+    assert said == [
+        "I couldn't find a booking on Wednesday under this number. What name is the booking under?"
+    ]
     said = await spoof.say("Cancel my appointment on Friday then.")
     assert said[0] == CANT_CONFIRM
     await spoof.say("Please call me back.")  # the message, as nobody answered

@@ -34,6 +34,8 @@ from receptionist.dialog.events import (
     SlotChecked,
 )
 from receptionist.dialog.frame import Expect, Task
+from receptionist.dialog.numbers import words_to_numbers
+from receptionist.dialog.shifts import find_shift
 from receptionist.dialog.understand import TimeWindow, Understanding, understand
 from receptionist.domain.profile import BusinessProfile
 from receptionist.domain.saying import DAY_NAMES, say_day, say_time
@@ -42,7 +44,7 @@ if TYPE_CHECKING:
     from receptionist.dialog.conversation import Conversation, Step
 
 
-def advance_find(c: Conversation, task: Task) -> Step:
+def advance_find(c: Conversation, task: Task, ask_found: str = second_detail.ASK_FOUND) -> Step:
     f = c.frame
     if f.target is None:
         if second_detail.locked(c):
@@ -58,9 +60,7 @@ def advance_find(c: Conversation, task: Task) -> Step:
             return
         if not bookings and f.phone and not f.name:
             # Booked from another phone, or the number is withheld: the name finds it.
-            yield from ask_booking_name(
-                c, "I couldn't find a booking under this number. What name is the booking under?"
-            )
+            yield from ask_booking_name(c, _not_found_by_number(f.day, "the booking"))
             return
         if not bookings:
             when = f" on {DAY_NAMES[f.day.weekday()]}" if f.day else ""
@@ -70,7 +70,7 @@ def advance_find(c: Conversation, task: Task) -> Step:
             yield from c._anything_else()
             return
         if _by_number_alone(c):
-            yield from ask_booking_name(c, second_detail.ASK_FOUND)
+            yield from ask_booking_name(c, ask_found)
             return
         if len(bookings) > 1 and f.day is None:
             c.expecting = Expect.DAY
@@ -110,8 +110,17 @@ def cancel_confirmed(c: Conversation) -> Step:
 
 def advance_move(c: Conversation, u: Understanding) -> Step:
     f = c.frame
+    shift = find_shift(u.text)
+    ask_found = second_detail.ASK_FOUND
     if f.target is None:
-        if f.move_to is None and "move" in u.intents:
+        if shift is not None:
+            # "Can I move my Friday appointment to the same time next week?": the shift is
+            # from the booking's own time; the rest of the turn names the booking.
+            f.move_by = shift.by
+            said = words_to_numbers(u.text.lower())
+            rest = understand(said[: shift.span[0]] + said[shift.span[1] :], c.profile, c.today)
+            f.day, f.time, f.window, f.days = rest.day, None, None, None
+        elif f.move_to is None and "move" in u.intents:
             # "Move my Thursday haircut to Friday at 4": Thursday finds it, Friday is new.
             f.move_to = _move_target(u, c.profile, c.today)
             if any(f.move_to):
@@ -120,13 +129,28 @@ def advance_move(c: Conversation, u: Understanding) -> Step:
                     None,
                     None,
                 )
-        yield from advance_find(c, Task.MOVE)
+        said_new = f.name is None and (u.day or u.time) and _NEW_TIME.search(u.text)
+        if shift is None and not any(f.move_to or ()) and said_new:
+            # Asked which booking (its name or day), the caller says when it should be
+            # instead ("Can we do Saturday instead?"): that is where it goes, not which it is.
+            f.move_to = (u.day, u.time, u.window)
+            f.day, f.time, f.window, f.days = None, None, None, None
+            ask_found = (
+                f"Sure, {_said_when(u)}. Before I change it, can I have the name on the "
+                "booking, or the day it's booked for now?"
+            )
+        yield from advance_find(c, Task.MOVE, ask_found)
         if f.target is None:
             return
         f.day, f.time, f.window = f.move_to or (None, None, None)
         f.move_to = (None, None, None)
         f.unconfirmed.clear()
     booking = f.target
+    if shift is not None:
+        f.move_by = shift.by
+    if f.move_by is not None:
+        moved = booking.start + f.move_by
+        f.day, f.time, f.window, f.days, f.move_by = moved.date(), moved.time(), None, None, None
     service = c.profile.service(booking.service)
     if service is None:
         f.clear_task()
@@ -147,9 +171,13 @@ def advance_move(c: Conversation, u: Understanding) -> Step:
             return
         c.expecting = expect
         if attempt == 0:
+            instead = (
+                f"What time on {DAY_NAMES[f.day.weekday()]} would you like instead?"
+                if f.day
+                else "What day and time would you like instead?"
+            )
             yield Say(f"I found your {booking.service} on {say_day(booking.start.date())} at "
-                      f"{say_time(booking.start.time())}. What day and time would you like "
-                      "instead?")  # fmt: skip
+                      f"{say_time(booking.start.time())}. {instead}")  # fmt: skip
         else:
             yield Say(_MOVE_AGAIN[min(attempt, len(_MOVE_AGAIN)) - 1])
         return
@@ -197,9 +225,7 @@ def advance_status(c: Conversation) -> Step:
         BookingsFound,
     )
     if not found.bookings and f.phone and not f.name:
-        yield from ask_booking_name(
-            c, "I couldn't find a booking under this number. What name is it under?"
-        )
+        yield from ask_booking_name(c, _not_found_by_number(f.day, "it"))
         return
     if found.bookings and _by_number_alone(c):
         yield from ask_booking_name(c, second_detail.ASK_FOUND)
@@ -275,6 +301,24 @@ def ask_booking_name(c: Conversation, first: str) -> Step:
     yield Say(first if attempt == 0 else _NAME_AGAIN[attempt - 1])
 
 
+def _not_found_by_number(day: date | None, it: str) -> str:
+    on = f" on {DAY_NAMES[day.weekday()]}" if day else ""
+    return f"I couldn't find a booking{on} under this number. What name is {it} under?"
+
+
+def _said_when(u: Understanding) -> str:
+    day = DAY_NAMES[u.day.weekday()] if u.day else ""
+    at = f"at {say_time(u.time)}" if u.time else ""
+    return " ".join(part for part in (day, at) if part) or "that time"
+
+
+# "Can we do Saturday instead?", "How about Friday at 4?": a time the booking should have.
+_NEW_TIME = re.compile(
+    r"\binstead\b|\b(?:can|could) (?:we|i|you) (?:do|make it|have|go for|try|change it to|"
+    r"move it to)\b|\b(?:how|what) about\b|\b(?:move|change|switch|put) it to\b|"
+    r"\bmake it\b",
+    re.I,
+)
 _SAME_TIME = re.compile(r"\bsame (?:time|hour)\b", re.I)
 _SAME_DAY = re.compile(r"\bsame day\b", re.I)
 _MOVE_AGAIN = (

@@ -1,0 +1,111 @@
+"""Moving a booking by how much ("push it back an hour", "half an hour earlier", "the same
+time next week"), and a new time said when the agent asked which booking it is ("Can we do
+Saturday instead?"). Through the real conversation, effects and the built-in calendar on a
+real SQLite file: what the store holds at the end, and what the caller was told.
+
+Before, "push it back an hour" got "What day and time would you like instead?", "the same
+time next week" lost the booking's day, and "Saturday instead" was taken for the booking's
+day: "I couldn't find a booking under this number", a wrong detail counted against the
+caller, and a person two turns later.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from receptionist.app.config import Settings
+from receptionist.dialog.shifts import find_shift
+from receptionist.store.db import Store
+from tests.conftest_dialog import DialogCall, start_call
+
+CALLER = "5550000011"
+
+
+async def _with_a_friday_haircut(salon: Settings, store: Store) -> DialogCall:
+    """Jane Miller's haircut on Friday November 27 at 10 AM, booked on an earlier call."""
+    first = start_call(salon, store, "earlier", caller_id=CALLER)
+    await first.say("I'd like a haircut on Friday at 10.")
+    await first.say("Jane Miller.")
+    await first.hang_up()
+    assert _held(store) == ["2026-11-27T10:00"]
+    return start_call(salon, store, "now", caller_id=CALLER)
+
+
+def _held(store: Store) -> list[str]:
+    return [b["start"] for b in store.rows("bookings") if b["status"] == "booked"]
+
+
+async def test_push_it_back_an_hour_moves_the_booking_found_by_its_day(
+    salon: Settings, store_file: Store
+) -> None:
+    call = await _with_a_friday_haircut(salon, store_file)
+    said = await call.say("Hi, I have an appointment on Friday, can I push it back an hour?")
+    assert _held(store_file) == ["2026-11-27T11:00"]
+    assert any("Friday November 27 at 11 AM" in s for s in said)
+
+
+async def test_half_an_hour_earlier_waits_for_the_second_detail_then_moves(
+    salon: Settings, store_file: Store
+) -> None:
+    call = await _with_a_friday_haircut(salon, store_file)
+    said = await call.say("Can you move my appointment half an hour earlier?")
+    assert said == ["Before I go on, can I have the name on the booking, or the day it's for?"]
+    assert _held(store_file) == ["2026-11-27T10:00"]  # nothing changed on the number alone
+    await call.say("Jane Miller.")
+    assert _held(store_file) == ["2026-11-27T09:30"]
+
+
+async def test_the_same_time_next_week_keeps_the_booking_named_by_its_day(
+    salon: Settings, store_file: Store
+) -> None:
+    call = await _with_a_friday_haircut(salon, store_file)
+    await call.say("Can I move my Friday appointment to the same time next week?")
+    assert _held(store_file) == ["2026-12-04T10:00"]
+
+
+async def test_a_new_day_said_when_asked_which_booking_is_where_it_goes(
+    salon: Settings, store_file: Store
+) -> None:
+    call = await _with_a_friday_haircut(salon, store_file)
+    await call.say("Hi, I need to reschedule my haircut.")
+    said = await call.say("Can we do Saturday instead?")
+    assert said == [
+        "Sure, Saturday. Before I change it, can I have the name on the booking, or the day "
+        "it's booked for now?"
+    ]
+    said = await call.say("Jane Miller.")
+    assert said[-1].endswith("What time on Saturday would you like instead?")
+    await call.say("Eleven please.")
+    assert _held(store_file) == ["2026-11-28T11:00"]
+    assert call.conversation.wrong_details == 0
+
+
+async def test_a_day_that_finds_nothing_under_the_number_says_which_day(
+    salon: Settings, store_file: Store
+) -> None:
+    call = start_call(salon, store_file, "none", caller_id=CALLER)
+    await call.say("I need to cancel my appointment on Saturday.")
+    assert call.said[-1] == (
+        "I couldn't find a booking on Saturday under this number. What name is the booking under?"
+    )
+
+
+@pytest.mark.parametrize(
+    ("turn", "minutes"),
+    [("can I push it back an hour?", 60), ("Could you make it half an hour earlier?", -30),
+     ("move it forward 30 minutes", -30), ("an hour later please", 60),
+     ("push my appointment back by fifteen minutes", 15),
+     ("bring it forward by an hour and a half", -90), ("the same time next week", 7 * 24 * 60)],
+)  # fmt: skip
+def test_how_far_a_booking_is_moved(turn: str, minutes: int) -> None:
+    shift = find_shift(turn)
+    assert shift is not None and shift.by == timedelta(minutes=minutes)
+
+
+@pytest.mark.parametrize(
+    "turn", ["a few minutes later", "I'll be back in an hour", "Can I book an hour's massage?"]
+)
+def test_no_amount_or_no_move_is_no_shift(turn: str) -> None:
+    assert find_shift(turn) is None

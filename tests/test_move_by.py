@@ -97,7 +97,10 @@ async def test_a_day_that_finds_nothing_under_the_number_says_which_day(
     [("can I push it back an hour?", 60), ("Could you make it half an hour earlier?", -30),
      ("move it forward 30 minutes", -30), ("an hour later please", 60),
      ("push my appointment back by fifteen minutes", 15),
-     ("bring it forward by an hour and a half", -90), ("the same time next week", 7 * 24 * 60)],
+     ("bring it forward by an hour and a half", -90), ("the same time next week", 7 * 24 * 60),
+     # as tiny.en heard "an hour" from flite rms and awb and Festival slt through the line
+     ("Can you push it back in our?", 60), ("Could you make it half another earlier?", -30),
+     ("can you push it back in her?", 60)],
 )  # fmt: skip
 def test_how_far_a_booking_is_moved(turn: str, minutes: int) -> None:
     shift = find_shift(turn)
@@ -105,7 +108,13 @@ def test_how_far_a_booking_is_moved(turn: str, minutes: int) -> None:
 
 
 @pytest.mark.parametrize(
-    "turn", ["a few minutes later", "I'll be back in an hour", "Can I book an hour's massage?"]
+    "turn",
+    [
+        "a few minutes later",
+        "I'll be back in an hour",
+        "Can I book an hour's massage?",
+        "Can I book another one later?",
+    ],
 )
 def test_no_amount_or_no_move_is_no_shift(turn: str) -> None:
     assert find_shift(turn) is None

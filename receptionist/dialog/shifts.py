@@ -10,8 +10,12 @@ from datetime import timedelta
 
 from receptionist.dialog.numbers import words_to_numbers
 
+# Whisper hears "an hour" as "in our", "in her", "another" from voices not ours (flite rms
+# and awb, Festival slt through the line); after "push it back" or before "earlier" nothing
+# else sounds like them.
+_HOUR = r"(?:an|in|and) (?:hour|our|her)|another"
 _AMOUNT = (
-    r"(?P<amount>an hour and a half|half an hour|half hour|a half hour|an hour|one hour|"
+    rf"(?P<amount>(?:{_HOUR}) and a half|half (?:{_HOUR})|half hour|a half hour|{_HOUR}|one hour|"
     r"a quarter of an hour|quarter of an hour|an? couple of hours|a few minutes|"
     r"\d+(?:\.5)? (?:hours?|hrs?|minutes?|mins?)|a day|one day|\d+ days?)"
 )
@@ -67,6 +71,7 @@ def _amount(said: str) -> timedelta | None:
         "a day": timedelta(days=1),
         "one day": timedelta(days=1),
     }
+    said = re.sub(_HOUR, "an hour", said)
     if said in fixed:
         return fixed[said]
     number = re.match(r"(\d+(?:\.5)?) (\w+)", said)

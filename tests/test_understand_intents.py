@@ -115,6 +115,13 @@ def test_intents(text: str, intents: set[str]) -> None:
         ("Can you call her back?", (), False),
         ("Could I get my locks chopped?", (), False),
         ("I'll be there in a bit", (), False),
+        # Who a service is for is no second service: a kids cut is a kind of cut.
+        ("Could I get a trim for my son on Saturday morning?", ("kids cut",), False),
+        ("My son needs a haircut", ("kids cut",), False),
+        ("A colour for my daughter", ("colour",), False),
+        ("My daughter wants a colour", ("colour",), False),
+        ("A haircut for me and one for my son", ("haircut", "kids cut"), False),
+        ("I need a haircut and my son needs one too", ("haircut", "kids cut"), False),
     ],
 )
 def test_services(text: str, services: tuple[str, ...], unsure: bool) -> None:

@@ -142,7 +142,58 @@ def find_services(text: str, profile: BusinessProfile) -> list[Found]:
             ):
                 found.append(Found(aliases.to_service[alias], window[0][1], near=True))
                 taken.append((window[0][1], window[-1][1] + len(window[-1][0])))
-    return sorted(found, key=lambda f: f.start)
+    return _for_whom(said, found, taken, profile)
+
+
+# Who a service is for, when a profile lists them as a service's words ("son" for a kids
+# cut): "a trim for my son" is one service, for them.
+_BENEFICIARIES = frozenset(
+    "son sons daughter daughters kid kids child children boy boys girl girls toddler baby "
+    "teen teenager husband wife partner".split()
+)
+_FOR_WHOM = re.compile(
+    r"\bfor (?:my|our|the|his|her|their)(?: (?:little|two|three|young|youngest|eldest|oldest))? $"
+)
+_WHOSE = re.compile(
+    r"\b(?:my|our|his|her|their)(?: (?:little|two|young|youngest|eldest|oldest))? $"
+)
+_APART = re.compile(r"\b(?:and|plus|also|then|or|as well|too|another|one)\b")
+
+
+def _for_whom(
+    said: str, found: list[Found], taken: list[tuple[int, int]], profile: BusinessProfile
+) -> list[Found]:
+    """Services in the order said, where a service named only by who it is for, next to
+    another ("a trim for my son", "my daughter needs a haircut", "a colour for my
+    daughter"), is that one: the more specific of the two when one is a kind of the other
+    (a kids cut is a cut), else the other. "A haircut and one for my son" stays two."""
+    out: list[tuple[Found, tuple[int, int], bool]] = []  # (service, span, named by whom)
+    for item, (start, end) in sorted(zip(found, taken, strict=True), key=lambda p: p[1][0]):
+        by_whom = set(said[start:end].split()) <= _BENEFICIARIES
+        if out:
+            before, (first, last), before_by_whom = out[-1]
+            between = said[last:start]
+            near = len(between.split()) <= 5 and not _APART.search(between)
+            if near and by_whom and _FOR_WHOM.search(said[:start]):
+                if _a_kind_of(item.name, before.name, profile):
+                    out[-1] = (Found(item.name, before.start, item.near), (first, end), False)
+                continue
+            if near and before_by_whom and _WHOSE.search(said[:first]):
+                if not _a_kind_of(before.name, item.name, profile):
+                    out[-1] = (item, (start, end), False)
+                continue
+        out.append((item, (start, end), by_whom))
+    return [item for item, _, _ in out]
+
+
+def _a_kind_of(specific: str, general: str, profile: BusinessProfile) -> bool:
+    """Is one service a kind of another: a word of its name is the other's name or alias
+    ("kids cut": "cut" is a haircut's alias)."""
+    other = profile.service(general)
+    if other is None or specific == general:
+        return False
+    names = {other.name.lower(), *(a.lower() for a in other.aliases)}
+    return any(word in names for word in specific.lower().split())
 
 
 def _widen_near(

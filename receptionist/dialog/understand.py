@@ -24,7 +24,7 @@ from receptionist.dialog.intents import (
     read_choice,
     read_wants,
 )
-from receptionist.dialog.names import find_name, find_other_name
+from receptionist.dialog.names import find_name, find_other_name, is_first_name
 from receptionist.dialog.numbers import find_phone
 from receptionist.dialog.people import find_people
 from receptionist.dialog.when import find_day, find_days, find_near_day, find_window, read_clock
@@ -168,6 +168,18 @@ def _last_said(lowered: str, breaks: re.Pattern[str], today: date | None) -> str
     return kept
 
 
+def _name_with_a_service_word(
+    said: str, profile: BusinessProfile, staff: frozenset[str]
+) -> str | None:
+    """The whole answer as a name (a census first name, then a surname or two) when the
+    only reason it was no name is a service's word in it."""
+    never, service_words = matching.profile_words(profile)
+    name = find_name(said, never - service_words, True, staff)
+    if name is None or len(name.split()) < 2 or not is_first_name(name.split()[0]):
+        return None
+    return name
+
+
 def understand(
     text: str, profile: BusinessProfile, today: date, expecting: str | None = None
 ) -> Understanding:
@@ -197,6 +209,23 @@ def understand(
         or answer.no or choice is not None or wants.unknown_service
     )  # fmt: skip
     name = find_name(said, never, bare, staff_names)
+    if services and expecting == "name" and (name is None or len(name.split()) == 1):
+        # "John Child.", "Lisa Colour.", "Sam Kidd." asked for a name: a surname that is also a
+        # word of a service is the name, not a change of service.
+        surnamed = _name_with_a_service_word(said, profile, staff_names)
+        if surnamed is not None and not (
+            set(wants.intents) - {"book"} or day or days or at or window or phone
+            or answer.correction or answer.no or choice is not None
+        ):  # fmt: skip
+            name = surnamed
+    if name and services and expecting == "name":
+        # "It's Sam, Sam Kidd.": "Kidd" is near "kid", a kids cut here; the name holds it.
+        rest = re.sub(
+            r"\b(?:" + "|".join(re.escape(w) for w in name.split()) + r")\b", " ", said, flags=re.I
+        )
+        if not matching.find_services(rest, profile):
+            services = ()
+            wants = read_wants(said, lowered, profile, services, staff=False, expecting=expecting)
     name_words = frozenset(name.lower().split()) if name else frozenset()
     staff_found = matching.find_staff(said, profile, name_words, expecting=expecting == "staff")
     if staff_found and staff_found.near:

@@ -320,6 +320,29 @@ def test_two_bookings_in_one_call_back_to_back() -> None:
     assert out == [CheckSlot("kids cut", datetime(2026, 11, 26, 15, 30), "5551234567")]
 
 
+def test_two_services_for_the_caller_alone_are_both_booked_under_the_name_given_once() -> None:
+    c = new()
+    c.receive(CallerSaid("Can I book a haircut for Thursday at 3 and a beard trim straight after?"))
+    c.receive(SlotChecked(True))
+    c.receive(CallerSaid("Tom Hardy."))
+    c.receive(SlotChecked(True))
+    out = c.receive(booked("haircut", THURSDAY_3PM, "Tom Hardy"))
+    assert out[-1] == CheckSlot("beard trim", datetime(2026, 11, 26, 15, 30), "5551234567")
+    out = c.receive(SlotChecked(True))
+    assert out[-1] == Book("beard trim", datetime(2026, 11, 26, 15, 30), "Tom Hardy", "5551234567")
+
+
+def test_a_second_booking_for_someone_else_asks_their_name() -> None:
+    c = new()
+    c.receive(CallerSaid("A haircut for me and my son on Thursday at 3, back to back please"))
+    c.receive(SlotChecked(True))
+    c.receive(CallerSaid("Tom Hardy."))
+    c.receive(SlotChecked(True))
+    c.receive(booked("haircut", THURSDAY_3PM, "Tom Hardy"))
+    out = c.receive(SlotChecked(True))
+    assert c.expecting == Expect.NAME and c.frame.name is None, says(out)
+
+
 def test_a_time_typed_on_the_keypad_is_taken() -> None:
     c = new()
     c.receive(CallerSaid("A beard trim on Friday, my name is Lee Park"))

@@ -59,6 +59,7 @@ from receptionist.dialog.events import (
 )
 from receptionist.dialog.frame import Expect, Frame, Outcome, Task
 from receptionist.dialog.intents import asks_to_say_again
+from receptionist.dialog.people import mentions_others
 from receptionist.dialog.understand import Understanding, understand
 from receptionist.domain.phones import possible_phone
 from receptionist.domain.profile import BusinessProfile
@@ -522,6 +523,10 @@ class Conversation:
             if extra:
                 f.more_services = extra
                 f.back_to_back = f.back_to_back or bool(_BACK_TO_BACK.search(u.text))
+                if not u.people and not mentions_others(u.text.lower()):
+                    # "A haircut and a beard trim straight after": both the caller's, under
+                    # the name they give once.
+                    f.same_name = True
             self._mark(("service",), unsure)
             taken = True
         elif u.people and u.people > 1 and f.service:

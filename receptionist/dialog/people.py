@@ -103,3 +103,12 @@ def find_people(said: str, lowered: str, profile: BusinessProfile) -> int | None
         if nouns & (service_words - _PLAIN_WORDS) and 1 < int(match.group(1)) <= 10:
             return int(match.group(1))
     return None
+
+
+_SOMEONE_ELSE = re.compile(r"\b(?:him|her|them|he|she|they|his|their)\b")
+
+
+def mentions_others(lowered: str) -> bool:
+    """Does the turn speak of anyone but the caller ("for my son", "and him right after")?
+    Two services said with nobody else named are both for the caller."""
+    return bool(_GROUP.search(lowered) or _SOMEONE_ELSE.search(lowered))

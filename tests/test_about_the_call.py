@@ -226,3 +226,25 @@ async def test_a_caller_running_late_leaves_a_stored_message_for_the_front_desk(
     assert "twenty minutes late" in message["text"]
     assert [c["kind"] for c in store_file.rows("claims")] == ["message"]
     assert store_file.rows("bookings") == []
+
+
+@pytest.mark.parametrize(
+    "turn",
+    ["Yes hi, I booked in for Friday but I think I put the wrong name, it should be Jane Smith.",
+     "I've got an appointment on Thursday and I wanted to know if I can bring my dog."],
+)  # fmt: skip
+def test_a_booking_the_caller_has_is_not_booked_again_and_a_person_or_message_is_offered(
+    turn: str,
+) -> None:
+    c = new()
+    out = c.receive(CallerSaid(turn))
+    assert says(out) == [replies.CANT_DO_THAT] and c.expecting == Expect.OFFER_HELP
+    assert c.frame.task is None
+    out = c.receive(CallerSaid("A message please."))
+    assert out[-1] == TakeMessage("front desk", "", "5551234567", turn)
+
+
+def test_another_booking_beside_the_one_held_is_still_a_booking() -> None:
+    c = new()
+    out = c.receive(CallerSaid("I have an appointment on Friday and I'd like to book another one."))
+    assert c.frame.task == Task.BOOK and replies.CANT_DO_THAT not in says(out)

@@ -122,6 +122,9 @@ def test_intents(text: str, intents: set[str]) -> None:
         ("My daughter wants a colour", ("colour",), False),
         ("A haircut for me and one for my son", ("haircut", "kids cut"), False),
         ("I need a haircut and my son needs one too", ("haircut", "kids cut"), False),
+        # A service the caller already has is not asked for again.
+        ("I booked a haircut for Friday, can I add a beard trim?", ("beard trim",), False),
+        ("I've got a haircut on Friday, could I get a colour too?", ("colour",), False),
     ],
 )
 def test_services(text: str, services: tuple[str, ...], unsure: bool) -> None:

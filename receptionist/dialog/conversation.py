@@ -58,7 +58,7 @@ from receptionist.dialog.events import (
     TransferRequested,
 )
 from receptionist.dialog.frame import Expect, Frame, Outcome, Task
-from receptionist.dialog.intents import asks_to_say_again
+from receptionist.dialog.intents import about_a_booking_held, asks_to_say_again
 from receptionist.dialog.people import mentions_others
 from receptionist.dialog.understand import Understanding, understand
 from receptionist.domain.phones import possible_phone
@@ -309,8 +309,9 @@ class Conversation:
         f = self.frame
         return self.expecting is None and f.task is None and self._told_message is None
 
-    def _between_requests(self) -> bool:
-        return self.frame.task is None and self.expecting in (
+    def _between_requests(self, expecting: Expect | None = None) -> bool:
+        asked = expecting or self.expecting
+        return self.frame.task is None and asked in (
             None, Expect.ANYTHING_ELSE, Expect.OFFER_HELP
         )  # fmt: skip
 
@@ -449,6 +450,14 @@ class Conversation:
             self.expecting = Expect.OFFER_HELP
             return
 
+        if f.task is None and self._between_requests(expecting) and about_a_booking_held(u):
+            # "I booked in for Friday but I put the wrong name", "I've got an appointment on
+            # Thursday, can I bring my dog?": about a booking the caller has, asking nothing
+            # we can do. No new booking: a person, or a message in their words.
+            f.message_text = u.text
+            yield Say(replies.CANT_DO_THAT, cache=True)
+            self.expecting = Expect.OFFER_HELP
+            return
         understood = self._take(u, expecting) or progressed
         if understood or answered:
             self.misunderstood = 0

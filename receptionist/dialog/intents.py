@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date
+from typing import TYPE_CHECKING
 
 from receptionist.dialog import matching
 from receptionist.dialog.matching import profile_words
@@ -15,6 +16,9 @@ from receptionist.dialog.names import find_name, is_first_name
 from receptionist.dialog.numbers import find_phone
 from receptionist.dialog.when import find_day, read_clock
 from receptionist.domain.profile import BusinessProfile
+
+if TYPE_CHECKING:
+    from receptionist.dialog.understand import Understanding
 
 INTENTS = ("book", "cancel", "move", "message", "question", "person", "status", "robot")
 _APPOINTMENT = r"(?:appointment|appt|booking|reservation|slot|time|spot|haircut|cut|session)"
@@ -445,6 +449,19 @@ _HANDLED = (
     _BOOK, _CANCEL, _MOVE, _MESSAGE, _PERSON, _ROBOT, _STATUS, _PRICE, _HOURS, _DURATION,
     re.compile(r"\b(?:earliest|latest|available|free|open|opening|openings|spell|name|number)\b"),
 )  # fmt: skip
+
+
+def about_a_booking_held(u: Understanding) -> bool:
+    """Does the caller speak of a booking they already have ("I booked in for Friday", "I've
+    got an appointment on Thursday") and ask for nothing we do with one: no cancel, move,
+    status or message, no service and no new booking ("book another")?"""
+    lowered = u.text.lower()
+    return (
+        bool(_HOLDS.search(lowered))
+        and set(u.intents) <= {"book"}
+        and not u.services
+        and not _BOOK_AGAIN.search(lowered)
+    )
 
 
 def cancels(lowered: str) -> bool:

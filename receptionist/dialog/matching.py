@@ -142,7 +142,18 @@ def find_services(text: str, profile: BusinessProfile) -> list[Found]:
             ):
                 found.append(Found(aliases.to_service[alias], window[0][1], near=True))
                 taken.append((window[0][1], window[-1][1] + len(window[-1][0])))
-    return _for_whom(said, found, taken, profile)
+    return _not_the_one_held(said, _for_whom(said, found, taken, profile))
+
+
+# "I booked a haircut for Friday, can I add a beard trim?": the haircut is had, not asked for.
+_HELD = re.compile(
+    r"\b(?:i|we)(?:'ve| ve| have)? (?:already )?(?:booked|got|have|had) (?:a|an|my|our|the) $"
+)
+
+
+def _not_the_one_held(said: str, found: list[Found]) -> list[Found]:
+    asked = [item for item in found if not _HELD.search(said[: item.start])]
+    return asked if asked and len(asked) < len(found) else found
 
 
 # Who a service is for, when a profile lists them as a service's words ("son" for a kids

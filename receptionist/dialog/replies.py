@@ -40,6 +40,10 @@ DONT_KNOW_EITHER = (
     "For the rest, I'm afraid I don't have that information, but I can take a message for the "
     "team, or put you through to someone who can help. Which would you prefer?"
 )
+CANT_DO_THAT = (
+    "I'm sorry, I can't do that over the phone. I can take a message for the team, or put "
+    "you through to someone who can help. Which would you prefer?"
+)
 CAN_HEAR_YOU = "Yes, I can hear you."
 HELLO = "Hi! How can I help you today?"
 WRONG_NUMBER = "No problem."
@@ -48,7 +52,7 @@ LATE_NOTED = "Thanks for letting us know."
 FIXED = (
     FILLER_BOOKING, ONE_MOMENT, ANYTHING_ELSE, GOODBYE, STILL_THERE, SILENT_GOODBYE,
     NOT_UNDERSTOOD, NOT_UNDERSTOOD_AGAIN, OFFER_PERSON_OR_MESSAGE, DONT_KNOW, DONT_KNOW_EITHER,
-    CAN_HEAR_YOU, HELLO, WRONG_NUMBER, LATE_NOTED,
+    CANT_DO_THAT, CAN_HEAR_YOU, HELLO, WRONG_NUMBER, LATE_NOTED,
 )  # fmt: skip
 
 

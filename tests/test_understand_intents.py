@@ -118,6 +118,7 @@ def test_intents(text: str, intents: set[str]) -> None:
         # Who a service is for is no second service: a kids cut is a kind of cut.
         ("Could I get a trim for my son on Saturday morning?", ("kids cut",), False),
         ("My son needs a haircut", ("kids cut",), False),
+        ("Hia, could I get a trim for my sun on Saturday at 10?", ("kids cut",), False),
         ("A colour for my daughter", ("colour",), False),
         ("My daughter wants a colour", ("colour",), False),
         ("A haircut for me and one for my son", ("haircut", "kids cut"), False),

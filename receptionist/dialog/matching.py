@@ -93,7 +93,12 @@ def _aliases(profile: BusinessProfile) -> _Aliases:
 def _plain(text: str) -> str:
     plain = re.sub(r"\s+", " ", re.sub(r"[^a-z' ]", " ", text.lower().replace("-", " "))).strip()
     # "I got cut off", "you cut out": a line dropping, not a haircut.
-    return _NOT_A_CUT.sub(" ", plain)
+    plain = _NOT_A_CUT.sub(" ", plain)
+    # Whisper writes "for my sun" as often as "for my son" (flite slt and rms, tiny.en).
+    return _MY_SUN.sub(r"\1 son", plain)
+
+
+_MY_SUN = re.compile(r"\b(my|our|his|her|their) sun\b")
 
 
 _NOT_A_CUT = re.compile(r"\b(?:got |get |was |were |keep |keeps |you |i )?cut (?:off|out|short)\b")

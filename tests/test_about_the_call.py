@@ -62,7 +62,8 @@ def test_a_check_of_the_line_is_heard_as_one(turn: str) -> None:
 
 @pytest.mark.parametrize(
     "turn",
-    ["Hello.", "Hi there.", "Hello, I'd like to book a haircut.", "Can you hear me okay, I'm "
+    ["Hello.", "Hi there.", "Hello, I'd like to book a haircut.", "Yes, hello, do you do?",
+     "Can you hear me okay, I'm "
      "calling about my booking?", "Yes.", "Are you open on Saturday?", "Is Sarah there?"],
 )  # fmt: skip
 def test_a_greeting_or_a_request_is_no_check_of_the_line(turn: str) -> None:

@@ -23,6 +23,7 @@ _LINE_WORDS = frozenset(
     "hello hi hey hiya yes yeah oh um uh ah so sorry is are you there still me us can could "
     "do did hear anyone anybody someone somebody okay ok i think with".split()
 )
+_HELLO_WORDS = frozenset("hello hi hey yes yeah oh um uh ah ok okay".split())
 _GREETING_WORDS = frozenset(
     "hi hello hey hiya howdy good morning afternoon evening there yes yeah yep um uh oh ah "
     "ok okay so".split()
@@ -37,8 +38,13 @@ def checks_the_line(lowered: str) -> bool:
     words = re.findall(r"[a-z']+", lowered)
     if not words or not all(word in _LINE_WORDS for word in words):
         return False
+    if _HEARS.search(lowered):
+        return True
+    # "Hello? Hello?": hellos alone, asked or said twice. "Yes, hello, do you do ...?" (a
+    # request cut at a pause) is none.
     hellos = words.count("hello")
-    return bool(_HEARS.search(lowered)) or hellos > 1 or (hellos == 1 and "?" in lowered)
+    bare = all(word in _HELLO_WORDS for word in words)
+    return bare and (hellos > 1 or (hellos == 1 and "?" in lowered))
 
 
 def only_greets(lowered: str, first_words: bool = False) -> bool:

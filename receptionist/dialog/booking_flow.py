@@ -73,7 +73,8 @@ def advance_booking(c: Conversation, u: Understanding) -> Step:
     if not f.name:
         yield from c._ask(Expect.NAME, slot=replies.slot_free(f.day.weekday(), f.time))
         return
-    yield Say(replies.FILLER_BOOKING, cache=True)
+    if not c.said_in_this_reply(replies.FILLER_BOOKING):  # once, before back-to-back bookings
+        yield Say(replies.FILLER_BOOKING, cache=True)
     done = c._result((yield Book(service.name, start, f.name, f.phone or "")),
                         BookingDone)  # fmt: skip
     yield from booking_done(c, done, service, start)

@@ -181,6 +181,10 @@ class Conversation:
         self._reply_now = [say for say in says if isinstance(say, Say)]
         return says
 
+    def said_in_this_reply(self, text: str) -> bool:
+        """Has this sentence already been said in the reply to the caller's last turn?"""
+        return any(say.text == text for say in self._reply_now)
+
     @property
     def counts(self) -> dict[str, int]:
         """What the call record keeps of how well the caller was understood."""

@@ -38,9 +38,14 @@ async def test_booking_call_end_to_end(runtime: Runtime) -> None:
     summary = await run_local_call(runtime, leg)
 
     caller_turns = [t["text"] for t in summary["turns"] if t["speaker"] == "caller"]
-    assert "haircut" in _words(caller_turns[0])
-    assert "thursday" in _words(caller_turns[0])
-    assert "john smith" in _words(caller_turns[0])
+    # Every word of the first line was heard, in one turn or two: the line's comma after
+    # "at three" is a 240 ms pause after a whole request, and on a fast box the agent takes
+    # the turn there now and then (asks the name, then hears it: the same booking). Where
+    # the turn ends at a pause is the bench's cut-off curve, not this test's to pin.
+    first_line = _words(" ".join(caller_turns[:-1]))
+    assert "haircut" in first_line
+    assert "thursday" in first_line
+    assert "john smith" in first_line
 
     bookings = runtime.store.rows("bookings")
     assert len(bookings) == 1

@@ -7,11 +7,11 @@ callers say them often, none of the scenarios did.
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import datetime
 
 import pytest
 
-from receptionist.app.config import Settings, load_settings
+from receptionist.app.config import Settings
 from receptionist.dialog import replies
 from receptionist.dialog.about_the_call import (
     checks_the_line,
@@ -28,27 +28,14 @@ from receptionist.dialog.actions import (
     Say,
     TakeMessage,
 )
-from receptionist.dialog.conversation import Conversation
 from receptionist.dialog.events import CallerSaid, MessageTaken, SlotChecked, SlotsFound
 from receptionist.dialog.frame import Expect, Outcome, Task
 from receptionist.dialog.turn_end import judge_turn
 from receptionist.store.db import Store
 from tests.conftest_dialog import start_call
+from tests.test_conversation import PROFILE, TODAY, new, says
 
-PROFILE = load_settings().profile
-TODAY = date(2026, 11, 24)  # a Tuesday
 GREETING = PROFILE.greeting
-
-
-def new() -> Conversation:
-    conversation = Conversation(PROFILE, caller_id="5551234567", today=TODAY,
-                                now=lambda: datetime(2026, 11, 24, 8, 0))  # fmt: skip
-    conversation.start()
-    return conversation
-
-
-def says(actions: list) -> list[str]:
-    return [a.text for a in actions if isinstance(a, Say)]
 
 
 @pytest.mark.parametrize(

@@ -302,7 +302,7 @@ class Conversation:
             yield from self._goodbye("caller dialled a wrong number")
             return
         others = {"cancel", "move", "message", "status", "person"} & set(u.intents)
-        if self._between_requests() and says_running_late(lowered) and not others:
+        if self._between_requests(self.expecting) and says_running_late(lowered) and not others:
             # "... late for my appointment" names a booking but asks for none.
             yield from self._running_late(u)
             return
@@ -313,8 +313,8 @@ class Conversation:
         f = self.frame
         return self.expecting is None and f.task is None and self._told_message is None
 
-    def _between_requests(self, expecting: Expect | None = None) -> bool:
-        asked = expecting or self.expecting
+    def _between_requests(self, asked: Expect | None) -> bool:
+        """No request under way, and what was asked (if anything) was what else we can do."""
         return self.frame.task is None and asked in (
             None, Expect.ANYTHING_ELSE, Expect.OFFER_HELP
         )  # fmt: skip
@@ -454,7 +454,7 @@ class Conversation:
             self.expecting = Expect.OFFER_HELP
             return
 
-        if f.task is None and self._between_requests(expecting) and about_a_booking_held(u):
+        if self._between_requests(expecting) and about_a_booking_held(u):
             # "I booked in for Friday but I put the wrong name", "I've got an appointment on
             # Thursday, can I bring my dog?": about a booking the caller has, asking nothing
             # we can do. No new booking: a person, or a message in their words.

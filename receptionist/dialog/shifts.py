@@ -16,7 +16,7 @@ from receptionist.dialog.numbers import words_to_numbers
 _HOUR = r"(?:an|in|and) (?:hour|our|her)|another"
 _AMOUNT = (
     rf"(?P<amount>(?:{_HOUR}) and a half|half (?:{_HOUR})|half hour|a half hour|{_HOUR}|one hour|"
-    r"a quarter of an hour|quarter of an hour|an? couple of hours|a few minutes|"
+    r"a quarter of an hour|quarter of an hour|a couple of hours|a few minutes|"
     r"\d+(?:\.5)? (?:hours?|hrs?|minutes?|mins?)|a day|one day|\d+ days?)"
 )
 # "push it back an hour", "move it forward 30 minutes", "bump my appointment back by an hour"
@@ -67,7 +67,6 @@ def _amount(said: str) -> timedelta | None:
         "a quarter of an hour": timedelta(minutes=15),
         "quarter of an hour": timedelta(minutes=15),
         "a couple of hours": timedelta(hours=2),
-        "an couple of hours": timedelta(hours=2),
         "a day": timedelta(days=1),
         "one day": timedelta(days=1),
     }

@@ -43,6 +43,10 @@ TODAY = date(2026, 11, 24)
         ("My name is Mary-Jane O'Brien", "Mary-Jane O'Brien"),
         ("My name is Jon, J-O-N.", "Jon"),
         ("My name is Steven, that's S T E P H E N", "Stephen"),
+        # "name's" as Whisper writes it from voices it had not heard (flite, Festival)
+        ("A beard trim on Friday at 11, names Hal Jordan.", "Hal Jordan"),
+        ("Yes, please finish it. Name Victor Lane.", "Victor Lane"),
+        ("A haircut tomorrow at 10, the name, Ruth Alvarez", "Ruth Alvarez"),
     ],
 )
 def test_a_name_the_caller_gave(text: str, name: str) -> None:
@@ -138,6 +142,9 @@ def test_a_bare_answer_to_what_name(text: str, name: str) -> None:
         ("I'm not sure yet", None),
         ("It is what it is", None),
         ("It's under my husband's name", None),
+        ("What names do you have on the booking?", None),
+        ("A kids cut for my son named Leo", None),
+        ("Name the time and I'll be there", None),
     ],
 )
 def test_no_name_from_words_that_are_not_one(text: str, expecting: str | None) -> None:

@@ -55,7 +55,10 @@ _NEVER_A_SURNAME = frozenset(
 _TITLES = {"mr": "Mr.", "mrs": "Mrs.", "ms": "Ms.", "miss": "Miss", "dr": "Dr.",
            "mister": "Mr.", "missus": "Mrs.", "doctor": "Dr."}  # fmt: skip
 _STRONG = re.compile(
-    r"\b(?:my name is|my name's|my names|name is|name's|the name(?: is)?|names is|"
+    r"\b(?:my name is|my name's|my names|name is|name's|the name,?(?: is)?|names is|"
+    # "name's" as Whisper writes it from voices it had not heard: "names Hal Jordan",
+    # "Name Victor Lane." at the start of a sentence ("my son named Leo" is not the caller).
+    r"names,?|(?:^|(?<=[,.!?] ))name,?|"
     r"under the name(?: of)?|in the name of|booked under|it's under|it is under|"
     r"put (?:it|that|me|this) (?:down )?under|(?:my )?(?:first|last|sur) ?name(?: is|'s)?|"
     r"you can call me|call me)\s+",

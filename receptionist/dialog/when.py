@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from datetime import date, time, timedelta
 from functools import lru_cache
 
+import jellyfish
 from rapidfuzz import fuzz, process
 
 from receptionist.dialog.numbers import WORD_NUMBERS, words_to_numbers
@@ -63,8 +64,11 @@ _BARE_ORDINAL = re.compile(
 
 _HOUR_WORDS = {w: n for w, n in WORD_NUMBERS.items() if 1 <= n <= 12}
 # One sound off, after "at": read as a near match only.
+# tiny.en from voices it had not heard (flite, Festival through the phone line): "at due",
+# "at do", "at Duke" for "at two", "at Den" for "at ten", "at Wells" for "at twelve".
 _NEAR_HOURS = {"free": 3, "tree": 3, "for": 4, "fore": 4, "ate": 8, "won": 1, "to": 2, "too": 2,
-               "sicks": 6, "tin": 10, "then": 10, "leaven": 11}  # fmt: skip
+               "due": 2, "do": 2, "duke": 2, "sicks": 6, "tin": 10, "then": 10, "den": 10,
+               "leaven": 11, "wells": 12, "well": 12}  # fmt: skip
 _MINUTE_WORDS = {
     "oclock": 0, "o'clock": 0, "oh five": 5, "o five": 5, "ten": 10, "fifteen": 15,
     "twenty": 20, "twenty five": 25, "thirty": 30, "thirty five": 35, "forty": 40,
@@ -95,7 +99,8 @@ _RELATIVE = re.compile(
 )
 _HALF_HOUR = re.compile(rf"\b(at|around|about|say|for)\s+half\s+{_HOUR_RE}\b(?!\s+(?:past|an))")
 _NEAR_CLOCK = re.compile(
-    rf"\b(at|around|about|say|by)\s+({_NEAR_RE})(?:\s+({_MIN_WORD_RE}))?{_SUFFIX_RE}"
+    rf"\b(at|around|about|say|by|make it|make that)\s+({_NEAR_RE})(?:\s+({_MIN_WORD_RE}))?"
+    rf"{_SUFFIX_RE}"
     r"(?=\s*(?:$|[.,!?;]|on\b|then\b|please\b|if\b|that\b|tomorrow\b|today\b|"
     rf"{_DAY_NAME_RE}|next\b|this\b))"
 )
@@ -111,6 +116,7 @@ _DIGIT_RUN_CLOCK = re.compile(
     r"(?![\d:/\-]|\s*[,.]?\s*\d)(?:\s*(am|pm))?"
 )
 _ENDS_AT_ATE = re.compile(r"\bate\s*[.!?]?\s*$")
+_FOR_PM = re.compile(r"\bfor\s+(?:a\s+)?(am|pm)\b")
 _TO_THIRTY = re.compile(r"(?:^|\b(at|around|say)\s+)(?:to|too)\s+(thirty|fifteen|forty five)\b")
 _MINUTES_RE = r"(?:[:.\s]([0-5]\d))?"
 _BETWEEN = re.compile(
@@ -173,6 +179,10 @@ def _normalise(text: str) -> str:
     lowered = re.sub(
         r"\b(at|around|about)\b\s*,?\s*(?:(?:um|uh|er|like)\b)?\s*,?\s*", r"\1 ", lowered
     )
+    # Digits heard one by one after "at": "at 1 0 30", "1-0-ish" (ten); not a phone number's.
+    lowered = re.sub(r"\b(at|around|about|like)\s+1[\s,-]+0\b(?![\s,-]+\d\b)", r"\1 10", lowered)
+    lowered = re.sub(r"\b(at|around|about)\s+(\d{1,2})(?:st|nd|rd|th)\b", r"\1 \2", lowered)
+    lowered = re.sub(r"(?<=\d) to ?clock\b", " oclock", lowered)  # "5 to clock"
     lowered = re.sub(r"\b(\w+)[\s-]?ish\b", r"\1", lowered)  # "one-ish", "3ish": about then
     lowered = re.sub(r"(?<=[a-z])-(?=[a-z])", " ", lowered)  # "two-thirty", "forty-five"
     return re.sub(r"\s+", " ", lowered).strip()
@@ -266,18 +276,75 @@ def find_day(text: str, today: date) -> date | None:
     return None
 
 
-# Real words a letter or two from a weekday's name.
-_NOT_WEEKDAYS = frozenset("sundae sundaes sturdy study monty frida today someday sunny".split())
+# Real words a letter or two from a weekday's name, or that sound like one.
+_NOT_WEEKDAYS = frozenset(
+    "sundae sundaes sturdy study monty frida today someday sunny fruity forty fired".split()
+)
+_WEEKDAY_SOUNDS = {jellyfish.metaphone(name): name for name in WEEKDAYS}
+_NEAR_WORD = re.compile(r"[a-z]+")
+# Where a day goes: before a time or "instead", or at a sentence's end after "on", "make it".
+_AFTER_A_DAY = re.compile(
+    r"\s*(?:\d|(?:at|instead|appointment|booking|after|before|morning|afternoon|evening|then|"
+    r"to \d)\b)"
+)
+_ENDS_A_SENTENCE = re.compile(r"\s*(?:$|[.,!?;])")
+_BEFORE_A_DAY = re.compile(r"(?:^|[,.!?]|\b(?:on|this|next|by|until|till|it|do|say|my))\s*$")
 
 
 def find_near_day(text: str, today: date) -> date | None:
-    """A weekday misheard or misspelt by a letter or two ("Thirsday", "Wensday", "Fryday")."""
-    for word in re.findall(r"[a-z]{5,}", text.lower()):
-        if word in _NOT_WEEKDAYS or word in WEEKDAYS:
+    """A weekday misheard or misspelt by a letter or two ("Thirsday", "Wensday", "Fryday"),
+    or heard as words that sound like it where a day goes: Whisper tiny.en wrote Friday as
+    "for ID" / "for IDA", Thursday as "thirsty", Saturday as "saturity", "sadder day" from
+    voices it had not heard (flite, Festival through the phone line). A word, or two words run
+    together, spelt close (rapidfuzz), or sounding the same (jellyfish's metaphone), spelt
+    half alike, not a first name ("Mandy"), and followed by what follows a day ("at 10",
+    "instead", "appointment", the end of a sentence). The caller is asked to confirm it."""
+    lowered = text.lower()
+    words = list(_NEAR_WORD.finditer(lowered))
+    for n, match in enumerate(words):
+        word = match.group(0)
+        if word.removesuffix("s") in WEEKDAYS:
             continue
-        found = process.extractOne(word.removesuffix("s"), list(WEEKDAYS), scorer=fuzz.ratio)
-        if found is not None and found[1] >= 82:
-            return _next_weekday(today, WEEKDAYS[found[0]])
+        if len(word) >= 5 and word not in _NOT_WEEKDAYS:
+            found = _near_weekday(
+                word.removesuffix("s"), lowered[match.end() :], True, lowered[: match.start()]
+            )
+            if found is not None:
+                return _next_weekday(today, WEEKDAYS[found])
+        if n + 1 == len(words) or word in _NOT_WEEKDAYS:
+            continue
+        after = words[n + 1]
+        both = (word + after.group(0)).removesuffix("s")
+        if both in WEEKDAYS:  # "sun days"
+            return _next_weekday(today, WEEKDAYS[both])
+        found = _near_weekday(
+            both, lowered[after.end() :], by_spelling=False, before=lowered[: match.start()]
+        )
+        if found is not None:
+            return _next_weekday(today, WEEKDAYS[found])
+    return None
+
+
+def _near_weekday(heard: str, after: str, by_spelling: bool, before: str) -> str | None:
+    """The weekday ``heard`` is one sound off from: a letter or two (``by_spelling``), or
+    the same sound where a day goes."""
+    if by_spelling:
+        found = process.extractOne(heard, list(WEEKDAYS), scorer=fuzz.ratio)
+        if found is not None and found[1] >= 80:
+            return str(found[0])
+    from receptionist.dialog.names import is_first_name  # names reads this module's tables
+
+    name = _WEEKDAY_SOUNDS.get(jellyfish.metaphone(heard))
+    if (
+        name is not None
+        and fuzz.ratio(heard, name) >= 62
+        and bool(
+            _AFTER_A_DAY.match(after)
+            or (_ENDS_A_SENTENCE.match(after) and _BEFORE_A_DAY.search(before))
+        )
+        and not is_first_name(heard)
+    ):
+        return name
     return None
 
 
@@ -388,6 +455,9 @@ def read_clock(text: str, expecting: str | None = None) -> tuple[Clock | None, s
             found = _with_suffix(_NEAR_HOURS[word], minute, suffix)
             if found is not None:
                 return Clock(found, near=True), cue
+    match = _FOR_PM.search(lowered)
+    if match:  # "on December 2nd for a PM": four, one sound off
+        return Clock(_with_suffix(4, 0, match.group(1)) or time(16), near=True), "at"
     match = _TO_THIRTY.search(lowered)
     if match and (match.group(1) or alone):
         return Clock(time(14, _MINUTE_WORDS[match.group(2)]), near=True), "at"

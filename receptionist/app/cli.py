@@ -8,6 +8,7 @@ import json
 import sys
 import uuid
 from datetime import date
+from pathlib import Path
 
 from receptionist.app.config import ConfigError, Settings, load_settings
 from receptionist.app.logs import setup_logging, use_format
@@ -82,6 +83,8 @@ def cmd_eval(args: argparse.Namespace) -> int:
 
     if args.voice and not args.audio:
         raise ValueError("--voice is for the audio level: add --audio")
+    if args.heard and args.audio:
+        raise ValueError("--heard plays the lines as heard at the text level: drop --audio")
     voices = parse_voices(args.voice)  # a wrong name fails before the settings load
     settings = _settings(args)
     if args.audio:
@@ -89,6 +92,12 @@ def cmd_eval(args: argparse.Namespace) -> int:
 
         return main_eval_audio(
             settings, args.scenarios, args.json, args.only, args.speed, voices, args.conversations
+        )
+    if args.heard:
+        from receptionist.harness.heard_eval import main_eval_heard
+
+        return main_eval_heard(
+            settings, args.scenarios, args.heard, args.json, args.only, args.conversations
         )
     drift = None
     if args.save_baseline or args.baseline:
@@ -175,6 +184,10 @@ def build_parser() -> argparse.ArgumentParser:
                     "voice: piper (the agent's own, default), flite:slt, flite:rms, flite:awb, "
                     "festival:slt; repeat or comma-separate to run the scenarios once per "
                     "voice and report each voice's pass rate")  # fmt: skip
+    ev.add_argument("--heard", type=Path, metavar="FILE", help="text level, each caller line "
+                    "replaced by what each voice was heard as (a file from `python -m "
+                    "receptionist.harness.hearing --save FILE`): pass rates through each "
+                    "voice's ears")  # fmt: skip
     ev.add_argument("--save-baseline", metavar="FILE", help="store this run (pass rates, "
                     "outcomes, times, model fingerprints) to compare later runs with")  # fmt: skip
     ev.add_argument("--baseline", metavar="FILE", help="compare with a stored run; exit 3 on "

@@ -19,7 +19,7 @@ import re
 import tempfile
 import time
 import tomllib
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from difflib import SequenceMatcher
@@ -235,7 +235,15 @@ class World:
 # -- text level ------------------------------------------------------------------------
 
 
-async def run_text_call(world: World, settings: Settings, spec: CallSpec, call_id: str) -> CallRun:
+async def run_text_call(
+    world: World,
+    settings: Settings,
+    spec: CallSpec,
+    call_id: str,
+    confidence: Mapping[str, float] | None = None,
+) -> CallRun:
+    """The call's turns said to the real conversation; ``confidence``: how sure speech to text
+    was of a line (1.0 where not given)."""
     outcome = world.scenario.transfer_outcome
 
     async def connect(extension: str, summary: str, warm: bool) -> TransferResult:
@@ -255,7 +263,7 @@ async def run_text_call(world: World, settings: Settings, spec: CallSpec, call_i
             break
         if turn.say:
             run.caller_turns += 1
-            await call.say(turn.say)
+            await call.say(turn.say, (confidence or {}).get(turn.say, 1.0))
         elif turn.silence:
             await call.silence()
         else:

@@ -14,7 +14,8 @@ import argparse
 import json
 import re
 import sys
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -133,6 +134,10 @@ def main(argv: list[str] | None = None) -> int:
         help="seconds of audio per decode (default: the config's [models] stt_window_s)",
     )  # fmt: skip
     parser.add_argument("--json", action="store_true")
+    parser.add_argument(
+        "--save", type=Path, metavar="FILE",
+        help="also write every line as heard, for `receptionist eval --heard FILE`",
+    )  # fmt: skip
     args = parser.parse_args(argv)
     voices = parse_voices(args.voice) if args.voice else list(VOICES)
     scenarios = load_scenarios(args.scenarios)
@@ -146,11 +151,14 @@ def main(argv: list[str] | None = None) -> int:
     if args.sample > 1:
         lines = lines[:: args.sample]
     try:
-        report = summary(hear(models, voices, lines))
+        heard = hear(models, voices, lines)
+        report = summary(heard)
         report["stt_window_s"] = models.stt.window_s
         report["redone_in_full_window"] = models.stt.repeats_redone
     finally:
         models.close()
+    if args.save:
+        args.save.write_text(json.dumps([asdict(h) for h in heard], indent=1))
     if args.json:
         print(json.dumps(report, indent=2))
     else:

@@ -236,3 +236,22 @@ def test_another_booking_beside_the_one_held_is_still_a_booking() -> None:
     c = new()
     out = c.receive(CallerSaid("I have an appointment on Friday and I'd like to book another one."))
     assert c.frame.task == Task.BOOK and replies.CANT_DO_THAT not in says(out)
+
+
+@pytest.mark.parametrize(
+    "closing", ["Okay, I'll think about it.", "Alright, I'll call back later."]
+)
+def test_a_caller_leaving_without_a_farewell_word_is_let_go(closing: str) -> None:
+    c = new()
+    c.receive(CallerSaid("How much is a haircut?"))
+    out = c.receive(CallerSaid(closing))
+    assert any(isinstance(a, Hangup) for a in out) and c.outcome == Outcome.COMPLETED
+
+
+def test_i_will_call_back_later_as_the_message_is_the_message() -> None:
+    c = new()
+    c.receive(CallerSaid("Can I leave a message for Marco?"))
+    out = c.receive(CallerSaid("I'll call back later."))
+    assert [a for a in out if isinstance(a, TakeMessage)] == [
+        TakeMessage("Marco", "", "5551234567", "I'll call back later.")
+    ]

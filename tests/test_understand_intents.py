@@ -296,6 +296,12 @@ def test_yes_and_no(text: str, expecting: str | None, yes: bool, no: bool) -> No
         ("Bye, I'd like to vote.", False),
         ("Bye, I'd like to book a haircut on Thursday at three.", False),
         ("That's it? How much is a colour?", False),
+        # leaving without a farewell word, the whole turn
+        ("Okay, I will think about it", True),
+        ("Alright, I'll call back later.", True),
+        ("Let me have a think about it, thanks.", True),
+        ("I'll call back later to book a colour", False),
+        ("Can you tell Marco I'll call back tomorrow?", False),
     ],
 )
 def test_goodbye(text: str, goodbye: bool) -> None:
@@ -466,3 +472,17 @@ def test_while_a_message_is_taken_its_words_are_the_message() -> None:
 )
 def test_the_number_the_caller_is_calling_from(text: str, extra: dict[str, str]) -> None:
     assert understand(text, PROFILE, TODAY, "phone").extra == extra, text
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Hi, I booked online last night, did my book in go through?", "Is my book in still on?"],
+)
+def test_booking_heard_as_book_in_after_my_is_a_booking(text: str) -> None:
+    """Whisper writes "my booking" as "my book in" now and then."""
+    assert "status" in understand(text, PROFILE, TODAY).intents, text
+
+
+def test_book_in_for_a_day_is_still_a_request_to_book() -> None:
+    u = understand("Can I book in for Friday at 10?", PROFILE, TODAY)
+    assert "book" in u.intents and "status" not in u.intents

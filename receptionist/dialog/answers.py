@@ -17,6 +17,7 @@ from receptionist.dialog import booking_flow, existing_flow, second_detail
 from receptionist.dialog.actions import Action, Say
 from receptionist.dialog.events import Result
 from receptionist.dialog.frame import Expect, Task
+from receptionist.dialog.intents import leaves_without_farewell
 from receptionist.dialog.names import is_first_name
 from receptionist.dialog.understand import Understanding, understand
 
@@ -58,7 +59,8 @@ def has_details(u: Understanding) -> bool:
 
 
 def _message_text(c: Conversation, u: Understanding) -> Reading:
-    if not u.text or ((u.no or u.goodbye) and len(u.text.split()) <= 4):
+    leaving = u.goodbye and not leaves_without_farewell(u.text.lower())
+    if not u.text or ((u.no or leaving) and len(u.text.split()) <= 4):
         return u, False  # "No, that's all" as the answer to "what's the message?" is none
     c.frame.message_text = u.text
     return Understanding(text=u.text, phone=u.phone, name=u.name), True

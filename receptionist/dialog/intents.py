@@ -199,12 +199,29 @@ _CLOSING_WORDS = frozenset(
     "everything cheers really appreciate guys everyone folks sir madam ma'am mate".split()
 )
 _REQUEST_AFTER_FAREWELL = 3  # words after the last farewell that are not closing words
+# A whole turn that says the caller is leaving without a farewell word: "Okay, I'll think
+# about it", "Alright, I'll call back later".
+_LEAVING = re.compile(
+    r"^\W*(?:(?:ok|okay|alright|all right|right|fine|no|well|hmm)\b\W*)*(?:i'll|i will|let me)\s+"
+    r"(?:have a )?(?:think about it|think it over|"
+    r"call (?:you )?back(?: later| another time| tomorrow)?|call another time|"
+    r"try (?:again )?later|ring (?:you )?back(?: later)?)"
+    r"\W*(?:(?:then|thanks|thank you|bye)\b\W*)*$"
+)
+
+
+def leaves_without_farewell(lowered: str) -> bool:
+    """ "Okay, I'll think about it", "I'll call back later": the whole turn. Asked for a
+    message, the same words are the message."""
+    return bool(_LEAVING.match(lowered))
 
 
 def says_goodbye(lowered: str) -> bool:
     """Does the turn take leave? A farewell must end it: a turn that goes on after one with
     a request ("Bye, I'd like to book...", a "Hi" misheard, or half a sentence cut at a
     pause; "That's it? How much is a colour?") is not a goodbye, whatever it opened with."""
+    if leaves_without_farewell(lowered):
+        return True
     farewells = list(_GOODBYE.finditer(lowered))
     if not farewells:
         return False

@@ -108,9 +108,14 @@ class Understanding:
         return replace(self, intents=(*self.intents, intent))
 
 
+# "did my book in go through?": Whisper's "booking" in two words after a possessive.
+_BOOK_IN = re.compile(r"\b(my|your|our|the|his|her)\s+book\s+in\b(?!\s+(?:for|on|at|with)\b)", re.I)
+
+
 def clean(text: str) -> str:
     """The caller's words without fillers ("um", "uh") and with plain apostrophes."""
     text = text.replace("\u2019", "'").replace("\u2018", "'")
+    text = _BOOK_IN.sub(r"\1 booking", text)
     return re.sub(r"\s+", " ", _FILLERS.sub("", text)).strip(" ,")
 
 

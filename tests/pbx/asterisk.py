@@ -134,10 +134,16 @@ direct_media = no
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
                 raise RuntimeError(f"Asterisk exited ({self.proc.returncode}):\n{self.log_tail()}")
-            if self._ami_banner() and "fully booted" in self.log_tail(400).lower():
+            if self._ami_banner() and self._booted():
                 return
             time.sleep(0.2)
         raise RuntimeError(f"Asterisk not ready in {timeout_s:g} s:\n{self.log_tail()}")
+
+    def _booted(self) -> bool:
+        """Asterisk 22 says "Asterisk Ready." once every module is loaded (older releases
+        said "fully booted"); the AMI banner alone comes before the dialplan is loaded."""
+        tail = self.log_tail(400).lower()
+        return "asterisk ready." in tail or "fully booted" in tail
 
     def _ami_banner(self) -> bool:
         try:

@@ -18,6 +18,7 @@ import pytest
 from receptionist import telemetry
 from receptionist.media.endpoint import EndpointSettings
 from receptionist.media.listener import (
+    COMPLETE_QUIET_FRAMES,
     QUIET_TRIAL_FRAMES,
     VAD_LAG_FRAMES,
     CallerTurn,
@@ -113,8 +114,13 @@ async def test_a_finished_turn_is_decoded_from_60_ms_after_its_last_sound() -> N
 
     decodes.answer(0, "What are your opening hours?")
     await _settle()
-    assert listener.endpointer.end_wait == EndpointSettings().end_frames_min  # a whole question
-    caller.frames(EndpointSettings().end_frames_min, loud=False, probability=SILENCE)
+    # A whole question: the turn ends 300 ms after its last sound (the VAD let go 4 frames
+    # after it), not 160 ms after the VAD let go.
+    assert listener.endpointer.end_wait == COMPLETE_QUIET_FRAMES - 4
+    quiet_so_far = 4 + EndpointSettings().pause_frames
+    caller.frames(COMPLETE_QUIET_FRAMES - quiet_so_far - 1, loud=False, probability=SILENCE)
+    assert listener.inputs.empty(), "280 ms after the last sound: a comma's pause, not the end"
+    caller.frames(1, loud=False, probability=SILENCE)
     turn = await asyncio.wait_for(listener.inputs.get(), 1)
     assert isinstance(turn, CallerTurn)
     assert turn.text == "What are your opening hours?" and turn.speculative
@@ -156,11 +162,11 @@ async def _early_trial_heard(text: str) -> tuple[Listener, _Decodes, _Caller]:
 async def test_the_caller_going_on_discards_the_trial_and_the_wait_is_the_default() -> None:
     listener, decodes, caller = await _early_trial_heard("What are your opening hours?")
     settings = EndpointSettings()
-    assert listener.endpointer.end_wait == settings.end_frames_min
+    assert listener.endpointer.end_wait == COMPLETE_QUIET_FRAMES  # the VAD let go at once
     caller.frames(5, loud=True, probability=SPEECH)  # "... on Saturday?"
     assert listener.discarded_speculations == 1
     assert listener.endpointer.end_wait == settings.end_frames_default
-    caller.frames(settings.end_frames_min + 2, loud=False, probability=SILENCE)
+    caller.frames(COMPLETE_QUIET_FRAMES + 2, loud=False, probability=SILENCE)
     assert listener.inputs.empty(), "the first half's verdict no longer ends the turn"
 
 
@@ -297,3 +303,15 @@ async def test_a_dip_inside_a_word_is_no_pause_to_recover_words_after() -> None:
     turn = await asyncio.wait_for(listener.inputs.get(), 1)
     assert isinstance(turn, CallerTurn) and turn.text == "Sarah Miller."
     assert len(decodes.started) == decoded and listener.recovered_after_pause == 0
+
+
+async def test_a_vad_slow_to_let_go_adds_no_wait_to_a_complete_turn() -> None:
+    """Where the VAD's own 160 ms comes 300 ms or more after the last sound, that ends it."""
+    listener, decodes, caller = _listener()
+    caller.frames(40, loud=True, probability=SPEECH)
+    caller.frames(8, loud=False, probability=SPEECH)  # the VAD lets go 8 frames after the sound
+    caller.frames(EndpointSettings().pause_frames, loud=False, probability=SILENCE)
+    await _settle()
+    decodes.answer(0, "What are your opening hours?")
+    await _settle()
+    assert listener.endpointer.end_wait == EndpointSettings().end_frames_min

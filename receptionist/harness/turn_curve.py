@@ -34,6 +34,7 @@ from receptionist.media.endpoint import (
     SpeechStarted,
 )
 from receptionist.media.gate import frame_rms, last_loud_frame
+from receptionist.media.listener import COMPLETE_QUIET_FRAMES
 from receptionist.media.models import Models
 from receptionist.media.turn_model import SmartTurn
 
@@ -102,6 +103,8 @@ class Pause:
     text_verdict: str = ""  # "complete", "hesitant", "unsure" ("" when not computed)
     heard: str = ""  # the trial transcript the text verdict was given on
     confidence: float = float("nan")  # Whisper's confidence in ``heard`` (Transcript's)
+    # frames from the caller's last loud frame to the VAD's last speech frame (-1: unknown)
+    vad_lag: int = -1
 
     def reached(self, wait_ms: int) -> int | None:
         """Frame at which the silence reaches ``wait_ms``; None if it never does."""
@@ -164,6 +167,8 @@ def analyse_turn(
             elif isinstance(event, SpeechPaused):
                 so_far = audio[max(0, first - 10) * 160 : (n + 1) * 160]
                 current = Pause(start=n, audio_prob=turn_model.probability(so_far, 8000))
+                loud = last_loud_frame(levels, first, event.last_speech_frame)
+                current.vad_lag = max(0, event.last_speech_frame - loud)
                 if judge is not None:
                     trial = models.stt.transcribe_sync(so_far, 8000)
                     current.heard, current.confidence = trial.text, trial.confidence
@@ -207,6 +212,16 @@ def policies(with_text: bool) -> dict[str, list[tuple[str, Policy]]]:
     def words(ms: int) -> Policy:
         return lambda p: waits.get(p.text_verdict, ms)
 
+    def words_after_energy(ms: int, quiet_ms: int) -> Policy:
+        # The listener's: "complete" ends the turn after ``ms`` of the VAD's silence and no
+        # sooner than ``quiet_ms`` after the last loud frame (COMPLETE_QUIET_FRAMES).
+        def wait(p: Pause) -> int:
+            if p.text_verdict != "complete":
+                return waits.get(p.text_verdict, unsure)
+            return max(ms, quiet_ms - max(0, p.vad_lag) * FRAME_MS)
+
+        return wait
+
     def both(threshold: float, ms: int) -> Policy:
         # What the listener does with both: the words' hesitation wins, then the audio's
         # "complete", then the words' "complete" (160 ms), else the default.
@@ -237,6 +252,10 @@ def policies(with_text: bool) -> dict[str, list[tuple[str, Policy]]]:
     }
     if with_text:
         out["text verdict"] = [(f"complete {ms} ms", words(ms)) for ms in (160, 300, 500)]
+        out["text verdict"] += [
+            (f"complete 160 ms, {q} ms after the energy", words_after_energy(160, q))
+            for q in (300, 400)
+        ]
         out["smart turn + text"] = [
             (f">{t} then {ms} ms", both(t, ms)) for t in (0.5, 0.8) for ms in (200, 300, 400)
         ]
@@ -269,9 +288,13 @@ def _figures(turns: list[PausedTurn], policy: Policy) -> dict[str, float]:
 
 
 # What the live listener does (listener.py) by default: the dialog's verdict on the words
-# ("complete": 160 ms, a hesitation: 1200, else 760); with [models] turn set, the words'
-# hesitation, then Smart Turn's "complete" (300 ms), then the words' "complete".
-OPERATING = ("text verdict", "complete 160 ms")
+# ("complete": 160 ms and 300 ms after the energy, a hesitation: 1200, else 760); with
+# [models] turn set, the words' hesitation, then Smart Turn's "complete" (300 ms), then the
+# words' "complete".
+OPERATING = (
+    "text verdict",
+    f"complete 160 ms, {COMPLETE_QUIET_FRAMES * FRAME_MS} ms after the energy",
+)
 OPERATING_WITH_AUDIO = ("smart turn + text", ">0.5 then 300 ms")
 
 

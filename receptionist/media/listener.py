@@ -65,6 +65,13 @@ QUIET_TRIAL_FRAMES = 3
 # a trial made on the energy is the turn's own if the VAD let go within this many frames of
 # it (and no loud frame came since, or the trial was discarded then).
 VAD_LAG_FRAMES = 8
+# A complete request ends the turn no sooner than this after the caller's last loud frame
+# (300 ms): a caller who goes on after a comma ("Thursday at three, | my name is John
+# Smith", "On Friday at ten, | please") pauses 220-260 ms there in Piper's voice and 240 ms in
+# Festival's (one-off measure, 2026-12-01). With the VAD's "complete" wait alone (160 ms of
+# its silence, which starts 20-140 ms after the energy) such turns ended at the comma on a
+# box whose trial decode is fast: four end-to-end tests failed now and then that way.
+COMPLETE_QUIET_FRAMES = 15
 NOISE_HISTORY = 500  # frames (10 s) of levels the line's noise is taken from
 NOISE_EVERY = 10  # frames between two estimates of it
 # Words a sentence can't end on: a conjunction, an article or a possessive, a preposition
@@ -578,11 +585,21 @@ class Listener:
         self._hesitant = verdict == "hesitant"
         if verdict == "unsure" and self.turn_model is not None:
             return  # the audio's verdict (sooner, or already given) decides
+        if verdict == "complete":
+            self.endpointer.set_end_wait(self._complete_wait())
+            return
         self.endpointer.set_end_wait(
-            {"complete": s.end_frames_min, "hesitant": s.end_frames_max}.get(
-                verdict, s.end_frames_default
-            )
+            s.end_frames_max if verdict == "hesitant" else s.end_frames_default
         )
+
+    def _complete_wait(self) -> int:
+        """The silence (in the VAD's frames) that ends a turn whose words are complete:
+        ``end_frames_min``, and no sooner than ``COMPLETE_QUIET_FRAMES`` after the caller's
+        last loud frame."""
+        endpointer = self.endpointer
+        last_loud = endpointer.frame - self._quiet_run
+        after_energy = last_loud + COMPLETE_QUIET_FRAMES - endpointer.last_speech_frame
+        return max(endpointer.settings.end_frames_min, after_energy)
 
     async def _finish(
         self,

@@ -66,7 +66,7 @@ class EndpointSettings:
     clear_frames: int = 4
     pause_frames: int = 5  # 100 ms of silence: transcribe speculatively
     end_frames_default: int = 38  # 760 ms: end of turn when nothing better is known
-    end_frames_min: int = 8  # 160 ms: a complete request
+    end_frames_min: int = 8  # 160 ms: a complete request (listener.py: and 300 ms after its sound)
     # 1200 ms after a hesitation ("um", a trailing "and", "on"): a caller looking for the
     # word pauses long. On the bench's 120 paused turns in four voices, 900 ms cut off 19.2 %
     # (six turns after a hesitation whose silence ran 0.9-1.2 s), 1200 ms 15.0 %, 1500 ms

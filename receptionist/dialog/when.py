@@ -298,7 +298,8 @@ def find_near_day(text: str, today: date) -> date | None:
     voices it had not heard (flite, Festival through the phone line). A word, or two words run
     together, spelt close (rapidfuzz), or sounding the same (jellyfish's metaphone), spelt
     half alike, not a first name ("Mandy"), and followed by what follows a day ("at 10",
-    "instead", "appointment", the end of a sentence). The caller is asked to confirm it."""
+    "instead", "appointment"), or ending a sentence after "on", "make it", "my" or a comma.
+    The caller is asked to confirm it."""
     lowered = text.lower()
     words = list(_NEAR_WORD.finditer(lowered))
     for n, match in enumerate(words):
@@ -307,25 +308,31 @@ def find_near_day(text: str, today: date) -> date | None:
             continue
         if len(word) >= 5 and word not in _NOT_WEEKDAYS:
             found = _near_weekday(
-                word.removesuffix("s"), lowered[match.end() :], True, lowered[: match.start()]
+                word.removesuffix("s"),
+                after=lowered[match.end() :],
+                by_spelling=True,
+                before=lowered[: match.start()],
             )
             if found is not None:
                 return _next_weekday(today, WEEKDAYS[found])
         if n + 1 == len(words) or word in _NOT_WEEKDAYS:
             continue
-        after = words[n + 1]
-        both = (word + after.group(0)).removesuffix("s")
+        following = words[n + 1]
+        both = (word + following.group(0)).removesuffix("s")
         if both in WEEKDAYS:  # "sun days"
             return _next_weekday(today, WEEKDAYS[both])
         found = _near_weekday(
-            both, lowered[after.end() :], by_spelling=False, before=lowered[: match.start()]
+            both,
+            after=lowered[following.end() :],
+            by_spelling=False,
+            before=lowered[: match.start()],
         )
         if found is not None:
             return _next_weekday(today, WEEKDAYS[found])
     return None
 
 
-def _near_weekday(heard: str, after: str, by_spelling: bool, before: str) -> str | None:
+def _near_weekday(heard: str, *, after: str, by_spelling: bool, before: str) -> str | None:
     """The weekday ``heard`` is one sound off from: a letter or two (``by_spelling``), or
     the same sound where a day goes."""
     if by_spelling:
@@ -457,7 +464,7 @@ def read_clock(text: str, expecting: str | None = None) -> tuple[Clock | None, s
                 return Clock(found, near=True), cue
     match = _FOR_PM.search(lowered)
     if match:  # "on December 2nd for a PM": four, one sound off
-        return Clock(_with_suffix(4, 0, match.group(1)) or time(16), near=True), "at"
+        return Clock(time(16 if match.group(1) == "pm" else 4), near=True), "at"
     match = _TO_THIRTY.search(lowered)
     if match and (match.group(1) or alone):
         return Clock(time(14, _MINUTE_WORDS[match.group(2)]), near=True), "at"

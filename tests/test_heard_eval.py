@@ -44,6 +44,22 @@ def test_each_voice_plays_the_scenario_with_its_own_mishearing(
     assert "'name': 'John Smitts'" in reason  # booked under the name as heard
 
 
+def test_each_voice_counts_the_lines_whose_turn_would_end_at_once(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A request heard with its day and time is whole when said: the listener answers 300
+    ms after the caller; heard without its time, the turn waits the default."""
+    path = heard_file(tmp_path, [
+        ("clear", REQUEST, REQUEST, 0.9),
+        ("clear", CLOSING, CLOSING, 0.9),
+        ("timeless", REQUEST, REQUEST.replace(" at 3", ""), 0.9),
+        ("timeless", CLOSING, CLOSING, 0.9),
+    ])  # fmt: skip
+    voices = run(path, capsys)
+    assert voices["clear"]["whole_turns"] == 1.0
+    assert voices["timeless"]["whole_turns"] < 1.0
+
+
 def test_a_doubtful_line_is_confirmed_as_in_a_call(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -8,6 +8,7 @@ from receptionist.app.config import load_settings
 from receptionist.call import judge_caller_turn
 from receptionist.dialog.frame import Expect, Frame, Task
 from receptionist.dialog.turn_end import judge_turn
+from receptionist.dialog.understand import TimeWindow
 
 PROFILE = load_settings().profile
 TODAY = date(2026, 11, 24)
@@ -204,3 +205,61 @@ def test_a_name_with_whispers_trailing_comma_still_waits() -> None:
     """'Mary,' may go on 'Jones': asked for a name, a trailing comma still waits."""
     verdict = judge_caller_turn("Mary,", Frame(), Expect.NAME, PROFILE, TODAY)
     assert verdict == "hesitant"
+
+
+@pytest.mark.parametrize(
+    ("text", "expecting", "verdict"),
+    [
+        # A person asked for by who they are is a whole request; "someone" alone is not:
+        # callers go on to say who or about what ("I'd like to speak to | someone about a
+        # complaint").
+        ("Could I speak to Marco?", None, "complete"),
+        ("Can I talk to a real person?", None, "complete"),
+        ("yeah can i speak to whoever owns the place", None, "complete"),
+        ("I'd like to speak to the owner please", "name", "complete"),
+        ("I'd like to speak to someone.", None, "unsure"),
+        # A message asked to be left for someone named is whole; its words run on.
+        ("I'd like to leave a message for Marco.", None, "complete"),
+        ("message for the front desk please", None, "complete"),
+        ("I need to leave a message.", None, "unsure"),
+        ("Can you ask Marco to call me", None, "unsure"),
+        ("Please ask him to call me about my colour appointment.", "message_text", "unsure"),
+        # Whether it is a machine; whether a booking stands (asked, or of a day); the hours
+        # of a day whatever the punctuation.
+        ("Wait, am I talking to a robot?", None, "complete"),
+        ("did my booking go through?", None, "complete"),
+        ("did my booking for Friday go through", None, "complete"),
+        ("did my booking", None, "unsure"),
+        ("what time do you shut on friday", None, "complete"),
+        ("what time do you shut", None, "unsure"),
+        # The slots to choose from, said with the service: a day with a part of it, a range
+        # of days, the earliest. A day alone may still get its time ("a colour on Thursday |
+        # at ten").
+        ("Hello, have you got anything tomorrow afternoon for a haircut?", None, "complete"),
+        ("I'm looking for a beard trim sometime next week", None, "complete"),
+        ("What's the earliest you can fit me in for a haircut?", None, "complete"),
+        ("I want to book a colour for Friday.", None, "unsure"),
+        ("Have you got anything tomorrow afternoon?", None, "unsure"),
+        # Turning down the offer of a message or a person ends the call as "anything else?"
+        # does; a yes goes on with what is wanted.
+        ("Okay, no problem, thanks.", "offer_help", "complete"),
+        ("Yes please.", "offer_help", "unsure"),
+        # A contraction typed or transcribed without its apostrophe.
+        ("thats all", "anything_else", "complete"),
+    ],
+)
+def test_whole_requests_without_a_booking_s_details(
+    text: str, expecting: str | None, verdict: str
+) -> None:
+    expect = Expect(expecting) if expecting else None
+    assert judge_turn(text, Frame(), expect, PROFILE, TODAY, first_words=expect is None) == verdict
+
+
+def test_the_times_offered_are_not_chosen_by_the_window_asked_for_before_them() -> None:
+    """The caller asked for "tomorrow afternoon" and was offered times: a turn that names
+    none of them ("Um, | the later one" heard at the pause as "done.") is not whole for the
+    window the frame still holds."""
+    window = TimeWindow(start=time(12), end=time(17))
+    frame = Frame(task=Task.BOOK, service="haircut", day=TODAY, window=window)
+    assert judge_turn("done.", frame, Expect.CHOOSE_SLOT, PROFILE, TODAY) == "unsure"
+    assert judge_turn("in the morning", frame, Expect.CHOOSE_SLOT, PROFILE, TODAY) == "complete"

@@ -486,3 +486,40 @@ def test_booking_heard_as_book_in_after_my_is_a_booking(text: str) -> None:
 def test_book_in_for_a_day_is_still_a_request_to_book() -> None:
     u = understand("Can I book in for Friday at 10?", PROFILE, TODAY)
     assert "book" in u.intents and "status" not in u.intents
+
+
+@pytest.mark.parametrize(
+    ("text", "no", "goodbye"),
+    [
+        # "No, that's all" / "That's all" with the "'s" run into the next word, as tiny.en
+        # writes them from voices not ours.
+        ("know that solve.", True, True),
+        ("let's solve.", True, True),  # as "That's all." is
+        ("Great that solve.", False, True),
+        ("know that shit", True, True),
+        ("Know that's okay, I'll look it up", True, False),
+        # Typed or transcribed without the apostrophe.
+        ("thats all", True, True),
+        ("no thats it", True, True),
+    ],
+)
+def test_that_s_all_run_together_or_without_its_apostrophe(
+    text: str, no: bool, goodbye: bool
+) -> None:
+    u = understand(text, PROFILE, TODAY)
+    assert (u.no, u.goodbye) == (no, goodbye), text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "let's solve this problem",
+        "I know that solve is hard",
+        "Can that sit until Friday?",
+        "We were there on Friday",  # "were" is not "we're"
+        "its fine",
+    ],
+)
+def test_words_that_only_look_like_a_run_together_that_s_all_stay(text: str) -> None:
+    u = understand(text, PROFILE, TODAY)
+    assert not u.goodbye and not u.no, text

@@ -58,9 +58,9 @@ def judge_turn(
     # A caller's first words, unasked, a lone "Hi", "Okay" or "Bye" (Whisper's "Hi"), open a
     # request: callers go on ("Okay, can I book one..."). Later they answer: "No, bye."
     opening = first_words and expecting is None
-    if expecting == Expect.ANYTHING_ELSE and not u.intents:
+    if expecting in (Expect.ANYTHING_ELSE, Expect.OFFER_HELP) and not u.intents:
         if u.no or u.goodbye or _THANKED.search(text):
-            return "complete"  # "No", "Bye", "Thanks": the call is done
+            return "complete"  # "No", "Bye", "Okay, no problem, thanks": the call is done
         if u.yes:
             return "unsure"  # "Yes", "Okay", "Great" go on with what else
     if answered or (not u.intents and not opening and (u.yes or u.no or u.goodbye)):
@@ -77,6 +77,8 @@ def judge_turn(
         return "complete"
     if not u.intents and whole_number:
         return "complete"  # a number said to its end, asked for or not: callers stop there
+    if _whole_without_details(u, profile):
+        return "complete"
     booking = "book" in u.intents or frame.task == "book" or not u.intents
     changes = u.service or u.day or u.time  # "Actually, make it Friday" asked for the name
     if booking and (expecting not in _FOR_THE_RECORD or changes):
@@ -89,11 +91,44 @@ def judge_turn(
         clock = u.time or frame.time
         if service and day and clock:
             return "complete"  # all a booking needs (Whisper often leaves off the period)
+        window = u.window  # said now: the frame's was said before times were offered
+        if service and (day and window or u.days or window and window.earliest):
+            # The slots the caller means to choose from: "tomorrow afternoon", "sometime
+            # next week", "the earliest you have": the agent offers times. A day alone is
+            # not ("a colour on Thursday | at ten").
+            return "complete"
     if u.intents == ("cancel",) and (u.day or u.time):
         return "complete"  # the booking is named: the caller's number finds it
     if u.intents == ("move",) and (u.day or frame.day) and (u.time or frame.time):
         return "complete"  # the day and the time it moves to, as a booking needs
     return "unsure"
+
+
+def _whole_without_details(u: Understanding, profile: BusinessProfile) -> bool:
+    """Requests whole in themselves, whatever the dialog asked:
+    - a person asked for by who they are ("Could I speak to Marco?", "a real person", "the
+      owner"); "someone" alone is not: callers go on to say who or about what;
+    - a message asked to be left for someone named ("a message for Sarah", "for the front
+      desk"), not yet its words ("Can you ask Marco to call me | when he gets a chance");
+    - whether the caller is talking to a machine;
+    - whether a booking stands, asked as a question or of a day ("did my booking for Friday
+      go through");
+    - the hours asked of a day ("what time do you shut on Friday"), whatever the punctuation."""
+    lowered = u.text.lower()
+    if u.intents == ("person",):
+        return bool(u.staff or _SOMEONE_NAMED.search(lowered) or _has_role(lowered, profile))
+    if u.intents == ("message",) and _LEAVE_A_MESSAGE.search(lowered):
+        return bool(u.staff or _FOR_SOMEONE.search(lowered) or _has_role(lowered, profile))
+    if "robot" in u.intents and not set(u.intents) - {"robot", "person"}:
+        return True
+    if u.intents == ("status",):
+        return u.text.rstrip().endswith("?") or bool(u.day or u.days)
+    return u.intents == ("question",) and u.asks_hours and bool(u.day or u.days)
+
+
+def _has_role(lowered: str, profile: BusinessProfile) -> bool:
+    roles = {m.role.lower() for m in profile.staff if m.role}
+    return any(re.search(rf"\b{re.escape(role)}s?\b", lowered) for role in roles)
 
 
 def asks_about_a_service(text: str, profile: BusinessProfile, today: date) -> bool:
@@ -108,6 +143,16 @@ def _names_its_subject(u: Understanding) -> bool:
 
 
 _DIGIT = re.compile(r"\d")
+# Who a caller asks to speak to, named by what they are (not "someone", "anyone").
+_SOMEONE_NAMED = re.compile(
+    r"\b(?:person|human|human being|manager|owner|boss|receptionist|front desk|reception|"
+    r"representative|operator|stylist|barber|whoever|the person who)\b"
+)
+_LEAVE_A_MESSAGE = re.compile(r"\b(?:message|note|voicemail)\b")
+_FOR_SOMEONE = re.compile(
+    r"\bfor (?:the )?(?:front desk|reception|owner|manager|boss|stylist|barber|receptionist|"
+    r"whoever)\b"
+)
 # Answers that become the record as said: whole only by their own words.
 _FOR_THE_RECORD = frozenset({Expect.NAME, Expect.PHONE, Expect.STAFF, Expect.MESSAGE_TEXT})
 _THANKED = re.compile(r"\b(?:thanks|thank you|cheers)\b", re.I)

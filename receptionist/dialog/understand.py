@@ -112,9 +112,40 @@ class Understanding:
 _BOOK_IN = re.compile(r"\b(my|your|our|the|his|her)\s+book\s+in\b(?!\s+(?:for|on|at|with)\b)", re.I)
 
 
+# Contractions written without their apostrophe (a typed line, a transcript's "thats all"),
+# where no other word is spelt so ("its", "ill", "well", "were", "lets", "hes" are left alone).
+_NO_APOSTROPHE = re.compile(
+    r"\b(that|what|there|here|where|how|who)(s)\b|"
+    r"\b(do|does|did|is|was|ca|wo|should|could|would|have|has|had|are|were|must)(nt)\b|"
+    r"\b(i)(m|ve)\b|\b(you|they)(re|ve)\b",
+    re.I,
+)
+
+
+# "No, that's all" / "That's all" / "No, that's it" as a small Whisper writes them in voices
+# not ours, the "'s" run into the next word: "know that solve", "let's solve", "know that
+# shit". At a sentence's start "know that" is "no, that"; "solve" / "sit" after "that" or
+# "let's", ending a sentence, is "'s all" / "'s it" (not "let's solve this").
+_KNOW_THAT = re.compile(r"(^|[.!?]\s+)knows? that\b", re.I)
+_RUN_TOGETHER = re.compile(r"\b(?:that|let's|lets) (solve|sit|shit)\b(?=\W*(?:$|[.!?,]))", re.I)
+
+
+def _run_apart(match: re.Match[str]) -> str:
+    return "that's all" if match.group(1).lower() == "solve" else "that's it"
+
+
+def _apostrophe(match: re.Match[str]) -> str:
+    word, ending = [g for g in match.groups() if g is not None]
+    if ending.lower() == "nt":
+        return f"{word}n't"
+    return f"{word}'{ending}"
+
+
 def clean(text: str) -> str:
     """The caller's words without fillers ("um", "uh") and with plain apostrophes."""
     text = text.replace("\u2019", "'").replace("\u2018", "'")
+    text = _NO_APOSTROPHE.sub(_apostrophe, text)
+    text = _RUN_TOGETHER.sub(_run_apart, _KNOW_THAT.sub(r"\1no, that", text))
     text = _BOOK_IN.sub(r"\1 booking", text)
     return re.sub(r"\s+", " ", _FILLERS.sub("", text)).strip(" ,")
 

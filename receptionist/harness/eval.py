@@ -86,6 +86,9 @@ class CallRun:
     # caller said, or "[keypad 0]", "[silence]", "[hangs up]"). Filled by the call runner;
     # the report shows it for a failed scenario.
     conversation: list[tuple[str, str]] = field(default_factory=list)
+    # Text level: the end-of-turn verdict on each caller line, said whole where it is said
+    # ("complete" ends the turn 300 ms after the caller, "unsure" 760, "hesitant" 1200).
+    verdicts: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -109,6 +112,7 @@ class Result:
     heard: list[list[str]] = field(default_factory=list)  # audio: per call, turns and transcript
     capability: str = DEFAULT_CAPABILITY
     conversation: list[Line] = field(default_factory=list)
+    verdicts: list[str] = field(default_factory=list)  # the calls' CallRun.verdicts
 
     def as_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {"id": self.id, "capability": self.capability,
@@ -263,6 +267,7 @@ async def run_text_call(
             break
         if turn.say:
             run.caller_turns += 1
+            run.verdicts.append(call.end_of_turn_verdict(turn.say))
             await call.say(turn.say, (confidence or {}).get(turn.say, 1.0))
         elif turn.silence:
             await call.silence()
@@ -478,8 +483,9 @@ async def run_scenario(scenario: Scenario, settings: Settings,
     # runs may stop short of the calls when one crashed
     pairs = enumerate(zip(scenario.calls, runs, strict=False), 1)
     lines = [line for n, (spec, r) in pairs for line in conversation(n, spec, r)]
+    verdicts = [v for r in runs for v in r.verdicts]
     return Result(scenario.id, not problems, reason, time.perf_counter() - started, heard,
-                  scenario.capability, lines)  # fmt: skip
+                  scenario.capability, lines, verdicts)  # fmt: skip
 
 
 def conversation(call: int, spec: CallSpec, run: CallRun) -> list[Line]:

@@ -107,7 +107,9 @@ def main_eval_heard(
         heard[ears.voice] = asyncio.run(run_all(scenarios, settings, runner))
     summary = _summary(written, heard, voices)
     if as_json:
-        out: dict[str, Any] = {"as_written": report(written, "text")}
+        out: dict[str, Any] = {
+            "as_written": report(written, "text") | {"whole_turns": round(whole_share(written), 3)}
+        }
         out["voices"] = {v: report(r, f"heard by {v}") | summary[v] for v, r in heard.items()}
         print(json.dumps(out, indent=2))
     else:
@@ -115,15 +117,28 @@ def main_eval_heard(
             print(f"== heard by {voice}")
             print_table(results, f"heard by {voice}", verbose)
             print()
-        print(f"as written: {sum(r.passed for r in written)}/{len(written)} passed")
+        print(
+            f"as written: {sum(r.passed for r in written)}/{len(written)} passed; caller lines "
+            f"judged whole at once: {whole_share(written):.0%}"
+        )
         for voice, figures in summary.items():
             print(
                 f"heard by {voice}: {figures['passed']}/{figures['total']} passed; of the "
                 f"{figures['pass_as_written']} that pass as written, {figures['still_pass']} "
-                f"({figures['still_pass_rate']:.0%}); lines not in the file: "
-                f"{figures['lines_missing']}"
+                f"({figures['still_pass_rate']:.0%}); caller lines judged whole at once: "
+                f"{figures['whole_turns']:.0%}; lines not in the file: {figures['lines_missing']}"
             )
+        print(
+            "(judged whole at once: the listener ends such a turn 300 ms after the caller's "
+            "last sound; other turns wait 760 ms, or 1200 after a hesitation)"
+        )
     return 0
+
+
+def whole_share(results: list[Result]) -> float:
+    """The share of caller lines whose end-of-turn verdict is "complete"."""
+    verdicts = [v for r in results for v in r.verdicts]
+    return sum(v == "complete" for v in verdicts) / max(1, len(verdicts))
 
 
 def _summary(
@@ -141,5 +156,6 @@ def _summary(
             "still_pass": still,
             "still_pass_rate": round(still / max(1, len(passing)), 3),
             "lines_missing": missing[voice],
+            "whole_turns": round(whole_share(results), 3),
         }
     return out

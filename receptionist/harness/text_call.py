@@ -60,6 +60,15 @@ class TextCall:
     def ended(self) -> bool:
         return self.conversation.ended
 
+    def end_of_turn_verdict(self, text: str) -> str:
+        """What a call's listener would make of ``text`` as a trial transcript said now:
+        "complete", "unsure" or "hesitant" (the wait before the agent answers)."""
+        from receptionist.call import judge_caller_turn  # the call layer's, with the media's
+
+        c = self.conversation
+        return judge_caller_turn(text, c.frame, c.expecting, c.profile, c.today,
+                                 first_words=not c.caller_spoke)  # fmt: skip
+
     async def say(self, text: str, confidence: float = 1.0) -> list[str]:
         self.store.add_turn(self.call_id, "caller", text, {})
         self.lines.append(("caller", text))

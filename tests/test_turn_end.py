@@ -143,6 +143,8 @@ def test_a_price_asked_of_the_service_already_spoken_of_is_whole() -> None:
         "I'm free from",
         "Could I book it for my",
         "I'd like a haircut if",
+        "I'm calling about",
+        "Can I speak to whoever",
     ],
 )
 def test_words_a_sentence_cannot_end_on_wait_for_the_rest(text: str) -> None:

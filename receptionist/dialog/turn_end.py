@@ -143,16 +143,15 @@ def _names_its_subject(u: Understanding) -> bool:
 
 
 _DIGIT = re.compile(r"\d")
-# Who a caller asks to speak to, named by what they are (not "someone", "anyone").
-_SOMEONE_NAMED = re.compile(
-    r"\b(?:person|human|human being|manager|owner|boss|receptionist|front desk|reception|"
-    r"representative|operator|stylist|barber|whoever|the person who)\b"
+# Someone a caller asks for by what they are, not "someone" or "anyone" (a staff member's own
+# role in the profile counts too: _has_role).
+_ROLE = (
+    r"(?:person|human|manager|owner|boss|receptionist|front desk|reception|representative|"
+    r"operator|stylist|barber|whoever)"
 )
+_SOMEONE_NAMED = re.compile(rf"\b{_ROLE}\b")
+_FOR_SOMEONE = re.compile(rf"\bfor (?:the )?{_ROLE}\b")
 _LEAVE_A_MESSAGE = re.compile(r"\b(?:message|note|voicemail)\b")
-_FOR_SOMEONE = re.compile(
-    r"\bfor (?:the )?(?:front desk|reception|owner|manager|boss|stylist|barber|receptionist|"
-    r"whoever)\b"
-)
 # Answers that become the record as said: whole only by their own words.
 _FOR_THE_RECORD = frozenset({Expect.NAME, Expect.PHONE, Expect.STAFF, Expect.MESSAGE_TEXT})
 _THANKED = re.compile(r"\b(?:thanks|thank you|cheers)\b", re.I)

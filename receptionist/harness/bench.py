@@ -247,6 +247,17 @@ def scripts_for(
     return scripts
 
 
+def calls_under_a_second(concurrency: dict[int, dict[str, float]]) -> int:
+    """The most calls at once with p95 under 1 s, and under it with every fewer number too:
+    4 calls under a second where 3 were not is luck of the draw, not room for 4."""
+    most = 0
+    for n in sorted(concurrency):
+        if n != most + 1 or not concurrency[n]["p95"] < 1000:
+            break
+        most = n
+    return most
+
+
 def _progress(started: float, what: str) -> None:
     print(f"bench: {what} done ({time.perf_counter() - started:.0f} s)", flush=True)
 
@@ -331,7 +342,6 @@ async def main_async(args: argparse.Namespace) -> dict[str, Any]:
     curve = await cutoff_curve(models, turn_model, voices, quick=args.quick,
                                audio_turns=audio_turns)  # fmt: skip
     models.close()
-    under = [n for n, f in concurrency.items() if f["p95"] < 1000]
     return {
         "voices": voices,
         "caller_turns": ours.turns,
@@ -368,7 +378,7 @@ async def main_async(args: argparse.Namespace) -> dict[str, Any]:
         "false_barge_in_rate": false_barge["rate"],
         "false_barge_in": false_barge,
         "concurrency": concurrency,
-        "max_calls_p95_under_1s": max(under) if under else 0,
+        "max_calls_p95_under_1s": calls_under_a_second(concurrency),
         "tts_first_audio": tts_first,
         "stt_window_s": models.stt.window_s,
         "stt_batched_turns": models.stt.batched,

@@ -75,12 +75,13 @@ COMPLETE_QUIET_FRAMES = 15
 NOISE_HISTORY = 500  # frames (10 s) of levels the line's noise is taken from
 NOISE_EVERY = 10  # frames between two estimates of it
 # Words a sentence can't end on: a conjunction, an article or a possessive, a preposition
-# that needs its object, a contraction that needs its complement ("that's", "I'd"), a filler.
+# that needs its object ("I'm calling about"), a contraction that needs its complement
+# ("that's", "I'd"), "whoever" without its clause, a filler.
 # Not the auxiliaries ("Yes, I do.", "I can.") nor "you", "this", "that", "in", "by", which
 # end whole answers.
 _HESITATION = re.compile(
     r"(\b(and|but|or|so|if|because|than|um+|uh+|er|the|a|an|my|your|our|their|his|these|"
-    r"those|every|at|on|for|to|with|of|from|into|under|until|between|is|like|maybe|"
+    r"those|every|at|on|for|to|with|of|from|into|under|until|between|about|whoever|is|like|maybe|"
     r"that's|it's|there's|what's|i'm|i'd|i'll|we're|you're|they're)|,|\.\.\.|-)\s*$",
     re.I,
 )

@@ -135,15 +135,20 @@ def judge_caller_turn(
     """The verdict on a trial transcript: its words trail off ("hesitant": wait longest),
     else the dialog's (dialog/turn_end.py). Whisper ends a whole question with a comma now
     and then ("how much is a kid's cut,"): where the comma is all that trails off and the
-    question names what it asks, the turn is whole."""
+    question names what it asks, the turn is whole. Where the words before the comma are
+    whole otherwise (a name asked for: "Mary Jones,", as tiny.en writes many a last word from
+    voices not ours), the comma may still lead on ("..., that's Smyth with a Y"): the
+    default wait, not the hesitation's."""
     if not sounds_hesitant(text):
         return judge_turn(text, frame, expecting, profile, today, first_words=first_words)
     words = text.strip()
     before = words.rstrip(", ")
-    only_the_comma = words.endswith(",") and not sounds_hesitant(before)
-    if only_the_comma and asks_about_a_service(before, profile, today):
+    if not words.endswith(",") or sounds_hesitant(before):
+        return "hesitant"
+    if asks_about_a_service(before, profile, today):
         return "complete"
-    return "hesitant"
+    whole = judge_turn(before, frame, expecting, profile, today, first_words=first_words)
+    return "unsure" if whole == "complete" else "hesitant"
 
 
 class Call:

@@ -209,6 +209,15 @@ def test_a_name_with_whispers_trailing_comma_still_waits() -> None:
     assert verdict == "hesitant"
 
 
+def test_a_whole_name_with_whispers_trailing_comma_waits_the_default_not_the_hesitation() -> None:
+    """tiny.en ends many a caller's last words with a comma in voices not ours ("Mary,
+    Jones,", "Martin Cruz,"): a whole answer before it need not wait 1.2 s, but may still go
+    on ("..., that's Smyth with a Y"), and a name goes on the record: the default wait."""
+    assert judge_caller_turn("Martin Cruz,", Frame(), Expect.NAME, PROFILE, TODAY) == "unsure"
+    assert judge_caller_turn("next Wednesday,", Frame(), Expect.DAY, PROFILE, TODAY) == "unsure"
+    assert judge_caller_turn("Martin Cruz", Frame(), Expect.NAME, PROFILE, TODAY) == "complete"
+
+
 @pytest.mark.parametrize(
     ("text", "expecting", "verdict"),
     [

@@ -250,7 +250,7 @@ def scripts_for(
 
 # The goal's number of calls at once gets more rounds than the other rows (each round: that
 # many of the calls above, at once): two rounds were 18 replies, whose p95 is the slowest one
-# or two; four are ~78, twelve different calls.
+# or two; four are 36, from twelve different calls.
 GOAL_CALLS = 3
 GOAL_ROUNDS = 4
 

@@ -346,6 +346,11 @@ def test_no_vague_time(text: str) -> None:
         ("Saturday at Den please.", None, time(10)),
         ("Haircut Friday, no wait, make that free.", None, time(15)),
         ("a haircut on December 2nd for a PM, please", None, time(16)),
+        ("kids cut Friday at to 30", None, time(14, 30)),
+        # "at" heard as "or" or "ad" between the day and the hour that ends the request
+        ("I'd like to book a haircut on Wednesday or two.", None, time(14)),
+        ("Can I book a haircut on Wednesday ad-two", None, time(14)),
+        ("Friday or three please", None, time(15)),
     ],
 )
 def test_a_time_one_sound_off_is_a_near_match(text: str, expecting: str | None, at: time) -> None:
@@ -490,3 +495,11 @@ def test_a_greeting_is_no_time_of_day(
     text: str, expecting: str | None, window: TimeWindow | None
 ) -> None:
     assert understand(text, PROFILE, TODAY, expecting).window == window, text
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Can I come Monday or Tuesday?", "Friday or Saturday", "Is Monday or two weeks away?"],
+)
+def test_a_day_or_another_is_no_time(text: str) -> None:
+    assert understand(text, PROFILE, TODAY).time is None, text

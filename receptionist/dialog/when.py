@@ -117,7 +117,15 @@ _DIGIT_RUN_CLOCK = re.compile(
 )
 _ENDS_AT_ATE = re.compile(r"\bate\s*[.!?]?\s*$")
 _FOR_PM = re.compile(r"\bfor\s+(?:a\s+)?(am|pm)\b")
-_TO_THIRTY = re.compile(r"(?:^|\b(at|around|say)\s+)(?:to|too)\s+(thirty|fifteen|forty five)\b")
+_TO_THIRTY = re.compile(
+    r"(?:^|\b(at|around|say)\s+)(?:to|too)\s+(thirty|fifteen|forty five|30|15|45)\b"
+)
+# "at" heard as "or" or "ad" between a weekday and an hour that ends the request: "on
+# Wednesday or two.", "Wednesday ad-two" (flite awb and rms through tiny.en); "Monday or
+# Tuesday", "at 2 or 3" are not this.
+_DAY_OR_HOUR = re.compile(
+    rf"\b(?:{_DAY_NAME_RE})s?,?\s+(?:or|ad|add)[\s-]+{_HOUR_RE}(?=\s*(?:$|[.,!?;]|please\b))"
+)
 _MINUTES_RE = r"(?:[:.\s]([0-5]\d))?"
 _BETWEEN = re.compile(
     rf"\b(?:between|from)\s+{_HOUR_RE}{_MINUTES_RE}\s*(am|pm)?\s+(?:and|to|till|until|-)\s+"
@@ -467,7 +475,14 @@ def read_clock(text: str, expecting: str | None = None) -> tuple[Clock | None, s
         return Clock(time(16 if match.group(1) == "pm" else 4), near=True), "at"
     match = _TO_THIRTY.search(lowered)
     if match and (match.group(1) or alone):
-        return Clock(time(14, _MINUTE_WORDS[match.group(2)]), near=True), "at"
+        said = match.group(2)
+        past = int(said) if said.isdigit() else _MINUTE_WORDS[said]
+        return Clock(time(14, past), near=True), "at"
+    match = _DAY_OR_HOUR.search(lowered)
+    if match:
+        found = _with_suffix(_hour(match.group(1)), 0, None)
+        if found is not None:
+            return Clock(found, near=True), "at"
     return None, None
 
 

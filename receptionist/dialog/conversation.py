@@ -59,6 +59,7 @@ from receptionist.dialog.events import (
 )
 from receptionist.dialog.frame import Expect, Frame, Outcome, Task
 from receptionist.dialog.intents import about_a_booking_held, asks_to_say_again
+from receptionist.dialog.matching import staff_by_role
 from receptionist.dialog.people import mentions_others
 from receptionist.dialog.understand import Understanding, understand
 from receptionist.domain.phones import possible_phone
@@ -86,7 +87,6 @@ _MESSAGE_BODY = (
     r"message for\s+{who}(?:\s+please)?\s*[,.:;-]?\s*(?:saying|that|about)?)\s+(?:that\s+)?"
     r"(?P<body>\S+(?:\s+\S+){{2,}})"
 )
-_OWNER = re.compile(r"\bown(?:s|er)\b|\bboss\b|\bruns? the (?:place|salon|shop)\b|in charge")
 _ONLY_WHO = re.compile(r"(?:it's|it is|this is|i'm|i am|my name is|my name's)\s+\S+(?:\s+\S+)?\W*$",
                        re.I)  # fmt: skip
 _BACK_TO_BACK = re.compile(
@@ -425,7 +425,7 @@ class Conversation:
             return
         if "person" in u.intents and not ({"cancel", "move", "message"} & set(u.intents)):
             # "Can I talk to the stylist? It's about my colour": a person, not a booking.
-            target = u.staff or self._staff_by_role(u.text) or "front desk"
+            target = u.staff or staff_by_role(u.text, self.profile) or "front desk"
             yield RecordEscalation("asks for a person", u.text, target)
             yield from self._transfer(target, "caller asked for a person", u.text)
             return
@@ -666,17 +666,6 @@ class Conversation:
             yield from self._advance(Understanding(text=""))
             return
         yield from self._ask(expect, **self._words())
-
-    def _staff_by_role(self, text: str) -> str | None:
-        """ "Whoever owns the place", "the boss": the staff member with that role."""
-        lowered = text.lower()
-        for member in self.profile.staff:
-            role = member.role.lower()
-            if role == "owner" and _OWNER.search(lowered):
-                return member.name
-            if role and re.search(rf"\b{re.escape(role)}s?\b", lowered):
-                return member.name
-        return None
 
     def _words(self) -> dict[str, str]:
         f = self.frame

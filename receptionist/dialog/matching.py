@@ -323,3 +323,18 @@ def same_person(said: str, on_booking: str) -> bool:
 def _near_word(said: str, have: str) -> bool:
     score = fuzz.ratio(said, have)
     return score >= 80 or (score >= 60 and jellyfish.metaphone(said) == jellyfish.metaphone(have))
+
+
+_OWNER = re.compile(r"\bown(?:s|er)\b|\bboss\b|\bruns? the (?:place|salon|shop)\b|in charge")
+
+
+def staff_by_role(text: str, profile: BusinessProfile) -> str | None:
+    """ "Whoever owns the place", "the boss", "the stylist": the staff member with that role."""
+    lowered = text.lower()
+    for member in profile.staff:
+        role = member.role.lower()
+        if role == "owner" and _OWNER.search(lowered):
+            return member.name
+        if role and re.search(rf"\b{re.escape(role)}s?\b", lowered):
+            return member.name
+    return None

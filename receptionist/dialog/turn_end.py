@@ -15,6 +15,7 @@ from datetime import date
 from receptionist.dialog.about_the_call import checks_the_line, says_wrong_number
 from receptionist.dialog.frame import Expect, Frame
 from receptionist.dialog.intents import asks_to_say_again
+from receptionist.dialog.matching import staff_by_role
 from receptionist.dialog.numbers import words_to_numbers
 from receptionist.dialog.understand import Understanding, understand
 from receptionist.domain.phones import whole_phone
@@ -116,19 +117,14 @@ def _whole_without_details(u: Understanding, profile: BusinessProfile) -> bool:
     - the hours asked of a day ("what time do you shut on Friday"), whatever the punctuation."""
     lowered = u.text.lower()
     if u.intents == ("person",):
-        return bool(u.staff or _SOMEONE_NAMED.search(lowered) or _has_role(lowered, profile))
+        return bool(u.staff or _SOMEONE_NAMED.search(lowered) or staff_by_role(lowered, profile))
     if u.intents == ("message",) and _LEAVE_A_MESSAGE.search(lowered):
-        return bool(u.staff or _FOR_SOMEONE.search(lowered) or _has_role(lowered, profile))
+        return bool(u.staff or _FOR_SOMEONE.search(lowered) or staff_by_role(lowered, profile))
     if "robot" in u.intents and not set(u.intents) - {"robot", "person"}:
         return True
     if u.intents == ("status",):
         return u.text.rstrip().endswith("?") or bool(u.day or u.days)
     return u.intents == ("question",) and u.asks_hours and bool(u.day or u.days)
-
-
-def _has_role(lowered: str, profile: BusinessProfile) -> bool:
-    roles = {m.role.lower() for m in profile.staff if m.role}
-    return any(re.search(rf"\b{re.escape(role)}s?\b", lowered) for role in roles)
 
 
 def asks_about_a_service(text: str, profile: BusinessProfile, today: date) -> bool:
@@ -144,7 +140,7 @@ def _names_its_subject(u: Understanding) -> bool:
 
 _DIGIT = re.compile(r"\d")
 # Someone a caller asks for by what they are, not "someone" or "anyone" (a staff member's own
-# role in the profile counts too: _has_role).
+# role in the profile counts too: matching.staff_by_role).
 _ROLE = (
     r"(?:person|human|manager|owner|boss|receptionist|front desk|reception|representative|"
     r"operator|stylist|barber|whoever)"

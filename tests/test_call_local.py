@@ -76,9 +76,14 @@ async def test_booking_call_end_to_end(runtime: Runtime) -> None:
     assert re.search(r"\b3 ?pm|three", _words(heard))
     assert summary["outcome"]["kind"] == "completed"
 
-    # Every turn stores its per-stage timings.
+    # Every turn stores its per-stage timings. A reply to the first half of a split line is
+    # dropped unheard when the caller goes on (no audio, so no voice-to-voice figure): the
+    # record says it was not spoken to its end; every reply the caller heard has its figure.
     agent_replies = [t for t in summary["turns"] if t["speaker"] == "agent" and t["timings_ms"]]
-    assert agent_replies and all("v2v_ms" in t["timings_ms"] for t in agent_replies)
+    heard_replies = [t for t in agent_replies if "v2v_ms" in t["timings_ms"]]
+    assert heard_replies
+    assert all(t["interrupted"] for t in agent_replies if t not in heard_replies), agent_replies
+    assert any("booked" in t["text"].lower() for t in heard_replies)
     assert all("stt_ms" in t["timings_ms"] for t in summary["turns"] if t["speaker"] == "caller")
 
 

@@ -351,6 +351,11 @@ def test_no_vague_time(text: str) -> None:
         ("I'd like to book a haircut on Wednesday or two.", None, time(14)),
         ("Can I book a haircut on Wednesday ad-two", None, time(14)),
         ("Friday or three please", None, time(15)),
+        # ... or as "yet" (flite kal), the hour itself one sound off now and then
+        ("Great, I'd like a haircut on Thursday yet, three.", None, time(15)),
+        ("Can I book a haircut on Friday yet, then?", None, time(10)),
+        ("and I get my hair, colour, Thursday, yet, then", None, time(10)),
+        ("could I book a beard trim on Friday yet, too?", None, time(14)),
     ],
 )
 def test_a_time_one_sound_off_is_a_near_match(text: str, expecting: str | None, at: time) -> None:
@@ -499,7 +504,13 @@ def test_a_greeting_is_no_time_of_day(
 
 @pytest.mark.parametrize(
     "text",
-    ["Can I come Monday or Tuesday?", "Friday or Saturday", "Is Monday or two weeks away?"],
+    [
+        "Can I come Monday or Tuesday?",
+        "Friday or Saturday",
+        "Is Monday or two weeks away?",
+        "Is Friday yet too full?",
+        "Not Friday yet, then Saturday.",
+    ],
 )
 def test_a_day_or_another_is_no_time(text: str) -> None:
     assert understand(text, PROFILE, TODAY).time is None, text

@@ -120,11 +120,13 @@ _FOR_PM = re.compile(r"\bfor\s+(?:a\s+)?(am|pm)\b")
 _TO_THIRTY = re.compile(
     r"(?:^|\b(at|around|say)\s+)(?:to|too)\s+(thirty|fifteen|forty five|30|15|45)\b"
 )
-# "at" heard as "or" or "ad" between a weekday and an hour that ends the request: "on
-# Wednesday or two.", "Wednesday ad-two" (flite awb and rms through tiny.en); "Monday or
-# Tuesday", "at 2 or 3" are not this.
+# "at" heard as "or", "ad" or "yet" between a weekday and an hour that ends the request: "on
+# Wednesday or two.", "Wednesday ad-two" (flite awb and rms through tiny.en), "Thursday yet,
+# three", "Friday yet, then" (flite kal, 16 of its 33 "<day> at <hour>"); the hour may itself be
+# one sound off. "Monday or Tuesday", "at 2 or 3" are not this.
 _DAY_OR_HOUR = re.compile(
-    rf"\b(?:{_DAY_NAME_RE})s?,?\s+(?:or|ad|add)[\s-]+{_HOUR_RE}(?=\s*(?:$|[.,!?;]|please\b))"
+    rf"\b(?:{_DAY_NAME_RE})s?,?\s+(?:or|ad|add|yet)[\s,-]+(?:{_HOUR_RE}|({_NEAR_RE}))"
+    r"(?=\s*(?:$|[.,!?;]|please\b))"
 )
 _MINUTES_RE = r"(?:[:.\s]([0-5]\d))?"
 _BETWEEN = re.compile(
@@ -480,7 +482,9 @@ def read_clock(text: str, expecting: str | None = None) -> tuple[Clock | None, s
         return Clock(time(14, past), near=True), "at"
     match = _DAY_OR_HOUR.search(lowered)
     if match:
-        found = _with_suffix(_hour(match.group(1)), 0, None)
+        hour_word, near_word = match.groups()
+        hour = _hour(hour_word) if hour_word else _NEAR_HOURS[near_word]
+        found = _with_suffix(hour, 0, None)
         if found is not None:
             return Clock(found, near=True), "at"
     return None, None

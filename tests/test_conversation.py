@@ -192,6 +192,33 @@ def test_a_taken_time_offers_the_nearest_and_yes_takes_the_first() -> None:
     assert out == [CheckSlot("haircut", alternatives[0], "5551234567")]
 
 
+@pytest.mark.parametrize(
+    "reply",
+    [
+        "Anna, those don't work for me, I'll call another time",  # "Ah no, ..." as heard
+        "Neither of those works, I'll try again later.",
+        "I can't do either of those, never mind.",
+    ],
+)
+def test_offered_times_turned_down_in_so_many_words_book_nothing(reply: str) -> None:
+    c = new()
+    c.receive(CallerSaid("haircut Thursday at 3 please, Bob Stone"))
+    alternatives = (datetime(2026, 11, 26, 14, 30), datetime(2026, 11, 26, 15, 30))
+    c.receive(SlotChecked(False, alternatives))
+    out = c.receive(CallerSaid(reply))
+    assert not any(isinstance(a, CheckSlot | Book) for a in out), out
+    assert "I haven't booked anything" in " ".join(says(out))
+
+
+def test_a_day_turned_down_is_not_the_day_asked_for() -> None:
+    c = new()
+    c.receive(CallerSaid("haircut Thursday at 3 please, Bob Stone"))
+    alternatives = (datetime(2026, 11, 26, 14, 30), datetime(2026, 11, 26, 15, 30))
+    c.receive(SlotChecked(False, alternatives))
+    out = c.receive(CallerSaid("Thursday doesn't work after all, how about Friday at 3?"))
+    assert out == [CheckSlot("haircut", datetime(2026, 11, 27, 15, 0), "5551234567")]
+
+
 def test_a_phone_number_written_as_digits_is_kept_for_a_message() -> None:
     c = new(caller_id="")
     c.receive(CallerSaid("Can I leave a message for Marco?"))

@@ -523,3 +523,39 @@ def test_that_s_all_run_together_or_without_its_apostrophe(
 def test_words_that_only_look_like_a_run_together_that_s_all_stay(text: str) -> None:
     u = understand(text, PROFILE, TODAY)
     assert not u.goodbye and not u.no, text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Anna, those don't work for me, I'll call another time",  # "Ah no" as heard
+        "Neither of those works.",
+        "None of them suit, sorry.",
+        "I can't do either of those.",
+        "Thursday doesn't work for me.",
+        "Mornings don't really work.",
+        "That doesn't do it for me.",
+    ],
+)
+def test_what_was_offered_turned_down_in_so_many_words_is_a_no(text: str) -> None:
+    u = understand(text, PROFILE, TODAY, "choose_slot")
+    assert u.no and not u.yes, text
+    assert u.choice is None and u.day is None and u.window is None, text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Those work for me.",
+        "It doesn't do colours?",
+        "That works, the first one.",
+        "Either is fine.",
+    ],
+)
+def test_what_only_looks_like_turning_down_is_no_no(text: str) -> None:
+    assert not understand(text, PROFILE, TODAY, "choose_slot").no, text
+
+
+def test_one_turned_down_and_another_named_is_that_other() -> None:
+    u = understand("That one doesn't work, the second one?", PROFILE, TODAY, "choose_slot")
+    assert u.choice == 1

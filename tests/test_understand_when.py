@@ -514,3 +514,21 @@ def test_a_greeting_is_no_time_of_day(
 )
 def test_a_day_or_another_is_no_time(text: str) -> None:
     assert understand(text, PROFILE, TODAY).time is None, text
+
+
+@pytest.mark.parametrize(
+    ("text", "day", "at"),
+    [
+        ("Thursday doesn't work, how about Friday?", date(2026, 11, 27), None),
+        ("Thursday is no good, can you do Friday?", date(2026, 11, 27), None),
+        ("Thursday's bad for me, what about Friday at 3", date(2026, 11, 27), time(15)),
+        ("I can't do Thursday, maybe Friday?", date(2026, 11, 27), None),
+        ("Friday at 2 doesn't work, can we do Monday at 10", date(2026, 11, 30), time(10)),
+        ("Thursday doesn't work.", None, None),
+    ],
+)
+def test_a_day_turned_down_is_not_the_day_asked_for(
+    text: str, day: date | None, at: time | None
+) -> None:
+    u = understand(text, PROFILE, TODAY)
+    assert (u.day, u.time) == (day, at), text

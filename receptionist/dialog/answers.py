@@ -29,7 +29,7 @@ Reading = Generator[Action, Result | None, tuple[Understanding, bool] | None]
 DROP = re.compile(
     r"\b(never ?mind|nvm|forget (it|about it)|don't worry( about it)?|no worries|not interested|"
     r"i'll pass|leave it|doesn't matter|no thanks|no thank you|i'll (sort|think)|"
-    r"i'll call (back|again))\b",
+    r"i'll (call|ring|try) (back|again|another time|some other time|later))\b",
     re.I,
 )
 THANKS = re.compile(

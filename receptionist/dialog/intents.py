@@ -186,6 +186,20 @@ _NO = re.compile(
     r"that's not right|that is not right|that's incorrect|incorrect|wrong|negative|"
     r"don't|do not|i don't)\b"
 )
+# What was offered turned down in so many words, wherever it stands in the turn ("Ah no, those
+# don't work for me" heard as "Anna, those don't work for me"): a no. "Those work" is not.
+_WONT_SUIT = re.compile(
+    r"\b(?:(?:those|these|that|them|they|it|either|\w+day|mornings?|afternoons?|evenings?|"
+    r"\d{1,2}(?::\d\d)?(?:\s*[ap]\.?m\.?)?)(?:\s+(?:ones?|times?|slots?|days?))?\s+"
+    r"(?:don't|doesn't|won't|wouldn't|do not|does not|will not|would not|isn't|aren't)\s+"
+    r"(?:really\s+)?(?:work|suit|fit|do\s+(?:it\s+)?for\s+me)"
+    r"|(?:neither|none)(?:\s+of\s+(?:those|them|these|the two|the times))?"
+    r"(?:\s+(?:one|ones|times?))?"
+    r"\s+(?:works?|suits?|fits?|is good|are good|is any good|will do)"
+    r"|(?:i\s+)?(?:can't|cannot|can not|couldn't)\s+(?:do|make)\s+(?:those|these|either|"
+    r"(?:any|either|one)\s+of\s+(?:those|them|these))"
+    r")\b"
+)
 _GOODBYE = re.compile(
     r"\b(?:bye|goodbye|good bye|bye bye|that's all|that is all|that's everything|that's it|"
     r"that'll be all|nothing else|have a (?:good|great|nice|lovely) (?:day|one|evening|night|"
@@ -413,6 +427,11 @@ def _is_name_like(word: str) -> bool:
 def _choice(lowered: str, expecting: str | None) -> int | None:
     """Which of the offered slots: an index into them (0 the first, -1 the last)."""
     offered = expecting == "choose_slot"
+    if offered and _WONT_SUIT.search(lowered):
+        # "Neither of those works, I'll try later", "I can't do either of those": no choice,
+        # unless another is named outright ("that doesn't work, the second one?").
+        match = _EXPLICIT_CHOICE.search(_WONT_SUIT.sub(" ", lowered))
+        return _CHOICE_WORDS[match.group(0).split()[0]] if match else None
     if offered and _EITHER.search(lowered):
         return 0  # "either is fine": the first offered
     match = _OPTION_NUMBER.search(lowered)
@@ -577,13 +596,22 @@ class Answer:
     correction: bool = False
 
 
-def read_answer(text: str, lowered: str, asked_for_something: bool, changed: bool) -> Answer:
+# Where something was put to the caller to take or leave: there, "that doesn't work" is a no.
+# Asked "anything else?", it is what comes next ("that doesn't work for me, can I do Friday?").
+_OFFERED = frozenset(
+    {"choose_slot", "confirm", "confirm_cancel", "confirm_move", "next_booking", "offer_help"}
+)
+
+
+def read_answer(
+    text: str, lowered: str, asked_for_something: bool, changed: bool, expecting: str | None
+) -> Answer:
     """``text``: the words before fillers were dropped ("uh-huh" is a yes)."""
     raw = text.lower().replace("\u2019", "'")
     yes = bool(_YES.search(lowered) or _YES.search(raw)) or bool(
         _YES_SHORT.search(lowered) and not asked_for_something
     )
-    no = bool(_NO.search(lowered))
+    no = bool(_NO.search(lowered) or (expecting in _OFFERED and _WONT_SUIT.search(lowered)))
     return Answer(
         yes=yes and not no,  # "No, that's fine": the first word decides
         no=no,

@@ -170,9 +170,21 @@ _TIME_BREAK = re.compile(
     r"[,;!?]|\.(?!\d)|\b(?:instead|actually|but|rather|no)\b|"
     r"(?=\b(?:make it|make that|how about|what about|can we do|could we do|can i do)\b)"
 )  # "make that 3": the cue stays with the time it introduces
+_VALUE = r"[\w:.']+(?:\s+(?:at|pm|am)\b\s*[\w:.]*)?"
 _OLD_VALUE = re.compile(
     r"\b(?:instead of|rather than|not(?!\s+(?:before|after|later|earlier|too|so|that|very)\b))"
-    r"\s+(?:on\s+|at\s+|the\s+)*[\w:.']+(?:\s+(?:at|pm|am)\b\s*[\w:.]*)?"
+    rf"\s+(?:on\s+|at\s+|the\s+)*{_VALUE}"
+)
+# A day or time turned down: after "can't do", or before "doesn't work", "is no good"
+# ("Thursday doesn't work, how about Friday?"). What is said after it is asked for; in a move
+# it is the booking's day, and stays.
+_TURNED_DOWN = re.compile(
+    r"\b(?:can't|cannot|can not|couldn't)\s+(?:do|make)(?:\s+it)?\s+"
+    rf"(?:on\s+|at\s+|the\s+)*{_VALUE}"
+    r"|\b[\w:.]+(?:\s+(?:at|pm|am)\b\s*[\w:.]*)?(?=\s+(?:really\s+)?"
+    r"(?:doesn't|does not|don't|do not|won't|will not|wouldn't|isn't|is not|aren't|are not)\s+"
+    r"(?:really\s+)?(?:work|suit|fit|good|possible)"
+    r"|(?:'s|\s+is)\s+(?:no good|bad|not good|not possible|out)\b)"
 )
 _STARTS_NO = re.compile(r"^\W*no\b")
 _GREETING = re.compile(r"\bgood (?:morning|afternoon|evening)\b")
@@ -190,9 +202,13 @@ def _drop_old_time(lowered: str) -> str:
     return re.sub(r"\bfrom\s+[\w:.]+(?:\s*(?:am|pm|p\.m\.|a\.m\.))?\s+(?=to\b)", " ", lowered)
 
 
-def _last_said(lowered: str, breaks: re.Pattern[str], today: date | None) -> str:
+def _last_said(
+    lowered: str, breaks: re.Pattern[str], today: date | None, keep_turned_down: bool
+) -> str:
     """The last part of the words that names a day (``today`` given) or a time."""
     kept = _OLD_VALUE.sub(" ", lowered)
+    if not keep_turned_down:
+        kept = _TURNED_DOWN.sub(" ", kept)
     parts = [p for p in breaks.split(kept) if p and p.strip()]
     for part in reversed(parts):
         if (
@@ -232,14 +248,18 @@ def understand(
     correction, move = changes_mind(lowered)
     # A change of mind says the old value first: the day and time are the last ones said.
     shifting = correction or move or cancels(lowered)
-    shifting = shifting or bool(_OLD_VALUE.search(lowered) or _STARTS_NO.match(lowered))
-    day, days, at, window = _read_when(lowered, today, expecting, shifting, phone, unsure)
+    shifting = shifting or bool(
+        _OLD_VALUE.search(lowered) or _TURNED_DOWN.search(lowered) or _STARTS_NO.match(lowered)
+    )
+    day, days, at, window = _read_when(lowered, today, expecting, shifting, move, phone, unsure)
 
     never, _ = matching.profile_words(profile)
     staff_names = frozenset(m.name.lower() for m in profile.staff)
     wants = read_wants(said, lowered, profile, services, staff=False, expecting=expecting)
     choice, day = read_choice(lowered, expecting, day)
-    answer = read_answer(text, lowered, bool(wants.intents), bool(day or at or services or days))
+    answer = read_answer(
+        text, lowered, bool(wants.intents), bool(day or at or services or days), expecting
+    )
     bare = expecting in ("name", "verify") and not (
         wants.intents or services or day or days or at or window or phone or answer.correction
         or answer.no or choice is not None or wants.unknown_service
@@ -303,13 +323,14 @@ def _read_when(
     today: date,
     expecting: str | None,
     shifting: bool,
+    move: bool,
     phone: str | None,
     unsure: list[str],
 ) -> tuple[date | None, DayRange | None, time | None, TimeWindow | None]:
     """The day (or vague days) and the time (or vague time) of a turn; near matches are
     added to ``unsure``."""
     said = _without_greetings(lowered, expecting)
-    day_said = _last_said(said, _DAY_BREAK, today) if shifting else said
+    day_said = _last_said(said, _DAY_BREAK, today, move) if shifting else said
     day = find_day(day_said, today)
     span = find_days(day_said, today) if day is None else None
     if day is None and span is None:
@@ -318,7 +339,7 @@ def _read_when(
             unsure.append("day")
     if expecting == "phone" and phone:
         return day, DayRange(*span) if span else None, None, None
-    time_said = _last_said(_drop_old_time(said), _TIME_BREAK, None) if shifting else said
+    time_said = _last_said(_drop_old_time(said), _TIME_BREAK, None, move) if shifting else said
     clock, _ = read_clock(time_said, expecting)
     parts = find_window(time_said, expecting)
     window = TimeWindow(*parts) if parts else None

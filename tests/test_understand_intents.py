@@ -559,3 +559,23 @@ def test_what_only_looks_like_turning_down_is_no_no(text: str) -> None:
 def test_one_turned_down_and_another_named_is_that_other() -> None:
     u = understand("That one doesn't work, the second one?", PROFILE, TODAY, "choose_slot")
     assert u.choice == 1
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        ("I'd like to get rid of my booking on Friday", "cancel"),
+        ("Just let Marco know I called, my number is 555 867 5309", "message"),
+        ("Tell Sarah I'll be a bit late.", "message"),
+        ("Could you tell Marco that his order came in?", "message"),
+    ],
+)
+def test_plain_ways_to_cancel_or_leave_word(text: str, intent: str) -> None:
+    assert intent in understand(text, PROFILE, TODAY).intents, text
+
+
+@pytest.mark.parametrize(
+    "text", ["Let me know how much a colour is.", "Can you let us know if Friday is free?"]
+)
+def test_let_me_know_leaves_no_message(text: str) -> None:
+    assert "message" not in understand(text, PROFILE, TODAY).intents, text

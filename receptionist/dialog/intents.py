@@ -40,6 +40,7 @@ _CANCEL = re.compile(
     r"cannot make it|can not make it|"
     r"won'?t (?:be able to )?make it|(?:not|won'?t) be able to (?:make it|come|come in)|"
     r"unable to (?:make it|come)|scrap (?:my|the)|drop (?:my|the) " + _APPOINTMENT + r"|"
+    r"get rid of (?:my|the|our|his|her|their|that) (?:\w+ )?" + _APPOINTMENT + r"|"
     r"can'?t come|cannot come|can not come|won'?t be coming|not coming|can'?t go|"
     r"(?:not|n't) (?:gonna|going to) (?:be able to )?make it|"
     r"can'?t make (?:my|our|the|his|her|their) (?:\w+(?:'s)? )?(?:appointment|booking|\w+)|"
@@ -63,7 +64,8 @@ _MESSAGE = re.compile(
     r"take a message|"
     r"pass (?:on |along )?(?:a |the )?message|pass (?:it|this|that) (?:on|along)|"
     r"give (?:him|her|them|\w+) a message|message for|tell (?:him|her|them)|"
-    r"let (?:him|her|them) know|(?:can|could) you tell(?! me\b)|call me back|ring me back|"
+    r"let (?!me\b|us\b|you\b|it\b)\w+ know|(?:can|could) you tell(?! me\b)|call me back|"
+    r"tell (?!me\b|us\b|you\b)\w+ (?:that|i|i'm|i've|i'll|i was|we|to call|to ring)|ring me back|"
     r"have (?:him|her|them|\w+) (?:call|ring|phone)|ask (?:him|her|them|\w+) to (?:call|ring)|"
     r"get back to me)\b"
 )

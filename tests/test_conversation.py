@@ -219,6 +219,41 @@ def test_a_day_turned_down_is_not_the_day_asked_for() -> None:
     assert out == [CheckSlot("haircut", datetime(2026, 11, 27, 15, 0), "5551234567")]
 
 
+def test_an_offered_time_named_by_its_hour_is_that_one_not_the_first() -> None:
+    c = new()
+    c.receive(CallerSaid("haircut Thursday at 3 please, Bob Stone"))
+    alternatives = (datetime(2026, 11, 26, 14, 0), datetime(2026, 11, 26, 16, 0))
+    c.receive(SlotChecked(False, alternatives))
+    out = c.receive(CallerSaid("Yeah, the 4 works for me."))
+    assert out == [CheckSlot("haircut", alternatives[1], "5551234567")]
+
+
+def _booked_then_asked_anything_else() -> Conversation:
+    c = new()
+    c.receive(CallerSaid("Hi, I'd like a haircut on Thursday at 3, my name is Bob Stone."))
+    c.receive(SlotChecked(True))
+    out = c.receive(booked("haircut", THURSDAY_3PM, "Bob Stone"))
+    assert says(out)[-1] == "Is there anything else I can help you with?"
+    return c
+
+
+@pytest.mark.parametrize("reply", ["Not at the moment.", "Not right now."])
+def test_nothing_else_in_other_words_ends_the_call(reply: str) -> None:
+    c = _booked_then_asked_anything_else()
+    out = c.receive(CallerSaid(reply))
+    assert isinstance(out[-1], Hangup) and c.outcome == Outcome.COMPLETED
+
+
+@pytest.mark.parametrize(
+    "reply",
+    ["Not right now, but can I book a colour for Friday?", "No, tomorrow would be better."],
+)
+def test_a_no_that_asks_for_a_day_or_a_service_does_not_end_the_call(reply: str) -> None:
+    c = _booked_then_asked_anything_else()
+    out = c.receive(CallerSaid(reply))
+    assert not any(isinstance(a, Hangup) for a in out) and not c.ended, out
+
+
 def test_a_phone_number_written_as_digits_is_kept_for_a_message() -> None:
     c = new(caller_id="")
     c.receive(CallerSaid("Can I leave a message for Marco?"))

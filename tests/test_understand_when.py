@@ -532,3 +532,23 @@ def test_a_day_turned_down_is_not_the_day_asked_for(
 ) -> None:
     u = understand(text, PROFILE, TODAY)
     assert (u.day, u.time) == (day, at), text
+
+
+@pytest.mark.parametrize(
+    ("text", "at"),
+    [
+        ("The 10 works for me", time(10)),
+        ("the 2:30 one please", time(14, 30)),
+        ("Go with half nine", time(9, 30)),
+    ],
+)
+def test_an_offered_time_pointed_at_by_its_hour(text: str, at: time) -> None:
+    assert understand(text, PROFILE, TODAY, "choose_slot").time == at, text
+
+
+@pytest.mark.parametrize(
+    ("text", "at"),
+    [("half two on Friday", time(14, 30)), ("I have half an hour", None), ("half 2 hours", None)],
+)
+def test_half_and_an_hour_is_half_past_it(text: str, at: time | None) -> None:
+    assert understand(text, PROFILE, TODAY).time == at, text

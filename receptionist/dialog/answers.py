@@ -217,7 +217,11 @@ def _offer_help(c: Conversation, u: Understanding) -> Reading:
 def _anything_else(c: Conversation, u: Understanding) -> Reading:
     if u.intents:
         return u, False
-    if u.no or u.goodbye or (THANKS.search(u.text) and not has_details(u)):
+    # "No" with a day, a time or a service is not "nothing else": "Not right now, tomorrow
+    # instead?" goes on. A farewell ends the call whatever else it names.
+    nothing_asked = not (u.service or u.day or u.time or u.window or u.days)
+    thanks_only = THANKS.search(u.text) and not has_details(u)
+    if (u.no and nothing_asked) or u.goodbye or thanks_only:
         yield from c._goodbye("caller had nothing else")
         return None
     if u.yes and not has_details(u):

@@ -168,6 +168,7 @@ _YES = re.compile(
     r"^\W*(?:yes|yeah|yea|yep|yup|ya|yah|sure|correct|that's right|that is right|"
     r"that's correct|that is correct|absolutely|definitely|certainly|of course|exactly|"
     r"affirmative|indeed|uh[- ]?huh|mm[- ]?hmm|mhm|you got it|i do|i would|please do|go ahead|"
+    r"spot on|bang on|that's the one|you've got it|"
     r"that works|sounds good|sounds great|sounds perfect|that's fine|that is fine|book it|"
     r"do it)\b"
     r"|\b(?:that works|works for me|sounds (?:good|great|perfect|fine)|go ahead|"
@@ -182,6 +183,7 @@ _YES_SHORT = re.compile(
 )
 _NO = re.compile(
     r"^\W*(?:no(?! problem| worries| rush)|nope|nah|not really|not quite|not exactly|that's it|"
+    r"not (?:at the moment|right now|just now|for now)(?! but)|"
     r"that is it|that'?ll do|"
     r"no thanks|no thank you|that's all|that is all|that's everything|that'll be all|"
     r"nothing else|i'm good|i am good|i'm fine|i'm all set|all good|that's wrong|"

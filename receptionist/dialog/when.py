@@ -97,7 +97,13 @@ _RELATIVE = re.compile(
     rf"(?:\b{_CUE_RE}\s+)?\b(five|ten|a quarter|quarter|twenty five|twenty|half)\s+(?:minutes\s+)?"
     rf"(past|after|to|till|til|of)\s+{_HOUR_RE}\b{_SUFFIX_RE}"
 )
-_HALF_HOUR = re.compile(rf"\b(at|around|about|say|for)\s+half\s+{_HOUR_RE}\b(?!\s+(?:past|an))")
+# "half nine", British for half past nine, with or without "at".
+_HALF_HOUR = re.compile(
+    rf"\b(?:(at|around|about|say|for)\s+)?half\s+{_HOUR_RE}\b"
+    r"(?!\s+(?:past|an|a\b|hours?|days?|minutes?|people|of))"
+)
+# Offered times, one pointed at by its hour: "the 10 works for me", "the half two one".
+_THE_HOUR = re.compile(rf"\bthe\s+(?!one\b){_HOUR_RE}\b(?!\s*(?:st|nd|rd|th)\b)")
 _NEAR_CLOCK = re.compile(
     rf"\b(at|around|about|say|by|make it|make that)\s+({_NEAR_RE})(?:\s+({_MIN_WORD_RE}))?"
     rf"{_SUFFIX_RE}"
@@ -442,6 +448,7 @@ def read_clock(text: str, expecting: str | None = None) -> tuple[Clock | None, s
         if found is not None:
             return Clock(found), match.group(1)
     alone = expecting in ("time", "choose_slot") and len(lowered.split()) <= 4
+    alone = alone or (expecting == "choose_slot" and bool(_THE_HOUR.search(lowered)))
     weak: tuple[Clock, str | None] | None = None
     for match in _CLOCK.finditer(lowered):
         found = _clock_at(match, lowered, alone)

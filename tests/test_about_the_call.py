@@ -255,3 +255,31 @@ def test_i_will_call_back_later_as_the_message_is_the_message() -> None:
     assert [a for a in out if isinstance(a, TakeMessage)] == [
         TakeMessage("Marco", "", "5551234567", "I'll call back later.")
     ]
+
+
+@pytest.mark.parametrize(
+    "turn",
+    ["Hello? Is this the salon?", "Hi, is this Bella Hair?", "Is this Bela hair salon?",
+     "I'm trying to reach Bella Hair."],
+)  # fmt: skip
+def test_is_this_the_business_is_answered_yes_and_the_call_goes_on(turn: str) -> None:
+    c = new()
+    out = c.receive(CallerSaid(turn))
+    assert says(out) == [f"Yes, this is {PROFILE.name}. How can I help you today?"]
+    assert not c.ended and c.frame.task is None
+    out = c.receive(CallerSaid("I'd like a haircut on Thursday at 3."))
+    assert out == [CheckSlot("haircut", datetime(2026, 11, 26, 15, 0), "5551234567")]
+
+
+def test_is_this_another_place_hears_who_we_are_and_no_yes() -> None:
+    c = new()
+    out = c.receive(CallerSaid("Is this the dentist?"))
+    assert says(out) == [f"This is {PROFILE.name}. How can I help you today?"]
+
+
+@pytest.mark.parametrize(
+    "turn", ["Is this a robot?", "Are you open on Saturday?", "Is that right?", "Is this Marco?"]
+)
+def test_other_questions_that_start_alike_are_not_who_we_are(turn: str) -> None:
+    out = new().receive(CallerSaid(turn))
+    assert not any("this is " + PROFILE.name in s for s in says(out)), out

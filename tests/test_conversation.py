@@ -254,6 +254,22 @@ def test_a_no_that_asks_for_a_day_or_a_service_does_not_end_the_call(reply: str)
     assert not any(isinstance(a, Hangup) for a in out) and not c.ended, out
 
 
+def test_a_booking_named_by_its_hour_moves_to_the_hour_said_after_to() -> None:
+    c = new()
+    out = c.receive(CallerSaid("Could I move my 3 o'clock to 4?"))
+    assert out == [FindBookings("5551234567", "", None)]
+    existing = BookingView(9, "haircut", THURSDAY_3PM, "John Smith", "5551234567", "booked")
+    c.receive(BookingsFound((existing,)))
+    c.receive(CallerSaid("John Smith"))
+    out = c.receive(BookingsFound((existing,)))
+    assert out == [CheckSlot("haircut", datetime(2026, 11, 26, 16, 0))]
+
+
+def test_charged_twice_goes_to_the_owner_by_rule() -> None:
+    out = new().receive(CallerSaid("I've been charged twice for my appointment."))
+    assert [a.target for a in out if isinstance(a, Transfer)] == ["Sarah"]
+
+
 def test_a_phone_number_written_as_digits_is_kept_for_a_message() -> None:
     c = new(caller_id="")
     c.receive(CallerSaid("Can I leave a message for Marco?"))

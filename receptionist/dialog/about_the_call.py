@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import re
 
+from rapidfuzz import fuzz
+
 # -- "Hello? Can you hear me?" --------------------------------------------------------------------
 
 _HEARS = re.compile(
@@ -56,6 +58,42 @@ def only_greets(lowered: str, first_words: bool = False) -> bool:
     greetings = _GREETINGS | {"bye"} if first_words else _GREETINGS
     known = _GREETING_WORDS | greetings
     return bool(words) and all(w in known for w in words) and bool(greetings & set(words))
+
+
+# -- "Is this Bella Hair?" ---------------------------------------------------------------------
+
+_IS_THIS = re.compile(
+    r"^\W*(?:(?:hi|hello|hey|hiya|yes|yeah|oh|um|uh|sorry|good (?:morning|afternoon|evening))"
+    r"\W+)*(?:is (?:this|that)|have i (?:got|reached|called|come through to)|"
+    r"am i (?:speaking|talking) (?:to|with)|i'm (?:calling|ringing|trying to reach))\s+"
+    r"(?P<who>[a-z' &-]+?)\W*$"
+)
+# What a caller calls a business of ours when they don't say its name.
+_KIND_OF_PLACE = frozenset(
+    "salon hairdresser hairdressers hairdresser's barber barbers barber's barbershop clinic "
+    "office practice surgery studio spa shop reception front desk".split()
+)
+
+
+def asks_if_we_are(lowered: str, business: str) -> bool | None:
+    """Is the whole turn "Is this Bella Hair?", "Hi, have I got the salon?": True where it
+    names us (by name, as heard: near enough; or by the kind of place, in a few words), False
+    where it names someone else ("Is this the dentist?"), None where it asks no such thing
+    ("Is this a robot?", "Are you open?" are other questions)."""
+    match = _IS_THIS.match(lowered)
+    if match is None:
+        return None
+    who = re.sub(r"^(?:the|a|an)\s+", "", match.group("who").strip())
+    words = who.split()
+    if not words or len(words) > 4 or words[0] in ("what", "where", "when", "how", "why"):
+        return None
+    if len(words) <= 2 and set(words) & _KIND_OF_PLACE:
+        return True
+    name = business.lower()
+    bare_name = " ".join(w for w in name.split() if w not in _KIND_OF_PLACE)
+    if fuzz.ratio(who, name) >= 75 or fuzz.ratio(who, bare_name) >= 80:
+        return True
+    return False if match.group("who").startswith("the ") else None
 
 
 # -- "Sorry, wrong number" ----------------------------------------------------------------------

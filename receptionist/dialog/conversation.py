@@ -22,6 +22,7 @@ from typing import TypeVar
 
 from receptionist.dialog import answers, booking_flow, existing_flow, replies, second_detail
 from receptionist.dialog.about_the_call import (
+    asks_if_we_are,
     checks_the_line,
     disowns_number,
     only_greets,
@@ -290,6 +291,14 @@ class Conversation:
             return
         if self._opening() and only_greets(lowered, first_words=self.caller_turns == 1):
             yield Say(replies.HELLO, cache=True)  # "Hi there.": callers greet and wait
+            return
+        asked_only = not set(u.intents) - {"question"} and not u.staff
+        us = asks_if_we_are(lowered, self.profile.name) if self._opening() and asked_only else None
+        if us is not None:
+            # "Is this Bella Hair?": yes; "Is this the dentist?": who we are, so the caller
+            # can tell they dialled wrong.
+            said = replies.IT_IS_US if us else replies.THIS_IS_US
+            yield Say(said.format(business=self.profile.name), cache=True)
             return
         if self._told_message is not None and self.frame.task is None and not u.phone:
             if disowns_number(lowered) and not u.intents:

@@ -254,6 +254,9 @@ def _move_target(
     parts = _MOVE_SPLIT.split(u.text)
     if len(parts) > 1:
         tail = understand(parts[-1], profile, today)
+        if not (tail.day or tail.time or tail.window):
+            # "Could I move my 3 o'clock to 4?": after "to", a bare hour is the new time.
+            tail = understand(parts[-1], profile, today, "time")
         if tail.day or tail.time or tail.window:
             return tail.day, tail.time, tail.window
     return None, None, None

@@ -57,7 +57,11 @@ _MOVE = re.compile(
     r"cut|trim)|(?:move|change|switch|shift|bump) (?:it|that|this) from|"
     r"(?:different|another|new) (?:time|day|date) for (?:my|the|our) |"
     r"(?:move|change|switch|shift|push|bump) (?:it|that|this|them) (?:to|till|until|over)\b|"
-    r"(?:can|could) (?:we|i|you) (?:move|change|switch|shift) (?:it|that|this)\b)"
+    r"(?:can|could) (?:we|i|you) (?:move|change|switch|shift) (?:it|that|this)\b|"
+    # "Could I move my 3 o'clock to 4?": a booking named by its time
+    r"(?:move|change|switch|shift|bump|push) (?:my|our|the) (?:\d{1,2}(?::\d\d)?|one|two|three|"
+    r"four|five|six|seven|eight|nine|ten|eleven|twelve)(?: ?o'? ?clock| ?[ap]\.?m\.?| thirty)?"
+    r"(?= to\b| till\b| until\b| back\b| forward\b| later\b| earlier\b| appointment\b| booking\b))"
 )
 _MESSAGE = re.compile(
     r"\b(?:leave (?:a |an |the |my |him a |her a |them a )?(?:message|note|voicemail)|"

@@ -46,6 +46,8 @@ CANT_DO_THAT = (
 )
 CAN_HEAR_YOU = "Yes, I can hear you."
 HELLO = "Hi! How can I help you today?"
+IT_IS_US = "Yes, this is {business}. How can I help you today?"
+THIS_IS_US = "This is {business}. How can I help you today?"
 WRONG_NUMBER = "No problem."
 LATE_NOTED = "Thanks for letting us know."
 

@@ -565,6 +565,8 @@ def test_one_turned_down_and_another_named_is_that_other() -> None:
     ("text", "intent"),
     [
         ("I'd like to get rid of my booking on Friday", "cancel"),
+        ("I'm supposed to come in tomorrow at 11 but something came up", "cancel"),
+        ("Something came up, could we do another day?", "move"),
         ("Just let Marco know I called, my number is 555 867 5309", "message"),
         ("Tell Sarah I'll be a bit late.", "message"),
         ("Could you tell Marco that his order came in?", "message"),

@@ -45,7 +45,7 @@ _CANCEL = re.compile(
     r"(?:not|n't) (?:gonna|going to) (?:be able to )?make it|"
     r"can'?t make (?:my|our|the|his|her|their) (?:\w+(?:'s)? )?(?:appointment|booking|\w+)|"
     r"take (?:me|us|him|her|it|that|my name) off (?:the|your) (?:list|books|schedule|calendar)|"
-    r"(?:won'?t|can'?t|cannot) be there)\b"
+    r"(?:won'?t|can'?t|cannot) be there|something(?:'s| has)? (?:come|came) up)\b"
 )
 _EXPLICIT_CANCEL = re.compile(r"\bcancel\w*\b(?! (?:policy|fee|charge|rules))|\bcall(?:ing)? off\b")
 _MOVE = re.compile(

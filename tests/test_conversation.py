@@ -43,7 +43,7 @@ from receptionist.dialog.events import (
     TransferDone,
     TransferRequested,
 )
-from receptionist.dialog.frame import Expect, Outcome
+from receptionist.dialog.frame import Expect, Outcome, Task
 from receptionist.dialog.intents import asks_to_say_again
 
 PROFILE = load_settings().profile
@@ -268,6 +268,29 @@ def test_a_booking_named_by_its_hour_moves_to_the_hour_said_after_to() -> None:
 def test_charged_twice_goes_to_the_owner_by_rule() -> None:
     out = new().receive(CallerSaid("I've been charged twice for my appointment."))
     assert [a.target for a in out if isinstance(a, Transfer)] == ["Sarah"]
+
+
+@pytest.mark.parametrize(
+    ("reply", "asked"),
+    [
+        ("No, can I move it to Friday instead?", "What time on Friday would you like instead?"),
+        ("Actually, could we do Friday at 3 instead?", None),
+    ],
+)
+def test_asked_to_confirm_a_cancellation_the_caller_moves_it_instead(
+    reply: str, asked: str | None
+) -> None:
+    c = new()
+    c.receive(CallerSaid("I'm supposed to come in Thursday at 3 but something came up."))
+    existing = BookingView(9, "haircut", THURSDAY_3PM, "John Smith", "5551234567", "booked")
+    out = c.receive(BookingsFound((existing,)))
+    assert says(out)[-1].endswith("Shall I cancel it?")
+    out = c.receive(CallerSaid(reply))
+    assert not any(isinstance(a, Cancel) for a in out) and c.frame.task == Task.MOVE
+    if asked:
+        assert says(out)[-1].endswith(asked)
+    else:
+        assert out == [CheckSlot("haircut", datetime(2026, 11, 27, 15, 0))]
 
 
 def test_a_phone_number_written_as_digits_is_kept_for_a_message() -> None:

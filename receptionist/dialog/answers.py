@@ -99,6 +99,15 @@ def _phone(c: Conversation, u: Understanding) -> Reading:
 
 
 def _confirm_cancel(c: Conversation, u: Understanding) -> Reading:
+    f = c.frame
+    new_when = bool(u.day or u.time or u.window) and existing_flow.NEW_TIME.search(u.text)
+    if not u.goodbye and ("move" in u.intents or new_when):
+        # "Shall I cancel it?" - "No, can I move it to Friday instead?": the booking found is
+        # moved, not cancelled and not left as it was.
+        f.task = Task.MOVE
+        f.day, f.time, f.window, f.days = None, None, None, None
+        f.move_to = (None, None, None)
+        return replace(u, no=False, yes=False), False
     if u.yes and not u.no:
         yield from existing_flow.cancel_confirmed(c)
         return None

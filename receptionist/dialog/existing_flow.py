@@ -129,7 +129,7 @@ def advance_move(c: Conversation, u: Understanding) -> Step:
                     None,
                     None,
                 )
-        said_new = f.name is None and (u.day or u.time) and _NEW_TIME.search(u.text)
+        said_new = f.name is None and (u.day or u.time) and NEW_TIME.search(u.text)
         if shift is None and not any(f.move_to or ()) and said_new:
             # Asked which booking (its name or day), the caller says when it should be
             # instead ("Can we do Saturday instead?"): that is where it goes, not which it is.
@@ -316,7 +316,7 @@ def _said_when(u: Understanding) -> str:
 
 
 # "Can we do Saturday instead?", "How about Friday at 4?": a time the booking should have.
-_NEW_TIME = re.compile(
+NEW_TIME = re.compile(
     r"\binstead\b|\b(?:can|could) (?:we|i|you) (?:do|make it|have|go for|try|change it to|"
     r"move it to)\b|\b(?:how|what) about\b|\b(?:move|change|switch|put) it to\b|"
     r"\bmake it\b",

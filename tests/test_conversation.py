@@ -22,6 +22,7 @@ from receptionist.dialog.actions import (
     Hangup,
     Move,
     RecordEscalation,
+    Report,
     SaveUnfinished,
     Say,
     TakeMessage,
@@ -37,6 +38,7 @@ from receptionist.dialog.events import (
     DigitPressed,
     MessageTaken,
     MoveDone,
+    Reported,
     SilenceElapsed,
     SlotChecked,
     SlotsFound,
@@ -291,6 +293,41 @@ def test_asked_to_confirm_a_cancellation_the_caller_moves_it_instead(
         assert says(out)[-1].endswith(asked)
     else:
         assert out == [CheckSlot("haircut", datetime(2026, 11, 27, 15, 0))]
+
+
+@pytest.mark.parametrize(
+    "opening",
+    ["Is my booking tomorrow still on?", "Hi, I'm calling about my appointment tomorrow."],
+)
+def test_a_booking_asked_about_is_told_then_cancelled_as_it_without_asking_again(
+    opening: str,
+) -> None:
+    c = new()
+    tomorrow_3pm = datetime(2026, 11, 25, 15, 0)
+    existing = BookingView(9, "haircut", tomorrow_3pm, "John Smith", "5551234567", "booked")
+    out = c.receive(CallerSaid(opening))
+    assert out == [FindBookings("5551234567", "", date(2026, 11, 25), include_past_states=True)]
+    out = c.receive(BookingsFound((existing,)))
+    assert out == [Report(9)]
+    out = c.receive(Reported("Your haircut on Wednesday November 25 at 3 PM is booked."))
+    assert says(out)[-1] == "Is there anything else I can help you with?"
+    out = c.receive(CallerSaid("Actually, I need to cancel it."))
+    assert out == [FindBookings("5551234567", "", None)]
+    # Shown to be theirs by its day a moment ago: no second detail asked again.
+    out = c.receive(BookingsFound((existing,)))
+    assert says(out) == [
+        "I found your haircut on Wednesday November 25 at 3 PM. Shall I cancel it?"
+    ]
+    out = c.receive(CallerSaid("Yes."))
+    assert out[-1] == Cancel(9)
+
+
+def test_a_booking_found_by_the_number_alone_still_needs_a_second_detail() -> None:
+    c = new()
+    existing = BookingView(9, "haircut", THURSDAY_3PM, "John Smith", "5551234567", "booked")
+    c.receive(CallerSaid("I need to cancel my appointment."))
+    out = c.receive(BookingsFound((existing,)))
+    assert says(out) == ["Before I go on, can I have the name on the booking, or the day it's for?"]
 
 
 def test_a_phone_number_written_as_digits_is_kept_for_a_message() -> None:

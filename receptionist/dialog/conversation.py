@@ -148,6 +148,9 @@ class Conversation:
         self.low_confidence_turns = 0
         self.not_understood_turns = 0
         self.wrong_details = 0  # names or days said for a booking that matched none
+        # Bookings the caller has shown are theirs in this call (found with its name or day):
+        # "cancel it" after hearing one needs no second detail again.
+        self.shown_theirs: set[int] = set()
         self.digits = ""
         self.caller_spoke = False  # has the caller said or keyed anything yet?
         self.caller_turns = 0  # turns the caller has said (keyed digits aside)

@@ -10,7 +10,7 @@ profile's limit a person takes over, and no booking is looked up for the rest of
 from __future__ import annotations
 
 import re
-from collections.abc import Generator
+from collections.abc import Generator, Sequence
 from datetime import date, datetime, time
 from typing import TYPE_CHECKING
 
@@ -27,6 +27,7 @@ from receptionist.dialog.actions import (
 from receptionist.dialog.booking_flow import offer_slots, say_taken
 from receptionist.dialog.events import (
     BookingsFound,
+    BookingView,
     CancelDone,
     MoveDone,
     Reported,
@@ -69,7 +70,7 @@ def advance_find(c: Conversation, task: Task, ask_found: str = second_detail.ASK
             yield Say(f"I couldn't find a booking{when} {by}.")
             yield from c._anything_else()
             return
-        if _by_number_alone(c):
+        if _by_number_alone(c) and not _shown_theirs(c, bookings):
             yield from ask_booking_name(c, ask_found)
             return
         if len(bookings) > 1 and f.day is None:
@@ -79,6 +80,7 @@ def advance_find(c: Conversation, task: Task, ask_found: str = second_detail.ASK
             return
         booking = bookings[0]
         f.target = booking
+        c.shown_theirs.add(booking.id)
     else:
         booking = f.target
     if task == Task.CANCEL:
@@ -227,7 +229,7 @@ def advance_status(c: Conversation) -> Step:
     if not found.bookings and f.phone and not f.name:
         yield from ask_booking_name(c, _not_found_by_number(f.day, "it"))
         return
-    if found.bookings and _by_number_alone(c):
+    if found.bookings and _by_number_alone(c) and not _shown_theirs(c, found.bookings):
         yield from ask_booking_name(c, second_detail.ASK_FOUND)
         return
     if not found.bookings and (yield from _wrong_detail(c)):
@@ -238,6 +240,7 @@ def advance_status(c: Conversation) -> Step:
         yield from c._anything_else()
         return
     for booking in found.bookings[:2]:
+        c.shown_theirs.add(booking.id)
         reported = c._result((yield Report(booking.id)), Reported)
         yield Say(reported.claim, claim=True)
     yield from c._anything_else()
@@ -278,6 +281,12 @@ def _wrong_detail(c: Conversation) -> Generator[Action, Result | None, bool]:
         return False  # the number alone found nothing: no detail was tried
     said = " ".join(part for part in (f.name, DAY_NAMES[f.day.weekday()] if f.day else "") if part)
     return (yield from second_detail.wrong_answer(c, said))
+
+
+def _shown_theirs(c: Conversation, bookings: Sequence[BookingView]) -> bool:
+    """The one booking the number finds is one the caller already showed is theirs, with
+    its name or day, earlier in this call ("Is it still on?" ... "Then cancel it, please.")."""
+    return len(bookings) == 1 and bookings[0].id in c.shown_theirs
 
 
 def _by_number_alone(c: Conversation) -> bool:

@@ -118,6 +118,13 @@ _DURATION = re.compile(
 _STATUS = re.compile(
     r"\b(?:(?:did|has|have|was|is) (?:my|the|our) (?:booking|appointment|reservation) "
     r"(?:go|gone|went|get|been|come|made|actually|still|really|confirmed|booked|through|on\b)|"
+    # "Is my appointment tomorrow at 3 still on?": its day or time between
+    r"(?:did|has|was|is) (?:my|the|our) (?:\w+ )?(?:booking|appointment|reservation)\b"
+    r"[^.?!]{1,30}?\b(?:still on|still happening|still going ahead|going ahead|still booked|"
+    r"(?:go|gone|went) through|confirmed)\b|"
+    # "I'm calling about my booking tomorrow": about one already made, asking nothing else
+    r"(?:calling|ringing|phoning|it's|this is) (?:just )?(?:about|regarding|re) (?:my|our) "
+    r"(?:\w+ )?(?:booking|appointment|reservation)\b|"
     r"do (?:i|we) (?:still )?have (?:an?|my|the) (?:appointment|booking|reservation)|"
     r"(?:when|what time|what day)(?:'s| is| was| are) (?:my|our|the) (?:\w+ )?"
     r"(?:appointment|booking|reservation)|"

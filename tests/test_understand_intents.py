@@ -581,3 +581,17 @@ def test_plain_ways_to_cancel_or_leave_word(text: str, intent: str) -> None:
 )
 def test_let_me_know_leaves_no_message(text: str) -> None:
     assert "message" not in understand(text, PROFILE, TODAY).intents, text
+
+
+@pytest.mark.parametrize(
+    ("text", "service"),
+    [
+        ("Hello, I need to book my little girl in for a trim", "kids cut"),
+        ("A haircut for my boy on Saturday", "kids cut"),
+        ("haircut for my grandson please", "kids cut"),
+        ("A haircut for my girlfriend on Saturday", "haircut"),
+        ("My boyfriend needs a beard trim", "beard trim"),
+    ],
+)
+def test_a_cut_for_a_child_in_other_words_is_a_kids_cut(text: str, service: str) -> None:
+    assert understand(text, PROFILE, TODAY).service == service, text

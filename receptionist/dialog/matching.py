@@ -165,7 +165,8 @@ def _not_the_one_held(said: str, found: list[Found]) -> list[Found]:
 # cut): "a trim for my son" is one service, for them.
 _BENEFICIARIES = frozenset(
     "son sons daughter daughters kid kids child children boy boys girl girls toddler baby "
-    "teen teenager husband wife partner".split()
+    "teen teenager husband wife partner grandson granddaughter grandchild grandchildren "
+    "grandkid grandkids".split()
 )
 _FOR_WHOM = re.compile(
     r"\bfor (?:my|our|the|his|her|their)(?: (?:little|two|three|young|youngest|eldest|oldest))? $"

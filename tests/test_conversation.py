@@ -47,6 +47,7 @@ from receptionist.dialog.events import (
 )
 from receptionist.dialog.frame import Expect, Outcome, Task
 from receptionist.dialog.intents import asks_to_say_again
+from receptionist.dialog.understand import TimeWindow
 
 PROFILE = load_settings().profile
 TODAY = date(2026, 11, 24)  # a Tuesday
@@ -328,6 +329,26 @@ def test_a_booking_found_by_the_number_alone_still_needs_a_second_detail() -> No
     c.receive(CallerSaid("I need to cancel my appointment."))
     out = c.receive(BookingsFound((existing,)))
     assert says(out) == ["Before I go on, can I have the name on the booking, or the day it's for?"]
+
+
+@pytest.mark.parametrize(
+    ("reply", "window"),
+    [
+        ("Have you got anything later in the day?", TimeWindow(start=time(13, 1))),
+        ("Anything a bit earlier?", TimeWindow(end=time(11, 59), latest=True)),
+    ],
+)
+def test_anything_later_asks_for_other_times_not_the_later_one(
+    reply: str, window: TimeWindow
+) -> None:
+    c = new()
+    c.receive(CallerSaid("Do you have anything Saturday for a colour?"))
+    offered = (datetime(2026, 11, 28, 12, 0), datetime(2026, 11, 28, 13, 0))
+    c.receive(SlotsFound(offered))
+    out = c.receive(CallerSaid(reply))
+    assert not any(isinstance(a, CheckSlot) for a in out), out  # neither offered is taken
+    saturday = date(2026, 11, 28)
+    assert out == [FindSlots("colour", saturday, saturday, window)], out
 
 
 def test_a_phone_number_written_as_digits_is_kept_for_a_message() -> None:

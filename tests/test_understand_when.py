@@ -552,3 +552,8 @@ def test_an_offered_time_pointed_at_by_its_hour(text: str, at: time) -> None:
 )
 def test_half_and_an_hour_is_half_past_it(text: str, at: time | None) -> None:
     assert understand(text, PROFILE, TODAY).time == at, text
+
+
+def test_the_following_weekday_is_the_one_after_the_coming_one() -> None:
+    assert understand("Anything the following Saturday?", PROFILE, TODAY).day == date(2026, 12, 5)
+    assert understand("Saturday", PROFILE, TODAY).day == date(2026, 11, 28)

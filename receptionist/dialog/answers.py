@@ -10,16 +10,16 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Generator
 from dataclasses import replace
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from receptionist.dialog import booking_flow, existing_flow, second_detail
 from receptionist.dialog.actions import Action, Say
 from receptionist.dialog.events import Result
 from receptionist.dialog.frame import Expect, Task
-from receptionist.dialog.intents import leaves_without_farewell
+from receptionist.dialog.intents import leaves_without_farewell, other_times_asked
 from receptionist.dialog.names import is_first_name
-from receptionist.dialog.understand import Understanding, understand
+from receptionist.dialog.understand import TimeWindow, Understanding, understand
 
 if TYPE_CHECKING:
     from receptionist.dialog.conversation import Conversation
@@ -171,6 +171,22 @@ def _choose_slot(c: Conversation, u: Understanding) -> Reading:
         f.days, f.window, f.offered = None, None, []
         f.unconfirmed -= {"day", "time"}
         return replace(u, day=None, time=None, days=None, window=None, yes=False), True
+    other = other_times_asked(u.text.lower())
+    if other and not (u.day or u.time or u.window or u.days):
+        # "Anything later in the day?": the times after the last one offered (before the
+        # first), on its day.
+        offered = sorted(f.offered)
+        if len({slot.date() for slot in offered}) == 1:
+            f.day, f.days = offered[0].date(), None
+        step = timedelta(minutes=1)
+        f.window = (
+            TimeWindow(start=(offered[-1] + step).time())
+            if other == "later"
+            else TimeWindow(end=(offered[0] - step).time(), latest=True)
+        )
+        f.time, f.offered = None, []
+        u = replace(u, intents=tuple(i for i in u.intents if i != "question"), asks_other=None)
+        return u, True
     if u.no and not (u.day or u.time or u.window or u.days):
         f.offered, f.time, f.window = [], None, None
         if u.goodbye or DROP.search(u.text):

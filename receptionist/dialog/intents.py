@@ -301,6 +301,21 @@ _NOT_A_CHOICE_AFTER = re.compile(
     r"\s*(?:of\b|thing|name|week|month|year|visit|appointment ever|thought|"
     r"time (?:i|we|here|coming|calling)|day|floor)"
 )
+# "Anything later?", "something a bit earlier", "later in the day": times other than those
+# offered, not the later or earlier of them.
+_OTHER_TIMES = re.compile(
+    r"\b(?:anything|something|any|nothing|else|a bit|a little|bit|little|much|slightly|"
+    r"times?|slots?)\s+(later|earlier)\b"
+    r"|\b(later|earlier) (?:in the (?:day|morning|afternoon)|on\b|than (?:that|those|them|these))"
+)
+
+
+def other_times_asked(lowered: str) -> str | None:
+    """ "later" or "earlier" where the caller asks for times past those offered."""
+    match = _OTHER_TIMES.search(lowered)
+    return (match.group(1) or match.group(2)) if match else None
+
+
 _EITHER = re.compile(
     r"\b(?:either|whichever|any of (?:them|those)|(?:it )?doesn'?t matter|don'?t mind|"
     r"whatever(?:'s| is)? (?:works|suits|fine|easiest|best)|i'?m (?:easy|flexible)|"
@@ -461,6 +476,8 @@ def _choice(lowered: str, expecting: str | None) -> int | None:
             if offered:
                 return _CHOICE_WORDS[word]
         elif word in ("earlier", "later"):
+            if other_times_asked(lowered) and not pointed:
+                continue  # "anything later in the day?": other times, not the later one
             if offered or pointed or whole.endswith("time"):
                 return _CHOICE_WORDS[word]
         elif offered or pointed or whole.startswith("the"):

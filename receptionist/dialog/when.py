@@ -38,7 +38,9 @@ _MONTH_SHORT = {m[:3]: n for m, n in MONTHS.items()} | {"sept": 9}
 _MONTH_RE = "|".join(sorted([*MONTHS, *_MONTH_SHORT], key=len, reverse=True))
 _DAY_NAME_RE = "|".join([*WEEKDAYS, *_WEEKDAY_SHORT])
 
-_DAY_RE = re.compile(rf"\b(?:(next|this|on|coming|this coming)\s+)?({_DAY_NAME_RE})(?:s|'s)?\b\.?")
+_DAY_RE = re.compile(
+    rf"\b(?:(next|this|on|coming|this coming|(?:the )?following)\s+)?({_DAY_NAME_RE})(?:s|'s)?\b\.?"
+)
 _NEXT_WEEK_DAY = re.compile(
     rf"\b({_DAY_NAME_RE})s?\b(?:\s+(?:of\s+)?(?:next|the following)\s+week)"
     rf"|\b(?:next|the following)\s+week\s*,?\s*(?:on\s+)?({_DAY_NAME_RE})s?\b"
@@ -288,7 +290,10 @@ def find_day(text: str, today: date) -> date | None:
         if name in ("wed", "fri") and match.group(1) is None:
             return None  # too short to trust alone
         weekday = WEEKDAYS.get(name, _WEEKDAY_SHORT.get(name, 0))
-        return _next_weekday(today, weekday, skip_today=match.group(1) == "next")
+        day = _next_weekday(today, weekday, skip_today=match.group(1) == "next")
+        if (match.group(1) or "").endswith("following"):
+            day += timedelta(days=7)  # "the following Saturday": the one after the coming one
+        return day
     return None
 
 

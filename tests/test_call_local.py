@@ -11,11 +11,7 @@ from receptionist.app.runtime import Runtime
 from receptionist.harness.localcall import run_local_call
 from receptionist.media.local_leg import CallerLine, LocalLeg
 from tests.conftest_media import speak
-from tests.pbx.audio import hear
-
-
-def _words(text: str) -> str:
-    return re.sub(r"[^a-z0-9 ]", "", text.lower())
+from tests.pbx.audio import hear, words
 
 
 async def test_booking_call_end_to_end(runtime: Runtime) -> None:
@@ -42,7 +38,7 @@ async def test_booking_call_end_to_end(runtime: Runtime) -> None:
     # "at three" is a 240 ms pause after a whole request, and on a fast box the agent takes
     # the turn there now and then (asks the name, then hears it: the same booking). Where
     # the turn ends at a pause is the bench's cut-off curve, not this test's to pin.
-    first_line = _words(" ".join(caller_turns[:-1]))
+    first_line = words(" ".join(caller_turns[:-1]))
     assert "haircut" in first_line
     assert "thursday" in first_line
     assert "john smith" in first_line
@@ -70,10 +66,10 @@ async def test_booking_call_end_to_end(runtime: Runtime) -> None:
     # as "your book", and now and then, on a busy box where the filler before it runs into
     # it, as neither (seen in the full suite). Its details are checked as heard.
     assert any("booked" in s.lower() for s in said), said
-    assert "haircut" in _words(heard)
-    assert "thursday" in _words(heard)
-    assert "john smith" in _words(heard)
-    assert re.search(r"\b3 ?pm|three", _words(heard))
+    assert "haircut" in words(heard)
+    assert "thursday" in words(heard)
+    assert "john smith" in words(heard)
+    assert re.search(r"\b3 ?pm|three", words(heard))
     assert summary["outcome"]["kind"] == "completed"
 
     # Every turn stores its per-stage timings. A reply to the first half of a split line is
@@ -129,6 +125,6 @@ async def test_a_caller_guessing_the_name_on_a_booking_is_sent_to_a_person(
     assert [t[0] for t in leg.log.transfers] == ["200"]
     assert summary["outcome"]["kind"] == "transferred"
     assert [b["status"] for b in runtime.store.rows("bookings")] == ["booked"]
-    heard = _words(hear(runtime.models.stt, leg.agent_audio(), 8000))
+    heard = words(hear(runtime.models.stt, leg.agent_audio(), 8000))
     assert "haircut" not in heard and "thursday" not in heard, heard
     assert "cant confirm" in heard or "can not confirm" in heard, heard

@@ -134,4 +134,6 @@ def hear(transcriber: Any, samples: np.ndarray, rate: int = RATE) -> str:
 
 
 def words(text: str) -> str:
-    return re.sub(r"[^a-z0-9 ]", "", text.lower())
+    """Lowercase words without punctuation. Whisper writes our "haircut" as "hair cut" now
+    and then (seen in a full suite): one word either way."""
+    return re.sub(r"\bhair cut\b", "haircut", re.sub(r"[^a-z0-9 ]", "", text.lower()))

@@ -567,6 +567,11 @@ def test_one_turned_down_and_another_named_is_that_other() -> None:
         ("I'd like to get rid of my booking on Friday", "cancel"),
         ("I'm supposed to come in tomorrow at 11 but something came up", "cancel"),
         ("Something came up, could we do another day?", "move"),
+        ("I won't make my 3 o'clock tomorrow", "cancel"),
+        ("I'm not going to make the 10:30", "cancel"),
+        ("I need to rearrange my appointment", "move"),
+        ("Can you get Marco to give me a ring?", "message"),
+        ("Is there anyone I can talk to?", "person"),
         ("Just let Marco know I called, my number is 555 867 5309", "message"),
         ("Tell Sarah I'll be a bit late.", "message"),
         ("Could you tell Marco that his order came in?", "message"),
@@ -595,3 +600,14 @@ def test_let_me_know_leaves_no_message(text: str) -> None:
 )
 def test_a_cut_for_a_child_in_other_words_is_a_kids_cut(text: str, service: str) -> None:
     assert understand(text, PROFILE, TODAY).service == service, text
+
+
+@pytest.mark.parametrize(
+    ("text", "not_intent"),
+    [
+        ("Get me a haircut on Friday, please.", "person"),
+        ("I won't make my mind up until I see the prices.", "cancel"),
+    ],
+)
+def test_look_alikes_of_a_request_are_not_it(text: str, not_intent: str) -> None:
+    assert not_intent not in understand(text, PROFILE, TODAY).intents, text

@@ -45,11 +45,14 @@ _CANCEL = re.compile(
     r"(?:not|n't) (?:gonna|going to) (?:be able to )?make it|"
     r"can'?t make (?:my|our|the|his|her|their) (?:\w+(?:'s)? )?(?:appointment|booking|\w+)|"
     r"take (?:me|us|him|her|it|that|my name) off (?:the|your) (?:list|books|schedule|calendar)|"
-    r"(?:won'?t|can'?t|cannot) be there|something(?:'s| has)? (?:come|came) up)\b"
+    r"(?:won'?t|can'?t|cannot) be there|something(?:'s| has)? (?:come|came) up|"
+    r"(?:won'?t|will not|not going to|not gonna) (?:be able to )?make (?:my|our|the) "
+    r"(?:\d[\w:]*|(?:[\w']+ )?(?:appointment|booking|reservation|slot|session|haircut|cut|trim|"
+    r"colour|color|o'?clock)))\b"
 )
 _EXPLICIT_CANCEL = re.compile(r"\bcancel\w*\b(?! (?:policy|fee|charge|rules))|\bcall(?:ing)? off\b")
 _MOVE = re.compile(
-    r"\b(?:re-?schedul\w*|re-?book\w*|postpone\w*|"
+    r"\b(?:re-?schedul\w*|re-?book\w*|postpone\w*|re-?arrang\w*|"
     r"push (?:it|that|this|my \w+|the \w+|my \w+ \w+)? ?(?:back|forward|later|earlier|out|to)|"
     r"bring (?:it|that|my \w+|the \w+) (?:forward|earlier)|"
     r"(?:move|moving|change|changing|switch|switching|shift|bump|swap) (?:my|the|our|his|her|"
@@ -71,18 +74,21 @@ _MESSAGE = re.compile(
     r"let (?!me\b|us\b|you\b|it\b)\w+ know|(?:can|could) you tell(?! me\b)|call me back|"
     r"tell (?!me\b|us\b|you\b)\w+ (?:that|i|i'm|i've|i'll|i was|we|to call|to ring)|ring me back|"
     r"have (?:him|her|them|\w+) (?:call|ring|phone)|ask (?:him|her|them|\w+) to (?:call|ring)|"
+    r"get (?!me\b|us\b)\w+ to (?:call|ring|phone|text|give me a (?:call|ring|bell))|"
     r"get back to me)\b"
 )
 _PERSON = re.compile(
     r"\b(?:(?:speak|talk|chat) (?:to|with) (?:a |an |the |some |your )?(?:real |actual |live )?"
     r"(?:person|human|someone|somebody|anyone|anybody|manager|owner|staff|receptionist|"
     r"front desk|reception|representative|agent|operator|people|\w+ (?:please|directly|now))|"
-    r"transfer me|put me through|connect me|get me (?:a|someone|somebody|the)|"
+    r"transfer me|put me through|connect me|get me (?:someone|somebody|a (?:person|human|real|"
+    r"manager)|the (?:manager|owner|boss|front desk|receptionist|person))|"
     r"operator|representative|human being|real person|live person|actual person|"
     r"(?:a|an) (?:person|human)(?! or)|somebody real|someone real|"
     r"(?:get|put) (?:\w+ )?on the (?:phone|line)|"
     r"(?:have|had) a (?:quick |brief )?(?:word|chat) with|"
-    r"(?:speak|talk|chat) (?:to|with) (?:whoever|the person who|someone who|somebody who))\b"
+    r"(?:speak|talk|chat) (?:to|with) (?:whoever|the person who|someone who|somebody who)|"
+    r"(?:anyone|anybody|someone|somebody) (?:i|we) (?:can|could) (?:speak|talk|chat) (?:to|with))\b"
 )
 _ROBOT = re.compile(
     r"\b(?:(?:am i|are we|i'm|is this|is that|are you|you're|you are|this is)\s+(?:just\s+)?"

@@ -351,6 +351,18 @@ def test_anything_later_asks_for_other_times_not_the_later_one(
     assert out == [FindSlots("colour", saturday, saturday, window)], out
 
 
+def test_asked_for_a_new_day_and_time_a_bare_hour_moves_it_on_its_own_day() -> None:
+    c = new()
+    c.receive(CallerSaid("Hi, I need to reschedule my haircut."))
+    existing = BookingView(9, "haircut", THURSDAY_3PM, "Jane Miller", "5551234567", "booked")
+    c.receive(BookingsFound((existing,)))
+    c.receive(CallerSaid("Jane Miller"))
+    out = c.receive(BookingsFound((existing,)))
+    assert says(out)[-1].endswith("What day and time would you like instead?")
+    out = c.receive(CallerSaid("11 please"))
+    assert out == [CheckSlot("haircut", datetime(2026, 11, 26, 11, 0))]
+
+
 def test_a_phone_number_written_as_digits_is_kept_for_a_message() -> None:
     c = new(caller_id="")
     c.receive(CallerSaid("Can I leave a message for Marco?"))

@@ -570,6 +570,7 @@ def test_one_turned_down_and_another_named_is_that_other() -> None:
         ("I won't make my 3 o'clock tomorrow", "cancel"),
         ("I'm not going to make the 10:30", "cancel"),
         ("I need to rearrange my appointment", "move"),
+        ("Hi, can I move my first deal appointment to Friday?", "move"),  # "Thursday" heard
         ("Can you get Marco to give me a ring?", "message"),
         ("Is there anyone I can talk to?", "person"),
         ("Just let Marco know I called, my number is 555 867 5309", "message"),

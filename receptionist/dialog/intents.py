@@ -56,7 +56,7 @@ _MOVE = re.compile(
     r"push (?:it|that|this|my \w+|the \w+|my \w+ \w+)? ?(?:back|forward|later|earlier|out|to)|"
     r"bring (?:it|that|my \w+|the \w+) (?:forward|earlier)|"
     r"(?:move|moving|change|changing|switch|switching|shift|bump|swap) (?:my|the|our|his|her|"
-    r"their) (?:\w+ )?(?:appointment|booking|reservation|time|slot|day|haircut|colour|color|"
+    r"their) (?:\w+ ){0,2}(?:appointment|booking|reservation|time|slot|day|haircut|colour|color|"
     r"cut|trim)|(?:move|change|switch|shift|bump) (?:it|that|this) from|"
     r"(?:different|another|new) (?:time|day|date) for (?:my|the|our) |"
     r"(?:move|change|switch|shift|push|bump) (?:it|that|this|them) (?:to|till|until|over)\b|"

@@ -570,6 +570,8 @@ def test_one_turned_down_and_another_named_is_that_other() -> None:
         ("I won't make my 3 o'clock tomorrow", "cancel"),
         ("I'm not going to make the 10:30", "cancel"),
         ("I need to rearrange my appointment", "move"),
+        ("Hi, I've got a haircut on Friday, can I make it a bit later?", "move"),
+        ("I have a haircut booked Friday, can we make it to Saturday at 10 instead?", "move"),
         ("Hi, can I move my first deal appointment to Friday?", "move"),  # "Thursday" heard
         ("Can you get Marco to give me a ring?", "message"),
         ("Is there anyone I can talk to?", "person"),
@@ -612,3 +614,12 @@ def test_a_cut_for_a_child_in_other_words_is_a_kids_cut(text: str, service: str)
 )
 def test_look_alikes_of_a_request_are_not_it(text: str, not_intent: str) -> None:
     assert not_intent not in understand(text, PROFILE, TODAY).intents, text
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [("Hi, Jane Miller here. Am I booked in for this week?", "Jane Miller"),
+     ("John speaking.", "John"), ("Hello, Marco here.", None), ("Oh, I was here last week.", None)],
+)  # fmt: skip
+def test_a_name_said_with_here_or_speaking_is_the_caller_s(text: str, name: str | None) -> None:
+    assert understand(text, PROFILE, TODAY).name == name, text

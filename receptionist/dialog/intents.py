@@ -162,6 +162,16 @@ _HOLDS = re.compile(
     r"\b(?:i|we)(?:'ve| have)? (?:have|had|got) (?:a|an|my|our) (?:\w+ )?"
     r"(?:booking|appointment|reservation)\b"
 )
+# "I've got a haircut on Friday", "I have a colour booked": one held, named by its service.
+_HOLDS_ONE = re.compile(
+    r"\b(?:i|we)(?:'ve| have)? (?:have|had|got) (?:a|an|my|our) (?:[\w']+ ){1,2}?"
+    r"(?:booked|scheduled|on (?:mon|tues|wednes|thurs|fri|satur|sun)day|tomorrow|today)\b"
+)
+_CHANGE_IT = re.compile(
+    r"\b(?:make|have|do) it (?:(?:a (?:bit|little|touch)|an hour|half an hour|slightly) )?"
+    r"(?:later|earlier|another day|a different (?:day|time))\b|"
+    r"\b(?:make|change) it (?:to|for|on|at)\b"
+)
 _ASKS_ABOUT_IT = re.compile(
     r"\b(?:what time|when|what day|which day)(?: exactly)? (?:is|was|it's|is it|was it|am i|"
     r"was i|it was|it is|i'm|i am|we're)\b|\b(?:check|confirm|remind me|forgot|forget)\b|"
@@ -571,7 +581,9 @@ def read_wants(
     """The intents of a turn, in a stable order, and the questions it asks. While a message is
     being taken its words are the message: only a wish for a person (or the question whether
     the agent is one) still counts as an intent."""
-    move = bool(_MOVE.search(lowered))
+    # "I've got a haircut on Friday, can I make it a bit later?": a booking held, then changed.
+    holds = _HOLDS.search(lowered) or _HOLDS_ONE.search(lowered)
+    move = bool(_MOVE.search(lowered) or (holds and _CHANGE_IT.search(lowered)))
     explicit_cancel = bool(_EXPLICIT_CANCEL.search(lowered))
     cancel = bool(_CANCEL.search(lowered)) and (explicit_cancel or not move)
     if cancel and not explicit_cancel and _ANOTHER_TIME.search(lowered):

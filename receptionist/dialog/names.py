@@ -86,6 +86,12 @@ _LEAD = re.compile(
     r"the name's|i'm|i am|it'll be|it will be|put it under|under|you can put|sorry)[\s,.!]+)+",
     re.I,
 )
+# "Jane Miller here", "John speaking", opening the call or a sentence.
+_SAYS_HERE = re.compile(
+    r"(?:^|[.!?]\s+|\b(?:hi|hello|hey|hiya|yes|yeah|oh|morning)[,!.]?\s+)"
+    r"([A-Za-z][A-Za-z'\-]+(?:\s+[A-Za-z][A-Za-z'\-]+)?),?\s+(?:here|speaking)\b",
+    re.I,
+)
 _TRAIL = re.compile(
     r"(?:[\s,.!]+(?:please|thanks|thank you|here|speaking|again|sorry))+[\s.!?]*$", re.I
 )
@@ -289,6 +295,11 @@ def find_name(
             if taken:
                 taken = _with_spelling(_swap_last_first(taken, rest), spelled)
                 return _drop_letter(" ".join(_shape(w) for w in taken), text)
+    here = _SAYS_HERE.search(text)
+    if here:  # "Hi, Jane Miller here.": a census first name, then perhaps a surname
+        words = here.group(1).split()
+        if is_first_name(words[0]) and not any(_never(w, exclude | staff) for w in words):
+            return " ".join(_shape(w) for w in words)
     if not bare:
         return None
     answer = _TRAIL.sub("", _LEAD.sub("", text.strip())).strip(" ,.!?")

@@ -363,6 +363,20 @@ def test_asked_for_a_new_day_and_time_a_bare_hour_moves_it_on_its_own_day() -> N
     assert out == [CheckSlot("haircut", datetime(2026, 11, 26, 11, 0))]
 
 
+@pytest.mark.parametrize(
+    "opening",
+    [
+        "Hi, I've got a haircut on Friday, can I make it a bit later?",
+        "Hiya, I'm booked in Friday at 10 but can I come at 11 instead?",
+        "Hello, I'm meant to be in on Friday, could I swap to Saturday?",
+    ],
+)
+def test_a_booking_held_and_changed_is_looked_up_not_made_again(opening: str) -> None:
+    """Each was taken as a new booking: the caller would have had two."""
+    out = new().receive(CallerSaid(opening))
+    assert len(out) == 1 and isinstance(out[0], FindBookings), out
+
+
 def test_a_phone_number_written_as_digits_is_kept_for_a_message() -> None:
     c = new(caller_id="")
     c.receive(CallerSaid("Can I leave a message for Marco?"))

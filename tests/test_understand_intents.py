@@ -572,6 +572,8 @@ def test_one_turned_down_and_another_named_is_that_other() -> None:
         ("I need to rearrange my appointment", "move"),
         ("Hi, I've got a haircut on Friday, can I make it a bit later?", "move"),
         ("I have a haircut booked Friday, can we make it to Saturday at 10 instead?", "move"),
+        ("Hiya, I'm booked in Friday at 10 but can I come at 11 instead?", "move"),
+        ("Hello, I'm meant to be in on Friday, could I swap to Saturday?", "move"),
         ("Hi, can I move my first deal appointment to Friday?", "move"),  # "Thursday" heard
         ("Can you get Marco to give me a ring?", "message"),
         ("Is there anyone I can talk to?", "person"),
@@ -610,6 +612,7 @@ def test_a_cut_for_a_child_in_other_words_is_a_kids_cut(text: str, service: str)
     [
         ("Get me a haircut on Friday, please.", "person"),
         ("I won't make my mind up until I see the prices.", "cancel"),
+        ("I'm booked in with Sarah, what time do you close?", "move"),
     ],
 )
 def test_look_alikes_of_a_request_are_not_it(text: str, not_intent: str) -> None:

@@ -165,7 +165,20 @@ _HOLDS = re.compile(
 # "I've got a haircut on Friday", "I have a colour booked": one held, named by its service.
 _HOLDS_ONE = re.compile(
     r"\b(?:i|we)(?:'ve| have)? (?:have|had|got) (?:a|an|my|our) (?:[\w']+ ){1,2}?"
-    r"(?:booked|scheduled|on (?:mon|tues|wednes|thurs|fri|satur|sun)day|tomorrow|today)\b"
+    r"(?:booked|scheduled|on (?:mon|tues|wednes|thurs|fri|satur|sun)day|tomorrow|today)\b|"
+    # "I'm booked in Friday at 10", "I'm meant to be in on Friday", "we booked a colour"
+    r"\b(?:i'm|i am|we're|we are|i was|we were) (?:booked|scheduled|(?:meant|supposed|due) to "
+    r"(?:be|come)|due)\b|\b(?:i|we) (?:booked|made) (?:a|an|my|our|in)\b"
+)
+_WHEN_WORD = (
+    r"(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day|today|tomorrow|\d+|noon|morning|afternoon|"
+    r"evening|next week|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)"
+)
+# Another day or time asked for in place of the one held: "can I come at 11 instead?",
+# "could I swap to Saturday?" ("I'd rather do a colour instead" names no day or time).
+_ANOTHER_WHEN = re.compile(
+    rf"\b(?:instead|swap|switch|rather)\b[^.?!]*?\b{_WHEN_WORD}\b|"
+    rf"\b{_WHEN_WORD}\b[^.?!]{{0,15}}\binstead\b"
 )
 _CHANGE_IT = re.compile(
     r"\b(?:make|have|do) it (?:(?:a (?:bit|little|touch)|an hour|half an hour|slightly) )?"
@@ -583,7 +596,8 @@ def read_wants(
     the agent is one) still counts as an intent."""
     # "I've got a haircut on Friday, can I make it a bit later?": a booking held, then changed.
     holds = _HOLDS.search(lowered) or _HOLDS_ONE.search(lowered)
-    move = bool(_MOVE.search(lowered) or (holds and _CHANGE_IT.search(lowered)))
+    changes = _CHANGE_IT.search(lowered) or _ANOTHER_WHEN.search(lowered)
+    move = bool(_MOVE.search(lowered) or (holds and changes))
     explicit_cancel = bool(_EXPLICIT_CANCEL.search(lowered))
     cancel = bool(_CANCEL.search(lowered)) and (explicit_cancel or not move)
     if cancel and not explicit_cancel and _ANOTHER_TIME.search(lowered):

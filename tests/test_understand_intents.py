@@ -626,3 +626,8 @@ def test_look_alikes_of_a_request_are_not_it(text: str, not_intent: str) -> None
 )  # fmt: skip
 def test_a_name_said_with_here_or_speaking_is_the_caller_s(text: str, name: str | None) -> None:
     assert understand(text, PROFILE, TODAY).name == name, text
+
+
+@pytest.mark.parametrize("text", ["Is it possible to book online?", "Do you have a website?"])
+def test_how_to_book_is_no_service_we_lack(text: str) -> None:
+    assert understand(text, PROFILE, TODAY).unknown_service is None, text

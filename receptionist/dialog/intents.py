@@ -394,7 +394,7 @@ _NOT_A_SERVICE = frozenset(
     later sooner better good nice quick chair seat place room space way hand thing things
     pen paper clue sense feeling copy record name phone line transfer parking car park street
     bus train directions address location card cash payment toilet bathroom wifi gift dog
-    wheelchair access ramp lift""".split()
+    wheelchair access ramp lift online website web internet app""".split()
 )
 _ARTICLE = r"(?:a|an|some|my|me a|me an|us a|us an|one|the|any|his|her|our)"
 # What introduces a service the caller wants: the article is optional after the first group,

@@ -195,6 +195,14 @@ def test_a_taken_time_offers_the_nearest_and_yes_takes_the_first() -> None:
     assert out == [CheckSlot("haircut", alternatives[0], "5551234567")]
 
 
+def _offered_instead_of_thursday_3pm(*hours: int, minute: int = 30) -> Conversation:
+    """Thursday at 3 PM asked for and taken: these hours of that Thursday offered instead."""
+    c = new()
+    c.receive(CallerSaid("haircut Thursday at 3 please, Bob Stone"))
+    c.receive(SlotChecked(False, tuple(datetime(2026, 11, 26, h, minute) for h in hours)))
+    return c
+
+
 @pytest.mark.parametrize(
     "reply",
     [
@@ -204,31 +212,22 @@ def test_a_taken_time_offers_the_nearest_and_yes_takes_the_first() -> None:
     ],
 )
 def test_offered_times_turned_down_in_so_many_words_book_nothing(reply: str) -> None:
-    c = new()
-    c.receive(CallerSaid("haircut Thursday at 3 please, Bob Stone"))
-    alternatives = (datetime(2026, 11, 26, 14, 30), datetime(2026, 11, 26, 15, 30))
-    c.receive(SlotChecked(False, alternatives))
+    c = _offered_instead_of_thursday_3pm(14, 15)
     out = c.receive(CallerSaid(reply))
     assert not any(isinstance(a, CheckSlot | Book) for a in out), out
     assert "I haven't booked anything" in " ".join(says(out))
 
 
 def test_a_day_turned_down_is_not_the_day_asked_for() -> None:
-    c = new()
-    c.receive(CallerSaid("haircut Thursday at 3 please, Bob Stone"))
-    alternatives = (datetime(2026, 11, 26, 14, 30), datetime(2026, 11, 26, 15, 30))
-    c.receive(SlotChecked(False, alternatives))
+    c = _offered_instead_of_thursday_3pm(14, 15)
     out = c.receive(CallerSaid("Thursday doesn't work after all, how about Friday at 3?"))
     assert out == [CheckSlot("haircut", datetime(2026, 11, 27, 15, 0), "5551234567")]
 
 
 def test_an_offered_time_named_by_its_hour_is_that_one_not_the_first() -> None:
-    c = new()
-    c.receive(CallerSaid("haircut Thursday at 3 please, Bob Stone"))
-    alternatives = (datetime(2026, 11, 26, 14, 0), datetime(2026, 11, 26, 16, 0))
-    c.receive(SlotChecked(False, alternatives))
+    c = _offered_instead_of_thursday_3pm(14, 16, minute=0)
     out = c.receive(CallerSaid("Yeah, the 4 works for me."))
-    assert out == [CheckSlot("haircut", alternatives[1], "5551234567")]
+    assert out == [CheckSlot("haircut", datetime(2026, 11, 26, 16, 0), "5551234567")]
 
 
 def _booked_then_asked_anything_else() -> Conversation:

@@ -53,6 +53,11 @@ def read_answer(c: Conversation, u: Understanding, expecting: Expect | None) -> 
     return (yield from reader(c, u))
 
 
+def names_a_slot(u: Understanding) -> bool:
+    """A service, a day or a time: something to book or look up."""
+    return bool(u.service or u.day or u.time or u.window or u.days)
+
+
 def has_details(u: Understanding) -> bool:
     return bool(u.service or u.day or u.time or u.window or u.days or u.name or u.phone
                 or u.staff or u.choice is not None)  # fmt: skip
@@ -244,9 +249,8 @@ def _anything_else(c: Conversation, u: Understanding) -> Reading:
         return u, False
     # "No" with a day, a time or a service is not "nothing else": "Not right now, tomorrow
     # instead?" goes on. A farewell ends the call whatever else it names.
-    nothing_asked = not (u.service or u.day or u.time or u.window or u.days)
     thanks_only = THANKS.search(u.text) and not has_details(u)
-    if (u.no and nothing_asked) or u.goodbye or thanks_only:
+    if (u.no and not names_a_slot(u)) or u.goodbye or thanks_only:
         yield from c._goodbye("caller had nothing else")
         return None
     if u.yes and not has_details(u):

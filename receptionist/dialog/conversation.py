@@ -487,8 +487,8 @@ class Conversation:
             if answered:
                 yield from self._anything_else()
                 return
-            slot_said = bool(u.service or u.day or u.time or u.window or u.days)
-            if u.goodbye or (u.no and expecting in (None, Expect.ANYTHING_ELSE) and not slot_said):
+            nothing_else = expecting in (None, Expect.ANYTHING_ELSE) and not answers.names_a_slot(u)
+            if u.goodbye or (u.no and nothing_else):
                 yield from self._goodbye("caller said goodbye")
                 return
             if u.unknown_service or f.service or f.day or f.time or f.window or f.days:

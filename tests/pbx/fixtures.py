@@ -135,6 +135,7 @@ class Lab:
         return Call(self, phone, set(phone.folder.glob("dump-*-dec.wav")))
 
     def dial(self) -> Call:
+        _past_the_last_dump_second(self.caller.folder)
         call = Call(self, self.caller, set(self.caller.folder.glob("dump-*-dec.wav")))
         before = self.caller.count("CALL_ESTABLISHED")
         self.caller.hush()
@@ -152,6 +153,16 @@ class Lab:
             if time.monotonic() > deadline:
                 raise TimeoutError(f"{phone.name}'s call did not end:\n{self.daemon.tail()}")
             time.sleep(0.05)
+
+
+def _past_the_last_dump_second(folder: Path) -> None:
+    """baresip names a call's recording by the second it began (dump-YYYY-mm-dd-HH-MM-SS):
+    a call dialled in the same second as the last one (a test that hangs up at once, then the
+    next) would write over that file, and the new call's recording would never appear as
+    new. Dial only once the clock has left the newest recording's second (at most 1 s)."""
+    names = sorted(p.name[5:24] for p in folder.glob("dump-*-dec.wav"))
+    while names and time.strftime("%Y-%m-%d-%H-%M-%S") <= names[-1]:
+        time.sleep(0.05)
 
 
 def _phones(folder: Path) -> tuple[Baresip, Baresip, Baresip]:

@@ -171,8 +171,9 @@ def advance_move(c: Conversation, u: Understanding) -> Step:
         if attempt >= c.profile.misunderstood_limit:
             yield from c._offer_help()
             return
-        # Asked for a day and a time, a bare hour ("11, please") is the time, on the booking's
-        # own day; a day is read as one whatever was asked.
+        # Read as an answer to a time whether a day or a time is asked (``expect`` only counts
+        # the asking): a bare hour ("11, please") is the time, on the booking's own day; a day
+        # is read as one whatever was asked.
         c.expecting = Expect.TIME
         if attempt == 0:
             instead = (

@@ -104,7 +104,7 @@ _HALF_HOUR = re.compile(
     rf"\b(?:(at|around|about|say|for)\s+)?half\s+{_HOUR_RE}\b"
     r"(?!\s+(?:past|an|a\b|hours?|days?|minutes?|people|of))"
 )
-# Offered times, one pointed at by its hour: "the 10 works for me", "the half two one".
+# Offered times, one pointed at by its hour: "the 10 works for me", "the 2:30 one please".
 _THE_HOUR = re.compile(rf"\bthe\s+(?!one\b){_HOUR_RE}\b(?!\s*(?:st|nd|rd|th)\b)")
 _NEAR_CLOCK = re.compile(
     rf"\b(at|around|about|say|by|make it|make that)\s+({_NEAR_RE})(?:\s+({_MIN_WORD_RE}))?"

@@ -90,6 +90,17 @@ def test_a_name_the_caller_gave(text: str, name: str) -> None:
         ("it's under Owen Price", "Owen Price"),
         ("Owen Price.", "Owen Price"),
         ("Tom Long", "Tom Long"),
+        # The surname first, then the first name
+        ("Name is Kowalski, first name Anna", "Anna Kowalski"),
+        ("Kowalski. First name Anna.", "Anna Kowalski"),
+        ("My first name is Anna", "Anna"),
+        ("It's Smith, John", "John Smith"),
+        ("It's Smith, S M I T H, John", "John Smith"),
+        ("The name is Jones, Mary", "Mary Jones"),
+        ("It's Smith, please", "Smith"),
+        # Asked what name a booking goes under, someone else's is the answer: it is for them
+        ("His name is Sam Grohl", "Sam Grohl"),
+        ("Her name's Emma", "Emma"),
     ],
 )
 def test_a_bare_answer_to_what_name(text: str, name: str) -> None:

@@ -215,7 +215,8 @@ def _next_booking(c: Conversation, u: Understanding) -> Reading:
         else:
             yield from c._anything_else()
         return None
-    if u.yes and f.more_services and f.last_booking:
+    if (u.yes or u.name) and f.more_services and f.last_booking:
+        # "Her name's Emma" to "shall I book it right after?": a yes, under that name.
         booking_flow.next_booking(c)
         return replace(u, yes=False), True
     return u, False

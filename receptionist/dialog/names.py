@@ -197,7 +197,8 @@ def _fold_spelling(text: str) -> str:
         word, letters = match.group(1), "".join(re.findall(r"[A-Za-z]", match.group(2)))
         if fuzz.ratio(word.lower(), letters.lower()) < 60:
             return match.group(0)
-        return letters.capitalize() + " "
+        ends_clause = match.group(2).rstrip()[-1:] in (",", ";")
+        return letters.capitalize() + (", " if ends_clause else " ")  # "Smith, S M I T H, John"
 
     return _WITH_A.sub(" ", _SPELLING_OF.sub(fold, text)).strip()
 
@@ -270,6 +271,22 @@ def find_name(
         and not _never(last.group(1), exclude)
     ):
         return f"{_shape(first.group(1))} {_shape(last.group(1))}"
+    if first and not _never(first.group(1), exclude):
+        # "The name is Kowalski, first name Anna": the surname said first, then the first name.
+        given = _shape(first.group(1))
+        rest = _found_name(text[: first.start()] + text[first.end() :], exclude, bare, staff)
+        if rest and len(rest.split()) == 1 and rest != given:
+            return f"{given} {rest}"
+    return _found_name(text, exclude, bare, staff, spelled)
+
+
+def _found_name(
+    text: str,
+    exclude: frozenset[str],
+    bare: bool,
+    staff: frozenset[str],
+    spelled: str | None = None,
+) -> str | None:
     for pattern, strong in ((_STRONG, True), (_WEAK, False)):
         for match in pattern.finditer(text):
             before = text[: match.start()]
@@ -292,6 +309,18 @@ def find_name(
             ):
                 longer = _take(words[said_again:], exclude, strong)
                 taken = longer if len(longer) > len(taken) else taken  # "John, John Smith"
+            after = words[said_again : said_again + 2]
+            if (
+                len(taken) == 1
+                and words[1:2] == [","]
+                and after[:1]
+                and after[1:] in ([], ["."], ["!"])
+                and not _never(after[0], exclude | staff)
+            ):
+                if is_first_name(after[0]) and not is_first_name(taken[0]):
+                    taken = [after[0], taken[0]]  # "It's Smith, John": the surname first
+                elif is_first_name(taken[0]) and _take(after, exclude, strong):
+                    taken = [taken[0], after[0]]  # "It's Siobhan, Murphy"
             if taken:
                 taken = _with_spelling(_swap_last_first(taken, rest), spelled)
                 return _drop_letter(" ".join(_shape(w) for w in taken), text)

@@ -79,7 +79,8 @@ def find_people(said: str, lowered: str, profile: BusinessProfile) -> int | None
         said,
         re.I,
     ) or re.search(
-        r"(?:^|\bfor\s+|\bbook\s+|[,.]\s*)((?:[\w']+\s+){0,2}[\w']+)\s+and\s+(?:me|i|myself)\b",
+        r"(?:^|\b(?:for|book|get|bring|put)\s+|[,.]\s*)((?:[\w']+\s+){0,2}[\w']+)\s+and\s+"
+        r"(?:me|i|myself)\b",
         said,
         re.I,
     )

@@ -265,6 +265,10 @@ def understand(
         or answer.no or choice is not None or wants.unknown_service
     )  # fmt: skip
     name = find_name(said, never, bare, staff_names)
+    if name is None and expecting in ("name", "next_booking"):
+        # Asked what name a booking goes under, "her name's Emma" is the answer: the
+        # booking is for them ("Shall I book the kids cut right after?" "His name is Sam.").
+        name = find_other_name(said, never | staff_names) if "name" in lowered else None
     if services and expecting == "name" and (name is None or len(name.split()) == 1):
         # "John Child.", "Lisa Colour.", "Sam Kidd." asked for a name: a surname that is also a
         # word of a service is the name, not a change of service.

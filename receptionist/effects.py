@@ -165,9 +165,10 @@ class Effects:
         service = self._service(action.service)
         key = booking_key(action.phone or self.call_id, service.name, action.start)
         mine = self.store.first("bookings", "key = ? and status in ('booked', 'pending')", [key])
-        if mine is not None or await self.bookings.is_free(service, action.start):
+        moving = self._booking(action.moving) if action.moving is not None else None
+        if mine is not None or await self.bookings.is_free(service, action.start, moving):
             return SlotChecked(True)
-        slots = await self.bookings.free_slots(service, action.start)
+        slots = await self.bookings.free_slots(service, action.start, replacing=moving)
         return SlotChecked(False, tuple(s for s in slots if s >= self.now()))
 
     async def _find_slots(self, action: FindSlots) -> SlotsFound:
@@ -229,10 +230,10 @@ class Effects:
         """The new booking first, under its own key; the old one is given back only once the
         new one is committed, so a failure never leaves the caller with neither."""
         old = self._booking(action.booking_id)
-        service = self._service(old["service"])
+        service = self._service(action.service or old["service"])
         who = old["phone"] or self.call_id
         outcome = await self.bookings.book(self.call_id, who, service, action.start,
-                                           old["name"], old["phone"])  # fmt: skip
+                                           old["name"], old["phone"], replaces=old)  # fmt: skip
         row = outcome.booking
         view = BookingView.of(row) if row is not None else None
         if outcome.status == "pending" and row is not None:
@@ -240,6 +241,7 @@ class Effects:
             self.messages.take(
                 self.call_id, "front desk", old["name"], old["phone"],
                 f"Move requested: {old['service']} on {old['start']} to "
+                f"{service.name if service.name != old['service'] else ''} "
                 f"{action.start.isoformat(timespec='minutes')}; the new booking is pending in "
                 "the outbox, so the old one was kept. Cancel the old one once it confirms.",
             )  # fmt: skip

@@ -264,7 +264,7 @@ def test_a_booking_named_by_its_hour_moves_to_the_hour_said_after_to() -> None:
     c.receive(BookingsFound((existing,)))
     c.receive(CallerSaid("John Smith"))
     out = c.receive(BookingsFound((existing,)))
-    assert out == [CheckSlot("haircut", datetime(2026, 11, 26, 16, 0))]
+    assert out == [CheckSlot("haircut", datetime(2026, 11, 26, 16, 0), moving=9)]
 
 
 def test_charged_twice_goes_to_the_owner_by_rule() -> None:
@@ -292,7 +292,7 @@ def test_asked_to_confirm_a_cancellation_the_caller_moves_it_instead(
     if asked:
         assert says(out)[-1].endswith(asked)
     else:
-        assert out == [CheckSlot("haircut", datetime(2026, 11, 27, 15, 0))]
+        assert out == [CheckSlot("haircut", datetime(2026, 11, 27, 15, 0), moving=9)]
 
 
 @pytest.mark.parametrize(
@@ -359,7 +359,7 @@ def test_asked_for_a_new_day_and_time_a_bare_hour_moves_it_on_its_own_day() -> N
     out = c.receive(BookingsFound((existing,)))
     assert says(out)[-1].endswith("What day and time would you like instead?")
     out = c.receive(CallerSaid("11 please"))
-    assert out == [CheckSlot("haircut", datetime(2026, 11, 26, 11, 0))]
+    assert out == [CheckSlot("haircut", datetime(2026, 11, 26, 11, 0), moving=9)]
 
 
 @pytest.mark.parametrize(
@@ -452,6 +452,34 @@ def test_a_transfer_nobody_answers_comes_back_for_a_message() -> None:
     assert c.expecting == Expect.MESSAGE_TEXT and not c.ended
 
 
+@pytest.mark.parametrize(
+    "opening",
+    [
+        "Hi, I booked a haircut for Thursday but I'd rather do a colour instead.",
+        "I've got an appointment Thursday at 3, could you change it to a colour instead of a cut?",
+        "Can I switch my haircut on Thursday to a colour?",
+    ],
+)
+def test_a_booking_held_changed_to_another_service_is_moved_not_booked_again(opening: str) -> None:
+    """Each was a new colour offered, the haircut kept: the caller could end with both."""
+    c = new()
+    out = c.receive(CallerSaid(opening))
+    assert out == [FindBookings("5551234567", "", date(2026, 11, 26))]
+    existing = BookingView(9, "haircut", THURSDAY_3PM, "John Smith", "5551234567", "booked")
+    out = c.receive(BookingsFound((existing,)))  # its day said: the second detail
+    assert out == [CheckSlot("colour", THURSDAY_3PM, moving=9)]  # at its own time
+    out = c.receive(SlotChecked(True))
+    assert out[-1] == Move(9, THURSDAY_3PM, "colour")
+
+
+def test_a_move_of_a_booking_named_by_its_service_keeps_its_service() -> None:
+    c = new()
+    c.receive(CallerSaid("Can I move my colour on Thursday to Friday at 4?"))
+    existing = BookingView(9, "haircut", THURSDAY_3PM, "John Smith", "5551234567", "booked")
+    out = c.receive(BookingsFound((existing,)))
+    assert out == [CheckSlot("haircut", datetime(2026, 11, 27, 16, 0), moving=9)]
+
+
 def test_moving_a_booking_finds_it_then_moves_it_in_one_request() -> None:
     c = new()
     out = c.receive(CallerSaid("I need to move my haircut to Friday at 4"))
@@ -464,7 +492,7 @@ def test_moving_a_booking_finds_it_then_moves_it_in_one_request() -> None:
     assert out == [FindBookings("5551234567", "John Smith", None)]
     out = c.receive(BookingsFound((existing,)))
     new_start = datetime(2026, 11, 27, 16, 0)
-    assert out == [CheckSlot("haircut", new_start)]
+    assert out == [CheckSlot("haircut", new_start, moving=9)]
     out = c.receive(SlotChecked(True))
     assert out[-1] == Move(9, new_start)
     out = c.receive(MoveDone("moved", existing, ("cancelled (claim)", "booked (claim)")))
@@ -502,6 +530,21 @@ def test_two_bookings_in_one_call_back_to_back() -> None:
     assert "right after, at 3:30 PM" in says(out)[-1]
     out = c.receive(CallerSaid("Yes"))
     assert out == [CheckSlot("kids cut", datetime(2026, 11, 26, 15, 30), "5551234567")]
+
+
+def test_me_and_my_son_are_a_haircut_and_a_kids_cut_and_his_name_answers_the_second() -> None:
+    c = new()
+    c.receive(CallerSaid("Can I book for me and my son, two haircuts Thursday at 3?"))
+    c.receive(SlotChecked(True))
+    c.receive(CallerSaid("Dana Cole"))
+    out = c.receive(SlotChecked(True))
+    assert out[-1] == Book("haircut", THURSDAY_3PM, "Dana Cole", "5551234567")
+    out = c.receive(booked("haircut", THURSDAY_3PM, "Dana Cole"))
+    assert says(out)[-1] == "And the kids cut: shall I book it right after, at 3:30 PM?"
+    out = c.receive(CallerSaid("His name is Sam."))  # a yes, under his name
+    assert out == [CheckSlot("kids cut", datetime(2026, 11, 26, 15, 30), "5551234567")]
+    out = c.receive(SlotChecked(True))
+    assert out[-1] == Book("kids cut", datetime(2026, 11, 26, 15, 30), "Sam", "5551234567")
 
 
 def test_two_services_for_the_caller_alone_are_both_booked_under_the_name_given_once() -> None:

@@ -127,6 +127,46 @@ async def test_a_move_books_the_new_time_before_giving_back_the_old(
     assert "Friday November 27 at 4 PM" in moved.claims[-1]
 
 
+async def test_a_move_into_its_own_time_is_free_and_made_and_another_booking_still_blocks(
+    salon: Settings, store_file: Store
+) -> None:
+    fx = effects(salon, store_file)
+    done = await book(fx)  # Thursday 3 to 3:30
+    assert done.booking is not None
+    later = datetime(2026, 11, 26, 15, 15)  # "push it back fifteen minutes": overlaps itself
+    taken = await fx.run(CheckSlot("haircut", later))  # for anyone else it is taken
+    assert isinstance(taken, SlotChecked) and not taken.free
+    assert await fx.run(CheckSlot("haircut", later, moving=done.booking.id)) == SlotChecked(True)
+    moved = await fx.run(Move(done.booking.id, later))
+    assert isinstance(moved, MoveDone) and moved.status == "moved", moved
+    rows = {r["start"]: r["status"] for r in store_file.rows("bookings")}
+    assert rows == {"2026-11-26T15:00": "cancelled", "2026-11-26T15:15": "booked"}
+    # Someone else's booking still makes a time taken for a move.
+    other = await book(fx, datetime(2026, 11, 26, 16, 0), "Ann Lee")
+    assert other.booking is not None
+    clash = await fx.run(CheckSlot("haircut", datetime(2026, 11, 26, 15, 45),
+                                   moving=moved.booking.id if moved.booking else None))  # fmt: skip
+    assert isinstance(clash, SlotChecked) and not clash.free
+
+
+async def test_a_move_that_changes_the_service_books_the_new_one_at_the_same_time(
+    salon: Settings, store_file: Store
+) -> None:
+    fx = effects(salon, store_file)
+    done = await book(fx)  # a 30-minute haircut; a colour takes 90 and overlaps it
+    assert done.booking is not None
+    moved = await fx.run(Move(done.booking.id, THURSDAY_3PM, "colour"))
+    assert isinstance(moved, MoveDone) and moved.status == "moved", moved
+    rows = {(r["service"], r["start"], r["end"]): r["status"] for r in store_file.rows("bookings")}
+    assert rows == {
+        ("haircut", "2026-11-26T15:00", "2026-11-26T15:30"): "cancelled",
+        ("colour", "2026-11-26T15:00", "2026-11-26T16:30"): "booked",
+    }
+    assert "colour on Thursday November 26 at 3 PM" in moved.claims[-1]
+    report = await reconcile(store_file, fx.bookings.backend)
+    assert report.mismatches == []
+
+
 async def test_a_status_question_is_answered_from_the_record(
     salon: Settings, store_file: Store
 ) -> None:

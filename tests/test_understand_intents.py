@@ -123,6 +123,12 @@ def test_intents(text: str, intents: set[str]) -> None:
         ("My daughter wants a colour", ("colour",), False),
         ("A haircut for me and one for my son", ("haircut", "kids cut"), False),
         ("I need a haircut and my son needs one too", ("haircut", "kids cut"), False),
+        # Someone booked with the caller is one of the people: the service named is the
+        # caller's, and theirs is its kind for them, or the same.
+        ("Can I book for me and my son, two haircuts Saturday?", ("haircut", "kids cut"), False),
+        ("Me and my son need haircuts", ("haircut", "kids cut"), False),
+        ("My son and I need haircuts on Saturday", ("kids cut", "haircut"), False),
+        ("Can I get my daughter and myself booked for a colour", ("colour",), False),
         # A service the caller already has is not asked for again.
         ("I booked a haircut for Friday, can I add a beard trim?", ("beard trim",), False),
         ("I've got a haircut on Friday, could I get a colour too?", ("colour",), False),
@@ -220,6 +226,8 @@ def test_staff(text: str, expecting: str | None, staff: str | None, near: bool) 
         ("for three people", 3),
         ("my son and I", 2),
         ("my wife and I would like haircuts", 2),
+        ("Can I get my daughter and myself booked for a colour", 2),
+        ("Could I bring my son and me in on Saturday", 2),
         ("me and my two kids", 3),
         ("for my two sons", 2),
         ("a haircut for me and a beard trim for my husband", 2),
@@ -575,6 +583,12 @@ def test_one_turned_down_and_another_named_is_that_other() -> None:
         ("Hiya, I'm booked in Friday at 10 but can I come at 11 instead?", "move"),
         ("Hello, I'm meant to be in on Friday, could I swap to Saturday?", "move"),
         ("Hi, can I move my first deal appointment to Friday?", "move"),  # "Thursday" heard
+        # Another service in place of the one held
+        ("I booked a haircut for Friday but I'd rather do a colour instead", "move"),
+        ("I've got a haircut on Friday, could I get a colour instead?", "move"),
+        ("I've got an appointment on Friday, can you change it to a colour?", "move"),
+        ("I booked a haircut for Friday, can I add a beard trim?", "book"),
+        ("I've got a haircut on Friday, could I get a colour too?", "book"),
         ("Can you get Marco to give me a ring?", "message"),
         ("Is there anyone I can talk to?", "person"),
         ("Just let Marco know I called, my number is 555 867 5309", "message"),

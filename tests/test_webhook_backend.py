@@ -98,6 +98,21 @@ async def test_refusals(webhook_server: WebhookServer) -> None:
     assert webhook_server.commits == {"k-a": 1}
 
 
+async def test_a_move_names_the_booking_it_replaces_so_its_own_time_is_not_taken(
+    webhook_server: WebhookServer,
+) -> None:
+    backend = backend_for(webhook_server)
+    await backend.create(request("k-old"))
+    later = START + timedelta(minutes=15)  # "push it back fifteen minutes"
+    with pytest.raises(BackendRefused, match="slot taken by booking crm-1"):
+        await backend.create(request("k-other", later))
+    moved = BookingRequest("k-new", "Haircut", later, later + timedelta(minutes=30), "Ann Lee",
+                           "+15551230000", "call-42", replaces="k-old")  # fmt: skip
+    record = await backend.create(moved)
+    assert (record.status, record.start) == ("booked", later)
+    assert webhook_server.bookings["k-new"]["start"] == "2026-12-03T15:15:00"
+
+
 @pytest.mark.parametrize(
     ("mode", "message"),
     [

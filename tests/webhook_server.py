@@ -123,6 +123,8 @@ class WebhookServer:
         start = datetime.fromisoformat(payload["start"])
         end = datetime.fromisoformat(payload["end"])
         for other in self.bookings.values():
+            if other["key"] == payload.get("replaces"):
+                continue  # a move: the booking it replaces is given back once this one commits
             if other["status"] == "booked" and _overlaps(other, start, end):
                 return 409, {"error": f"slot taken by booking {other['id']}"}
         record = {

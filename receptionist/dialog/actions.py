@@ -29,6 +29,7 @@ class CheckSlot:
     service: str
     start: datetime
     phone: str = ""  # the caller's own earlier request for this slot doesn't make it taken
+    moving: int | None = None  # the booking being moved: its own time isn't taken by it
 
 
 @dataclass(frozen=True)
@@ -68,6 +69,7 @@ class Cancel:
 class Move:
     booking_id: int
     start: datetime
+    service: str = ""  # a change of service with the move ("a colour instead"); else the same
 
 
 @dataclass(frozen=True)

@@ -59,7 +59,7 @@ from receptionist.dialog.events import (
     TransferRequested,
 )
 from receptionist.dialog.frame import Expect, Frame, Outcome, Task
-from receptionist.dialog.intents import about_a_booking_held, asks_to_say_again
+from receptionist.dialog.intents import about_a_booking_held, another_service, asks_to_say_again
 from receptionist.dialog.matching import staff_by_role
 from receptionist.dialog.people import mentions_others
 from receptionist.dialog.understand import Understanding, understand
@@ -539,6 +539,8 @@ class Conversation:
             self._told_message = None  # a number given from now on is for the new request
         taken = bool(self._task_intent(u))
         unsure = set(u.unsure_slots) if not u.confident else set()
+        if u.services and f.task == Task.MOVE and another_service(u.text.lower()):
+            f.new_services = u.services  # the held one is among them when named by service
         if u.service or u.services:
             services = list(u.services) or [u.service or ""]
             if f.service is None or u.service != f.service:

@@ -131,7 +131,12 @@ def advance_move(c: Conversation, u: Understanding) -> Step:
                     None,
                     None,
                 )
-        said_new = f.name is None and (u.day or u.time) and NEW_TIME.search(u.text)
+        said_new = (
+            f.name is None
+            and (u.day or u.time)
+            and NEW_TIME.search(u.text)
+            and not f.new_services  # "... a colour instead": the day said is the booking's
+        )
         if shift is None and not any(f.move_to or ()) and said_new:
             # Asked which booking (its name or day), the caller says when it should be
             # instead ("Can we do Saturday instead?"): that is where it goes, not which it is.
@@ -153,11 +158,16 @@ def advance_move(c: Conversation, u: Understanding) -> Step:
     if f.move_by is not None:
         moved = booking.start + f.move_by
         f.day, f.time, f.window, f.days, f.move_by = moved.date(), moved.time(), None, None, None
-    service = c.profile.service(booking.service)
+    # "I booked a haircut for Friday but I'd rather do a colour instead": the service changes;
+    # when no other day or time was asked, at the booking's own.
+    changed_to = [name for name in f.new_services if name != booking.service]
+    service = c.profile.service(changed_to[-1] if changed_to else booking.service)
     if service is None:
         f.clear_task()
         yield from c._anything_else()
         return
+    if changed_to and f.day is None and f.time is None and f.window is None:
+        f.day, f.time = booking.start.date(), booking.start.time()
     if _SAME_TIME.search(u.text) and f.time is None:
         f.time = booking.start.time()
     if _SAME_DAY.search(u.text) and f.day is None:
@@ -196,12 +206,13 @@ def advance_move(c: Conversation, u: Understanding) -> Step:
         yield from offer_slots(c, service)
         return
     start = datetime.combine(f.day, f.time)
-    checked = c._result((yield CheckSlot(service.name, start)), SlotChecked)
+    checked = c._result((yield CheckSlot(service.name, start, moving=booking.id)), SlotChecked)
     if not checked.free:
         yield from say_taken(c, service, start, checked.alternatives)
         return
     yield Say(replies.FILLER_BOOKING, cache=True)
-    done = c._result((yield Move(booking.id, start)), MoveDone)
+    changed = service.name if service.name != booking.service else ""
+    done = c._result((yield Move(booking.id, start, changed)), MoveDone)
     for claim in done.claims:
         yield Say(claim, claim=True)
     if done.status in ("moved", "pending"):
@@ -213,7 +224,7 @@ def advance_move(c: Conversation, u: Understanding) -> Step:
         else:
             yield from c._anything_else()
         return
-    checked = c._result((yield CheckSlot(service.name, start)), SlotChecked)
+    checked = c._result((yield CheckSlot(service.name, start, moving=booking.id)), SlotChecked)
     yield from say_taken(c, service, start, checked.alternatives)
 
 

@@ -180,6 +180,12 @@ _ANOTHER_WHEN = re.compile(
     rf"\b(?:instead|swap|switch|rather)\b[^.?!]*?\b{_WHEN_WORD}\b|"
     rf"\b{_WHEN_WORD}\b[^.?!]{{0,15}}\binstead\b"
 )
+# A booking held and another service asked in its place: "I booked a haircut for Friday but
+# I'd rather do a colour instead", "could you change it to a colour instead of a cut?".
+_ANOTHER_SERVICE = re.compile(
+    r"\b(?:instead|rather|swap|switch)\b|\b(?:make|change|turn) it (?:in)?to an?\b|"
+    r"\b(?:make|change) it an?\b"
+)
 _CHANGE_IT = re.compile(
     r"\b(?:make|have|do) it (?:(?:a (?:bit|little|touch)|an hour|half an hour|slightly) )?"
     r"(?:later|earlier|another day|a different (?:day|time))\b|"
@@ -578,6 +584,11 @@ class Wants:
     asks_other: str | None = None
 
 
+def another_service(lowered: str) -> bool:
+    """Asks for a service in place of one held ("a colour instead"), when one is named."""
+    return bool(_ANOTHER_SERVICE.search(lowered))
+
+
 def changes_mind(lowered: str) -> tuple[bool, bool]:
     """(a correction, a move of an existing booking): either says an old value first."""
     return bool(_CHANGE.search(lowered)), bool(_MOVE.search(lowered))
@@ -596,7 +607,11 @@ def read_wants(
     the agent is one) still counts as an intent."""
     # "I've got a haircut on Friday, can I make it a bit later?": a booking held, then changed.
     holds = _HOLDS.search(lowered) or _HOLDS_ONE.search(lowered)
-    changes = _CHANGE_IT.search(lowered) or _ANOTHER_WHEN.search(lowered)
+    changes = (
+        _CHANGE_IT.search(lowered)
+        or _ANOTHER_WHEN.search(lowered)
+        or (services and _ANOTHER_SERVICE.search(lowered))
+    )
     move = bool(_MOVE.search(lowered) or (holds and changes))
     explicit_cancel = bool(_EXPLICIT_CANCEL.search(lowered))
     cancel = bool(_CANCEL.search(lowered)) and (explicit_cancel or not move)

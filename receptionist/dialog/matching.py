@@ -152,7 +152,8 @@ def find_services(text: str, profile: BusinessProfile) -> list[Found]:
 
 # "I booked a haircut for Friday, can I add a beard trim?": the haircut is had, not asked for.
 _HELD = re.compile(
-    r"\b(?:i|we)(?:'ve| ve| have)? (?:already )?(?:booked|got|have|had) (?:a|an|my|our|the) $"
+    r"\b(?:i|we)(?:'ve| ve| have)? (?:already )?(?:booked|got|have|had) (?:a|an|my|our|the) $|"
+    r"\binstead of (?:a |an |my |our |the )?$"  # "a colour instead of a cut"
 )
 
 
@@ -177,15 +178,43 @@ _WHOSE = re.compile(
 _APART = re.compile(r"\b(?:and|plus|also|then|or|as well|too|another|one)\b")
 
 
+# Someone named with the caller, as one of the people to book: "me and my son", "my
+# daughter and I", "myself and my husband".
+_WITH_ME_BEFORE = re.compile(
+    r"\b(?:me|myself)\s+(?:and|&|plus)\s+(?:my|our)(?: (?:little|young|youngest|eldest|oldest))? $"
+)
+_WITH_ME_AFTER = re.compile(r"^\s*(?:and|&|plus)\s+(?:me|myself|i)\b")
+
+
 def _for_whom(
     said: str, found: list[Found], taken: list[tuple[int, int]], profile: BusinessProfile
 ) -> list[Found]:
     """Services in the order said, where a service named only by who it is for, next to
     another ("a trim for my son", "my daughter needs a haircut", "a colour for my
     daughter"), is that one: the more specific of the two when one is a kind of the other
-    (a kids cut is a cut), else the other. "A haircut and one for my son" stays two."""
+    (a kids cut is a cut), else the other. "A haircut and one for my son" stays two.
+    Someone named with the caller ("me and my son, two haircuts") is one of the people:
+    the service named is the caller's, and theirs is its kind for them (a kids cut) or
+    the same (a colour)."""
+    pairs = sorted(zip(found, taken, strict=True), key=lambda p: p[1][0])
+    group = [
+        (item, start)
+        for item, (start, end) in pairs
+        if set(said[start:end].split()) <= _BENEFICIARIES
+        and (_WITH_ME_BEFORE.search(said[:start]) or _WITH_ME_AFTER.search(said[end:]))
+    ]
+    named = [item for item, _ in pairs if item not in (g for g, _ in group)]
+    if group and named:
+        general = named[0]
+        theirs = [
+            Found(item.name if _a_kind_of(item.name, general.name, profile) else general.name,
+                  item.start)
+            for item, _ in group
+        ]  # fmt: skip
+        caller_first = bool(_WITH_ME_BEFORE.search(said[: group[0][1]]))
+        return [general, *theirs] if caller_first else [*theirs, general]
     out: list[tuple[Found, tuple[int, int], bool]] = []  # (service, span, named by whom)
-    for item, (start, end) in sorted(zip(found, taken, strict=True), key=lambda p: p[1][0]):
+    for item, (start, end) in pairs:
         by_whom = set(said[start:end].split()) <= _BENEFICIARIES
         if out:
             before, (first, last), before_by_whom = out[-1]

@@ -22,6 +22,9 @@ class BookingRequest:
     name: str
     phone: str
     call_id: str
+    # A move's new booking names the key of the one it replaces: that one's time is not
+    # taken by it (it is cancelled once this one commits).
+    replaces: str = ""
 
 
 @dataclass(frozen=True)

@@ -74,22 +74,35 @@ class BookingService:
 
     # -- availability ----------------------------------------------------------------------
 
-    async def is_free(self, service: Service, start: datetime, except_key: str = "") -> bool:
+    async def is_free(
+        self, service: Service, start: datetime, replacing: dict | None = None
+    ) -> bool:
+        """Whether ``service`` fits at ``start``. ``replacing``: the booking a move gives up,
+        whose own time does not count as taken ("push it back 15 minutes")."""
         end = start + timedelta(minutes=service.minutes)
         if not self.profile.hours.fits(start, service.minutes):
             return False
-        if overlapping(self.store, start, end, except_key):
+        if overlapping(self.store, start, end, replaced=replacing["key"] if replacing else ""):
             return False
         if self.backend.name != "builtin":
             try:
                 busy = await asyncio.wait_for(self.backend.busy(start, end), self.deadline_s)
             except (TimeoutError, BackendError):
                 return True  # can't tell: the commit will say, and refuse if taken
+            if replacing is not None:
+                own = (datetime.fromisoformat(replacing["start"]),
+                       datetime.fromisoformat(replacing["end"]))  # fmt: skip
+                busy = [span for span in busy if span != own]
             return not busy
         return True
 
     async def free_slots(
-        self, service: Service, around: datetime, count: int = 2, days: int = 7
+        self,
+        service: Service,
+        around: datetime,
+        count: int = 2,
+        days: int = 7,
+        replacing: dict | None = None,
     ) -> list[datetime]:
         """The free starts nearest to ``around``, on that day first, then the next open days."""
         found: list[datetime] = []
@@ -109,7 +122,7 @@ class BookingService:
             for candidate in candidates:
                 if offset == 0 and candidate == around:
                     continue
-                if await self.is_free(service, candidate):
+                if await self.is_free(service, candidate, replacing):
                     found.append(candidate)
                     if len(found) >= count:
                         return sorted(found)
@@ -166,8 +179,17 @@ class BookingService:
     # -- commits --------------------------------------------------------------------------
 
     async def book(
-        self, call_id: str, who: str, service: Service, start: datetime, name: str, phone: str
+        self,
+        call_id: str,
+        who: str,
+        service: Service,
+        start: datetime,
+        name: str,
+        phone: str,
+        replaces: dict | None = None,
     ) -> BookingOutcome:
+        """Book ``service`` at ``start``; ``replaces``: the booking a move gives up (its time
+        is not taken by it; the caller cancels it once this one is booked)."""
         end = start + timedelta(minutes=service.minutes)
         key = booking_key(who, service.name, start)
         row, created = self.store.insert_once(
@@ -192,7 +214,8 @@ class BookingService:
                 return BookingOutcome("booked", row)
         elif not created and row["status"] in ("refused", "cancelled", "escalated"):
             row = self.store.update("bookings", row["id"], {"status": "pending"})
-        request = BookingRequest(key, service.name, start, end, name, phone, call_id)
+        request = BookingRequest(key, service.name, start, end, name, phone, call_id,
+                                 replaces["key"] if replaces else "")  # fmt: skip
         return await self._commit(row, request)
 
     async def _commit(self, row: dict, request: BookingRequest) -> BookingOutcome:

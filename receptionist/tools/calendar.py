@@ -19,13 +19,18 @@ from receptionist.tools.backend import (
 HOLDING = ("booked", "pending")
 
 
-def overlapping(store: Store, start: datetime, end: datetime, except_key: str = "") -> list[dict]:
+def overlapping(
+    store: Store, start: datetime, end: datetime, except_key: str = "", replaced: str = ""
+) -> list[dict]:
+    """Bookings held between ``start`` and ``end``, but the one of ``except_key`` and the one
+    a move replaces (``replaced``: its key)."""
     return store.rows(
         "bookings",
-        "status in ('booked', 'pending') and start < ? and \"end\" > ? and key != ?",
-        [end.isoformat(timespec="minutes"), start.isoformat(timespec="minutes"), except_key],
+        "status in ('booked', 'pending') and start < ? and \"end\" > ? and key not in (?, ?)",
+        [end.isoformat(timespec="minutes"), start.isoformat(timespec="minutes"), except_key,
+         replaced],
         order_by="start",
-    )
+    )  # fmt: skip
 
 
 class BuiltinCalendar(BookingBackend):
@@ -39,7 +44,7 @@ class BuiltinCalendar(BookingBackend):
             row = self.store.first("bookings", "key = ?", [request.key])
             if row is not None and row["status"] == "booked":
                 return _record(row)
-            if overlapping(self.store, request.start, request.end, request.key):
+            if overlapping(self.store, request.start, request.end, request.key, request.replaces):
                 raise BackendRefused(f"{request.start:%A %H:%M} is already taken")
             if row is None:
                 raise BackendRefused(f"no booking request under key {request.key}")

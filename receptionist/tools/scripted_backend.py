@@ -85,8 +85,8 @@ class ScriptedBackend(BookingBackend):
         found = self.bookings.get(request.key)
         if found is None:
             for other in self.bookings.values():
-                if other.status == "booked" and other.start < request.end and \
-                        request.start < other.end:  # fmt: skip
+                if other.status == "booked" and other.key != request.replaces and \
+                        other.start < request.end and request.start < other.end:  # fmt: skip
                     raise BackendRefused(f"slot taken by {other.ref}")
             found = _Booking(f"crm-{len(self.bookings) + 1}", request.key, request.start,
                              request.end, request.service, request.name)  # fmt: skip

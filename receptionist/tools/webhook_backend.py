@@ -112,6 +112,8 @@ class WebhookBackend(BookingBackend):
             "phone": request.phone,
             "call_id": request.call_id,
         }
+        if request.replaces:
+            payload["replaces"] = request.replaces  # a move: that booking's time is not taken
         status, body = await self._post("create", request.key, payload)
         return self._record("create", status, body)
 

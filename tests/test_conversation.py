@@ -230,6 +230,18 @@ def test_an_offered_time_named_by_its_hour_is_that_one_not_the_first() -> None:
     assert out == [CheckSlot("haircut", datetime(2026, 11, 26, 16, 0), "5551234567")]
 
 
+@pytest.mark.parametrize(
+    ("reply", "minute"), [("OK, the 4 then.", 30), ("At 4 then.", 0)]
+)  # fmt: skip
+def test_an_offered_time_pointed_at_by_its_hour_is_the_one_in_that_hour(
+    reply: str, minute: int
+) -> None:
+    """ "The 4" to "2:30 or 4:30" took 4:00, which was not offered; "at 4" asks for 4:00."""
+    c = _offered_instead_of_thursday_3pm(14, 16)
+    out = c.receive(CallerSaid(reply))
+    assert out == [CheckSlot("haircut", datetime(2026, 11, 26, 16, minute), "5551234567")]
+
+
 def _booked_then_asked_anything_else() -> Conversation:
     c = new()
     c.receive(CallerSaid("Hi, I'd like a haircut on Thursday at 3, my name is Bob Stone."))
@@ -267,8 +279,15 @@ def test_a_booking_named_by_its_hour_moves_to_the_hour_said_after_to() -> None:
     assert out == [CheckSlot("haircut", datetime(2026, 11, 26, 16, 0), moving=9)]
 
 
-def test_charged_twice_goes_to_the_owner_by_rule() -> None:
-    out = new().receive(CallerSaid("I've been charged twice for my appointment."))
+@pytest.mark.parametrize(
+    "said",
+    [
+        "I've been charged twice for my appointment.",
+        "Hey, I was in last week and I'm not happy with my colour.",  # was "What day?"
+    ],
+)
+def test_a_complaint_goes_to_the_owner_by_rule(said: str) -> None:
+    out = new().receive(CallerSaid(said))
     assert [a.target for a in out if isinstance(a, Transfer)] == ["Sarah"]
 
 

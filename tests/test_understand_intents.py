@@ -454,6 +454,10 @@ def test_whisper_style_booking_request_reads_every_slot() -> None:
         ("um, the usual", None),
         ("I'm not sure, what do you have?", None),
         ("a haircut", None),
+        # A goodbye or thanks is none ("I'm sorry, we don't offer thanks bye.")
+        ("Thanks bye", None),
+        ("Ok thanks", None),
+        ("Cheers", None),
     ],
 )
 def test_a_bare_answer_to_which_service(text: str, unknown: str | None) -> None:
@@ -645,3 +649,27 @@ def test_a_name_said_with_here_or_speaking_is_the_caller_s(text: str, name: str 
 @pytest.mark.parametrize("text", ["Is it possible to book online?", "Do you have a website?"])
 def test_how_to_book_is_no_service_we_lack(text: str) -> None:
     assert understand(text, PROFILE, TODAY).unknown_service is None, text
+
+
+@pytest.mark.parametrize(
+    ("text", "yes"),
+    [
+        ("Perfect, I'll take it.", True),
+        ("Lovely, book me in.", True),
+        ("Go on then.", True),
+        ("That'll do.", True),
+        ("Either is fine.", True),
+        ("Whichever.", True),
+        ("Any of them.", True),
+        ("Neither.", False),
+        ("I can't do either of those.", False),
+    ],
+)
+def test_taking_what_was_offered_in_other_words(text: str, yes: bool) -> None:
+    u = understand(text, PROFILE, TODAY, "choose_slot")
+    assert (u.yes, u.no) == (yes, not yes), text
+
+
+def test_thatll_do_to_anything_else_is_a_no() -> None:
+    u = understand("That'll do, thanks.", PROFILE, TODAY, "anything_else")
+    assert u.no and not u.yes

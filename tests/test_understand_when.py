@@ -557,3 +557,25 @@ def test_half_and_an_hour_is_half_past_it(text: str, at: time | None) -> None:
 def test_the_following_weekday_is_the_one_after_the_coming_one() -> None:
     assert understand("Anything the following Saturday?", PROFILE, TODAY).day == date(2026, 12, 5)
     assert understand("Saturday", PROFILE, TODAY).day == date(2026, 11, 28)
+
+
+@pytest.mark.parametrize(
+    ("text", "day"),
+    [
+        ("Can I book a haircut for Friday week?", date(2026, 12, 4)),  # this Friday is the 27th
+        ("next Friday week", date(2026, 12, 4)),
+        ("A week on Friday, please", date(2026, 12, 4)),
+        ("a week from Saturday", date(2026, 12, 5)),
+        ("Tuesday week at 3", date(2026, 12, 1)),  # said on a Tuesday: a week today
+        ("a week today", date(2026, 12, 1)),
+        ("a week tomorrow", date(2026, 12, 2)),
+        ("in a fortnight", date(2026, 12, 8)),
+        ("this day next week", date(2026, 12, 1)),
+        ("Friday", date(2026, 11, 27)),
+        ("Friday next week", date(2026, 12, 4)),
+        ("Saturday weekend", date(2026, 11, 28)),
+    ],
+)
+def test_a_weekday_a_week_on(text: str, day: date) -> None:
+    """ "Friday week" was this Friday: the caller came a week early."""
+    assert understand(text, PROFILE, TODAY).day == day, text

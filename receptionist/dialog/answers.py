@@ -20,6 +20,7 @@ from receptionist.dialog.frame import Expect, Task
 from receptionist.dialog.intents import leaves_without_farewell, other_times_asked
 from receptionist.dialog.names import is_first_name
 from receptionist.dialog.understand import TimeWindow, Understanding, understand
+from receptionist.dialog.when import points_at_an_hour
 
 if TYPE_CHECKING:
     from receptionist.dialog.conversation import Conversation
@@ -267,6 +268,11 @@ def chosen_slot(u: Understanding, offered: list[datetime]) -> datetime | None:
         for slot in offered:
             if slot.time() == u.time and (u.day is None or u.day == slot.date()):
                 return slot
+        if u.time.minute == 0 and points_at_an_hour(u.text.lower()):
+            # "OK, the 11 then" to "10:15 AM or 11:15 AM": the one offered in that hour.
+            in_hour = [s for s in offered if s.hour == u.time.hour and u.day in (None, s.date())]
+            if len(in_hour) == 1:
+                return in_hour[0]
     if u.day is not None and u.time is None:
         on_day = [s for s in offered if s.date() == u.day]
         if len(on_day) == 1:

@@ -219,7 +219,16 @@ _YES = re.compile(
     r"do it)\b"
     r"|\b(?:that works|works for me|sounds (?:good|great|perfect|fine)|go ahead|"
     r"that's (?:right|correct|perfect|fine|great)|that is (?:right|correct)|that'd be (?:great|"
-    r"perfect|fine)|that would be (?:great|perfect|fine)|yes,? please|let's do (?:it|that))\b"
+    r"perfect|fine)|that would be (?:great|perfect|fine)|yes,? please|let's do (?:it|that)|"
+    r"i'll (?:take|have) (?:it|that)|book me in|go on then|go for it)\b"
+)
+_NEGATED = re.compile(r"\b(?:can't|cannot|can not|don't|won't|not|no|neither)\b")
+# Either of the times offered will do: the first is taken. "That'll do", a no to "anything
+# else?", takes what was offered.
+_ANY_OFFERED = re.compile(
+    r"\b(?:either|whichever|any)(?: one| of them| of those| is| one is| will do|'s| works)?"
+    r"(?: (?:is |are )?(?:fine|good|ok|okay|great))?\W*$|^\W*that'?ll do\b(?! it)|"
+    r"\b(?:that|this|either) one'?s? (?:is )?fine\b"
 )
 # Acknowledgements that are a yes only when they are (nearly) all that was said.
 _YES_SHORT = re.compile(
@@ -228,7 +237,8 @@ _YES_SHORT = re.compile(
     r"thanks so much|thank you so much)\b\W*)?$"
 )
 _NO = re.compile(
-    r"^\W*(?:no(?! problem| worries| rush)|nope|nah|not really|not quite|not exactly|that's it|"
+    r"^\W*(?:no(?! problem| worries| rush)|nope|nah|neither|not really|not quite|not exactly|"
+    r"that's it|"
     r"not (?:at the moment|right now|just now|for now)(?! but)|"
     r"that is it|that'?ll do|"
     r"no thanks|no thank you|that's all|that is all|that's everything|that'll be all|"
@@ -421,7 +431,8 @@ _BARE_SERVICE = re.compile(
 )
 # Answers to "which service?" that name none: "the usual", "not sure".
 _NOT_A_SERVICE_ANSWER = frozenset(
-    "usual same normal regular not don't dunno whatever anything nothing no yes sorry what".split()
+    "usual same normal regular not don't dunno whatever anything nothing no yes sorry what "
+    "thanks thank cheers bye goodbye okay ok never".split()
 )
 _SERVICE_STOP = frozenset(
     """on at for with this next tomorrow today tonight please and or but to in done doing
@@ -691,6 +702,12 @@ def read_answer(
         _YES_SHORT.search(lowered) and not asked_for_something
     )
     no = bool(_NO.search(lowered) or (expecting in _OFFERED and _WONT_SUIT.search(lowered)))
+    if (
+        expecting in ("choose_slot", "confirm")
+        and _ANY_OFFERED.search(lowered)
+        and not _NEGATED.search(lowered)  # "I can't do either of those"
+    ):
+        yes, no = True, False
     return Answer(
         yes=yes and not no,  # "No, that's fine": the first word decides
         no=no,

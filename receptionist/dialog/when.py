@@ -45,6 +45,16 @@ _NEXT_WEEK_DAY = re.compile(
     rf"\b({_DAY_NAME_RE})s?\b(?:\s+(?:of\s+)?(?:next|the following)\s+week)"
     rf"|\b(?:next|the following)\s+week\s*,?\s*(?:on\s+)?({_DAY_NAME_RE})s?\b"
 )
+# "Friday week", "a week on Friday", "next Tuesday week": the weekday a week after the coming one.
+_WEEKDAY_WEEK = re.compile(
+    rf"\b(?:(next|this)\s+)?({_DAY_NAME_RE})\s+week\b(?!\s*end)|"
+    rf"\ba week (?:on |from |after |come )?(?:this )?({_DAY_NAME_RE})\b"
+)
+# "a week today", "a fortnight tomorrow", "this day next week"
+_WEEKS_FROM_NOW = re.compile(
+    r"\b(a|one|two) (week|fortnight)s? (?:today|from today|tomorrow)\b|"
+    r"\b(?:this|same) day next (week)\b|\bin a (fortnight)(?:'?s time)?\b"
+)
 _MONTH_DAY = re.compile(
     rf"\b({_MONTH_RE})\.?\s+(?:the\s+)?(\d{{1,2}})(?:st|nd|rd|th)?\b(?!:)(?!\s*(?:am|pm)\b)"
 )
@@ -106,6 +116,13 @@ _HALF_HOUR = re.compile(
 )
 # Offered times, one pointed at by its hour: "the 10 works for me", "the 2:30 one please".
 _THE_HOUR = re.compile(rf"\bthe\s+(?!one\b){_HOUR_RE}\b(?!\s*(?:st|nd|rd|th)\b)")
+
+
+def points_at_an_hour(lowered: str) -> bool:
+    """ "The 11 then", "the ten works": an offered time pointed at by its hour alone."""
+    return bool(_THE_HOUR.search(lowered))
+
+
 _NEAR_CLOCK = re.compile(
     rf"\b(at|around|about|say|by|make it|make that)\s+({_NEAR_RE})(?:\s+({_MIN_WORD_RE}))?"
     rf"{_SUFFIX_RE}"
@@ -266,6 +283,11 @@ def find_calendar_date(text: str, today: date) -> date | None:
 def find_day(text: str, today: date) -> date | None:
     """One day, relative to ``today``; None when no day (or only a vague one) was said."""
     lowered = _normalise(text)
+    match = _WEEKS_FROM_NOW.search(lowered)
+    if match:
+        count = 2 if match.group(1) == "two" else 1
+        weeks = count * (2 if "fortnight" in match.group(0) else 1)
+        return today + timedelta(weeks=weeks, days=1 if "tomorrow" in match.group(0) else 0)
     if re.search(r"\bday after tomorrow\b", lowered):
         return today + timedelta(days=2)
     ahead = _IN_DAYS.search(lowered)
@@ -276,6 +298,11 @@ def find_day(text: str, today: date) -> date | None:
     if re.search(r"\btoday\b|\btonight\b|\bthis (?:afternoon|morning|evening)\b|\bright now\b",
                  lowered):  # fmt: skip
         return today
+    match = _WEEKDAY_WEEK.search(lowered)
+    if match:
+        name = match.group(2) or match.group(3)
+        weekday = WEEKDAYS.get(name, _WEEKDAY_SHORT.get(name, 0))
+        return _next_weekday(today, weekday, skip_today=match.group(1) == "next") + timedelta(7)
     match = _NEXT_WEEK_DAY.search(lowered)
     if match:
         name = match.group(1) or match.group(2)

@@ -17,6 +17,7 @@ from receptionist.dialog.about_the_call import (
     checks_the_line,
     only_greets,
     says_running_late,
+    says_we_called,
     says_wrong_number,
 )
 from receptionist.dialog.actions import (
@@ -116,6 +117,31 @@ def test_a_wrong_number_at_the_start_is_let_go_politely(turn: str) -> None:
     assert says(out) == [replies.WRONG_NUMBER, replies.GOODBYE]
     assert isinstance(out[-1], Hangup) and c.outcome == Outcome.COMPLETED
     assert c.reason == "caller dialled a wrong number"
+
+
+@pytest.mark.parametrize(
+    "turn",
+    ["Hi there, I missed a call from this number.", "Someone rang me from here earlier?",
+     "Hi, I'm returning a missed call.", "I had a missed call from you guys."],
+)  # fmt: skip
+def test_a_call_returned_is_offered_a_message_or_a_person(turn: str) -> None:
+    """Each was "Sorry, I didn't quite get that" twice: who called can't be seen from here."""
+    assert says_we_called(turn.lower())
+    c = new()
+    out = c.receive(CallerSaid(turn))
+    assert says(out) == [replies.WE_CALLED] and c.expecting == Expect.OFFER_HELP
+    out = c.receive(CallerSaid("A message, please."))
+    assert out == [TakeMessage("front desk", "", "5551234567", turn)]
+
+
+@pytest.mark.parametrize(
+    "turn",
+    ["You called me about my appointment, I need to cancel it.", "I'm calling about a haircut.",
+     "Can I call you back later?"],
+)  # fmt: skip
+def test_a_request_said_with_a_call_returned_is_that_request(turn: str) -> None:
+    out = new().receive(CallerSaid(turn))
+    assert replies.WE_CALLED not in says(out)
 
 
 def test_a_wrong_number_said_of_a_number_read_back_does_not_end_the_call() -> None:

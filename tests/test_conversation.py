@@ -678,3 +678,33 @@ def test_whatever_works_takes_the_first_time_offered_and_no_name_is_made_of_it()
     assert "Thank you" not in " ".join(says(out))
     out = c.receive(CallerSaid("Whatever works."))
     assert out == [CheckSlot("haircut", slots[0], "5551234567")] and c.frame.name is None
+
+
+@pytest.mark.parametrize(
+    ("first", "then", "answer"),
+    [
+        ("What time do you shut today?", "And tomorrow?",
+         "On Wednesday we're open from 9 AM to 6 PM."),
+        ("What time do you close on Friday?", "What about Saturday?",
+         "On Saturday we're open from 9 AM to 2 PM."),
+        ("How much is a haircut?", "And a colour?", "A colour is 90 dollars"),
+        ("How long does a colour take?", "What about a kids cut?",
+         "A kids cut takes about 20 minutes."),
+    ],
+)  # fmt: skip
+def test_the_same_question_of_another_day_or_service_is_answered(
+    first: str, then: str, answer: str
+) -> None:
+    """ "And tomorrow?" after the hours was "What would you like to book?"."""
+    c = new()
+    c.receive(CallerSaid(first))
+    out = c.receive(CallerSaid(then))
+    assert says(out)[0].startswith(answer) and c.frame.task is None, says(out)
+    assert c.expecting == Expect.ANYTHING_ELSE
+
+
+def test_a_booking_after_a_question_answered_is_still_a_booking() -> None:
+    c = new()
+    c.receive(CallerSaid("Are you open on Saturday?"))
+    out = c.receive(CallerSaid("Saturday at 10 then please, for a haircut."))
+    assert out == [CheckSlot("haircut", datetime(2026, 11, 28, 10, 0), "5551234567")]

@@ -458,6 +458,8 @@ def test_whisper_style_booking_request_reads_every_slot() -> None:
         ("Thanks bye", None),
         ("Ok thanks", None),
         ("Cheers", None),
+        ("Lovely, thanks", None),
+        ("Great, thanks", None),
     ],
 )
 def test_a_bare_answer_to_which_service(text: str, unknown: str | None) -> None:

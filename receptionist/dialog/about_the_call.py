@@ -112,6 +112,24 @@ def says_wrong_number(lowered: str) -> bool:
     return bool(_WRONG_NUMBER.search(lowered))
 
 
+# -- "I missed a call from this number" --------------------------------------------------------
+
+_WE_CALLED = re.compile(
+    r"\bmissed (?:a |your |the )?call\b|"
+    r"\b(?:you|someone|somebody) (?:just |recently |earlier )?(?:called|rang|phoned|tried to "
+    r"(?:call|ring|reach|phone|get hold of)|tried calling|left (?:me )?a (?:voice ?mail|message))"
+    r"(?: me)?\b|"
+    r"\b(?:got|had) a (?:missed )?call from (?:you|this number|here)\b|"
+    r"\breturning (?:a|your|the|my) (?:missed )?call\b"
+)
+
+
+def says_we_called(lowered: str) -> bool:
+    """The caller is calling back a call from us ("I missed a call from this number", "Someone
+    rang me from here earlier"): who called can't be seen from here."""
+    return bool(_WE_CALLED.search(lowered))
+
+
 _NOT_MY_NUMBER = re.compile(
     r"\bwrong (?:number|phone number)\b|"
     r"\b(?:that's|that is|thats|it's|its) not (?:my|the right|the best|a good) (?:phone )?number\b|"

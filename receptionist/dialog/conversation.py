@@ -27,6 +27,7 @@ from receptionist.dialog.about_the_call import (
     disowns_number,
     only_greets,
     says_running_late,
+    says_we_called,
     says_wrong_number,
 )
 from receptionist.dialog.actions import (
@@ -102,6 +103,13 @@ _OTHER_NAME = re.compile(
 _BOTH_UNDER = re.compile(r"\b(both|all|each)\b.{0,12}\b(under|for)\b|\bsame name\b", re.I)
 
 
+# "And tomorrow?", "What about Saturday?", "How about a colour?", "Saturday?": the same again.
+_FOLLOW_UP = re.compile(
+    r"^\W*(?:and|what about|how about|and what about|and how about|same for|and for)\b|\?\s*$",
+    re.I,
+)
+
+
 class ConversationError(RuntimeError):
     """The conversation was driven wrongly (we got it wrong, not the caller)."""
 
@@ -165,6 +173,9 @@ class Conversation:
         self._message_taken = False
         self._told_message: int | None = None  # the message the caller was told was passed on
         self._impossible_phone: str | None = None  # the last number heard that can't be one
+        # The question just answered ("hours", "price", "duration"): "And tomorrow?" or "What
+        # about a colour?" after it asks the same of another day or service.
+        self._answered: str | None = None
         self._step: Step | None = None
         self.pending_resume: second_detail.PendingResume | None = None  # before the 2nd detail
 
@@ -313,6 +324,17 @@ class Conversation:
             yield Say(replies.WRONG_NUMBER, cache=True)
             yield from self._goodbye("caller dialled a wrong number")
             return
+        if (
+            self._opening()
+            and says_we_called(lowered)
+            and not set(u.intents) - {"message", "question"}
+        ):
+            # "I missed a call from this number": a person or a message, the call's reason
+            # kept as the message.
+            self.frame.message_text = u.text
+            yield Say(replies.WE_CALLED, cache=True)
+            self.expecting = Expect.OFFER_HELP
+            return
         others = {"cancel", "move", "message", "status", "person"} & set(u.intents)
         if self._between_requests(self.expecting) and says_running_late(lowered) and not others:
             # "... late for my appointment" names a booking but asks for none.
@@ -442,11 +464,16 @@ class Conversation:
             yield from self._transfer(target, "caller asked for a person", u.text)
             return
 
+        u = self._same_question_again(u, expecting)
         answered = False
         if "question" in u.intents or u.asks_price or u.asks_hours or u.asks_duration:
             for sentence in self._answers(u):
                 answered = True
                 yield Say(sentence)
+        self._answered = (
+            "price" if u.asks_price else "duration" if u.asks_duration
+            else "hours" if u.asks_hours else None
+        ) if answered else None  # fmt: skip
         unanswerable = (
             bool(u.asks_other) and not self._task_intent(u) and not answers.has_details(u)
         )
@@ -792,6 +819,23 @@ class Conversation:
         yield from self._anything_else()
 
     # -- answers from the profile ----------------------------------------------------------------
+
+    def _same_question_again(self, u: Understanding, expecting: Expect | None) -> Understanding:
+        """ "And tomorrow?" after the hours of today, "What about a colour?" after a haircut's
+        price: the question just answered, of another day or service (it was "What would you
+        like to book?")."""
+        asked = self._answered
+        if expecting != Expect.ANYTHING_ELSE or asked is None or not _FOLLOW_UP.search(u.text):
+            return u
+        if set(u.intents) - {"book", "question"} or u.yes or u.no or u.time or u.window:
+            return u
+        if asked == "hours" and (u.day or u.days) and not u.services:
+            return replace(u, intents=(), asks_hours=True)
+        if asked in ("price", "duration") and u.services and not (u.day or u.days):
+            return replace(
+                u, intents=(), asks_price=asked == "price", asks_duration=asked == "duration"
+            )
+        return u
 
     def _answers(self, u: Understanding) -> list[str]:
         p = self.profile

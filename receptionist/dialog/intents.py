@@ -402,7 +402,8 @@ _NOT_A_SERVICE = frozenset(
     """appointment appointments appt booking bookings reservation reservations slot slots time
     times spot spots day date opening openings availability session one something anything
     message word note person human someone somebody anyone manager owner minute moment second
-    sec refund money receipt confirmation confirmation text call callback reminder email quote
+    sec refund money receipt confirmation confirmation text call callback missed reminder email
+    quote
     price prices estimate idea chance hold bit deal deals discount discounts special specials
     promotion promotions offer offers coupon coupons voucher vouchers student students
     senior seniors number question answer help
@@ -432,7 +433,8 @@ _BARE_SERVICE = re.compile(
 # Answers to "which service?" that name none: "the usual", "not sure".
 _NOT_A_SERVICE_ANSWER = frozenset(
     "usual same normal regular not don't dunno whatever anything nothing no yes sorry what "
-    "thanks thank cheers bye goodbye okay ok never".split()
+    "thanks thank cheers bye goodbye okay ok never lovely great brilliant perfect cool nice grand "
+    "fine good wonderful excellent alright right".split()
 )
 _SERVICE_STOP = frozenset(
     """on at for with this next tomorrow today tonight please and or but to in done doing

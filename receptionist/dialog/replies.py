@@ -49,12 +49,17 @@ HELLO = "Hi! How can I help you today?"
 IT_IS_US = "Yes, this is {business}. How can I help you today?"
 THIS_IS_US = "This is {business}. How can I help you today?"
 WRONG_NUMBER = "No problem."
+WE_CALLED = (
+    "Someone here may have tried to reach you, but I can't see who from here. I can take a "
+    "message for the team to call you back, or put you through to someone. Which would you "
+    "prefer?"
+)
 LATE_NOTED = "Thanks for letting us know."
 
 FIXED = (
     FILLER_BOOKING, ONE_MOMENT, ANYTHING_ELSE, GOODBYE, STILL_THERE, SILENT_GOODBYE,
     NOT_UNDERSTOOD, NOT_UNDERSTOOD_AGAIN, OFFER_PERSON_OR_MESSAGE, DONT_KNOW, DONT_KNOW_EITHER,
-    CANT_DO_THAT, CAN_HEAR_YOU, HELLO, WRONG_NUMBER, LATE_NOTED,
+    CANT_DO_THAT, CAN_HEAR_YOU, HELLO, WRONG_NUMBER, WE_CALLED, LATE_NOTED,
 )  # fmt: skip
 
 

@@ -98,6 +98,12 @@ def test_a_name_the_caller_gave(text: str, name: str) -> None:
         ("It's Smith, S M I T H, John", "John Smith"),
         ("The name is Jones, Mary", "Mary Jones"),
         ("It's Smith, please", "Smith"),
+        # Particles inside a surname, and "my name" without its "is"
+        ("Maria De La Cruz", "Maria De La Cruz"),
+        ("It's Ludwig van Beethoven", "Ludwig van Beethoven"),
+        ("my name is Ahmed bin Said", "Ahmed bin Said"),
+        ("My name Nguyen Van An", "Nguyen Van An"),
+        ("John Da Silva", "John Da Silva"),
         # Asked what name a booking goes under, someone else's is the answer: it is for them
         ("His name is Sam Grohl", "Sam Grohl"),
         ("Her name's Emma", "Emma"),

@@ -61,9 +61,11 @@ _STRONG = re.compile(
     r"names,?|(?:^|(?<=[,.!?] ))name,?|"
     r"under the name(?: of)?|in the name of|booked under|it's under|it is under|"
     r"put (?:it|that|me|this) (?:down )?under|(?:my )?(?:first|last|sur) ?name(?: is|'s)?|"
-    r"you can call me|call me)\s+",
+    r"you can call me|call me|my name,?)\s+",  # "My name Nguyen Van An"
     re.I,
 )
+# Particles inside a surname: "Maria De La Cruz", "Ludwig van Beethoven", "Ahmed bin Said".
+_PARTICLES = frozenset("de la del della van von der den da di du le dos das bin ibn ter".split())
 _WEAK = re.compile(
     r"\b(?:this is|it's|it is|its|i'm|i am|that's|under|for)(?:\s*,?\s*(?:um|uh|er)?\s*,)?\s+",
     re.I,
@@ -146,6 +148,8 @@ def _shape(word: str) -> str:
     word = word.strip(".")
     if word.lower() in _TITLES:
         return _TITLES[word.lower()]
+    if word.lower() in _PARTICLES and word.islower():
+        return word  # "Ludwig van Beethoven"
     return word if any(c.isupper() for c in word[1:]) else word[:1].upper() + word[1:].lower()
 
 
@@ -162,9 +166,23 @@ def _take(words: list[str], exclude: frozenset[str], strong: bool) -> list[str]:
         if word.lower().endswith("'s") and len(word) > 3:
             break  # "Sarah's number": whose, not who
         titled = bool(taken) and taken[0].lower().strip(".") in _TITLES
-        if word in ",.;!?" or len(taken) >= 3 + titled:
+        if (
+            taken
+            and low in _PARTICLES
+            and index + 1 < len(words)
+            and words[index + 1][:1].isupper()
+        ):
+            taken.append(word)  # "De La Cruz": not counted as a name's word
+            continue
+        particles = sum(w.lower() in _PARTICLES for w in taken)
+        if word in ",.;!?" or len(taken) >= 3 + titled + particles:
             break
-        if _never(word, exclude) and not (taken and _surname_after_a_name(word, exclude)):
+        after_particle = len(taken) >= 2 and taken[-1].lower() in _PARTICLES  # "Van An"
+        if (
+            _never(word, exclude)
+            and not (taken and _surname_after_a_name(word, exclude))
+            and not (after_particle and word[:1].isupper() and word.isalpha())
+        ):
             break
         capital = word[:1].isupper()
         known = is_first_name(word) or is_surname(word)
@@ -336,10 +354,12 @@ def _found_name(
         answer = _SPELLED.sub(" ", answer + " ")
     answer = _WITHOUT.sub(" ", answer)
     words = _said_once(answer)
-    if len(words) > 3 or any(
+    inside = [i > 0 and i + 1 < len(words) and w.lower() in _PARTICLES for i, w in enumerate(words)]
+    if len(words) - sum(inside) > 3 or any(
         _never(w, exclude)
         and w.lower().strip(".") not in _TITLES
         and not (i and _surname_after_a_name(w, exclude))
+        and not inside[i]
         for i, w in enumerate(words)
     ):
         return spelled if spelled and not words else None

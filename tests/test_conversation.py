@@ -486,9 +486,32 @@ def test_a_booking_held_changed_to_another_service_is_moved_not_booked_again(ope
     assert out == [FindBookings("5551234567", "", date(2026, 11, 26))]
     existing = BookingView(9, "haircut", THURSDAY_3PM, "John Smith", "5551234567", "booked")
     out = c.receive(BookingsFound((existing,)))  # its day said: the second detail
+    assert says(out) == [
+        "I found your haircut on Thursday November 26 at 3 PM. Shall I change it to a colour "
+        "at the same time?"
+    ]
+    out = c.receive(CallerSaid("Yes, please."))
     assert out == [CheckSlot("colour", THURSDAY_3PM, moving=9)]  # at its own time
     out = c.receive(SlotChecked(True))
     assert out[-1] == Move(9, THURSDAY_3PM, "colour")
+
+
+@pytest.mark.parametrize(
+    ("reply", "then"),
+    [
+        ("No, make it Saturday at 10.", CheckSlot("colour", datetime(2026, 11, 28, 10), moving=9)),
+        ("No, leave it.", Say("Okay, I've left your appointment as it is.")),
+    ],
+)
+def test_a_change_of_service_read_back_can_be_moved_elsewhere_or_dropped(
+    reply: str, then: object
+) -> None:
+    c = new()
+    c.receive(CallerSaid("I booked a haircut for Thursday but I'd rather do a colour instead."))
+    existing = BookingView(9, "haircut", THURSDAY_3PM, "John Smith", "5551234567", "booked")
+    c.receive(BookingsFound((existing,)))
+    out = c.receive(CallerSaid(reply))
+    assert out[0] == then and not any(isinstance(a, Move) for a in out)
 
 
 def test_a_move_of_a_booking_named_by_its_service_keeps_its_service() -> None:
@@ -708,3 +731,14 @@ def test_a_booking_after_a_question_answered_is_still_a_booking() -> None:
     c.receive(CallerSaid("Are you open on Saturday?"))
     out = c.receive(CallerSaid("Saturday at 10 then please, for a haircut."))
     assert out == [CheckSlot("haircut", datetime(2026, 11, 28, 10, 0), "5551234567")]
+
+
+def test_cancelled_and_booked_again_in_one_breath_is_moved() -> None:
+    """ "Anything else?" came after the cancellation, and the new booking was forgotten."""
+    c = new()
+    c.receive(CallerSaid("Cancel my Thursday one and book me in on Saturday instead."))
+    existing = BookingView(9, "haircut", THURSDAY_3PM, "John Smith", "5551234567", "booked")
+    out = c.receive(BookingsFound((existing,)))
+    assert says(out)[-1].endswith("What time on Saturday would you like instead?")
+    out = c.receive(CallerSaid("At 10."))
+    assert out == [CheckSlot("haircut", datetime(2026, 11, 28, 10, 0), moving=9)]

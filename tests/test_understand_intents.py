@@ -71,7 +71,8 @@ TODAY = date(2026, 11, 24)
         ("Can you confirm my booking?", {"status"}),
         ("Am I still booked for Thursday?", {"status"}),
         ("Is my appointment still on?", {"status"}),
-        ("I'd like to cancel my haircut and book a colour instead", {"cancel", "book"}),
+        # Cancelled and booked again in one breath: a move (the colour was forgotten)
+        ("I'd like to cancel my haircut and book a colour instead", {"move"}),
         ("Are you a robot? Let me talk to a real person", {"robot", "person"}),
         ("Hi, how much is a beard trim, and can I book one for Friday?", {"question", "book"}),
         ("No, that's all, thank you.", set()),
@@ -594,6 +595,11 @@ def test_one_turned_down_and_another_named_is_that_other() -> None:
         ("I've got a haircut on Friday, could I get a colour instead?", "move"),
         ("I've got an appointment on Friday, can you change it to a colour?", "move"),
         ("I booked a haircut for Friday, can I add a beard trim?", "book"),
+        # Cancelled and booked again in one breath is a move: the old one goes only once the
+        # new one is booked, and the caller is not left asked "anything else?" in between
+        ("I'd like to cancel my appointment and book a new one for next week", "move"),
+        ("Cancel my Friday one and book me in on Saturday instead", "move"),
+        ("Cancel my haircut on Friday and book a colour", "move"),
         ("I've got a haircut on Friday, could I get a colour too?", "book"),
         ("Can you get Marco to give me a ring?", "message"),
         ("Is there anyone I can talk to?", "person"),
@@ -675,3 +681,20 @@ def test_taking_what_was_offered_in_other_words(text: str, yes: bool) -> None:
 def test_thatll_do_to_anything_else_is_a_no() -> None:
     u = understand("That'll do, thanks.", PROFILE, TODAY, "anything_else")
     assert u.no and not u.yes
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Hi, how much notice do you need to cancel?",
+        "Is there a cancellation fee?",
+        "Do you do walk-ins?",
+        "Do you take walk-ins for haircuts?",
+        "Do you need a deposit for a colour?",
+    ],
+)
+def test_how_the_business_works_is_asked_not_requested(text: str) -> None:
+    """ "How much notice do you need to cancel?" was the price list and a cancellation."""
+    u = understand(text, PROFILE, TODAY)
+    assert u.intents == ("question",) and u.asks_other, (u.intents, u.asks_other)
+    assert not (u.asks_price or u.service or u.unknown_service), text

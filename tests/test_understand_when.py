@@ -579,3 +579,17 @@ def test_the_following_weekday_is_the_one_after_the_coming_one() -> None:
 def test_a_weekday_a_week_on(text: str, day: date) -> None:
     """ "Friday week" was this Friday: the caller came a week early."""
     assert understand(text, PROFILE, TODAY).day == day, text
+
+
+@pytest.mark.parametrize(
+    ("text", "at"),
+    [
+        ("Cancel my Friday one and book me in on Saturday instead", None),
+        ("The one o'clock, please", time(13, 0)),
+        ("the second one", None),
+        ("Friday one pm", time(13, 0)),
+    ],
+)
+def test_one_as_a_booking_or_as_an_hour(text: str, at: time | None) -> None:
+    """ "My Friday one" was 1 PM; "the one o'clock" was no time at all."""
+    assert understand(text, PROFILE, TODAY, "choose_slot").time == at, text

@@ -128,6 +128,26 @@ def _confirm_cancel(c: Conversation, u: Understanding) -> Reading:
     return u, False
 
 
+def _confirm_move(c: Conversation, u: Understanding) -> Reading:
+    """ "Shall I change it to a colour at the same time?": yes moves it so; another day or
+    time said is where it goes instead; no leaves it as it is."""
+    f = c.frame
+    if u.day or u.time or u.window or u.days:
+        return replace(u, yes=False, no=False), False  # "No, Saturday at 10 instead"
+    if u.yes and not u.no:
+        f.confirmed = True
+        return replace(u, yes=False), True
+    if u.no or u.goodbye:
+        f.clear_task()
+        yield Say("Okay, I've left your appointment as it is.")
+        if u.goodbye:
+            yield from c._goodbye("caller kept the appointment")
+        else:
+            yield from c._anything_else()
+        return None
+    return u, False
+
+
 def _confirm(c: Conversation, u: Understanding) -> Reading:
     f = c.frame
     changed = {k for k in ("service", "day", "time") if getattr(u, k)}
@@ -291,6 +311,7 @@ _READERS: dict[Expect, Callable[[Conversation, Understanding], Reading]] = {
     Expect.VERIFY: second_detail.read_resume_detail,
     Expect.CONFIRM_CANCEL: _confirm_cancel,
     Expect.CONFIRM: _confirm,
+    Expect.CONFIRM_MOVE: _confirm_move,
     Expect.CHOOSE_SLOT: _choose_slot,
     Expect.NEXT_BOOKING: _next_booking,
     Expect.OFFER_HELP: _offer_help,

@@ -124,10 +124,13 @@ def advance_move(c: Conversation, u: Understanding) -> Step:
             f.day, f.time, f.window, f.days = rest.day, None, None, None
         elif f.move_to is None and "move" in u.intents:
             # "Move my Thursday haircut to Friday at 4": Thursday finds it, Friday is new.
-            f.move_to = _move_target(u, c.profile, c.today)
+            # A change of service names the booking by its day ("I booked a haircut for Friday
+            # but I'd rather do a colour"): only "to ..." or "and book ..." is a new time.
+            split = _SERVICE_MOVE_SPLIT if f.new_services else _MOVE_SPLIT
+            f.move_to = _move_target(u, c.profile, c.today, split)
             if any(f.move_to):
                 f.day, f.time, f.window = (
-                    _move_source_day(u, c.profile, c.today),
+                    _move_source_day(u, c.profile, c.today, split),
                     None,
                     None,
                 )
@@ -167,6 +170,13 @@ def advance_move(c: Conversation, u: Understanding) -> Step:
         yield from c._anything_else()
         return
     if changed_to and f.day is None and f.time is None and f.window is None:
+        if not f.confirmed:
+            # Another service at the same time is a longer or a dearer booking: read back first.
+            c.expecting = Expect.CONFIRM_MOVE
+            yield Say(f"I found your {booking.service} on {say_day(booking.start.date())} at "
+                      f"{say_time(booking.start.time())}. Shall I change it to a {service.name} "
+                      "at the same time?")  # fmt: skip
+            return
         f.day, f.time = booking.start.date(), booking.start.time()
     if _SAME_TIME.search(u.text) and f.time is None:
         f.time = booking.start.time()
@@ -260,15 +270,23 @@ def advance_status(c: Conversation) -> Step:
     yield from c._anything_else()
 
 
-_MOVE_SPLIT = re.compile(r"\b(?:to|until|for|instead|into)\b", re.I)
+_MOVE_SPLIT = re.compile(
+    r"\b(?:to|until|for|instead|into)\b|\band (?:then )?(?:re-?book|book|make|get|schedule)\b",
+    re.I,
+)
+_SERVICE_MOVE_SPLIT = re.compile(
+    r"\b(?:to|into)\b|\band (?:then )?(?:re-?book|book|make|get|schedule)\b", re.I
+)
 
 
 def _move_target(
-    u: Understanding, profile: BusinessProfile, today: date
+    u: Understanding, profile: BusinessProfile, today: date, split: re.Pattern[str] = _MOVE_SPLIT
 ) -> tuple[date | None, time | None, TimeWindow | None]:
     """ "Move my Thursday haircut to Friday at 4": the new day and time come after the last
     "to"; with no "to", what the caller said is the new time when a day or time was said."""
-    parts = _MOVE_SPLIT.split(u.text)
+    parts = split.split(u.text)
+    while len(parts) > 2 and not parts[-1].strip(" .,!?"):
+        parts.pop()  # "... on Saturday instead?": the part before a last "instead"
     if len(parts) > 1:
         tail = understand(parts[-1], profile, today)
         if not (tail.day or tail.time or tail.window):
@@ -279,8 +297,12 @@ def _move_target(
     return None, None, None
 
 
-def _move_source_day(u: Understanding, profile: BusinessProfile, today: date) -> date | None:
-    parts = _MOVE_SPLIT.split(u.text)
+def _move_source_day(
+    u: Understanding, profile: BusinessProfile, today: date, split: re.Pattern[str] = _MOVE_SPLIT
+) -> date | None:
+    parts = split.split(u.text)
+    while len(parts) > 2 and not parts[-1].strip(" .,!?"):
+        parts.pop()
     if len(parts) > 1:
         head = understand(" ".join(parts[:-1]), profile, today)
         return head.day

@@ -184,8 +184,9 @@ _ANOTHER_WHEN = re.compile(
 # I'd rather do a colour instead", "could you change it to a colour instead of a cut?".
 _ANOTHER_SERVICE = re.compile(
     r"\b(?:instead|rather|swap|switch)\b|\b(?:make|change|turn) it (?:in)?to an?\b|"
-    r"\b(?:make|change) it an?\b"
+    r"\b(?:make|change) it an?\b|\band (?:then )?(?:book|get|have|do) (?:me )?an?\b"
 )
+_AND_BOOK = re.compile(r"\band (?:then )?(?:re-?book|book|make|get|schedule)\b")
 _CHANGE_IT = re.compile(
     r"\b(?:make|have|do) it (?:(?:a (?:bit|little|touch)|an hour|half an hour|slightly) )?"
     r"(?:later|earlier|another day|a different (?:day|time))\b|"
@@ -199,6 +200,14 @@ _ASKS_ABOUT_IT = re.compile(
 _PRICE = re.compile(
     r"\b(?:how much|prices?|pricing|cost|costs|(?<!in )charge|charges|rates?|expensive|cheap|"
     r"fee|fees|what do you charge)\b"
+)
+# How the business works, which the profile doesn't say: asked, not requested ("How much
+# notice do you need to cancel?" was a price list and a cancellation).
+_POLICY = re.compile(
+    r"\bhow much notice\b|\bcancell?ation (?:policy|fee|charge)s?\b|"
+    r"\b(?:charge|fee) (?:for|to|if (?:i|you|we)) cancel|"
+    r"\b(?:do|take|accept|allow|have)(?: you)?(?: guys)?(?: do| take| accept)? walk[- ]?ins?\b|"
+    r"\b(?:need|take|want|require) a deposit\b|\bno[- ]show (?:fee|charge|policy)\b"
 )
 _HOURS = re.compile(
     r"\b(?:hours|opening times|what time do you|when do you (?:open|close|shut)|"
@@ -595,6 +604,7 @@ class Wants:
     asks_hours: bool = False
     asks_duration: bool = False
     asks_other: str | None = None
+    policy: bool = False  # asks how the business works ("walk-ins?"): no request in it
 
 
 def another_service(lowered: str) -> bool:
@@ -630,6 +640,8 @@ def read_wants(
     cancel = bool(_CANCEL.search(lowered)) and (explicit_cancel or not move)
     if cancel and not explicit_cancel and _ANOTHER_TIME.search(lowered):
         cancel, move = False, True  # "I can't make it Thursday, can we do Friday instead?"
+    if cancel and _AND_BOOK.search(lowered):
+        cancel, move = False, True  # "cancel my appointment and book a new one for next week"
     status = bool(
         _STATUS.search(lowered) or (_HOLDS.search(lowered) and _ASKS_ABOUT_IT.search(lowered))
     )
@@ -655,6 +667,10 @@ def read_wants(
     )
     book = wants and (not busy or (bool(_BOOK_AGAIN.search(lowered)) and not (move or status)))
     asks_other = None if robot or person else _asks_other(_sentences(said), profile, _HANDLED)
+    policy = _POLICY.search(lowered)
+    if policy and not (robot or person or message):
+        book = cancel = move = status = asks_price = False
+        unknown, asks_other = None, policy.group(0)
     question = (
         asks_price
         or asks_hours
@@ -675,6 +691,7 @@ def read_wants(
         asks_hours=asks_hours,
         asks_duration=asks_duration,
         asks_other=asks_other,
+        policy=bool(policy and not (robot or person or message)),
     )
 
 

@@ -131,7 +131,9 @@ _NEAR_CLOCK = re.compile(
 )
 _ONE_AS_THING = re.compile(
     r"\b(?:first|second|third|last|that|this|other|which|the|a|each|any|later|earlier|same|"
-    r"1st|2nd|3rd|another|no|every|latter|former|earliest|latest|next|previous)\s+$"
+    r"1st|2nd|3rd|another|no|every|latter|former|earliest|latest|next|previous)\s+$|"
+    # "cancel my Friday one": the booking on that day, not 1 PM
+    rf"\b(?:my|the|your|our|his|her|their|that|this)\s+(?:{_DAY_NAME_RE})s?\s+$"
 )
 _MORE_DIGITS = re.compile(
     r"[\s,.\-]*(?:\d|(?:zero|oh|one|two|three|four|five|six|seven|eight|nine|double|triple)\b)"
@@ -541,8 +543,9 @@ def _clock_at(match: re.Match[str], lowered: str, alone: bool) -> time | None:
         # comma or a day: Whisper writes "eleven thirty, Thursday" as "11 30, Thursday".
         if minute_digits not in ("15", "30", "45") or not _CLOCK_ALONE.match(lowered, match.end()):
             return None
-    if hour_word == "one" and _ONE_AS_THING.search(lowered, 0, match.start(2)):
-        return None  # "the second one", "that one"
+    clocked = suffix or minute_word in ("oclock", "o'clock")  # "the one o'clock" is 1 PM
+    if hour_word == "one" and not clocked and _ONE_AS_THING.search(lowered, 0, match.start(2)):
+        return None  # "the second one", "that one", "my Friday one"
     if not (cue or suffix or has_minutes or alone):
         return None  # a bare number is a count unless a time was asked for
     if cue in ("and", "or", "is") and not (suffix or has_minutes):

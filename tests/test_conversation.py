@@ -742,3 +742,25 @@ def test_cancelled_and_booked_again_in_one_breath_is_moved() -> None:
     assert says(out)[-1].endswith("What time on Saturday would you like instead?")
     out = c.receive(CallerSaid("At 10."))
     assert out == [CheckSlot("haircut", datetime(2026, 11, 28, 10, 0), moving=9)]
+
+
+@pytest.mark.parametrize("question", ["Is Marco working tomorrow?", "Is Marco in today?"])
+def test_whether_a_staff_member_is_in_is_a_question_for_them(question: str) -> None:
+    """ "Is Marco in today?" was "What would you like to book?": the profile has no rota."""
+    c = new()
+    out = c.receive(CallerSaid(question))
+    assert says(out) == [replies.DONT_KNOW] and c.expecting == Expect.OFFER_HELP
+    out = c.receive(CallerSaid("A message, please."))
+    assert out == [TakeMessage("Marco", "", "5551234567", question)]
+
+
+def test_put_through_after_asking_about_a_staff_member_rings_them() -> None:
+    c = new()
+    c.receive(CallerSaid("Is Marco in today?"))
+    out = c.receive(CallerSaid("Can you put me through?"))
+    assert [a.target for a in out if isinstance(a, Transfer)] == ["Marco"]
+
+
+def test_trying_to_reach_a_staff_member_asks_for_them() -> None:
+    out = new().receive(CallerSaid("Hi, I'm trying to reach Marco, is he around?"))
+    assert [a.target for a in out if isinstance(a, Transfer)] == ["Marco"]

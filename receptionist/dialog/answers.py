@@ -254,11 +254,13 @@ def _offer_help(c: Conversation, u: Understanding) -> Reading:
         return None
     if wants_message:
         question = f.message_text  # the question we couldn't answer goes on as the message
+        staff = f.staff  # "Is Marco in today?": for him
         f.clear_task()
-        f.task, f.staff, f.message_text = Task.MESSAGE, f.staff or "front desk", question
+        f.task, f.staff, f.message_text = Task.MESSAGE, staff or "front desk", question
         return replace(u, intents=tuple(i for i in u.intents if i != "message")), True
     if wants_person or (u.yes and not u.no):
-        yield from c._transfer("front desk", "caller asked for a person", u.text)
+        who = u.staff or f.staff or "front desk"  # asked about Marco: Marco
+        yield from c._transfer(who, "caller asked for a person", u.text)
         return None
     if u.no and not u.intents and f.task is None:
         yield from c._anything_else()

@@ -474,9 +474,15 @@ class Conversation:
             "price" if u.asks_price else "duration" if u.asks_duration
             else "hours" if u.asks_hours else None
         ) if answered else None  # fmt: skip
+        # "Is Marco in today?": a question about a staff member is still one we can't answer;
+        # a message left then is for them.
         unanswerable = (
-            bool(u.asks_other) and not self._task_intent(u) and not answers.has_details(u)
+            bool(u.asks_other)
+            and not self._task_intent(u)
+            and not answers.has_details(replace(u, staff=None))
         )
+        if unanswerable and u.staff and f.task is None:
+            f.staff = u.staff
         if unanswerable and answered:
             f.message_text = f.message_text or u.text
             yield Say(replies.DONT_KNOW_EITHER, cache=True)

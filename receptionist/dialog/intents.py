@@ -102,7 +102,11 @@ _ROBOT = re.compile(
     r"(?:talking|speaking|chatting) (?:to|with) (?:a |an )?(?:real |actual )?"
     r"(?:robot|machine|bot|computer|ai|recording))\b"
 )
-_TALK_TO = re.compile(r"\b(?:speak|talk|chat)\s+(?:to|with)\b")
+_TALK_TO = re.compile(
+    r"\b(?:speak|talk|chat)\s+(?:to|with)\b|"
+    r"\b(?:trying to|want to|need to|like to) (?:reach|get hold of|get through to|catch)\b|"
+    r"\b(?:looking for|after)\s+\w+,? (?:is|are) (?:he|she|they) (?:in|around|there|free|about)\b"
+)
 _ASKS_FOR = re.compile(r"\b(?:can|could|may|let) (?:i|me)\b|\bi (?:want|need|'d like)")
 _PLAIN_HOURS = re.compile(r"\bhours\b|\bwhat time do you (?:open|close)")
 _STARTS_NO = re.compile(r"^\W*no\b")
@@ -208,6 +212,10 @@ _POLICY = re.compile(
     r"\b(?:charge|fee) (?:for|to|if (?:i|you|we)) cancel|"
     r"\b(?:do|take|accept|allow|have)(?: you)?(?: guys)?(?: do| take| accept)? walk[- ]?ins?\b|"
     r"\b(?:need|take|want|require) a deposit\b|\bno[- ]show (?:fee|charge|policy)\b"
+)
+_STAFF_IN = re.compile(
+    r"\b(?:is|will|does|are)\s+[a-z]+\s+(?:be\s+)?(?:in|working|around|there|available|free|on|"
+    r"about|off)\b"
 )
 _HOURS = re.compile(
     r"\b(?:hours|opening times|what time do you|when do you (?:open|close|shut)|"
@@ -667,7 +675,10 @@ def read_wants(
     )
     book = wants and (not busy or (bool(_BOOK_AGAIN.search(lowered)) and not (move or status)))
     asks_other = None if robot or person else _asks_other(_sentences(said), profile, _HANDLED)
-    policy = _POLICY.search(lowered)
+    policy = _POLICY.search(lowered) or (
+        # "Is Marco in today?", "Is Sarah working tomorrow?": the profile has no rota
+        _STAFF_IN.search(lowered) if staff and not (book_words or services) else None
+    )
     if policy and not (robot or person or message):
         book = cancel = move = status = asks_price = False
         unknown, asks_other = None, policy.group(0)

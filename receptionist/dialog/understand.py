@@ -256,8 +256,6 @@ def understand(
     never, _ = matching.profile_words(profile)
     staff_names = frozenset(m.name.lower() for m in profile.staff)
     wants = read_wants(said, lowered, profile, services, staff=False, expecting=expecting)
-    if wants.policy:
-        services = ()  # "Do you need a deposit for a colour?" asks, it books nothing
     choice, day = read_choice(lowered, expecting, day)
     answer = read_answer(
         text, lowered, bool(wants.intents), bool(day or at or services or days), expecting
@@ -295,6 +293,9 @@ def understand(
     if staff_found:
         wants = read_wants(said, lowered, profile, services, staff=True, expecting=expecting)
 
+    if wants.policy:
+        # "Do you need a deposit for a colour?", "Is Marco in today?": asked, nothing to book
+        services, day, days, at, window = (), None, None, None, None
     return Understanding(
         text=said,
         intents=wants.intents,

@@ -457,7 +457,7 @@ _SERVICE_STOP = frozenset(
     """on at for with this next tomorrow today tonight please and or but to in done doing
     the a an it that those these there here now then if so because about by from of up off
     out when around sometime some time later soon again too also as well maybe possibly
-    appointment booking instead""".split()
+    appointment booking instead come coming go going get getting""".split()
 )
 
 

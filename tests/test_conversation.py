@@ -764,3 +764,19 @@ def test_put_through_after_asking_about_a_staff_member_rings_them() -> None:
 def test_trying_to_reach_a_staff_member_asks_for_them() -> None:
     out = new().receive(CallerSaid("Hi, I'm trying to reach Marco, is he around?"))
     assert [a.target for a in out if isinstance(a, Transfer)] == ["Marco"]
+
+
+def test_a_plain_yes_to_the_latest_times_takes_the_latest() -> None:
+    """Asked for the last appointment, "yes" to "12:30 or 1:30" took 12:30."""
+    c = new()
+    c.receive(CallerSaid("Can I get the last appointment on Saturday for a haircut?"))
+    c.receive(SlotsFound((datetime(2026, 11, 28, 12, 30), datetime(2026, 11, 28, 13, 30))))
+    out = c.receive(CallerSaid("Yes."))
+    assert out == [CheckSlot("haircut", datetime(2026, 11, 28, 13, 30), "5551234567")]
+
+
+def test_one_time_offered_is_asked_about_as_one() -> None:
+    c = new()
+    c.receive(CallerSaid("A beard trim on Friday morning, please."))
+    out = c.receive(SlotsFound((datetime(2026, 11, 27, 9, 0),)))
+    assert says(out)[-1] == "Friday November 27 at 9 AM. Would that work?"

@@ -700,3 +700,18 @@ def test_how_the_business_works_is_asked_not_requested(text: str) -> None:
     u = understand(text, PROFILE, TODAY)
     assert u.intents == ("question",) and u.asks_other, (u.intents, u.asks_other)
     assert not (u.asks_price or u.service or u.unknown_service), text
+
+
+@pytest.mark.parametrize(
+    ("text", "intents"),
+    [
+        ("A message, please.", ("message",)),
+        ("Yes, a message.", ("message",)),
+        ("Hi, I have a question about my appointment.", ("status",)),
+        ("I have a problem with my booking on Friday", ("status",)),
+        ("Hello, I have a question about my bill", ("question",)),
+    ],
+)
+def test_short_requests_in_callers_words(text: str, intents: tuple[str, ...]) -> None:
+    """Each was not understood ("a message, please" twice in a row), or a booking."""
+    assert understand(text, PROFILE, TODAY).intents == intents, text

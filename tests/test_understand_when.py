@@ -593,3 +593,12 @@ def test_a_weekday_a_week_on(text: str, day: date) -> None:
 def test_one_as_a_booking_or_as_an_hour(text: str, at: time | None) -> None:
     """ "My Friday one" was 1 PM; "the one o'clock" was no time at all."""
     assert understand(text, PROFILE, TODAY, "choose_slot").time == at, text
+
+
+@pytest.mark.parametrize(
+    ("text", "at"),
+    [("OK, 9 then, on Friday, for a beard trim", time(9, 0)), ("So 2 then", time(14, 0)),
+     ("I have 2 then", None)],
+)  # fmt: skip
+def test_an_hour_settled_on_with_then(text: str, at: time | None) -> None:
+    assert understand(text, PROFILE, TODAY).time == at, text

@@ -191,7 +191,7 @@ def _choose_slot(c: Conversation, u: Understanding) -> Reading:
         if name:
             yield Say(f"Thank you, {name.split()[0]}.")
             return replace(u, name=name), True
-    chosen = chosen_slot(u, f.offered)
+    chosen = chosen_slot(u, f.offered, latest=bool(f.window and f.window.latest))
     if chosen is not None:
         f.day, f.time = chosen.date(), chosen.time()
         f.days, f.window, f.offered = None, None, []
@@ -283,7 +283,9 @@ def _anything_else(c: Conversation, u: Understanding) -> Reading:
     return u, False
 
 
-def chosen_slot(u: Understanding, offered: list[datetime]) -> datetime | None:
+def chosen_slot(u: Understanding, offered: list[datetime], latest: bool = False) -> datetime | None:
+    """The offered time the caller took; a plain yes takes the first, or the last where the
+    latest was asked for ("the last appointment on Saturday")."""
     if u.choice is not None:
         return offered[u.choice] if -len(offered) <= u.choice < len(offered) else None
     if u.time is not None:
@@ -302,7 +304,7 @@ def chosen_slot(u: Understanding, offered: list[datetime]) -> datetime | None:
     if u.day is not None or u.time is not None:
         return None  # "yes, Thursday": a day or time none of the offers has is a new request
     if u.yes and offered and not u.no:
-        return offered[0]
+        return offered[-1] if latest else offered[0]
     return None
 
 

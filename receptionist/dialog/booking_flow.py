@@ -150,8 +150,9 @@ def say_taken(
     why = "is taken" if fits else "isn't within our opening hours"
     yield Say(
         f"I'm sorry, {say_time(start.time())} on {DAY_NAMES[start.weekday()]} {why}. "
-        f"The nearest free times are {said}. Would one of those work?"
-    )
+        + (f"The nearest free times are {said}. Would one of those work?" if len(slots) > 1
+           else f"The nearest free time is {said}. Would that work?")
+    )  # fmt: skip
 
 
 def offer_slots(c: Conversation, service: Service) -> Step:
@@ -181,7 +182,9 @@ def offer_slots(c: Conversation, service: Service) -> Step:
     # Piper makes the times; a comma before each "or" lets it make them a clause at a time.
     said = ", or ".join(f"{say_day(s.date())} at {say_time(s.time())}" for s in found.slots)
     yield Say(replies.slots_heading(service.name), cache=True)
-    yield Say(f"{said}. Would one of those work?")
+    yield Say(
+        f"{said}. " + ("Would one of those work?" if len(found.slots) > 1 else "Would that work?")
+    )
 
 
 def say_slot(slot: datetime, asked_day: date) -> str:

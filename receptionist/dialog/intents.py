@@ -77,6 +77,10 @@ _MESSAGE = re.compile(
     r"get (?!me\b|us\b)\w+ to (?:call|ring|phone|text|give me a (?:call|ring|bell))|"
     r"get back to me)\b"
 )
+# "A message, please.", "Yes, a message." (to "a message, or someone to talk to?")
+_JUST_A_MESSAGE = re.compile(
+    r"^\W*(?:(?:yes|yeah|ok|okay|just|um|uh|er)\W+)*(?:a |the )?message,?(?: please| then)?\W*$"
+)
 _PERSON = re.compile(
     r"\b(?:(?:speak|talk|chat) (?:to|with) (?:a |an |the |some |your )?(?:real |actual |live )?"
     r"(?:person|human|someone|somebody|anyone|anybody|manager|owner|staff|receptionist|"
@@ -126,6 +130,11 @@ _DURATION = re.compile(
     r"\bhow long (?:a|an|the|my|your) [^?.,]*\b(?:takes?|lasts?)\b"  # how long a colour takes
 )
 _STATUS = re.compile(
+    # "I have a question about my appointment.": nothing else said yet; its details first
+    r"^\W*(?:(?:hi|hello|hey|yes|yeah|um|uh|so|well|oh)\W+)*(?:i|we)(?: have|'ve got| got)? "
+    r"an? (?:quick |small |little )?(?:question|problem|issue|query) (?:about|with|regarding) "
+    r"(?:my|our) (?:\w+ )?(?:booking|appointment|reservation)"
+    r"(?: (?:on|for) \w+| tomorrow| today)?\W*$|"
     r"\b(?:(?:did|has|have|was|is) (?:my|the|our) (?:booking|appointment|reservation) "
     r"(?:go|gone|went|get|been|come|made|actually|still|really|confirmed|booked|through|on\b)|"
     # "Is my appointment tomorrow at 3 still on?": its day or time between
@@ -163,6 +172,9 @@ _STATUS = re.compile(
 _HOLDS = re.compile(
     r"\b(?:i|we)(?:'ve| have)? (?:already )?(?:booked|made (?:a|an|my|our) (?:\w+ )?"
     r"(?:booking|appointment|reservation))\b|"
+    # "I have a problem with my booking on Friday", "a question about my appointment"
+    r"\b(?:question|problem|issue|query|concern) (?:about|with|regarding|on|for) (?:my|our) "
+    r"(?:\w+ )?(?:booking|appointment|reservation)\b|"
     r"\b(?:i|we)(?:'ve| have)? (?:have|had|got) (?:a|an|my|our) (?:\w+ )?"
     r"(?:booking|appointment|reservation)\b"
 )
@@ -212,6 +224,11 @@ _POLICY = re.compile(
     r"\b(?:charge|fee) (?:for|to|if (?:i|you|we)) cancel|"
     r"\b(?:do|take|accept|allow|have)(?: you)?(?: guys)?(?: do| take| accept)? walk[- ]?ins?\b|"
     r"\b(?:need|take|want|require) a deposit\b|\bno[- ]show (?:fee|charge|policy)\b"
+)
+_QUESTION_ABOUT = re.compile(
+    r"\b(?:i have|i've got|i got|got|i had) an? (?:quick |small |little )?(?:question|query|"
+    r"problem|issue|concern|enquiry|inquiry) (?:about|regarding|with|on|for) "
+    r"(?:my |the |a |an |your |our )?([a-z' ]{2,40}?)\s*(?:[.?!,]|$)"
 )
 _STAFF_IN = re.compile(
     r"\b(?:is|will|does|are)\s+[a-z]+\s+(?:be\s+)?(?:in|working|around|there|available|free|on|"
@@ -423,7 +440,7 @@ _NOT_A_SERVICE = frozenset(
     quote
     price prices estimate idea chance hold bit deal deals discount discounts special specials
     promotion promotions offer offers coupon coupons voucher vouchers student students
-    senior seniors number question answer help
+    senior seniors number question answer help problem query issue concern enquiry inquiry
     ride table lot couple few little while look break favour favor new different earlier
     later sooner better good nice quick chair seat place room space way hand thing things
     pen paper clue sense feeling copy record name phone line transfer parking car park street
@@ -653,7 +670,7 @@ def read_wants(
     status = bool(
         _STATUS.search(lowered) or (_HOLDS.search(lowered) and _ASKS_ABOUT_IT.search(lowered))
     )
-    message = bool(_MESSAGE.search(lowered))
+    message = bool(_MESSAGE.search(lowered) or _JUST_A_MESSAGE.search(lowered))
     robot = bool(_ROBOT.search(lowered))
     person = bool(_PERSON.search(lowered) or (staff and _TALK_TO.search(lowered)))
     if robot and not _ASKS_FOR.search(lowered):
@@ -675,6 +692,9 @@ def read_wants(
     )
     book = wants and (not busy or (bool(_BOOK_AGAIN.search(lowered)) and not (move or status)))
     asks_other = None if robot or person else _asks_other(_sentences(said), profile, _HANDLED)
+    about = _QUESTION_ABOUT.search(lowered)
+    if about and asks_other is None and not (busy or book or robot or person or services):
+        asks_other = about.group(1).strip()  # "I have a question about my bill"
     policy = _POLICY.search(lowered) or (
         # "Is Marco in today?", "Is Sarah working tomorrow?": the profile has no rota
         _STAFF_IN.search(lowered) if staff and not (book_words or services) else None

@@ -117,6 +117,11 @@ _HALF_HOUR = re.compile(
 # Offered times, one pointed at by its hour: "the 10 works for me", "the 2:30 one please".
 _THE_HOUR = re.compile(rf"\bthe\s+(?!one\b){_HOUR_RE}\b(?!\s*(?:st|nd|rd|th)\b)")
 
+# An hour said as the one settled on: "OK, 9 then", "10:30 then, please".
+_HOUR_THEN = re.compile(
+    rf"(?:^|[,.!?]\s*|\b(?:ok|okay|so|right|well|fine)\s+){_HOUR_RE}(?:[:.][0-5]\d)?\s+then\b"
+)
+
 
 def points_at_an_hour(lowered: str) -> bool:
     """ "The 11 then", "the ten works": an offered time pointed at by its hour alone."""
@@ -483,6 +488,7 @@ def read_clock(text: str, expecting: str | None = None) -> tuple[Clock | None, s
             return Clock(found), match.group(1)
     alone = expecting in ("time", "choose_slot") and len(lowered.split()) <= 4
     alone = alone or (expecting == "choose_slot" and bool(_THE_HOUR.search(lowered)))
+    alone = alone or bool(_HOUR_THEN.search(lowered))  # "OK, 9 then, on Friday"
     weak: tuple[Clock, str | None] | None = None
     for match in _CLOCK.finditer(lowered):
         found = _clock_at(match, lowered, alone)

@@ -309,3 +309,17 @@ def test_is_this_another_place_hears_who_we_are_and_no_yes() -> None:
 def test_other_questions_that_start_alike_are_not_who_we_are(turn: str) -> None:
     out = new().receive(CallerSaid(turn))
     assert not any("this is " + PROFILE.name in s for s in says(out)), out
+
+
+@pytest.mark.parametrize(
+    "turn",
+    [
+        "Hi, my wife booked me in for Friday but I can't make it, can she have it instead?",
+        "I booked a haircut for Friday but I can't make it, my husband will come instead.",
+    ],
+)
+def test_someone_else_to_come_instead_is_for_a_person_not_a_move(turn: str) -> None:
+    """Each was a move (the caller asked what time instead) or a new booking."""
+    c = new()
+    out = c.receive(CallerSaid(turn))
+    assert says(out) == [replies.CANT_DO_THAT] and c.expecting == Expect.OFFER_HELP

@@ -34,7 +34,9 @@ _BOOK = re.compile(
     r"(?:be|are you|is (?!it\b|that\b|this\b)\w+) (?:free|available)|"
     r"is there (?:anything|something|a slot|a spot|an opening|room))"
 )
-_BOOK_AGAIN = re.compile(r"\b(?:book|make|schedule) (?:a|an|another|new|me|us|it)\b")
+_BOOK_AGAIN = re.compile(
+    r"\b(?:book|(?<!n't )(?<!not )(?<!cannot )make|schedule) (?:a|an|another|new|me|us|it)\b"
+)  # not "I can't make it"
 _CANCEL = re.compile(
     r"\b(?:cancel\w*(?! (?:policy|fee|charge|rules))|call off|calling off|can'?t make it|"
     r"cannot make it|can not make it|"
@@ -172,6 +174,8 @@ _STATUS = re.compile(
 _HOLDS = re.compile(
     r"\b(?:i|we)(?:'ve| have)? (?:already )?(?:booked|made (?:a|an|my|our) (?:\w+ )?"
     r"(?:booking|appointment|reservation))\b|"
+    # "my wife booked me in for Friday"
+    r"\b(?:booked|put) (?:me|us) (?:in|down)\b|"
     # "I have a problem with my booking on Friday", "a question about my appointment"
     r"\b(?:question|problem|issue|query|concern) (?:about|with|regarding|on|for) (?:my|our) "
     r"(?:\w+ )?(?:booking|appointment|reservation)\b|"
@@ -201,6 +205,14 @@ _ANOTHER_WHEN = re.compile(
 _ANOTHER_SERVICE = re.compile(
     r"\b(?:instead|rather|swap|switch)\b|\b(?:make|change|turn) it (?:in)?to an?\b|"
     r"\b(?:make|change) it an?\b|\band (?:then )?(?:book|get|have|do) (?:me )?an?\b"
+)
+# Someone else to come in the caller's place: who the booking is for changes, not when.
+_SOMEONE_ELSE_INSTEAD = re.compile(
+    r"\b(?:can|could|will|would|may)\s+(?:she|he|they|my \w+|(?!i\b|we\b|you\b)\w+)\s+"
+    r"(?:have|take|use|come|go)"
+    r"\b(?:(?! (?:on|at|for) )[^.?!])*\binstead\b|"
+    r"\b(?:she|he|they|my \w+) (?:will|'ll|can|could) (?:come|go|take it|have it)"
+    r"(?: in)? (?:instead|in my place)\b"
 )
 _AND_BOOK = re.compile(r"\band (?:then )?(?:re-?book|book|make|get|schedule)\b")
 _CHANGE_IT = re.compile(
@@ -606,6 +618,9 @@ def about_a_booking_held(u: Understanding) -> bool:
     got an appointment on Thursday") and ask for nothing we do with one: no cancel, move,
     status or message, no service and no new booking ("book another")?"""
     lowered = u.text.lower()
+    if _SOMEONE_ELSE_INSTEAD.search(lowered) and set(u.intents) <= {"book"}:
+        # "I booked a haircut for Friday but my husband will come instead"
+        return bool(_HOLDS.search(lowered) or _HOLDS_ONE.search(lowered))
     return (
         bool(_HOLDS.search(lowered))
         and set(u.intents) <= {"book"}
@@ -665,6 +680,8 @@ def read_wants(
     cancel = bool(_CANCEL.search(lowered)) and (explicit_cancel or not move)
     if cancel and not explicit_cancel and _ANOTHER_TIME.search(lowered):
         cancel, move = False, True  # "I can't make it Thursday, can we do Friday instead?"
+    if _SOMEONE_ELSE_INSTEAD.search(lowered):
+        cancel = move = False  # "can my wife have it instead?": the booking's name, not its time
     if cancel and _AND_BOOK.search(lowered):
         cancel, move = False, True  # "cancel my appointment and book a new one for next week"
     status = bool(

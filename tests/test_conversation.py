@@ -780,3 +780,18 @@ def test_one_time_offered_is_asked_about_as_one() -> None:
     c.receive(CallerSaid("A beard trim on Friday morning, please."))
     out = c.receive(SlotsFound((datetime(2026, 11, 27, 9, 0),)))
     assert says(out)[-1] == "Friday November 27 at 9 AM. Would that work?"
+
+
+def test_a_weekday_alone_after_next_weeks_day_is_in_that_week() -> None:
+    """ "Next Tuesday or Wednesday" ... "the Wednesday one" looked for tomorrow."""
+    c = new()
+    c.receive(CallerSaid("A haircut next Tuesday or Wednesday, in the morning."))
+    out = c.receive(SlotsFound((datetime(2026, 12, 1, 9, 0), datetime(2026, 12, 1, 10, 0))))
+    out = c.receive(CallerSaid("The Wednesday one."))
+    assert isinstance(out[0], FindSlots)
+    assert out[0].first_day == out[0].last_day == date(2026, 12, 2)
+    c = new()
+    c.receive(CallerSaid("A haircut on Friday at 10, please."))
+    c.receive(SlotChecked(False, (datetime(2026, 11, 27, 10, 30),)))
+    out = c.receive(CallerSaid("Actually, Wednesday."))  # before Friday, this week: tomorrow
+    assert out == [CheckSlot("haircut", datetime(2026, 11, 25, 10, 0), "5551234567")]

@@ -17,7 +17,7 @@ import logging
 import re
 from collections.abc import Callable, Generator
 from dataclasses import replace
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from typing import TypeVar
 
 from receptionist.dialog import answers, booking_flow, existing_flow, replies, second_detail
@@ -64,6 +64,7 @@ from receptionist.dialog.intents import about_a_booking_held, another_service, a
 from receptionist.dialog.matching import staff_by_role
 from receptionist.dialog.people import mentions_others
 from receptionist.dialog.understand import Understanding, understand
+from receptionist.dialog.when import names_a_weekday_alone
 from receptionist.domain.phones import possible_phone
 from receptionist.domain.profile import BusinessProfile
 from receptionist.domain.saying import DAY_NAMES, say_digits, say_time
@@ -603,6 +604,10 @@ class Conversation:
                 # "Tuesday then", after "we could do Saturday or Tuesday": the Tuesday offered.
                 if offered.weekday() == day.weekday() and offered != day:
                     day = offered
+            if f.day and day < f.day and names_a_weekday_alone(u.text.lower()):
+                # "Next Tuesday or Wednesday" ... "the Wednesday one": that week's, not this.
+                same_week = f.day + timedelta(days=day.weekday() - f.day.weekday())
+                day = same_week if same_week >= self.today else day
             f.offered_days = []
             if day != f.day:
                 f.offered = []

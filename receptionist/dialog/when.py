@@ -123,6 +123,20 @@ _HOUR_THEN = re.compile(
 )
 
 
+def names_a_weekday_alone(lowered: str) -> bool:
+    """A weekday said by its name alone ("the Wednesday one", "Wednesday then"), with no
+    "next", "this", date, "today" or "tomorrow" to place it."""
+    match = _DAY_RE.search(_normalise(lowered))
+    return bool(
+        match
+        and match.group(1) in (None, "on")
+        and not _NEXT_WEEK_DAY.search(lowered)
+        and not _WEEKDAY_WEEK.search(lowered)
+        and find_calendar_date(lowered, date(2000, 1, 3)) is None
+        and not re.search(r"\b(?:today|tomorrow|tonight)\b", lowered)
+    )
+
+
 def points_at_an_hour(lowered: str) -> bool:
     """ "The 11 then", "the ten works": an offered time pointed at by its hour alone."""
     return bool(_THE_HOUR.search(lowered))

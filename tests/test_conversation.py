@@ -795,3 +795,13 @@ def test_a_weekday_alone_after_next_weeks_day_is_in_that_week() -> None:
     c.receive(SlotChecked(False, (datetime(2026, 11, 27, 10, 30),)))
     out = c.receive(CallerSaid("Actually, Wednesday."))  # before Friday, this week: tomorrow
     assert out == [CheckSlot("haircut", datetime(2026, 11, 25, 10, 0), "5551234567")]
+
+
+def test_the_week_after_the_day_offered_is_that_weekday_a_week_on() -> None:
+    """ "What about the week after?" to Thursday's times was "I don't have that information"."""
+    c = new()
+    c.receive(CallerSaid("Do you have anything on Thursday for a haircut?"))
+    c.receive(SlotsFound((datetime(2026, 11, 26, 9, 0), datetime(2026, 11, 26, 10, 0))))
+    out = c.receive(CallerSaid("What about the week after?"))
+    assert isinstance(out[0], FindSlots)
+    assert out[0].first_day == out[0].last_day == date(2026, 12, 3)

@@ -98,6 +98,8 @@ def test_a_name_the_caller_gave(text: str, name: str) -> None:
         ("It's Smith, S M I T H, John", "John Smith"),
         ("The name is Jones, Mary", "Mary Jones"),
         ("It's Smith, please", "Smith"),
+        ("She's called Lily", "Lily"),
+        ("He's called Tom Baker", "Tom Baker"),
         # Particles inside a surname, and "my name" without its "is"
         ("Maria De La Cruz", "Maria De La Cruz"),
         ("It's Ludwig van Beethoven", "Ludwig van Beethoven"),

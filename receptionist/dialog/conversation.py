@@ -64,7 +64,7 @@ from receptionist.dialog.intents import about_a_booking_held, another_service, a
 from receptionist.dialog.matching import staff_by_role
 from receptionist.dialog.people import mentions_others
 from receptionist.dialog.understand import Understanding, understand
-from receptionist.dialog.when import names_a_weekday_alone
+from receptionist.dialog.when import a_week_later, names_a_weekday_alone
 from receptionist.domain.phones import possible_phone
 from receptionist.domain.profile import BusinessProfile
 from receptionist.domain.saying import DAY_NAMES, say_digits, say_time
@@ -598,6 +598,8 @@ class Conversation:
             f.service = None
             f.unknown_service = u.unknown_service
             taken = True
+        if not (u.day or u.days) and f.day and a_week_later(u.text.lower()):
+            u = replace(u, day=f.day + timedelta(days=7))  # "What about the week after?"
         if u.day:
             day = u.day
             for offered in f.offered_days:

@@ -610,6 +610,7 @@ _QUIET = frozenset(
 _HANDLED = (
     _BOOK, _CANCEL, _MOVE, _MESSAGE, _PERSON, _ROBOT, _STATUS, _PRICE, _HOURS, _DURATION,
     re.compile(r"\b(?:earliest|latest|available|free|open|opening|openings|spell|name|number)\b"),
+    re.compile(r"\bweek (?:after|later)\b"),  # "what about the week after?" (conversation)
 )  # fmt: skip
 
 

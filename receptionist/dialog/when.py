@@ -123,6 +123,14 @@ _HOUR_THEN = re.compile(
 )
 
 
+_A_WEEK_LATER = re.compile(r"\b(?:the )?week after\b(?! next)|\ba week later\b")
+
+
+def a_week_later(lowered: str) -> bool:
+    """ "What about the week after?", "a week later": the day spoken of, a week on."""
+    return bool(_A_WEEK_LATER.search(lowered))
+
+
 def names_a_weekday_alone(lowered: str) -> bool:
     """A weekday said by its name alone ("the Wednesday one", "Wednesday then"), with no
     "next", "this", date, "today" or "tomorrow" to place it."""

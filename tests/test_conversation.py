@@ -805,3 +805,10 @@ def test_the_week_after_the_day_offered_is_that_weekday_a_week_on() -> None:
     out = c.receive(CallerSaid("What about the week after?"))
     assert isinstance(out[0], FindSlots)
     assert out[0].first_day == out[0].last_day == date(2026, 12, 3)
+
+
+def test_someone_to_call_me_back_is_a_message_not_a_transfer() -> None:
+    """The salon's "get someone" rule put this caller through to the front desk."""
+    out = new().receive(CallerSaid("Could you get someone to call me back about a group booking?"))
+    assert not any(isinstance(a, Transfer) for a in out)
+    assert says(out) == ["Who is the message for? Sarah or Marco, or the front desk?"]

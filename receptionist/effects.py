@@ -241,7 +241,7 @@ class Effects:
             self.messages.take(
                 self.call_id, "front desk", old["name"], old["phone"],
                 f"Move requested: {old['service']} on {old['start']} to "
-                f"{service.name if service.name != old['service'] else ''} "
+                f"{service.name + ' on ' if service.name != old['service'] else ''}"
                 f"{action.start.isoformat(timespec='minutes')}; the new booking is pending in "
                 "the outbox, so the old one was kept. Cancel the old one once it confirms.",
             )  # fmt: skip

@@ -812,3 +812,10 @@ def test_someone_to_call_me_back_is_a_message_not_a_transfer() -> None:
     out = new().receive(CallerSaid("Could you get someone to call me back about a group booking?"))
     assert not any(isinstance(a, Transfer) for a in out)
     assert says(out) == ["Who is the message for? Sarah or Marco, or the front desk?"]
+
+
+def test_a_day_asked_to_book_after_the_hours_is_a_booking_not_the_hours_again() -> None:
+    c = new()
+    c.receive(CallerSaid("Are you open on Saturday?"))
+    out = c.receive(CallerSaid("Can I book Saturday then?"))
+    assert not any("we're open" in s for s in says(out)), says(out)

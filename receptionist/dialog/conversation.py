@@ -104,6 +104,11 @@ _OTHER_NAME = re.compile(
 _BOTH_UNDER = re.compile(r"\b(both|all|each)\b.{0,12}\b(under|for)\b|\bsame name\b", re.I)
 
 
+_ASKS_TO_BOOK = re.compile(
+    r"\b(?:book|booking|appointment|schedule|reserve|come in|fit me in|get me in|i'd like|"
+    r"i want|can i (?:get|have))\b",
+    re.I,
+)
 # "And tomorrow?", "What about Saturday?", "How about a colour?", "Saturday?": the same again.
 _FOLLOW_UP = re.compile(
     r"^\W*(?:and|what about|how about|and what about|and how about|same for|and for)\b|\?\s*$",
@@ -606,7 +611,8 @@ class Conversation:
                 # "Tuesday then", after "we could do Saturday or Tuesday": the Tuesday offered.
                 if offered.weekday() == day.weekday() and offered != day:
                     day = offered
-            if f.day and day < f.day and names_a_weekday_alone(u.text.lower()):
+            ahead = (f.day - self.today).days if f.day else 0
+            if f.day and day < f.day and ahead >= 7 and names_a_weekday_alone(u.text.lower()):
                 # "Next Tuesday or Wednesday" ... "the Wednesday one": that week's, not this.
                 same_week = f.day + timedelta(days=day.weekday() - f.day.weekday())
                 day = same_week if same_week >= self.today else day
@@ -842,6 +848,8 @@ class Conversation:
             return u
         if set(u.intents) - {"book", "question"} or u.yes or u.no or u.time or u.window:
             return u
+        if _ASKS_TO_BOOK.search(u.text):
+            return u  # "Can I book Saturday then?" after the hours asks for a booking
         if asked == "hours" and (u.day or u.days) and not u.services:
             return replace(u, intents=(), asks_hours=True)
         if asked in ("price", "duration") and u.services and not (u.day or u.days):

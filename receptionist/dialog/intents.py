@@ -272,8 +272,9 @@ _NEGATED = re.compile(r"\b(?:can't|cannot|can not|don't|won't|not|no|neither)\b"
 # Either of the times offered will do: the first is taken. "That'll do", a no to "anything
 # else?", takes what was offered.
 _ANY_OFFERED = re.compile(
-    r"\b(?:either|whichever|any)(?: one| of them| of those| is| one is| will do|'s| works)?"
-    r"(?: (?:is |are )?(?:fine|good|ok|okay|great))?\W*$|^\W*that'?ll do\b(?! it)|"
+    r"\b(?:either|whichever|any (?:one|of them|of those))(?: one| of them| of those| is| one is|"
+    r" will do|'s| works)?(?: (?:is |are )?(?:fine|good|ok|okay|great))?\W*$|"
+    r"^\W*that'?ll do\b(?! it)|"
     r"\b(?:that|this|either) one'?s? (?:is )?fine\b"
 )
 # Acknowledgements that are a yes only when they are (nearly) all that was said.

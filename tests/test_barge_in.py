@@ -17,7 +17,11 @@ async def test_caller_speech_stops_agent_playback(runtime: Runtime) -> None:
         16000,
         barge_in_ms=2000,
     )
-    leg = LocalLeg([interruption], speed=2.0, hangup_after_ms=2000)
+    # The caller waits for the answer: the times offered come after a heading, once Piper has
+    # made them, and at twice real time 2 s of the line's quiet is 1 s of Piper. (Once, in a
+    # full suite, no reply named Friday; the likeliest cause is a hang-up between the two,
+    # not reproduced alone or beside two busy cores.)
+    leg = LocalLeg([interruption], speed=2.0, hangup_after_ms=4000)
     summary = await run_local_call(runtime, leg)
 
     speech_start, _speech_end = leg.log.caller_speech[0]
@@ -43,7 +47,7 @@ async def test_caller_speech_stops_agent_playback(runtime: Runtime) -> None:
     assert agent_turns[0]["interrupted"] is True
     caller = [t["text"].lower() for t in summary["turns"] if t["speaker"] == "caller"]
     assert caller and "friday" in caller[0]
-    assert any("friday" in t["text"].lower() for t in agent_turns[1:])  # "What time on Friday?"
+    assert any("friday" in t["text"].lower() for t in agent_turns[1:])  # the times on Friday
 
 
 def _times_greeting_starts(agent: np.ndarray, frame: int) -> int:

@@ -23,7 +23,7 @@ from receptionist.dialog.understand import TimeWindow, Understanding, understand
 from receptionist.dialog.when import points_at_an_hour
 
 if TYPE_CHECKING:
-    from receptionist.dialog.conversation import Conversation
+    from receptionist.dialog.conversation import Conversation, Step
 
 Reading = Generator[Action, Result | None, tuple[Understanding, bool] | None]
 
@@ -118,14 +118,19 @@ def _confirm_cancel(c: Conversation, u: Understanding) -> Reading:
         yield from existing_flow.cancel_confirmed(c)
         return None
     if u.no or u.goodbye:
-        c.frame.clear_task()
-        yield Say("Okay, I've left your appointment as it is.")
-        if u.goodbye:
-            yield from c._goodbye("caller kept the appointment")
-        else:
-            yield from c._anything_else()
+        yield from _left_as_it_is(c, u)
         return None
     return u, False
+
+
+def _left_as_it_is(c: Conversation, u: Understanding) -> Step:
+    """No to cancelling or changing a booking found: it stays, and the caller hears so."""
+    c.frame.clear_task()
+    yield Say("Okay, I've left your appointment as it is.")
+    if u.goodbye:
+        yield from c._goodbye("caller kept the appointment")
+    else:
+        yield from c._anything_else()
 
 
 def _confirm_move(c: Conversation, u: Understanding) -> Reading:
@@ -138,12 +143,7 @@ def _confirm_move(c: Conversation, u: Understanding) -> Reading:
         f.confirmed = True
         return replace(u, yes=False), True
     if u.no or u.goodbye:
-        f.clear_task()
-        yield Say("Okay, I've left your appointment as it is.")
-        if u.goodbye:
-            yield from c._goodbye("caller kept the appointment")
-        else:
-            yield from c._anything_else()
+        yield from _left_as_it_is(c, u)
         return None
     return u, False
 

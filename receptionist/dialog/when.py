@@ -52,8 +52,8 @@ _WEEKDAY_WEEK = re.compile(
 )
 # "a week today", "a fortnight tomorrow", "this day next week"
 _WEEKS_FROM_NOW = re.compile(
-    r"\b(a|one|two) (week|fortnight)s? (?:today|from today|tomorrow)\b|"
-    r"\b(?:this|same) day next (week)\b|\bin a (fortnight)(?:'?s time)?\b"
+    r"\b(a|one|two) (?:week|fortnight)s? (?:today|from today|tomorrow)\b|"
+    r"\b(?:this|same) day next week\b|\bin a fortnight(?:'?s time)?\b"
 )
 _MONTH_DAY = re.compile(
     rf"\b({_MONTH_RE})\.?\s+(?:the\s+)?(\d{{1,2}})(?:st|nd|rd|th)?\b(?!:)(?!\s*(?:am|pm)\b)"

@@ -20,6 +20,7 @@ from typing import Protocol
 from receptionist import telemetry
 from receptionist.dialog.actions import (
     Action,
+    AddToMessage,
     Book,
     Cancel,
     ChangeCallback,
@@ -131,6 +132,9 @@ class Effects:
         if isinstance(action, ChangeCallback):
             row = self.messages.change_callback(action.message_id, action.phone)
             return MessageTaken(self.claims.callback_changed(self.call_id, row), action.message_id)
+        if isinstance(action, AddToMessage):
+            row = self.messages.add_words(action.message_id, action.text, action.name)
+            return MessageTaken(self.claims.message_added(self.call_id, row), action.message_id)
         if isinstance(action, Transfer):
             row = self.transfers.request(self.call_id, action.target, action.extension,
                                          action.reason, action.summary, action.warm)  # fmt: skip

@@ -13,6 +13,7 @@ import pytest
 from receptionist.app.config import load_settings
 from receptionist.dialog import replies
 from receptionist.dialog.actions import (
+    AddToMessage,
     Book,
     Cancel,
     CheckSlot,
@@ -294,7 +295,7 @@ def test_a_complaint_goes_to_the_owner_by_rule(said: str) -> None:
 @pytest.mark.parametrize(
     ("reply", "asked"),
     [
-        ("No, can I move it to Friday instead?", "What time on Friday would you like instead?"),
+        ("No, can I move it to Friday instead?", "the free times on Friday"),
         ("Actually, could we do Friday at 3 instead?", None),
     ],
 )
@@ -308,8 +309,12 @@ def test_asked_to_confirm_a_cancellation_the_caller_moves_it_instead(
     assert says(out)[-1].endswith("Shall I cancel it?")
     out = c.receive(CallerSaid(reply))
     assert not any(isinstance(a, Cancel) for a in out) and c.frame.task == Task.MOVE
-    if asked:
-        assert says(out)[-1].endswith(asked)
+    friday = date(2026, 11, 27)
+    if asked:  # a day alone: the free times that day are looked up, as for a new booking
+        assert isinstance(out[-1], FindSlots) and (out[-1].first_day, out[-1].last_day) == (
+            friday,
+            friday,
+        )
     else:
         assert out == [CheckSlot("haircut", datetime(2026, 11, 27, 15, 0), moving=9)]
 
@@ -739,7 +744,10 @@ def test_cancelled_and_booked_again_in_one_breath_is_moved() -> None:
     c.receive(CallerSaid("Cancel my Thursday one and book me in on Saturday instead."))
     existing = BookingView(9, "haircut", THURSDAY_3PM, "John Smith", "5551234567", "booked")
     out = c.receive(BookingsFound((existing,)))
-    assert says(out)[-1].endswith("What time on Saturday would you like instead?")
+    assert isinstance(out[-1], FindSlots) and out[-1].first_day == date(2026, 11, 28)
+    saturday = [datetime(2026, 11, 28, 9, 0), datetime(2026, 11, 28, 10, 0)]
+    out = c.receive(SlotsFound(tuple(saturday)))
+    assert says(out)[-1].startswith("Saturday November 28 at 9 AM, or")
     out = c.receive(CallerSaid("At 10."))
     assert out == [CheckSlot("haircut", datetime(2026, 11, 28, 10, 0), moving=9)]
 
@@ -819,3 +827,158 @@ def test_a_day_asked_to_book_after_the_hours_is_a_booking_not_the_hours_again() 
     c.receive(CallerSaid("Are you open on Saturday?"))
     out = c.receive(CallerSaid("Can I book Saturday then?"))
     assert not any("we're open" in s for s in says(out)), says(out)
+
+
+# -- callers' own ways, session 22 ------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("request_", "answer"),
+    [
+        ("Please have Sarah call me back at 212 555 0199", "No, that's all."),
+        ("Can Sarah give me a call back?", "Nothing, just ask her to call me."),
+        ("I'd like to leave a message for Sarah.", "No, that's it."),
+    ],
+)
+def test_a_call_back_asked_for_is_a_message_when_nothing_more_is_said(
+    request_: str, answer: str
+) -> None:
+    """ "Have Sarah call me back" ... "No, that's all" ended the call with nothing stored."""
+    c = new()
+    c.receive(CallerSaid(request_))
+    assert c.expecting == Expect.MESSAGE_TEXT
+    out = c.receive(CallerSaid(answer))
+    (taken,) = [a for a in out if isinstance(a, TakeMessage)]
+    assert (taken.for_staff, taken.text) == ("Sarah", request_)
+
+
+def test_a_message_dropped_when_asked_what_it_is_is_not_taken() -> None:
+    c = new()
+    c.receive(CallerSaid("I'd like to leave a message for Sarah."))
+    out = c.receive(CallerSaid("No, never mind."))
+    assert not any(isinstance(a, TakeMessage) for a in out)
+    assert says(out) == ["No problem.", replies.ANYTHING_ELSE]
+
+
+@pytest.mark.parametrize(
+    "more",
+    ["It's about my colour.", "It's Dave, about the invoice.", "Oh, and tell him it's urgent."],
+)
+def test_words_said_after_the_message_was_passed_on_are_added_to_it(more: str) -> None:
+    """ "It's about my colour" once told the message was passed on began a booking."""
+    c = new()
+    out = c.receive(CallerSaid("Could you ask Marco to call me back?"))
+    assert [a.for_staff for a in out if isinstance(a, TakeMessage)] == ["Marco"]
+    out = c.receive(MessageTaken("I've passed your message to Marco (claim).", 7))
+    assert c.expecting == Expect.ANYTHING_ELSE
+    out = c.receive(CallerSaid(more))
+    assert out == [AddToMessage(7, more, "Dave" if "Dave" in more else "")]
+    out = c.receive(MessageTaken("I've added that to your message for Marco.", 7))
+    assert says(out) == ["I've added that to your message for Marco.", replies.ANYTHING_ELSE]
+    assert c.frame.task is None
+
+
+def test_a_booking_asked_for_after_a_message_is_a_booking() -> None:
+    c = new()
+    c.receive(CallerSaid("Could you ask Marco to call me back? Tell him it's about the bill."))
+    c.receive(MessageTaken("I've passed your message to Marco (claim).", 7))
+    out = c.receive(CallerSaid("Can I also book a haircut on Friday at 2?"))
+    assert out == [CheckSlot("haircut", datetime(2026, 11, 27, 14, 0), phone="5551234567")]
+
+
+@pytest.mark.parametrize("thanks", ["OK, thanks.", "Alright, thank you."])
+def test_thanks_to_a_message_or_a_person_is_neither(thanks: str) -> None:
+    """ "OK thanks" to "a message, or someone who can help?" put the caller through."""
+    c = new()
+    out = c.receive(CallerSaid("What's your address?"))
+    assert c.expecting == Expect.OFFER_HELP
+    out = c.receive(CallerSaid(thanks))
+    assert not any(isinstance(a, Transfer) for a in out)
+    assert says(out) == [replies.ANYTHING_ELSE]
+
+
+def test_thanks_after_a_turn_not_understood_ends_the_call() -> None:
+    c = new()
+    c.receive(CallerSaid("Is my booking on Friday still on?"))
+    c.receive(BookingsFound((BookingView(9, "haircut", datetime(2026, 11, 27, 10), "John Smith",
+                                         "5551234567", "booked"),)))  # fmt: skip
+    c.receive(Reported("You have a haircut booked on Friday (claim)."))
+    out = c.receive(CallerSaid("Yes it's Jane."))
+    assert says(out)[-1] == replies.NOT_UNDERSTOOD
+    out = c.receive(CallerSaid("Great, thanks."))
+    assert isinstance(out[-1], Hangup)
+
+
+def test_the_price_asked_of_what_is_being_booked_is_its_price() -> None:
+    """ "How much are they?" after "What about highlights?" was the whole price list."""
+    c = new()
+    c.receive(CallerSaid("What about highlights?"))
+    out = c.receive(CallerSaid("How much are they?"))
+    assert says(out)[0] == "A colour is 90 dollars and takes about 90 minutes."
+
+
+@pytest.mark.parametrize(
+    "opening", ["How are you today?", "Hi, how are you?", "Hello, how's it going?"]
+)
+def test_how_are_you_is_answered(opening: str) -> None:
+    c = new()
+    assert says(c.receive(CallerSaid(opening))) == [replies.WELL_THANKS]
+
+
+def test_how_are_you_with_a_request_is_the_request() -> None:
+    c = new()
+    out = c.receive(CallerSaid("Hi, how are you, I need a haircut on Friday at 2."))
+    assert out == [CheckSlot("haircut", datetime(2026, 11, 27, 14, 0), phone="5551234567")]
+
+
+@pytest.mark.parametrize("said", ["Leave a message for the manager please.",
+                                  "Can I leave a message for the owner?"])  # fmt: skip
+def test_a_message_for_a_role_is_for_the_one_who_has_it(said: str) -> None:
+    """ "Leave a message for the manager" was put through by the words "the manager"."""
+    c = new()
+    out = c.receive(CallerSaid(said))
+    assert not any(isinstance(a, Transfer) for a in out)
+    assert says(out) == ["What would you like me to tell Sarah?"]
+
+
+def test_the_second_of_two_of_the_same_service_is_called_the_second() -> None:
+    c = new()
+    c.receive(CallerSaid("Two haircuts please, Saturday at 11."))
+    c.receive(SlotChecked(True))
+    c.receive(CallerSaid("Ann Lee."))
+    c.receive(SlotChecked(True))
+    out = c.receive(booked("haircut", datetime(2026, 11, 28, 11), "Ann Lee"))
+    assert says(out)[-1] == "And the second haircut: shall I book it right after, at 11:30 AM?"
+
+
+def test_a_day_misremembered_is_found_by_the_name_on_a_booking_from_this_number() -> None:
+    """ "Cancel my Saturday appointment" ... "Jane Miller" (hers is on Friday) went to a
+    person as two wrong details."""
+    c = new()
+    out = c.receive(CallerSaid("I want to cancel my appointment on Saturday."))
+    assert out[-1] == FindBookings("5551234567", "", date(2026, 11, 28))
+    c.receive(BookingsFound(()))
+    out = c.receive(CallerSaid("Jane Miller."))
+    assert out[-1] == FindBookings("5551234567", "Jane Miller", date(2026, 11, 28))
+    out = c.receive(BookingsFound(()))
+    assert out[-1] == FindBookings("5551234567", "Jane Miller", None)
+    friday = BookingView(9, "haircut", datetime(2026, 11, 27, 10), "Jane Miller", "5551234567",
+                         "booked")  # fmt: skip
+    out = c.receive(BookingsFound((friday,)))
+    assert says(out) == [
+        "I couldn't find one on Saturday.",
+        "I found your haircut on Friday November 27 at 10 AM. Shall I cancel it?",
+    ]
+
+
+def test_a_name_on_a_booking_from_another_number_is_no_second_detail() -> None:
+    c = new()
+    c.receive(CallerSaid("I want to cancel my appointment on Saturday."))
+    c.receive(BookingsFound(()))
+    c.receive(CallerSaid("John Smith."))
+    c.receive(BookingsFound(()))
+    theirs = BookingView(8, "haircut", datetime(2026, 11, 26, 15), "John Smith", "5559999999",
+                         "booked")  # fmt: skip
+    out = c.receive(BookingsFound((theirs,)))
+    assert not any("Thursday" in s for s in says(out))
+    assert c.outcome == Outcome.TRANSFERRED or any(isinstance(a, Transfer) for a in out)

@@ -7,6 +7,7 @@ from datetime import date, datetime, time
 
 from receptionist.app.config import Settings
 from receptionist.dialog.actions import (
+    AddToMessage,
     Book,
     Cancel,
     CheckSlot,
@@ -200,6 +201,22 @@ async def test_a_message_taken_after_the_caller_left_is_stored_but_not_claimed(
         "I've passed your message to Sarah, though I don't have a number for them to call "
         "you back on."
     )
+
+
+async def test_words_added_to_a_message_are_stored_with_it_and_claimed_from_it(
+    salon: Settings, store_file: Store
+) -> None:
+    fx = effects(salon, store_file)
+    taken = await fx.run(TakeMessage("Marco", "", "5551234567", "Can Marco call me back?"))
+    assert isinstance(taken, MessageTaken) and taken.message_id is not None
+    added = await fx.run(AddToMessage(taken.message_id, "It's Dave, about the invoice.", "Dave"))
+    assert added == MessageTaken("I've added that to your message for Marco.", taken.message_id)
+    (message,) = store_file.rows("messages")
+    assert message["text"] == "Can Marco call me back? It's Dave, about the invoice."
+    assert message["caller_name"] == "Dave"
+    claims = store_file.rows("claims")
+    assert [c["kind"] for c in claims] == ["message", "message"]
+    assert claims[-1]["record_id"] == message["id"]
 
 
 async def test_a_transfer_with_no_pbx_link_fails_honestly_and_is_recorded(

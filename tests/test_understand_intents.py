@@ -674,6 +674,8 @@ def test_how_to_book_is_no_service_we_lack(text: str) -> None:
         ("Neither.", False),
         ("I can't do either of those.", False),
         ("Do you have any?", False),
+        ("Whatever you've got.", True),
+        ("Oh, whatever works.", True),
     ],
 )
 def test_taking_what_was_offered_in_other_words(text: str, yes: bool) -> None:
@@ -711,6 +713,12 @@ def test_how_the_business_works_is_asked_not_requested(text: str) -> None:
         ("Hi, I have a question about my appointment.", ("status",)),
         ("I have a problem with my booking on Friday", ("status",)),
         ("Hello, I have a question about my bill", ("question",)),
+        ("Do I have anything booked?", ("status",)),
+        ("Have I got any appointments coming up?", ("status",)),
+        ("Do I have an appointment with you this week?", ("status",)),
+        ("Can Marco give me a call back?", ("message",)),
+        ("Could Sarah ring me?", ("message",)),
+        ("Hi, this is Dave from Acme, returning Sarah's call", ("person",)),
     ],
 )
 def test_short_requests_in_callers_words(text: str, intents: tuple[str, ...]) -> None:

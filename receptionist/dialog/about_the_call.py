@@ -60,6 +60,22 @@ def only_greets(lowered: str, first_words: bool = False) -> bool:
     return bool(words) and all(w in known for w in words) and bool(greetings & set(words))
 
 
+_HOW_ARE_YOU = re.compile(
+    r"\bhow (?:are|r) (?:you|ya|u)(?: (?:doing|keeping|today|this (?:morning|afternoon|evening)))*"
+    r"|\bhow(?:'s| is) (?:it going|your day(?: going)?|things)|\bhow(?:'re| are) things\b"
+)
+
+
+def asks_how_we_are(lowered: str) -> bool:
+    """Is the whole turn a greeting with "how are you?" ("Hi, how are you today?")? A request
+    after it ("how are you, I need a haircut") is the request."""
+    rest = _HOW_ARE_YOU.sub(" ", lowered)
+    if rest == lowered:
+        return False
+    words = re.findall(r"[a-z']+", rest)
+    return all(w in _GREETING_WORDS or w in _GREETINGS or w in ("doing", "today") for w in words)
+
+
 # -- "Is this Bella Hair?" ---------------------------------------------------------------------
 
 _IS_THIS = re.compile(
@@ -128,6 +144,24 @@ def says_we_called(lowered: str) -> bool:
     """The caller is calling back a call from us ("I missed a call from this number", "Someone
     rang me from here earlier"): who called can't be seen from here."""
     return bool(_WE_CALLED.search(lowered))
+
+
+# "It's about my colour", "Oh, and tell her it's urgent": more for the message just passed on.
+_ADDS_TO_MESSAGE = re.compile(
+    r"\b(?:it's|it is|its|that's|that is|this is|i'm calling|calling|the message is|"
+    r"tell (?:her|him|them)(?: it's)?) (?:about|regarding|concerning|in regards? to|"
+    r"with regards? to|re)\b|"
+    r"^\W*(?:(?:oh|and|also|sorry|yes|yeah|um|uh)\W+)*(?:about|regarding|concerning|re)\s+\w+|"
+    r"^[^.?!]{0,30}[,.]\s*(?:and )?(?:it's |its |it is )?(?:about|regarding|concerning)\s+\w+|"
+    r"^\W*(?:(?:oh|and|also|sorry|um|uh)\W+)*(?:can you |could you |please )?(?:also )?"
+    r"(?:tell|let) (?:her|him|them)\b"
+)
+
+
+def adds_to_message(lowered: str) -> bool:
+    """Is the turn more words for a message the caller was just told was passed on ("It's
+    about my colour", "and tell him it's urgent")?"""
+    return bool(_ADDS_TO_MESSAGE.search(lowered))
 
 
 _NOT_MY_NUMBER = re.compile(

@@ -95,6 +95,15 @@ class ChangeCallback:
 
 
 @dataclass(frozen=True)
+class AddToMessage:
+    """Words the caller adds once told the message was passed on ("It's about my colour")."""
+
+    message_id: int
+    text: str
+    name: str = ""  # the caller's name, when they gave it then
+
+
+@dataclass(frozen=True)
 class Transfer:
     target: str
     extension: str
@@ -125,7 +134,7 @@ class SaveUnfinished:
 
 Request = (
     CheckSlot | FindSlots | FindBookings | Book | Cancel | Move | Report | TakeMessage
-    | ChangeCallback | Transfer | Connect
+    | ChangeCallback | AddToMessage | Transfer | Connect
 )  # fmt: skip
 Record = RecordEscalation | SaveUnfinished  # carried out, nothing comes back
 Action = Say | Hangup | Request | Record

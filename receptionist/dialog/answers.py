@@ -36,6 +36,11 @@ DROP = re.compile(
 THANKS = re.compile(
     r"\b(thanks|thank you|thank u|cheers|ta|lovely|perfect|great|brilliant)\b", re.I
 )
+# "Nothing, just ask her to call me", "just that I called": no more to the message than that.
+_JUST_CALL_BACK = re.compile(
+    r"^\W*(?:(?:no|nothing|nope|that's (?:it|all))\W+)*(?:just|only)\b.*\b(?:call|ring|phone)",
+    re.I,
+)
 _NO_NUMBER = re.compile(
     r"\b(don't have|do not have|no number|rather not|no phone|not give|won't give|skip)\b", re.I
 )
@@ -66,6 +71,18 @@ def has_details(u: Understanding) -> bool:
 
 def _message_text(c: Conversation, u: Understanding) -> Reading:
     leaving = u.goodbye and not leaves_without_farewell(u.text.lower())
+    asked = c.frame.message_asked
+    nothing_more = u.no or leaving or _JUST_CALL_BACK.search(u.text)
+    dropped = DROP.search(u.text) and not _JUST_CALL_BACK.search(u.text)
+    if asked and nothing_more and len(u.text.split()) <= 8 and not dropped:
+        # "Have Sarah call me back" ... "No, that's all": the request is the message (staff
+        # call back); "never mind" drops it.
+        c.frame.message_text = asked
+        if leaving and c.frame.phone and c.frame.staff:
+            yield from c._take_message(tell=True)
+            yield from c._goodbye("caller said goodbye")
+            return None
+        return Understanding(text=u.text), True
     if not u.text or ((u.no or leaving) and len(u.text.split()) <= 4):
         return u, False  # "No, that's all" as the answer to "what's the message?" is none
     c.frame.message_text = u.text
@@ -258,6 +275,11 @@ def _offer_help(c: Conversation, u: Understanding) -> Reading:
         f.clear_task()
         f.task, f.staff, f.message_text = Task.MESSAGE, staff or "front desk", question
         return replace(u, intents=tuple(i for i in u.intents if i != "message")), True
+    if THANKS.search(u.text) and not (wants_person or u.intents or has_details(u)):
+        # "OK, thanks" to "a message, or someone who can help?": neither; nothing is done.
+        f.clear_task()
+        yield from c._anything_else()
+        return None
     if wants_person or (u.yes and not u.no):
         who = u.staff or f.staff or "front desk"  # asked about Marco: Marco
         yield from c._transfer(who, "caller asked for a person", u.text)

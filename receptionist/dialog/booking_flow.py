@@ -104,6 +104,8 @@ def after_booking(c: Conversation) -> Step:
     if f.more_services and f.last_booking:
         nxt = f.more_services[0]
         end = f.last_booking[1]
+        if nxt == f.last_booking[0]:
+            nxt = f"second {nxt}" if len(f.more_services) == 1 else f"next {nxt}"  # two haircuts
         if f.back_to_back:
             # "Me at 10 and him right after": asked for already, so no question about it.
             next_booking(c)

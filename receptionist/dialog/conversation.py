@@ -22,6 +22,8 @@ from typing import TypeVar
 
 from receptionist.dialog import answers, booking_flow, existing_flow, replies, second_detail
 from receptionist.dialog.about_the_call import (
+    adds_to_message,
+    asks_how_we_are,
     asks_if_we_are,
     checks_the_line,
     disowns_number,
@@ -32,6 +34,7 @@ from receptionist.dialog.about_the_call import (
 )
 from receptionist.dialog.actions import (
     Action,
+    AddToMessage,
     ChangeCallback,
     Connect,
     Hangup,
@@ -90,6 +93,8 @@ _MESSAGE_BODY = (
     r"message for\s+{who}(?:\s+please)?\s*[,.:;-]?\s*(?:saying|that|about)?)\s+(?:that\s+)?"
     r"(?P<body>\S+(?:\s+\S+){{2,}})"
 )
+# "How much are they?", "How long does that take?": of the service being booked.
+_OF_IT = re.compile(r"\b(?:it|they|that|them|those|these|this|one)\b", re.I)
 _ONLY_WHO = re.compile(r"(?:it's|it is|this is|i'm|i am|my name is|my name's)\s+\S+(?:\s+\S+)?\W*$",
                        re.I)  # fmt: skip
 _BACK_TO_BACK = re.compile(
@@ -312,6 +317,9 @@ class Conversation:
         if self._opening() and only_greets(lowered, first_words=self.caller_turns == 1):
             yield Say(replies.HELLO, cache=True)  # "Hi there.": callers greet and wait
             return
+        if self._opening() and asks_how_we_are(lowered):
+            yield Say(replies.WELL_THANKS, cache=True)  # "Hi, how are you today?"
+            return
         asked_only = not set(u.intents) - {"question"} and not u.staff
         us = asks_if_we_are(lowered, self.profile.name) if self._opening() and asked_only else None
         if us is not None:
@@ -505,6 +513,21 @@ class Conversation:
             self.expecting = Expect.OFFER_HELP
             return
 
+        if (
+            self._told_message is not None
+            and f.task is None
+            and expecting in (None, Expect.ANYTHING_ELSE)
+            and adds_to_message(u.text.lower())
+        ):
+            # "It's about my colour", said once told the message was passed on: part of it
+            # (whatever it names: "about my appointment" books nothing).
+            self.misunderstood = 0
+            added = self._result(
+                (yield AddToMessage(self._told_message, u.text, u.name or "")), MessageTaken
+            )
+            yield Say(added.claim, claim=True)
+            yield from self._anything_else()
+            return
         if self._between_requests(expecting) and about_a_booking_held(u):
             # "I booked in for Friday but I put the wrong name", "I've got an appointment on
             # Thursday, can I bring my dog?": about a booking the caller has, asking nothing
@@ -527,7 +550,13 @@ class Conversation:
                 yield from self._anything_else()
                 return
             nothing_else = expecting in (None, Expect.ANYTHING_ELSE) and not answers.names_a_slot(u)
-            if u.goodbye or (u.no and nothing_else):
+            # "Great, thanks" once something was said and done (not as the first words).
+            thanks_only = (
+                self.caller_turns > 1
+                and bool(answers.THANKS.search(u.text))
+                and not (u.intents or answers.has_details(u) or u.asks_other)
+            )
+            if u.goodbye or ((u.no or thanks_only) and nothing_else):
                 yield from self._goodbye("caller said goodbye")
                 return
             if u.unknown_service or f.service or f.day or f.time or f.window or f.days:
@@ -646,11 +675,16 @@ class Conversation:
         if u.staff and f.task in (Task.MESSAGE, None):
             f.staff = u.staff
             taken = True
+        elif f.task == Task.MESSAGE and f.staff is None and staff_by_role(u.text, self.profile):
+            f.staff = staff_by_role(u.text, self.profile)  # "a message for the manager"
+            taken = True
         if f.task == Task.MESSAGE and not f.message_text:
             body = self._message_body.search(u.text)
             words = body.group("body").strip() if body else ""
             if words and not _ONLY_WHO.match(words) and not (expecting == Expect.STAFF and u.staff):
                 f.message_text = words
+        if f.task == Task.MESSAGE and "message" in u.intents and not f.message_asked:
+            f.message_asked = u.text  # the request itself, should nothing more be said
         if (u.yes or u.no) and expecting in (Expect.CONFIRM, Expect.NEXT_BOOKING):
             taken = True
         if u.choice is not None and expecting == Expect.CHOOSE_SLOT:
@@ -861,6 +895,10 @@ class Conversation:
     def _answers(self, u: Understanding) -> list[str]:
         p = self.profile
         sentences = []
+        if not (u.service or u.services or u.unknown_service) and self.frame.service:
+            if _OF_IT.search(u.text):
+                # "How much are they?" with highlights being booked: of that service.
+                u = replace(u, service=self.frame.service)
         if u.asks_price:
             named = [s for s in (p.service(n) for n in (u.services or (u.service,)) if n) if s]
             if named:

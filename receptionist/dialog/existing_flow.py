@@ -57,6 +57,15 @@ def advance_find(c: Conversation, task: Task, ask_found: str = second_detail.ASK
         found = c._result((yield FindBookings(f.phone or "", f.name or "", f.day)),
                              BookingsFound)  # fmt: skip
         bookings = list(found.bookings)
+        if not bookings and f.name and f.day and f.phone:
+            # "Cancel my Saturday appointment" ... "Jane Miller": the name is on a booking made
+            # from this number on another day. The number and the name are the two details;
+            # the day was misremembered.
+            again = c._result((yield FindBookings(f.phone, f.name, None)), BookingsFound)
+            theirs = [b for b in again.bookings if b.phone == f.phone]
+            if theirs:
+                yield Say(f"I couldn't find one on {DAY_NAMES[f.day.weekday()]}.")
+                f.day, bookings = None, theirs
         if not bookings and (yield from _wrong_detail(c)):
             return
         if not bookings and f.phone and not f.name:
@@ -195,6 +204,13 @@ def advance_move(c: Conversation, u: Understanding) -> Step:
         # the asking): a bare hour ("11, please") is the time, on the booking's own day; a day
         # is read as one whatever was asked.
         c.expecting = Expect.TIME
+        if f.day is not None and c.profile.hours.is_open(f.day):
+            # "Can I move it to Saturday?": the free times that day, as for a new booking.
+            if attempt == 0:
+                yield Say(f"I found your {booking.service} on {say_day(booking.start.date())} "
+                          f"at {say_time(booking.start.time())}.")  # fmt: skip
+            yield from offer_slots(c, service)
+            return
         if attempt == 0:
             instead = (
                 f"What time on {DAY_NAMES[f.day.weekday()]} would you like instead?"

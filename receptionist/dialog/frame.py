@@ -64,6 +64,7 @@ class Frame:
     phone: str | None = None
     staff: str | None = None
     message_text: str | None = None
+    message_asked: str | None = None  # "Have Sarah call me back": the words, if nothing more
     more_services: list[str] = field(default_factory=list)  # further bookings asked for
     next_names: list[str] = field(default_factory=list)  # the names for them, when given
     same_name: bool = False  # "both under Derek Young"

@@ -77,7 +77,10 @@ _MESSAGE = re.compile(
     r"tell (?!me\b|us\b|you\b)\w+ (?:that|i|i'm|i've|i'll|i was|we|to call|to ring)|ring me back|"
     r"have (?:him|her|them|\w+) (?:call|ring|phone)|ask (?:him|her|them|\w+) to (?:call|ring)|"
     r"get (?!me\b|us\b)\w+ to (?:call|ring|phone|text|give me a (?:call|ring|bell))|"
-    r"get back to me)\b"
+    r"get back to me|"
+    # "Can Marco give me a call back?", "could she ring me?"
+    r"(?:can|could|would|will) (?:\w+|someone|somebody) (?:give me a (?:call|ring|bell)|"
+    r"(?:call|ring|phone) me(?! about (?:my|the|a) (?:\w+ )?(?:booking|appointment))))\b"
 )
 # "A message, please.", "Yes, a message." (to "a message, or someone to talk to?")
 _JUST_A_MESSAGE = re.compile(
@@ -111,6 +114,8 @@ _ROBOT = re.compile(
 _TALK_TO = re.compile(
     r"\b(?:speak|talk|chat)\s+(?:to|with)\b|"
     r"\b(?:trying to|want to|need to|like to) (?:reach|get hold of|get through to|catch)\b|"
+    # "This is Dave, returning Sarah's call": the one who called wants them
+    r"\b(?:returning|returned|return) (?:\w+'s|your|her|his|their|a|the) (?:phone )?call\b|"
     r"\b(?:looking for|after)\s+\w+,? (?:is|are) (?:he|she|they) (?:in|around|there|free|about)\b"
 )
 _ASKS_FOR = re.compile(r"\b(?:can|could|may|let) (?:i|me)\b|\bi (?:want|need|'d like)")
@@ -147,6 +152,10 @@ _STATUS = re.compile(
     r"(?:calling|ringing|phoning|it's|this is) (?:just )?(?:about|regarding|re) (?:my|our) "
     r"(?:\w+ )?(?:booking|appointment|reservation)\b|"
     r"do (?:i|we) (?:still )?have (?:an?|my|the) (?:appointment|booking|reservation)|"
+    # "Do I have anything booked?", "Have I got any appointments coming up?"
+    r"(?:do (?:i|we)|have (?:i|we) got) (?:still )?(?:have )?(?:anything|any (?:appointments?|"
+    r"bookings?|reservations?)|an? (?:appointment|booking|reservation)) "
+    r"(?:booked|on|coming up|scheduled|in|with you|for)|"
     r"(?:when|what time|what day)(?:'s| is| was| are) (?:my|our|the) (?:\w+ )?"
     r"(?:appointment|booking|reservation)|"
     r"confirm (?:my|our|the) (?:\w+ )?(?:booking|appointment|reservation)|"
@@ -275,6 +284,9 @@ _ANY_OFFERED = re.compile(
     r"\b(?:either|whichever|any (?:one|of them|of those))(?: one| of them| of those| is| one is|"
     r" will do|'s| works)?(?: (?:is |are )?(?:fine|good|ok|okay|great))?\W*$|"
     r"^\W*that'?ll do\b(?! it)|"
+    # "Whatever you've got", "whatever works"
+    r"^\W*(?:\w+\W+)?whatever(?: you(?:'ve| have)? got| you have| works| suits(?: you)?|"
+    r"'s (?:free|easiest|going)| is (?:free|easiest))?\W*$|"
     r"\b(?:that|this|either) one'?s? (?:is )?fine\b"
 )
 # Acknowledgements that are a yes only when they are (nearly) all that was said.

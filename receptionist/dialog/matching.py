@@ -355,7 +355,9 @@ def _near_word(said: str, have: str) -> bool:
     return score >= 80 or (score >= 60 and jellyfish.metaphone(said) == jellyfish.metaphone(have))
 
 
-_OWNER = re.compile(r"\bown(?:s|er)\b|\bboss\b|\bruns? the (?:place|salon|shop)\b|in charge")
+_OWNER = re.compile(
+    r"\bown(?:s|er)\b|\bboss\b|\bmanager\b|\bruns? the (?:place|salon|shop)\b|in charge"
+)
 
 
 def staff_by_role(text: str, profile: BusinessProfile) -> str | None:

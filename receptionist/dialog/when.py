@@ -212,7 +212,12 @@ _WINDOWS = (  # phrase -> (start, end) of a vague time; None leaves that side op
 )  # fmt: skip
 _EARLIEST = re.compile(
     r"\b(?:earliest|first thing|as early as (?:possible|you can)|first (?:available|opening|"
-    r"slot|appointment)|soonest|as soon as (?:possible|you can)|asap|early as possible)\b"
+    r"slot|appointment)|soonest|as soon as (?:possible|you can)|asap|early as possible|"
+    # "When are you free?", "when's your next opening?", "when can you fit me in?"
+    r"when(?:'s| is| are| do) (?:you|your|the) (?:free|available|have (?:free|available|"
+    r"(?:an? )?(?:opening|slot|space|time))|next (?:free|available|opening|slot|appointment))|"
+    r"when can you (?:fit|squeeze|get|have) me in|what(?:'s| is) (?:your )?next (?:free|"
+    r"available|opening|slot|appointment))\b"
 )
 _LATEST = re.compile(
     r"\b(?:latest|as late as (?:possible|you can)|end of the day|last (?:thing|slot|"

@@ -128,6 +128,12 @@ class Claims:
         )
         return self._save(call_id, "callback", "messages", message, sentence)
 
+    def message_added(self, call_id: str, message: dict) -> str:
+        who = message["for_staff"]
+        who = "the front desk" if who == "front desk" else who
+        sentence = f"I've added that to your message for {who}."
+        return self._save(call_id, "message", "messages", message, sentence)
+
     def transferring(self, call_id: str, transfer: dict) -> str:
         who = "the front desk" if transfer["target"] == "front desk" else transfer["target"]
         sentence = f"I'm transferring you to {who} now, please hold."

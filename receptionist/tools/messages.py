@@ -33,6 +33,17 @@ class MessageService:
         )
         return row
 
+    def add_words(self, message_id: int, words: str, caller_name: str = "") -> dict:
+        """What the caller said once told the message was passed on, added to it (and their
+        name, when the message had none)."""
+        row = self.store.first("messages", "id = ?", [message_id])
+        if row is None:
+            raise KeyError(f"no message {message_id}")
+        fields = {"text": f"{row['text']} {words.strip()}".strip()}
+        if caller_name and not row["caller_name"]:
+            fields["caller_name"] = caller_name
+        return self.store.update("messages", message_id, fields)
+
     def change_callback(self, message_id: int, callback_number: str) -> dict:
         """The number staff call back on, given by the caller after the message was taken."""
         return self.store.update("messages", message_id, {"callback_number": callback_number})

@@ -982,3 +982,22 @@ def test_a_name_on_a_booking_from_another_number_is_no_second_detail() -> None:
     out = c.receive(BookingsFound((theirs,)))
     assert not any("Thursday" in s for s in says(out))
     assert c.outcome == Outcome.TRANSFERRED or any(isinstance(a, Transfer) for a in out)
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "Hi, I have a haircut on Friday. Could I add a beard trim after it?",
+        "Can I book a beard trim on Friday right after my haircut?",
+    ],
+)
+def test_a_booking_added_after_one_held_starts_when_that_one_ends(said: str) -> None:
+    """It offered 9 AM, before the haircut, and took it on a yes."""
+    c = new()
+    out = c.receive(CallerSaid(said))
+    assert out == [FindBookings("5551234567", "", date(2026, 11, 27))]
+    assert c.frame.service == "beard trim" and not c.frame.more_services
+    held = BookingView(9, "haircut", datetime(2026, 11, 27, 10), "Jane Miller", "5551234567",
+                       "booked")  # fmt: skip
+    out = c.receive(BookingsFound((held,)))
+    assert out == [CheckSlot("beard trim", datetime(2026, 11, 27, 10, 30), "5551234567")]

@@ -93,6 +93,29 @@ async def test_a_day_that_finds_nothing_under_the_number_says_which_day(
 
 
 @pytest.mark.parametrize(
+    ("turn", "offered"),
+    [
+        ("Hi, I need to change my appointment on Friday to a later time.", "at 10:30 AM"),
+        ("Could I come in a bit earlier on Friday? I'm booked at 10.", "at 9 AM"),
+    ],
+)
+async def test_a_later_or_earlier_time_offers_that_day_after_or_before_its_own(
+    salon: Settings, store_file: Store, turn: str, offered: str
+) -> None:
+    """ "To a later time" asked "What day and time would you like instead?"; "could I come in a
+    bit earlier?" was a new booking."""
+    call = await _with_a_friday_haircut(salon, store_file)
+    said = await call.say(turn)
+    times = said[-1]
+    assert times.startswith(f"Friday November 27 {offered}"), said
+    later = "later" in turn
+    for hour in ("9 AM", "9:30 AM") if later else ("10:30 AM", "11 AM"):
+        assert f"at {hour}" not in times, times
+    await call.say("The first one.")
+    assert _held(store_file) == ["2026-11-27T10:30" if later else "2026-11-27T09:00"]
+
+
+@pytest.mark.parametrize(
     ("turn", "minutes"),
     [("can I push it back an hour?", 60), ("Could you make it half an hour earlier?", -30),
      ("move it forward 30 minutes", -30), ("an hour later please", 60),
@@ -100,7 +123,8 @@ async def test_a_day_that_finds_nothing_under_the_number_says_which_day(
      ("bring it forward by an hour and a half", -90), ("the same time next week", 7 * 24 * 60),
      # as tiny.en heard "an hour" from flite rms and awb and Festival slt through the line
      ("Can you push it back in our?", 60), ("Could you make it half another earlier?", -30),
-     ("can you push it back in her?", 60)],
+     ("can you push it back in her?", 60),
+     ("Can I move it from Friday to next week, same time?", 7 * 24 * 60)],
 )  # fmt: skip
 def test_how_far_a_booking_is_moved(turn: str, minutes: int) -> None:
     shift = find_shift(turn)

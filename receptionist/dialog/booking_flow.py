@@ -8,8 +8,8 @@ from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
 
 from receptionist.dialog import replies
-from receptionist.dialog.actions import Book, CheckSlot, FindSlots, Say
-from receptionist.dialog.events import BookingDone, SlotChecked, SlotsFound
+from receptionist.dialog.actions import Book, CheckSlot, FindBookings, FindSlots, Say
+from receptionist.dialog.events import BookingDone, BookingsFound, SlotChecked, SlotsFound
 from receptionist.dialog.frame import Expect, Task
 from receptionist.dialog.understand import TimeWindow, Understanding
 from receptionist.domain.profile import Service
@@ -48,6 +48,16 @@ def advance_booking(c: Conversation, u: Understanding) -> Step:
         f.day = None
         yield from c._ask(Expect.DAY, **c._words())
         return
+    if f.after_held and f.day is not None and f.time is None and f.phone:
+        # "I have a haircut on Friday, could I add a beard trim after it?": the new one starts
+        # when the caller's own booking that day ends.
+        f.after_held = False
+        found = c._result((yield FindBookings(f.phone, "", f.day)), BookingsFound)
+        if found.bookings:
+            last = max(found.bookings, key=lambda b: b.start)
+            held = p.service(last.service)
+            f.time = (last.start + timedelta(minutes=held.minutes if held else 0)).time()
+            f.window = None
     if f.day is None or f.time is None:
         if f.days is not None or f.window is not None or f.day is not None or f.time:
             # A day with no time, or a vague time: concrete free times to choose from.

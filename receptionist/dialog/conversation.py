@@ -66,7 +66,7 @@ from receptionist.dialog.frame import Expect, Frame, Outcome, Task
 from receptionist.dialog.intents import about_a_booking_held, another_service, asks_to_say_again
 from receptionist.dialog.matching import staff_by_role
 from receptionist.dialog.people import mentions_others
-from receptionist.dialog.understand import Understanding, understand
+from receptionist.dialog.understand import Understanding, find_service, understand
 from receptionist.dialog.when import a_week_later, names_a_weekday_alone
 from receptionist.domain.phones import possible_phone
 from receptionist.domain.profile import BusinessProfile
@@ -97,6 +97,12 @@ _MESSAGE_BODY = (
 _OF_IT = re.compile(r"\b(?:it|they|that|them|those|these|this|one)\b", re.I)
 _ONLY_WHO = re.compile(r"(?:it's|it is|this is|i'm|i am|my name is|my name's)\s+\S+(?:\s+\S+)?\W*$",
                        re.I)  # fmt: skip
+# "Could I add a beard trim after my haircut?": after one the caller already holds.
+_AFTER_HELD = re.compile(
+    r"\b(?:right |straight |just )?after (?:it|my (?:\w+ )?(?:appointment|booking|haircut|cut|"
+    r"colou?r|trim|one))\b(?! (?:is|was) )",
+    re.I,
+)
 _BACK_TO_BACK = re.compile(
     r"\b(right after|straight after|after that|afterwards|back to back|one after (the )?other|"
     r"after me|after him|after her|then)\b",
@@ -607,6 +613,13 @@ class Conversation:
             self._told_message = None  # a number given from now on is for the new request
         taken = bool(self._task_intent(u))
         unsure = set(u.unsure_slots) if not u.confident else set()
+        after_held = _AFTER_HELD.search(u.text) if f.task == Task.BOOK else None
+        if after_held and len(u.services) > 1:
+            # "a beard trim right after my haircut": the haircut is the one held, not another.
+            held = find_service(after_held.group(0), self.profile)
+            if held is not None and held in u.services:
+                rest = tuple(name for name in u.services if name != held)
+                u = replace(u, services=rest, service=rest[0])
         if u.services and f.task == Task.MOVE and another_service(u.text.lower()):
             f.new_services = u.services  # the held one is among them when named by service
         if u.service or u.services:
@@ -628,6 +641,8 @@ class Conversation:
         elif u.people and u.people > 1 and f.service:
             f.more_services = [f.service] * (u.people - 1)
             f.back_to_back = f.back_to_back or bool(_BACK_TO_BACK.search(u.text))
+        if after_held and not f.more_services:
+            f.after_held = True
         if u.unknown_service and not u.service:
             f.service = None
             f.unknown_service = u.unknown_service

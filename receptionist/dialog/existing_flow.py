@@ -124,6 +124,9 @@ def advance_move(c: Conversation, u: Understanding) -> Step:
     shift = find_shift(u.text)
     ask_found = second_detail.ASK_FOUND
     if f.target is None:
+        way = _LATER_THAT_DAY.search(u.text) if shift is None else None
+        if way is not None:
+            f.move_way = "later" if way.group(1).lower() == "later" else "earlier"
         if shift is not None:
             # "Can I move my Friday appointment to the same time next week?": the shift is
             # from the booking's own time; the rest of the turn names the booking.
@@ -187,6 +190,12 @@ def advance_move(c: Conversation, u: Understanding) -> Step:
                       "at the same time?")  # fmt: skip
             return
         f.day, f.time = booking.start.date(), booking.start.time()
+    if f.move_way and f.day is None and f.time is None and f.window is None:
+        # "Can I change it to a later time?": that day, after (or before) its own time.
+        own = booking.start.time()
+        f.day = booking.start.date()
+        f.window = TimeWindow(start=own) if f.move_way == "later" else TimeWindow(end=own)
+        f.move_way = ""
     if _SAME_TIME.search(u.text) and f.time is None:
         f.time = booking.start.time()
     if _SAME_DAY.search(u.text) and f.day is None:
@@ -381,6 +390,12 @@ NEW_TIME = re.compile(
     r"\binstead\b|\b(?:can|could) (?:we|i|you) (?:do|make it|have|go for|try|change it to|"
     r"move it to)\b|\b(?:how|what) about\b|\b(?:move|change|switch|put) it to\b|"
     r"\bmake it\b",
+    re.I,
+)
+# "to a later time", "later in the day", "a bit earlier": the same day, how much unsaid.
+_LATER_THAT_DAY = re.compile(
+    r"\b(?:an? |the )?(?:bit |little )?(later|earlier)(?: (?:time|slot|appointment|one|on|in the "
+    r"day|that day|the same day))?\b(?! (?:than|next|this|that) (?:week|month))",
     re.I,
 )
 _SAME_TIME = re.compile(r"\bsame (?:time|hour)\b", re.I)

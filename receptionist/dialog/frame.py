@@ -77,6 +77,8 @@ class Frame:
     target: BookingView | None = None  # the existing booking to cancel, move or report
     move_to: tuple[date | None, dt.time | None, TimeWindow | None] | None = None
     move_by: dt.timedelta | None = None  # "push it back an hour": from the booking's own time
+    after_held: bool = False  # "add a beard trim after my haircut": when the held one ends
+    move_way: str = ""  # "to a later time": "later" or "earlier" the same day, how much unsaid
     new_services: tuple[str, ...] = ()  # "a colour instead": the service a move may change to
     booked_ids: list[int] = field(default_factory=list)  # committed in this call
     last_booking: tuple[str, datetime] | None = None  # (service, end) of the last one made

@@ -227,7 +227,10 @@ _AND_BOOK = re.compile(r"\band (?:then )?(?:re-?book|book|make|get|schedule)\b")
 _CHANGE_IT = re.compile(
     r"\b(?:make|have|do) it (?:(?:a (?:bit|little|touch)|an hour|half an hour|slightly) )?"
     r"(?:later|earlier|another day|a different (?:day|time))\b|"
-    r"\b(?:make|change) it (?:to|for|on|at)\b"
+    r"\b(?:make|change) it (?:to|for|on|at)\b|"
+    # "I'm booked at 10, could I come in a bit earlier?"
+    r"\b(?:come|get|be) in (?:(?:a (?:bit|little|touch)|an hour|half an hour|slightly) )?"
+    r"(?:later|earlier|sooner)\b"
 )
 _ASKS_ABOUT_IT = re.compile(
     r"\b(?:what time|when|what day|which day)(?: exactly)? (?:is|was|it's|is it|was it|am i|"

@@ -29,7 +29,9 @@ _BY = re.compile(_AMOUNT + r"\s+(?P<way>later|earlier|sooner|after|before)\b")
 # "the same time next week", "a week later", "the week after"
 _WEEK = re.compile(
     r"\bsame (?:time|day(?: and time)?) (?:next week|the (?:following|next) week|a week later)\b|"
-    r"\b(?:a|one) week later\b|\bthe week after\b|\bpush (?:it|that|this) (?:back )?a week\b"
+    r"\b(?:a|one) week later\b|\bthe week after\b|\bpush (?:it|that|this) (?:back )?a week\b|"
+    # "from Friday to next week, same time"
+    r"\bnext week,? (?:at |for )?(?:the )?same (?:time|day(?: and time)?)\b"
 )
 _LATER = frozenset({"back", "later", "after"})
 

@@ -16,6 +16,7 @@ from receptionist.dialog.actions import (
     AddToMessage,
     Book,
     Cancel,
+    ChangeCallback,
     CheckSlot,
     Connect,
     FindBookings,
@@ -1001,3 +1002,34 @@ def test_a_booking_added_after_one_held_starts_when_that_one_ends(said: str) -> 
                        "booked")  # fmt: skip
     out = c.receive(BookingsFound((held,)))
     assert out == [CheckSlot("beard trim", datetime(2026, 11, 27, 10, 30), "5551234567")]
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        "Actually, forget the haircut, I want a colour.",
+        "Could I get a colour instead of a haircut?",
+    ],
+)
+def test_a_service_changed_when_asked_the_name_replaces_the_first(change: str) -> None:
+    """It booked the haircut and then offered the colour "right after"."""
+    c = new()
+    c.receive(CallerSaid("I want a haircut on Friday at 2."))
+    c.receive(SlotChecked(True))
+    out = c.receive(CallerSaid(change))
+    assert out == [CheckSlot("colour", datetime(2026, 11, 27, 14), "5551234567")]
+    out = c.receive(SlotChecked(True))
+    assert says(out) == [
+        "Sure, a colour instead.",
+        "Friday at 2 PM is free. What name should I put the booking under?",
+    ]
+    assert c.frame.more_services == []
+
+
+def test_a_number_given_after_the_message_with_a_no_changes_it() -> None:
+    """ "No, use 555 867 0199 instead" to "anything else?" ended the call."""
+    c = new()
+    c.receive(CallerSaid("Could you ask Marco to call me back? Tell him it's about the bill."))
+    c.receive(MessageTaken("I've passed your message to Marco (claim).", 7))
+    out = c.receive(CallerSaid("No, use 555 867 0199 instead."))
+    assert out == [ChangeCallback(7, "5558670199")]

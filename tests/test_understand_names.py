@@ -109,6 +109,8 @@ def test_a_name_the_caller_gave(text: str, name: str) -> None:
         # Asked what name a booking goes under, someone else's is the answer: it is for them
         ("His name is Sam Grohl", "Sam Grohl"),
         ("Her name's Emma", "Emma"),
+        # A spelling after the whole name, of its first part
+        ("Catelyn Stark, that's C A T E L Y N", "Catelyn Stark"),
     ],
 )
 def test_a_bare_answer_to_what_name(text: str, name: str) -> None:

@@ -291,8 +291,8 @@ def _offer_help(c: Conversation, u: Understanding) -> Reading:
 
 
 def _anything_else(c: Conversation, u: Understanding) -> Reading:
-    if u.intents:
-        return u, False
+    if u.intents or u.phone:
+        return u, False  # "No, use 555 0199 instead": a number is never "nothing else"
     # "No" with a day, a time or a service is not "nothing else": "Not right now, tomorrow
     # instead?" goes on. A farewell ends the call whatever else it names.
     thanks_only = THANKS.search(u.text) and not has_details(u)

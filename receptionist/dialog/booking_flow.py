@@ -74,8 +74,12 @@ def advance_booking(c: Conversation, u: Understanding) -> Step:
     checked = c._result((yield CheckSlot(service.name, start, f.phone or "")),
                            SlotChecked)  # fmt: skip
     if not checked.free:
+        f.service_changed = False
         yield from say_taken(c, service, start, checked.alternatives)
         return
+    if f.service_changed:
+        f.service_changed = False
+        yield Say(f"Sure, a {service.name} instead.")
     if f.unconfirmed and not f.confirmed:
         c._asked.pop(Expect.CONFIRM, None)
         yield from c._ask(Expect.CONFIRM, **c._words())

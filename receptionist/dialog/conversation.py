@@ -97,6 +97,12 @@ _MESSAGE_BODY = (
 _OF_IT = re.compile(r"\b(?:it|they|that|them|those|these|this|one)\b", re.I)
 _ONLY_WHO = re.compile(r"(?:it's|it is|this is|i'm|i am|my name is|my name's)\s+\S+(?:\s+\S+)?\W*$",
                        re.I)  # fmt: skip
+# "Forget the haircut, I want a colour", "a colour, not a cut": a service turned down.
+_NOT_THIS = re.compile(
+    r"\b(?:forget|scratch|not|skip|drop|instead of|rather than|never ?mind|no) (?:about )?"
+    r"(?:the |a |an |my |that )?(\w+(?:[ -]\w+)?)",
+    re.I,
+)
 # "Could I add a beard trim after my haircut?": after one the caller already holds.
 _AFTER_HELD = re.compile(
     r"\b(?:right |straight |just )?after (?:it|my (?:\w+ )?(?:appointment|booking|haircut|cut|"
@@ -613,6 +619,12 @@ class Conversation:
             self._told_message = None  # a number given from now on is for the new request
         taken = bool(self._task_intent(u))
         unsure = set(u.unsure_slots) if not u.confident else set()
+        if f.task == Task.BOOK and len(u.services) > 1:
+            # "Actually, forget the haircut, I want a colour": the one turned down goes.
+            dropped = {find_service(m.group(1), self.profile) for m in _NOT_THIS.finditer(u.text)}
+            kept = tuple(name for name in u.services if name not in dropped)
+            if kept and kept != u.services:
+                u = replace(u, services=kept, service=kept[0])
         after_held = _AFTER_HELD.search(u.text) if f.task == Task.BOOK else None
         if after_held and len(u.services) > 1:
             # "a beard trim right after my haircut": the haircut is the one held, not another.
@@ -625,6 +637,8 @@ class Conversation:
         if u.service or u.services:
             services = list(u.services) or [u.service or ""]
             if f.service is None or u.service != f.service:
+                # "Actually, a colour instead" once a time was found: said back before going on.
+                f.service_changed = bool(f.service and f.time and f.task == Task.BOOK)
                 f.service = services[0]
             extra = services[1:]
             if u.people and u.people > len(services):

@@ -203,6 +203,12 @@ _SPELLING_OF = re.compile(
     r"((?:[A-Za-z](?:[\s.,\-]+|$)){3,})",
     re.I,
 )
+# "Catelyn Stark, that's C A T E L Y N": the words before a spelling that isn't next to its name.
+_SPELLING_SAID = re.compile(
+    r"[,;]?\s*\b(?:that's|that is|it's|spelled|spelt|spelling)\b[\s,:]*"
+    r"(?=(?:[A-Za-z](?:[\s.,\-]+|$)){3,})",
+    re.I,
+)
 _WITH_A = re.compile(
     r"[\s,.]*(?:(?:that's|that is|it's)\s+)?[A-Za-z'\-]+\s+with\s+an?\s+[A-Za-z]\b[.!]?", re.I
 )
@@ -219,7 +225,8 @@ def _fold_spelling(text: str) -> str:
         ends_clause = match.group(2).rstrip()[-1:] in (",", ";")
         return letters.capitalize() + (", " if ends_clause else " ")  # "Smith, S M I T H, John"
 
-    return _WITH_A.sub(" ", _SPELLING_OF.sub(fold, text)).strip()
+    folded = _WITH_A.sub(" ", _SPELLING_OF.sub(fold, text)).strip()
+    return _SPELLING_SAID.sub(", ", folded)
 
 
 def _spelled(text: str) -> str | None:

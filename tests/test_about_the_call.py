@@ -14,6 +14,9 @@ import pytest
 from receptionist.app.config import Settings
 from receptionist.dialog import replies
 from receptionist.dialog.about_the_call import (
+    adds_to_message,
+    asks_how_we_are,
+    asks_to_wait,
     checks_the_line,
     only_greets,
     says_running_late,
@@ -323,3 +326,53 @@ def test_someone_else_to_come_instead_is_for_a_person_not_a_move(turn: str) -> N
     c = new()
     out = c.receive(CallerSaid(turn))
     assert says(out) == [replies.CANT_DO_THAT] and c.expecting == Expect.OFFER_HELP
+
+
+@pytest.mark.parametrize(
+    ("said", "waits"),
+    [
+        ("Hold on a sec.", True),
+        ("Hang on, can you hold on a moment?", True),
+        ("Let me check my calendar.", True),
+        ("OK sorry, just a second.", True),
+        ("Hang on, let me grab a pen.", True),
+        ("I'm just looking at my diary.", True),
+        ("Can you wait?", True),
+        ("Hold on, I want a colour.", False),
+        ("Hold on, can I book for Thursday?", False),
+        ("Hang on, I'll type it in", False),
+        ("Wait, am I talking to a robot?", False),
+    ],
+)
+def test_asked_to_wait(said: str, waits: bool) -> None:
+    assert asks_to_wait(said.lower()) == waits, said
+
+
+@pytest.mark.parametrize(
+    ("said", "asks"),
+    [
+        ("How are you today?", True),
+        ("Hi, how are you?", True),
+        ("Hello, how's it going?", True),
+        ("Hi, how are you, I need a haircut", False),
+        ("How are you open on Sunday?", False),
+    ],
+)
+def test_how_are_you(said: str, asks: bool) -> None:
+    assert asks_how_we_are(said.lower()) == asks, said
+
+
+@pytest.mark.parametrize(
+    ("said", "adds"),
+    [
+        ("It's about my colour.", True),
+        ("It's Dave, about the invoice.", True),
+        ("Oh, and tell him it's urgent.", True),
+        ("Regarding the delivery on Thursday.", True),
+        ("Can I book a haircut?", False),
+        ("No, that's all.", False),
+        ("What about Saturday?", False),
+    ],
+)
+def test_more_words_for_the_message(said: str, adds: bool) -> None:
+    assert adds_to_message(said.lower()) == adds, said

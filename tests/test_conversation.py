@@ -150,14 +150,17 @@ def test_a_name_given_in_answer_to_the_check_accepts_it_and_is_taken() -> None:
     assert isinstance(book, Book) and book.name == "Peter Parker"
 
 
-@pytest.mark.parametrize("reply", ["Hmm, not sure.", "Wait."])
-def test_words_that_are_no_name_leave_the_check_open(reply: str) -> None:
+@pytest.mark.parametrize(
+    ("reply", "answer"),
+    [("Hmm, not sure.", "Please say yes or no."), ("Wait.", replies.TAKE_YOUR_TIME)],
+)
+def test_words_that_are_no_name_leave_the_check_open(reply: str, answer: str) -> None:
     c = new()
     c.receive(CallerSaid("a haircut on Thursday at 3", confidence=0.3))
     c.receive(SlotChecked(True))
     out = c.receive(CallerSaid(reply))
     assert c.expecting == Expect.CONFIRM and c.frame.name is None
-    assert "Please say yes or no." in says(out)[-1]
+    assert answer in says(out)[-1]
 
 
 def test_a_no_to_the_check_asks_again_for_what_was_unsure() -> None:
@@ -1033,3 +1036,34 @@ def test_a_number_given_after_the_message_with_a_no_changes_it() -> None:
     c.receive(MessageTaken("I've passed your message to Marco (claim).", 7))
     out = c.receive(CallerSaid("No, use 555 867 0199 instead."))
     assert out == [ChangeCallback(7, "5558670199")]
+
+
+@pytest.mark.parametrize(
+    "wait", ["Hold on a sec.", "Hang on, can you hold on a moment?", "Let me check my calendar."]
+)
+def test_asked_to_wait_the_question_stays_asked(wait: str) -> None:
+    """ "Hang on, can you hold on a moment?" was "I don't have that information"."""
+    c = new()
+    c.receive(CallerSaid("I'd like a haircut."))
+    assert c.expecting == Expect.DAY
+    out = c.receive(CallerSaid(wait))
+    assert says(out) == [replies.TAKE_YOUR_TIME] and c.expecting == Expect.DAY
+    out = c.receive(SilenceElapsed())
+    assert says(out) == [replies.STILL_HERE]
+    out = c.receive(CallerSaid("Sorry, what was that?"))
+    assert says(out) == ["Sure, a haircut. What day would you like to come in?"]
+    out = c.receive(CallerSaid("Friday at 3 works."))
+    assert out == [CheckSlot("haircut", datetime(2026, 11, 27, 15), "5551234567")]
+
+
+def test_silence_after_asking_to_wait_is_counted_from_the_second() -> None:
+    c = new()
+    c.receive(CallerSaid("Hold on."))
+    assert says(c.receive(SilenceElapsed())) == [replies.STILL_HERE]
+    assert says(c.receive(SilenceElapsed())) == [replies.STILL_THERE]
+
+
+def test_hold_on_with_a_request_is_the_request() -> None:
+    c = new()
+    out = c.receive(CallerSaid("Hold on, can I book a haircut for Friday at 3?"))
+    assert out == [CheckSlot("haircut", datetime(2026, 11, 27, 15), "5551234567")]

@@ -76,6 +76,31 @@ def asks_how_we_are(lowered: str) -> bool:
     return all(w in _GREETING_WORDS or w in _GREETINGS or w in ("doing", "today") for w in words)
 
 
+# -- "Hold on a sec" ----------------------------------------------------------------------------
+
+_A_MOMENT = r"(?:a|one) (?:sec|second|moment|minute|min|mo|tick)"
+_WAIT = (
+    rf"(?:(?:can|could|would) you )?(?:hold|hang) on(?: (?:for )?{_A_MOMENT})?|"
+    rf"(?:just )?{_A_MOMENT}|give me {_A_MOMENT}|bear with me|"
+    rf"(?:(?:can|could|would) you )?wait(?: (?:for )?{_A_MOMENT})?|"
+    r"let me (?:just )?(?:check|look|see|have a look|find (?:it|that|my \w+)|"
+    r"grab (?:a pen|my \w+)|get (?:a pen|my \w+))"
+    r"(?: (?:in |at |on )?(?:my|the) (?:calendar|diary|schedule|phone|planner))?|"
+    r"(?:i'm|i am) (?:just )?(?:checking|looking)"
+    r"(?: (?:at |in |on )?(?:my|the) (?:calendar|diary|schedule|phone|planner))?"
+)
+_ASKS_TO_WAIT = re.compile(
+    rf"^\W*(?:(?:ok|okay|sorry|um|uh|er|erm|yeah|yes|right|oh|ah|so)\W+)*"
+    rf"(?:{_WAIT})(?:\W+(?:please|sorry|thanks|thank you|if you don't mind|{_WAIT}))*\W*$"
+)
+
+
+def asks_to_wait(lowered: str) -> bool:
+    """Is the whole turn the caller asking us to wait ("Hold on a sec", "Let me check my
+    calendar")? What was asked stays asked; "hold on, I want a colour" is a request."""
+    return bool(_ASKS_TO_WAIT.match(lowered))
+
+
 # -- "Is this Bella Hair?" ---------------------------------------------------------------------
 
 _IS_THIS = re.compile(

@@ -25,6 +25,7 @@ from receptionist.dialog.about_the_call import (
     adds_to_message,
     asks_how_we_are,
     asks_if_we_are,
+    asks_to_wait,
     checks_the_line,
     disowns_number,
     only_greets,
@@ -194,6 +195,7 @@ class Conversation:
         self._reply_now: list[Say] = []
         self._to_caller = True
         self._message_taken = False
+        self._holding = False  # the caller asked us to wait ("hold on a sec")
         self._told_message: int | None = None  # the message the caller was told was passed on
         self._impossible_phone: str | None = None  # the last number heard that can't be one
         # The question just answered ("hours", "price", "duration"): "And tomorrow?" or "What
@@ -296,6 +298,7 @@ class Conversation:
 
     def _on_said(self, event: CallerSaid) -> Step:
         self.silences = 0
+        self._holding = False
         self.caller_turns += 1
         text = event.text.strip()
         expecting = self.expecting
@@ -325,6 +328,13 @@ class Conversation:
             notice = self.profile.recording_notice
             skip = (replies.FILLER_BOOKING, notice)
             yield from (say for say in self._last_reply if say.text not in skip)
+            return
+        if asks_to_wait(lowered):
+            # "Hold on a sec", "let me check my calendar": what was asked stays asked, and the
+            # first silence after it is no "are you still there?".
+            self._holding = True
+            self._to_caller = False  # "Sorry, what was the question?" then: the question
+            yield Say(replies.TAKE_YOUR_TIME, cache=True)
             return
         if self._opening() and only_greets(lowered, first_words=self.caller_turns == 1):
             yield Say(replies.HELLO, cache=True)  # "Hi there.": callers greet and wait
@@ -439,6 +449,10 @@ class Conversation:
         yield from self._on_said(CallerSaid(" ".join(number)))
 
     def _on_silence(self) -> Step:
+        if self._holding:
+            self._holding = False  # asked to wait: once more, before any counting
+            yield Say(replies.STILL_HERE, cache=True)
+            return
         self.silences += 1
         if self.silences <= self.profile.silence_reprompts:
             yield Say(replies.STILL_THERE, cache=True)

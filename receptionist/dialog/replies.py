@@ -47,6 +47,8 @@ CANT_DO_THAT = (
 CAN_HEAR_YOU = "Yes, I can hear you."
 HELLO = "Hi! How can I help you today?"
 WELL_THANKS = "I'm well, thank you. How can I help you today?"
+TAKE_YOUR_TIME = "Sure, take your time."
+STILL_HERE = "I'm still here whenever you're ready."
 IT_IS_US = "Yes, this is {business}. How can I help you today?"
 THIS_IS_US = "This is {business}. How can I help you today?"
 WRONG_NUMBER = "No problem."
@@ -60,7 +62,8 @@ LATE_NOTED = "Thanks for letting us know."
 FIXED = (
     FILLER_BOOKING, ONE_MOMENT, ANYTHING_ELSE, GOODBYE, STILL_THERE, SILENT_GOODBYE,
     NOT_UNDERSTOOD, NOT_UNDERSTOOD_AGAIN, OFFER_PERSON_OR_MESSAGE, DONT_KNOW, DONT_KNOW_EITHER,
-    CANT_DO_THAT, CAN_HEAR_YOU, HELLO, WELL_THANKS, WRONG_NUMBER, WE_CALLED, LATE_NOTED,
+    CANT_DO_THAT, CAN_HEAR_YOU, HELLO, WELL_THANKS, TAKE_YOUR_TIME, STILL_HERE, WRONG_NUMBER,
+    WE_CALLED, LATE_NOTED,
 )  # fmt: skip
 
 

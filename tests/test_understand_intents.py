@@ -717,6 +717,7 @@ def test_how_the_business_works_is_asked_not_requested(text: str) -> None:
         ("Have I got any appointments coming up?", ("status",)),
         ("Do I have an appointment with you this week?", ("status",)),
         ("Can Marco give me a call back?", ("message",)),
+        ("and Marco give me a call back.", ("message",)),  # as tiny.en heard flite slt
         ("Could Sarah ring me?", ("message",)),
         ("Hi, this is Dave from Acme, returning Sarah's call", ("person",)),
     ],

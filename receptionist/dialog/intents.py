@@ -78,7 +78,8 @@ _MESSAGE = re.compile(
     r"have (?:him|her|them|\w+) (?:call|ring|phone)|ask (?:him|her|them|\w+) to (?:call|ring)|"
     r"get (?!me\b|us\b)\w+ to (?:call|ring|phone|text|give me a (?:call|ring|bell))|"
     r"get back to me|"
-    # "Can Marco give me a call back?", "could she ring me?"
+    # "Can Marco give me a call back?" (heard "and Marco give me a call back"), "could she ring me?"
+    r"give (?:me|us) a (?:call|ring|bell) ?back|"
     r"(?:can|could|would|will) (?:\w+|someone|somebody) (?:give me a (?:call|ring|bell)|"
     r"(?:call|ring|phone) me(?! about (?:my|the|a) (?:\w+ )?(?:booking|appointment))))\b"
 )

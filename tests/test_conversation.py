@@ -1067,3 +1067,16 @@ def test_hold_on_with_a_request_is_the_request() -> None:
     c = new()
     out = c.receive(CallerSaid("Hold on, can I book a haircut for Friday at 3?"))
     assert out == [CheckSlot("haircut", datetime(2026, 11, 27, 15), "5551234567")]
+
+
+def test_what_is_free_asked_while_moving_a_booking_is_for_the_move() -> None:
+    """ "What have you got on Saturday?" began a new booking and left the move."""
+    c = new()
+    c.receive(CallerSaid("Can I reschedule my appointment on Friday?"))
+    friday = BookingView(9, "haircut", datetime(2026, 11, 27, 10), "Jane Miller", "5551234567",
+                         "booked")  # fmt: skip
+    c.receive(BookingsFound((friday,)))
+    out = c.receive(CallerSaid("What have you got on Saturday?"))
+    assert c.frame.task == Task.MOVE
+    assert isinstance(out[-1], FindSlots) and out[-1].first_day == date(2026, 11, 28)
+    assert not any(s.startswith("I found your") for s in says(out))  # said the turn before

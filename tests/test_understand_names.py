@@ -252,3 +252,19 @@ async def test_a_surname_that_is_a_service_word_books_the_service_asked_for(
         ("beard trim", "John Child")
     ]
     assert any("beard trim" in s and "John Child" in s for s in said)
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [("May Parker", "May Parker"), ("Will Smith.", "Will Smith"), ("April Jones", "April Jones"),
+     ("June Carter", "June Carter")],
+)  # fmt: skip
+def test_a_first_name_that_is_also_a_word_is_the_name_asked_for(text: str, name: str) -> None:
+    """ "May Parker" was a question ("may I ...?"), and "I don't have that information"."""
+    u = understand(text, PROFILE, TODAY, "name")
+    assert u.name == name and not u.intents and not u.asks_other, u
+
+
+@pytest.mark.parametrize("text", ["May I ask something?", "Will it be long?", "Will do."])
+def test_a_question_or_a_yes_is_no_name(text: str) -> None:
+    assert understand(text, PROFILE, TODAY, "name").name is None, text

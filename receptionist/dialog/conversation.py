@@ -98,6 +98,9 @@ _MESSAGE_BODY = (
 _OF_IT = re.compile(r"\b(?:it|they|that|them|those|these|this|one)\b", re.I)
 _ONLY_WHO = re.compile(r"(?:it's|it is|this is|i'm|i am|my name is|my name's)\s+\S+(?:\s+\S+)?\W*$",
                        re.I)  # fmt: skip
+_ANOTHER_BOOKING = re.compile(
+    r"\b(?:another|new|second|also|as well|extra|additional|separate)\b", re.I
+)
 # "Forget the haircut, I want a colour", "a colour, not a cut": a service turned down.
 _NOT_THIS = re.compile(
     r"\b(?:forget|scratch|not|skip|drop|instead of|rather than|never ?mind|no) (?:about )?"
@@ -523,6 +526,13 @@ class Conversation:
         )
         if unanswerable and u.staff and f.task is None:
             f.staff = u.staff
+        if answered and u.asks_hours and u.extra.get("holiday") and not self._task_intent(u):
+            # "Are you open on Christmas Eve?": the usual hours that weekday, and the truth
+            # that holiday hours aren't known here.
+            f.message_text = f.message_text or u.text
+            yield Say(replies.HOLIDAY_HOURS_UNKNOWN, cache=True)
+            self.expecting = Expect.OFFER_HELP
+            return
         if unanswerable and answered:
             f.message_text = f.message_text or u.text
             yield Say(replies.DONT_KNOW_EITHER, cache=True)
@@ -627,6 +637,10 @@ class Conversation:
         said = [i for i in ("message", "move", "cancel", "status", "book") if i in u.intents]
         if said:
             task = Task(said[0])
+            if f.task == Task.MOVE and f.target is not None and said == ["book"]:
+                # "What have you got on Saturday?" asked where a booking is being moved: the
+                # times for the move, unless another booking is asked for ("a new one too").
+                task = Task.BOOK if _ANOTHER_BOOKING.search(u.text) else Task.MOVE
             if f.task is not None and f.task != task:
                 f.clear_task()
             f.task = task
@@ -953,7 +967,9 @@ class Conversation:
         if u.asks_duration and not u.asks_price:
             named = [s for s in (p.service(n) for n in (u.services or (u.service,)) if n) if s]
             sentences += [replies.duration_answer(service) for service in named or p.services]
-        if u.asks_hours:
+        if u.asks_hours and u.day is not None and u.extra.get("holiday"):
+            sentences.append(replies.holiday_hours_answer(p, u.extra["holiday"], u.day))
+        elif u.asks_hours:
             sentences.append(
                 replies.hours_answer(p, u.day.weekday() if u.day is not None else None)
             )

@@ -215,9 +215,10 @@ def advance_move(c: Conversation, u: Understanding) -> Step:
         c.expecting = Expect.TIME
         if f.day is not None and c.profile.hours.is_open(f.day):
             # "Can I move it to Saturday?": the free times that day, as for a new booking.
-            if attempt == 0:
-                yield Say(f"I found your {booking.service} on {say_day(booking.start.date())} "
-                          f"at {say_time(booking.start.time())}.")  # fmt: skip
+            found = (f"I found your {booking.service} on {say_day(booking.start.date())} "
+                     f"at {say_time(booking.start.time())}.")  # fmt: skip
+            if attempt == 0 and not any(s.text.startswith(found) for s in c._last_reply):
+                yield Say(found)
             yield from offer_slots(c, service)
             return
         if attempt == 0:

@@ -145,6 +145,19 @@ def _surname_after_a_name(word: str, exclude: frozenset[str]) -> bool:
     )  # fmt: skip
 
 
+def _first_name_before_a_surname(words: list[str], exclude: frozenset[str]) -> bool:
+    """A first name that is a common word as well ("May", "June", "Will", "Sunny"), written
+    with its capital and followed by a surname with its capital: "May Parker", "Will Smith".
+    Only as the whole answer to "what name?"."""
+    if len(words) != 2 or not all(w[:1].isupper() for w in words):
+        return False
+    first, last = (w.lower().strip(".") for w in words)
+    return (
+        is_first_name(first) and first not in exclude and first not in WEEKDAYS
+        and is_surname(last) and not _never(words[1], exclude)
+    )  # fmt: skip
+
+
 def _shape(word: str) -> str:
     word = word.strip(".")
     if word.lower() in _TITLES:
@@ -363,6 +376,8 @@ def _found_name(
     answer = _WITHOUT.sub(" ", answer)
     words = _said_once(answer)
     inside = [i > 0 and i + 1 < len(words) and w.lower() in _PARTICLES for i, w in enumerate(words)]
+    if words and _first_name_before_a_surname(words, exclude):
+        inside[0] = True  # "May Parker": "May" is not a never-word here
     if len(words) - sum(inside) > 3 or any(
         _never(w, exclude)
         and w.lower().strip(".") not in _TITLES

@@ -6,11 +6,11 @@ never asked twice in a row in the same words. Fixed sentences are cached as audi
 
 from __future__ import annotations
 
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 
 from receptionist.dialog.frame import Expect
 from receptionist.domain.profile import BusinessProfile, Service
-from receptionist.domain.saying import DAY_NAMES, say_time
+from receptionist.domain.saying import DAY_NAMES, say_day, say_time
 
 FILLER_BOOKING = "One moment while I check that for you."
 ONE_MOMENT = "One moment."
@@ -58,12 +58,16 @@ WE_CALLED = (
     "prefer?"
 )
 LATE_NOTED = "Thanks for letting us know."
+HOLIDAY_HOURS_UNKNOWN = (
+    "I don't have our holiday hours, though. I can take a message for the team, or put you "
+    "through to someone who can tell you. Which would you prefer?"
+)
 
 FIXED = (
     FILLER_BOOKING, ONE_MOMENT, ANYTHING_ELSE, GOODBYE, STILL_THERE, SILENT_GOODBYE,
     NOT_UNDERSTOOD, NOT_UNDERSTOOD_AGAIN, OFFER_PERSON_OR_MESSAGE, DONT_KNOW, DONT_KNOW_EITHER,
     CANT_DO_THAT, CAN_HEAR_YOU, HELLO, WELL_THANKS, TAKE_YOUR_TIME, STILL_HERE, WRONG_NUMBER,
-    WE_CALLED, LATE_NOTED,
+    WE_CALLED, LATE_NOTED, HOLIDAY_HOURS_UNKNOWN,
 )  # fmt: skip
 
 
@@ -99,6 +103,25 @@ def hours_answer(profile: BusinessProfile, weekday: int | None) -> str:
     if hours is None:
         return f"We're closed on {DAY_NAMES[weekday]}s."
     return f"On {DAY_NAMES[weekday]} we're open from {say_time(hours[0])} to {say_time(hours[1])}."
+
+
+def holiday_hours_answer(profile: BusinessProfile, holiday: str, day: date) -> str:
+    """A holiday's usual weekday hours, said as usual: the profile has no holiday hours."""
+    words = holiday.split()
+    named = " ".join(
+        w
+        if i and (w in ("the", "after", "before") or (w == "day" and words[i - 1] == "the"))
+        else w[:1].upper() + w[1:]
+        for i, w in enumerate(words)
+    )
+    weekday = DAY_NAMES[day.weekday()]
+    hours = profile.hours.days[day.weekday()]
+    usual = (
+        f"we're usually closed on {weekday}s"
+        if hours is None
+        else f"on {weekday}s we're usually open from {say_time(hours[0])} to {say_time(hours[1])}"
+    )
+    return f"{named} is {say_day(day)}, and {usual}."
 
 
 def slot_free(weekday: int, at: time) -> str:

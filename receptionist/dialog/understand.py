@@ -16,6 +16,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date, time
 
 from receptionist.dialog import matching
+from receptionist.dialog.holiday_names import find_holiday
 from receptionist.dialog.intents import (
     INTENTS,
     cancels,
@@ -252,6 +253,9 @@ def understand(
         _OLD_VALUE.search(lowered) or _TURNED_DOWN.search(lowered) or _STARTS_NO.match(lowered)
     )
     day, days, at, window = _read_when(lowered, today, expecting, shifting, move, phone, unsure)
+    holiday = find_holiday(lowered, today, profile.region) if day is None and not days else None
+    if holiday is not None:
+        day = holiday[1]  # "Christmas Eve": the date it falls on next
 
     never, _ = matching.profile_words(profile)
     staff_names = frozenset(m.name.lower() for m in profile.staff)
@@ -265,6 +269,19 @@ def understand(
         or answer.no or choice is not None or wants.unknown_service
     )  # fmt: skip
     name = find_name(said, never, bare, staff_names)
+    if (
+        name is None
+        and expecting == "name"
+        and set(wants.intents) <= {"question"}
+        and "?" not in said
+        and len(said.split()) <= 3
+        and not (services or day or days or at or window or phone)
+    ):
+        # "May Parker.", "Will Smith.": a first name that starts a question ("may I...") is
+        # the name asked for when the whole answer is a name and asks nothing.
+        name = find_name(said, never, True, staff_names)
+        if name is not None:
+            wants = replace(wants, intents=(), asks_other=None)
     if name is None and expecting in ("name", "next_booking"):
         # Asked what name a booking goes under, "her name's Emma" is the answer: the
         # booking is for them ("Shall I book the kids cut right after?" "His name is Sam.").
@@ -293,6 +310,9 @@ def understand(
     if staff_found:
         wants = read_wants(said, lowered, profile, services, staff=True, expecting=expecting)
 
+    if wants.asks_hours and holiday is None and _HOLIDAY_HOURS.search(lowered):
+        # "What are your holiday hours?": the profile has none, a question we can't answer.
+        wants = replace(wants, asks_hours=False, asks_other="holiday hours")
     if wants.policy:
         # "Do you need a deposit for a colour?", "Is Marco in today?": asked, nothing to book
         services, day, days, at, window = (), None, None, None, None
@@ -321,8 +341,14 @@ def understand(
         asks_other=wants.asks_other,
         confident=not unsure,
         unsure_slots=tuple(dict.fromkeys(unsure)),
-        extra=_extra(said, never, expecting),
+        extra=_extra(said, never, expecting) | ({"holiday": holiday[0]} if holiday else {}),
     )
+
+
+_HOLIDAY_HOURS = re.compile(
+    r"\bholidays?\b|\b(?:over|around|during|at|for) (?:christmas|the new year|new year'?s?|"
+    r"easter|thanksgiving)\b"
+)
 
 
 def _read_when(

@@ -1080,3 +1080,34 @@ def test_what_is_free_asked_while_moving_a_booking_is_for_the_move() -> None:
     assert c.frame.task == Task.MOVE
     assert isinstance(out[-1], FindSlots) and out[-1].first_day == date(2026, 11, 28)
     assert not any(s.startswith("I found your") for s in says(out))  # said the turn before
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "I got a haircut yesterday and I'm really not happy, it's uneven.",
+        "I had a colour last week and it's gone orange.",
+    ],
+)
+def test_a_visit_that_has_happened_is_no_new_booking(said: str) -> None:
+    """Both were "Sure, a haircut. What day would you like to come in?"."""
+    c = new()
+    out = c.receive(CallerSaid(said))
+    assert says(out) == [replies.ABOUT_A_VISIT] and c.expecting == Expect.OFFER_HELP
+    out = c.receive(CallerSaid("A message, please."))
+    assert out == [TakeMessage("front desk", "", "5551234567", said)]
+
+
+def test_a_visit_that_has_happened_and_another_booking_is_the_booking() -> None:
+    c = new()
+    out = c.receive(CallerSaid("I had a haircut last week, can I book another for Friday at 2?"))
+    assert out == [CheckSlot("haircut", datetime(2026, 11, 27, 14), "5551234567")]
+
+
+@pytest.mark.parametrize(
+    ("said", "target"), [("Is Sarah available?", "Sarah"), ("Agent.", "front desk")]
+)
+def test_asking_for_someone_in_few_words_puts_the_caller_through(said: str, target: str) -> None:
+    """ "Is Sarah available?" was "What would you like to book?"; "Agent" not understood."""
+    out = new().receive(CallerSaid(said))
+    assert [a.target for a in out if isinstance(a, Transfer)] == [target]

@@ -725,3 +725,18 @@ def test_how_the_business_works_is_asked_not_requested(text: str) -> None:
 def test_short_requests_in_callers_words(text: str, intents: tuple[str, ...]) -> None:
     """Each was not understood ("a message, please" twice in a row), or a booking."""
     assert understand(text, PROFILE, TODAY).intents == intents, text
+
+
+@pytest.mark.parametrize(
+    ("text", "person"),
+    [
+        ("Agent", True),
+        ("Agent please", True),
+        ("Is Sarah available?", True),
+        ("Is Marco around?", True),
+        ("Is Marco available on Friday?", False),
+        ("Is there anything available?", False),
+    ],
+)
+def test_asking_for_someone_in_few_words(text: str, person: bool) -> None:
+    assert ("person" in understand(text, PROFILE, TODAY).intents) == person, text

@@ -64,7 +64,12 @@ from receptionist.dialog.events import (
     TransferRequested,
 )
 from receptionist.dialog.frame import Expect, Frame, Outcome, Task
-from receptionist.dialog.intents import about_a_booking_held, another_service, asks_to_say_again
+from receptionist.dialog.intents import (
+    about_a_booking_held,
+    about_a_past_visit,
+    another_service,
+    asks_to_say_again,
+)
 from receptionist.dialog.matching import staff_by_role
 from receptionist.dialog.people import mentions_others
 from receptionist.dialog.understand import Understanding, find_service, understand
@@ -564,12 +569,14 @@ class Conversation:
             yield Say(added.claim, claim=True)
             yield from self._anything_else()
             return
-        if self._between_requests(expecting) and about_a_booking_held(u):
+        if self._between_requests(expecting) and (about_a_booking_held(u) or about_a_past_visit(u)):
             # "I booked in for Friday but I put the wrong name", "I've got an appointment on
-            # Thursday, can I bring my dog?": about a booking the caller has, asking nothing
-            # we can do. No new booking: a person, or a message in their words.
+            # Thursday, can I bring my dog?", "I had a colour last week and it's gone orange":
+            # about a booking the caller has or had, asking nothing we can do. No new
+            # booking: a person, or a message in their words.
             f.message_text = u.text
-            yield Say(replies.CANT_DO_THAT, cache=True)
+            yield Say(replies.CANT_DO_THAT if about_a_booking_held(u) else replies.ABOUT_A_VISIT,
+                      cache=True)  # fmt: skip
             self.expecting = Expect.OFFER_HELP
             return
         understood = self._take(u, expecting) or progressed

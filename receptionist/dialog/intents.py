@@ -100,6 +100,10 @@ _PERSON = re.compile(
     r"(?:speak|talk|chat) (?:to|with) (?:whoever|the person who|someone who|somebody who)|"
     r"(?:anyone|anybody|someone|somebody) (?:i|we) (?:can|could) (?:speak|talk|chat) (?:to|with))\b"
 )
+# "Agent.", "Reception, please.": the whole turn.
+_PERSON_ALONE = re.compile(
+    r"^\W*(?:an? |the )?(?:agent|customer service|reception|front desk)(?:,? please)?\W*$"
+)
 _ROBOT = re.compile(
     r"\b(?:(?:am i|are we|i'm|is this|is that|are you|you're|you are|this is)\s+(?:just\s+)?"
     r"(?:(?:talking|speaking|chatting) (?:to|with) )?(?:a |an )?(?:real |actual |live )?"
@@ -114,6 +118,9 @@ _ROBOT = re.compile(
 )
 _TALK_TO = re.compile(
     r"\b(?:speak|talk|chat)\s+(?:to|with)\b|"
+    # "Is Sarah available?" (now, on the phone; "on Friday" is a question about her days)
+    r"^\W*(?:(?:hi|hello|yes|um|oh)\W+)*is \w+ (?:available|free|there|around|about)(?: to "
+    r"(?:talk|speak|chat))?(?: (?:now|at the moment|right now))?\W*$|"
     r"\b(?:trying to|want to|need to|like to) (?:reach|get hold of|get through to|catch)\b|"
     # "This is Dave, returning Sarah's call": the one who called wants them
     r"\b(?:returning|returned|return) (?:\w+'s|your|her|his|their|a|the) (?:phone )?call\b|"
@@ -631,6 +638,33 @@ _HANDLED = (
 )  # fmt: skip
 
 
+# A visit that has happened: "I got a haircut yesterday and ...", "I had a colour last week".
+_PAST_VISIT = re.compile(
+    r"\b(?:i|we|my \w+|he|she)(?: just)? (?:got|had|came in for|came in|was in|were in|"
+    r"was there|went)\b[^.?!]{0,40}?\b(?:yesterday|last (?:week|time|month|night|"
+    r"(?:mon|tues|wednes|thurs|fri|satur|sun)day)|the other day|earlier today|this morning|"
+    r"(?:a|two|three|a few|couple of) (?:days|weeks) ago|on (?:mon|tues|wednes|thurs|fri|satur|"
+    r"sun)day (?:and|but))\b|"
+    r"\b(?:yesterday|last week|the other day)\b[^.?!]{0,30}?\b(?:i|we) (?:got|had|came)\b|"
+    r"\byou (?:cut|coloured|colored|dyed|did|gave|charged|burned|burnt)\b|"
+    # "Your stylist cut my ear!", "she burnt my scalp" (not "can she cut my hair?")
+    r"(?<!can )(?<!could )(?<!would )(?<!will )\b(?:stylist|barber|hairdresser|colou?rist|she|he)"
+    r" (?:cut|nicked|burned|burnt|dyed|coloured|colored|messed up|ruined) (?:my|his|her|our)\b"
+)
+
+
+def about_a_past_visit(u: Understanding) -> bool:
+    """Does the caller speak of a visit that has happened ("I got a haircut yesterday and I'm
+    not happy") and ask for no new booking or anything else we do?"""
+    lowered = u.text.lower()
+    return (
+        bool(_PAST_VISIT.search(lowered))
+        and set(u.intents) <= {"book"}
+        and not _BOOK.search(lowered)
+        and not _BOOK_AGAIN.search(lowered)
+    )
+
+
 def about_a_booking_held(u: Understanding) -> bool:
     """Does the caller speak of a booking they already have ("I booked in for Friday", "I've
     got an appointment on Thursday") and ask for nothing we do with one: no cancel, move,
@@ -707,7 +741,11 @@ def read_wants(
     )
     message = bool(_MESSAGE.search(lowered) or _JUST_A_MESSAGE.search(lowered))
     robot = bool(_ROBOT.search(lowered))
-    person = bool(_PERSON.search(lowered) or (staff and _TALK_TO.search(lowered)))
+    person = bool(
+        _PERSON.search(lowered)
+        or _PERSON_ALONE.match(lowered)
+        or (staff and _TALK_TO.search(lowered))
+    )
     if robot and not _ASKS_FOR.search(lowered):
         person = False  # "am I talking to a real person?" asks what the agent is
     unknown = (

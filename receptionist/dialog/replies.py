@@ -44,6 +44,10 @@ CANT_DO_THAT = (
     "I'm sorry, I can't do that over the phone. I can take a message for the team, or put "
     "you through to someone who can help. Which would you prefer?"
 )
+ABOUT_A_VISIT = (
+    "I see. I can take a message for the team about that, or put you through to someone who "
+    "can help. Which would you prefer?"
+)
 CAN_HEAR_YOU = "Yes, I can hear you."
 HELLO = "Hi! How can I help you today?"
 WELL_THANKS = "I'm well, thank you. How can I help you today?"
@@ -67,7 +71,7 @@ FIXED = (
     FILLER_BOOKING, ONE_MOMENT, ANYTHING_ELSE, GOODBYE, STILL_THERE, SILENT_GOODBYE,
     NOT_UNDERSTOOD, NOT_UNDERSTOOD_AGAIN, OFFER_PERSON_OR_MESSAGE, DONT_KNOW, DONT_KNOW_EITHER,
     CANT_DO_THAT, CAN_HEAR_YOU, HELLO, WELL_THANKS, TAKE_YOUR_TIME, STILL_HERE, WRONG_NUMBER,
-    WE_CALLED, LATE_NOTED, HOLIDAY_HOURS_UNKNOWN,
+    WE_CALLED, LATE_NOTED, HOLIDAY_HOURS_UNKNOWN, ABOUT_A_VISIT,
 )  # fmt: skip
 
 

@@ -1111,3 +1111,72 @@ def test_asking_for_someone_in_few_words_puts_the_caller_through(said: str, targ
     """ "Is Sarah available?" was "What would you like to book?"; "Agent" not understood."""
     out = new().receive(CallerSaid(said))
     assert [a.target for a in out if isinstance(a, Transfer)] == [target]
+
+
+def test_a_change_asked_once_told_it_is_booked_moves_that_booking() -> None:
+    """ "Actually can you make it 4?" was "What would you like to book?"."""
+    c = new()
+    c.receive(CallerSaid("A haircut tomorrow at 3, my name is Bruce Banner."))
+    c.receive(SlotChecked(True))
+    wednesday_3pm = datetime(2026, 11, 25, 15)
+    out = c.receive(booked("haircut", wednesday_3pm, "Bruce Banner", booking_id=12))
+    assert says(out)[-1] == replies.ANYTHING_ELSE
+    out = c.receive(CallerSaid("Actually, can you make it 4?"))
+    assert out == [CheckSlot("haircut", datetime(2026, 11, 25, 16), moving=12)]
+    out = c.receive(SlotChecked(True))
+    assert out[-1] == Move(12, datetime(2026, 11, 25, 16))
+
+
+def test_another_booking_asked_once_told_it_is_booked_is_a_new_one() -> None:
+    c = new()
+    c.receive(CallerSaid("A haircut tomorrow at 3, my name is Bruce Banner."))
+    c.receive(SlotChecked(True))
+    c.receive(booked("haircut", datetime(2026, 11, 25, 15), "Bruce Banner", booking_id=12))
+    out = c.receive(CallerSaid("Can I also make one for my son on Friday at 4?"))
+    assert not any(isinstance(a, Move) for a in out) and c.frame.task == Task.BOOK
+
+
+@pytest.mark.parametrize(
+    ("answer", "then"),
+    [
+        ("No.", "Okay. When would you like the beard trim?"),
+        ("No, Friday at 11.", None),
+    ],
+)
+def test_no_to_right_after_asks_when_the_second_booking_should_be(
+    answer: str, then: str | None
+) -> None:
+    """ "No" to "shall I book it right after?" dropped the beard trim the caller asked for."""
+    c = new()
+    c.receive(CallerSaid("A haircut and a beard trim on Thursday at 10, I'm Steve Rogers."))
+    c.receive(SlotChecked(True))
+    c.receive(booked("haircut", datetime(2026, 11, 26, 10), "Steve Rogers"))
+    out = c.receive(CallerSaid(answer))
+    if then:
+        assert says(out) == [then] and c.frame.service == "beard trim"
+    else:
+        assert out == [CheckSlot("beard trim", datetime(2026, 11, 27, 11), "5551234567")]
+
+
+@pytest.mark.parametrize("answer", ["No thanks, just the haircut.", "No, that's all."])
+def test_no_more_to_right_after_drops_the_second_booking(answer: str) -> None:
+    c = new()
+    c.receive(CallerSaid("A haircut and a beard trim on Thursday at 10, I'm Steve Rogers."))
+    c.receive(SlotChecked(True))
+    c.receive(booked("haircut", datetime(2026, 11, 26, 10), "Steve Rogers"))
+    out = c.receive(CallerSaid(answer))
+    assert not any(isinstance(a, CheckSlot | FindSlots) for a in out)
+    assert c.frame.more_services == [] and c.frame.task is None
+
+
+def test_another_service_asked_for_while_booking_comes_after_not_instead() -> None:
+    """ "Can I also book a beard trim on Saturday at 10?" when asked the name for a haircut
+    replaced the haircut (and moved it to Saturday)."""
+    c = new()
+    c.receive(CallerSaid("I'd like a haircut on Friday at 2."))
+    c.receive(SlotChecked(True))
+    out = c.receive(CallerSaid("Can I also book a beard trim on Saturday at 10?"))
+    assert out == [CheckSlot("haircut", datetime(2026, 11, 27, 14), "5551234567")]
+    out = c.receive(SlotChecked(True))
+    assert says(out)[0] == "Sure, and the beard trim once this one is booked."
+    assert c.frame.more_services == ["beard trim"]

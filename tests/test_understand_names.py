@@ -268,3 +268,16 @@ def test_a_first_name_that_is_also_a_word_is_the_name_asked_for(text: str, name:
 @pytest.mark.parametrize("text", ["May I ask something?", "Will it be long?", "Will do."])
 def test_a_question_or_a_yes_is_no_name(text: str) -> None:
     assert understand(text, PROFILE, TODAY, "name").name is None, text
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("I'd like a haircut on Friday at 2, Bruce Banner", "Bruce Banner"),
+        ("Can I book a haircut for Friday, please, Mary Jones.", "Mary Jones"),
+        ("Book it for Saturday, Good Morning", None),
+        ("Can I book with Marco, Friday Morning?", None),
+    ],
+)
+def test_a_name_closing_a_request(text: str, name: str | None) -> None:
+    assert understand(text, PROFILE, TODAY).name == name, text

@@ -36,6 +36,7 @@ DROP = re.compile(
 THANKS = re.compile(
     r"\b(thanks|thank you|thank u|cheers|ta|lovely|perfect|great|brilliant)\b", re.I
 )
+_JUST = re.compile(r"\b(?:just|only)\b", re.I)
 # "Nothing, just ask her to call me", "just that I called": no more to the message than that.
 _JUST_CALL_BACK = re.compile(
     r"^\W*(?:(?:no|nothing|nope|that's (?:it|all))\W+)*(?:just|only)\b.*\b(?:call|ring|phone)",
@@ -245,6 +246,26 @@ def _choose_slot(c: Conversation, u: Understanding) -> Reading:
 
 def _next_booking(c: Conversation, u: Understanding) -> Reading:
     f = c.frame
+    just_that = (
+        bool(u.services) and f.last_booking is not None and set(u.services) <= {f.last_booking[0]}
+    )
+    if (u.no or _JUST.search(u.text)) and just_that and not set(u.intents) - {"book"}:
+        # "No thanks, just the haircut": the one made is all; the rest are dropped.
+        f.more_services.clear()
+        f.clear_task()
+        yield from c._anything_else()
+        return None
+    not_then = u.no and not (u.goodbye or u.intents or DROP.search(u.text) or THANKS.search(u.text))
+    if not_then and f.more_services and f.last_booking:
+        # "No" (or "No, Friday at 11") to "shall I book it right after?": not then, but the
+        # second booking was asked for: when, instead of dropping it.
+        booking_flow.next_booking(c)
+        f.day, f.time = None, None
+        if names_a_slot(replace(u, service=None, services=())):
+            return replace(u, no=False), True
+        c.expecting = Expect.DAY
+        yield Say(f"Okay. When would you like the {f.service}?")
+        return None
     if (u.no or u.goodbye) and not u.intents:
         f.more_services.clear()
         f.clear_task()

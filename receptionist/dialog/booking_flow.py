@@ -80,6 +80,9 @@ def advance_booking(c: Conversation, u: Understanding) -> Step:
     if f.service_changed:
         f.service_changed = False
         yield Say(f"Sure, a {service.name} instead.")
+    if f.added_service:
+        yield Say(f"Sure, and the {f.added_service} once this one is booked.")
+        f.added_service = ""
     if f.unconfirmed and not f.confirmed:
         c._asked.pop(Expect.CONFIRM, None)
         yield from c._ask(Expect.CONFIRM, **c._words())
@@ -99,6 +102,7 @@ def booking_done(c: Conversation, done: BookingDone, service: Service, start: da
     if done.status == "booked" and done.booking is not None:
         yield Say(done.claim, claim=True)
         f.booked_ids.append(done.booking.id)
+        c.last_booked = done.booking  # "Actually, can you make it 4?" moves this one
         f.last_booking = (service.name, start + timedelta(minutes=service.minutes))
         yield from after_booking(c)
     elif done.status == "pending" and done.booking is not None:

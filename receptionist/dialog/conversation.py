@@ -53,6 +53,7 @@ from receptionist.dialog.escalation import (
     repeated_misunderstanding,
 )
 from receptionist.dialog.events import (
+    BookingView,
     CallerLeft,
     CallerSaid,
     DigitPressed,
@@ -103,6 +104,12 @@ _MESSAGE_BODY = (
 _OF_IT = re.compile(r"\b(?:it|they|that|them|those|these|this|one)\b", re.I)
 _ONLY_WHO = re.compile(r"(?:it's|it is|this is|i'm|i am|my name is|my name's)\s+\S+(?:\s+\S+)?\W*$",
                        re.I)  # fmt: skip
+# "Actually, can you make it 4?", "could we do Friday instead?": the booking just made.
+_CHANGE_JUST_MADE = re.compile(
+    r"\b(?:make (?:it|that)|change (?:it|that)|move (?:it|that)|switch (?:it|that)|"
+    r"push (?:it|that)|instead|(?:would be|works|is) better)\b",
+    re.I,
+)
 _ANOTHER_BOOKING = re.compile(
     r"\b(?:another|new|second|also|as well|extra|additional|separate)\b", re.I
 )
@@ -204,6 +211,7 @@ class Conversation:
         self._to_caller = True
         self._message_taken = False
         self._holding = False  # the caller asked us to wait ("hold on a sec")
+        self.last_booked: BookingView | None = None  # the last booking made on this call
         self._told_message: int | None = None  # the message the caller was told was passed on
         self._impossible_phone: str | None = None  # the last number heard that can't be one
         # The question just answered ("hours", "price", "duration"): "And tomorrow?" or "What
@@ -569,6 +577,24 @@ class Conversation:
             yield Say(added.claim, claim=True)
             yield from self._anything_else()
             return
+        last = self.last_booked
+        if (
+            last is not None
+            and f.task is None
+            and expecting in (None, Expect.ANYTHING_ELSE)
+            and _CHANGE_JUST_MADE.search(u.text)
+            and (u.day or u.time or u.window)
+            and not u.services
+            and not set(u.intents) - {"book", "move"}
+            and not _ANOTHER_BOOKING.search(u.text)
+        ):
+            # "Actually, can you make it 4?" once told it's booked: that booking is moved.
+            self.misunderstood = 0
+            f.task, f.target = Task.MOVE, last
+            self.shown_theirs.add(last.id)
+            f.day, f.time, f.window = u.day, u.time, u.window
+            yield from self._advance(u)
+            return
         if self._between_requests(expecting) and (about_a_booking_held(u) or about_a_past_visit(u)):
             # "I booked in for Friday but I put the wrong name", "I've got an appointment on
             # Thursday, can I bring my dog?", "I had a colour last week and it's gone orange":
@@ -660,6 +686,19 @@ class Conversation:
             kept = tuple(name for name in u.services if name not in dropped)
             if kept and kept != u.services:
                 u = replace(u, services=kept, service=kept[0])
+        added = [name for name in u.services if name != f.service]
+        if (
+            f.task == Task.BOOK
+            and f.service
+            and f.time
+            and added
+            and _ANOTHER_BOOKING.search(u.text)
+        ):
+            # "Can I also book a beard trim on Saturday?" while the haircut is being booked:
+            # after it, not in its place; when it is for is asked once the first is made.
+            f.more_services += added
+            f.added_service = added[0]
+            u = replace(u, service=None, services=(), day=None, days=None, time=None, window=None)
         after_held = _AFTER_HELD.search(u.text) if f.task == Task.BOOK else None
         if after_held and len(u.services) > 1:
             # "a beard trim right after my haircut": the haircut is the one held, not another.

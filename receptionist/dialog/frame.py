@@ -77,6 +77,7 @@ class Frame:
     target: BookingView | None = None  # the existing booking to cancel, move or report
     move_to: tuple[date | None, dt.time | None, TimeWindow | None] | None = None
     move_by: dt.timedelta | None = None  # "push it back an hour": from the booking's own time
+    added_service: str = ""  # "can I also book a beard trim?" while booking: said back once
     service_changed: bool = False  # another service named once a time was found for the first
     after_held: bool = False  # "add a beard trim after my haircut": when the held one ends
     move_way: str = ""  # "to a later time": "later" or "earlier" the same day, how much unsaid

@@ -319,6 +319,9 @@ def find_name(
     return _found_name(text, exclude, bare, staff, spelled)
 
 
+_TRAILING_NAME = re.compile(r"[,;]\s*([A-Z][a-z'\-]+)\s+([A-Z][a-z'\-]+)\W*$")
+
+
 def _found_name(
     text: str,
     exclude: frozenset[str],
@@ -363,6 +366,17 @@ def _found_name(
             if taken:
                 taken = _with_spelling(_swap_last_first(taken, rest), spelled)
                 return _drop_letter(" ".join(_shape(w) for w in taken), text)
+    trailing = _TRAILING_NAME.search(text)
+    if trailing and not bare:
+        # "A haircut on Friday at 2, Bruce Banner": a first and last name closing the request.
+        first, last = trailing.group(1), trailing.group(2)
+        if (
+            is_first_name(first)
+            and not _never(first, exclude | staff)
+            and not _never(last, exclude | staff)
+            and (is_surname(last) or not is_first_name(last))
+        ):
+            return f"{_shape(first)} {_shape(last)}"
     here = _SAYS_HERE.search(text)
     if here:  # "Hi, Jane Miller here.": a census first name, then perhaps a surname
         words = here.group(1).split()

@@ -200,3 +200,7 @@ def warm_fixed_sentences(settings: Settings, models: Models, sample_rate: int = 
     )
     if models.llm is not None:
         models.llm.warm()
+    # The region's holiday dates (dialog/holiday_names.py) are read once, not on a first turn.
+    from receptionist.dialog.holiday_names import find_holiday
+
+    find_holiday("", date.today(), profile.region)

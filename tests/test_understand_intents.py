@@ -740,3 +740,17 @@ def test_short_requests_in_callers_words(text: str, intents: tuple[str, ...]) ->
 )
 def test_asking_for_someone_in_few_words(text: str, person: bool) -> None:
     assert ("person" in understand(text, PROFILE, TODAY).intents) == person, text
+
+
+@pytest.mark.parametrize(
+    ("text", "status"),
+    [
+        ("What time is my haircut on Friday?", True),
+        ("When's my colour?", True),
+        ("What time is my haircut on Friday and how much is it?", True),
+        ("When is my daughter free for a kids cut?", False),
+    ],
+)
+def test_a_booking_asked_about_by_its_service(text: str, status: bool) -> None:
+    """ "What time is my haircut on Friday and how much is it?" was the price alone."""
+    assert ("status" in understand(text, PROFILE, TODAY).intents) == status, text

@@ -605,3 +605,9 @@ def test_one_as_a_booking_or_as_an_hour(text: str, at: time | None) -> None:
 )  # fmt: skip
 def test_an_hour_settled_on_with_then(text: str, at: time | None) -> None:
     assert understand(text, PROFILE, TODAY).time == at, text
+
+
+def test_arvo_is_the_afternoon() -> None:
+    assert understand("Got anything Friday arvo?", PROFILE, TODAY).window == TimeWindow(
+        time(12), time(17)
+    )

@@ -240,6 +240,11 @@ _CHANGE_IT = re.compile(
     r"\b(?:come|get|be) in (?:(?:a (?:bit|little|touch)|an hour|half an hour|slightly) )?"
     r"(?:later|earlier|sooner)\b"
 )
+# "What time is my haircut on Friday?": a service the caller holds, named by its service.
+_WHEN_IS_MY = re.compile(
+    r"\b(?:when|what time|what day)(?:'s| is| was) (?:my|our|his|her)\b"
+    r"(?![^.?!]*\b(?:free|available)\b)"
+)
 _ASKS_ABOUT_IT = re.compile(
     r"\b(?:what time|when|what day|which day)(?: exactly)? (?:is|was|it's|is it|was it|am i|"
     r"was i|it was|it is|i'm|i am|we're)\b|\b(?:check|confirm|remind me|forgot|forget)\b|"
@@ -737,7 +742,9 @@ def read_wants(
     if cancel and _AND_BOOK.search(lowered):
         cancel, move = False, True  # "cancel my appointment and book a new one for next week"
     status = bool(
-        _STATUS.search(lowered) or (_HOLDS.search(lowered) and _ASKS_ABOUT_IT.search(lowered))
+        _STATUS.search(lowered)
+        or (_HOLDS.search(lowered) and _ASKS_ABOUT_IT.search(lowered))
+        or (services and _WHEN_IS_MY.search(lowered))
     )
     message = bool(_MESSAGE.search(lowered) or _JUST_A_MESSAGE.search(lowered))
     robot = bool(_ROBOT.search(lowered))

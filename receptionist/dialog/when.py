@@ -208,7 +208,7 @@ _WINDOWS = (  # phrase -> (start, end) of a vague time; None leaves that side op
     (r"\bbefore lunch(?:time)?\b", None, time(12)),
     (r"\blunch(?:time| time| hour| break)?\b", time(11, 30), time(13, 30)),
     (r"\bmornings?\b", None, time(12)),
-    (r"\bafternoons?\b", time(12), time(17)),
+    (r"\b(?:afternoons?|arvo)\b", time(12), time(17)),  # "arvo": Australian
 )  # fmt: skip
 _EARLIEST = re.compile(
     r"\b(?:earliest|first thing|as early as (?:possible|you can)|first (?:available|opening|"

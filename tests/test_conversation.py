@@ -1180,3 +1180,23 @@ def test_another_service_asked_for_while_booking_comes_after_not_instead() -> No
     out = c.receive(SlotChecked(True))
     assert says(out)[0] == "Sure, and the beard trim once this one is booked."
     assert c.frame.more_services == ["beard trim"]
+
+
+def test_another_booking_for_someone_else_the_same_day_is_not_under_the_callers_name() -> None:
+    """It was booked under the caller's name, on today's date, not the day of the first."""
+    c = new()
+    c.receive(CallerSaid("Colour on Wednesday at 9 for me please, I'm Tara Lewis."))
+    c.receive(SlotChecked(True))
+    c.receive(booked("colour", datetime(2026, 11, 25, 9), "Tara Lewis"))
+    out = c.receive(CallerSaid("And one more, a haircut for my friend Jess, same day at 11."))
+    assert out == [CheckSlot("haircut", datetime(2026, 11, 25, 11), "5551234567")]
+    out = c.receive(SlotChecked(True))
+    assert c.frame.name is None and c.expecting == Expect.NAME
+
+
+def test_a_visit_spoken_of_beside_a_request_for_a_day_is_a_booking() -> None:
+    c = new()
+    out = c.receive(
+        CallerSaid("My sister came in last month and loved it, so Friday at 11 for a cut?")
+    )
+    assert out == [CheckSlot("haircut", datetime(2026, 11, 27, 11), "5551234567")]

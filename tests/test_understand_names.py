@@ -281,3 +281,20 @@ def test_a_question_or_a_yes_is_no_name(text: str) -> None:
 )
 def test_a_name_closing_a_request(text: str, name: str | None) -> None:
     assert understand(text, PROFILE, TODAY).name == name, text
+
+
+def test_a_name_said_again_after_an_aside_is_the_whole_name() -> None:
+    u = understand("Oh, I'm Rachel, by the way, Rachel Green.", PROFILE, TODAY)
+    assert u.name == "Rachel Green"
+
+
+@pytest.mark.parametrize(
+    ("text", "called_for"),
+    [
+        ("Hello, I'm calling for my husband, George Mills. He has to cancel.", "George Mills"),
+        ("I'm ringing on behalf of my boss Karen Page", "Karen Page"),
+        ("I'm calling for my husband, he has to cancel", None),
+    ],
+)
+def test_the_name_of_the_one_called_for(text: str, called_for: str | None) -> None:
+    assert understand(text, PROFILE, TODAY).extra.get("called_for") == called_for, text

@@ -110,6 +110,7 @@ _CHANGE_JUST_MADE = re.compile(
     r"push (?:it|that)|instead|(?:would be|works|is) better)\b",
     re.I,
 )
+_SAME_DAY = re.compile(r"\b(?:the |that )?same day\b", re.I)
 _ANOTHER_BOOKING = re.compile(
     r"\b(?:another|new|second|also|as well|extra|additional|separate)\b", re.I
 )
@@ -678,6 +679,15 @@ class Conversation:
                 f.clear_task()
             f.task = task
             self._told_message = None  # a number given from now on is for the new request
+            lowered = u.text.lower()
+            if (
+                task == Task.BOOK
+                and f.booked_ids
+                and not u.name
+                and mentions_others(lowered)
+                and not re.search(r"\b(?:me|myself)\b", lowered)
+            ):
+                f.name = None  # "and one more, for my friend Jess": not under the caller's name
         taken = bool(self._task_intent(u))
         unsure = set(u.unsure_slots) if not u.confident else set()
         if f.task == Task.BOOK and len(u.services) > 1:
@@ -735,6 +745,9 @@ class Conversation:
             f.service = None
             f.unknown_service = u.unknown_service
             taken = True
+        last = self.last_booked
+        if not (u.day or u.days) and f.task == Task.BOOK and last and _SAME_DAY.search(u.text):
+            u = replace(u, day=last.start.date())  # "and one for my friend, same day at 11"
         if not (u.day or u.days) and f.day and a_week_later(u.text.lower()):
             u = replace(u, day=f.day + timedelta(days=7))  # "What about the week after?"
         if u.day:
@@ -763,6 +776,10 @@ class Conversation:
             taken = True
         elif u.window:
             f.window, f.time = u.window, None
+            taken = True
+        called_for = u.extra.get("called_for")
+        if not u.name and called_for and f.task in (Task.CANCEL, Task.MOVE, Task.STATUS):
+            f.name = called_for  # "calling for my husband, George Mills ... cancel his trim"
             taken = True
         if u.name:
             f.name = u.name

@@ -664,6 +664,7 @@ def about_a_past_visit(u: Understanding) -> bool:
     lowered = u.text.lower()
     return (
         bool(_PAST_VISIT.search(lowered))
+        and not (u.day or u.days or u.time or u.window)  # "she came in last month ... Friday?"
         and set(u.intents) <= {"book"}
         and not _BOOK.search(lowered)
         and not _BOOK_AGAIN.search(lowered)

@@ -299,7 +299,7 @@ def find_name(
     when plainly given as such ("my name is Sarah", or "Sarah" when asked for a name), never
     from "this is Sarah", "for Sarah". ``bare``: "what name?" was just asked and this turn said
     nothing else, so the whole answer may be the name."""
-    text = _fold_spelling(text)
+    text = _ASIDE.sub(", ", _fold_spelling(text))  # "I'm Rachel, by the way, Rachel Green"
     spelled = _spelled(text)
     first = re.search(r"\bfirst name(?: is|'s)?\s+([A-Za-z][A-Za-z'\-]+)", text, re.I)
     last = re.search(r"\b(?:last|sur) ?name(?: is|'s)?\s+([A-Za-z][A-Za-z'\-]+)", text, re.I)
@@ -319,6 +319,7 @@ def find_name(
     return _found_name(text, exclude, bare, staff, spelled)
 
 
+_ASIDE = re.compile(r"\s*,\s*(?:by the way|btw|sorry|i mean|that is)\s*,\s*", re.I)
 _TRAILING_NAME = re.compile(r"[,;]\s*([A-Z][a-z'\-]+)\s+([A-Z][a-z'\-]+)\W*$")
 
 
@@ -419,6 +420,23 @@ def _said_once(answer: str) -> list[str]:
     if len(parts) > 1 and any(seen[i] & seen[j] for i in range(len(parts)) for j in range(i)):
         return max(parts, key=len)
     return [w for p in parts for w in p]
+
+
+_CALLING_FOR = re.compile(
+    r"\b(?:calling|ringing|phoning|here|speaking) (?:for|on behalf of) (?:my|our) "
+    r"(?:husband|wife|partner|son|daughter|mum|mom|mother|dad|father|boss|friend|brother|sister|"
+    r"grandma|grandmother|grandad|grandpa|grandfather|niece|nephew|aunt|uncle|fianc\w*|"
+    r"girlfriend|boyfriend|employer)\s*,?\s+([A-Z][a-z'\-]+)\s+([A-Z][a-z'\-]+)"
+)
+
+
+def find_name_called_for(text: str, exclude: frozenset[str] = frozenset()) -> str | None:
+    """The full name of the one the caller calls for ("I'm calling for my husband, George
+    Mills"): the name a booking of theirs is under."""
+    match = _CALLING_FOR.search(text)
+    if match is None or any(_never(w, exclude) for w in match.groups()):
+        return None
+    return " ".join(_shape(w) for w in match.groups())
 
 
 def find_other_name(text: str, exclude: frozenset[str] = frozenset()) -> str | None:

@@ -25,7 +25,12 @@ from receptionist.dialog.intents import (
     read_choice,
     read_wants,
 )
-from receptionist.dialog.names import find_name, find_other_name, is_first_name
+from receptionist.dialog.names import (
+    find_name,
+    find_name_called_for,
+    find_other_name,
+    is_first_name,
+)
 from receptionist.dialog.numbers import find_phone
 from receptionist.dialog.people import find_people
 from receptionist.dialog.when import find_day, find_days, find_near_day, find_window, read_clock
@@ -384,8 +389,13 @@ def _read_when(
 
 def _extra(said: str, never: frozenset[str], expecting: str | None) -> dict[str, str]:
     """Details beyond the contract's fields: "other_name", a name given for someone else;
-    "phone": "caller_id" when asked for a number the caller says to use the one they call from."""
+    "called_for", the full name of the one the caller calls for ("calling for my husband,
+    George Mills"); "phone": "caller_id" when asked for a number the caller says to use the one
+    they call from."""
     extra: dict[str, str] = {}
+    called_for = find_name_called_for(said, never)
+    if called_for:
+        extra["called_for"] = called_for
     other = find_other_name(said, never) if "name" in said.lower() else None
     if other:
         extra["other_name"] = other

@@ -1200,3 +1200,32 @@ def test_a_visit_spoken_of_beside_a_request_for_a_day_is_a_booking() -> None:
         CallerSaid("My sister came in last month and loved it, so Friday at 11 for a cut?")
     )
     assert out == [CheckSlot("haircut", datetime(2026, 11, 27, 11), "5551234567")]
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "A haircut on Thursday at 10 and a beard trim on Friday at 11, I'm Steve Rogers.",
+        "Two haircuts, one Thursday at 10 and one on Friday at 11. Name's Steve Rogers.",
+    ],
+)
+def test_several_bookings_each_at_its_own_time_are_each_made_then(said: str) -> None:
+    """The second was offered "right after" the first, its own day and time forgotten."""
+    c = new()
+    out = c.receive(CallerSaid(said))
+    assert out == [CheckSlot("haircut", datetime(2026, 11, 26, 10), "5551234567")]
+    c.receive(SlotChecked(True))
+    out = c.receive(booked("haircut", datetime(2026, 11, 26, 10), "Steve Rogers"))
+    second = "beard trim" if "beard" in said else "haircut"
+    assert out[-1] == CheckSlot(second, datetime(2026, 11, 27, 11), "5551234567")
+    out = c.receive(SlotChecked(True))
+    assert out[-1] == Book(second, datetime(2026, 11, 27, 11), "Steve Rogers", "5551234567")
+
+
+def test_several_bookings_one_time_for_all_go_back_to_back() -> None:
+    c = new()
+    out = c.receive(CallerSaid("A haircut and a beard trim on Thursday at 10, I'm Steve Rogers."))
+    assert out == [CheckSlot("haircut", datetime(2026, 11, 26, 10), "5551234567")]
+    c.receive(SlotChecked(True))
+    out = c.receive(booked("haircut", datetime(2026, 11, 26, 10), "Steve Rogers"))
+    assert "right after, at 10:30 AM" in says(out)[-1]

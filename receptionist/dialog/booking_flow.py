@@ -124,6 +124,13 @@ def after_booking(c: Conversation) -> Step:
         end = f.last_booking[1]
         if nxt == f.last_booking[0]:
             nxt = f"second {nxt}" if len(f.more_services) == 1 else f"next {nxt}"  # two haircuts
+        if f.next_whens:
+            # Its own day and time were said with the first ("one Friday, one the week after").
+            day, at = f.next_whens.pop(0)
+            next_booking(c)
+            f.day, f.time = day or f.day, at
+            yield from advance_booking(c, Understanding(text=""))
+            return
         if f.back_to_back:
             # "Me at 10 and him right after": asked for already, so no question about it.
             next_booking(c)

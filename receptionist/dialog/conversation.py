@@ -110,6 +110,10 @@ _CHANGE_JUST_MADE = re.compile(
     r"push (?:it|that)|instead|(?:would be|works|is) better)\b",
     re.I,
 )
+# "one this Friday at 3 and one on December 4th": where one booking's time ends, the next's.
+_ONE_AND_ANOTHER = re.compile(
+    r"\b(?:and|then|plus)\s+(?=(?:one|another|the other|a second|the second|a|an)\b)", re.I
+)
 _SAME_DAY = re.compile(r"\b(?:the |that )?same day\b", re.I)
 _ANOTHER_BOOKING = re.compile(
     r"\b(?:another|new|second|also|as well|extra|additional|separate)\b", re.I
@@ -777,6 +781,14 @@ class Conversation:
         elif u.window:
             f.window, f.time = u.window, None
             taken = True
+        if f.task == Task.BOOK and f.more_services and not f.next_whens and (u.day or u.time):
+            # "two haircuts, one this Friday at 3 and one on December 4th at 3": each its own.
+            whens = self._whens_apart(u.text)
+            if len(whens) == len(f.more_services) + 1:
+                (f.day, f.time), f.next_whens = whens[0], whens[1:]
+                f.window, f.days = None, None
+                # on days apart and nobody else named: all the caller's, under one name
+                f.same_name = f.same_name or not mentions_others(u.text.lower())
         called_for = u.extra.get("called_for")
         if not u.name and called_for and f.task in (Task.CANCEL, Task.MOVE, Task.STATUS):
             f.name = called_for  # "calling for my husband, George Mills ... cancel his trim"
@@ -810,6 +822,18 @@ class Conversation:
         if u.choice is not None and expecting == Expect.CHOOSE_SLOT:
             taken = True
         return taken
+
+    def _whens_apart(self, text: str) -> list[tuple[date | None, time | None]]:
+        """The day and time of each part of a turn that asks for several bookings at
+        different times, in order; [] unless every part names a day or a time."""
+        parts = [p for p in _ONE_AND_ANOTHER.split(text) if p.strip(" ,.")]
+        whens = []
+        for part in parts:
+            said = understand(part, self.profile, self.today)
+            if not (said.day or said.time):
+                return []
+            whens.append((said.day, said.time))
+        return whens if len(whens) > 1 else []
 
     def _mark(self, slots: tuple[str, ...], unsure: set[str]) -> None:
         f = self.frame

@@ -68,6 +68,7 @@ class Frame:
     more_services: list[str] = field(default_factory=list)  # further bookings asked for
     next_names: list[str] = field(default_factory=list)  # the names for them, when given
     same_name: bool = False  # "both under Derek Young"
+    next_whens: list[tuple[date | None, dt.time | None]] = field(default_factory=list)
     back_to_back: bool = False  # "and him right after": book the next without asking
     unconfirmed: set[str] = field(default_factory=set)  # slots heard with low confidence
     confirmed: bool = False  # the caller said yes to the read-back

@@ -18,6 +18,7 @@ from receptionist.dialog.about_the_call import (
     asks_how_we_are,
     asks_to_wait,
     checks_the_line,
+    gives_another_number,
     only_greets,
     says_running_late,
     says_we_called,
@@ -376,3 +377,17 @@ def test_how_are_you(said: str, asks: bool) -> None:
 )
 def test_more_words_for_the_message(said: str, adds: bool) -> None:
     assert adds_to_message(said.lower()) == adds, said
+
+
+@pytest.mark.parametrize(
+    ("said", "another"),
+    [
+        ("Please don't call this number, I'll key in my office number.", True),
+        ("Can she call me back on a different number?", True),
+        ("Let me type it in.", True),
+        ("Call me back on this number.", False),
+        ("Tell her I called.", False),
+    ],
+)
+def test_another_number_than_the_one_calling(said: str, another: bool) -> None:
+    assert gives_another_number(said.lower()) == another, said

@@ -203,6 +203,22 @@ def disowns_number(lowered: str) -> bool:
     return bool(_NOT_MY_NUMBER.search(lowered))
 
 
+# "Please don't call this number, I'll key in my office number": not the caller id.
+_ANOTHER_NUMBER = re.compile(
+    r"\b(?:don'?t|do not) (?:call|ring|use|phone) (?:me (?:back )?(?:on|at) )?(?:this|that|the) "
+    r"(?:number|phone|line)\b|"
+    r"\b(?:i'll|i will|let me|i can|i'm going to|i'll just) (?:key|type|punch|tap|put|enter) "
+    r"(?:in|it in|it)\b|"
+    r"\b(?:on|at) (?:a|another|a different|my other) (?:phone )?number\b"
+)
+
+
+def gives_another_number(lowered: str) -> bool:
+    """Asking for something that calls them back, the caller says the number they call from
+    is not the one ("please don't call this number, I'll key in my office number")."""
+    return bool(_ANOTHER_NUMBER.search(lowered))
+
+
 # -- "I'm running late" -------------------------------------------------------------------------
 
 # How late: "a bit", "about fifteen minutes", "10 mins", "half an hour", "a few minutes".

@@ -28,6 +28,7 @@ from receptionist.dialog.about_the_call import (
     asks_to_wait,
     checks_the_line,
     disowns_number,
+    gives_another_number,
     only_greets,
     says_running_late,
     says_we_called,
@@ -803,6 +804,9 @@ class Conversation:
                 f.same_name = True
         if u.phone:
             self._heard_phone(u.phone)
+            taken = True
+        elif f.task == Task.MESSAGE and gives_another_number(u.text.lower()):
+            f.phone = None  # asked for at the end: "I'll key in my office number"
             taken = True
         if u.staff and f.task in (Task.MESSAGE, None):
             f.staff = u.staff

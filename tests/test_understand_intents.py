@@ -754,3 +754,18 @@ def test_asking_for_someone_in_few_words(text: str, person: bool) -> None:
 def test_a_booking_asked_about_by_its_service(text: str, status: bool) -> None:
     """ "What time is my haircut on Friday and how much is it?" was the price alone."""
     assert ("status" in understand(text, PROFILE, TODAY).intents) == status, text
+
+
+@pytest.mark.parametrize(
+    ("text", "intents"),
+    [
+        ("Do you have a slot for a fringe trim?", ("book",)),
+        ("Is there a cancellation list?", ("question",)),
+        ("Can you tell me if my appointment is still on for tomorrow?", ("status",)),
+        ("I'd like to leave feedback", ("message",)),
+    ],
+)
+def test_openings_in_callers_words(text: str, intents: tuple[str, ...]) -> None:
+    """ "Is there a cancellation list?" was a cancellation; "if my appointment is still on" a
+    booking; "a slot for a fringe trim" a question whether we do trims."""
+    assert understand(text, PROFILE, TODAY).intents == intents, text

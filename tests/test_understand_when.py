@@ -611,3 +611,9 @@ def test_arvo_is_the_afternoon() -> None:
     assert understand("Got anything Friday arvo?", PROFILE, TODAY).window == TimeWindow(
         time(12), time(17)
     )
+
+
+def test_how_soon_is_the_earliest() -> None:
+    assert understand("How soon can you see me?", PROFILE, TODAY).window == TimeWindow(
+        earliest=True
+    )

@@ -38,8 +38,8 @@ _BOOK_AGAIN = re.compile(
     r"\b(?:book|(?<!n't )(?<!not )(?<!cannot )make|schedule) (?:a|an|another|new|me|us|it)\b"
 )  # not "I can't make it"
 _CANCEL = re.compile(
-    r"\b(?:cancel\w*(?! (?:policy|fee|charge|rules))|call off|calling off|can'?t make it|"
-    r"cannot make it|can not make it|"
+    r"\b(?:cancel\w*(?! (?:policy|fee|charge|rules|list|lists))|call off|calling off|"
+    r"can'?t make it|cannot make it|can not make it|"
     r"won'?t (?:be able to )?make it|(?:not|won'?t) be able to (?:make it|come|come in)|"
     r"unable to (?:make it|come)|scrap (?:my|the)|drop (?:my|the) " + _APPOINTMENT + r"|"
     r"get rid of (?:my|the|our|his|her|their|that) (?:\w+ )?" + _APPOINTMENT + r"|"
@@ -77,7 +77,7 @@ _MESSAGE = re.compile(
     r"tell (?!me\b|us\b|you\b)\w+ (?:that|i|i'm|i've|i'll|i was|we|to call|to ring)|ring me back|"
     r"have (?:him|her|them|\w+) (?:call|ring|phone)|ask (?:him|her|them|\w+) to (?:call|ring)|"
     r"get (?!me\b|us\b)\w+ to (?:call|ring|phone|text|give me a (?:call|ring|bell))|"
-    r"get back to me|"
+    r"get back to me|(?:leave|give) (?:some |a bit of )?feedback|pass on (?:a )?compliments?|"
     # "Can Marco give me a call back?" (heard "and Marco give me a call back"), "could she ring me?"
     r"give (?:me|us) a (?:call|ring|bell) ?back|"
     r"(?:can|could|would|will) (?:\w+|someone|somebody) (?:give me a (?:call|ring|bell)|"
@@ -136,7 +136,8 @@ _ANOTHER_TIME = re.compile(
 _SERVICE_QUESTION = re.compile(
     r"\b(?:do|can|could) you (?:guys )?(?:do|offer|provide|cut|colou?r|dye|trim|style|work with|"
     r"have (?!any(?:thing)? (?:free|open|available|time|slots?|openings?|availability)|"
-    r"(?:some|a|any)?(?:thing|time|slots?|openings?|availability|room|space)\b))|"
+    r"(?:(?:some|a|any|an) )?(?:some|a|any)?(?:thing|time|slots?|openings?|availability|room|"
+    r"space|spot|appointments?)\b))|"
     r"\b(?:does|do) (?:anyone|anybody|someone|he|she|they) (?:there )?do\b"
 )
 _DURATION = re.compile(
@@ -160,6 +161,9 @@ _STATUS = re.compile(
     r"(?:calling|ringing|phoning|it's|this is) (?:just )?(?:about|regarding|re) (?:my|our) "
     r"(?:\w+ )?(?:booking|appointment|reservation)\b|"
     r"do (?:i|we) (?:still )?have (?:an?|my|the) (?:appointment|booking|reservation)|"
+    # "Can you tell me if my appointment is still on for tomorrow?"
+    r"(?:my|our) (?:\w+ )?(?:appointment|booking|reservation)(?:'s| is) (?:still )?(?:on|"
+    r"confirmed|booked|happening|going ahead)\b|"
     # "Do I have anything booked?", "Have I got any appointments coming up?"
     r"(?:do (?:i|we)|have (?:i|we) got) (?:still )?(?:have )?(?:anything|any (?:appointments?|"
     r"bookings?|reservations?)|an? (?:appointment|booking|reservation)) "

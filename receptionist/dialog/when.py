@@ -216,7 +216,8 @@ _EARLIEST = re.compile(
     # "When are you free?", "when's your next opening?", "when can you fit me in?"
     r"when(?:'s| is| are| do) (?:you|your|the) (?:free|available|have (?:free|available|"
     r"(?:an? )?(?:opening|slot|space|time))|next (?:free|available|opening|slot|appointment))|"
-    r"when can you (?:fit|squeeze|get|have) me in|what(?:'s| is) (?:your )?next (?:free|"
+    r"when can you (?:fit|squeeze|get|have) me in|how soon (?:can|could) (?:you|i|we) "
+    r"(?:see|fit|get|take|book|have) (?:me|us|in)?|what(?:'s| is) (?:your )?next (?:free|"
     r"available|opening|slot|appointment))\b"
 )
 _LATEST = re.compile(

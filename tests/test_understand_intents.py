@@ -769,3 +769,17 @@ def test_openings_in_callers_words(text: str, intents: tuple[str, ...]) -> None:
     """ "Is there a cancellation list?" was a cancellation; "if my appointment is still on" a
     booking; "a slot for a fringe trim" a question whether we do trims."""
     assert understand(text, PROFILE, TODAY).intents == intents, text
+
+
+@pytest.mark.parametrize(
+    ("text", "price"),
+    [("Is a beard trim extra?", True), ("Does a colour cost extra on Saturdays?", True),
+     ("I'd like an extra beard trim", False)],
+)  # fmt: skip
+def test_whether_something_costs_extra_is_a_price(text: str, price: bool) -> None:
+    assert understand(text, PROFILE, TODAY).asks_price == price, text
+
+
+@pytest.mark.parametrize("text", ["Can I book an extra appointment?", "Can I book the usual?"])
+def test_words_about_a_booking_are_no_service_we_lack(text: str) -> None:
+    assert understand(text, PROFILE, TODAY).unknown_service is None, text

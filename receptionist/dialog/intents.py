@@ -256,7 +256,7 @@ _ASKS_ABOUT_IT = re.compile(
 )
 _PRICE = re.compile(
     r"\b(?:how much|prices?|pricing|cost|costs|(?<!in )charge|charges|rates?|expensive|cheap|"
-    r"fee|fees|what do you charge)\b"
+    r"fee|fees|what do you charge|(?:is|are|does|do|cost|costs|charge) (?:\w+ ){0,3}?extra)\b"
 )
 # How the business works, which the profile doesn't say: asked, not requested ("How much
 # notice do you need to cancel?" was a price list and a cancellation).
@@ -490,7 +490,8 @@ _NOT_A_SERVICE = frozenset(
     later sooner better good nice quick chair seat place room space way hand thing things
     pen paper clue sense feeling copy record name phone line transfer parking car park street
     bus train directions address location card cash payment toilet bathroom wifi gift dog
-    wheelchair access ramp lift online website web internet app""".split()
+    wheelchair access ramp lift online website web internet app extra another second third
+    other same usual regular proper full""".split()
 )
 _ARTICLE = r"(?:a|an|some|my|me a|me an|us a|us an|one|the|any|his|her|our)"
 # What introduces a service the caller wants: the article is optional after the first group,

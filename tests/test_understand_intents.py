@@ -8,6 +8,7 @@ from datetime import date
 import pytest
 
 from receptionist.app.config import load_settings
+from receptionist.dialog.intents import asks_to_say_again
 from receptionist.dialog.understand import understand
 
 PROFILE = load_settings().profile
@@ -783,3 +784,13 @@ def test_whether_something_costs_extra_is_a_price(text: str, price: bool) -> Non
 @pytest.mark.parametrize("text", ["Can I book an extra appointment?", "Can I book the usual?"])
 def test_words_about_a_booking_are_no_service_we_lack(text: str) -> None:
     assert understand(text, PROFILE, TODAY).unknown_service is None, text
+
+
+@pytest.mark.parametrize(
+    ("text", "again"),
+    [("Sorry, did you say 4 or 5?", True), ("Was that Thursday?", True), ("Was that 4 PM?", True),
+     ("Is it free?", False), ("Is that OK?", False), ("Did you say I can book online?", False)],
+)  # fmt: skip
+def test_checking_what_was_said_hears_it_again(text: str, again: bool) -> None:
+    """ "Sorry, did you say 4 or 5?" when asked a name was answered with the name question."""
+    assert asks_to_say_again(text.lower()) == again, text

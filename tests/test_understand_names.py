@@ -298,3 +298,8 @@ def test_a_name_said_again_after_an_aside_is_the_whole_name() -> None:
 )
 def test_the_name_of_the_one_called_for(text: str, called_for: str | None) -> None:
     assert understand(text, PROFILE, TODAY).extra.get("called_for") == called_for, text
+
+
+def test_a_name_after_a_yes_when_asked_for_it() -> None:
+    """ "OK that's fine, Wanda Max" to "what name?" (after a question) was not taken."""
+    assert understand("OK that's fine, Wanda Max", PROFILE, TODAY, "name").name == "Wanda Max"

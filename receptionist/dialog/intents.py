@@ -390,7 +390,11 @@ _SAY_AGAIN = re.compile(
     r"repeat(?: yourself)?|say again|one more time|"
     r"i (?:didn't|did not|couldn't|could not|can't|cannot) (?:catch|get|hear|understand) "
     r"(?:that|it|you|what you said|the \w+(?: \w+)?)|"
-    r"i missed (?:that|it|the \w+(?: \w+)?)|sorry|what|huh)\b"
+    r"i missed (?:that|it|the \w+(?: \w+)?)|sorry|what|huh|"
+    # "Sorry, did you say 4 or 5?", "was that Thursday?"
+    r"did you (?:just )?say(?: [\w:]+(?: (?:or|and) [\w:]+)?)?|"
+    r"(?:was (?:that|it)|is that) (?:the )?(?:\d[\w:]*|(?:mon|tues|wednes|thurs|fri|satur|sun)"
+    r"day)(?: (?:am|pm|a\.m\.|p\.m\.))?(?: (?:or|and) (?:the )?[\w:]+)?(?= *\?))\b"
 )
 _SAY_AGAIN_POLITE = frozenset(
     "i'm im i am so sorry oh um uh and please can could would will you say that again "

@@ -368,7 +368,7 @@ def _found_name(
                 taken = _with_spelling(_swap_last_first(taken, rest), spelled)
                 return _drop_letter(" ".join(_shape(w) for w in taken), text)
     trailing = _TRAILING_NAME.search(text)
-    if trailing and not bare:
+    if trailing:
         # "A haircut on Friday at 2, Bruce Banner": a first and last name closing the request.
         first, last = trailing.group(1), trailing.group(2)
         if (

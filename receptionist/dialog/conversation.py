@@ -115,6 +115,11 @@ _CHANGE_JUST_MADE = re.compile(
 _ONE_AND_ANOTHER = re.compile(
     r"\b(?:and|then|plus)\s+(?=(?:one|another|the other|a second|the second|a|an)\b)", re.I
 )
+_EVERY_ONE = re.compile(
+    r"\b(?:both|all (?:of )?(?:them|my|of my|the|those|our)|each of|every (?:one|booking|"
+    r"appointment))\b",
+    re.I,
+)
 _SAME_DAY = re.compile(r"\b(?:the |that )?same day\b", re.I)
 _ANOTHER_BOOKING = re.compile(
     r"\b(?:another|new|second|also|as well|extra|additional|separate)\b", re.I
@@ -676,10 +681,18 @@ class Conversation:
         said = [i for i in ("message", "move", "cancel", "status", "book") if i in u.intents]
         if said:
             task = Task(said[0])
-            if f.task == Task.MOVE and f.target is not None and said == ["book"]:
+            choosing = f.target is None and expecting == Expect.DAY
+            holding = f.task in (Task.CANCEL, Task.MOVE, Task.STATUS)
+            if (
+                f.task is not None
+                and holding
+                and said == ["book"]
+                and (choosing or (f.task == Task.MOVE and f.target is not None))
+            ):
                 # "What have you got on Saturday?" asked where a booking is being moved: the
-                # times for the move, unless another booking is asked for ("a new one too").
-                task = Task.BOOK if _ANOTHER_BOOKING.search(u.text) else Task.MOVE
+                # times for the move; "The colour" asked which booking: that one. Unless
+                # another booking is asked for ("a new one too").
+                task = Task.BOOK if _ANOTHER_BOOKING.search(u.text) else f.task
             if f.task is not None and f.task != task:
                 f.clear_task()
             f.task = task
@@ -790,6 +803,13 @@ class Conversation:
                 f.window, f.days = None, None
                 # on days apart and nobody else named: all the caller's, under one name
                 f.same_name = f.same_name or not mentions_others(u.text.lower())
+        if f.task in (Task.CANCEL, Task.MOVE, Task.STATUS) and f.target is None:
+            if u.choice is not None and expecting == Expect.DAY:
+                f.which = u.choice  # "the first one", asked which of the caller's bookings
+                taken = True
+            if f.task == Task.CANCEL and _EVERY_ONE.search(u.text):
+                f.every_one = True  # "cancel all my appointments", "both of them"
+                taken = True
         called_for = u.extra.get("called_for")
         if not u.name and called_for and f.task in (Task.CANCEL, Task.MOVE, Task.STATUS):
             f.name = called_for  # "calling for my husband, George Mills ... cancel his trim"

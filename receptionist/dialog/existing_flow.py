@@ -82,6 +82,23 @@ def advance_find(c: Conversation, task: Task, ask_found: str = second_detail.ASK
         if _by_number_alone(c) and not _shown_theirs(c, bookings):
             yield from ask_booking_name(c, ask_found)
             return
+        if len(bookings) > 1 and task == Task.CANCEL and f.every_one:
+            # "Cancel all my appointments": each read back, then cancelled on one yes.
+            f.target, f.also = bookings[0], bookings[1:3]
+            c.shown_theirs.update(b.id for b in bookings[:3])
+            c.expecting = Expect.CONFIRM_CANCEL
+            each = " and ".join(f"your {b.service} on {say_day(b.start.date())} at "
+                                f"{say_time(b.start.time())}" for b in bookings[:3])  # fmt: skip
+            both = "both" if len(bookings[:3]) == 2 else "all of them"
+            yield Say(f"I found {each}. Shall I cancel {both}?")
+            return
+        if len(bookings) > 1 and f.day is None:
+            # "The colour", "the first one": which of them, by its service or its place.
+            by_service = [b for b in bookings if f.service and b.service == f.service]
+            if len(by_service) == 1:
+                bookings = by_service
+            elif f.which is not None and -len(bookings) <= f.which < len(bookings):
+                bookings = [bookings[f.which]]
         if len(bookings) > 1 and f.day is None:
             c.expecting = Expect.DAY
             days = " and ".join(DAY_NAMES[b.start.weekday()] for b in bookings[:3])
@@ -92,6 +109,8 @@ def advance_find(c: Conversation, task: Task, ask_found: str = second_detail.ASK
         c.shown_theirs.add(booking.id)
     else:
         booking = f.target
+    if task == Task.CANCEL and f.also:
+        return  # read back with the others, above
     if task == Task.CANCEL:
         c.expecting = Expect.CONFIRM_CANCEL
         yield Say(f"I found your {booking.service} on {say_day(booking.start.date())} at "
@@ -105,6 +124,11 @@ def cancel_confirmed(c: Conversation) -> Step:
         return
     yield Say(replies.ONE_MOMENT, cache=True)
     done = c._result((yield Cancel(f.target.id)), CancelDone)
+    while done.status == "cancelled" and f.also:
+        # "Shall I cancel both?": each cancelled and told from its own record, in turn.
+        yield Say(done.claim, claim=True)
+        f.target = f.also.pop(0)
+        done = c._result((yield Cancel(f.target.id)), CancelDone)
     if done.status == "cancelled":
         yield Say(done.claim, claim=True)
         f.clear_task()
@@ -202,6 +226,13 @@ def advance_move(c: Conversation, u: Understanding) -> Step:
         f.day = booking.start.date()
     if f.day is None and f.time is not None:
         f.day = booking.start.date()
+    if f.day is not None and not c.profile.hours.is_open(f.day):
+        # "Sunday" for a move: closed, before any time is asked for it.
+        day_name = DAY_NAMES[f.day.weekday()]
+        f.day = None
+        c.expecting = Expect.DAY
+        yield Say(f"I'm sorry, we're closed on {day_name}s. Which other day would suit you?")
+        return
     if f.day is None or (f.time is None and f.window is None):
         expect = Expect.DAY if f.day is None else Expect.TIME
         attempt = c._asked.get(expect, 0)
@@ -231,12 +262,6 @@ def advance_move(c: Conversation, u: Understanding) -> Step:
                       f"{say_time(booking.start.time())}. {instead}")  # fmt: skip
         else:
             yield Say(_MOVE_AGAIN[min(attempt, len(_MOVE_AGAIN)) - 1])
-        return
-    if not c.profile.hours.is_open(f.day):
-        day_name = DAY_NAMES[f.day.weekday()]
-        f.day = None
-        c.expecting = Expect.DAY
-        yield Say(f"I'm sorry, we're closed on {day_name}s. Which other day would suit you?")
         return
     if f.time is None:
         yield from offer_slots(c, service)

@@ -76,6 +76,9 @@ class Frame:
     offered_days: list[date] = field(default_factory=list)  # "we could do Saturday or Tuesday"
     unknown_service: str | None = None  # asked for something the business doesn't offer
     target: BookingView | None = None  # the existing booking to cancel, move or report
+    also: list[BookingView] = field(default_factory=list)  # "cancel both": the others with it
+    every_one: bool = False  # "cancel all my appointments", "both of them"
+    which: int | None = None  # "the first one" when asked which of the caller's bookings
     move_to: tuple[date | None, dt.time | None, TimeWindow | None] | None = None
     move_by: dt.timedelta | None = None  # "push it back an hour": from the booking's own time
     added_service: str = ""  # "can I also book a beard trim?" while booking: said back once

@@ -115,12 +115,15 @@ _CHANGE_JUST_MADE = re.compile(
 _ONE_AND_ANOTHER = re.compile(
     r"\b(?:and|then|plus)\s+(?=(?:one|another|the other|a second|the second|a|an)\b)", re.I
 )
+# "Cancel all my appointments", "both of them": every booking found, not one of them.
 _EVERY_ONE = re.compile(
     r"\b(?:both|all (?:of )?(?:them|my|of my|the|those|our)|each of|every (?:one|booking|"
     r"appointment))\b",
     re.I,
 )
+# "and one for my friend, same day at 11": the day of the booking just made.
 _SAME_DAY = re.compile(r"\b(?:the |that )?same day\b", re.I)
+# "Can I also book ...", "a new one too": another booking, not a change to this one.
 _ANOTHER_BOOKING = re.compile(
     r"\b(?:another|new|second|also|as well|extra|additional|separate)\b", re.I
 )

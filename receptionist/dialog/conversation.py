@@ -834,9 +834,10 @@ class Conversation:
         if u.staff and f.task in (Task.MESSAGE, None):
             f.staff = u.staff
             taken = True
-        elif f.task == Task.MESSAGE and f.staff is None and staff_by_role(u.text, self.profile):
-            f.staff = staff_by_role(u.text, self.profile)  # "a message for the manager"
-            taken = True
+        elif f.task == Task.MESSAGE and f.staff is None:
+            role = staff_by_role(u.text, self.profile)  # "a message for the manager"
+            if role is not None:
+                f.staff, taken = role, True
         if f.task == Task.MESSAGE and not f.message_text:
             body = self._message_body.search(u.text)
             words = body.group("body").strip() if body else ""

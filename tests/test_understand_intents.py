@@ -794,3 +794,10 @@ def test_words_about_a_booking_are_no_service_we_lack(text: str) -> None:
 def test_checking_what_was_said_hears_it_again(text: str, again: bool) -> None:
     """ "Sorry, did you say 4 or 5?" when asked a name was answered with the name question."""
     assert asks_to_say_again(text.lower()) == again, text
+
+
+@pytest.mark.parametrize(
+    ("text", "hours"), [("Is there anything in two hours?", False), ("What are your hours?", True)]
+)
+def test_a_length_of_time_is_no_question_about_the_hours(text: str, hours: bool) -> None:
+    assert understand(text, PROFILE, TODAY).asks_hours == hours, text

@@ -617,3 +617,10 @@ def test_how_soon_is_the_earliest() -> None:
     assert understand("How soon can you see me?", PROFILE, TODAY).window == TimeWindow(
         earliest=True
     )
+
+
+def test_a_day_excepted_is_not_the_day() -> None:
+    """ "Any day next week except Tuesday" was Tuesday."""
+    u = understand("Any day next week except Tuesday", PROFILE, TODAY)
+    assert u.day is None and u.days == DayRange(date(2026, 11, 30), date(2026, 12, 6))
+    assert understand("Thursday, but not on Friday", PROFILE, TODAY).day == date(2026, 11, 26)

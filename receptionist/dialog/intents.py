@@ -278,6 +278,10 @@ _STAFF_IN = re.compile(
     r"\b(?:is|will|does|are)\s+[a-z]+\s+(?:be\s+)?(?:in|working|around|there|available|free|on|"
     r"about|off)\b"
 )
+# "anything in two hours?", "for an hour": a length of time, not the opening hours.
+_HOURS_AWAY = re.compile(
+    r"\b(?:in|for|within) (?:an?|one|two|three|four|five|a couple of|a few|\d+) (?:hours?|hrs?)\b"
+)
 _HOURS = re.compile(
     r"\b(?:hours|opening times|what time do you|when do you (?:open|close|shut)|"
     r"are you (?:guys )?(?:open|closed)|is the (?:salon|shop|store|office) (?:open|closed)|"
@@ -776,7 +780,7 @@ def read_wants(
     # "name's Jon Price": a surname is no question about prices.
     asks_price = bool(_PRICE.search(re.sub(r"\b[A-Z][a-z]+ (?:Price|Cost)\b", " ", said).lower()))
     asks_duration = bool(_DURATION.search(lowered))
-    asks_hours = bool(_HOURS.search(lowered)) and not (
+    asks_hours = bool(_HOURS.search(_HOURS_AWAY.sub(" ", lowered))) and not (
         book_words and not _PLAIN_HOURS.search(lowered)
     )
     busy = cancel or move or status or message

@@ -356,6 +356,13 @@ _HOLIDAY_HOURS = re.compile(
 )
 
 
+# "any day next week except Tuesday": the day named is the one not wanted.
+_EXCEPT_A_DAY = re.compile(
+    r"\b(?:except|but not|not on|other than|apart from|besides|excluding)\s+(?:on\s+)?"
+    r"(?:(?:mon|tues|wednes|thurs|fri|satur|sun)days?|the \d+(?:st|nd|rd|th)?)\b"
+)
+
+
 def _read_when(
     lowered: str,
     today: date,
@@ -367,7 +374,7 @@ def _read_when(
 ) -> tuple[date | None, DayRange | None, time | None, TimeWindow | None]:
     """The day (or vague days) and the time (or vague time) of a turn; near matches are
     added to ``unsure``."""
-    said = _without_greetings(lowered, expecting)
+    said = _EXCEPT_A_DAY.sub(" ", _without_greetings(lowered, expecting))
     day_said = _last_said(said, _DAY_BREAK, today, move) if shifting else said
     day = find_day(day_said, today)
     span = find_days(day_said, today) if day is None else None

@@ -1229,3 +1229,15 @@ def test_several_bookings_one_time_for_all_go_back_to_back() -> None:
     c.receive(SlotChecked(True))
     out = c.receive(booked("haircut", datetime(2026, 11, 26, 10), "Steve Rogers"))
     assert "right after, at 10:30 AM" in says(out)[-1]
+
+
+def test_a_day_excepted_is_not_offered() -> None:
+    """ "Any day next week except Tuesday" offered Tuesday's times."""
+    c = new()
+    out = c.receive(CallerSaid("Any day next week except Tuesday for a haircut."))
+    assert isinstance(out[-1], FindSlots) and out[-1].first_day == date(2026, 11, 30)
+    tuesday = (datetime(2026, 12, 1, 9), datetime(2026, 12, 1, 10))
+    out = c.receive(SlotsFound(tuesday))
+    assert isinstance(out[-1], FindSlots) and out[-1].first_day == date(2026, 12, 2)
+    out = c.receive(SlotsFound((datetime(2026, 12, 2, 9), datetime(2026, 12, 2, 10))))
+    assert says(out)[-1].startswith("Wednesday December 2 at 9 AM, or")

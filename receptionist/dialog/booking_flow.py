@@ -198,6 +198,15 @@ def offer_slots(c: Conversation, service: Service) -> Step:
     around = datetime.combine(first, f.time) if f.time else None
     found = c._result((yield FindSlots(service.name, first, last, window, around)),
                          SlotsFound)  # fmt: skip
+    while f.not_weekday is not None and found.slots and found.slots[0].weekday() == f.not_weekday:
+        # "except Tuesday": from the day after the one not wanted.
+        first = found.slots[0].date() + timedelta(days=1)
+        if first > last:
+            break
+        found = c._result((yield FindSlots(service.name, first, last, window, around)),
+                             SlotsFound)  # fmt: skip
+    if f.not_weekday is not None:
+        found = SlotsFound(tuple(s for s in found.slots if s.weekday() != f.not_weekday))
     if not found.slots:
         f.window, f.days = None, None
         c.expecting = Expect.DAY

@@ -791,6 +791,8 @@ class Conversation:
         elif u.days:
             f.days, f.day = u.days, None
             taken = True
+        if "not_weekday" in u.extra:
+            f.not_weekday = int(u.extra["not_weekday"])
         if u.time:
             f.time, f.window = u.time, None
             self._mark(("time",), unsure)

@@ -60,6 +60,7 @@ class Frame:
     days: DayRange | None = None
     time: time | None = None
     window: TimeWindow | None = None
+    not_weekday: int | None = None  # "any day next week except Tuesday"
     name: str | None = None
     phone: str | None = None
     staff: str | None = None

@@ -35,6 +35,7 @@ from receptionist.dialog.numbers import find_phone
 from receptionist.dialog.people import find_people
 from receptionist.dialog.when import find_day, find_days, find_near_day, find_window, read_clock
 from receptionist.domain.profile import BusinessProfile
+from receptionist.domain.saying import DAY_NAMES
 
 __all__ = ["INTENTS", "DayRange", "TimeWindow", "Understanding", "clean", "find_service",
            "find_staff", "understand"]  # fmt: skip
@@ -346,7 +347,9 @@ def understand(
         asks_other=wants.asks_other,
         confident=not unsure,
         unsure_slots=tuple(dict.fromkeys(unsure)),
-        extra=_extra(said, never, expecting) | ({"holiday": holiday[0]} if holiday else {}),
+        extra=_extra(said, never, expecting)
+        | ({"holiday": holiday[0]} if holiday else {})
+        | _day_excepted(lowered),
     )
 
 
@@ -361,6 +364,17 @@ _EXCEPT_A_DAY = re.compile(
     r"\b(?:except|but not|not on|other than|apart from|besides|excluding)\s+(?:on\s+)?"
     r"(?:(?:mon|tues|wednes|thurs|fri|satur|sun)days?|the \d+(?:st|nd|rd|th)?)\b"
 )
+
+
+def _day_excepted(lowered: str) -> dict[str, str]:
+    """ "except Tuesday": {"not_weekday": "1"} (Monday is 0), else nothing."""
+    match = _EXCEPT_A_DAY.search(lowered)
+    if match is None:
+        return {}
+    for number, name in enumerate(DAY_NAMES):
+        if name.lower()[:3] in match.group(0).split()[-1][:3]:
+            return {"not_weekday": str(number)}
+    return {}
 
 
 def _read_when(

@@ -801,3 +801,12 @@ def test_checking_what_was_said_hears_it_again(text: str, again: bool) -> None:
 )
 def test_a_length_of_time_is_no_question_about_the_hours(text: str, hours: bool) -> None:
     assert understand(text, PROFILE, TODAY).asks_hours == hours, text
+
+
+@pytest.mark.parametrize(
+    ("text", "service"),
+    [("A cut for my toddler on Saturday", "kids cut"), ("My little one needs a trim", "kids cut"),
+     ("I'm 40 years old and need a haircut", "haircut")],
+)  # fmt: skip
+def test_a_small_child_in_other_words_is_a_kids_cut(text: str, service: str) -> None:
+    assert understand(text, PROFILE, TODAY).service == service, text

@@ -335,6 +335,7 @@ def test_someone_else_to_come_instead_is_for_a_person_not_a_move(turn: str) -> N
         ("Hold on a sec.", True),
         ("Hang on, can you hold on a moment?", True),
         ("Let me check my calendar.", True),
+        ("Hold on a second, let me check my caliber", True),  # tiny.en, flite rms
         ("OK sorry, just a second.", True),
         ("Hang on, let me grab a pen.", True),
         ("I'm just looking at my diary.", True),

@@ -85,7 +85,8 @@ _WAIT = (
     rf"(?:(?:can|could|would) you )?wait(?: (?:for )?{_A_MOMENT})?|"
     r"let me (?:just )?(?:check|look|see|have a look|find (?:it|that|my \w+)|"
     r"grab (?:a pen|my \w+)|get (?:a pen|my \w+))"
-    r"(?: (?:in |at |on )?(?:my|the) (?:calendar|diary|schedule|phone|planner))?|"
+    # "my calendar", or as Whisper heard it from flite rms: "my caliber"
+    r"(?: (?:in |at |on )?(?:my|the) \w+)?|"
     r"(?:i'm|i am) (?:just )?(?:checking|looking)"
     r"(?: (?:at |in |on )?(?:my|the) (?:calendar|diary|schedule|phone|planner))?"
 )

@@ -624,3 +624,10 @@ def test_a_day_excepted_is_not_the_day() -> None:
     u = understand("Any day next week except Tuesday", PROFILE, TODAY)
     assert u.day is None and u.days == DayRange(date(2026, 11, 30), date(2026, 12, 6))
     assert understand("Thursday, but not on Friday", PROFILE, TODAY).day == date(2026, 11, 26)
+
+
+def test_an_hour_after_words_heard_for_a_weekday_is_the_time() -> None:
+    """ "I want the haircut on for IDA 2." (tiny.en, Festival slt, for "on Friday at 2"): the
+    day was read, the hour lost."""
+    u = understand("I want the haircut on for IDA 2.", PROFILE, TODAY)
+    assert (u.day, u.time) == (date(2026, 11, 27), time(14)) and "day" in u.unsure_slots

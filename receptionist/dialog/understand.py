@@ -33,7 +33,13 @@ from receptionist.dialog.names import (
 )
 from receptionist.dialog.numbers import find_phone
 from receptionist.dialog.people import find_people
-from receptionist.dialog.when import find_day, find_days, find_near_day, find_window, read_clock
+from receptionist.dialog.when import (
+    find_day,
+    find_days,
+    find_near_day_said,
+    find_window,
+    read_clock,
+)
 from receptionist.domain.profile import BusinessProfile
 from receptionist.domain.saying import DAY_NAMES
 
@@ -393,9 +399,15 @@ def _read_when(
     day = find_day(day_said, today)
     span = find_days(day_said, today) if day is None else None
     if day is None and span is None:
-        day = find_near_day(day_said, today)
-        if day is not None:
+        near = find_near_day_said(day_said, today)
+        if near is not None:
+            day = near[0]
             unsure.append("day")
+            if day_said is said:
+                # "on for IDA 2": the hour after the words heard for Friday is read as after
+                # Friday ("Friday 2" is 2 PM).
+                start, end = near[1]
+                said = f"{said[:start]}{DAY_NAMES[day.weekday()].lower()}{said[end:]}"
     if expecting == "phone" and phone:
         return day, DayRange(*span) if span else None, None, None
     time_said = _last_said(_drop_old_time(said), _TIME_BREAK, None, move) if shifting else said

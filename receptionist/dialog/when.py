@@ -375,6 +375,12 @@ _BEFORE_A_DAY = re.compile(r"(?:^|[,.!?]|\b(?:on|this|next|by|until|till|it|do|s
 
 
 def find_near_day(text: str, today: date) -> date | None:
+    """The weekday a near match names (find_near_day_said), or None."""
+    near = find_near_day_said(text, today)
+    return near[0] if near else None
+
+
+def find_near_day_said(text: str, today: date) -> tuple[date, tuple[int, int]] | None:
     """A weekday misheard or misspelt by a letter or two ("Thirsday", "Wensday", "Fryday"),
     or heard as words that sound like it where a day goes: Whisper tiny.en wrote Friday as
     "for ID" / "for IDA", Thursday as "thirsty", Saturday as "saturity", "sadder day" from
@@ -397,13 +403,13 @@ def find_near_day(text: str, today: date) -> date | None:
                 before=lowered[: match.start()],
             )
             if found is not None:
-                return _next_weekday(today, WEEKDAYS[found])
+                return _next_weekday(today, WEEKDAYS[found]), match.span()
         if n + 1 == len(words) or word in _NOT_WEEKDAYS:
             continue
         following = words[n + 1]
         both = (word + following.group(0)).removesuffix("s")
         if both in WEEKDAYS:  # "sun days"
-            return _next_weekday(today, WEEKDAYS[both])
+            return _next_weekday(today, WEEKDAYS[both]), (match.start(), following.end())
         found = _near_weekday(
             both,
             after=lowered[following.end() :],
@@ -411,7 +417,7 @@ def find_near_day(text: str, today: date) -> date | None:
             before=lowered[: match.start()],
         )
         if found is not None:
-            return _next_weekday(today, WEEKDAYS[found])
+            return _next_weekday(today, WEEKDAYS[found]), (match.start(), following.end())
     return None
 
 

@@ -10,6 +10,7 @@ import pytest
 from receptionist.media.leg import LegClosedError, frame_bytes
 from receptionist.media.local_leg import LocalLeg
 from receptionist.media.speaker import Speaker
+from receptionist.media.wire import SENT
 
 FRAME = b"\x01\x00" * (frame_bytes(8000) // 2)
 
@@ -92,5 +93,24 @@ async def test_no_frame_of_a_held_sentence_goes_out_after_the_hold() -> None:
     while leg.tick < held_at + 10:
         await asyncio.sleep(0.01)
     assert leg.log.agent_frames and max(leg.log.agent_frames) < held_at
+    await speaker.stop()
+    await leg.close()
+
+
+async def test_a_first_frame_watched_on_a_leg_that_ended_is_not_held() -> None:
+    """The call watches each reply's first frame to time when it leaves (media/wire.py). A
+    reply whose first frame meets a leg that has ended (the caller hung up as we began)
+    never goes out: nothing may keep watching it, or every such call's reply is held for
+    the life of the daemon (a flood of such calls grew it without end)."""
+    leg = LocalLeg([], speed=50.0)
+    leg.start()
+    speaker = Speaker(leg, _SilentTts())  # type: ignore[arg-type]
+    sent: list[float] = []
+    speaker.on_first_frame = lambda _utterance, _speech, frame: SENT.watch(frame, sent.append)
+    speaker.start()
+    await leg.hangup()
+    reply = speaker.say("Thanks for calling.")
+    assert await asyncio.wait_for(reply.done, 2) is False
+    assert len(SENT) == 0 and not sent
     await speaker.stop()
     await leg.close()

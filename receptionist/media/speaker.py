@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from receptionist.media.audio import split_frames
 from receptionist.media.leg import CallLeg, LegClosedError
 from receptionist.media.tts import Speech, Synthesizer, speech_pieces
+from receptionist.media.wire import SENT
 
 log = logging.getLogger(__name__)
 
@@ -212,7 +213,13 @@ class Speaker:
                 first = False
                 if self.on_frame is not None:
                     self.on_frame(frame)
-                await self.leg.play(frame)
+                try:
+                    await self.leg.play(frame)
+                except BaseException:
+                    # Never queued (the call ended under us): whoever watches for it going
+                    # out stops watching, or it is held for the life of the process.
+                    SENT.dropped(frame)
+                    raise
                 self.frames_played += 1
             if generation != self._generation:
                 continue

@@ -212,7 +212,11 @@ class AsteriskLeg(CallLeg):
                 # due, so that endpointing sees time pass (silence suppression, DTMF gaps)
                 wait = (FRAME_S if filling else self._gap_fill_s) + clock - loop.time()
                 try:
-                    item = await asyncio.wait_for(self._audio.get(), max(wait, 0.0))
+                    # asyncio.timeout, not wait_for: on Python 3.11 wait_for drops a cancel
+                    # that lands as the get completes, and a cancelled listener then waits
+                    # for ever (a flood of queued frames made that a stuck call, no record).
+                    async with asyncio.timeout(max(wait, 0.0)):
+                        item = await self._audio.get()
                 except TimeoutError:
                     missing = max(int((loop.time() - clock) / FRAME_S), 1)
                     for _ in range(missing):

@@ -1241,3 +1241,31 @@ def test_a_day_excepted_is_not_offered() -> None:
     assert isinstance(out[-1], FindSlots) and out[-1].first_day == date(2026, 12, 2)
     out = c.receive(SlotsFound((datetime(2026, 12, 2, 9), datetime(2026, 12, 2, 10))))
     assert says(out)[-1].startswith("Wednesday December 2 at 9 AM, or")
+
+
+def test_a_time_counted_from_now_is_today_from_then() -> None:
+    """ "Can I come in in an hour?" asked which day; now it is today from now plus an hour,
+    the first free times from then offered."""
+    c = Conversation(PROFILE, caller_id="5551234567", today=TODAY,
+                     now=lambda: datetime(2026, 11, 24, 14, 10, 37))  # fmt: skip
+    c.start()
+    out = c.receive(CallerSaid("Can I come in in an hour for a haircut?"))
+    assert out[-1] == FindSlots("haircut", TODAY, TODAY, TimeWindow(time(15, 10), earliest=True))
+    c = Conversation(PROFILE, caller_id="5551234567", today=TODAY,
+                     now=lambda: datetime(2026, 11, 24, 14, 10))  # fmt: skip
+    c.start()
+    c.receive(CallerSaid("I'd like a beard trim."))
+    out = c.receive(CallerSaid("Anything in about half an hour?"))
+    assert out[-1] == FindSlots("beard trim", TODAY, TODAY, TimeWindow(time(14, 40), earliest=True))
+
+
+def test_a_time_from_now_that_asks_for_nothing_books_nothing() -> None:
+    """Running late ("I'll be there in 10 minutes") and "call me back in an hour" are no
+    booking."""
+    c = new()
+    out = c.receive(CallerSaid("Hi, I'm running late, I'll be there in 10 minutes."))
+    assert not any(isinstance(a, (FindSlots, CheckSlot, Book)) for a in out)
+    assert "Thanks for letting us know." in says(out)
+    c = new()
+    out = c.receive(CallerSaid("Could someone call me back in half an hour?"))
+    assert not any(isinstance(a, (FindSlots, CheckSlot, Book)) for a in out)

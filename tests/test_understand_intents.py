@@ -737,6 +737,11 @@ def test_short_requests_in_callers_words(text: str, intents: tuple[str, ...]) ->
         ("Is Marco around?", True),
         ("Is Marco available on Friday?", False),
         ("Is there anything available?", False),
+        # "to" unheard (tiny.en, flite awb: "I'd like to speak the person please.")
+        ("I'd like to speak the person please.", True),
+        ("Can I speak a human?", True),
+        ("Can you speak Spanish?", False),
+        ("We need to talk about my booking.", False),
     ],
 )
 def test_asking_for_someone_in_few_words(text: str, person: bool) -> None:

@@ -3,7 +3,7 @@ time, a vague time, a time heard one sound off, and numbers that are no time at 
 
 from __future__ import annotations
 
-from datetime import date, time
+from datetime import date, time, timedelta
 
 import pytest
 
@@ -631,3 +631,31 @@ def test_an_hour_after_words_heard_for_a_weekday_is_the_time() -> None:
     day was read, the hour lost."""
     u = understand("I want the haircut on for IDA 2.", PROFILE, TODAY)
     assert (u.day, u.time) == (date(2026, 11, 27), time(14)) and "day" in u.unsure_slots
+
+
+@pytest.mark.parametrize(
+    ("text", "minutes"),
+    [
+        ("Can I come in in an hour for a haircut?", 60),
+        ("Do you have anything for a haircut in about two hours?", 120),
+        ("in half an hour", 30),
+        ("in an hour and a half", 90),
+        ("in two and a half hours", 150),
+        ("in 20 minutes", 20),
+        ("forty five minutes from now", 45),
+        ("in a couple of hours' time", 120),
+        ("an hour from now", 60),
+        # a length that is no time from now
+        ("How long does a colour take? About an hour?", None),
+        ("I'd like to book for an hour", None),
+        ("in 3 days", None),
+        ("Can I come in at 3?", None),  # a time of day: no time from now
+    ],
+)
+def test_a_time_counted_from_now(text: str, minutes: int | None) -> None:
+    """ "Can I come in in an hour?" asked which day; "anything in about two hours?" was a
+    question about the opening hours. The length is the understanding's; the conversation,
+    which has the clock, adds it to now."""
+    u = understand(text, PROFILE, TODAY)
+    assert u.from_now == (None if minutes is None else timedelta(minutes=minutes)), text
+    assert not u.asks_hours, text

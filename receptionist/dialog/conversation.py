@@ -74,7 +74,7 @@ from receptionist.dialog.intents import (
 )
 from receptionist.dialog.matching import staff_by_role
 from receptionist.dialog.people import mentions_others
-from receptionist.dialog.understand import Understanding, find_service, understand
+from receptionist.dialog.understand import TimeWindow, Understanding, find_service, understand
 from receptionist.dialog.when import a_week_later, names_a_weekday_alone
 from receptionist.domain.phones import possible_phone
 from receptionist.domain.profile import BusinessProfile
@@ -333,6 +333,7 @@ class Conversation:
         text = event.text.strip()
         expecting = self.expecting
         u = understand(text, self.profile, self.today, expecting.value if expecting else None)
+        u = self._from_now(u, expecting)
         if event.model is not None:
             u = _merge(u, event.model)
         if event.confidence < self.confirm_below:
@@ -852,6 +853,24 @@ class Conversation:
         if u.choice is not None and expecting == Expect.CHOOSE_SLOT:
             taken = True
         return taken
+
+    def _from_now(self, u: Understanding, expecting: Expect | None) -> Understanding:
+        """ "Can I come in in an hour?": today, from now plus that (the first free time from
+        then is offered). Only for a time asked for a booking or a move: "I'll be there in
+        ten minutes" (running late) or "call me back in an hour" stay as they are."""
+        if u.from_now is None:
+            return u
+        asked = (
+            {"book", "move"} & set(u.intents)
+            or u.service
+            or expecting in (Expect.DAY, Expect.TIME, Expect.CHOOSE_SLOT)
+        )
+        if not asked or says_running_late(u.text.lower()):
+            return u
+        at = (self._now() + u.from_now).replace(second=0, microsecond=0)
+        if at.date() != self._now().date():
+            return u  # "in two hours" at 11 PM: no day we could mean
+        return replace(u, day=at.date(), window=TimeWindow(start=at.time(), earliest=True))
 
     def _whens_apart(self, text: str) -> list[tuple[date | None, time | None]]:
         """The day and time of each part of a turn that asks for several bookings at

@@ -88,7 +88,9 @@ _JUST_A_MESSAGE = re.compile(
     r"^\W*(?:(?:yes|yeah|ok|okay|just|um|uh|er)\W+)*(?:a |the )?message,?(?: please| then)?\W*$"
 )
 _PERSON = re.compile(
-    r"\b(?:(?:speak|talk|chat) (?:to|with) (?:a |an |the |some |your )?(?:real |actual |live )?"
+    # "to" may go unheard: "I'd like to speak the person, please" (tiny.en, flite awb)
+    r"\b(?:(?:speak|talk|chat) (?:(?:to|with) )?(?:a |an |the |some |your )?"
+    r"(?:real |actual |live )?"
     r"(?:person|human|someone|somebody|anyone|anybody|manager|owner|staff|receptionist|"
     r"front desk|reception|representative|agent|operator|people|\w+ (?:please|directly|now))|"
     r"transfer me|put me through|connect me|get me (?:someone|somebody|a (?:person|human|real|"
@@ -280,7 +282,9 @@ _STAFF_IN = re.compile(
 )
 # "anything in two hours?", "for an hour": a length of time, not the opening hours.
 _HOURS_AWAY = re.compile(
-    r"\b(?:in|for|within) (?:an?|one|two|three|four|five|a couple of|a few|\d+) (?:hours?|hrs?)\b"
+    r"\b(?:in|for|within) (?:about |around |roughly |maybe |like |say |another |just )?"
+    r"(?:an?|one|two|three|four|five|a couple of|a few|\d+)(?: and a half)? (?:hours?|hrs?)\b|"
+    r"\bhours?(?:'s|s')? (?:from now|time)\b"
 )
 _HOURS = re.compile(
     r"\b(?:hours|opening times|what time do you|when do you (?:open|close|shut)|"

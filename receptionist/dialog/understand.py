@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field, replace
-from datetime import date, time
+from datetime import date, time, timedelta
 
 from receptionist.dialog import matching
 from receptionist.dialog.holiday_names import find_holiday
@@ -36,6 +36,7 @@ from receptionist.dialog.people import find_people
 from receptionist.dialog.when import (
     find_day,
     find_days,
+    find_from_now,
     find_near_day_said,
     find_window,
     read_clock,
@@ -90,6 +91,9 @@ class Understanding:
     days: DayRange | None = None  # a vague day instead of one day
     time: time | None = None
     window: TimeWindow | None = None  # a vague time instead of one time
+    # "in an hour": how long from now, with no day or time said (the conversation knows the
+    # clock and turns it into today from that time)
+    from_now: timedelta | None = None
     name: str | None = None  # the caller's own name, only from words the caller said
     phone: str | None = None  # digits only, 7 to 15 of them
     staff: str | None = None  # a profile staff name, resolved from a name or a role
@@ -114,7 +118,7 @@ class Understanding:
             self.intents or self.service or self.day or self.time or self.name or self.phone
             or self.staff or self.yes or self.no or self.goodbye or self.choice is not None
             or self.days or self.window or self.unknown_service or self.asks_other
-            or self.asks_duration or self.people or self.extra
+            or self.asks_duration or self.people or self.extra or self.from_now
         )  # fmt: skip
 
     def with_intent(self, intent: str) -> Understanding:
@@ -338,6 +342,7 @@ def understand(
         days=days,
         time=at,
         window=window,
+        from_now=None if (wants.policy or day or days or at or window) else find_from_now(said),
         name=name,
         phone=phone,
         staff=staff_found.name if staff_found else None,

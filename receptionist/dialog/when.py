@@ -123,6 +123,43 @@ _HOUR_THEN = re.compile(
 )
 
 
+# A time counted from now: "in an hour", "in about 20 minutes", "in half an hour", "an hour
+# and a half from now", "in a couple of hours' time". Only the conversation knows the clock:
+# find_from_now gives the length, Conversation adds it to now.
+_AMOUNT_WORDS = {
+    "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
+    "ten": 10, "fifteen": 15, "twenty": 20, "twenty five": 25, "thirty": 30,
+    "forty": 40, "forty five": 45, "fifty": 50, "a couple of": 2, "a couple": 2,
+}  # fmt: skip
+_AMOUNT_RE = r"\d{1,3}|" + "|".join(sorted(map(re.escape, _AMOUNT_WORDS), key=len, reverse=True))
+_LENGTH_RE = (
+    rf"(?:(?P<half_of>half an?)|(?P<n>{_AMOUNT_RE}))(?P<half> and a half)?\s+"
+    r"(?P<unit>hours?|hrs?|minutes?|mins?)\b(?(half)|(?P<half_after> and a half)?)"
+)
+_IN_LENGTH = re.compile(
+    r"\b(?:in|within)\s+(?:about|around|roughly|maybe|like|say|approximately|another|just)?\s*"
+    + _LENGTH_RE
+)
+_LENGTH_FROM_NOW = re.compile(rf"\b{_LENGTH_RE}(?:'s|s')?\s+(?:from now|time)\b")
+
+
+def find_from_now(text: str) -> timedelta | None:
+    """How long from now the caller asks for ("in an hour"), or None."""
+    lowered = _normalise(text)
+    match = _IN_LENGTH.search(lowered) or _LENGTH_FROM_NOW.search(lowered)
+    if match is None:
+        return None
+    if match.group("half_of"):
+        amount = 0.5
+    else:
+        word = match.group("n")
+        amount = float(word) if word.isdigit() else float(_AMOUNT_WORDS[word])
+        if match.group("half") or match.group("half_after"):
+            amount += 0.5
+    minutes = amount * 60 if match.group("unit").startswith("h") else amount
+    return timedelta(minutes=minutes) if 0 < minutes <= 12 * 60 else None
+
+
 _A_WEEK_LATER = re.compile(r"\b(?:the )?week after\b(?! next)|\ba week later\b")
 
 

@@ -1269,3 +1269,37 @@ def test_a_time_from_now_that_asks_for_nothing_books_nothing() -> None:
     c = new()
     out = c.receive(CallerSaid("Could someone call me back in half an hour?"))
     assert not any(isinstance(a, (FindSlots, CheckSlot, Book)) for a in out)
+
+
+def test_a_name_given_before_the_day_is_taken_and_the_day_asked_again() -> None:
+    """ "Jane Miller" to "what day?" was not understood; now it is the name."""
+    c = new()
+    c.receive(CallerSaid("I'd like a haircut."))
+    assert c.expecting == Expect.DAY
+    out = c.receive(CallerSaid("Jane Miller"))
+    assert says(out)[0] == "Thank you, Jane." and c.frame.name == "Jane Miller"
+    assert c.expecting == Expect.DAY
+    out = c.receive(CallerSaid("Friday at 2"))
+    assert out == [CheckSlot("haircut", datetime(2026, 11, 27, 14, 0), "5551234567")]
+    out = c.receive(SlotChecked(True))
+    assert out[-1] == Book("haircut", datetime(2026, 11, 27, 14, 0), "Jane Miller", "5551234567")
+    # "Dunno." is no name
+    c = new()
+    c.receive(CallerSaid("I'd like a haircut."))
+    c.receive(CallerSaid("Dunno."))
+    assert c.frame.name is None and c.expecting == Expect.DAY
+
+
+@pytest.mark.parametrize("answer", ["Whatever works.", "I don't mind.", "Any day is fine.",
+                                    "I'm flexible.", "Up to you."])  # fmt: skip
+def test_leaving_the_day_to_us_offers_the_first_free_times(answer: str) -> None:
+    """They were not understood ("Sorry, I didn't quite get that.")."""
+    c = new()
+    c.receive(CallerSaid("I'd like a haircut."))
+    out = c.receive(CallerSaid(answer))
+    assert isinstance(out[-1], FindSlots) and out[-1].first_day == TODAY, out
+    assert out[-1].window is not None and out[-1].window.earliest, out
+    friday = (datetime(2026, 11, 27, 9, 0), datetime(2026, 11, 27, 10, 0))
+    c.receive(SlotsFound(friday))
+    out = c.receive(CallerSaid("Either is fine."))
+    assert c.frame.day == friday[0].date() and c.frame.time == friday[0].time(), out

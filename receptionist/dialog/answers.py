@@ -20,7 +20,7 @@ from receptionist.dialog.frame import Expect, Task
 from receptionist.dialog.intents import leaves_without_farewell, other_times_asked
 from receptionist.dialog.names import is_first_name
 from receptionist.dialog.understand import TimeWindow, Understanding, understand
-from receptionist.dialog.when import points_at_an_hour
+from receptionist.dialog.when import leaves_it_to_us, points_at_an_hour
 
 if TYPE_CHECKING:
     from receptionist.dialog.conversation import Conversation, Step
@@ -192,23 +192,37 @@ def _confirm(c: Conversation, u: Understanding) -> Reading:
     return u, False
 
 
+def _name_before_asked(
+    c: Conversation, u: Understanding
+) -> Generator[Action, Result | None, str | None]:
+    """The name given before it was asked ("Peter Parker." to "would one of those work?" or
+    to "what day?"): taken, and the question asked again. A bare name is read as an answer
+    to "what name?", strictly, and only from a first name ("Wrong day.", "Whatever works."
+    and "Dunno." are no names)."""
+    details = u.yes or u.no or u.day or u.time or u.window or u.days or u.choice is not None
+    if details or u.intents or u.phone or c.frame.name is not None:
+        return None
+    name = u.name
+    if name is None:
+        bare = understand(u.text, c.profile, c.today, Expect.NAME.value).name
+        name = bare if bare and is_first_name(bare.split()[0]) else None
+    if name:
+        yield Say(f"Thank you, {name.split()[0]}.")
+    return name
+
+
+def _day_or_time(c: Conversation, u: Understanding) -> Reading:
+    name = yield from _name_before_asked(c, u)
+    return (replace(u, name=name), True) if name else (u, False)
+
+
 def _choose_slot(c: Conversation, u: Understanding) -> Reading:
     f = c.frame
     if not f.offered:
         return u, False
-    details = u.yes or u.no or u.day or u.time or u.window or u.days or u.choice is not None
-    if not (details or u.intents or u.phone) and f.name is None:
-        # The name before the choice ("Peter Parker." to "would one of those work?"): taken,
-        # and the times are offered again. A bare name is read as an answer to "what
-        # name?", strictly, and only from a first name ("Wrong day.", "Whatever works." and
-        # "Dunno." are no names).
-        name = u.name
-        if name is None:
-            bare = understand(u.text, c.profile, c.today, Expect.NAME.value).name
-            name = bare if bare and is_first_name(bare.split()[0]) else None
-        if name:
-            yield Say(f"Thank you, {name.split()[0]}.")
-            return replace(u, name=name), True
+    name = yield from _name_before_asked(c, u)
+    if name:
+        return replace(u, name=name), True
     chosen = chosen_slot(u, f.offered, latest=bool(f.window and f.window.latest))
     if chosen is not None:
         f.day, f.time = chosen.date(), chosen.time()
@@ -346,7 +360,8 @@ def chosen_slot(u: Understanding, offered: list[datetime], latest: bool = False)
             return on_day[0]
     if u.day is not None or u.time is not None:
         return None  # "yes, Thursday": a day or time none of the offers has is a new request
-    if u.yes and offered and not u.no:
+    if ((u.yes and not u.no) or leaves_it_to_us(u.text)) and offered:
+        # "Yes", "Either is fine", "Whatever works"
         return offered[-1] if latest else offered[0]
     return None
 
@@ -360,6 +375,8 @@ _READERS: dict[Expect, Callable[[Conversation, Understanding], Reading]] = {
     Expect.CONFIRM: _confirm,
     Expect.CONFIRM_MOVE: _confirm_move,
     Expect.CHOOSE_SLOT: _choose_slot,
+    Expect.DAY: _day_or_time,
+    Expect.TIME: _day_or_time,
     Expect.NEXT_BOOKING: _next_booking,
     Expect.OFFER_HELP: _offer_help,
     Expect.ANYTHING_ELSE: _anything_else,

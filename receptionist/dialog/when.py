@@ -257,6 +257,17 @@ _EARLIEST = re.compile(
     r"(?:see|fit|get|take|book|have) (?:me|us|in)?|what(?:'s| is) (?:your )?next (?:free|"
     r"available|opening|slot|appointment))\b"
 )
+# The whole answer to "what day?" or "what time?" leaves it to us: the first free times.
+_ANY_WHEN = re.compile(
+    r"^\W*(?:(?:um|uh|oh|well|honestly|really|so|yeah|yes|ok|okay|erm)\W+)*"
+    r"(?:whatever(?:'s| is)? (?:works|suits|is (?:free|available|best|easiest)|you(?:'ve)? "
+    r"(?:got|have)(?: free)?)|(?:any|either) (?:day|time|one)(?: of them)?(?: (?:is|works|will "
+    r"do|would be|'s))?(?: (?:fine|good|ok|okay|great))?|any ?time|whenever(?: (?:works|suits|"
+    r"you(?:'ve)? (?:got|have)|is (?:good|best|fine)|you can))?|i'?m (?:flexible|easy|not fussy|"
+    r"not picky|free (?:all week|any day|whenever))|(?:it )?doesn'?t matter|i don'?t mind|"
+    r"no preference|you (?:choose|pick|decide)|up to you)"
+    r"(?:\W+(?:really|honestly|to me|for me|thanks|thank you|please|whatever works))*\W*$"
+)
 _LATEST = re.compile(
     r"\b(?:latest|as late as (?:possible|you can)|end of the day|last (?:thing|slot|"
     r"appointment|one of the day)|late as possible|close to closing|right before you close)\b"
@@ -654,12 +665,20 @@ _START_CUES = frozenset(
 )
 
 
+def leaves_it_to_us(text: str) -> bool:
+    """ "Whatever works.", "Any time is fine.", "I don't mind.": the whole answer to a
+    question of when (or of which time offered) leaves it to us."""
+    return bool(_ANY_WHEN.match(_normalise(text)))
+
+
 def find_window(
     text: str, expecting: str | None = None
 ) -> tuple[time | None, time | None, bool, bool] | None:
     """A vague time as (start, end, earliest, latest), or None."""
     lowered = _normalise(text)
-    earliest = bool(_EARLIEST.search(lowered))
+    earliest = bool(_EARLIEST.search(lowered)) or (
+        expecting in ("day", "time") and leaves_it_to_us(lowered)
+    )
     latest = bool(_LATEST.search(lowered)) and not earliest
     start: time | None = None
     end: time | None = None

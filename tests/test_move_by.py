@@ -142,3 +142,46 @@ def test_how_far_a_booking_is_moved(turn: str, minutes: int) -> None:
 )
 def test_no_amount_or_no_move_is_no_shift(turn: str) -> None:
     assert find_shift(turn) is None
+
+
+async def test_the_booking_named_in_the_push_is_found_by_its_day(
+    salon: Settings, store_file: Store
+) -> None:
+    """ "I need to push my Friday appointment back an hour" asked for the name or the day:
+    the words that named the booking were taken with the shift."""
+    call = await _with_a_friday_haircut(salon, store_file)
+    await call.say("I need to push my Friday appointment back an hour.")
+    assert _held(store_file) == ["2026-11-27T11:00"]
+
+
+@pytest.mark.parametrize(
+    "turn",
+    [
+        "Can you move my haircut to Saturday instead of Friday?",
+        "I won't be able to come in Friday, can we do Saturday instead?",
+        # was a new booking on Saturday, the Friday one kept: two bookings, one wanted
+        "Friday's not going to work for my haircut, how about Saturday?",
+        "Could I move my appointment from Friday to Saturday?",
+    ],
+)
+async def test_a_move_from_the_day_turned_down_to_the_day_asked(
+    salon: Settings, store_file: Store, turn: str
+) -> None:
+    """Each but the last asked for the name or the day though the day was said."""
+    call = await _with_a_friday_haircut(salon, store_file)
+    said = await call.say(turn)
+    assert any("I found your haircut on Friday November 27 at 10 AM" in s for s in said), said
+    assert said[-1].startswith("Saturday November 28 at 9 AM, or"), said
+    await call.say("The first one.")
+    assert _held(store_file) == ["2026-11-28T09:00"]
+
+
+async def test_a_day_turned_down_in_a_cancel_is_the_bookings_day(
+    salon: Settings, store_file: Store
+) -> None:
+    """ "I can't make it on Friday any more" asked for the name or the day it's for."""
+    call = await _with_a_friday_haircut(salon, store_file)
+    said = await call.say("Hi, I can't make it on Friday anymore.")
+    assert said == ["I found your haircut on Friday November 27 at 10 AM. Shall I cancel it?"]
+    await call.say("Yes please.")
+    assert _held(store_file) == []

@@ -763,6 +763,20 @@ def test_a_booking_asked_about_by_its_service(text: str, status: bool) -> None:
 
 
 @pytest.mark.parametrize(
+    ("text", "status"),
+    [
+        ("Could you remind me what time I'm booked for?", True),
+        ("Hi, it's Jane Miller, just checking I'm booked in this week.", True),
+        ("I want to make sure I'm booked for Friday.", True),
+        ("When I'm booked in, do I need to bring anything?", False),
+    ],
+)
+def test_a_booking_asked_about_as_the_caller_being_booked(text: str, status: bool) -> None:
+    """ "I don't have that information" and "What would you like to book?" before."""
+    assert ("status" in understand(text, PROFILE, TODAY).intents) == status, text
+
+
+@pytest.mark.parametrize(
     ("text", "intents"),
     [
         ("Do you have a slot for a fringe trim?", ("book",)),

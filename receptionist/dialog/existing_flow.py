@@ -322,12 +322,29 @@ def advance_status(c: Conversation) -> Step:
 
 
 _MOVE_SPLIT = re.compile(
-    r"\b(?:to|until|for|instead|into)\b|\band (?:then )?(?:re-?book|book|make|get|schedule)\b",
+    r"\b(?:to|until|for|instead(?! of)|into|can we do|could we do|how about|what about)\b|"
+    r"\band (?:then )?(?:re-?book|book|make|get|schedule)\b",
     re.I,
 )
 _SERVICE_MOVE_SPLIT = re.compile(
     r"\b(?:to|into)\b|\band (?:then )?(?:re-?book|book|make|get|schedule)\b", re.I
 )
+# "to Saturday instead of Friday", "rather than Friday": what follows is the booking's day
+_INSTEAD_OF = re.compile(r"\b(?:instead of|rather than)\b([^,.?!]*)", re.I)
+
+
+def _move_parts(text: str, split: re.Pattern[str]) -> tuple[str, str | None]:
+    """What names the booking and what names the new time ("Move my Thursday haircut to
+    Friday at 4"), or (text, None) when nothing splits them."""
+    old = _INSTEAD_OF.search(text)
+    rest = text[: old.start()] + text[old.end() :] if old else text
+    parts = split.split(rest)
+    while len(parts) > 1 and not parts[-1].strip(" .,!?"):
+        parts.pop()  # "... on Saturday instead?": the part before a last "instead"
+    if len(parts) < 2:
+        return (old.group(1), rest) if old else (text, None)
+    head = old.group(1) if old else " ".join(parts[:-1])
+    return head, parts[-1]
 
 
 def _move_target(
@@ -335,14 +352,12 @@ def _move_target(
 ) -> tuple[date | None, time | None, TimeWindow | None]:
     """ "Move my Thursday haircut to Friday at 4": the new day and time come after the last
     "to"; with no "to", what the caller said is the new time when a day or time was said."""
-    parts = split.split(u.text)
-    while len(parts) > 2 and not parts[-1].strip(" .,!?"):
-        parts.pop()  # "... on Saturday instead?": the part before a last "instead"
-    if len(parts) > 1:
-        tail = understand(parts[-1], profile, today)
+    _head, tail_said = _move_parts(u.text, split)
+    if tail_said is not None:
+        tail = understand(tail_said, profile, today)
         if not (tail.day or tail.time or tail.window):
             # "Could I move my 3 o'clock to 4?": after "to", a bare hour is the new time.
-            tail = understand(parts[-1], profile, today, "time")
+            tail = understand(tail_said, profile, today, "time")
         if tail.day or tail.time or tail.window:
             return tail.day, tail.time, tail.window
     return None, None, None
@@ -351,13 +366,10 @@ def _move_target(
 def _move_source_day(
     u: Understanding, profile: BusinessProfile, today: date, split: re.Pattern[str] = _MOVE_SPLIT
 ) -> date | None:
-    parts = split.split(u.text)
-    while len(parts) > 2 and not parts[-1].strip(" .,!?"):
-        parts.pop()
-    if len(parts) > 1:
-        head = understand(" ".join(parts[:-1]), profile, today)
-        return head.day
-    return None
+    head, tail_said = _move_parts(u.text, split)
+    if tail_said is None:
+        return None
+    return understand(head, profile, today).day
 
 
 def _wrong_detail(c: Conversation) -> Generator[Action, Result | None, bool]:

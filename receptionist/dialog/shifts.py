@@ -39,7 +39,7 @@ _LATER = frozenset({"back", "later", "after"})
 @dataclass(frozen=True)
 class Shift:
     by: timedelta
-    span: tuple[int, int]  # where it was said in the (number-normalised) text
+    span: tuple[int, int]  # where the shift was said in the (number-normalised) text
 
 
 def find_shift(text: str) -> Shift | None:
@@ -55,7 +55,8 @@ def find_shift(text: str) -> Shift | None:
     if amount is None:
         return None
     sign = 1 if match.group("way") in _LATER else -1
-    return Shift(sign * amount, match.span())
+    # "push my Friday appointment back an hour": what names the booking stays outside it
+    return Shift(sign * amount, (match.start("way"), match.end()))
 
 
 def _amount(said: str) -> timedelta | None:

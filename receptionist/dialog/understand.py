@@ -268,7 +268,12 @@ def understand(
     shifting = shifting or bool(
         _OLD_VALUE.search(lowered) or _TURNED_DOWN.search(lowered) or _STARTS_NO.match(lowered)
     )
-    day, days, at, window = _read_when(lowered, today, expecting, shifting, move, phone, unsure)
+    # "I can't make it on Friday any more": in a cancel, as in a move, the day turned down
+    # is the booking's, and stays.
+    keeps_old = move or bool(cancels(lowered))
+    day, days, at, window = _read_when(
+        lowered, today, expecting, shifting, keeps_old, phone, unsure
+    )
     holiday = find_holiday(lowered, today, profile.region) if day is None and not days else None
     if holiday is not None:
         day = holiday[1]  # "Christmas Eve": the date it falls on next

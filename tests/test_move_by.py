@@ -185,3 +185,24 @@ async def test_a_day_turned_down_in_a_cancel_is_the_bookings_day(
     assert said == ["I found your haircut on Friday November 27 at 10 AM. Shall I cancel it?"]
     await call.say("Yes please.")
     assert _held(store_file) == []
+
+
+@pytest.mark.parametrize(
+    "turn",
+    [
+        "I can't make it Friday, how about Saturday?",
+        "Actually Friday's not going to work for my haircut, how about Saturday?",
+    ],
+)
+async def test_times_turned_down_while_booking_are_no_move(
+    salon: Settings, store_file: Store, turn: str
+) -> None:
+    """Offered Friday's times, "I can't make it Friday, how about Saturday?" looked for a
+    booking held on Friday, found none, and put the caller through to a person."""
+    call = start_call(salon, store_file, "new", caller_id="5550000022")
+    await call.say("I'd like a haircut on Friday.")
+    said = await call.say(turn)
+    assert said[-1].startswith("Saturday November 28 at 9 AM, or"), said
+    await call.say("The first one.")
+    await call.say("Bob Jones.")
+    assert _held(store_file) == ["2026-11-28T09:00"]

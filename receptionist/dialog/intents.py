@@ -56,6 +56,8 @@ _CANCEL = re.compile(
     r"(?:\d[\w:]*|(?:[\w']+ )?(?:appointment|booking|reservation|slot|session|haircut|cut|trim|"
     r"colour|color|o'?clock)))\b"
 )
+# Questions of when that a "can't make it ..." answers as a new time, not as a booking held
+_OFFERED_WHEN = frozenset({"choose_slot", "day", "time", "confirm"})
 _EXPLICIT_CANCEL = re.compile(r"\bcancel\w*\b(?! (?:policy|fee|charge|rules))|\bcall(?:ing)? off\b")
 _MOVE = re.compile(
     r"\b(?:re-?schedul\w*|re-?book\w*|postpone\w*|re-?arrang\w*|"
@@ -770,6 +772,15 @@ def read_wants(
         cancel = move = False  # "can my wife have it instead?": the booking's name, not its time
     if cancel and _AND_BOOK.search(lowered):
         cancel, move = False, True  # "cancel my appointment and book a new one for next week"
+    if (
+        expecting in _OFFERED_WHEN
+        and (cancel or move)
+        and not (explicit_cancel or _MOVE.search(lowered) or holds)
+    ):
+        # "I can't make it Friday, how about Saturday?" to the times offered: no booking held
+        # is cancelled or moved; the caller turns those down (it went to a person, as a
+        # booking not found).
+        cancel = move = False
     status = bool(
         _STATUS.search(lowered)
         or (_HOLDS.search(lowered) and _ASKS_ABOUT_IT.search(lowered))

@@ -283,6 +283,11 @@ def test_how_many_people(text: str, people: int | None) -> None:
         ("Please call me back", "message_text", False, False),
         ("Okay so I need to reschedule my appointment", None, False, False),
         ("I don't know", "confirm", False, True),
+        # after a moment's thought (the confirmation was asked again)
+        ("Hmm, let me think. Actually yes, cancel it.", "confirm_cancel", True, False),
+        ("Actually, no.", "confirm_cancel", False, True),
+        ("Well, yes.", "confirm", True, False),
+        ("OK, no problem.", "confirm", False, False),
     ],
 )
 def test_yes_and_no(text: str, expecting: str | None, yes: bool, no: bool) -> None:

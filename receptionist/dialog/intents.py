@@ -306,8 +306,13 @@ _HOURS = re.compile(
     # ("opening nowers", heard in the suite); "any openings" stays a request for a slot.
     r"what are (?:your|the) opening \w+)\b"
 )
+# "Actually yes", "Hmm, let me think. OK, no": a yes or a no after a moment's thought
+_THOUGHT = (
+    r"(?:(?:hmm+|um+|uh+|er+|erm|well|oh|ok|okay|so|right|actually|you know what|"
+    r"on second thoughts?|let me (?:think|see)(?: about it)?)\W+)*"
+)
 _YES = re.compile(
-    r"^\W*(?:yes|yeah|yea|yep|yup|ya|yah|sure|correct|that's right|that is right|"
+    r"^\W*" + _THOUGHT + r"(?:yes|yeah|yea|yep|yup|ya|yah|sure|correct|that's right|that is right|"
     r"that's correct|that is correct|absolutely|definitely|certainly|of course|exactly|"
     r"affirmative|indeed|uh[- ]?huh|mm[- ]?hmm|mhm|you got it|i do|i would|please do|go ahead|"
     r"spot on|bang on|that's the one|you've got it|"
@@ -337,7 +342,8 @@ _YES_SHORT = re.compile(
     r"thanks so much|thank you so much)\b\W*)?$"
 )
 _NO = re.compile(
-    r"^\W*(?:no(?! problem| worries| rush)|nope|nah|neither|not really|not quite|not exactly|"
+    r"^\W*" + _THOUGHT + r"(?:no(?! problem| worries| rush)|nope|nah|neither|not really|"
+    r"not quite|not exactly|"
     r"that's it|"
     r"not (?:at the moment|right now|just now|for now)(?! but)|"
     r"that is it|that'?ll do|"

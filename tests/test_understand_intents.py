@@ -813,7 +813,10 @@ def test_words_about_a_booking_are_no_service_we_lack(text: str) -> None:
 @pytest.mark.parametrize(
     ("text", "again"),
     [("Sorry, did you say 4 or 5?", True), ("Was that Thursday?", True), ("Was that 4 PM?", True),
-     ("Is it free?", False), ("Is that OK?", False), ("Did you say I can book online?", False)],
+     ("Is it free?", False), ("Is that OK?", False), ("Did you say I can book online?", False),
+     # "what was the second time?" took the second time offered
+     ("Sorry, what was the second time?", True), ("What were the times again?", True),
+     ("What time is it?", False), ("What was the price?", False)],
 )  # fmt: skip
 def test_checking_what_was_said_hears_it_again(text: str, again: bool) -> None:
     """ "Sorry, did you say 4 or 5?" when asked a name was answered with the name question."""
@@ -834,3 +837,14 @@ def test_a_length_of_time_is_no_question_about_the_hours(text: str, hours: bool)
 )  # fmt: skip
 def test_a_small_child_in_other_words_is_a_kids_cut(text: str, service: str) -> None:
     assert understand(text, PROFILE, TODAY).service == service, text
+
+
+@pytest.mark.parametrize(
+    ("text", "choice"),
+    [("What's the latest you have?", None), ("What's the earliest available?", None),
+     ("The later one", -1), ("The first one", 0)],
+)  # fmt: skip
+def test_the_latest_you_have_is_no_choice_of_those_offered(text: str, choice: int | None) -> None:
+    """ "What's the latest you have?" to 9 or 10 AM took 10 AM; the day's latest is asked."""
+    u = understand(text, PROFILE, TODAY, "choose_slot")
+    assert u.choice == choice, text

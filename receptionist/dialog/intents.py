@@ -417,6 +417,9 @@ _SAY_AGAIN = re.compile(
     r"repeat(?: yourself)?|say again|one more time|"
     r"i (?:didn't|did not|couldn't|could not|can't|cannot) (?:catch|get|hear|understand) "
     r"(?:that|it|you|what you said|the \w+(?: \w+)?)|"
+    # "Sorry, what was the second time?", "what were the times again?"
+    r"what (?:was|were|is|are) (?:the )?(?:first|second|other|last|two|2)? ?(?:times?|ones?|"
+    r"options?)(?: again)?|"
     r"i missed (?:that|it|the \w+(?: \w+)?)|sorry|what|huh|"
     # "Sorry, did you say 4 or 5?", "was that Thursday?"
     r"did you (?:just )?say(?: [\w:]+(?: (?:or|and) [\w:]+)?)?|"
@@ -453,7 +456,9 @@ _CHOICE_WORDS = {
 }  # fmt: skip
 _OPTION_INDEX = {"one": 0, "1": 0, "two": 1, "2": 1, "three": 2, "3": 2, "four": 3, "4": 3}
 _NOT_A_CHOICE_AFTER = re.compile(
-    r"\s*(?:of\b|thing|name|week|month|year|visit|appointment ever|thought|"
+    # "What's the latest you have?": a question about the day, not the later one offered
+    r"\s*(?:you(?:'ve)? (?:have|got|can|do)\b|available\b|possible\b|"
+    r"of\b|thing|name|week|month|year|visit|appointment ever|thought|"
     r"time (?:i|we|here|coming|calling)|day|floor)"
 )
 # "Anything later?", "something a bit earlier", "later in the day": times other than those

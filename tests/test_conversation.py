@@ -1303,3 +1303,32 @@ def test_leaving_the_day_to_us_offers_the_first_free_times(answer: str) -> None:
     c.receive(SlotsFound(friday))
     out = c.receive(CallerSaid("Either is fine."))
     assert c.frame.day == friday[0].date() and c.frame.time == friday[0].time(), out
+
+
+def test_whom_a_message_is_for_and_the_message_in_one_answer() -> None:
+    """ "For Sarah. Tell her ..." to "who is it for?" asked what to tell Sarah; "No thanks"
+    to that ended the call with nothing stored."""
+    c = new()
+    c.receive(CallerSaid("Can I leave a message?"))
+    assert c.expecting == Expect.STAFF
+    said = "For Sarah. Tell her the product she ordered for me, I'll pick it up Friday."
+    out = c.receive(CallerSaid(said))
+    assert out[-1] == TakeMessage("Sarah", "", "5551234567", said)
+    # whom alone: the message is asked for
+    c = new()
+    c.receive(CallerSaid("Can I leave a message?"))
+    out = c.receive(CallerSaid("It's for Sarah, please."))
+    assert says(out) == ["What would you like me to tell Sarah?"]
+
+
+def test_a_message_keeps_what_the_request_said_when_whom_is_answered_with_more() -> None:
+    """ "This is Tom from Acme, on 555 444 3322" to "who is it for?" was the whole message:
+    "we need to reschedule Thursday's delivery" was lost."""
+    c = new()
+    c.receive(CallerSaid("Hi, this is the supplier, we need to reschedule Thursday's delivery. "
+                         "Can someone call me back?"))  # fmt: skip
+    assert c.expecting == Expect.STAFF
+    out = c.receive(CallerSaid("This is Tom from Acme, on 555 444 3322."))
+    message = out[-1]
+    assert isinstance(message, TakeMessage) and message.for_staff == "front desk"
+    assert "reschedule Thursday's delivery" in message.text and "Tom from Acme" in message.text

@@ -94,11 +94,36 @@ def _message_text(c: Conversation, u: Understanding) -> Reading:
 def _staff(c: Conversation, u: Understanding) -> Reading:
     if u.staff is None and u.text and not ({"cancel", "message"} & set(u.intents) or u.no
                                             or u.goodbye):  # fmt: skip
-        # "Who is it for?" answered with the message itself: the front desk gets it.
-        c.frame.staff, c.frame.message_text = "front desk", u.text
+        # "Who is it for?" answered with the message itself: the front desk gets it, after
+        # what the request itself said ("we need to reschedule Thursday's delivery, can
+        # someone call me back?" then "This is Tom from Acme"), when it said more than that.
+        asked = c.frame.message_asked
+        said = f"{asked} {u.text}" if asked and len(asked.split()) > 6 else u.text
+        c.frame.staff, c.frame.message_text = "front desk", said
+        return Understanding(text=u.text, phone=u.phone, name=u.name), True
+    if u.staff is not None and _says_more_than_who(u.text, u.staff):
+        # "For Sarah. Tell her the product she ordered for me, I'll pick it up Friday.": who
+        # and the message at once (the message was asked for again, and "No thanks" to that
+        # lost it).
+        c.frame.staff, c.frame.message_text = u.staff, u.text
         return Understanding(text=u.text, phone=u.phone, name=u.name), True
     return u, False
     yield
+
+
+# What names whom a message is for, in an answer to "who is the message for?"
+_FOR_WHOM = re.compile(
+    r"\b(?:it's|it is|that's|the message is|this is|message)?\s*(?:for|to)\b|"
+    r"\b(?:please|thanks|thank you|the|a|an|just|oh|um|uh|yes|yeah|ok|okay)\b"
+)
+
+
+def _says_more_than_who(text: str, staff: str) -> bool:
+    """Does an answer to "who is it for?" carry the message too (four words or more
+    besides whom it is for)?"""
+    rest = re.sub(r"\b" + re.escape(staff) + r"\b", " ", text, flags=re.I)
+    rest = _FOR_WHOM.sub(" ", rest.lower())
+    return len(re.findall(r"[a-z0-9']+", rest)) >= 4
 
 
 def _phone(c: Conversation, u: Understanding) -> Reading:

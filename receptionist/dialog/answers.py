@@ -17,7 +17,11 @@ from receptionist.dialog import booking_flow, existing_flow, second_detail
 from receptionist.dialog.actions import Action, Say
 from receptionist.dialog.events import Result
 from receptionist.dialog.frame import Expect, Task
-from receptionist.dialog.intents import leaves_without_farewell, other_times_asked
+from receptionist.dialog.intents import (
+    leaves_without_farewell,
+    other_times_asked,
+    says_more_than_asking,
+)
 from receptionist.dialog.names import is_first_name
 from receptionist.dialog.understand import TimeWindow, Understanding, understand
 from receptionist.dialog.when import leaves_it_to_us, points_at_an_hour
@@ -98,7 +102,7 @@ def _staff(c: Conversation, u: Understanding) -> Reading:
         # what the request itself said ("we need to reschedule Thursday's delivery, can
         # someone call me back?" then "This is Tom from Acme"), when it said more than that.
         asked = c.frame.message_asked
-        said = f"{asked} {u.text}" if asked and len(asked.split()) > 6 else u.text
+        said = f"{asked} {u.text}" if asked and says_more_than_asking(asked.lower()) else u.text
         c.frame.staff, c.frame.message_text = "front desk", said
         return Understanding(text=u.text, phone=u.phone, name=u.name), True
     if u.staff is not None and _says_more_than_who(u.text, u.staff):

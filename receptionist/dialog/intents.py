@@ -432,6 +432,22 @@ _SAY_AGAIN_POLITE = frozenset(
 )
 
 
+# Words of asking for a message or a call back, which say nothing for the message itself
+_ASKING_WORDS = frozenset(
+    "hi hello hey i i'd i'm would like to want wanted need please can could someone somebody "
+    "anyone you me a an the just yes yeah ok okay um uh so oh thanks thank for message leave "
+    "left get have ask give pass on call back ring phone return my number is this it's".split()
+)
+
+
+def says_more_than_asking(lowered: str) -> bool:
+    """Does a request for a message or a call back say something for the message too ("we
+    need to reschedule Thursday's delivery, can someone call me back?"), not only ask ("I'd
+    like to leave a message please")?"""
+    rest = re.findall(r"[a-z0-9']+", _MESSAGE.sub(" ", lowered))
+    return sum(word not in _ASKING_WORDS for word in rest) >= 3
+
+
 def asks_to_say_again(lowered: str) -> bool:
     """Is the turn a request to hear what we said again ("Sorry?", "Pardon?", "Could you
     repeat that?", "I didn't catch the times")?"""

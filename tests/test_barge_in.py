@@ -18,9 +18,7 @@ async def test_caller_speech_stops_agent_playback(runtime: Runtime) -> None:
         barge_in_ms=2000,
     )
     # The caller waits for the answer: the times offered come after a heading, once Piper has
-    # made them, and at twice real time 2 s of the line's quiet is 1 s of Piper. (Once, in a
-    # full suite, no reply named Friday; the likeliest cause is a hang-up between the two,
-    # not reproduced alone or beside two busy cores.)
+    # made them, and at twice real time 2 s of the line's quiet is 1 s of Piper.
     leg = LocalLeg([interruption], speed=2.0, hangup_after_ms=4000)
     summary = await run_local_call(runtime, leg)
 
@@ -47,7 +45,11 @@ async def test_caller_speech_stops_agent_playback(runtime: Runtime) -> None:
     assert agent_turns[0]["interrupted"] is True
     caller = [t["text"].lower() for t in summary["turns"] if t["speaker"] == "caller"]
     assert caller and "friday" in caller[0]
-    assert any("friday" in t["text"].lower() for t in agent_turns[1:])  # the times on Friday
+    # The times on Friday; or, where Whisper mishears the service (at some alignments of the
+    # cut-in it writes "a hair come on Friday": CI, 2026-12-02), what to book on Friday.
+    said = [(t["text"], t["timings_ms"], t["interrupted"]) for t in summary["turns"]]
+    heard = (leg.log.caller_speech, leg.log.flushes, leg.log.hangup_tick, leg.log.agent_frames[-1])
+    assert any("friday" in t["text"].lower() for t in agent_turns[1:]), (said, heard)
 
 
 def _times_greeting_starts(agent: np.ndarray, frame: int) -> int:

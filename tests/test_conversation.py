@@ -108,6 +108,29 @@ def test_a_detail_given_early_is_kept_when_another_is_refused() -> None:
     assert out[-1] == Book("colour", datetime(2026, 11, 28, 10, 0), "Maria Lopez", "5551234567")
 
 
+@pytest.mark.parametrize(
+    ("said", "heard", "day"),
+    [
+        # Whisper, at one alignment of the Piper caller in tests/test_barge_in.py.
+        ("No, no, I want to book a hair come on Friday.", "on Friday?", date(2026, 11, 27)),
+        ("Could I book something for Friday at 3?", "on Friday at 3 PM?", date(2026, 11, 27)),
+        ("Can I book something for December 15?", "on Tuesday December 15?", date(2026, 12, 15)),
+    ],
+)
+def test_the_question_of_what_to_book_says_back_the_day_already_heard(
+    said: str, heard: str, day: date
+) -> None:
+    c = new()
+    out = says(c.receive(CallerSaid(said)))
+    assert c.expecting == Expect.SERVICE
+    assert f"What would you like to book {heard}" in " ".join(out)
+    asked = c.receive(CallerSaid("A haircut."))[-1]  # and that day is the one looked at
+    if isinstance(asked, CheckSlot):
+        assert asked.start.date() == day
+    else:
+        assert isinstance(asked, FindSlots) and asked.first_day == day
+
+
 def test_the_same_question_is_never_asked_twice_in_the_same_words() -> None:
     c = new()
     c.receive(CallerSaid("I want to book something"))

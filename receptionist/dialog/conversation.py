@@ -78,7 +78,7 @@ from receptionist.dialog.understand import TimeWindow, Understanding, find_servi
 from receptionist.dialog.when import a_week_later, names_a_weekday_alone
 from receptionist.domain.phones import possible_phone
 from receptionist.domain.profile import BusinessProfile
-from receptionist.domain.saying import DAY_NAMES, say_digits, say_time
+from receptionist.domain.saying import DAY_NAMES, say_day, say_digits, say_time
 
 log = logging.getLogger(__name__)
 
@@ -963,7 +963,19 @@ class Conversation:
             "staff": replies.staff_names(self.profile),
             "who": "the front desk" if f.staff in (None, "front desk") else str(f.staff),
             "slot": self._slot_words(),
+            "when": self._when_words(),
         }
+
+    def _when_words(self) -> str:
+        """The day and time heard so far, to say back in a question: " on Friday at 3 PM"."""
+        f = self.frame
+        parts = []
+        if f.day and f.day >= self.today:
+            near = f.day - self.today < timedelta(days=7)
+            parts.append(f"on {DAY_NAMES[f.day.weekday()] if near else say_day(f.day)}")
+        if f.time:
+            parts.append(f"at {say_time(f.time)}")
+        return "".join(f" {part}" for part in parts)
 
     def _slot_words(self) -> str:
         f = self.frame

@@ -146,7 +146,7 @@ def profile_sentences(profile: BusinessProfile) -> list[str]:
     whos = ["the front desk", *(m.name for m in profile.staff)]
     days = [DAY_NAMES[d] for d in range(7) if profile.hours.days[d] is not None]
     fills: dict[Expect, list[dict[str, str]]] = {
-        Expect.SERVICE: [{}],
+        Expect.SERVICE: [{}, *({"when": f" on {d}"} for d in days)],
         Expect.DAY: [{"service": n} for n in names],
         Expect.TIME: [{"day": d} for d in days],
         Expect.PHONE: [{}],
@@ -198,13 +198,15 @@ def ask(expect: Expect, attempt: int, profile: BusinessProfile, **words: str) ->
     variants = _VARIANTS[expect]
     text = variants[min(attempt, len(variants) - 1)]
     first = profile.services[0].name if profile.services else "appointment"
+    words = {"when": "", **words}
     return text.format(services=services_list(profile), first_service=first, **words)
 
 
 _VARIANTS: dict[Expect, tuple[str, ...]] = {
     Expect.SERVICE: (
-        "Sure. What would you like to book? We offer {services}.",
-        "Which service would you like? For example, a {first_service}.",
+        # {when}: the day or time already heard (" on Friday"), so the caller knows it was.
+        "Sure. What would you like to book{when}? We offer {services}.",
+        "Which service would you like{when}? For example, a {first_service}.",
         "Just the name of the service, please: we have {services}.",
     ),
     Expect.DAY: (

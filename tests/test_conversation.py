@@ -246,6 +246,34 @@ def test_offered_times_turned_down_in_so_many_words_book_nothing(reply: str) -> 
     assert "I haven't booked anything" in " ".join(says(out))
 
 
+@pytest.mark.parametrize(
+    ("reply", "ends"), [("Never mind.", False), ("Forget it, thanks.", True)]
+)
+def test_a_booking_dropped_when_asked_for_the_name_is_said_to_be_not_made(
+    reply: str, ends: bool
+) -> None:
+    c = new()
+    c.receive(CallerSaid("I'd like a haircut on Thursday at 3."))
+    c.receive(SlotChecked(True))
+    assert c.expecting == Expect.NAME
+    out = c.receive(CallerSaid(reply))
+    assert not any(isinstance(a, Book) for a in out)
+    assert says(out)[0] == "Okay, I haven't booked anything."
+    assert c.ended is ends
+
+
+def test_doesnt_matter_when_asked_for_the_name_asks_again_and_drops_nothing() -> None:
+    c = new()
+    c.receive(CallerSaid("I'd like a haircut on Thursday at 3."))
+    c.receive(SlotChecked(True))
+    out = c.receive(CallerSaid("Doesn't matter."))
+    assert out[-1] == CheckSlot("haircut", THURSDAY_3PM, "5551234567")  # still free?
+    out = c.receive(SlotChecked(True))
+    assert c.expecting == Expect.NAME and "name" in says(out)[-1]
+    out = c.receive(CallerSaid("Liam Jones."))
+    assert out == [CheckSlot("haircut", THURSDAY_3PM, "5551234567")]
+
+
 def test_a_day_turned_down_is_not_the_day_asked_for() -> None:
     c = _offered_instead_of_thursday_3pm(14, 15)
     out = c.receive(CallerSaid("Thursday doesn't work after all, how about Friday at 3?"))

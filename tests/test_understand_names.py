@@ -111,6 +111,10 @@ def test_a_name_the_caller_gave(text: str, name: str) -> None:
         ("Her name's Emma", "Emma"),
         # A spelling after the whole name, of its first part
         ("Catelyn Stark, that's C A T E L Y N", "Catelyn Stark"),
+        # A surname that is an everyday word, after a first name; an apostrophe after a letter
+        ("Jayden Works.", "Jayden Works"),
+        ("Dana O'Neil", "Dana O'Neil"),
+        ("Liam.", "Liam"),
     ],
 )
 def test_a_bare_answer_to_what_name(text: str, name: str) -> None:
@@ -166,6 +170,13 @@ def test_a_bare_answer_to_what_name(text: str, name: str) -> None:
         ("What names do you have on the booking?", None),
         ("A kids cut for my son named Leo", None),
         ("Name the time and I'll be there", None),
+        # Answers that leave the name to us, or say nothing of it: booked under them once
+        ("Whatever works.", "name"),
+        ("Doesn't matter.", "name"),
+        ("Sure thing.", "name"),
+        ("Don't know.", "name"),
+        ("Whatever you like.", "name"),
+        ("She'll be fine.", "name"),
     ],
 )
 def test_no_name_from_words_that_are_not_one(text: str, expecting: str | None) -> None:

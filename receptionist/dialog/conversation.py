@@ -75,7 +75,7 @@ from receptionist.dialog.intents import (
 from receptionist.dialog.matching import staff_by_role
 from receptionist.dialog.people import mentions_others
 from receptionist.dialog.understand import TimeWindow, Understanding, find_service, understand
-from receptionist.dialog.when import a_week_later, names_a_weekday_alone
+from receptionist.dialog.when import a_week_later, leaves_it_to_us, names_a_weekday_alone
 from receptionist.domain.phones import possible_phone
 from receptionist.domain.profile import BusinessProfile
 from receptionist.domain.saying import DAY_NAMES, say_day, say_digits, say_time
@@ -652,13 +652,24 @@ class Conversation:
             yield from self._take_message(tell=True)
             yield from self._goodbye("caller said goodbye")
             return
-        if f.task is not None and not understood and not answered and answers.DROP.search(u.text):
-            # "Never mind", "forget it": the request is dropped, nothing was done.
+        if (
+            f.task is not None
+            and not understood
+            and not answered
+            and answers.DROP.search(u.text)
+            and not leaves_it_to_us(u.text)  # "Doesn't matter." to "what name?": asked again
+        ):
+            # "Never mind", "forget it": the request is dropped, nothing was done, and a
+            # booking half made is said to be not made (the caller heard its details back).
+            booking = f.task == Task.BOOK and bool(f.service or f.day or f.time)
             f.clear_task()
+            if booking:
+                yield Say("Okay, I haven't booked anything.")
             if u.goodbye or answers.THANKS.search(u.text):
                 yield from self._goodbye("caller dropped the request")
             else:
-                yield Say("No problem.")
+                if not booking:
+                    yield Say("No problem.")
                 yield from self._anything_else()
             return
         if u.goodbye and not understood and not answered:

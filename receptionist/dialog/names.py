@@ -44,8 +44,13 @@ _NOT_NAMES = frozenset(
     cost how's what's that's there's here's who's where's maybe perhaps probably definitely
     absolutely certainly exactly kind sort bit little again too either regular usual
     returning existing current previous cool awesome lovely wonderful nice happy glad pleased
-    afraid sick tired running stuck walk walking straight""".split()
+    afraid sick tired running stuck walk walking straight whatever whichever whoever wherever
+    whenever however anyway anyhow thing things stuff matter matters mind idea clue dunno
+    nevermind works""".split()
 )
+# "Doesn't matter", "Don't know", "I'll spell it": a word with a verb's contraction is no name
+# (a name's apostrophe follows its first letter or two: O'Brien, D'Angelo, Ka'ena).
+_CONTRACTION = re.compile(r"(?:n't|'ll|'re|'ve|'m|'d)$")
 # Days, months, numbers and the words of a request are never a surname, capital or not.
 _NEVER_A_SURNAME = frozenset(
     """book booking call calling called number phone name appointment time times day days week
@@ -129,6 +134,7 @@ def _never(word: str, exclude: frozenset[str]) -> bool:
     acronym = len(word.strip(".")) > 1 and word.strip(".").isupper()  # Whisper's "ID", "TV"
     return (
         acronym or low in _NOT_NAMES or low in exclude or low in MONTHS or low in WEEKDAYS
+        or _CONTRACTION.search(low) is not None
         or low.rstrip("s") in WEEKDAYS or low in WORD_NUMBERS or len(low) < 2
         or not re.fullmatch(r"[a-z][a-z'\-]*", low)
     )  # fmt: skip

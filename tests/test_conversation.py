@@ -246,9 +246,7 @@ def test_offered_times_turned_down_in_so_many_words_book_nothing(reply: str) -> 
     assert "I haven't booked anything" in " ".join(says(out))
 
 
-@pytest.mark.parametrize(
-    ("reply", "ends"), [("Never mind.", False), ("Forget it, thanks.", True)]
-)
+@pytest.mark.parametrize(("reply", "ends"), [("Never mind.", False), ("Forget it, thanks.", True)])
 def test_a_booking_dropped_when_asked_for_the_name_is_said_to_be_not_made(
     reply: str, ends: bool
 ) -> None:

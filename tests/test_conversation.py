@@ -131,6 +131,21 @@ def test_the_question_of_what_to_book_says_back_the_day_already_heard(
         assert isinstance(asked, FindSlots) and asked.first_day == day
 
 
+@pytest.mark.parametrize(
+    ("reply", "day"),
+    [("The first one.", 28), ("The second one, please.", 1), ("The later one.", 1)],
+)
+def test_one_of_the_days_offered_instead_of_a_closed_one_is_taken_by_its_place(
+    reply: str, day: int
+) -> None:
+    c = new()
+    out = c.receive(CallerSaid("A colour on Sunday at 10, please."))
+    assert "We could do Saturday or Tuesday" in " ".join(says(out))
+    out = c.receive(CallerSaid(reply))
+    when = datetime(2026, 11 if day > 24 else 12, day, 10, 0)
+    assert out == [CheckSlot("colour", when, "5551234567")]
+
+
 def test_the_same_question_is_never_asked_twice_in_the_same_words() -> None:
     c = new()
     c.receive(CallerSaid("I want to book something"))

@@ -783,6 +783,10 @@ class Conversation:
             u = replace(u, day=last.start.date())  # "and one for my friend, same day at 11"
         if not (u.day or u.days) and f.day and a_week_later(u.text.lower()):
             u = replace(u, day=f.day + timedelta(days=7))  # "What about the week after?"
+        if not (u.day or u.days) and u.choice is not None and f.offered_days:
+            if -len(f.offered_days) <= u.choice < len(f.offered_days):
+                # "The first one", after "we could do Saturday or Tuesday": that Saturday.
+                u = replace(u, day=f.offered_days[u.choice], choice=None)
         if u.day:
             day = u.day
             for offered in f.offered_days:

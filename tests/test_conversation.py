@@ -146,6 +146,42 @@ def test_one_of_the_days_offered_instead_of_a_closed_one_is_taken_by_its_place(
     assert out == [CheckSlot("colour", when, "5551234567")]
 
 
+@pytest.mark.parametrize(
+    ("request_", "answer", "message"),
+    [
+        # The request says what the detail becomes: it is the message, nothing is asked.
+        (
+            "Can you add a note to my booking that I have sensitive skin?",
+            None,
+            "Can you add a note to my booking that I have sensitive skin?",
+        ),
+        (
+            "Can you change the number on my booking to 555 222 3344?",
+            None,
+            "Can you change the number on my booking to 555 222 3344?",
+        ),
+        # It names the detail only: what it becomes is asked, and the message has both.
+        (
+            "I need to change the name on my booking.",
+            "It should be Janet Miller, not Jane.",
+            "I need to change the name on my booking. It should be Janet Miller, not Jane.",
+        ),
+    ],
+)
+def test_a_booking_detail_to_change_is_a_message_for_the_front_desk_not_a_booking(
+    request_: str, answer: str | None, message: str
+) -> None:
+    c = new()
+    out = c.receive(CallerSaid(request_))
+    assert says(out)[0] == replies.DETAILS_BY_MESSAGE
+    if answer is not None:
+        assert c.expecting == Expect.MESSAGE_TEXT
+        out = c.receive(CallerSaid(answer))
+    (taken,) = [a for a in out if isinstance(a, TakeMessage)]
+    assert (taken.for_staff, taken.text) == ("front desk", message)
+    assert not any(isinstance(a, CheckSlot | FindSlots | Book) for a in out)
+
+
 def test_the_same_question_is_never_asked_twice_in_the_same_words() -> None:
     c = new()
     c.receive(CallerSaid("I want to book something"))

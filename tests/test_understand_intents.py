@@ -76,6 +76,13 @@ TODAY = date(2026, 11, 24)
         ("I'd like to cancel my haircut and book a colour instead", {"move"}),
         ("Are you a robot? Let me talk to a real person", {"robot", "person"}),
         ("Hi, how much is a beard trim, and can I book one for Friday?", {"question", "book"}),
+        # A booking's details changed: a message for the front desk, no new booking
+        ("I need to change the phone number on my booking.", {"message"}),
+        ("Can I update my number on the appointment?", {"message"}),
+        ("Can you add a note to my booking that I have sensitive skin?", {"message"}),
+        ("I need to change my booking.", {"move"}),
+        ("Can I change the time on my booking?", {"move"}),
+        ("Can you put my name down for a booking on Friday?", {"book"}),
         ("No, that's all, thank you.", set()),
         ("Thursday at 3", set()),
         ("Yes please", set()),

@@ -18,6 +18,7 @@ from receptionist.dialog.actions import Action, Say
 from receptionist.dialog.events import Result
 from receptionist.dialog.frame import Expect, Task
 from receptionist.dialog.intents import (
+    changes_booking_details,
     leaves_without_farewell,
     other_times_asked,
     says_more_than_asking,
@@ -90,7 +91,9 @@ def _message_text(c: Conversation, u: Understanding) -> Reading:
         return Understanding(text=u.text), True
     if not u.text or ((u.no or leaving) and len(u.text.split()) <= 4):
         return u, False  # "No, that's all" as the answer to "what's the message?" is none
-    c.frame.message_text = u.text
+    details = asked and changes_booking_details(asked.lower())
+    # "Change the number on my booking" ... "It's 555 867 5309": the front desk needs both.
+    c.frame.message_text = f"{asked} {u.text}" if details else u.text
     return Understanding(text=u.text, phone=u.phone, name=u.name), True
     yield  # a generator, like the other readers
 

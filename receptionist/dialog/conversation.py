@@ -71,6 +71,8 @@ from receptionist.dialog.intents import (
     about_a_past_visit,
     another_service,
     asks_to_say_again,
+    changes_booking_details,
+    says_the_new_details,
 )
 from receptionist.dialog.matching import staff_by_role
 from receptionist.dialog.people import mentions_others
@@ -227,6 +229,7 @@ class Conversation:
         self._holding = False  # the caller asked us to wait ("hold on a sec")
         self.last_booked: BookingView | None = None  # the last booking made on this call
         self._told_message: int | None = None  # the message the caller was told was passed on
+        self._details_asked = False  # a booking's details to change: the front desk will
         self._impossible_phone: str | None = None  # the last number heard that can't be one
         # The question just answered ("hours", "price", "duration"): "And tomorrow?" or "What
         # about a colour?" after it asks the same of another day or service.
@@ -713,6 +716,10 @@ class Conversation:
             f.task = task
             self._told_message = None  # a number given from now on is for the new request
             lowered = u.text.lower()
+            if task == Task.MESSAGE and changes_booking_details(lowered) and not u.staff:
+                f.staff, self._details_asked = "front desk", True
+                if says_the_new_details(lowered):
+                    f.message_text = u.text
             if (
                 task == Task.BOOK
                 and f.booked_ids
@@ -1022,6 +1029,11 @@ class Conversation:
 
     def _advance_message(self) -> Step:
         f = self.frame
+        if self._details_asked:
+            # "Change the phone number on my booking": nothing here changes a booking's
+            # details; the caller hears who will, before anything is asked.
+            self._details_asked = False
+            yield Say(replies.DETAILS_BY_MESSAGE, cache=True)
         if f.staff is None and f.message_text:
             f.staff = "front desk"
         if f.staff is None:

@@ -89,6 +89,15 @@ _MESSAGE = re.compile(
     r"(?:can|could|would|will) (?:\w+|someone|somebody) (?:give me a (?:call|ring|bell)|"
     r"(?:call|ring|phone) me(?! about (?:my|the|a) (?:\w+ )?(?:booking|appointment))))\b"
 )
+# A detail of a booking held changed or added ("change the phone number on my booking", "add
+# a note to my appointment"): no new booking, and nothing the calendar can do here; the
+# front desk can, from a message with the caller's words.
+_BOOKING_DETAILS = re.compile(
+    r"\b(?:change|changing|update|updating|correct|correcting|fix|fixing|add|adding|put|"
+    r"spell|edit)\b.{0,24}?\b(?:phone|number|name|email|e-mail|address|contact|note|notes|"
+    r"details?|spelling|info|information)\b.{0,12}?\b(?:on|for|to|in|with|under) (?:my|the|"
+    r"our|his|her|their|that) (?:\w+ )?(?:booking|appointment|reservation|appt)s?\b"
+)
 # "A message, please.", "Yes, a message." (to "a message, or someone to talk to?")
 _JUST_A_MESSAGE = re.compile(
     r"^\W*(?:(?:yes|yeah|ok|okay|just|um|uh|er)\W+)*(?:a |the )?message,?(?: please| then)?\W*$"
@@ -762,6 +771,22 @@ class Wants:
     policy: bool = False  # asks how the business works ("walk-ins?"): no request in it
 
 
+def changes_booking_details(lowered: str) -> bool:
+    """ "Change the phone number on my booking", "add a note to my appointment": a detail of
+    a booking held, which the front desk changes from a message."""
+    return bool(_BOOKING_DETAILS.search(lowered))
+
+
+def says_the_new_details(lowered: str) -> bool:
+    """Does a request to change a booking's details say what they become ("... to 555 867
+    5309", "... that I have sensitive skin"), not only which detail?"""
+    match = _BOOKING_DETAILS.search(lowered)
+    if match is None:
+        return False
+    rest = re.findall(r"[a-z0-9']+", lowered[: match.start()] + " " + lowered[match.end() :])
+    return sum(word not in _ASKING_WORDS for word in rest) >= 2 or bool(re.search(r"\d", lowered))
+
+
 def another_service(lowered: str) -> bool:
     """Asks for a service in place of one held ("a colour instead"), when one is named."""
     return bool(_ANOTHER_SERVICE.search(lowered))
@@ -813,7 +838,8 @@ def read_wants(
         or (_HOLDS.search(lowered) and _ASKS_ABOUT_IT.search(lowered))
         or (services and _WHEN_IS_MY.search(lowered))
     )
-    message = bool(_MESSAGE.search(lowered) or _JUST_A_MESSAGE.search(lowered))
+    details = changes_booking_details(lowered)
+    message = bool(_MESSAGE.search(lowered) or _JUST_A_MESSAGE.search(lowered) or details)
     robot = bool(_ROBOT.search(lowered))
     person = bool(
         _PERSON.search(lowered)
@@ -838,6 +864,7 @@ def read_wants(
         bool(services or unknown) and not (asks_price or service_question or asks_duration)
     )
     book = wants and (not busy or (bool(_BOOK_AGAIN.search(lowered)) and not (move or status)))
+    book = book and not details
     asks_other = None if robot or person else _asks_other(_sentences(said), profile, _HANDLED)
     about = _QUESTION_ABOUT.search(lowered)
     if about and asks_other is None and not (busy or book or robot or person or services):

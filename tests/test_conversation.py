@@ -115,6 +115,7 @@ def test_a_detail_given_early_is_kept_when_another_is_refused() -> None:
         ("No, no, I want to book a hair come on Friday.", "on Friday?", date(2026, 11, 27)),
         ("Could I book something for Friday at 3?", "on Friday at 3 PM?", date(2026, 11, 27)),
         ("Can I book something for December 15?", "on Tuesday December 15?", date(2026, 12, 15)),
+        ("Do you have anything open tomorrow?", "tomorrow?", date(2026, 11, 25)),
     ],
 )
 def test_the_question_of_what_to_book_says_back_the_day_already_heard(

@@ -993,8 +993,11 @@ class Conversation:
         f = self.frame
         parts = []
         if f.day and f.day >= self.today:
-            near = f.day - self.today < timedelta(days=7)
-            parts.append(f"on {DAY_NAMES[f.day.weekday()] if near else say_day(f.day)}")
+            ahead = (f.day - self.today).days
+            if ahead < 2:
+                parts.append(("today", "tomorrow")[ahead])
+            else:
+                parts.append(f"on {DAY_NAMES[f.day.weekday()] if ahead < 7 else say_day(f.day)}")
         if f.time:
             parts.append(f"at {say_time(f.time)}")
         return "".join(f" {part}" for part in parts)

@@ -147,7 +147,8 @@ def profile_sentences(profile: BusinessProfile) -> list[str]:
     whos = ["the front desk", *(m.name for m in profile.staff)]
     days = [DAY_NAMES[d] for d in range(7) if profile.hours.days[d] is not None]
     fills: dict[Expect, list[dict[str, str]]] = {
-        Expect.SERVICE: [{}, *({"when": f" on {d}"} for d in days)],
+        Expect.SERVICE: [{}, *({"when": f" {d}"} for d in ("today", "tomorrow"))]
+        + [{"when": f" on {d}"} for d in days],
         Expect.DAY: [{"service": n} for n in names],
         Expect.TIME: [{"day": d} for d in days],
         Expect.PHONE: [{}],

@@ -209,7 +209,7 @@ class Effects:
         service = self._service(action.service)
         who = action.phone or self.call_id
         outcome = await self.bookings.book(self.call_id, who, service, action.start, action.name,
-                                           action.phone)  # fmt: skip
+                                           action.phone, asked_for=action.asked_for)  # fmt: skip
         row = outcome.booking
         view = BookingView.of(row) if row is not None else None
         if outcome.status == "booked" and row is not None:
@@ -237,7 +237,8 @@ class Effects:
         service = self._service(action.service or old["service"])
         who = old["phone"] or self.call_id
         outcome = await self.bookings.book(self.call_id, who, service, action.start,
-                                           old["name"], old["phone"], replaces=old)  # fmt: skip
+                                           old["name"], old["phone"], replaces=old,
+                                           asked_for=old.get("asked_for") or "")  # fmt: skip
         row = outcome.booking
         view = BookingView.of(row) if row is not None else None
         if outcome.status == "pending" and row is not None:

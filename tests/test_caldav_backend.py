@@ -7,6 +7,7 @@ import socket
 import threading
 import time
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -105,6 +106,15 @@ async def test_create_lookup_busy_round_trip(
     ]
     assert await backend.busy(datetime(2026, 12, 3, 15, 30), datetime(2026, 12, 3, 17, 0)) == []
     assert await backend.lookup("never-booked") is None
+
+
+async def test_a_staff_member_asked_for_is_in_the_events_description(
+    backend: CalDavBackend, radicale_calendar: RadicaleCalendar
+) -> None:
+    start = datetime(2026, 12, 3, 15, 0)
+    await backend.create(replace(request("call-42/booking-2", start), asked_for="Marco"))
+    (event,) = stored_events(radicale_calendar)
+    assert "Asked for: Marco" in str(event["DESCRIPTION"])
 
 
 async def test_summer_time_is_written_with_the_summer_offset(

@@ -183,6 +183,25 @@ def test_a_booking_detail_to_change_is_a_message_for_the_front_desk_not_a_bookin
     assert not any(isinstance(a, CheckSlot | FindSlots | Book) for a in out)
 
 
+@pytest.mark.parametrize(
+    ("said", "asked_for"),
+    [
+        ("A haircut with Marco on Thursday at 3, please.", "Marco"),
+        ("Can Marco do my haircut on Thursday at 3?", "Marco"),
+        ("A haircut with the owner on Thursday at 3.", "Sarah"),
+        ("Can I book a haircut for Thursday at 3? Marco recommended you.", ""),
+        ("I want a haircut Thursday at 3, but not with Marco.", ""),
+    ],
+)
+def test_a_staff_member_asked_for_goes_on_the_booking(said: str, asked_for: str) -> None:
+    c = new()
+    c.receive(CallerSaid(said))
+    c.receive(SlotChecked(True))
+    out = c.receive(CallerSaid("John Smith."))
+    out += c.receive(SlotChecked(True))
+    assert out[-1] == Book("haircut", THURSDAY_3PM, "John Smith", "5551234567", asked_for)
+
+
 def test_the_same_question_is_never_asked_twice_in_the_same_words() -> None:
     c = new()
     c.receive(CallerSaid("I want to book something"))

@@ -128,6 +128,23 @@ async def test_a_move_books_the_new_time_before_giving_back_the_old(
     assert "Friday November 27 at 4 PM" in moved.claims[-1]
 
 
+async def test_a_staff_member_asked_for_is_on_the_booking_its_claim_and_its_move(
+    salon: Settings, store_file: Store
+) -> None:
+    fx = effects(salon, store_file)
+    done = await fx.run(Book("haircut", THURSDAY_3PM, "John Smith", "5551234567", "Marco"))
+    assert isinstance(done, BookingDone) and done.status == "booked"
+    (row,) = store_file.rows("bookings")
+    assert row["asked_for"] == "Marco"
+    assert done.claim.endswith("I've noted that you asked for Marco.")  # a wish, not a promise
+    assert done.booking is not None
+    await fx.run(Move(done.booking.id, datetime(2026, 11, 27, 16, 0)))
+    moved = store_file.first("bookings", "status = ?", ["booked"])
+    assert moved is not None and moved["asked_for"] == "Marco"
+    plain = await book(fx, datetime(2026, 11, 27, 11, 0), "Ann Lee")
+    assert "asked for" not in plain.claim
+
+
 async def test_a_move_into_its_own_time_is_free_and_made_and_another_booking_still_blocks(
     salon: Settings, store_file: Store
 ) -> None:

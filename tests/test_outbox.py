@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -87,6 +88,14 @@ def test_enqueue_twice_keeps_one_row(db_path: Path, clock: Clock) -> None:
     assert first == second
     assert second.booking_request() == request("k-1")
     assert outbox.db.execute("SELECT count(*) FROM outbox").fetchone()[0] == 1
+
+
+def test_a_queued_request_keeps_the_staff_member_asked_for(db_path: Path, clock: Clock) -> None:
+    outbox = Outbox(Database(db_path), clock)
+    asked = replace(request("k-2"), asked_for="Marco")
+    outbox.enqueue(asked)
+    (item,) = outbox.due()
+    assert item.booking_request() == asked
 
 
 def test_failures_back_off_exponentially_then_escalate(db_path: Path, clock: Clock) -> None:

@@ -8,6 +8,7 @@ import hmac
 import http.client
 import json
 import time
+from dataclasses import replace
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -111,6 +112,16 @@ async def test_a_move_names_the_booking_it_replaces_so_its_own_time_is_not_taken
     record = await backend.create(moved)
     assert (record.status, record.start) == ("booked", later)
     assert webhook_server.bookings["k-new"]["start"] == "2026-12-03T15:15:00"
+
+
+async def test_a_staff_member_asked_for_goes_with_the_booking(
+    webhook_server: WebhookServer,
+) -> None:
+    backend = backend_for(webhook_server)
+    await backend.create(replace(request("k-marco"), asked_for="Marco"))
+    await backend.create(request("k-anyone", START + timedelta(hours=1)))
+    assert webhook_server.bookings["k-marco"]["asked_for"] == "Marco"
+    assert "asked_for" not in webhook_server.bookings["k-anyone"]
 
 
 @pytest.mark.parametrize(

@@ -137,6 +137,8 @@ class WebhookServer:
             "name": payload["name"],
             "phone": payload["phone"],
         }
+        if "asked_for" in payload:
+            record["asked_for"] = payload["asked_for"]  # the CRM keeps the wish as a note
         self.bookings[key] = record
         self.commits[key] += 1
         return 201, record

@@ -58,6 +58,7 @@ class Book:
     start: datetime
     name: str
     phone: str
+    asked_for: str = ""  # a staff member the caller asked for, noted (no promise)
 
 
 @dataclass(frozen=True)

@@ -92,7 +92,7 @@ def advance_booking(c: Conversation, u: Understanding) -> Step:
         return
     if not c.said_in_this_reply(replies.FILLER_BOOKING):  # once, before back-to-back bookings
         yield Say(replies.FILLER_BOOKING, cache=True)
-    done = c._result((yield Book(service.name, start, f.name, f.phone or "")),
+    done = c._result((yield Book(service.name, start, f.name, f.phone or "", f.asked_for)),
                         BookingDone)  # fmt: skip
     yield from booking_done(c, done, service, start)
 

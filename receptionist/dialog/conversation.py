@@ -70,6 +70,7 @@ from receptionist.dialog.intents import (
     about_a_booking_held,
     about_a_past_visit,
     another_service,
+    asks_for_staff,
     asks_to_say_again,
     changes_booking_details,
     says_the_new_details,
@@ -859,6 +860,10 @@ class Conversation:
         if u.staff and f.task in (Task.MESSAGE, None):
             f.staff = u.staff
             taken = True
+        elif u.staff and f.task == Task.BOOK and "staff" not in u.unsure_slots:
+            member = self.profile.staff_member(u.staff)
+            if member is not None and asks_for_staff(u.text.lower(), member):
+                f.asked_for = member.name  # "a haircut with Marco": a wish, on the booking
         elif f.task == Task.MESSAGE and f.staff is None:
             role = staff_by_role(u.text, self.profile)  # "a message for the manager"
             if role is not None:

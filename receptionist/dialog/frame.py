@@ -64,6 +64,7 @@ class Frame:
     name: str | None = None
     phone: str | None = None
     staff: str | None = None
+    asked_for: str = ""  # a booking's staff member asked for ("with Marco"): noted on it
     message_text: str | None = None
     message_asked: str | None = None  # "Have Sarah call me back": the words, if nothing more
     more_services: list[str] = field(default_factory=list)  # further bookings asked for

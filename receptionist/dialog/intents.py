@@ -15,7 +15,7 @@ from receptionist.dialog.matching import profile_words
 from receptionist.dialog.names import find_name, is_first_name
 from receptionist.dialog.numbers import find_phone
 from receptionist.dialog.when import find_day, read_clock
-from receptionist.domain.profile import BusinessProfile
+from receptionist.domain.profile import BusinessProfile, StaffMember
 
 if TYPE_CHECKING:
     from receptionist.dialog.understand import Understanding
@@ -769,6 +769,26 @@ class Wants:
     asks_duration: bool = False
     asks_other: str | None = None
     policy: bool = False  # asks how the business works ("walk-ins?"): no request in it
+
+
+def asks_for_staff(lowered: str, member: StaffMember) -> bool:
+    """Does a booking request ask for this staff member to do it ("a haircut with Marco",
+    "can Marco do my colour", "with the owner"), not only name them ("Marco recommended
+    you", "not with Marco")?"""
+    who = re.escape(member.name.lower())
+    if member.role:
+        who += rf"|the {re.escape(member.role.lower())}"
+    if re.search(rf"\b(?:not|n't|never|rather not|anyone but|anybody but)\b[\w\s']{{0,12}}?"
+                 rf"\b(?:with |by )?(?:{who})\b", lowered):  # fmt: skip
+        return False
+    return bool(
+        re.search(rf"\b(?:with|by|see|from)\s+(?:{who})\b", lowered)
+        or re.search(
+            rf"\b(?:can|could|would|will|is|does)\s+(?:{who})\s+(?:do|fit|see|take|"
+            rf"be free|be available|free|available|have)\b",
+            lowered,
+        )  # fmt: skip
+    )
 
 
 def changes_booking_details(lowered: str) -> bool:

@@ -225,3 +225,10 @@ def m010_turn_voice_to_voice(db: Database) -> None:
     turns = db.table("turns")
     turns.add_column("v2v_pipeline_ms", int)
     turns.add_column("v2v_line_ms", int)
+
+
+@migrations()
+def m011_booking_asked_for(db: Database) -> None:
+    # The staff member a caller asked for ("a haircut with Marco"): the calendar has one
+    # diary, so no promise is made; staff see the wish on the booking and in the calendar.
+    db.table("bookings").add_column("asked_for", str, not_null_default="")

@@ -25,6 +25,7 @@ class BookingRequest:
     # A move's new booking names the key of the one it replaces: that one's time is not
     # taken by it (it is cancelled once this one commits).
     replaces: str = ""
+    asked_for: str = ""  # a staff member the caller asked for (a wish, noted)
 
 
 @dataclass(frozen=True)

@@ -187,6 +187,7 @@ class BookingService:
         name: str,
         phone: str,
         replaces: dict | None = None,
+        asked_for: str = "",
     ) -> BookingOutcome:
         """Book ``service`` at ``start``; ``replaces``: the booking a move gives up (its time
         is not taken by it; the caller cancels it once this one is booked)."""
@@ -202,6 +203,7 @@ class BookingService:
                 "end": end.isoformat(timespec="minutes"),
                 "name": name,
                 "phone": phone,
+                "asked_for": asked_for,
                 "status": "pending",
                 "backend": self.backend.name,
                 "created_at": now_iso(),
@@ -215,7 +217,7 @@ class BookingService:
         elif not created and row["status"] in ("refused", "cancelled", "escalated"):
             row = self.store.update("bookings", row["id"], {"status": "pending"})
         request = BookingRequest(key, service.name, start, end, name, phone, call_id,
-                                 replaces["key"] if replaces else "")  # fmt: skip
+                                 replaces["key"] if replaces else "", asked_for)  # fmt: skip
         return await self._commit(row, request)
 
     async def _commit(self, row: dict, request: BookingRequest) -> BookingOutcome:

@@ -283,7 +283,9 @@ class CalDavBackend(BookingBackend):
         event.add("summary", f"{request.service} - {request.name}")
         event.add(
             "description",
-            f"Phone: {request.phone}\nCall: {request.call_id}\nBooked by the receptionist.",
+            f"Phone: {request.phone}\nCall: {request.call_id}\n"
+            + (f"Asked for: {request.asked_for}\n" if request.asked_for else "")
+            + "Booked by the receptionist.",
         )
         event.add("status", "CONFIRMED")
         event.add("sequence", 0)

@@ -53,6 +53,9 @@ class Claims:
             f"You're booked for a {booking['service']} on {_when(booking['start'])}, "
             f"under the name {booking['name']}."
         )
+        if booking.get("asked_for"):
+            # A wish on the record, not a promise: the calendar has one diary.
+            sentence += f" I've noted that you asked for {booking['asked_for']}."
         return self._save(call_id, "booked", "bookings", booking, sentence)
 
     def pending(self, call_id: str, booking: dict) -> str:

@@ -35,6 +35,7 @@ def request_for(row: dict) -> BookingRequest:
         name=row["name"] or "",
         phone=row["phone"] or "",
         call_id=row["call_id"] or "",
+        asked_for=row.get("asked_for") or "",
     )
 
 

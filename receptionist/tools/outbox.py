@@ -102,6 +102,7 @@ class OutboxItem:
             name=p["name"],
             phone=p["phone"],
             call_id=p["call_id"],
+            asked_for=p.get("asked_for", ""),  # queued before 2026-12-02: none
         )
 
 
@@ -135,6 +136,7 @@ class Outbox:
             "name": request.name,
             "phone": request.phone,
             "call_id": request.call_id,
+            "asked_for": request.asked_for,
         }
         return self._insert(request.key, "create", payload, now)
 

@@ -112,6 +112,8 @@ class WebhookBackend(BookingBackend):
             "phone": request.phone,
             "call_id": request.call_id,
         }
+        if request.asked_for:
+            payload["asked_for"] = request.asked_for  # a staff member asked for: a wish
         if request.replaces:
             payload["replaces"] = request.replaces  # a move: that booking's time is not taken
         status, body = await self._post("create", request.key, payload)

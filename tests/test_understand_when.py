@@ -567,6 +567,8 @@ def test_the_following_weekday_is_the_one_after_the_coming_one() -> None:
     [
         ("Can I book a haircut for Friday week?", date(2026, 12, 4)),  # this Friday is the 27th
         ("next Friday week", date(2026, 12, 4)),
+        ("A haircut the Friday after next.", date(2026, 12, 4)),  # was this Friday, the 27th
+        ("Can I come in Tuesday after next?", date(2026, 12, 8)),  # said on a Tuesday
         ("A week on Friday, please", date(2026, 12, 4)),
         ("a week from Saturday", date(2026, 12, 5)),
         ("Tuesday week at 3", date(2026, 12, 1)),  # said on a Tuesday: a week today

@@ -45,10 +45,12 @@ _NEXT_WEEK_DAY = re.compile(
     rf"\b({_DAY_NAME_RE})s?\b(?:\s+(?:of\s+)?(?:next|the following)\s+week)"
     rf"|\b(?:next|the following)\s+week\s*,?\s*(?:on\s+)?({_DAY_NAME_RE})s?\b"
 )
-# "Friday week", "a week on Friday", "next Tuesday week": the weekday a week after the coming one.
+# "Friday week", "a week on Friday", "next Tuesday week", "the Friday after next": the weekday
+# a week after the coming one.
 _WEEKDAY_WEEK = re.compile(
     rf"\b(?:(next|this)\s+)?({_DAY_NAME_RE})\s+week\b(?!\s*end)|"
-    rf"\ba week (?:on |from |after |come )?(?:this )?({_DAY_NAME_RE})\b"
+    rf"\ba week (?:on |from |after |come )?(?:this )?({_DAY_NAME_RE})\b|"
+    rf"\b({_DAY_NAME_RE})\s+after\s+next\b"
 )
 # "a week today", "a fortnight tomorrow", "this day next week"
 _WEEKS_FROM_NOW = re.compile(
@@ -383,9 +385,10 @@ def find_day(text: str, today: date) -> date | None:
         return today
     match = _WEEKDAY_WEEK.search(lowered)
     if match:
-        name = match.group(2) or match.group(3)
+        name = match.group(2) or match.group(3) or match.group(4)
         weekday = WEEKDAYS.get(name, _WEEKDAY_SHORT.get(name, 0))
-        return _next_weekday(today, weekday, skip_today=match.group(1) == "next") + timedelta(7)
+        skip_today = match.group(1) == "next" or match.group(4) is not None  # "after next"
+        return _next_weekday(today, weekday, skip_today=skip_today) + timedelta(7)
     match = _NEXT_WEEK_DAY.search(lowered)
     if match:
         name = match.group(1) or match.group(2)

@@ -524,6 +524,36 @@ def test_a_booking_held_and_changed_is_looked_up_not_made_again(opening: str) ->
     assert len(out) == 1 and isinstance(out[0], FindBookings), out
 
 
+@pytest.mark.parametrize(
+    ("said", "staff", "text"),
+    [
+        # Who is asking is part of the message (it kept "to ring me when he's free" alone)
+        (
+            "Hello, I'm calling for Marco, it's his mum, tell him to ring me when he's free.",
+            "Marco",
+            "Hello, I'm calling for Marco, it's his mum, tell him to ring me when he's free.",
+        ),
+        ("Could you tell Marco that I'll be late today?", "Marco", "I'll be late today?"),
+        # "Let the front desk know": a message (it was a question nobody could answer)
+        (
+            "Could you let the front desk know I found an earring that might be the salon's?",
+            "front desk",
+            "I found an earring that might be the salon's?",
+        ),
+        (
+            "Can you let the owner know the card machine was down when I paid?",
+            "Sarah",
+            "the card machine was down when I paid?",
+        ),
+    ],
+)
+def test_a_message_said_in_one_breath_keeps_what_staff_need(
+    said: str, staff: str, text: str
+) -> None:
+    out = new().receive(CallerSaid(said))
+    assert out[0] == TakeMessage(staff, "", "5551234567", text)
+
+
 def test_a_phone_number_written_as_digits_is_kept_for_a_message() -> None:
     c = new(caller_id="")
     c.receive(CallerSaid("Can I leave a message for Marco?"))

@@ -73,6 +73,7 @@ from receptionist.dialog.intents import (
     asks_for_staff,
     asks_to_say_again,
     changes_booking_details,
+    says_more_than_asking,
     says_the_new_details,
 )
 from receptionist.dialog.matching import staff_by_role
@@ -872,7 +873,12 @@ class Conversation:
             body = self._message_body.search(u.text)
             words = body.group("body").strip() if body else ""
             if words and not _ONLY_WHO.match(words) and not (expecting == Expect.STAFF and u.staff):
-                f.message_text = words
+                before = u.text[: body.start("body")].lower() if body else ""
+                for member in self.profile.staff:
+                    before = re.sub(rf"\b{re.escape(member.name.lower())}\b", " ", before)
+                # "I'm calling for Marco, it's his mum, tell him to ring me": who is asking is
+                # part of the message, not only what follows "tell him".
+                f.message_text = u.text if says_more_than_asking(before) else words
         if f.task == Task.MESSAGE and "message" in u.intents and not f.message_asked:
             f.message_asked = u.text  # the request itself, should nothing more be said
         if (u.yes or u.no) and expecting in (Expect.CONFIRM, Expect.NEXT_BOOKING):

@@ -206,3 +206,39 @@ async def test_times_turned_down_while_booking_are_no_move(
     await call.say("The first one.")
     await call.say("Bob Jones.")
     assert _held(store_file) == ["2026-11-28T09:00"]
+
+
+async def test_coming_an_hour_earlier_moves_the_booking_that_day(
+    salon: Settings, store_file: Store
+) -> None:
+    call = await _with_a_friday_haircut(salon, store_file)
+    said = await call.say("Can I come an hour earlier on Friday?")
+    assert _held(store_file) == ["2026-11-27T09:00"]  # it was a new booking asked for
+    assert any("Friday November 27 at 9 AM" in s for s in said)
+
+
+async def test_a_booking_held_then_the_day_wished_for_after_but_is_a_move_to_that_day(
+    salon: Settings, store_file: Store
+) -> None:
+    call = await _with_a_friday_haircut(salon, store_file)
+    said = await call.say(
+        "I booked a haircut for Friday but I'd rather come Saturday if that's possible."
+    )
+    assert said[0] == "I found your haircut on Friday November 27 at 10 AM."  # not Saturday's
+    await call.say("The first one.")
+    assert _held(store_file) == ["2026-11-28T09:00"]
+
+
+@pytest.mark.parametrize(
+    "said",
+    ["Hi, please take me off for Friday, I'm sick.", "Friday's haircut, I need to scrap it."],
+)
+async def test_a_cancellation_in_other_words_cancels_it_and_books_nothing(
+    salon: Settings, store_file: Store, said: str
+) -> None:
+    call = await _with_a_friday_haircut(salon, store_file)
+    heard = await call.say(said)
+    assert heard == ["I found your haircut on Friday November 27 at 10 AM. Shall I cancel it?"]
+    await call.say("Yes please.")
+    assert _held(store_file) == []
+    assert len(store_file.rows("bookings")) == 1  # and none made

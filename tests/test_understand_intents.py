@@ -76,6 +76,13 @@ TODAY = date(2026, 11, 24)
         ("I'd like to cancel my haircut and book a colour instead", {"move"}),
         ("Are you a robot? Let me talk to a real person", {"robot", "person"}),
         ("Hi, how much is a beard trim, and can I book one for Friday?", {"question", "book"}),
+        # Cancelled and moved in other words; and what only looks like it
+        ("Hi, please take me off for Friday, I'm sick.", {"cancel"}),
+        ("Friday's haircut, I need to scrap it.", {"cancel"}),
+        ("Can you take me off hold?", {"question"}),
+        ("Can I come an hour earlier on Friday?", {"move"}),
+        ("Can we come 30 minutes earlier?", {"move"}),
+        ("Could I come in later today?", {"book"}),
         # A booking's details changed: a message for the front desk, no new booking
         ("I need to change the phone number on my booking.", {"message"}),
         ("Can I update my number on the appointment?", {"message"}),

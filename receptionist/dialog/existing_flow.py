@@ -321,13 +321,15 @@ def advance_status(c: Conversation) -> Step:
     yield from c._anything_else()
 
 
+# "I booked a haircut for Friday but I'd rather come Saturday": the wish comes after "but"
+_BUT_WISH = r"\bbut (?=(?:i'?d|i would|i want|i need|can|could|would|is|maybe|perhaps)\b)"
 _MOVE_SPLIT = re.compile(
     r"\b(?:to|until|for|instead(?! of)|into|can we do|could we do|how about|what about)\b|"
-    r"\band (?:then )?(?:re-?book|book|make|get|schedule)\b",
+    r"\band (?:then )?(?:re-?book|book|make|get|schedule)\b|" + _BUT_WISH,
     re.I,
 )
 _SERVICE_MOVE_SPLIT = re.compile(
-    r"\b(?:to|into)\b|\band (?:then )?(?:re-?book|book|make|get|schedule)\b", re.I
+    r"\b(?:to|into)\b|\band (?:then )?(?:re-?book|book|make|get|schedule)\b|" + _BUT_WISH, re.I
 )
 # "to Saturday instead of Friday", "rather than Friday": what follows is the booking's day
 _INSTEAD_OF = re.compile(r"\b(?:instead of|rather than)\b([^,.?!]*)", re.I)

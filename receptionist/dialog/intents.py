@@ -37,16 +37,20 @@ _BOOK = re.compile(
 _BOOK_AGAIN = re.compile(
     r"\b(?:book|(?<!n't )(?<!not )(?<!cannot )make|schedule) (?:a|an|another|new|me|us|it)\b"
 )  # not "I can't make it"
+_DAY_WORDS = r"(?:mon|tues|wednes|thurs|fri|satur|sun)day|today|tomorrow|tonight|this|next|the \d"
 _CANCEL = re.compile(
     r"\b(?:cancel\w*(?! (?:policy|fee|charge|rules|list|lists))|call off|calling off|"
     r"can'?t make it|cannot make it|can not make it|"
     r"won'?t (?:be able to )?make it|(?:not|won'?t) be able to (?:make it|come|come in)|"
     r"unable to (?:make it|come)|scrap (?:my|the)|drop (?:my|the) " + _APPOINTMENT + r"|"
+    r"(?:need|have|want|got) to scrap (?:it|that)|"  # "Friday's haircut, I need to scrap it"
     r"get rid of (?:my|the|our|his|her|their|that) (?:\w+ )?" + _APPOINTMENT + r"|"
     r"can'?t come|cannot come|can not come|won'?t be coming|not coming|can'?t go|"
     r"(?:not|n't) (?:gonna|going to) (?:be able to )?make it|"
     r"can'?t make (?:my|our|the|his|her|their) (?:\w+(?:'s)? )?(?:appointment|booking|\w+)|"
     r"take (?:me|us|him|her|it|that|my name) off (?:the|your) (?:list|books|schedule|calendar)|"
+    # "take me off for Friday", "take me off Friday's list" (not "off hold", "off speaker")
+    r"take (?:me|us|him|her|my name) off (?:for |on )?(?:" + _DAY_WORDS + r")|"
     r"(?:won'?t|can'?t|cannot) be there|something(?:'s| has)? (?:come|came) up|"
     # "Friday's not going to work for my haircut" (with another time asked: a move)
     r"(?:doesn't|does not|won't|will not|isn't going to|is not going to|not going to|not gonna|"
@@ -69,6 +73,11 @@ _MOVE = re.compile(
     r"(?:different|another|new) (?:time|day|date) for (?:my|the|our) |"
     r"(?:move|change|switch|shift|push|bump) (?:it|that|this|them) (?:to|till|until|over)\b|"
     r"(?:can|could) (?:we|i|you) (?:move|change|switch|shift) (?:it|that|this)\b|"
+    # "Can I come an hour earlier on Friday?": one's own booking, moved by that much (without
+    # an amount, "could I come in later today?" is a booking)
+    r"(?:can|could|may) (?:i|we) (?:come|come in|get in|arrive|be seen) (?:in )?(?:an?|half an?|"
+    r"\d+|one|two|three|ten|fifteen|twenty|thirty|forty five|a couple of|a few) (?:hours?|"
+    r"minutes?|mins?)(?: or so)? (?:earlier|later|sooner)|"
     # "Could I move my 3 o'clock to 4?": a booking named by its time
     r"(?:move|change|switch|shift|bump|push) (?:my|our|the) (?:\d{1,2}(?::\d\d)?|one|two|three|"
     r"four|five|six|seven|eight|nine|ten|eleven|twelve)(?: ?o'? ?clock| ?[ap]\.?m\.?| thirty)?"

@@ -290,7 +290,9 @@ def test_i_will_call_back_later_as_the_message_is_the_message() -> None:
 @pytest.mark.parametrize(
     "turn",
     ["Hello? Is this the salon?", "Hi, is this Bella Hair?", "Is this Bela hair salon?",
-     "I'm trying to reach Bella Hair."],
+     "I'm trying to reach Bella Hair.",
+     # a possessive, and a greeting with the name asked alone ("I don't have that information")
+     "Hi, is this Bella's?", "Hello, Bella Hair?"],
 )  # fmt: skip
 def test_is_this_the_business_is_answered_yes_and_the_call_goes_on(turn: str) -> None:
     c = new()
@@ -301,15 +303,18 @@ def test_is_this_the_business_is_answered_yes_and_the_call_goes_on(turn: str) ->
     assert out == [CheckSlot("haircut", datetime(2026, 11, 26, 15, 0), "5551234567")]
 
 
-def test_is_this_another_place_hears_who_we_are_and_no_yes() -> None:
+@pytest.mark.parametrize("turn", ["Is this the dentist?", "Hello, is this Mario's Pizza?"])
+def test_is_this_another_place_hears_who_we_are_and_no_yes(turn: str) -> None:
     c = new()
-    out = c.receive(CallerSaid("Is this the dentist?"))
+    out = c.receive(CallerSaid(turn))
     assert says(out) == [f"This is {PROFILE.name}. How can I help you today?"]
 
 
 @pytest.mark.parametrize(
-    "turn", ["Is this a robot?", "Are you open on Saturday?", "Is that right?", "Is this Marco?"]
-)
+    "turn",
+    ["Is this a robot?", "Are you open on Saturday?", "Is that right?", "Is this Marco?",
+     "Hello, haircut?", "Hi, Sarah?"],
+)  # fmt: skip
 def test_other_questions_that_start_alike_are_not_who_we_are(turn: str) -> None:
     out = new().receive(CallerSaid(turn))
     assert not any("this is " + PROFILE.name in s for s in says(out)), out

@@ -110,6 +110,11 @@ _IS_THIS = re.compile(
     r"am i (?:speaking|talking) (?:to|with)|i'm (?:calling|ringing|trying to reach))\s+"
     r"(?P<who>[a-z' &-]+?)\W*$"
 )
+# "Hello, Bella Hair?": a greeting, then a name asked as a question, nothing else.
+_NAME_ALONE = re.compile(
+    r"^\W*(?:(?:hi|hello|hey|hiya|yes|yeah|oh|um|uh|good (?:morning|afternoon|evening))\W+)+"
+    r"(?P<who>[a-z' &-]+?)\s*\?\W*$"
+)
 # What a caller calls a business of ours when they don't say its name.
 _KIND_OF_PLACE = frozenset(
     "salon hairdresser hairdressers hairdresser's barber barbers barber's barbershop clinic "
@@ -123,9 +128,11 @@ def asks_if_we_are(lowered: str, business: str) -> bool | None:
     where it names someone else ("Is this the dentist?"), None where it asks no such thing
     ("Is this a robot?", "Are you open?" are other questions)."""
     match = _IS_THIS.match(lowered)
-    if match is None:
+    alone = _NAME_ALONE.match(lowered) if match is None else None
+    if match is None and alone is None:
         return None
-    who = re.sub(r"^(?:the|a|an)\s+", "", match.group("who").strip())
+    said = (match or alone).group("who").strip()  # type: ignore[union-attr]
+    who = re.sub(r"'s$", "", re.sub(r"^(?:the|a|an)\s+", "", said))  # "Bella's"
     words = who.split()
     if not words or len(words) > 4 or words[0] in ("what", "where", "when", "how", "why"):
         return None
@@ -133,9 +140,18 @@ def asks_if_we_are(lowered: str, business: str) -> bool | None:
         return True
     name = business.lower()
     bare_name = " ".join(w for w in name.split() if w not in _KIND_OF_PLACE)
-    if fuzz.ratio(who, name) >= 75 or fuzz.ratio(who, bare_name) >= 80:
+    first = bare_name.split()[0] if bare_name else ""
+    if (
+        fuzz.ratio(who, name) >= 75
+        or fuzz.ratio(who, bare_name) >= 80
+        or (len(words) == 1 and len(first) >= 4 and fuzz.ratio(who, first) >= 85)
+    ):
         return True
-    return False if match.group("who").startswith("the ") else None
+    if alone is not None:
+        return None  # "Hello, haircut?": not a question of who we are
+    # "Is this the dentist?", "Is this Mario's Pizza?": another place; "Is this a robot?" asks
+    # something else.
+    return False if said.startswith("the ") or "'s" in said else None
 
 
 # -- "Sorry, wrong number" ----------------------------------------------------------------------

@@ -76,6 +76,11 @@ TODAY = date(2026, 11, 24)
         ("I'd like to cancel my haircut and book a colour instead", {"move"}),
         ("Are you a robot? Let me talk to a real person", {"robot", "person"}),
         ("Hi, how much is a beard trim, and can I book one for Friday?", {"question", "book"}),
+        # A staff member asked for on the phone, and a question about their days
+        ("Put Sarah on.", {"person"}),
+        ("Could you put Marco on please?", {"person"}),
+        ("Is Marco there? I need to ask him something.", {"person"}),
+        ("Is Sarah in tomorrow?", {"question"}),
         # Cancelled and moved in other words; and what only looks like it
         ("Hi, please take me off for Friday, I'm sick.", {"cancel"}),
         ("Friday's haircut, I need to scrap it.", {"cancel"}),

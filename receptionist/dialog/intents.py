@@ -147,7 +147,10 @@ _TALK_TO = re.compile(
     r"\b(?:speak|talk|chat)\s+(?:to|with)\b|"
     # "Is Sarah available?" (now, on the phone; "on Friday" is a question about her days)
     r"^\W*(?:(?:hi|hello|yes|um|oh)\W+)*is \w+ (?:available|free|there|around|about)(?: to "
-    r"(?:talk|speak|chat))?(?: (?:now|at the moment|right now))?\W*$|"
+    r"(?:talk|speak|chat))?(?: (?:now|at the moment|right now))?(?:\W*$|\s*\?)|"
+    # "Put Sarah on", "get Marco on for me" (not "put me on the list", "put it on hold")
+    r"\b(?:put|get) (?!me\b|us\b|it\b|that\b|this\b|them\b)\w+ on\b(?! (?:the|a|an|my|hold|"
+    r"for (?!me\b)|at|to)\b)|"
     r"\b(?:trying to|want to|need to|like to) (?:reach|get hold of|get through to|catch)\b|"
     # "This is Dave, returning Sarah's call": the one who called wants them
     r"\b(?:returning|returned|return) (?:\w+'s|your|her|his|their|a|the) (?:phone )?call\b|"

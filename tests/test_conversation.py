@@ -202,6 +202,35 @@ def test_a_staff_member_asked_for_goes_on_the_booking(said: str, asked_for: str)
     assert out[-1] == Book("haircut", THURSDAY_3PM, "John Smith", "5551234567", asked_for)
 
 
+@pytest.mark.parametrize(
+    ("answer", "phone"), [("It's 555 303 4040.", "5553034040"), ("I'd rather not.", "")]
+)
+def test_a_caller_with_no_caller_id_is_asked_for_a_number_before_booking(
+    answer: str, phone: str
+) -> None:
+    c = new(caller_id="")
+    c.receive(CallerSaid("I'd like a haircut on Thursday at 3."))
+    c.receive(SlotChecked(True))
+    c.receive(CallerSaid("Amy Cole."))
+    out = c.receive(SlotChecked(True))
+    assert says(out) == [replies.BOOKING_PHONE] and c.expecting == Expect.PHONE
+    assert not any(isinstance(a, Book) for a in out)  # no booking nobody can call about
+    out = c.receive(CallerSaid(answer))
+    out += c.receive(SlotChecked(True))  # the slot checked again, as after every answer
+    assert out[-1] == Book("haircut", THURSDAY_3PM, "Amy Cole", phone)
+
+
+def test_a_number_that_cant_be_one_is_read_back_and_asked_for_in_other_words() -> None:
+    c = new(caller_id="")
+    c.receive(CallerSaid("I'd like a haircut on Thursday at 3, my name is Amy Cole."))
+    assert says(c.receive(SlotChecked(True))) == [replies.BOOKING_PHONE]
+    out = c.receive(CallerSaid("It's 555 303 40401."))
+    if isinstance(out[-1], CheckSlot):
+        out = c.receive(SlotChecked(True))
+    assert says(out)[0] == "I heard 5 5 5, 3 0 3, 4 0 4, 0 1, which isn't a whole phone number."
+    assert says(out)[-1] != replies.BOOKING_PHONE and c.expecting == Expect.PHONE
+
+
 def test_the_same_question_is_never_asked_twice_in_the_same_words() -> None:
     c = new()
     c.receive(CallerSaid("I want to book something"))

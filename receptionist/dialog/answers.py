@@ -146,6 +146,9 @@ def _phone(c: Conversation, u: Understanding) -> Reading:
         else:
             yield from c._anything_else()
         return None
+    if c.frame.task == Task.BOOK and u.phone is None and (u.no or _NO_NUMBER.search(u.text)):
+        c.frame.no_phone = True  # "I'd rather not": booked without one, as they wish
+        return Understanding(text=u.text), True
     if c.frame.task is None and u.phone is None and (u.no or _NO_NUMBER.search(u.text)):
         # Asked again for the number a message was passed on with, and none comes: the
         # message keeps the one it has.

@@ -13,7 +13,7 @@ from receptionist.dialog.events import BookingDone, BookingsFound, SlotChecked, 
 from receptionist.dialog.frame import Expect, Task
 from receptionist.dialog.understand import TimeWindow, Understanding
 from receptionist.domain.profile import Service
-from receptionist.domain.saying import DAY_NAMES, say_day, say_time
+from receptionist.domain.saying import DAY_NAMES, say_day, say_digits, say_time
 
 if TYPE_CHECKING:
     from receptionist.dialog.conversation import Conversation, Step
@@ -89,6 +89,21 @@ def advance_booking(c: Conversation, u: Understanding) -> Step:
         return
     if not f.name:
         yield from c._ask(Expect.NAME, slot=replies.slot_free(f.day.weekday(), f.time))
+        return
+    if not f.phone and not f.no_phone and f.phone_asked >= 3:
+        f.no_phone = True  # three tries: booked without one rather than lost
+    if not f.phone and not f.no_phone:
+        # The caller id is withheld: a booking nobody can call about (a change, an illness)
+        # is no booking the business can keep. "I'd rather not" books it anyway.
+        if c._impossible_phone:  # digits that can't be a number: read back, asked again
+            yield Say(f"I heard {say_digits(c._impossible_phone)}, which isn't a whole "
+                      "phone number.")  # fmt: skip
+            c._impossible_phone = None
+        asked, f.phone_asked = f.phone_asked, f.phone_asked + 1
+        c.expecting = Expect.PHONE
+        # then narrower: digit by digit, or the keypad
+        yield Say(replies.BOOKING_PHONE if not asked else replies.ask(Expect.PHONE, asked, p),
+                  cache=True)  # fmt: skip
         return
     if not c.said_in_this_reply(replies.FILLER_BOOKING):  # once, before back-to-back bookings
         yield Say(replies.FILLER_BOOKING, cache=True)

@@ -497,6 +497,10 @@ def test_words_near_a_weekday_are_no_day(text: str) -> None:
         ("Good afternoon, a trim on Friday please", None, None),
         ("Afternoon.", "time", TimeWindow(time(12), time(17))),
         ("Morning, if you can.", "time", TimeWindow(end=time(12))),
+        # after other greetings (this morning's times were offered, unasked)
+        ("Hi, yes, morning, I'd like to make an appointment please.", None, None),
+        ("Hiya, morning. A haircut Friday?", None, None),
+        ("Hi, morning, a haircut for the morning?", None, TimeWindow(end=time(12))),
     ],
 )
 def test_a_greeting_is_no_time_of_day(

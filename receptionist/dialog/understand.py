@@ -206,7 +206,11 @@ _TURNED_DOWN = re.compile(
 _STARTS_NO = re.compile(r"^\W*no\b")
 _GREETING = re.compile(r"\bgood (?:morning|afternoon|evening)\b")
 # "Morning!" opening a call greets; as the answer to a question it is a time of day.
-_OPENING_GREETING = re.compile(r"^\W*(?:morning|afternoon|evening)\W*(?:[,!.]|$)")
+# "Hi, yes, morning, I'd like ...": after other greetings too.
+_OPENING_GREETING = re.compile(
+    r"^\W*(?:(?:hi|hello|hey|hiya|yes|yeah|oh|um|uh|and|a very)\W+)*"
+    r"(?:morning|afternoon|evening)\W*(?:[,!.]|$)"
+)
 
 
 def _without_greetings(lowered: str, expecting: str | None) -> str:

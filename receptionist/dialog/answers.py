@@ -13,7 +13,7 @@ from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
-from receptionist.dialog import booking_flow, existing_flow, second_detail
+from receptionist.dialog import booking_flow, existing_flow, replies, second_detail
 from receptionist.dialog.actions import Action, Say
 from receptionist.dialog.events import Result
 from receptionist.dialog.frame import Expect, Task
@@ -284,7 +284,7 @@ def _choose_slot(c: Conversation, u: Understanding) -> Reading:
         f.offered, f.time, f.window = [], None, None
         if u.goodbye or DROP.search(u.text):
             f.clear_task()
-            yield Say("Okay, I haven't booked anything.")
+            yield Say(replies.NOTHING_BOOKED, cache=True)
             yield from c._goodbye("caller took none of the times offered")
             return None
         c.expecting = Expect.TIME if f.day else Expect.DAY

@@ -231,7 +231,6 @@ class Conversation:
         self._holding = False  # the caller asked us to wait ("hold on a sec")
         self.last_booked: BookingView | None = None  # the last booking made on this call
         self._told_message: int | None = None  # the message the caller was told was passed on
-        self._details_asked = False  # a booking's details to change: the front desk will
         self._impossible_phone: str | None = None  # the last number heard that can't be one
         # The question just answered ("hours", "price", "duration"): "And tomorrow?" or "What
         # about a colour?" after it asks the same of another day or service.
@@ -669,7 +668,7 @@ class Conversation:
             booking = f.task == Task.BOOK and bool(f.service or f.day or f.time)
             f.clear_task()
             if booking:
-                yield Say("Okay, I haven't booked anything.")
+                yield Say(replies.NOTHING_BOOKED, cache=True)
             if u.goodbye or answers.THANKS.search(u.text):
                 yield from self._goodbye("caller dropped the request")
             else:
@@ -680,7 +679,7 @@ class Conversation:
         if u.goodbye and not understood and not answered:
             # "No, that's all" in the middle of a request: the caller is done.
             if f.task == Task.BOOK and f.service:
-                yield Say("Okay, I haven't booked anything.")
+                yield Say(replies.NOTHING_BOOKED, cache=True)
             yield from self._goodbye("caller said goodbye")
             return
         if not understood and not answered and expecting is not None and not u.yes:
@@ -719,7 +718,7 @@ class Conversation:
             self._told_message = None  # a number given from now on is for the new request
             lowered = u.text.lower()
             if task == Task.MESSAGE and changes_booking_details(lowered) and not u.staff:
-                f.staff, self._details_asked = "front desk", True
+                f.staff, f.details_change = "front desk", True
                 if says_the_new_details(lowered):
                     f.message_text = u.text
             if (
@@ -1043,10 +1042,10 @@ class Conversation:
 
     def _advance_message(self) -> Step:
         f = self.frame
-        if self._details_asked:
+        if f.details_change:
             # "Change the phone number on my booking": nothing here changes a booking's
             # details; the caller hears who will, before anything is asked.
-            self._details_asked = False
+            f.details_change = False
             yield Say(replies.DETAILS_BY_MESSAGE, cache=True)
         if f.staff is None and f.message_text:
             f.staff = "front desk"

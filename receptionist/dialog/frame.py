@@ -67,6 +67,7 @@ class Frame:
     asked_for: str = ""  # a booking's staff member asked for ("with Marco"): noted on it
     no_phone: bool = False  # asked for a number for a booking (no caller id), none given
     phone_asked: int = 0  # times a booking's number was asked for
+    details_change: bool = False  # a booking's details to change: a message, said so first
     message_text: str | None = None
     message_asked: str | None = None  # "Have Sarah call me back": the words, if nothing more
     more_services: list[str] = field(default_factory=list)  # further bookings asked for

@@ -76,6 +76,13 @@ TODAY = date(2026, 11, 24)
         ("I'd like to cancel my haircut and book a colour instead", {"move"}),
         ("Are you a robot? Let me talk to a real person", {"robot", "person"}),
         ("Hi, how much is a beard trim, and can I book one for Friday?", {"question", "book"}),
+        # A booking held asked about, and how to come prepared for it: no new booking
+        ("Did I book for 10 or 10:30 on Friday?", {"status"}),
+        ("What time did I book for on Friday?", {"status"}),
+        ("Did I book a haircut? I can't remember.", {"status"}),
+        ("Do I need to bring anything for my colour on Friday?", {"question"}),
+        ("Should I wash my hair before my colour on Friday?", {"question"}),
+        ("Can I book for 10 on Friday?", {"book"}),
         # A staff member asked for on the phone, and a question about their days
         ("Put Sarah on.", {"person"}),
         ("Could you put Marco on please?", {"person"}),

@@ -208,6 +208,10 @@ _STATUS = re.compile(
     r"(?:am i|are we|was i|were we) (?:still )?"
     r"(?:booked|scheduled|down|on the books|in the system)|"
     r"do you have me (?:down|booked|in)|"
+    # "Did I book for 10 or 10:30 on Friday?", "what time did I book for?"
+    r"(?:did|have) (?:i|we) (?:book|booked)(?: (?:it|one|in))? (?:for|at|on)\b|"
+    r"^\W*(?:(?:hi|hello|um|so|oh|sorry)\W+)*did (?:i|we) (?:book|make) (?:a|an|my|the)\b|"
+    r"what (?:time|day) did (?:i|we) book\b|"
     # "Could you remind me what time I'm booked for?", "just checking I'm booked in this week"
     r"(?:what time|what day|which day|checking|check|confirm|make sure|see|know) "
     r"(?:that |if |whether )?(?:i'm|i am|we're|we are) (?:still )?(?:booked|scheduled|down "
@@ -301,7 +305,11 @@ _POLICY = re.compile(
     r"\bhow much notice\b|\bcancell?ation (?:policy|fee|charge)s?\b|"
     r"\b(?:charge|fee) (?:for|to|if (?:i|you|we)) cancel|"
     r"\b(?:do|take|accept|allow|have)(?: you)?(?: guys)?(?: do| take| accept)? walk[- ]?ins?\b|"
-    r"\b(?:need|take|want|require) a deposit\b|\bno[- ]show (?:fee|charge|policy)\b"
+    r"\b(?:need|take|want|require) a deposit\b|\bno[- ]show (?:fee|charge|policy)\b|"
+    # how to come prepared: "Do I need to bring anything for my colour?", "should I wash my
+    # hair before?" (the profile says nothing of it: a person or a message)
+    r"\b(?:do|should|must) (?:i|we) (?:need to |have to )?(?:bring|wash|prepare|arrive early|"
+    r"come early)\b|\bwhat (?:should|do) (?:i|we) (?:need to )?bring\b"
 )
 _QUESTION_ABOUT = re.compile(
     r"\b(?:i have|i've got|i got|got|i had) an? (?:quick |small |little )?(?:question|query|"

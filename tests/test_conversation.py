@@ -191,6 +191,12 @@ def test_a_booking_detail_to_change_is_a_message_for_the_front_desk_not_a_bookin
         ("A haircut with the owner on Thursday at 3.", "Sarah"),
         ("Can I book a haircut for Thursday at 3? Marco recommended you.", ""),
         ("I want a haircut Thursday at 3, but not with Marco.", ""),
+        # a visit told of is no wish; asked for again it is
+        ("I was in last month with Marco, a haircut Thursday at 3 please.", ""),
+        (
+            "I was in last month with Marco, can I book a haircut with him again Thursday at 3?",
+            "Marco",
+        ),
     ],
 )
 def test_a_staff_member_asked_for_goes_on_the_booking(said: str, asked_for: str) -> None:

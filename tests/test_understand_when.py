@@ -572,6 +572,8 @@ def test_the_following_weekday_is_the_one_after_the_coming_one() -> None:
         ("Can I book a haircut for Friday week?", date(2026, 12, 4)),  # this Friday is the 27th
         ("next Friday week", date(2026, 12, 4)),
         ("A haircut the Friday after next.", date(2026, 12, 4)),  # was this Friday, the 27th
+        ("Maybe the week after next, like Tuesday or Wednesday?", date(2026, 12, 8)),  # was today
+        ("Tuesday of the week after next", date(2026, 12, 8)),
         ("Can I come in Tuesday after next?", date(2026, 12, 8)),  # said on a Tuesday
         ("A week on Friday, please", date(2026, 12, 4)),
         ("a week from Saturday", date(2026, 12, 5)),
@@ -665,3 +667,28 @@ def test_a_time_counted_from_now(text: str, minutes: int | None) -> None:
     u = understand(text, PROFILE, TODAY)
     assert u.from_now == (None if minutes is None else timedelta(minutes=minutes)), text
     assert not u.asks_hours, text
+
+
+@pytest.mark.parametrize(
+    ("text", "day", "at"),
+    [
+        # The day told about came first and was taken for the day asked for
+        (
+            "Hi! My daughter's got a school photo on Monday so she needs a trim before then, "
+            "is Saturday possible?",
+            date(2026, 11, 28),
+            None,
+        ),
+        ("I have a wedding on Sunday at 2, can I get a haircut on Friday at 10?",
+         date(2026, 11, 27), time(10, 0)),
+        ("Can I get a haircut on Friday? I have a wedding on Sunday.", date(2026, 11, 27), None),
+        # Two days asked alike: the first, as before
+        ("A haircut Friday or Saturday?", date(2026, 11, 27), None),
+        ("Thursday at 3, or Friday at 4, whichever works.", date(2026, 11, 26), time(15, 0)),
+    ],
+)  # fmt: skip
+def test_of_days_told_and_asked_the_day_asked_is_the_one(
+    text: str, day: date, at: time | None
+) -> None:
+    u = understand(text, PROFILE, TODAY)
+    assert (u.day, u.time) == (day, at), text

@@ -802,8 +802,15 @@ def asks_for_staff(lowered: str, member: StaffMember) -> bool:
     if re.search(rf"\b(?:not|n't|never|rather not|anyone but|anybody but)\b[\w\s']{{0,12}}?"
                  rf"\b(?:with |by )?(?:{who})\b", lowered):  # fmt: skip
         return False
+    # "I was in a couple of weeks ago with Marco": a visit told of, not one asked for
+    past = re.search(rf"\b(?:was|were|came|had|went|saw|been|last time)\b[^,.;!?]{{0,40}}?"
+                     rf"\b(?:with|by|from|see)\s+(?:{who})\b", lowered)  # fmt: skip
+    if past is not None:
+        lowered = lowered[: past.start()] + lowered[past.end() :]
     return bool(
-        re.search(rf"\b(?:with|by|see|from)\s+(?:{who})\b", lowered)
+        # "I was in with Marco last time, can I book with him again?"
+        re.search(r"\b(?:with|have|see|get) (?:him|her|them) again\b", lowered)
+        or re.search(rf"\b(?:with|by|see|from)\s+(?:{who})\b", lowered)
         or re.search(
             rf"\b(?:can|could|would|will|is|does)\s+(?:{who})\s+(?:do|fit|see|take|"
             rf"be free|be available|free|available|have)\b",

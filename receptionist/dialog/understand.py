@@ -241,6 +241,30 @@ def _last_said(
     return kept
 
 
+# A clause that asks for something, as against one that tells why ("my daughter's got a
+# school photo on Monday, is Saturday possible?", "I have a wedding on Sunday, can I get a
+# haircut on Friday?").
+_CLAUSE = re.compile(r"[,.;!?]|\b(?:so|but)\b")
+_ASKS = re.compile(
+    r"\b(?:can (?:i|we|you)|could (?:i|we|you)|may i|i'?d like|i would like|i want|i need|"
+    r"we need|book|booking|appointment|how about|what about|do you have|have you got|"
+    r"any (?:chance|room|space|time|slots?)|is (?:\w+ )?(?:possible|ok|okay|free|available|good)|"
+    r"are you (?:free|open)|works?|suits?)\b"
+)
+
+
+def _asked_part(said: str, today: date) -> str | None:
+    """Of clauses that each name a different day, the one clause that asks: the day the
+    caller wants, not the day they told us about. None where that is not clear."""
+    parts = [part for part in _CLAUSE.split(said) if part and part.strip()]
+    with_days = [(part, find_day(part, today)) for part in parts]
+    with_days = [(part, day) for part, day in with_days if day is not None]
+    if len({day for _, day in with_days}) < 2:
+        return None
+    asking = [part for part, _ in with_days if _ASKS.search(part)]
+    return asking[0] if len(asking) == 1 else None
+
+
 def _name_with_a_service_word(
     said: str, profile: BusinessProfile, staff: frozenset[str]
 ) -> str | None:
@@ -410,6 +434,9 @@ def _read_when(
     added to ``unsure``."""
     said = _EXCEPT_A_DAY.sub(" ", _without_greetings(lowered, expecting))
     day_said = _last_said(said, _DAY_BREAK, today, move) if shifting else said
+    asked = None if shifting else _asked_part(said, today)
+    if asked is not None:
+        day_said = asked
     day = find_day(day_said, today)
     span = find_days(day_said, today) if day is None else None
     if day is None and span is None:
@@ -425,6 +452,8 @@ def _read_when(
     if expecting == "phone" and phone:
         return day, DayRange(*span) if span else None, None, None
     time_said = _last_said(_drop_old_time(said), _TIME_BREAK, None, move) if shifting else said
+    if asked is not None:
+        time_said = asked  # the time of the day asked for, not of the day told about
     clock, _ = read_clock(time_said, expecting)
     parts = find_window(time_said, expecting)
     window = TimeWindow(*parts) if parts else None

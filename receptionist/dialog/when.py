@@ -52,6 +52,11 @@ _WEEKDAY_WEEK = re.compile(
     rf"\ba week (?:on |from |after |come )?(?:this )?({_DAY_NAME_RE})\b|"
     rf"\b({_DAY_NAME_RE})\s+after\s+next\b"
 )
+# "the week after next, like Tuesday", "Tuesday of the week after next"
+_WEEK_AFTER_NEXT_DAY = re.compile(
+    rf"\bweek after next\W+(?:\w+\W+){{0,3}}?({_DAY_NAME_RE})s?\b"
+    rf"|\b({_DAY_NAME_RE})s?\s+(?:of\s+)?the\s+week\s+after\s+next\b"
+)
 # "a week today", "a fortnight tomorrow", "this day next week"
 _WEEKS_FROM_NOW = re.compile(
     r"\b(a|one|two) (?:week|fortnight)s? (?:today|from today|tomorrow)\b|"
@@ -389,6 +394,11 @@ def find_day(text: str, today: date) -> date | None:
         weekday = WEEKDAYS.get(name, _WEEKDAY_SHORT.get(name, 0))
         skip_today = match.group(1) == "next" or match.group(4) is not None  # "after next"
         return _next_weekday(today, weekday, skip_today=skip_today) + timedelta(7)
+    match = _WEEK_AFTER_NEXT_DAY.search(lowered)
+    if match:
+        name = match.group(1) or match.group(2)
+        weekday = WEEKDAYS.get(name, _WEEKDAY_SHORT.get(name, 0))
+        return _week_start(today, 2) + timedelta(days=weekday)
     match = _NEXT_WEEK_DAY.search(lowered)
     if match:
         name = match.group(1) or match.group(2)

@@ -692,3 +692,18 @@ def test_of_days_told_and_asked_the_day_asked_is_the_one(
 ) -> None:
     u = understand(text, PROFILE, TODAY)
     assert (u.day, u.time) == (day, at), text
+
+
+@pytest.mark.parametrize(
+    ("text", "at"),
+    [
+        # "one" before "at 10" counts the bookings: it was 1 PM, and 1 PM was booked
+        ("Hi, can I get two haircuts on Saturday, one at 10 and one at 11?", time(10, 0)),
+        ("Saturday, one at 10", time(10, 0)),
+        # an hour after a weekday is still an hour
+        ("Friday 2", time(14, 0)),
+        ("I'd like one Thursday at 5", time(17, 0)),
+    ],
+)
+def test_a_count_before_at_and_an_hour_is_no_hour(text: str, at: time) -> None:
+    assert understand(text, PROFILE, TODAY).time == at, text

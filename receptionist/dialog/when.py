@@ -124,6 +124,8 @@ _HALF_HOUR = re.compile(
 # Offered times, one pointed at by its hour: "the 10 works for me", "the 2:30 one please".
 _THE_HOUR = re.compile(rf"\bthe\s+(?!one\b){_HOUR_RE}\b(?!\s*(?:st|nd|rd|th)\b)")
 
+# After a number, "at" and an hour: the number counts ("one at 10", "two at 3").
+_COUNT_AT = re.compile(rf"\s+at\s+{_HOUR_RE}\b")
 # An hour said as the one settled on: "OK, 9 then", "10:30 then, please".
 _HOUR_THEN = re.compile(
     rf"(?:^|[,.!?]\s*|\b(?:ok|okay|so|right|well|fine)\s+){_HOUR_RE}(?:[:.][0-5]\d)?\s+then\b"
@@ -655,6 +657,8 @@ def _clock_at(match: re.Match[str], lowered: str, alone: bool) -> time | None:
         return None  # "two haircuts", "for 3 people"
     if not (has_minutes or suffix) and _MORE_DIGITS.match(lowered, match.end()):
         return None  # "at 5 5 5, 8 6 7": the start of a phone number
+    if not (has_minutes or clocked) and _COUNT_AT.match(lowered, match.end()):
+        return None  # "Saturday, one at 10 and one at 11": how many, then when
     if hour_word.startswith("0") and not has_minutes:
         return None
     minute = int(minute_digits) if minute_digits else _MINUTE_WORDS.get(minute_word or "", 0)

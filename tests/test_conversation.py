@@ -237,6 +237,16 @@ def test_a_number_that_cant_be_one_is_read_back_and_asked_for_in_other_words() -
     assert says(out)[-1] != replies.BOOKING_PHONE and c.expecting == Expect.PHONE
 
 
+def test_two_names_for_two_bookings_put_each_booking_under_its_own() -> None:
+    c = new()
+    c.receive(CallerSaid("A haircut for me and my husband on Thursday at 3, please."))
+    c.receive(SlotChecked(True))
+    out = c.receive(CallerSaid("Ann and Bob Lee."))  # was not understood: asked again
+    out += c.receive(SlotChecked(True))
+    assert out[-1] == Book("haircut", THURSDAY_3PM, "Ann Lee", "5551234567")
+    assert c.frame.next_names == ["Bob Lee"]
+
+
 def test_the_same_question_is_never_asked_twice_in_the_same_words() -> None:
     c = new()
     c.receive(CallerSaid("I want to book something"))

@@ -113,6 +113,9 @@ def test_a_name_the_caller_gave(text: str, name: str) -> None:
         ("Catelyn Stark, that's C A T E L Y N", "Catelyn Stark"),
         # A surname that is an everyday word, after a first name; an apostrophe after a letter
         ("Jayden Works.", "Jayden Works"),
+        # Two people's names for two bookings: the first person's (the other is read apart)
+        ("Ann and Bob Lee.", "Ann Lee"),
+        ("Ann Lee and Bob Lee.", "Ann Lee"),
         ("Dana O'Neil", "Dana O'Neil"),
         ("Liam.", "Liam"),
     ],
@@ -177,6 +180,8 @@ def test_a_bare_answer_to_what_name(text: str, name: str) -> None:
         ("Don't know.", "name"),
         ("Whatever you like.", "name"),
         ("She'll be fine.", "name"),
+        ("Salt and Pepper Shaker", "name"),
+        ("Rock and Roll Music", "name"),
     ],
 )
 def test_no_name_from_words_that_are_not_one(text: str, expecting: str | None) -> None:

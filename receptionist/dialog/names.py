@@ -326,6 +326,10 @@ def find_name(
 
 
 _ASIDE = re.compile(r"\s*,\s*(?:by the way|btw|sorry|i mean|that is)\s*,\s*", re.I)
+_TWO_NAMES = re.compile(
+    r"([A-Za-z][a-z'\-]+)(?:\s+([A-Za-z][a-z'\-]+))?,?\s+(?:and|&)\s+([A-Za-z][a-z'\-]+)"
+    r"\s+([A-Za-z][a-z'\-]+)"
+)
 _TRAILING_NAME = re.compile(r"[,;]\s*([A-Z][a-z'\-]+)\s+([A-Z][a-z'\-]+)\W*$")
 
 
@@ -392,6 +396,17 @@ def _found_name(
     if not bare:
         return None
     answer = _TRAIL.sub("", _LEAD.sub("", text.strip())).strip(" ,.!?")
+    pair = _TWO_NAMES.fullmatch(answer)
+    if pair is not None:
+        # "Ann and Bob Lee", "Ann Lee and Bob Lee" for two bookings: the first person's name
+        # (who else is named the caller reads from the same words).
+        first, surname = pair.group(1), pair.group(2) or pair.group(4)
+        if (
+            is_first_name(first)
+            and is_first_name(pair.group(3))
+            and not any(_never(w, exclude | staff) for w in (first, pair.group(3), surname))
+        ):
+            return f"{_shape(first)} {_shape(surname)}"
     if spelled:
         answer = _SPELLED.sub(" ", answer + " ")
     answer = _WITHOUT.sub(" ", answer)

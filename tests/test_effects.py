@@ -143,6 +143,8 @@ async def test_a_staff_member_asked_for_is_on_the_booking_its_claim_and_its_move
     assert moved is not None and moved["asked_for"] == "Marco"
     plain = await book(fx, datetime(2026, 11, 27, 11, 0), "Ann Lee")
     assert "asked for" not in plain.claim
+    told = await fx.run(Report(moved["id"]))  # "is my appointment with Marco?"
+    assert isinstance(told, Reported) and told.claim.endswith("you asked for Marco.")
 
 
 async def test_a_move_into_its_own_time_is_free_and_made_and_another_booking_still_blocks(

@@ -81,6 +81,9 @@ TODAY = date(2026, 11, 24)
         ("What time did I book for on Friday?", {"status"}),
         ("Did I book a haircut? I can't remember.", {"status"}),
         ("Do I need to bring anything for my colour on Friday?", {"question"}),
+        ("My appointment on Friday, is it with Marco?", {"status"}),
+        ("My haircut on Friday, is it at 10?", {"status"}),
+        ("Can I book my haircut for Friday, is that OK?", {"book"}),
         ("Should I wash my hair before my colour on Friday?", {"question"}),
         ("Can I book for 10 on Friday?", {"book"}),
         # A staff member asked for on the phone, and a question about their days

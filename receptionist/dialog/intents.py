@@ -208,6 +208,10 @@ _STATUS = re.compile(
     r"(?:am i|are we|was i|were we) (?:still )?"
     r"(?:booked|scheduled|down|on the books|in the system)|"
     r"do you have me (?:down|booked|in)|"
+    # "My appointment on Friday, is it with Marco?": a booking held, then a question of it
+    r"^\W*(?:(?:hi|hello|hey|yes|yeah|um|uh|so|oh|sorry|quick question)\W+)*(?:my|our) "
+    r"(?:\w+ )?(?:appointment|booking|reservation|haircut|cut|trim|colou?r)\b[^.?!]{0,25}?"
+    r"[,.]?\s*(?:is it|is that|was it|will it be|does it)\b|"
     # "Did I book for 10 or 10:30 on Friday?", "what time did I book for?"
     r"(?:did|have) (?:i|we) (?:book|booked)(?: (?:it|one|in))? (?:for|at|on)\b|"
     r"^\W*(?:(?:hi|hello|um|so|oh|sorry)\W+)*did (?:i|we) (?:book|make) (?:a|an|my|the)\b|"

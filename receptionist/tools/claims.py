@@ -96,6 +96,8 @@ class Claims:
         if status == "booked":
             name = f", under the name {booking['name']}" if booking["name"] else ""
             sentence = f"You have a {booking['service']} booked on {when}{name}."
+            if booking.get("asked_for"):
+                sentence += f" It has a note that you asked for {booking['asked_for']}."
         elif status == "pending":
             sentence = (
                 f"Your request for a {booking['service']} on {when} is still being confirmed "

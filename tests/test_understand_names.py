@@ -116,6 +116,10 @@ def test_a_name_the_caller_gave(text: str, name: str) -> None:
         # Two people's names for two bookings: the first person's (the other is read apart)
         ("Ann and Bob Lee.", "Ann Lee"),
         ("Ann Lee and Bob Lee.", "Ann Lee"),
+        # The name, then something else; or a moment's pause first
+        ("Kim Lee. Oh wait, can we make it 3 instead?", "Kim Lee"),
+        ("Hang on. Kim Lee.", "Kim Lee"),
+        ("Let me think. Kim Lee.", "Kim Lee"),
         ("Dana O'Neil", "Dana O'Neil"),
         ("Liam.", "Liam"),
     ],
@@ -182,6 +186,8 @@ def test_a_bare_answer_to_what_name(text: str, name: str) -> None:
         ("She'll be fine.", "name"),
         ("Salt and Pepper Shaker", "name"),
         ("Rock and Roll Music", "name"),
+        ("Hold on a sec.", "name"),
+        ("Sorry. Can we make it 3 instead?", "name"),
     ],
 )
 def test_no_name_from_words_that_are_not_one(text: str, expecting: str | None) -> None:

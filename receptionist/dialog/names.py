@@ -91,7 +91,8 @@ _WITHOUT = re.compile(r"\b(?:without|with no|no|minus)\s+(?:an?\s+|the\s+)?([a-z
 _LEAD = re.compile(
     r"^(?:(?:yes|yeah|yep|sure|okay|ok|oh|um|uh|er|erm|ah|and|so|well|right|alright|hi|hello|"
     r"of course|certainly|it's|it is|its|that's|that is|this is|my name is|my name's|name's|"
-    r"the name's|i'm|i am|it'll be|it will be|put it under|under|you can put|sorry)[\s,.!]+)+",
+    r"the name's|i'm|i am|it'll be|it will be|put it under|under|you can put|sorry|hang on|"
+    r"hold on|wait|one sec(?:ond)?|just a sec(?:ond)?|let me (?:see|think))[\s,.!]+)+",
     re.I,
 )
 # "Jane Miller here", "John speaking", opening the call or a sentence.

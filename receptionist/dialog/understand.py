@@ -331,6 +331,12 @@ def understand(
         name = find_name(said, never, True, staff_names)
         if name is not None:
             wants = replace(wants, intents=(), asks_other=None)
+    if name is None and expecting == "name" and not bare:
+        # "Kim Lee. Oh wait, can we make it 3 instead?": the name, then a change; the first
+        # sentence alone is the answer asked for when it is nothing but a name.
+        first, _, rest = said.partition(". ")
+        if rest.strip() and len(first.split()) <= 4:
+            name = find_name(first, never, True, staff_names)
     if name is None and expecting in ("name", "next_booking"):
         # Asked what name a booking goes under, "her name's Emma" is the answer: the
         # booking is for them ("Shall I book the kids cut right after?" "His name is Sam.").

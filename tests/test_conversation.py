@@ -1117,6 +1117,22 @@ def test_the_price_asked_of_what_is_being_booked_is_its_price() -> None:
 
 
 @pytest.mark.parametrize(
+    ("asked", "total"),
+    [
+        ("How much would a haircut and beard trim come to together?", True),
+        ("What's the total for a colour and a haircut?", True),
+        ("How much is a haircut and how much is a colour?", False),
+    ],
+)
+def test_prices_asked_as_one_sum_are_added_up(asked: str, total: bool) -> None:
+    said = says(new().receive(CallerSaid(asked)))
+    sums = [s for s in said if s.startswith("That's ")]
+    assert sums == (["That's 50 dollars together, about 45 minutes in all."] if "beard" in asked
+                    else ["That's 125 dollars together, about 120 minutes in all."] if total
+                    else []), said  # fmt: skip
+
+
+@pytest.mark.parametrize(
     "opening", ["How are you today?", "Hi, how are you?", "Hello, how's it going?"]
 )
 def test_how_are_you_is_answered(opening: str) -> None:

@@ -152,6 +152,10 @@ _OTHER_NAME = re.compile(
     r"\b(?:he's|she's|he is|she is|his name is|her name is|his name's|her name's|and)\s+"
     r"([A-Z][a-z'\-]+(?:\s+[A-Z][a-z'\-]+)?)"
 )
+# Several prices asked as one sum: "how much would a cut and a trim come to together?"
+_TOGETHER = re.compile(
+    r"\b(?:together|in total|total|altogether|all together|combined|come to|all up|both)\b", re.I
+)
 _BOTH_UNDER = re.compile(r"\b(both|all|each)\b.{0,12}\b(under|for)\b|\bsame name\b", re.I)
 
 
@@ -1148,6 +1152,8 @@ class Conversation:
             named = [s for s in (p.service(n) for n in (u.services or (u.service,)) if n) if s]
             if named:
                 sentences += [replies.price_answer(service) for service in named]
+                if len({s.name for s in named}) > 1 and _TOGETHER.search(u.text):
+                    sentences.append(replies.total_answer(named))  # "... come to together?"
             elif u.unknown_service:
                 sentences.append(f"We don't offer {u.unknown_service}, I'm afraid.")
             else:

@@ -301,7 +301,8 @@ _ASKS_ABOUT_IT = re.compile(
 )
 _PRICE = re.compile(
     r"\b(?:how much|prices?|pricing|cost|costs|(?<!in )charge|charges|rates?|expensive|cheap|"
-    r"fee|fees|what do you charge|(?:is|are|does|do|cost|costs|charge) (?:\w+ ){0,3}?extra)\b"
+    r"fee|fees|what do you charge|(?:is|are|does|do|cost|costs|charge) (?:\w+ ){0,3}?extra|"
+    r"what(?:'s| is| would be| will be) the total)\b"
 )
 # How the business works, which the profile doesn't say: asked, not requested ("How much
 # notice do you need to cancel?" was a price list and a cancellation).

@@ -94,6 +94,14 @@ def price_answer(service: Service) -> str:
     return f"A {service.name} is {service.price_words} and takes about {service.minutes} minutes."
 
 
+def total_answer(services: list[Service]) -> str:
+    """What several services come to together: "That's 50 dollars together, about 45
+    minutes in all."."""
+    price = sum(s.price for s in services)
+    minutes = sum(s.minutes for s in services)
+    return f"That's {price:g} dollars together, about {minutes} minutes in all."
+
+
 def prices_answer(profile: BusinessProfile) -> str:
     listed = ", ".join(f"a {s.name} is {s.price_words}" for s in profile.services)
     return f"Our prices: {listed}."

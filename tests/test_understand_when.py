@@ -700,10 +700,13 @@ def test_of_days_told_and_asked_the_day_asked_is_the_one(
         # "one" before "at 10" counts the bookings: it was 1 PM, and 1 PM was booked
         ("Hi, can I get two haircuts on Saturday, one at 10 and one at 11?", time(10, 0)),
         ("Saturday, one at 10", time(10, 0)),
+        ("Friday, one for me and one for my son.", None),
+        ("Friday at one for me and my son.", time(13, 0)),
+        ("Thursday, one o'clock.", time(13, 0)),
         # an hour after a weekday is still an hour
         ("Friday 2", time(14, 0)),
         ("I'd like one Thursday at 5", time(17, 0)),
     ],
 )
-def test_a_count_before_at_and_an_hour_is_no_hour(text: str, at: time) -> None:
+def test_a_count_before_at_and_an_hour_is_no_hour(text: str, at: time | None) -> None:
     assert understand(text, PROFILE, TODAY).time == at, text

@@ -126,6 +126,7 @@ _THE_HOUR = re.compile(rf"\bthe\s+(?!one\b){_HOUR_RE}\b(?!\s*(?:st|nd|rd|th)\b)"
 
 # After a number, "at" and an hour: the number counts ("one at 10", "two at 3").
 _COUNT_AT = re.compile(rf"\s+at\s+{_HOUR_RE}\b")
+_COUNT_FOR = re.compile(r"\s+(?:for|each)\s+(?:me|my|him|her|us|them|each|both|the two)\b")
 # An hour said as the one settled on: "OK, 9 then", "10:30 then, please".
 _HOUR_THEN = re.compile(
     rf"(?:^|[,.!?]\s*|\b(?:ok|okay|so|right|well|fine)\s+){_HOUR_RE}(?:[:.][0-5]\d)?\s+then\b"
@@ -659,6 +660,14 @@ def _clock_at(match: re.Match[str], lowered: str, alone: bool) -> time | None:
         return None  # "at 5 5 5, 8 6 7": the start of a phone number
     if not (has_minutes or clocked) and _COUNT_AT.match(lowered, match.end()):
         return None  # "Saturday, one at 10 and one at 11": how many, then when
+    weekday_cue = cue is not None and cue.rstrip(",") in WEEKDAYS
+    if (
+        weekday_cue
+        and hour_word == "one"
+        and not (has_minutes or clocked)
+        and _COUNT_FOR.match(lowered, match.end())
+    ):
+        return None  # "Friday, one for me and one for my son" (not "at one for a cut")
     if hour_word.startswith("0") and not has_minutes:
         return None
     minute = int(minute_digits) if minute_digits else _MINUTE_WORDS.get(minute_word or "", 0)

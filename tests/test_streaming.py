@@ -129,7 +129,10 @@ async def test_a_trial_decode_still_queued_when_the_caller_goes_on_is_never_deco
     speaks again it is stale, and decoding it would only delay everyone's next turn."""
     models = runtime.models
     first = speak(models, "I'd like to book")
-    second = speak(models, "a haircut on Thursday at three, my name is Ann Lee.")
+    # No comma of its own in the rest, as in the test above: where Piper's pause at ", my
+    # name is" passed the complete turn's 300 ms, "a haircut on Thursday at 3." was rightly a
+    # turn of its own (a full suite, 2026-12-02).
+    second = speak(models, "a haircut on Thursday at three under the name John Smith.")
     gap = np.zeros(int(16000 * 0.35), np.int16)
     line = CallerLine.from_samples(np.concatenate([first, gap, second]), 16000)
     leg = LocalLeg([line], speed=2.0, hangup_after_ms=1500)

@@ -543,6 +543,33 @@ def test_anything_later_asks_for_other_times_not_the_later_one(
     assert out == [FindSlots("colour", saturday, saturday, window)], out
 
 
+@pytest.mark.parametrize(
+    ("opening", "day", "window"),
+    [
+        # A new booking of Friday afternoon before: the caller would have had two.
+        (
+            "Jane Miller here, is there any chance of pushing my Friday back to the afternoon?",
+            date(2026, 11, 27),
+            TimeWindow(start=time(12, 0), end=time(17, 0)),
+        ),
+        ("Could we bump my Friday to Saturday?", date(2026, 11, 28), None),
+    ],
+)
+def test_a_booking_named_by_its_day_alone_is_moved(
+    opening: str, day: date, window: TimeWindow | None
+) -> None:
+    c = new()
+    out = c.receive(CallerSaid(opening))
+    assert len(out) == 1 and isinstance(out[0], FindBookings), out
+    friday = BookingView(9, "haircut", datetime(2026, 11, 27, 10), "Jane Miller", "5551234567",
+                         "booked")  # fmt: skip
+    out = c.receive(BookingsFound((friday,)))
+    # Which booking, then the free times asked for it: that day's afternoon, or Saturday.
+    assert "I found your haircut on Friday November 27 at 10 AM." in says(out), out
+    find = out[-1]
+    assert isinstance(find, FindSlots) and (find.first_day, find.window) == (day, window), out
+
+
 def test_asked_for_a_new_day_and_time_a_bare_hour_moves_it_on_its_own_day() -> None:
     c = new()
     c.receive(CallerSaid("Hi, I need to reschedule my haircut."))

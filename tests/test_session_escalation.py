@@ -52,6 +52,19 @@ async def test_legal_words_fire_mid_booking_and_nothing_is_promised(
     assert not any("book" in s.lower() for s in said)
 
 
+async def test_a_name_that_is_a_rule_word_is_a_name_not_a_reason_to_escalate(
+    salon: Settings, store_file: Store
+) -> None:
+    """ "Sue Green" said for the booking's name went to the owner as a legal threat."""
+    call = start_call(salon, store_file, "c3b")
+    await call.say("Can I get a haircut on Thursday at 3?")
+    said = await call.say("Sue Green.")
+    assert escalations(store_file) == [] and not call.transfers, said
+    assert [b["name"] for b in store_file.rows("bookings")] == ["Sue Green"]
+    await call.say("No, that's all. Actually, I'm Sue and I will sue you.")
+    assert escalations(store_file) == [("legal", "sue", "Sarah")]
+
+
 async def test_a_threat_with_action_both_transfers_and_leaves_a_note(
     salon: Settings, store_file: Store
 ) -> None:

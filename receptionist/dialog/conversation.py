@@ -349,7 +349,10 @@ class Conversation:
             u = replace(u, confident=False, unsure_slots=(*u.unsure_slots, "day", "time",
                                                           "service"))  # fmt: skip
         if expecting != Expect.MESSAGE_TEXT:
-            escalation = check_escalation(_ROBOT_QUESTION.sub(" ", text), self.profile)
+            names = [u.name or "", *(m.name for m in self.profile.staff)]
+            escalation = check_escalation(
+                _ROBOT_QUESTION.sub(" ", text), self.profile, filter(None, names)
+            )
             if escalation is not None:
                 yield from self._escalate(escalation, text)
                 return

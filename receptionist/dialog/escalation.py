@@ -7,6 +7,7 @@ firing is explainable afterwards: which rule, on which words.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from receptionist.domain.profile import BusinessProfile, EscalationRule
@@ -21,7 +22,14 @@ class Escalation:
     say: str
 
 
-def check_escalation(text: str, profile: BusinessProfile) -> Escalation | None:
+def check_escalation(
+    text: str, profile: BusinessProfile, names: Iterable[str] = ()
+) -> Escalation | None:
+    """The first rule whose words the caller said. ``names``: the names the turn says (the
+    caller's own, staff), whose words are no rule's: "Sue Green" gives a name, "I'll sue" a
+    reason to get the owner."""
+    for name in names:
+        text = re.sub(rf"(?<![\w']){re.escape(name)}(?![\w'])", " ", text, count=1, flags=re.I)
     lowered = " " + text.lower() + " "
     for rule in profile.escalation:
         hit = _first_hit(lowered, rule)

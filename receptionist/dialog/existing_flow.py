@@ -224,7 +224,8 @@ def advance_move(c: Conversation, u: Understanding) -> Step:
         f.time = booking.start.time()
     if _SAME_DAY.search(u.text) and f.day is None:
         f.day = booking.start.date()
-    if f.day is None and f.time is not None:
+    if f.day is None and (f.time is not None or f.window is not None):
+        # "at 2", "to the afternoon" with no day: the booking's own day
         f.day = booking.start.date()
     if f.day is not None and not c.profile.hours.is_open(f.day):
         # "Sunday" for a move: closed, before any time is asked for it.
@@ -246,10 +247,8 @@ def advance_move(c: Conversation, u: Understanding) -> Step:
         c.expecting = Expect.TIME
         if f.day is not None and c.profile.hours.is_open(f.day):
             # "Can I move it to Saturday?": the free times that day, as for a new booking.
-            found = (f"I found your {booking.service} on {say_day(booking.start.date())} "
-                     f"at {say_time(booking.start.time())}.")  # fmt: skip
-            if attempt == 0 and not any(s.text.startswith(found) for s in c._last_reply):
-                yield Say(found)
+            if attempt == 0:
+                yield from _say_found(c, booking)
             yield from offer_slots(c, service)
             return
         if attempt == 0:
@@ -264,6 +263,8 @@ def advance_move(c: Conversation, u: Understanding) -> Step:
             yield Say(_MOVE_AGAIN[min(attempt, len(_MOVE_AGAIN)) - 1])
         return
     if f.time is None:
+        if "move" in u.intents:
+            yield from _say_found(c, booking)  # "Can I push my Friday to the afternoon?"
         yield from offer_slots(c, service)
         return
     start = datetime.combine(f.day, f.time)
@@ -287,6 +288,14 @@ def advance_move(c: Conversation, u: Understanding) -> Step:
         return
     checked = c._result((yield CheckSlot(service.name, start, moving=booking.id)), SlotChecked)
     yield from say_taken(c, service, start, checked.alternatives)
+
+
+def _say_found(c: Conversation, booking: BookingView) -> Step:
+    """Which booking a move is of, before the free times for it (once)."""
+    found = (f"I found your {booking.service} on {say_day(booking.start.date())} "
+             f"at {say_time(booking.start.time())}.")  # fmt: skip
+    if not any(s.text.startswith(found) for s in c._last_reply):
+        yield Say(found)
 
 
 def advance_status(c: Conversation) -> Step:

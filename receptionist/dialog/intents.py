@@ -65,8 +65,13 @@ _OFFERED_WHEN = frozenset({"choose_slot", "day", "time", "confirm"})
 _EXPLICIT_CANCEL = re.compile(r"\bcancel\w*\b(?! (?:policy|fee|charge|rules))|\bcall(?:ing)? off\b")
 _MOVE = re.compile(
     r"\b(?:re-?schedul\w*|re-?book\w*|postpone\w*|re-?arrang\w*|"
-    r"push (?:it|that|this|my \w+|the \w+|my \w+ \w+)? ?(?:back|forward|later|earlier|out|to)|"
-    r"bring (?:it|that|my \w+|the \w+) (?:forward|earlier)|"
+    r"push(?:ing)? (?:it|that|this|my \w+|the \w+|my \w+ \w+)? ?(?:back|forward|later|earlier|"
+    r"out|to)|"
+    r"bring(?:ing)? (?:it|that|my \w+|the \w+) (?:forward|earlier)|"
+    # "Could we bump my Friday to Saturday?": a booking named by its day alone
+    r"(?:move|moving|change|changing|switch|switching|shift|shifting|bump|bumping) (?:my|our) "
+    r"(?:mon|tues|wednes|thurs|fri|satur|sun)day(?:'s)?(?: one)? (?:to|till|until|back|forward|"
+    r"over)\b|"
     r"(?:move|moving|change|changing|switch|switching|shift|bump|swap) (?:my|the|our|his|her|"
     r"their) (?:\w+ ){0,2}(?:appointment|booking|reservation|time|slot|day|haircut|colour|color|"
     r"cut|trim)|(?:move|change|switch|shift|bump) (?:it|that|this) from|"

@@ -1573,3 +1573,68 @@ def test_a_message_keeps_what_the_request_said_when_whom_is_answered_with_more()
     message = out[-1]
     assert isinstance(message, TakeMessage) and message.for_staff == "front desk"
     assert "reschedule Thursday's delivery" in message.text and "Tom from Acme" in message.text
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["And do I need a patch test?", "Do I have to get a consultation before a colour?"],
+)
+def test_what_must_come_first_is_a_question_not_a_service_we_lack(question: str) -> None:
+    """ "We don't offer patch test" answered a question about one; now a person or a message."""
+    out = new().receive(CallerSaid(question))
+    assert says(out) == [replies.DONT_KNOW], out
+    assert not any(isinstance(a, FindSlots | CheckSlot) for a in out)
+
+
+def test_a_move_is_split_at_the_last_words_that_name_a_new_day() -> None:
+    """ "... can we do the Saturday instead, same time?" was split at "instead": the new day
+    was lost with the booking's, and the caller asked which booking it was."""
+    c = new()
+    out = c.receive(CallerSaid("I booked for the 27th but I've double booked myself, can we do "
+                               "the Saturday instead, same time?"))  # fmt: skip
+    friday = BookingView(9, "haircut", datetime(2026, 11, 27, 10), "Jane Miller", "5551234567",
+                         "booked")  # fmt: skip
+    assert out == [FindBookings("5551234567", "", date(2026, 11, 27))], out
+    out = c.receive(BookingsFound((friday,)))
+    assert out == [CheckSlot("haircut", datetime(2026, 11, 28, 10), moving=9)], out
+
+
+@pytest.mark.parametrize(
+    ("said", "service"),
+    [
+        ("Hi, I missed my appointment yesterday, sorry about that, can I rebook?", None),
+        ("I missed my haircut on Saturday, can I book another one?", "haircut"),
+        ("I couldn't make it last week, can I reschedule?", None),
+    ],
+)
+def test_a_missed_booking_asked_again_is_a_new_booking_on_no_day_yet(
+    said: str, service: str | None
+) -> None:
+    """Was a move of a booking held (the caller's Friday one, found by number), or a haircut
+    offered on the coming Saturday, the day missed."""
+    c = new()
+    out = c.receive(CallerSaid(said))
+    assert c.frame.task == Task.BOOK and c.frame.day is None, out
+    assert c.frame.service == service
+    assert not any(isinstance(a, FindBookings | FindSlots) for a in out), out
+
+
+@pytest.mark.parametrize(
+    ("said", "told", "window"),
+    [
+        ("Is it possible to get a haircut at 8 in the morning?", "8 AM is before we open",
+         TimeWindow(end=time(12, 0))),
+        ("Could I get a haircut at half seven in the evening?", "7:30 PM is after we close",
+         TimeWindow(start=time(16, 30))),
+    ],
+)  # fmt: skip
+def test_a_time_outside_every_days_hours_is_said_so_with_the_days_first_or_last_times(
+    said: str, told: str, window: TimeWindow
+) -> None:
+    """ "I can't find a free time then. Which other day would suit you?": no day would do."""
+    c = new()
+    out = c.receive(CallerSaid(said))
+    assert isinstance(out[-1], FindSlots)
+    out = c.receive(SlotsFound(()))
+    assert says(out) == [f"I'm sorry, {told}."], out
+    assert isinstance(out[-1], FindSlots) and out[-1].window == window, out

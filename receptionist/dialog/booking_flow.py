@@ -4,7 +4,7 @@ taken one; several bookings in one call, back to back. Steps of the conversation
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING
 
 from receptionist.dialog import replies
@@ -222,6 +222,19 @@ def offer_slots(c: Conversation, service: Service) -> Step:
                              SlotsFound)  # fmt: skip
     if f.not_weekday is not None:
         found = SlotsFound(tuple(s for s in found.slots if s.weekday() != f.not_weekday))
+    outside = _outside_hours(c, f.time) if not found.slots and f.day is None else None
+    if outside is not None and f.time is not None:
+        # "Can I get a haircut at 8 in the morning?" with no day: on no day at all. Said so,
+        # with the first (or last) free times of the day instead.
+        early = outside == "before"
+        yield Say(f"I'm sorry, {say_time(f.time)} is {outside} we "
+                  f"{'open' if early else 'close'}.")  # fmt: skip
+        f.time = None
+        closes = max(h[1] for h in c.profile.hours.days if h is not None)
+        late = (datetime.combine(c.today, closes) - timedelta(minutes=90)).time()
+        f.window = TimeWindow(end=time(12, 0)) if early else TimeWindow(start=late)
+        yield from offer_slots(c, service)
+        return
     if not found.slots:
         f.window, f.days = None, None
         c.expecting = Expect.DAY
@@ -236,6 +249,18 @@ def offer_slots(c: Conversation, service: Service) -> Step:
     yield Say(
         f"{said}. " + ("Would one of those work?" if len(found.slots) > 1 else "Would that work?")
     )
+
+
+def _outside_hours(c: Conversation, at: time | None) -> str | None:
+    """ "before" or "after" when ``at`` is outside the opening hours of every open day."""
+    hours = [h for h in c.profile.hours.days if h is not None]
+    if at is None or not hours:
+        return None
+    if all(at < opens for opens, _ in hours):
+        return "before"
+    if all(at >= closes for _, closes in hours):
+        return "after"
+    return None
 
 
 def say_slot(slot: datetime, asked_day: date) -> str:

@@ -344,18 +344,35 @@ _SERVICE_MOVE_SPLIT = re.compile(
 _INSTEAD_OF = re.compile(r"\b(?:instead of|rather than)\b([^,.?!]*)", re.I)
 
 
-def _move_parts(text: str, split: re.Pattern[str]) -> tuple[str, str | None]:
-    """What names the booking and what names the new time ("Move my Thursday haircut to
-    Friday at 4"), or (text, None) when nothing splits them."""
+def _move_parts(text: str, split: re.Pattern[str]) -> list[tuple[str, str]]:
+    """The ways to read what names the booking and what names the new time ("Move my Thursday
+    haircut to Friday at 4"), the last split first; none when nothing splits them."""
     old = _INSTEAD_OF.search(text)
     rest = text[: old.start()] + text[old.end() :] if old else text
-    parts = split.split(rest)
-    while len(parts) > 1 and not parts[-1].strip(" .,!?"):
-        parts.pop()  # "... on Saturday instead?": the part before a last "instead"
-    if len(parts) < 2:
-        return (old.group(1), rest) if old else (text, None)
-    head = old.group(1) if old else " ".join(parts[:-1])
-    return head, parts[-1]
+    cuts = [m for m in split.finditer(rest) if rest[m.end() :].strip(" .,!?")]
+    if not cuts:
+        return [(old.group(1), rest)] if old else []
+    return [(old.group(1) if old else rest[: m.start()], rest[m.end() :]) for m in reversed(cuts)]
+
+
+def _move_when(
+    u: Understanding, profile: BusinessProfile, today: date, split: re.Pattern[str]
+) -> tuple[str, Understanding] | None:
+    """What names the booking, and the new time read from what follows the last split that
+    names a day or time: "I booked for the 27th, can we do Saturday instead, same time?" is
+    split at "can we do", not at "instead". An earlier split only where what comes before it
+    names the booking's day ("I need to change my Friday appointment to a later time" is not
+    split at "need to")."""
+    for i, (head, tail_said) in enumerate(_move_parts(u.text, split)):
+        if i and understand(head, profile, today).day is None:
+            break
+        tail = understand(tail_said, profile, today)
+        if not (tail.day or tail.time or tail.window):
+            # "Could I move my 3 o'clock to 4?": after "to", a bare hour is the new time.
+            tail = understand(tail_said, profile, today, "time")
+        if tail.day or tail.time or tail.window:
+            return head, tail
+    return None
 
 
 def _move_target(
@@ -363,24 +380,15 @@ def _move_target(
 ) -> tuple[date | None, time | None, TimeWindow | None]:
     """ "Move my Thursday haircut to Friday at 4": the new day and time come after the last
     "to"; with no "to", what the caller said is the new time when a day or time was said."""
-    _head, tail_said = _move_parts(u.text, split)
-    if tail_said is not None:
-        tail = understand(tail_said, profile, today)
-        if not (tail.day or tail.time or tail.window):
-            # "Could I move my 3 o'clock to 4?": after "to", a bare hour is the new time.
-            tail = understand(tail_said, profile, today, "time")
-        if tail.day or tail.time or tail.window:
-            return tail.day, tail.time, tail.window
-    return None, None, None
+    found = _move_when(u, profile, today, split)
+    return (found[1].day, found[1].time, found[1].window) if found else (None, None, None)
 
 
 def _move_source_day(
     u: Understanding, profile: BusinessProfile, today: date, split: re.Pattern[str] = _MOVE_SPLIT
 ) -> date | None:
-    head, tail_said = _move_parts(u.text, split)
-    if tail_said is None:
-        return None
-    return understand(head, profile, today).day
+    found = _move_when(u, profile, today, split)
+    return understand(found[0], profile, today).day if found else None
 
 
 def _wrong_detail(c: Conversation) -> Generator[Action, Result | None, bool]:

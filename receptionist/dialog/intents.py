@@ -319,7 +319,15 @@ _POLICY = re.compile(
     # how to come prepared: "Do I need to bring anything for my colour?", "should I wash my
     # hair before?" (the profile says nothing of it: a person or a message)
     r"\b(?:do|should|must) (?:i|we) (?:need to |have to )?(?:bring|wash|prepare|arrive early|"
-    r"come early)\b|\bwhat (?:should|do) (?:i|we) (?:need to )?bring\b"
+    r"come early)\b|\bwhat (?:should|do) (?:i|we) (?:need to )?bring\b|"
+    # what must come first: "Do I need a patch test?", "do I have to get a consultation
+    # before a colour?" (asked, not a request for one; "do I need to book?" leads to a booking)
+    r"\b(?:do|would|will|should|must) (?:i|we) (?:need|have to|require)(?: to)?(?: (?:get|have|"
+    r"do))? (?:a |an )?(?:patch[- ]?test|skin test|strand test|allergy test|"
+    r"consult(?:ation)?)s?\b|"
+    r"\b(?:do|would|will|should|must) (?:i|we) (?:need|have to|require)(?: to)?(?: (?:get|have|"
+    r"do))? (?:a |an )?(?!(?:to )?(?:book|make|appointment)\b)[a-z\- ]{2,24}? (?:first|beforehand|"
+    r"before (?:a|an|the|my|it|hand|that|then))\b"
 )
 _QUESTION_ABOUT = re.compile(
     r"\b(?:i have|i've got|i got|got|i had) an? (?:quick |small |little )?(?:question|query|"

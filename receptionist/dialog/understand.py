@@ -283,6 +283,25 @@ def understand(
     """What the caller said, as intents and slots. ``expecting`` is the slot just asked for."""
     said = clean(text)
     lowered = said.lower()
+    missed = _MISSED.search(said)
+    if missed is not None:
+        unmissed = understand(
+            said[: missed.start()] + said[missed.end() :], profile, today, expecting
+        )
+        if {"book", "move"} & set(unmissed.intents):
+            # "I missed my appointment yesterday, can I rebook?": the day said is the one
+            # missed, gone by; the booking asked for is a new one, when is yet to be said.
+            intents = tuple(dict.fromkeys("book" if i == "move" else i for i in unmissed.intents))
+            unmissed = replace(unmissed, text=said, intents=intents)
+            if not unmissed.services:  # "I missed my haircut ...": the service is the same
+                missed_services = tuple(
+                    dict.fromkeys(f.name for f in matching.find_services(missed.group(0), profile))
+                )
+                if missed_services:
+                    unmissed = replace(
+                        unmissed, service=missed_services[0], services=missed_services
+                    )
+            return unmissed
     unsure: list[str] = []
 
     found = matching.find_services(said, profile)
@@ -402,6 +421,17 @@ def understand(
         | _day_excepted(lowered),
     )
 
+
+# A booking gone by without the caller: "I missed my appointment yesterday", "I couldn't make
+# it last week" (a past time said; "I can't make Friday" is a booking still held).
+_MISSED = re.compile(
+    r"\b(?:i|we|he|she|they|my \w+) (?:(?:completely |totally )?missed (?:my|our|his|her|their|"
+    r"the|an?) [^,.?!;]*|(?:couldn't|could not|didn't|did not|wasn't able to|never) (?:make|"
+    r"made|turn up|show up|come)(?: it)?(?: (?:to|for|in))?(?: (?:my|our|his|her|their|the|an?) "
+    r"\w+(?: \w+)?)? (?:yesterday|last \w+|earlier(?: today)?|this morning|the other day|"
+    r"\w+ days? ago|on (?:mon|tues|wednes|thurs|fri|satur|sun)day)\b[^,.?!;]*)",
+    re.I,
+)
 
 _HOLIDAY_HOURS = re.compile(
     r"\bholidays?\b|\b(?:over|around|during|at|for) (?:christmas|the new year|new year'?s?|"

@@ -1638,3 +1638,51 @@ def test_a_time_outside_every_days_hours_is_said_so_with_the_days_first_or_last_
     out = c.receive(SlotsFound(()))
     assert says(out) == [f"I'm sorry, {told}."], out
     assert isinstance(out[-1], FindSlots) and out[-1].window == window, out
+
+
+@pytest.mark.parametrize(
+    ("said", "day"),
+    [
+        ("Hi, just wondering if you have any cancellations today?", date(2026, 11, 24)),
+        ("Have you had any cancellations for Saturday? I'm after a haircut.", date(2026, 11, 28)),
+    ],
+)
+def test_others_cancellations_asked_about_are_free_times_not_a_cancellation(
+    said: str, day: date
+) -> None:
+    """Each looked for a booking of the caller's to cancel, then went to a person."""
+    c = new()
+    out = c.receive(CallerSaid(said))
+    assert not any(isinstance(a, FindBookings) for a in out), out
+    assert c.frame.task == Task.BOOK and c.frame.day == day, out
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "Can you put me on the waiting list for Saturday?",
+        "I'd like to go on the cancellation list.",
+    ],
+)
+def test_a_place_on_the_waiting_list_is_a_message_for_the_front_desk_in_the_callers_words(
+    said: str,
+) -> None:
+    """The message asked who it was for, then kept the answer ("Kate Moss.") as its words."""
+    out = new().receive(CallerSaid(said))
+    assert out == [TakeMessage("front desk", "", "5551234567", said)], out
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "Hi, I'd like to book a haircut for next Friday, not this one, the one after.",
+        "A haircut on Friday, not this one but next.",
+        "A haircut the Friday after this one.",
+    ],
+)
+def test_a_day_turned_down_for_the_one_a_week_on_is_that_one(said: str) -> None:
+    """Was this Friday at 1 PM ("the one after" read as one o'clock): a booking neither asked."""
+    c = new()
+    out = c.receive(CallerSaid(said))
+    assert (c.frame.day, c.frame.time) == (date(2026, 12, 4), None), out
+    assert isinstance(out[-1], FindSlots) and out[-1].first_day == date(2026, 12, 4), out

@@ -71,6 +71,7 @@ from receptionist.dialog.intents import (
     about_a_past_visit,
     another_service,
     asks_for_staff,
+    asks_for_waitlist,
     asks_to_say_again,
     changes_booking_details,
     says_more_than_asking,
@@ -724,6 +725,9 @@ class Conversation:
             f.task = task
             self._told_message = None  # a number given from now on is for the new request
             lowered = u.text.lower()
+            if task == Task.MESSAGE and asks_for_waitlist(lowered) and not u.staff:
+                # "Can you put me on the waiting list for Saturday?": the front desk keeps it
+                f.staff, f.message_text = "front desk", u.text
             if task == Task.MESSAGE and changes_booking_details(lowered) and not u.staff:
                 f.staff, f.details_change = "front desk", True
                 if says_the_new_details(lowered):

@@ -29,6 +29,8 @@ _BOOK = re.compile(
     r"(?:i'd|i would|we'd|we would) like to (?:come|get|have|make|see)|"
     r"(?:i|we) (?:want|need) to (?:come|get in|make an?|see)|"
     r"(?:any|have) (?:openings?|availability|slots?|spots?|space|room)|"
+    # "Have you had any cancellations today?": others' cancellations are free times
+    r"(?:any|had|been|are|were|get|got) (?:\w+ )?cancellations|"
     r"do you have (?:anything|something)|availability|available|free (?:slots?|time|spots?)|"
     r"what (?:have you got|do you have|times do you have|is (?:free|open|available))|"
     r"(?:be|are you|is (?!it\b|that\b|this\b)\w+) (?:free|available)|"
@@ -39,7 +41,9 @@ _BOOK_AGAIN = re.compile(
 )  # not "I can't make it"
 _DAY_WORDS = r"(?:mon|tues|wednes|thurs|fri|satur|sun)day|today|tomorrow|tonight|this|next|the \d"
 _CANCEL = re.compile(
-    r"\b(?:cancel\w*(?! (?:policy|fee|charge|rules|list|lists))|call off|calling off|"
+    # "cancellations" are others' (free times, or the waiting list), not the caller's own
+    r"\b(?:cancel\w*(?<!\bcancellations)(?! (?:policy|fee|charge|rules|list|lists))|call off|"
+    r"calling off|"
     r"can'?t make it|cannot make it|can not make it|"
     r"won'?t (?:be able to )?make it|(?:not|won'?t) be able to (?:make it|come|come in)|"
     r"unable to (?:make it|come)|scrap (?:my|the)|drop (?:my|the) " + _APPOINTMENT + r"|"
@@ -62,7 +66,9 @@ _CANCEL = re.compile(
 )
 # Questions of when that a "can't make it ..." answers as a new time, not as a booking held
 _OFFERED_WHEN = frozenset({"choose_slot", "day", "time", "confirm"})
-_EXPLICIT_CANCEL = re.compile(r"\bcancel\w*\b(?! (?:policy|fee|charge|rules))|\bcall(?:ing)? off\b")
+_EXPLICIT_CANCEL = re.compile(
+    r"\bcancel\w*\b(?<!\bcancellations)(?! (?:policy|fee|charge|rules|list))|\bcall(?:ing)? off\b"
+)
 _MOVE = re.compile(
     r"\b(?:re-?schedul\w*|re-?book\w*|postpone\w*|re-?arrang\w*|"
     r"push(?:ing)? (?:it|that|this|my \w+|the \w+|my \w+ \w+)? ?(?:back|forward|later|earlier|"
@@ -99,6 +105,11 @@ _MESSAGE = re.compile(
     r"have (?:him|her|them|\w+) (?:call|ring|phone)|ask (?:him|her|them|\w+) to (?:call|ring)|"
     r"get (?!me\b|us\b)\w+ to (?:call|ring|phone|text|give me a (?:call|ring|bell))|"
     r"get back to me|(?:leave|give) (?:some |a bit of )?feedback|pass on (?:a )?compliments?|"
+    # the waiting list (asks_for_waitlist)
+    r"(?:put|add|have|get|go|be|stick|pop|join)(?: me| us| him| her)?(?: on| to| onto)? (?:the |a |"
+    r"your )?(?:cancellation|waiting|wait) ?list|waitlist me|"
+    r"(?:let me know|call me|ring me|text me|give me a (?:call|ring|shout)) if (?:there's|there "
+    r"is|there are|there's been|you get|you have|anything|something|any|a|one|someone|somebody)|"
     # "Can Marco give me a call back?" (heard "and Marco give me a call back"), "could she ring me?"
     r"give (?:me|us) a (?:call|ring|bell) ?back|"
     r"(?:can|could|would|will) (?:\w+|someone|somebody) (?:give me a (?:call|ring|bell)|"
@@ -586,6 +597,7 @@ _NOT_A_SERVICE = frozenset(
     price prices estimate idea chance hold bit deal deals discount discounts special specials
     promotion promotions offer offers coupon coupons voucher vouchers student students
     senior seniors number question answer help problem query issue concern enquiry inquiry
+    cancellation cancellations waitlist
     ride table lot couple few little while look break favour favor new different earlier
     later sooner better good nice quick chair seat place room space way hand thing things
     pen paper clue sense feeling copy record name phone line transfer parking car park street
@@ -841,6 +853,21 @@ def changes_booking_details(lowered: str) -> bool:
     """ "Change the phone number on my booking", "add a note to my appointment": a detail of
     a booking held, which the front desk changes from a message."""
     return bool(_BOOKING_DETAILS.search(lowered))
+
+
+# The waiting list: "put me on the cancellation list", "let me know if anything opens up".
+_WAITLIST = re.compile(
+    r"\b(?:(?:put|add|have|get|go|be|stick|pop|join)(?: me| us| him| her)?(?: on| to| onto)? "
+    r"(?:the |a |your )?(?:cancellation|waiting|wait) ?list|waitlist me|"
+    r"(?:let me know|call me|ring me|text me|give me a (?:call|ring|shout)) if (?:there's|there "
+    r"is|there are|there's been|you get|you have|anything|something|any|a|one|someone|somebody)\b)"
+)
+
+
+def asks_for_waitlist(lowered: str) -> bool:
+    """A place on the waiting list asked for: a message for the front desk in the caller's
+    words (no calendar here keeps one)."""
+    return bool(_WAITLIST.search(lowered))
 
 
 def says_the_new_details(lowered: str) -> bool:

@@ -39,6 +39,7 @@ from receptionist.dialog.when import (
     find_from_now,
     find_near_day_said,
     find_window,
+    names_the_one_after,
     read_clock,
 )
 from receptionist.domain.profile import BusinessProfile
@@ -190,7 +191,7 @@ _TIME_BREAK = re.compile(
 _VALUE = r"[\w:.']+(?:\s+(?:at|pm|am)\b\s*[\w:.]*)?"
 _OLD_VALUE = re.compile(
     r"\b(?:instead of|rather than|not(?!\s+(?:before|after|later|earlier|too|so|that|very)\b))"
-    rf"\s+(?:on\s+|at\s+|the\s+)*{_VALUE}"
+    rf"\s+(?:on\s+|at\s+|the\s+|this\s+|that\s+)*{_VALUE}"  # "not this one": no 1 PM
 )
 # A day or time turned down: after "can't do", or before "doesn't work", "is no good"
 # ("Thursday doesn't work, how about Friday?"). What is said after it is asked for; in a move
@@ -469,7 +470,9 @@ def _read_when(
     """The day (or vague days) and the time (or vague time) of a turn; near matches are
     added to ``unsure``."""
     said = _EXCEPT_A_DAY.sub(" ", _without_greetings(lowered, expecting))
-    day_said = _last_said(said, _DAY_BREAK, today, move) if shifting else said
+    day_said = said
+    if shifting and not names_the_one_after(said):
+        day_said = _last_said(said, _DAY_BREAK, today, move)
     asked = None if shifting else _asked_part(said, today)
     if asked is not None:
         day_said = asked

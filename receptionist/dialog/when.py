@@ -47,10 +47,19 @@ _NEXT_WEEK_DAY = re.compile(
 )
 # "Friday week", "a week on Friday", "next Tuesday week", "the Friday after next": the weekday
 # a week after the coming one.
+# "next Friday, not this one, the one after", "Friday, not this one but next", "the Friday
+# after this one": a week after the coming one
+_ONE_AFTER = (
+    r"\b(?:not (?:this|that) (?:one|week)\W+(?:but\s+)?(?:the\s+)?(?:next|following)(?:\s+one)?|"
+    r"(?<!\bnot )(?<!\bor )(?<!\bnot the )(?<!\bor the )"  # "not the one after": this one
+    r"(?:the\s+)?(?:one|week)\s+after(?:\s+(?:that|this(?:\s+one)?))?(?!\s+next)|"
+    r"after\s+this\s+(?:coming\s+)?(?:one|week))\b"
+)
 _WEEKDAY_WEEK = re.compile(
     rf"\b(?:(next|this)\s+)?({_DAY_NAME_RE})\s+week\b(?!\s*end)|"
     rf"\ba week (?:on |from |after |come )?(?:this )?({_DAY_NAME_RE})\b|"
-    rf"\b({_DAY_NAME_RE})\s+after\s+next\b"
+    rf"\b({_DAY_NAME_RE})\s+after\s+next\b|"
+    rf"\b({_DAY_NAME_RE})s?\b[^.?!]{{0,24}}?{_ONE_AFTER}"
 )
 # "the week after next, like Tuesday", "Tuesday of the week after next"
 _WEEK_AFTER_NEXT_DAY = re.compile(
@@ -393,7 +402,7 @@ def find_day(text: str, today: date) -> date | None:
         return today
     match = _WEEKDAY_WEEK.search(lowered)
     if match:
-        name = match.group(2) or match.group(3) or match.group(4)
+        name = match.group(2) or match.group(3) or match.group(4) or match.group(5)
         weekday = WEEKDAYS.get(name, _WEEKDAY_SHORT.get(name, 0))
         skip_today = match.group(1) == "next" or match.group(4) is not None  # "after next"
         return _next_weekday(today, weekday, skip_today=skip_today) + timedelta(7)
@@ -672,6 +681,12 @@ def _clock_at(match: re.Match[str], lowered: str, alone: bool) -> time | None:
         return None
     minute = int(minute_digits) if minute_digits else _MINUTE_WORDS.get(minute_word or "", 0)
     return _with_suffix(_hour(hour_word), minute, suffix)
+
+
+def names_the_one_after(lowered: str) -> bool:
+    """ "Friday, not this one, the one after": a day turned down for the same day a week on,
+    whose words say no day of their own."""
+    return bool(re.search(rf"\b(?:{_DAY_NAME_RE})s?\b[^.?!]{{0,24}}?{_ONE_AFTER}", lowered))
 
 
 def find_time(text: str, expecting: str | None = None) -> time | None:

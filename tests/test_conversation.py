@@ -1686,3 +1686,58 @@ def test_a_day_turned_down_for_the_one_a_week_on_is_that_one(said: str) -> None:
     out = c.receive(CallerSaid(said))
     assert (c.frame.day, c.frame.time) == (date(2026, 12, 4), None), out
     assert isinstance(out[-1], FindSlots) and out[-1].first_day == date(2026, 12, 4), out
+
+
+def test_a_status_asked_of_the_wrong_day_finds_the_callers_booking_on_another() -> None:
+    """ "Confirm my appointment for tomorrow" ... "Jane Miller" (hers is on Friday, booked from
+    this number): "I couldn't find a booking under that name or number", as if she had none."""
+    c = new()
+    c.receive(CallerSaid("Hello, I'm calling to confirm my appointment for tomorrow."))
+    out = c.receive(BookingsFound(()))
+    assert "What name is it under?" in says(out)[-1]
+    out = c.receive(CallerSaid("Jane Miller."))
+    wednesday = date(2026, 11, 25)
+    assert out == [FindBookings("5551234567", "Jane Miller", wednesday, include_past_states=True)]
+    out = c.receive(BookingsFound(()))
+    assert out == [FindBookings("5551234567", "Jane Miller", None)]
+    friday = BookingView(9, "haircut", datetime(2026, 11, 27, 10), "Jane Miller", "5551234567",
+                         "booked")  # fmt: skip
+    out = c.receive(BookingsFound((friday,)))
+    assert says(out) == ["It isn't on Wednesday."] and out[-1] == Report(9), out
+
+
+def test_a_status_by_a_name_on_another_numbers_booking_on_another_day_is_not_found() -> None:
+    """The fallback asks for the caller's own booking: another number's, under the same name,
+    is not told."""
+    c = new()
+    c.receive(CallerSaid("Hello, I'm calling to confirm my appointment for tomorrow."))
+    c.receive(BookingsFound(()))
+    c.receive(CallerSaid("Jane Miller."))
+    c.receive(BookingsFound(()))
+    elsewhere = BookingView(9, "haircut", datetime(2026, 11, 27, 10), "Jane Miller", "5550000000",
+                            "booked")  # fmt: skip
+    out = c.receive(BookingsFound((elsewhere,)))
+    assert not any(isinstance(a, Report) for a in out), out
+    assert "couldn't find" in " ".join(says(out)), out
+
+
+@pytest.mark.parametrize(
+    ("question", "service", "answer"),
+    [
+        ("Hi, what's your cheapest service?", "beard trim",
+         ["Our cheapest is a beard trim.", "A beard trim is 15 dollars and takes about 15 minutes."]),
+        ("What's the quickest thing you do?", "beard trim",
+         ["Our quickest is a beard trim.", "A beard trim takes about 15 minutes."]),
+        ("What's your most expensive service?", "colour",
+         ["Our most expensive is a colour.", "A colour is 90 dollars and takes about 90 minutes."]),
+    ],
+)  # fmt: skip
+def test_a_service_asked_for_by_its_price_or_length_is_named_from_the_profile(
+    question: str, service: str, answer: list[str]
+) -> None:
+    """ "I don't have that information" before, and "I'll book that then" had no service."""
+    c = new()
+    out = c.receive(CallerSaid(question))
+    assert says(out) == [*answer, replies.ANYTHING_ELSE], out
+    out = c.receive(CallerSaid("Alright, I'll book that then, Friday afternoon."))
+    assert isinstance(out[-1], FindSlots) and out[-1].service == service, out

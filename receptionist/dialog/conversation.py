@@ -1155,6 +1155,8 @@ class Conversation:
             if _OF_IT.search(u.text):
                 # "How much are they?" with highlights being booked: of that service.
                 u = replace(u, service=self.frame.service)
+        if u.extra.get("superlative") and u.service:
+            sentences.append(replies.superlative_answer(u.extra["superlative"], u.service))
         if u.asks_price:
             named = [s for s in (p.service(n) for n in (u.services or (u.service,)) if n) if s]
             if named:

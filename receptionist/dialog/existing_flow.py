@@ -313,6 +313,15 @@ def advance_status(c: Conversation) -> Step:
     if not found.bookings and f.phone and not f.name:
         yield from ask_booking_name(c, _not_found_by_number(f.day, "it"))
         return
+    if not found.bookings and f.name and f.day and f.phone:
+        # "Can I confirm my appointment for tomorrow?" ... "Jane Miller": hers, from this
+        # number, on another day (the two details agree; the day was misremembered), as a
+        # cancellation or a move finds it.
+        again = c._result((yield FindBookings(f.phone, f.name, None)), BookingsFound)
+        theirs = tuple(b for b in again.bookings if b.phone == f.phone and b.status != "cancelled")
+        if theirs:
+            yield Say(f"It isn't on {DAY_NAMES[f.day.weekday()]}.")
+            f.day, found = None, BookingsFound(theirs)
     if found.bookings and _by_number_alone(c) and not _shown_theirs(c, found.bookings):
         yield from ask_booking_name(c, second_detail.ASK_FOUND)
         return

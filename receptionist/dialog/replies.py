@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import date, datetime, time, timedelta
 
 from receptionist.dialog.frame import Expect
-from receptionist.domain.profile import BusinessProfile, Service
+from receptionist.domain.profile import SUPERLATIVES, BusinessProfile, Service
 from receptionist.domain.saying import DAY_NAMES, say_day, say_time
 
 FILLER_BOOKING = "One moment while I check that for you."
@@ -145,12 +145,19 @@ def slot_free(weekday: int, at: time) -> str:
     return f"{DAY_NAMES[weekday]} at {say_time(at)}"
 
 
+def superlative_answer(which: str, service: str) -> str:
+    """ "What's your cheapest service?": which one it is (its price or length follows)."""
+    return f"Our {which} is a {service}."
+
+
 def profile_sentences(profile: BusinessProfile) -> list[str]:
     """What the agent can say that depends on the business alone: its answers (prices,
     lengths, hours) and its questions with the business's words in them. Known at start-up,
     so their audio can be made before any caller asks (see slot_offers for the rest)."""
     out = [prices_answer(profile), hours_answer(profile, None), robot_answer(profile)]
     out += [hours_answer(profile, day) for day in range(7)]
+    out += [superlative_answer(which, best.name) for which in SUPERLATIVES
+            if (best := profile.service_by(which))]  # fmt: skip
     for service in profile.services:
         out += [price_answer(service), duration_answer(service), slots_heading(service.name)]
     staff = staff_names(profile)

@@ -42,7 +42,7 @@ from receptionist.dialog.when import (
     names_the_one_after,
     read_clock,
 )
-from receptionist.domain.profile import BusinessProfile
+from receptionist.domain.profile import SUPERLATIVES, BusinessProfile
 from receptionist.domain.saying import DAY_NAMES
 
 __all__ = ["INTENTS", "DayRange", "TimeWindow", "Understanding", "clean", "find_service",
@@ -307,6 +307,9 @@ def understand(
 
     found = matching.find_services(said, profile)
     services = tuple(dict.fromkeys(f.name for f in found))
+    superlative = None
+    if not services:
+        services, superlative = _service_by_superlative(lowered, profile)
     if any(f.near for f in found):
         unsure.append("service")
     phone = find_phone(said)
@@ -385,6 +388,11 @@ def understand(
     if staff_found:
         wants = read_wants(said, lowered, profile, services, staff=True, expecting=expecting)
 
+    if superlative and not _ASKS_FOR_IT.search(lowered):
+        # "What's your cheapest service?": which one, and its price (or length), not a booking
+        pricey = superlative in _PRICE_SUPERLATIVES
+        wants = replace(wants, intents=("question",), asks_other=None, asks_price=pricey,
+                        asks_duration=not pricey)  # fmt: skip
     if wants.asks_hours and holiday is None and _HOLIDAY_HOURS.search(lowered):
         # "What are your holiday hours?": the profile has none, a question we can't answer.
         wants = replace(wants, asks_hours=False, asks_other="holiday hours")
@@ -419,7 +427,8 @@ def understand(
         unsure_slots=tuple(dict.fromkeys(unsure)),
         extra=_extra(said, never, expecting)
         | ({"holiday": holiday[0]} if holiday else {})
-        | _day_excepted(lowered),
+        | _day_excepted(lowered)
+        | ({"superlative": superlative} if superlative else {}),
     )
 
 
@@ -433,6 +442,37 @@ _MISSED = re.compile(
     r"\w+ days? ago|on (?:mon|tues|wednes|thurs|fri|satur|sun)day)\b[^,.?!;]*)",
     re.I,
 )
+
+# "What's your cheapest service?", "what's the quickest thing you do?": one of the services,
+# by its price or its length (a named service's own "cheapest" is no choice: "the cheapest
+# haircut" names the haircut).
+_SUPERLATIVE = re.compile(
+    r"\b(?:(cheapest|least expensive|lowest priced?|most affordable)|(most expensive|priciest|"
+    r"dearest)|(quickest|shortest|fastest)|(longest))\b(?! (?:day|time|slot|one you have on|"
+    r"appointment (?:on|at)|way)\b)"
+)
+
+
+_PRICE_SUPERLATIVES = frozenset({"cheapest", "most expensive"})
+# "Can I book your cheapest service?", "I'll have the quickest one": a booking of it
+_ASKS_FOR_IT = re.compile(
+    r"\b(?:book|booking|appointment|schedule|reserve|come in|fit me in|get me in|i'd like|"
+    r"i want|i'll (?:have|take|do|go for)|can i (?:get|have|do))\b"
+)
+
+
+def _service_by_superlative(
+    lowered: str, profile: BusinessProfile
+) -> tuple[tuple[str, ...], str | None]:
+    """The service asked for by its price or length, and which ("cheapest", "most expensive",
+    "quickest", "longest")."""
+    match = _SUPERLATIVE.search(lowered)
+    if match is None or not profile.services:
+        return (), None
+    which = SUPERLATIVES[(match.lastindex or 1) - 1]
+    service = profile.service_by(which)
+    return ((service.name,), which) if service else ((), None)
+
 
 _HOLIDAY_HOURS = re.compile(
     r"\bholidays?\b|\b(?:over|around|during|at|for) (?:christmas|the new year|new year'?s?|"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
@@ -20,6 +21,15 @@ class Service:
     @property
     def price_words(self) -> str:
         return f"{self.price:g} dollars"
+
+
+_SUPERLATIVES: dict[str, Callable[[Service], float]] = {
+    "cheapest": lambda s: s.price,
+    "most expensive": lambda s: -s.price,
+    "quickest": lambda s: s.minutes,
+    "longest": lambda s: -s.minutes,
+}
+SUPERLATIVES = tuple(_SUPERLATIVES)
 
 
 @dataclass(frozen=True)
@@ -117,6 +127,12 @@ class BusinessProfile:
             if service.name == name:
                 return service
         return None
+
+    def service_by(self, which: str) -> Service | None:
+        """The "cheapest", "most expensive", "quickest" or "longest" service."""
+        if not self.services or which not in _SUPERLATIVES:
+            return None
+        return min(self.services, key=_SUPERLATIVES[which])
 
     def staff_member(self, name: str) -> StaffMember | None:
         for member in self.staff:

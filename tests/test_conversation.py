@@ -1725,7 +1725,8 @@ def test_a_status_by_a_name_on_another_numbers_booking_on_another_day_is_not_fou
     ("question", "service", "answer"),
     [
         ("Hi, what's your cheapest service?", "beard trim",
-         ["Our cheapest is a beard trim.", "A beard trim is 15 dollars and takes about 15 minutes."]),
+         ["Our cheapest is a beard trim.",
+          "A beard trim is 15 dollars and takes about 15 minutes."]),
         ("What's the quickest thing you do?", "beard trim",
          ["Our quickest is a beard trim.", "A beard trim takes about 15 minutes."]),
         ("What's your most expensive service?", "colour",
@@ -1741,3 +1742,22 @@ def test_a_service_asked_for_by_its_price_or_length_is_named_from_the_profile(
     assert says(out) == [*answer, replies.ANYTHING_ELSE], out
     out = c.receive(CallerSaid("Alright, I'll book that then, Friday afternoon."))
     assert isinstance(out[-1], FindSlots) and out[-1].service == service, out
+
+
+def test_the_first_one_to_the_services_listed_is_the_first_service() -> None:
+    c = new()
+    out = c.receive(CallerSaid("Can I book an appointment for Saturday?"))
+    assert says(out)[-1].endswith("We offer a haircut, a beard trim, a colour or a kids cut.")
+    out = c.receive(CallerSaid("The first one."))
+    assert isinstance(out[-1], FindSlots) and out[-1].service == "haircut", out
+
+
+@pytest.mark.parametrize("said", ["Ten please.", "No, at 10."])
+def test_an_hour_said_when_asked_for_a_name_is_the_time_wanted_instead(said: str) -> None:
+    """ "Friday at 1 PM is free. What name ...?" "Ten please.": was not understood."""
+    c = new()
+    c.receive(CallerSaid("Can I get a haircut Friday at 1?"))
+    out = c.receive(SlotChecked(True))
+    assert c.expecting == Expect.NAME, out
+    out = c.receive(CallerSaid(said))
+    assert out == [CheckSlot("haircut", datetime(2026, 11, 27, 10), "5551234567")], out

@@ -163,6 +163,9 @@ def test_intents(text: str, intents: set[str]) -> None:
         # A service the caller already has is not asked for again.
         ("I booked a haircut for Friday, can I add a beard trim?", ("beard trim",), False),
         ("I've got a haircut on Friday, could I get a colour too?", ("colour",), False),
+        # The example salon's words for a haircut, a barber's ("skin fade" asked what to book)
+        ("Can I get booked in with Marco for a skin fade Saturday", ("haircut",), False),
+        ("I need a short back and sides tomorrow", ("haircut",), False),
     ],
 )
 def test_services(text: str, services: tuple[str, ...], unsure: bool) -> None:

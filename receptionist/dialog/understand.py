@@ -284,6 +284,9 @@ def understand(
     """What the caller said, as intents and slots. ``expecting`` is the slot just asked for."""
     said = clean(text)
     lowered = said.lower()
+    if expecting in ("name", "confirm") and _HOUR_ALONE.match(lowered):
+        # "Ten please." to "Friday at 1 PM is free. What name ...?": not the time wanted
+        expecting = "time"
     missed = _MISSED.search(said)
     if missed is not None:
         unmissed = understand(
@@ -333,6 +336,11 @@ def understand(
     staff_names = frozenset(m.name.lower() for m in profile.staff)
     wants = read_wants(said, lowered, profile, services, staff=False, expecting=expecting)
     choice, day = read_choice(lowered, expecting, day)
+    if expecting == "service" and choice is not None and not services:
+        # "The first one." to "We offer a haircut, a beard trim, ...": the services listed, in
+        # the profile's order
+        if -len(profile.services) <= choice < len(profile.services):
+            services, choice = (profile.services[choice].name,), None
     answer = read_answer(
         text, lowered, bool(wants.intents), bool(day or at or services or days), expecting
     )
@@ -432,6 +440,14 @@ def understand(
     )
 
 
+# An hour alone, the answer to no question of a name: "Ten please.", "No, at 11."
+_HOUR_ALONE = re.compile(
+    r"^\W*(?:(?:no|nope|actually|sorry|um|uh|oh|er|hmm|erm|ah|rather|i said|can we do|could we "
+    r"do|how about|what about|make it)\W+)*(?:at\s+)?(?:one|two|three|four|five|six|seven|eight|"
+    r"nine|ten|eleven|twelve|[1-9]|1[0-2])(?:[:.]\d\d| thirty| fifteen| forty[- ]five)?"
+    r"(?:\s*o'?\s?clock)?(?:\s*[ap]\.?m\.?)?(?:\W+(?:please|then|instead|if (?:you|that)"
+    r"[\w' ]*|thanks|thank you))*\W*$"
+)
 # A booking gone by without the caller: "I missed my appointment yesterday", "I couldn't make
 # it last week" (a past time said; "I can't make Friday" is a booking still held).
 _MISSED = re.compile(

@@ -270,6 +270,11 @@ def test_staff(text: str, expecting: str | None, staff: str | None, near: bool) 
         ("me, my husband and my daughter", 3),
         ("my twins", 2),
         ("a haircut for me in my son on Saturday", 2),  # Whisper's "me and my son"
+        # everyday words for who comes along (were no one: one haircut booked of two)
+        ("me and my mate want haircuts back to back Saturday morning", 2),
+        ("my hubby and I need a trim", 2),
+        ("a haircut for me and my best friend", 2),
+        ("Alright mate, can I get a haircut?", None),
         ("a haircut", None),
         ("I'd like a haircut on Thursday at 3", None),
         ("for me", None),

@@ -403,10 +403,10 @@ def _found_name(
         # (who else is named the caller reads from the same words).
         first, surname = pair.group(1), pair.group(2) or pair.group(4)
         if (
-            is_first_name(first)
-            and is_first_name(pair.group(3))
+            all(is_first_name(w) or w[:1].isupper() for w in (first, pair.group(3)))
+            and (is_first_name(first) or is_first_name(pair.group(3)))
             and not any(_never(w, exclude | staff) for w in (first, pair.group(3), surname))
-        ):
+        ):  # a name the 1990 census lacks ("Liam") as Whisper writes it, capitalised
             return f"{_shape(first)} {_shape(surname)}"
     if spelled:
         answer = _SPELLED.sub(" ", answer + " ")

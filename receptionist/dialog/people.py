@@ -14,7 +14,10 @@ _RELATIONS = (
     r"mum|dad|mother|father|brothers?|sisters?|boyfriend|girlfriend|fianc[eé]e?|grandsons?|"
     r"granddaughters?|nephews?|nieces?|colleagues?|roommates?|babies|baby|toddlers?|twins|"
     r"family|cousins?|grandma|grandpa|grandmother|grandfather|aunt|uncle|mother-in-law|"
-    r"father-in-law|stepson|stepdaughter|teenagers?|spouse)"
+    r"father-in-law|stepson|stepdaughter|teenagers?|spouse|mates?|buddy|buddies|pals?|"
+    r"besties?|best friend|flatmates?|housemates?|co-?workers?|workmates?|neighbou?rs?|hubby|"
+    r"missus|other half|step-?(?:dad|mum|mom)|grand-?dad|gran|nan|nana|nanna|godson|"
+    r"goddaughter)"
 )
 _NUMBER_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "both": 2,
                  "a couple of": 2, "a couple": 2, "couple of": 2}  # fmt: skip

@@ -1761,3 +1761,47 @@ def test_an_hour_said_when_asked_for_a_name_is_the_time_wanted_instead(said: str
     assert c.expecting == Expect.NAME, out
     out = c.receive(CallerSaid(said))
     assert out == [CheckSlot("haircut", datetime(2026, 11, 27, 10), "5551234567")], out
+
+
+def test_a_weekday_said_to_the_times_offered_is_the_one_offered_not_todays() -> None:
+    """ "Tuesday at 10" to "Tuesday December 1 at 9 AM, or ... at 10 AM", said on Tuesday
+    November 24: booked that morning, a week early."""
+    c = new()
+    out = c.receive(CallerSaid("Can I get a haircut next week?"))
+    assert isinstance(out[-1], FindSlots)
+    offered = (datetime(2026, 12, 1, 9), datetime(2026, 12, 1, 10))
+    c.receive(SlotsFound(offered))
+    out = c.receive(CallerSaid("Tuesday at 10."))
+    assert (c.frame.day, c.frame.time) == (date(2026, 12, 1), time(10)), out
+
+
+@pytest.mark.parametrize(
+    ("opening", "which"),
+    [
+        ("Can I move my Friday appointment to next week?", None),
+        ("I need to cancel my appointment and book a new one for next week.", "The Friday one."),
+    ],
+)
+def test_a_booking_moved_to_next_week_gets_next_weeks_times(
+    opening: str, which: str | None
+) -> None:
+    """The first asked which booking ("my Friday appointment" lost), the second booked this
+    Tuesday for "Tuesday at 10"."""
+    c = new()
+    friday = BookingView(9, "haircut", datetime(2026, 11, 27, 10), "Jane Miller", "5551234567",
+                         "booked")  # fmt: skip
+    out = c.receive(CallerSaid(opening))
+    if which is not None:
+        c.receive(BookingsFound((friday,)))  # by the number alone: which one is asked
+        out = c.receive(CallerSaid(which))
+    assert out == [FindBookings("5551234567", "", date(2026, 11, 27))], out
+    out = c.receive(BookingsFound((friday,)))
+    assert "I found your haircut on Friday November 27 at 10 AM." in says(out), out
+    find = out[-1]
+    assert isinstance(find, FindSlots) and (find.first_day, find.last_day) == (
+        date(2026, 11, 30),
+        date(2026, 12, 6),
+    ), out
+    c.receive(SlotsFound((datetime(2026, 12, 1, 9), datetime(2026, 12, 1, 11))))
+    out = c.receive(CallerSaid("Tuesday at 10."))
+    assert out == [CheckSlot("haircut", datetime(2026, 12, 1, 10), moving=9)], out

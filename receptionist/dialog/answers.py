@@ -25,7 +25,7 @@ from receptionist.dialog.intents import (
 )
 from receptionist.dialog.names import is_first_name
 from receptionist.dialog.understand import TimeWindow, Understanding, understand
-from receptionist.dialog.when import leaves_it_to_us, points_at_an_hour
+from receptionist.dialog.when import leaves_it_to_us, names_a_weekday_alone, points_at_an_hour
 
 if TYPE_CHECKING:
     from receptionist.dialog.conversation import Conversation, Step
@@ -380,17 +380,28 @@ def chosen_slot(u: Understanding, offered: list[datetime], latest: bool = False)
     latest was asked for ("the last appointment on Saturday")."""
     if u.choice is not None:
         return offered[u.choice] if -len(offered) <= u.choice < len(offered) else None
+    weekday_alone = u.day is not None and names_a_weekday_alone(u.text.lower())
+
+    def on_its_day(slot: datetime) -> bool:
+        # "Tuesday at 10" to "Tuesday December 1 at 9 AM or at 10 AM": the Tuesday offered,
+        # not today's, a Tuesday too
+        return (
+            u.day is None
+            or u.day == slot.date()
+            or (weekday_alone and u.day.weekday() == slot.weekday())
+        )
+
     if u.time is not None:
         for slot in offered:
-            if slot.time() == u.time and (u.day is None or u.day == slot.date()):
+            if slot.time() == u.time and on_its_day(slot):
                 return slot
         if u.time.minute == 0 and points_at_an_hour(u.text.lower()):
             # "OK, the 11 then" to "10:15 AM or 11:15 AM": the one offered in that hour.
-            in_hour = [s for s in offered if s.hour == u.time.hour and u.day in (None, s.date())]
+            in_hour = [s for s in offered if s.hour == u.time.hour and on_its_day(s)]
             if len(in_hour) == 1:
                 return in_hour[0]
     if u.day is not None and u.time is None:
-        on_day = [s for s in offered if s.date() == u.day]
+        on_day = [s for s in offered if on_its_day(s)]
         if len(on_day) == 1:
             return on_day[0]
     if u.day is not None or u.time is not None:

@@ -812,8 +812,15 @@ class Conversation:
                 # "Tuesday then", after "we could do Saturday or Tuesday": the Tuesday offered.
                 if offered.weekday() == day.weekday() and offered != day:
                     day = offered
+            weekday_alone = names_a_weekday_alone(u.text.lower())
+            new_time = f.task == Task.BOOK or (f.task == Task.MOVE and f.target is not None)
+            if f.days and weekday_alone and new_time and not f.days.first <= day <= f.days.last:
+                # "Next week?" ... "Tuesday at 10": next week's Tuesday, not this one
+                first = max(f.days.first, self.today)
+                within = first + timedelta(days=(day.weekday() - first.weekday()) % 7)
+                day = within if within <= f.days.last else day
             ahead = (f.day - self.today).days if f.day else 0
-            if f.day and day < f.day and ahead >= 7 and names_a_weekday_alone(u.text.lower()):
+            if f.day and day < f.day and ahead >= 7 and weekday_alone:
                 # "Next Tuesday or Wednesday" ... "the Wednesday one": that week's, not this.
                 same_week = f.day + timedelta(days=day.weekday() - f.day.weekday())
                 day = same_week if same_week >= self.today else day

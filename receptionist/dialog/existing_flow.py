@@ -37,7 +37,7 @@ from receptionist.dialog.events import (
 from receptionist.dialog.frame import Expect, Task
 from receptionist.dialog.numbers import words_to_numbers
 from receptionist.dialog.shifts import find_shift
-from receptionist.dialog.understand import TimeWindow, Understanding, understand
+from receptionist.dialog.understand import DayRange, TimeWindow, Understanding, understand
 from receptionist.domain.profile import BusinessProfile
 from receptionist.domain.saying import DAY_NAMES, say_day, say_time
 
@@ -164,7 +164,8 @@ def advance_move(c: Conversation, u: Understanding) -> Step:
             # but I'd rather do a colour"): only "to ..." or "and book ..." is a new time.
             split = _SERVICE_MOVE_SPLIT if f.new_services else _MOVE_SPLIT
             f.move_to = _move_target(u, c.profile, c.today, split)
-            if any(f.move_to):
+            f.move_days = _move_days(u, c.profile, c.today, split)
+            if any(f.move_to) or f.move_days:
                 f.day, f.time, f.window = (
                     _move_source_day(u, c.profile, c.today, split),
                     None,
@@ -189,7 +190,8 @@ def advance_move(c: Conversation, u: Understanding) -> Step:
         if f.target is None:
             return
         f.day, f.time, f.window = f.move_to or (None, None, None)
-        f.move_to = (None, None, None)
+        f.days = f.move_days if f.day is None else None
+        f.move_to, f.move_days = (None, None, None), None
         f.unconfirmed.clear()
     booking = f.target
     if shift is not None:
@@ -233,6 +235,11 @@ def advance_move(c: Conversation, u: Understanding) -> Step:
         f.day = None
         c.expecting = Expect.DAY
         yield Say(f"I'm sorry, we're closed on {day_name}s. Which other day would suit you?")
+        return
+    if f.day is None and f.days is not None and f.time is None:
+        # "Can I move my Friday appointment to next week?": the free times then
+        yield from _say_found(c, booking)
+        yield from offer_slots(c, service)
         return
     if f.day is None or (f.time is None and f.window is None):
         expect = Expect.DAY if f.day is None else Expect.TIME
@@ -376,10 +383,10 @@ def _move_when(
         if i and understand(head, profile, today).day is None:
             break
         tail = understand(tail_said, profile, today)
-        if not (tail.day or tail.time or tail.window):
+        if not (tail.day or tail.time or tail.window or tail.days):
             # "Could I move my 3 o'clock to 4?": after "to", a bare hour is the new time.
             tail = understand(tail_said, profile, today, "time")
-        if tail.day or tail.time or tail.window:
+        if tail.day or tail.time or tail.window or tail.days:
             return head, tail
     return None
 
@@ -391,6 +398,14 @@ def _move_target(
     "to"; with no "to", what the caller said is the new time when a day or time was said."""
     found = _move_when(u, profile, today, split)
     return (found[1].day, found[1].time, found[1].window) if found else (None, None, None)
+
+
+def _move_days(
+    u: Understanding, profile: BusinessProfile, today: date, split: re.Pattern[str] = _MOVE_SPLIT
+) -> DayRange | None:
+    """ "Move my Friday appointment to next week": the days it may go to, no one day said."""
+    found = _move_when(u, profile, today, split)
+    return found[1].days if found and found[1].day is None else None
 
 
 def _move_source_day(

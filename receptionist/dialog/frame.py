@@ -85,6 +85,7 @@ class Frame:
     every_one: bool = False  # "cancel all my appointments", "both of them"
     which: int | None = None  # "the first one" when asked which of the caller's bookings
     move_to: tuple[date | None, dt.time | None, TimeWindow | None] | None = None
+    move_days: DayRange | None = None  # "move my Friday appointment to next week"
     move_by: dt.timedelta | None = None  # "push it back an hour": from the booking's own time
     added_service: str = ""  # "can I also book a beard trim?" while booking: said back once
     service_changed: bool = False  # another service named once a time was found for the first

@@ -401,6 +401,13 @@ def test_words_that_only_sound_like_numbers_are_no_time(text: str) -> None:
         ("Actually make it 4 instead of 3", None, time(16)),
         ("Move it from 3 to 4", None, time(16)),
         ("Sorry, I meant Saturday at 10", SAT, time(10)),
+        # a bare hour that puts the time right (each was booked at 11)
+        ("I'd like a haircut Thursday at 11. Sorry, I meant 12.", THU, time(12)),
+        ("I'd like a haircut Thursday at 11, sorry, 12.", THU, time(12)),
+        ("Thursday at 11, no wait, 12", THU, time(12)),
+        ("Thursday at 11 or rather 12", THU, time(12)),
+        # a count put right is no time
+        ("A haircut for 2 people Thursday at 11, sorry, 3 people", THU, time(11)),
     ],
 )
 def test_a_change_of_mind_keeps_the_last_day_and_time(

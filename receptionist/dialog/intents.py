@@ -519,7 +519,10 @@ def asks_to_say_again(lowered: str) -> bool:
 _CHANGE = re.compile(
     r"\b(?:actually|instead|rather|make it|make that|change (?:it|that)|changed my mind|"
     r"move it|switch|i meant|i mean|scratch that|on second thought|wait|hold on|no,? no|"
-    r"sorry,? (?:i meant|not|make)|i said|not \w+,? but|correction)\b"
+    r"sorry,? (?:i meant|not|make)|i said|not \w+,? but|correction|oops|"
+    # "Thursday at 11, sorry, 12": a bare hour after "sorry" puts the time right
+    r"sorry,? (?:at )?(?:\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)"
+    r"(?![\w:]))"
 )
 _CHOICE = re.compile(
     r"\b(?:the )?(first|1st|second|2nd|third|3rd|fourth|last|earlier|earliest|later|latest|"

@@ -239,7 +239,18 @@ def _last_said(
             else (read_clock(part)[0] or find_window(part))
         ):
             return part
+        hour = None if today else _CORRECTED_HOUR.match(part)
+        if hour is not None:
+            return f" at {hour.group(1)}"  # "Thursday at 11. Sorry, I meant 12."
     return kept
+
+
+# A bare hour that puts right the one before it: "... sorry, I meant 12", "oops, 12"
+_CORRECTED_HOUR = re.compile(
+    r"^\W*(?:(?:sorry|i meant|i mean|no|wait|oops|um|uh|er|or|rather|make (?:it|that))\W+)*"
+    r"(?:at\s+)?(\d{1,2}(?:[:.]\d\d)?(?:\s*[ap]\.?m\.?)?|one|two|three|four|five|six|seven|eight|"
+    r"nine|ten|eleven|twelve)\W*(?:please\W*)?$"
+)
 
 
 # A clause that asks for something, as against one that tells why ("my daughter's got a

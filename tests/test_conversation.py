@@ -1045,7 +1045,12 @@ def test_someone_to_call_me_back_is_a_message_not_a_transfer() -> None:
     """The salon's "get someone" rule put this caller through to the front desk."""
     out = new().receive(CallerSaid("Could you get someone to call me back about a group booking?"))
     assert not any(isinstance(a, Transfer) for a in out)
-    assert says(out) == ["Who is the message for? Sarah or Marco, or the front desk?"]
+    # anyone will do: the front desk, with the caller's words (since 2026-12-02; was "Who is
+    # the message for?")
+    assert [a for a in out if isinstance(a, TakeMessage)] == [
+        TakeMessage("front desk", "", "5551234567",
+                    "Could you get someone to call me back about a group booking?")
+    ]  # fmt: skip
 
 
 def test_a_day_asked_to_book_after_the_hours_is_a_booking_not_the_hours_again() -> None:
@@ -1566,13 +1571,19 @@ def test_a_message_keeps_what_the_request_said_when_whom_is_answered_with_more()
     """ "This is Tom from Acme, on 555 444 3322" to "who is it for?" was the whole message:
     "we need to reschedule Thursday's delivery" was lost."""
     c = new()
-    c.receive(CallerSaid("Hi, this is the supplier, we need to reschedule Thursday's delivery. "
-                         "Can someone call me back?"))  # fmt: skip
-    assert c.expecting == Expect.STAFF
+    request = (
+        "Hi, this is the supplier, we need to reschedule Thursday's delivery. "
+        "Can someone call me back?"
+    )
+    out = c.receive(CallerSaid(request))
+    # anyone will do: the front desk at once (since 2026-12-02; "Who is it for?" was asked)
+    assert out == [TakeMessage("front desk", "", "5551234567", request)], out
+    out = c.receive(MessageTaken("I've passed your message to the front desk (claim).", 7))
     out = c.receive(CallerSaid("This is Tom from Acme, on 555 444 3322."))
-    message = out[-1]
-    assert isinstance(message, TakeMessage) and message.for_staff == "front desk"
-    assert "reschedule Thursday's delivery" in message.text and "Tom from Acme" in message.text
+    # who calls goes into the message, then the number staff call back on
+    assert out == [AddToMessage(7, "This is Tom from Acme, on 555 444 3322.", "Tom")], out
+    out = c.receive(MessageTaken("I've added that to your message (claim).", 7))
+    assert out[-1] == ChangeCallback(7, "5554443322"), out
 
 
 @pytest.mark.parametrize(
@@ -1805,3 +1816,40 @@ def test_a_booking_moved_to_next_week_gets_next_weeks_times(
     c.receive(SlotsFound((datetime(2026, 12, 1, 9), datetime(2026, 12, 1, 11))))
     out = c.receive(CallerSaid("Tuesday at 10."))
     assert out == [CheckSlot("haircut", datetime(2026, 12, 1, 10), moving=9)], out
+
+
+@pytest.mark.parametrize(
+    ("who", "kept"),
+    [
+        ("It's for whoever does the colours.", "It's for whoever does the colours. "),
+        ("Anyone.", ""),
+    ],
+)
+def test_a_message_for_no_one_of_the_staff_asks_for_the_message_itself(who: str, kept: str) -> None:
+    """Whom the message was for was taken as the message, and the message, said next, was
+    lost."""
+    c = new()
+    c.receive(CallerSaid("Can I leave a message?"))
+    out = c.receive(CallerSaid(who))
+    assert says(out) == ["What would you like me to tell the front desk?"], out
+    said = "I want to know if you can do pastel pink."
+    out = c.receive(CallerSaid(said))
+    assert out == [TakeMessage("front desk", "", "5551234567", kept + said)], out
+
+
+def test_someone_asked_to_call_back_is_the_front_desk_with_the_callers_words() -> None:
+    """ "Who is the message for?" was asked of a caller who said anyone would do."""
+    said = (
+        "Hi, this is Dave from Supply Co, just calling about your order, can someone call me back?"
+    )
+    out = new().receive(CallerSaid(said))
+    assert out == [TakeMessage("front desk", "Dave", "5551234567", said)], out
+
+
+def test_a_name_spelled_after_each_part_keeps_both_parts() -> None:
+    """Booked as "Sam": the surname's spelling ran to the question mark and was lost."""
+    c = new()
+    c.receive(CallerSaid("Can I book a haircut on Friday at 3 for Sam, S-A-M, Wilkinson, "
+                         "W-I-L-K-I-N-S-O-N?"))  # fmt: skip
+    out = c.receive(SlotChecked(True))
+    assert out[-1] == Book("haircut", datetime(2026, 11, 27, 15), "Sam Wilkinson", "5551234567")

@@ -94,11 +94,20 @@ def _message_text(c: Conversation, u: Understanding) -> Reading:
     details = asked and changes_booking_details(asked.lower())
     # "Change the number on my booking" ... "It's 555 867 5309": the front desk needs both.
     c.frame.message_text = f"{asked} {u.text}" if details else u.text
+    if c.frame.message_for:
+        c.frame.message_text = f"{c.frame.message_for} {c.frame.message_text}"
     return Understanding(text=u.text, phone=u.phone, name=u.name), True
     yield  # a generator, like the other readers
 
 
 def _staff(c: Conversation, u: Understanding) -> Reading:
+    if u.staff is None and _SOMEONE_THERE.match(u.text.lower()):
+        # "It's for whoever does the colours.", "Anyone.": whom, not the message (which was
+        # taken as these words, and the message itself, said next, was lost)
+        c.frame.staff = "front desk"
+        if not _ANYONE.match(u.text.lower()):
+            c.frame.message_for = u.text.strip()  # who it is for, in the caller's words
+        return Understanding(text=u.text, phone=u.phone, name=u.name), True
     if u.staff is None and u.text and not ({"cancel", "message"} & set(u.intents) or u.no
                                             or u.goodbye):  # fmt: skip
         # "Who is it for?" answered with the message itself: the front desk gets it, after
@@ -116,6 +125,25 @@ def _staff(c: Conversation, u: Understanding) -> Reading:
         return Understanding(text=u.text, phone=u.phone, name=u.name), True
     return u, False
     yield
+
+
+# An answer to "who is the message for?" that names no one of the staff, and says nothing else
+_SOMEONE_THERE = re.compile(
+    r"^\W*(?:(?:um|uh|oh|yes|yeah|ok|okay|well|so|erm|er)\W+)*(?:(?:it's|it is|that's|that is|"
+    r"the message is|this is|it'd be|it would be)\s+)?(?:for|to)?\s*(?:just\s+)?(?:anyone|anybody|"
+    r"someone|somebody|whoever\b[\w' ]{0,40}|(?:the )?front desk|(?:the )?reception(?:ist)?|"
+    r"the (?:salon|shop|office|team|manager|boss|desk)|the \w+ists?|the stylists?|"
+    r"the person (?:who|that)\b[\w' ]{0,40}|(?:one of )?(?:the|your) (?:staff|team|stylists?|"
+    r"hairdressers?|barbers?))\W*(?:please|thanks|thank you)?\W*$"
+)
+
+
+_ANYONE = re.compile(
+    r"^\W*(?:(?:um|uh|oh|yes|yeah|ok|okay|well|so|erm|er)\W+)*(?:(?:it's|it is|that's|that is|"
+    r"the message is|this is|it'd be|it would be)\s+)?(?:for|to)?\s*(?:just\s+)?(?:anyone|anybody|"
+    r"someone|somebody|(?:the )?front desk|(?:the )?reception(?:ist)?|the desk)\W*"
+    r"(?:please|thanks|thank you)?\W*$"
+)
 
 
 # What names whom a message is for, in an answer to "who is the message for?"

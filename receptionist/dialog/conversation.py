@@ -160,6 +160,28 @@ _TOGETHER = re.compile(
 _BOTH_UNDER = re.compile(r"\b(both|all|each)\b.{0,12}\b(under|for)\b|\bsame name\b", re.I)
 
 
+# The words that only give a number: "my number is", "you can reach me on", "it's"
+_NUMBER_WORDS = re.compile(
+    r"\b(?:my|the|your|a|number|numbers|phone|mobile|cell|is|it's|its|it|on|at|that's|this|"
+    r"you|can|could|reach|call|ring|me|back|better|best|instead|use|please|oh|zero|double|"
+    r"triple|one|two|three|four|five|six|seven|eight|nine|ten|and|so|ok|okay|yes|yeah|no|sorry|"
+    r"actually|try|rather|would|be|if|to)\b|[\d\W_]+",
+    re.I,
+)
+
+
+def _words_besides_a_number(text: str) -> str:
+    """What a turn that gives a number says besides it ("This is Tom from Acme"), if two or
+    more words."""
+    rest = _NUMBER_WORDS.sub(" ", text).split()
+    return " ".join(rest) if len(rest) >= 2 else ""
+
+
+_SOMEONE_CALL_BACK = re.compile(
+    r"\b(?:can|could|would|will|have|get|ask) (?:someone|somebody|anyone|anybody|one of you)"
+    r"(?: to)? (?:call|ring|phone|get back to|give me a (?:call|ring|bell))\b",
+    re.I,
+)
 _ASKS_TO_BOOK = re.compile(
     r"\b(?:book|booking|appointment|schedule|reserve|come in|fit me in|get me in|i'd like|"
     r"i want|can i (?:get|have))\b",
@@ -639,7 +661,7 @@ class Conversation:
             self._asked = {}  # a question asked again after an answer is not a re-ask
 
         if f.task is None and u.phone and self._told_message is not None and not answered:
-            yield from self._change_callback()
+            yield from self._change_callback(u)
             return
         if f.task is None:
             if answered:
@@ -886,6 +908,12 @@ class Conversation:
             role = staff_by_role(u.text, self.profile)  # "a message for the manager"
             if role is not None:
                 f.staff, taken = role, True
+            elif _SOMEONE_CALL_BACK.search(u.text):
+                # "This is Dave from Supply Co, about your order, can someone call me back?":
+                # anyone will do, which is the front desk (and the words are the message)
+                f.staff, taken = "front desk", True
+                if says_more_than_asking(u.text.lower()):
+                    f.message_text = u.text
         if f.task == Task.MESSAGE and not f.message_text:
             body = self._message_body.search(u.text)
             words = body.group("body").strip() if body else ""
@@ -1117,7 +1145,7 @@ class Conversation:
         f.clear_task()
         self._message_taken = False
 
-    def _change_callback(self) -> Step:
+    def _change_callback(self, u: Understanding | None = None) -> Step:
         """A number the caller gives once told the message was passed on ("I've passed your
         message to Marco to call you back at <caller id>", then their own number) is the one
         staff call back on: the stored message changes, and the caller hears it from the
@@ -1129,6 +1157,12 @@ class Conversation:
             yield from self._ask(Expect.PHONE, **self._words())
             return
         message_id, phone = self._told_message, self.frame.phone
+        if message_id is not None and u is not None and _words_besides_a_number(u.text):
+            # "This is Tom from Acme, on 555 444 3322": who calls is part of the message too
+            added = self._result(
+                (yield AddToMessage(message_id, u.text, u.name or "")), MessageTaken
+            )
+            yield Say(added.claim, claim=True)
         if message_id is not None and phone:
             changed = self._result((yield ChangeCallback(message_id, phone)), MessageTaken)
             yield Say(changed.claim, claim=True)

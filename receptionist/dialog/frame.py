@@ -69,6 +69,7 @@ class Frame:
     phone_asked: int = 0  # times a booking's number was asked for
     details_change: bool = False  # a booking's details to change: a message, said so first
     message_text: str | None = None
+    message_for: str = ""  # "It's for whoever does the colours.": kept with the message
     message_asked: str | None = None  # "Have Sarah call me back": the words, if nothing more
     more_services: list[str] = field(default_factory=list)  # further bookings asked for
     next_names: list[str] = field(default_factory=list)  # the names for them, when given

@@ -86,7 +86,7 @@ _FOR_SOMEONE_ELSE = re.compile(
 # "his name is David", "my son's name is Leo": a name, but not the caller's.
 _SOMEONE_ELSES = re.compile(r"\b(?:his|her|their|[a-z]+'s)\s+(?:first |last )?$", re.I)
 _TOKEN = re.compile(r"[A-Za-z][A-Za-z'\-]*\.?|[,.;!?]")
-_SPELLED = re.compile(r"(?<![A-Za-z'])((?:[A-Za-z](?:[\s.,\-]+|$)){2,})(?![A-Za-z'])")
+_SPELLED = re.compile(r"(?<![A-Za-z'])((?:[A-Za-z](?:[\s.,\-?!]+|$)){2,})(?![A-Za-z'])")
 _WITHOUT = re.compile(r"\b(?:without|with no|no|minus)\s+(?:an?\s+|the\s+)?([a-z])\b\.?", re.I)
 _LEAD = re.compile(
     r"^(?:(?:yes|yeah|yep|sure|okay|ok|oh|um|uh|er|erm|ah|and|so|well|right|alright|hi|hello|"
@@ -220,13 +220,13 @@ def _take(words: list[str], exclude: frozenset[str], strong: bool) -> list[str]:
 
 _SPELLING_OF = re.compile(
     r"\b([A-Za-z][A-Za-z'\-]{2,})[\s,.]+(?:(?:that's|that is|it's|spelled|spelt|as in)[\s,:]+)*"
-    r"((?:[A-Za-z](?:[\s.,\-]+|$)){3,})",
+    r"((?:[A-Za-z](?:[\s.,\-?!]+|$)){3,})",
     re.I,
 )
 # "Catelyn Stark, that's C A T E L Y N": the words before a spelling that isn't next to its name.
 _SPELLING_SAID = re.compile(
     r"[,;]?\s*\b(?:that's|that is|it's|spelled|spelt|spelling)\b[\s,:]*"
-    r"(?=(?:[A-Za-z](?:[\s.,\-]+|$)){3,})",
+    r"(?=(?:[A-Za-z](?:[\s.,\-?!]+|$)){3,})",
     re.I,
 )
 _WITH_A = re.compile(

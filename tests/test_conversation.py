@@ -1853,3 +1853,27 @@ def test_a_name_spelled_after_each_part_keeps_both_parts() -> None:
                          "W-I-L-K-I-N-S-O-N?"))  # fmt: skip
     out = c.receive(SlotChecked(True))
     assert out[-1] == Book("haircut", datetime(2026, 11, 27, 15), "Sam Wilkinson", "5551234567")
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "I'm calling about my appointment on Friday, I'd like to add a beard trim.",
+        "Can I add a beard trim to my Friday appointment?",
+        "I've got a haircut on Friday, can I add a beard trim?",
+    ],
+)
+def test_a_service_added_to_a_booking_held_is_booked_when_that_one_ends(said: str) -> None:
+    """The first was told its booking and nothing more; the others were offered Friday's first
+    times, 9 AM before the haircut, and asked a name the booking already has."""
+    c = new()
+    out = c.receive(CallerSaid(said))
+    friday = date(2026, 11, 27)
+    assert out == [FindBookings("5551234567", "", friday)], out
+    held = BookingView(9, "haircut", datetime(2026, 11, 27, 10), "Jane Miller", "5551234567",
+                       "booked")  # fmt: skip
+    out = c.receive(BookingsFound((held,)))
+    assert out == [CheckSlot("beard trim", datetime(2026, 11, 27, 10, 30), "5551234567")], out
+    out = c.receive(SlotChecked(True))
+    assert out[-1] == Book("beard trim", datetime(2026, 11, 27, 10, 30), "Jane Miller",
+                           "5551234567"), out  # fmt: skip

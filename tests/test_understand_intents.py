@@ -797,6 +797,12 @@ def test_asking_for_someone_in_few_words(text: str, person: bool) -> None:
         ("When's my colour?", True),
         ("What time is my haircut on Friday and how much is it?", True),
         ("When is my daughter free for a kids cut?", False),
+        # a booking held asked about by its day or time, or forgotten (each was a new booking)
+        ("Hi, is my appointment at 10 or at 10:30 on Friday? I can't remember.", True),
+        ("Is my haircut on Friday or Saturday?", True),
+        ("Hi there, I've got a haircut booked for this week but I can't remember which day.", True),
+        ("Is my son free on Saturday?", False),
+        ("I can't remember which day you're closed.", False),
     ],
 )
 def test_a_booking_asked_about_by_its_service(text: str, status: bool) -> None:

@@ -58,6 +58,8 @@ def advance_booking(c: Conversation, u: Understanding) -> Step:
             held = p.service(last.service)
             f.time = (last.start + timedelta(minutes=held.minutes if held else 0)).time()
             f.window = None
+            # its number and its day agree: the name it is under is the caller's
+            f.name = f.name or last.name
     if f.day is None or f.time is None:
         if f.days is not None or f.window is not None or f.day is not None or f.time:
             # A day with no time, or a vague time: concrete free times to choose from.

@@ -69,6 +69,7 @@ from receptionist.dialog.frame import Expect, Frame, Outcome, Task
 from receptionist.dialog.intents import (
     about_a_booking_held,
     about_a_past_visit,
+    adds_to_a_booking_held,
     another_service,
     asks_for_staff,
     asks_for_waitlist,
@@ -784,6 +785,7 @@ class Conversation:
             f.added_service = added[0]
             u = replace(u, service=None, services=(), day=None, days=None, time=None, window=None)
         after_held = _AFTER_HELD.search(u.text) if f.task == Task.BOOK else None
+        adds = f.task == Task.BOOK and adds_to_a_booking_held(u.text.lower())
         if after_held and len(u.services) > 1:
             # "a beard trim right after my haircut": the haircut is the one held, not another.
             held = find_service(after_held.group(0), self.profile)
@@ -813,7 +815,7 @@ class Conversation:
         elif u.people and u.people > 1 and f.service:
             f.more_services = [f.service] * (u.people - 1)
             f.back_to_back = f.back_to_back or bool(_BACK_TO_BACK.search(u.text))
-        if after_held and not f.more_services:
+        if (after_held or adds) and not f.more_services:
             f.after_held = True
         if u.unknown_service and not u.service:
             f.service = None

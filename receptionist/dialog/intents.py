@@ -237,6 +237,13 @@ _STATUS = re.compile(
     r"(?:that |if |whether )?(?:i'm|i am|we're|we are) (?:still )?(?:booked|scheduled|down "
     r"for|in the (?:system|diary|book)|on the books)\b|"
     r"is my (?:\w+ )?(?:appointment|booking|reservation) (?:still )?(?:on|confirmed|booked|set)|"
+    # "Is my appointment at 10 or at 10:30?", "is my haircut on Friday or Saturday?"
+    r"^\W*(?:(?:hi|hello|hey|yes|yeah|um|uh|so|oh|sorry|quick question)\W+)*is (?:my|our) "
+    r"(?:\w+ )?(?:appointment|booking|reservation|haircut|cut|trim|colou?r) (?:at|on|for|this|"
+    r"next|tomorrow|today)\b|"
+    # "I've got a haircut this week but I can't remember which day"
+    r"(?:(?:can't|cannot|can not|don't|do not) (?:quite )?remember|forg[eo]t(?:ten)?) (?:which|"
+    r"what) (?:day|time|date)\b(?! (?:you|you're|you are|the salon|the shop|it opens|it closes))|"
     r"make sure (?:it|that|my \w+|the \w+|we|i) (?:went through|is booked|is confirmed|got booked|"
     r"(?:are|am) booked|is in)|(?:it|that|my booking|my appointment) went through|"
     r"double[- ]check (?:my|the|that|on)|"
@@ -357,6 +364,7 @@ _HOURS_AWAY = re.compile(
 )
 _HOURS = re.compile(
     r"\b(?:hours|opening times|what time do you|when do you (?:open|close|shut)|"
+    r"(?:what|which) (?:days?|time) (?:you're|you are|you) (?:open|closed|close|shut)|"
     r"are you (?:guys )?(?:open|closed)|is the (?:salon|shop|store|office) (?:open|closed)|"
     r"you (?:guys )?open (?:on|at|till|until|today|tomorrow|this)|until what time|how late|"
     r"how early|what days|when are you (?:open|closed)|do you (?:open|close)|closing time|"
@@ -867,6 +875,21 @@ _WAITLIST = re.compile(
 )
 
 
+# "add a beard trim to my appointment", "I've got a haircut on Friday, can I add a colour?"
+_ADD_ON = re.compile(r"\b(?:add|adding|tack on|throw in|also (?:get|have|book|do))\b")
+_HELD = re.compile(
+    r"\b(?:my|our) (?:\w+ )?(?:appointment|booking|reservation|haircut|cut|colou?r|trim|one)\b|"
+    r"\b(?:i've got|i have|i've|i got|we've got|we have) (?:an? |my )?(?:\w+ ){0,2}?(?:booked|"
+    r"(?:on|for) (?:mon|tues|wednes|thurs|fri|satur|sun)day|tomorrow|today)\b"
+)
+
+
+def adds_to_a_booking_held(lowered: str) -> bool:
+    """A service asked to go with a booking the caller holds ("add a beard trim to my Friday
+    appointment"): booked when that one ends."""
+    return bool(_ADD_ON.search(lowered) and _HELD.search(lowered))
+
+
 def asks_for_waitlist(lowered: str) -> bool:
     """A place on the waiting list asked for: a message for the front desk in the caller's
     words (no calendar here keeps one)."""
@@ -934,6 +957,10 @@ def read_wants(
         or (_HOLDS.search(lowered) and _ASKS_ABOUT_IT.search(lowered))
         or (services and _WHEN_IS_MY.search(lowered))
     )
+    # "I'm calling about my appointment on Friday, I'd like to add a beard trim": a booking
+    # (after the one held), not only a question of the one held
+    adds = bool(services) and adds_to_a_booking_held(lowered)
+    status = status and not adds
     details = changes_booking_details(lowered)
     message = bool(_MESSAGE.search(lowered) or _JUST_A_MESSAGE.search(lowered) or details)
     robot = bool(_ROBOT.search(lowered))
@@ -960,6 +987,7 @@ def read_wants(
         bool(services or unknown) and not (asks_price or service_question or asks_duration)
     )
     book = wants and (not busy or (bool(_BOOK_AGAIN.search(lowered)) and not (move or status)))
+    book = book or (adds and not (cancel or move or message))
     book = book and not details
     asks_other = None if robot or person else _asks_other(_sentences(said), profile, _HANDLED)
     about = _QUESTION_ABOUT.search(lowered)

@@ -739,6 +739,8 @@ def test_thatll_do_to_anything_else_is_a_no() -> None:
         "Do you do walk-ins?",
         "Do you take walk-ins for haircuts?",
         "Do you need a deposit for a colour?",
+        "How far in advance do I need to book?",  # was "What would you like to book?"
+        "And do I need a patch test?",  # was "we don't offer patch test"
     ],
 )
 def test_how_the_business_works_is_asked_not_requested(text: str) -> None:
@@ -802,6 +804,7 @@ def test_asking_for_someone_in_few_words(text: str, person: bool) -> None:
         ("Is my haircut on Friday or Saturday?", True),
         ("Hi there, I've got a haircut booked for this week but I can't remember which day.", True),
         ("Is my son free on Saturday?", False),
+        ("I'm running late for my appointment.", False),
         ("I can't remember which day you're closed.", False),
     ],
 )

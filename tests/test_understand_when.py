@@ -279,8 +279,11 @@ def test_a_phone_number_is_no_time_when_a_number_was_asked() -> None:
         ("after four", TimeWindow(start=time(16))),
         ("any time after 2", TimeWindow(start=time(14))),
         ("after 10:30 am", TimeWindow(start=time(10, 30))),
-        ("before noon", TimeWindow(end=time(12))),
-        ("before 11", TimeWindow(end=time(11))),
+        # "before": a start before the hour (12:00 is not before noon; since 2026-12-02)
+        ("before noon", TimeWindow(end=time(11, 59))),
+        ("before 11", TimeWindow(end=time(10, 59))),
+        ("it has to be before 10 because I work", TimeWindow(end=time(9, 59))),
+        ("until 11", TimeWindow(end=time(11))),
         ("no later than 3", TimeWindow(end=time(15))),
         ("not before 10", TimeWindow(start=time(10))),
         ("around lunch", TimeWindow(time(11, 30), time(13, 30))),
@@ -307,6 +310,10 @@ def test_a_phone_number_is_no_time_when_a_number_was_asked() -> None:
         ("at the end of the day", TimeWindow(latest=True)),
         ("your last appointment on Friday", TimeWindow(latest=True)),
         ("the latest you have in the morning", TimeWindow(end=time(12), latest=True)),
+        # "late" asked for (was no time at all: Saturday's first times offered)
+        ("Do you have anything late on Saturday?", TimeWindow(latest=True)),
+        ("late in the day", TimeWindow(latest=True)),
+        ("a late one please", TimeWindow(latest=True)),
     ],
 )
 def test_a_vague_time(text: str, window: TimeWindow) -> None:

@@ -334,6 +334,8 @@ _POLICY = re.compile(
     r"\b(?:charge|fee) (?:for|to|if (?:i|you|we)) cancel|"
     r"\b(?:do|take|accept|allow|have)(?: you)?(?: guys)?(?: do| take| accept)? walk[- ]?ins?\b|"
     r"\b(?:need|take|want|require) a deposit\b|\bno[- ]show (?:fee|charge|policy)\b|"
+    # "How far in advance do I need to book?"
+    r"\bhow (?:far|long|much|many (?:days|weeks)) (?:in advance|ahead|before(?:hand)?)\b|"
     # how to come prepared: "Do I need to bring anything for my colour?", "should I wash my
     # hair before?" (the profile says nothing of it: a person or a message)
     r"\b(?:do|should|must) (?:i|we) (?:need to |have to )?(?:bring|wash|prepare|arrive early|"
@@ -365,6 +367,7 @@ _HOURS_AWAY = re.compile(
 _HOURS = re.compile(
     r"\b(?:hours|opening times|what time do you|when do you (?:open|close|shut)|"
     r"(?:what|which) (?:days?|time) (?:you're|you are|you) (?:open|closed|close|shut)|"
+    r"late(?: night)? opening|(?:do you|you) (?:have|do|open) (?:any )?late nights?\b|"
     r"are you (?:guys )?(?:open|closed)|is the (?:salon|shop|store|office) (?:open|closed)|"
     r"you (?:guys )?open (?:on|at|till|until|today|tomorrow|this)|until what time|how late|"
     r"how early|what days|when are you (?:open|closed)|do you (?:open|close)|closing time|"

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date, time, timedelta
+from datetime import date, datetime, time, timedelta
 from functools import lru_cache
 
 import jellyfish
@@ -289,7 +289,12 @@ _ANY_WHEN = re.compile(
 )
 _LATEST = re.compile(
     r"\b(?:latest|as late as (?:possible|you can)|end of the day|last (?:thing|slot|"
-    r"appointment|one of the day)|late as possible|close to closing|right before you close)\b"
+    r"appointment|one of the day)|late as possible|close to closing|right before you close|"
+    # "anything late on Saturday?", "later in the day", "a late one"
+    r"(?:anything|something|any time|anytime|a time|a slot|an appointment|one|a|have) late"
+    r"(?! (?:for|to|by|again|morning|afternoon|evening|night|nights|opening|hours|closing))|"
+    r"late (?:in the day|one|slot|"
+    r"appointment)|towards? (?:the )?close|near closing)\b"
 )
 
 
@@ -736,6 +741,9 @@ def find_window(
     if clock is not None and not clock.near and cue in _WINDOW_CUES:
         if cue in _START_CUES:
             start = clock.time
+        elif cue == "before" and clock.time != time(0):
+            # "before 10": a start before it (10:00 itself is not before 10; "till 10" is)
+            end = (datetime.combine(date.min, clock.time) - timedelta(minutes=1)).time()
         else:
             end = clock.time
         return start, end, earliest, latest

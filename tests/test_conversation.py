@@ -1877,3 +1877,15 @@ def test_a_service_added_to_a_booking_held_is_booked_when_that_one_ends(said: st
     out = c.receive(SlotChecked(True))
     assert out[-1] == Book("beard trim", datetime(2026, 11, 27, 10, 30), "Jane Miller",
                            "5551234567"), out  # fmt: skip
+
+
+@pytest.mark.parametrize("said", ["the ten one", "The 10 one, please.", "the ten o'clock one"])
+def test_an_offered_time_pointed_at_by_its_hour_and_one_is_that_time(said: str) -> None:
+    """ "the ten one" was 1 PM ("ten" taken for a phone number's first digit, "one" the hour):
+    booked at a time neither offered nor asked."""
+    c = new()
+    c.receive(CallerSaid("Can I book my son in for a haircut on Saturday morning?"))
+    offered = (datetime(2026, 11, 28, 9), datetime(2026, 11, 28, 10))
+    c.receive(SlotsFound(offered))
+    c.receive(CallerSaid(said))
+    assert (c.frame.day, c.frame.time) == (date(2026, 11, 28), time(10)), said

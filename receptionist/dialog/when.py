@@ -215,12 +215,16 @@ _NEAR_CLOCK = re.compile(
 _ONE_AS_THING = re.compile(
     r"\b(?:first|second|third|last|that|this|other|which|the|a|each|any|later|earlier|same|"
     r"1st|2nd|3rd|another|no|every|latter|former|earliest|latest|next|previous)\s+$|"
+    # "the ten one", "the 10:30 one", "the two o'clock one": the one offered at that time
+    r"\bthe\s+(?:\d{1,2}(?::\d\d)?|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)"
+    r"(?:\s*(?:am|pm|oclock|thirty|fifteen|forty five|o five))?\s+$|"
     # "cancel my Friday one": the booking on that day, not 1 PM
     rf"\b(?:my|the|your|our|his|her|their|that|this)\s+(?:{_DAY_NAME_RE})s?\s+$"
 )
 _MORE_DIGITS = re.compile(
-    r"[\s,.\-]*(?:\d|(?:zero|oh|one|two|three|four|five|six|seven|eight|nine|double|triple)\b)"
-)
+    r"[\s,.\-]*(?:\d|(?:zero|oh|one(?!\s*(?:please|then|thanks|is|works|would|will|sounds|"
+    r"that|[,.!?]|$))|two|three|four|five|six|seven|eight|nine|double|triple)\b)"
+)  # "the ten one please" is the ten o'clock one, no phone number
 _DIGIT_RUN_CLOCK = re.compile(
     rf"(?:\b{_CUE_RE}\s+)?(?<![$\u00a3\u20ac\d.,])\b(1[0-2]|0?[1-9])(00|05|10|15|20|30|40|45|50)\b"
     r"(?![\d:/\-]|\s*[,.]?\s*\d)(?:\s*(am|pm))?"

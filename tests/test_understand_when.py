@@ -115,6 +115,9 @@ def test_no_day(text: str) -> None:
         ("next weekend", DayRange(date(2026, 12, 5), date(2026, 12, 6))),
         ("in a couple of weeks", DayRange(date(2026, 12, 7), date(2026, 12, 13))),
         ("in the next few days", DayRange(TODAY, date(2026, 11, 27))),
+        # were no days at all, or this weekend
+        ("sometime next month", DayRange(date(2026, 12, 1), date(2026, 12, 31))),
+        ("the weekend after next", DayRange(date(2026, 12, 12), date(2026, 12, 13))),
     ],
 )
 def test_a_vague_day(text: str, days: DayRange) -> None:
@@ -585,6 +588,11 @@ def test_the_following_weekday_is_the_one_after_the_coming_one() -> None:
     [
         ("Can I book a haircut for Friday week?", date(2026, 12, 4)),  # this Friday is the 27th
         ("next Friday week", date(2026, 12, 4)),
+        # weeks from now, then a weekday (each was this week's, or today)
+        ("In two weeks' time, on the Tuesday", date(2026, 12, 8)),
+        ("Two weeks from Tuesday", date(2026, 12, 8)),
+        ("the 28th of next month", date(2026, 12, 28)),  # was this month's 28th
+        ("the twenty eighth of next month at 3", date(2026, 12, 28)),
         ("A haircut the Friday after next.", date(2026, 12, 4)),  # was this Friday, the 27th
         ("Maybe the week after next, like Tuesday or Wednesday?", date(2026, 12, 8)),  # was today
         ("Tuesday of the week after next", date(2026, 12, 8)),

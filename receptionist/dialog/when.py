@@ -66,6 +66,16 @@ _WEEK_AFTER_NEXT_DAY = re.compile(
     rf"\bweek after next\W+(?:\w+\W+){{0,3}}?({_DAY_NAME_RE})s?\b"
     rf"|\b({_DAY_NAME_RE})s?\s+(?:of\s+)?the\s+week\s+after\s+next\b"
 )
+_DAY_OF_NEXT_MONTH = re.compile(
+    r"\b(?:the\s+)?(\d{1,2})(?:st|nd|rd|th)?\s+of\s+(?:next|the following|the coming) month\b|"
+    r"\b(?:next|the following|the coming) month\W+(?:on\s+)?the\s+(\d{1,2})(?:st|nd|rd|th)?\b"
+)
+_WEEK_COUNTS = {"two": 2, "2": 2, "a couple of": 2, "three": 3, "3": 3, "four": 4, "4": 4}
+_WEEKS_THEN_DAY = re.compile(
+    rf"\bin (two|2|a couple of|three|3|four|4) weeks?(?:'s?)?(?: time)?\W+(?:on\s+)?(?:the\s+)?"
+    rf"({_DAY_NAME_RE})s?\b|"
+    rf"\b(two|2|three|3|four|4) weeks (?:from|after|on) (?:this\s+|next\s+)?({_DAY_NAME_RE})s?\b"
+)
 # "a week today", "a fortnight tomorrow", "this day next week"
 _WEEKS_FROM_NOW = re.compile(
     r"\b(a|one|two) (?:week|fortnight)s? (?:today|from today|tomorrow)\b|"
@@ -415,6 +425,15 @@ def find_day(text: str, today: date) -> date | None:
         weekday = WEEKDAYS.get(name, _WEEKDAY_SHORT.get(name, 0))
         skip_today = match.group(1) == "next" or match.group(4) is not None  # "after next"
         return _next_weekday(today, weekday, skip_today=skip_today) + timedelta(7)
+    match = _WEEKS_THEN_DAY.search(lowered)
+    if match:
+        # "in two weeks, on the Tuesday": that week's; "two weeks from Tuesday": that Tuesday on
+        weeks = _WEEK_COUNTS[match.group(1) or match.group(3)]
+        name = match.group(2) or match.group(4)
+        weekday = WEEKDAYS.get(name, _WEEKDAY_SHORT.get(name, 0))
+        if match.group(2):
+            return _week_start(today, weeks) + timedelta(days=weekday)
+        return _next_weekday(today, weekday) + timedelta(weeks=weeks)
     match = _WEEK_AFTER_NEXT_DAY.search(lowered)
     if match:
         name = match.group(1) or match.group(2)
@@ -425,6 +444,17 @@ def find_day(text: str, today: date) -> date | None:
         name = match.group(1) or match.group(2)
         weekday = WEEKDAYS.get(name, _WEEKDAY_SHORT.get(name, 0))
         return _week_start(today, 1) + timedelta(days=weekday)
+    match = _DAY_OF_NEXT_MONTH.search(
+        words_to_numbers(lowered) if _ORDINAL_WORD.search(lowered) else lowered
+    )
+    if match:
+        first = (today.replace(day=1) + timedelta(days=32)).replace(day=1)
+        try:
+            return first.replace(
+                day=int(match.group(1) or match.group(2))
+            )  # "the 5th of next month"
+        except ValueError:
+            return None
     calendar = find_calendar_date(lowered, today)
     if calendar is not None:
         return calendar
@@ -536,6 +566,10 @@ def find_days(text: str, today: date) -> tuple[date, date] | None:
     if re.search(r"\b(?:in|within) (?:two|2|a couple of) weeks\b|\bweek after next\b", lowered):
         start = _week_start(today, 2)
         return start, start + timedelta(days=6)
+    if re.search(r"\bweekend after next\b|\bthe weekend after (?:this|the next) (?:one|weekend)\b",
+                 lowered):  # fmt: skip
+        start = _week_start(today, 2) + timedelta(days=5)
+        return start, start + timedelta(days=1)
     if re.search(r"\bnext weekend\b", lowered):
         start = next_monday + timedelta(days=5)
         return start, start + timedelta(days=1)
@@ -557,6 +591,12 @@ def find_days(text: str, today: date) -> tuple[date, date] | None:
         return (start, this_monday + timedelta(days=6)) if start.weekday() != 0 else None
     if re.search(r"\b(?:this|the rest of the) week\b", lowered):
         return today, this_monday + timedelta(days=6)
+    month = re.search(r"\b(?:next|the following|the coming) month\b", lowered)
+    if month:
+        # "sometime next month": early in it first (the slots offered are its first free ones)
+        first = (today.replace(day=1) + timedelta(days=32)).replace(day=1)
+        last = (first + timedelta(days=32)).replace(day=1) - timedelta(days=1)
+        return first, last
     return None
 
 

@@ -786,6 +786,11 @@ def test_short_requests_in_callers_words(text: str, intents: tuple[str, ...]) ->
         ("Can I speak a human?", True),
         ("Can you speak Spanish?", False),
         ("We need to talk about my booking.", False),
+        # a staff member's name alone (was not understood)
+        ("Hi, Sarah?", True),
+        ("Marco, please.", True),
+        ("Hello, is that Sarah?", True),
+        ("Hi, Sarah here.", False),  # the caller's own name
     ],
 )
 def test_asking_for_someone_in_few_words(text: str, person: bool) -> None:

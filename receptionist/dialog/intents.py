@@ -144,6 +144,10 @@ _PERSON = re.compile(
     r"(?:anyone|anybody|someone|somebody) (?:i|we) (?:can|could) (?:speak|talk|chat) (?:to|with))\b"
 )
 # "Agent.", "Reception, please.": the whole turn.
+_STAFF_NAME_ALONE = re.compile(
+    r"^\W*(?:(?:hi|hello|hey|oh|yes|yeah|um|uh|er|erm)\W+)*(?:is (?:that|this|it) )?[a-z][a-z'\-]+"
+    r"(?:\W+(?:please|there))?\W*$"
+)
 _PERSON_ALONE = re.compile(
     r"^\W*(?:an? |the )?(?:agent|customer service|reception|front desk)(?:,? please)?\W*$"
 )
@@ -971,6 +975,12 @@ def read_wants(
         _PERSON.search(lowered)
         or _PERSON_ALONE.match(lowered)
         or (staff and _TALK_TO.search(lowered))
+        # "Hi, Sarah?", "Marco, please.": a staff member's name alone asks for them
+        or (
+            staff
+            and expecting in (None, "anything_else", "offer_help")
+            and bool(_STAFF_NAME_ALONE.match(lowered))
+        )
     )
     if robot and not _ASKS_FOR.search(lowered):
         person = False  # "am I talking to a real person?" asks what the agent is

@@ -1889,3 +1889,13 @@ def test_an_offered_time_pointed_at_by_its_hour_and_one_is_that_time(said: str) 
     c.receive(SlotsFound(offered))
     c.receive(CallerSaid(said))
     assert (c.frame.day, c.frame.time) == (date(2026, 11, 28), time(10)), said
+
+
+def test_a_booking_then_after_a_question_of_a_staff_members_day_is_that_day_with_them() -> None:
+    """ "Is Marco in on Saturday?" then "OK, can I book with him then at 10?": the day and
+    Marco were lost ("What would you like to book at 10 AM?", then today's 10 AM offered)."""
+    c = new()
+    c.receive(CallerSaid("Is Marco in on Saturday?"))
+    out = c.receive(CallerSaid("OK, can I book with him then at 10?"))
+    assert c.frame.day == date(2026, 11, 28) and c.frame.asked_for == "Marco", out
+    assert "on Saturday at 10 AM" in says(out)[-1], out

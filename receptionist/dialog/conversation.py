@@ -178,6 +178,10 @@ def _words_besides_a_number(text: str) -> str:
     return " ".join(rest) if len(rest) >= 2 else ""
 
 
+_THEN_OR_THAT = re.compile(
+    r"\b(?:then|that day|on that day|that time|with (?:him|her|them))\b", re.I
+)
+_WITH_THEM = re.compile(r"\b(?:with|by) (?:him|her|them)\b", re.I)
 _SOMEONE_CALL_BACK = re.compile(
     r"\b(?:can|could|would|will|have|get|ask) (?:someone|somebody|anyone|anybody|one of you)"
     r"(?: to)? (?:call|ring|phone|get back to|give me a (?:call|ring|bell))\b",
@@ -263,6 +267,8 @@ class Conversation:
         # The question just answered ("hours", "price", "duration"): "And tomorrow?" or "What
         # about a colour?" after it asks the same of another day or service.
         self._answered: str | None = None
+        # the day and staff member the caller's last question was about
+        self._question_of: tuple[date | None, str | None] | None = None
         self._step: Step | None = None
         self.pending_resume: second_detail.PendingResume | None = None  # before the 2nd detail
 
@@ -571,6 +577,13 @@ class Conversation:
             return
 
         u = self._same_question_again(u, expecting)
+        asked_before, self._question_of = self._question_of, None
+        if "question" in u.intents or u.asks_other:
+            # "Is Marco in on Saturday?": then "OK, can I book with him then?" is that day, him
+            said_day = u.day or (
+                date.fromisoformat(u.extra["asked_day"]) if "asked_day" in u.extra else None
+            )
+            self._question_of = (said_day, u.staff)
         answered = False
         if "question" in u.intents or u.asks_price or u.asks_hours or u.asks_duration:
             for sentence in self._answers(u):
@@ -656,6 +669,12 @@ class Conversation:
             self.expecting = Expect.OFFER_HELP
             return
         understood = self._take(u, expecting) or progressed
+        if asked_before is not None and f.task == Task.BOOK and "book" in u.intents:
+            day_asked, staff_asked = asked_before
+            if day_asked and not (f.day or f.days) and _THEN_OR_THAT.search(u.text):
+                f.day = day_asked
+            if staff_asked and not f.asked_for and _WITH_THEM.search(u.text):
+                f.asked_for = staff_asked
         if understood or answered:
             self.misunderstood = 0
         if understood:

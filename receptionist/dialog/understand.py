@@ -415,8 +415,11 @@ def understand(
     if wants.asks_hours and holiday is None and _HOLIDAY_HOURS.search(lowered):
         # "What are your holiday hours?": the profile has none, a question we can't answer.
         wants = replace(wants, asks_hours=False, asks_other="holiday hours")
+    asked_day = {}
     if wants.policy:
         # "Do you need a deposit for a colour?", "Is Marco in today?": asked, nothing to book
+        # (the day asked about is kept apart: "OK, can I book with him then?" is that day)
+        asked_day = {"asked_day": day.isoformat()} if day else {}
         services, day, days, at, window = (), None, None, None, None
     return Understanding(
         text=said,
@@ -447,7 +450,8 @@ def understand(
         extra=_extra(said, never, expecting)
         | ({"holiday": holiday[0]} if holiday else {})
         | _day_excepted(lowered)
-        | ({"superlative": superlative} if superlative else {}),
+        | ({"superlative": superlative} if superlative else {})
+        | asked_day,
     )
 
 

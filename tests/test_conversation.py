@@ -1899,3 +1899,31 @@ def test_a_booking_then_after_a_question_of_a_staff_members_day_is_that_day_with
     out = c.receive(CallerSaid("OK, can I book with him then at 10?"))
     assert c.frame.day == date(2026, 11, 28) and c.frame.asked_for == "Marco", out
     assert "on Saturday at 10 AM" in says(out)[-1], out
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "Hi, I've been waiting for a call back since Monday, nobody called me.",
+        "Hi, I found an earring in my bag after my appointment, I think it's someone's.",
+        "I think I left my scarf at the salon on Friday.",
+    ],
+)
+def test_a_call_back_waited_for_or_lost_property_is_a_message_for_the_front_desk(
+    said: str,
+) -> None:
+    """The first two began a booking (on Monday; of what, asked), the third was not
+    understood."""
+    out = new().receive(CallerSaid(said))
+    assert out == [TakeMessage("front desk", "", "5551234567", said)], out
+
+
+def test_wanting_someone_to_know_is_a_message_not_a_transfer() -> None:
+    """ "No, I just want someone to know." to "a message, or someone who can help?" put the
+    caller through ("someone")."""
+    c = new()
+    said = "I was there last week and the girl was really rude to me."
+    c.receive(CallerSaid(said))
+    out = c.receive(CallerSaid("No, I just want someone to know."))
+    assert not any(isinstance(a, Transfer) for a in out), out
+    assert out == [TakeMessage("front desk", "", "5551234567", said)], out

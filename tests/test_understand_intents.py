@@ -810,6 +810,8 @@ def test_asking_for_someone_in_few_words(text: str, person: bool) -> None:
         ("Hi there, I've got a haircut booked for this week but I can't remember which day.", True),
         ("Is my son free on Saturday?", False),
         ("I'm running late for my appointment.", False),
+        ("I forgot my appointment time.", True),
+        ("I lost my appointment card, what time is it?", True),
         ("I can't remember which day you're closed.", False),
     ],
 )

@@ -51,7 +51,11 @@ _NO_NUMBER = re.compile(
     r"\b(don't have|do not have|no number|rather not|no phone|not give|won't give|skip)\b", re.I
 )
 _WANTS_MESSAGE = re.compile(
-    r"\b(message|pass (it )?on|call me back|call back|ring me back|get back to me|note)\b", re.I
+    r"\b(message|pass (it )?on|call me back|call back|ring me back|get back to me|note|"
+    # "No, I just want someone to know": told, not put through
+    r"(?:want|like|need) (?:someone|somebody|you|them|the (?:owner|manager|team|salon)) to know|"
+    r"let (?:someone|somebody|them|the (?:owner|manager|team)) know)\b",
+    re.I,
 )
 _WANTS_PERSON = re.compile(
     r"\b(person|someone|somebody|human|put me through|transfer|connect|speak|talk)\b", re.I

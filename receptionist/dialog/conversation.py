@@ -75,6 +75,7 @@ from receptionist.dialog.intents import (
     asks_for_waitlist,
     asks_to_say_again,
     changes_booking_details,
+    for_the_front_desk,
     says_more_than_asking,
     says_the_new_details,
 )
@@ -767,6 +768,11 @@ class Conversation:
             f.task = task
             self._told_message = None  # a number given from now on is for the new request
             lowered = u.text.lower()
+            if task == Task.MESSAGE and for_the_front_desk(lowered) and not u.staff:
+                # "I've been waiting for a call back since Monday", "I left my scarf there"
+                f.staff = f.staff or "front desk"
+                if not self._message_body.search(u.text):
+                    f.message_text = u.text
             if task == Task.MESSAGE and asks_for_waitlist(lowered) and not u.staff:
                 # "Can you put me on the waiting list for Saturday?": the front desk keeps it
                 f.staff, f.message_text = "front desk", u.text

@@ -105,6 +105,14 @@ _MESSAGE = re.compile(
     r"have (?:him|her|them|\w+) (?:call|ring|phone)|ask (?:him|her|them|\w+) to (?:call|ring)|"
     r"get (?!me\b|us\b)\w+ to (?:call|ring|phone|text|give me a (?:call|ring|bell))|"
     r"get back to me|(?:leave|give) (?:some |a bit of )?feedback|pass on (?:a )?compliments?|"
+    # a call back still waited for: "I've been waiting for a call back since Monday"
+    r"(?:waiting|waited) (?:for|on) (?:a |my |your |the )?(?:call ?back|call|reply|response)|"
+    r"(?:nobody|no one|no-one|nobody's|no one's) (?:has )?(?:called|rang|rung|phoned|got back)|"
+    r"(?:never|still haven't|haven't|didn't) (?:got|get|had|heard) (?:a |my |the |anything )?"
+    r"(?:call ?back|back from|reply|response)|"
+    # lost property: "I left my scarf there", "I found an earring in my bag after my cut"
+    r"(?:i|we) (?:think (?:i|we) )?(?:left|lost|dropped) (?:my|our|a|an|the|some) (?!appointment|"
+    r"booking|time|number)\w+|(?:i|we) found (?:an?|the|some|someone's|somebody's) \w+|"
     # the waiting list (asks_for_waitlist)
     r"(?:put|add|have|get|go|be|stick|pop|join)(?: me| us| him| her)?(?: on| to| onto)? (?:the |a |"
     r"your )?(?:cancellation|waiting|wait) ?list|waitlist me|"
@@ -246,6 +254,8 @@ _STATUS = re.compile(
     r"(?:\w+ )?(?:appointment|booking|reservation|haircut|cut|trim|colou?r) (?:at|on|for|this|"
     r"next|tomorrow|today)\b|"
     # "I've got a haircut this week but I can't remember which day"
+    r"(?:forg[eo]t(?:ten)?|lost|misplaced) (?:my|the|our) (?:\w+ )?(?:appointment|booking) "
+    r"(?:time|day|date|card|details|confirmation)|"
     r"(?:(?:can't|cannot|can not|don't|do not) (?:quite )?remember|forg[eo]t(?:ten)?) (?:which|"
     r"what) (?:day|time|date)\b(?! (?:you|you're|you are|the salon|the shop|it opens|it closes))|"
     r"make sure (?:it|that|my \w+|the \w+|we|i) (?:went through|is booked|is confirmed|got booked|"
@@ -871,6 +881,23 @@ def changes_booking_details(lowered: str) -> bool:
     """ "Change the phone number on my booking", "add a note to my appointment": a detail of
     a booking held, which the front desk changes from a message."""
     return bool(_BOOKING_DETAILS.search(lowered))
+
+
+# Something the front desk deals with, whoever takes it: a call back waited for, lost property
+_FOR_THE_DESK = re.compile(
+    r"\b(?:(?:waiting|waited) (?:for|on) (?:a |my |your |the )?(?:call ?back|call|reply|response)|"
+    r"(?:nobody|no one|no-one|nobody's|no one's) (?:has )?(?:called|rang|rung|phoned|got back)|"
+    r"(?:never|still haven't|haven't|didn't) (?:got|get|had|heard) (?:a |my |the |anything )?"
+    r"(?:call ?back|back from|reply|response)|"
+    r"(?:i|we) (?:think (?:i|we) )?(?:left|lost|dropped) (?:my|our|a|an|the|some) (?!appointment|"
+    r"booking|time|number)\w+|(?:i|we) found (?:an?|the|some|someone's|somebody's) \w+)"
+)
+
+
+def for_the_front_desk(lowered: str) -> bool:
+    """A call back still waited for, something left or found at the salon: a message for the
+    front desk in the caller's words (no one of the staff to ask for)."""
+    return bool(_FOR_THE_DESK.search(lowered))
 
 
 # The waiting list: "put me on the cancellation list", "let me know if anything opens up".

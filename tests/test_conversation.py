@@ -37,6 +37,7 @@ from receptionist.dialog.events import (
     BookingView,
     CallerLeft,
     CallerSaid,
+    CancelDone,
     DigitPressed,
     MessageTaken,
     MoveDone,
@@ -1927,3 +1928,22 @@ def test_wanting_someone_to_know_is_a_message_not_a_transfer() -> None:
     out = c.receive(CallerSaid("No, I just want someone to know."))
     assert not any(isinstance(a, Transfer) for a in out), out
     assert out == [TakeMessage("front desk", "", "5551234567", said)], out
+
+
+def test_a_cancellation_and_a_booking_for_someone_else_in_one_breath_are_both_done() -> None:
+    """The cancellation looked for a booking on Saturday (the booking's day), found none, and
+    a person was asked for; the daughter's booking was never made."""
+    c = new()
+    out = c.receive(CallerSaid("Hi, I need to cancel my Friday appointment and also I want to "
+                               "book my daughter in for a kids cut on Saturday."))  # fmt: skip
+    assert out == [FindBookings("5551234567", "", date(2026, 11, 27))], out
+    friday = BookingView(9, "haircut", datetime(2026, 11, 27, 10), "Jane Miller", "5551234567",
+                         "booked")  # fmt: skip
+    c.receive(BookingsFound((friday,)))
+    out = c.receive(CallerSaid("Yes."))
+    assert out[-1] == Cancel(9), out
+    out = c.receive(CancelDone("cancelled", friday, "Your haircut on Friday is cancelled (claim)."))
+    # then the other request, with nothing asked again
+    saturday = date(2026, 11, 28)
+    assert out[-1] == FindSlots("kids cut", saturday, saturday), out
+    assert replies.ANYTHING_ELSE not in says(out), out

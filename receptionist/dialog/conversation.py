@@ -179,6 +179,9 @@ def _words_besides_a_number(text: str) -> str:
     return " ".join(rest) if len(rest) >= 2 else ""
 
 
+# Where a second request starts: "..., and also I want ...", "... and then book ..."
+_AND_ALSO = re.compile(r"[,;.]?\s*\b(?:and (?:also|then|could you|can you|i'd|i want|i need)|"
+                       r"also|then)\b[\s,]*", re.I)  # fmt: skip
 _THEN_OR_THAT = re.compile(
     r"\b(?:then|that day|on that day|that time|with (?:him|her|them))\b", re.I
 )
@@ -268,6 +271,7 @@ class Conversation:
         # The question just answered ("hours", "price", "duration"): "And tomorrow?" or "What
         # about a colour?" after it asks the same of another day or service.
         self._answered: str | None = None
+        self._said_next = ""  # a second request said with the first, taken once it is done
         # the day and staff member the caller's last question was about
         self._question_of: tuple[date | None, str | None] | None = None
         self._step: Step | None = None
@@ -371,6 +375,7 @@ class Conversation:
         self.caller_turns += 1
         text = event.text.strip()
         expecting = self.expecting
+        text = self._one_request_at_a_time(text, expecting)
         u = understand(text, self.profile, self.today, expecting.value if expecting else None)
         u = self._from_now(u, expecting)
         if event.model is not None:
@@ -1250,8 +1255,36 @@ class Conversation:
 
     def _anything_else(self) -> Step:
         self._asked = {}
+        if self._said_next and not self.ended:
+            # "Cancel my Friday appointment, and I want to book my daughter in on Saturday":
+            # the second request, now the first is done
+            said, self._said_next = self._said_next, ""
+            self.expecting = Expect.ANYTHING_ELSE
+            self.caller_turns -= 1  # said in the turn before, not a turn of its own
+            yield from self._on_said(CallerSaid(said))
+            return
         yield Say(replies.ANYTHING_ELSE, cache=True)
         self.expecting = Expect.ANYTHING_ELSE
+
+    def _one_request_at_a_time(self, text: str, expecting: Expect | None) -> str:
+        """A cancellation and a booking for someone else in one breath ("cancel my Friday
+        appointment and also book my daughter in for Saturday"): the cancellation first (its
+        own day), the booking kept for when it is done. A booking for the caller after a
+        cancellation is a move, and stays whole."""
+        if expecting not in (None, Expect.ANYTHING_ELSE):
+            return text
+        split = _AND_ALSO.search(text)
+        if split is None:
+            return text
+        first, second = text[: split.start()], text[split.end() :]
+        if not mentions_others(second.lower()):
+            return text
+        now = understand(first, self.profile, self.today)
+        then = understand(second, self.profile, self.today)
+        if "cancel" not in now.intents or "book" not in then.intents:
+            return text
+        self._said_next = second.strip()
+        return first.strip(" ,;")
 
     def _escalate(self, escalation: Escalation, text: str) -> Step:
         yield RecordEscalation(escalation.rule, escalation.words, escalation.target)

@@ -1947,3 +1947,25 @@ def test_a_cancellation_and_a_booking_for_someone_else_in_one_breath_are_both_do
     saturday = date(2026, 11, 28)
     assert out[-1] == FindSlots("kids cut", saturday, saturday), out
     assert replies.ANYTHING_ELSE not in says(out), out
+
+
+@pytest.mark.parametrize("task", ["book", "message"])
+def test_the_number_called_from_when_it_is_withheld_is_said_to_be_unseen(task: str) -> None:
+    """ "Same number I'm calling from" with the caller id withheld: "Sorry, I didn't quite get
+    that", as if the caller had said nothing."""
+    c = new(caller_id="")
+    if task == "book":
+        c.receive(CallerSaid("Hi, can I book a haircut on Friday at 2?"))
+        c.receive(SlotChecked(True))
+        c.receive(CallerSaid("Ann Lee."))
+        c.receive(SlotChecked(True))
+    else:
+        c.receive(CallerSaid("Can I leave a message for Sarah? Tell her Lucy called about the "
+                             "invoice."))  # fmt: skip
+    assert c.expecting == Expect.PHONE
+    out = c.receive(CallerSaid("Same number I'm calling from."))
+    assert says(out) == [replies.NUMBER_NOT_SHOWN] and c.expecting == Expect.PHONE, out
+    out = c.receive(CallerSaid("555 303 4040"))
+    if task == "book":
+        out = c.receive(SlotChecked(True))
+    assert any(isinstance(a, Book | TakeMessage) and a.phone == "5553034040" for a in out), out

@@ -166,6 +166,12 @@ def _says_more_than_who(text: str, staff: str) -> bool:
 
 
 def _phone(c: Conversation, u: Understanding) -> Reading:
+    if u.phone is None and u.extra.get("phone") == "caller_id" and not c.frame.phone:
+        # "The number I'm calling from": withheld, so nothing to take; said so, and the keypad
+        c.frame.phone_asked += 1
+        c.expecting = Expect.PHONE
+        yield Say(replies.NUMBER_NOT_SHOWN, cache=True)
+        return None
     if (
         c.frame.task == Task.MESSAGE
         and u.phone is None

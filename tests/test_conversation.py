@@ -455,11 +455,17 @@ def test_a_booking_named_by_its_hour_moves_to_the_hour_said_after_to() -> None:
     [
         "I've been charged twice for my appointment.",
         "Hey, I was in last week and I'm not happy with my colour.",  # was "What day?"
+        "My colour went green, this is a disaster.",  # was "Sure, a colour. What day ...?"
     ],
 )
 def test_a_complaint_goes_to_the_owner_by_rule(said: str) -> None:
     out = new().receive(CallerSaid(said))
     assert [a.target for a in out if isinstance(a, Transfer)] == ["Sarah"]
+
+
+def test_hair_that_needs_doing_is_no_complaint() -> None:
+    out = new().receive(CallerSaid("My hair is a disaster, can you fit me in tomorrow?"))
+    assert not any(isinstance(a, Transfer) for a in out), out
 
 
 @pytest.mark.parametrize(

@@ -1975,3 +1975,28 @@ def test_the_number_called_from_when_it_is_withheld_is_said_to_be_unseen(task: s
     if task == "book":
         out = c.receive(SlotChecked(True))
     assert any(isinstance(a, Book | TakeMessage) and a.phone == "5553034040" for a in out), out
+
+
+def test_another_service_asked_for_the_booking_just_made_changes_it() -> None:
+    """ "Wait, can you make it a haircut instead?" once told the colour is booked: a second
+    booking was begun ("What day would you like to come in?"), the colour kept."""
+    c = new()
+    c.receive(CallerSaid("I'd like a colour Saturday at 10, Ann Lee."))
+    c.receive(SlotChecked(True))
+    saturday_10 = datetime(2026, 11, 28, 10)
+    c.receive(booked("colour", saturday_10, "Ann Lee", booking_id=4))
+    out = c.receive(CallerSaid("Wait, can you make it a haircut instead?"))
+    assert says(out) == [
+        "I found your colour on Saturday November 28 at 10 AM. Shall I change it to a haircut "
+        "at the same time?"
+    ], out
+    out = c.receive(CallerSaid("Yes please."))
+    assert out[-1] == CheckSlot("haircut", saturday_10, moving=4), out
+
+
+def test_an_hour_someone_else_says_puts_the_time_right() -> None:
+    c = new()
+    c.receive(CallerSaid("Can I get a kids cut Saturday at 9?"))
+    c.receive(SlotChecked(True))
+    out = c.receive(CallerSaid("Hold on, my wife says 10."))
+    assert out == [CheckSlot("kids cut", datetime(2026, 11, 28, 10), "5551234567")], out

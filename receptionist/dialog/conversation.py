@@ -664,6 +664,26 @@ class Conversation:
             f.day, f.time, f.window = u.day, u.time, u.window
             yield from self._advance(u)
             return
+        if (
+            last is not None
+            and f.task is None
+            and expecting in (None, Expect.ANYTHING_ELSE)
+            and _CHANGE_JUST_MADE.search(u.text)
+            and len(u.services) == 1
+            and u.service != last.service
+            and not set(u.intents) - {"book", "move"}
+            and not _ANOTHER_BOOKING.search(u.text)
+            and not mentions_others(u.text.lower())
+        ):
+            # "Wait, can you make it a haircut instead?" once told the colour is booked: that
+            # booking changes service (read back first), not a second booking beside it.
+            self.misunderstood = 0
+            f.task, f.target = Task.MOVE, last
+            self.shown_theirs.add(last.id)
+            f.new_services = u.services
+            f.day, f.time, f.window = u.day, u.time, u.window
+            yield from self._advance(u)
+            return
         if self._between_requests(expecting) and (about_a_booking_held(u) or about_a_past_visit(u)):
             # "I booked in for Friday but I put the wrong name", "I've got an appointment on
             # Thursday, can I bring my dog?", "I had a colour last week and it's gone orange":

@@ -302,6 +302,11 @@ def test_how_many_people(text: str, people: int | None) -> None:
         ("Mm-hmm.", "confirm", True, False),
         ("Yes please", "confirm", True, False),
         ("Absolutely", "confirm", True, False),
+        # "Shall I cancel it?" (each was asked again)
+        ("I guess so.", "confirm_cancel", True, False),
+        ("Actually, hold off.", "confirm_cancel", False, True),
+        ("Leave it.", "confirm_cancel", False, True),
+        ("Not yet, I need to check something", "anything_else", False, False),
         ("Go ahead and book it", "confirm", True, False),
         ("That works for me", "confirm", True, False),
         ("Yeah, go for it", "confirm", True, False),

@@ -401,7 +401,7 @@ _YES = re.compile(
     r"affirmative|indeed|uh[- ]?huh|mm[- ]?hmm|mhm|you got it|i do|i would|please do|go ahead|"
     r"spot on|bang on|that's the one|you've got it|"
     r"that works|sounds good|sounds great|sounds perfect|that's fine|that is fine|book it|"
-    r"do it)\b"
+    r"do it|i guess so|i suppose so|guess so)\b"
     r"|\b(?:that works|works for me|sounds (?:good|great|perfect|fine)|go ahead|"
     r"that's (?:right|correct|perfect|fine|great)|that is (?:right|correct)|that'd be (?:great|"
     r"perfect|fine)|that would be (?:great|perfect|fine)|yes,? please|let's do (?:it|that)|"
@@ -434,7 +434,7 @@ _NO = re.compile(
     r"no thanks|no thank you|that's all|that is all|that's everything|that'll be all|"
     r"nothing else|i'm good|i am good|i'm fine|i'm all set|all good|that's wrong|"
     r"that's not right|that is not right|that's incorrect|incorrect|wrong|negative|"
-    r"don't|do not|i don't)\b"
+    r"don't|do not|i don't|leave it|hold off|don't bother)\b"
 )
 # What was offered turned down in so many words, wherever it stands in the turn ("Ah no, those
 # don't work for me" heard as "Anna, those don't work for me"): a no. "Those work" is not.

@@ -2000,3 +2000,27 @@ def test_an_hour_someone_else_says_puts_the_time_right() -> None:
     c.receive(SlotChecked(True))
     out = c.receive(CallerSaid("Hold on, my wife says 10."))
     assert out == [CheckSlot("kids cut", datetime(2026, 11, 28, 10), "5551234567")], out
+
+
+@pytest.mark.parametrize(
+    ("at", "answer"),
+    [
+        (datetime(2026, 11, 24, 8, 0), "We're not open yet. Today we're open from 9 AM to 6 PM."),
+        (datetime(2026, 11, 24, 11, 0), "Yes, we're open now, until 6 PM."),
+        (
+            datetime(2026, 11, 28, 15, 0),
+            "We're closed right now. We open again on Tuesday at 9 AM.",
+        ),
+    ],
+)
+def test_open_right_now_is_answered_for_the_hour_asked(at: datetime, answer: str) -> None:
+    """ "Are you open right now?" heard the day's hours, whatever the clock said."""
+    c = Conversation(PROFILE, caller_id="5551234567", today=at.date(), now=lambda: at)
+    c.start()
+    out = c.receive(CallerSaid("Are you open right now?"))
+    assert says(out)[0] == answer, out
+
+
+def test_how_long_several_services_take_together_is_added_up() -> None:
+    out = new().receive(CallerSaid("How long will a colour and cut take altogether?"))
+    assert "That's about 2 hours in all." in says(out), out

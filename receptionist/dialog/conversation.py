@@ -159,6 +159,11 @@ _OTHER_NAME = re.compile(
 _TOGETHER = re.compile(
     r"\b(?:together|in total|total|altogether|all together|combined|come to|all up|both)\b", re.I
 )
+_RIGHT_NOW = re.compile(
+    r"\b(?:right now|open now|now open|at the moment|currently|still open|open yet|open at the "
+    r"minute)\b",
+    re.I,
+)
 _BOTH_UNDER = re.compile(r"\b(both|all|each)\b.{0,12}\b(under|for)\b|\bsame name\b", re.I)
 
 
@@ -1263,8 +1268,12 @@ class Conversation:
         if u.asks_duration and not u.asks_price:
             named = [s for s in (p.service(n) for n in (u.services or (u.service,)) if n) if s]
             sentences += [replies.duration_answer(service) for service in named or p.services]
+            if len({s.name for s in named}) > 1 and _TOGETHER.search(u.text):
+                sentences.append(replies.length_total_answer(named))  # "... altogether?"
         if u.asks_hours and u.day is not None and u.extra.get("holiday"):
             sentences.append(replies.holiday_hours_answer(p, u.extra["holiday"], u.day))
+        elif u.asks_hours and _RIGHT_NOW.search(u.text) and u.day in (None, self.today):
+            sentences.append(replies.open_now_answer(p, self._now()))  # "Are you open now?"
         elif u.asks_hours:
             sentences.append(
                 replies.hours_answer(p, u.day.weekday() if u.day is not None else None)

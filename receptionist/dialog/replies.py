@@ -107,6 +107,36 @@ def total_answer(services: list[Service]) -> str:
     return f"That's {price:g} dollars together, about {minutes} minutes in all."
 
 
+def length_total_answer(services: list[Service]) -> str:
+    """How long several services take one after another: "About 2 hours in all."."""
+    minutes = sum(s.minutes for s in services)
+    hours, rest = divmod(minutes, 60)
+    if hours and rest:
+        said = f"{hours} hour{'s' if hours > 1 else ''} and {rest} minutes"
+    elif hours:
+        said = f"{hours} hour{'s' if hours > 1 else ''}"
+    else:
+        said = f"{minutes} minutes"
+    return f"That's about {said} in all."
+
+
+def open_now_answer(profile: BusinessProfile, now: datetime) -> str:
+    """ "Are you open right now?": yes until closing, or when we open next."""
+    hours = profile.hours.days[now.weekday()]
+    if hours is not None and hours[0] <= now.time() < hours[1]:
+        return f"Yes, we're open now, until {say_time(hours[1])}."
+    if hours is not None and now.time() < hours[0]:
+        opens, closes = say_time(hours[0]), say_time(hours[1])
+        return f"We're not open yet. Today we're open from {opens} to {closes}."
+    for ahead in range(1, 8):
+        day = now.date() + timedelta(days=ahead)
+        later = profile.hours.days[day.weekday()]
+        if later is not None:
+            when = "tomorrow" if ahead == 1 else f"on {DAY_NAMES[day.weekday()]}"
+            return f"We're closed right now. We open again {when} at {say_time(later[0])}."
+    return "We're closed right now."
+
+
 def prices_answer(profile: BusinessProfile) -> str:
     listed = ", ".join(f"a {s.name} is {s.price_words}" for s in profile.services)
     return f"Our prices: {listed}."

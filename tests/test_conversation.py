@@ -2024,3 +2024,21 @@ def test_open_right_now_is_answered_for_the_hour_asked(at: datetime, answer: str
 def test_how_long_several_services_take_together_is_added_up() -> None:
     out = new().receive(CallerSaid("How long will a colour and cut take altogether?"))
     assert "That's about 2 hours in all." in says(out), out
+
+
+def test_three_names_for_three_bookings_are_each_ones_name() -> None:
+    """ "Leo, Max and Sam Smith." was not understood (asked again for the name)."""
+    c = new()
+    c.receive(CallerSaid("I'd like to book three kids cuts for my three boys on Saturday at 9, "
+                         "back to back."))  # fmt: skip
+    c.receive(SlotChecked(True))
+    out = c.receive(CallerSaid("Leo, Max and Sam Smith."))
+    out = c.receive(SlotChecked(True)) if isinstance(out[-1], CheckSlot) else out
+    nine = datetime(2026, 11, 28, 9)
+    assert out[-1] == Book("kids cut", nine, "Leo Smith", "5551234567"), out
+    out = c.receive(booked("kids cut", nine, "Leo Smith"))
+    out = c.receive(SlotChecked(True)) if isinstance(out[-1], CheckSlot) else out
+    assert out[-1] == Book("kids cut", datetime(2026, 11, 28, 9, 20), "Max Smith", "5551234567")
+    out = c.receive(booked("kids cut", datetime(2026, 11, 28, 9, 20), "Max Smith", 2))
+    out = c.receive(SlotChecked(True)) if isinstance(out[-1], CheckSlot) else out
+    assert out[-1] == Book("kids cut", datetime(2026, 11, 28, 9, 40), "Sam Smith", "5551234567")

@@ -80,6 +80,7 @@ from receptionist.dialog.intents import (
     says_the_new_details,
 )
 from receptionist.dialog.matching import staff_by_role
+from receptionist.dialog.names import names_listed
 from receptionist.dialog.people import mentions_others
 from receptionist.dialog.understand import TimeWindow, Understanding, find_service, understand
 from receptionist.dialog.when import a_week_later, leaves_it_to_us, names_a_weekday_alone
@@ -944,6 +945,9 @@ class Conversation:
             f.name = u.name
             taken = True
             others = [n for n in _OTHER_NAME.findall(u.text) if n.lower() not in u.name.lower()]
+            listed = names_listed(u.text)
+            if listed and listed[0] == u.name:
+                others = listed[1:]  # "Leo, Max and Sam Smith": Max Smith, then Sam Smith
             if others and (f.more_services or u.people):
                 f.next_names = others
             if _BOTH_UNDER.search(u.text):

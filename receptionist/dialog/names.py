@@ -397,6 +397,9 @@ def _found_name(
     if not bare:
         return None
     answer = _TRAIL.sub("", _LEAD.sub("", text.strip())).strip(" ,.!?")
+    several = names_listed(answer, exclude | staff)
+    if several:  # "Leo, Max and Sam Smith": the first person's; the others read apart
+        return several[0]
     pair = _TWO_NAMES.fullmatch(answer)
     if pair is not None:
         # "Ann and Bob Lee", "Ann Lee and Bob Lee" for two bookings: the first person's name
@@ -429,6 +432,27 @@ def _found_name(
     # "It's Don. Don Price": a first name said twice is one name.
     words = [w for i, w in enumerate(words) if i == 0 or w.lower() != words[i - 1].lower()]
     return _drop_letter(" ".join(_shape(w) for w in words), text)
+
+
+_LISTED = re.compile(
+    r"((?:[A-Za-z][a-z'\-]+,\s*)+[A-Za-z][a-z'\-]+),?\s+(?:and|&)\s+([A-Za-z][a-z'\-]+)\s+"
+    r"([A-Za-z][a-z'\-]+)"
+)
+
+
+def names_listed(text: str, exclude: frozenset[str] = frozenset()) -> list[str]:
+    """Three or more first names and one surname ("Leo, Max and Sam Smith"): each person's
+    full name, in order; none unless every first name is one."""
+    match = _LISTED.search(text.strip(" .!?"))
+    if match is None:
+        return []
+    firsts = [w.strip() for w in match.group(1).split(",")] + [match.group(2)]
+    surname = match.group(3)
+    if any(_never(w, exclude) for w in (*firsts, surname)):
+        return []
+    if not all(is_first_name(w) or w[:1].isupper() for w in firsts):
+        return []
+    return [f"{_shape(w)} {_shape(surname)}" for w in firsts]
 
 
 def _said_once(answer: str) -> list[str]:

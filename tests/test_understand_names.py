@@ -218,6 +218,9 @@ def test_no_name_from_words_that_are_not_one(text: str, expecting: str | None) -
         ("867-5309", "8675309"),
         ("call me back on 07700 900123", "07700900123"),
         ("it's 555 1234, thanks", "5551234"),
+        # a number put right: the one said after (the first was kept)
+        ("Yes, on 555 123 4567 please, no actually use 555 765 4321.", "5557654321"),
+        ("555 123 4567, sorry, 555 123 4568", "5551234568"),
     ],
 )
 def test_a_phone_number(text: str, phone: str) -> None:

@@ -83,6 +83,7 @@ def find_phone(text: str) -> str | None:
     Times ("3:30"), dates ("the 12th") and prices ("$35") are not digits of a number."""
     best: str | None = None
     run: list[str] = []
+    corrected = False  # "..., no actually use 555 765 4321": the number said after it
     for token in [*_digit_tokens(text), "<end>"]:
         if token.isdigit():
             run.append(token)
@@ -90,10 +91,17 @@ def find_phone(text: str) -> str | None:
         if token in _GLUE and (run or token in ("(", "+")):
             continue
         digits = "".join(run)
-        if 7 <= len(digits) <= 15 and (best is None or len(digits) > len(best)):
+        if 7 <= len(digits) <= 15 and (
+            best is None or len(digits) > len(best) or (corrected and len(digits) == len(best))
+        ):
             best = digits
+        if best is not None and token.lower() in _PUT_RIGHT:
+            corrected = True
         run = []
     return best
+
+
+_PUT_RIGHT = frozenset({"no", "actually", "sorry", "instead", "mean", "meant", "rather", "wait"})
 
 
 def words_to_numbers(text: str) -> str:

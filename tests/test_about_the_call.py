@@ -174,7 +174,9 @@ def test_running_late_is_heard_as_such(turn: str) -> None:
     "turn",
     ["Do you have anything late on Friday?", "How late are you open on Saturday?",
      "Can I book a late afternoon slot?", "Is it too late to book for today?",
-     "I'd like to be seen late afternoon."],
+     "I'd like to be seen late afternoon.",
+     # another time asked for the booking (was a message that the caller would be late)
+     "I'm booked in Friday at 10 but I'll be stuck at work, have you got anything after 5?"],
 )  # fmt: skip
 def test_a_late_time_asked_for_is_no_caller_running_late(turn: str) -> None:
     assert not says_running_late(turn.lower())

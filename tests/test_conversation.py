@@ -2042,3 +2042,31 @@ def test_three_names_for_three_bookings_are_each_ones_name() -> None:
     out = c.receive(booked("kids cut", datetime(2026, 11, 28, 9, 20), "Max Smith", 2))
     out = c.receive(SlotChecked(True)) if isinstance(out[-1], CheckSlot) else out
     assert out[-1] == Book("kids cut", datetime(2026, 11, 28, 9, 40), "Sam Smith", "5551234567")
+
+
+@pytest.mark.parametrize(
+    ("opening", "then"),
+    [
+        # asked which booking: "on Friday" was lost
+        ("Something's come up on Friday, could I do Saturday instead?",
+         FindSlots("haircut", date(2026, 11, 28), date(2026, 11, 28))),
+        # a message that the caller was late
+        ("I'm booked in Friday at 10 but I'll be stuck at work, have you got anything after 5?",
+         FindSlots("haircut", date(2026, 11, 27), date(2026, 11, 27), TimeWindow(start=time(17)))),
+        # new bookings
+        ("Can we change Friday to Saturday?",
+         FindSlots("haircut", date(2026, 11, 28), date(2026, 11, 28))),
+        ("Hi, the appointment I have on Friday, can I make it 30 minutes later?",
+         CheckSlot("haircut", datetime(2026, 11, 27, 10, 30), moving=9)),
+    ],
+)  # fmt: skip
+def test_a_booking_held_and_asked_another_time_in_other_words_is_moved(
+    opening: str, then: object
+) -> None:
+    c = new()
+    out = c.receive(CallerSaid(opening))
+    assert out == [FindBookings("5551234567", "", date(2026, 11, 27))], out
+    friday = BookingView(9, "haircut", datetime(2026, 11, 27, 10), "Jane Miller", "5551234567",
+                         "booked")  # fmt: skip
+    out = c.receive(BookingsFound((friday,)))
+    assert out[-1] == then, out

@@ -257,5 +257,13 @@ _LATE = re.compile(
 def says_running_late(lowered: str) -> bool:
     """The caller is late for their appointment ("I'm running about fifteen minutes late",
     "I'll be 10 mins late", "stuck in traffic"). "Anything late on Friday?" and "How late
-    are you open?" ask for a time."""
-    return bool(_LATE.search(lowered))
+    are you open?" ask for a time; so does "I'll be stuck at work, have you got anything after
+    5?" (another time for the booking)."""
+    return bool(_LATE.search(lowered)) and not _ANOTHER_TIME_ASKED.search(lowered)
+
+
+_ANOTHER_TIME_ASKED = re.compile(
+    r"\b(?:have you got|do you have|is there|got) (?:anything|something|any(?:thing)? (?:free|"
+    r"later|earlier)|a (?:later|earlier) (?:time|slot|one))|\b(?:can|could) (?:i|we) (?:come|"
+    r"move|change|switch|do|make it|get)\b(?! (?:in )?(?:late|a (?:bit|little) late))"
+)

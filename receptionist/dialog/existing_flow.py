@@ -349,7 +349,9 @@ def advance_status(c: Conversation) -> Step:
 # "I booked a haircut for Friday but I'd rather come Saturday": the wish comes after "but"
 _BUT_WISH = r"\bbut (?=(?:i'?d|i would|i want|i need|can|could|would|is|maybe|perhaps)\b)"
 _MOVE_SPLIT = re.compile(
-    r"\b(?:to|until|for|instead(?! of)|into|can we do|could we do|how about|what about)\b|"
+    r"\b(?:to|until|for|instead(?! of)|into|can we do|could we do|how about|what about|"
+    r"(?:can|could) i (?:do|get|have|make it)|(?:have you got|do you have|is there|"
+    r"you got) (?:anything|something|a (?:slot|time)))\b|"
     r"\band (?:then )?(?:re-?book|book|make|get|schedule)\b|" + _BUT_WISH,
     re.I,
 )

@@ -74,10 +74,15 @@ _MOVE = re.compile(
     r"push(?:ing)? (?:it|that|this|my \w+|the \w+|my \w+ \w+)? ?(?:back|forward|later|earlier|"
     r"out|to)|"
     r"bring(?:ing)? (?:it|that|my \w+|the \w+) (?:forward|earlier)|"
-    # "Could we bump my Friday to Saturday?": a booking named by its day alone
-    r"(?:move|moving|change|changing|switch|switching|shift|shifting|bump|bumping) (?:my|our) "
-    r"(?:mon|tues|wednes|thurs|fri|satur|sun)day(?:'s)?(?: one)? (?:to|till|until|back|forward|"
-    r"over)\b|"
+    # "Could we bump my Friday to Saturday?", "can we change Friday to next Thursday?": a
+    # booking named by its day alone
+    r"(?:move|moving|change|changing|switch|switching|shift|shifting|bump|bumping) (?:my |our |"
+    r"the )?(?:mon|tues|wednes|thurs|fri|satur|sun)day(?:'s)?(?: one| appointment| booking)? "
+    r"(?:to|till|until|back|forward|over)\b|"
+    # "the appointment I have on Friday, can I make it 30 minutes later?"
+    r"(?:make|move|push|bring) (?:it|that|my (?:\w+ )?(?:appointment|booking)) (?:an?|half an?|"
+    r"\d+|one|two|three|ten|fifteen|twenty|thirty|forty five|a couple of|a few) (?:hours?|"
+    r"minutes?|mins?) (?:earlier|later|sooner)|"
     r"(?:move|moving|change|changing|switch|switching|shift|bump|swap) (?:my|the|our|his|her|"
     r"their) (?:\w+ ){0,2}(?:appointment|booking|reservation|time|slot|day|haircut|colour|color|"
     r"cut|trim)|(?:move|change|switch|shift|bump) (?:it|that|this) from|"
@@ -301,7 +306,10 @@ _WHEN_WORD = (
 # "could I swap to Saturday?" ("I'd rather do a colour instead" names no day or time).
 _ANOTHER_WHEN = re.compile(
     rf"\b(?:instead|swap|switch|rather)\b[^.?!]*?\b{_WHEN_WORD}\b|"
-    rf"\b{_WHEN_WORD}\b[^.?!]{{0,15}}\binstead\b"
+    rf"\b{_WHEN_WORD}\b[^.?!]{{0,15}}\binstead\b|"
+    # "I'm booked in Friday at 10 but I'll be stuck at work, have you got anything after 5?"
+    r"\b(?:have you got|do you have|is there|you got) (?:anything|something|a (?:slot|time)) "
+    r"(?:after|before|later|earlier|around|else)\b"
 )
 # A booking held and another service asked in its place: "I booked a haircut for Friday but
 # I'd rather do a colour instead", "could you change it to a colour instead of a cut?".

@@ -654,6 +654,14 @@ def test_a_day_excepted_is_not_the_day() -> None:
     u = understand("Any day next week except Tuesday", PROFILE, TODAY)
     assert u.day is None and u.days == DayRange(date(2026, 11, 30), date(2026, 12, 6))
     assert understand("Thursday, but not on Friday", PROFILE, TODAY).day == date(2026, 11, 26)
+    # "any day but Friday" to "what day?" was Friday
+    u = understand("Any day but Friday.", PROFILE, TODAY, "day")
+    assert u.day is None and u.extra.get("not_weekday") == "4"
+
+
+def test_the_sooner_the_better_is_the_earliest() -> None:
+    u = understand("The sooner the better.", PROFILE, TODAY, "day")
+    assert u.window == TimeWindow(earliest=True)
 
 
 def test_an_hour_after_words_heard_for_a_weekday_is_the_time() -> None:

@@ -281,7 +281,8 @@ _WINDOWS = (  # phrase -> (start, end) of a vague time; None leaves that side op
     (r"\b(?:afternoons?|arvo)\b", time(12), time(17)),  # "arvo": Australian
 )  # fmt: skip
 _EARLIEST = re.compile(
-    r"\b(?:earliest|first thing|as early as (?:possible|you can)|first (?:available|opening|"
+    r"\b(?:earliest|first thing|as early as (?:possible|you can)|the sooner the better|"
+    r"sooner rather than later|first (?:available|opening|"
     r"slot|appointment)|soonest|as soon as (?:possible|you can)|asap|early as possible|"
     # "When are you free?", "when's your next opening?", "when can you fit me in?"
     r"when(?:'s| is| are| do) (?:you|your|the) (?:free|available|have (?:free|available|"

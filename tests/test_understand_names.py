@@ -118,6 +118,8 @@ def test_a_name_the_caller_gave(text: str, name: str) -> None:
         ("Ann Lee and Bob Lee.", "Ann Lee"),
         ("Jake and Liam Ross.", "Jake Ross"),  # a name the 1990 census lacks, capitalised
         ("Leo, Max and Sam Smith.", "Leo Smith"),  # three: the first person's
+        ("Just put Alex.", "Alex"),  # was no name
+        ("It's Lee. Ann Lee.", "Ann Lee"),  # was "Lee Ann Lee"
         ("Liam and Jake Ross.", "Liam Ross"),
         # The name, then something else; or a moment's pause first
         ("Kim Lee. Oh wait, can we make it 3 instead?", "Kim Lee"),

@@ -92,7 +92,8 @@ _LEAD = re.compile(
     r"^(?:(?:yes|yeah|yep|sure|okay|ok|oh|um|uh|er|erm|ah|and|so|well|right|alright|hi|hello|"
     r"of course|certainly|it's|it is|its|that's|that is|this is|my name is|my name's|name's|"
     r"the name's|i'm|i am|it'll be|it will be|put it under|under|you can put|sorry|hang on|"
-    r"hold on|wait|one sec(?:ond)?|just a sec(?:ond)?|let me (?:see|think))[\s,.!]+)+",
+    r"hold on|wait|one sec(?:ond)?|just a sec(?:ond)?|let me (?:see|think)|just put|put)"
+    r"[\s,.!]+)+",
     re.I,
 )
 # "Jane Miller here", "John speaking", opening the call or a sentence.
@@ -213,6 +214,8 @@ def _take(words: list[str], exclude: frozenset[str], strong: bool) -> list[str]:
         elif not (capital or known or strong):
             break
         taken.append(word)
+        if word.endswith(".") and len(word) > 2 and low not in _TITLES:
+            break  # "It's Lee. Ann Lee.": a sentence ends the name ("J." is an initial)
     if taken and taken[-1].lower().strip(".") in _TITLES:
         taken.pop()
     return taken
@@ -363,6 +366,11 @@ def _found_name(
             ):
                 longer = _take(words[said_again:], exclude, strong)
                 taken = longer if len(longer) > len(taken) else taken  # "John, John Smith"
+            elif len(taken) == 1 and taken[0].endswith("."):
+                # "It's Lee. Ann Lee.": the surname, then the whole name
+                longer = _take(words[1:], exclude, strong)
+                if len(longer) > 1 and longer[-1].strip(".").lower() == taken[0][:-1].lower():
+                    taken = longer
             after = words[said_again : said_again + 2]
             if (
                 len(taken) == 1

@@ -1310,7 +1310,11 @@ class Conversation:
         if split is None:
             return text
         first, second = text[: split.start()], text[split.end() :]
-        if not mentions_others(second.lower()):
+        if (
+            not mentions_others(second.lower())
+            or mentions_others(first.lower())  # "cancel my son's ... and book him ...": a move
+            or re.search(r"\binstead\b", second, re.I)
+        ):
             return text
         now = understand(first, self.profile, self.today)
         then = understand(second, self.profile, self.today)

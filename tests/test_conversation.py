@@ -2070,3 +2070,15 @@ def test_a_booking_held_and_asked_another_time_in_other_words_is_moved(
                          "booked")  # fmt: skip
     out = c.receive(BookingsFound((friday,)))
     assert out[-1] == then, out
+
+
+def test_a_cancellation_then_a_booking_for_the_same_person_is_a_move() -> None:
+    c = new()
+    out = c.receive(CallerSaid("Cancel my son's kids cut on Friday and book him in for Saturday "
+                               "instead."))  # fmt: skip
+    assert out == [FindBookings("5551234567", "", date(2026, 11, 27))], out
+    friday = BookingView(9, "kids cut", datetime(2026, 11, 27, 10), "Tom Miller", "5551234567",
+                         "booked")  # fmt: skip
+    out = c.receive(BookingsFound((friday,)))
+    assert c.frame.task == Task.MOVE, out
+    assert out[-1] == FindSlots("kids cut", date(2026, 11, 28), date(2026, 11, 28)), out

@@ -236,7 +236,7 @@ _MORE_DIGITS = re.compile(
     r"that|[,.!?]|$))|two|three|four|five|six|seven|eight|nine|double|triple)\b)"
 )  # "the ten one please" is the ten o'clock one, no phone number
 _DIGIT_RUN_CLOCK = re.compile(
-    rf"(?:\b{_CUE_RE}\s+)?(?<![$\u00a3\u20ac\d.,])\b(1[0-2]|0?[1-9])(00|05|10|15|20|30|40|45|50)\b"
+    rf"(?:\b{_CUE_RE}\s+)?(?<![$\u00a3\u20ac\d.,])\b(1\d|2[0-3]|0?[1-9])(00|05|10|15|20|30|40|45|50)\b"
     r"(?![\d:/\-]|\s*[,.]?\s*\d)(?:\s*(am|pm))?"
 )
 _ENDS_AT_ATE = re.compile(r"\bate\s*[.!?]?\s*$")

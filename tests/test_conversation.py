@@ -2082,3 +2082,26 @@ def test_a_cancellation_then_a_booking_for_the_same_person_is_a_move() -> None:
     out = c.receive(BookingsFound((friday,)))
     assert c.frame.task == Task.MOVE, out
     assert out[-1] == FindSlots("kids cut", date(2026, 11, 28), date(2026, 11, 28)), out
+
+
+@pytest.mark.parametrize(
+    ("ask", "offered", "told"),
+    [
+        ("Nothing earlier?", (datetime(2026, 11, 28, 9), datetime(2026, 11, 28, 10)),
+         "We open at 9 AM that day, so 9 AM is the earliest."),
+        ("Anything later?", (datetime(2026, 11, 28, 11), datetime(2026, 11, 28, 12, 30)),
+         "We close at 2 PM that day, so 12:30 PM is the latest."),
+    ],
+)  # fmt: skip
+def test_other_times_asked_past_the_days_opening_or_closing_keep_the_times_offered(
+    ask: str, offered: tuple[datetime, datetime], told: str
+) -> None:
+    """ "I can't find a free time then. Which other day would suit you?", and "the first one"
+    then was not understood: the times offered were gone."""
+    c = new()
+    c.receive(CallerSaid("What's free on Saturday for a colour?"))
+    c.receive(SlotsFound(offered))
+    out = c.receive(CallerSaid(ask))
+    assert says(out) == [told, "Would one of those work?"], out
+    c.receive(CallerSaid("OK, the first one then."))
+    assert (c.frame.day, c.frame.time) == (offered[0].date(), offered[0].time())

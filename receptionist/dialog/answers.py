@@ -26,6 +26,7 @@ from receptionist.dialog.intents import (
 from receptionist.dialog.names import is_first_name
 from receptionist.dialog.understand import TimeWindow, Understanding, understand
 from receptionist.dialog.when import leaves_it_to_us, names_a_weekday_alone, points_at_an_hour
+from receptionist.domain.saying import say_time
 
 if TYPE_CHECKING:
     from receptionist.dialog.conversation import Conversation, Step
@@ -303,6 +304,13 @@ def _choose_slot(c: Conversation, u: Understanding) -> Reading:
         f.unconfirmed -= {"day", "time"}
         return replace(u, day=None, time=None, days=None, window=None, yes=False), True
     other = other_times_asked(u.text.lower())
+    edge = _at_the_days_edge(c, sorted(f.offered), other) if other else None
+    if edge and not (u.day or u.time or u.window or u.days):
+        # "Nothing earlier?" when 9 AM, our opening, was offered: nothing is; the times stay
+        yield Say(edge)
+        yield Say("Would one of those work?")
+        c.expecting = Expect.CHOOSE_SLOT
+        return None
     if other and not (u.day or u.time or u.window or u.days):
         # "Anything later in the day?": the times after the last one offered (before the
         # first), on its day.
@@ -329,6 +337,25 @@ def _choose_slot(c: Conversation, u: Understanding) -> Reading:
         yield Say("Okay. Which other day or time would suit you?")
         return None
     return u, False
+
+
+def _at_the_days_edge(c: Conversation, offered: list[datetime], other: str) -> str | None:
+    """ "Nothing earlier?" when the first time offered is when we open (or "anything later?"
+    when the last ends as we close): said so, instead of a search that finds nothing."""
+    if not offered or len({slot.date() for slot in offered}) != 1:
+        return None
+    day = offered[0].date()
+    hours = c.profile.hours.on(day)
+    service = c.profile.service(c.frame.service or "")
+    if hours is None or service is None:
+        return None
+    first, last = say_time(offered[0].time()), say_time(offered[-1].time())
+    if other == "earlier" and offered[0].time() <= hours[0]:
+        return f"We open at {say_time(hours[0])} that day, so {first} is the earliest."
+    ends = offered[-1] + timedelta(minutes=service.minutes)
+    if other == "later" and ends.time() >= hours[1]:
+        return f"We close at {say_time(hours[1])} that day, so {last} is the latest."
+    return None
 
 
 def _next_booking(c: Conversation, u: Understanding) -> Reading:

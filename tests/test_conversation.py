@@ -533,8 +533,8 @@ def test_a_booking_found_by_the_number_alone_still_needs_a_second_detail() -> No
 @pytest.mark.parametrize(
     ("reply", "window"),
     [
-        ("Have you got anything later in the day?", TimeWindow(start=time(13, 1))),
-        ("Anything a bit earlier?", TimeWindow(end=time(11, 59), latest=True)),
+        ("Have you got anything later in the day?", TimeWindow(start=time(11, 1))),
+        ("Anything a bit earlier?", TimeWindow(end=time(9, 59), latest=True)),
     ],
 )
 def test_anything_later_asks_for_other_times_not_the_later_one(
@@ -542,7 +542,8 @@ def test_anything_later_asks_for_other_times_not_the_later_one(
 ) -> None:
     c = new()
     c.receive(CallerSaid("Do you have anything Saturday for a colour?"))
-    offered = (datetime(2026, 11, 28, 12, 0), datetime(2026, 11, 28, 13, 0))
+    # (a 90-minute colour at 1 PM would end after Saturday's 2 PM close: times that fit)
+    offered = (datetime(2026, 11, 28, 10, 0), datetime(2026, 11, 28, 11, 0))
     c.receive(SlotsFound(offered))
     out = c.receive(CallerSaid(reply))
     assert not any(isinstance(a, CheckSlot) for a in out), out  # neither offered is taken

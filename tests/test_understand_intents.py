@@ -302,6 +302,9 @@ def test_how_many_people(text: str, people: int | None) -> None:
         ("Mm-hmm.", "confirm", True, False),
         ("Yes please", "confirm", True, False),
         ("Absolutely", "confirm", True, False),
+        # "Is that right?" "That's it.": right (was "that's all", a goodbye)
+        ("That's it.", "confirm", True, False),
+        ("That's it.", "anything_else", False, True),
         # "Shall I cancel it?" (each was asked again)
         ("I guess so.", "confirm_cancel", True, False),
         ("Actually, hold off.", "confirm_cancel", False, True),

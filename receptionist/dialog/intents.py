@@ -1104,12 +1104,19 @@ def read_answer(
         and not _NEGATED.search(lowered)  # "I can't do either of those"
     ):
         yes, no = True, False
+    read_back = expecting in ("confirm", "confirm_cancel", "confirm_move")
+    if read_back and _THATS_IT.match(lowered):
+        # "Just to check: ... Is that right?" "That's it.": right, not "that's all"
+        return Answer(yes=True, no=False, goodbye=False, correction=False)
     return Answer(
         yes=yes and not no,  # "No, that's fine": the first word decides
         no=no,
         goodbye=says_goodbye(lowered),
         correction=bool(_CHANGE.search(lowered) or (no and changed and _STARTS_NO.match(lowered))),
     )
+
+
+_THATS_IT = re.compile(r"^\W*(?:yes,? |yeah,? |yep,? )?(?:that's it|that is it|that's the one)\W*$")
 
 
 def read_choice(

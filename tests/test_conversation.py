@@ -2106,3 +2106,19 @@ def test_other_times_asked_past_the_days_opening_or_closing_keep_the_times_offer
     assert says(out) == [told, "Would one of those work?"], out
     c.receive(CallerSaid("OK, the first one then."))
     assert (c.frame.day, c.frame.time) == (offered[0].date(), offered[0].time())
+
+
+def test_a_name_to_shall_i_book_the_next_one_is_a_yes_under_that_name() -> None:
+    """ "And the haircut: shall I book it right after?" "Sam Peters.": "Please say yes or no"."""
+    c = new()
+    c.receive(CallerSaid("My son and his friend both need a trim on Friday at 3."))
+    c.receive(SlotChecked(True))
+    c.receive(CallerSaid("Max Jones."))
+    out = c.receive(SlotChecked(True))
+    three = datetime(2026, 11, 27, 15)
+    assert out[-1] == Book("kids cut", three, "Max Jones", "5551234567"), out
+    out = c.receive(booked("kids cut", three, "Max Jones"))
+    assert c.expecting == Expect.NEXT_BOOKING, out
+    out = c.receive(CallerSaid("Sam Peters."))
+    out = c.receive(SlotChecked(True)) if isinstance(out[-1], CheckSlot) else out
+    assert out[-1] == Book("haircut", datetime(2026, 11, 27, 15, 20), "Sam Peters", "5551234567")

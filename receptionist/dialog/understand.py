@@ -356,7 +356,7 @@ def understand(
     answer = read_answer(
         text, lowered, bool(wants.intents), bool(day or at or services or days), expecting
     )
-    bare = expecting in ("name", "verify") and not (
+    bare = expecting in ("name", "verify", "next_booking") and not (
         wants.intents or services or day or days or at or window or phone or answer.correction
         or answer.no or choice is not None or wants.unknown_service
     )  # fmt: skip

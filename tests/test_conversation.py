@@ -2122,3 +2122,21 @@ def test_a_name_to_shall_i_book_the_next_one_is_a_yes_under_that_name() -> None:
     out = c.receive(CallerSaid("Sam Peters."))
     out = c.receive(SlotChecked(True)) if isinstance(out[-1], CheckSlot) else out
     assert out[-1] == Book("haircut", datetime(2026, 11, 27, 15, 20), "Sam Peters", "5551234567")
+
+
+def test_a_question_said_with_a_booking_is_passed_on_once_the_booking_is_made() -> None:
+    """ "Can I get a haircut on Friday at 2? Also, is there parking?": the question was dropped
+    without a word."""
+    c = new()
+    said = "Can I get a haircut on Friday at 2? Also, is there parking?"
+    out = c.receive(CallerSaid(said))
+    assert says(out) == [replies.QUESTION_LATER], out
+    c.receive(SlotChecked(True))
+    out = c.receive(CallerSaid("Ann Lee."))
+    two = datetime(2026, 11, 27, 14)
+    out = c.receive(SlotChecked(True)) if isinstance(out[-1], CheckSlot) else out
+    assert out[-1] == Book("haircut", two, "Ann Lee", "5551234567"), out
+    out = c.receive(booked("haircut", two, "Ann Lee"))
+    assert out[-1] == TakeMessage("front desk", "Ann Lee", "5551234567", said), out
+    out = c.receive(MessageTaken("I've passed your message to the front desk (claim).", 3))
+    assert says(out)[-1] == replies.ANYTHING_ELSE and c.outcome == Outcome.COMPLETED, out

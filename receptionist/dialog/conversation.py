@@ -278,6 +278,7 @@ class Conversation:
         # about a colour?" after it asks the same of another day or service.
         self._answered: str | None = None
         self._said_next = ""  # a second request said with the first, taken once it is done
+        self._question_left = ""  # a question said with a request, passed on after it
         # the day and staff member the caller's last question was about
         self._question_of: tuple[date | None, str | None] | None = None
         self._step: Step | None = None
@@ -612,6 +613,11 @@ class Conversation:
             and not self._task_intent(u)
             and not answers.has_details(replace(u, staff=None))
         )
+        if u.asks_other and self._task_intent(u) and not answered and not self._question_left:
+            # "Can I get a haircut on Friday at 10? Also, is there parking?": the request goes
+            # on, and the question, which we can't answer, goes to the front desk after it
+            self._question_left = u.text
+            yield Say(replies.QUESTION_LATER, cache=True)
         if unanswerable and u.staff and f.task is None:
             f.staff = u.staff
         if answered and u.asks_hours and u.extra.get("holiday") and not self._task_intent(u):
@@ -1288,6 +1294,15 @@ class Conversation:
 
     def _anything_else(self) -> Step:
         self._asked = {}
+        if self._question_left and not self.ended and self.frame.task is None:
+            # the question said with a request, passed on now the request is done (the call's
+            # outcome stays the request's)
+            question, self._question_left = self._question_left, ""
+            outcome, reason = self.outcome, self.reason
+            self.frame.task, self.frame.staff = Task.MESSAGE, "front desk"
+            self.frame.message_text = question
+            yield from self._take_message(tell=True)
+            self.outcome, self.reason = outcome, reason
         if self._said_next and not self.ended:
             # "Cancel my Friday appointment, and I want to book my daughter in on Saturday":
             # the second request, now the first is done

@@ -65,6 +65,10 @@ LATE_NOTED = "Thanks for letting us know."
 DETAILS_BY_MESSAGE = "I can't change that myself, so I'll pass it on to the front desk."
 NOTHING_BOOKED = "Okay, I haven't booked anything."
 BOOKING_PHONE = "And what's a phone number we can reach you on about the booking?"
+# A question we can't answer, said with a request
+QUESTION_LATER = (
+    "I can't answer your question myself, so I'll pass it on to the front desk once we're done."
+)
 # "The number I'm calling from" when the caller id is withheld
 NUMBER_NOT_SHOWN = (
     "Your number doesn't come through on this call, so I can't see it. Could you say it digit "
@@ -80,6 +84,7 @@ FIXED = (
     NOT_UNDERSTOOD, NOT_UNDERSTOOD_AGAIN, OFFER_PERSON_OR_MESSAGE, DONT_KNOW, DONT_KNOW_EITHER,
     CANT_DO_THAT, CAN_HEAR_YOU, HELLO, WELL_THANKS, TAKE_YOUR_TIME, STILL_HERE, WRONG_NUMBER,
     WE_CALLED, LATE_NOTED, DETAILS_BY_MESSAGE, BOOKING_PHONE, NOTHING_BOOKED, NUMBER_NOT_SHOWN,
+    QUESTION_LATER,
     HOLIDAY_HOURS_UNKNOWN, ABOUT_A_VISIT,
 )  # fmt: skip
 

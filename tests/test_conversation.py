@@ -2140,3 +2140,12 @@ def test_a_question_said_with_a_booking_is_passed_on_once_the_booking_is_made() 
     assert out[-1] == TakeMessage("front desk", "Ann Lee", "5551234567", said), out
     out = c.receive(MessageTaken("I've passed your message to the front desk (claim).", 3))
     assert says(out)[-1] == replies.ANYTHING_ELSE and c.outcome == Outcome.COMPLETED, out
+
+
+def test_a_service_asked_for_then_a_question_of_it_is_answered_then_booked() -> None:
+    """ "I'd like a colour on Saturday, how long does it take?" was answered, and the colour
+    forgotten ("Is there anything else I can help you with?")."""
+    out = new().receive(CallerSaid("I'd like a colour on Saturday, how long does it take?"))
+    assert says(out)[0] == "A colour takes about 90 minutes.", out
+    saturday = date(2026, 11, 28)
+    assert out[-1] == FindSlots("colour", saturday, saturday), out

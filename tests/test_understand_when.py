@@ -243,6 +243,7 @@ def test_a_bare_time_answers_what_time(text: str, expecting: str, at: time) -> N
         "at 555-867-5309",
         "it costs 1050 dollars",
         "Saturday 3 people",
+        "How much would a colour be? I'd like one on Friday.",  # was 1 PM
     ],
 )
 def test_numbers_that_are_no_time(text: str) -> None:

@@ -36,6 +36,7 @@ _BOOK = re.compile(
     r"(?:be|are you|is (?!it\b|that\b|this\b)\w+) (?:free|available)|"
     r"is there (?:anything|something|a slot|a spot|an opening|room))"
 )
+_LIKE_ONE = re.compile(r"\b(?:i'd|i would|we'd|we would) like (?:a|an|one|two)\b")
 _BOOK_AGAIN = re.compile(
     r"\b(?:book|(?<!n't )(?<!not )(?<!cannot )make|schedule) (?:a|an|another|new|me|us|it)\b"
 )  # not "I can't make it"
@@ -1034,6 +1035,8 @@ def read_wants(
     wants = book_words or (
         bool(services or unknown) and not (asks_price or service_question or asks_duration)
     )
+    # "I'd like a colour on Saturday, how long does it take?": asked for, then a question
+    wants = wants or bool(services and _LIKE_ONE.search(lowered))
     book = wants and (not busy or (bool(_BOOK_AGAIN.search(lowered)) and not (move or status)))
     book = book or (adds and not (cancel or move or message))
     book = book and not details

@@ -651,7 +651,9 @@ def read_clock(text: str, expecting: str | None = None) -> tuple[Clock | None, s
         found = _clock_at(match, lowered, alone)
         if found is None:
             continue
-        cue, _, minute_digits, minute_word, suffix = match.groups()
+        cue, hour_word, minute_digits, minute_word, suffix = match.groups()
+        if cue == "like" and hour_word == "one" and not (minute_digits or minute_word or suffix):
+            continue  # "I'd like one on Friday": one booking, not 1 PM
         if cue in ("like", "do", "said", "maybe") and not (minute_digits or minute_word or suffix):
             # "I'd like one Thursday at 5": a weak cue yields to a time said plainly later.
             weak = weak or (Clock(found), cue)

@@ -100,6 +100,23 @@ _MOVE = re.compile(
     r"four|five|six|seven|eight|nine|ten|eleven|twelve)(?: ?o'? ?clock| ?[ap]\.?m\.?| thirty)?"
     r"(?= to\b| till\b| until\b| back\b| forward\b| later\b| earlier\b| appointment\b| booking\b))"
 )
+# A call back still waited for ("I've been waiting for a call back since Monday"), lost
+# property ("I left my scarf there", "I found an earring in my bag after my cut")
+_FOR_THE_DESK_WORDS = (
+    r"(?:(?:waiting|waited) (?:for|on) (?:a |my |your |the )?(?:call ?back|call|reply|response)|"
+    r"(?:nobody|no one|no-one|nobody's|no one's) (?:has )?(?:called|rang|rung|phoned|got back)|"
+    r"(?:never|still haven't|haven't|didn't) (?:got|get|had|heard) (?:a |my |the |anything )?"
+    r"(?:call ?back|back from|reply|response)|"
+    r"(?:i|we) (?:think (?:i|we) )?(?:left|lost|dropped) (?:my|our|a|an|the|some) (?!appointment|"
+    r"booking|time|number)\w+|(?:i|we) found (?:an?|the|some|someone's|somebody's) \w+)"
+)
+# The waiting list: "put me on the cancellation list", "let me know if anything opens up"
+_WAITLIST_WORDS = (
+    r"(?:(?:put|add|have|get|go|be|stick|pop|join)(?: me| us| him| her)?(?: on| to| onto)? "
+    r"(?:the |a |your )?(?:cancellation|waiting|wait) ?list|waitlist me|"
+    r"(?:let me know|call me|ring me|text me|give me a (?:call|ring|shout)) if (?:there's|there "
+    r"is|there are|there's been|you get|you have|anything|something|any|a|one|someone|somebody))"
+)
 _MESSAGE = re.compile(
     r"\b(?:leave (?:a |an |the |my |him a |her a |them a )?(?:message|note|voicemail)|"
     r"take a message|"
@@ -111,19 +128,11 @@ _MESSAGE = re.compile(
     r"have (?:him|her|them|\w+) (?:call|ring|phone)|ask (?:him|her|them|\w+) to (?:call|ring)|"
     r"get (?!me\b|us\b)\w+ to (?:call|ring|phone|text|give me a (?:call|ring|bell))|"
     r"get back to me|(?:leave|give) (?:some |a bit of )?feedback|pass on (?:a )?compliments?|"
-    # a call back still waited for: "I've been waiting for a call back since Monday"
-    r"(?:waiting|waited) (?:for|on) (?:a |my |your |the )?(?:call ?back|call|reply|response)|"
-    r"(?:nobody|no one|no-one|nobody's|no one's) (?:has )?(?:called|rang|rung|phoned|got back)|"
-    r"(?:never|still haven't|haven't|didn't) (?:got|get|had|heard) (?:a |my |the |anything )?"
-    r"(?:call ?back|back from|reply|response)|"
-    # lost property: "I left my scarf there", "I found an earring in my bag after my cut"
-    r"(?:i|we) (?:think (?:i|we) )?(?:left|lost|dropped) (?:my|our|a|an|the|some) (?!appointment|"
-    r"booking|time|number)\w+|(?:i|we) found (?:an?|the|some|someone's|somebody's) \w+|"
-    # the waiting list (asks_for_waitlist)
-    r"(?:put|add|have|get|go|be|stick|pop|join)(?: me| us| him| her)?(?: on| to| onto)? (?:the |a |"
-    r"your )?(?:cancellation|waiting|wait) ?list|waitlist me|"
-    r"(?:let me know|call me|ring me|text me|give me a (?:call|ring|shout)) if (?:there's|there "
-    r"is|there are|there's been|you get|you have|anything|something|any|a|one|someone|somebody)|"
+    # for the front desk: a call back waited for, lost property, the waiting list
+    + _FOR_THE_DESK_WORDS
+    + "|"
+    + _WAITLIST_WORDS
+    + "|"
     # "Can Marco give me a call back?" (heard "and Marco give me a call back"), "could she ring me?"
     r"give (?:me|us) a (?:call|ring|bell) ?back|"
     r"(?:can|could|would|will) (?:\w+|someone|somebody) (?:give me a (?:call|ring|bell)|"
@@ -892,15 +901,7 @@ def changes_booking_details(lowered: str) -> bool:
     return bool(_BOOKING_DETAILS.search(lowered))
 
 
-# Something the front desk deals with, whoever takes it: a call back waited for, lost property
-_FOR_THE_DESK = re.compile(
-    r"\b(?:(?:waiting|waited) (?:for|on) (?:a |my |your |the )?(?:call ?back|call|reply|response)|"
-    r"(?:nobody|no one|no-one|nobody's|no one's) (?:has )?(?:called|rang|rung|phoned|got back)|"
-    r"(?:never|still haven't|haven't|didn't) (?:got|get|had|heard) (?:a |my |the |anything )?"
-    r"(?:call ?back|back from|reply|response)|"
-    r"(?:i|we) (?:think (?:i|we) )?(?:left|lost|dropped) (?:my|our|a|an|the|some) (?!appointment|"
-    r"booking|time|number)\w+|(?:i|we) found (?:an?|the|some|someone's|somebody's) \w+)"
-)
+_FOR_THE_DESK = re.compile(r"\b" + _FOR_THE_DESK_WORDS)
 
 
 def for_the_front_desk(lowered: str) -> bool:
@@ -909,13 +910,7 @@ def for_the_front_desk(lowered: str) -> bool:
     return bool(_FOR_THE_DESK.search(lowered))
 
 
-# The waiting list: "put me on the cancellation list", "let me know if anything opens up".
-_WAITLIST = re.compile(
-    r"\b(?:(?:put|add|have|get|go|be|stick|pop|join)(?: me| us| him| her)?(?: on| to| onto)? "
-    r"(?:the |a |your )?(?:cancellation|waiting|wait) ?list|waitlist me|"
-    r"(?:let me know|call me|ring me|text me|give me a (?:call|ring|shout)) if (?:there's|there "
-    r"is|there are|there's been|you get|you have|anything|something|any|a|one|someone|somebody)\b)"
-)
+_WAITLIST = re.compile(r"\b" + _WAITLIST_WORDS + r"\b")
 
 
 # "add a beard trim to my appointment", "I've got a haircut on Friday, can I add a colour?"

@@ -2149,3 +2149,17 @@ def test_a_service_asked_for_then_a_question_of_it_is_answered_then_booked() -> 
     assert says(out)[0] == "A colour takes about 90 minutes.", out
     saturday = date(2026, 11, 28)
     assert out[-1] == FindSlots("colour", saturday, saturday), out
+
+
+def test_a_question_joined_on_with_and_is_a_question_of_its_own() -> None:
+    """ "Can I book a haircut Friday at 2, and do you take cards?": the question, one sentence
+    with the request, was not heard as one and was dropped."""
+    out = new().receive(CallerSaid("Can I book a haircut Friday at 2, and do you take cards?"))
+    assert says(out) == [replies.QUESTION_LATER], out
+    assert out[-1] == CheckSlot("haircut", datetime(2026, 11, 27, 14), "5551234567"), out
+
+
+def test_a_price_asked_as_a_sum_of_money_is_answered() -> None:
+    out = new().receive(CallerSaid("I'd like a colour, and is it 90 dollars?"))
+    assert says(out)[0] == "A colour is 90 dollars and takes about 90 minutes.", out
+    assert replies.QUESTION_LATER not in says(out), out

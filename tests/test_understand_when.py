@@ -184,6 +184,8 @@ def test_a_vague_day(text: str, days: DayRange) -> None:
         ("10:30am Friday", time(10, 30)),
         ("a beard trim on Friday at 1030", time(10, 30)),  # Whisper's "ten thirty"
         ("a haircut on Friday at 1430", time(14, 30)),  # the 24-hour clock (was no time)
+        # flite awb's "like one o'clock", heard (a guard: "I'd like one on Friday" is no time)
+        ("can you push it back to like one the clock?", time(13)),
         ("I'd like Thursday, 3.", time(15)),
         ("tomorrow 10", time(10)),
         ("at 930 tomorrow", time(9, 30)),

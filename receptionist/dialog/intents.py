@@ -357,7 +357,8 @@ _ASKS_ABOUT_IT = re.compile(
 _PRICE = re.compile(
     r"\b(?:how much|prices?|pricing|cost|costs|(?<!in )charge|charges|rates?|expensive|cheap|"
     r"fee|fees|what do you charge|(?:is|are|does|do|cost|costs|charge) (?:\w+ ){0,3}?extra|"
-    r"what(?:'s| is| would be| will be) the total)\b"
+    r"what(?:'s| is| would be| will be) the total|"
+    r"(?:is|was|will) (?:it|that|this) (?:still |about |around )?(?:\$\d+|\d+ (?:dollars|bucks)))\b"
 )
 # How the business works, which the profile doesn't say: asked, not requested ("How much
 # notice do you need to cancel?" was a price list and a cancellation).
@@ -683,7 +684,15 @@ _SERVICE_STOP = frozenset(
 
 
 def _sentences(text: str) -> list[str]:
-    return [s.strip() for s in re.split(r"(?<=[.?!])\s+", text) if s.strip()]
+    """The sentences of a turn, and a question joined on with "and" or "also" ("Can I book a
+    haircut Friday at 2, and do you take cards?") as one of its own."""
+    split = re.split(
+        r"(?<=[.?!])\s+|,\s*(?:and|also|oh and|and also)\s+(?=(?:do|does|is|are|will|would|can "
+        r"you|could you)\b)",
+        text,
+        flags=re.I,
+    )
+    return [s.strip() for s in split if s.strip()]
 
 
 def find_unknown_service(lowered: str, profile: BusinessProfile, bare: bool = False) -> str | None:

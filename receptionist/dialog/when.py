@@ -652,8 +652,13 @@ def read_clock(text: str, expecting: str | None = None) -> tuple[Clock | None, s
         if found is None:
             continue
         cue, hour_word, minute_digits, minute_word, suffix = match.groups()
-        if cue == "like" and hour_word == "one" and not (minute_digits or minute_word or suffix):
-            continue  # "I'd like one on Friday": one booking, not 1 PM
+        if (
+            cue == "like"
+            and hour_word == "one"
+            and not (minute_digits or minute_word or suffix)
+            and _ONE_OF_THEM.match(lowered, match.end())
+        ):
+            continue  # "I'd like one on Friday": one booking, not 1 PM ("like one the clock" is)
         if cue in ("like", "do", "said", "maybe") and not (minute_digits or minute_word or suffix):
             # "I'd like one Thursday at 5": a weak cue yields to a time said plainly later.
             weak = weak or (Clock(found), cue)
@@ -696,6 +701,10 @@ def read_clock(text: str, expecting: str | None = None) -> tuple[Clock | None, s
     return None, None
 
 
+_ONE_OF_THEM = re.compile(
+    rf"\s*(?:[,.!?]|$|(?:on|for|this|next|too|as well|each|please|then|tomorrow|today|"
+    rf"{_DAY_NAME_RE})\b)"
+)
 _CLOCK_ALONE = re.compile(rf"\s*(?:[,.;!?]|$|(?:on\s+)?(?:{_DAY_NAME_RE}|today|tomorrow)\b)")
 
 

@@ -12,6 +12,8 @@ import re
 
 from rapidfuzz import fuzz
 
+from receptionist.dialog.intents import ANY_TIME_ASKED
+
 # -- "Hello? Can you hear me?" --------------------------------------------------------------------
 
 _HEARS = re.compile(
@@ -263,7 +265,7 @@ def says_running_late(lowered: str) -> bool:
 
 
 _ANOTHER_TIME_ASKED = re.compile(
-    r"\b(?:have you got|do you have|is there|got) (?:anything|something|any(?:thing)? (?:free|"
-    r"later|earlier)|a (?:later|earlier) (?:time|slot|one))|\b(?:can|could) (?:i|we) (?:come|"
-    r"move|change|switch|do|make it|get)\b(?! (?:in )?(?:late|a (?:bit|little) late))"
+    r"\b" + ANY_TIME_ASKED + r"|\b(?:have you got|do you have|is there|got) (?:any(?:thing)? "
+    r"(?:free|later|earlier)|a (?:later|earlier) (?:time|slot|one))|\b(?:can|could) (?:i|we) "
+    r"(?:come|move|change|switch|do|make it|get)\b(?! (?:in )?(?:late|a (?:bit|little) late))"
 )

@@ -35,6 +35,7 @@ from receptionist.dialog.events import (
     SlotChecked,
 )
 from receptionist.dialog.frame import Expect, Task
+from receptionist.dialog.intents import ANY_TIME_ASKED
 from receptionist.dialog.numbers import words_to_numbers
 from receptionist.dialog.shifts import find_shift
 from receptionist.dialog.understand import DayRange, TimeWindow, Understanding, understand
@@ -350,8 +351,7 @@ def advance_status(c: Conversation) -> Step:
 _BUT_WISH = r"\bbut (?=(?:i'?d|i would|i want|i need|can|could|would|is|maybe|perhaps)\b)"
 _MOVE_SPLIT = re.compile(
     r"\b(?:to|until|for|instead(?! of)|into|can we do|could we do|how about|what about|"
-    r"(?:can|could) i (?:do|get|have|make it)|(?:have you got|do you have|is there|"
-    r"you got) (?:anything|something|a (?:slot|time)))\b|"
+    r"(?:can|could) i (?:do|get|have|make it)|" + ANY_TIME_ASKED + r")\b|"
     r"\band (?:then )?(?:re-?book|book|make|get|schedule)\b|" + _BUT_WISH,
     re.I,
 )

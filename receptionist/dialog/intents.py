@@ -308,6 +308,11 @@ _HOLDS_ONE = re.compile(
     r"\b(?:i'm|i am|we're|we are|i was|we were) (?:booked|scheduled|(?:meant|supposed|due) to "
     r"(?:be|come)|due)\b|\b(?:i|we) (?:booked|made) (?:a|an|my|our|in)\b"
 )
+# "have you got anything", "is there a slot": another time asked for (a move's new time, no
+# caller running late)
+ANY_TIME_ASKED = (
+    r"(?:have you got|do you have|is there|you got|got) (?:anything|something|a (?:slot|time))"
+)
 _WHEN_WORD = (
     r"(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day|today|tomorrow|\d+|noon|morning|afternoon|"
     r"evening|next week|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)"
@@ -318,8 +323,7 @@ _ANOTHER_WHEN = re.compile(
     rf"\b(?:instead|swap|switch|rather)\b[^.?!]*?\b{_WHEN_WORD}\b|"
     rf"\b{_WHEN_WORD}\b[^.?!]{{0,15}}\binstead\b|"
     # "I'm booked in Friday at 10 but I'll be stuck at work, have you got anything after 5?"
-    r"\b(?:have you got|do you have|is there|you got) (?:anything|something|a (?:slot|time)) "
-    r"(?:after|before|later|earlier|around|else)\b"
+    r"\b" + ANY_TIME_ASKED + r" (?:after|before|later|earlier|around|else)\b"
 )
 # A booking held and another service asked in its place: "I booked a haircut for Friday but
 # I'd rather do a colour instead", "could you change it to a colour instead of a cut?".

@@ -246,11 +246,16 @@ def _last_said(
 
 
 # A bare hour that puts right the one before it: "... sorry, I meant 12", "oops, 12"
+# Words before an hour that puts another right: "sorry, 12", "hold on, my wife says 10"
+_PUT_RIGHT = (
+    r"(?:no|nope|actually|sorry|i meant|i mean|i said|oops|um|uh|oh|er|erm|ah|hmm|or|rather|wait|"
+    r"make (?:it|that)|can we do|could we do|how about|what about|hold on|hang on|"
+    r"(?:my \w+|he|she|they) (?:says|said))"
+)
+_HOUR_WORD = r"(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)"
 _CORRECTED_HOUR = re.compile(
-    r"^\W*(?:(?:sorry|i meant|i mean|no|wait|oops|um|uh|er|or|rather|make (?:it|that)|hold on|"
-    r"hang on|(?:my \w+|he|she|they) (?:says|said))\W+)*"
-    r"(?:at\s+)?(\d{1,2}(?:[:.]\d\d)?(?:\s*[ap]\.?m\.?)?|one|two|three|four|five|six|seven|eight|"
-    r"nine|ten|eleven|twelve)\W*(?:please\W*)?$"
+    rf"^\W*(?:{_PUT_RIGHT}\W+)*(?:at\s+)?(\d{{1,2}}(?:[:.]\d\d)?(?:\s*[ap]\.?m\.?)?|{_HOUR_WORD})"
+    r"\W*(?:please\W*)?$"
 )
 
 
@@ -458,10 +463,8 @@ def understand(
 
 # An hour alone, the answer to no question of a name: "Ten please.", "No, at 11."
 _HOUR_ALONE = re.compile(
-    r"^\W*(?:(?:no|nope|actually|sorry|um|uh|oh|er|hmm|erm|ah|rather|i said|can we do|could we "
-    r"do|how about|what about|make it|hold on|hang on|wait|(?:my \w+|he|she|they) (?:says|said))"
-    r"\W+)*(?:at\s+)?(?:one|two|three|four|five|six|seven|eight|"
-    r"nine|ten|eleven|twelve|[1-9]|1[0-2])(?:[:.]\d\d| thirty| fifteen| forty[- ]five)?"
+    rf"^\W*(?:{_PUT_RIGHT}\W+)*(?:at\s+)?(?:{_HOUR_WORD}|[1-9]|1[0-2])"
+    r"(?:[:.]\d\d| thirty| fifteen| forty[- ]five)?"
     r"(?:\s*o'?\s?clock)?(?:\s*[ap]\.?m\.?)?(?:\W+(?:please|then|instead|if (?:you|that)"
     r"[\w' ]*|thanks|thank you))*\W*$"
 )

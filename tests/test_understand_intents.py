@@ -551,6 +551,37 @@ def test_booking_heard_as_book_in_after_my_is_a_booking(text: str) -> None:
     assert "status" in understand(text, PROFILE, TODAY).intents, text
 
 
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        # "book" one sound off, as tiny.en wrote it from flite voices on the line
+        ("Hi, I booked online last night, did my booting go through", "status"),
+        ("Can I boot one on Friday?", "book"),
+        ("Hi, I'd like to boot a haircut on Friday at 2", "book"),
+    ],
+)
+def test_book_heard_as_boot_is_a_booking(text: str, intent: str) -> None:
+    assert intent in understand(text, PROFILE, TODAY).intents, text
+
+
+def test_a_boot_that_is_a_boot_stays_one() -> None:
+    u = understand("I think I left my umbrella in the boot of my car", PROFILE, TODAY)
+    assert not {"book", "status"} & set(u.intents)
+
+
+@pytest.mark.parametrize("text", ["US, please.", "Yet.", "us"])
+@pytest.mark.parametrize("expecting", ["confirm", "confirm_cancel", "choose_slot"])
+def test_yes_heard_as_us_or_yet_to_a_yes_or_no_question(text: str, expecting: str) -> None:
+    """tiny.en wrote flite awb's "Yes please." as "US, please." and "yep" as "Yet."."""
+    u = understand(text, PROFILE, TODAY, expecting)
+    assert u.yes and not u.no, text
+
+
+@pytest.mark.parametrize("text", ["US, please.", "Yet."])
+def test_us_or_yet_asked_nothing_is_no_yes(text: str) -> None:
+    assert not understand(text, PROFILE, TODAY).yes, text
+
+
 def test_book_in_for_a_day_is_still_a_request_to_book() -> None:
     u = understand("Can I book in for Friday at 10?", PROFILE, TODAY)
     assert "book" in u.intents and "status" not in u.intents

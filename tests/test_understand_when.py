@@ -364,6 +364,8 @@ def test_no_vague_time(text: str) -> None:
         ("Haircut Friday, no wait, make that free.", None, time(15)),
         ("a haircut on December 2nd for a PM, please", None, time(16)),
         ("kids cut Friday at to 30", None, time(14, 30)),
+        ("kids cut on Saturday at end, it's for Mia", None, time(10)),
+        ("beard trim on Thursday at new, please", None, time(12)),
         # "at" heard as "or" or "ad" between the day and the hour that ends the request
         ("I'd like to book a haircut on Wednesday or two.", None, time(14)),
         ("Can I book a haircut on Wednesday ad-two", None, time(14)),

@@ -1115,6 +1115,8 @@ def read_answer(
         and not _NEGATED.search(lowered)  # "I can't do either of those"
     ):
         yes, no = True, False
+    if expecting in _OFFERED and _YES_MISHEARD.match(lowered):
+        return Answer(yes=True, no=False, goodbye=False, correction=False)
     read_back = expecting in ("confirm", "confirm_cancel", "confirm_move")
     if read_back and _THATS_IT.match(lowered):
         # "Just to check: ... Is that right?" "That's it.": right, not "that's all"
@@ -1127,6 +1129,9 @@ def read_answer(
     )
 
 
+# A whole "yes" or "yep" to a yes-or-no question, as tiny.en writes it from voices not ours on
+# the line: "US, please.", "Yet." Only there, and only as the whole turn.
+_YES_MISHEARD = re.compile(r"^\W*(?:us|yet)\W*(?:(?:please|thanks|thank you)\W*)?$")
 _THATS_IT = re.compile(r"^\W*(?:yes,? |yeah,? |yep,? )?(?:that's it|that is it|that's the one)\W*$")
 
 

@@ -128,6 +128,17 @@ class Understanding:
 
 # "did my book in go through?": Whisper's "booking" in two words after a possessive.
 _BOOK_IN = re.compile(r"\b(my|your|our|the|his|her)\s+book\s+in\b(?!\s+(?:for|on|at|with)\b)", re.I)
+# "book" one sound off, as tiny.en writes it from voices not ours on the line: "did my booting
+# go through?", "a group booting", "can I boot one on Friday?". "boot" alone is a book only
+# before what is booked or who for ("my car boot" stays a boot).
+_BOOTING = re.compile(
+    r"\bboot(ing|ed)\b|\bboot(?=\s+(?:a|an|one|two|me|us|myself|in|it|him|her|them|for)\b)",
+    re.I,
+)
+
+
+def _booking(match: re.Match[str]) -> str:
+    return "book" + (match.group(1) or "")
 
 
 # Contractions written without their apostrophe (a typed line, a transcript's "thats all"),
@@ -165,6 +176,7 @@ def clean(text: str) -> str:
     text = _NO_APOSTROPHE.sub(_apostrophe, text)
     text = _RUN_TOGETHER.sub(_run_apart, _KNOW_THAT.sub(r"\1no, that", text))
     text = _BOOK_IN.sub(r"\1 booking", text)
+    text = _BOOTING.sub(_booking, text)
     return re.sub(r"\s+", " ", _FILLERS.sub("", text)).strip(" ,")
 
 

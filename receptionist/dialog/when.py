@@ -103,10 +103,11 @@ _BARE_ORDINAL = re.compile(
 _HOUR_WORDS = {w: n for w, n in WORD_NUMBERS.items() if 1 <= n <= 12}
 # One sound off, after "at": read as a near match only.
 # tiny.en from voices it had not heard (flite, Festival through the phone line): "at due",
-# "at do", "at Duke" for "at two", "at Den" for "at ten", "at Wells" for "at twelve".
+# "at do", "at Duke" for "at two", "at Den" or "at end" for "at ten", "at Wells" for "at
+# twelve", "at new" for "at noon".
 _NEAR_HOURS = {"free": 3, "tree": 3, "for": 4, "fore": 4, "ate": 8, "won": 1, "to": 2, "too": 2,
                "due": 2, "do": 2, "duke": 2, "sicks": 6, "tin": 10, "then": 10, "den": 10,
-               "leaven": 11, "wells": 12, "well": 12}  # fmt: skip
+               "end": 10, "leaven": 11, "wells": 12, "well": 12, "new": 12}  # fmt: skip
 _MINUTE_WORDS = {
     "oclock": 0, "o'clock": 0, "oh five": 5, "o five": 5, "ten": 10, "fifteen": 15,
     "twenty": 20, "twenty five": 25, "thirty": 30, "thirty five": 35, "forty": 40,

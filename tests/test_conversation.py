@@ -884,12 +884,17 @@ def test_a_caller_who_did_not_catch_the_check_hears_it_again(ask: str) -> None:
     assert c.receive(CallerSaid("Yes.")) == [CheckSlot("haircut", THURSDAY_3PM, "5551234567")]
 
 
-def test_the_times_offered_are_said_again_and_can_still_be_chosen() -> None:
+@pytest.mark.parametrize(
+    "ask",
+    ["Sorry, I didn't catch the times.", "Sorry, what were those times again?",
+     "What were they again?", "Can you go over those again?"],
+)  # fmt: skip
+def test_the_times_offered_are_said_again_and_can_still_be_chosen(ask: str) -> None:
     c = new()
     c.receive(CallerSaid("Could I get a haircut tomorrow afternoon? I'm Ann Lee."))
     slots = (datetime(2026, 11, 25, 13, 0), datetime(2026, 11, 25, 14, 0))
     offer = c.receive(SlotsFound(slots))
-    assert c.receive(CallerSaid("Sorry, I didn't catch the times.")) == offer
+    assert c.receive(CallerSaid(ask)) == offer
     assert c.receive(CallerSaid("Sorry?")) == offer  # and again
     out = c.receive(CallerSaid("The second one."))
     assert out == [CheckSlot("haircut", slots[1], "5551234567")]
@@ -994,6 +999,21 @@ def test_whether_a_staff_member_is_in_is_a_question_for_them(question: str) -> N
     assert says(out) == [replies.DONT_KNOW] and c.expecting == Expect.OFFER_HELP
     out = c.receive(CallerSaid("A message, please."))
     assert out == [TakeMessage("Marco", "", "5551234567", question)]
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["Hi, who's working on Friday?", "Which stylists are in tomorrow?", "Who's on today?"],
+)
+def test_who_is_in_is_a_question_we_cannot_answer_not_a_booking(question: str) -> None:
+    """ "Who's working on Friday?" was "What would you like to book on Friday?": the profile
+    has no rota. A booking asked for after it is that day's."""
+    c = new()
+    out = c.receive(CallerSaid(question))
+    assert says(out) == [replies.DONT_KNOW] and c.expecting == Expect.OFFER_HELP
+    if "Friday" in question:
+        out = c.receive(CallerSaid("Okay, can I just book a haircut then, at 11?"))
+        assert out == [CheckSlot("haircut", datetime(2026, 11, 27, 11, 0), "5551234567")]
 
 
 def test_put_through_after_asking_about_a_staff_member_rings_them() -> None:
@@ -2163,3 +2183,48 @@ def test_a_price_asked_as_a_sum_of_money_is_answered() -> None:
     out = new().receive(CallerSaid("I'd like a colour, and is it 90 dollars?"))
     assert says(out)[0] == "A colour is 90 dollars and takes about 90 minutes.", out
     assert replies.QUESTION_LATER not in says(out), out
+
+
+def _booked_as(name: str) -> Conversation:
+    c = new()
+    c.receive(CallerSaid(f"Beard trim Thursday at noon, name's {name}."))
+    c.receive(SlotChecked(True))
+    c.receive(booked("beard trim", datetime(2026, 11, 26, 12, 0), name))
+    assert c.expecting == Expect.ANYTHING_ELSE
+    return c
+
+
+@pytest.mark.parametrize(
+    ("said", "new_name"),
+    [
+        ("No, no, it's Don. Don Price.", "Don Price"),
+        ("Sorry, I said Don Price, not Jon.", "Don Price"),
+        ("Sorry, the name's actually John with an h.", ""),
+        ("Actually can you put it under my wife's name, Sue Green?", "Sue Green"),
+    ],
+)
+def test_the_name_put_right_after_the_booking_goes_to_the_front_desk(
+    said: str, new_name: str
+) -> None:
+    """ "No, no, it's Don. Don Price." once told "... under the name Jon Price" was "no,
+    nothing else": the call ended with the booking under the wrong name. The booking can't be
+    renamed from here: the front desk is asked to, in the caller's words, and the caller hears
+    so, then "anything else?"."""
+    c = _booked_as("Jon Price")
+    out = c.receive(CallerSaid(said))
+    assert not c.ended and not any(isinstance(a, Hangup) for a in out), says(out)
+    (message,) = [a for a in out if isinstance(a, TakeMessage)]
+    assert message.for_staff == "front desk" and message.phone == "5551234567"
+    assert "Jon Price" in message.text and said in message.text
+    assert (new_name in message.text) if new_name else (" to " not in message.text.split(".")[0])
+    first = says(out)[0]
+    assert ("change it to " + new_name) in first if new_name else "put it right" in first
+    out = c.receive(MessageTaken("I've passed your message to the front desk (claim)."))
+    assert says(out)[-1] == replies.ANYTHING_ELSE and c.outcome == Outcome.COMPLETED
+
+
+@pytest.mark.parametrize("said", ["No, that's all, thank you.", "No thanks, bye.", "No."])
+def test_a_no_after_the_booking_still_ends_the_call(said: str) -> None:
+    c = _booked_as("Jon Price")
+    out = c.receive(CallerSaid(said))
+    assert c.ended and not any(isinstance(a, TakeMessage) for a in out), says(out)

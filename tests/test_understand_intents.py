@@ -908,7 +908,12 @@ def test_words_about_a_booking_are_no_service_we_lack(text: str) -> None:
      ("Is it free?", False), ("Is that OK?", False), ("Did you say I can book online?", False),
      # "what was the second time?" took the second time offered
      ("Sorry, what was the second time?", True), ("What were the times again?", True),
-     ("What time is it?", False), ("What was the price?", False)],
+     ("What time is it?", False), ("What was the price?", False),
+     # "what were those times again?" was a question we can't answer, the times lost
+     ("Sorry, what were those times again?", True), ("What were they again?", True),
+     ("What times did you say?", True), ("Can you go over those again?", True),
+     ("Could you run that by me again?", True), ("What was the first one again?", True),
+     ("What times do you have on Friday?", False), ("What were the times on Friday?", False)],
 )  # fmt: skip
 def test_checking_what_was_said_hears_it_again(text: str, again: bool) -> None:
     """ "Sorry, did you say 4 or 5?" when asked a name was answered with the name question."""

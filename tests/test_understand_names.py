@@ -127,6 +127,10 @@ def test_a_name_the_caller_gave(text: str, name: str) -> None:
         ("Let me think. Kim Lee.", "Kim Lee"),
         ("Dana O'Neil", "Dana O'Neil"),
         ("Liam.", "Liam"),
+        # A name put right, and the one it replaces (were no name)
+        ("Sorry, I said Don Price, not Jon.", "Don Price"),
+        ("I said Don Price.", "Don Price"),
+        ("Sorry, it's Smith not Smyth", "Smith"),
     ],
 )
 def test_a_bare_answer_to_what_name(text: str, name: str) -> None:

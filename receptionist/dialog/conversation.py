@@ -75,6 +75,7 @@ from receptionist.dialog.intents import (
     asks_for_waitlist,
     asks_to_say_again,
     changes_booking_details,
+    corrects_the_name,
     for_the_front_desk,
     says_more_than_asking,
     says_the_new_details,
@@ -571,6 +572,16 @@ class Conversation:
 
     def _handle(self, u: Understanding, expecting: Expect | None) -> Step:
         self.expecting = None
+        last = self.last_booked
+        if (
+            last is not None
+            and self.frame.task is None
+            and expecting == Expect.ANYTHING_ELSE
+            and not (self._task_intent(u) or u.goodbye)
+            and corrects_the_name(u.text.lower(), last.name)
+        ):
+            yield from self._name_to_put_right(u, last)
+            return
         reading = yield from answers.read_answer(self, u, expecting)
         if reading is None:
             return
@@ -1211,6 +1222,34 @@ class Conversation:
             self.outcome, self.reason = Outcome.MESSAGE, f"message for {staff}"
         f.clear_task()
         self._message_taken = False
+
+    def _name_to_put_right(self, u: Understanding, booked: BookingView) -> Step:
+        """ "No, no, it's Don. Don Price." once told the booking is under Jon Price: the name
+        on it is wrong (misheard, misspelt). A booking's name can't be changed from here, so
+        the front desk is asked to, in the caller's words, and the caller is told so (it was
+        taken for "no, nothing else" and the call ended)."""
+        self.misunderstood = 0
+        f = self.frame
+        # the last name said ("it's Don. Don Price.": Don Price), as read where a name is asked
+        names = [understand(part, self.profile, self.today, Expect.NAME.value).name
+                 for part in re.split(r"(?<=[.!?])\s+", u.text)]  # fmt: skip
+        said = next((name for name in reversed(names) if name), None)
+        new_name = said if said and said.lower() != booked.name.lower() else ""
+        when = f"{say_day(booked.start.date())} at {say_time(booked.start.time())}"
+        outcome, reason = self.outcome, self.reason
+        f.task, f.staff = Task.MESSAGE, "front desk"
+        f.name, f.phone = f.name or booked.name, f.phone or booked.phone
+        f.message_text = (
+            f"Please change the name on the {booked.service} booked for {when} from "
+            f"{booked.name}{' to ' + new_name if new_name else ''}. The caller said: {u.text}"
+        )
+        if new_name:
+            yield Say(replies.NAME_TO_CHANGE.format(name=new_name))
+        else:
+            yield Say(replies.NAME_TO_PUT_RIGHT, cache=True)
+        yield from self._take_message(tell=True)
+        self.outcome, self.reason = outcome, reason
+        yield from self._anything_else()
 
     def _change_callback(self, u: Understanding | None = None) -> Step:
         """A number the caller gives once told the message was passed on ("I've passed your

@@ -395,6 +395,13 @@ _STAFF_IN = re.compile(
     r"\b(?:is|will|does|are)\s+[a-z]+\s+(?:be\s+)?(?:in|working|around|there|available|free|on|"
     r"about|off)\b"
 )
+# "Who's working on Friday?", "Which stylists are in tomorrow?", "Who's on today?": the rota,
+# which the profile doesn't hold, as "Is Marco in today?".
+_WHO_IS_IN = re.compile(
+    r"\b(?:who(?:'s| is| are| will be|'ll be)|which (?:stylists?|barbers?|hairdressers?|staff|"
+    r"people|of you)(?: are| is| will be)?)\s+(?:\w+\s+)?(?:in|working|on|around|there|about|"
+    r"off|available)\b(?!\s+(?:the phone|the line|this call)\b)"
+)
 # "anything in two hours?", "for an hour": a length of time, not the opening hours.
 _HOURS_AWAY = re.compile(
     r"\b(?:in|for|within) (?:about |around |roughly |maybe |like |say |another |just )?"
@@ -524,9 +531,14 @@ _SAY_AGAIN = re.compile(
     r"repeat(?: yourself)?|say again|one more time|"
     r"i (?:didn't|did not|couldn't|could not|can't|cannot) (?:catch|get|hear|understand) "
     r"(?:that|it|you|what you said|the \w+(?: \w+)?)|"
-    # "Sorry, what was the second time?", "what were the times again?"
-    r"what (?:was|were|is|are) (?:the )?(?:first|second|other|last|two|2)? ?(?:times?|ones?|"
-    r"options?)(?: again)?|"
+    # "Sorry, what was the second time?", "what were the times again?", "what were those
+    # again?", "what times did you say?", "can you go over them again?"
+    r"what (?:was|were|is|are) (?:the |those |these |they |that |it )?(?:first |second |other |"
+    r"last |two |2 )?(?:times?|ones?|options?|days?|dates?)?(?: again)?|"
+    r"what (?:times?|days?|dates?|was it|were they) (?:did|do|was|were|have) (?:you|they|that|"
+    r"it|those)(?: just)?(?: say| said| offer| have| give)?(?: again)?|"
+    r"(?:go|run) (?:over|through) (?:that|it|those|them|these|the \w+)(?: (?:by me|for me))?"
+    r"(?: again)?|run (?:that|it|those|them) by me(?: again)?|"
     r"i missed (?:that|it|the \w+(?: \w+)?)|sorry|what|huh|"
     # "Sorry, did you say 4 or 5?", "was that Thursday?"
     r"did you (?:just )?say(?: [\w:]+(?: (?:or|and) [\w:]+)?)?|"
@@ -535,7 +547,7 @@ _SAY_AGAIN = re.compile(
 )
 _SAY_AGAIN_POLITE = frozenset(
     "i'm im i am so sorry oh um uh and please can could would will you say that again "
-    "mind just a bit the last part hello hi there yeah yes".split()
+    "mind just a bit the last part hello hi there yeah yes those these they them".split()
 )
 
 
@@ -553,6 +565,31 @@ def says_more_than_asking(lowered: str) -> bool:
     like to leave a message please")?"""
     rest = re.findall(r"[a-z0-9']+", _MESSAGE.sub(" ", lowered))
     return sum(word not in _ASKING_WORDS for word in rest) >= 3
+
+
+# The name on a booking just made put right: what says it is wrong ("No, no, it's Don",
+# "Sorry, I said Don", "..., not Jon", "with a K", "it's spelt ...", "should be") ...
+_PUTS_RIGHT = re.compile(
+    r"^\W*(?:no|nope|sorry|actually|wait|oops|hang on|hold on|oh|um|uh|er)\b|\bnot \w+|"
+    r"\bi said\b|\bspel(?:t|led|ling|l)\b|\bwith an? [a-z]\b(?!\w)|\bshould be\b|"
+    r"\bwrong name\b|\bmisspel|\bit's actually\b|\bput it under\b"
+)
+# ... and what says it is the name: the word "name", letters spelt out, or a word of the name
+# booked ("No, no, it's Don. Don Price." for Jon Price)
+_ABOUT_A_NAME = re.compile(r"\bname\b|\bwith an? [a-z]\b(?!\w)|\bspel|\b(?:[a-z][ .-]+){2,}[a-z]\b")
+
+
+def corrects_the_name(lowered: str, booked_name: str) -> bool:
+    """Does the turn put right the name a booking was just made under ("No, no, it's Don. Don
+    Price." once told "... under the name Jon Price")? Not a farewell ("No, that's all")."""
+    if not _PUTS_RIGHT.search(lowered):
+        return False
+    named = any(
+        re.search(rf"\b{re.escape(part)}\b", lowered)
+        for part in booked_name.lower().split()
+        if len(part) > 1
+    )
+    return named or bool(_ABOUT_A_NAME.search(lowered))
 
 
 def asks_to_say_again(lowered: str) -> bool:
@@ -1052,9 +1089,13 @@ def read_wants(
     about = _QUESTION_ABOUT.search(lowered)
     if about and asks_other is None and not (busy or book or robot or person or services):
         asks_other = about.group(1).strip()  # "I have a question about my bill"
-    policy = _POLICY.search(lowered) or (
-        # "Is Marco in today?", "Is Sarah working tomorrow?": the profile has no rota
-        _STAFF_IN.search(lowered) if staff and not (book_words or services) else None
+    policy = (
+        _POLICY.search(lowered)
+        or (
+            # "Is Marco in today?", "Is Sarah working tomorrow?": the profile has no rota
+            _STAFF_IN.search(lowered) if staff and not (book_words or services) else None
+        )
+        or (_WHO_IS_IN.search(lowered) if not (book_words or services) else None)
     )
     if policy and not (robot or person or message):
         book = cancel = move = status = asks_price = False

@@ -92,7 +92,7 @@ _LEAD = re.compile(
     r"^(?:(?:yes|yeah|yep|sure|okay|ok|oh|um|uh|er|erm|ah|and|so|well|right|alright|hi|hello|"
     r"of course|certainly|it's|it is|its|that's|that is|this is|my name is|my name's|name's|"
     r"the name's|i'm|i am|it'll be|it will be|put it under|under|you can put|sorry|hang on|"
-    r"hold on|wait|one sec(?:ond)?|just a sec(?:ond)?|let me (?:see|think)|just put|put)"
+    r"hold on|wait|one sec(?:ond)?|just a sec(?:ond)?|let me (?:see|think)|just put|put|i said)"
     r"[\s,.!]+)+",
     re.I,
 )

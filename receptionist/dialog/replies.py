@@ -66,6 +66,14 @@ DETAILS_BY_MESSAGE = "I can't change that myself, so I'll pass it on to the fron
 NOTHING_BOOKED = "Okay, I haven't booked anything."
 BOOKING_PHONE = "And what's a phone number we can reach you on about the booking?"
 # A question we can't answer, said with a request
+NAME_TO_PUT_RIGHT = (
+    "Sorry about that. I can't change the name on a booking myself, so I'll ask the front desk "
+    "to put it right."
+)
+NAME_TO_CHANGE = (  # .format(name=...)
+    "Sorry about that. I can't change the name on a booking myself, so I'll ask the front desk "
+    "to change it to {name}."
+)
 QUESTION_LATER = (
     "I can't answer your question myself, so I'll pass it on to the front desk once we're done."
 )
@@ -84,7 +92,7 @@ FIXED = (
     NOT_UNDERSTOOD, NOT_UNDERSTOOD_AGAIN, OFFER_PERSON_OR_MESSAGE, DONT_KNOW, DONT_KNOW_EITHER,
     CANT_DO_THAT, CAN_HEAR_YOU, HELLO, WELL_THANKS, TAKE_YOUR_TIME, STILL_HERE, WRONG_NUMBER,
     WE_CALLED, LATE_NOTED, DETAILS_BY_MESSAGE, BOOKING_PHONE, NOTHING_BOOKED, NUMBER_NOT_SHOWN,
-    QUESTION_LATER,
+    QUESTION_LATER, NAME_TO_PUT_RIGHT,
     HOLIDAY_HOURS_UNKNOWN, ABOUT_A_VISIT,
 )  # fmt: skip
 

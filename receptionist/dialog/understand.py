@@ -217,6 +217,8 @@ _TURNED_DOWN = re.compile(
     r"|(?:'s|\s+is)\s+(?:no good|bad|not good|not possible|out)\b)"
 )
 _STARTS_NO = re.compile(r"^\W*no\b")
+# "..., not Jon" closing a name put right: the name it replaces
+_NOT_THAT = re.compile(r"[,;]?\s*\b(?:not|rather than|instead of)\s+[A-Za-z'\-]+\W*$", re.I)
 _GREETING = re.compile(r"\bgood (?:morning|afternoon|evening)\b")
 # "Morning!" opening a call greets; as the answer to a question it is a time of day.
 # "Hi, yes, morning, I'd like ...": after other greetings too.
@@ -397,6 +399,14 @@ def understand(
         first, _, rest = said.partition(". ")
         if rest.strip() and len(first.split()) <= 4:
             name = find_name(first, never, True, staff_names)
+    if (
+        name is None
+        and expecting == "name"
+        and answer.correction
+        and not (wants.intents or services or day or days or at or window or phone)
+    ):
+        # "Sorry, I said Don Price, not Jon.": the name put right, and the one it replaces
+        name = find_name(_NOT_THAT.sub("", said), never, True, staff_names)
     if name is None and expecting in ("name", "next_booking"):
         # Asked what name a booking goes under, "her name's Emma" is the answer: the
         # booking is for them ("Shall I book the kids cut right after?" "His name is Sam.").

@@ -561,6 +561,13 @@ def test_anything_later_asks_for_other_times_not_the_later_one(
             TimeWindow(start=time(12, 0), end=time(17, 0)),
         ),
         ("Could we bump my Friday to Saturday?", date(2026, 11, 28), None),
+        # Earlier than the booking, the day said is the booking's: it was asked which booking
+        # ("can I have the name on the booking, or the day it's for?")
+        (
+            "Do you have anything earlier on Friday? I'm booked at 10.",
+            date(2026, 11, 27),
+            TimeWindow(end=time(10, 0)),  # before the booking's own time
+        ),
     ],
 )
 def test_a_booking_named_by_its_day_alone_is_moved(

@@ -140,6 +140,9 @@ def test_intents(text: str, intents: set[str]) -> None:
         ("I'd like a haircot please", ("haircut",), True),
         ("I'd like some hi lights", ("colour",), True),
         ("Can I get a colar?", ("colour",), True),
+        # the same sound, spelt further off (was a service we lack: "we don't offer collar")
+        ("Hi, I'd like to book a collar on Saturday at 10.", ("colour",), True),
+        ("Is it clear on Saturday?", (), False),
         ("No, that's all, thanks.", (), False),
         ("I need help with my hair salon bill", (), False),
         ("John Smith", (), False),

@@ -131,6 +131,9 @@ def test_a_name_the_caller_gave(text: str, name: str) -> None:
         ("Sorry, I said Don Price, not Jon.", "Don Price"),
         ("I said Don Price.", "Don Price"),
         ("Sorry, it's Smith not Smyth", "Smith"),
+        # A surname that is a word of prices, spelt out (was the price list)
+        ("It's Price, P R I C E.", "Price"),
+        ("Price, P R I C E.", "Price"),
     ],
 )
 def test_a_bare_answer_to_what_name(text: str, name: str) -> None:
@@ -337,3 +340,16 @@ def test_the_name_of_the_one_called_for(text: str, called_for: str | None) -> No
 def test_a_name_after_a_yes_when_asked_for_it() -> None:
     """ "OK that's fine, Wanda Max" to "what name?" (after a question) was not taken."""
     assert understand("OK that's fine, Wanda Max", PROFILE, TODAY, "name").name == "Wanda Max"
+
+
+@pytest.mark.parametrize("text", ["It's Price, P R I C E.", "Price, P R I C E."])
+def test_a_surname_spelt_out_asks_no_price(text: str) -> None:
+    u = understand(text, PROFILE, TODAY, "name")
+    assert not u.asks_price and "question" not in u.intents, text
+
+
+def test_a_name_said_when_the_service_is_asked_is_no_service_we_lack() -> None:
+    """ "Amy Pond." to "What would you like to book?" was "we don't offer amy pond"."""
+    u = understand("Amy Pond.", PROFILE, TODAY, "service")
+    assert (u.name, u.unknown_service) == ("Amy Pond", None)
+    assert understand("A manicure.", PROFILE, TODAY, "service").unknown_service == "manicure"

@@ -172,6 +172,20 @@ def advance_move(c: Conversation, u: Understanding) -> Step:
                     None,
                     None,
                 )
+            if (
+                way is not None
+                and f.day is None
+                and f.move_to[0] is not None
+                and not (
+                    NEW_TIME.search(u.text)
+                    or _INSTEAD_OF.search(u.text)
+                    or _TO_LATER.search(u.text)  # "move it to later on Saturday": where to
+                )
+            ):
+                # "Do you have anything earlier on Friday? I'm booked at 10.": earlier or
+                # later than the booking, the day said is the booking's (and the time said
+                # its own), not where it goes.
+                f.day, f.move_to = f.move_to[0], (None, None, None)
         said_new = (
             f.name is None
             and (u.day or u.time)
@@ -480,6 +494,9 @@ _LATER_THAT_DAY = re.compile(
     r"\b(?:an? |the )?(?:bit |little )?(later|earlier)(?: (?:time|slot|appointment|one|on|in the "
     r"day|that day|the same day))?\b(?! (?:than|next|this|that) (?:week|month))",
     re.I,
+)
+_TO_LATER = re.compile(
+    r"\b(?:to|into|until)\s+(?:an?\s+|the\s+)?(?:\w+\s+)?(?:later|earlier)\b", re.I
 )
 _SAME_TIME = re.compile(r"\bsame (?:time|hour)\b", re.I)
 _SAME_DAY = re.compile(r"\bsame day\b", re.I)

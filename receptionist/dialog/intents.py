@@ -395,6 +395,14 @@ _STAFF_IN = re.compile(
     r"\b(?:is|will|does|are)\s+[a-z]+\s+(?:be\s+)?(?:in|working|around|there|available|free|on|"
     r"about|off)\b"
 )
+# "Price" or "Cost" as Whisper writes a surname: after a first name, or after "it's", "I'm",
+# "name's", "under", "Mr" (capitalised, where a question about prices is not)
+_SURNAME_PRICE = re.compile(
+    r"\b(?:[A-Z][a-z]+|(?i:it's|its|i'm|name's|name is|names|under|mr\.?|mrs\.?|ms\.?|dr\.?))"
+    r",?\s+(?:Price|Cost)\b"
+    # ... or spelt out after it: "Price, P R I C E"
+    r"|\b(?:Price|Cost)\b(?=[\s,.]+(?:that's\s+)?[A-Za-z](?:[\s.,\-]+[A-Za-z]){2,}\b)"
+)
 # "Who's working on Friday?", "Which stylists are in tomorrow?", "Who's on today?": the rota,
 # which the profile doesn't hold, as "Is Marco in today?".
 _WHO_IS_IN = re.compile(
@@ -1070,8 +1078,8 @@ def read_wants(
     )
     book_words = bool(_BOOK.search(lowered))
     service_question = bool(_SERVICE_QUESTION.search(lowered)) and bool(services or unknown)
-    # "name's Jon Price": a surname is no question about prices.
-    asks_price = bool(_PRICE.search(re.sub(r"\b[A-Z][a-z]+ (?:Price|Cost)\b", " ", said).lower()))
+    # "name's Jon Price", "It's Price, P R I C E": a surname is no question about prices.
+    asks_price = bool(_PRICE.search(_SURNAME_PRICE.sub(" ", said).lower()))
     asks_duration = bool(_DURATION.search(lowered))
     asks_hours = bool(_HOURS.search(_HOURS_AWAY.sub(" ", lowered))) and not (
         book_words and not _PLAIN_HOURS.search(lowered)

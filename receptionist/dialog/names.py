@@ -309,8 +309,10 @@ def find_name(
     when plainly given as such ("my name is Sarah", or "Sarah" when asked for a name), never
     from "this is Sarah", "for Sarah". ``bare``: "what name?" was just asked and this turn said
     nothing else, so the whole answer may be the name."""
+    said = text
     text = _ASIDE.sub(", ", _fold_spelling(text))  # "I'm Rachel, by the way, Rachel Green"
-    spelled = _spelled(text)
+    # a spelling folded into its word still says that word is a name ("It's Price, P R I C E")
+    spelled = _spelled(text) or _spelled(said)
     first = re.search(r"\bfirst name(?: is|'s)?\s+([A-Za-z][A-Za-z'\-]+)", text, re.I)
     last = re.search(r"\b(?:last|sur) ?name(?: is|'s)?\s+([A-Za-z][A-Za-z'\-]+)", text, re.I)
     if (
@@ -429,6 +431,7 @@ def _found_name(
     if len(words) - sum(inside) > 3 or any(
         _never(w, exclude)
         and w.lower().strip(".") not in _TITLES
+        and w.lower().strip(".") != (spelled or "").lower()  # "It's Price, P R I C E"
         and not (i and _surname_after_a_name(w, exclude))
         and not inside[i]
         for i, w in enumerate(words)

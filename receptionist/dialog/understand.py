@@ -411,6 +411,18 @@ def understand(
         # Asked what name a booking goes under, "her name's Emma" is the answer: the
         # booking is for them ("Shall I book the kids cut right after?" "His name is Sam.").
         name = find_other_name(said, never | staff_names) if "name" in lowered else None
+    if (
+        name is None
+        and expecting == "service"
+        and wants.unknown_service
+        and len(said.split()) <= 3
+        and not (day or days or at or window or phone)
+    ):
+        # "Amy Pond." asked which service: a name said early, no service we lack
+        given = find_name(said, never, True, staff_names)
+        if given is not None and len(given.split()) == 2 and is_first_name(given.split()[0]):
+            name = given
+            wants = replace(wants, unknown_service=None, intents=(), asks_other=None)
     if services and expecting == "name" and (name is None or len(name.split()) == 1):
         # "John Child.", "Lisa Colour.", "Sam Kidd." asked for a name: a surname that is also a
         # word of a service is the name, not a change of service.

@@ -561,6 +561,7 @@ def test_anything_later_asks_for_other_times_not_the_later_one(
             TimeWindow(start=time(12, 0), end=time(17, 0)),
         ),
         ("Could we bump my Friday to Saturday?", date(2026, 11, 28), None),
+        ("Can I swap my Friday for a Saturday?", date(2026, 11, 28), None),  # was a booking
         # Earlier than the booking, the day said is the booking's: it was asked which booking
         # ("can I have the name on the booking, or the day it's for?")
         (
@@ -2235,3 +2236,22 @@ def test_a_no_after_the_booking_still_ends_the_call(said: str) -> None:
     c = _booked_as("Jon Price")
     out = c.receive(CallerSaid(said))
     assert c.ended and not any(isinstance(a, TakeMessage) for a in out), says(out)
+
+
+def test_asked_about_kids_hair_then_a_booking_for_the_son_is_one_kids_cut() -> None:
+    """ "Do you cut kids' hair?" was a haircut and a kids cut: once the son's kids cut was
+    booked, "And the second kids cut: shall I book it right after?"."""
+    c = new()
+    out = c.receive(CallerSaid("Do you cut kids' hair?"))
+    assert says(out)[0].startswith("Sure, a kids cut."), out
+    out = c.receive(CallerSaid("Okay, can I book one for my son on Saturday at 11?"))
+    saturday_11 = datetime(2026, 11, 28, 11, 0)
+    assert out == [CheckSlot("kids cut", saturday_11, "5551234567")]
+    c.receive(SlotChecked(True))
+    assert c.receive(CallerSaid("Leo Miller.")) == [
+        CheckSlot("kids cut", saturday_11, "5551234567")
+    ]
+    out = c.receive(SlotChecked(True))  # checked again before it is booked
+    assert out[-1] == Book("kids cut", saturday_11, "Leo Miller", "5551234567"), out
+    out = c.receive(booked("kids cut", saturday_11, "Leo Miller"))
+    assert says(out)[-1] == replies.ANYTHING_ELSE, out

@@ -150,6 +150,10 @@ def test_intents(text: str, intents: set[str]) -> None:
         ("Could I get my locks chopped?", (), False),
         ("I'll be there in a bit", (), False),
         # Who a service is for is no second service: a kids cut is a kind of cut.
+        ("Do you cut kids' hair?", ("kids cut",), False),  # was a haircut and a kids cut
+        ("Can you cut my son's hair on Friday?", ("kids cut",), False),
+        ("Could you colour my daughter's hair?", ("colour",), False),  # a colour, for her
+        ("Do you do children's colours?", ("colour",), False),
         ("Could I get a trim for my son on Saturday morning?", ("kids cut",), False),
         ("My son needs a haircut", ("kids cut",), False),
         ("Hia, could I get a trim for my sun on Saturday at 10?", ("kids cut",), False),

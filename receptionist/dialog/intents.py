@@ -77,9 +77,10 @@ _MOVE = re.compile(
     r"bring(?:ing)? (?:it|that|my \w+|the \w+) (?:forward|earlier)|"
     # "Could we bump my Friday to Saturday?", "can we change Friday to next Thursday?": a
     # booking named by its day alone
-    r"(?:move|moving|change|changing|switch|switching|shift|shifting|bump|bumping) (?:my |our |"
+    r"(?:move|moving|change|changing|switch|switching|shift|shifting|bump|bumping|swap|"
+    r"swapping|trade) (?:my |our |"
     r"the )?(?:mon|tues|wednes|thurs|fri|satur|sun)day(?:'s)?(?: one| appointment| booking)? "
-    r"(?:to|till|until|back|forward|over)\b|"
+    r"(?:to|till|until|back|forward|over|for)\b|"  # "swap my Friday for a Saturday"
     # "the appointment I have on Friday, can I make it 30 minutes later?"
     r"(?:make|move|push|bring) (?:it|that|my (?:\w+ )?(?:appointment|booking)) (?:an?|half an?|"
     r"\d+|one|two|three|ten|fifteen|twenty|thirty|forty five|a couple of|a few) (?:hours?|"

@@ -180,6 +180,11 @@ _FOR_WHOM = re.compile(
 _WHOSE = re.compile(
     r"\b(?:my|our|his|her|their)(?: (?:little|two|young|youngest|eldest|oldest))? $"
 )
+_POSSESSIVE = re.compile(r"'?s?'?\s*")
+_THEIR_HAIR = re.compile(r"'?s?'?\s+hair\b")  # "cut (my) kids' hair"
+_WHOSE_WORDS = frozenset(
+    "my our his her their the your little young youngest eldest oldest".split()
+)
 _APART = re.compile(r"\b(?:and|plus|also|then|or|as well|too|another|one)\b")
 
 
@@ -225,6 +230,25 @@ def _for_whom(
             before, (first, last), before_by_whom = out[-1]
             between = said[last:start]
             near = len(between.split()) <= 5 and not _APART.search(between)
+            # "Do you cut kids' hair?": who it is for inside the other's words ("cut ...
+            # hair"), or just before them ("children's haircuts"): one service, their kind
+            inside = (
+                start < last
+                or (before_by_whom and _POSSESSIVE.fullmatch(between))
+                or (
+                    by_whom
+                    and set(between.split()) <= _WHOSE_WORDS
+                    and bool(_THEIR_HAIR.match(said, end))
+                )
+            )
+            if inside and (by_whom or before_by_whom):
+                general, specific = (before, item) if by_whom else (item, before)
+                # a kids cut is a cut; "colour my daughter's hair" is a colour, for her
+                kept = specific if _a_kind_of(specific.name, general.name, profile) else general
+                near = kept.near and (before.name != item.name or before.near == item.near)
+                kind = Found(kept.name, min(before.start, item.start), near)
+                out[-1] = (kind, (first, max(last, end)), False)
+                continue
             if near and by_whom and _FOR_WHOM.search(said[:start]):
                 if _a_kind_of(item.name, before.name, profile):
                     out[-1] = (Found(item.name, before.start, item.near), (first, end), False)

@@ -2255,3 +2255,27 @@ def test_asked_about_kids_hair_then_a_booking_for_the_son_is_one_kids_cut() -> N
     assert out[-1] == Book("kids cut", saturday_11, "Leo Miller", "5551234567"), out
     out = c.receive(booked("kids cut", saturday_11, "Leo Miller"))
     assert says(out)[-1] == replies.ANYTHING_ELSE, out
+
+
+@pytest.mark.parametrize(
+    ("said", "each"),
+    [
+        # were four kids cuts, the adults' too
+        (
+            "I'd like to bring the whole family in on Saturday, me, my husband and our two kids.",
+            ["haircut", "haircut", "kids cut", "kids cut"],
+        ),
+        # the wife's haircut was lost (a haircut, then the son's kids cut)
+        (
+            "Haircuts for me, my wife and my son on Saturday at 10 please.",
+            ["haircut", "haircut", "kids cut"],
+        ),
+        ("A haircut for me and my son on Friday at 2.", ["haircut", "kids cut"]),
+        ("Two kids cuts for my twins on Saturday.", ["kids cut", "kids cut"]),
+        ("A colour for me and my daughter on Saturday.", ["colour", "colour"]),
+    ],
+)
+def test_a_family_booked_together_is_each_person_s_own_service(said: str, each: list) -> None:
+    c = new()
+    c.receive(CallerSaid(said))
+    assert [c.frame.service, *c.frame.more_services] == each

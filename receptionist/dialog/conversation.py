@@ -80,9 +80,9 @@ from receptionist.dialog.intents import (
     says_more_than_asking,
     says_the_new_details,
 )
-from receptionist.dialog.matching import staff_by_role
+from receptionist.dialog.matching import per_person, staff_by_role
 from receptionist.dialog.names import names_listed
-from receptionist.dialog.people import mentions_others
+from receptionist.dialog.people import children_among, mentions_others
 from receptionist.dialog.understand import TimeWindow, Understanding, find_service, understand
 from receptionist.dialog.when import a_week_later, leaves_it_to_us, names_a_weekday_alone
 from receptionist.domain.phones import possible_phone
@@ -876,6 +876,12 @@ class Conversation:
             extra = services[1:]
             if u.people and u.people > len(services):
                 extra += [services[-1]] * (u.people - len(services))
+            children = children_among(u.text.lower()) if u.people and u.people > 1 else None
+            each = per_person(services, u.people or 0, children or 0, self.profile)
+            if each is not None and len(each) > 1:
+                # "me, my husband and our two kids": a haircut each for the adults, a kids
+                # cut each for the children (were kids cuts for all, or one person lost)
+                f.service, extra = each[0], each[1:]
             if extra:
                 f.more_services = extra
                 f.back_to_back = f.back_to_back or bool(_BACK_TO_BACK.search(u.text))

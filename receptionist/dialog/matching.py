@@ -5,7 +5,7 @@ one sound off ("beer trim", "hare cut", "Marko", "Mark O") by spelling (rapidfuz
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TypeVar
 
@@ -259,6 +259,29 @@ def _for_whom(
                 continue
         out.append((item, (start, end), by_whom))
     return [item for item, _, _ in out]
+
+
+def per_person(
+    services: Sequence[str], people: int, children: int, profile: BusinessProfile
+) -> list[str] | None:
+    """Each person's service where some of them are children and a service is a kind for
+    them ("me, my husband and our two kids" for kids cuts: a haircut each for the two
+    adults, a kids cut each for the children), adults first; None when no service is a
+    kind of another (a colour for each, as said)."""
+    if not 0 < children <= people:
+        return None
+    for kind in services:
+        general = next(
+            (
+                g
+                for g in (*services, *(x.name for x in profile.services))
+                if _a_kind_of(kind, g, profile)
+            ),
+            None,
+        )
+        if general is not None:
+            return [general] * (people - children) + [kind] * children
+    return None
 
 
 def _a_kind_of(specific: str, general: str, profile: BusinessProfile) -> bool:

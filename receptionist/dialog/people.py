@@ -66,6 +66,31 @@ def _group_size(part: str) -> int | None:
 _PLAIN_WORDS = frozenset("my the a an your our of for and with".split())
 
 
+_CHILDREN = re.compile(
+    r"\b(?:(\d+|one|two|three|four|five|six|a couple of|couple of)\s+)?"
+    r"(?:(?:little|young|younger|small)\s+)?"
+    r"(sons?|daughters?|kids?|children|child|boys?|girls?|grandsons?|granddaughters?|grandkids?|"
+    r"grandchild(?:ren)?|babies|baby|toddlers?|twins|stepson|stepdaughter|godson|goddaughter)\b"
+)
+
+
+def children_among(lowered: str) -> int | None:
+    """How many of the people named are children ("me, my husband and our two kids": 2);
+    None when how many is not said ("my kids")."""
+    total = 0
+    for match in _CHILDREN.finditer(lowered):
+        number, noun = _count(match.group(1)), match.group(2)
+        if number is not None:
+            total += number
+        elif noun == "twins":
+            total += 2
+        elif noun.endswith("s") or noun in ("children", "grandchildren", "babies"):
+            return None
+        else:
+            total += 1
+    return total
+
+
 def find_people(said: str, lowered: str, profile: BusinessProfile) -> int | None:
     """How many people the booking is for, when the caller said more than one."""
     match = re.search(r"\b(?:both|the two|the both|all two) of us\b|\bus two\b|\bthe pair of us\b|"

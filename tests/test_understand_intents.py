@@ -154,6 +154,14 @@ def test_intents(text: str, intents: set[str]) -> None:
         ("Can you cut my son's hair on Friday?", ("kids cut",), False),
         ("Could you colour my daughter's hair?", ("colour",), False),  # a colour, for her
         ("Do you do children's colours?", ("colour",), False),
+        # ... or further off, the caller asking none for themselves (was a second haircut)
+        (
+            "Is it OK if I bring my son along to my Friday appointment for a cut as well?",
+            ("kids cut",),
+            False,
+        ),
+        ("Can my daughter come in with me on Friday and get a trim too?", ("kids cut",), False),
+        ("Can I book my son in, and I would like a haircut", ("kids cut", "haircut"), False),
         ("Could I get a trim for my son on Saturday morning?", ("kids cut",), False),
         ("My son needs a haircut", ("kids cut",), False),
         ("Hia, could I get a trim for my sun on Saturday at 10?", ("kids cut",), False),

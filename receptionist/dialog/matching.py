@@ -185,6 +185,13 @@ _THEIR_HAIR = re.compile(r"'?s?'?\s+hair\b")  # "cut (my) kids' hair"
 _WHOSE_WORDS = frozenset(
     "my our his her their the your little young youngest eldest oldest".split()
 )
+# The caller asking for a service of their own beside someone else's
+_FOR_ME_TOO = re.compile(
+    r"\bfor (?:me|myself|us|both)\b|\b(?:me|myself|i)(?:,| and)|\band (?:me|myself|i)\b|"
+    r"\b(?:both|each|all) of us\b|\bwe (?:both|all|each)\b|\bboth\b|\bmyself\b|"
+    r"\bi(?:'d| would)? (?:need|want|like|get|have)(?: to get| to have)? (?:a|an|one|my)\b|"
+    r"\b(?:two|2|three|3|four|4)\b"
+)
 _APART = re.compile(r"\b(?:and|plus|also|then|or|as well|too|another|one)\b")
 
 
@@ -258,6 +265,16 @@ def _for_whom(
                     out[-1] = (item, (start, end), False)
                 continue
         out.append((item, (start, end), by_whom))
+    if (
+        len(out) == 2
+        and out[0][2]
+        and not out[1][2]
+        and _a_kind_of(out[0][0].name, out[1][0].name, profile)
+        and not _FOR_ME_TOO.search(said)
+    ):
+        # "Is it OK if I bring my son along to my Friday appointment for a cut as well?":
+        # the cut is his (a kids cut), not a second one for the caller, who asks none.
+        return [out[0][0]]
     return [item for item, _, _ in out]
 
 

@@ -2279,3 +2279,26 @@ def test_a_family_booked_together_is_each_person_s_own_service(said: str, each: 
     c = new()
     c.receive(CallerSaid(said))
     assert [c.frame.service, *c.frame.more_services] == each
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["Is it more expensive for long hair?", "How much is a haircut? Is it more for long hair?",
+     "Is a colour cheaper for students?"],
+)  # fmt: skip
+def test_a_price_that_depends_on_what_we_do_not_know_says_so_and_offers_help(
+    question: str,
+) -> None:
+    """ "Is it more expensive for long hair?" was the price list alone, as if that answered."""
+    c = new()
+    out = c.receive(CallerSaid(question))
+    assert "dollars" in says(out)[0], out
+    assert says(out)[-1] == replies.PRICE_DEPENDS_UNKNOWN and c.expecting == Expect.OFFER_HELP
+    out = c.receive(CallerSaid("A message, please."))
+    assert out == [TakeMessage("front desk", "", "5551234567", question)]
+
+
+@pytest.mark.parametrize("question", ["How much is a colour?", "Is a beard trim extra?"])
+def test_a_plain_price_question_is_answered_alone(question: str) -> None:
+    out = new().receive(CallerSaid(question))
+    assert replies.PRICE_DEPENDS_UNKNOWN not in says(out) and says(out)[-1] == replies.ANYTHING_ELSE

@@ -193,6 +193,17 @@ _THEN_OR_THAT = re.compile(
     r"\b(?:then|that day|on that day|that time|with (?:him|her|them))\b", re.I
 )
 _WITH_THEM = re.compile(r"\b(?:with|by) (?:him|her|them)\b", re.I)
+# A price that depends on something the profile doesn't say: long hair, a student, a child
+_PRICE_DEPENDS = re.compile(
+    r"\b(?:more expensive|dearer|cheaper|cost(?:s|ing)? (?:any |a bit |much )?(?:more|less)|"
+    r"charge (?:any |a bit )?(?:more|less|extra)|pay (?:any )?(?:more|extra)|"
+    r"extra (?:charge|cost|fee)|"
+    r"surcharge|discounts?|price (?:differ|depend|change|var)\w*|depends? on|"
+    r"(?:is it|is that|would it be|will it be|are they|is there) (?:any |a bit )?(?:more|less))"
+    r"\b[^.?!]*?"
+    r"\b(?:for|if|with|on|when)\b",
+    re.I,
+)
 _SOMEONE_CALL_BACK = re.compile(
     r"\b(?:can|could|would|will|have|get|ask) (?:someone|somebody|anyone|anybody|one of you)"
     r"(?: to)? (?:call|ring|phone|get back to|give me a (?:call|ring|bell))\b",
@@ -636,6 +647,13 @@ class Conversation:
             # that holiday hours aren't known here.
             f.message_text = f.message_text or u.text
             yield Say(replies.HOLIDAY_HOURS_UNKNOWN, cache=True)
+            self.expecting = Expect.OFFER_HELP
+            return
+        if answered and u.asks_price and _PRICE_DEPENDS.search(u.text) and not self._task_intent(u):
+            # "Is it more expensive for long hair?": the prices we have, and the truth that
+            # what changes them isn't known here (it was the price list, as if that answered).
+            f.message_text = f.message_text or u.text
+            yield Say(replies.PRICE_DEPENDS_UNKNOWN, cache=True)
             self.expecting = Expect.OFFER_HELP
             return
         if unanswerable and answered:

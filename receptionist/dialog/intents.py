@@ -361,7 +361,8 @@ _ASKS_ABOUT_IT = re.compile(
 )
 _PRICE = re.compile(
     r"\b(?:how much|prices?|pricing|cost|costs|(?<!in )charge|charges|rates?|expensive|cheap|"
-    r"fee|fees|what do you charge|(?:is|are|does|do|cost|costs|charge) (?:\w+ ){0,3}?extra|"
+    r"cheaper|dearer|fee|fees|what do you charge|"
+    r"(?:is|are|does|do|cost|costs|charge) (?:\w+ ){0,3}?extra|"
     r"what(?:'s| is| would be| will be) the total|"
     r"(?:is|was|will) (?:it|that|this) (?:still |about |around )?(?:\$\d+|\d+ (?:dollars|bucks)))\b"
 )

@@ -82,6 +82,10 @@ NUMBER_NOT_SHOWN = (
     "Your number doesn't come through on this call, so I can't see it. Could you say it digit "
     "by digit, or type it on your keypad and press the pound key?"
 )
+PRICE_DEPENDS_UNKNOWN = (
+    "I don't know whether that changes the price, though. I can take a message for the team, "
+    "or put you through to someone who can tell you. Which would you prefer?"
+)
 HOLIDAY_HOURS_UNKNOWN = (
     "I don't have our holiday hours, though. I can take a message for the team, or put you "
     "through to someone who can tell you. Which would you prefer?"
@@ -92,7 +96,7 @@ FIXED = (
     NOT_UNDERSTOOD, NOT_UNDERSTOOD_AGAIN, OFFER_PERSON_OR_MESSAGE, DONT_KNOW, DONT_KNOW_EITHER,
     CANT_DO_THAT, CAN_HEAR_YOU, HELLO, WELL_THANKS, TAKE_YOUR_TIME, STILL_HERE, WRONG_NUMBER,
     WE_CALLED, LATE_NOTED, DETAILS_BY_MESSAGE, BOOKING_PHONE, NOTHING_BOOKED, NUMBER_NOT_SHOWN,
-    QUESTION_LATER, NAME_TO_PUT_RIGHT,
+    QUESTION_LATER, NAME_TO_PUT_RIGHT, PRICE_DEPENDS_UNKNOWN,
     HOLIDAY_HOURS_UNKNOWN, ABOUT_A_VISIT,
 )  # fmt: skip
 

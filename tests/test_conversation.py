@@ -2302,3 +2302,38 @@ def test_a_price_that_depends_on_what_we_do_not_know_says_so_and_offers_help(
 def test_a_plain_price_question_is_answered_alone(question: str) -> None:
     out = new().receive(CallerSaid(question))
     assert replies.PRICE_DEPENDS_UNKNOWN not in says(out) and says(out)[-1] == replies.ANYTHING_ELSE
+
+
+def test_asking_if_it_is_us_with_a_request_is_no_question_to_pass_on() -> None:
+    """ "Is that the hairdressers? I was wondering if you had anything ..." was "I can't
+    answer your question myself, so I'll pass it on", and a message of it after the booking."""
+    c = new()
+    out = c.receive(
+        CallerSaid(
+            "Yeah hi, is that the hairdressers? I was wondering if you had anything going "
+            "tomorrow morning for a trim."
+        )
+    )
+    assert replies.QUESTION_LATER not in says(out), out
+    assert isinstance(out[-1], FindSlots) and out[-1].service == "haircut", out
+
+
+def test_a_part_of_the_day_every_time_offered_is_in_asks_which_not_the_same_offer_again() -> None:
+    """ "Afternoon, please." to "1 PM or 2 PM" offered the same two again, word for word."""
+    c = new()
+    c.receive(CallerSaid("Could I get a haircut tomorrow? I'm Ann Lee."))
+    slots = (datetime(2026, 11, 25, 13, 0), datetime(2026, 11, 25, 14, 0))
+    c.receive(SlotsFound(slots))
+    out = c.receive(CallerSaid("Afternoon, please."))
+    assert says(out) == ["Both of those would suit. Which would you prefer, 1 PM or 2 PM?"]
+    assert c.receive(CallerSaid("The second one.")) == [
+        CheckSlot("haircut", slots[1], "5551234567")
+    ]
+
+
+def test_a_part_of_the_day_none_offered_is_in_looks_for_it() -> None:
+    c = new()
+    c.receive(CallerSaid("Could I get a haircut tomorrow? I'm Ann Lee."))
+    c.receive(SlotsFound((datetime(2026, 11, 25, 13, 0), datetime(2026, 11, 25, 14, 0))))
+    out = c.receive(CallerSaid("Morning, please."))
+    assert isinstance(out[-1], FindSlots) and out[-1].window is not None, out

@@ -303,6 +303,24 @@ def _choose_slot(c: Conversation, u: Understanding) -> Reading:
         f.days, f.window, f.offered = None, None, []
         f.unconfirmed -= {"day", "time"}
         return replace(u, day=None, time=None, days=None, window=None, yes=False), True
+    window = u.window
+    if (
+        window is not None
+        and len(f.offered) > 1
+        and not (u.day or u.time or u.days or u.no or u.intents)
+        and all(
+            (window.start is None or window.start <= slot.time())
+            and (window.end is None or slot.time() <= window.end)
+            for slot in f.offered
+        )
+    ):
+        # "Morning please." to "9 AM or 10 AM": both are; which one (it was the same two
+        # offered again, word for word)
+        every = "Both" if len(f.offered) == 2 else "All"
+        yield Say(f"{every} of those would suit. Which would you prefer, "
+                  f"{' or '.join(say_time(slot.time()) for slot in f.offered)}?")  # fmt: skip
+        c.expecting = Expect.CHOOSE_SLOT
+        return None
     other = other_times_asked(u.text.lower())
     edge = _at_the_days_edge(c, sorted(f.offered), other) if other else None
     if edge and not (u.day or u.time or u.window or u.days):

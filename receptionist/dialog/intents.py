@@ -835,10 +835,14 @@ def _asks_other(
     sentences: list[str], profile: BusinessProfile, handled: tuple[re.Pattern[str], ...]
 ) -> str | None:
     """The topic of a question the profile can't answer: "do you have parking?" -> "parking"."""
+    from receptionist.dialog.about_the_call import asks_if_we_are  # it reads this module
+
     for sentence in sentences:
         lowered = sentence.lower()
         if not (sentence.endswith("?") or _QUESTION_START.search(sentence)):
             continue
+        if asks_if_we_are(lowered, profile.name):
+            continue  # "Is that the hairdresser's? I was wondering ...": yes, and the request
         if _SMALL_TALK.search(lowered) or any(p.search(lowered) for p in handled):
             continue
         if matching.find_services(sentence, profile) or matching.find_staff(sentence, profile):

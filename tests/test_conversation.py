@@ -2337,3 +2337,33 @@ def test_a_part_of_the_day_none_offered_is_in_looks_for_it() -> None:
     c.receive(SlotsFound((datetime(2026, 11, 25, 13, 0), datetime(2026, 11, 25, 14, 0))))
     out = c.receive(CallerSaid("Morning, please."))
     assert isinstance(out[-1], FindSlots) and out[-1].window is not None, out
+
+
+@pytest.mark.parametrize(
+    "said",
+    ["Can Sarah call me back about my wedding hair?",
+     "Can you get Sarah to ring me back when she's free? It's about my wedding hair."],
+)  # fmt: skip
+def test_a_call_back_asked_with_what_it_is_about_is_the_message(said: str) -> None:
+    """It was asked for again ("What would you like me to tell Sarah?"), and a number said
+    next taken for the message."""
+    out = new().receive(CallerSaid(said))
+    assert out == [TakeMessage("Sarah", "", "5551234567", said)]
+
+
+def test_a_number_given_for_the_message_of_a_call_back_is_the_number_to_call() -> None:
+    c = new()
+    asked = "Can you get Sarah to ring me back when she's free?"
+    c.receive(CallerSaid(asked))
+    assert c.expecting == Expect.MESSAGE_TEXT
+    out = c.receive(CallerSaid("My number is 555 222 3333."))
+    assert out == [TakeMessage("Sarah", "", "5552223333", asked)]
+
+
+def test_a_number_given_for_a_message_still_to_be_said_asks_for_it_again() -> None:
+    c = new()
+    c.receive(CallerSaid("I'd like to leave a message for Marco."))
+    out = c.receive(CallerSaid("555 222 3333."))
+    assert not any(isinstance(a, TakeMessage) for a in out) and c.expecting == Expect.MESSAGE_TEXT
+    out = c.receive(CallerSaid("Tell him my colour faded."))
+    assert out == [TakeMessage("Marco", "", "5552223333", "Tell him my colour faded.")]

@@ -48,6 +48,7 @@ _JUST_CALL_BACK = re.compile(
     r"^\W*(?:(?:no|nothing|nope|that's (?:it|all))\W+)*(?:just|only)\b.*\b(?:call|ring|phone)",
     re.I,
 )
+_CALL_ME_BACK = re.compile(r"\b(?:call|ring|phone|get back to) (?:me|us)\b", re.I)
 _NO_NUMBER = re.compile(
     r"\b(don't have|do not have|no number|rather not|no phone|not give|won't give|skip)\b", re.I
 )
@@ -96,6 +97,15 @@ def _message_text(c: Conversation, u: Understanding) -> Reading:
         return Understanding(text=u.text), True
     if not u.text or ((u.no or leaving) and len(u.text.split()) <= 4):
         return u, False  # "No, that's all" as the answer to "what's the message?" is none
+    from receptionist.dialog.conversation import words_besides_a_number  # it reads this module
+
+    if asked and u.phone and not words_besides_a_number(u.text):
+        # "Can you get Sarah to ring me back?" ... "My number is 555 222 3333.": the number
+        # to call back on, and the request the message (the number was taken for it); a
+        # message asked for without a call back is still to be said.
+        if _CALL_ME_BACK.search(asked):
+            c.frame.message_text = asked
+        return Understanding(text=u.text, phone=u.phone), True
     details = asked and changes_booking_details(asked.lower())
     # "Change the number on my booking" ... "It's 555 867 5309": the front desk needs both.
     c.frame.message_text = f"{asked} {u.text}" if details else u.text

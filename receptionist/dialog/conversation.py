@@ -179,7 +179,7 @@ _NUMBER_WORDS = re.compile(
 )
 
 
-def _words_besides_a_number(text: str) -> str:
+def words_besides_a_number(text: str) -> str:
     """What a turn that gives a number says besides it ("This is Tom from Acme"), if two or
     more words."""
     rest = _NUMBER_WORDS.sub(" ", text).split()
@@ -207,6 +207,13 @@ _PRICE_DEPENDS = re.compile(
 _SOMEONE_CALL_BACK = re.compile(
     r"\b(?:can|could|would|will|have|get|ask) (?:someone|somebody|anyone|anybody|one of you)"
     r"(?: to)? (?:call|ring|phone|get back to|give me a (?:call|ring|bell))\b",
+    re.I,
+)
+_CALL_BACK_ABOUT = re.compile(
+    r"\b(?:call|ring|phone|get back to|contact)\b[^.?!]*\b(?:about|regarding|concerning)\s+"
+    r"(?!it\b|this\b|that\b|something\b)\w+|^\W*(?:it's|it is)\s+(?:about|regarding)\s+"
+    r"(?!it\b|this\b|that\b|something\b)\w+|[.?!]\s+(?:it's|it is)\s+(?:about|regarding)\s+"
+    r"(?!it\b|this\b|that\b|something\b)\w+",
     re.I,
 )
 _ASKS_TO_BOOK = re.compile(
@@ -1026,6 +1033,10 @@ class Conversation:
                 # "I'm calling for Marco, it's his mum, tell him to ring me": who is asking is
                 # part of the message, not only what follows "tell him".
                 f.message_text = u.text if says_more_than_asking(before) else words
+        if f.task == Task.MESSAGE and not f.message_text and _CALL_BACK_ABOUT.search(u.text):
+            # "Can Sarah call me back about my wedding hair?": what it is about is the message
+            # (it was asked for again, and the next words, a number, taken for it)
+            f.message_text = u.text
         if f.task == Task.MESSAGE and "message" in u.intents and not f.message_asked:
             f.message_asked = u.text  # the request itself, should nothing more be said
         if (u.yes or u.no) and expecting in (Expect.CONFIRM, Expect.NEXT_BOOKING):
@@ -1287,7 +1298,7 @@ class Conversation:
             yield from self._ask(Expect.PHONE, **self._words())
             return
         message_id, phone = self._told_message, self.frame.phone
-        if message_id is not None and u is not None and _words_besides_a_number(u.text):
+        if message_id is not None and u is not None and words_besides_a_number(u.text):
             # "This is Tom from Acme, on 555 444 3322": who calls is part of the message too
             added = self._result(
                 (yield AddToMessage(message_id, u.text, u.name or "")), MessageTaken

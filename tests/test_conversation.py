@@ -2367,3 +2367,36 @@ def test_a_number_given_for_a_message_still_to_be_said_asks_for_it_again() -> No
     assert not any(isinstance(a, TakeMessage) for a in out) and c.expecting == Expect.MESSAGE_TEXT
     out = c.receive(CallerSaid("Tell him my colour faded."))
     assert out == [TakeMessage("Marco", "", "5552223333", "Tell him my colour faded.")]
+
+
+def _asked_the_name_for_friday_at_2() -> tuple[Conversation, list[str]]:
+    c = new()
+    c.receive(CallerSaid("Haircut Friday at 2."))
+    asked = says(c.receive(SlotChecked(True)))
+    assert c.expecting == Expect.NAME, asked
+    return c, asked
+
+
+def test_a_question_we_cannot_answer_during_a_booking_is_passed_on_after_it() -> None:
+    """ "Oh wait, do I need to bring anything?" asked the name was "a message, or someone who
+    can help?", and the name said next not understood: the booking was lost."""
+    c, asked = _asked_the_name_for_friday_at_2()
+    out = c.receive(CallerSaid("Oh wait, do I need to bring anything?"))
+    assert says(out) == [replies.QUESTION_LATER, *asked] and c.expecting == Expect.NAME
+    friday_2 = datetime(2026, 11, 27, 14, 0)
+    assert c.receive(CallerSaid("Okay. Lucy Gray.")) == [
+        CheckSlot("haircut", friday_2, "5551234567")
+    ]
+    c.receive(SlotChecked(True))
+    out = c.receive(booked("haircut", friday_2, "Lucy Gray"))
+    (message,) = [a for a in out if isinstance(a, TakeMessage)]
+    assert message.text == "Oh wait, do I need to bring anything?"
+
+
+def test_the_hours_asked_during_a_booking_leave_its_day_as_it_is() -> None:
+    """ "Are you open Sunday?" asked the name for Friday's booking moved it to Sunday, closed:
+    "closed on Sundays" was said twice, and other days offered."""
+    c, asked = _asked_the_name_for_friday_at_2()
+    out = c.receive(CallerSaid("Hmm, actually, are you open Sunday?"))
+    assert says(out) == ["We're closed on Sundays.", *asked] and c.expecting == Expect.NAME
+    assert c.frame.day == date(2026, 11, 27) and c.frame.time == time(14, 0)

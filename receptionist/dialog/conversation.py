@@ -209,6 +209,11 @@ _SOMEONE_CALL_BACK = re.compile(
     r"(?: to)? (?:call|ring|phone|get back to|give me a (?:call|ring|bell))\b",
     re.I,
 )
+# What is asked while a request is under way: its details, which stay asked
+_ASKED_FOR_A_TASK = frozenset(
+    {Expect.NAME, Expect.DAY, Expect.TIME, Expect.CHOOSE_SLOT, Expect.SERVICE, Expect.CONFIRM,
+     Expect.PHONE, Expect.CONFIRM_CANCEL, Expect.CONFIRM_MOVE}
+)  # fmt: skip
 _CALL_BACK_ABOUT = re.compile(
     r"\b(?:call|ring|phone|get back to|contact)\b[^.?!]*\b(?:about|regarding|concerning)\s+"
     r"(?!it\b|this\b|that\b|something\b)\w+|^\W*(?:it's|it is)\s+(?:about|regarding)\s+"
@@ -635,6 +640,20 @@ class Conversation:
             "price" if u.asks_price else "duration" if u.asks_duration
             else "hours" if u.asks_hours else None
         ) if answered else None  # fmt: skip
+        if (
+            answered
+            and u.asks_hours
+            and f.task is not None
+            and expecting in _ASKED_FOR_A_TASK
+            and not self._task_intent(u)
+            and not (u.services or u.name or u.phone)
+        ):
+            # "Hmm, actually, are you open Sunday?" asked a name for Friday's booking: the
+            # hours, then what was asked, again; the booking stays Friday's (it was moved to
+            # Sunday, closed, and "closed on Sundays" said twice)
+            yield from (say for say in self._last_reply if say.text != replies.FILLER_BOOKING)
+            self.expecting = expecting
+            return
         # "Is Marco in today?": a question about a staff member is still one we can't answer;
         # a message left then is for them.
         unanswerable = (
@@ -673,6 +692,22 @@ class Conversation:
                 # After a turn not understood, a "question" with nothing we know in it is more
                 # likely another one not understood than a question we can't answer.
                 yield from self._not_understood(u.text, expecting)
+                return
+            if (
+                f.task in (Task.BOOK, Task.MOVE, Task.CANCEL)
+                and expecting in _ASKED_FOR_A_TASK
+                and self._last_reply
+                and u.text.rstrip().endswith("?")  # asked as a question, not words misheard
+            ):
+                # "Oh wait, do I need to bring anything?" asked a name for a booking: the
+                # question goes to the front desk once the booking is done, and what was
+                # asked is asked again (it was "a message, or someone who can help?", and the
+                # name said next not understood).
+                if not self._question_left:
+                    self._question_left = u.text
+                    yield Say(replies.QUESTION_LATER, cache=True)
+                yield from (say for say in self._last_reply if say.text != replies.FILLER_BOOKING)
+                self.expecting = expecting
                 return
             yield Say(replies.DONT_KNOW, cache=True)
             f.message_text = f.message_text or u.text

@@ -2042,11 +2042,17 @@ def test_an_hour_someone_else_says_puts_the_time_right() -> None:
         ),
     ],
 )
-def test_open_right_now_is_answered_for_the_hour_asked(at: datetime, answer: str) -> None:
-    """ "Are you open right now?" heard the day's hours, whatever the clock said."""
+@pytest.mark.parametrize(
+    "asked", ["Are you open right now?", "Are you open?", "I'm outside, are you open?"]
+)
+def test_open_right_now_is_answered_for_the_hour_asked(
+    at: datetime, answer: str, asked: str
+) -> None:
+    """ "Are you open right now?" heard the day's hours, whatever the clock said; "Are you
+    open?" alone, and "I'm outside, are you open?", were answered with the week's hours."""
     c = Conversation(PROFILE, caller_id="5551234567", today=at.date(), now=lambda: at)
     c.start()
-    out = c.receive(CallerSaid("Are you open right now?"))
+    out = c.receive(CallerSaid(asked))
     assert says(out)[0] == answer, out
 
 

@@ -881,6 +881,9 @@ def test_a_booking_asked_about_by_its_service(text: str, status: bool) -> None:
         ("Hi, it's Jane Miller, just checking I'm booked in this week.", True),
         ("I want to make sure I'm booked for Friday.", True),
         ("When I'm booked in, do I need to bring anything?", False),
+        # was a new booking on Friday
+        ("Hi, I've got a haircut booked Friday, can you tell me who it's with?", True),
+        ("Who's my appointment with on Friday?", True),
     ],
 )
 def test_a_booking_asked_about_as_the_caller_being_booked(text: str, status: bool) -> None:

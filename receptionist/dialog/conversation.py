@@ -163,7 +163,9 @@ _TOGETHER = re.compile(
 )
 _RIGHT_NOW = re.compile(
     r"\b(?:right now|open now|now open|at the moment|currently|still open|open yet|open at the "
-    r"minute)\b",
+    r"minute|i'm outside|i am outside|i'm here|i'm at the door)\b|"
+    # "Are you open?" and nothing else: now, or when next
+    r"^\W*(?:(?:hi|hello|hey|yes|yeah|um|uh|so|oh|sorry)\W+)*are you (?:guys )?open\W*$",
     re.I,
 )
 _BOTH_UNDER = re.compile(r"\b(both|all|each)\b.{0,12}\b(under|for)\b|\bsame name\b", re.I)

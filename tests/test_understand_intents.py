@@ -931,7 +931,8 @@ def test_words_about_a_booking_are_no_service_we_lack(text: str) -> None:
      ("Sorry, what were those times again?", True), ("What were they again?", True),
      ("What times did you say?", True), ("Can you go over those again?", True),
      ("Could you run that by me again?", True), ("What was the first one again?", True),
-     ("What times do you have on Friday?", False), ("What were the times on Friday?", False)],
+     ("What times do you have on Friday?", False), ("What were the times on Friday?", False),
+     ("What times do you have?", False)],
 )  # fmt: skip
 def test_checking_what_was_said_hears_it_again(text: str, again: bool) -> None:
     """ "Sorry, did you say 4 or 5?" when asked a name was answered with the name question."""

@@ -161,6 +161,7 @@ def test_intents(text: str, intents: set[str]) -> None:
             False,
         ),
         ("Can my daughter come in with me on Friday and get a trim too?", ("kids cut",), False),
+        ("Can I bring my son in on Friday at 2 for a cut?", ("kids cut",), False),
         ("Can I book my son in, and I would like a haircut", ("kids cut", "haircut"), False),
         ("Could I get a trim for my son on Saturday morning?", ("kids cut",), False),
         ("My son needs a haircut", ("kids cut",), False),

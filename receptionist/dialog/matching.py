@@ -146,8 +146,8 @@ def find_services(text: str, profile: BusinessProfile) -> list[Found]:
             if (
                 score >= (80 if alias_words > 1 else 85)
                 or (score >= 75 and fuzz.ratio(heard, sound) >= 85)
-                # one word that sounds just the same, spelt further off: "collar", "caller"
-                # for "colour" (tiny.en from voices not ours; a near match, read back)
+                # one word that sounds just the same, spelt further off: "collar" for
+                # "colour" (tiny.en from voices not ours; a near match, read back)
                 or (size == alias_words == 1 and heard == sound and joined not in COMMON_WORDS)
             ):
                 found.append(Found(aliases.to_service[alias], window[0][1], near=True))
@@ -190,7 +190,8 @@ _FOR_ME_TOO = re.compile(
     r"\bfor (?:me|myself|us|both)\b|\b(?:me|myself|i)(?:,| and)|\band (?:me|myself|i)\b|"
     r"\b(?:both|each|all) of us\b|\bwe (?:both|all|each)\b|\bboth\b|\bmyself\b|"
     r"\bi(?:'d| would)? (?:need|want|like|get|have)(?: to get| to have)? (?:a|an|one|my)\b|"
-    r"\b(?:two|2|three|3|four|4)\b"
+    r"\b(?:two|2|three|3|four|4) (?:\w+ )?(?:haircuts|cuts|trims|colou?rs|appointments|"
+    r"bookings|people|of us)\b"
 )
 _APART = re.compile(r"\b(?:and|plus|also|then|or|as well|too|another|one)\b")
 

@@ -562,6 +562,17 @@ def test_anything_later_asks_for_other_times_not_the_later_one(
         ),
         ("Could we bump my Friday to Saturday?", date(2026, 11, 28), None),
         ("Can I swap my Friday for a Saturday?", date(2026, 11, 28), None),  # was a booking
+        # were new bookings (on Saturday; on Friday at 9)
+        (
+            "Instead of Friday can I come Saturday morning?",
+            date(2026, 11, 28),
+            TimeWindow(end=time(12, 0)),
+        ),
+        (
+            "Could we make my Friday one a bit earlier?",
+            date(2026, 11, 27),
+            TimeWindow(end=time(10, 0)),
+        ),
         # Earlier than the booking, the day said is the booking's: it was asked which booking
         # ("can I have the name on the booking, or the day it's for?")
         (
@@ -2406,3 +2417,14 @@ def test_the_hours_asked_during_a_booking_leave_its_day_as_it_is() -> None:
     out = c.receive(CallerSaid("Hmm, actually, are you open Sunday?"))
     assert says(out) == ["We're closed on Sundays.", *asked] and c.expecting == Expect.NAME
     assert c.frame.day == date(2026, 11, 27) and c.frame.time == time(14, 0)
+
+
+def test_a_booking_made_earlier_to_the_time_said_is_checked_there() -> None:
+    """ "Could we make my Friday one a bit earlier, like 9?" was a new booking on Friday."""
+    c = new()
+    out = c.receive(CallerSaid("Could we make my Friday one a bit earlier, like 9?"))
+    assert len(out) == 1 and isinstance(out[0], FindBookings), out
+    friday = BookingView(9, "haircut", datetime(2026, 11, 27, 10), "Jane Miller", "5551234567",
+                         "booked")  # fmt: skip
+    out = c.receive(BookingsFound((friday,)))
+    assert out[-1] == CheckSlot("haircut", datetime(2026, 11, 27, 9, 0), moving=9), out

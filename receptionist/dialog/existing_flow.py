@@ -184,8 +184,17 @@ def advance_move(c: Conversation, u: Understanding) -> Step:
             ):
                 # "Do you have anything earlier on Friday? I'm booked at 10.": earlier or
                 # later than the booking, the day said is the booking's (and the time said
-                # its own), not where it goes.
-                f.day, f.move_to = f.move_to[0], (None, None, None)
+                # its own), not where it goes; "a bit earlier, like 9" is the new time.
+                after = u.text[way.end() :]
+                new_time = f.move_to[1] if not _HELD_AT.search(after) else None
+                f.day, f.move_to = f.move_to[0], (None, new_time, None)
+            elif way is not None and not any(f.move_to or ()) and f.time is not None:
+                # "Could we make my Friday one a bit earlier, like 9?": the time said after
+                # "earlier" is where it goes (it was taken for the booking's own, and lost)
+                after = u.text[way.end() :]
+                if not _HELD_AT.search(after) and understand(after, c.profile, c.today,
+                                                             "time").time == f.time:  # fmt: skip
+                    f.move_to, f.time = (None, f.time, None), None
         said_new = (
             f.name is None
             and (u.day or u.time)
@@ -373,7 +382,12 @@ _SERVICE_MOVE_SPLIT = re.compile(
     r"\b(?:to|into)\b|\band (?:then )?(?:re-?book|book|make|get|schedule)\b|" + _BUT_WISH, re.I
 )
 # "to Saturday instead of Friday", "rather than Friday": what follows is the booking's day
-_INSTEAD_OF = re.compile(r"\b(?:instead of|rather than)\b([^,.?!]*)", re.I)
+_INSTEAD_OF = re.compile(
+    r"\b(?:instead of|rather than)\b([^,.?!]*?)"
+    # "Instead of Friday can I come Saturday morning?": the old, up to the asking
+    r"(?=\s+(?:can|could|would|how about|what about|is there|do you|have you)\b|[,.?!]|$)",
+    re.I,
+)
 
 
 def _move_parts(text: str, split: re.Pattern[str]) -> list[tuple[str, str]]:
@@ -494,6 +508,9 @@ _LATER_THAT_DAY = re.compile(
     r"\b(?:an? |the )?(?:bit |little )?(later|earlier)(?: (?:time|slot|appointment|one|on|in the "
     r"day|that day|the same day))?\b(?! (?:than|next|this|that) (?:week|month))",
     re.I,
+)
+_HELD_AT = re.compile(
+    r"\b(?:booked|appointment|i'm in|i am in|i have|i've got|mine is|it's at|it is at)\b", re.I
 )
 _TO_LATER = re.compile(
     r"\b(?:to|into|until)\s+(?:an?\s+|the\s+)?(?:\w+\s+)?(?:later|earlier)\b", re.I

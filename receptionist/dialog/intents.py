@@ -81,6 +81,12 @@ _MOVE = re.compile(
     r"swapping|trade) (?:my |our |"
     r"the )?(?:mon|tues|wednes|thurs|fri|satur|sun)day(?:'s)?(?: one| appointment| booking)? "
     r"(?:to|till|until|back|forward|over|for)\b|"  # "swap my Friday for a Saturday"
+    # "Could we make my Friday one a bit earlier, like 9?", "move my appointment a bit later"
+    r"(?:make|move|push|bring|get) (?:it|that|my (?:\w+ )?(?:appointment|booking|one)) "
+    r"(?:a (?:bit|little|touch) |slightly |)(?:earlier|later|sooner)\b|"
+    # "Instead of Friday can I come Saturday morning?": the day held, given up for another
+    r"\binstead of (?:my |the |this |on )?(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day|"
+    r"tomorrow|today)\b[^.?!]*\b(?:can|could) (?:i|we) (?:come|do|have|make it|move|go)\b|"
     # "the appointment I have on Friday, can I make it 30 minutes later?"
     r"(?:make|move|push|bring) (?:it|that|my (?:\w+ )?(?:appointment|booking)) (?:an?|half an?|"
     r"\d+|one|two|three|ten|fifteen|twenty|thirty|forty five|a couple of|a few) (?:hours?|"

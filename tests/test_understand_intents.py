@@ -796,13 +796,23 @@ def test_thatll_do_to_anything_else_is_a_no() -> None:
         "Do you need a deposit for a colour?",
         "How far in advance do I need to book?",  # was "What would you like to book?"
         "And do I need a patch test?",  # was "we don't offer patch test"
+        # were "What would you like to book?", and the hours
+        "How early should I arrive for my appointment?",
+        "How early do I need to be there?",
+        "What time should I get there?",
     ],
 )
 def test_how_the_business_works_is_asked_not_requested(text: str) -> None:
     """ "How much notice do you need to cancel?" was the price list and a cancellation."""
     u = understand(text, PROFILE, TODAY)
     assert u.intents == ("question",) and u.asks_other, (u.intents, u.asks_other)
-    assert not (u.asks_price or u.service or u.unknown_service), text
+    assert not (u.asks_price or u.asks_hours or u.service or u.unknown_service), text
+
+
+@pytest.mark.parametrize("text", ["How soon can I get in for a haircut?",
+                                  "How early can I come in on Friday?"])  # fmt: skip
+def test_how_soon_a_booking_can_be_is_still_a_booking(text: str) -> None:
+    assert "book" in understand(text, PROFILE, TODAY).intents, text
 
 
 @pytest.mark.parametrize(

@@ -388,6 +388,10 @@ _POLICY = re.compile(
     # hair before?" (the profile says nothing of it: a person or a message)
     r"\b(?:do|should|must) (?:i|we) (?:need to |have to )?(?:bring|wash|prepare|arrive early|"
     r"come early)\b|\bwhat (?:should|do) (?:i|we) (?:need to )?bring\b|"
+    # "How early should I arrive for my appointment?", "what time should I get there?"
+    r"\bhow (?:early|long before) (?:should|do|must) (?:i|we) (?:need to |have to )?(?:arrive|"
+    r"get there|be there|turn up|come in|get in)\b|"
+    r"\bwhat time (?:should|do|must) (?:i|we) (?:arrive|get there|be there|turn up|come in)\b|"
     # what must come first: "Do I need a patch test?", "do I have to get a consultation
     # before a colour?" (asked, not a request for one; "do I need to book?" leads to a booking)
     r"\b(?:do|would|will|should|must) (?:i|we) (?:need|have to|require)(?: to)?(?: (?:get|have|"
@@ -1122,6 +1126,9 @@ def read_wants(
     )
     if policy and not (robot or person or message):
         book = cancel = move = status = asks_price = False
+        hours = _HOURS.search(lowered)
+        if hours is not None and policy.start() <= hours.start() < policy.end():
+            asks_hours = False  # "How early do I need to be there?": no question of the hours
         unknown, asks_other = None, policy.group(0)
     question = (
         asks_price

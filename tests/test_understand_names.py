@@ -353,3 +353,9 @@ def test_a_name_said_when_the_service_is_asked_is_no_service_we_lack() -> None:
     u = understand("Amy Pond.", PROFILE, TODAY, "service")
     assert (u.name, u.unknown_service) == ("Amy Pond", None)
     assert understand("A manicure.", PROFILE, TODAY, "service").unknown_service == "manicure"
+
+
+def test_a_name_after_an_aside_without_a_comma_is_read_whole() -> None:
+    """ "and it's Omar by the way, Omar Farah" booked "Omar"."""
+    said = "Thursday, around 4 if you can, and it's Omar by the way, Omar Farah."
+    assert understand(said, PROFILE, TODAY, "day").name == "Omar Farah"

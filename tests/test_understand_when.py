@@ -746,3 +746,17 @@ def test_of_days_told_and_asked_the_day_asked_is_the_one(
 )
 def test_a_count_before_at_and_an_hour_is_no_hour(text: str, at: time | None) -> None:
     assert understand(text, PROFILE, TODAY).time == at, text
+
+
+@pytest.mark.parametrize(
+    ("text", "expecting"),
+    [("Is 11 free?", "choose_slot"), ("Is 11 any good?", "choose_slot"),
+     ("Is 11 free on Saturday for a colour?", None)],
+)  # fmt: skip
+def test_an_hour_asked_about_is_a_time(text: str, expecting: str | None) -> None:
+    """ "Is 11 free?" to the times offered offered them again (no time read after "is")."""
+    assert understand(text, PROFILE, TODAY, expecting).time == time(11), text
+
+
+def test_an_age_after_is_stays_no_time() -> None:
+    assert understand("My son is 6 and needs a kids cut", PROFILE, TODAY).time is None

@@ -331,7 +331,7 @@ def find_name(
     return _found_name(text, exclude, bare, staff, spelled)
 
 
-_ASIDE = re.compile(r"\s*,\s*(?:by the way|btw|sorry|i mean|that is)\s*,\s*", re.I)
+_ASIDE = re.compile(r"(?<=\w)\s*,?\s+\b(?:by the way|btw|sorry|i mean|that is)\s*,\s*", re.I)
 _TWO_NAMES = re.compile(
     r"([A-Za-z][a-z'\-]+)(?:\s+([A-Za-z][a-z'\-]+))?,?\s+(?:and|&)\s+([A-Za-z][a-z'\-]+)"
     r"\s+([A-Za-z][a-z'\-]+)"

@@ -240,6 +240,9 @@ _DIGIT_RUN_CLOCK = re.compile(
     rf"(?:\b{_CUE_RE}\s+)?(?<![$\u00a3\u20ac\d.,])\b(1\d|2[0-3]|0?[1-9])(00|05|10|15|20|30|40|45|50)\b"
     r"(?![\d:/\-]|\s*[,.]?\s*\d)(?:\s*(am|pm))?"
 )
+_FREE_AFTER = re.compile(
+    r"\s*(?:oclock\s*)?(?:free|available|open|ok|okay|possible|any good|good|doable|taken)\b"
+)
 _ENDS_AT_ATE = re.compile(r"\bate\s*[.!?]?\s*$")
 _FOR_PM = re.compile(r"\bfor\s+(?:a\s+)?(am|pm)\b")
 _TO_THIRTY = re.compile(
@@ -723,8 +726,12 @@ def _clock_at(match: re.Match[str], lowered: str, alone: bool) -> time | None:
         return None  # "the second one", "that one", "my Friday one"
     if not (cue or suffix or has_minutes or alone):
         return None  # a bare number is a count unless a time was asked for
-    if cue in ("and", "or", "is") and not (suffix or has_minutes):
-        return None
+    if (
+        cue in ("and", "or", "is")
+        and not (suffix or has_minutes)
+        and not (cue == "is" and _FREE_AFTER.match(lowered, match.end()))
+    ):
+        return None  # "my son is 6"; but "is 11 free?" asks for 11
     if not has_minutes and _NOT_TIME_AFTER.match(lowered, match.end()):
         return None  # "two haircuts", "for 3 people"
     if not (has_minutes or suffix) and _MORE_DIGITS.match(lowered, match.end()):

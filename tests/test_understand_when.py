@@ -760,3 +760,15 @@ def test_an_hour_asked_about_is_a_time(text: str, expecting: str | None) -> None
 
 def test_an_age_after_is_stays_no_time() -> None:
     assert understand("My son is 6 and needs a kids cut", PROFILE, TODAY).time is None
+
+
+@pytest.mark.parametrize(
+    ("text", "expecting", "at"),
+    [("Oh, what's free around then?", "choose_slot", None),  # was 10 AM, read back
+     ("Is anything free about then?", None, None),
+     ("Saturday at then please", None, time(10))],  # "at ten" one sound off, as heard
+)  # fmt: skip
+def test_around_then_is_that_time_not_ten(
+    text: str, expecting: str | None, at: time | None
+) -> None:
+    assert understand(text, PROFILE, TODAY, expecting).time == at, text

@@ -681,8 +681,10 @@ def read_clock(text: str, expecting: str | None = None) -> tuple[Clock | None, s
     match = _NEAR_CLOCK.search(lowered)
     if match:
         cue, word, minute_word, suffix = match.groups()
-        # "ate" is a word of its own: only "at ate am" or a turn ending "at ate" is a time.
-        if word != "ate" or suffix or _ENDS_AT_ATE.search(lowered):
+        # "ate" is a word of its own: only "at ate am" or a turn ending "at ate" is a time;
+        # "around then", "by then", "about then" are that time, not ten ("at then" is ten).
+        then_not_ten = word == "then" and cue != "at" and not suffix
+        if not then_not_ten and (word != "ate" or suffix or _ENDS_AT_ATE.search(lowered)):
             minute = _MINUTE_WORDS.get(minute_word or "", 0)
             found = _with_suffix(_NEAR_HOURS[word], minute, suffix)
             if found is not None:

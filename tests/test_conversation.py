@@ -2428,3 +2428,29 @@ def test_a_booking_made_earlier_to_the_time_said_is_checked_there() -> None:
                          "booked")  # fmt: skip
     out = c.receive(BookingsFound((friday,)))
     assert out[-1] == CheckSlot("haircut", datetime(2026, 11, 27, 9, 0), moving=9), out
+
+
+def test_someone_of_a_staff_member_s_asking_for_them_is_put_through() -> None:
+    """ "Hi, it's Marco's wife, is he there?" was "I don't have that information"."""
+    out = new().receive(CallerSaid("Hi, it's Marco's wife, is he there?"))
+    assert [a.target for a in out if isinstance(a, Transfer)] == ["Marco"], out
+
+
+def test_calls_never_answered_are_a_message_for_the_front_desk() -> None:
+    """ "This is the third time I've called, nobody ever picks up!" was not understood."""
+    said = "This is the third time I've called, nobody ever picks up!"
+    out = new().receive(CallerSaid(said))
+    assert out == [TakeMessage("front desk", "", "5551234567", said)]
+
+
+def test_whether_the_call_back_is_coming_once_told_is_told_again() -> None:
+    """ "That's all I wanted to know, can they call me back?" once told the message was passed
+    on began a second message ("Who is the message for?")."""
+    c = new()
+    c.receive(CallerSaid("Do you have wheelchair access?"))
+    c.receive(CallerSaid("Yes please, a message."))
+    claim = "I've passed your message to the front desk to call you back (claim)."
+    c.receive(MessageTaken(claim, 7))
+    out = c.receive(CallerSaid("That's all I wanted to know, can they call me back?"))
+    assert says(out) == ["Yes. " + claim, replies.ANYTHING_ELSE], out
+    assert not any(isinstance(a, TakeMessage) for a in out)

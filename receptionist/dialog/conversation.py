@@ -216,6 +216,20 @@ _ASKED_FOR_A_TASK = frozenset(
     {Expect.NAME, Expect.DAY, Expect.TIME, Expect.CHOOSE_SLOT, Expect.SERVICE, Expect.CONFIRM,
      Expect.PHONE, Expect.CONFIRM_CANCEL, Expect.CONFIRM_MOVE}
 )  # fmt: skip
+# Whether the call back asked for is coming: "can they call me back?", "will someone ring me?"
+_WILL_THEY_CALL = re.compile(
+    r"\b(?:can|could|will|would) (?:they|someone|somebody|she|he|you|one of you) (?:please )?"
+    r"(?:call|ring|phone|get back to) (?:me|us)(?: back)?\b|"
+    r"\b(?:they'll|she'll|he'll|someone will|somebody will) (?:call|ring|phone|get back to) "
+    r"(?:me|us)\b",
+    re.I,
+)
+# The words of a turn besides the asking and its politeness ("That's all I wanted to know")
+_ASIDE_FROM_ASKING = re.compile(
+    r"\b(?!(?:that's|that|is|all|i|wanted|want|needed|need|to|know|thanks|thank|you|great|ok|"
+    r"okay|so|and|then|just|please|lovely|perfect|cool|right|yes|yeah|oh|well|brilliant|fine)\b)"
+    r"[a-z']+"
+)
 _CALL_BACK_ABOUT = re.compile(
     r"\b(?:call|ring|phone|get back to|contact)\b[^.?!]*\b(?:about|regarding|concerning)\s+"
     r"(?!it\b|this\b|that\b|something\b)\w+|^\W*(?:it's|it is)\s+(?:about|regarding)\s+"
@@ -299,6 +313,7 @@ class Conversation:
         self._holding = False  # the caller asked us to wait ("hold on a sec")
         self.last_booked: BookingView | None = None  # the last booking made on this call
         self._told_message: int | None = None  # the message the caller was told was passed on
+        self._message_claim = ""  # what they were told of it (the claim, from the record)
         self._impossible_phone: str | None = None  # the last number heard that can't be one
         # The question just answered ("hours", "price", "duration"): "And tomorrow?" or "What
         # about a colour?" after it asks the same of another day or service.
@@ -597,6 +612,21 @@ class Conversation:
 
     def _handle(self, u: Understanding, expecting: Expect | None) -> Step:
         self.expecting = None
+        if (
+            self._told_message is not None
+            and self._message_claim
+            and self.frame.task is None
+            and expecting in (None, Expect.ANYTHING_ELSE)
+            and _WILL_THEY_CALL.search(u.text)
+            and len(_ASIDE_FROM_ASKING.findall(_WILL_THEY_CALL.sub(" ", u.text.lower()))) <= 2
+            and not (u.phone or u.staff or set(u.intents) - {"message", "question"})
+        ):
+            # "That's all I wanted to know, can they call me back?" once told the message was
+            # passed on: yes, as told (it began a second message, "Who is the message for?")
+            self.misunderstood = 0
+            yield Say("Yes. " + self._message_claim, claim=True)
+            yield from self._anything_else()
+            return
         last = self.last_booked
         if (
             last is not None
@@ -1288,7 +1318,7 @@ class Conversation:
         )
         self._message_taken = True
         if tell and taken.claim:
-            self._told_message = taken.message_id
+            self._told_message, self._message_claim = taken.message_id, taken.claim
             yield Say(taken.claim, claim=True)
         if self.outcome != Outcome.TRANSFERRED:
             self.outcome, self.reason = Outcome.MESSAGE, f"message for {staff}"

@@ -111,7 +111,9 @@ _MOVE = re.compile(
 # property ("I left my scarf there", "I found an earring in my bag after my cut")
 _FOR_THE_DESK_WORDS = (
     r"(?:(?:waiting|waited) (?:for|on) (?:a |my |your |the )?(?:call ?back|call|reply|response)|"
-    r"(?:nobody|no one|no-one|nobody's|no one's) (?:has )?(?:called|rang|rung|phoned|got back)|"
+    r"(?:nobody|no one|no-one|nobody's|no one's) (?:has )?(?:ever )?(?:called|rang|rung|phoned|"
+    r"got back|picks? up|answers?|answered|picked up)|"
+    r"(?:third|fourth|fifth|\w+ times?) (?:time )?(?:i've|i have) (?:called|rung|phoned|tried)|"
     r"(?:never|still haven't|haven't|didn't) (?:got|get|had|heard) (?:a |my |the |anything )?"
     r"(?:call ?back|back from|reply|response)|"
     r"(?:i|we) (?:think (?:i|we) )?(?:left|lost|dropped) (?:my|our|a|an|the|some) (?!appointment|"
@@ -204,7 +206,11 @@ _TALK_TO = re.compile(
     r"\b(?:trying to|want to|need to|like to) (?:reach|get hold of|get through to|catch)\b|"
     # "This is Dave, returning Sarah's call": the one who called wants them
     r"\b(?:returning|returned|return) (?:\w+'s|your|her|his|their|a|the) (?:phone )?call\b|"
-    r"\b(?:looking for|after)\s+\w+,? (?:is|are) (?:he|she|they) (?:in|around|there|free|about)\b"
+    r"\b(?:looking for|after)\s+\w+,? (?:is|are) (?:he|she|they) (?:in|around|there|free|about)\b|"
+    # "Hi, it's Marco's wife, is he there?": someone of theirs, for them
+    r"\b[A-Z]?[a-z]+'s (?:wife|husband|partner|mum|mom|mother|dad|father|sister|brother|son|"
+    r"daughter|friend|girlfriend|boyfriend)\b[^.?!]*\b(?:is|are) (?:he|she|they) (?:in|around|"
+    r"there|free|about|available)\b"
 )
 _ASKS_FOR = re.compile(r"\b(?:can|could|may|let) (?:i|me)\b|\bi (?:want|need|'d like)")
 _PLAIN_HOURS = re.compile(r"\bhours\b|\bwhat time do you (?:open|close)")

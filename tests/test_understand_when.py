@@ -772,3 +772,27 @@ def test_around_then_is_that_time_not_ten(
     text: str, expecting: str | None, at: time | None
 ) -> None:
     assert understand(text, PROFILE, TODAY, expecting).time == at, text
+
+
+@pytest.mark.parametrize(
+    ("text", "last"),
+    [("Hi, I need my roots done before Christmas, what have you got?", date(2026, 12, 24)),
+     ("Can I get a haircut before Friday?", date(2026, 11, 26)),
+     ("A haircut sometime before the 30th.", date(2026, 11, 29)),
+     ("Can I get in before my holiday on the 28th?", date(2026, 11, 27))],
+)  # fmt: skip
+def test_a_day_to_come_before_is_a_bound_not_the_day(text: str, last: date) -> None:
+    """ "before Christmas" offered Christmas Day, and booked it; "before Friday" Friday."""
+    u = understand(text, PROFILE, TODAY)
+    assert u.day is None and u.days is not None and (u.days.first, u.days.last) == (TODAY, last)
+
+
+@pytest.mark.parametrize(
+    ("text", "day"),
+    [("I can't come before Friday.", date(2026, 11, 27)),
+     ("Can I come in before work on Thursday?", date(2026, 11, 26)),
+     ("A haircut tomorrow before my interview.", date(2026, 11, 25)),
+     ("Friday before 10 please.", date(2026, 11, 27))],
+)  # fmt: skip
+def test_before_with_a_day_that_is_the_day_stays_the_day(text: str, day: date) -> None:
+    assert understand(text, PROFILE, TODAY).day == day, text

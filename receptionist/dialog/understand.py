@@ -12,6 +12,7 @@ transcript.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import date, time, timedelta
 
@@ -217,6 +218,26 @@ _TURNED_DOWN = re.compile(
     r"|(?:'s|\s+is)\s+(?:no good|bad|not good|not possible|out)\b)"
 )
 _STARTS_NO = re.compile(r"^\W*no\b")
+# "before Christmas", "ahead of my holiday on the 12th": the day said is a bound, not the day
+_BEFORE_A_DAY = re.compile(r"\b(?:before|ahead of|prior to)\s+[^,.?!]*")
+_NOT_BEFORE = re.compile(r"(?:\b(?:not|never|no)|n't)\b(?:\s+\w+){0,3}\s*$")
+# "before work on Thursday", "before lunch": a time of that day, not a bound on the days
+_DAILY = re.compile(r"\b(?:work|school|lunch|breakfast|dinner|class|classes|my shift|the gym|"
+                    r"noon|midday|\d|one|two|three|four|five|six|seven|eight|nine|ten|eleven|"
+                    r"twelve)\b")  # fmt: skip
+
+
+def _bound_by(said: str, finds: Callable[[str], object]) -> bool:
+    """Is the day in ``said`` one the caller wants to come before ("before Christmas", "ahead
+    of my holiday on the 12th"), the clause after "before" being what names it?"""
+    before = _BEFORE_A_DAY.search(said)
+    if before is None or _NOT_BEFORE.search(said[: before.start()]):
+        return False  # "I can't come before Friday": Friday is the earliest
+    if _DAILY.search(before.group(0)):
+        return False
+    return finds(said[: before.start()] + said[before.end() :]) is None
+
+
 # "..., not Jon" closing a name put right: the name it replaces
 _NOT_THAT = re.compile(r"[,;]?\s*\b(?:not|rather than|instead of)\s+[A-Za-z'\-]+\W*$", re.I)
 _GREETING = re.compile(r"\bgood (?:morning|afternoon|evening)\b")
@@ -360,6 +381,14 @@ def understand(
         lowered, today, expecting, shifting, keeps_old, phone, unsure
     )
     holiday = find_holiday(lowered, today, profile.region) if day is None and not days else None
+    if (
+        holiday is not None
+        and not shifting
+        and _bound_by(lowered, lambda t: find_holiday(t, today, profile.region))
+    ):
+        # "my roots done before Christmas": the days up to Christmas Eve (Christmas Day itself
+        # was offered, and booked)
+        days, holiday = DayRange(today, max(today, holiday[1] - timedelta(days=1))), None
     if holiday is not None:
         day = holiday[1]  # "Christmas Eve": the date it falls on next
 
@@ -589,6 +618,9 @@ def _read_when(
         day_said = asked
     day = find_day(day_said, today)
     span = find_days(day_said, today) if day is None else None
+    if day is not None and not shifting and _bound_by(day_said, lambda t: find_day(t, today)):
+        # "a haircut before Friday": any day up to the one before it (it was that day)
+        span, day = (today, max(today, day - timedelta(days=1))), None
     if day is None and span is None:
         near = find_near_day_said(day_said, today)
         if near is not None:

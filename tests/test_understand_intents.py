@@ -975,3 +975,20 @@ def test_the_latest_you_have_is_no_choice_of_those_offered(text: str, choice: in
     """ "What's the latest you have?" to 9 or 10 AM took 10 AM; the day's latest is asked."""
     u = understand(text, PROFILE, TODAY, "choose_slot")
     assert u.choice == choice, text
+
+
+@pytest.mark.parametrize(
+    ("text", "cancel"),
+    [
+        # when the caller can come, not a booking called off (it looked for Friday's booking
+        # to cancel, and sent a caller with none to a person)
+        ("Can I get a haircut this week? I can't come before Friday.", False),
+        ("I can't come in until 3, anything then on Thursday?", False),
+        ("I won't be able to come in the mornings.", False),
+        ("I can't come on Friday, please cancel it.", True),
+        ("I can't come Friday.", True),
+        ("I can't come in tomorrow.", True),
+    ],
+)
+def test_when_the_caller_cannot_come_is_no_cancellation(text: str, cancel: bool) -> None:
+    assert ("cancel" in understand(text, PROFILE, TODAY).intents) == cancel, text

@@ -41,16 +41,26 @@ _BOOK_AGAIN = re.compile(
     r"\b(?:book|(?<!n't )(?<!not )(?<!cannot )make|schedule) (?:a|an|another|new|me|us|it)\b"
 )  # not "I can't make it"
 _DAY_WORDS = r"(?:mon|tues|wednes|thurs|fri|satur|sun)day|today|tomorrow|tonight|this|next|the \d"
+# "I can't come before Friday", "can't come in until 3", "can't come in the mornings": when
+# the caller can come, not a booking called off
+_NOT_UNTIL = (
+    r"(?!\s+(?:in\s+)?(?:before|until|till|til|earlier|any earlier|after|(?:in )?the (?:morning|"
+    r"afternoon|evening)s?|mornings|afternoons|evenings|weekdays|during)\b)"
+)
 _CANCEL = re.compile(
     # "cancellations" are others' (free times, or the waiting list), not the caller's own
     r"\b(?:cancel\w*(?<!\bcancellations)(?! (?:policy|fee|charge|rules|list|lists))|call off|"
     r"calling off|"
     r"can'?t make it|cannot make it|can not make it|"
-    r"won'?t (?:be able to )?make it|(?:not|won'?t) be able to (?:make it|come|come in)|"
+    r"won'?t (?:be able to )?make it|(?:not|won'?t) be able to (?:make it|come|come in)"
+    + _NOT_UNTIL
+    + r"|"
     r"unable to (?:make it|come)|scrap (?:my|the)|drop (?:my|the) " + _APPOINTMENT + r"|"
     r"(?:need|have|want|got) to scrap (?:it|that)|"  # "Friday's haircut, I need to scrap it"
     r"get rid of (?:my|the|our|his|her|their|that) (?:\w+ )?" + _APPOINTMENT + r"|"
-    r"can'?t come|cannot come|can not come|won'?t be coming|not coming|can'?t go|"
+    r"(?:can'?t come|cannot come|can not come)(?: in)?"
+    + _NOT_UNTIL
+    + r"|won'?t be coming|not coming|can'?t go|"
     r"(?:not|n't) (?:gonna|going to) (?:be able to )?make it|"
     r"can'?t make (?:my|our|the|his|her|their) (?:\w+(?:'s)? )?(?:appointment|booking|\w+)|"
     r"take (?:me|us|him|her|it|that|my name) off (?:the|your) (?:list|books|schedule|calendar)|"

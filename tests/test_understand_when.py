@@ -796,3 +796,15 @@ def test_a_day_to_come_before_is_a_bound_not_the_day(text: str, last: date) -> N
 )  # fmt: skip
 def test_before_with_a_day_that_is_the_day_stays_the_day(text: str, day: date) -> None:
     assert understand(text, PROFILE, TODAY).day == day, text
+
+
+def test_not_this_one_the_one_after_in_a_sentence_of_its_own() -> None:
+    """ "next Saturday? Not this one, the one after." booked this Saturday."""
+    said = "Can I book a haircut for next Saturday? Not this one, the one after."
+    assert understand(said, PROFILE, TODAY).day == date(2026, 12, 5)
+
+
+def test_not_on_a_day_is_that_day_ruled_out() -> None:
+    """ "I'd like a haircut, but not on a Saturday." offered Saturday's times."""
+    u = understand("I'd like a haircut, but not on a Saturday.", PROFILE, TODAY)
+    assert u.day is None and u.extra.get("not_weekday") == "5"

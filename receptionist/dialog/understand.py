@@ -582,7 +582,7 @@ _HOLIDAY_HOURS = re.compile(
 # "any day next week except Tuesday": the day named is the one not wanted.
 _EXCEPT_A_DAY = re.compile(
     r"\b(?:except|but not|not on|other than|apart from|besides|excluding|"
-    r"(?:any ?(?:day|time|thing)|whenever|anytime) but)\s+(?:on\s+)?"
+    r"(?:any ?(?:day|time|thing)|whenever|anytime) but)\s+(?:on\s+)?(?:an?\s+)?"
     r"(?:(?:mon|tues|wednes|thurs|fri|satur|sun)days?|the \d+(?:st|nd|rd|th)?)\b"
 )
 

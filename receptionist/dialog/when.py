@@ -55,11 +55,14 @@ _ONE_AFTER = (
     r"(?:the\s+)?(?:one|week)\s+after(?:\s+(?:that|this(?:\s+one)?))?(?!\s+next)|"
     r"after\s+this\s+(?:coming\s+)?(?:one|week))\b"
 )
+# What may come between the day and "not this one, the one after": a few words, or the end of
+# its sentence ("Can I book a haircut for next Saturday? Not this one, the one after.")
+_UP_TO_ONE_AFTER = r"[^.?!]{0,24}?(?:[.?!]\s*(?=not\b)[^.?!]{0,24}?)?"
 _WEEKDAY_WEEK = re.compile(
     rf"\b(?:(next|this)\s+)?({_DAY_NAME_RE})\s+week\b(?!\s*end)|"
     rf"\ba week (?:on |from |after |come )?(?:this )?({_DAY_NAME_RE})\b|"
     rf"\b({_DAY_NAME_RE})\s+after\s+next\b|"
-    rf"\b({_DAY_NAME_RE})s?\b[^.?!]{{0,24}}?{_ONE_AFTER}"
+    rf"\b({_DAY_NAME_RE})s?\b{_UP_TO_ONE_AFTER}{_ONE_AFTER}"
 )
 # "the week after next, like Tuesday", "Tuesday of the week after next"
 _WEEK_AFTER_NEXT_DAY = re.compile(
@@ -757,7 +760,7 @@ def _clock_at(match: re.Match[str], lowered: str, alone: bool) -> time | None:
 def names_the_one_after(lowered: str) -> bool:
     """ "Friday, not this one, the one after": a day turned down for the same day a week on,
     whose words say no day of their own."""
-    return bool(re.search(rf"\b(?:{_DAY_NAME_RE})s?\b[^.?!]{{0,24}}?{_ONE_AFTER}", lowered))
+    return bool(re.search(rf"\b(?:{_DAY_NAME_RE})s?\b{_UP_TO_ONE_AFTER}{_ONE_AFTER}", lowered))
 
 
 def find_time(text: str, expecting: str | None = None) -> time | None:

@@ -2454,3 +2454,6 @@ def test_whether_the_call_back_is_coming_once_told_is_told_again() -> None:
     out = c.receive(CallerSaid("That's all I wanted to know, can they call me back?"))
     assert says(out) == ["Yes. " + claim, replies.ANYTHING_ELSE], out
     assert not any(isinstance(a, TakeMessage) for a in out)
+    # a call back asked with more to it is not told "yes" as it stands
+    out = c.receive(CallerSaid("Can they call me back tomorrow instead?"))
+    assert not any(s.startswith("Yes. ") for s in says(out)), out

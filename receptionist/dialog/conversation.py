@@ -225,11 +225,16 @@ _WILL_THEY_CALL = re.compile(
     re.I,
 )
 # The words of a turn besides the asking and its politeness ("That's all I wanted to know")
-_ASIDE_FROM_ASKING = re.compile(
-    r"\b(?!(?:that's|that|is|all|i|wanted|want|needed|need|to|know|thanks|thank|you|great|ok|"
-    r"okay|so|and|then|just|please|lovely|perfect|cool|right|yes|yeah|oh|well|brilliant|fine)\b)"
-    r"[a-z']+"
+_POLITE_WORDS = frozenset(
+    "that's that is all i wanted want needed need to know thanks thank you great ok okay so "
+    "and then just please lovely perfect cool right yes yeah oh well brilliant fine".split()
 )
+
+
+def _besides_asking(lowered: str) -> list[str]:
+    return [w for w in re.findall(r"[a-z']+", lowered) if w not in _POLITE_WORDS]
+
+
 _CALL_BACK_ABOUT = re.compile(
     r"\b(?:call|ring|phone|get back to|contact)\b[^.?!]*\b(?:about|regarding|concerning)\s+"
     r"(?!it\b|this\b|that\b|something\b)\w+|^\W*(?:it's|it is)\s+(?:about|regarding)\s+"
@@ -618,7 +623,7 @@ class Conversation:
             and self.frame.task is None
             and expecting in (None, Expect.ANYTHING_ELSE)
             and _WILL_THEY_CALL.search(u.text)
-            and len(_ASIDE_FROM_ASKING.findall(_WILL_THEY_CALL.sub(" ", u.text.lower()))) <= 2
+            and not _besides_asking(_WILL_THEY_CALL.sub(" ", u.text.lower()))
             and not (u.phone or u.staff or set(u.intents) - {"message", "question"})
         ):
             # "That's all I wanted to know, can they call me back?" once told the message was

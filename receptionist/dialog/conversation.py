@@ -449,7 +449,7 @@ class Conversation:
         if self._last_reply and asks_to_say_again(lowered):
             # "Sorry?", "Could you repeat that?": what we said, again (the times offered, the
             # hours, the question); what was asked stays asked.
-            yield from (say for say in self._last_reply if say.text != replies.FILLER_BOOKING)
+            yield from self._said_again()
             return
         if checks_the_line(lowered):
             # "Hello? Can you hear me?": the caller missed what we said, or fears the line is
@@ -508,6 +508,11 @@ class Conversation:
             yield from self._running_late(u)
             return
         yield from self._handle(u, expecting)
+
+    def _said_again(self) -> list[Say]:
+        """What we said last, to say again: the times offered, the read-back, the question
+        asked (not the "one moment" before it)."""
+        return [say for say in self._last_reply if say.text != replies.FILLER_BOOKING]
 
     def _opening(self) -> bool:
         """Nothing asked and nothing under way yet: the call has just begun."""
@@ -688,7 +693,7 @@ class Conversation:
             # "Hmm, actually, are you open Sunday?" asked a name for Friday's booking: the
             # hours, then what was asked, again; the booking stays Friday's (it was moved to
             # Sunday, closed, and "closed on Sundays" said twice)
-            yield from (say for say in self._last_reply if say.text != replies.FILLER_BOOKING)
+            yield from self._said_again()
             self.expecting = expecting
             return
         # "Is Marco in today?": a question about a staff member is still one we can't answer;
@@ -743,7 +748,7 @@ class Conversation:
                 if not self._question_left:
                     self._question_left = u.text
                     yield Say(replies.QUESTION_LATER, cache=True)
-                yield from (say for say in self._last_reply if say.text != replies.FILLER_BOOKING)
+                yield from self._said_again()
                 self.expecting = expecting
                 return
             yield Say(replies.DONT_KNOW, cache=True)

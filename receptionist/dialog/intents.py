@@ -332,7 +332,10 @@ _HOLDS_ONE = re.compile(
     r"(?:booked|scheduled|on (?:mon|tues|wednes|thurs|fri|satur|sun)day|tomorrow|today)\b|"
     # "I'm booked in Friday at 10", "I'm meant to be in on Friday", "we booked a colour"
     r"\b(?:i'm|i am|we're|we are|i was|we were) (?:booked|scheduled|(?:meant|supposed|due) to "
-    r"(?:be|come)|due)\b|\b(?:i|we) (?:booked|made) (?:a|an|my|our|in)\b"
+    r"(?:be|come)|due)\b|\b(?:i|we) (?:booked|made) (?:a|an|my|our|in)\b|"
+    # "I have something with you Friday", "I've got a slot on Thursday"
+    r"\b(?:i|we)(?:'ve| have)? (?:have|had|got) (?:something|a (?:slot|spot|time)) "
+    r"(?:with you|booked|in|on|for|this|next|tomorrow|today)\b"
 )
 # "have you got anything", "is there a slot": another time asked for (a move's new time, no
 # caller running late)
@@ -382,6 +385,8 @@ _WHEN_IS_MY = re.compile(
 _ASKS_ABOUT_IT = re.compile(
     r"\b(?:what time|when|what day|which day)(?: exactly)? (?:is|was|it's|is it|was it|am i|"
     r"was i|it was|it is|i'm|i am|we're)\b|\b(?:check|confirm|remind me|forgot|forget)\b|"
+    # "I booked online but I never got a confirmation"
+    r"\b(?:confirmation|confirmed)\b|\bstill (?:on|happening|booked|going ahead)\b|"
     r"\b(?:can't|cannot|don't) remember\b"
 )
 _PRICE = re.compile(
@@ -1085,7 +1090,7 @@ def read_wants(
         cancel = move = False
     status = bool(
         _STATUS.search(lowered)
-        or (_HOLDS.search(lowered) and _ASKS_ABOUT_IT.search(lowered))
+        or (holds and _ASKS_ABOUT_IT.search(lowered))
         or (services and _WHEN_IS_MY.search(lowered))
     )
     # "I'm calling about my appointment on Friday, I'd like to add a beard trim": a booking

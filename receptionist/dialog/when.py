@@ -145,7 +145,11 @@ _HALF_HOUR = re.compile(
     r"(?!\s+(?:past|an|a\b|hours?|days?|minutes?|people|of))"
 )
 # Offered times, one pointed at by its hour: "the 10 works for me", "the 2:30 one please".
-_THE_HOUR = re.compile(rf"\bthe\s+(?!one\b){_HOUR_RE}\b(?!\s*(?:st|nd|rd|th)\b)")
+# Not "the four o'clock", "the 4 sharp": the hour on the dot, offered or not (to "3:30 or
+# 4:30" it asks for 4:00, not 4:30).
+_THE_HOUR = re.compile(
+    rf"\bthe\s+(?!one\b){_HOUR_RE}\b(?!\s*(?:st|nd|rd|th|o'?clock|sharp|on the dot)\b)"
+)
 
 # After a number, "at" and an hour: the number counts ("one at 10", "two at 3").
 _COUNT_AT = re.compile(rf"\s+at\s+{_HOUR_RE}\b")

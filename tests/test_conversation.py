@@ -1378,12 +1378,14 @@ def test_what_is_free_asked_while_moving_a_booking_is_for_the_move() -> None:
 @pytest.mark.parametrize(
     "said",
     [
-        "I got a haircut yesterday and I'm really not happy, it's uneven.",
-        "I had a colour last week and it's gone orange.",
+        "I got a haircut yesterday and I'm wondering about it, it's uneven.",
+        "I had a colour last week and I have a question about it.",
+        "Hi, it's about the colour Sarah did last week",
     ],
 )
 def test_a_visit_that_has_happened_is_no_new_booking(said: str) -> None:
-    """Both were "Sure, a haircut. What day would you like to come in?"."""
+    """Were "Sure, a haircut. What day would you like to come in?". ("I'm really not happy",
+    "it's gone orange" are the salon's complaint rule's words now: to Sarah.)"""
     c = new()
     out = c.receive(CallerSaid(said))
     assert says(out) == [replies.ABOUT_A_VISIT] and c.expecting == Expect.OFFER_HELP

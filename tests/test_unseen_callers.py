@@ -8,7 +8,13 @@ from datetime import datetime
 
 import pytest
 
-from receptionist.dialog.actions import CheckSlot, FindBookings, FindSlots
+from receptionist.dialog.actions import (
+    CheckSlot,
+    FindBookings,
+    FindSlots,
+    RecordEscalation,
+    Transfer,
+)
 from receptionist.dialog.events import CallerSaid, SlotsFound
 from receptionist.dialog.frame import Task
 from tests.test_conversation import new
@@ -37,3 +43,50 @@ def test_a_booking_held_asked_about_is_looked_up_not_booked_again(turn: str) -> 
     out = c.receive(CallerSaid(turn))
     assert c.frame.task == Task.STATUS, turn
     assert isinstance(out[-1], FindBookings) and not any(isinstance(a, FindSlots) for a in out)
+
+
+@pytest.mark.parametrize(
+    ("turn", "staff"),
+    [
+        ("Hi there, is Sarah in today? I just want a quick word", "Sarah"),
+        ("Is Marco in?", "Marco"),
+        ("Could I have a word with Marco?", "Marco"),
+    ],
+)
+def test_a_staff_member_asked_for_by_whether_they_are_in_is_put_through(
+    turn: str, staff: str
+) -> None:
+    """It answered "I don't have that information"."""
+    out = new().receive(CallerSaid(turn))
+    assert any(isinstance(a, Transfer) and a.target == staff for a in out), out
+
+
+def test_whether_a_stylist_is_in_on_another_day_is_no_transfer() -> None:
+    out = new().receive(CallerSaid("Is Marco in on Friday?"))
+    assert not any(isinstance(a, Transfer) for a in out)
+
+
+@pytest.mark.parametrize(
+    "turn",
+    [
+        "I'm really not happy, I was charged $50 for a haircut that's meant to be 35",
+        "Hi, it's about the colour Sarah did last week, it's gone a bit orange",
+    ],
+)
+def test_a_complaint_in_the_salons_own_words_goes_to_the_owner(turn: str) -> None:
+    """Both were taken for a new booking ("Sure, a haircut. What day ...?")."""
+    c = new()
+    out = c.receive(CallerSaid(turn))
+    assert any(isinstance(a, RecordEscalation) and a.rule == "refund or complaint" for a in out)
+    assert any(isinstance(a, Transfer) and a.target == "Sarah" for a in out)
+
+
+@pytest.mark.parametrize(
+    "turn",
+    ["Hi, it's about the colour Sarah did last week", "The cut Marco gave me yesterday, well"],
+)
+def test_a_service_someone_did_is_a_visit_made_not_a_booking(turn: str) -> None:
+    c = new()
+    out = c.receive(CallerSaid(turn))
+    assert c.frame.task != Task.BOOK, turn
+    assert not any(isinstance(a, FindSlots) for a in out)

@@ -208,8 +208,10 @@ _ROBOT = re.compile(
 _TALK_TO = re.compile(
     r"\b(?:speak|talk|chat)\s+(?:to|with)\b|"
     # "Is Sarah available?" (now, on the phone; "on Friday" is a question about her days)
-    r"^\W*(?:(?:hi|hello|yes|um|oh)\W+)*is \w+ (?:available|free|there|around|about)(?: to "
-    r"(?:talk|speak|chat))?(?: (?:now|at the moment|right now))?(?:\W*$|\s*\?)|"
+    r"^\W*(?:(?:hi|hello|hi there|yes|um|oh)\W+)*is \w+ (?:available|free|there|around|about|in)"
+    r"(?: to (?:talk|speak|chat))?(?: (?:now|at the moment|right now))?(?:\W*$|\s*\?)|"
+    # "I just want a quick word", "could I have a word with Marco"
+    r"\b(?:a|quick) (?:quick )?(?:word|chat)\b(?! (?:about|for|on|to say)\b)|"
     # "Put Sarah on", "get Marco on for me" (not "put me on the list", "put it on hold")
     r"\b(?:put|get) (?!me\b|us\b|it\b|that\b|this\b|them\b)\w+ on\b(?! (?:the|a|an|my|hold|"
     r"for (?!me\b)|at|to)\b)|"
@@ -906,8 +908,11 @@ _HANDLED = (
 
 # A visit that has happened: "I got a haircut yesterday and ...", "I had a colour last week".
 _PAST_VISIT = re.compile(
-    r"\b(?:i|we|my \w+|he|she)(?: just)? (?:got|had|came in for|came in|was in|were in|"
-    r"was there|went)\b[^.?!]{0,40}?\b(?:yesterday|last (?:week|time|month|night|"
+    r"(?:\b(?:i|we|my \w+|he|she)(?: just)? (?:got|had|came in for|came in|was in|were in|"
+    r"was there|went)|"
+    # "the colour Sarah did last week", "the cut Marco gave me on Saturday"
+    r"\b(?:the|my|his|her|our) (?:\w+ ){1,2}?(?:she|he|they|\w+) (?:did|gave (?:me|him|her|us)))"
+    r"\b[^.?!]{0,40}?\b(?:yesterday|last (?:week|time|month|night|"
     r"(?:mon|tues|wednes|thurs|fri|satur|sun)day)|the other day|earlier today|this morning|"
     r"(?:a|two|three|a few|couple of) (?:days|weeks) ago|on (?:mon|tues|wednes|thurs|fri|satur|"
     r"sun)day (?:and|but))\b|"

@@ -17,7 +17,7 @@ from receptionist.dialog.actions import (
 )
 from receptionist.dialog.events import CallerSaid, SlotsFound
 from receptionist.dialog.frame import Task
-from tests.test_conversation import new
+from tests.test_conversation import new, says
 
 
 def test_the_hour_on_the_dot_is_asked_for_not_the_offered_time_in_that_hour() -> None:
@@ -90,3 +90,29 @@ def test_a_service_someone_did_is_a_visit_made_not_a_booking(turn: str) -> None:
     out = c.receive(CallerSaid(turn))
     assert c.frame.task != Task.BOOK, turn
     assert not any(isinstance(a, FindSlots) for a in out)
+
+
+@pytest.mark.parametrize(
+    "turn",
+    [
+        "Could you move me from Friday to Saturday same time?",
+        "Can you switch me over to Thursday?",
+        "Could you move us to next week?",
+    ],
+)
+def test_moving_the_caller_is_a_move(turn: str) -> None:
+    """ "Move me from Friday to Saturday" asked what to book on Friday."""
+    c = new()
+    c.receive(CallerSaid(turn))
+    assert c.frame.task == Task.MOVE, turn
+
+
+@pytest.mark.parametrize(
+    "answer", ["Nope that's all, bye", "Actually never mind", "Nah, forget it", "Yeah um"]
+)
+def test_a_word_that_is_no_service_is_never_said_back_as_one(answer: str) -> None:
+    """To "What would you like to book?": "I'm sorry, we don't offer nope that's all"."""
+    c = new()
+    c.receive(CallerSaid("I'd like to book something on Friday"))
+    out = c.receive(CallerSaid(answer))
+    assert not any("offer" in s and "don't" in s for s in says(out)), says(out)

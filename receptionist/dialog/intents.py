@@ -107,6 +107,9 @@ _MOVE = re.compile(
     r"(?:different|another|new) (?:time|day|date) for (?:my|the|our) |"
     r"(?:move|change|switch|shift|push|bump) (?:it|that|this|them) (?:to|till|until|over)\b|"
     r"(?:can|could) (?:we|i|you) (?:move|change|switch|shift) (?:it|that|this)\b|"
+    # "Could you move me from Friday to Saturday?", "switch us over to Thursday"
+    r"\b(?:move|moving|switch|switching|shift|shifting|bump|swap|change) (?:me|us|him|her|them)"
+    r"(?: over| across)? (?:from|to|onto|till|until)\b|"
     # "Can I come an hour earlier on Friday?": one's own booking, moved by that much (without
     # an amount, "could I come in later today?" is a booking)
     r"(?:can|could|may) (?:i|we) (?:come|come in|get in|arrive|be seen) (?:in )?(?:an?|half an?|"
@@ -760,7 +763,8 @@ _BARE_SERVICE = re.compile(
 _NOT_A_SERVICE_ANSWER = frozenset(
     "usual same normal regular not don't dunno whatever anything nothing no yes sorry what "
     "thanks thank cheers bye goodbye okay ok never lovely great brilliant perfect cool nice grand "
-    "fine good wonderful excellent alright right".split()
+    "fine good wonderful excellent alright right nope nah yep yeah yup actually um uh erm "
+    "hmm well oh wait hang hold forget".split()
 )
 _SERVICE_STOP = frozenset(
     """on at for with this next tomorrow today tonight please and or but to in done doing

@@ -4,18 +4,25 @@ wrong before (a wrong time booked, a booking held taken for a new one, ...).
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 import pytest
 
 from receptionist.dialog.actions import (
+    Cancel,
     CheckSlot,
     FindBookings,
     FindSlots,
     RecordEscalation,
     Transfer,
 )
-from receptionist.dialog.events import CallerSaid, SlotsFound
+from receptionist.dialog.events import (
+    BookingsFound,
+    BookingView,
+    CallerSaid,
+    CancelDone,
+    SlotsFound,
+)
 from receptionist.dialog.frame import Task
 from tests.test_conversation import new, says
 
@@ -116,3 +123,28 @@ def test_a_word_that_is_no_service_is_never_said_back_as_one(answer: str) -> Non
     c.receive(CallerSaid("I'd like to book something on Friday"))
     out = c.receive(CallerSaid(answer))
     assert not any("offer" in s and "don't" in s for s in says(out)), says(out)
+
+
+@pytest.mark.parametrize(
+    ("rebook", "first", "last"),
+    [
+        ("Could I rebook for the week after?", date(2026, 11, 30), date(2026, 12, 6)),
+        ("Can I rebook it for next Tuesday?", date(2026, 12, 1), date(2026, 12, 1)),
+    ],
+)
+def test_a_rebooking_once_cancelled_books_the_same_service_anew(
+    rebook: str, first: date, last: date
+) -> None:
+    """It looked for a booking to move (there was none left) and sent the caller to a person."""
+    c = new()
+    c.receive(CallerSaid("I need to cancel my Friday appointment"))
+    friday = BookingView(9, "haircut", datetime(2026, 11, 27, 10), "Jane Miller", "5551234567",
+                         "booked")  # fmt: skip
+    c.receive(BookingsFound((friday,)))
+    assert c.receive(CallerSaid("Yes."))[-1] == Cancel(9)
+    c.receive(CancelDone("cancelled", friday, "Your haircut on Friday is cancelled (claim)."))
+    out = c.receive(CallerSaid(rebook))
+    assert c.frame.task == Task.BOOK and c.frame.name == "Jane Miller"
+    found = out[-1]
+    assert isinstance(found, FindSlots) and found.service == "haircut", out
+    assert (found.first_day, found.last_day) == (first, last), found

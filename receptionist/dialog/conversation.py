@@ -83,7 +83,13 @@ from receptionist.dialog.intents import (
 from receptionist.dialog.matching import per_person, staff_by_role
 from receptionist.dialog.names import names_listed
 from receptionist.dialog.people import children_among, mentions_others
-from receptionist.dialog.understand import TimeWindow, Understanding, find_service, understand
+from receptionist.dialog.understand import (
+    DayRange,
+    TimeWindow,
+    Understanding,
+    find_service,
+    understand,
+)
 from receptionist.dialog.when import a_week_later, leaves_it_to_us, names_a_weekday_alone
 from receptionist.domain.phones import possible_phone
 from receptionist.domain.profile import BusinessProfile
@@ -115,6 +121,13 @@ _OF_IT = re.compile(r"\b(?:it|they|that|them|those|these|this|one)\b", re.I)
 _ONLY_WHO = re.compile(r"(?:it's|it is|this is|i'm|i am|my name is|my name's)\s+\S+(?:\s+\S+)?\W*$",
                        re.I)  # fmt: skip
 # "Actually, can you make it 4?", "could we do Friday instead?": the booking just made.
+# "Could I rebook for the week after?", "book it again for Tuesday", once a booking is cancelled
+_REBOOK = re.compile(
+    r"\bre-?book|\bbook (?:it|that|one|me|us)? ?(?:again|back in)\b|\b(?:make|get) (?:a )?new "
+    r"(?:one|appointment|booking)\b",
+    re.I,
+)
+_WEEK_AFTER = re.compile(r"\b(?:the )?week after\b(?! next)", re.I)
 _CHANGE_JUST_MADE = re.compile(
     r"\b(?:make (?:it|that)|change (?:it|that)|move (?:it|that)|switch (?:it|that)|"
     r"push (?:it|that)|instead|(?:would be|works|is) better)\b",
@@ -317,6 +330,7 @@ class Conversation:
         self._message_taken = False
         self._holding = False  # the caller asked us to wait ("hold on a sec")
         self.last_booked: BookingView | None = None  # the last booking made on this call
+        self.last_cancelled: BookingView | None = None  # the last one cancelled on this call
         self._told_message: int | None = None  # the message the caller was told was passed on
         self._message_claim = ""  # what they were told of it (the claim, from the record)
         self._impossible_phone: str | None = None  # the last number heard that can't be one
@@ -807,6 +821,26 @@ class Conversation:
             self.shown_theirs.add(last.id)
             f.new_services = u.services
             f.day, f.time, f.window = u.day, u.time, u.window
+            yield from self._advance(u)
+            return
+        cancelled = self.last_cancelled
+        if (
+            cancelled is not None
+            and f.task is None
+            and expecting in (None, Expect.ANYTHING_ELSE)
+            and _REBOOK.search(u.text)
+            and not set(u.intents) - {"book", "move"}
+            and not mentions_others(u.text.lower())
+        ):
+            # "Could I rebook for the week after?" once told it's cancelled: a new booking of
+            # what was cancelled, under its name (there is nothing left to move).
+            self.misunderstood = 0
+            f.task, f.service = Task.BOOK, u.service or cancelled.service
+            f.name = f.name or cancelled.name or None
+            f.day, f.days, f.time, f.window = u.day, u.days, u.time, u.window
+            if not (u.day or u.days) and _WEEK_AFTER.search(u.text):
+                monday = cancelled.start.date() + timedelta(days=7 - cancelled.start.weekday())
+                f.days = DayRange(monday, monday + timedelta(days=6))
             yield from self._advance(u)
             return
         if self._between_requests(expecting) and (about_a_booking_held(u) or about_a_past_visit(u)):

@@ -132,6 +132,7 @@ def cancel_confirmed(c: Conversation) -> Step:
         done = c._result((yield Cancel(f.target.id)), CancelDone)
     if done.status == "cancelled":
         yield Say(done.claim, claim=True)
+        c.last_cancelled = f.target
         f.clear_task()
         yield from c._anything_else()
         return

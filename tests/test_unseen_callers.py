@@ -8,6 +8,10 @@ from datetime import date, datetime
 
 import pytest
 
+from receptionist.app.config import Settings
+from receptionist.dialog import replies
+from receptionist.dialog.about_the_call import checks_the_line
+
 from receptionist.dialog.actions import (
     Cancel,
     CheckSlot,
@@ -23,7 +27,9 @@ from receptionist.dialog.events import (
     CancelDone,
     SlotsFound,
 )
-from receptionist.dialog.frame import Task
+from receptionist.dialog.frame import Expect, Task
+from receptionist.store.db import Store
+from tests.conftest_dialog import start_call
 from tests.test_conversation import new, says
 
 
@@ -148,3 +154,59 @@ def test_a_rebooking_once_cancelled_books_the_same_service_anew(
     found = out[-1]
     assert isinstance(found, FindSlots) and found.service == "haircut", out
     assert (found.first_day, found.last_day) == (first, last), found
+
+
+@pytest.mark.parametrize(
+    "turn",
+    [
+        "My phone number has changed, can you update it on my booking?",
+        "Hi, I've got a new number, can you put it on my appointment for Friday?",
+    ],
+)
+def test_a_new_number_for_a_booking_is_a_message_for_the_front_desk(turn: str) -> None:
+    """ "My phone number has changed" was "What would you like to book?"."""
+    c = new()
+    out = c.receive(CallerSaid(turn))
+    assert c.frame.task == Task.MESSAGE and c.frame.staff == "front desk", out
+    assert not any(isinstance(a, FindSlots) for a in out)
+
+
+def test_a_check_of_the_line_on_a_bad_line_is_answered() -> None:
+    """ "can you hear me I'm on a bad line" was "Sorry, I didn't quite get that"."""
+    assert checks_the_line("yeah hi um can you hear me i'm on a bad line")
+    assert checks_the_line("hello? you're breaking up, can you hear me?")
+    assert not checks_the_line("can you hear me? i'd like to book a haircut on a bad day")
+
+
+@pytest.mark.parametrize(
+    "turn",
+    ["Hello, I'm wondering whether you do gift vouchers", "I wanted to ask if you sell shampoo"],
+)
+def test_a_question_we_cannot_answer_said_as_wondering_offers_a_message_or_a_person(
+    turn: str,
+) -> None:
+    """Was "Sorry, I didn't quite get that" (no question mark, no question word first)."""
+    c = new()
+    out = c.receive(CallerSaid(turn))
+    assert says(out) == [replies.DONT_KNOW] and c.expecting == Expect.OFFER_HELP
+
+
+@pytest.mark.parametrize(
+    ("after", "name"),
+    [
+        ("Emma", "Emma"),
+        ("My name's Priya and the number you have is fine", "Priya"),
+    ],
+)
+async def test_a_name_given_once_the_message_is_passed_on_goes_on_it(
+    salon: Settings, store_file: Store, after: str, name: str
+) -> None:
+    call = start_call(salon, store_file, "u1", caller_id="5553334444")
+    await call.say("Hi, I think I left my scarf there yesterday")
+    said = await call.say("Can someone check and let me know?")
+    assert said[0].startswith("Yes. I've passed your message to the front desk"), said
+    said = await call.say(after)
+    assert said[0] == f"Thank you, {name}.", said
+    (message,) = store_file.rows("messages")
+    assert message["caller_name"] == name
+    assert "scarf" in message["text"]

@@ -22,6 +22,12 @@ _HEARS = re.compile(
     r"\b(?:is|was) (?:any|some)(?:one|body) (?:still )?there\b|\banyone there\b|"
     r"\b(?:you )?still there\b"
 )
+# "I'm on a bad line", "you're breaking up": said with a check of the line, and no more.
+_BAD_LINE = re.compile(
+    r"\b(?:i'm|i am|we're|you're|you are|it's|this is)(?: on)?(?: a| the)?(?: really| very)? "
+    r"(?:bad|poor|terrible|awful|crackly|noisy|weak) (?:line|signal|connection|reception)\b|"
+    r"\b(?:you're|you are|it's|you keep) (?:breaking|cutting) (?:up|out)\b"
+)
 # Words a check of the line comes with; anything else makes the turn something more.
 _LINE_WORDS = frozenset(
     "hello hi hey hiya yes yeah oh um uh ah so sorry is are you there still me us can could "
@@ -39,7 +45,7 @@ def checks_the_line(lowered: str) -> bool:
     """Is the whole turn a check that someone is there ("Hello?", "Hello? Hello?", "Hello,
     can you hear me?", "Are you still there?")? "Hello, I'd like to book" is a request;
     "Hello." said flatly, once, is a greeting."""
-    words = re.findall(r"[a-z']+", lowered)
+    words = re.findall(r"[a-z']+", _BAD_LINE.sub(" ", lowered))
     if not words or not all(word in _LINE_WORDS for word in words):
         return False
     if _HEARS.search(lowered):

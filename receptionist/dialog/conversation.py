@@ -234,7 +234,11 @@ _WILL_THEY_CALL = re.compile(
     r"\b(?:can|could|will|would) (?:they|someone|somebody|she|he|you|one of you) (?:please )?"
     r"(?:call|ring|phone|get back to) (?:me|us)(?: back)?\b|"
     r"\b(?:they'll|she'll|he'll|someone will|somebody will) (?:call|ring|phone|get back to) "
-    r"(?:me|us)\b",
+    r"(?:me|us)\b|"
+    # "Can someone check and let me know?"
+    r"\b(?:can|could|will|would) (?:they|someone|somebody|she|he|you|one of you) (?:please )?"
+    r"(?:check|look|have a look|find out)(?: for me)?(?: and (?:let me know|tell me|call me|"
+    r"ring me|get back to me))?(?: back)?\b",
     re.I,
 )
 # The words of a turn besides the asking and its politeness ("That's all I wanted to know")
@@ -785,6 +789,19 @@ class Conversation:
             yield Say(added.claim, claim=True)
             yield from self._anything_else()
             return
+        name = self._name_for_the_message(u, expecting)
+        if name:
+            # "Emma", "My name's Priya and the number you have is fine", once told the
+            # message was passed on: who it is from.
+            self.misunderstood = 0
+            f.name = name
+            more = "" if len(u.text.split()) <= 3 else u.text  # "This is Tom from Acme"
+            added = self._result((yield AddToMessage(self._told_message or 0, more, name)),
+                                 MessageTaken)  # fmt: skip
+            yield Say(f"Thank you, {name.split()[0]}.")
+            yield Say(added.claim, claim=True)
+            yield from self._anything_else()
+            return
         last = self.last_booked
         if (
             last is not None
@@ -921,6 +938,26 @@ class Conversation:
             yield from self._not_understood(u.text, expecting)
             return
         yield from self._advance(u)
+
+    def _name_for_the_message(self, u: Understanding, expecting: Expect | None) -> str | None:
+        """The caller's name said alone once told a message with none was passed on."""
+        if (
+            self._told_message is None
+            or self.frame.task is not None
+            or self.frame.name
+            or expecting not in (None, Expect.ANYTHING_ELSE)
+            or u.intents
+            or u.phone  # a name with a number: the number is for the message too (below)
+            or u.yes
+            or u.no
+            or u.goodbye
+        ):
+            return None
+        if u.name:
+            return u.name
+        if len(u.text.split()) > 3:
+            return None
+        return understand(u.text, self.profile, self.today, Expect.NAME.value).name
 
     @staticmethod
     def _task_intent(u: Understanding) -> bool:

@@ -167,7 +167,12 @@ _BOOKING_DETAILS = re.compile(
     r"\b(?:change|changing|update|updating|correct|correcting|fix|fixing|add|adding|put|"
     r"spell|edit)\b.{0,24}?\b(?:phone|number|name|email|e-mail|address|contact|note|notes|"
     r"details?|spelling|info|information)\b.{0,12}?\b(?:on|for|to|in|with|under) (?:my|the|"
-    r"our|his|her|their|that) (?:\w+ )?(?:booking|appointment|reservation|appt)s?\b"
+    r"our|his|her|their|that) (?:\w+ )?(?:booking|appointment|reservation|appt)s?\b|"
+    # "My phone number has changed", "I've got a new number": the caller's details for it
+    r"\b(?:my|our) (?:\w+ )?(?:number|phone|mobile|email|e-mail|address|surname|last name)\b"
+    r".{0,12}?\b(?:has changed|have changed|changed|is different now)\b|"
+    r"\b(?:i|we)(?:'ve| have)? (?:got )?(?:a )?new (?:phone |mobile |cell )?(?:number|email|"
+    r"e-mail)\b"
 )
 # "A message, please.", "Yes, a message." (to "a message, or someone to talk to?")
 _JUST_A_MESSAGE = re.compile(
@@ -709,6 +714,8 @@ _QUESTION_START = re.compile(
     r"(?:what|what's|where|where's|when|when's|which|who|who's|whom|why|how|how's|"
     r"do|does|did|can|could|would|will|is|are|was|were|may|should|have|has|"
     r"i was wondering|i wonder|just wondering|wondering|i'd like to know|do you know|"
+    r"i'm wondering|i am wondering|i'm just wondering|i wanted to ask|i want to ask|"
+    r"i'd like to ask|i just wanted to ask|"
     r"can you tell me|could you tell me|tell me)\b",
     re.I,
 )

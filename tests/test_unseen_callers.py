@@ -210,3 +210,32 @@ async def test_a_name_given_once_the_message_is_passed_on_goes_on_it(
     (message,) = store_file.rows("messages")
     assert message["caller_name"] == name
     assert "scarf" in message["text"]
+
+
+def test_how_long_asked_just_after_a_price_is_of_that_service() -> None:
+    """It read out every service's length."""
+    c = new()
+    c.receive(CallerSaid("A friend said you do good highlights. What does that cost?"))
+    out = c.receive(CallerSaid("And how long would I need to set aside?"))
+    assert says(out)[0] == "A colour takes about 90 minutes.", says(out)
+    out = c.receive(CallerSaid("And what are your prices?"))
+    assert says(out)[0].startswith("Our prices: a haircut is 35 dollars"), says(out)
+
+
+@pytest.mark.parametrize("answer", ["Fine by me", "Any", "Either", "Any of them is fine"])
+def test_any_of_the_times_offered_takes_the_first(answer: str) -> None:
+    c = new()
+    c.receive(CallerSaid("I'd like a colour on Thursday"))
+    offered = [datetime(2026, 11, 26, 9), datetime(2026, 11, 26, 10)]
+    c.receive(SlotsFound(offered))
+    out = c.receive(CallerSaid(answer))
+    assert out[-1] == CheckSlot("colour", offered[0], "5551234567"), out
+
+
+def test_coming_earlier_in_the_day_than_a_booking_held_is_a_move() -> None:
+    """ "I've got a booking for Thursday afternoon, but I'd rather come earlier in the day" was
+    "I can't do that over the phone"."""
+    c = new()
+    c.receive(CallerSaid("Hi I've got a booking for Thursday afternoon, but I think I'd rather "
+                         "come earlier in the day if you can"))  # fmt: skip
+    assert c.frame.task == Task.MOVE

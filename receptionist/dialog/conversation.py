@@ -117,6 +117,7 @@ _MESSAGE_BODY = (
     r"(?P<body>\S+(?:\s+\S+){{2,}})"
 )
 # "How much are they?", "How long does that take?": of the service being booked.
+_OF_ALL = re.compile(r"\b(?:your|all|each|every|other|services|prices|menu|list)\b", re.I)
 _OF_IT = re.compile(r"\b(?:it|they|that|them|those|these|this|one)\b", re.I)
 _ONLY_WHO = re.compile(r"(?:it's|it is|this is|i'm|i am|my name is|my name's)\s+\S+(?:\s+\S+)?\W*$",
                        re.I)  # fmt: skip
@@ -341,6 +342,7 @@ class Conversation:
         # The question just answered ("hours", "price", "duration"): "And tomorrow?" or "What
         # about a colour?" after it asks the same of another day or service.
         self._answered: str | None = None
+        self._answered_of: str | None = None  # the one service the last answer was about
         self._said_next = ""  # a second request said with the first, taken once it is done
         self._question_left = ""  # a question said with a request, passed on after it
         # the day and staff member the caller's last question was about
@@ -700,6 +702,8 @@ class Conversation:
             "price" if u.asks_price else "duration" if u.asks_duration
             else "hours" if u.asks_hours else None
         ) if answered else None  # fmt: skip
+        named = set(u.services or ((u.service,) if u.service else ()))
+        self._answered_of = named.pop() if answered and len(named) == 1 else None
         if (
             answered
             and u.asks_hours
@@ -1481,10 +1485,14 @@ class Conversation:
     def _answers(self, u: Understanding) -> list[str]:
         p = self.profile
         sentences = []
-        if not (u.service or u.services or u.unknown_service) and self.frame.service:
-            if _OF_IT.search(u.text):
+        if not (u.service or u.services or u.unknown_service):
+            if self.frame.service and _OF_IT.search(u.text):
                 # "How much are they?" with highlights being booked: of that service.
                 u = replace(u, service=self.frame.service)
+            elif self._answered_of and not _OF_ALL.search(u.text):
+                # "And how long would I need to set aside?" just told a colour's price: the
+                # colour's
+                u = replace(u, service=self._answered_of)
         if u.extra.get("superlative") and u.service:
             sentences.append(replies.superlative_answer(u.extra["superlative"], u.service))
         if u.asks_price:

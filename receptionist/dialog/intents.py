@@ -384,7 +384,7 @@ _CHANGE_IT = re.compile(
     r"(?:later|earlier|another day|a different (?:day|time))\b|"
     r"\b(?:make|change) it (?:to|for|on|at)\b|"
     # "I'm booked at 10, could I come in a bit earlier?"
-    r"\b(?:come|get|be) in (?:(?:a (?:bit|little|touch)|an hour|half an hour|slightly) )?"
+    r"\b(?:come|get|be)(?: in)? (?:(?:a (?:bit|little|touch)|an hour|half an hour|slightly) )?"
     r"(?:later|earlier|sooner)\b"
 )
 # "What time is my haircut on Friday?": a service the caller holds, named by its service.

@@ -239,3 +239,15 @@ def test_coming_earlier_in_the_day_than_a_booking_held_is_a_move() -> None:
     c.receive(CallerSaid("Hi I've got a booking for Thursday afternoon, but I think I'd rather "
                          "come earlier in the day if you can"))  # fmt: skip
     assert c.frame.task == Task.MOVE
+
+
+def test_another_service_we_do_not_offer_asked_after_the_first_is_said_so() -> None:
+    """ "What about keratin treatments?" after perms: "I can't answer your question myself"
+    and the perms said again."""
+    c = new()
+    c.receive(CallerSaid("Hi, do you guys do perms?"))
+    out = c.receive(CallerSaid("What about keratin treatments?"))
+    assert says(out) == [
+        "I'm sorry, we don't offer keratin treatments. We offer a haircut, a beard trim, a "
+        "colour or a kids cut. Would you like one of those?"
+    ], says(out)

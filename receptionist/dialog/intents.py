@@ -764,7 +764,8 @@ _SERVICE_TRIGGER = re.compile(
 )
 _BARE_SERVICE = re.compile(
     r"(?:\W*(?:um|uh|oh|well|so|yeah|yes|just|only|i'd like|i want|i need|i'll have|i'll take|"
-    r"can i get|could i get|maybe|probably|please|a|an|some|the|my|it's|it is|a quick)\b)*\W*"
+    r"can i get|could i get|maybe|probably|please|a|an|some|the|my|it's|it is|a quick|and|"
+    r"what about|how about|or|do you do|you do)\b)*\W*"
 )
 # Answers to "which service?" that name none: "the usual", "not sure".
 _NOT_A_SERVICE_ANSWER = frozenset(
@@ -1150,6 +1151,8 @@ def read_wants(
     book = book or (adds and not (cancel or move or message))
     book = book and not details
     asks_other = None if robot or person else _asks_other(_sentences(said), profile, _HANDLED)
+    if unknown and asks_other and unknown in asks_other:
+        asks_other = None  # "What about keratin treatments?" asked which service: that one
     about = _QUESTION_ABOUT.search(lowered)
     if about and asks_other is None and not (busy or book or robot or person or services):
         asks_other = about.group(1).strip()  # "I have a question about my bill"

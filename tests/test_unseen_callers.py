@@ -11,7 +11,6 @@ import pytest
 from receptionist.app.config import Settings
 from receptionist.dialog import replies
 from receptionist.dialog.about_the_call import checks_the_line
-
 from receptionist.dialog.actions import (
     Cancel,
     CheckSlot,
@@ -28,6 +27,7 @@ from receptionist.dialog.events import (
     SlotsFound,
 )
 from receptionist.dialog.frame import Expect, Task
+from receptionist.dialog.names import addressed
 from receptionist.store.db import Store
 from tests.conftest_dialog import start_call
 from tests.test_conversation import new, says
@@ -251,3 +251,21 @@ def test_another_service_we_do_not_offer_asked_after_the_first_is_said_so() -> N
         "I'm sorry, we don't offer keratin treatments. We offer a haircut, a beard trim, a "
         "colour or a kids cut. Would you like one of those?"
     ], says(out)
+
+
+@pytest.mark.parametrize(
+    ("name", "called"),
+    [
+        ("Mrs. Dorothy Hill", "Mrs. Hill"),
+        ("Dr. Ray Patel", "Dr. Patel"),
+        ("Dorothy Hill", "Dorothy"),
+    ],
+)
+def test_a_caller_with_a_title_is_addressed_by_title_and_surname(name: str, called: str) -> None:
+    """ "It's Mrs. Dorothy Hill" was thanked "Thank you, Mrs..": the title alone."""
+    assert addressed(name) == called
+    c = new()
+    c.receive(CallerSaid("I'd like a haircut on Friday"))
+    c.receive(SlotsFound([datetime(2026, 11, 27, 9), datetime(2026, 11, 27, 10, 30)]))
+    out = c.receive(CallerSaid(f"It's {name}"))
+    assert says(out)[0] == f"Thank you, {called}.", says(out)

@@ -23,7 +23,7 @@ from receptionist.dialog.intents import (
     other_times_asked,
     says_more_than_asking,
 )
-from receptionist.dialog.names import is_first_name
+from receptionist.dialog.names import addressed, is_first_name
 from receptionist.dialog.understand import TimeWindow, Understanding, understand
 from receptionist.dialog.when import leaves_it_to_us, names_a_weekday_alone, points_at_an_hour
 from receptionist.domain.saying import say_time
@@ -291,7 +291,7 @@ def _name_before_asked(
         bare = understand(u.text, c.profile, c.today, Expect.NAME.value).name
         name = bare if bare and is_first_name(bare.split()[0]) else None
     if name:
-        yield Say(f"Thank you, {name.split()[0]}.")
+        yield Say(f"Thank you, {addressed(name)}.")
     return name
 
 

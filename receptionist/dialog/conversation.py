@@ -81,7 +81,7 @@ from receptionist.dialog.intents import (
     says_the_new_details,
 )
 from receptionist.dialog.matching import per_person, staff_by_role
-from receptionist.dialog.names import names_listed
+from receptionist.dialog.names import addressed, names_listed
 from receptionist.dialog.people import children_among, mentions_others
 from receptionist.dialog.understand import (
     DayRange,
@@ -802,7 +802,7 @@ class Conversation:
             more = "" if len(u.text.split()) <= 3 else u.text  # "This is Tom from Acme"
             added = self._result((yield AddToMessage(self._told_message or 0, more, name)),
                                  MessageTaken)  # fmt: skip
-            yield Say(f"Thank you, {name.split()[0]}.")
+            yield Say(f"Thank you, {addressed(name)}.")
             yield Say(added.claim, claim=True)
             yield from self._anything_else()
             return

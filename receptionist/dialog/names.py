@@ -59,6 +59,17 @@ _NEVER_A_SURNAME = frozenset(
 )
 _TITLES = {"mr": "Mr.", "mrs": "Mrs.", "ms": "Ms.", "miss": "Miss", "dr": "Dr.",
            "mister": "Mr.", "missus": "Mrs.", "doctor": "Dr."}  # fmt: skip
+
+
+def addressed(name: str) -> str:
+    """How the agent addresses the caller by ``name``: "Dorothy" for "Dorothy Hill", "Mrs.
+    Hill" for "Mrs. Dorothy Hill" (not "Mrs.")."""
+    words = name.split()
+    if len(words) > 1 and words[0].lower().strip(".") in _TITLES:
+        return f"{words[0]} {words[-1]}"
+    return words[0] if words else name
+
+
 _STRONG = re.compile(
     r"\b(?:my name is|my name's|my names|name is|name's|the name,?(?: is)?|names is|"
     # "name's" as Whisper writes it from voices it had not heard: "names Hal Jordan",

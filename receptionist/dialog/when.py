@@ -306,8 +306,9 @@ _EARLIEST = re.compile(
 _ANY_WHEN = re.compile(
     r"^\W*(?:(?:um|uh|oh|well|honestly|really|so|yeah|yes|ok|okay|erm)\W+)*"
     r"(?:whatever(?:'s| is)? (?:works|suits|is (?:free|available|best|easiest)|you(?:'ve)? "
-    r"(?:got|have)(?: free)?)|(?:any|either)(?: (?:day|time|one))?(?: of (?:them|those))?(?: (?:is|works|will "
-    r"do|would be|'s))?(?: (?:fine|good|ok|okay|great))?|any ?time|whenever(?: (?:works|suits|"
+    r"(?:got|have)(?: free)?)|(?:any|either)(?: (?:day|time|one))?(?: of (?:them|those))?"
+    r"(?: (?:is|works|will do|would be|'s))?(?: (?:fine|good|ok|okay|great))?|any ?time|"
+    r"whenever(?: (?:works|suits|"
     r"you(?:'ve)? (?:got|have)|is (?:good|best|fine)|you can))?|i'?m (?:flexible|easy|not fussy|"
     r"not picky|free (?:all week|any day|whenever))|(?:it )?doesn'?t matter|i don'?t mind|"
     r"no preference|you (?:choose|pick|decide)|up to you|(?:that's |that is )?fine by me|"

@@ -69,11 +69,16 @@ TODAY = date(2026, 11, 24)
         ("Bye.", None, "unsure"),  # Whisper's "Hi" at the opening (make bench's curve)
         ("No, bye.", "anything_else", "complete"),
         # To "Is there anything else?", "Okay" and "Great" go on with what else ("Great, |
-        # can I book one for Friday?"); "No" and "Thanks" end the call.
+        # can I book one for Friday?"); "Thanks" and "No, that's it" end the call; a bare "No"
+        # does too, but can't be taken back and often goes on ("No, | that's everything",
+        # cut off there in make bench's curve): the default wait.
         ("Okay.", "anything_else", "unsure"),
         ("Great.", "anything_else", "unsure"),
         ("Thanks.", "anything_else", "complete"),
-        ("No.", "anything_else", "complete"),
+        ("No.", "anything_else", "unsure"),
+        ("Nope.", "anything_else", "unsure"),
+        ("No, that's it.", "anything_else", "complete"),
+        ("No thanks.", "anything_else", "complete"),
         # A first name alone may be followed by the surname asked for ("Mary | Jones").
         ("Mary.", "name", "unsure"),
         ("Mary Jones.", "name", "complete"),

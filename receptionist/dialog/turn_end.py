@@ -60,8 +60,13 @@ def judge_turn(
     # request: callers go on ("Okay, can I book one..."). Later they answer: "No, bye."
     opening = first_words and expecting is None
     if expecting in (Expect.ANYTHING_ELSE, Expect.OFFER_HELP) and not u.intents:
-        if u.no or u.goodbye or _THANKED.search(text):
-            return "complete"  # "No", "Bye", "Okay, no problem, thanks": the call is done
+        if u.goodbye or _THANKED.search(text) or (u.no and len(_WORD.findall(text)) > 2):
+            return "complete"  # "No, that's all", "Bye", "Okay, no problem, thanks": done
+        if u.no:
+            # A bare "No" ends the call, which can't be taken back, and callers go on from it
+            # ("No, | that's everything, thanks", "No, | actually, one more thing"): the
+            # default wait, not the short one.
+            return "unsure"
         if u.yes:
             return "unsure"  # "Yes", "Okay", "Great" go on with what else
     if answered or (not u.intents and not opening and (u.yes or u.no or u.goodbye)):
@@ -139,6 +144,7 @@ def _names_its_subject(u: Understanding) -> bool:
 
 
 _DIGIT = re.compile(r"\d")
+_WORD = re.compile(r"[a-z']+", re.I)
 # Someone a caller asks for by what they are, not "someone" or "anyone" (a staff member's own
 # role in the profile counts too: matching.staff_by_role).
 _ROLE = (

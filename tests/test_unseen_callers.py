@@ -4,7 +4,7 @@ wrong before (a wrong time booked, a booking held taken for a new one, ...).
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, time
 
 import pytest
 
@@ -28,9 +28,10 @@ from receptionist.dialog.events import (
 )
 from receptionist.dialog.frame import Expect, Task
 from receptionist.dialog.names import addressed
+from receptionist.dialog.understand import understand
 from receptionist.store.db import Store
 from tests.conftest_dialog import start_call
-from tests.test_conversation import new, says
+from tests.test_conversation import PROFILE, TODAY, new, says
 
 
 def test_the_hour_on_the_dot_is_asked_for_not_the_offered_time_in_that_hour() -> None:
@@ -269,3 +270,42 @@ def test_a_caller_with_a_title_is_addressed_by_title_and_surname(name: str, call
     c.receive(SlotsFound([datetime(2026, 11, 27, 9), datetime(2026, 11, 27, 10, 30)]))
     out = c.receive(CallerSaid(f"It's {name}"))
     assert says(out)[0] == f"Thank you, {called}.", says(out)
+
+
+def test_one_after_the_other_is_no_time_nor_the_saturday_after() -> None:
+    """It was Saturday December 5 at 1 PM."""
+    u = understand(
+        "Can I book a kids cut and a haircut for Saturday, one after the other?",
+        PROFILE,
+        TODAY,
+    )
+    assert (u.day, u.time) == (date(2026, 11, 28), None)
+
+
+@pytest.mark.parametrize("more", ["Later still?", "Even later?"])
+def test_later_still_asks_for_later_times_not_the_later_one(more: str) -> None:
+    """ "Later still?" booked the later of the two offered."""
+    c = new()
+    c.receive(CallerSaid("I want a colour on Wednesday"))
+    c.receive(SlotsFound([datetime(2026, 11, 25, 10, 15), datetime(2026, 11, 25, 11, 15)]))
+    out = c.receive(CallerSaid(more))
+    assert not any(isinstance(a, CheckSlot) for a in out), out
+    found = out[-1]
+    assert isinstance(found, FindSlots) and found.window is not None, out
+    assert found.window.start is not None and found.window.start > time(11, 15), found
+
+
+def test_a_time_before_an_oh_that_starts_the_next_sentence_is_kept() -> None:
+    """ "at 9. Oh, and can I pay by card?": "9 oh" was read as digits of a number."""
+    u = understand("I'd like a haircut on Friday at 9. Oh, and can I pay by card?", PROFILE, TODAY)
+    assert (u.day, u.time) == (date(2026, 11, 27), time(9, 0))
+    assert understand("at nine oh five", PROFILE, TODAY).time == time(9, 5)
+
+
+def test_bringing_a_child_along_to_a_booking_held_books_them() -> None:
+    """ "my appointment is on Friday and ... could I bring my son along and get him a cut
+    too" only read out the caller's own booking."""
+    c = new()
+    out = c.receive(CallerSaid("Hi! So my appointment is on Friday and I was wondering if I "
+                               "could bring my son along and get him a cut too"))  # fmt: skip
+    assert c.frame.task == Task.BOOK and c.frame.service == "kids cut", out

@@ -682,8 +682,9 @@ _NOT_A_CHOICE_AFTER = re.compile(
 # offered, not the later or earlier of them.
 _OTHER_TIMES = re.compile(
     r"\b(?:anything|something|any|nothing|else|a bit|a little|bit|little|much|slightly|"
-    r"times?|slots?)\s+(later|earlier)\b"
-    r"|\b(later|earlier) (?:in the (?:day|morning|afternoon)|on\b|than (?:that|those|them|these))"
+    r"times?|slots?|even|still)\s+(later|earlier)\b"
+    r"|\b(later|earlier) (?:in the (?:day|morning|afternoon)|on\b|than (?:that|those|them|these)|"
+    r"still\b)"
 )
 
 
@@ -1029,7 +1030,12 @@ _WAITLIST = re.compile(r"\b" + _WAITLIST_WORDS + r"\b")
 
 
 # "add a beard trim to my appointment", "I've got a haircut on Friday, can I add a colour?"
-_ADD_ON = re.compile(r"\b(?:add|adding|tack on|throw in|also (?:get|have|book|do))\b")
+_ADD_ON = re.compile(
+    r"\b(?:add|adding|tack on|throw in|also (?:get|have|book|do))\b|"
+    # "... could I bring my son along and get him a cut too"
+    r"\b(?:get|have|book|do) (?:him|her|them|my \w+|our \w+) (?:a |an )?[\w' ]{2,20}?"
+    r"\b(?:too|as well|also)\b"
+)
 _HELD = re.compile(
     r"\b(?:my|our) (?:\w+ )?(?:appointment|booking|reservation|haircut|cut|colou?r|trim|one)\b|"
     r"\b(?:i've got|i have|i've|i got|we've got|we have) (?:an? |my )?(?:\w+ ){0,2}?(?:booked|"

@@ -330,6 +330,10 @@ def _name_with_a_service_word(
     return name
 
 
+# "a kids cut and a haircut for Saturday, one after the other": two bookings in a row
+_ONE_AFTER_ANOTHER = re.compile(r"\bone (?:right |straight )?after (?:the other|another)\b")
+
+
 def understand(
     text: str, profile: BusinessProfile, today: date, expecting: str | None = None
 ) -> Understanding:
@@ -378,8 +382,9 @@ def understand(
     # is the booking's, and stays.
     keeps_old = move or bool(cancels(lowered))
     day, days, at, window = _read_when(
-        lowered, today, expecting, shifting, keeps_old, phone, unsure
-    )
+        _ONE_AFTER_ANOTHER.sub("back to back", lowered),  # not 1 PM, nor the Saturday after
+        today, expecting, shifting, keeps_old, phone, unsure,
+    )  # fmt: skip
     holiday = find_holiday(lowered, today, profile.region) if day is None and not days else None
     if (
         holiday is not None

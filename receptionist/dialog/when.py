@@ -240,7 +240,9 @@ _ONE_AS_THING = re.compile(
     rf"\b(?:my|the|your|our|his|her|their|that|this)\s+(?:{_DAY_NAME_RE})s?\s+$"
 )
 _MORE_DIGITS = re.compile(
-    r"[\s,.\-]*(?:\d|(?:zero|oh|one(?!\s*(?:please|then|thanks|is|works|would|will|sounds|"
+    # "oh" only with more digits after it ("at 9. Oh, and can I pay by card?" is 9 o'clock)
+    r"[\s,.\-]*(?:\d|(?:zero|oh(?=[\s,\-]+(?:\d|zero|oh|one|two|three|four|five|six|seven|"
+    r"eight|nine)\b)|one(?!\s*(?:please|then|thanks|is|works|would|will|sounds|"
     r"that|[,.!?]|$))|two|three|four|five|six|seven|eight|nine|double|triple)\b)"
 )  # "the ten one please" is the ten o'clock one, no phone number
 _DIGIT_RUN_CLOCK = re.compile(

@@ -309,3 +309,39 @@ def test_bringing_a_child_along_to_a_booking_held_books_them() -> None:
     out = c.receive(CallerSaid("Hi! So my appointment is on Friday and I was wondering if I "
                                "could bring my son along and get him a cut too"))  # fmt: skip
     assert c.frame.task == Task.BOOK and c.frame.service == "kids cut", out
+
+
+def test_the_latest_asked_for_among_times_offered_looks_at_the_whole_day() -> None:
+    """ "Latest you've got" to 9 or 10 AM was "Both of those would suit"."""
+    c = new()
+    c.receive(CallerSaid("Can I get a beard trim today?"))
+    c.receive(SlotsFound([datetime(2026, 11, 24, 9), datetime(2026, 11, 24, 10)]))
+    out = c.receive(CallerSaid("Latest you've got"))
+    found = out[-1]
+    assert isinstance(found, FindSlots) and found.window is not None and found.window.latest
+
+
+def test_book_him_in_is_no_service_called_him() -> None:
+    """ "Okay, book him in Thursday morning then" was "we don't offer him"."""
+    c = new()
+    c.receive(CallerSaid("I'm trying to get a haircut for my dad, he's 80"))
+    out = c.receive(CallerSaid("Okay, book him in Thursday morning then"))
+    found = out[-1]
+    assert isinstance(found, FindSlots) and found.service == "haircut", out
+    assert found.first_day == date(2026, 11, 26)
+
+
+def test_a_question_at_the_end_of_a_booking_request_is_not_lost() -> None:
+    c = new()
+    out = c.receive(CallerSaid("I'm trying to get a haircut for my dad, he's 80, does he get a "
+                               "discount?"))  # fmt: skip
+    assert replies.QUESTION_LATER in says(out), says(out)
+
+
+def test_a_cancellation_asked_for_with_a_word_for_a_stylist_is_done() -> None:
+    """ "let Marco know I can't make it Friday and cancel it for me" only took a message."""
+    c = new()
+    out = c.receive(CallerSaid("Could you let Marco know I can't make it Friday and cancel it "
+                               "for me?"))  # fmt: skip
+    assert c.frame.task == Task.CANCEL
+    assert isinstance(out[-1], FindBookings), out

@@ -317,6 +317,7 @@ def _choose_slot(c: Conversation, u: Understanding) -> Reading:
     if (
         window is not None
         and len(f.offered) > 1
+        and not (window.latest or window.earliest)  # "Latest you've got": of the day
         and not (u.day or u.time or u.days or u.no or u.intents)
         and all(
             (window.start is None or window.start <= slot.time())

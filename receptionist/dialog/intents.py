@@ -77,6 +77,9 @@ _CANCEL = re.compile(
 )
 # Questions of when that a "can't make it ..." answers as a new time, not as a booking held
 _OFFERED_WHEN = frozenset({"choose_slot", "day", "time", "confirm"})
+_AND_CANCEL_IT = re.compile(
+    r"\band (?:please |can you |could you |you can |just )?cancel (?:it|that|my \w+|the \w+)"
+)
 _EXPLICIT_CANCEL = re.compile(
     r"\bcancel\w*\b(?<!\bcancellations)(?! (?:policy|fee|charge|rules|list))|\bcall(?:ing)? off\b"
 )
@@ -777,6 +780,7 @@ _NOT_A_SERVICE_ANSWER = frozenset(
 )
 _SERVICE_STOP = frozenset(
     """on at for with this next tomorrow today tonight please and or but to in done doing
+    him her them me us myself himself herself themselves
     the a an it that those these there here now then if so because about by from of up off
     out when around sometime some time later soon again too also as well maybe possibly
     appointment booking instead come coming go going get getting""".split()
@@ -788,7 +792,9 @@ def _sentences(text: str) -> list[str]:
     haircut Friday at 2, and do you take cards?") as one of its own."""
     split = re.split(
         r"(?<=[.?!])\s+|,\s*(?:and|also|oh and|and also)\s+(?=(?:do|does|is|are|will|would|can "
-        r"you|could you)\b)",
+        r"you|could you)\b)|"
+        # "... a haircut for my dad, he's 80, does he get a discount?": the question at the end
+        r",\s*(?=(?:does|do) (?:he|she|they|i|we|you)\b[^,.?!]*\?\s*$)",
         text,
         flags=re.I,
     )
@@ -1122,6 +1128,8 @@ def read_wants(
     status = status and not adds
     details = changes_booking_details(lowered)
     message = bool(_MESSAGE.search(lowered) or _JUST_A_MESSAGE.search(lowered) or details)
+    if message and cancel and _AND_CANCEL_IT.search(lowered):
+        message = False  # "let Marco know I can't make it Friday and cancel it for me": ours
     robot = bool(_ROBOT.search(lowered))
     person = bool(
         _PERSON.search(lowered)

@@ -345,3 +345,11 @@ def test_a_cancellation_asked_for_with_a_word_for_a_stylist_is_done() -> None:
                                "for me?"))  # fmt: skip
     assert c.frame.task == Task.CANCEL
     assert isinstance(out[-1], FindBookings), out
+
+
+@pytest.mark.parametrize("turn", ["Hola, habla español?", "Do you speak Spanish?"])
+def test_a_caller_asking_for_another_language_is_told_plainly(turn: str) -> None:
+    """Was "I'm sorry, I don't have that information"."""
+    c = new()
+    out = c.receive(CallerSaid(turn))
+    assert says(out) == [replies.ENGLISH_ONLY] and c.expecting == Expect.OFFER_HELP

@@ -117,6 +117,13 @@ _MESSAGE_BODY = (
     r"(?P<body>\S+(?:\s+\S+){{2,}})"
 )
 # "How much are they?", "How long does that take?": of the service being booked.
+# "Hola, habla español?", "Do you speak Spanish?": a language the agent doesn't speak
+_OTHER_LANGUAGE = re.compile(
+    r"\b(?:habla|hablas|español|espanol|spanish|parlez|français|francais|french|sprechen|"
+    r"deutsch|german|portugu[eê]s|portuguese|mandarin|cantonese|chinese|vietnamese|tagalog|"
+    r"korean|russian|arabic|polish|italian|hindi|urdu)\b",
+    re.I,
+)
 _OF_ALL = re.compile(r"\b(?:your|all|each|every|other|services|prices|menu|list)\b", re.I)
 _OF_IT = re.compile(r"\b(?:it|they|that|them|those|these|this|one)\b", re.I)
 _ONLY_WHO = re.compile(r"(?:it's|it is|this is|i'm|i am|my name is|my name's)\s+\S+(?:\s+\S+)?\W*$",
@@ -773,7 +780,8 @@ class Conversation:
                 yield from self._said_again()
                 self.expecting = expecting
                 return
-            yield Say(replies.DONT_KNOW, cache=True)
+            other_language = _OTHER_LANGUAGE.search(u.text)
+            yield Say(replies.ENGLISH_ONLY if other_language else replies.DONT_KNOW, cache=True)
             f.message_text = f.message_text or u.text
             self.expecting = Expect.OFFER_HELP
             return

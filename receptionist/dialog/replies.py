@@ -36,6 +36,10 @@ DONT_KNOW = (
     "I'm sorry, I don't have that information. I can take a message for the team, or put "
     "you through to someone who can help. Which would you prefer?"
 )
+ENGLISH_ONLY = (
+    "I'm sorry, I can only help in English. I can take a message for the team, or put you "
+    "through to someone. Which would you prefer?"
+)
 DONT_KNOW_EITHER = (
     "For the rest, I'm afraid I don't have that information, but I can take a message for the "
     "team, or put you through to someone who can help. Which would you prefer?"
@@ -96,7 +100,7 @@ FIXED = (
     NOT_UNDERSTOOD, NOT_UNDERSTOOD_AGAIN, OFFER_PERSON_OR_MESSAGE, DONT_KNOW, DONT_KNOW_EITHER,
     CANT_DO_THAT, CAN_HEAR_YOU, HELLO, WELL_THANKS, TAKE_YOUR_TIME, STILL_HERE, WRONG_NUMBER,
     WE_CALLED, LATE_NOTED, DETAILS_BY_MESSAGE, BOOKING_PHONE, NOTHING_BOOKED, NUMBER_NOT_SHOWN,
-    QUESTION_LATER, NAME_TO_PUT_RIGHT, PRICE_DEPENDS_UNKNOWN,
+    QUESTION_LATER, NAME_TO_PUT_RIGHT, ENGLISH_ONLY, PRICE_DEPENDS_UNKNOWN,
     HOLIDAY_HOURS_UNKNOWN, ABOUT_A_VISIT,
 )  # fmt: skip
 

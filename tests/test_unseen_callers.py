@@ -353,3 +353,49 @@ def test_a_caller_asking_for_another_language_is_told_plainly(turn: str) -> None
     c = new()
     out = c.receive(CallerSaid(turn))
     assert says(out) == [replies.ENGLISH_ONLY] and c.expecting == Expect.OFFER_HELP
+
+
+FRIDAY_10 = BookingView(9, "haircut", datetime(2026, 11, 27, 10), "Jane Miller", "5551234567",
+                        "booked")  # fmt: skip
+
+
+def test_moved_to_the_following_week_same_time_is_a_week_later() -> None:
+    """ "I need to move Friday to the following week, same time" cancelled Friday 10 AM and
+    booked Friday 10 AM again."""
+    c = new()
+    c.receive(CallerSaid("I need to move Friday to the following week, same time"))
+    out = c.receive(BookingsFound((FRIDAY_10,)))
+    assert CheckSlot("haircut", datetime(2026, 12, 4, 10), moving=9) in out, out
+
+
+def test_a_move_to_the_time_the_booking_already_has_moves_nothing() -> None:
+    c = new()
+    c.receive(CallerSaid("Can you move my Friday appointment to Friday at 10?"))
+    out = c.receive(BookingsFound((FRIDAY_10,)))
+    assert not any(isinstance(a, CheckSlot) for a in out), out
+    assert says(out)[0].startswith("Your haircut is already on Friday November 27 at 10 AM.")
+
+
+def test_i_cannot_make_friday_anymore_cancels_friday() -> None:
+    """Was "Sorry, I didn't quite get that"."""
+    c = new()
+    out = c.receive(CallerSaid("I can't make Friday anymore"))
+    assert c.frame.task == Task.CANCEL and isinstance(out[-1], FindBookings), out
+
+
+def test_what_else_is_there_to_the_times_offered_offers_others() -> None:
+    """ "I can't make Friday at 9, what else is there?" was "Sorry, I didn't quite get that"."""
+    c = new()
+    c.receive(CallerSaid("I'd like a haircut on Friday"))
+    c.receive(SlotsFound([datetime(2026, 11, 27, 9), datetime(2026, 11, 27, 10, 30)]))
+    out = c.receive(CallerSaid("I can't make Friday at 9, what else is there?"))
+    found = out[-1]
+    assert isinstance(found, FindSlots) and found.window is not None, out
+    assert found.window.start is not None and found.window.start > time(10, 30), found
+
+
+def test_a_stylist_asked_for_on_a_booking_held_is_a_message_for_the_front_desk() -> None:
+    """ "Can I have Marco for my Friday appointment instead?" started a new booking."""
+    c = new()
+    out = c.receive(CallerSaid("Can I have Marco for my Friday appointment instead?"))
+    assert c.frame.task == Task.MESSAGE and c.frame.staff == "front desk", out

@@ -73,6 +73,7 @@ from receptionist.dialog.intents import (
     another_service,
     asks_for_staff,
     asks_for_waitlist,
+    asks_staff_for_held,
     asks_to_say_again,
     changes_booking_details,
     corrects_the_name,
@@ -1009,7 +1010,9 @@ class Conversation:
             if task == Task.MESSAGE and asks_for_waitlist(lowered) and not u.staff:
                 # "Can you put me on the waiting list for Saturday?": the front desk keeps it
                 f.staff, f.message_text = "front desk", u.text
-            if task == Task.MESSAGE and changes_booking_details(lowered) and not u.staff:
+            if task == Task.MESSAGE and asks_staff_for_held(lowered, self.profile):
+                f.staff, f.details_change, f.message_text = "front desk", True, u.text
+            elif task == Task.MESSAGE and changes_booking_details(lowered) and not u.staff:
                 f.staff, f.details_change = "front desk", True
                 if says_the_new_details(lowered):
                     f.message_text = u.text
@@ -1167,7 +1170,8 @@ class Conversation:
             f.phone = None  # asked for at the end: "I'll key in my office number"
             taken = True
         if u.staff and f.task in (Task.MESSAGE, None):
-            f.staff = u.staff
+            if not (f.details_change and asks_staff_for_held(u.text.lower(), self.profile)):
+                f.staff = u.staff  # not the one asked for on a booking: the desk changes it
             taken = True
         elif u.staff and f.task == Task.BOOK and "staff" not in u.unsure_slots:
             member = self.profile.staff_member(u.staff)

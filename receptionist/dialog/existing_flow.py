@@ -300,6 +300,15 @@ def advance_move(c: Conversation, u: Understanding) -> Step:
         yield from offer_slots(c, service)
         return
     start = datetime.combine(f.day, f.time)
+    if start == booking.start and service.name == booking.service:
+        # "Move my Friday appointment to Friday at 10" when it is at 10: nothing to move (it
+        # was cancelled and booked again, and both said)
+        f.day = f.time = None
+        c.expecting = Expect.TIME
+        yield Say(f"Your {booking.service} is already on {say_day(booking.start.date())} at "
+                  f"{say_time(booking.start.time())}. What day and time would you like "
+                  "instead?")  # fmt: skip
+        return
     checked = c._result((yield CheckSlot(service.name, start, moving=booking.id)), SlotChecked)
     if not checked.free:
         yield from say_taken(c, service, start, checked.alternatives)

@@ -52,6 +52,10 @@ _CANCEL = re.compile(
     r"\b(?:cancel\w*(?<!\bcancellations)(?! (?:policy|fee|charge|rules|list|lists))|call off|"
     r"calling off|"
     r"can'?t make it|cannot make it|can not make it|"
+    # "I can't make Friday anymore", "can't make my 10 o'clock" (not "can't make Friday at 3,
+    # what else have you got?" said of times offered: see _OFFERED_WHEN)
+    r"(?:can'?t|cannot|won'?t be able to) make (?:my |the |our )?(?:(?:mon|tues|wednes|thurs|"
+    r"fri|satur|sun)day|tomorrow|today|appointment|booking)\b(?! at\b)|"
     r"won'?t (?:be able to )?make it|(?:not|won'?t) be able to (?:make it|come|come in)"
     + _NOT_UNTIL
     + r"|"
@@ -77,6 +81,11 @@ _CANCEL = re.compile(
 )
 # Questions of when that a "can't make it ..." answers as a new time, not as a booking held
 _OFFERED_WHEN = frozenset({"choose_slot", "day", "time", "confirm"})
+# A staff member asked for on a booking held: "Can I have Marco for my Friday appointment?"
+_STAFF_FOR_HELD = re.compile(
+    r"\b(?:have|get|see|with|switch to|change to|swap to) (\w+) (?:for|on|at|instead of (?:sarah|"
+    r"\w+) for) (?:my|our) (?:\w+ )?(?:appointment|booking)\b"
+)
 _AND_CANCEL_IT = re.compile(
     r"\band (?:please |can you |could you |you can |just )?cancel (?:it|that|my \w+|the \w+)"
 )
@@ -692,9 +701,19 @@ _OTHER_TIMES = re.compile(
 
 
 def other_times_asked(lowered: str) -> str | None:
-    """ "later" or "earlier" where the caller asks for times past those offered."""
+    """ "later" or "earlier" where the caller asks for times past those offered ("what else
+    is there?": the ones after them)."""
     match = _OTHER_TIMES.search(lowered)
-    return (match.group(1) or match.group(2)) if match else None
+    if match is None:
+        return "later" if _WHAT_ELSE.search(lowered) else None
+    return match.group(1) or match.group(2)
+
+
+# "I can't do 9, what else is there?", "any other times?"
+_WHAT_ELSE = re.compile(
+    r"\bwhat else (?:is there|have you got|do you have|have you|you got|is free|is available|"
+    r"is open|can you do)\b|\b(?:any|some) other (?:times?|slots?)\b"
+)
 
 
 _EITHER = re.compile(
@@ -1061,6 +1080,13 @@ def asks_for_waitlist(lowered: str) -> bool:
     return bool(_WAITLIST.search(lowered))
 
 
+def asks_staff_for_held(lowered: str, profile: BusinessProfile) -> bool:
+    """ "Can I have Marco for my Friday appointment instead?": who does a booking held, which
+    the front desk changes from a message (the booking's words say what it becomes)."""
+    match = _STAFF_FOR_HELD.search(lowered)
+    return bool(match and match.group(1) in {m.name.lower() for m in profile.staff})
+
+
 def says_the_new_details(lowered: str) -> bool:
     """Does a request to change a booking's details say what they become ("... to 555 867
     5309", "... that I have sensitive skin"), not only which detail?"""
@@ -1127,6 +1153,7 @@ def read_wants(
     adds = bool(services) and adds_to_a_booking_held(lowered)
     status = status and not adds
     details = changes_booking_details(lowered)
+    details = details or asks_staff_for_held(lowered, profile)
     message = bool(_MESSAGE.search(lowered) or _JUST_A_MESSAGE.search(lowered) or details)
     if message and cancel and _AND_CANCEL_IT.search(lowered):
         message = False  # "let Marco know I can't make it Friday and cancel it for me": ours

@@ -31,7 +31,8 @@ _WEEK = re.compile(
     r"\bsame (?:time|day(?: and time)?) (?:next week|the (?:following|next) week|a week later)\b|"
     r"\b(?:a|one) week later\b|\bthe week after\b|\bpush (?:it|that|this) (?:back )?a week\b|"
     # "from Friday to next week, same time"
-    r"\bnext week,? (?:at |for )?(?:the )?same (?:time|day(?: and time)?)\b"
+    r"\b(?:next|the following|the next) week,? (?:at |for )?(?:the )?same (?:time|day(?: and "
+    r"time)?)\b"
 )
 _LATER = frozenset({"back", "later", "after"})
 

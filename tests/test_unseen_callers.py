@@ -24,6 +24,7 @@ from receptionist.dialog.events import (
     BookingView,
     CallerSaid,
     CancelDone,
+    Reported,
     SlotsFound,
 )
 from receptionist.dialog.frame import Expect, Task
@@ -399,3 +400,18 @@ def test_a_stylist_asked_for_on_a_booking_held_is_a_message_for_the_front_desk()
     c = new()
     out = c.receive(CallerSaid("Can I have Marco for my Friday appointment instead?"))
     assert c.frame.task == Task.MESSAGE and c.frame.staff == "front desk", out
+
+
+def test_the_price_of_a_booking_held_is_its_own_looked_up() -> None:
+    """ "How much will my appointment on Friday cost?" was the price list, then "What would you
+    like to book on Friday?"."""
+    c = new()
+    out = c.receive(CallerSaid("How much will my appointment on Friday cost?"))
+    assert c.frame.task == Task.STATUS and isinstance(out[-1], FindBookings), out
+    assert not any("Our prices" in s for s in says(out))
+    out = c.receive(BookingsFound((FRIDAY_10,)))
+    out = c.receive(Reported("You have a haircut booked on Friday (claim)."))
+    assert says(out)[:2] == [
+        "You have a haircut booked on Friday (claim).",
+        "A haircut is 35 dollars and takes about 30 minutes.",
+    ], says(out)

@@ -1010,6 +1010,8 @@ class Conversation:
             if task == Task.MESSAGE and asks_for_waitlist(lowered) and not u.staff:
                 # "Can you put me on the waiting list for Saturday?": the front desk keeps it
                 f.staff, f.message_text = "front desk", u.text
+            if task == Task.STATUS and u.extra.get("price_of_held"):
+                f.price_asked = True
             if task == Task.MESSAGE and asks_staff_for_held(lowered, self.profile):
                 f.staff, f.details_change, f.message_text = "front desk", True, u.text
             elif task == Task.MESSAGE and changes_booking_details(lowered) and not u.staff:

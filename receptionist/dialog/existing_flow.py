@@ -368,6 +368,7 @@ def advance_status(c: Conversation) -> Step:
         return
     if not found.bookings and (yield from _wrong_detail(c)):
         return
+    price_asked = f.price_asked
     f.clear_task()
     if not found.bookings:
         yield Say("I'm sorry, I couldn't find a booking under that name or number.")
@@ -377,6 +378,9 @@ def advance_status(c: Conversation) -> Step:
         c.shown_theirs.add(booking.id)
         reported = c._result((yield Report(booking.id)), Reported)
         yield Say(reported.claim, claim=True)
+        service = c.profile.service(booking.service)
+        if price_asked and service is not None and booking.status == "booked":
+            yield Say(replies.price_answer(service))
     yield from c._anything_else()
 
 

@@ -91,6 +91,7 @@ class Frame:
     added_service: str = ""  # "can I also book a beard trim?" while booking: said back once
     service_changed: bool = False  # another service named once a time was found for the first
     after_held: bool = False  # "add a beard trim after my haircut": when the held one ends
+    price_asked: bool = False  # "how much will my appointment cost?": said with the record
     move_way: str = ""  # "to a later time": "later" or "earlier" the same day, how much unsaid
     new_services: tuple[str, ...] = ()  # "a colour instead": the service a move may change to
     booked_ids: list[int] = field(default_factory=list)  # committed in this call

@@ -86,6 +86,7 @@ _STAFF_FOR_HELD = re.compile(
     r"\b(?:have|get|see|with|switch to|change to|swap to) (\w+) (?:for|on|at|instead of (?:sarah|"
     r"\w+) for) (?:my|our) (?:\w+ )?(?:appointment|booking)\b"
 )
+_PRICE_OF_HELD = re.compile(r"\b(?:my|our) (?:\w+ )?(?:appointment|booking|one)\b")
 _AND_CANCEL_IT = re.compile(
     r"\band (?:please |can you |could you |you can |just )?cancel (?:it|that|my \w+|the \w+)"
 )
@@ -1007,6 +1008,7 @@ class Wants:
     asks_duration: bool = False
     asks_other: str | None = None
     policy: bool = False  # asks how the business works ("walk-ins?"): no request in it
+    price_of_held: bool = False  # "how much will my appointment cost?": its price, looked up
 
 
 def asks_for_staff(lowered: str, member: StaffMember) -> bool:
@@ -1182,6 +1184,15 @@ def read_wants(
     asks_hours = bool(_HOURS.search(_HOURS_AWAY.sub(" ", lowered))) and not (
         book_words and not _PLAIN_HOURS.search(lowered)
     )
+    price_of_held = bool(
+        asks_price
+        and not (services or unknown or cancel or move or message or person or robot)
+        and _PRICE_OF_HELD.search(lowered)
+    )
+    if price_of_held:
+        # "How much will my appointment on Friday cost?": the booking held is looked up, and
+        # its price said with it (it was the price list and "What would you like to book?")
+        status, asks_price = True, False
     busy = cancel or move or status or message
     wants = book_words or (
         bool(services or unknown) and not (asks_price or service_question or asks_duration)
@@ -1232,6 +1243,7 @@ def read_wants(
         asks_duration=asks_duration,
         asks_other=asks_other,
         policy=bool(policy and not (robot or person or message)),
+        price_of_held=price_of_held,
     )
 
 

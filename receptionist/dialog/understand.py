@@ -525,7 +525,8 @@ def understand(
         | ({"holiday": holiday[0]} if holiday else {})
         | _day_excepted(lowered)
         | ({"superlative": superlative} if superlative else {})
-        | asked_day,
+        | asked_day
+        | ({"price_of_held": True} if wants.price_of_held else {}),
     )
 
 

@@ -25,6 +25,7 @@ from receptionist.dialog.events import (
     CallerSaid,
     CancelDone,
     Reported,
+    SlotChecked,
     SlotsFound,
 )
 from receptionist.dialog.frame import Expect, Task
@@ -415,3 +416,38 @@ def test_the_price_of_a_booking_held_is_its_own_looked_up() -> None:
         "You have a haircut booked on Friday (claim).",
         "A haircut is 35 dollars and takes about 30 minutes.",
     ], says(out)
+
+
+@pytest.mark.parametrize(
+    ("turn", "goodbye"),
+    [
+        ("us at the shame never mind then by.", True),  # Festival's "Ah, that's a shame ..."
+        ("Okay thanks, by", True),
+        ("Can I drop by?", False),
+        ("I'll pop by on Friday", False),
+    ],
+)
+def test_whispers_by_at_the_end_of_a_farewell_is_bye(turn: str, goodbye: bool) -> None:
+    assert understand(turn, PROFILE, TODAY, "day").goodbye == goodbye, turn
+
+
+@pytest.mark.parametrize(
+    "turn",
+    [
+        "here, just checking my appointments all booked for this week.",  # as heard
+        "I'm checking if my booking is confirmed",
+    ],
+)
+def test_checking_a_booking_is_a_question_of_its_status(turn: str) -> None:
+    """ "just checking my appointment's all booked" was "What would you like to book?"."""
+    assert understand(turn, PROFILE, TODAY).intents == ("status",), turn
+
+
+def test_is_this_a_machine_asked_at_a_read_back_is_answered() -> None:
+    """To "Just to check: ... Is that right?" it was "Please say yes or no"."""
+    c = new()
+    c.receive(CallerSaid("I'd like a haircut, Wednesday at Wells."))  # as Whisper heard "noon"
+    out = c.receive(SlotChecked(True))
+    assert says(out)[0].startswith("Just to check:"), says(out)
+    out = c.receive(CallerSaid("Sorry, is this a machine I'm speaking to?"))
+    assert says(out)[0].startswith("Yes, I'm an automated assistant"), says(out)

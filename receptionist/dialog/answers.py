@@ -269,8 +269,9 @@ def _confirm(c: Conversation, u: Understanding) -> Reading:
         f.unconfirmed -= {"day", "time", "service"} - changed
         f.confirmed = True
         return u, True
-    if not changed:
-        # Neither yes nor no ("no, that's all" is no answer to "is that right?").
+    if not changed and not {"robot", "person"} & set(u.intents):
+        # Neither yes nor no ("no, that's all" is no answer to "is that right?"); "is this a
+        # machine?" is answered as anywhere (below), the read-back asked again after it.
         yield from c._ask(Expect.CONFIRM, **c._words())
         return None
     return u, False

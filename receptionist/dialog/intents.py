@@ -284,8 +284,8 @@ _STATUS = re.compile(
     r"what (?:appointments?|bookings?|reservations?) (?:do|have) (?:i|we) (?:got|have)|"
     r"what (?:have|do) (?:i|we) (?:got |have )?(?:booked|on the books|coming up)|"
     # "Can you tell me if my appointment is still on for tomorrow?"
-    r"(?:my|our) (?:\w+ )?(?:appointment|booking|reservation)(?:'s| is) (?:still )?(?:on|"
-    r"confirmed|booked|happening|going ahead)\b|"
+    r"(?:my|our) (?:\w+ )?(?:appointment|booking|reservation)(?:'s| is|s) (?:still |all )?(?:on|"
+    r"confirmed|booked|happening|going ahead|set|sorted)\b|"
     # "Do I have anything booked?", "Have I got any appointments coming up?"
     r"(?:do (?:i|we)|have (?:i|we) got) (?:still )?(?:have )?(?:anything|any (?:appointments?|"
     r"bookings?|reservations?)|an? (?:appointment|booking|reservation)) "
@@ -293,7 +293,8 @@ _STATUS = re.compile(
     r"(?:when|what time|what day)(?:'s| is| was| are) (?:my|our|the) (?:\w+ )?"
     r"(?:appointment|booking|reservation)|"
     r"confirm (?:my|our|the) (?:\w+ )?(?:booking|appointment|reservation)|"
-    r"check (?:on )?(?:my|our) (?:\w+ )?(?:booking|appointment|reservation)|"
+    r"check(?:ing)? (?:on |that |whether |if )?(?:my|our) (?:\w+ )?(?:booking|appointment|"
+    r"reservation)|"
     r"(?:am i|are we|was i|were we) (?:still )?"
     r"(?:booked|scheduled|down|on the books|in the system)|"
     r"do you have me (?:down|booked|in)|"
@@ -550,7 +551,10 @@ _WONT_SUIT = re.compile(
 _GOODBYE = re.compile(
     r"\b(?:bye|goodbye|good bye|bye bye|that's all|that is all|that's everything|that's it|"
     r"that'll be all|nothing else|have a (?:good|great|nice|lovely) (?:day|one|evening|night|"
-    r"afternoon|weekend)|take care|see you|talk to you later|cheers)\b"
+    r"afternoon|weekend)|take care|see you|talk to you later|cheers)\b|"
+    # Whisper's "bye" at the end of a farewell: "never mind then, by.", "okay thanks by"
+    r"\b(?:then|okay|ok|thanks|thank you|cheers|mind|right|alright|great|lovely|fine),? by"
+    r"(?=\W*$)"
 )
 # Words that may follow a farewell in the same breath ("goodbye, and thanks for your help",
 # "that's all I needed, see you then"): the turn still ends the call.

@@ -451,3 +451,56 @@ def test_is_this_a_machine_asked_at_a_read_back_is_answered() -> None:
     assert says(out)[0].startswith("Just to check:"), says(out)
     out = c.receive(CallerSaid("Sorry, is this a machine I'm speaking to?"))
     assert says(out)[0].startswith("Yes, I'm an automated assistant"), says(out)
+
+
+def test_a_run_of_digits_said_with_a_weekday_is_its_time() -> None:
+    """ "Eleven thirty, Thursday." as tiny.en wrote it, "1130, Thursday": the time was lost."""
+    u = understand("1130, Thursday, Thursday,", PROFILE, TODAY)
+    assert (u.day, u.time) == (date(2026, 11, 26), time(11, 30))
+    assert understand("Call me on 5551130", PROFILE, TODAY).time is None
+
+
+def test_a_name_said_to_which_service_is_taken_and_the_service_asked_again() -> None:
+    """ "Ben Carter" to "What would you like to book ...?" was "Sorry, I didn't quite get
+    that"."""
+    c = new()
+    c.receive(CallerSaid("Thursday at 11:30 please"))
+    out = c.receive(CallerSaid("Ben Carter"))
+    assert says(out)[0] == "Thank you, Ben." and c.frame.name == "Ben Carter", says(out)
+    assert c.expecting == Expect.SERVICE, says(out)
+
+
+async def test_he_knows_my_number_leaves_the_message_without_one(
+    salon: Settings, store_file: Store
+) -> None:
+    """ "Nah, he knows my number" (heard "not he knows my number") to "What number should they
+    call you back on?" was "Sorry, I didn't quite get that"."""
+    call = start_call(salon, store_file, "u2", caller_id="")
+    await call.say("Can you give Marco a message, tell him Ricky says football's off tonight?")
+    said = await call.say("not he knows my number")
+    assert said[0].startswith("I've passed your message to Marco"), said
+    (message,) = store_file.rows("messages")
+    assert message["callback_number"] == ""
+
+
+@pytest.mark.parametrize(
+    "turn",
+    ["Are you an I?", "are you and I?", "wait, am I talking to ro.", "am I speaking to a dot?"],
+)
+def test_are_you_a_robot_as_whisper_writes_it_is_answered(turn: str) -> None:
+    assert understand(turn, PROFILE, TODAY).intents == ("robot",), turn
+
+
+@pytest.mark.parametrize(
+    ("turn", "expecting", "yes", "goodbye"),
+    [
+        ("you ask.", "confirm", True, False),
+        ("catch all", "anything_else", False, True),
+        ("No, pets all.", "anything_else", False, True),
+    ],
+)
+def test_yes_and_thats_all_as_whisper_writes_them(
+    turn: str, expecting: str, yes: bool, goodbye: bool
+) -> None:
+    u = understand(turn, PROFILE, TODAY, expecting)
+    assert (u.yes, u.goodbye) == (yes, goodbye), turn

@@ -50,7 +50,11 @@ _JUST_CALL_BACK = re.compile(
 )
 _CALL_ME_BACK = re.compile(r"\b(?:call|ring|phone|get back to) (?:me|us)\b", re.I)
 _NO_NUMBER = re.compile(
-    r"\b(don't have|do not have|no number|rather not|no phone|not give|won't give|skip)\b", re.I
+    r"\b(don't have|do not have|no number|rather not|no phone|not give|won't give|skip)\b|"
+    # "Nah, he knows my number" (heard "not he knows my number", "nothing knows my number")
+    r"\b(?:he|she|they|marco|sarah|\w+) (?:knows|has|have got|has got|already has) (?:my|the) "
+    r"(?:number|phone number|mobile|details)\b|\bknows my number\b",
+    re.I,
 )
 _WANTS_MESSAGE = re.compile(
     r"\b(message|pass (it )?on|call me back|call back|ring me back|get back to me|note|"
@@ -296,6 +300,15 @@ def _name_before_asked(
     return name
 
 
+def _service(c: Conversation, u: Understanding) -> Reading:
+    """ "Ben Carter." to "Which service would you like?": the name, taken, and the service
+    asked again (it was "Sorry, I didn't quite get that")."""
+    if u.service or u.services or u.unknown_service:
+        return u, False
+    name = yield from _name_before_asked(c, u)
+    return (replace(u, name=name), True) if name else (u, False)
+
+
 def _day_or_time(c: Conversation, u: Understanding) -> Reading:
     name = yield from _name_before_asked(c, u)
     return (replace(u, name=name), True) if name else (u, False)
@@ -516,6 +529,7 @@ _READERS: dict[Expect, Callable[[Conversation, Understanding], Reading]] = {
     Expect.CONFIRM: _confirm,
     Expect.CONFIRM_MOVE: _confirm_move,
     Expect.CHOOSE_SLOT: _choose_slot,
+    Expect.SERVICE: _service,
     Expect.DAY: _day_or_time,
     Expect.TIME: _day_or_time,
     Expect.NEXT_BOOKING: _next_booking,

@@ -195,8 +195,9 @@ _PERSON = re.compile(
     # "to" may go unheard: "I'd like to speak the person, please" (tiny.en, flite awb)
     r"\b(?:(?:speak|talk|chat) (?:(?:to|with) )?(?:a |an |the |some |your )?"
     r"(?:real |actual |live )?"
-    r"(?:person|human|someone|somebody|anyone|anybody|manager|owner|staff|receptionist|"
-    r"front desk|reception|representative|agent|operator|people|\w+ (?:please|directly|now))|"
+    r"(?:person|human|someone|somebody|some one|some body|anyone|anybody|manager|owner|staff|"
+    r"receptionist|front desk|reception|representative|agent|operator|people|"
+    r"\w+ (?:please|directly|now))|"
     r"transfer me|put me through|connect me|get me (?:someone|somebody|a (?:person|human|real|"
     r"manager)|the (?:manager|owner|boss|front desk|receptionist|person))|"
     r"operator|representative|human being|real person|live person|actual person|"
@@ -224,7 +225,12 @@ _ROBOT = re.compile(
     r"what are you\b|"
     r"you sound like a (?:robot|machine|computer)|"
     r"(?:talking|speaking|chatting) (?:to|with) (?:a |an )?(?:real |actual )?"
-    r"(?:robot|machine|bot|computer|ai|recording))\b"
+    r"(?:robot|machine|bot|computer|ai|recording))\b|"
+    # As Whisper writes "Are you an AI?" and "am I talking to a robot?" from voices not ours:
+    # "are you and I?", "Are you an I?", "am I talking to ro.", "am I speaking to a dot?"
+    r"\bare you (?:an? |and )i\b\W*$|"
+    r"\bam i (?:talking|speaking|chatting) (?:to|with) (?:an? )?(?:ro|rob|robo|dot|bought|"
+    r"rule dot|a dot|god|bud)\b\W*$"
 )
 _TALK_TO = re.compile(
     r"\b(?:speak|talk|chat)\s+(?:to|with)\b|"
@@ -552,6 +558,8 @@ _GOODBYE = re.compile(
     r"\b(?:bye|goodbye|good bye|bye bye|that's all|that is all|that's everything|that's it|"
     r"that'll be all|nothing else|have a (?:good|great|nice|lovely) (?:day|one|evening|night|"
     r"afternoon|weekend)|take care|see you|talk to you later|cheers)\b|"
+    # "that's all" as Whisper writes it from voices not ours: "catch all", "pets all"
+    r"\b(?:catch|pets|sets|cats) all\b(?=\W*(?:time|thanks|thank you)?\W*$)|"
     # Whisper's "bye" at the end of a farewell: "never mind then, by.", "okay thanks by"
     r"\b(?:then|okay|ok|thanks|thank you|cheers|mind|right|alright|great|lovely|fine),? by"
     r"(?=\W*$)"
@@ -1299,7 +1307,10 @@ def read_answer(
 
 # A whole "yes" or "yep" to a yes-or-no question, as tiny.en writes it from voices not ours on
 # the line: "US, please.", "Yet." Only there, and only as the whole turn.
-_YES_MISHEARD = re.compile(r"^\W*(?:us|yet)\W*(?:(?:please|thanks|thank you)\W*)?$")
+# "You ask." for "Yes." (flite awb, four times in the heard files).
+_YES_MISHEARD = re.compile(
+    r"^\W*(?:us|yet|you ask|yes ask)\W*(?:(?:please|thanks|thank you)\W*)?$"
+)
 _THATS_IT = re.compile(r"^\W*(?:yes,? |yeah,? |yep,? )?(?:that's it|that is it|that's the one)\W*$")
 
 

@@ -252,6 +252,14 @@ _DIGIT_RUN_CLOCK = re.compile(
 _FREE_AFTER = re.compile(
     r"\s*(?:oclock\s*)?(?:free|available|open|ok|okay|possible|any good|good|doable|taken)\b"
 )
+def _beside_a_day(lowered: str, match: re.Match[str]) -> bool:
+    """ "1130, Thursday", "Thursday 1130": a run of digits said with a weekday is its time."""
+    return bool(
+        re.match(rf"\s*,?\s*(?:on\s+)?(?:{_DAY_NAME_RE})\b", lowered[match.end() :])
+        or re.search(rf"\b(?:{_DAY_NAME_RE})\s*,?\s*$", lowered[: match.start()])
+    )
+
+
 _ENDS_AT_ATE = re.compile(r"\bate\s*[.!?]?\s*$")
 _FOR_PM = re.compile(r"\bfor\s+(?:a\s+)?(am|pm)\b")
 _TO_THIRTY = re.compile(
@@ -687,7 +695,7 @@ def read_clock(text: str, expecting: str | None = None) -> tuple[Clock | None, s
     if match:  # Whisper writes "ten thirty" as "1030"
         cue, hour_digits, minute_digits, suffix = match.groups()
         found = _with_suffix(int(hour_digits), int(minute_digits), suffix)
-        if found is not None and (cue or suffix or alone):
+        if found is not None and (cue or suffix or alone or _beside_a_day(lowered, match)):
             return Clock(found), cue
     match = _NEAR_CLOCK.search(lowered)
     if match:

@@ -1308,9 +1308,7 @@ def read_answer(
 # A whole "yes" or "yep" to a yes-or-no question, as tiny.en writes it from voices not ours on
 # the line: "US, please.", "Yet." Only there, and only as the whole turn.
 # "You ask." for "Yes." (flite awb, four times in the heard files).
-_YES_MISHEARD = re.compile(
-    r"^\W*(?:us|yet|you ask|yes ask)\W*(?:(?:please|thanks|thank you)\W*)?$"
-)
+_YES_MISHEARD = re.compile(r"^\W*(?:us|yet|you ask|yes ask)\W*(?:(?:please|thanks|thank you)\W*)?$")
 _THATS_IT = re.compile(r"^\W*(?:yes,? |yeah,? |yep,? )?(?:that's it|that is it|that's the one)\W*$")
 
 

@@ -526,7 +526,7 @@ def understand(
         | _day_excepted(lowered)
         | ({"superlative": superlative} if superlative else {})
         | asked_day
-        | ({"price_of_held": True} if wants.price_of_held else {}),
+        | ({"price_of_held": "yes"} if wants.price_of_held else {}),
     )
 
 

@@ -252,6 +252,8 @@ _DIGIT_RUN_CLOCK = re.compile(
 _FREE_AFTER = re.compile(
     r"\s*(?:oclock\s*)?(?:free|available|open|ok|okay|possible|any good|good|doable|taken)\b"
 )
+
+
 def _beside_a_day(lowered: str, match: re.Match[str]) -> bool:
     """ "1130, Thursday", "Thursday 1130": a run of digits said with a weekday is its time."""
     return bool(

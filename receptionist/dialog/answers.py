@@ -52,7 +52,7 @@ _CALL_ME_BACK = re.compile(r"\b(?:call|ring|phone|get back to) (?:me|us)\b", re.
 _NO_NUMBER = re.compile(
     r"\b(don't have|do not have|no number|rather not|no phone|not give|won't give|skip)\b|"
     # "Nah, he knows my number" (heard "not he knows my number", "nothing knows my number")
-    r"\b(?:he|she|they|marco|sarah|\w+) (?:knows|has|have got|has got|already has) (?:my|the) "
+    r"\b\w+ (?:knows|has|have got|has got|already has) (?:my|the) "
     r"(?:number|phone number|mobile|details)\b|\bknows my number\b",
     re.I,
 )

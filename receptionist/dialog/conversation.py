@@ -117,7 +117,6 @@ _MESSAGE_BODY = (
     r"message for\s+{who}(?:\s+please)?\s*[,.:;-]?\s*(?:saying|that|about)?)\s+(?:that\s+)?"
     r"(?P<body>\S+(?:\s+\S+){{2,}})"
 )
-# "How much are they?", "How long does that take?": of the service being booked.
 # "Hola, habla español?", "Do you speak Spanish?": a language the agent doesn't speak
 _OTHER_LANGUAGE = re.compile(
     r"\b(?:habla|hablas|español|espanol|spanish|parlez|français|francais|french|sprechen|"
@@ -125,11 +124,12 @@ _OTHER_LANGUAGE = re.compile(
     r"korean|russian|arabic|polish|italian|hindi|urdu)\b",
     re.I,
 )
+# "What are your prices?" just after a colour's: of every service, not the one just told.
 _OF_ALL = re.compile(r"\b(?:your|all|each|every|other|services|prices|menu|list)\b", re.I)
+# "How much are they?", "How long does that take?": of the service being booked.
 _OF_IT = re.compile(r"\b(?:it|they|that|them|those|these|this|one)\b", re.I)
 _ONLY_WHO = re.compile(r"(?:it's|it is|this is|i'm|i am|my name is|my name's)\s+\S+(?:\s+\S+)?\W*$",
                        re.I)  # fmt: skip
-# "Actually, can you make it 4?", "could we do Friday instead?": the booking just made.
 # "Could I rebook for the week after?", "book it again for Tuesday", once a booking is cancelled
 _REBOOK = re.compile(
     r"\bre-?book|\bbook (?:it|that|one|me|us)? ?(?:again|back in)\b|\b(?:make|get) (?:a )?new "
@@ -137,6 +137,7 @@ _REBOOK = re.compile(
     re.I,
 )
 _WEEK_AFTER = re.compile(r"\b(?:the )?week after\b(?! next)", re.I)
+# "Actually, can you make it 4?", "could we do Friday instead?": the booking just made.
 _CHANGE_JUST_MADE = re.compile(
     r"\b(?:make (?:it|that)|change (?:it|that)|move (?:it|that)|switch (?:it|that)|"
     r"push (?:it|that)|instead|(?:would be|works|is) better)\b",

@@ -83,8 +83,8 @@ _CANCEL = re.compile(
 _OFFERED_WHEN = frozenset({"choose_slot", "day", "time", "confirm"})
 # A staff member asked for on a booking held: "Can I have Marco for my Friday appointment?"
 _STAFF_FOR_HELD = re.compile(
-    r"\b(?:have|get|see|with|switch to|change to|swap to) (\w+) (?:for|on|at|instead of (?:sarah|"
-    r"\w+) for) (?:my|our) (?:\w+ )?(?:appointment|booking)\b"
+    r"\b(?:have|get|see|with|switch to|change to|swap to) (\w+) (?:for|on|at|instead of \w+ "
+    r"for) (?:my|our) (?:\w+ )?(?:appointment|booking)\b"
 )
 _PRICE_OF_HELD = re.compile(r"\b(?:my|our) (?:\w+ )?(?:appointment|booking|one)\b")
 _AND_CANCEL_IT = re.compile(
@@ -961,7 +961,7 @@ _HANDLED = (
 _PAST_VISIT = re.compile(
     r"(?:\b(?:i|we|my \w+|he|she)(?: just)? (?:got|had|came in for|came in|was in|were in|"
     r"was there|went)|"
-    # "the colour Sarah did last week", "the cut Marco gave me on Saturday"
+    # "the colour Sarah did last week", "the cut Marco gave me yesterday"
     r"\b(?:the|my|his|her|our) (?:\w+ ){1,2}?(?:she|he|they|\w+) (?:did|gave (?:me|him|her|us)))"
     r"\b[^.?!]{0,40}?\b(?:yesterday|last (?:week|time|month|night|"
     r"(?:mon|tues|wednes|thurs|fri|satur|sun)day)|the other day|earlier today|this morning|"

@@ -252,6 +252,23 @@ _HOW_LATE = (
     r"of|bit|little|tad|touch|slightly|very|really|quite|so|half|quarter|hour|or|\d+|one|two|"
     r"three|four|five|ten|fifteen|twenty|thirty|forty|minutes?|mins?)\s+){0,6}"
 )
+# "What's the date next Thursday?", "what date is Friday?", "what day is the 3rd?", "what's
+# today's date?": a question of the calendar, not of a booking ("what's the date of my
+# appointment?" is the caller's booking).
+_ASKS_THE_DATE = re.compile(
+    r"\b(?:(?:what|tell me|know)(?:'s| is| was| will be)? (?:the |today's |todays )?date|"
+    r"which date|what day (?:is|will be|would be|of the month is) "
+    r"(?:it|the \d+(?:st|nd|rd|th)?|today)|"
+    r"what(?:'s| is) (?:the )?day today|what(?:'s| is) today)\b"
+)
+_OF_A_BOOKING = re.compile(r"\b(?:appointment|booking|booked|my|his|her|it's|reservation)\b")
+
+
+def asks_the_date(lowered: str) -> bool:
+    """Does the caller ask which date a day is ("the date of next Thursday?")?"""
+    return bool(_ASKS_THE_DATE.search(lowered)) and not _OF_A_BOOKING.search(lowered)
+
+
 _LATE = re.compile(
     r"\b(?:running|be|being|i'm|im|i am|we're|we are|he's|she's|they're|we'll be|i'll be|"
     r"ill be|gonna be|going to be|might be|may be|will be)\s+"

@@ -346,6 +346,30 @@ def _choose_slot(c: Conversation, u: Understanding) -> Reading:
                   f"{' or '.join(say_time(slot.time()) for slot in f.offered)}?")  # fmt: skip
         c.expecting = Expect.CHOOSE_SLOT
         return None
+    if (
+        u.day is not None
+        and len(f.offered) > 1
+        and not (u.time or u.window or u.days or u.no or u.intents)
+        and len({slot.date() for slot in f.offered}) == 1
+        # "Tuesday's good" said on a Tuesday is today to the reader; to next Tuesday's times
+        # it is that day ("next Tuesday" to today's times is not)
+        and (
+            f.offered[0].date() == u.day
+            or (
+                u.day == c.today
+                and f.offered[0].date().weekday() == u.day.weekday()
+                and not re.search(r"\b(?:today|this|next)\b", u.text.lower())
+            )
+        )
+    ):
+        # "Tuesday's good." to "Tuesday at 9 AM, or Tuesday at 10 AM": both are on that day;
+        # which time (it was the same two offered again, word for word)
+        every = "Both" if len(f.offered) == 2 else "All"
+        times = " or ".join(say_time(slot.time()) for slot in f.offered)
+        yield Say(f"{every} of those are on {u.day.strftime('%A')}. Which time would you "
+                  f"prefer, {times}?")  # fmt: skip
+        c.expecting = Expect.CHOOSE_SLOT
+        return None
     other = other_times_asked(u.text.lower())
     edge = _at_the_days_edge(c, sorted(f.offered), other) if other else None
     if edge and not (u.day or u.time or u.window or u.days):
@@ -458,7 +482,9 @@ def _offer_help(c: Conversation, u: Understanding) -> Reading:
         f.clear_task()
         yield from c._anything_else()
         return None
-    if wants_person or (u.yes and not u.no):
+    # "Can you book me in with him anyway?" reads as a yes, but asks for a booking
+    tasks = {"book", "cancel", "move", "status"} & set(u.intents)
+    if wants_person or (u.yes and not u.no and not tasks):
         who = u.staff or f.staff or "front desk"  # asked about Marco: Marco
         yield from c._transfer(who, "caller asked for a person", u.text)
         return None

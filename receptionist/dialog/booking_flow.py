@@ -4,12 +4,20 @@ taken one; several bookings in one call, back to back. Steps of the conversation
 
 from __future__ import annotations
 
+from collections.abc import Generator
 from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING
 
 from receptionist.dialog import replies
-from receptionist.dialog.actions import Book, CheckSlot, FindBookings, FindSlots, Say
-from receptionist.dialog.events import BookingDone, BookingsFound, SlotChecked, SlotsFound
+from receptionist.dialog.actions import Action, Book, CheckSlot, FindBookings, FindSlots, Say
+from receptionist.dialog.events import (
+    BookingDone,
+    BookingsFound,
+    BookingView,
+    Result,
+    SlotChecked,
+    SlotsFound,
+)
 from receptionist.dialog.frame import Expect, Task
 from receptionist.dialog.understand import TimeWindow, Understanding
 from receptionist.domain.profile import Service
@@ -19,9 +27,29 @@ if TYPE_CHECKING:
     from receptionist.dialog.conversation import Conversation, Step
 
 
+def _last_visits_service(c: Conversation) -> Generator[Action, Result | None, Service | None]:
+    """ "The same as last time, please": the service of the caller's last visit, found by the
+    number they call from and said back; none found is said, and the service is asked."""
+    f = c.frame
+    visits: list[BookingView] = []
+    if f.phone:
+        found = c._result((yield FindBookings(f.phone)), BookingsFound)
+        visits = [b for b in found.bookings if b.status == "booked" and b.start < c._now()]
+    last = c.profile.service(max(visits, key=lambda b: b.start).service) if visits else None
+    if last is None:
+        yield Say("I'm sorry, I can't find an earlier visit under this number.")
+        return None
+    f.service = last.name
+    yield Say(f"Last time you had a {last.name}.")
+    return last
+
+
 def advance_booking(c: Conversation, u: Understanding) -> Step:
     f, p = c.frame, c.profile
     service = p.service(f.service) if f.service else None
+    if service is None and f.same_as_before:
+        f.same_as_before = False
+        service = yield from _last_visits_service(c)
     if service is None:
         unknown = f.unknown_service
         if unknown:
@@ -237,6 +265,24 @@ def offer_slots(c: Conversation, service: Service) -> Step:
         f.window = TimeWindow(end=time(12, 0)) if early else TimeWindow(start=late)
         yield from offer_slots(c, service)
         return
+    hours = c.profile.hours.on(f.day) if f.day is not None else None
+    if not found.slots and f.day is not None and f.window is not None and hours is not None:
+        # "Anything before 9 on Saturday?" when Saturday opens at 9 (or "after 5" when it
+        # closes at 2): said so, and that day's first (or last) free times instead (it was
+        # "I can't find a free time then")
+        opens, closes = hours
+        day_name = DAY_NAMES[f.day.weekday()]
+        if f.window.end is not None and f.window.end <= opens:
+            yield Say(f"We open at {say_time(opens)} on {day_name}.")
+            f.window = TimeWindow(earliest=True)
+            yield from offer_slots(c, service)
+            return
+        last_start = (datetime.combine(f.day, closes) - timedelta(minutes=service.minutes)).time()
+        if f.window.start is not None and f.window.start > last_start:
+            yield Say(f"We close at {say_time(closes)} on {day_name}.")
+            f.window = TimeWindow(latest=True)
+            yield from offer_slots(c, service)
+            return
     if not found.slots:
         f.window, f.days = None, None
         c.expecting = Expect.DAY

@@ -25,6 +25,7 @@ from receptionist.dialog.about_the_call import (
     adds_to_message,
     asks_how_we_are,
     asks_if_we_are,
+    asks_the_date,
     asks_to_wait,
     checks_the_line,
     disowns_number,
@@ -67,6 +68,7 @@ from receptionist.dialog.events import (
 )
 from receptionist.dialog.frame import Expect, Frame, Outcome, Task
 from receptionist.dialog.intents import (
+    SAME_AS_BEFORE,
     about_a_booking_held,
     about_a_past_visit,
     adds_to_a_booking_held,
@@ -91,7 +93,7 @@ from receptionist.dialog.understand import (
     find_service,
     understand,
 )
-from receptionist.dialog.when import a_week_later, leaves_it_to_us, names_a_weekday_alone
+from receptionist.dialog.when import a_week_later, find_day, leaves_it_to_us, names_a_weekday_alone
 from receptionist.domain.phones import possible_phone
 from receptionist.domain.profile import BusinessProfile
 from receptionist.domain.saying import DAY_NAMES, say_day, say_digits, say_time
@@ -171,6 +173,12 @@ _AFTER_HELD = re.compile(
     r"colou?r|trim|one))\b(?! (?:is|was) )",
     re.I,
 )
+# "my appointment is at 10", "I'm booked in at 2 on Friday": the time of a booking held
+_HELD_AT_TIME = re.compile(
+    r"\b(?:(?:my|our) (?:\w+ )?(?:appointment|booking|haircut|cut|colou?r|trim|one)(?:'s| is)?|"
+    r"(?:i'm|i am|we're|we are) (?:booked|in|down)(?: in)?)(?: on \w+)? (?:at|for) \d",
+    re.I,
+)
 _BACK_TO_BACK = re.compile(
     r"\b(right after|straight after|after that|afterwards|back to back|one after (the )?other|"
     r"after me|after him|after her|then)\b",
@@ -223,7 +231,7 @@ _PRICE_DEPENDS = re.compile(
     r"\b(?:more expensive|dearer|cheaper|cost(?:s|ing)? (?:any |a bit |much )?(?:more|less)|"
     r"charge (?:any |a bit )?(?:more|less|extra)|pay (?:any )?(?:more|extra)|"
     r"extra (?:charge|cost|fee)|"
-    r"surcharge|discounts?|price (?:differ|depend|change|var)\w*|depends? on|"
+    r"surcharge|discounts?|price (?:differ|depend|change|var)\w*|depends? on|included|part of|"
     r"(?:is it|is that|would it be|will it be|are they|is there) (?:any |a bit )?(?:more|less))"
     r"\b[^.?!]*?"
     r"\b(?:for|if|with|on|when)\b",
@@ -531,6 +539,24 @@ class Conversation:
             yield Say(replies.WE_CALLED, cache=True)
             self.expecting = Expect.OFFER_HELP
             return
+        asked_day = u.day or find_day(lowered, self.today)  # "the 3rd" is no choice here
+        if (
+            asks_the_date(lowered)
+            and (asked_day or "today" in lowered)
+            and not ({"cancel", "move", "message", "person"} & set(u.intents))
+        ):
+            # "Can you tell me the date of next Thursday?": the date (it began a booking on
+            # Thursday); what was asked, if anything, stays asked.
+            day = asked_day or self.today
+            said = "Today is" if day == self.today and "today" in lowered else "That's"
+            yield Say(f"{said} {say_day(day)}.")
+            self._question_of = (day, None)  # "OK, can I book a haircut then at 11?": that day
+            if self._between_requests(expecting):
+                yield from self._anything_else()
+            else:
+                yield from self._said_again()
+                self.expecting = expecting
+            return
         others = {"cancel", "move", "message", "status", "person"} & set(u.intents)
         if self._between_requests(self.expecting) and says_running_late(lowered) and not others:
             # "... late for my appointment" names a booking but asks for none.
@@ -732,7 +758,9 @@ class Conversation:
         unanswerable = (
             bool(u.asks_other)
             and not self._task_intent(u)
-            and not answers.has_details(replace(u, staff=None))
+            # "How much is a kids cut and is there parking?": the price answered names a
+            # service, and the parking is still a question we can't answer
+            and (answered or not answers.has_details(replace(u, staff=None)))
         )
         if u.asks_other and self._task_intent(u) and not answered and not self._question_left:
             # "Can I get a haircut on Friday at 10? Also, is there parking?": the request goes
@@ -1050,6 +1078,10 @@ class Conversation:
             u = replace(u, service=None, services=(), day=None, days=None, time=None, window=None)
         after_held = _AFTER_HELD.search(u.text) if f.task == Task.BOOK else None
         adds = f.task == Task.BOOK and adds_to_a_booking_held(u.text.lower())
+        if adds and u.time and _HELD_AT_TIME.search(u.text):
+            # "My appointment is at 10 on Friday, can I add a beard trim?": 10 is the held
+            # one's; the new one starts when it ends (it was asked for at 10, taken)
+            u = replace(u, time=None)
         if after_held and len(u.services) > 1:
             # "a beard trim right after my haircut": the haircut is the one held, not another.
             held = find_service(after_held.group(0), self.profile)
@@ -1058,6 +1090,11 @@ class Conversation:
                 u = replace(u, services=rest, service=rest[0])
         if u.services and f.task == Task.MOVE and another_service(u.text.lower()):
             f.new_services = u.services  # the held one is among them when named by service
+        people_first = f.task in (None, Task.BOOK) and not (f.service or u.service)
+        if u.people and u.people > 1 and people_first:
+            # "Two slots Saturday morning for my twins?": how many, kept for the service said
+            # next (it was one booking)
+            f.people, f.children = u.people, children_among(u.text.lower()) or 0
         if u.service or u.services:
             services = list(u.services) or [u.service or ""]
             if f.service is None or u.service != f.service:
@@ -1065,10 +1102,12 @@ class Conversation:
                 f.service_changed = bool(f.service and f.time and f.task == Task.BOOK)
                 f.service = services[0]
             extra = services[1:]
-            if u.people and u.people > len(services):
-                extra += [services[-1]] * (u.people - len(services))
-            children = children_among(u.text.lower()) if u.people and u.people > 1 else None
-            each = per_person(services, u.people or 0, children or 0, self.profile)
+            people = u.people or f.people
+            if people and people > len(services):
+                extra += [services[-1]] * (people - len(services))
+            children = children_among(u.text.lower()) if u.people and u.people > 1 else f.children
+            each = per_person(services, people or 0, children or 0, self.profile)
+            f.people = f.children = 0
             if each is not None and len(each) > 1:
                 # "me, my husband and our two kids": a haircut each for the adults, a kids
                 # cut each for the children (were kids cuts for all, or one person lost)
@@ -1076,7 +1115,7 @@ class Conversation:
             if extra:
                 f.more_services = extra
                 f.back_to_back = f.back_to_back or bool(_BACK_TO_BACK.search(u.text))
-                if not u.people and not mentions_others(u.text.lower()):
+                if not people and not mentions_others(u.text.lower()):
                     # "A haircut and a beard trim straight after": both the caller's, under
                     # the name they give once.
                     f.same_name = True
@@ -1087,6 +1126,12 @@ class Conversation:
             f.back_to_back = f.back_to_back or bool(_BACK_TO_BACK.search(u.text))
         if (after_held or adds) and not f.more_services:
             f.after_held = True
+        if (
+            f.task == Task.BOOK
+            and not (u.service or u.services)
+            and SAME_AS_BEFORE.search(u.text.lower())
+        ):
+            f.same_as_before = True  # "I'd like the same as last time": the last visit's
         if u.unknown_service and not u.service:
             f.service = None
             f.unknown_service = u.unknown_service
@@ -1152,8 +1197,10 @@ class Conversation:
                 f.every_one = True  # "cancel all my appointments", "both of them"
                 taken = True
         called_for = u.extra.get("called_for")
-        if not u.name and called_for and f.task in (Task.CANCEL, Task.MOVE, Task.STATUS):
-            f.name = called_for  # "calling for my husband, George Mills ... cancel his trim"
+        if not u.name and called_for and f.task is not None and f.task != Task.MESSAGE:
+            # "calling for my husband, George Mills ... cancel his trim", "can I book for my
+            # mum? She's Margaret Jones": the booking's name is theirs
+            f.name = called_for
             taken = True
         if u.name:
             f.name = u.name

@@ -388,7 +388,11 @@ def advance_status(c: Conversation) -> Step:
 _BUT_WISH = r"\bbut (?=(?:i'?d|i would|i want|i need|can|could|would|is|maybe|perhaps)\b)"
 _MOVE_SPLIT = re.compile(
     r"\b(?:to|until|for|instead(?! of)|into|can we do|could we do|how about|what about|"
-    r"(?:can|could) i (?:do|get|have|make it)|" + ANY_TIME_ASKED + r")\b|"
+    r"(?:can|could) i (?:do|get|have|make it)|"
+    # "I've got Friday at 10. Can you make it 10:30 instead?"
+    r"(?:can|could|would|will) (?:you|we) (?:make|change|switch|put) (?:it|that|this|me)|"
+    + ANY_TIME_ASKED
+    + r")\b|"
     r"\band (?:then )?(?:re-?book|book|make|get|schedule)\b|" + _BUT_WISH,
     re.I,
 )

@@ -92,6 +92,9 @@ class Frame:
     service_changed: bool = False  # another service named once a time was found for the first
     after_held: bool = False  # "add a beard trim after my haircut": when the held one ends
     price_asked: bool = False  # "how much will my appointment cost?": said with the record
+    same_as_before: bool = False  # "the same as last time": the service of the last visit
+    people: int = 0  # "two slots for my twins" before the service is said: how many for
+    children: int = 0  # of those, children
     move_way: str = ""  # "to a later time": "later" or "earlier" the same day, how much unsaid
     new_services: tuple[str, ...] = ()  # "a colour instead": the service a move may change to
     booked_ids: list[int] = field(default_factory=list)  # committed in this call

@@ -34,7 +34,17 @@ _BOOK = re.compile(
     r"do you have (?:anything|something)|availability|available|free (?:slots?|time|spots?)|"
     r"what (?:have you got|do you have|times do you have|is (?:free|open|available))|"
     r"(?:be|are you|is (?!it\b|that\b|this\b)\w+) (?:free|available)|"
-    r"is there (?:anything|something|a slot|a spot|an opening|room))"
+    r"is there (?:anything|something|a slot|a spot|an opening|room)|"
+    r"put (?:me|us|him|her|them) (?:down|in)(?! as\b)|pencil (?:me|us|him|her|them) in|"
+    # "I'd like the same as last time", "my usual please", "same again"
+    r"(?:the )?same (?:thing )?as (?:last time|before|usual|always|my last (?:visit|appointment))|"
+    r"same again|(?:my|the) usual(?! (?:time|day|hours?|price))|what i (?:had|got) last time)"
+)
+# A booking of what the caller had last time: the service is their last visit's.
+SAME_AS_BEFORE = re.compile(
+    r"\b(?:(?:the )?same (?:thing )?as (?:last time|before|usual|always|my last (?:visit|"
+    r"appointment))|same again|(?:my|the) usual(?! (?:time|day|hours?|price))|"
+    r"what i (?:had|got) last time)\b"
 )
 _LIKE_ONE = re.compile(r"\b(?:i'd|i would|we'd|we would) like (?:a|an|one|two)\b")
 _BOOK_AGAIN = re.compile(
@@ -97,6 +107,8 @@ _MOVE = re.compile(
     r"\b(?:re-?schedul\w*|re-?book\w*|postpone\w*|re-?arrang\w*|"
     r"push(?:ing)? (?:it|that|this|my \w+|the \w+|my \w+ \w+)? ?(?:back|forward|later|earlier|"
     r"out|to)|"
+    # "I've got a haircut booked for Friday and I need to push it?"
+    r"(?:need|want|have|like) to (?:push|move|shift|bump) (?:it|that|this)\W*$|"
     r"bring(?:ing)? (?:it|that|my \w+|the \w+) (?:forward|earlier)|"
     # "Could we bump my Friday to Saturday?", "can we change Friday to next Thursday?": a
     # booking named by its day alone
@@ -118,6 +130,9 @@ _MOVE = re.compile(
     r"their) (?:\w+ ){0,2}(?:appointment|booking|reservation|time|slot|day|haircut|colour|color|"
     r"cut|trim)|(?:move|change|switch|shift|bump) (?:it|that|this) from|"
     r"(?:different|another|new) (?:time|day|date) for (?:my|the|our) |"
+    # "Can you make my Friday appointment 10:30 instead?"
+    r"(?:make|have) (?:my|our|the) (?:\w+ ){0,2}(?:appointment|booking|reservation|one)\b"
+    r"[^.?!]{1,30}?\binstead\b(?! of)|"
     r"(?:move|change|switch|shift|push|bump) (?:it|that|this|them) (?:to|till|until|over)\b|"
     r"(?:can|could) (?:we|i|you) (?:move|change|switch|shift) (?:it|that|this)\b|"
     # "Could you move me from Friday to Saturday?", "switch us over to Thursday"
@@ -298,6 +313,10 @@ _STATUS = re.compile(
     r"(?:booked|on|coming up|scheduled|in|with you|for)|"
     r"(?:when|what time|what day)(?:'s| is| was| are) (?:my|our|the) (?:\w+ )?"
     r"(?:appointment|booking|reservation)|"
+    # "What's the date of my appointment?", "what time's my booking for?"
+    r"(?:what(?:'s| is| was)?|tell me|know|remind me(?: of)?) the (?:date|time|day) (?:of|for|on) "
+    r"(?:my|our) (?:\w+ )?(?:appointment|booking|reservation)|(?:what|which) (?:date|time|day)"
+    r"(?:'s| is) (?:my|our) (?:\w+ )?(?:appointment|booking|reservation)|"
     r"confirm (?:my|our|the) (?:\w+ )?(?:booking|appointment|reservation)|"
     r"check(?:ing)? (?:on |that |whether |if )?(?:my|our) (?:\w+ )?(?:booking|appointment|"
     r"reservation)|"
@@ -349,7 +368,9 @@ _HOLDS = re.compile(
     r"\b(?:i|we)(?:'ve| have)? (?:already )?(?:booked|made (?:a|an|my|our) (?:\w+ )?"
     r"(?:booking|appointment|reservation))\b|"
     # "my wife booked me in for Friday"
-    r"\b(?:booked|put) (?:me|us) (?:in|down)\b|"
+    # ("Put me down for Friday 3:15" asks for one: it was "I can't do that over the phone")
+    r"\bbooked (?:me|us) (?:in|down)\b|\b(?:i|she|he|they|we|wife|husband|partner|mum|mom|dad|"
+    r"friend|someone|somebody) (?:already )?put (?:me|us) (?:in|down)\b|"
     # "I have a problem with my booking on Friday", "a question about my appointment"
     r"\b(?:question|problem|issue|query|concern) (?:about|with|regarding|on|for) (?:my|our) "
     r"(?:\w+ )?(?:booking|appointment|reservation)\b|"
@@ -422,6 +443,11 @@ _ASKS_ABOUT_IT = re.compile(
 _PRICE = re.compile(
     r"\b(?:how much|prices?|pricing|cost|costs|(?<!in )charge|charges|rates?|expensive|cheap|"
     r"cheaper|dearer|fee|fees|what do you charge|"
+    # "What's the damage for a colour?", "what would that set me back?", "a ballpark?"
+    r"(?:what's|what is|what'll be|what will be) the damage|set (?:me|us|you) back|ballpark|"
+    r"what (?:would|will|am) (?:i|we) (?:be )?looking at|"
+    # "Is a beard trim included with a haircut?": what is paid for
+    r"(?:is|are) (?:an? |the )?(?:\w+ ){1,3}?(?:included|part of)|"
     r"(?:is|are|does|do|cost|costs|charge) (?:\w+ ){0,3}?extra|"
     r"what(?:'s| is| would be| will be) the total|"
     r"(?:is|was|will) (?:it|that|this) (?:still |about |around )?(?:\$\d+|\d+ (?:dollars|bucks)))\b"
@@ -575,10 +601,13 @@ _REQUEST_AFTER_FAREWELL = 3  # words after the last farewell that are not closin
 # A whole turn that says the caller is leaving without a farewell word: "Okay, I'll think
 # about it", "Alright, I'll call back later".
 _LEAVING = re.compile(
-    r"^\W*(?:(?:ok|okay|alright|all right|right|fine|no|well|hmm)\b\W*)*(?:i'll|i will|let me)\s+"
-    r"(?:have a )?(?:think about it|think it over|"
-    r"call (?:you )?back(?: later| another time| tomorrow)?|call another time|"
-    r"try (?:again )?later|ring (?:you )?back(?: later)?)"
+    r"^\W*(?:(?:ok|okay|alright|all right|right|fine|no|well|hmm|actually|never mind|you know "
+    r"what)\b\W*)*(?:i'll|i will|let me|i'm going to|i'm gonna|i might|i may|maybe i'll|i'd better)"
+    r"\s+(?:just |probably |maybe |have to |need to |try and |try to )*(?:have a )?(?:think about "
+    r"it|think it over|(?:call|ring|phone|give you a (?:call|ring))(?: you)?(?: back| again)?"
+    r"(?: later(?: on)?| another time| tomorrow| next week| in a bit| in a while)?|"
+    r"call another time|try (?:again )?later|check (?:my|the) (?:diary|calendar|schedule) and "
+    r"(?:call|ring|get) back(?: to you)?)"
     r"\W*(?:(?:then|thanks|thank you|bye)\b\W*)*$"
 )
 
@@ -825,6 +854,9 @@ def _sentences(text: str) -> list[str]:
     split = re.split(
         r"(?<=[.?!])\s+|,\s*(?:and|also|oh and|and also)\s+(?=(?:do|does|is|are|will|would|can "
         r"you|could you)\b)|"
+        # "How much is a kids cut and is there parking nearby?": no comma, a question of its own
+        r"\s+and\s+(?:also\s+)?(?=(?:is there|are there|do you|does it|can you|could you|will "
+        r"you|would you|do i|can i|could i|should i)\b[^,.?!]*\?\s*$)|"
         # "... a haircut for my dad, he's 80, does he get a discount?": the question at the end
         r",\s*(?=(?:does|do) (?:he|she|they|i|we|you)\b[^,.?!]*\?\s*$)",
         text,
@@ -887,6 +919,12 @@ def _is_name_like(word: str) -> bool:
     return is_first_name(word) and len(word) > 3 and not word.endswith(("ing", "ure", "ment"))
 
 
+_AS_EARLY_AS = re.compile(
+    r"\b(?:as )?(early|soon|late)(?:ly)? as (?:possible|poss|you can|you've got|you have|"
+    r"there is|you do)\b"
+)
+
+
 def _choice(lowered: str, expecting: str | None) -> int | None:
     """Which of the offered slots: an index into them (0 the first, -1 the last)."""
     offered = expecting == "choose_slot"
@@ -897,6 +935,10 @@ def _choice(lowered: str, expecting: str | None) -> int | None:
         return _CHOICE_WORDS[match.group(0).split()[0]] if match else None
     if offered and _EITHER.search(lowered):
         return 0  # "either is fine": the first offered
+    as_can = _AS_EARLY_AS.search(lowered) if offered else None
+    if as_can is not None:
+        # "Early as possible" to the times offered: the first (it offered them again)
+        return -1 if as_can.group(1) == "late" else 0
     match = _OPTION_NUMBER.search(lowered)
     if match:
         return _OPTION_INDEX[match.group(1)]

@@ -257,9 +257,19 @@ def _fold_spelling(text: str) -> str:
         if fuzz.ratio(word.lower(), letters.lower()) < 60:
             return match.group(0)
         ends_clause = match.group(2).rstrip()[-1:] in (",", ";")
-        return letters.capitalize() + (", " if ends_clause else " ")  # "Smith, S M I T H, John"
+        return letters.capitalize() + ("\x00 " if ends_clause else " ")
 
-    folded = _WITH_A.sub(" ", _SPELLING_OF.sub(fold, text)).strip()
+    def join(match: re.Match[str]) -> str:
+        # "Smith, S M I T H, John" is John Smith; "Raj, R-A-J, Patel" is Raj Patel (the
+        # comma after a spelling ended the name at its first word)
+        spelled, after = match.groups()
+        if is_first_name(after) and not is_first_name(spelled):
+            return f"{after} {spelled}"
+        return f"{spelled} {after}"
+
+    folded = _SPELLING_OF.sub(fold, text)
+    folded = re.sub(r"([A-Z][a-z'\-]+)\x00\s*([A-Z][a-z'\-]+)", join, folded).replace("\x00", ",")
+    folded = _WITH_A.sub(" ", folded).strip()
     return _SPELLING_SAID.sub(", ", folded)
 
 
@@ -491,17 +501,29 @@ def _said_once(answer: str) -> list[str]:
 
 
 _CALLING_FOR = re.compile(
-    r"\b(?:calling|ringing|phoning|here|speaking) (?:for|on behalf of) (?:my|our) "
+    r"(?i:\b(?:calling|ringing|phoning|here|speaking|book|booking|appointment|in) "
+    r"(?:for|on behalf of) (?:my|our) "
     r"(?:husband|wife|partner|son|daughter|mum|mom|mother|dad|father|boss|friend|brother|sister|"
     r"grandma|grandmother|grandad|grandpa|grandfather|niece|nephew|aunt|uncle|fianc\w*|"
-    r"girlfriend|boyfriend|employer)\s*,?\s+([A-Z][a-z'\-]+)\s+([A-Z][a-z'\-]+)"
+    r"girlfriend|boyfriend|employer)"
+    # "book for my mum? She's Margaret Jones", "for my dad, his name is Ray Cole"
+    r"(?:\s*[?.!,]?\s*(?:she's|he's|she is|he is|her name is|his name is|her name's|"
+    r"his name's|it's|it is|that's)\b)?)"
+    r"\s*,?\s+([A-Z][a-z'\-]+)\s+([A-Z][a-z'\-]+)"
+)
+
+
+# "Can I cancel John Smith's appointment on Thursday?": the booking's name, whoever calls
+_WHOSE_BOOKING = re.compile(
+    r"\b([A-Z][a-z'\-]+) ([A-Z][a-z'\-]+)'s (?i:(?:\w+ )?(?:appointment|booking|reservation|"
+    r"haircut|hair ?cut|cut|colou?r|trim))\b"
 )
 
 
 def find_name_called_for(text: str, exclude: frozenset[str] = frozenset()) -> str | None:
     """The full name of the one the caller calls for ("I'm calling for my husband, George
-    Mills"): the name a booking of theirs is under."""
-    match = _CALLING_FOR.search(text)
+    Mills", "John Smith's appointment"): the name a booking of theirs is under."""
+    match = _CALLING_FOR.search(text) or _WHOSE_BOOKING.search(text)
     if match is None or any(_never(w, exclude) for w in match.groups()):
         return None
     return " ".join(_shape(w) for w in match.groups())

@@ -50,7 +50,7 @@ __all__ = ["INTENTS", "DayRange", "TimeWindow", "Understanding", "clean", "find_
            "find_staff", "understand"]  # fmt: skip
 
 
-_FILLERS = re.compile(r"\b(?:um+|uh+|er+|erm|hmm+|ah+|mm+)\b[,.]?\s*|(?<=,) like,\s*", re.I)
+_FILLERS = re.compile(r"\b(?:um+|uh+|er+|erm|hmm+|ah+|mm+)\b[,.]?\s*|,\s*like,\s*", re.I)
 
 
 @dataclass(frozen=True)
@@ -178,7 +178,8 @@ def clean(text: str) -> str:
     text = _RUN_TOGETHER.sub(_run_apart, _KNOW_THAT.sub(r"\1no, that", text))
     text = _BOOK_IN.sub(r"\1 booking", text)
     text = _BOOTING.sub(_booking, text)
-    return re.sub(r"\s+", " ", _FILLERS.sub("", text)).strip(" ,")
+    text = _FILLERS.sub(" ", text)  # "booked for, like, Friday": "for, Friday" (was "for,Friday")
+    return re.sub(r"\s+,", ",", re.sub(r"\s+", " ", text)).strip(" ,")
 
 
 def find_service(text: str, profile: BusinessProfile) -> str | None:
@@ -218,6 +219,17 @@ _TURNED_DOWN = re.compile(
     r"|(?:'s|\s+is)\s+(?:no good|bad|not good|not possible|out)\b)"
 )
 _STARTS_NO = re.compile(r"^\W*no\b")
+# "I was supposed to come in today but I'm sick, can I reschedule?": in a move, the day the
+# caller was due is the booking's, not the one asked for (it offered today's times).
+_WAS_DUE = re.compile(
+    r"\b(?:i was|i'm|i am|we were|we're|we are|he was|she was|he's|she's|i've been) "
+    r"(?:supposed|meant|due) (?:to (?:come(?: in)?|be(?: in| there)?|"
+    r"see \w+|have (?:my|a|an|our) \w+)|in|for (?:a|an|my|our) \w+)"
+    r"(?: (?:for|at|with) (?:a|an|my|our|the) \w+)?"
+    r"(?: (?:today|tomorrow|tonight|this (?:morning|afternoon|evening)|on (?:mon|tues|wednes|"
+    r"thurs|fri|satur|sun)day|(?:mon|tues|wednes|thurs|fri|satur|sun)day)"
+    r"(?: (?:at|around|for) [\w:.]+(?: ?[ap]\.?m\.?)?)?)\b"
+)
 # "before Christmas", "ahead of my holiday on the 12th": the day said is a bound, not the day
 _BEFORE_A_DAY = re.compile(r"\b(?:before|ahead of|prior to)\s+[^,.?!]*")
 _NOT_BEFORE = re.compile(r"(?:\b(?:not|never|no)|n't)\b(?:\s+\w+){0,3}\s*$")
@@ -381,8 +393,9 @@ def understand(
     # "I can't make it on Friday any more": in a cancel, as in a move, the day turned down
     # is the booking's, and stays.
     keeps_old = move or bool(cancels(lowered))
+    when_said = _WAS_DUE.sub(" ", lowered) if move and not cancels(lowered) else lowered
     day, days, at, window = _read_when(
-        _ONE_AFTER_ANOTHER.sub("back to back", lowered),  # not 1 PM, nor the Saturday after
+        _ONE_AFTER_ANOTHER.sub("back to back", when_said),  # not 1 PM, nor the Saturday after
         today, expecting, shifting, keeps_old, phone, unsure,
     )  # fmt: skip
     holiday = find_holiday(lowered, today, profile.region) if day is None and not days else None

@@ -609,11 +609,16 @@ def find_days(text: str, today: date) -> tuple[date, date] | None:
             return next_monday, next_monday + timedelta(days=2)
         if re.search(r"\b(?:mid|middle)\b(?: (?:of|in))?(?: the)?\s*$", before):
             return next_monday + timedelta(days=1), next_monday + timedelta(days=3)
-        if re.search(r"\b(?:late|later|end)\b(?: (?:in|of))?(?: the)?\s*$", before):
+        if re.search(r"\bend\b(?: (?:in|of))?(?: the)?\s*$", before):
+            return next_monday + timedelta(days=4), next_monday + timedelta(days=6)
+        if re.search(r"\b(?:late|later)\b(?: (?:in|of))?(?: the)?\s*$", before):
             return next_monday + timedelta(days=3), next_monday + timedelta(days=6)
         return next_monday, next_monday + timedelta(days=6)
-    if re.search(r"\b(?:later|end|late) (?:(?:of|in) )?(?:this|the) week\b", lowered):
-        start = max(today + timedelta(days=1), this_monday + timedelta(days=3))
+    end = re.search(r"\b(?:later|end|late) (?:(?:of|in) )?(?:this|the) week\b", lowered)
+    if end:
+        # "later this week" from Thursday, "the end of the week" from Friday (it was Thursday)
+        weekday = 4 if end.group(0).startswith("end") else 3
+        start = max(today + timedelta(days=1), this_monday + timedelta(days=weekday))
         return (start, this_monday + timedelta(days=6)) if start.weekday() != 0 else None
     if re.search(r"\b(?:this|the rest of the) week\b", lowered):
         return today, this_monday + timedelta(days=6)

@@ -1,0 +1,298 @@
+"""Callers' words from session 28's lists of text calls that no scenario wrote: each was
+wrong before (a question dropped, a name lost, a booking for two made for one, ...).
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import pytest
+
+from receptionist.dialog import replies
+from receptionist.dialog.actions import CheckSlot, FindBookings, FindSlots, Hangup, Transfer
+from receptionist.dialog.events import BookingsFound, BookingView, CallerSaid, SlotsFound
+from receptionist.dialog.frame import Expect, Task
+from receptionist.dialog.names import find_name
+from receptionist.dialog.understand import understand
+from tests.test_conversation import PROFILE, TODAY, new, says
+
+FRIDAY_10 = BookingView(9, "haircut", datetime(2026, 11, 27, 10), "Jane Miller", "5551234567",
+                        "booked")  # fmt: skip
+THURSDAY_3 = BookingView(4, "haircut", datetime(2026, 11, 26, 15), "John Smith", "5559999999",
+                         "booked")  # fmt: skip
+
+
+def test_a_question_we_cannot_answer_joined_to_a_price_question_is_not_dropped() -> None:
+    """ "How much is a kids cut and is there parking nearby?" said the price and nothing of
+    the parking."""
+    c = new()
+    out = says(c.receive(CallerSaid("How much is a kids cut and is there parking nearby?")))
+    assert out[0].startswith("A kids cut is 20 dollars"), out
+    assert out[1] == replies.DONT_KNOW_EITHER, out
+    assert c.expecting == Expect.OFFER_HELP
+
+
+@pytest.mark.parametrize(
+    "turn",
+    [
+        "I'll just call back later, thanks",
+        "Okay, I'll give you a call back tomorrow",
+        "Never mind, I'll probably ring back later",
+        "Let me check my diary and call back",
+    ],
+)
+def test_a_caller_who_will_call_back_is_said_goodbye(turn: str) -> None:
+    """ "I'll just call back later, thanks" was "Sorry, I didn't quite get that"."""
+    out = new().receive(CallerSaid(turn))
+    assert any(isinstance(a, Hangup) for a in out), says(out)
+
+
+def test_i_will_call_back_later_and_book_is_no_goodbye() -> None:
+    out = new().receive(CallerSaid("I'll call you on Friday to book"))
+    assert not any(isinstance(a, Hangup) for a in out), says(out)
+
+
+@pytest.mark.parametrize(
+    ("turn", "name"),
+    [
+        ("Is it possible to book for my mum? She's Margaret Jones. She'd like a colour.",
+         "Margaret Jones"),
+        ("Can I book in for my dad, his name is Ray Cole, for a haircut", "Ray Cole"),
+    ],
+)  # fmt: skip
+def test_a_booking_for_someone_named_goes_under_their_name(turn: str, name: str) -> None:
+    """It asked "What name should I put the booking under?" again (and took the caller's)."""
+    c = new()
+    c.receive(CallerSaid(turn))
+    assert c.frame.task == Task.BOOK and c.frame.name == name
+
+
+def test_a_day_said_for_the_times_offered_all_on_it_asks_which_time() -> None:
+    """ "Tuesday's good" to next Tuesday's 9 AM or 10 AM offered both again, word for word."""
+    c = new()
+    c.receive(CallerSaid("I was hoping to get in for a trim sometime next week?"))
+    c.receive(SlotsFound((datetime(2026, 12, 1, 9), datetime(2026, 12, 1, 10))))
+    out = c.receive(CallerSaid("Tuesday's good"))
+    assert says(out) == ["Both of those are on Tuesday. Which time would you prefer, 9 AM or "
+                         "10 AM?"], out  # fmt: skip
+    assert c.expecting == Expect.CHOOSE_SLOT
+
+
+def test_next_tuesday_to_todays_times_looks_at_next_tuesday() -> None:
+    c = new()
+    c.receive(CallerSaid("Have you got anything today for a haircut?"))
+    c.receive(SlotsFound((datetime(2026, 11, 24, 9), datetime(2026, 11, 24, 10))))
+    out = c.receive(CallerSaid("Next Tuesday"))
+    found = out[-1]
+    assert isinstance(found, FindSlots) and found.first_day == date(2026, 12, 1), out
+
+
+def test_the_same_as_last_time_books_the_service_of_the_last_visit() -> None:
+    """ "Hi, I'd like the same as last time please" was "Sorry, I didn't quite get that"."""
+    c = new()
+    out = c.receive(CallerSaid("Hi, I'd like the same as last time please"))
+    assert c.frame.task == Task.BOOK and out[-1] == FindBookings("5551234567"), out
+    colour = BookingView(2, "colour", datetime(2026, 11, 10, 11), "Jane Miller", "5551234567",
+                         "booked")  # fmt: skip
+    beard = BookingView(1, "beard trim", datetime(2026, 10, 10, 11), "Jane Miller",
+                        "5551234567", "booked")  # fmt: skip
+    out = c.receive(BookingsFound((beard, colour, FRIDAY_10)))  # Friday's is still to come
+    assert says(out)[0] == "Last time you had a colour.", out
+    assert c.frame.service == "colour" and c.expecting == Expect.DAY
+
+
+def test_the_same_as_last_time_with_no_visit_found_asks_which_service() -> None:
+    c = new("5550000000")
+    c.receive(CallerSaid("Can I book my usual for Saturday at 10?"))
+    out = c.receive(BookingsFound(()))
+    assert says(out)[0] == "I'm sorry, I can't find an earlier visit under this number.", out
+    assert c.expecting == Expect.SERVICE
+
+
+def test_how_many_said_before_the_service_books_one_each() -> None:
+    """ "Can I get two slots Saturday morning for my twins?" then "Kids cuts" booked one."""
+    c = new()
+    c.receive(CallerSaid("Can I get two slots Saturday morning for my twins?"))
+    c.receive(CallerSaid("Kids cuts"))
+    assert c.frame.service == "kids cut" and c.frame.more_services == ["kids cut"]
+
+
+@pytest.mark.parametrize(
+    ("turn", "said"),
+    [
+        ("Can you tell me the date of next Thursday?", "That's Thursday November 26."),
+        ("What day is the 3rd?", "That's Thursday December 3."),
+        ("What's today's date?", "Today is Tuesday November 24."),
+    ],
+)
+def test_a_question_of_the_calendar_is_answered_not_booked(turn: str, said: str) -> None:
+    """ "Can you tell me the date of next Thursday?" was "What would you like to book on
+    Thursday?"."""
+    c = new()
+    out = c.receive(CallerSaid(turn))
+    assert says(out)[0] == said, out
+    assert c.frame.task is None and not any(isinstance(a, FindSlots) for a in out)
+
+
+def test_a_booking_then_at_the_day_asked_about_is_on_that_day() -> None:
+    c = new()
+    c.receive(CallerSaid("What day is the 3rd?"))
+    out = c.receive(CallerSaid("Okay can I book a haircut then at 11?"))
+    assert out[-1] == CheckSlot("haircut", datetime(2026, 12, 3, 11), "5551234567"), out
+
+
+def test_a_question_of_the_calendar_while_booking_asks_again_what_was_asked() -> None:
+    c = new()
+    c.receive(CallerSaid("I'd like a haircut"))
+    out = says(c.receive(CallerSaid("What's the date on Friday?")))
+    assert out == ["That's Friday November 27.", "Sure, a haircut. What day would you like to "
+                   "come in?"], out  # fmt: skip
+    assert c.expecting == Expect.DAY
+
+
+@pytest.mark.parametrize(
+    "turn", ["What's the date of my appointment?", "Can you tell me the time of my booking?"]
+)
+def test_the_date_of_my_appointment_is_its_status(turn: str) -> None:
+    """It began a new booking ("What would you like to book?")."""
+    c = new()
+    c.receive(CallerSaid(turn))
+    assert c.frame.task == Task.STATUS
+
+
+def test_can_you_make_it_another_time_instead_is_where_the_booking_goes() -> None:
+    """The new time was lost: "What day and time would you like instead?"."""
+    c = new()
+    c.receive(CallerSaid("Hi, I've got an appointment Friday at 10 under Jane Miller. Can you "
+                         "make it 10:30 instead?"))  # fmt: skip
+    out = c.receive(BookingsFound((FRIDAY_10,)))
+    assert out == [CheckSlot("haircut", datetime(2026, 11, 27, 10, 30), "", moving=9)], out
+
+
+def test_make_my_appointment_another_time_instead_is_a_move() -> None:
+    u = understand("Can you make my Friday appointment 10:30 instead?", PROFILE, TODAY)
+    assert u.intents == ("move",) and u.time is not None
+
+
+@pytest.mark.parametrize(
+    ("said", "name"),
+    [("It's Raj, R-A-J, Patel", "Raj Patel"), ("Smith, S M I T H, John", "John Smith")],
+)
+def test_a_first_name_spelled_then_a_surname_keeps_both(said: str, name: str) -> None:
+    """ "It's Raj, R-A-J, Patel" booked under "Raj"."""
+    assert find_name(said, bare=True) == name
+
+
+def test_someone_elses_booking_by_their_name_is_looked_up_by_it() -> None:
+    """ "Can I cancel John Smith's appointment on Thursday? I'm his wife." asked the name."""
+    c = new("5557777777")
+    out = c.receive(CallerSaid("Hi can I cancel John Smith's appointment on Thursday? I'm his "
+                               "wife."))  # fmt: skip
+    assert c.frame.task == Task.CANCEL and c.frame.name == "John Smith", out
+    assert FindBookings("5557777777", "John Smith", date(2026, 11, 26)) in out, out
+
+
+def test_the_day_a_caller_was_due_is_not_where_a_move_goes() -> None:
+    """ "I was supposed to come in today but I'm sick, can I reschedule?" offered today."""
+    u = understand("I was supposed to come in today but I'm sick, can I reschedule?", PROFILE,
+                   TODAY)  # fmt: skip
+    assert u.intents == ("move",) and u.day is None and u.days is None
+
+
+def test_a_move_said_between_fillers_is_a_move_of_the_booking_held() -> None:
+    """ "I got a, uh, a haircut booked for, like, Friday? And, um, I need to, like, push it?"
+    offered a new haircut on Friday and passed "need push" on as a question."""
+    u = understand("Yeah, hi, um, so I got a, uh, a haircut booked for, like, Friday? And, um, I "
+                   "need to, like, push it?", PROFILE, TODAY)  # fmt: skip
+    assert u.intents == ("move",) and u.asks_other is None, u
+    assert u.day == date(2026, 11, 27)
+
+
+def test_put_me_down_for_a_time_is_a_booking() -> None:
+    """It was "I'm sorry, I can't do that over the phone" (taken for a booking held)."""
+    c = new()
+    out = says(c.receive(CallerSaid("Put me down for Friday 3:15")))
+    assert c.frame.task == Task.BOOK and (c.frame.day, c.frame.time) == (
+        date(2026, 11, 27),
+        datetime(2026, 11, 27, 15, 15).time(),
+    ), out
+
+
+def test_a_service_added_to_a_booking_held_at_its_time_starts_when_it_ends() -> None:
+    """ "My appointment is at 10 on Friday, can I add a beard trim?" asked for the beard trim at
+    10 (taken) and offered 9:30."""
+    c = new()
+    out = c.receive(CallerSaid("My appointment is at 10 on Friday, can I add a beard trim?"))
+    assert out[-1] == FindBookings("5551234567", "", date(2026, 11, 27)), out
+    out = c.receive(BookingsFound((FRIDAY_10,)))
+    assert out[-1] == CheckSlot("beard trim", datetime(2026, 11, 27, 10, 30), "5551234567"), out
+
+
+@pytest.mark.parametrize(
+    ("turn", "said", "window"),
+    [
+        ("Do you have anything before 9 on Saturday for a haircut?",
+         "We open at 9 AM on Saturday.", "earliest"),
+        ("Can I get a haircut on Saturday after 3?", "We close at 2 PM on Saturday.", "latest"),
+    ],
+)  # fmt: skip
+def test_a_time_outside_the_days_hours_says_them_and_offers_that_day(
+    turn: str, said: str, window: str
+) -> None:
+    """It was "I'm sorry, I can't find a free time then. Which other day would suit you?"."""
+    c = new()
+    out = c.receive(CallerSaid(turn))
+    assert isinstance(out[-1], FindSlots), out
+    out = c.receive(SlotsFound(()))
+    assert says(out) == [said], out
+    found = out[-1]
+    assert isinstance(found, FindSlots) and found.first_day == date(2026, 11, 28), out
+    assert found.window is not None and getattr(found.window, window), found
+
+
+def test_a_booking_asked_for_when_offered_a_person_is_booked_with_them_noted() -> None:
+    """ "Can you book me in with him anyway, 11 o'clock?" to "a message, or someone who can
+    help?" (asked whether Marco works Saturday) put the caller through to Marco."""
+    c = new()
+    c.receive(CallerSaid("Is Marco working on Saturday? I only go to him."))
+    assert c.expecting == Expect.OFFER_HELP
+    out = c.receive(CallerSaid("Can you book me in with him anyway, 11 o'clock?"))
+    assert not any(isinstance(a, Transfer) for a in out), out
+    assert c.frame.task == Task.BOOK and c.frame.asked_for == "Marco"
+    assert (c.frame.day, c.frame.time) == (date(2026, 11, 28), datetime(2026, 11, 28, 11).time())
+
+
+@pytest.mark.parametrize(("answer", "index"), [("Early as possible", 0), ("As late as you can", 1)])
+def test_as_early_as_possible_to_the_times_offered_takes_the_first(answer: str, index: int) -> None:
+    """ "Early as possible" to 9 AM or 10 AM offered the same two again."""
+    c = new()
+    c.receive(CallerSaid("I'd like a kids cut on Saturday"))
+    offered = (datetime(2026, 11, 28, 9), datetime(2026, 11, 28, 10))
+    c.receive(SlotsFound(offered))
+    c.receive(CallerSaid(answer))
+    assert (c.frame.day, c.frame.time) == (offered[index].date(), offered[index].time())
+
+
+@pytest.mark.parametrize(
+    "turn",
+    [
+        "What's the damage for a colour?",
+        "What would a colour set me back?",
+        "What am I looking at for a colour, roughly?",
+    ],
+)
+def test_a_price_asked_in_other_words_is_answered_not_booked(turn: str) -> None:
+    """ "What's the damage for a colour?" was "Sure, a colour. What day would you like?"."""
+    c = new()
+    out = says(c.receive(CallerSaid(turn)))
+    assert out[0] == "A colour is 90 dollars and takes about 90 minutes.", out
+    assert c.frame.task is None
+
+
+def test_whether_one_service_comes_with_another_is_their_prices_and_the_truth() -> None:
+    """ "Is a beard trim included with a haircut?" began a booking of a beard trim."""
+    c = new()
+    out = says(c.receive(CallerSaid("Is a beard trim included with a haircut?")))
+    assert out[-1] == replies.PRICE_DEPENDS_UNKNOWN, out
+    assert any(s.startswith("A haircut is 35 dollars") for s in out), out
+    assert c.frame.task is None and c.expecting == Expect.OFFER_HELP

@@ -10,7 +10,13 @@ import pytest
 
 from receptionist.dialog import replies
 from receptionist.dialog.actions import CheckSlot, FindBookings, FindSlots, Hangup, Transfer
-from receptionist.dialog.events import BookingsFound, BookingView, CallerSaid, SlotsFound
+from receptionist.dialog.events import (
+    BookingsFound,
+    BookingView,
+    CallerSaid,
+    SlotChecked,
+    SlotsFound,
+)
 from receptionist.dialog.frame import Expect, Task
 from receptionist.dialog.names import find_name
 from receptionist.dialog.understand import understand
@@ -296,3 +302,64 @@ def test_whether_one_service_comes_with_another_is_their_prices_and_the_truth() 
     assert out[-1] == replies.PRICE_DEPENDS_UNKNOWN, out
     assert any(s.startswith("A haircut is 35 dollars") for s in out), out
     assert c.frame.task is None and c.expecting == Expect.OFFER_HELP
+
+
+# -- as Whisper wrote voices not ours (flite kal16) -------------------------------------------
+
+
+def test_what_do_you_have_charged_is_a_price_question() -> None:
+    """ "Hi, what do you have charged for a haircut and for a kid's cut?" began a booking."""
+    u = understand("Hi, what do you have charged for a haircut and for a kid's cut?", PROFILE,
+                   TODAY)  # fmt: skip
+    assert u.intents == ("question",) and u.asks_price
+
+
+@pytest.mark.parametrize(
+    ("turn", "robot"),
+    [
+        ("Sorry, is there some machine names here, can you tell?", True),
+        ("Is there a machine I can pay at?", False),
+    ],
+)
+def test_is_there_some_machine_asks_what_the_agent_is(turn: str, robot: bool) -> None:
+    """It asked "Who is the message for?"."""
+    u = understand(turn, PROFILE, TODAY)
+    assert ("robot" in u.intents) is robot, u.intents
+
+
+def test_a_name_after_and_her_to_the_name_question_is_taken() -> None:
+    """ "and her Anna Colvex." (her name's ..., "name's" not heard) was not understood."""
+    c = new()
+    c.receive(CallerSaid("Could I book a kids cut for half past two on Friday?"))
+    c.receive(SlotChecked(True))
+    c.receive(CallerSaid("and her Anna Colvex."))
+    assert c.frame.name == "Anna Colvex"
+
+
+@pytest.mark.parametrize(
+    "turn",
+    [
+        "Can we do Saturday instead of Friday for my haircut?",
+        "Could I come Saturday instead of my Friday appointment?",
+    ],
+)
+def test_another_day_instead_of_a_booking_held_is_a_move(turn: str) -> None:
+    """It booked a second haircut on Saturday and left Friday's."""
+    u = understand(turn, PROFILE, TODAY)
+    assert u.intents == ("move",) and u.day == date(2026, 11, 28), u
+
+
+def test_a_service_instead_of_my_usual_one_is_a_new_booking_of_it() -> None:
+    c = new()
+    c.receive(CallerSaid("Can I get a colour instead of my usual haircut?"))
+    assert c.frame.task == Task.BOOK and c.frame.service == "colour"
+    assert c.frame.more_services == [] and not c.frame.same_as_before
+
+
+def test_whenever_is_good_for_you_leaves_the_day_to_us() -> None:
+    """ "Whenever's good for you guys, I'm flexible" to "What day?" was not understood."""
+    c = new()
+    c.receive(CallerSaid("Yeah I wanna get my hair cut"))
+    assert c.expecting == Expect.DAY
+    out = c.receive(CallerSaid("Whenever's good for you guys, I'm flexible"))
+    assert isinstance(out[-1], FindSlots) and out[-1].first_day == TODAY, out

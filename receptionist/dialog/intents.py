@@ -32,7 +32,8 @@ _BOOK = re.compile(
     # "Have you had any cancellations today?": others' cancellations are free times
     r"(?:any|had|been|are|were|get|got) (?:\w+ )?cancellations|"
     r"do you have (?:anything|something)|availability|available|free (?:slots?|time|spots?)|"
-    r"what (?:have you got|do you have|times do you have|is (?:free|open|available))|"
+    r"what (?:have you got|do you have(?! charged?\b)|times do you have|"
+    r"is (?:free|open|available))|"
     r"(?:be|are you|is (?!it\b|that\b|this\b)\w+) (?:free|available)|"
     r"is there (?:anything|something|a slot|a spot|an opening|room)|"
     r"put (?:me|us|him|her|them) (?:down|in)(?! as\b)|pencil (?:me|us|him|her|them) in|"
@@ -119,6 +120,13 @@ _MOVE = re.compile(
     # "Could we make my Friday one a bit earlier, like 9?", "move my appointment a bit later"
     r"(?:make|move|push|bring|get) (?:it|that|my (?:\w+ )?(?:appointment|booking|one)) "
     r"(?:a (?:bit|little|touch) |slightly |)(?:earlier|later|sooner)\b|"
+    # "Can we do Saturday instead of Friday for my haircut?": the held one's day given up
+    r"\binstead of (?:my |the |this |on )?(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day|"
+    r"tomorrow|today)(?:'s)?\b[^.?!]{0,12}?\b(?:my|our) (?:\w+ )?(?:appointment|booking|"
+    r"reservation|haircut|cut|colou?r|trim|one)\b|"
+    r"\binstead of (?:my|our) (?!usual|normal|regular)"
+    r"(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day(?:'s)? )?(?:\w+ )?"
+    r"(?:appointment|booking|reservation|haircut|cut|colou?r|trim|one)\b|"
     # "Instead of Friday can I come Saturday morning?": the day held, given up for another
     r"\binstead of (?:my |the |this |on )?(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day|"
     r"tomorrow|today)\b[^.?!]*\b(?:can|could) (?:i|we) (?:come|do|have|make it|move|go)\b|"
@@ -244,6 +252,9 @@ _ROBOT = re.compile(
     # As Whisper writes "Are you an AI?" and "am I talking to a robot?" from voices not ours:
     # "are you and I?", "Are you an I?", "am I talking to ro.", "am I speaking to a dot?"
     r"\bare you (?:an? |and )i\b\W*$|"
+    # "Sorry, is there some machine names here?" (is this a machine answering here?)
+    r"\bis (?:there|this|that|it) (?:some|a|an) (?:kind of |sort of )?(?:machine|robot|computer|"
+    r"bot)\b(?!\s+(?:i|we|you|that|which|for|to|where|in|at|on)\b)|"
     r"\bam i (?:talking|speaking|chatting) (?:to|with) (?:an? )?(?:ro|rob|robo|dot|bought|"
     r"rule dot|a dot|god|bud)\b\W*$"
 )
@@ -448,6 +459,8 @@ _PRICE = re.compile(
     r"what (?:would|will|am) (?:i|we) (?:be )?looking at|"
     # "Is a beard trim included with a haircut?": what is paid for
     r"(?:is|are) (?:an? |the )?(?:\w+ ){1,3}?(?:included|part of)|"
+    # "what do you have charged for a haircut?" (what do you charge, as Whisper wrote it)
+    r"what (?:do|does|did|would|will) (?:you|it|they)(?: \w+)? charged? for|"
     r"(?:is|are|does|do|cost|costs|charge) (?:\w+ ){0,3}?extra|"
     r"what(?:'s| is| would be| will be) the total|"
     r"(?:is|was|will) (?:it|that|this) (?:still |about |around )?(?:\$\d+|\d+ (?:dollars|bucks)))\b"

@@ -315,17 +315,22 @@ _EARLIEST = re.compile(
     r"available|opening|slot|appointment))\b"
 )
 # The whole answer to "what day?" or "what time?" leaves it to us: the first free times.
-_ANY_WHEN = re.compile(
-    r"^\W*(?:(?:um|uh|oh|well|honestly|really|so|yeah|yes|ok|okay|erm)\W+)*"
+_ANY_WHEN_SAID = (
     r"(?:whatever(?:'s| is)? (?:works|suits|is (?:free|available|best|easiest)|you(?:'ve)? "
     r"(?:got|have)(?: free)?)|(?:any|either)(?: (?:day|time|one))?(?: of (?:them|those))?"
     r"(?: (?:is|works|will do|would be|'s))?(?: (?:fine|good|ok|okay|great))?|any ?time|"
-    r"whenever(?: (?:works|suits|"
+    # "Whenever's good for you guys, I'm flexible"
+    r"whenever(?:'s| is)?(?: (?:works|suits|good|best|fine|easiest|"
     r"you(?:'ve)? (?:got|have)|is (?:good|best|fine)|you can))?|i'?m (?:flexible|easy|not fussy|"
     r"not picky|free (?:all week|any day|whenever))|(?:it )?doesn'?t matter|i don'?t mind|"
     r"no preference|you (?:choose|pick|decide)|up to you|(?:that's |that is )?fine by me|"
     r"both (?:are |sound |would be )?(?:fine|good|ok|okay))"
-    r"(?:\W+(?:really|honestly|to me|for me|thanks|thank you|please|whatever works))*\W*$"
+)
+_ANY_WHEN = re.compile(
+    r"^\W*(?:(?:um|uh|oh|well|honestly|really|so|yeah|yes|ok|okay|erm)\W+)*"
+    + _ANY_WHEN_SAID
+    + r"(?:\W+(?:really|honestly|to me|for me|for you(?: guys)?|with me|thanks|thank you|please|"
+    r"whatever works|" + _ANY_WHEN_SAID + r"))*\W*$"
 )
 _LATEST = re.compile(
     r"\b(?:latest|as late as (?:possible|you can)|end of the day|last (?:thing|slot|"

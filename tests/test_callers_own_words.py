@@ -9,7 +9,14 @@ from datetime import date, datetime
 import pytest
 
 from receptionist.dialog import replies
-from receptionist.dialog.actions import CheckSlot, FindBookings, FindSlots, Hangup, Transfer
+from receptionist.dialog.actions import (
+    CheckSlot,
+    FindBookings,
+    FindSlots,
+    Hangup,
+    TakeMessage,
+    Transfer,
+)
 from receptionist.dialog.events import (
     BookingsFound,
     BookingView,
@@ -363,3 +370,63 @@ def test_whenever_is_good_for_you_leaves_the_day_to_us() -> None:
     assert c.expecting == Expect.DAY
     out = c.receive(CallerSaid("Whenever's good for you guys, I'm flexible"))
     assert isinstance(out[-1], FindSlots) and out[-1].first_day == TODAY, out
+
+
+def test_your_next_free_day_is_the_first_free_time_not_friday() -> None:
+    """ "What's your next free day?" to "What day?" offered Friday ("free day" heard as it)."""
+    u = understand("What's your next free day?", PROFILE, TODAY, "day")
+    assert u.day is None and u.window is not None and u.window.earliest, u
+
+
+def test_whether_we_are_open_on_a_holiday_said_as_a_date_is_a_holiday_question() -> None:
+    """ "Just wanted to check if you're open on the 25th of December?" began a booking on
+    Christmas Day."""
+    c = new()
+    out = says(c.receive(CallerSaid("Hi! Just wanted to check if you're open on the 25th of "
+                                    "December?")))  # fmt: skip
+    assert out[0].startswith("Christmas Day is Friday December 25"), out
+    assert out[-1] == replies.HOLIDAY_HOURS_UNKNOWN and c.frame.task is None
+
+
+@pytest.mark.parametrize(
+    ("turn", "unknown"),
+    [
+        ("Hello, I'm phoning to book my mother in, she's 82, for a wash and set", None),
+        ("Can I book my dad in for a shave on Friday?", "shave"),
+    ],
+)
+def test_who_a_booking_is_for_is_no_service_we_lack(turn: str, unknown: str | None) -> None:
+    """It said "I'm sorry, we don't offer mother"."""
+    u = understand(turn, PROFILE, TODAY)
+    assert u.unknown_service == unknown, u
+
+
+@pytest.mark.parametrize(
+    "turn",
+    [
+        "What time am I in on Friday?",
+        "Who's doing my hair on Friday?",
+        "Is my appointment with Sarah or Marco?",
+    ],
+)
+def test_a_question_of_a_booking_held_is_its_status(turn: str) -> None:
+    """Each began a new booking ("What would you like to book on Friday?")."""
+    c = new()
+    out = c.receive(CallerSaid(turn))
+    assert c.frame.task == Task.STATUS, out
+    assert not any(isinstance(a, FindSlots) for a in out)
+
+
+def test_how_much_do_i_owe_is_the_price_of_the_booking_held() -> None:
+    """It was the whole price list."""
+    c = new()
+    out = c.receive(CallerSaid("How much do I owe for Friday?"))
+    assert c.frame.task == Task.STATUS and isinstance(out[-1], FindBookings), out
+
+
+def test_a_text_reminder_asked_for_is_a_message_for_the_front_desk() -> None:
+    """ "Can you text me a reminder for Friday?" began a booking on Friday."""
+    out = new().receive(CallerSaid("Can you text me a reminder for Friday?"))
+    taken = [a for a in out if isinstance(a, TakeMessage)]
+    assert taken and taken[0].for_staff == "front desk", out
+    assert taken[0].text == "Can you text me a reminder for Friday?"

@@ -73,3 +73,18 @@ def find_holiday(lowered: str, today: date, region: str) -> tuple[str, date] | N
             if day >= today:
                 return way, day
     return None
+
+
+@lru_cache(maxsize=64)
+def holiday_on(day: date, region: str) -> str | None:
+    """The public holiday that falls on ``day`` ("Christmas Day" for December 25 in the US),
+    said in lower case as callers name it, or None: "are you open on the 25th of December?"
+    is a question of holiday hours, as "on Christmas Day?" is."""
+    try:
+        found = holidays.country_holidays(region, years=day.year)
+    except NotImplementedError:
+        return None
+    name = found.get(day)
+    if not name:
+        return None
+    return _OBSERVED.sub("", name.split("; ")[0]).lower().strip()

@@ -97,7 +97,9 @@ _STAFF_FOR_HELD = re.compile(
     r"\b(?:have|get|see|with|switch to|change to|swap to) (\w+) (?:for|on|at|instead of \w+ "
     r"for) (?:my|our) (?:\w+ )?(?:appointment|booking)\b"
 )
-_PRICE_OF_HELD = re.compile(r"\b(?:my|our) (?:\w+ )?(?:appointment|booking|one)\b")
+_PRICE_OF_HELD = re.compile(
+    r"\b(?:my|our) (?:\w+ )?(?:appointment|booking|one)\b|\b(?:do|will|would|shall) (?:i|we) owe\b"
+)
 _AND_CANCEL_IT = re.compile(
     r"\band (?:please |can you |could you |you can |just )?cancel (?:it|that|my \w+|the \w+)"
 )
@@ -165,6 +167,8 @@ _FOR_THE_DESK_WORDS = (
     r"(?:third|fourth|fifth|\w+ times?) (?:time )?(?:i've|i have) (?:called|rung|phoned|tried)|"
     r"(?:never|still haven't|haven't|didn't) (?:got|get|had|heard) (?:a |my |the |anything )?"
     r"(?:call ?back|back from|reply|response)|"
+    # "Can you text me a reminder for Friday?": nothing here sends texts; the desk can
+    r"(?:text|send|email|message) (?:me|us) (?:a |the |an )?(?:reminder|confirmation)|"
     r"(?:i|we) (?:think (?:i|we) )?(?:left|lost|dropped) (?:my|our|a|an|the|some) (?!appointment|"
     r"booking|time|number)\w+|(?:i|we) found (?:an?|the|some|someone's|somebody's) \w+)"
 )
@@ -324,6 +328,11 @@ _STATUS = re.compile(
     r"(?:booked|on|coming up|scheduled|in|with you|for)|"
     r"(?:when|what time|what day)(?:'s| is| was| are) (?:my|our|the) (?:\w+ )?"
     r"(?:appointment|booking|reservation)|"
+    # "What time am I in on Friday?", "who's doing my hair on Friday?", "is my appointment
+    # with Sarah or Marco?"
+    r"(?:what time|when|what day) (?:am i|are we) (?:in|booked|coming in|down|due|scheduled)\b|"
+    r"who(?:'s| is) (?:doing|cutting|colou?ring|seeing) (?:my|our) \w+|"
+    r"is (?:my|our) (?:\w+ )?(?:appointment|booking|haircut|cut|colou?r|trim) with\b|"
     # "What's the date of my appointment?", "what time's my booking for?"
     r"(?:what(?:'s| is| was)?|tell me|know|remind me(?: of)?) the (?:date|time|day) (?:of|for|on) "
     r"(?:my|our) (?:\w+ )?(?:appointment|booking|reservation)|(?:what|which) (?:date|time|day)"
@@ -526,6 +535,8 @@ _HOURS = re.compile(
     r"(?:what|which) (?:days?|time) (?:you're|you are|you) (?:open|closed|close|shut)|"
     r"late(?: night)? opening|(?:do you|you) (?:have|do|open) (?:any )?late nights?\b|"
     r"are you (?:guys )?(?:open|closed)|is the (?:salon|shop|store|office) (?:open|closed)|"
+    # "Just wanted to check if you're open on the 25th", "whether you'll be open Boxing Day"
+    r"(?:if|whether) (?:you're|you are|you'll be|you will be|you guys are) (?:open|closed)|"
     r"you (?:guys )?open (?:on|at|till|until|today|tomorrow|this)|until what time|how late|"
     r"how early|what days|when are you (?:open|closed)|do you (?:open|close)|closing time|"
     r"opening time|open on (?:sundays?|mondays?|saturdays?|weekends?)|open late|"
@@ -828,10 +839,19 @@ _NOT_A_SERVICE = frozenset(
     other same usual regular proper full""".split()
 )
 _ARTICLE = r"(?:a|an|some|my|me a|me an|us a|us an|one|the|any|his|her|our)"
+# Who a booking is for, said where a service might be ("book my mother in for ...")
+_PEOPLE_WORDS = (
+    r"(?:mother|mum|mom|father|dad|husband|wife|partner|brother|sister|friend|boss|grandma|"
+    r"grandmother|grandpa|grandfather|grandad|nan|nana|gran|aunt|auntie|uncle|niece|nephew|"
+    r"cousin|fianc\w*|girlfriend|boyfriend|hubby|missus|colleague|neighbou?r|family|mother-in-law|"
+    r"father-in-law|self|myself|wife's|husband's)s?"
+)
 # What introduces a service the caller wants: the article is optional after the first group,
 # required after the second ("get a manicure", not "get back to me").
 _SERVICE_TRIGGER = re.compile(
-    r"\b(?:(?:book(?: me| us)?(?: in)?(?: for)?|do (?:you|u|ya) (?:guys )?(?:do|offer|provide)|"
+    # "book my dad in for a shave" (first: "book my" alone is who, not what)
+    r"\b(?:(?:book|booking|put|get|pop)\s+(?:\w+\s+){1,2}in for\s+(?:a|an|some)\s+|"
+    r"(?:book(?: me| us)?(?: in)?(?: for)?|do (?:you|u|ya) (?:guys )?(?:do|offer|provide)|"
     r"(?:if|whether) (?:you|u) (?:guys )?(?:do|offer|provide)|"
     r"(?:does|do) (?:anyone|anybody|someone|he|she|they) (?:there )?do|you guys do|"
     r"(?:appointment|booking|slot|time) for|looking for|interested in|"
@@ -905,6 +925,8 @@ def _service_words(rest: str, profile: BusinessProfile, bare: bool) -> str | Non
         words.append(word)
     if not words or words[0] in _ASK_WORDS or words[0] in _NOT_A_SERVICE_ANSWER:
         return None
+    if re.fullmatch(_PEOPLE_WORDS, words[0]):
+        return None  # "book my mother in": who it is for (it was "we don't offer mother")
     if bare and len(tokens) > len(words) + 2:
         return None  # a sentence, not the name of a service
     head = words[-1]

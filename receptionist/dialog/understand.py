@@ -17,7 +17,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date, time, timedelta
 
 from receptionist.dialog import matching
-from receptionist.dialog.holiday_names import find_holiday
+from receptionist.dialog.holiday_names import find_holiday, holiday_on
 from receptionist.dialog.intents import (
     INTENTS,
     cancels,
@@ -536,6 +536,7 @@ def understand(
         unsure_slots=tuple(dict.fromkeys(unsure)),
         extra=_extra(said, never, expecting)
         | ({"holiday": holiday[0]} if holiday else {})
+        | _holiday_on_the_day(day, wants.asks_hours and not holiday, profile.region)
         | _day_excepted(lowered)
         | ({"superlative": superlative} if superlative else {})
         | asked_day
@@ -662,6 +663,14 @@ def _read_when(
     if at is not None and clock is not None and clock.near:
         unsure.append("time")
     return day, DayRange(*span) if span else None, at, window
+
+
+def _holiday_on_the_day(day: date | None, hours_asked: bool, region: str) -> dict[str, str]:
+    """ "Are you open on the 25th of December?": the holiday that date is, as if named."""
+    if day is None or not hours_asked:
+        return {}
+    name = holiday_on(day, region)
+    return {"holiday": name} if name else {}
 
 
 def _extra(said: str, never: frozenset[str], expecting: str | None) -> dict[str, str]:

@@ -523,6 +523,9 @@ def find_near_day(text: str, today: date) -> date | None:
     return near[0] if near else None
 
 
+_A_FREE_DAY = re.compile(r"\b(?:your|the|a|any|first|earliest|soonest|next)\s+$")
+
+
 def find_near_day_said(text: str, today: date) -> tuple[date, tuple[int, int]] | None:
     """A weekday misheard or misspelt by a letter or two ("Thirsday", "Wensday", "Fryday"),
     or heard as words that sound like it where a day goes: Whisper tiny.en wrote Friday as
@@ -551,6 +554,8 @@ def find_near_day_said(text: str, today: date) -> tuple[date, tuple[int, int]] |
             continue
         following = words[n + 1]
         both = (word + following.group(0)).removesuffix("s")
+        if word in ("free", "open") and _A_FREE_DAY.search(lowered[: match.start()]):
+            continue  # "What's your next free day?": any day with room (it was Friday)
         if both in WEEKDAYS:  # "sun days"
             return _next_weekday(today, WEEKDAYS[both]), (match.start(), following.end())
         found = _near_weekday(

@@ -430,3 +430,25 @@ def test_a_text_reminder_asked_for_is_a_message_for_the_front_desk() -> None:
     taken = [a for a in out if isinstance(a, TakeMessage)]
     assert taken and taken[0].for_staff == "front desk", out
     assert taken[0].text == "Can you text me a reminder for Friday?"
+
+
+def test_a_day_put_right_in_the_same_breath_is_the_day_asked_for() -> None:
+    """ "for Thursday, no sorry, Wednesday, at 11" offered Thursday's first times, and booked
+    Thursday at 9 to a yes."""
+    u = understand("Can I book a haircut for Thursday, no sorry, Wednesday, at 11?", PROFILE,
+                   TODAY)  # fmt: skip
+    assert (u.day, u.time) == (date(2026, 11, 25), datetime(2026, 11, 25, 11).time()), u
+
+
+def test_a_weekday_and_its_date_said_together_are_that_date() -> None:
+    """ "I'd like a colour next Friday, the 4th" offered Friday the 27th."""
+    u = understand("I'd like a colour next Friday, the 4th", PROFILE, TODAY)
+    assert u.day == date(2026, 12, 4), u
+
+
+def test_my_husband_and_i_are_two_people_not_three() -> None:
+    """ "My husband and I both want haircuts" asked after a third haircut ("My" is a census
+    first name, counted as a third person)."""
+    c = new()
+    c.receive(CallerSaid("My husband and I both want haircuts, Thursday afternoon"))
+    assert c.frame.service == "haircut" and c.frame.more_services == ["haircut"]

@@ -739,7 +739,9 @@ _CHANGE = re.compile(
     r"sorry,? (?:i meant|not|make)|i said|not \w+,? but|correction|oops|"
     # "Thursday at 11, sorry, 12": a bare hour after "sorry" puts the time right
     r"sorry,? (?:at )?(?:\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)"
-    r"(?![\w:]))"
+    r"(?![\w:])|"
+    # "for Thursday, no sorry, Wednesday, at 11": a weekday after "no" or "sorry" puts it right
+    r"(?:, ?no|sorry),? (?:sorry,? )?(?=(?:mon|tues|wednes|thurs|fri|satur|sun)day\b))"
 )
 _CHOICE = re.compile(
     r"\b(?:the )?(first|1st|second|2nd|third|3rd|fourth|last|earlier|earliest|later|latest|"

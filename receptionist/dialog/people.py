@@ -58,8 +58,11 @@ def _group_size(part: str) -> int | None:
         else:
             total += 1
     total += sum(
-        1 for w in re.findall(r"\b[A-Z][a-z]+\b", part) if is_first_name(w)
-    )  # "me and John"
+        1
+        for w in re.findall(r"\b[A-Z][a-z]+\b", part)
+        # "me and John"; not "My husband and I" at a sentence's start ("My" is in the census)
+        if is_first_name(w) and w.lower() not in _PLAIN_WORDS
+    )
     return total or None
 
 

@@ -452,3 +452,22 @@ def test_my_husband_and_i_are_two_people_not_three() -> None:
     c = new()
     c.receive(CallerSaid("My husband and I both want haircuts, Thursday afternoon"))
     assert c.frame.service == "haircut" and c.frame.more_services == ["haircut"]
+
+
+@pytest.mark.parametrize(
+    ("turn", "staff"),
+    [
+        ("Can you ask the owner to ring me? It's about a wedding booking for six people", "Sarah"),
+        ("Can you get the stylist to ring me?", "Marco"),
+    ],
+)
+def test_a_call_back_asked_of_a_staff_member_by_role_is_a_message_for_them(
+    turn: str, staff: str
+) -> None:
+    """ "Can you ask the owner to ring me? It's about a wedding booking" began a booking."""
+    c = new()
+    out = c.receive(CallerSaid(turn))
+    taken = [a.for_staff for a in out if isinstance(a, TakeMessage)]
+    # taken at once with what it is about, or "What would you like me to tell Marco?"
+    assert taken == [staff] or (c.frame.task == Task.MESSAGE and c.frame.staff == staff), out
+    assert not any(isinstance(a, FindSlots) for a in out)

@@ -187,8 +187,11 @@ _MESSAGE = re.compile(
     r"let (?!me\b|us\b|you\b|it\b)(?:\w+|the \w+(?: \w+)?|whoever[\w' ]{0,20}?) know\b|"
     r"(?:can|could) you tell(?! me\b)|call me back|"
     r"tell (?!me\b|us\b|you\b)\w+ (?:that|i|i'm|i've|i'll|i was|we|to call|to ring)|ring me back|"
-    r"have (?:him|her|them|\w+) (?:call|ring|phone)|ask (?:him|her|them|\w+) to (?:call|ring)|"
-    r"get (?!me\b|us\b)\w+ to (?:call|ring|phone|text|give me a (?:call|ring|bell))|"
+    # "ask the owner to ring me", "have your manager call me"
+    r"have (?:him|her|them|\w+|(?:the|your) \w+) (?:call|ring|phone)|"
+    r"ask (?:him|her|them|\w+|(?:the|your) \w+) to (?:call|ring|phone)|"
+    r"get (?!me\b|us\b)(?:\w+|(?:the|your) \w+) to (?:call|ring|phone|text|give me a (?:call|ring|"
+    r"bell))|"
     r"get back to me|(?:leave|give) (?:some |a bit of )?feedback|pass on (?:a )?compliments?|"
     # for the front desk: a call back waited for, lost property, the waiting list
     + _FOR_THE_DESK_WORDS

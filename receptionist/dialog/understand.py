@@ -326,9 +326,8 @@ def _asked_part(said: str, today: date) -> str | None:
     with_days = [(part, day) for part, day in with_days if day is not None]
     if len({day for _, day in with_days}) < 2:
         return None
-    if len({day.weekday() for _, day in with_days}) == 1 and find_day(said, today) in {
-        day for _, day in with_days
-    }:
+    days = {day for _, day in with_days if day is not None}
+    if find_day(said, today) in days and len({day.weekday() for day in days}) == 1:
         return None  # "next Friday, the 4th": one day said two ways, read whole (it was the 27th)
     asking = [part for part, _ in with_days if _ASKS.search(part)]
     return asking[0] if len(asking) == 1 else None

@@ -471,3 +471,17 @@ def test_a_call_back_asked_of_a_staff_member_by_role_is_a_message_for_them(
     # taken at once with what it is about, or "What would you like me to tell Marco?"
     assert taken == [staff] or (c.frame.task == Task.MESSAGE and c.frame.staff == staff), out
     assert not any(isinstance(a, FindSlots) for a in out)
+
+
+@pytest.mark.parametrize(
+    ("said", "name"),
+    [
+        ("Harvey, surname Specter", "Harvey Specter"),
+        ("Harvey, last name Specter", "Harvey Specter"),
+        ("Donna. Just Donna.", "Donna"),
+    ],
+)
+def test_a_name_answer_in_other_words_is_the_whole_name(said: str, name: str) -> None:
+    """ "Harvey, surname Specter" booked under "Specter"; "Donna. Just Donna." was not
+    understood."""
+    assert find_name(said, bare=True) == name

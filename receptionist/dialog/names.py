@@ -103,7 +103,7 @@ _LEAD = re.compile(
     r"^(?:(?:yes|yeah|yep|sure|okay|ok|oh|um|uh|er|erm|ah|and|so|well|right|alright|hi|hello|"
     r"of course|certainly|it's|it is|its|that's|that is|this is|my name is|my name's|name's|"
     r"the name's|i'm|i am|it'll be|it will be|put it under|under|you can put|sorry|hang on|"
-    r"hold on|wait|one sec(?:ond)?|just a sec(?:ond)?|let me (?:see|think)|just put|put|i said|"
+    r"hold on|wait|one sec(?:ond)?|just a sec(?:ond)?|let me (?:see|think)|just put|put|i said|just|"
     # "And her, Anna Kovacs" ("and her name's ...", its "name's" not heard) asked the name
     r"her|his)"
     r"[\s,.!]+)+",
@@ -345,6 +345,12 @@ def find_name(
         and not _never(last.group(1), exclude)
     ):
         return f"{_shape(first.group(1))} {_shape(last.group(1))}"
+    if last and not first and not _never(last.group(1), exclude):
+        # "Harvey, surname Specter": the first name said first, then the surname (it was
+        # "Specter" alone)
+        given = _found_name(text[: last.start()], exclude, bare, staff)
+        if given and len(given.split()) == 1 and given != _shape(last.group(1)):
+            return f"{given} {_shape(last.group(1))}"
     if first and not _never(first.group(1), exclude):
         # "The name is Kowalski, first name Anna": the surname said first, then the first name.
         given = _shape(first.group(1))
@@ -494,6 +500,10 @@ def _said_once(answer: str) -> list[str]:
     "Lopez. Maria Lopez." -> the longest saying."""
     parts = [
         [w for w in _TOKEN.findall(part) if w not in ",.;!?"] for part in re.split(r"[,.;]", answer)
+    ]
+    # "Donna. Just Donna.": "just" says the name is all there is
+    parts = [
+        p[1:] if len(p) > 1 and p[0].lower() in ("just", "only", "simply") else p for p in parts
     ]
     parts = [p for p in parts if p]
     seen = [{w.lower() for w in p} for p in parts]

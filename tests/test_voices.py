@@ -1,4 +1,5 @@
-"""Caller voices that are not the agent's own: flite and Festival from Debian packages."""
+"""Caller voices that are not the agent's own: flite, Festival and espeak-ng from Debian
+packages."""
 
 from __future__ import annotations
 
@@ -26,7 +27,9 @@ def test_the_debian_flite_has_the_three_voices_we_name() -> None:
     assert {"slt", "rms", "awb"} <= set(flite_voices())
 
 
-@pytest.mark.parametrize("voice", ["flite:slt", "flite:rms", "flite:awb", "festival:slt"])
+@pytest.mark.parametrize(
+    "voice", ["flite:slt", "flite:rms", "flite:awb", "festival:slt", "espeak:en-us", "espeak:en-gb"]
+)
 def test_each_voice_speaks_8_khz_int16_at_piper_s_speech_level(voice: str) -> None:
     audio = synthesize("Thursday at three, please.", voice)
     assert audio.dtype == np.int16 and audio.ndim == 1
@@ -66,6 +69,8 @@ def test_an_unknown_voice_is_refused_with_the_choices() -> None:
         parse_voices(["espeak"])
     with pytest.raises(VoiceError, match="flite has no voice 'nobody'.*slt"):
         check_voice("flite:nobody")  # flite itself would fall back to another voice silently
+    with pytest.raises(VoiceError, match="espeak:nobody.*espeak-ng failed"):
+        check_voice("espeak:nobody")
     with pytest.raises(VoiceError, match="needs the agent's loaded Piper model"):
         synthesize("Hello.", "piper")
 
@@ -78,6 +83,8 @@ def test_a_missing_program_names_the_debian_package(
         synthesize("Hello there.", "flite:rms", use_cache=False)
     with pytest.raises(VoiceError, match=r"'text2wave'.*apt-get install festival"):
         check_voice("festival:slt")
+    with pytest.raises(VoiceError, match=r"'espeak-ng'.*apt-get install espeak-ng"):
+        check_voice("espeak:en-us")
 
 
 def test_recorded_lines_play_back_where_the_programs_are_missing(

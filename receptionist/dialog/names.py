@@ -103,9 +103,9 @@ _LEAD = re.compile(
     r"^(?:(?:yes|yeah|yep|sure|okay|ok|oh|um|uh|er|erm|ah|and|so|well|right|alright|hi|hello|"
     r"of course|certainly|it's|it is|its|that's|that is|this is|my name is|my name's|name's|"
     r"the name's|i'm|i am|it'll be|it will be|put it under|under|you can put|sorry|hang on|"
-    r"hold on|wait|one sec(?:ond)?|just a sec(?:ond)?|let me (?:see|think)|just put|put|i said|just|"
+    r"hold on|wait|one sec(?:ond)?|just a sec(?:ond)?|let me (?:see|think)|just put|put|i said|"
     # "And her, Anna Kovacs" ("and her name's ...", its "name's" not heard) asked the name
-    r"her|his)"
+    r"just|her|his)"
     r"[\s,.!]+)+",
     re.I,
 )

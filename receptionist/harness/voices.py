@@ -9,6 +9,10 @@ can install them and no weights are downloaded:
 | ``piper``      | the agent's Piper voice | (the bundled model)           |
 | ``flite:slt``  | ``flite -voice slt``   | ``flite`` (also rms, awb, kal) |
 | ``festival:slt`` | ``text2wave``, HTS   | ``festival``, ``festvox-us-slt-hts`` |
+| ``espeak:en-us`` | ``espeak-ng -v en-us`` | ``espeak-ng`` (also en-gb, en-029, en-us+f3) |
+
+espeak-ng is a formant synthesizer, nothing like the others (and no voice any rule here was
+traced in): a held-out caller voice, with British, Scottish and Caribbean accents besides.
 
 ``synthesize(text, voice)`` gives 8 kHz int16 mono. Piper's output is used as the agent speaks
 it; the others are brought to the speech level of Piper's output (Piper normalises its peaks,
@@ -82,11 +86,12 @@ def _split(voice: str) -> tuple[str, str]:
     engine, _, name = voice.partition(":")
     if engine == "piper" and not name:
         return engine, ""
-    if engine in ("flite", "festival") and name:
+    if engine in ("flite", "festival", "espeak") and name:
         return engine, name
     raise VoiceError(
-        f"unknown voice {voice!r}: use piper, flite:NAME (slt, rms, awb, kal) or "
-        f"festival:NAME (slt); e.g. --voice flite:slt"
+        f"unknown voice {voice!r}: use piper, flite:NAME (slt, rms, awb, kal), "
+        f"festival:NAME (slt) or espeak:NAME (en-us, en-gb, en-gb-scotland, en-us+f3, ...); "
+        f"e.g. --voice flite:slt"
     )
 
 
@@ -118,7 +123,8 @@ def synthesize(
     elif (recorded := _recorded(voice, text)) is not None:
         audio = recorded
     else:
-        samples, rate = _flite(text, name) if engine == "flite" else _festival(text, name)
+        speak = {"flite": _flite, "festival": _festival, "espeak": _espeak}[engine]
+        samples, rate = speak(text, name)
         audio = normalise(resample(samples, rate, RATE))
         _record(voice, text, audio)
     audio.flags.writeable = False
@@ -233,4 +239,20 @@ def _festival(text: str, name: str) -> tuple[np.ndarray, int]:
         _run(command, voice, f"festival {package}", stdin=text)
         if not out.is_file() or out.stat().st_size <= 44:
             raise VoiceError(f"voice {voice!r}: text2wave wrote no audio")
+        return read_wav(out)
+
+
+def _espeak(text: str, name: str) -> tuple[np.ndarray, int]:
+    voice = f"espeak:{name}"
+    espeak = _program("espeak-ng", "espeak-ng", voice)
+    with tempfile.TemporaryDirectory(prefix="voice-") as tmp:
+        source, out = Path(tmp) / "text.txt", Path(tmp) / "out.wav"
+        source.write_text(text)
+        # -s 160 words a minute: a caller's pace (its default 175 runs words together)
+        _run([espeak, "-v", name, "-s", "160", "-f", str(source), "-w", str(out)], voice,
+             "espeak-ng")  # fmt: skip
+        if not out.is_file() or out.stat().st_size <= 44:
+            raise VoiceError(
+                f"voice {voice!r}: espeak-ng wrote no audio (try `espeak-ng --voices=en`)"
+            )
         return read_wav(out)

@@ -485,3 +485,13 @@ def test_a_name_answer_in_other_words_is_the_whole_name(said: str, name: str) ->
     """ "Harvey, surname Specter" booked under "Specter"; "Donna. Just Donna." was not
     understood."""
     assert find_name(said, bare=True) == name
+
+
+def test_for_two_said_of_the_people_is_no_time() -> None:
+    """ "I'd like to make a booking. For two. Myself and my partner. Haircuts. This Saturday.
+    Around 11." asked for 2 PM (and offered 1:15)."""
+    u = understand("Hi. I'd like to make a booking. For two. Myself and my partner. Haircuts. "
+                   "This Saturday. Around 11.", PROFILE, TODAY)  # fmt: skip
+    assert (u.day, u.time, u.people) == (date(2026, 11, 28), datetime(2026, 11, 28, 11).time(), 2)
+    u = understand("Can I book a haircut for two on Friday?", PROFILE, TODAY)
+    assert u.time == datetime(2026, 11, 27, 14).time()  # no people said: 2 o'clock

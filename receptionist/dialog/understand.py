@@ -318,6 +318,28 @@ _ASKS = re.compile(
 )
 
 
+_PARTY_SIZE = re.compile(
+    r"\bfor (two|three|four|five|six|2|3|4|5|6)\b(?=\s*(?:[.!?,;]|$|people|persons|adults|"
+    r"of us|guests))"
+)
+_PARTY_WORDS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6}
+
+
+def _without_party_size(lowered: str, people: int | None) -> str:
+    """ "A booking. For two. Myself and my partner. ... Around 11.": "for two" is how many
+    (it was 2 PM, and 11 lost) when the turn counts that many people and says a time besides."""
+    if not people:
+        return lowered
+    for match in _PARTY_SIZE.finditer(lowered):
+        word = match.group(1)
+        if (int(word) if word.isdigit() else _PARTY_WORDS[word]) != people:
+            continue
+        rest = lowered[: match.start()] + " " + lowered[match.end() :]
+        if read_clock(rest)[0] or find_window(rest):
+            return rest
+    return lowered
+
+
 def _asked_part(said: str, today: date) -> str | None:
     """Of clauses that each name a different day, the one clause that asks: the day the
     caller wants, not the day they told us about. None where that is not clear."""
@@ -397,6 +419,7 @@ def understand(
     # is the booking's, and stays.
     keeps_old = move or bool(cancels(lowered))
     when_said = _WAS_DUE.sub(" ", lowered) if move and not cancels(lowered) else lowered
+    when_said = _without_party_size(when_said, find_people(said, lowered, profile))
     day, days, at, window = _read_when(
         _ONE_AFTER_ANOTHER.sub("back to back", when_said),  # not 1 PM, nor the Saturday after
         today, expecting, shifting, keeps_old, phone, unsure,

@@ -495,3 +495,22 @@ def test_for_two_said_of_the_people_is_no_time() -> None:
     assert (u.day, u.time, u.people) == (date(2026, 11, 28), datetime(2026, 11, 28, 11).time(), 2)
     u = understand("Can I book a haircut for two on Friday?", PROFILE, TODAY)
     assert u.time == datetime(2026, 11, 27, 14).time()  # no people said: 2 o'clock
+
+
+def test_changing_a_booking_held_to_another_service_keeps_its_time() -> None:
+    """ "Can I change my haircut on Friday to a colour?" asked what day and time instead."""
+    c = new()
+    c.receive(CallerSaid("Can I change my haircut on Friday to a colour?"))
+    out = says(c.receive(BookingsFound((FRIDAY_10,))))
+    assert out[-1] == ("I found your haircut on Friday November 27 at 10 AM. Shall I change it "
+                       "to a colour at the same time?"), out  # fmt: skip
+
+
+def test_the_price_of_a_booking_held_and_a_question_beside_it_are_both_answered() -> None:
+    """ "I'm booked in on Friday, can you tell me how much it'll be and whether I can pay by
+    card?" was the whole price list, and the card question dropped."""
+    c = new()
+    out = c.receive(CallerSaid("Hi there, it's Jane Miller, I'm booked in on Friday, can you tell "
+                               "me how much it'll be and whether I can pay by card?"))  # fmt: skip
+    assert c.frame.task == Task.STATUS and isinstance(out[-1], FindBookings), out
+    assert replies.QUESTION_LATER in says(out)

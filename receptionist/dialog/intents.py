@@ -98,7 +98,9 @@ _STAFF_FOR_HELD = re.compile(
     r"for) (?:my|our) (?:\w+ )?(?:appointment|booking)\b"
 )
 _PRICE_OF_HELD = re.compile(
-    r"\b(?:my|our) (?:\w+ )?(?:appointment|booking|one)\b|\b(?:do|will|would|shall) (?:i|we) owe\b"
+    r"\b(?:my|our) (?:\w+ )?(?:appointment|booking|one)\b|\b(?:do|will|would|shall) (?:i|we) owe\b|"
+    # "I'm booked in on Friday, can you tell me how much it'll be?"
+    r"\b(?:i'm|i am|we're|we are) (?:booked|down)\b"
 )
 _AND_CANCEL_IT = re.compile(
     r"\band (?:please |can you |could you |you can |just )?cancel (?:it|that|my \w+|the \w+)"
@@ -432,7 +434,10 @@ _ANOTHER_WHEN = re.compile(
 # I'd rather do a colour instead", "could you change it to a colour instead of a cut?".
 _ANOTHER_SERVICE = re.compile(
     r"\b(?:instead|rather|swap|switch)\b|\b(?:make|change|turn) it (?:in)?to an?\b|"
-    r"\b(?:make|change) it an?\b|\band (?:then )?(?:book|get|have|do) (?:me )?an?\b"
+    r"\b(?:make|change) it an?\b|\band (?:then )?(?:book|get|have|do) (?:me )?an?\b|"
+    # "Can I change my haircut on Friday to a colour?"
+    r"\b(?:change|switch|swap|turn|make) (?:my|our|the) (?:\w+ ){1,4}?(?:in)?to an? (?!time\b|"
+    r"day\b|later\b|earlier\b|different\b|new\b|another\b)"
 )
 # Someone else to come in the caller's place: who the booking is for changes, not when.
 _SOMEONE_ELSE_INSTEAD = re.compile(
@@ -894,7 +899,7 @@ def _sentences(text: str) -> list[str]:
         r"you|could you)\b)|"
         # "How much is a kids cut and is there parking nearby?": no comma, a question of its own
         r"\s+and\s+(?:also\s+)?(?=(?:is there|are there|do you|does it|can you|could you|will "
-        r"you|would you|do i|can i|could i|should i)\b[^,.?!]*\?\s*$)|"
+        r"you|would you|do i|can i|could i|should i|whether|if (?:i|we|you) can)\b[^,.?!]*\?\s*$)|"
         # "... a haircut for my dad, he's 80, does he get a discount?": the question at the end
         r",\s*(?=(?:does|do) (?:he|she|they|i|we|you)\b[^,.?!]*\?\s*$)",
         text,

@@ -514,3 +514,32 @@ def test_the_price_of_a_booking_held_and_a_question_beside_it_are_both_answered(
                                "me how much it'll be and whether I can pay by card?"))  # fmt: skip
     assert c.frame.task == Task.STATUS and isinstance(out[-1], FindBookings), out
     assert replies.QUESTION_LATER in says(out)
+
+
+def test_her_name_without_is_to_the_name_question_is_the_name() -> None:
+    """ "Her name Aisha Khan" (a caller whose English leaves out "is") was not understood."""
+    c = new()
+    c.receive(CallerSaid("Please, I need for my daughter the hair cut, Saturday at 10"))
+    c.receive(SlotChecked(True))
+    assert c.expecting == Expect.NAME
+    c.receive(CallerSaid("Her name Aisha Khan"))
+    assert c.frame.name == "Aisha Khan"
+
+
+@pytest.mark.parametrize(
+    "turn",
+    [
+        "Hi, I need to book a colour for my wedding on December 12th, so ideally the day before",
+        "a colour the day before my wedding on the 12th",
+    ],
+)
+def test_the_day_before_a_day_named_is_that_day_less_one(turn: str) -> None:
+    """It booked the wedding day itself."""
+    assert understand(turn, PROFILE, TODAY).day == date(2026, 12, 11)
+
+
+def test_before_the_weekend_is_the_days_up_to_it() -> None:
+    """ "Any chance of a haircut before the weekend?" offered Saturday."""
+    u = understand("Any chance of a haircut before the weekend?", PROFILE, TODAY)
+    assert u.day is None and u.days is not None
+    assert (u.days.first, u.days.last) == (TODAY, date(2026, 11, 27))

@@ -543,7 +543,8 @@ def find_name_called_for(text: str, exclude: frozenset[str] = frozenset()) -> st
 
 def find_other_name(text: str, exclude: frozenset[str] = frozenset()) -> str | None:
     """A name the caller gave for someone else: "his name is David" -> David."""
-    match = re.search(r"\b(?:his|her|their|[a-z]+'s)\s+name(?:\s+is|'s)\s+(.+)$", text, re.I)
+    # "Her name Aisha Khan" ("is" left out) too
+    match = re.search(r"\b(?:his|her|their|[a-z]+'s)\s+name(?:\s+is|'s|,)?\s+(.+)$", text, re.I)
     if not match:
         return None
     taken = _take(_TOKEN.findall(match.group(1)), exclude, strong=True)

@@ -231,7 +231,7 @@ _WAS_DUE = re.compile(
     r"(?: (?:at|around|for) [\w:.]+(?: ?[ap]\.?m\.?)?)?)\b"
 )
 # "before Christmas", "ahead of my holiday on the 12th": the day said is a bound, not the day
-_BEFORE_A_DAY = re.compile(r"\b(?:before|ahead of|prior to)\s+[^,.?!]*")
+_BEFORE_A_DAY = re.compile(r"(?<!\bday )\b(?:before|ahead of|prior to)\s+[^,.?!]*")
 _NOT_BEFORE = re.compile(r"(?:\b(?:not|never|no)|n't)\b(?:\s+\w+){0,3}\s*$")
 # "before work on Thursday", "before lunch": a time of that day, not a bound on the days
 _DAILY = re.compile(r"\b(?:work|school|lunch|breakfast|dinner|class|classes|my shift|the gym|"
@@ -644,6 +644,19 @@ def _day_excepted(lowered: str) -> dict[str, str]:
     return {}
 
 
+# "the day before" said of a day named in the turn (not "the day after tomorrow", read as a
+# day itself, nor "the day before yesterday")
+_DAY_NEXT_TO = re.compile(
+    r"\b(?:the )?day (before|after)\b(?! (?:tomorrow|yesterday|today|that|this|it|then))"
+    r"(?=\W*$|\W+(?:if|please|ideally|preferably|maybe|would|works|is|at|in|around|\w+ my\b|my\b))"
+)
+
+
+_OR_NEXT_TO = re.compile(
+    r"\bor (?:on )?(?:the )?day (?:before|after)\b"
+)  # two days, the first said
+
+
 def _read_when(
     lowered: str,
     today: date,
@@ -667,6 +680,18 @@ def _read_when(
     if day is not None and not shifting and _bound_by(day_said, lambda t: find_day(t, today)):
         # "a haircut before Friday": any day up to the one before it (it was that day)
         span, day = (today, max(today, day - timedelta(days=1))), None
+    elif (
+        span is not None
+        and not shifting
+        and span[0] > today
+        and _bound_by(day_said, lambda t: find_days(t, today))
+    ):
+        # "a haircut before the weekend": the days up to it (it was the weekend)
+        span = (today, span[0] - timedelta(days=1))
+    next_to = _DAY_NEXT_TO.search(day_said) if day is not None else None
+    if day is not None and next_to is not None and not _OR_NEXT_TO.search(day_said):
+        # "my wedding on December 12th, so ideally the day before": the 11th (it was the 12th)
+        day = day + timedelta(days=1 if next_to.group(1) == "after" else -1)
     if day is None and span is None:
         near = find_near_day_said(day_said, today)
         if near is not None:

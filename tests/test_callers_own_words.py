@@ -25,6 +25,7 @@ from receptionist.dialog.events import (
     SlotsFound,
 )
 from receptionist.dialog.frame import Expect, Task
+from receptionist.dialog.intents import says_goodbye
 from receptionist.dialog.names import find_name
 from receptionist.dialog.understand import understand
 from tests.test_conversation import PROFILE, TODAY, new, says
@@ -543,3 +544,39 @@ def test_before_the_weekend_is_the_days_up_to_it() -> None:
     u = understand("Any chance of a haircut before the weekend?", PROFILE, TODAY)
     assert u.day is None and u.days is not None
     assert (u.days.first, u.days.last) == (TODAY, date(2026, 11, 27))
+
+
+# -- as Whisper wrote espeak-ng's voices ------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("turn", "hour"),
+    [
+        ("I'd like a haircut on Thursday, free,", 15),
+        ("Friday, free work", 15),
+        ("Is Thursday free?", None),
+    ],
+)
+def test_a_weekday_then_free_is_three_oclock_to_confirm(turn: str, hour: int | None) -> None:
+    """ "on Thursday at three" heard as "on Thursday, free,": the time was lost."""
+    u = understand(turn, PROFILE, TODAY)
+    assert (u.time.hour if u.time else None) == hour, u
+    if hour is not None:
+        assert "time" in u.unsure_slots  # a near match: read back before it is used
+
+
+@pytest.mark.parametrize(
+    "turn",
+    ["No, that's oil.", "nice oil", "next all, thank you.", "No, not soil.", "I saw all thanks."],
+)
+def test_thats_all_as_whisper_wrote_espeak_is_goodbye(turn: str) -> None:
+    c = new()
+    c.receive(CallerSaid("What time do you close on Friday?"))
+    assert c.expecting == Expect.ANYTHING_ELSE
+    out = c.receive(CallerSaid(turn))
+    assert any(isinstance(a, Hangup) for a in out), says(out)
+
+
+def test_not_all_of_them_is_no_farewell() -> None:
+    """ "No, not all" (to "shall I cancel both?") says no farewell; "not soil" is one."""
+    assert not says_goodbye("no, not all") and not says_goodbye("not all of them")

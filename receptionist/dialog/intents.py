@@ -618,6 +618,10 @@ _GOODBYE = re.compile(
     r"afternoon|weekend)|take care|see you|talk to you later|cheers)\b|"
     # "that's all" as Whisper writes it from voices not ours: "catch all", "pets all"
     r"\b(?:catch|pets|sets|cats) all\b(?=\W*(?:time|thanks|thank you)?\W*$)|"
+    # and from espeak-ng's voices: "No, that's oil.", "nice oil", "next all", "No, not soil.",
+    # "I saw all thanks." (the whole turn, as the others)
+    r"^\W*(?:no\W+)?(?:i )?(?:(?:that's|thats|nice|next|saw) (?:all|oil|soil)|not soil)\b"
+    r"(?=\W*(?:thanks|thank you)?\W*$)|"
     # Whisper's "bye" at the end of a farewell: "never mind then, by.", "okay thanks by"
     r"\b(?:then|okay|ok|thanks|thank you|cheers|mind|right|alright|great|lovely|fine),? by"
     r"(?=\W*$)"

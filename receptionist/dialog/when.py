@@ -275,6 +275,12 @@ _DAY_OR_HOUR = re.compile(
     rf"\b(?:{_DAY_NAME_RE})s?,?\s+(?:or|ad|add|yet)[\s,-]+(?:{_HOUR_RE}|({_NEAR_RE}))"
     r"(?=\s*(?:$|[.,!?;]|please\b))"
 )
+# "I'd like a haircut on Thursday, free," / "Friday, free work": "at three" with its "at" lost
+# and "three" heard as "free" (espeak-ng's voices); not "is Thursday free?"
+_DAY_FREE = re.compile(
+    rf"(?<!\bis )(?<!\bare )(?<!\bbe )\b(?:{_DAY_NAME_RE}),?\s+(?:free|tree)"
+    r"(?=\s*(?:$|[.,!;]|works?\b|please\b|then\b|pm\b|p\.m\.))"
+)
 _MINUTES_RE = r"(?:[:.\s]([0-5]\d))?"
 _BETWEEN = re.compile(
     rf"\b(?:between|from)\s+{_HOUR_RE}{_MINUTES_RE}\s*(am|pm)?\s+(?:and|to|till|until|-)\s+"
@@ -740,6 +746,8 @@ def read_clock(text: str, expecting: str | None = None) -> tuple[Clock | None, s
         found = _with_suffix(hour, 0, None)
         if found is not None:
             return Clock(found, near=True), "at"
+    if _DAY_FREE.search(lowered):
+        return Clock(time(15), near=True), "at"
     return None, None
 
 

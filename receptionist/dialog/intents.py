@@ -22,6 +22,14 @@ if TYPE_CHECKING:
 
 INTENTS = ("book", "cancel", "move", "message", "question", "person", "status", "robot")
 _APPOINTMENT = r"(?:appointment|appt|booking|reservation|slot|time|spot|haircut|cut|session)"
+# "I'd like the same as last time", "my usual please", "same again": a booking of what the
+# caller had last time (the service is their last visit's)
+_SAME_AS_BEFORE = (
+    r"(?:(?:the )?same (?:thing )?as (?:last time|before|usual|always|my last (?:visit|"
+    r"appointment))|same again|(?:my|the) usual(?! (?:time|day|hours?|price))|"
+    r"what i (?:had|got) last time)"
+)
+SAME_AS_BEFORE = re.compile(r"\b" + _SAME_AS_BEFORE + r"\b")
 _BOOK = re.compile(
     r"\b(?:(?:book|booking|appointment|schedule|reserve|reservation)\b|"
     r"make an? (?:appointment|booking)|come in|get in|pop in|stop by|drop in|"
@@ -37,15 +45,8 @@ _BOOK = re.compile(
     r"(?:be|are you|is (?!it\b|that\b|this\b)\w+) (?:free|available)|"
     r"is there (?:anything|something|a slot|a spot|an opening|room)|"
     r"put (?:me|us|him|her|them) (?:down|in)(?! as\b)|pencil (?:me|us|him|her|them) in|"
-    # "I'd like the same as last time", "my usual please", "same again"
-    r"(?:the )?same (?:thing )?as (?:last time|before|usual|always|my last (?:visit|appointment))|"
-    r"same again|(?:my|the) usual(?! (?:time|day|hours?|price))|what i (?:had|got) last time)"
-)
-# A booking of what the caller had last time: the service is their last visit's.
-SAME_AS_BEFORE = re.compile(
-    r"\b(?:(?:the )?same (?:thing )?as (?:last time|before|usual|always|my last (?:visit|"
-    r"appointment))|same again|(?:my|the) usual(?! (?:time|day|hours?|price))|"
-    r"what i (?:had|got) last time)\b"
+    + _SAME_AS_BEFORE
+    + r")"
 )
 _LIKE_ONE = re.compile(r"\b(?:i'd|i would|we'd|we would) like (?:a|an|one|two)\b")
 _BOOK_AGAIN = re.compile(

@@ -578,3 +578,16 @@ def test_thats_all_as_whisper_wrote_espeak_is_goodbye(turn: str) -> None:
 def test_not_all_of_them_is_no_farewell() -> None:
     """ "No, not all" (to "shall I cancel both?") says no farewell; "not soil" is one."""
     assert not says_goodbye("no, not all") and not says_goodbye("not all of them")
+
+
+@pytest.mark.parametrize(
+    "turn",
+    [
+        "Can I move my 10 o'clock on Friday to the afternoon?",
+        "I'm calling about an appointment I made, I need to move it forward a bit",
+        "Could I change my 3:30 to 4?",
+    ],
+)
+def test_a_booking_held_named_by_its_hour_or_moved_forward_is_a_move(turn: str) -> None:
+    """ "Can I move my 10 o'clock on Friday to the afternoon?" began a booking at 10."""
+    assert understand(turn, PROFILE, TODAY).intents == ("move",)

@@ -116,6 +116,12 @@ _MOVE = re.compile(
     # "I've got a haircut booked for Friday and I need to push it?"
     r"(?:need|want|have|like) to (?:push|move|shift|bump) (?:it|that|this)\W*$|"
     r"bring(?:ing)? (?:it|that|my \w+|the \w+) (?:forward|earlier)|"
+    # "I need to move it forward a bit", "can I move my 10 o'clock on Friday to the afternoon?"
+    r"(?:move|moving|shift|shifting|bump|bumping) (?:it|that|this|my \w+|the \w+) "
+    r"(?:forward|back|up|along)\b|"
+    r"(?:move|moving|change|changing|shift|shifting|switch|switching|bump|push) (?:my|our|the) "
+    r"(?:\d{1,2}(?::\d\d)?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)"
+    r"(?: ?(?:o'?clock|am|pm|a\.m\.|p\.m\.|thirty|fifteen|forty[- ]five))?(?: one| appointment)?\b|"
     # "Could we bump my Friday to Saturday?", "can we change Friday to next Thursday?": a
     # booking named by its day alone
     r"(?:move|moving|change|changing|switch|switching|shift|shifting|bump|bumping|swap|"

@@ -591,3 +591,17 @@ def test_not_all_of_them_is_no_farewell() -> None:
 def test_a_booking_held_named_by_its_hour_or_moved_forward_is_a_move(turn: str) -> None:
     """ "Can I move my 10 o'clock on Friday to the afternoon?" began a booking at 10."""
     assert understand(turn, PROFILE, TODAY).intents == ("move",)
+
+
+def test_book_one_just_after_a_price_books_that_service() -> None:
+    """ "How much is a colour for short hair?" then "Okay. And could I book one on Saturday?"
+    asked which service (and "Do you have time for a quick question?" was a question we
+    couldn't answer)."""
+    c = new()
+    out = says(c.receive(CallerSaid("Hi there! Do you have time for a quick question? How much "
+                                    "is a colour for short hair?")))  # fmt: skip
+    assert out[0] == "A colour is 90 dollars and takes about 90 minutes.", out
+    assert replies.DONT_KNOW_EITHER not in out
+    out = c.receive(CallerSaid("Okay. And could I book one on Saturday?"))
+    found = out[-1]
+    assert isinstance(found, FindSlots) and found.service == "colour", out

@@ -173,6 +173,12 @@ _AFTER_HELD = re.compile(
     r"colou?r|trim|one))\b(?! (?:is|was) )",
     re.I,
 )
+# "could I book one on Saturday?", "can I get that on Friday?" just after one service's answer
+_ONE_OF_THAT = re.compile(
+    r"\b(?:book|get|have|do|make|schedule|reserve|squeeze in|fit in)(?: me| us)?(?: in)?(?: for)? "
+    r"(?:one|it|that|that one|one of those|one of them|one of these)\b(?! (?:of (?:the|your)|more|"
+    r"other|else|different))"
+)
 # "my appointment is at 10", "I'm booked in at 2 on Friday": the time of a booking held
 _HELD_AT_TIME = re.compile(
     r"\b(?:(?:my|our) (?:\w+ )?(?:appointment|booking|haircut|cut|colou?r|trim|one)(?:'s| is)?|"
@@ -728,6 +734,16 @@ class Conversation:
                 date.fromisoformat(u.extra["asked_day"]) if "asked_day" in u.extra else None
             )
             self._question_of = (said_day, u.staff)
+        told_of = self._answered_of
+        if (
+            told_of
+            and "book" in u.intents
+            and not (u.service or u.services or u.unknown_service)
+            and _ONE_OF_THAT.search(u.text.lower())
+        ):
+            # "How much is a colour?" ... "Okay. And could I book one on Saturday?": that one
+            # (it asked which service)
+            u = replace(u, service=told_of, services=(told_of,))
         answered = False
         if "question" in u.intents or u.asks_price or u.asks_hours or u.asks_duration:
             for sentence in self._answers(u):

@@ -831,6 +831,8 @@ _QUESTION_START = re.compile(
 )
 _SMALL_TALK = re.compile(
     r"\b(?:how are you|how's it going|how you doing|can you hear me|are you there|"
+    r"(?:do|have) you (?:got |have )?(?:a (?:minute|moment|sec|second)|time) for a (?:quick )?"
+    r"question|can i ask (?:you )?a (?:quick )?question|"
     r"hello\?|sorry\?|pardon|excuse me|what was that|what did you say|come again|"
     r"say (?:that|it) again|repeat (?:that|it)|could you repeat|what\?$|huh)\b"
 )

@@ -8,6 +8,7 @@ from datetime import date, datetime
 
 import pytest
 
+from receptionist.app.config import Settings
 from receptionist.dialog import replies
 from receptionist.dialog.actions import (
     CheckSlot,
@@ -28,6 +29,8 @@ from receptionist.dialog.frame import Expect, Task
 from receptionist.dialog.intents import says_goodbye
 from receptionist.dialog.names import find_name
 from receptionist.dialog.understand import understand
+from receptionist.store.db import Store
+from tests.conftest_dialog import start_call
 from tests.test_conversation import PROFILE, TODAY, new, says
 
 FRIDAY_10 = BookingView(9, "haircut", datetime(2026, 11, 27, 10), "Jane Miller", "5551234567",
@@ -605,3 +608,17 @@ def test_book_one_just_after_a_price_books_that_service() -> None:
     out = c.receive(CallerSaid("Okay. And could I book one on Saturday?"))
     found = out[-1]
     assert isinstance(found, FindSlots) and found.service == "colour", out
+
+
+async def test_a_name_said_with_the_call_back_number_goes_on_the_message(
+    salon: Settings, store_file: Store
+) -> None:
+    """ "Ellen Ripley, 555 234 9876" to "What number should they call you back on?" (the
+    caller's number withheld) left the message without her name."""
+    call = start_call(salon, store_file, "w1", caller_id="")
+    await call.say("Can I leave a message for Marco?")
+    await call.say("Just that I'll be late for my appointment tomorrow")
+    said = await call.say("Ellen Ripley, 555 234 9876")
+    assert said[0].startswith("I've passed your message to Marco"), said
+    (message,) = store_file.rows("messages")
+    assert (message["caller_name"], message["callback_number"]) == ("Ellen Ripley", "5552349876")

@@ -453,6 +453,11 @@ def understand(
         or answer.no or choice is not None or wants.unknown_service
     )  # fmt: skip
     name = find_name(said, never, bare, staff_names)
+    if name is None and expecting == "phone" and phone:
+        # "Ellen Ripley, 555 234 9876" to "what number?": the name said before it, kept (the
+        # message had no name)
+        before = re.split(r"\d", said, maxsplit=1)[0]
+        name = find_name(before, never, True, staff_names) if before.strip(" ,.") else None
     if (
         name is None
         and expecting == "name"

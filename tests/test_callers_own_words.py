@@ -622,3 +622,17 @@ async def test_a_name_said_with_the_call_back_number_goes_on_the_message(
     assert said[0].startswith("I've passed your message to Marco"), said
     (message,) = store_file.rows("messages")
     assert (message["caller_name"], message["callback_number"]) == ("Ellen Ripley", "5552349876")
+
+
+@pytest.mark.parametrize(
+    "turn",
+    [
+        "Yes hello, I phoned earlier and left a message, has anyone picked it up?",
+        "Has anyone listened to my voicemail?",
+    ],
+)
+def test_a_message_left_and_not_answered_is_a_message_for_the_front_desk(turn: str) -> None:
+    """It was "I'm sorry, I don't have that information"."""
+    out = new().receive(CallerSaid(turn))
+    taken = [a for a in out if isinstance(a, TakeMessage)]
+    assert taken and taken[0].for_staff == "front desk" and taken[0].text == turn, out

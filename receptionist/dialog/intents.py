@@ -176,6 +176,11 @@ _FOR_THE_DESK_WORDS = (
     r"(?:third|fourth|fifth|\w+ times?) (?:time )?(?:i've|i have) (?:called|rung|phoned|tried)|"
     r"(?:never|still haven't|haven't|didn't) (?:got|get|had|heard) (?:a |my |the |anything )?"
     r"(?:call ?back|back from|reply|response)|"
+    # "I phoned earlier and left a message, has anyone picked it up?": a call back waited for
+    r"(?:left|leaving) (?:a|my|an?) (?:message|voicemail)\b[^.?!]{0,15}[.?!,]?[^.?!]{0,30}?"
+    r"\b(?:picked|got|heard|listened|gotten|get back|call(?:ed)? (?:me )?back)|"
+    r"(?:has|did|have) (?:anyone|anybody|someone|somebody|you) (?:got|gotten|picked up|listened to|"
+    r"heard) my (?:message|voicemail)|"
     # "Can you text me a reminder for Friday?": nothing here sends texts; the desk can
     r"(?:text|send|email|message) (?:me|us) (?:a |the |an )?(?:reminder|confirmation)|"
     r"(?:i|we) (?:think (?:i|we) )?(?:left|lost|dropped) (?:my|our|a|an|the|some) (?!appointment|"

@@ -636,3 +636,16 @@ def test_a_message_left_and_not_answered_is_a_message_for_the_front_desk(turn: s
     out = new().receive(CallerSaid(turn))
     taken = [a for a in out if isinstance(a, TakeMessage)]
     assert taken and taken[0].for_staff == "front desk" and taken[0].text == turn, out
+
+
+@pytest.mark.parametrize(
+    ("turn", "day"),
+    [
+        ("I'd like to cancel my booking for Friday but keep the one on Thursday", 27),
+        ("Cancel Thursday but keep Friday", 26),
+        ("Move my Friday one to Saturday and keep Thursday as it is", 28),
+    ],
+)
+def test_a_booking_the_caller_keeps_is_no_target(turn: str, day: int) -> None:
+    """ "cancel my booking for Friday but keep the one on Thursday" looked for Thursday's."""
+    assert understand(turn, PROFILE, TODAY).day == date(2026, 11, day)

@@ -219,6 +219,14 @@ _TURNED_DOWN = re.compile(
     r"|(?:'s|\s+is)\s+(?:no good|bad|not good|not possible|out)\b)"
 )
 _STARTS_NO = re.compile(r"^\W*no\b")
+# "Cancel my booking for Friday but keep the one on Thursday": the day kept is no target (it
+# looked for Thursday's)
+_KEPT = re.compile(
+    r"\b(?:but|and)?\s*(?:keep|leave|don't (?:cancel|move|touch))\s+(?:the one|the other one|"
+    r"my \w+|the \w+|it|that|that one)?\s*(?:(?:on|for)\s+)?(?:(?:mon|tues|wednes|thurs|fri|satur|"
+    r"sun)day|"
+    r"tomorrow|today|the \d+\w*)\b(?:'s)?(?: (?:one|appointment|booking))?(?: as it is)?"
+)
 # "I was supposed to come in today but I'm sick, can I reschedule?": in a move, the day the
 # caller was due is the booking's, not the one asked for (it offered today's times).
 _WAS_DUE = re.compile(
@@ -419,6 +427,8 @@ def understand(
     # is the booking's, and stays.
     keeps_old = move or bool(cancels(lowered))
     when_said = _WAS_DUE.sub(" ", lowered) if move and not cancels(lowered) else lowered
+    if keeps_old:
+        when_said = _KEPT.sub(" ", when_said)  # "... but keep the one on Thursday": not that one
     when_said = _without_party_size(when_said, find_people(said, lowered, profile))
     day, days, at, window = _read_when(
         _ONE_AFTER_ANOTHER.sub("back to back", when_said),  # not 1 PM, nor the Saturday after

@@ -649,3 +649,13 @@ def test_a_message_left_and_not_answered_is_a_message_for_the_front_desk(turn: s
 def test_a_booking_the_caller_keeps_is_no_target(turn: str, day: int) -> None:
     """ "cancel my booking for Friday but keep the one on Thursday" looked for Thursday's."""
     assert understand(turn, PROFILE, TODAY).day == date(2026, 11, day)
+
+
+def test_a_closed_day_is_said_before_the_service_is_asked() -> None:
+    """ "Is there any way I could get in on Sunday?" was "What would you like to book on
+    Sunday?", the closed day said only once a service was named."""
+    c = new()
+    out = says(c.receive(CallerSaid("Is there any way I could get in on Sunday?")))
+    assert out == ["I'm sorry, we're closed on Sundays. We could do Saturday or Tuesday. Which "
+                   "day works for you?"], out  # fmt: skip
+    assert c.expecting == Expect.DAY

@@ -50,17 +50,13 @@ def advance_booking(c: Conversation, u: Understanding) -> Step:
     if service is None and f.same_as_before:
         f.same_as_before = False
         service = yield from _last_visits_service(c)
-    if service is None:
-        unknown = f.unknown_service
-        if unknown:
-            f.unknown_service = None
-            c.expecting = Expect.SERVICE
-            yield Say(f"I'm sorry, we don't offer {unknown}. We offer "
-                      f"{replies.services_list(p)}. Would you like one of those?")  # fmt: skip
-            return
-        yield from c._ask(Expect.SERVICE, **c._words())
-        return
-    if f.day is not None and not p.hours.is_open(f.day):
+    if (
+        f.day is not None
+        and not p.hours.is_open(f.day)
+        and not (service is None and f.unknown_service)
+    ):
+        # before the service is asked: "Is there any way I could get in on Sunday?" was
+        # "What would you like to book on Sunday?", and the closed day said only after
         options = p.hours.nearest_open_days(f.day, c.today)
         f.offered_days = options
         day_name = DAY_NAMES[f.day.weekday()]
@@ -71,6 +67,16 @@ def advance_booking(c: Conversation, u: Understanding) -> Step:
             + " or ".join(DAY_NAMES[d.weekday()] for d in options)
             + ". Which day works for you?"
         )
+        return
+    if service is None:
+        unknown = f.unknown_service
+        if unknown:
+            f.unknown_service = None
+            c.expecting = Expect.SERVICE
+            yield Say(f"I'm sorry, we don't offer {unknown}. We offer "
+                      f"{replies.services_list(p)}. Would you like one of those?")  # fmt: skip
+            return
+        yield from c._ask(Expect.SERVICE, **c._words())
         return
     if f.day is not None and f.day < c.today:
         f.day = None

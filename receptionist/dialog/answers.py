@@ -341,10 +341,7 @@ def _choose_slot(c: Conversation, u: Understanding) -> Reading:
     ):
         # "Morning please." to "9 AM or 10 AM": both are; which one (it was the same two
         # offered again, word for word)
-        every = "Both" if len(f.offered) == 2 else "All"
-        yield Say(f"{every} of those would suit. Which would you prefer, "
-                  f"{' or '.join(say_time(slot.time()) for slot in f.offered)}?")  # fmt: skip
-        c.expecting = Expect.CHOOSE_SLOT
+        yield _which_time(c, "would suit", "Which would you prefer")
         return None
     if (
         u.day is not None
@@ -364,11 +361,7 @@ def _choose_slot(c: Conversation, u: Understanding) -> Reading:
     ):
         # "Tuesday's good." to "Tuesday at 9 AM, or Tuesday at 10 AM": both are on that day;
         # which time (it was the same two offered again, word for word)
-        every = "Both" if len(f.offered) == 2 else "All"
-        times = " or ".join(say_time(slot.time()) for slot in f.offered)
-        yield Say(f"{every} of those are on {u.day.strftime('%A')}. Which time would you "
-                  f"prefer, {times}?")  # fmt: skip
-        c.expecting = Expect.CHOOSE_SLOT
+        yield _which_time(c, f"are on {u.day.strftime('%A')}", "Which time would you prefer")
         return None
     other = other_times_asked(u.text.lower())
     edge = _at_the_days_edge(c, sorted(f.offered), other) if other else None
@@ -404,6 +397,16 @@ def _choose_slot(c: Conversation, u: Understanding) -> Reading:
         yield Say("Okay. Which other day or time would suit you?")
         return None
     return u, False
+
+
+def _which_time(c: Conversation, what_they_are: str, question: str) -> Say:
+    """ "Both of those would suit. Which would you prefer, 9 AM or 10 AM?": the times offered
+    all fit what was said; which one, and they stay offered."""
+    offered = c.frame.offered
+    every = "Both" if len(offered) == 2 else "All"
+    times = " or ".join(say_time(slot.time()) for slot in offered)
+    c.expecting = Expect.CHOOSE_SLOT
+    return Say(f"{every} of those {what_they_are}. {question}, {times}?")
 
 
 def _at_the_days_edge(c: Conversation, offered: list[datetime], other: str) -> str | None:

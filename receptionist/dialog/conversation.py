@@ -545,9 +545,11 @@ class Conversation:
             yield Say(replies.WE_CALLED, cache=True)
             self.expecting = Expect.OFFER_HELP
             return
-        asked_day = u.day or find_day(lowered, self.today)  # "the 3rd" is no choice here
+        asks_date = asks_the_date(lowered)
+        # "the 3rd" is no choice here: the day itself, read again (only for such a question)
+        asked_day = (u.day or find_day(lowered, self.today)) if asks_date else None
         if (
-            asks_the_date(lowered)
+            asks_date
             and (asked_day or "today" in lowered)
             and not ({"cancel", "move", "message", "person"} & set(u.intents))
         ):

@@ -429,7 +429,8 @@ def understand(
     when_said = _WAS_DUE.sub(" ", lowered) if move and not cancels(lowered) else lowered
     if keeps_old:
         when_said = _KEPT.sub(" ", when_said)  # "... but keep the one on Thursday": not that one
-    when_said = _without_party_size(when_said, find_people(said, lowered, profile))
+    people = find_people(said, lowered, profile)
+    when_said = _without_party_size(when_said, people)
     day, days, at, window = _read_when(
         _ONE_AFTER_ANOTHER.sub("back to back", when_said),  # not 1 PM, nor the Saturday after
         today, expecting, shifting, keeps_old, phone, unsure,
@@ -563,7 +564,7 @@ def understand(
         name=name,
         phone=phone,
         staff=staff_found.name if staff_found else None,
-        people=find_people(said, lowered, profile),
+        people=people,
         yes=answer.yes,
         no=answer.no,
         goodbye=answer.goodbye,

@@ -21,12 +21,13 @@ from receptionist.dialog.intents import (
     changes_booking_details,
     leaves_without_farewell,
     other_times_asked,
+    rebooks_later,
     says_more_than_asking,
 )
 from receptionist.dialog.names import addressed, is_first_name
 from receptionist.dialog.understand import TimeWindow, Understanding, understand
 from receptionist.dialog.when import leaves_it_to_us, names_a_weekday_alone, points_at_an_hour
-from receptionist.domain.saying import say_time
+from receptionist.domain.saying import say_day, say_time
 
 if TYPE_CHECKING:
     from receptionist.dialog.conversation import Conversation, Step
@@ -38,6 +39,9 @@ DROP = re.compile(
     r"i'll pass|leave it|doesn't matter|no thanks|no thank you|i'll (sort|think)|"
     r"i'll (call|ring|try) (back|again|another time|some other time|later))\b",
     re.I,
+)
+_ALL_GOOD = re.compile(
+    r"\b(?:all good|i'm good|we're good|i'm fine|that's fine|that's ok(?:ay)?|it's fine)\b", re.I
 )
 THANKS = re.compile(
     r"\b(thanks|thank you|thank u|cheers|ta|lovely|perfect|great|brilliant)\b", re.I
@@ -62,6 +66,12 @@ _WANTS_MESSAGE = re.compile(
     r"(?:want|like|need) (?:someone|somebody|you|them|the (?:owner|manager|team|salon)) to know|"
     r"let (?:someone|somebody|them|the (?:owner|manager|team)) know)\b",
     re.I,
+)
+_SAME_TIME = re.compile(r"\b(?:same|usual) (?:time|hour)\b", re.I)
+# "... tell her to call me back": nothing for the message but the call back
+_ONLY_CALL_ME = re.compile(
+    r"\W*(?:to )?(?:(?:call|ring|phone) (?:me|us)(?: back)?|get back to (?:me|us)|call back)"
+    r"(?: (?:please|today|asap|as soon as (?:she|he|they) can))?\W*"
 )
 _WANTS_PERSON = re.compile(
     r"\b(person|someone|somebody|human|put me through|transfer|connect|speak|talk)\b", re.I
@@ -223,6 +233,13 @@ def _confirm_cancel(c: Conversation, u: Understanding) -> Reading:
     if u.yes and not u.no:
         yield from existing_flow.cancel_confirmed(c)
         return None
+    if u.no and rebooks_later(u.text.lower()) and f.target is not None:
+        # "No, I'll rebook another time": no to another booking now, not to the cancelling
+        when = f"{say_day(f.target.start.date())} at {say_time(f.target.start.time())}"
+        yield Say(f"Just to be sure: shall I cancel your {f.target.service} on {when}? "
+                  "You can book again whenever suits.")  # fmt: skip
+        c.expecting = Expect.CONFIRM_CANCEL
+        return None
     if u.no or u.goodbye:
         yield from _left_as_it_is(c, u)
         return None
@@ -321,6 +338,9 @@ def _choose_slot(c: Conversation, u: Understanding) -> Reading:
     name = yield from _name_before_asked(c, u)
     if name:
         return replace(u, name=name), True
+    moving = f.task == Task.MOVE and f.target is not None
+    if moving and f.target is not None and u.time is None and _SAME_TIME.search(u.text):
+        u = replace(u, time=f.target.start.time())  # "Same time." moving to another day
     chosen = chosen_slot(u, f.offered, latest=bool(f.window and f.window.latest))
     if chosen is not None:
         f.day, f.time = chosen.date(), chosen.time()
@@ -328,6 +348,18 @@ def _choose_slot(c: Conversation, u: Understanding) -> Reading:
         f.unconfirmed -= {"day", "time"}
         return replace(u, day=None, time=None, days=None, window=None, yes=False), True
     window = u.window
+    opening = _opening_offered(c, f.offered)
+    if (
+        window is not None
+        and window.earliest
+        and opening is not None
+        and not (u.day or u.time or u.days or u.no or u.intents)
+    ):
+        # "First thing." to "9 AM or 10 AM" when we open at 9: the first one
+        f.day, f.time = opening.date(), opening.time()
+        f.days, f.window, f.offered = None, None, []
+        f.unconfirmed -= {"day", "time"}
+        return replace(u, window=None, yes=False), True
     if (
         window is not None
         and len(f.offered) > 1
@@ -409,6 +441,15 @@ def _which_time(c: Conversation, what_they_are: str, question: str) -> Say:
     return Say(f"{every} of those {what_they_are}. {question}, {times}?")
 
 
+def _opening_offered(c: Conversation, offered: list[datetime]) -> datetime | None:
+    """The first time offered, where it is when we open that day (all offered on one day)."""
+    if not offered or len({slot.date() for slot in offered}) != 1:
+        return None
+    first = min(offered)
+    hours = c.profile.hours.on(first.date())
+    return first if hours is not None and first.time() <= hours[0] else None
+
+
 def _at_the_days_edge(c: Conversation, offered: list[datetime], other: str) -> str | None:
     """ "Nothing earlier?" when the first time offered is when we open (or "anything later?"
     when the last ends as we close): said so, instead of a search that finds nothing."""
@@ -439,7 +480,10 @@ def _next_booking(c: Conversation, u: Understanding) -> Reading:
         f.clear_task()
         yield from c._anything_else()
         return None
-    not_then = u.no and not (u.goodbye or u.intents or DROP.search(u.text) or THANKS.search(u.text))
+    not_then = u.no and not (
+        u.goodbye or u.intents or DROP.search(u.text) or THANKS.search(u.text)
+        or _ALL_GOOD.search(u.text)  # "Nope, all good": no second one
+    )  # fmt: skip
     if not_then and f.more_services and f.last_booking:
         # "No" (or "No, Friday at 11") to "shall I book it right after?": not then, but the
         # second booking was asked for: when, instead of dropping it.
@@ -476,6 +520,9 @@ def _offer_help(c: Conversation, u: Understanding) -> Reading:
         return None
     if wants_message:
         question = f.message_text  # the question we couldn't answer goes on as the message
+        body = c._message_body.search(u.text)
+        if body and not _ONLY_CALL_ME.fullmatch(body.group("body").lower()):
+            question = None  # "Just tell her to call her sister": these words are the message
         staff = f.staff  # "Is Marco in today?": for him
         f.clear_task()
         f.task, f.staff, f.message_text = Task.MESSAGE, staff or "front desk", question
@@ -515,8 +562,6 @@ def _anything_else(c: Conversation, u: Understanding) -> Reading:
 def chosen_slot(u: Understanding, offered: list[datetime], latest: bool = False) -> datetime | None:
     """The offered time the caller took; a plain yes takes the first, or the last where the
     latest was asked for ("the last appointment on Saturday")."""
-    if u.choice is not None:
-        return offered[u.choice] if -len(offered) <= u.choice < len(offered) else None
     weekday_alone = u.day is not None and names_a_weekday_alone(u.text.lower())
 
     def on_its_day(slot: datetime) -> bool:
@@ -527,6 +572,12 @@ def chosen_slot(u: Understanding, offered: list[datetime], latest: bool = False)
             or u.day == slot.date()
             or (weekday_alone and u.day.weekday() == slot.weekday())
         )
+
+    if u.choice is not None:
+        if not -len(offered) <= u.choice < len(offered):
+            return None
+        # "OK, tomorrow's first one then" to today's times: that day's, not one of these
+        return offered[u.choice] if on_its_day(offered[u.choice]) else None
 
     if u.time is not None:
         for slot in offered:

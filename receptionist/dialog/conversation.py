@@ -82,6 +82,7 @@ from receptionist.dialog.intents import (
     for_the_front_desk,
     says_more_than_asking,
     says_the_new_details,
+    services_added,
 )
 from receptionist.dialog.matching import per_person, staff_by_role
 from receptionist.dialog.names import addressed, names_listed
@@ -93,7 +94,13 @@ from receptionist.dialog.understand import (
     find_service,
     understand,
 )
-from receptionist.dialog.when import a_week_later, find_day, leaves_it_to_us, names_a_weekday_alone
+from receptionist.dialog.when import (
+    a_week_later,
+    find_day,
+    leaves_it_to_us,
+    names_a_weekday_alone,
+    week_part,
+)
 from receptionist.domain.phones import possible_phone
 from receptionist.domain.profile import BusinessProfile
 from receptionist.domain.saying import DAY_NAMES, say_day, say_digits, say_time
@@ -179,6 +186,8 @@ _ONE_OF_THAT = re.compile(
     r"(?:one|it|that|that one|one of those|one of them|one of these)\b(?! (?:of (?:the|your)|more|"
     r"other|else|different))"
 )
+# "Can I book both?", "them both", "the two of them" after two services' prices
+_BOTH = re.compile(r"\b(?:both|the two of them|the two of those|those two|them together)\b")
 # "my appointment is at 10", "I'm booked in at 2 on Friday": the time of a booking held
 _HELD_AT_TIME = re.compile(
     r"\b(?:(?:my|our) (?:\w+ )?(?:appointment|booking|haircut|cut|colou?r|trim|one)(?:'s| is)?|"
@@ -228,10 +237,12 @@ def words_besides_a_number(text: str) -> str:
 # Where a second request starts: "..., and also I want ...", "... and then book ..."
 _AND_ALSO = re.compile(r"[,;.]?\s*\b(?:and (?:also|then|could you|can you|i'd|i want|i need)|"
                        r"also|then)\b[\s,]*", re.I)  # fmt: skip
+# "can I get him at 2?", "could I have her?": the one asked about (not "get him a cut")
+_HAVE_THEM = r"|(?:get|have|see) (?:him|her)\b(?! (?:a|an|in|booked|some)\b)"
 _THEN_OR_THAT = re.compile(
-    r"\b(?:then|that day|on that day|that time|with (?:him|her|them))\b", re.I
+    r"\b(?:then|that day|on that day|that time|with (?:him|her|them)" + _HAVE_THEM + r")\b", re.I
 )
-_WITH_THEM = re.compile(r"\b(?:with|by) (?:him|her|them)\b", re.I)
+_WITH_THEM = re.compile(r"\b(?:(?:with|by) (?:him|her|them)" + _HAVE_THEM + r")\b", re.I)
 # A price that depends on something the profile doesn't say: long hair, a student, a child
 _PRICE_DEPENDS = re.compile(
     r"\b(?:more expensive|dearer|cheaper|cost(?:s|ing)? (?:any |a bit |much )?(?:more|less)|"
@@ -293,6 +304,20 @@ _FOLLOW_UP = re.compile(
     r"^\W*(?:and|what about|how about|and what about|and how about|same for|and for)\b|\?\s*$",
     re.I,
 )
+
+
+# "OK, and what time?", "Sorry, when was that again?" just told of a booking
+_WHEN_AGAIN = re.compile(
+    r"^\W*(?:(?:ok|okay|and|sorry|so|right|great|yes|yeah|oh)\W+)*(?:what time|when|what day|"
+    r"which day)(?: (?:is|was|'s))?(?: (?:it|that|that one|my appointment))?"
+    r"(?: (?:at|on|for|again))*\W*$"
+)
+
+
+def _completes(said: str | None, booked: str) -> bool:
+    """ "Danny Ocean." just after a booking made under "Danny": the whole name, given late."""
+    words = (said or "").lower().split()
+    return len(words) > 1 and len(booked.split()) == 1 and words[0] == booked.lower()
 
 
 class ConversationError(RuntimeError):
@@ -359,6 +384,7 @@ class Conversation:
         self._holding = False  # the caller asked us to wait ("hold on a sec")
         self.last_booked: BookingView | None = None  # the last booking made on this call
         self.last_cancelled: BookingView | None = None  # the last one cancelled on this call
+        self.last_reported: list[BookingView] = []  # the bookings just read to the caller
         self._told_message: int | None = None  # the message the caller was told was passed on
         self._message_claim = ""  # what they were told of it (the claim, from the record)
         self._impossible_phone: str | None = None  # the last number heard that can't be one
@@ -366,6 +392,7 @@ class Conversation:
         # about a colour?" after it asks the same of another day or service.
         self._answered: str | None = None
         self._answered_of: str | None = None  # the one service the last answer was about
+        self._answered_all: tuple[str, ...] = ()  # every service it was about, in order
         self._said_next = ""  # a second request said with the first, taken once it is done
         self._question_left = ""  # a question said with a request, passed on after it
         # the day and staff member the caller's last question was about
@@ -700,13 +727,32 @@ class Conversation:
             yield Say("Yes. " + self._message_claim, claim=True)
             yield from self._anything_else()
             return
+        reported, self.last_reported = self.last_reported, []
+        if (
+            len(reported) == 1
+            and self.frame.task is None
+            and expecting == Expect.ANYTHING_ELSE
+            and _WHEN_AGAIN.match(u.text.lower())
+        ):
+            # "OK, and what time?" just told of the booking: its day and time again
+            self.misunderstood = 0
+            start = reported[0].start
+            yield Say(f"It's on {say_day(start.date())} at {say_time(start.time())}.")
+            yield from self._anything_else()
+            return
         last = self.last_booked
         if (
             last is not None
             and self.frame.task is None
             and expecting == Expect.ANYTHING_ELSE
             and not (self._task_intent(u) or u.goodbye)
-            and corrects_the_name(u.text.lower(), last.name)
+            and (
+                corrects_the_name(u.text.lower(), last.name)
+                or _completes(
+                    u.name or understand(u.text, self.profile, self.today, Expect.NAME.value).name,
+                    last.name,
+                )
+            )
         ):
             yield from self._name_to_put_right(u, last)
             return
@@ -746,6 +792,16 @@ class Conversation:
             # "How much is a colour?" ... "Okay. And could I book one on Saturday?": that one
             # (it asked which service)
             u = replace(u, service=told_of, services=(told_of,))
+        told_all = self._answered_all
+        if (
+            len(told_all) > 1
+            and "book" in u.intents
+            and not (u.service or u.services)
+            and _BOTH.search(u.text.lower())
+        ):
+            # "How much for a haircut and a beard trim?" ... "Can I book both for Thursday
+            # at 11?": those two (it was "we don't offer both")
+            u = replace(u, service=told_all[0], services=told_all, unknown_service=None)
         answered = False
         if "question" in u.intents or u.asks_price or u.asks_hours or u.asks_duration:
             for sentence in self._answers(u):
@@ -756,7 +812,8 @@ class Conversation:
             else "hours" if u.asks_hours else None
         ) if answered else None  # fmt: skip
         named = set(u.services or ((u.service,) if u.service else ()))
-        self._answered_of = named.pop() if answered and len(named) == 1 else None
+        self._answered_of = next(iter(named)) if answered and len(named) == 1 else None
+        self._answered_all = (u.services or ((u.service,) if u.service else ())) if answered else ()
         if (
             answered
             and u.asks_hours
@@ -860,6 +917,19 @@ class Conversation:
                                  MessageTaken)  # fmt: skip
             yield Say(f"Thank you, {addressed(name)}.")
             yield Say(added.claim, claim=True)
+            yield from self._anything_else()
+            return
+        reported, self.last_reported = self.last_reported, []
+        if (
+            len(reported) == 1
+            and self.frame.task is None
+            and expecting == Expect.ANYTHING_ELSE
+            and _WHEN_AGAIN.match(u.text.lower())
+        ):
+            # "OK, and what time?" just told of the booking: its day and time again
+            self.misunderstood = 0
+            start = reported[0].start
+            yield Say(f"It's on {say_day(start.date())} at {say_time(start.time())}.")
             yield from self._anything_else()
             return
         last = self.last_booked
@@ -994,6 +1064,13 @@ class Conversation:
                 yield Say(replies.NOTHING_BOOKED, cache=True)
             yield from self._goodbye("caller said goodbye")
             return
+        if (
+            not understood
+            and f.task == Task.MOVE
+            and f.target is not None
+            and existing_flow.asks_earlier_or_later(u.text)
+        ):
+            understood = True  # "Later in the day if possible." to "what day and time instead?"
         if not understood and not answered and expecting is not None and not u.yes:
             yield from self._not_understood(u.text, expecting)
             return
@@ -1096,6 +1173,11 @@ class Conversation:
             u = replace(u, service=None, services=(), day=None, days=None, time=None, window=None)
         after_held = _AFTER_HELD.search(u.text) if f.task == Task.BOOK else None
         adds = f.task == Task.BOOK and adds_to_a_booking_held(u.text.lower())
+        if adds and len(u.services) > 1:
+            # "I'm booked for a haircut on Friday, can I add a colour?": the haircut is held
+            rest = services_added(u.text, u.services, self.profile)
+            if rest:
+                u = replace(u, services=rest, service=rest[0])
         if adds and u.time and _HELD_AT_TIME.search(u.text):
             # "My appointment is at 10 on Friday, can I add a beard trim?": 10 is the held
             # one's; the new one starts when it ends (it was asked for at 10, taken)
@@ -1554,7 +1636,7 @@ class Conversation:
             return u
         if _ASKS_TO_BOOK.search(u.text):
             return u  # "Can I book Saturday then?" after the hours asks for a booking
-        if asked == "hours" and (u.day or u.days) and not u.services:
+        if asked == "hours" and (u.day or u.days or week_part(u.text.lower())) and not u.services:
             return replace(u, intents=(), asks_hours=True)
         if asked in ("price", "duration") and u.services and not (u.day or u.days):
             return replace(
@@ -1594,6 +1676,9 @@ class Conversation:
             sentences.append(replies.holiday_hours_answer(p, u.extra["holiday"], u.day))
         elif u.asks_hours and _RIGHT_NOW.search(u.text) and u.day in (None, self.today):
             sentences.append(replies.open_now_answer(p, self._now()))  # "Are you open now?"
+        elif u.asks_hours and u.day is None and week_part(u.text.lower()):
+            part = week_part(u.text.lower()) or ""
+            sentences.append(replies.week_part_hours_answer(p, part))  # "... at the weekend?"
         elif u.asks_hours:
             sentences.append(
                 replies.hours_answer(p, u.day.weekday() if u.day is not None else None)

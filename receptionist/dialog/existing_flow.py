@@ -145,6 +145,11 @@ def cancel_confirmed(c: Conversation) -> Step:
     yield from c._tool_failed("cancellation failed: " + done.reason)
 
 
+def asks_earlier_or_later(text: str) -> bool:
+    """ "Later in the day if possible", "a bit earlier": than the booking held, on its day."""
+    return bool(_LATER_THAT_DAY.search(text))
+
+
 def advance_move(c: Conversation, u: Understanding) -> Step:
     f = c.frame
     shift = find_shift(u.text)
@@ -241,6 +246,11 @@ def advance_move(c: Conversation, u: Understanding) -> Step:
                       "at the same time?")  # fmt: skip
             return
         f.day, f.time = booking.start.date(), booking.start.time()
+    if not (f.move_way or f.day or f.time or f.window or changed_to) and shift is None:
+        # "Later in the day if possible." to "What day and time would you like instead?"
+        way = _LATER_THAT_DAY.search(u.text)
+        if way is not None:
+            f.move_way = "later" if way.group(1).lower() == "later" else "earlier"
     if f.move_way and f.day is None and f.time is None and f.window is None:
         # "Can I change it to a later time?": that day, after (or before) its own time.
         own = booking.start.time()
@@ -374,6 +384,7 @@ def advance_status(c: Conversation) -> Step:
         yield Say("I'm sorry, I couldn't find a booking under that name or number.")
         yield from c._anything_else()
         return
+    c.last_reported = list(found.bookings[:2])
     for booking in found.bookings[:2]:
         c.shown_theirs.add(booking.id)
         reported = c._result((yield Report(booking.id)), Reported)
@@ -386,8 +397,14 @@ def advance_status(c: Conversation) -> Step:
 
 # "I booked a haircut for Friday but I'd rather come Saturday": the wish comes after "but"
 _BUT_WISH = r"\bbut (?=(?:i'?d|i would|i want|i need|can|could|would|is|maybe|perhaps)\b)"
+# "I need to move my haircut on Friday": the "to" of a verb names no new time
+_TO_A_VERB = (
+    r"(?! (?:move|change|reschedule|push|shift|switch|swap|cancel|re-?book|book|bring|make|"
+    r"get|come|see|check|put|pull)\b)"
+)
 _MOVE_SPLIT = re.compile(
-    r"\b(?:to|until|for|instead(?! of)|into|can we do|could we do|how about|what about|"
+    r"\b(?:to" + _TO_A_VERB + r"|until|for|instead(?! of)|into|can we do|could we do|how about|"
+    r"what about|"
     r"(?:can|could) i (?:do|get|have|make it)|"
     # "I've got Friday at 10. Can you make it 10:30 instead?"
     r"(?:can|could|would|will) (?:you|we) (?:make|change|switch|put) (?:it|that|this|me)|"
@@ -397,7 +414,11 @@ _MOVE_SPLIT = re.compile(
     re.I,
 )
 _SERVICE_MOVE_SPLIT = re.compile(
-    r"\b(?:to|into)\b|\band (?:then )?(?:re-?book|book|make|get|schedule)\b|" + _BUT_WISH, re.I
+    r"\b(?:to"
+    + _TO_A_VERB
+    + r"|into)\b|\band (?:then )?(?:re-?book|book|make|get|schedule)\b|"
+    + _BUT_WISH,
+    re.I,
 )
 # "to Saturday instead of Friday", "rather than Friday": what follows is the booking's day
 _INSTEAD_OF = re.compile(

@@ -14,7 +14,7 @@ from receptionist.dialog import matching
 from receptionist.dialog.matching import profile_words
 from receptionist.dialog.names import find_name, is_first_name
 from receptionist.dialog.numbers import find_phone
-from receptionist.dialog.when import find_day, read_clock
+from receptionist.dialog.when import find_day, read_clock, week_part
 from receptionist.domain.profile import BusinessProfile, StaffMember
 
 if TYPE_CHECKING:
@@ -805,6 +805,8 @@ def other_times_asked(lowered: str) -> str | None:
 _WHAT_ELSE = re.compile(
     r"\bwhat else (?:is there|have you got|do you have|have you|you got|is free|is available|"
     r"is open|can you do)\b|\b(?:any|some) other (?:times?|slots?)\b"
+    # "Anything at all?", "Anything else?", "Any others?" to the times offered
+    r"|\banything (?:else )?at all\b|\b(?:anything|any) (?:else|others?)\W*$"
 )
 
 
@@ -1035,12 +1037,18 @@ def _asks_other(
             continue
         if asks_if_we_are(lowered, profile.name):
             continue  # "Is that the hairdresser's? I was wondering ...": yes, and the request
-        if _SMALL_TALK.search(lowered) or any(p.search(lowered) for p in handled):
+        if _SMALL_TALK.search(lowered):
+            continue
+        if any(p.search(lowered) for p in handled) and not _PREPARING.search(lowered):
             continue
         if matching.find_services(sentence, profile) or matching.find_staff(sentence, profile):
             continue
         if find_day(lowered, date(2000, 1, 3)) or read_clock(lowered)[0] or find_phone(sentence):
             continue
+        if week_part(lowered):
+            continue  # "And on a weekday?": when (the hours, or a booking's days)
+        if _ABOUT_THEN.search(lowered):
+            continue  # "Ten-ish?" to the times offered: a time
         if find_name(sentence) or find_unknown_service(lowered, profile):
             continue
         words = [w for w in re.findall(r"[a-z][a-z'\-]*", lowered) if w not in _ASK_WORDS]
@@ -1050,6 +1058,15 @@ def _asks_other(
     return None
 
 
+# How to come to a visit: "Do I need to come in with clean hair?", "Should I bring anything?"
+# (a question we can't answer, not a booking, for all its "come in")
+_PREPARING = re.compile(
+    r"\b(?:do|will|would|should|must) (?:i|we|he|she|they) (?:need to |have to )?"
+    r"(?:come in |come |arrive |turn up )?(?:with|early|bring|wash|wear|prepare|do anything)\b"
+)
+_ABOUT_THEN = re.compile(
+    r"\b(?:\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|noon)[\s-]?ish\b"
+)
 _QUIET = frozenset(
     "right okay ok fine good correct alright true possible really there back that's thats "
     "it's its if".split()
@@ -1152,6 +1169,12 @@ def asks_for_staff(lowered: str, member: StaffMember) -> bool:
             rf"be free|be available|free|available|have)\b",
             lowered,
         )  # fmt: skip
+        # "a fade, if Marco's free Saturday?", "if Marco is around"
+        or re.search(
+            rf"\b(?:if|when|whether)\s+(?:{who})(?:'s| is)\s+(?:free|available|"
+            rf"around|in|working|about)\b",
+            lowered,
+        )  # fmt: skip
     )
 
 
@@ -1183,7 +1206,9 @@ _ADD_ON = re.compile(
 _HELD = re.compile(
     r"\b(?:my|our) (?:\w+ )?(?:appointment|booking|reservation|haircut|cut|colou?r|trim|one)\b|"
     r"\b(?:i've got|i have|i've|i got|we've got|we have) (?:an? |my )?(?:\w+ ){0,2}?(?:booked|"
-    r"(?:on|for) (?:mon|tues|wednes|thurs|fri|satur|sun)day|tomorrow|today)\b"
+    r"(?:on|for) (?:mon|tues|wednes|thurs|fri|satur|sun)day|tomorrow|today)\b|"
+    # "I'm booked for a haircut on Friday, could I add a colour as well?"
+    r"\b(?:i'm|i am|we're|we are) (?:already )?(?:booked|booked in|down|in) (?:for|on|at)\b"
 )
 
 
@@ -1191,6 +1216,37 @@ def adds_to_a_booking_held(lowered: str) -> bool:
     """A service asked to go with a booking the caller holds ("add a beard trim to my Friday
     appointment"): booked when that one ends."""
     return bool(_ADD_ON.search(lowered) and _HELD.search(lowered))
+
+
+def services_added(
+    text: str, services: tuple[str, ...], profile: BusinessProfile
+) -> tuple[str, ...]:
+    """Of the services a request to add one names, those to add: the ones said after the word
+    that adds ("I'm booked for a haircut on Friday, could I add a colour?": the colour); none
+    where no service is said before it."""
+    lowered = text.lower()
+    add = _ADD_ON.search(lowered)
+    said = _HELD.search(lowered[: add.start()]) if add else None
+    if add is None or said is None:
+        return ()
+    # the service of the booking held is said with it ("booked for a haircut", "my haircut")
+    words = text[said.start() : min(add.start(), said.end() + 25)]
+    held = {found.name for found in matching.find_services(words, profile)}
+    rest = tuple(name for name in services if name not in held)
+    return rest if held and rest else ()
+
+
+_REBOOK_LATER = re.compile(
+    r"\b(?:i'?ll|i will|i'm going to|i'll just|we'll) (?:re-?book|book (?:again|another|a new one)|"
+    r"make (?:another|a new) (?:one|booking|appointment))(?: (?:it|one))?\b[^.?!]{0,12}?"
+    r"\b(?:another time|later|some other time|another day|when|once|next week|next month|"
+    r"in the new year|myself|online)\b"
+)
+
+
+def rebooks_later(lowered: str) -> bool:
+    """ "No, I'll rebook another time": a booking the caller will make later, not a move now."""
+    return bool(_REBOOK_LATER.search(lowered))
 
 
 def asks_for_waitlist(lowered: str) -> bool:
@@ -1245,6 +1301,8 @@ def read_wants(
         or (services and _ANOTHER_SERVICE.search(lowered))
     )
     move = bool(_MOVE.search(lowered) or (holds and changes))
+    if rebooks_later(lowered):
+        move = False  # "I'll rebook another time": not now
     explicit_cancel = bool(_EXPLICIT_CANCEL.search(lowered))
     cancel = bool(_CANCEL.search(lowered)) and (explicit_cancel or not move)
     if cancel and not explicit_cancel and _ANOTHER_TIME.search(lowered):
@@ -1293,7 +1351,7 @@ def read_wants(
     unknown = (
         find_unknown_service(lowered, profile, expecting == "service") if not services else None
     )
-    book_words = bool(_BOOK.search(lowered))
+    book_words = bool(_BOOK.search(lowered)) and not _PREPARING.search(lowered)
     service_question = bool(_SERVICE_QUESTION.search(lowered)) and bool(services or unknown)
     # "name's Jon Price", "It's Price, P R I C E": a surname is no question about prices.
     asks_price = bool(_PRICE.search(_SURNAME_PRICE.sub(" ", said).lower()))

@@ -177,6 +177,16 @@ def hours_answer(profile: BusinessProfile, weekday: int | None) -> str:
     return f"On {DAY_NAMES[weekday]} we're open from {say_time(hours[0])} to {say_time(hours[1])}."
 
 
+def week_part_hours_answer(profile: BusinessProfile, part: str) -> str:
+    """ "And on a weekday?", "Are you open at the weekend?": those days' hours (``part``:
+    "weekdays" or "weekend")."""
+    weekdays = range(5) if part == "weekdays" else range(5, 7)
+    if all(profile.hours.days[day] is None for day in weekdays):
+        return "We're closed at the weekend." if part == "weekend" else "We're closed on weekdays."
+    during = "During the week" if part == "weekdays" else "At the weekend"
+    return f"{during} we're open {profile.hours.describe(weekdays)}."
+
+
 def holiday_hours_answer(profile: BusinessProfile, holiday: str, day: date) -> str:
     """A holiday's usual weekday hours, said as usual: the profile has no holiday hours."""
     words = holiday.split()

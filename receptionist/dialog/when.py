@@ -874,3 +874,17 @@ def find_when(text: str, today: date) -> When:
     day = find_day(text, today)
     weekday = day.weekday() if day else None
     return When(day=day, time=find_time(text), weekday_said=weekday)
+
+
+_WEEK_PART = re.compile(
+    r"\b(?:(?P<weekdays>week ?days?|during the week|in the week|mid ?week)|"
+    r"(?P<weekend>week ?ends?))\b"
+)
+
+
+def week_part(lowered: str) -> str | None:
+    """ "weekdays" or "weekend", where the words name that part of the week and no day."""
+    match = _WEEK_PART.search(lowered)
+    if match is None:
+        return None
+    return "weekdays" if match.group("weekdays") else "weekend"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
@@ -74,11 +74,12 @@ class OpeningHours:
                 days.append(after)
         return days
 
-    def describe(self) -> str:
-        """'Tuesday to Friday 9 AM to 6 PM, Saturday 9 AM to 2 PM; closed Sunday and Monday.'"""
+    def describe(self, weekdays: Sequence[int] = range(7)) -> str:
+        """'Tuesday to Friday 9 AM to 6 PM, Saturday 9 AM to 2 PM; closed Sunday and Monday.'
+        (``weekdays``: only those days, 0 = Monday.)"""
         groups: list[tuple[int, int, tuple[time, time]]] = []
         for index, hours in enumerate(self.days):
-            if hours is None:
+            if hours is None or index not in weekdays:
                 continue
             if groups and groups[-1][2] == hours and groups[-1][1] == index - 1:
                 groups[-1] = (groups[-1][0], index, hours)
@@ -88,7 +89,7 @@ class OpeningHours:
         for first, last, (opens, closes) in groups:
             days = DAY_NAMES[first] if first == last else f"{DAY_NAMES[first]} to {DAY_NAMES[last]}"
             parts.append(f"{days} {say_time(opens)} to {say_time(closes)}")
-        closed = [DAY_NAMES[i] for i, h in enumerate(self.days) if h is None]
+        closed = [DAY_NAMES[i] for i, h in enumerate(self.days) if h is None and i in weekdays]
         text = ", ".join(parts)
         if closed:
             text += "; closed " + " and ".join(closed if len(closed) < 3 else [", ".join(closed)])

@@ -1,0 +1,281 @@
+"""Callers' words from session 29's lists of text calls that no scenario wrote: each was
+wrong before (a booking on the wrong day, a message with the wrong words, a question taken
+for a booking, ...).
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time
+
+import pytest
+
+from receptionist.app.config import Settings
+from receptionist.dialog.actions import (
+    CheckSlot,
+    FindBookings,
+    FindSlots,
+    TakeMessage,
+)
+from receptionist.dialog.events import (
+    BookingsFound,
+    BookingView,
+    CallerSaid,
+    SlotsFound,
+)
+from receptionist.dialog.frame import Expect, Task
+from receptionist.dialog.understand import understand
+from receptionist.store.db import Store
+from tests.conftest_dialog import start_call
+from tests.test_conversation import PROFILE, TODAY, new, says
+
+FRIDAY_10 = BookingView(9, "haircut", datetime(2026, 11, 27, 10), "Jane Miller", "5551234567",
+                        "booked")  # fmt: skip
+TODAYS = (datetime(2026, 11, 24, 9), datetime(2026, 11, 24, 10))
+SATURDAYS = (datetime(2026, 11, 28, 9), datetime(2026, 11, 28, 10))
+
+
+def test_another_days_first_one_to_todays_times_is_not_todays() -> None:
+    """ "OK, tomorrow's first one then" to today's 9 AM and 10 AM booked today at 9."""
+    c = new()
+    c.receive(CallerSaid("Hi, what's the soonest you can fit me in for a haircut?"))
+    c.receive(SlotsFound(TODAYS))
+    out = c.receive(CallerSaid("OK tomorrow's first one then."))
+    assert isinstance(out[-1], FindSlots) and out[-1].first_day == date(2026, 11, 25), out
+    assert c.frame.time is None
+
+
+def test_the_first_one_on_the_day_offered_is_still_taken() -> None:
+    c = new()
+    c.receive(CallerSaid("I'd like a haircut on Saturday."))
+    c.receive(SlotsFound(SATURDAYS))
+    out = c.receive(CallerSaid("The first one on Saturday please."))
+    assert out[-1] == CheckSlot("haircut", datetime(2026, 11, 28, 9), "5551234567"), out
+
+
+def test_first_thing_takes_the_time_we_open() -> None:
+    """ "First thing." to Saturday's 9 AM or 10 AM (we open at 9) offered them again."""
+    c = new("")
+    c.receive(CallerSaid("I'd like a haircut on Saturday."))
+    c.receive(SlotsFound(SATURDAYS))
+    out = c.receive(CallerSaid("First thing."))
+    assert out == [CheckSlot("haircut", datetime(2026, 11, 28, 9), "")], out
+
+
+def test_first_thing_is_no_choice_of_times_after_the_opening() -> None:
+    c = new("")
+    c.receive(CallerSaid("I'd like a haircut on Saturday."))
+    c.receive(SlotsFound((datetime(2026, 11, 28, 11), datetime(2026, 11, 28, 12))))
+    out = c.receive(CallerSaid("First thing."))
+    assert not any(isinstance(a, CheckSlot) for a in out), out
+
+
+@pytest.mark.parametrize(("turn", "hour"), [("Ten-ish?", 10), ("Around 3ish?", 15)])
+def test_a_time_said_roughly_is_no_question(turn: str, hour: int) -> None:
+    """ "Ten-ish?" to the times offered was "I can't answer your question myself"."""
+    u = understand(turn, PROFILE, TODAY, Expect.CHOOSE_SLOT.value)
+    assert u.time == time(hour) and u.asks_other is None and "question" not in u.intents
+
+
+@pytest.mark.parametrize("turn", ["Anything at all?", "Anything else?", "Any others?"])
+def test_anything_else_to_the_times_offered_looks_after_them(turn: str) -> None:
+    """ "Anything at all?" was a question passed on to the front desk as a message."""
+    c = new()
+    c.receive(CallerSaid("Hello! Is it possible to get a beard trim today?"))
+    c.receive(SlotsFound(TODAYS))
+    out = c.receive(CallerSaid(turn))
+    found = out[-1]
+    assert isinstance(found, FindSlots) and found.window and found.window.start == time(10, 1), out
+    assert c.frame.task == Task.BOOK and not c._question_left
+
+
+def test_what_to_tell_someone_asked_about_is_the_message() -> None:
+    """ "Hey, is Sarah around?" then "Just tell her to call her sister." left the message
+    "Hey, is Sarah around?"."""
+    c = new()
+    c.receive(CallerSaid("Hey, is Sarah around?"))
+    out = c.receive(CallerSaid("Just tell her to call her sister."))
+    (taken,) = [a for a in out if isinstance(a, TakeMessage)]
+    assert taken.for_staff == "Sarah" and "call her sister" in taken.text, out
+    assert "around" not in taken.text
+
+
+def test_only_a_call_back_asked_keeps_the_question_as_the_message() -> None:
+    c = new()
+    c.receive(CallerSaid("Is Marco in today?"))
+    out = c.receive(CallerSaid("Just tell him to call me back."))
+    (taken,) = [a for a in out if isinstance(a, TakeMessage)]
+    assert taken.for_staff == "Marco" and taken.text == "Is Marco in today?", out
+
+
+async def _jane_booked_friday(salon: Settings, store: Store) -> None:
+    first = start_call(salon, store, "earlier")
+    await first.say("I'd like a haircut on Friday at 10")
+    await first.say("Jane Miller")
+    assert [(b["service"], b["start"]) for b in store.rows("bookings")] == [
+        ("haircut", "2026-11-27T10:00")
+    ]
+
+
+async def test_a_service_added_to_a_booking_held_by_its_service_books_the_other(
+    salon: Settings, store_file: Store
+) -> None:
+    """ "I'm booked for a haircut on Friday, would it be possible to add a colour as well?"
+    offered a second haircut, and a yes booked it."""
+    await _jane_booked_friday(salon, store_file)
+    call = start_call(salon, store_file, "now")
+    said = await call.say("Hello, I'm booked for a haircut on Friday, would it be possible to "
+                          "add a colour as well?")  # fmt: skip
+    assert any("colour on Friday November 27 at 10:30 AM" in s for s in said), said
+    held = sorted((b["service"], b["start"]) for b in store_file.rows("bookings"))
+    assert held == [("colour", "2026-11-27T10:30"), ("haircut", "2026-11-27T10:00")]
+
+
+@pytest.mark.parametrize(
+    "turn",
+    [
+        "And do I need to come in with clean hair?",
+        "Should I wash my hair before I come in?",
+        "Do I need to bring anything?",
+    ],
+)
+def test_how_to_come_in_is_a_question_not_a_booking(turn: str) -> None:
+    """ "And do I need to come in with clean hair?" began a booking ("What day?")."""
+    u = understand(turn, PROFILE, TODAY, Expect.ANYTHING_ELSE.value)
+    assert "book" not in u.intents and u.asks_other, u
+
+
+def test_when_to_come_in_is_still_a_booking() -> None:
+    u = understand("Should I come in on Friday or Saturday?", PROFILE, TODAY)
+    assert "book" in u.intents
+
+
+def test_hours_of_weekdays_and_the_weekend() -> None:
+    """ "And on a weekday?" after Saturday's hours was "I don't have that information"; "Are you
+    open at the weekend?" read out the whole week."""
+    c = new()
+    c.receive(CallerSaid("What time do you shut on a Saturday?"))
+    out = says(c.receive(CallerSaid("And on a weekday?")))
+    assert out == ["During the week we're open Tuesday to Friday 9 AM to 6 PM; closed Monday.",
+                   "Is there anything else I can help you with?"]  # fmt: skip
+    out = says(new().receive(CallerSaid("Are you open at the weekend?")))
+    assert out[0] == "At the weekend we're open Saturday 9 AM to 2 PM; closed Sunday.", out
+
+
+def _move_found() -> object:
+    c = new()
+    c.receive(CallerSaid("I need to change the time of my appointment."))
+    c.receive(BookingsFound((FRIDAY_10,)))
+    c.receive(CallerSaid("It's Jane Miller."))
+    out = c.receive(BookingsFound((FRIDAY_10,)))
+    assert says(out) == ["I found your haircut on Friday November 27 at 10 AM. What day and "
+                         "time would you like instead?"], out  # fmt: skip
+    return c
+
+
+def test_later_in_the_day_for_a_move_looks_after_its_time() -> None:
+    """It was "Sorry, I didn't quite get that."."""
+    c = _move_found()
+    out = c.receive(CallerSaid("Later in the day if possible."))  # type: ignore[attr-defined]
+    found = out[-1]
+    assert isinstance(found, FindSlots) and found.window is not None, out
+    assert (found.first_day, found.window.start) == (date(2026, 11, 27), time(10)), out
+
+
+def test_the_same_time_on_another_days_times_keeps_the_bookings_time() -> None:
+    """ "Same time." to Tuesday's times, moving Friday's 10 AM, was not understood."""
+    c = new()
+    c.receive(CallerSaid("Hi, it's Jane Miller, I can't make Friday anymore."))
+    c.receive(BookingsFound((FRIDAY_10,)))
+    c.receive(CallerSaid("Could we do the following Tuesday?"))
+    c.receive(SlotsFound((datetime(2026, 12, 1, 9), datetime(2026, 12, 1, 10))))
+    out = c.receive(CallerSaid("Same time."))
+    assert c.frame.task == Task.MOVE
+    assert (c.frame.day, c.frame.time) == (date(2026, 12, 1), time(10)), out
+
+
+def test_need_to_move_my_booking_on_a_day_names_the_one_held() -> None:
+    """ "I need to move my haircut on Friday." took Friday for where it goes (split at "need
+    to") and asked for the name or the day."""
+    c = new()
+    out = c.receive(CallerSaid("I need to move my haircut on Friday."))
+    assert out[-1] == FindBookings("5551234567", "", date(2026, 11, 27)), out
+
+
+def test_both_after_two_prices_books_those_two() -> None:
+    """ "Can I book both for Thursday at 11?" was "we don't offer both"."""
+    c = new()
+    c.receive(CallerSaid("How much would it be for a haircut and a beard trim together?"))
+    out = c.receive(CallerSaid("Can I book both for Thursday at 11?"))
+    assert c.frame.service == "haircut" and c.frame.more_services == ["beard trim"], says(out)
+    assert out[-1] == CheckSlot("haircut", datetime(2026, 11, 26, 11), "5551234567")
+
+
+async def test_no_all_good_to_the_second_booking_drops_it(
+    salon: Settings, store_file: Store
+) -> None:
+    """ "Nope, all good." to "shall I book it right after?" asked when, instead."""
+    call = start_call(salon, store_file, "b1")
+    await call.say("How much would it be for a haircut and a beard trim together?")
+    await call.say("Can I book both for Thursday at 11?")
+    said = await call.say("Jim Carrey.")
+    assert said[-1] == "And the beard trim: shall I book it right after, at 11:30 AM?", said
+    said = await call.say("Nope, all good.")
+    assert said == ["Is there anything else I can help you with?"], said
+    booked = [(b["service"], b["start"], b["name"]) for b in store_file.rows("bookings")]
+    assert booked == [("haircut", "2026-11-26T11:00", "Jim Carrey")]
+
+
+def test_him_after_asking_about_a_stylist_on_a_day_is_that_stylist_that_day() -> None:
+    """ "Is Marco in on Friday?" then "Great, can I get him at 2 for a haircut?" offered
+    Tuesday and Wednesday at 2, and Marco was forgotten."""
+    c = new()
+    c.receive(CallerSaid("Is Marco in on Friday?"))
+    out = c.receive(CallerSaid("Great, can I get him at 2 for a haircut?"))
+    assert out[-1] == CheckSlot("haircut", datetime(2026, 11, 27, 14), "5551234567"), out
+    assert c.frame.asked_for == "Marco"
+
+
+def test_if_a_stylist_is_free_is_a_wish_for_them() -> None:
+    c = new()
+    c.receive(CallerSaid("Hi there. I was hoping to get a fade, if Marco's free Saturday?"))
+    assert c.frame.service == "haircut" and c.frame.asked_for == "Marco"
+
+
+async def test_the_whole_name_just_after_a_booking_under_the_first_asks_to_change_it(
+    salon: Settings, store_file: Store
+) -> None:
+    """ "Danny Ocean." just after "... under the name Danny" was not understood."""
+    call = start_call(salon, store_file, "d1")
+    await call.say("Can I book a haircut on Saturday at 11?")
+    await call.say("Danny.")
+    said = await call.say("Danny Ocean.")
+    assert said[0].endswith("so I'll ask the front desk to change it to Danny Ocean."), said
+    (message,) = store_file.rows("messages")
+    assert "from Danny to Danny Ocean" in message["text"]
+
+
+async def test_what_time_just_told_of_a_booking_says_it_again(
+    salon: Settings, store_file: Store
+) -> None:
+    """ "OK and what time?" after the booking was read out was "I don't have that
+    information"."""
+    await _jane_booked_friday(salon, store_file)
+    call = start_call(salon, store_file, "now")
+    await call.say("Hi I have a booking this week and I think it's Friday but I'm not sure, can "
+                   "you check?")  # fmt: skip
+    said = await call.say("OK and what time?")
+    assert said[0] == "It's on Friday November 27 at 10 AM.", said
+
+
+def test_no_i_will_rebook_another_time_asks_again_before_cancelling() -> None:
+    """ "No, I'll rebook another time." to "Shall I cancel it?" was a move ("What day and time
+    would you like instead?")."""
+    c = new()
+    c.receive(CallerSaid("Something's come up and I'm going to have to cancel."))
+    c.receive(BookingsFound((FRIDAY_10,)))
+    c.receive(CallerSaid("Yes, the Friday one."))
+    c.receive(BookingsFound((FRIDAY_10,)))
+    assert c.expecting == Expect.CONFIRM_CANCEL
+    out = says(c.receive(CallerSaid("No, I'll rebook another time.")))
+    assert c.frame.task == Task.CANCEL and c.expecting == Expect.CONFIRM_CANCEL, out
+    assert out[0].startswith("Just to be sure: shall I cancel your haircut on Friday"), out

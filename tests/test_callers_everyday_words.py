@@ -279,3 +279,69 @@ def test_no_i_will_rebook_another_time_asks_again_before_cancelling() -> None:
     out = says(c.receive(CallerSaid("No, I'll rebook another time.")))
     assert c.frame.task == Task.CANCEL and c.expecting == Expect.CONFIRM_CANCEL, out
     assert out[0].startswith("Just to be sure: shall I cancel your haircut on Friday"), out
+
+
+def test_a_time_after_a_day_and_a_full_stop_is_kept() -> None:
+    """ "hi. book cut. saturday. 10." offered 9 AM and 10 AM, and a yes booked 9."""
+    out = new().receive(CallerSaid("hi. book cut. saturday. 10."))
+    assert out == [CheckSlot("haircut", datetime(2026, 11, 28, 10), "5551234567")], out
+
+
+@pytest.mark.parametrize(
+    ("turn", "start", "end"),
+    [
+        ("I'm calling on behalf of my elderly father, he needs a haircut but he can't come in "
+         "before 11.", time(11), None),
+        ("I can't do anything after 3 on Friday, can I book a colour?", None, time(15)),
+    ],
+)  # fmt: skip
+def test_a_time_the_caller_cannot_come_bounds_the_other_way(
+    turn: str, start: time | None, end: time | None
+) -> None:
+    """ "he can't come in before 11" offered 9 AM and 10 AM (read as "before 11")."""
+    u = understand(turn, PROFILE, TODAY)
+    assert u.window is not None and (u.window.start, u.window.end) == (start, end), u
+
+
+def test_if_i_have_any_appointments_coming_up_is_a_status_question() -> None:
+    """It was "I'm sorry, I don't have that information"."""
+    u = understand("Can you tell me if I've got any appointments coming up?", PROFILE, TODAY)
+    assert u.intents == ("status",), u
+
+
+def test_one_of_each_after_two_prices_asked_in_turn_books_both() -> None:
+    """ "How much is a men's haircut?" "And a kids one?" "can I book one of each for Saturday
+    morning?" booked a kids cut alone."""
+    c = new()
+    c.receive(CallerSaid("How much is a men's haircut?"))
+    c.receive(CallerSaid("And a kids one?"))
+    c.receive(CallerSaid("OK great, can I book one of each for Saturday morning?"))
+    assert c.frame.service == "haircut" and c.frame.more_services == ["kids cut"]
+
+
+@pytest.mark.parametrize(
+    "turn",
+    [
+        "I wanted to make an appointment for a wash and cut, my usual lady is Sarah.",
+        "I'd like a haircut on Friday, I always see Sarah.",
+    ],
+)
+def test_the_stylist_a_caller_usually_sees_is_asked_for(turn: str) -> None:
+    c = new()
+    c.receive(CallerSaid(turn))
+    assert c.frame.asked_for == "Sarah"
+
+
+def test_in_the_next_hour_looks_from_now() -> None:
+    """ "any chance of getting a haircut in the next hour?" asked what day."""
+    out = new().receive(CallerSaid("Hi, is there any chance of getting a haircut in the next "
+                                   "hour?"))  # fmt: skip
+    found = out[-1]
+    assert isinstance(found, FindSlots) and found.first_day == TODAY, out
+    assert found.window is not None and found.window.earliest
+
+
+def test_a_name_and_another_first_name_gives_the_callers() -> None:
+    """ "Dave Grohl and Jess" to "What name?" (two bookings) was not understood."""
+    u = understand("Dave Grohl and Jess", PROFILE, TODAY, Expect.NAME.value)
+    assert u.name == "Dave Grohl"

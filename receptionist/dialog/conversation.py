@@ -187,7 +187,10 @@ _ONE_OF_THAT = re.compile(
     r"other|else|different))"
 )
 # "Can I book both?", "them both", "the two of them" after two services' prices
-_BOTH = re.compile(r"\b(?:both|the two of them|the two of those|those two|them together)\b")
+_BOTH = re.compile(
+    r"\b(?:both|the two of them|the two of those|those two|them together|one of each|"
+    r"each of (?:them|those))\b"
+)
 # "my appointment is at 10", "I'm booked in at 2 on Friday": the time of a booking held
 _HELD_AT_TIME = re.compile(
     r"\b(?:(?:my|our) (?:\w+ )?(?:appointment|booking|haircut|cut|colou?r|trim|one)(?:'s| is)?|"
@@ -393,6 +396,7 @@ class Conversation:
         self._answered: str | None = None
         self._answered_of: str | None = None  # the one service the last answer was about
         self._answered_all: tuple[str, ...] = ()  # every service it was about, in order
+        self._answered_before: tuple[str, ...] = ()  # the last two services answered about
         self._said_next = ""  # a second request said with the first, taken once it is done
         self._question_left = ""  # a question said with a request, passed on after it
         # the day and staff member the caller's last question was about
@@ -782,6 +786,16 @@ class Conversation:
                 date.fromisoformat(u.extra["asked_day"]) if "asked_day" in u.extra else None
             )
             self._question_of = (said_day, u.staff)
+        told_all = self._answered_all if len(self._answered_all) > 1 else self._answered_before
+        if (
+            len(told_all) > 1
+            and "book" in u.intents
+            and not (u.service or u.services)
+            and _BOTH.search(u.text.lower())
+        ):
+            # "How much for a haircut and a beard trim?" ... "Can I book both for Thursday
+            # at 11?": those two (it was "we don't offer both")
+            u = replace(u, service=told_all[0], services=told_all, unknown_service=None)
         told_of = self._answered_of
         if (
             told_of
@@ -792,16 +806,6 @@ class Conversation:
             # "How much is a colour?" ... "Okay. And could I book one on Saturday?": that one
             # (it asked which service)
             u = replace(u, service=told_of, services=(told_of,))
-        told_all = self._answered_all
-        if (
-            len(told_all) > 1
-            and "book" in u.intents
-            and not (u.service or u.services)
-            and _BOTH.search(u.text.lower())
-        ):
-            # "How much for a haircut and a beard trim?" ... "Can I book both for Thursday
-            # at 11?": those two (it was "we don't offer both")
-            u = replace(u, service=told_all[0], services=told_all, unknown_service=None)
         answered = False
         if "question" in u.intents or u.asks_price or u.asks_hours or u.asks_duration:
             for sentence in self._answers(u):
@@ -814,6 +818,10 @@ class Conversation:
         named = set(u.services or ((u.service,) if u.service else ()))
         self._answered_of = next(iter(named)) if answered and len(named) == 1 else None
         self._answered_all = (u.services or ((u.service,) if u.service else ())) if answered else ()
+        if answered and self._answered_all:
+            # "How much is a men's haircut?" "And a kids one?": one of each is those two
+            kept = [name for name in self._answered_before if name not in self._answered_all]
+            self._answered_before = (*kept, *self._answered_all)[-2:]
         if (
             answered
             and u.asks_hours

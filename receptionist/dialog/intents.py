@@ -340,7 +340,8 @@ _STATUS = re.compile(
     r"(?:my|our) (?:\w+ )?(?:appointment|booking|reservation)(?:'s| is|s) (?:still |all )?(?:on|"
     r"confirmed|booked|happening|going ahead|set|sorted)\b|"
     # "Do I have anything booked?", "Have I got any appointments coming up?"
-    r"(?:do (?:i|we)|have (?:i|we) got) (?:still )?(?:have )?(?:anything|any (?:appointments?|"
+    r"(?:do (?:i|we)|have (?:i|we) got|(?:if|whether) (?:i|we)(?:'ve| have)?(?: got)?) "
+    r"(?:still )?(?:have )?(?:anything|any (?:appointments?|"
     r"bookings?|reservations?)|an? (?:appointment|booking|reservation)) "
     r"(?:booked|on|coming up|scheduled|in|with you|for)|"
     r"(?:when|what time|what day)(?:'s| is| was| are) (?:my|our|the) (?:\w+ )?"
@@ -1167,6 +1168,14 @@ def asks_for_staff(lowered: str, member: StaffMember) -> bool:
         or re.search(
             rf"\b(?:can|could|would|will|is|does)\s+(?:{who})\s+(?:do|fit|see|take|"
             rf"be free|be available|free|available|have)\b",
+            lowered,
+        )  # fmt: skip
+        # "my usual lady is Sarah", "I always see Marco", "Sarah usually does my hair"
+        or re.search(
+            rf"\bmy (?:usual|regular|normal) (?:\w+ )?(?:is|was) (?:{who})\b|"
+            rf"\b(?:i|we) (?:usually|always|normally|tend to) (?:see|have|get|go to|"
+            rf"book with) (?:{who})\b|\b(?:{who}) (?:usually|always|normally) "
+            rf"(?:does|cuts|colou?rs|sees)\b",
             lowered,
         )  # fmt: skip
         # "a fade, if Marco's free Saturday?", "if Marco is around"

@@ -333,6 +333,12 @@ def find_name(
     from "this is Sarah", "for Sarah". ``bare``: "what name?" was just asked and this turn said
     nothing else, so the whole answer may be the name."""
     said = text
+    pair = _NAME_AND_ANOTHER.match(text) if bare else None
+    if pair is not None:
+        # "Dave Grohl and Jess" asked what name: the caller's, then the other one's first name
+        named = find_name(pair.group(1), exclude, bare, staff)
+        if named and len(named.split()) > 1:
+            return named
     text = _ASIDE.sub(", ", _fold_spelling(text))  # "I'm Rachel, by the way, Rachel Green"
     # a spelling folded into its word still says that word is a name ("It's Price, P R I C E")
     spelled = _spelled(text) or _spelled(said)
@@ -360,6 +366,7 @@ def find_name(
     return _found_name(text, exclude, bare, staff, spelled)
 
 
+_NAME_AND_ANOTHER = re.compile(r"^\s*(.+?),?\s+(?:and|&)\s+[A-Z][a-z'\-]+\W*$")
 _ASIDE = re.compile(r"(?<=\w)\s*,?\s+\b(?:by the way|btw|sorry|i mean|that is)\s*,\s*", re.I)
 _TWO_NAMES = re.compile(
     r"([A-Za-z][a-z'\-]+)(?:\s+([A-Za-z][a-z'\-]+))?,?\s+(?:and|&)\s+([A-Za-z][a-z'\-]+)"

@@ -212,6 +212,7 @@ _OLD_VALUE = re.compile(
 # it is the booking's day, and stays.
 _TURNED_DOWN = re.compile(
     r"\b(?:can't|cannot|can not|couldn't)\s+(?:do|make)(?:\s+it)?\s+"
+    r"(?!(?:any(?:thing|time)?\s+)?(?:before|after|until|till)\b)"  # "can't do anything after 3"
     rf"(?:on\s+|at\s+|the\s+)*{_VALUE}"
     r"|\b[\w:.]+(?:\s+(?:at|pm|am)\b\s*[\w:.]*)?(?=\s+(?:really\s+)?"
     r"(?:doesn't|does not|don't|do not|won't|will not|wouldn't|isn't|is not|aren't|are not)\s+"

@@ -129,7 +129,7 @@ _CUE_RE = (
     r"(at|around|about|say|by|for|from|after|before|till|until|between|and|or|maybe|to|like|"
     r"make it|make that|how about|what about|is|be|it's|said|do|any time after|anytime after|"
     r"not before|not after|no earlier than|no later than|"
-    r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|today|tomorrow),?)"
+    r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|today|tomorrow)[,.]?)"
 )
 _CLOCK = re.compile(
     rf"(?:\b{_CUE_RE}\s+)?(?<![$\u00a3\u20ac\d.,])\b{_HOUR_RE}(?:(?::|\.|\s)([0-5]\d)\b|\s+({_MIN_WORD_RE})\b)?"
@@ -177,12 +177,18 @@ _IN_LENGTH = re.compile(
     r"\b(?:in|within)\s+(?:about|around|roughly|maybe|like|say|approximately|another|just)?\s*"
     + _LENGTH_RE
 )
+_NEXT_SPAN = re.compile(
+    r"\b(?:in|within|over|during) the next (?:(?:couple of|couple|few|two|three|\d) )?"
+    r"(?:hours?|half hour|minutes|mins)\b"
+)
 _LENGTH_FROM_NOW = re.compile(rf"\b{_LENGTH_RE}(?:'s|s')?\s+(?:from now|time)\b")
 
 
 def find_from_now(text: str) -> timedelta | None:
     """How long from now the caller asks for ("in an hour"), or None."""
     lowered = _normalise(text)
+    if _NEXT_SPAN.search(lowered):
+        return timedelta(minutes=1)  # "in the next hour": from now on, the soonest first
     match = _IN_LENGTH.search(lowered) or _LENGTH_FROM_NOW.search(lowered)
     if match is None:
         return None
@@ -364,6 +370,13 @@ class Clock:
     near: bool = False
 
 
+_CANT_COME = re.compile(
+    r"\b(?:can'?t|cannot|can not|couldn'?t|won'?t be able to|unable to|not able to) "
+    r"(?:come(?: in| by)?|get (?:in|there|away)|make it|do|be there|be in)"
+    r"(?: any(?:thing|time| earlier| later)?)? (before|until|till|til|after)\b"
+)
+
+
 @lru_cache(maxsize=512)
 def _normalise(text: str) -> str:
     lowered = text.lower()
@@ -377,6 +390,10 @@ def _normalise(text: str) -> str:
     lowered = re.sub(r"\b(at|around|about)\s+(\d{1,2})(?:st|nd|rd|th)\b", r"\1 \2", lowered)
     lowered = re.sub(r"(?<=\d) to ?clock\b", " oclock", lowered)  # "5 to clock"
     lowered = re.sub(r"\b(\w+)[\s-]?ish\b", r"\1", lowered)  # "one-ish", "3ish": about then
+    # "he can't come in before 11": from 11 ("before 11" alone is the other way)
+    lowered = _CANT_COME.sub(
+        lambda m: "not after" if m.group(1) == "after" else "not before", lowered
+    )
     lowered = re.sub(r"(?<=[a-z])-(?=[a-z])", " ", lowered)  # "two-thirty", "forty-five"
     return re.sub(r"\s+", " ", lowered).strip()
 

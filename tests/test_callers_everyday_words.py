@@ -345,3 +345,41 @@ def test_a_name_and_another_first_name_gives_the_callers() -> None:
     """ "Dave Grohl and Jess" to "What name?" (two bookings) was not understood."""
     u = understand("Dave Grohl and Jess", PROFILE, TODAY, Expect.NAME.value)
     assert u.name == "Dave Grohl"
+
+
+def test_what_you_have_got_next_week_is_the_booking_not_a_question_passed_on() -> None:
+    """ "I'd like to book in for a colour ... Can you tell me what you've got next week?"
+    passed "what you've got" on to the front desk as a question we can't answer."""
+    u = understand("Hi, I'd like to book in for a colour, but I'm not sure which day yet. Can "
+                   "you tell me what you've got next week?", PROFILE, TODAY)  # fmt: skip
+    assert u.intents == ("book",) and u.asks_other is None and u.days is not None, u
+
+
+def test_this_coming_weekday_said_on_that_weekday_is_next_weeks() -> None:
+    """ "for this coming Tuesday" said on a Tuesday offered today's times."""
+    u = understand("I'd like a haircut for this coming Tuesday.", PROFILE, TODAY)
+    assert u.day == date(2026, 12, 1)
+    assert understand("a haircut on Tuesday", PROFILE, TODAY).day == TODAY
+
+
+def test_one_service_of_two_said_then_chosen_books_it_once() -> None:
+    """ "It's just a cut and blow dry, maybe a bit of colour." then "A colour then." booked
+    a colour and asked after "the second colour"."""
+    c = new()
+    c.receive(CallerSaid("Hi, my daughter needs her hair done on the 12th, what have you got?"))
+    c.receive(SlotsFound((datetime(2026, 12, 12, 9), datetime(2026, 12, 12, 10))))
+    c.receive(CallerSaid("It's just a cut and blow dry, maybe a bit of colour."))
+    c.receive(SlotsFound((datetime(2026, 12, 12, 9), datetime(2026, 12, 12, 10))))
+    c.receive(CallerSaid("A colour then."))
+    assert c.frame.service == "colour" and c.frame.more_services == []
+
+
+def test_when_a_stylist_is_next_available_asks_for_them_first_free() -> None:
+    """ "Can you tell me when Sarah is next available?" then "For a colour." asked what day,
+    and Sarah was forgotten."""
+    c = new()
+    c.receive(CallerSaid("Hi, can you tell me when Sarah is next available?"))
+    out = c.receive(CallerSaid("For a colour."))
+    found = out[-1]
+    assert isinstance(found, FindSlots) and found.first_day == TODAY, out
+    assert c.frame.asked_for == "Sarah"

@@ -1208,6 +1208,10 @@ class Conversation:
             if f.service is None or u.service != f.service:
                 # "Actually, a colour instead" once a time was found: said back before going on.
                 f.service_changed = bool(f.service and f.time and f.task == Task.BOOK)
+                if f.service and len(services) == 1 and services[0] in f.more_services:
+                    # "a cut and blow dry, maybe a bit of colour" ... "A colour then.": that
+                    # one alone (it booked two colours)
+                    f.more_services.remove(services[0])
                 f.service = services[0]
             extra = services[1:]
             people = u.people or f.people

@@ -40,7 +40,8 @@ _BOOK = re.compile(
     # "Have you had any cancellations today?": others' cancellations are free times
     r"(?:any|had|been|are|were|get|got) (?:\w+ )?cancellations|"
     r"do you have (?:anything|something)|availability|available|free (?:slots?|time|spots?)|"
-    r"what (?:have you got|do you have(?! charged?\b)|times do you have|"
+    r"what (?:have you got|you(?:'ve| have) got|you have (?:free|open|available|on|left)|"
+    r"do you have(?! charged?\b)|times do you have|"
     r"is (?:free|open|available))|"
     r"(?:be|are you|is (?!it\b|that\b|this\b)\w+) (?:free|available)|"
     r"is there (?:anything|something|a slot|a spot|an opening|room)|"
@@ -1180,7 +1181,7 @@ def asks_for_staff(lowered: str, member: StaffMember) -> bool:
         )  # fmt: skip
         # "a fade, if Marco's free Saturday?", "if Marco is around"
         or re.search(
-            rf"\b(?:if|when|whether)\s+(?:{who})(?:'s| is)\s+(?:free|available|"
+            rf"\b(?:if|when|whether)\s+(?:{who})(?:'s| is)\s+(?:next\s+)?(?:free|available|"
             rf"around|in|working|about)\b",
             lowered,
         )  # fmt: skip

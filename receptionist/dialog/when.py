@@ -322,6 +322,8 @@ _EARLIEST = re.compile(
     # "When are you free?", "when's your next opening?", "when can you fit me in?"
     r"when(?:'s| is| are| do) (?:you|your|the) (?:free|available|have (?:free|available|"
     r"(?:an? )?(?:opening|slot|space|time))|next (?:free|available|opening|slot|appointment))|"
+    # "when is Sarah next free", "when Sarah's next available"
+    r"when(?:'s| is)? [a-z]+(?:'s| is)? next (?:free|available|in|working)|"
     r"when can you (?:fit|squeeze|get|have) me in|how soon (?:can|could) (?:you|i|we) "
     r"(?:see|fit|get|take|book|have) (?:me|us|in)?|what(?:'s| is) (?:your )?next (?:free|"
     r"available|opening|slot|appointment))\b"
@@ -518,7 +520,9 @@ def find_day(text: str, today: date) -> date | None:
         if name in ("wed", "fri") and match.group(1) is None:
             return None  # too short to trust alone
         weekday = WEEKDAYS.get(name, _WEEKDAY_SHORT.get(name, 0))
-        day = _next_weekday(today, weekday, skip_today=match.group(1) == "next")
+        # "this coming Tuesday" said on a Tuesday: next week's, as "next Tuesday"
+        skip = match.group(1) in ("next", "coming", "this coming")
+        day = _next_weekday(today, weekday, skip_today=skip)
         if (match.group(1) or "").endswith("following"):
             day += timedelta(days=7)  # "the following Saturday": the one after the coming one
         return day

@@ -15,6 +15,15 @@ against 14.0 % in 10 s): the prompt steadies it. In a window much shorter than W
 also repeats itself to fill it (7 % of the turns in 10 s): a transcript that loops is
 decoded again in the full window, so a repetition never reaches the dialog, at the price of
 both decodes.
+A window fitted to each turn (its audio plus 1.5-3.5 s, at least 4-10 s; measured on an AMD
+EPYC 2-core box without AVX-512, 2026-12-02, 304 turns of ``stt_speed --make``) loops far more
+often: 30 to 80 of the 304 turns repeated themselves with floors of 4-8 s, 9 with 10 s (1 in
+the fixed 15 s window), the first copy right as a rule ("Maria Lopez, Maria Lopez, ...").
+Cut after the first copy (``without_loop``) instead of decoded again, a floor of 10 s took
+176 ms p50 a turn against 231 in 15 s, at word errors 16.6 % against 16.0 %; floors of 6-8 s
+took 167-189 ms (this box's noise) at 16.9-17.8 %. Not taken: ~55 ms a turn is not worth
+words the dialog then misreads. Compute types there, 15 s: int8 257 ms p50, int8_float32
+285, float32 319 (int8 stays).
 Names and phone numbers, the words that become the record, were heard as well in 15 s as in
 30: of 224 names in four voices, 93 right in 15 s and 95 in 30; of the 10 scenario lines
 that give a number, in the same voices (40), 17 in 15 s and 15 in 30; of 20 bare digit

@@ -383,3 +383,44 @@ def test_when_a_stylist_is_next_available_asks_for_them_first_free() -> None:
     found = out[-1]
     assert isinstance(found, FindSlots) and found.first_day == TODAY, out
     assert c.frame.asked_for == "Sarah"
+
+
+@pytest.mark.parametrize(
+    ("turn", "service"),
+    [
+        ("Hallo, I want make appointment for hair cutting, for Friday please.", "haircut"),
+        ("Can I book some beard trimming on Saturday?", "beard trim"),
+    ],
+)
+def test_a_service_said_in_its_ing_form_is_that_service(turn: str, service: str) -> None:
+    """ "for hair cutting" was "I'm sorry, we don't offer hair cutting"."""
+    u = understand(turn, PROFILE, TODAY)
+    assert u.service == service and u.unknown_service is None, u
+
+
+def test_rebooking_one_cancelled_before_is_a_new_booking() -> None:
+    """ "I had to cancel last week and wanted to rebook, do you have anything Friday?" asked
+    for the name or day of a booking to move, then forgot Friday."""
+    c = new()
+    c.receive(CallerSaid("Hi there, I had to cancel last week and wanted to rebook, do you have "
+                         "anything Friday?"))  # fmt: skip
+    assert c.frame.task == Task.BOOK and c.frame.day == date(2026, 11, 27)
+    out = c.receive(CallerSaid("For a haircut."))
+    found = out[-1]
+    assert isinstance(found, FindSlots) and found.first_day == date(2026, 11, 27), out
+
+
+def test_a_visit_on_a_day_told_of_is_no_booking_that_day() -> None:
+    """ "I came in on Saturday and honestly I'm not thrilled with how my fringe turned out."
+    was "What would you like to book on Saturday?"."""
+    c = new()
+    out = c.receive(CallerSaid("Hi, I came in on Saturday and honestly I'm not thrilled with "
+                               "how my fringe turned out."))  # fmt: skip
+    assert c.frame.task != Task.BOOK and c.expecting == Expect.OFFER_HELP, says(out)
+
+
+def test_a_visit_told_of_with_another_day_asked_is_a_booking() -> None:
+    c = new()
+    c.receive(CallerSaid("My daughter came in last month with Marco, can she see him again on "
+                         "Friday?"))  # fmt: skip
+    assert c.frame.task == Task.BOOK and c.frame.day == date(2026, 11, 27)

@@ -1103,9 +1103,15 @@ def about_a_past_visit(u: Understanding) -> bool:
     """Does the caller speak of a visit that has happened ("I got a haircut yesterday and I'm
     not happy") and ask for no new booking or anything else we do?"""
     lowered = u.text.lower()
+    visit = _PAST_VISIT.search(lowered)
+    if visit is None:
+        return False
+    # "she came in last month ... Friday?": a day said besides the visit's asks for one; the
+    # visit's own ("I came in on Saturday and ...") does not
+    rest = lowered[: visit.start()] + " " + lowered[visit.end() :]
+    when_said = bool(find_day(rest, date(2000, 1, 3)) or read_clock(rest)[0])
     return (
-        bool(_PAST_VISIT.search(lowered))
-        and not (u.day or u.days or u.time or u.window)  # "she came in last month ... Friday?"
+        not ((u.days or u.time or u.window or u.day) and when_said)
         and set(u.intents) <= {"book"}
         and not _BOOK.search(lowered)
         and not _BOOK_AGAIN.search(lowered)
@@ -1254,6 +1260,12 @@ _REBOOK_LATER = re.compile(
 )
 
 
+_CANCELLED_BEFORE = re.compile(
+    r"\b(?:i|we|he|she) (?:had to cancel|cancell?ed|have cancell?ed|'ve cancell?ed)\b[^.?!]{0,30}?"
+    r"\b(?:last (?:week|time|month)|yesterday|earlier|before|the other day|ago)\b"
+)
+
+
 def rebooks_later(lowered: str) -> bool:
     """ "No, I'll rebook another time": a booking the caller will make later, not a move now."""
     return bool(_REBOOK_LATER.search(lowered))
@@ -1319,6 +1331,10 @@ def read_wants(
         cancel, move = False, True  # "I can't make it Thursday, can we do Friday instead?"
     if _SOMEONE_ELSE_INSTEAD.search(lowered):
         cancel = move = False  # "can my wife have it instead?": the booking's name, not its time
+    cancelled_before = bool(_CANCELLED_BEFORE.search(lowered))
+    if cancelled_before:
+        # "I had to cancel last week and wanted to rebook": that one is gone, a new booking
+        cancel = move = False
     if cancel and _AND_BOOK.search(lowered):
         cancel, move = False, True  # "cancel my appointment and book a new one for next week"
     if (
@@ -1386,6 +1402,7 @@ def read_wants(
     wants = wants or bool(services and _LIKE_ONE.search(lowered))
     book = wants and (not busy or (bool(_BOOK_AGAIN.search(lowered)) and not (move or status)))
     book = book or (adds and not (cancel or move or message))
+    book = book or (cancelled_before and bool(re.search(r"\bre-?book", lowered)))
     book = book and not details
     asks_other = None if robot or person else _asks_other(_sentences(said), profile, _HANDLED)
     if unknown and asks_other and unknown in asks_other:

@@ -94,10 +94,17 @@ def _plain(text: str) -> str:
     plain = re.sub(r"\s+", " ", re.sub(r"[^a-z' ]", " ", text.lower().replace("-", " "))).strip()
     # "I got cut off", "you cut out": a line dropping, not a haircut.
     plain = _NOT_A_CUT.sub(" ", plain)
+    # "hair cutting", "cutting my hair", "beard trimming": the service in its -ing form
+    plain = _CUTTING.sub(lambda m: m.group(0).replace("cutting", "cut").replace("trimming", "trim"),
+                         plain)  # fmt: skip
     # Whisper writes "for my sun" as often as "for my son" (flite slt and rms, tiny.en).
     return _MY_SUN.sub(r"\1 son", plain)
 
 
+_CUTTING = re.compile(
+    r"\b(?:hair ?cutting|beard trimming|(?:cutting|trimming) (?:my|his|her|their|our) "
+    r"(?:hair|beard))\b"
+)
 _MY_SUN = re.compile(r"\b(my|our|his|her|their) sun\b")
 
 

@@ -20,6 +20,7 @@ from receptionist.dialog.events import (
     BookingsFound,
     BookingView,
     CallerSaid,
+    SlotChecked,
     SlotsFound,
 )
 from receptionist.dialog.frame import Expect, Task
@@ -424,3 +425,37 @@ def test_a_visit_told_of_with_another_day_asked_is_a_booking() -> None:
     c.receive(CallerSaid("My daughter came in last month with Marco, can she see him again on "
                          "Friday?"))  # fmt: skip
     assert c.frame.task == Task.BOOK and c.frame.day == date(2026, 11, 27)
+
+
+def test_the_whole_name_given_when_asked_the_number_is_the_bookings() -> None:
+    """ "It's Chris." then "Chris Pratt, P-R-A-T-T." to "what number?" (caller id withheld)
+    was "Could you say the number digit by digit", and the booking stayed under "Chris"."""
+    c = new("")
+    c.receive(CallerSaid("Can I book a haircut on Wednesday at 5?"))
+    c.receive(SlotChecked(True))
+    c.receive(CallerSaid("It's Chris."))
+    c.receive(SlotChecked(True))  # checked again before the number is asked
+    assert c.expecting == Expect.PHONE
+    out = says(c.receive(CallerSaid("Chris Pratt, P-R-A-T-T.")))
+    assert out == ["Thanks, Chris Pratt. And what's a phone number we can reach you on?"], out
+    assert c.frame.name == "Chris Pratt" and c.expecting == Expect.PHONE
+
+
+async def test_two_bookings_said_with_and_then_go_on_their_own_days(
+    salon: Settings, store_file: Store
+) -> None:
+    """ "Friday at 4 for a haircut and then Saturday at 10 for a colour" booked the colour on
+    Friday at 4:30."""
+    call = start_call(salon, store_file, "g1")
+    await call.say("Can I book an appointment for Friday at 4 for a haircut and then Saturday "
+                   "at 10 for a colour?")  # fmt: skip
+    await call.say("Gina Linetti.")
+    booked = sorted((b["service"], b["start"]) for b in store_file.rows("bookings"))
+    assert booked == [("colour", "2026-11-28T10:00"), ("haircut", "2026-11-27T16:00")]
+
+
+def test_booking_over_the_phone_names_no_service() -> None:
+    """ "Can I book over the phone instead?" was "I'm sorry, we don't offer over"."""
+    u = understand("Hello, I'm trying to book online but your website isn't working. Can I book "
+                   "over the phone instead?", PROFILE, TODAY)  # fmt: skip
+    assert u.intents == ("book",) and u.unknown_service is None, u

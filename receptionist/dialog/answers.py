@@ -209,6 +209,14 @@ def _phone(c: Conversation, u: Understanding) -> Reading:
         else:
             yield from c._anything_else()
         return None
+    whole = understand(u.text, c.profile, c.today, Expect.NAME.value).name if not u.phone else None
+    given = (c.frame.name or "").lower().split()
+    if whole and given and whole.lower().split()[: len(given)] == given and whole != c.frame.name:
+        # "It's Chris." then "Chris Pratt, P-R-A-T-T." to "what number?": the whole name
+        c.frame.name = whole
+        c.expecting = Expect.PHONE
+        yield Say(f"Thanks, {whole}. And what's a phone number we can reach you on?")
+        return None
     if c.frame.task == Task.BOOK and u.phone is None and (u.no or _NO_NUMBER.search(u.text)):
         c.frame.no_phone = True  # "I'd rather not": booked without one, as they wish
         return Understanding(text=u.text), True

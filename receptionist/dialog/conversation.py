@@ -153,8 +153,11 @@ _CHANGE_JUST_MADE = re.compile(
     re.I,
 )
 # "one this Friday at 3 and one on December 4th": where one booking's time ends, the next's.
+# "... and another on Saturday", "... at 4 for a haircut and then Saturday at 10 for a colour"
 _ONE_AND_ANOTHER = re.compile(
-    r"\b(?:and|then|plus)\s+(?=(?:one|another|the other|a second|the second|a|an)\b)", re.I
+    r"\b(?:and|then|plus)\s+(?:then\s+)?(?=(?:one|another|the other|a second|the second|a|an|"
+    r"on|(?:mon|tues|wednes|thurs|fri|satur|sun)day|tomorrow)\b)",
+    re.I,
 )
 # "Cancel all my appointments", "both of them": every booking found, not one of them.
 _EVERY_ONE = re.compile(

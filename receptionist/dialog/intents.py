@@ -909,7 +909,8 @@ _SERVICE_STOP = frozenset(
     him her them me us myself himself herself themselves
     the a an it that those these there here now then if so because about by from of up off
     out when around sometime some time later soon again too also as well maybe possibly
-    appointment booking instead come coming go going get getting""".split()
+    appointment booking instead come coming go going get getting over via through online
+    by phone""".split()
 )
 
 

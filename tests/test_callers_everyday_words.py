@@ -459,3 +459,23 @@ def test_booking_over_the_phone_names_no_service() -> None:
     u = understand("Hello, I'm trying to book online but your website isn't working. Can I book "
                    "over the phone instead?", PROFILE, TODAY)  # fmt: skip
     assert u.intents == ("book",) and u.unknown_service is None, u
+
+
+async def test_which_booking_said_after_a_late_message_is_added_to_it(
+    salon: Settings, store_file: Store
+) -> None:
+    """ "It's Jane, my appointment's at 10." once told "I'm running late" was passed on
+    began a booking at 10."""
+    call = start_call(salon, store_file, "late")
+    await call.say("Hello, I'm running late, I'll be there in 10 minutes.")
+    said = await call.say("It's Jane, my appointment's at 10.")
+    assert said[0] == "I've added that to your message for the front desk.", said
+    (message,) = store_file.rows("messages")
+    assert message["text"].endswith("my appointment's at 10.")
+    assert not store_file.rows("bookings")
+
+
+def test_a_day_named_the_same_everywhere_is_its_date() -> None:
+    """ "Are you open on Boxing Day?" (not a holiday in the US) read out the week's hours."""
+    out = says(new().receive(CallerSaid("Hi! Quick question, are you open on Boxing Day?")))
+    assert out[0].startswith("Boxing Day is Saturday December 26"), out

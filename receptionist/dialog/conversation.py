@@ -906,7 +906,15 @@ class Conversation:
             self._told_message is not None
             and f.task is None
             and expecting in (None, Expect.ANYTHING_ELSE)
-            and adds_to_message(u.text.lower())
+            and (
+                adds_to_message(u.text.lower())
+                # "It's Jane, my appointment's at 10." once told "I'm running late" was passed
+                # on: which booking it is (it began a booking at 10)
+                or (
+                    bool(_HELD_AT_TIME.search(u.text))
+                    and not {"cancel", "move", "status", "message"} & set(u.intents)
+                )
+            )
         ):
             # "It's about my colour", said once told the message was passed on: part of it
             # (whatever it names: "about my appointment" books nothing).

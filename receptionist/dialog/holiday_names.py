@@ -32,6 +32,18 @@ def _spoken(name: str) -> set[str]:
     return {w for w in ways if len(w) > 3}
 
 
+# Days on a fixed date that callers name wherever the business is, holiday there or not
+# ("Are you open on Boxing Day?" to a salon in the US).
+_KNOWN_EVERYWHERE = {
+    "boxing day": (12, 26),
+    "halloween": (10, 31),
+    "valentine's day": (2, 14),
+    "valentines day": (2, 14),
+    "st patrick's day": (3, 17),
+    "st patricks day": (3, 17),
+}
+
+
 @lru_cache(maxsize=16)
 def _named_days(region: str, year: int) -> dict[str, date]:
     """Every way a holiday is said, with its date, for one year."""
@@ -46,6 +58,8 @@ def _named_days(region: str, year: int) -> dict[str, date]:
         for name in names.split("; "):
             for way in _spoken(name):
                 named.setdefault(way, day)
+    for way, (month, day_of_month) in _KNOWN_EVERYWHERE.items():
+        named.setdefault(way, date(year, month, day_of_month))  # not a holiday there
     for way, day in list(named.items()):
         if not way.endswith(" eve"):
             named.setdefault(f"{way} eve", day - timedelta(days=1))

@@ -479,3 +479,35 @@ def test_a_day_named_the_same_everywhere_is_its_date() -> None:
     """ "Are you open on Boxing Day?" (not a holiday in the US) read out the week's hours."""
     out = says(new().receive(CallerSaid("Hi! Quick question, are you open on Boxing Day?")))
     assert out[0].startswith("Boxing Day is Saturday December 26"), out
+
+
+async def test_a_new_time_just_told_of_a_booking_moves_that_booking(
+    salon: Settings, store_file: Store
+) -> None:
+    """ "Yes, can we make it 11 instead?" after the booking was read out began a new booking
+    at 11 ("What would you like to book at 11 AM?")."""
+    await _jane_booked_friday(salon, store_file)
+    call = start_call(salon, store_file, "now")
+    await call.say("Hi, I booked for Friday but I can't remember what time, and I might need to "
+                   "change it.")  # fmt: skip
+    said = await call.say("Yes, can we make it 11 instead?")
+    assert said[-2] == "You're booked for a haircut on Friday November 27 at 11 AM, under the "\
+        "name Jane Miller.", said  # fmt: skip
+    held = sorted((b["start"], b["status"]) for b in store_file.rows("bookings"))
+    assert held == [("2026-11-27T10:00", "cancelled"), ("2026-11-27T11:00", "booked")]
+
+
+def test_if_a_stylist_could_fit_me_in_is_a_wish_for_them() -> None:
+    c = new()
+    c.receive(CallerSaid("Hey, I was wondering if Sarah could fit me in for a colour this week "
+                         "sometime."))  # fmt: skip
+    assert c.frame.service == "colour" and c.frame.asked_for == "Sarah"
+
+
+def test_a_day_put_right_with_on_after_no_sorry_is_the_day() -> None:
+    """ "I have an appointment tomorrow, no sorry, on Friday, ... bring my daughter along for a
+    kids cut" offered tomorrow's times."""
+    u = understand("Hello, yes, I have an appointment tomorrow, no sorry, on Friday, and I "
+                   "wanted to ask if I can bring my daughter along for a kids cut at the same "
+                   "time.", PROFILE, TODAY)  # fmt: skip
+    assert u.day == date(2026, 11, 27) and u.service == "kids cut", u

@@ -767,7 +767,8 @@ _CHANGE = re.compile(
     r"sorry,? (?:at )?(?:\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)"
     r"(?![\w:])|"
     # "for Thursday, no sorry, Wednesday, at 11": a weekday after "no" or "sorry" puts it right
-    r"(?:, ?no|sorry),? (?:sorry,? )?(?=(?:mon|tues|wednes|thurs|fri|satur|sun)day\b))"
+    r"(?:, ?no|sorry),? (?:sorry,? )?(?=(?:on |for )?(?:(?:mon|tues|wednes|thurs|fri|satur|sun)"
+    r"day|tomorrow|today)\b))"
 )
 _CHOICE = re.compile(
     r"\b(?:the )?(first|1st|second|2nd|third|3rd|fourth|last|earlier|earliest|later|latest|"
@@ -1176,6 +1177,12 @@ def asks_for_staff(lowered: str, member: StaffMember) -> bool:
         or re.search(
             rf"\b(?:can|could|would|will|is|does)\s+(?:{who})\s+(?:do|fit|see|take|"
             rf"be free|be available|free|available|have)\b",
+            lowered,
+        )  # fmt: skip
+        # "I was wondering if Sarah could fit me in"
+        or re.search(
+            rf"\b(?:if|whether) (?:{who}) (?:could|can|would|might) (?:do|fit|see|take|"
+            rf"squeeze)\b",
             lowered,
         )  # fmt: skip
         # "my usual lady is Sarah", "I always see Marco", "Sarah usually does my hair"

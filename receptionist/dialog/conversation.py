@@ -955,36 +955,6 @@ class Conversation:
             yield Say(added.claim, claim=True)
             yield from self._anything_else()
             return
-        # the bookings just read out, until another request begins
-        reported = self.last_reported = self.last_reported if self.frame.task is None else []
-        if (
-            len(reported) == 1
-            and self.frame.task is None
-            and expecting in (None, Expect.ANYTHING_ELSE)
-            and _WHEN_AGAIN.match(u.text.lower())
-        ):
-            # "OK, and what time?" just told of the booking: its day and time again
-            self.misunderstood = 0
-            start = reported[0].start
-            yield Say(f"It's on {say_day(start.date())} at {say_time(start.time())}.")
-            yield from self._anything_else()
-            return
-        if (
-            len(reported) == 1
-            and self.frame.task is None
-            and expecting in (None, Expect.ANYTHING_ELSE)
-            and (u.day or u.time or u.window)
-            and ("move" in u.intents or existing_flow.NEW_TIME.search(u.text))
-            and not {"book", "cancel"} & set(u.intents)
-        ):
-            # "Can we make it 11 instead?" just told of the booking: that one moves (it began
-            # a new booking at 11)
-            self.misunderstood, self.last_reported = 0, []
-            f = self.frame
-            f.task, f.target = Task.MOVE, reported[0]
-            f.day, f.time, f.window, f.days = u.day, u.time, u.window, u.days
-            yield from self._advance(u)
-            return
         last = self.last_booked
         if (
             last is not None

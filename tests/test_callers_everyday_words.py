@@ -18,7 +18,6 @@ from receptionist.dialog.actions import (
 )
 from receptionist.dialog.events import (
     BookingsFound,
-    BookingView,
     CallerSaid,
     SlotChecked,
     SlotsFound,
@@ -27,10 +26,9 @@ from receptionist.dialog.frame import Expect, Task
 from receptionist.dialog.understand import understand
 from receptionist.store.db import Store
 from tests.conftest_dialog import start_call
+from tests.test_callers_own_words import FRIDAY_10
 from tests.test_conversation import PROFILE, TODAY, new, says
 
-FRIDAY_10 = BookingView(9, "haircut", datetime(2026, 11, 27, 10), "Jane Miller", "5551234567",
-                        "booked")  # fmt: skip
 TODAYS = (datetime(2026, 11, 24, 9), datetime(2026, 11, 24, 10))
 SATURDAYS = (datetime(2026, 11, 28, 9), datetime(2026, 11, 28, 10))
 

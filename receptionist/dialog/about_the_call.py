@@ -26,7 +26,13 @@ _HEARS = re.compile(
 _BAD_LINE = re.compile(
     r"\b(?:i'm|i am|we're|you're|you are|it's|this is)(?: on)?(?: a| the)?(?: really| very)? "
     r"(?:bad|poor|terrible|awful|crackly|noisy|weak) (?:line|signal|connection|reception)\b|"
-    r"\b(?:you're|you are|it's|you keep) (?:breaking|cutting) (?:up|out)\b"
+    r"\b(?:you're|you are|it's|you keep) (?:breaking|cutting) (?:up|out)\b|"
+    # "I've been trying to reach you all day, is anyone there?"
+    r"\b(?:i've|i have|i|we've|we have)(?: been)? (?:trying|calling|ringing|phoning)"
+    r"(?: to (?:reach|call|ring|phone|get (?:through to|hold of)))?"
+    r"(?: you(?: guys)?| this number)?"
+    r"(?: (?:all (?:day|morning|afternoon|week)|for ages|for a while|"
+    r"(?:several|a few|three) times))?"
 )
 # Words a check of the line comes with; anything else makes the turn something more.
 _LINE_WORDS = frozenset(

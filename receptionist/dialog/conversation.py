@@ -197,7 +197,8 @@ _BOTH = re.compile(
 # "my appointment is at 10", "I'm booked in at 2 on Friday": the time of a booking held
 _HELD_AT_TIME = re.compile(
     r"\b(?:(?:my|our) (?:\w+ )?(?:appointment|booking|haircut|cut|colou?r|trim|one)(?:'s| is)?|"
-    r"(?:i'm|i am|we're|we are) (?:booked|in|down)(?: in)?)(?: on \w+)? (?:at|for) \d",
+    r"(?:i'm|i am|we're|we are) (?:booked|in|down)(?: in)?)"
+    r"(?: on \w+| (?:this |next )?\w+day| tomorrow| today)? (?:at|for) \d",
     re.I,
 )
 _BACK_TO_BACK = re.compile(
@@ -244,7 +245,7 @@ def words_besides_a_number(text: str) -> str:
 _AND_ALSO = re.compile(r"[,;.]?\s*\b(?:and (?:also|then|could you|can you|i'd|i want|i need)|"
                        r"also|then)\b[\s,]*", re.I)  # fmt: skip
 # "can I get him at 2?", "could I have her?": the one asked about (not "get him a cut")
-_HAVE_THEM = r"|(?:get|have|see) (?:him|her)\b(?! (?:a|an|in|booked|some)\b)"
+_HAVE_THEM = r"|(?:get|have|see|book) (?:him|her)\b(?! (?:a|an|in|booked|some)\b)"
 _THEN_OR_THAT = re.compile(
     r"\b(?:then|that day|on that day|that time|with (?:him|her|them)" + _HAVE_THEM + r")\b", re.I
 )
@@ -273,7 +274,11 @@ _ASKED_FOR_A_TASK = frozenset(
 # Whether the call back asked for is coming: "can they call me back?", "will someone ring me?"
 _WILL_THEY_CALL = re.compile(
     r"\b(?:can|could|will|would) (?:they|someone|somebody|she|he|you|one of you) (?:please )?"
-    r"(?:call|ring|phone|get back to) (?:me|us)(?: back)?\b|"
+    r"(?:call|ring|phone|get back to) (?:me|us)(?: back)?"
+    r"(?: (?:on|at) (?:this|that|the same|my|the) (?:number|phone|mobile|line|one))?\b|"
+    # "And ask her to call me back", once told the message was passed on
+    r"^\W*(?:(?:and|so|oh|also|yes|yeah|ok|okay|just|please)\W+)*(?:ask|tell|get) (?:her|him|them) "
+    r"to (?:call|ring|phone) (?:me|us)(?: back)?\b|"
     r"\b(?:they'll|she'll|he'll|someone will|somebody will) (?:call|ring|phone|get back to) "
     r"(?:me|us)\b|"
     # "Can someone check and let me know?"
@@ -372,6 +377,7 @@ class Conversation:
         self.low_confidence_turns = 0
         self.not_understood_turns = 0
         self.wrong_details = 0  # names or days said for a booking that matched none
+        self.wrong_said: set[str] = set()  # those names and days, each counted once
         # Bookings the caller has shown are theirs in this call (found with its name or day):
         # "cancel it" after hearing one needs no second detail again.
         self.shown_theirs: set[int] = set()

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Generator, Sequence
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING
 
 from receptionist.dialog import replies, second_detail
@@ -39,6 +39,7 @@ from receptionist.dialog.intents import ANY_TIME_ASKED
 from receptionist.dialog.numbers import words_to_numbers
 from receptionist.dialog.shifts import find_shift
 from receptionist.dialog.understand import DayRange, TimeWindow, Understanding, understand
+from receptionist.dialog.when import weekday_after
 from receptionist.domain.profile import BusinessProfile
 from receptionist.domain.saying import DAY_NAMES, say_day, say_time
 
@@ -220,6 +221,9 @@ def advance_move(c: Conversation, u: Understanding) -> Step:
         if f.target is None:
             return
         f.day, f.time, f.window = f.move_to or (None, None, None)
+        after_it = weekday_after(u.text.lower(), f.target.start.date())
+        if after_it is not None:
+            f.day = after_it  # "the Tuesday after": after the booking's day, not this week's
         f.days = f.move_days if f.day is None else None
         f.move_to, f.move_days = (None, None, None), None
         f.unconfirmed.clear()
@@ -257,6 +261,14 @@ def advance_move(c: Conversation, u: Understanding) -> Step:
         f.day = booking.start.date()
         f.window = TimeWindow(start=own) if f.move_way == "later" else TimeWindow(end=own)
         f.move_way = ""
+    if (
+        f.day is not None
+        and f.day == booking.start.date()
+        and re.search(rf"\bnext\s+{DAY_NAMES[f.day.weekday()]}", u.text, re.I)
+    ):
+        # "Cancel Friday and rebook me for next Friday": said of the booking's own (coming)
+        # Friday, the one after it (it was "Your haircut is already on Friday")
+        f.day += timedelta(days=7)
     if _SAME_TIME.search(u.text) and f.time is None:
         f.time = booking.start.time()
     if _SAME_DAY.search(u.text) and f.day is None:
@@ -400,12 +412,13 @@ _BUT_WISH = r"\bbut (?=(?:i'?d|i would|i want|i need|can|could|would|is|maybe|pe
 # "I need to move my haircut on Friday": the "to" of a verb names no new time
 _TO_A_VERB = (
     r"(?! (?:move|change|reschedule|push|shift|switch|swap|cancel|re-?book|book|bring|make|"
-    r"get|come|see|check|put|pull)\b)"
+    r"get|come|see|check|put|pull|be)\b)"  # "I'm supposed to be coming in Friday"
 )
 _MOVE_SPLIT = re.compile(
     r"\b(?:to" + _TO_A_VERB + r"|until|for|instead(?! of)|into|can we do|could we do|how about|"
-    r"what about|"
-    r"(?:can|could) i (?:do|get|have|make it)|"
+    r"what about|i meant(?: to (?:say|book))?|"
+    # "any chance I could come Saturday instead?"
+    r"(?:can|could) (?:i|we) (?:do|get|have|make it|come(?: in)?)|(?:i|we) could (?:do|come)|"
     # "I've got Friday at 10. Can you make it 10:30 instead?"
     r"(?:can|could|would|will) (?:you|we) (?:make|change|switch|put) (?:it|that|this|me)|"
     + ANY_TIME_ASKED

@@ -14,7 +14,7 @@ from receptionist.dialog import matching
 from receptionist.dialog.matching import profile_words
 from receptionist.dialog.names import find_name, is_first_name
 from receptionist.dialog.numbers import find_phone
-from receptionist.dialog.when import find_day, read_clock, week_part
+from receptionist.dialog.when import find_day, find_window, read_clock, week_part
 from receptionist.domain.profile import BusinessProfile, StaffMember
 
 if TYPE_CHECKING:
@@ -114,6 +114,9 @@ _MOVE = re.compile(
     r"\b(?:re-?schedul\w*|re-?book\w*|postpone\w*|re-?arrang\w*|"
     r"push(?:ing)? (?:it|that|this|my \w+|the \w+|my \w+ \w+)? ?(?:back|forward|later|earlier|"
     r"out|to)|"
+    # "I booked in for Friday at 10 but actually I meant Saturday, can you fix that?"
+    r"(?:booked|booking)\b[^.?!]{0,40}\bi meant(?: to (?:say|book))? (?:on |for )?"
+    r"(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day|tomorrow|today|the \d)|"
     # "I've got a haircut booked for Friday and I need to push it?"
     r"(?:need|want|have|like) to (?:push|move|shift|bump) (?:it|that|this)\W*$|"
     r"bring(?:ing)? (?:it|that|my \w+|the \w+) (?:forward|earlier)|"
@@ -349,8 +352,14 @@ _STATUS = re.compile(
     r"(?:appointment|booking|reservation)|"
     # "What time am I in on Friday?", "who's doing my hair on Friday?", "is my appointment
     # with Sarah or Marco?"
-    r"(?:what time|when|what day) (?:am i|are we) (?:in|booked|coming in|down|due|scheduled)\b|"
+    r"(?:what time|when|what day) (?:am i|are we|i'm|i am|we're|we are) (?:in|booked|coming in|"
+    r"down|due|scheduled)\b|"
+    # "I've got 2 appointments I think, can you check?"
+    r"\b(?:i've got|i have|i've|i got|we've got|we have) (?:\d|two|three|a couple of|a few|some) "
+    r"(?:appointments|bookings)\b|"
     r"who(?:'s| is) (?:doing|cutting|colou?ring|seeing) (?:my|our) \w+|"
+    # "Can you tell me who I'm booked in with on Friday?"
+    r"who (?:am i|i'm|i am|are we|we're|we are) (?:booked|booked in|down|in|seeing|with)\b|"
     r"is (?:my|our) (?:\w+ )?(?:appointment|booking|haircut|cut|colou?r|trim) with\b|"
     # "What's the date of my appointment?", "what time's my booking for?"
     r"(?:what(?:'s| is| was)?|tell me|know|remind me(?: of)?) the (?:date|time|day) (?:of|for|on) "
@@ -362,6 +371,9 @@ _STATUS = re.compile(
     r"(?:am i|are we|was i|were we) (?:still )?"
     r"(?:booked|scheduled|down|on the books|in the system)|"
     r"do you have me (?:down|booked|in)|"
+    # "I think my husband booked me in for something this week, could you check?"
+    r"\b(?:booked|has booked|have booked|'s booked|made) (?:me|us) (?:in|an? (?:appointment|"
+    r"booking))\b(?=.*\b(?:check|confirm|what time|what day|which day|when|remind)\b)|"
     # "My appointment on Friday, is it with Marco?": a booking held, then a question of it
     r"^\W*(?:(?:hi|hello|hey|yes|yeah|um|uh|so|oh|sorry|quick question)\W+)*(?:my|our) "
     r"(?:\w+ )?(?:appointment|booking|reservation|haircut|cut|trim|colou?r)\b[^.?!]{0,25}?"
@@ -528,8 +540,8 @@ _QUESTION_ABOUT = re.compile(
     r"(?:my |the |a |an |your |our )?([a-z' ]{2,40}?)\s*(?:[.?!,]|$)"
 )
 _STAFF_IN = re.compile(
-    r"\b(?:is|will|does|are)\s+[a-z]+\s+(?:be\s+)?(?:in|working|around|there|available|free|on|"
-    r"about|off)\b"
+    r"\b(?:is|will|does|are)\s+[a-z]+\s+(?:be\s+)?(?:in|working|work|around|there|available|free|"
+    r"on|about|off)\b"
 )
 # "Price" or "Cost" as Whisper writes a surname: after a first name, or after "it's", "I'm",
 # "name's", "under", "Mr" (capitalised, where a question about prices is not)
@@ -840,6 +852,9 @@ _QUESTION_START = re.compile(
     re.I,
 )
 _SMALL_TALK = re.compile(
+    # "Oh, that's taken? What about 3:30 then": the caller echoing what they heard
+    r"^\W*(?:(?:oh|so|ah|really|hmm|um)\W+)*(?:that's|that is|it's|it is|is it|is that|thats) "
+    r"(?:\w+ )?(?:taken|booked|gone|full|busy|not free|not available|closed)\W*$|"
     r"\b(?:how are you|how's it going|how you doing|can you hear me|are you there|"
     r"(?:do|have) you (?:got |have )?(?:a (?:minute|moment|sec|second)|time) for a (?:quick )?"
     r"question|can i ask (?:you )?a (?:quick )?question|"
@@ -1049,6 +1064,7 @@ def _asks_other(
             continue
         if find_day(lowered, date(2000, 1, 3)) or read_clock(lowered)[0] or find_phone(sentence):
             continue
+
         if week_part(lowered):
             continue  # "And on a weekday?": when (the hours, or a booking's days)
         if _ABOUT_THEN.search(lowered):
@@ -1057,9 +1073,17 @@ def _asks_other(
             continue
         words = [w for w in re.findall(r"[a-z][a-z'\-]*", lowered) if w not in _ASK_WORDS]
         words = [w for w in words if w not in _QUIET]
+        if find_window(lowered) and all(w in _PART_OF_DAY for w in words):
+            continue  # "Like, late afternoon?": a part of the day, said as a time
         if words:
             return " ".join(words[:6])
     return None
+
+
+_PART_OF_DAY = frozenset(
+    "late early mid midday noon afternoon afternoons morning mornings evening evenings lunch "
+    "lunchtime ish first last thing sometime".split()
+)
 
 
 # How to come to a visit: "Do I need to come in with clean hair?", "Should I bring anything?"
@@ -1225,14 +1249,20 @@ _ADD_ON = re.compile(
     r"\b(?:add|adding|tack on|throw in|also (?:get|have|book|do))\b|"
     # "... could I bring my son along and get him a cut too"
     r"\b(?:get|have|book|do) (?:him|her|them|my \w+|our \w+) (?:a |an )?[\w' ]{2,20}?"
-    r"\b(?:too|as well|also)\b"
+    r"\b(?:too|as well|also)\b|"
+    # "... can my son come with me and get his done too?"
+    r"\b(?:get|have) (?:his|hers|theirs|his hair|her hair|their hair) (?:done|cut|trimmed)"
+    r" (?:too|as well|also|at the same time)\b"
 )
 _HELD = re.compile(
     r"\b(?:my|our) (?:\w+ )?(?:appointment|booking|reservation|haircut|cut|colou?r|trim|one)\b|"
     r"\b(?:i've got|i have|i've|i got|we've got|we have) (?:an? |my )?(?:\w+ ){0,2}?(?:booked|"
     r"(?:on|for) (?:mon|tues|wednes|thurs|fri|satur|sun)day|tomorrow|today)\b|"
     # "I'm booked for a haircut on Friday, could I add a colour as well?"
-    r"\b(?:i'm|i am|we're|we are) (?:already )?(?:booked|booked in|down|in) (?:for|on|at)\b"
+    r"\b(?:i'm|i am|we're|we are) (?:already )?(?:booked|booked in|down|in) (?:for|on|at|"
+    r"(?=(?:mon|tues|wednes|thurs|fri|satur|sun)day|tomorrow|today))\b|"
+    # "So I booked a haircut for Friday, but can my son ...?"
+    r"\b(?:i|we) (?:already )?(?:booked|made) (?:a|an|my|our) (?:\w+ )?\w+ (?:for|on)\b"
 )
 
 
@@ -1264,7 +1294,10 @@ _REBOOK_LATER = re.compile(
     r"\b(?:i'?ll|i will|i'm going to|i'll just|we'll) (?:re-?book|book (?:again|another|a new one)|"
     r"make (?:another|a new) (?:one|booking|appointment))(?: (?:it|one))?\b[^.?!]{0,12}?"
     r"\b(?:another time|later|some other time|another day|when|once|next week|next month|"
-    r"in the new year|myself|online)\b"
+    r"in the new year|myself|online)\b|"
+    # "no, I'll call back to rebook"
+    r"\b(?:i'?ll|i will|we'll|i can) (?:call|ring|phone|get back to)(?: you)?(?: (?:back|again))?"
+    r"(?: later| another time)? (?:to|and) (?:re-?book|book|make)\b"
 )
 
 

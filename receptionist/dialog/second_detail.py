@@ -75,7 +75,11 @@ def refuse(c: Conversation) -> Step:
 def wrong_answer(c: Conversation, said: str) -> Generator[Action, Result | None, bool]:
     """A name or day that matches no booking. At the limit the call goes to a person by the
     escalation rule (recorded, counted in the metrics by rule) and True comes back: the
-    caller is told nothing more about bookings."""
+    caller is told nothing more about bookings. The same detail looked up again (a "yes" to
+    "What name is the booking under?" leaves the day said before) is no second guess."""
+    if said in c.wrong_said:
+        return False
+    c.wrong_said.add(said)
     c.wrong_details += 1
     escalation = unconfirmed_detail(c.wrong_details, c.profile)
     if escalation is None:

@@ -327,6 +327,12 @@ _ASKS = re.compile(
 )
 
 
+_EVENTS_DAY = re.compile(
+    r"\b(?:before|ahead of|after|in time for) (?:my|our|his|her|their|the) [a-z' ]{0,30}?"
+    r"\b(?:on |this |next )?(?:mon|tues|wednes|thurs|fri|satur|sun)day\b"
+)
+
+
 _PARTY_SIZE = re.compile(
     r"\bfor (two|three|four|five|six|2|3|4|5|6)\b(?=\s*(?:[.!?,;]|$|people|persons|adults|"
     r"of us|guests))"
@@ -361,6 +367,10 @@ def _asked_part(said: str, today: date) -> str | None:
     if find_day(said, today) in days and len({day.weekday() for day in days}) == 1:
         return None  # "next Friday, the 4th": one day said two ways, read whole (it was the 27th)
     asking = [part for part, _ in with_days if _ASKS.search(part)]
+    if len(asking) > 1:
+        # "I need a trim before my interview on Thursday, can you do Wednesday?": the day of
+        # the event told of is no day asked for
+        asking = [part for part in asking if not _EVENTS_DAY.search(part)]
     return asking[0] if len(asking) == 1 else None
 
 
@@ -644,7 +654,8 @@ _HOLIDAY_HOURS = re.compile(
 
 # "any day next week except Tuesday": the day named is the one not wanted.
 _EXCEPT_A_DAY = re.compile(
-    r"\b(?:except|but not|not on|other than|apart from|besides|excluding|"
+    r"\b(?:except|but not|not on|not(?= \w+day\b(?! (?:but|next|after)))|other than|"
+    r"apart from|besides|excluding|"
     r"(?:any ?(?:day|time|thing)|whenever|anytime) but)\s+(?:on\s+)?(?:an?\s+)?"
     r"(?:(?:mon|tues|wednes|thurs|fri|satur|sun)days?|the \d+(?:st|nd|rd|th)?)\b"
 )

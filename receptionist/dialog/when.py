@@ -53,16 +53,23 @@ _ONE_AFTER = (
     r"\b(?:not (?:this|that) (?:one|week)\W+(?:but\s+)?(?:the\s+)?(?:next|following)(?:\s+one)?|"
     r"(?<!\bnot )(?<!\bor )(?<!\bnot the )(?<!\bor the )"  # "not the one after": this one
     r"(?:the\s+)?(?:one|week)\s+after(?:\s+(?:that|this(?:\s+one)?))?(?!\s+next)|"
-    r"after\s+this\s+(?:coming\s+)?(?:one|week))\b"
+    r"after\s+this\s+(?:coming\s+)?(?:one|week)|"
+    # "next Thursday, not this one": said alone, the one after the coming one
+    r"not\s+(?:this|that)\s+(?:coming\s+)?(?:one|week)(?![^.?!]{0,12}\b(?:next|after|following)\b)"
+    r")\b"
 )
 # What may come between the day and "not this one, the one after": a few words, or the end of
 # its sentence ("Can I book a haircut for next Saturday? Not this one, the one after.")
 _UP_TO_ONE_AFTER = r"[^.?!]{0,24}?(?:[.?!]\s*(?=not\b)[^.?!]{0,24}?)?"
+# "not this Thursday, next Thursday", "not this Friday but the following one"
+_NOT_THIS_BUT_NEXT = (
+    rf"\bnot\s+this\s+(?:coming\s+)?({_DAY_NAME_RE})\W+(?:but\s+)?(?:the\s+)?(?:next|following)\b"
+)
 _WEEKDAY_WEEK = re.compile(
     rf"\b(?:(next|this)\s+)?({_DAY_NAME_RE})\s+week\b(?!\s*end)|"
     rf"\ba week (?:on |from |after |come )?(?:this )?({_DAY_NAME_RE})\b|"
     rf"\b({_DAY_NAME_RE})\s+after\s+next\b|"
-    rf"\b({_DAY_NAME_RE})s?\b{_UP_TO_ONE_AFTER}{_ONE_AFTER}"
+    rf"\b({_DAY_NAME_RE})s?\b{_UP_TO_ONE_AFTER}{_ONE_AFTER}|" + _NOT_THIS_BUT_NEXT
 )
 # "the week after next, like Tuesday", "Tuesday of the week after next"
 _WEEK_AFTER_NEXT_DAY = re.compile(
@@ -326,7 +333,11 @@ _EARLIEST = re.compile(
     r"when(?:'s| is)? [a-z]+(?:'s| is)? next (?:free|available|in|working)|"
     r"when can you (?:fit|squeeze|get|have) me in|how soon (?:can|could) (?:you|i|we) "
     r"(?:see|fit|get|take|book|have) (?:me|us|in)?|what(?:'s| is) (?:your )?next (?:free|"
-    r"available|opening|slot|appointment))\b"
+    r"available|opening|slot|appointment)|"
+    # "a haircut any day except Saturday", "whatever day suits you": the first free day
+    r"(?:any ?|whatever |whichever )day(?: (?:is|works|suits)(?: you)?)?(?: (?:fine|good|ok|"
+    r"okay|best|really))?(?!\s+(?:next|this|that|in|of|before|after|on|at|when|you|the|is|"
+    r"are|free|available))|whenever(?!\s+(?:next|this|that|in|on|at|before|after)\b))\b"
 )
 # The whole answer to "what day?" or "what time?" leaves it to us: the first free times.
 _ANY_WHEN_SAID = (
@@ -348,7 +359,8 @@ _ANY_WHEN = re.compile(
 )
 _LATEST = re.compile(
     r"\b(?:latest|as late as (?:possible|you can)|end of the day|last (?:thing|slot|"
-    r"appointment|one of the day)|late as possible|close to closing|right before you close|"
+    r"appointment|one of the day)|late as possible|close to closing|"
+    r"(?:right |just |shortly )?before (?:you |ya )?(?:close|closing)|"
     # "anything late on Saturday?", "later in the day", "a late one"
     r"(?:anything|something|any time|anytime|a time|a slot|an appointment|one|a|have) late"
     r"(?! (?:for|to|by|again|morning|afternoon|evening|night|nights|opening|hours|closing))|"
@@ -477,7 +489,7 @@ def find_day(text: str, today: date) -> date | None:
         return today
     match = _WEEKDAY_WEEK.search(lowered)
     if match:
-        name = match.group(2) or match.group(3) or match.group(4) or match.group(5)
+        name = next(group for group in match.groups()[1:] if group)
         weekday = WEEKDAYS.get(name, _WEEKDAY_SHORT.get(name, 0))
         skip_today = match.group(1) == "next" or match.group(4) is not None  # "after next"
         return _next_weekday(today, weekday, skip_today=skip_today) + timedelta(7)
@@ -819,10 +831,30 @@ def _clock_at(match: re.Match[str], lowered: str, alone: bool) -> time | None:
     return _with_suffix(_hour(hour_word), minute, suffix)
 
 
+_WEEKDAY_AFTER_IT = re.compile(
+    rf"\bthe\s+({_DAY_NAME_RE})\s+after(?:\s+(?:it|that))?\b(?!\s+(?:next|this|the|my|[0-9]))"
+    rf"|\b({_DAY_NAME_RE})\s+after\s+(?:it|that)\b"
+)
+
+
+def weekday_after(lowered: str, held: date) -> date | None:
+    """ "Can I move it to the Tuesday after?": the first such weekday after the booking's
+    own day (not the coming one); None when no weekday is said that way."""
+    match = _WEEKDAY_AFTER_IT.search(lowered)
+    if match is None:
+        return None
+    name = match.group(1) or match.group(2)
+    weekday = WEEKDAYS.get(name, _WEEKDAY_SHORT.get(name, 0))
+    return _next_weekday(held, weekday, skip_today=True)
+
+
 def names_the_one_after(lowered: str) -> bool:
     """ "Friday, not this one, the one after": a day turned down for the same day a week on,
     whose words say no day of their own."""
-    return bool(re.search(rf"\b(?:{_DAY_NAME_RE})s?\b{_UP_TO_ONE_AFTER}{_ONE_AFTER}", lowered))
+    return bool(
+        re.search(rf"\b(?:{_DAY_NAME_RE})s?\b{_UP_TO_ONE_AFTER}{_ONE_AFTER}", lowered)
+        or re.search(_NOT_THIS_BUT_NEXT, lowered)
+    )
 
 
 def find_time(text: str, expecting: str | None = None) -> time | None:

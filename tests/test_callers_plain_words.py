@@ -1,0 +1,291 @@
+"""Callers' words from session 30's lists of text calls that no scenario wrote: each was
+wrong before (a booking on the wrong day, a second message instead of the first, a booking
+left standing, a question taken for a booking, ...).
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time
+
+import pytest
+
+from receptionist.app.config import Settings
+from receptionist.dialog import replies
+from receptionist.dialog.actions import CheckSlot, FindBookings, FindSlots
+from receptionist.dialog.events import BookingsFound, CallerSaid, SlotChecked, SlotsFound
+from receptionist.dialog.frame import Expect, Task
+from receptionist.dialog.understand import understand
+from receptionist.store.db import Store
+from tests.conftest_dialog import start_call
+from tests.test_callers_everyday_words import _jane_booked_friday
+from tests.test_callers_own_words import FRIDAY_10
+from tests.test_conversation import PROFILE, TODAY, new, says
+
+FRIDAY = date(2026, 11, 27)
+
+
+def test_the_day_one_was_due_to_come_in_names_the_booking_moved() -> None:
+    """ "I'm supposed to be coming in Friday but ..., any chance I could come Saturday
+    instead?" asked for the name or the day of the booking: Friday was it."""
+    c = new()
+    said = (
+        "Hi there, I'm supposed to be coming in Friday but my car's broken down, any "
+        "chance I could come Saturday instead?"
+    )
+    out = c.receive(CallerSaid(said))
+    assert out[-1] == FindBookings("5551234567", "", FRIDAY), out
+    out = c.receive(BookingsFound((FRIDAY_10,)))
+    found = out[-1]
+    assert isinstance(found, FindSlots) and found.first_day == date(2026, 11, 28), out
+
+
+def test_calling_back_to_rebook_is_no_answer_to_cancelling() -> None:
+    """ "no I'll call back to rebook" to "Shall I cancel it?" asked for a new day and time, and
+    the booking stayed when the caller then said goodbye."""
+    c = new()
+    c.receive(CallerSaid("Hiya, just ringing to say I won't make my appointment on Friday, sorry"))
+    out = c.receive(BookingsFound((FRIDAY_10,)))
+    assert says(out)[-1].endswith("Shall I cancel it?"), out
+    out = c.receive(CallerSaid("no I'll call back to rebook"))
+    assert says(out) == ["Just to be sure: shall I cancel your haircut on Friday November 27 at "
+                         "10 AM? You can book again whenever suits."], out  # fmt: skip
+    assert c.expecting == Expect.CONFIRM_CANCEL
+
+
+@pytest.mark.parametrize(
+    ("turn", "day"),
+    [
+        ("Hello, I'd like to book a haircut for next Thursday, not this one", date(2026, 12, 3)),
+        ("A haircut, not this Thursday, next Thursday", date(2026, 12, 3)),
+        ("A haircut not this Friday but the following one", date(2026, 12, 4)),
+        # guards: said before, and still so
+        ("A haircut on Thursday, not this one but the one after", date(2026, 12, 3)),
+        ("A haircut next Thursday please", date(2026, 11, 26)),
+        ("A haircut on Thursday, not this week but next", date(2026, 12, 3)),
+    ],
+)
+def test_not_this_one_is_the_one_after(turn: str, day: date) -> None:
+    """ "next Thursday, not this one" booked this Thursday."""
+    assert understand(turn, PROFILE, TODAY).day == day
+
+
+def test_a_weekday_turned_down_in_a_week_is_skipped() -> None:
+    """ "sometime next week, not Tuesday though" offered Tuesday."""
+    c = new()
+    out = c.receive(CallerSaid("I need a colour, roots mainly, sometime next week, not Tuesday "
+                               "though"))  # fmt: skip
+    assert isinstance(out[-1], FindSlots) and out[-1].first_day == date(2026, 11, 30), out
+    out = c.receive(SlotsFound((datetime(2026, 12, 1, 9), datetime(2026, 12, 1, 10))))
+    assert isinstance(out[-1], FindSlots) and out[-1].first_day == date(2026, 12, 2), out
+
+
+@pytest.mark.parametrize(
+    "turn",
+    [
+        "I'd like a haircut any day except Saturday",
+        "I'd like a haircut, whatever day suits you",
+        "A haircut, whenever you can fit me in",
+    ],
+)
+def test_any_day_is_the_first_free_times(turn: str) -> None:
+    """ "any day except Saturday" asked "What day would you like to come in?"."""
+    out = new().receive(CallerSaid(turn))
+    found = out[-1]
+    assert isinstance(found, FindSlots) and found.first_day == TODAY, out
+    assert found.window is not None and found.window.earliest
+
+
+def test_any_day_in_a_week_named_stays_in_that_week() -> None:
+    out = new().receive(CallerSaid("Do you have any day free next week for a colour?"))
+    assert isinstance(out[-1], FindSlots) and out[-1].first_day == date(2026, 11, 30), out
+
+
+async def test_the_weekday_after_in_a_move_is_after_the_booking(
+    salon: Settings, store_file: Store
+) -> None:
+    """ "I have a 10 o'clock on Friday ..., can I move it to the Tuesday after?" offered today,
+    a Tuesday, and a yes moved it there."""
+    await _jane_booked_friday(salon, store_file)
+    call = start_call(salon, store_file, "now")
+    said = await call.say("Hi, I have a 10 o'clock on Friday but I'm going to be away, can I "
+                          "move it to the Tuesday after?")  # fmt: skip
+    assert any("Tuesday December 1 at 9 AM" in s for s in said), said
+    await call.say("The 10 please.")
+    held = sorted((b["start"], b["status"]) for b in store_file.rows("bookings"))
+    assert held == [("2026-11-27T10:00", "cancelled"), ("2026-12-01T10:00", "booked")]
+
+
+@pytest.mark.parametrize(
+    "turn", ["Can she call me back on this number", "And ask her to call me back please."]
+)
+async def test_a_call_back_asked_after_the_message_is_the_same_message(
+    salon: Settings, store_file: Store, turn: str
+) -> None:
+    """ "Can she call me back on this number" once told the message was passed on began a
+    second message ("Who is the message for?"), and the name said next was its text."""
+    call = start_call(salon, store_file, "m1")
+    await call.say("Hi, can I leave a message for Sarah? It's about the invoice you sent me.")
+    said = await call.say(turn)
+    assert said[0] == "Yes. I've passed your message to Sarah to call you back at 5 5 5, 1 2 3, "\
+                      "4 5 6 7.", said  # fmt: skip
+    await call.say("Bruce Wayne")
+    (message,) = store_file.rows("messages")
+    assert (message["for_staff"], message["caller_name"]) == ("Sarah", "Bruce Wayne")
+
+
+def test_someone_else_booking_you_in_is_a_status_question() -> None:
+    """ "I think my husband booked me in for something this week, could you check?" was
+    answered and also passed on as a question we couldn't answer."""
+    u = understand("Hi, I think my husband booked me in for something this week, could you "
+                   "check? Name's Jane Miller.", PROFILE, TODAY)  # fmt: skip
+    assert u.intents == ("status",) and u.asks_other is None, u
+
+
+def test_who_one_is_booked_with_is_a_status_question() -> None:
+    """ "Can you tell me who I'm booked in with on Friday?" began a booking on Friday."""
+    u = understand("Can you tell me who I'm booked in with on Friday?", PROFILE, TODAY)
+    assert "status" in u.intents and "book" not in u.intents, u
+
+
+def test_is_anyone_there_after_trying_to_get_through_hears_us() -> None:
+    """It was "I'm sorry, I don't have that information"."""
+    out = says(new().receive(CallerSaid("Hi, sorry, I've been trying to reach you all day, is "
+                                        "anyone there?")))  # fmt: skip
+    assert out[0] == replies.CAN_HEAR_YOU, out
+
+
+def test_the_day_of_an_event_is_no_day_asked_for() -> None:
+    """ "I need a trim before my job interview on Thursday morning, can you do Wednesday
+    afternoon?" offered Thursday morning."""
+    out = new().receive(CallerSaid("I need a trim before my job interview on Thursday morning, "
+                                   "can you do Wednesday afternoon?"))  # fmt: skip
+    found = out[-1]
+    assert isinstance(found, FindSlots) and found.first_day == date(2026, 11, 25), out
+    assert found.window is not None and found.window.start == time(12)
+
+
+def test_book_him_after_asking_about_a_stylist_is_that_stylist() -> None:
+    c = new()
+    c.receive(CallerSaid("Is Marco in on Friday?"))
+    out = c.receive(CallerSaid("Can I book him then for a fade at 10?"))
+    assert out[-1] == CheckSlot("haircut", datetime(2026, 11, 27, 10), "5551234567"), out
+    assert c.frame.asked_for == "Marco"
+
+
+@pytest.mark.parametrize("turn", ["Does Sarah work Saturdays?", "Does Marco work on Fridays?"])
+def test_whether_a_stylist_works_a_day_is_a_question_of_the_rota(turn: str) -> None:
+    """ "Does Sarah work Saturdays?" began a booking on Saturday ("Is Marco working Saturday?"
+    was already a question we can't answer)."""
+    u = understand(turn, PROFILE, TODAY)
+    assert "book" not in u.intents and u.asks_other, u
+
+
+async def test_a_child_brought_along_to_a_booking_held_is_booked_after_it(
+    salon: Settings, store_file: Store
+) -> None:
+    """ "So I booked a haircut for Friday, but can my son come with me and get his done too?"
+    offered Friday's first times, as if no booking were held."""
+    await _jane_booked_friday(salon, store_file)
+    call = start_call(salon, store_file, "now")
+    said = await call.say("Hey, so I booked a haircut for Friday, but can my son come with me "
+                          "and get his done too?")  # fmt: skip
+    assert any("kids cut on Friday November 27 at 10:30 AM" in s for s in said), said
+    assert call.conversation.frame.task != Task.BOOK or not call.conversation.frame.offered
+
+
+async def test_next_weekday_of_the_booking_moved_is_the_week_after(
+    salon: Settings, store_file: Store
+) -> None:
+    """ "Can you cancel Friday and rebook me for next Friday same time?" (said on a Tuesday)
+    was "Your haircut is already on Friday November 27 at 10 AM"."""
+    await _jane_booked_friday(salon, store_file)
+    call = start_call(salon, store_file, "now")
+    await call.say("Can you cancel Friday and rebook me for next Friday same time?")
+    held = sorted((b["start"], b["status"]) for b in store_file.rows("bookings"))
+    assert held == [("2026-11-27T10:00", "cancelled"), ("2026-12-04T10:00", "booked")]
+
+
+async def test_no_name_to_the_name_question_is_no_second_wrong_detail(
+    salon: Settings, store_file: Store
+) -> None:
+    """ "yes" to "What name is the booking under?", after a day that matched no booking,
+    looked the same day up again and counted it twice: the caller was sent to a person."""
+    await _jane_booked_friday(salon, store_file)
+    call = start_call(salon, store_file, "now")
+    said = await call.say("Hi, I'd like to cancel my appointment on Thursday")
+    assert said[-1].endswith("What name is the booking under?"), said
+    said = await call.say("yes")
+    assert not call.transfers and "name" in said[-1], said
+    said = await call.say("Jane Miller")
+    assert said[-1].endswith("Shall I cancel it?"), said
+
+
+async def test_two_wrong_details_still_go_to_a_person(salon: Settings, store_file: Store) -> None:
+    await _jane_booked_friday(salon, store_file)
+    call = start_call(salon, store_file, "now")
+    await call.say("Hi, I'd like to cancel my appointment on Thursday")
+    await call.say("Bob Jones")
+    assert [t[0] for t in call.transfers] == ["200"]
+
+
+def test_a_part_of_the_day_asked_is_no_question_we_cant_answer() -> None:
+    """ "... maybe Friday? Like, late afternoon?" booked, and passed "late afternoon" on to
+    the front desk as a question."""
+    u = understand("Uh yeah, hi, so, um, I need, like, a haircut, maybe Friday? Like, late "
+                   "afternoon?", PROFILE, TODAY)  # fmt: skip
+    assert u.asks_other is None and u.window is not None and u.window.start == time(15), u
+    assert understand("Is the afternoon usually busy?", PROFILE, TODAY).asks_other
+
+
+def test_just_before_closing_is_the_last_times() -> None:
+    """ "can I book a haircut tomorrow just before you close" offered 9 and 10 AM."""
+    u = understand("ok and can I book a haircut tomorrow just before you close", PROFILE, TODAY)
+    assert u.window is not None and u.window.latest, u
+
+
+@pytest.mark.parametrize(
+    "turn",
+    [
+        "Hi, this is John Smith, could you tell me what time I'm in on Thursday?",
+        "I've got 2 appointments I think, can you check?",
+    ],
+)
+def test_bookings_held_asked_about_in_plain_words_are_status(turn: str) -> None:
+    """The first began a booking on Thursday; the second was a question we can't answer."""
+    u = understand(turn, PROFILE, TODAY)
+    assert "status" in u.intents and "book" not in u.intents and u.asks_other is None, u
+
+
+async def test_someone_added_after_a_booking_held_without_on_is_booked_after_it(
+    salon: Settings, store_file: Store
+) -> None:
+    """ "I'm booked in Friday at 10, can I add my husband on after me for a haircut?" checked
+    Friday at 10, and the name then "booked" the caller's own booking again."""
+    await _jane_booked_friday(salon, store_file)
+    call = start_call(salon, store_file, "now")
+    said = await call.say("Hi, I'm booked in Friday at 10, can I add my husband on after me for "
+                          "a haircut?")  # fmt: skip
+    assert any("haircut on Friday November 27 at 10:30 AM" in s for s in said), said
+    starts = sorted(b["start"] for b in store_file.rows("bookings"))
+    assert starts == ["2026-11-27T10:00", "2026-11-27T10:30"]
+
+
+def test_a_time_taken_said_back_is_no_question() -> None:
+    """ "oh that's taken? what about 3:30 then" to the nearest times was "I don't have that
+    information"."""
+    c = new()
+    c.receive(CallerSaid("I'd like a haircut on Thursday at 3"))
+    c.receive(SlotChecked(False, (datetime(2026, 11, 26, 14, 30), datetime(2026, 11, 26, 15, 30))))
+    out = c.receive(CallerSaid("oh that's taken? what about 3:30 then"))
+    assert out[-1] == CheckSlot("haircut", datetime(2026, 11, 26, 15, 30), "5551234567"), out
+
+
+def test_the_day_meant_for_a_booking_made_is_a_move() -> None:
+    """ "I booked in for Friday at 10 but actually I meant Saturday, can you fix that?" was
+    "I can't do that over the phone"."""
+    c = new()
+    out = c.receive(CallerSaid("Hi, I booked in for Friday at 10 but actually I meant Saturday, "
+                               "can you fix that?"))  # fmt: skip
+    assert out[-1] == FindBookings("5551234567", "", FRIDAY), out
+    out = c.receive(BookingsFound((FRIDAY_10,)))
+    assert isinstance(out[-1], FindSlots) and out[-1].first_day == date(2026, 11, 28), out

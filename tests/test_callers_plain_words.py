@@ -289,3 +289,53 @@ def test_the_day_meant_for_a_booking_made_is_a_move() -> None:
     assert out[-1] == FindBookings("5551234567", "", FRIDAY), out
     out = c.receive(BookingsFound((FRIDAY_10,)))
     assert isinstance(out[-1], FindSlots) and out[-1].first_day == date(2026, 11, 28), out
+
+
+def test_cutting_hair_is_a_haircut() -> None:
+    """ "a reservation for cutting hair on Thursday" asked which service."""
+    u = understand("Good day, I would like to make reservation for cutting hair on Thursday, "
+                   "please", PROFILE, TODAY)  # fmt: skip
+    assert u.service == "haircut", u
+
+
+def test_the_day_wanted_after_the_day_held_in_plain_words() -> None:
+    """ "I want to change my appointment. It is Friday, I want Thursday" looked for a booking
+    on Thursday."""
+    c = new()
+    out = c.receive(CallerSaid("Yes hello, please, I want to change my appointment. It is "
+                               "Friday, I want Thursday"))  # fmt: skip
+    assert out[-1] == FindBookings("5551234567", "", FRIDAY), out
+    out = c.receive(BookingsFound((FRIDAY_10,)))
+    assert isinstance(out[-1], FindSlots) and out[-1].first_day == date(2026, 11, 26), out
+
+
+async def test_the_name_of_the_one_a_booking_is_for_said_with_it_is_its_name(
+    salon: Settings, store_file: Store
+) -> None:
+    """ "... a kids cut for my daughter this Saturday at 10, her name is Ella." asked "What
+    name should I put the booking under?"."""
+    call = start_call(salon, store_file, "e1")
+    await call.say("Hi there, I was wondering if I could book a kids cut for my daughter this "
+                   "Saturday at 10, her name is Ella.")  # fmt: skip
+    assert [(b["name"], b["start"]) for b in store_file.rows("bookings")] == [
+        ("Ella", "2026-11-28T10:00")
+    ]
+
+
+def test_a_friends_name_told_of_is_not_the_bookings() -> None:
+    c = new()
+    out = c.receive(CallerSaid("I'd like a haircut on Friday at 2, my friend's name is Lucy, "
+                               "she recommended you"))  # fmt: skip
+    assert c.frame.name is None, out
+
+
+@pytest.mark.parametrize(
+    "turn",
+    [
+        "Can I book my son and daughter in for kids cuts Saturday at 10, his name is Leo",
+        "kids cuts for my son and my daughter on Saturday",
+    ],
+)
+def test_two_relations_named_are_two_people(turn: str) -> None:
+    """ "my son and daughter" was one kids cut."""
+    assert understand(turn, PROFILE, TODAY).people == 2

@@ -86,7 +86,7 @@ from receptionist.dialog.intents import (
 )
 from receptionist.dialog.matching import per_person, staff_by_role
 from receptionist.dialog.names import addressed, names_listed
-from receptionist.dialog.people import children_among, mentions_others
+from receptionist.dialog.people import booked_for_another, children_among, mentions_others
 from receptionist.dialog.understand import (
     DayRange,
     TimeWindow,
@@ -1334,6 +1334,19 @@ class Conversation:
             # "calling for my husband, George Mills ... cancel his trim", "can I book for my
             # mum? She's Margaret Jones": the booking's name is theirs
             f.name = called_for
+            taken = True
+        other = u.extra.get("other_name")
+        if (
+            not (u.name or called_for or f.name)
+            and other
+            and f.task == Task.BOOK
+            and not f.more_services
+            and booked_for_another(u.text.lower())
+            and other.lower() not in {m.name.lower() for m in self.profile.staff}
+        ):
+            # "a kids cut for my daughter this Saturday at 10, her name is Ella": the booking
+            # is under her name (it was asked for again)
+            f.name = other
             taken = True
         if u.name:
             f.name = u.name

@@ -417,6 +417,8 @@ _TO_A_VERB = (
 _MOVE_SPLIT = re.compile(
     r"\b(?:to" + _TO_A_VERB + r"|until|for|instead(?! of)|into|can we do|could we do|how about|"
     r"what about|i meant(?: to (?:say|book))?|"
+    # "I want to change my appointment. It is Friday, I want Thursday"
+    r"i (?:want|'d like|would like|need|prefer)(?! to\b)|"
     # "any chance I could come Saturday instead?"
     r"(?:can|could) (?:i|we) (?:do|get|have|make it|come(?: in)?)|(?:i|we) could (?:do|come)|"
     # "I've got Friday at 10. Can you make it 10:30 instead?"

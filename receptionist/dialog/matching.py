@@ -102,7 +102,7 @@ def _plain(text: str) -> str:
 
 
 _CUTTING = re.compile(
-    r"\b(?:hair ?cutting|beard trimming|(?:cutting|trimming) (?:my|his|her|their|our) "
+    r"\b(?:hair ?cutting|beard trimming|(?:cutting|trimming) (?:my |his |her |their |our |the )?"
     r"(?:hair|beard))\b"
 )
 _MY_SUN = re.compile(r"\b(my|our|his|her|their) sun\b")

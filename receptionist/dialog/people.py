@@ -125,6 +125,16 @@ def find_people(said: str, lowered: str, profile: BusinessProfile) -> int | None
         return sum(_group_size(b) or 1 for b in beneficiaries)
     if re.search(r"\b(?:my|our|the) twins\b", lowered):
         return 2
+    match = re.search(
+        rf"\b(?:my|our)\s+(?:\w+\s+)?{_RELATIONS}\s+(?:and|&)\s+(?:(?:my|our|his|her)\s+)?"
+        rf"(?:\w+\s+)?{_RELATIONS}\b",
+        lowered,
+    )
+    if match:
+        # "Can I book my son and daughter in for kids cuts?": one booking each (it was one)
+        both = _group_size(match.group(0))
+        if both and both > 1:
+            return both
     match = re.search(rf"\b(?:my|our)\s+(\d+|two|three|four|five|six)\s+{_RELATIONS}\b", lowered)
     if match:
         return _count(match.group(1))
@@ -144,3 +154,16 @@ def mentions_others(lowered: str) -> bool:
     """Does the turn speak of anyone but the caller ("for my son", "and him right after")?
     Two services said with nobody else named are both for the caller."""
     return bool(_GROUP.search(lowered) or _SOMEONE_ELSE.search(lowered))
+
+
+_FOR_ANOTHER = re.compile(
+    rf"\b(?:for|book(?: in)?|booking|bring|get) (?:my|our) (?:\w+ )?{_RELATIONS}\b|"
+    rf"\b(?:my|our) (?:\w+ )?{_RELATIONS} (?:needs|wants|would like|is after|is due)\b"
+)
+
+
+def booked_for_another(lowered: str) -> bool:
+    """Is the booking asked for someone else ("a kids cut for my daughter", "my dad needs a
+    trim"), not someone only told of ("my friend recommended you")?"""
+    return bool(_FOR_ANOTHER.search(lowered))
+

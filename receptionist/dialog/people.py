@@ -166,4 +166,3 @@ def booked_for_another(lowered: str) -> bool:
     """Is the booking asked for someone else ("a kids cut for my daughter", "my dad needs a
     trim"), not someone only told of ("my friend recommended you")?"""
     return bool(_FOR_ANOTHER.search(lowered))
-

@@ -339,3 +339,118 @@ def test_a_friends_name_told_of_is_not_the_bookings() -> None:
 def test_two_relations_named_are_two_people(turn: str) -> None:
     """ "my son and daughter" was one kids cut."""
     assert understand(turn, PROFILE, TODAY).people == 2
+
+
+async def test_make_it_a_colour_as_well_adds_it(salon: Settings, store_file: Store) -> None:
+    """ "I have a haircut on Friday but I'd like to make it a colour as well" offered to change
+    the haircut into a colour, and a yes cancelled the haircut."""
+    await _jane_booked_friday(salon, store_file)
+    call = start_call(salon, store_file, "now")
+    await call.say("I have a haircut on Friday but I'd like to make it a colour as well")
+    held = sorted((b["service"], b["start"], b["status"]) for b in store_file.rows("bookings"))
+    assert held == [("colour", "2026-11-27T10:30", "booked"),
+                    ("haircut", "2026-11-27T10:00", "booked")]  # fmt: skip
+
+
+async def test_another_time_instead_of_the_one_held_moves_it(
+    salon: Settings, store_file: Store
+) -> None:
+    """ "My Friday appointment, can we do 11 instead of 10?" began a new booking at 11."""
+    await _jane_booked_friday(salon, store_file)
+    call = start_call(salon, store_file, "now")
+    await call.say("My Friday appointment, can we do 11 instead of 10?")
+    held = sorted((b["start"], b["status"]) for b in store_file.rows("bookings"))
+    assert held == [("2026-11-27T10:00", "cancelled"), ("2026-11-27T11:00", "booked")]
+
+
+def test_cancel_and_do_another_service_instead_changes_the_service() -> None:
+    """ "Can I cancel my haircut and just do a beard trim instead?" cancelled the haircut, and
+    the beard trim was forgotten."""
+    u = understand("Can I cancel my haircut and just do a beard trim instead?", PROFILE, TODAY)
+    assert "move" in u.intents and "cancel" not in u.intents, u
+
+
+@pytest.mark.parametrize(
+    "turn",
+    [
+        "Hi, I got a text reminder about an appointment but I don't remember booking one?",
+        "Hello, I'm calling to confirm tomorrow's appointment",
+        "I'd like to know if my booking for the 27th is still on",
+        "Did my husband John book anything for Thursday? His name's John Smith.",
+    ],
+)
+def test_a_booking_held_asked_after_is_status(turn: str) -> None:
+    """Each began a booking ("What would you like to book?")."""
+    u = understand(turn, PROFILE, TODAY)
+    assert "status" in u.intents and "book" not in u.intents, u
+
+
+def test_the_name_said_of_the_one_whose_booking_is_asked_finds_it() -> None:
+    c = new()
+    out = c.receive(CallerSaid("Did my husband John book anything for Thursday? His name's "
+                               "John Smith."))  # fmt: skip
+    assert out[-1] == FindBookings("5551234567", "John Smith", date(2026, 11, 26), True), out
+
+
+@pytest.mark.parametrize(
+    "turn",
+    [
+        "Can I get a haircut on Friday, and how long will it take?",
+        "Can I get a haircut on Friday? How much is it?",
+    ],
+)
+def test_a_service_asked_for_with_a_question_is_still_booked(turn: str) -> None:
+    """The question was answered and the booking dropped ("anything else?")."""
+    out = new().receive(CallerSaid(turn))
+    assert isinstance(out[-1], FindSlots) and out[-1].first_day == FRIDAY, out
+
+
+def test_a_cheaper_service_asked_is_a_question_not_a_booking() -> None:
+    u = understand("Can I get a haircut cheaper if I'm a student?", PROFILE, TODAY)
+    assert "book" not in u.intents, u
+
+
+def test_earlier_than_the_booking_held_looks_before_it() -> None:
+    """ "Any way I could come in earlier than my 10 o'clock Friday?" began a booking at 10."""
+    c = new()
+    out = c.receive(CallerSaid("Any way I could come in earlier than my 10 o'clock Friday?"))
+    assert out[-1] == FindBookings("5551234567", "", FRIDAY), out
+    out = c.receive(BookingsFound((FRIDAY_10,)))
+    found = out[-1]
+    assert isinstance(found, FindSlots) and found.first_day == FRIDAY, out
+    assert found.window is not None and found.window.end == time(10), out
+
+
+def test_whether_there_is_a_booking_under_a_name_is_status() -> None:
+    """ "Can you check if there's a booking under Martha Jones?" began a booking."""
+    u = understand("Hi, can you check if there's a booking under Martha Jones?", PROFILE, TODAY)
+    assert u.intents == ("status",) and u.name == "Martha Jones", u
+
+
+@pytest.mark.parametrize(
+    "turn",
+    [
+        "What services do you offer?",
+        "Can you tell me a bit about what services you offer?",
+        "What kind of things do you do?",
+        "What do you do there?",
+        "What else do you offer besides haircuts?",
+    ],
+)
+def test_the_services_asked_are_said(turn: str) -> None:
+    """Each was "I'm sorry, I don't have that information" (or a haircut's booking)."""
+    out = says(new().receive(CallerSaid(turn)))
+    assert out[0] == "We offer a haircut, a beard trim, a colour or a kids cut.", out
+
+
+def test_a_price_that_depends_asked_with_a_booking_is_passed_on_after_it() -> None:
+    """ "... how much is it? And do you do a discount for seniors?" with a haircut asked for:
+    the discount was never answered nor passed on."""
+    c = new()
+    said = (
+        "Hello, I'd like a haircut, but I'm nervous about the price, how much is it? And "
+        "do you do a discount for seniors?"
+    )
+    out = says(c.receive(CallerSaid(said)))
+    assert out[1] == replies.QUESTION_LATER and c.frame.task == Task.BOOK, out
+    assert "discount" in c._question_left

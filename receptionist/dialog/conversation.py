@@ -871,7 +871,12 @@ class Conversation:
             # service, and the parking is still a question we can't answer
             and (answered or not answers.has_details(replace(u, staff=None)))
         )
-        if u.asks_other and self._task_intent(u) and not answered and not self._question_left:
+        depends = answered and u.asks_price and bool(_PRICE_DEPENDS.search(u.text))
+        if (
+            ((u.asks_other and not answered) or depends)
+            and self._task_intent(u)
+            and not self._question_left
+        ):
             # "Can I get a haircut on Friday at 10? Also, is there parking?": the request goes
             # on, and the question, which we can't answer, goes to the front desk after it
             self._question_left = u.text
@@ -1339,10 +1344,12 @@ class Conversation:
         if (
             not (u.name or called_for or f.name)
             and other
-            and f.task == Task.BOOK
-            and not f.more_services
-            and booked_for_another(u.text.lower())
             and other.lower() not in {m.name.lower() for m in self.profile.staff}
+            and (
+                (f.task == Task.BOOK and not f.more_services and booked_for_another(u.text.lower()))
+                # "Did my husband John book anything for Thursday? His name's John Smith."
+                or (f.task in (Task.STATUS, Task.CANCEL, Task.MOVE) and f.target is None)
+            )
         ):
             # "a kids cut for my daughter this Saturday at 10, her name is Ella": the booking
             # is under her name (it was asked for again)
@@ -1701,6 +1708,8 @@ class Conversation:
                 # "And how long would I need to set aside?" just told a colour's price: the
                 # colour's
                 u = replace(u, service=self._answered_of)
+        if u.extra.get("services_asked"):
+            sentences.append(f"We offer {replies.services_list(p)}.")
         if u.extra.get("superlative") and u.service:
             sentences.append(replies.superlative_answer(u.extra["superlative"], u.service))
         if u.asks_price:

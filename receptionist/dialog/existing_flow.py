@@ -39,7 +39,7 @@ from receptionist.dialog.intents import ANY_TIME_ASKED
 from receptionist.dialog.numbers import words_to_numbers
 from receptionist.dialog.shifts import find_shift
 from receptionist.dialog.understand import DayRange, TimeWindow, Understanding, understand
-from receptionist.dialog.when import weekday_after
+from receptionist.dialog.when import find_day, weekday_after
 from receptionist.domain.profile import BusinessProfile
 from receptionist.domain.saying import DAY_NAMES, say_day, say_time
 
@@ -452,6 +452,10 @@ def _move_parts(text: str, split: re.Pattern[str]) -> list[tuple[str, str]]:
     cuts = [m for m in split.finditer(rest) if rest[m.end() :].strip(" .,!?")]
     if not cuts:
         return [(old.group(1), rest)] if old else []
+    if old and find_day(old.group(1), date(2000, 1, 3)) is None:
+        # "My Friday appointment, can we do 11 instead of 10?": the old time, and the day
+        # said before it
+        return [(f"{rest[: m.start()]} {old.group(1)}", rest[m.end() :]) for m in reversed(cuts)]
     return [(old.group(1) if old else rest[: m.start()], rest[m.end() :]) for m in reversed(cuts)]
 
 
@@ -564,7 +568,9 @@ _LATER_THAT_DAY = re.compile(
     re.I,
 )
 _HELD_AT = re.compile(
-    r"\b(?:booked|appointment|i'm in|i am in|i have|i've got|mine is|it's at|it is at)\b", re.I
+    r"\b(?:booked|appointment|i'm in|i am in|i have|i've got|mine is|it's at|it is at|"
+    r"than (?:my|our))\b",  # "earlier than my 10 o'clock Friday"
+    re.I,
 )
 _TO_LATER = re.compile(
     r"\b(?:to|into|until)\s+(?:an?\s+|the\s+)?(?:\w+\s+)?(?:later|earlier)\b", re.I

@@ -49,7 +49,13 @@ _BOOK = re.compile(
     + _SAME_AS_BEFORE
     + r")"
 )
-_LIKE_ONE = re.compile(r"\b(?:i'd|i would|we'd|we would) like (?:a|an|one|two)\b")
+_LIKE_ONE = re.compile(
+    r"\b(?:i'd|i would|we'd|we would) like (?:a|an|one|two)\b|"
+    # "Can I get a haircut on Friday, and how long will it take?"
+    r"\b(?:can|could|may) (?:i|we) (?:get|have|grab) (?:a|an|one|two)\b"
+    r"(?![^.?!]{0,30}\b(?:cheaper|discount|for less|for free|deal|refund)\b)|"
+    r"\b(?:i|we) (?:need|want) (?:a|an|one|two)\b|\b(?:i'm|i am|we're) after (?:a|an|one)\b"
+)
 _BOOK_AGAIN = re.compile(
     r"\b(?:book|(?<!n't )(?<!not )(?<!cannot )make|schedule) (?:a|an|another|new|me|us|it)\b"
 )  # not "I can't make it"
@@ -114,6 +120,13 @@ _MOVE = re.compile(
     r"\b(?:re-?schedul\w*|re-?book\w*|postpone\w*|re-?arrang\w*|"
     r"push(?:ing)? (?:it|that|this|my \w+|the \w+|my \w+ \w+)? ?(?:back|forward|later|earlier|"
     r"out|to)|"
+    # "Any way I could come in earlier than my 10 o'clock Friday?"
+    r"(?:earlier|later|sooner) than (?:my|our) (?:\w+ )?(?:\w+day|appointment|booking|\d|one|two|"
+    r"three|four|five|six|seven|eight|nine|ten|eleven|twelve)|"
+    # "My Friday appointment, can we do 11 instead of 10?"
+    r"(?:my|our) (?:\w+ )?(?:appointment|booking|reservation|haircut|cut|colou?r|trim|one)\b"
+    r"[^.?!]{0,40}?\binstead of (?:the |my )?(?:\d{1,2}(?::\d\d)?|one|two|three|four|five|six|"
+    r"seven|eight|nine|ten|eleven|twelve)\b|"
     # "I booked in for Friday at 10 but actually I meant Saturday, can you fix that?"
     r"(?:booked|booking)\b[^.?!]{0,40}\bi meant(?: to (?:say|book))? (?:on |for )?"
     r"(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day|tomorrow|today|the \d)|"
@@ -365,7 +378,19 @@ _STATUS = re.compile(
     r"(?:what(?:'s| is| was)?|tell me|know|remind me(?: of)?) the (?:date|time|day) (?:of|for|on) "
     r"(?:my|our) (?:\w+ )?(?:appointment|booking|reservation)|(?:what|which) (?:date|time|day)"
     r"(?:'s| is) (?:my|our) (?:\w+ )?(?:appointment|booking|reservation)|"
-    r"confirm (?:my|our|the) (?:\w+ )?(?:booking|appointment|reservation)|"
+    r"confirm (?:my|our|the|(?:to|yester)?day's|tomorrow's|\w+day's) (?:\w+ )?(?:booking|"
+    r"appointment|reservation)|"
+    # "Can you check if there's a booking under Martha Jones?"
+    r"(?:check|see|know|tell me) (?:if|whether) (?:there's|there is|you have|you've got|i have) "
+    r"(?:a|an|any) (?:booking|appointment|reservation)s?\b|"
+    # "I'd like to know if my booking for the 27th is still on"
+    r"(?:my|our) (?:\w+ )?(?:appointment|booking|reservation)\b[^.?!]{1,30}?\b(?:is|'s) "
+    r"(?:still )?(?:on|happening|going ahead|booked|confirmed)\b|"
+    # "I got a text reminder about an appointment but I don't remember booking one"
+    r"(?:text|reminder|message|email|call) (?:reminder )?(?:about|for|of) (?:an?|my|our) "
+    r"(?:\w+ )?(?:appointment|booking)|(?:don't|do not|can't) remember (?:booking|making)\b|"
+    # "Did my husband John book anything for Thursday?"
+    r"did (?:my|our) \w+(?: \w+)? (?:book|make) (?:anything|something|an? \w+|me)\b|"
     r"check(?:ing)? (?:on |that |whether |if )?(?:my|our) (?:\w+ )?(?:booking|appointment|"
     r"reservation)|"
     r"(?:am i|are we|was i|were we) (?:still )?"
@@ -460,7 +485,8 @@ _ANOTHER_WHEN = re.compile(
 # I'd rather do a colour instead", "could you change it to a colour instead of a cut?".
 _ANOTHER_SERVICE = re.compile(
     r"\b(?:instead|rather|swap|switch)\b|\b(?:make|change|turn) it (?:in)?to an?\b|"
-    r"\b(?:make|change) it an?\b|\band (?:then )?(?:book|get|have|do) (?:me )?an?\b|"
+    r"\b(?:make|change) it an?\b(?![\w ]{2,25}\b(?:as well|too|also)\b)|"
+    r"\band (?:then )?(?:book|get|have|do) (?:me )?an?\b|"
     # "Can I change my haircut on Friday to a colour?"
     r"\b(?:change|switch|swap|turn|make) (?:my|our|the) (?:\w+ ){1,4}?(?:in)?to an? (?!time\b|"
     r"day\b|later\b|earlier\b|different\b|new\b|another\b)"
@@ -473,7 +499,11 @@ _SOMEONE_ELSE_INSTEAD = re.compile(
     r"\b(?:she|he|they|my \w+) (?:will|'ll|can|could) (?:come|go|take it|have it)"
     r"(?: in)? (?:instead|in my place)\b"
 )
-_AND_BOOK = re.compile(r"\band (?:then )?(?:re-?book|book|make|get|schedule)\b")
+_AND_BOOK = re.compile(
+    r"\band (?:then )?(?:re-?book|book|make|get|schedule)\b|"
+    # "Can I cancel my haircut and just do a beard trim instead?"
+    r"\band (?:just |then )?(?:do|have|get) an? [\w ]{2,25}?\binstead\b"
+)
 _CHANGE_IT = re.compile(
     r"\b(?:make|have|do) it (?:(?:a (?:bit|little|touch)|an hour|half an hour|slightly) )?"
     r"(?:later|earlier|another day|a different (?:day|time))\b|"
@@ -1250,6 +1280,8 @@ _ADD_ON = re.compile(
     # "... could I bring my son along and get him a cut too"
     r"\b(?:get|have|book|do) (?:him|her|them|my \w+|our \w+) (?:a |an )?[\w' ]{2,20}?"
     r"\b(?:too|as well|also)\b|"
+    # "I have a haircut on Friday but I'd like to make it a colour as well"
+    r"\bmake it an? [\w ]{2,25}?\b(?:as well|too|also)\b|"
     # "... can my son come with me and get his done too?"
     r"\b(?:get|have) (?:his|hers|theirs|his hair|her hair|their hair) (?:done|cut|trimmed)"
     r" (?:too|as well|also|at the same time)\b"

@@ -126,8 +126,8 @@ def find_people(said: str, lowered: str, profile: BusinessProfile) -> int | None
     if re.search(r"\b(?:my|our|the) twins\b", lowered):
         return 2
     match = re.search(
-        rf"\b(?:my|our)\s+(?:\w+\s+)?{_RELATIONS}\s+(?:and|&)\s+(?:(?:my|our|his|her)\s+)?"
-        rf"(?:\w+\s+)?{_RELATIONS}\b",
+        rf"\b(?:my|our)\s+(?:\w+\s+)?{_RELATIONS}\s+(?:and|&)\s+(?:(?:my|our)\s+)?"
+        rf"(?:(?!his\b|her\b|their\b)\w+\s+)?{_RELATIONS}\b",
         lowered,
     )
     if match:

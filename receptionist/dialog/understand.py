@@ -552,6 +552,16 @@ def understand(
         pricey = superlative in _PRICE_SUPERLATIVES
         wants = replace(wants, intents=("question",), asks_other=None, asks_price=pricey,
                         asks_duration=not pricey)  # fmt: skip
+    asked_others = _SERVICES_ASKED.search(lowered)
+    services_asked = asked_others is not None and (
+        not services or asked_others.group(0).startswith("what else")
+    )
+    if services_asked and not set(wants.intents) - {"question"}:
+        # "What services do you offer?": the services (it was "I don't have that information")
+        wants = replace(wants, intents=("question",), asks_other=None)
+        services = ()
+    else:
+        services_asked = False
     if wants.asks_hours and holiday is None and _HOLIDAY_HOURS.search(lowered):
         # "What are your holiday hours?": the profile has none, a question we can't answer.
         wants = replace(wants, asks_hours=False, asks_other="holiday hours")
@@ -592,9 +602,23 @@ def understand(
         | _holiday_on_the_day(day, wants.asks_hours and not holiday, profile.region)
         | _day_excepted(lowered)
         | ({"superlative": superlative} if superlative else {})
+        | ({"services_asked": "yes"} if services_asked else {})
         | asked_day
         | ({"price_of_held": "yes"} if wants.price_of_held else {}),
     )
+
+
+# "What services do you offer?", "what kind of things do you do?", "what do you do there?"
+_SERVICES_ASKED = re.compile(
+    r"\bwhat (?:services|treatments|kinds? of (?:services|things|treatments|stuff|work)|"
+    r"sorts? of (?:services|things|treatments|stuff))\b[^.?!]{0,25}?\b(?:offer|do|provide|have|"
+    r"available)\b|"
+    # "What else do you offer besides haircuts?" (the service named is not asked for)
+    r"\bwhat else (?:do|can) you (?:offer|do|provide|have)\b(?=[^.?!]*\b(?:besides|apart from|"
+    r"other than|except)\b)|"
+    r"\bwhat (?:do|can) you (?:guys |all )?(?:offer|do|provide)(?: there| here| at the salon)?\W*$|"
+    r"\b(?:what are|tell me(?: a bit)? about|list) (?:your|the) services\b"
+)
 
 
 # An hour alone, the answer to no question of a name: "Ten please.", "No, at 11."

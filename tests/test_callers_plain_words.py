@@ -454,3 +454,20 @@ def test_a_price_that_depends_asked_with_a_booking_is_passed_on_after_it() -> No
     out = says(c.receive(CallerSaid(said)))
     assert out[1] == replies.QUESTION_LATER and c.frame.task == Task.BOOK, out
     assert "discount" in c._question_left
+
+
+def test_someone_to_call_about_a_booking_is_a_message() -> None:
+    """ "I need someone to call me about a group booking" began a booking."""
+    u = understand("Hi, I need someone to call me about a group booking", PROFILE, TODAY)
+    assert u.intents == ("message",), u
+
+
+def test_a_name_to_the_number_question_is_kept_and_the_number_asked_again() -> None:
+    """ "Ben Grimm" to "What number should they call you back on?" was "Sorry, I didn't quite
+    get that", and the name was lost."""
+    c = new("")
+    c.receive(CallerSaid("Can I leave a message for the front desk? Tell them Ben called about "
+                         "the invoice."))  # fmt: skip
+    out = says(c.receive(CallerSaid("Ben Grimm")))
+    assert out == ["Thanks, Ben Grimm. And what number should they call you back on?"], out
+    assert c.frame.name == "Ben Grimm" and c.expecting == Expect.PHONE

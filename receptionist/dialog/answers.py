@@ -217,6 +217,19 @@ def _phone(c: Conversation, u: Understanding) -> Reading:
         c.expecting = Expect.PHONE
         yield Say(f"Thanks, {whole}. And what's a phone number we can reach you on?")
         return None
+    asks_for_one = c.frame.task in (Task.MESSAGE, Task.BOOK)
+    if whole and not given and asks_for_one and not (u.intents or u.yes or u.no):
+        # "Ben Grimm" to "What number should they call you back on?": the name, kept, and the
+        # number asked again (it was "Sorry, I didn't quite get that")
+        c.frame.name = whole
+        c.expecting = Expect.PHONE
+        again = (
+            "And what number should they call you back on?"
+            if c.frame.task == Task.MESSAGE
+            else "And what's a phone number we can reach you on?"
+        )
+        yield Say(f"Thanks, {whole}. {again}")
+        return None
     if c.frame.task == Task.BOOK and u.phone is None and (u.no or _NO_NUMBER.search(u.text)):
         c.frame.no_phone = True  # "I'd rather not": booked without one, as they wish
         return Understanding(text=u.text), True

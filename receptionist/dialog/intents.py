@@ -223,7 +223,10 @@ _MESSAGE = re.compile(
     r"ask (?:him|her|them|\w+|(?:the|your) \w+) to (?:call|ring|phone)|"
     r"get (?!me\b|us\b)(?:\w+|(?:the|your) \w+) to (?:call|ring|phone|text|give me a (?:call|ring|"
     r"bell))|"
-    r"get back to me|(?:leave|give) (?:some |a bit of )?feedback|pass on (?:a )?compliments?|"
+    r"get back to me|(?:leave|give) (?:some |a bit of )?feedback|"
+    # "I need someone to call me about a group booking"
+    r"(?:need|want|like|ask for) (?:someone|somebody|one of you|\w+) to "
+    r"(?:call|ring|phone|get back to) (?:me|us)\b|pass on (?:a )?compliments?|"
     # for the front desk: a call back waited for, lost property, the waiting list
     + _FOR_THE_DESK_WORDS
     + "|"

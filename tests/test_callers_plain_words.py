@@ -471,3 +471,64 @@ def test_a_name_to_the_number_question_is_kept_and_the_number_asked_again() -> N
     out = says(c.receive(CallerSaid("Ben Grimm")))
     assert out == ["Thanks, Ben Grimm. And what number should they call you back on?"], out
     assert c.frame.name == "Ben Grimm" and c.expecting == Expect.PHONE
+
+
+# Words as Whisper tiny.en wrote them from voices not ours (flite, Festival through the
+# G.711 line; `python -m receptionist.harness.hearing --save FILE`), where the caller's
+# meaning is still plain.
+
+
+def test_a_weekday_heard_as_words_after_the_service_is_that_day() -> None:
+    """ "haircut for ID, no weight, make that free." (Friday, no wait, three) offered Tuesday
+    and Wednesday at 3."""
+    u = understand("haircut for ID, no weight, make that free.", PROFILE, TODAY)
+    assert (u.day, u.time) == (FRIDAY, time(15)) and "day" in u.unsure_slots, u
+
+
+def test_an_article_heard_before_the_name_is_not_part_of_it() -> None:
+    """ "put it under a Lisa Chen." to the name question was not understood."""
+    u = understand("put it under a Lisa Chen.", PROFILE, TODAY, Expect.NAME.value)
+    assert u.name == "Lisa Chen", u
+    assert understand("my name is a bit hard to spell", PROFILE, TODAY, "name").name is None
+
+
+@pytest.mark.parametrize("turn", ["a beard trim, Friday at 1-0, 30", "beard trim Friday at 1-0-30"])
+def test_ten_thirty_heard_digit_by_digit(turn: str) -> None:
+    assert understand(turn, PROFILE, TODAY).time == time(10, 30)
+
+
+@pytest.mark.parametrize("turn", ["555 to 123456", "555 to 1, 2, 3, 4, 5, 6"])
+def test_a_two_heard_as_to_among_the_digits_of_a_number(turn: str) -> None:
+    """ "555 to 123456" to "What number should they call you back on?" was not understood."""
+    assert understand(turn, PROFILE, TODAY, Expect.PHONE.value).phone == "5552123456"
+
+
+def test_between_two_times_is_no_phone_number() -> None:
+    assert understand("555 1234, from 2 to 4", PROFILE, TODAY).phone == "5551234"
+
+
+def test_a_message_for_the_front_desk_is_not_asked_who_for() -> None:
+    """ "I need to leave a message for the front desk." was asked "Who is the message for?"."""
+    c = new()
+    out = says(c.receive(CallerSaid("I need to leave a message for the front desk.")))
+    assert c.frame.staff == "front desk" and not any("Who is" in s for s in out), out
+
+
+@pytest.mark.parametrize(
+    ("turn", "at"),
+    [
+        ("Good I look at kids cut for half past to on Friday.", time(14, 30)),
+        ("sorry, I said for not do.", time(16)),
+        ("sorry I said for not to.", time(16)),
+        ("Can we move it to the 4th of December 10th AM?", time(10)),
+        ("11, 30, Thursday, haircut,", time(11, 30)),
+    ],
+)
+def test_an_hour_heard_as_the_words_it_sounds_like(turn: str, at: time) -> None:
+    """Each lost its time ("half past to", "for not do", "10th AM", "11, 30")."""
+    assert understand(turn, PROFILE, TODAY).time == at
+
+
+def test_digits_of_a_number_with_commas_are_no_time() -> None:
+    u = understand("my number is 555, 30, 12, 1234", PROFILE, TODAY, Expect.PHONE.value)
+    assert u.phone == "55530121234" and u.time is None, u

@@ -195,6 +195,9 @@ _BOTH = re.compile(
     r"each of (?:them|those))\b"
 )
 # "my appointment is at 10", "I'm booked in at 2 on Friday": the time of a booking held
+_FOR_THE_DESK = re.compile(
+    r"\b(?:for|to) (?:the )?(?:front desk|reception(?:ist)?|front office|desk)\b", re.I
+)
 _HELD_AT_TIME = re.compile(
     r"\b(?:(?:my|our) (?:\w+ )?(?:appointment|booking|haircut|cut|colou?r|trim|one)(?:'s| is)?|"
     r"(?:i'm|i am|we're|we are) (?:booked|in|down)(?: in)?)"
@@ -1384,6 +1387,8 @@ class Conversation:
             role = staff_by_role(u.text, self.profile)  # "a message for the manager"
             if role is not None:
                 f.staff, taken = role, True
+            elif _FOR_THE_DESK.search(u.text):
+                f.staff, taken = "front desk", True  # "a message for the front desk"
             elif _SOMEONE_CALL_BACK.search(u.text):
                 # "This is Dave from Supply Co, about your order, can someone call me back?":
                 # anyone will do, which is the front desk (and the words are the message)

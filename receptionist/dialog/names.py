@@ -78,7 +78,8 @@ _STRONG = re.compile(
     r"under the name(?: of)?|in the name of|booked under|it's under|it is under|"
     r"put (?:it|that|me|this) (?:down )?under|(?:my )?(?:first|last|sur) ?name(?: is|'s)?|"
     r"you can call me|call me|my name,?|"  # "My name Nguyen Van An"
-    r"(?:i'm|i am|she's|she is|he's|he is|they're|they are|it's) called)\s+",  # "She's called Lily"
+    r"(?:i'm|i am|she's|she is|he's|he is|they're|they are|it's) called)\s+"  # "She's called Lily"
+    r"(?:an?\s+(?=(?-i:[A-Z])))?",  # "put it under a Lisa Chen" (Whisper's "a")
     re.I,
 )
 # Particles inside a surname: "Maria De La Cruz", "Ludwig van Beethoven", "Ahmed bin Said".

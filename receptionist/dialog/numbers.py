@@ -62,10 +62,22 @@ def _digit_tokens(text: str) -> list[str]:
         elif word in ("oh", "o") and (_is_digits(out[-1:]) or nxt in _UNITS or nxt.isdigit()):
             out.append("0")
             i += 1
+        elif (
+            word in _SOUNDS_LIKE_A_DIGIT
+            and _is_digits(out[-1:])
+            and len(out[-1]) >= 3
+            and (nxt.isdigit() or nxt in _UNITS)
+        ):
+            # "555 to 123456": a digit among digits, written as the word it sounds like
+            out.append(_SOUNDS_LIKE_A_DIGIT[word])
+            i += 1
         else:
             out.append(word)
             i += 1
     return out
+
+
+_SOUNDS_LIKE_A_DIGIT = {"to": "2", "too": "2", "for": "4", "fore": "4"}
 
 
 def _is_digits(tokens: list[str]) -> bool:

@@ -42,6 +42,7 @@ from receptionist.dialog.when import (
     find_window,
     names_the_one_after,
     read_clock,
+    sound_alike_hours,
 )
 from receptionist.domain.profile import SUPERLATIVES, BusinessProfile
 from receptionist.domain.saying import DAY_NAMES
@@ -179,6 +180,7 @@ def clean(text: str) -> str:
     text = _BOOK_IN.sub(r"\1 booking", text)
     text = _BOOTING.sub(_booking, text)
     text = _FILLERS.sub(" ", text)  # "booked for, like, Friday": "for, Friday" (was "for,Friday")
+    text = sound_alike_hours(text)
     return re.sub(r"\s+,", ",", re.sub(r"\s+", " ", text)).strip(" ,")
 
 

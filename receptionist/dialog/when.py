@@ -391,6 +391,25 @@ _CANT_COME = re.compile(
 )
 
 
+# Hours Whisper wrote as the words they sound like, where only an hour makes sense: "half past
+# to" (two), "I said for not do" (four, not two), "10th AM" (10 am), "11, 30" (11:30).
+_SOUND_ALIKE = {"to": "two", "too": "two", "do": "two", "for": "four", "fore": "four"}
+_PAST_A_SOUND = re.compile(r"\b(half|quarter|twenty|ten|five) (past|to) (to|too|for|fore)\b", re.I)
+_SAID_NOT = re.compile(r"\b(i said|i meant|it's|it was) (for|to|too),? not (for|to|too|do)\b", re.I)
+_ORDINAL_HOUR = re.compile(r"\b(1[0-2]|[1-9])(?:st|nd|rd|th),? ?([ap])\.? ?m\b", re.I)
+_HOUR_COMMA_MINUTES = re.compile(r"(?<![\d,] )(?<!\d)\b(1[0-2]|[1-9]), (15|30|45)\b(?!,? ?\d)")
+
+
+def sound_alike_hours(text: str) -> str:
+    """The hours in ``text`` written as the words they sound like, as hours."""
+    text = _PAST_A_SOUND.sub(lambda m: f"{m[1]} {m[2]} {_SOUND_ALIKE[m[3].lower()]}", text)
+    text = _SAID_NOT.sub(
+        lambda m: f"{m[1]} {_SOUND_ALIKE[m[2].lower()]}, not {_SOUND_ALIKE[m[3].lower()]}", text
+    )
+    text = _ORDINAL_HOUR.sub(lambda m: f"{m[1]} {m[2].lower()}m", text)
+    return _HOUR_COMMA_MINUTES.sub(r"\1:\2", text)
+
+
 @lru_cache(maxsize=512)
 def _normalise(text: str) -> str:
     lowered = text.lower()
@@ -400,8 +419,12 @@ def _normalise(text: str) -> str:
         r"\b(at|around|about)\b\s*,?\s*(?:(?:um|uh|er|like)\b)?\s*,?\s*", r"\1 ", lowered
     )
     # Digits heard one by one after "at": "at 1 0 30", "1-0-ish" (ten); not a phone number's.
+    lowered = re.sub(
+        r"\b(at|around|about|like)\s+1[\s,-]+0[\s,-]+(15|30|45)\b", r"\1 10:\2", lowered
+    )  # "at 1-0, 30"
     lowered = re.sub(r"\b(at|around|about|like)\s+1[\s,-]+0\b(?![\s,-]+\d\b)", r"\1 10", lowered)
     lowered = re.sub(r"\b(at|around|about)\s+(\d{1,2})(?:st|nd|rd|th)\b", r"\1 \2", lowered)
+    lowered = sound_alike_hours(lowered)
     lowered = re.sub(r"(?<=\d) to ?clock\b", " oclock", lowered)  # "5 to clock"
     lowered = re.sub(r"\b(\w+)[\s-]?ish\b", r"\1", lowered)  # "one-ish", "3ish": about then
     # "he can't come in before 11": from 11 ("before 11" alone is the other way)
@@ -553,7 +576,11 @@ _AFTER_A_DAY = re.compile(
     r"to \d)\b)"
 )
 _ENDS_A_SENTENCE = re.compile(r"\s*(?:$|[.,!?;])")
-_BEFORE_A_DAY = re.compile(r"(?:^|[,.!?]|\b(?:on|this|next|by|until|till|it|do|say|my))\s*$")
+# ... or after what is booked ("haircut for ID, no wait, make that free": Friday at 3)
+_BEFORE_A_DAY = re.compile(
+    r"(?:^|[,.!?]|\b(?:on|this|next|by|until|till|it|do|say|my|\w*cut|trim|colou?r|appointment|"
+    r"booking))\s*$"
+)
 
 
 def find_near_day(text: str, today: date) -> date | None:

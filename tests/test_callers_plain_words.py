@@ -532,3 +532,10 @@ def test_an_hour_heard_as_the_words_it_sounds_like(turn: str, at: time) -> None:
 def test_digits_of_a_number_with_commas_are_no_time() -> None:
     u = understand("my number is 555, 30, 12, 1234", PROFILE, TODAY, Expect.PHONE.value)
     assert u.phone == "55530121234" and u.time is None, u
+
+
+def test_a_same_day_appointment_is_today() -> None:
+    """ "Is there any chance of a same-day appointment?" then "haircut" asked what day."""
+    assert understand("Hi, is there any chance of a same-day appointment?", PROFILE, TODAY).day == (
+        TODAY
+    )

@@ -507,7 +507,8 @@ def find_day(text: str, today: date) -> date | None:
         return today + timedelta(days=_DAYS_AHEAD[ahead.group(1)])
     if re.search(r"\b(?:tomorrow|tmrw|tomorrows)\b", lowered):
         return today + timedelta(days=1)
-    if re.search(r"\btoday\b|\btonight\b|\bthis (?:afternoon|morning|evening)\b|\bright now\b",
+    if re.search(r"\btoday\b|\btonight\b|\bthis (?:afternoon|morning|evening)\b|\bright now\b|"
+                 r"\bsame[- ]day (?:appointment|booking|slot|cut)",
                  lowered):  # fmt: skip
         return today
     match = _WEEKDAY_WEEK.search(lowered)

@@ -539,3 +539,18 @@ def test_a_same_day_appointment_is_today() -> None:
     assert understand("Hi, is there any chance of a same-day appointment?", PROFILE, TODAY).day == (
         TODAY
     )
+
+
+@pytest.mark.parametrize(
+    "turn",
+    [
+        "Hi, I'd like to book with Marco, what days does he work?",
+        "Can I book a haircut on Friday? Is Marco in that day?",
+    ],
+)
+def test_the_rota_asked_with_a_booking_is_passed_on(turn: str) -> None:
+    """The booking went on and the question of the rota was dropped without a word."""
+    c = new()
+    out = says(c.receive(CallerSaid(turn)))
+    assert out[0] == replies.QUESTION_LATER and c.frame.task == Task.BOOK, out
+    assert "Marco" in c._question_left

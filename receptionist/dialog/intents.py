@@ -584,6 +584,11 @@ _SURNAME_PRICE = re.compile(
     # ... or spelt out after it: "Price, P R I C E"
     r"|\b(?:Price|Cost)\b(?=[\s,.]+(?:that's\s+)?[A-Za-z](?:[\s.,\-]+[A-Za-z]){2,}\b)"
 )
+_ROTA_ASKED = re.compile(
+    r"\b(?:what|which) days? (?:does|do|is|are|will) [a-z]+ (?:work|be in|in|working|on)\b|"
+    r"\b(?:is|will|does) (?:he|she|they|[a-z]+) (?:be )?(?:in|working|work|around|there|"
+    r"available|free)\b[^.?!]*\?"
+)
 # "Who's working on Friday?", "Which stylists are in tomorrow?", "Who's on today?": the rota,
 # which the profile doesn't hold, as "Is Marco in today?".
 _WHO_IS_IN = re.compile(
@@ -1500,6 +1505,11 @@ def read_wants(
         if hours is not None and policy.start() <= hours.start() < policy.end():
             asks_hours = False  # "How early do I need to be there?": no question of the hours
         unknown, asks_other = None, policy.group(0)
+    rota = _ROTA_ASKED.search(lowered) if staff and book and not (policy or asks_other) else None
+    if rota is not None:
+        # "I'd like to book with Marco, what days does he work?": the booking goes on, and the
+        # rota, which the profile doesn't hold, is a question passed on (it was dropped)
+        asks_other = rota.group(0)
     question = (
         asks_price
         or asks_hours

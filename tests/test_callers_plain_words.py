@@ -554,3 +554,19 @@ def test_the_rota_asked_with_a_booking_is_passed_on(turn: str) -> None:
     out = says(c.receive(CallerSaid(turn)))
     assert out[0] == replies.QUESTION_LATER and c.frame.task == Task.BOOK, out
     assert "Marco" in c._question_left
+
+
+@pytest.mark.parametrize(
+    ("turn", "start", "end"),
+    [
+        ("I want a colour, Friday. Not in the morning though.", time(12), None),
+        ("I can't do mornings, haircut Friday", time(12), None),
+        ("a haircut Friday, but not in the afternoon", None, time(12)),
+    ],
+)
+def test_a_part_of_the_day_turned_down_is_the_rest_of_it(
+    turn: str, start: time | None, end: time | None
+) -> None:
+    """ "Not in the morning though" offered 10:30 and 11:30 AM."""
+    u = understand(turn, PROFILE, TODAY)
+    assert u.window is not None and (u.window.start, u.window.end) == (start, end), u

@@ -43,6 +43,7 @@ from receptionist.dialog.when import (
     names_the_one_after,
     read_clock,
     sound_alike_hours,
+    turns_down_a_part_of_the_day,
 )
 from receptionist.domain.profile import SUPERLATIVES, BusinessProfile
 from receptionist.domain.saying import DAY_NAMES
@@ -762,6 +763,8 @@ def _read_when(
     if asked is not None:
         time_said = asked  # the time of the day asked for, not of the day told about
     clock, _ = read_clock(time_said, expecting)
+    if turns_down_a_part_of_the_day(said):
+        time_said = said  # "Friday. Not in the morning though.": read whole, not as a change
     parts = find_window(time_said, expecting)
     window = TimeWindow(*parts) if parts else None
     at = clock.time if clock is not None and window is None else None

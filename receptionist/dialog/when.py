@@ -908,6 +908,17 @@ def leaves_it_to_us(text: str) -> bool:
     return bool(_ANY_WHEN.match(_normalise(text)))
 
 
+_PART_TURNED_DOWN = re.compile(
+    r"\b(?:not|no|never|can'?t do|cannot do|can'?t make|can'?t come(?: in)?|won'?t be able to do)"
+    r"(?: in)?(?: the)? (mornings?|afternoons?)\b(?!,? (?:but|or|either))"
+)
+
+
+def turns_down_a_part_of_the_day(text: str) -> bool:
+    """ "Not in the morning though", "I can't do mornings": the rest of the day is asked."""
+    return bool(_PART_TURNED_DOWN.search(_normalise(text)))
+
+
 def find_window(
     text: str, expecting: str | None = None
 ) -> tuple[time | None, time | None, bool, bool] | None:
@@ -939,6 +950,11 @@ def find_window(
             end = clock.time
         return start, end, earliest, latest
     exact = clock is not None and cue not in _WINDOW_CUES
+    turned_down = _PART_TURNED_DOWN.search(lowered)
+    if turned_down is not None and not exact:
+        # "Not in the morning though", "I can't do mornings": the rest of the day
+        morning = turned_down.group(1).startswith("morning")
+        return (time(12), None, earliest, latest) if morning else (None, time(12), earliest, latest)
     if not exact:
         for pattern, first_t, last_t in _WINDOWS:
             if re.search(pattern, lowered):

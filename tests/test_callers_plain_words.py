@@ -570,3 +570,23 @@ def test_a_part_of_the_day_turned_down_is_the_rest_of_it(
     """ "Not in the morning though" offered 10:30 and 11:30 AM."""
     u = understand(turn, PROFILE, TODAY)
     assert u.window is not None and (u.window.start, u.window.end) == (start, end), u
+
+
+def test_thanks_for_a_stylist_is_a_message_for_them() -> None:
+    """ "just wanted to say thanks to Marco for the great cut yesterday" began a booking."""
+    u = understand("Hi, just wanted to say thanks to Marco for the great cut yesterday", PROFILE,
+                   TODAY)  # fmt: skip
+    assert u.intents == ("message",) and u.staff == "Marco", u
+
+
+@pytest.mark.parametrize(
+    "turn",
+    [
+        "Hi, I'm a hairdresser looking for work, are you hiring?",
+        "Do you have any job openings?",
+    ],  # fmt: skip
+)
+def test_a_job_asked_about_is_a_question_not_a_service(turn: str) -> None:
+    """ "... looking for work, are you hiring?" was "I'm sorry, we don't offer work"."""
+    u = understand(turn, PROFILE, TODAY)
+    assert u.intents == ("question",) and u.unknown_service is None and u.asks_other, u

@@ -224,6 +224,9 @@ _MESSAGE = re.compile(
     r"get (?!me\b|us\b)(?:\w+|(?:the|your) \w+) to (?:call|ring|phone|text|give me a (?:call|ring|"
     r"bell))|"
     r"get back to me|(?:leave|give) (?:some |a bit of )?feedback|"
+    # "just wanted to say thanks to Marco for the great cut yesterday"
+    r"(?:say|pass on|send|give) (?:a (?:big |huge )?)?(?:thanks|thank you) to\b|"
+    r"\b(?:say|pass on|send|give) (?:my |our )?(?:thanks|thank you)\b|"
     # "I need someone to call me about a group booking"
     r"(?:need|want|like|ask for) (?:someone|somebody|one of you|\w+) to "
     r"(?:call|ring|phone|get back to) (?:me|us)\b|pass on (?:a )?compliments?|"
@@ -545,6 +548,10 @@ _PRICE = re.compile(
 # notice do you need to cancel?" was a price list and a cancellation).
 _POLICY = re.compile(
     r"\bhow much notice\b|\bcancell?ation (?:policy|fee|charge)s?\b|"
+    # "I'm a hairdresser looking for work, are you hiring?": a job, not a service
+    r"\b(?:are you|you guys|is (?:the salon|anyone)) (?:hiring|recruiting|taking on)\b|"
+    r"\blooking for (?:a )?(?:work|job|position|chair to rent)\b|\bvacanc(?:y|ies)\b|"
+    r"\bjobs? (?:openings?|going|available|opportunit\w+)\b|\bchair rental\b|\brent a chair\b|"
     r"\b(?:charge|fee) (?:for|to|if (?:i|you|we)) cancel|"
     r"\b(?:do|take|accept|allow|have)(?: you)?(?: guys)?(?: do| take| accept)? walk[- ]?ins?\b|"
     r"\b(?:need|take|want|require) a deposit\b|\bno[- ]show (?:fee|charge|policy)\b|"

@@ -377,6 +377,7 @@ def test_cancel_and_do_another_service_instead_changes_the_service() -> None:
         "Hello, I'm calling to confirm tomorrow's appointment",
         "I'd like to know if my booking for the 27th is still on",
         "Did my husband John book anything for Thursday? His name's John Smith.",
+        "My appointment is tomorrow at 3, I just want to check it's with Sarah",
     ],
 )
 def test_a_booking_held_asked_after_is_status(turn: str) -> None:

@@ -22,6 +22,7 @@ from tests.test_callers_own_words import FRIDAY_10
 from tests.test_conversation import PROFILE, TODAY, new, says
 
 FRIDAY = date(2026, 11, 27)
+SATURDAY_9_10 = (datetime(2026, 11, 28, 9), datetime(2026, 11, 28, 10))
 
 
 def test_the_day_one_was_due_to_come_in_names_the_booking_moved() -> None:
@@ -591,3 +592,27 @@ def test_a_job_asked_about_is_a_question_not_a_service(turn: str) -> None:
     """ "... looking for work, are you hiring?" was "I'm sorry, we don't offer work"."""
     u = understand(turn, PROFILE, TODAY)
     assert u.intents == ("question",) and u.unknown_service is None and u.asks_other, u
+
+
+@pytest.mark.parametrize(
+    "turn", ["wait, what was the time you said?", "sorry, can you repeat those times?"]
+)
+def test_the_times_asked_again_are_said_again(turn: str) -> None:
+    """Each was a question passed on to the front desk after the booking."""
+    c = new()
+    c.receive(CallerSaid("I'd like a colour Thursday"))
+    c.receive(SlotsFound((datetime(2026, 11, 26, 9), datetime(2026, 11, 26, 10))))
+    out = says(c.receive(CallerSaid(turn)))
+    assert "Thursday November 26 at 9 AM, or Thursday November 26 at 10 AM." in " ".join(out)
+    assert not c._question_left and c.expecting == Expect.CHOOSE_SLOT, out
+
+
+def test_hang_on_while_someone_else_talks_is_a_wait() -> None:
+    """ "Oh hang on, my wife's telling me something" was "Sorry, I didn't quite get that"."""
+    c = new()
+    c.receive(CallerSaid("Haircut Saturday please"))
+    c.receive(SlotsFound(SATURDAY_9_10))
+    out = says(c.receive(CallerSaid("Oh hang on, my wife's telling me something")))
+    assert out == ["Sure, take your time."] and c.expecting == Expect.CHOOSE_SLOT, out
+    out = c.receive(CallerSaid("OK, Saturday is fine, 10"))
+    assert out[-1] == CheckSlot("haircut", datetime(2026, 11, 28, 10), "5551234567"), out

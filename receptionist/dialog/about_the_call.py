@@ -106,7 +106,10 @@ _WAIT = (
 )
 _ASKS_TO_WAIT = re.compile(
     rf"^\W*(?:(?:ok|okay|sorry|um|uh|er|erm|yeah|yes|right|oh|ah|so)\W+)*"
-    rf"(?:{_WAIT})(?:\W+(?:please|sorry|thanks|thank you|if you don't mind|{_WAIT}))*\W*$"
+    rf"(?:{_WAIT})(?:\W+(?:please|sorry|thanks|thank you|if you don't mind|{_WAIT}))*"
+    # "Oh hang on, my wife's telling me something", "hold on, someone's at the door"
+    r"(?:\W+(?:my \w+|someone|somebody|the \w+|there's someone)(?:'s| is)? (?:telling|saying|"
+    r"asking|talking|calling|shouting|at the door|here)\b[^.?!]*)?\W*$"
 )
 
 

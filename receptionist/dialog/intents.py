@@ -765,7 +765,9 @@ _SAY_AGAIN = re.compile(
 )
 _SAY_AGAIN_POLITE = frozenset(
     "i'm im i am so sorry oh um uh and please can could would will you say that again "
-    "mind just a bit the last part hello hi there yeah yes those these they them".split()
+    "mind just a bit the last part hello hi there yeah yes those these they them "
+    # "wait, what was the time you said?", "sorry, can you repeat those times?"
+    "wait hang hold on said times time ones options for me".split()
 )
 
 

@@ -136,7 +136,10 @@ _CUE_RE = (
     r"(at|around|about|say|by|for|from|after|before|till|until|between|and|or|maybe|to|like|"
     r"make it|make that|how about|what about|is|be|it's|said|do|any time after|anytime after|"
     r"not before|not after|no earlier than|no later than|"
-    r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|today|tomorrow)[,.]?)"
+    r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|today|tomorrow)[,.]?|"
+    # "OK, Saturday is fine, 10"
+    r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|today|tomorrow)(?:'s| is) "
+    r"(?:fine|good|great|ok|okay|perfect|better)[,.]?)"
 )
 _CLOCK = re.compile(
     rf"(?:\b{_CUE_RE}\s+)?(?<![$\u00a3\u20ac\d.,])\b{_HOUR_RE}(?:(?::|\.|\s)([0-5]\d)\b|\s+({_MIN_WORD_RE})\b)?"

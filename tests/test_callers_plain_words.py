@@ -616,3 +616,32 @@ def test_hang_on_while_someone_else_talks_is_a_wait() -> None:
     assert out == ["Sure, take your time."] and c.expecting == Expect.CHOOSE_SLOT, out
     out = c.receive(CallerSaid("OK, Saturday is fine, 10"))
     assert out[-1] == CheckSlot("haircut", datetime(2026, 11, 28, 10), "5551234567"), out
+
+
+@pytest.mark.parametrize(
+    ("turn", "service"),
+    [
+        ("Can I also get a beard trim right after?", "beard trim"),
+        ("actually yes, can I also book my son in after me?", "kids cut"),
+    ],  # fmt: skip
+)
+async def test_another_service_right_after_a_booking_just_made_follows_it(
+    salon: Settings, store_file: Store, turn: str, service: str
+) -> None:
+    """It asked "What day would you like to come in?"."""
+    call = start_call(salon, store_file, "after")
+    await call.say("I'd like to book a haircut Friday at 4")
+    await call.say("Sue Storm")
+    said = await call.say(turn)
+    assert any(f"{service} on Friday November 27 at 4:30 PM" in s for s in said), said
+
+
+async def test_the_price_of_that_just_booked_is_its_price(
+    salon: Settings, store_file: Store
+) -> None:
+    """ "one more thing, how much will that be?" read the whole price list."""
+    call = start_call(salon, store_file, "price")
+    await call.say("Haircut Thursday 11")
+    await call.say("Reed Richards")
+    said = await call.say("one more thing, how much will that be?")
+    assert said[0] == "A haircut is 35 dollars and takes about 30 minutes.", said

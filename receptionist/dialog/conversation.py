@@ -194,10 +194,18 @@ _BOTH = re.compile(
     r"\b(?:both|the two of them|the two of those|those two|them together|one of each|"
     r"each of (?:them|those))\b"
 )
-# "my appointment is at 10", "I'm booked in at 2 on Friday": the time of a booking held
+# "Can I also get a beard trim right after?" once a booking is made: when that one ends
+_RIGHT_AFTER_IT = re.compile(
+    r"\b(?:right |straight |just |directly )?after (?:me|mine|that|it|this|that one|"
+    r"my (?:appointment|booking|haircut|cut|one))\b|\b(?:right|straight|directly) after\b|"
+    r"\bafterwards\b",
+    re.I,
+)
+# "a message for the front desk": for whoever is at the desk, not asked who
 _FOR_THE_DESK = re.compile(
     r"\b(?:for|to) (?:the )?(?:front desk|reception(?:ist)?|front office|desk)\b", re.I
 )
+# "my appointment is at 10", "I'm booked in at 2 on Friday": the time of a booking held
 _HELD_AT_TIME = re.compile(
     r"\b(?:(?:my|our) (?:\w+ )?(?:appointment|booking|haircut|cut|colou?r|trim|one)(?:'s| is)?|"
     r"(?:i'm|i am|we're|we are) (?:booked|in|down)(?: in)?)"
@@ -1280,6 +1288,18 @@ class Conversation:
         last = self.last_booked
         if not (u.day or u.days) and f.task == Task.BOOK and last and _SAME_DAY.search(u.text):
             u = replace(u, day=last.start.date())  # "and one for my friend, same day at 11"
+        just_made = self.profile.service(last.service) if last else None
+        if (
+            last is not None
+            and just_made is not None
+            and f.task == Task.BOOK
+            and not (u.day or u.days or u.time or u.window)
+            and _RIGHT_AFTER_IT.search(u.text)
+        ):
+            # "Can I also get a beard trim right after?", "and my son after me?" once a booking
+            # is made: when it ends (it asked what day)
+            ends = last.start + timedelta(minutes=just_made.minutes)
+            u = replace(u, day=ends.date(), time=ends.time())
         if not (u.day or u.days) and f.day and a_week_later(u.text.lower()):
             u = replace(u, day=f.day + timedelta(days=7))  # "What about the week after?"
         if not (u.day or u.days) and u.choice is not None and f.offered_days:
@@ -1709,6 +1729,15 @@ class Conversation:
             if self.frame.service and _OF_IT.search(u.text):
                 # "How much are they?" with highlights being booked: of that service.
                 u = replace(u, service=self.frame.service)
+            elif (
+                self.last_booked
+                and self.frame.task is None
+                and _OF_IT.search(u.text)
+                and not _OF_ALL.search(u.text)
+            ):
+                # "One more thing, how much will that be?" once booked: the booking's (it read
+                # the whole price list)
+                u = replace(u, service=self.last_booked.service)
             elif self._answered_of and not _OF_ALL.search(u.text):
                 # "And how long would I need to set aside?" just told a colour's price: the
                 # colour's

@@ -645,3 +645,17 @@ async def test_the_price_of_that_just_booked_is_its_price(
     await call.say("Reed Richards")
     said = await call.say("one more thing, how much will that be?")
     assert said[0] == "A haircut is 35 dollars and takes about 30 minutes.", said
+
+
+def test_an_hour_not_offered_is_on_the_day_of_the_times_offered() -> None:
+    """ "12" to today's 11:30 AM or 12:30 PM offered 12 PM today or tomorrow."""
+    c = new()
+    c.receive(CallerSaid("Can I come in at lunch for a quick trim?"))
+    c.receive(SlotsFound((datetime(2026, 11, 24, 11, 30), datetime(2026, 11, 24, 12, 30))))
+    out = c.receive(CallerSaid("12"))
+    assert out[-1] == CheckSlot("haircut", datetime(2026, 11, 24, 12), "5551234567"), out
+
+
+def test_a_weekday_and_its_date_without_the() -> None:
+    """ "Saturday 12th" was this Saturday, the 28th."""
+    assert understand("Saturday 12th", PROFILE, TODAY, "day").day == date(2026, 12, 12)

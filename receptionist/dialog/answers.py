@@ -368,6 +368,9 @@ def _choose_slot(c: Conversation, u: Understanding) -> Reading:
         f.days, f.window, f.offered = None, None, []
         f.unconfirmed -= {"day", "time"}
         return replace(u, day=None, time=None, days=None, window=None, yes=False), True
+    if u.time is not None and not (u.day or u.days) and len({s.date() for s in f.offered}) == 1:
+        # "12" to today's 11:30 AM or 12:30 PM: 12 on that day (it looked for 12 on any day)
+        u = replace(u, day=f.offered[0].date())
     window = u.window
     opening = _opening_offered(c, f.offered)
     if (

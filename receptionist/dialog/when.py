@@ -106,7 +106,7 @@ _ORDINAL_WORD = re.compile(
     r"thirtieth)\b"
 )
 _BARE_ORDINAL = re.compile(
-    rf"\b(?:(?:on|for|by|until|till)\s+the|(?:{_DAY_NAME_RE})s?,?\s+the|the)\s+"
+    rf"\b(?:(?:on|for|by|until|till)\s+the|(?:{_DAY_NAME_RE})s?,?(?:\s+the)?|the)\s+"
     r"(\d{1,2})(st|nd|rd|th)\b(?!\s+(?:one|1|option|slot|time|thing|person|people|available))"
 )
 

@@ -659,3 +659,27 @@ def test_an_hour_not_offered_is_on_the_day_of_the_times_offered() -> None:
 def test_a_weekday_and_its_date_without_the() -> None:
     """ "Saturday 12th" was this Saturday, the 28th."""
     assert understand("Saturday 12th", PROFILE, TODAY, "day").day == date(2026, 12, 12)
+
+
+@pytest.mark.parametrize(
+    "turn",
+    [
+        "Hello, I was booked in for a colour today but I can't find your address, where are you?",
+        "What's your address?",
+    ],
+)
+def test_where_we_are_is_a_question_we_cant_answer(turn: str) -> None:
+    """The first offered today's colours."""
+    u = understand(turn, PROFILE, TODAY)
+    assert u.intents == ("question",) and u.asks_other, u
+
+
+def test_a_service_swapped_for_a_booking_held_at_a_time_is_a_change() -> None:
+    """ "I have a haircut at 10 on Friday, can I swap it for a beard trim?" checked a beard
+    trim at 10 as a new booking (taken, by the caller's own haircut)."""
+    c = new()
+    out = c.receive(CallerSaid("I have a haircut at 10 on Friday, can I swap it for a beard "
+                               "trim?"))  # fmt: skip
+    assert out[-1] == FindBookings("5551234567", "", FRIDAY), out
+    out = c.receive(BookingsFound((FRIDAY_10,)))
+    assert says(out)[-1].endswith("Shall I change it to a beard trim at the same time?"), out

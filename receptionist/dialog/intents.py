@@ -464,7 +464,7 @@ _HOLDS = re.compile(
 )
 # "I've got a haircut on Friday", "I have a colour booked": one held, named by its service.
 _HOLDS_ONE = re.compile(
-    r"\b(?:i|we)(?:'ve| have)? (?:have|had|got) (?:a|an|my|our) (?:[\w']+ ){1,2}?"
+    r"\b(?:i|we)(?:'ve| have)? (?:have|had|got) (?:a|an|my|our) (?:[\w']+ ){1,4}?"
     r"(?:booked|scheduled|on (?:mon|tues|wednes|thurs|fri|satur|sun)day|tomorrow|today)\b|"
     # "I'm booked in Friday at 10", "I'm meant to be in on Friday", "we booked a colour"
     r"\b(?:i'm|i am|we're|we are|i was|we were) (?:booked|scheduled|(?:meant|supposed|due) to "
@@ -551,6 +551,13 @@ _PRICE = re.compile(
 # notice do you need to cancel?" was a price list and a cancellation).
 _POLICY = re.compile(
     r"\bhow much notice\b|\bcancell?ation (?:policy|fee|charge)s?\b|"
+    # where we are: the profile has no address ("I was booked in for a colour today but I
+    # can't find your address, where are you?" offered colours)
+    r"\bwhere are you(?: guys)?(?: based| located)?\b(?! (?:free|available|open))|"
+    r"\bwhere(?:'s| is) (?:the salon|the shop|your (?:salon|shop|place))\b|"
+    r"\b(?:what's|what is|what was) (?:your|the) (?:address|postcode|zip code)\b|"
+    r"\bhow do (?:i|we) (?:find|get to) you\b|\b(?:can't|cannot|can not) find (?:you|your "
+    r"(?:address|place|salon|shop))\b|"
     # "I'm a hairdresser looking for work, are you hiring?": a job, not a service
     r"\b(?:are you|you guys|is (?:the salon|anyone)) (?:hiring|recruiting|taking on)\b|"
     r"\blooking for (?:a )?(?:work|job|position|chair to rent)\b|\bvacanc(?:y|ies)\b|"
@@ -1500,6 +1507,15 @@ def read_wants(
     asks_other = None if robot or person else _asks_other(_sentences(said), profile, _HANDLED)
     if unknown and asks_other and unknown in asks_other:
         asks_other = None  # "What about keratin treatments?" asked which service: that one
+    if (
+        book
+        and holds
+        and asks_other
+        and not (book_words or changes or adds or _LIKE_ONE.search(lowered))
+    ):
+        # "I was booked in for a colour today but I can't find your address, where are you?":
+        # the booking held is told of, and the question is what is asked (it offered colours)
+        book = False
     about = _QUESTION_ABOUT.search(lowered)
     if about and asks_other is None and not (busy or book or robot or person or services):
         asks_other = about.group(1).strip()  # "I have a question about my bill"

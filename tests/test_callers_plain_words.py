@@ -11,7 +11,7 @@ import pytest
 
 from receptionist.app.config import Settings
 from receptionist.dialog import replies
-from receptionist.dialog.actions import CheckSlot, FindBookings, FindSlots
+from receptionist.dialog.actions import Book, CheckSlot, FindBookings, FindSlots
 from receptionist.dialog.events import BookingsFound, CallerSaid, SlotChecked, SlotsFound
 from receptionist.dialog.frame import Expect, Task
 from receptionist.dialog.understand import understand
@@ -19,7 +19,7 @@ from receptionist.store.db import Store
 from tests.conftest_dialog import start_call
 from tests.test_callers_everyday_words import _jane_booked_friday
 from tests.test_callers_own_words import FRIDAY_10
-from tests.test_conversation import PROFILE, TODAY, new, says
+from tests.test_conversation import PROFILE, TODAY, booked, new, says
 
 FRIDAY = date(2026, 11, 27)
 SATURDAY_9_10 = (datetime(2026, 11, 28, 9), datetime(2026, 11, 28, 10))
@@ -683,3 +683,20 @@ def test_a_service_swapped_for_a_booking_held_at_a_time_is_a_change() -> None:
     assert out[-1] == FindBookings("5551234567", "", FRIDAY), out
     out = c.receive(BookingsFound((FRIDAY_10,)))
     assert says(out)[-1].endswith("Shall I change it to a beard trim at the same time?"), out
+
+
+def test_a_second_booking_asked_at_the_same_time_is_checked_then() -> None:
+    """ "... a colour for me Saturday morning and a kids cut for my daughter same time if you
+    can" offered the kids cut right after the colour (10:30), not at its time."""
+    c = new()
+    c.receive(CallerSaid("Hello, I'm after two appointments, a colour for me Saturday morning "
+                         "and a kids cut for my daughter same time if you can"))  # fmt: skip
+    c.receive(SlotsFound(SATURDAY_9_10))
+    c.receive(CallerSaid("9"))
+    c.receive(SlotChecked(True))
+    out = c.receive(CallerSaid("Pepper Potts"))
+    out = c.receive(SlotChecked(True)) if isinstance(out[-1], CheckSlot) else out
+    nine = datetime(2026, 11, 28, 9)
+    assert out[-1] == Book("colour", nine, "Pepper Potts", "5551234567"), out
+    out = c.receive(booked("colour", nine, "Pepper Potts"))
+    assert out[-1] == CheckSlot("kids cut", nine, "5551234567"), out

@@ -182,6 +182,15 @@ def after_booking(c: Conversation) -> Step:
             f.day, f.time = day or f.day, at
             yield from advance_booking(c, Understanding(text=""))
             return
+        if f.together:
+            # "a colour for me and a kids cut for my daughter, same time": at the same start,
+            # checked as any other (taken, the nearest times are offered)
+            made = c.profile.service(f.last_booking[0])
+            start = end - timedelta(minutes=made.minutes) if made else end
+            next_booking(c)
+            f.day, f.time = start.date(), start.time()
+            yield from advance_booking(c, Understanding(text=""))
+            return
         if f.back_to_back:
             # "Me at 10 and him right after": asked for already, so no question about it.
             next_booking(c)

@@ -201,6 +201,10 @@ _RIGHT_AFTER_IT = re.compile(
     r"\bafterwards\b",
     re.I,
 )
+# "a colour for me and a kids cut for my daughter same time if you can": side by side
+_TOGETHER_IN_TIME = re.compile(
+    r"\b(?:(?:at )?the same time|same time|side by side|simultaneously|both at once)\b", re.I
+)
 # "a message for the front desk": for whoever is at the desk, not asked who
 _FOR_THE_DESK = re.compile(
     r"\b(?:for|to) (?:the )?(?:front desk|reception(?:ist)?|front office|desk)\b", re.I
@@ -1264,6 +1268,7 @@ class Conversation:
             if extra:
                 f.more_services = extra
                 f.back_to_back = f.back_to_back or bool(_BACK_TO_BACK.search(u.text))
+                f.together = f.together or bool(_TOGETHER_IN_TIME.search(u.text))
                 if not people and not mentions_others(u.text.lower()):
                     # "A haircut and a beard trim straight after": both the caller's, under
                     # the name they give once.
@@ -1273,6 +1278,7 @@ class Conversation:
         elif u.people and u.people > 1 and f.service:
             f.more_services = [f.service] * (u.people - 1)
             f.back_to_back = f.back_to_back or bool(_BACK_TO_BACK.search(u.text))
+            f.together = f.together or bool(_TOGETHER_IN_TIME.search(u.text))
         if (after_held or adds) and not f.more_services:
             f.after_held = True
         if (

@@ -76,6 +76,7 @@ class Frame:
     same_name: bool = False  # "both under Derek Young"
     next_whens: list[tuple[date | None, dt.time | None]] = field(default_factory=list)
     back_to_back: bool = False  # "and him right after": book the next without asking
+    together: bool = False  # "... same time if you can": the next at the same start
     unconfirmed: set[str] = field(default_factory=set)  # slots heard with low confidence
     confirmed: bool = False  # the caller said yes to the read-back
     offered: list[datetime] = field(default_factory=list)

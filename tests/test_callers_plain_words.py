@@ -700,3 +700,19 @@ def test_a_second_booking_asked_at_the_same_time_is_checked_then() -> None:
     assert out[-1] == Book("colour", nine, "Pepper Potts", "5551234567"), out
     out = c.receive(booked("colour", nine, "Pepper Potts"))
     assert out[-1] == CheckSlot("kids cut", nine, "5551234567"), out
+
+
+def test_i_think_im_booked_is_a_status_question() -> None:
+    """ "..., I think I'm booked for Friday?" began a booking on Friday."""
+    u = understand("Yeah hello, I rang yesterday about getting my hair done, I think I'm booked "
+                   "for Friday?", PROFILE, TODAY)  # fmt: skip
+    assert u.intents == ("status",) and u.day == FRIDAY, u
+
+
+def test_moving_a_childs_booking_from_a_day_is_a_move() -> None:
+    """ "move my daughter's kids cut from Saturday to the following Saturday" offered this
+    Saturday's times as a new booking."""
+    c = new()
+    out = c.receive(CallerSaid("Hi, I'm calling to move my daughter's kids cut from Saturday to "
+                               "the following Saturday"))  # fmt: skip
+    assert out[-1] == FindBookings("5551234567", "", date(2026, 11, 28)), out

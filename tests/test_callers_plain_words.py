@@ -244,19 +244,6 @@ def test_just_before_closing_is_the_last_times() -> None:
     assert u.window is not None and u.window.latest, u
 
 
-@pytest.mark.parametrize(
-    "turn",
-    [
-        "Hi, this is John Smith, could you tell me what time I'm in on Thursday?",
-        "I've got 2 appointments I think, can you check?",
-    ],
-)
-def test_bookings_held_asked_about_in_plain_words_are_status(turn: str) -> None:
-    """The first began a booking on Thursday; the second was a question we can't answer."""
-    u = understand(turn, PROFILE, TODAY)
-    assert "status" in u.intents and "book" not in u.intents and u.asks_other is None, u
-
-
 async def test_someone_added_after_a_booking_held_without_on_is_booked_after_it(
     salon: Settings, store_file: Store
 ) -> None:
@@ -379,12 +366,15 @@ def test_cancel_and_do_another_service_instead_changes_the_service() -> None:
         "I'd like to know if my booking for the 27th is still on",
         "Did my husband John book anything for Thursday? His name's John Smith.",
         "My appointment is tomorrow at 3, I just want to check it's with Sarah",
+        "Hi, this is John Smith, could you tell me what time I'm in on Thursday?",
+        "I've got 2 appointments I think, can you check?",
     ],
 )
 def test_a_booking_held_asked_after_is_status(turn: str) -> None:
-    """Each began a booking ("What would you like to book?")."""
+    """Each began a booking ("What would you like to book?"), or (the last) was a question we
+    can't answer."""
     u = understand(turn, PROFILE, TODAY)
-    assert "status" in u.intents and "book" not in u.intents, u
+    assert "status" in u.intents and "book" not in u.intents and u.asks_other is None, u
 
 
 def test_the_name_said_of_the_one_whose_booking_is_asked_finds_it() -> None:

@@ -706,3 +706,30 @@ def test_moving_a_childs_booking_from_a_day_is_a_move() -> None:
     out = c.receive(CallerSaid("Hi, I'm calling to move my daughter's kids cut from Saturday to "
                                "the following Saturday"))  # fmt: skip
     assert out[-1] == FindBookings("5551234567", "", date(2026, 11, 28)), out
+
+
+async def test_a_call_back_asked_with_more_words_after_a_message_is_added_to_it(
+    salon: Settings, store_file: Store
+) -> None:
+    """ "Could someone give me a call if they find it?" after the scarf left was a second
+    message."""
+    call = start_call(salon, store_file, "scarf")
+    await call.say("Hi, I think I left my scarf there yesterday, a blue one")
+    said = await call.say("Could someone give me a call if they find it?")
+    assert said[0] == "I've added that to your message for the front desk.", said
+    (message,) = store_file.rows("messages")
+    assert "if they find it" in message["text"] and "scarf" in message["text"]
+
+
+def test_cant_make_it_after_an_hour_is_before_it_not_a_cancel() -> None:
+    """ "I can't make it after 4, haircut Thursday please" cancelled (and, nothing found on
+    Thursday, sent the caller to a person)."""
+    u = understand("I can't make it after 4, haircut Thursday please", PROFILE, TODAY)
+    assert u.intents == ("book",) and u.window is not None and u.window.end == time(16), u
+    assert understand("I can't make it on Friday", PROFILE, TODAY).intents == ("cancel",)
+
+
+def test_what_time_my_haircut_is_is_a_status_question() -> None:
+    """ "Can you tell me what time my haircut is on Friday?" offered Friday's haircuts."""
+    u = understand("Can you tell me what time my haircut is on Friday?", PROFILE, TODAY)
+    assert u.intents == ("status",), u

@@ -289,7 +289,7 @@ _ASKED_FOR_A_TASK = frozenset(
 # Whether the call back asked for is coming: "can they call me back?", "will someone ring me?"
 _WILL_THEY_CALL = re.compile(
     r"\b(?:can|could|will|would) (?:they|someone|somebody|she|he|you|one of you) (?:please )?"
-    r"(?:call|ring|phone|get back to) (?:me|us)(?: back)?"
+    r"(?:call|ring|phone|get back to|give me a (?:call|ring|bell)) ?(?:me|us)?(?: back)?"
     r"(?: (?:on|at) (?:this|that|the same|my|the) (?:number|phone|mobile|line|one))?\b|"
     # "And ask her to call me back", once told the message was passed on
     r"^\W*(?:(?:and|so|oh|also|yes|yeah|ok|okay|just|please)\W+)*(?:ask|tell|get) (?:her|him|them) "
@@ -746,13 +746,20 @@ class Conversation:
             and self.frame.task is None
             and expecting in (None, Expect.ANYTHING_ELSE)
             and _WILL_THEY_CALL.search(u.text)
-            and not _besides_asking(_WILL_THEY_CALL.sub(" ", u.text.lower()))
             and not (u.phone or u.staff or set(u.intents) - {"message", "question"})
         ):
-            # "That's all I wanted to know, can they call me back?" once told the message was
-            # passed on: yes, as told (it began a second message, "Who is the message for?")
             self.misunderstood = 0
-            yield Say("Yes. " + self._message_claim, claim=True)
+            if not _besides_asking(_WILL_THEY_CALL.sub(" ", u.text.lower())):
+                # "That's all I wanted to know, can they call me back?" once told the message
+                # was passed on: yes, as told (it began a second message, "Who is it for?")
+                yield Say("Yes. " + self._message_claim, claim=True)
+            else:
+                # "Could someone give me a call if they find it?" after the lost scarf: part of
+                # that message (it was a second one)
+                added = self._result(
+                    (yield AddToMessage(self._told_message, u.text, u.name or "")), MessageTaken
+                )
+                yield Say(added.claim, claim=True)
             yield from self._anything_else()
             return
         # the bookings just read out, until another request begins

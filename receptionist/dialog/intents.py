@@ -70,7 +70,8 @@ _CANCEL = re.compile(
     # "cancellations" are others' (free times, or the waiting list), not the caller's own
     r"\b(?:cancel\w*(?<!\bcancellations)(?! (?:policy|fee|charge|rules|list|lists))|call off|"
     r"calling off|"
-    r"can'?t make it|cannot make it|can not make it|"
+    # "I can't make it after 4, haircut Thursday please": when they can come, no cancel
+    r"(?:can'?t|cannot|can not) make it" + _NOT_UNTIL + r"|"
     # "I can't make Friday anymore", "can't make my 10 o'clock" (not "can't make Friday at 3,
     # what else have you got?" said of times offered: see _OFFERED_WHEN)
     r"(?:can'?t|cannot|won'?t be able to) make (?:my |the |our )?(?:(?:mon|tues|wednes|thurs|"
@@ -531,6 +532,8 @@ _CHANGE_IT = re.compile(
 # "What time is my haircut on Friday?": a service the caller holds, named by its service.
 _WHEN_IS_MY = re.compile(
     r"\b(?:when|what time|what day)(?:'s| is| was) (?:my|our|his|her)\b"
+    # "Can you tell me what time my haircut is on Friday?"
+    r"|\b(?:when|what time|what day) (?:my|our|his|her) (?:[\w']+ ){1,2}?(?:is|was)\b"
     r"(?![^.?!]*\b(?:free|available)\b)"
 )
 _ASKS_ABOUT_IT = re.compile(

@@ -35,6 +35,7 @@ from receptionist.dialog.names import (
 from receptionist.dialog.numbers import find_phone
 from receptionist.dialog.people import find_people
 from receptionist.dialog.when import (
+    cant_come_as_a_bound,
     find_day,
     find_days,
     find_from_now,
@@ -759,7 +760,11 @@ def _read_when(
                 said = f"{said[:start]}{DAY_NAMES[day.weekday()].lower()}{said[end:]}"
     if expecting == "phone" and phone:
         return day, DayRange(*span) if span else None, None, None
-    time_said = _last_said(_drop_old_time(said), _TIME_BREAK, None, move) if shifting else said
+    time_said = (
+        _last_said(_drop_old_time(cant_come_as_a_bound(said)), _TIME_BREAK, None, move)
+        if shifting
+        else said
+    )
     if asked is not None:
         time_said = asked  # the time of the day asked for, not of the day told about
     clock, _ = read_clock(time_said, expecting)

@@ -413,6 +413,12 @@ def sound_alike_hours(text: str) -> str:
     return _HOUR_COMMA_MINUTES.sub(r"\1:\2", text)
 
 
+def cant_come_as_a_bound(lowered: str) -> str:
+    """ "he can't come in before 11": from 11 ("before 11" alone is the other way); "I can't
+    make it after 4": up to 4."""
+    return _CANT_COME.sub(lambda m: "not after" if m.group(1) == "after" else "not before", lowered)
+
+
 @lru_cache(maxsize=512)
 def _normalise(text: str) -> str:
     lowered = text.lower()
@@ -430,10 +436,7 @@ def _normalise(text: str) -> str:
     lowered = sound_alike_hours(lowered)
     lowered = re.sub(r"(?<=\d) to ?clock\b", " oclock", lowered)  # "5 to clock"
     lowered = re.sub(r"\b(\w+)[\s-]?ish\b", r"\1", lowered)  # "one-ish", "3ish": about then
-    # "he can't come in before 11": from 11 ("before 11" alone is the other way)
-    lowered = _CANT_COME.sub(
-        lambda m: "not after" if m.group(1) == "after" else "not before", lowered
-    )
+    lowered = cant_come_as_a_bound(lowered)
     lowered = re.sub(r"(?<=[a-z])-(?=[a-z])", " ", lowered)  # "two-thirty", "forty-five"
     return re.sub(r"\s+", " ", lowered).strip()
 

@@ -733,3 +733,22 @@ def test_what_time_my_haircut_is_is_a_status_question() -> None:
     """ "Can you tell me what time my haircut is on Friday?" offered Friday's haircuts."""
     u = understand("Can you tell me what time my haircut is on Friday?", PROFILE, TODAY)
     assert u.intents == ("status",), u
+
+
+@pytest.mark.parametrize(
+    "turn",
+    [
+        "Hi, I need to book a haircut but I use a wheelchair, is that OK?",
+        "I'd like a colour, I'm pregnant, is that OK?",
+    ],
+)
+def test_whether_something_told_is_all_right_is_passed_on_with_the_booking(turn: str) -> None:
+    """The booking went on and "is that OK?" was never answered nor passed on."""
+    c = new()
+    out = says(c.receive(CallerSaid(turn)))
+    assert out[0] == replies.QUESTION_LATER and c.frame.task == Task.BOOK, out
+
+
+def test_a_time_asked_is_that_ok_is_checked_not_passed_on() -> None:
+    out = new().receive(CallerSaid("Can I book a haircut Friday at 3, is that ok?"))
+    assert out == [CheckSlot("haircut", datetime(2026, 11, 27, 15), "5551234567")], out

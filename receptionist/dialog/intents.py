@@ -1153,6 +1153,30 @@ _PART_OF_DAY = frozenset(
 )
 
 
+# "I need to book a haircut but I use a wheelchair, is that OK?": whether something told of is
+# all right, which the profile can't say (a time asked "is that OK?" is checked, not this)
+_IS_THAT_OK = re.compile(
+    r",\s*(?:is|will|would) (?:that|it|this) (?:be )?(?:ok|okay|alright|all right|a problem|an "
+    r"issue|possible|fine)\s*\?\s*$",
+    re.I,
+)
+
+
+def _whether_all_right(said: str, profile: BusinessProfile) -> str | None:
+    for sentence in _sentences(said):
+        asked = _IS_THAT_OK.search(sentence)
+        if asked is None:
+            continue
+        told = re.split(r",|\bbut\b|\bthough\b", sentence[: asked.start()])[-1].strip()
+        lowered = told.lower()
+        if not told or matching.find_services(told, profile) or find_day(lowered, date(2000, 1, 3)):
+            continue
+        if read_clock(lowered)[0] or find_window(lowered) or re.search(r"\d", told):
+            continue
+        return told
+    return None
+
+
 # How to come to a visit: "Do I need to come in with clean hair?", "Should I bring anything?"
 # (a question we can't answer, not a booking, for all its "come in")
 _PREPARING = re.compile(
@@ -1517,6 +1541,8 @@ def read_wants(
     asks_other = None if robot or person else _asks_other(_sentences(said), profile, _HANDLED)
     if unknown and asks_other and unknown in asks_other:
         asks_other = None  # "What about keratin treatments?" asked which service: that one
+    if asks_other is None and book:
+        asks_other = _whether_all_right(said, profile)
     if (
         book
         and holds

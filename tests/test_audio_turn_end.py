@@ -58,7 +58,9 @@ async def test_the_audio_verdict_ends_a_finished_question_early(
     models: Models, smart_turn: SmartTurn
 ) -> None:
     frames, listener = await _silence_before_the_end(models, smart_turn)
-    assert listener.audio_verdicts and listener.audio_verdicts[0] > 0.5
+    # The verdict on the whole question (Piper's voice varies run to run: a pause within the
+    # sentence is asked about too, and is rightly heard as unfinished)
+    assert listener.audio_verdicts and listener.audio_verdicts[-1] > 0.5
     # 300 ms of silence once the verdict is in (it may come later on a busy box), not 760.
     assert listener.audio_end_frames <= frames < listener.endpointer.settings.end_frames_default
 

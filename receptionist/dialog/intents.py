@@ -531,9 +531,10 @@ _CHANGE_IT = re.compile(
 )
 # "What time is my haircut on Friday?": a service the caller holds, named by its service.
 _WHEN_IS_MY = re.compile(
-    r"\b(?:when|what time|what day)(?:'s| is| was) (?:my|our|his|her)\b"
+    r"(?:\b(?:when|what time|what day)(?:'s| is| was) (?:my|our|his|her)\b"
     # "Can you tell me what time my haircut is on Friday?"
-    r"|\b(?:when|what time|what day) (?:my|our|his|her) (?:[\w']+ ){1,2}?(?:is|was)\b"
+    r"|\b(?:when|what time|what day) (?:my|our|his|her) (?:[\w']+ ){1,2}?(?:is|was)\b)"
+    # not "When is my daughter free for a kids cut?" (when she can come)
     r"(?![^.?!]*\b(?:free|available)\b)"
 )
 _ASKS_ABOUT_IT = re.compile(
@@ -613,8 +614,9 @@ _SURNAME_PRICE = re.compile(
 )
 _ROTA_ASKED = re.compile(
     r"\b(?:what|which) days? (?:does|do|is|are|will) [a-z]+ (?:work|be in|in|working|on)\b|"
-    r"\b(?:is|will|does) (?:he|she|they|[a-z]+) (?:be )?(?:in|working|work|around|there|"
-    r"available|free)\b[^.?!]*\?"
+    # "Is Marco in that day?" (not "Is Marco available Friday?": free times, which we answer)
+    r"\b(?:is|will|does) (?:he|she|they|[a-z]+) (?:be )?(?:in|working|work|around|there)\b"
+    r"[^.?!]*\?"
 )
 # "Who's working on Friday?", "Which stylists are in tomorrow?", "Who's on today?": the rota,
 # which the profile doesn't hold, as "Is Marco in today?".
@@ -784,7 +786,7 @@ _SAY_AGAIN_POLITE = frozenset(
     "i'm im i am so sorry oh um uh and please can could would will you say that again "
     "mind just a bit the last part hello hi there yeah yes those these they them "
     # "wait, what was the time you said?", "sorry, can you repeat those times?"
-    "wait hang hold on said times time ones options for me".split()
+    "wait hang hold on said times ones options for me".split()
 )
 
 

@@ -29,6 +29,7 @@ from receptionist.domain.profile import (
     Service,
     StaffMember,
 )
+from receptionist.domain.saying import CURRENCY_WORDS, REGION_CURRENCY
 from receptionist.media.leg import RING_SECONDS
 
 T = TypeVar("T")
@@ -336,6 +337,7 @@ def _parse_profile(data: dict[str, Any], source: str) -> BusinessProfile:
             "name",
             "timezone",
             "region",
+            "currency",
             "greeting",
             "recording_notice",
             "front_desk",
@@ -412,6 +414,15 @@ def _parse_profile(data: dict[str, Any], source: str) -> BusinessProfile:
     if not possible_region(region):
         raise ConfigError(f"{source}: 'business.region' = {region!r} is not a country code "
                           "phone numbers know (two letters, ISO 3166: US, CA, GB)")  # fmt: skip
+    currency = _optional(
+        business, "currency", str, REGION_CURRENCY.get(region, ""), "business", source
+    ).upper()
+    if currency not in CURRENCY_WORDS:
+        raise ConfigError(
+            f"{source}: 'business.currency' = {currency!r}: "
+            + ("none is set, and the region has no default; " if not currency else "")
+            + f"set it to one the receptionist can say prices in ({', '.join(CURRENCY_WORDS)})"
+        )
     return BusinessProfile(
         name=_require(business, "name", str, "business", source),
         greeting=_require(business, "greeting", str, "business", source),
@@ -422,6 +433,7 @@ def _parse_profile(data: dict[str, Any], source: str) -> BusinessProfile:
         front_desk=str(_require(business, "front_desk", str, "business", source)),
         timezone=_optional(business, "timezone", str, "America/New_York", "business", source),
         region=region,
+        currency=currency,
         escalation=tuple(rules),
         misunderstood_limit=limit,
         silence_reprompts=reprompts,

@@ -10,7 +10,7 @@ from datetime import date, datetime, time, timedelta
 
 from receptionist.dialog.frame import Expect
 from receptionist.domain.profile import SUPERLATIVES, BusinessProfile, Service
-from receptionist.domain.saying import DAY_NAMES, say_day, say_time
+from receptionist.domain.saying import DAY_NAMES, say_day, say_price, say_time, with_article
 
 FILLER_BOOKING = "One moment while I check that for you."
 ONE_MOMENT = "One moment."
@@ -24,10 +24,18 @@ NOT_UNDERSTOOD = (
     "Sorry, I didn't quite get that. I can book, move or cancel an appointment, take a "
     "message, or tell you about our prices and hours."
 )
-NOT_UNDERSTOOD_AGAIN = (
-    "Sorry, I still didn't catch that. You could say, for example, 'a haircut on Friday "
-    "at 10', or 'I'd like to leave a message'."
-)
+
+
+def not_understood_again(profile: BusinessProfile) -> str:
+    """Said the second time a turn is not understood, with the business's first service as
+    the example ("'a haircut on Friday at 10'", "'a check-up on Friday at 10'")."""
+    example = with_article(profile.services[0].name) if profile.services else "an appointment"
+    return (
+        f"Sorry, I still didn't catch that. You could say, for example, '{example} on Friday "
+        "at 10', or 'I'd like to leave a message'."
+    )
+
+
 OFFER_PERSON_OR_MESSAGE = (
     "I'm sorry, I'm having trouble getting that. Would you like me to put you through to "
     "someone, or take a message?"
@@ -97,7 +105,7 @@ HOLIDAY_HOURS_UNKNOWN = (
 
 FIXED = (
     FILLER_BOOKING, ONE_MOMENT, ANYTHING_ELSE, GOODBYE, STILL_THERE, SILENT_GOODBYE,
-    NOT_UNDERSTOOD, NOT_UNDERSTOOD_AGAIN, OFFER_PERSON_OR_MESSAGE, DONT_KNOW, DONT_KNOW_EITHER,
+    NOT_UNDERSTOOD, OFFER_PERSON_OR_MESSAGE, DONT_KNOW, DONT_KNOW_EITHER,
     CANT_DO_THAT, CAN_HEAR_YOU, HELLO, WELL_THANKS, TAKE_YOUR_TIME, STILL_HERE, WRONG_NUMBER,
     WE_CALLED, LATE_NOTED, DETAILS_BY_MESSAGE, BOOKING_PHONE, NOTHING_BOOKED, NUMBER_NOT_SHOWN,
     QUESTION_LATER, NAME_TO_PUT_RIGHT, ENGLISH_ONLY, PRICE_DEPENDS_UNKNOWN,
@@ -112,20 +120,23 @@ def staff_names(profile: BusinessProfile) -> str:
 def services_list(profile: BusinessProfile) -> str:
     names = [s.name for s in profile.services]
     if len(names) == 1:
-        return f"a {names[0]}"
-    return ", ".join(f"a {n}" for n in names[:-1]) + f" or a {names[-1]}"
+        return with_article(names[0])
+    return ", ".join(with_article(n) for n in names[:-1]) + f" or {with_article(names[-1])}"
 
 
-def price_answer(service: Service) -> str:
-    return f"A {service.name} is {service.price_words} and takes about {service.minutes} minutes."
+def price_answer(service: Service, currency: str) -> str:
+    return (
+        f"{_capital(with_article(service.name))} is {say_price(service.price, currency)} and "
+        f"takes about {service.minutes} minutes."
+    )
 
 
-def total_answer(services: list[Service]) -> str:
+def total_answer(services: list[Service], currency: str) -> str:
     """What several services come to together: "That's 50 dollars together, about 45
     minutes in all."."""
     price = sum(s.price for s in services)
     minutes = sum(s.minutes for s in services)
-    return f"That's {price:g} dollars together, about {minutes} minutes in all."
+    return f"That's {say_price(price, currency)} together, about {minutes} minutes in all."
 
 
 def length_total_answer(services: list[Service]) -> str:
@@ -159,12 +170,15 @@ def open_now_answer(profile: BusinessProfile, now: datetime) -> str:
 
 
 def prices_answer(profile: BusinessProfile) -> str:
-    listed = ", ".join(f"a {s.name} is {s.price_words}" for s in profile.services)
+    listed = ", ".join(
+        f"{with_article(s.name)} is {say_price(s.price, profile.currency)}"
+        for s in profile.services
+    )
     return f"Our prices: {listed}."
 
 
 def duration_answer(service: Service) -> str:
-    return f"A {service.name} takes about {service.minutes} minutes."
+    return f"{_capital(with_article(service.name))} takes about {service.minutes} minutes."
 
 
 def hours_answer(profile: BusinessProfile, weekday: int | None) -> str:
@@ -213,7 +227,7 @@ def slot_free(weekday: int, at: time) -> str:
 
 def superlative_answer(which: str, service: str) -> str:
     """ "What's your cheapest service?": which one it is (its price or length follows)."""
-    return f"Our {which} is a {service}."
+    return f"Our {which} is {with_article(service)}."
 
 
 def profile_sentences(profile: BusinessProfile) -> list[str]:
@@ -221,11 +235,16 @@ def profile_sentences(profile: BusinessProfile) -> list[str]:
     lengths, hours) and its questions with the business's words in them. Known at start-up,
     so their audio can be made before any caller asks (see slot_offers for the rest)."""
     out = [prices_answer(profile), hours_answer(profile, None), robot_answer(profile)]
+    out.append(not_understood_again(profile))
     out += [hours_answer(profile, day) for day in range(7)]
     out += [superlative_answer(which, best.name) for which in SUPERLATIVES
             if (best := profile.service_by(which))]  # fmt: skip
     for service in profile.services:
-        out += [price_answer(service), duration_answer(service), slots_heading(service.name)]
+        out += [
+            price_answer(service, profile.currency),
+            duration_answer(service),
+            slots_heading(service.name),
+        ]
     staff = staff_names(profile)
     names = [s.name for s in profile.services] or ["appointment"]
     whos = ["the front desk", *(m.name for m in profile.staff)]
@@ -248,7 +267,7 @@ def profile_sentences(profile: BusinessProfile) -> list[str]:
 
 def slots_heading(service: str) -> str:
     """What comes before the free times offered for a service (fixed: made at start-up)."""
-    return f"Here's what I have for a {service}."
+    return f"Here's what I have for {with_article(service)}."
 
 
 def slot_offers(profile: BusinessProfile, slot_minutes: int) -> list[str]:
@@ -279,24 +298,30 @@ def robot_answer(profile: BusinessProfile) -> str:
     )
 
 
+def _capital(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
 def ask(expect: Expect, attempt: int, profile: BusinessProfile, **words: str) -> str:
     """The question for a detail; ``attempt`` 0 is the first time it is asked."""
     variants = _VARIANTS[expect]
     text = variants[min(attempt, len(variants) - 1)]
     first = profile.services[0].name if profile.services else "appointment"
-    words = {"when": "", **words}
-    return text.format(services=services_list(profile), first_service=first, **words)
+    words = {"when": "", **words, "first_service": first}
+    # "Sure, an x-ray.": each service with the article said before it
+    words.update({f"a_{k}": with_article(v) for k, v in words.items() if k.endswith("service")})
+    return text.format(services=services_list(profile), **words)
 
 
 _VARIANTS: dict[Expect, tuple[str, ...]] = {
     Expect.SERVICE: (
         # {when}: the day or time already heard (" on Friday"), so the caller knows it was.
         "Sure. What would you like to book{when}? We offer {services}.",
-        "Which service would you like{when}? For example, a {first_service}.",
+        "Which service would you like{when}? For example, {a_first_service}.",
         "Just the name of the service, please: we have {services}.",
     ),
     Expect.DAY: (
-        "Sure, a {service}. What day would you like to come in?",
+        "Sure, {a_service}. What day would you like to come in?",
         "Which day suits you? For example, Thursday, or tomorrow.",
         "Could you tell me just the day, like Friday or December 3rd?",
     ),

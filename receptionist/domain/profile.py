@@ -18,10 +18,6 @@ class Service:
     price: float
     aliases: tuple[str, ...] = ()
 
-    @property
-    def price_words(self) -> str:
-        return f"{self.price:g} dollars"
-
 
 _SUPERLATIVES: dict[str, Callable[[Service], float]] = {
     "cheapest": lambda s: s.price,
@@ -122,6 +118,7 @@ class BusinessProfile:
     misunderstood_limit: int = 3
     silence_reprompts: int = 2
     second_detail_limit: int = 2  # names or days matching no booking before a person takes over
+    currency: str = "USD"  # ISO 4217: how prices are said ("35 dollars", "35 pounds")
 
     def service(self, name: str) -> Service | None:
         for service in self.services:

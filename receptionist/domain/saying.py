@@ -7,6 +7,61 @@ from datetime import date, time
 DAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 
 
+# Words whose first letter is a vowel but whose first sound is not ("a unit", "a one-off"),
+# and those whose first letter is not a vowel but whose first sound is ("an hour", "an x-ray")
+_A_BEFORE = ("uni", "use", "usu", "uti", "uro", "eu", "ewe", "one", "once", "u-")
+_AN_BEFORE = ("hour", "honest", "honor", "honour", "heir", "x-", "x ")
+_VOWEL_LETTERS = "AEFHILMNORSX"  # letters whose names start with a vowel sound: "an MRI"
+
+
+def with_article(noun: str) -> str:
+    """ "a haircut", "an x-ray", "an emergency exam", "a unit", "an MRI scan": the article as
+    it is said before the noun (a service's name from the profile, said to callers)."""
+    first = noun.split()[0] if noun.split() else noun
+    acronym = first.isupper() and len(first.strip(".-")) <= 5
+    if acronym:
+        an = first[0] in _VOWEL_LETTERS
+    else:
+        lowered = noun.lower()
+        an = lowered.startswith(_AN_BEFORE) or (
+            lowered[:1] in "aeiou" and not lowered.startswith(_A_BEFORE)
+        )
+    return f"{'an' if an else 'a'} {noun}"
+
+
+# A currency as it is said: (one, many, of its hundredth one, many), by ISO 4217 code
+CURRENCY_WORDS: dict[str, tuple[str, str, str, str]] = {
+    "USD": ("dollar", "dollars", "cent", "cents"),
+    "CAD": ("dollar", "dollars", "cent", "cents"),
+    "AUD": ("dollar", "dollars", "cent", "cents"),
+    "NZD": ("dollar", "dollars", "cent", "cents"),
+    "SGD": ("dollar", "dollars", "cent", "cents"),
+    "GBP": ("pound", "pounds", "penny", "pence"),
+    "EUR": ("euro", "euros", "cent", "cents"),
+    "CHF": ("franc", "francs", "centime", "centimes"),
+    "INR": ("rupee", "rupees", "paisa", "paise"),
+    "ZAR": ("rand", "rand", "cent", "cents"),
+}
+# The currency of a country where the business is (business.region), when none is set
+REGION_CURRENCY: dict[str, str] = {
+    "US": "USD", "CA": "CAD", "AU": "AUD", "NZ": "NZD", "SG": "SGD", "GB": "GBP", "IE": "EUR",
+    "DE": "EUR", "FR": "EUR", "ES": "EUR", "IT": "EUR", "NL": "EUR", "BE": "EUR", "AT": "EUR",
+    "PT": "EUR", "FI": "EUR", "GR": "EUR", "LU": "EUR", "MT": "EUR", "CY": "EUR", "SK": "EUR",
+    "SI": "EUR", "EE": "EUR", "LV": "EUR", "LT": "EUR", "HR": "EUR", "CH": "CHF", "IN": "INR",
+    "ZA": "ZAR",
+}  # fmt: skip
+
+
+def say_price(amount: float, currency: str = "USD") -> str:
+    """ "35 dollars", "1 pound", "12 pounds 50", "free": a price as TTS reads it well."""
+    if amount <= 0:
+        return "free"
+    one, many, _, _ = CURRENCY_WORDS[currency]
+    whole, hundredths = divmod(round(amount * 100), 100)
+    said = f"{whole} {one if whole == 1 else many}"
+    return f"{said} {hundredths:02d}" if hundredths else said
+
+
 def say_time(value: time) -> str:
     hour = value.hour % 12 or 12
     suffix = "AM" if value.hour < 12 else "PM"

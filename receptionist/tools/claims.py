@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from datetime import datetime
 
-from receptionist.domain.saying import say_day, say_digits, say_time
+from receptionist.domain.saying import say_day, say_digits, say_time, with_article
 from receptionist.store.db import Store
 from receptionist.tools.confirmation_route import ConfirmationRoute
 
@@ -50,7 +50,7 @@ class Claims:
         if booking["status"] != "booked":
             raise ValueError(f"booking {booking['id']} is {booking['status']}, not booked")
         sentence = (
-            f"You're booked for a {booking['service']} on {_when(booking['start'])}, "
+            f"You're booked for {with_article(booking['service'])} on {_when(booking['start'])}, "
             f"under the name {booking['name']}."
         )
         if booking.get("asked_for"):
@@ -60,7 +60,8 @@ class Claims:
 
     def pending(self, call_id: str, booking: dict) -> str:
         sentence = (
-            f"I've taken your request for a {booking['service']} on {_when(booking['start'])}, "
+            f"I've taken your request for {with_article(booking['service'])} on "
+            f"{_when(booking['start'])}, "
             "but our booking system isn't answering right now. " + self._promise(booking)
         )
         return self._save(call_id, "pending", "bookings", booking, sentence)
@@ -95,19 +96,21 @@ class Claims:
         status = booking["status"]
         if status == "booked":
             name = f", under the name {booking['name']}" if booking["name"] else ""
-            sentence = f"You have a {booking['service']} booked on {when}{name}."
+            sentence = f"You have {with_article(booking['service'])} booked on {when}{name}."
             if booking.get("asked_for"):
                 sentence += f" It has a note that you asked for {booking['asked_for']}."
         elif status == "pending":
             sentence = (
-                f"Your request for a {booking['service']} on {when} is still being confirmed "
+                f"Your request for {with_article(booking['service'])} on {when} is still being "
+                "confirmed "
                 "with our booking system. " + self._promise(booking)
             )
         elif status == "cancelled":
             sentence = f"Your {booking['service']} on {when} was cancelled."
         else:
             sentence = (
-                f"Your request for a {booking['service']} on {when} didn't go through, and the "
+                f"Your request for {with_article(booking['service'])} on {when} didn't go "
+                "through, and the "
                 "front desk has been told."
             )
         return self._save(call_id, "status", "bookings", booking, sentence)

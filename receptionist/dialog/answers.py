@@ -24,6 +24,7 @@ from receptionist.dialog.intents import (
     rebooks_later,
     says_more_than_asking,
 )
+from receptionist.dialog.matching import without_staff
 from receptionist.dialog.names import addressed, is_first_name
 from receptionist.dialog.understand import TimeWindow, Understanding, understand
 from receptionist.dialog.when import leaves_it_to_us, names_a_weekday_alone, points_at_an_hour
@@ -31,6 +32,7 @@ from receptionist.domain.saying import say_day, say_time
 
 if TYPE_CHECKING:
     from receptionist.dialog.conversation import Conversation, Step
+    from receptionist.domain.profile import BusinessProfile
 
 Reading = Generator[Action, Result | None, tuple[Understanding, bool] | None]
 
@@ -146,7 +148,7 @@ def _staff(c: Conversation, u: Understanding) -> Reading:
         said = f"{asked} {u.text}" if asked and says_more_than_asking(asked.lower()) else u.text
         c.frame.staff, c.frame.message_text = "front desk", said
         return Understanding(text=u.text, phone=u.phone, name=u.name), True
-    if u.staff is not None and _says_more_than_who(u.text, u.staff):
+    if u.staff is not None and _says_more_than_who(u.text, c.profile):
         # "For Sarah. Tell her the product she ordered for me, I'll pick it up Friday.": who
         # and the message at once (the message was asked for again, and "No thanks" to that
         # lost it).
@@ -182,10 +184,10 @@ _FOR_WHOM = re.compile(
 )
 
 
-def _says_more_than_who(text: str, staff: str) -> bool:
+def _says_more_than_who(text: str, profile: BusinessProfile) -> bool:
     """Does an answer to "who is it for?" carry the message too (four words or more
     besides whom it is for)?"""
-    rest = re.sub(r"\b" + re.escape(staff) + r"\b", " ", text, flags=re.I)
+    rest = without_staff(text, profile)
     rest = _FOR_WHOM.sub(" ", rest.lower())
     return len(re.findall(r"[a-z0-9']+", rest)) >= 4
 

@@ -21,7 +21,7 @@ from receptionist.dialog.events import (
 from receptionist.dialog.frame import Expect, Task
 from receptionist.dialog.understand import TimeWindow, Understanding
 from receptionist.domain.profile import Service
-from receptionist.domain.saying import DAY_NAMES, say_day, say_digits, say_time
+from receptionist.domain.saying import DAY_NAMES, say_day, say_digits, say_time, with_article
 
 if TYPE_CHECKING:
     from receptionist.dialog.conversation import Conversation, Step
@@ -40,7 +40,7 @@ def _last_visits_service(c: Conversation) -> Generator[Action, Result | None, Se
         yield Say("I'm sorry, I can't find an earlier visit under this number.")
         return None
     f.service = last.name
-    yield Say(f"Last time you had a {last.name}.")
+    yield Say(f"Last time you had {with_article(last.name)}.")
     return last
 
 
@@ -115,7 +115,7 @@ def advance_booking(c: Conversation, u: Understanding) -> Step:
         return
     if f.service_changed:
         f.service_changed = False
-        yield Say(f"Sure, a {service.name} instead.")
+        yield Say(f"Sure, {with_article(service.name)} instead.")
     if f.added_service:
         yield Say(f"Sure, and the {f.added_service} once this one is booked.")
         f.added_service = ""

@@ -84,7 +84,14 @@ from receptionist.dialog.intents import (
     says_the_new_details,
     services_added,
 )
-from receptionist.dialog.matching import per_person, staff_by_role
+from receptionist.dialog.matching import (
+    held_services,
+    is_staff_name,
+    per_person,
+    staff_by_role,
+    staff_patterns,
+    without_staff,
+)
 from receptionist.dialog.names import addressed, names_listed
 from receptionist.dialog.people import booked_for_another, children_among, mentions_others
 from receptionist.dialog.understand import (
@@ -103,7 +110,7 @@ from receptionist.dialog.when import (
 )
 from receptionist.domain.phones import possible_phone
 from receptionist.domain.profile import BusinessProfile
-from receptionist.domain.saying import DAY_NAMES, say_day, say_digits, say_time
+from receptionist.domain.saying import DAY_NAMES, say_day, say_digits, say_time, with_article
 
 log = logging.getLogger(__name__)
 
@@ -379,7 +386,7 @@ class Conversation:
         self.warm_transfer = warm_transfer
         self.confirm_below = confirm_below
         self.frame = Frame(phone=plausible_phone(caller_id))
-        staff = "|".join(re.escape(m.name) for m in profile.staff) or "nobody"
+        staff = "|".join(staff_patterns(profile).values()) or "nobody"
         who = _WHO.format(staff=staff)
         self._message_body = re.compile(_MESSAGE_BODY.format(who=who), re.I)
         self.expecting: Expect | None = None
@@ -1245,7 +1252,10 @@ class Conversation:
                 rest = tuple(name for name in u.services if name != held)
                 u = replace(u, services=rest, service=rest[0])
         if u.services and f.task == Task.MOVE and another_service(u.text.lower()):
-            f.new_services = u.services  # the held one is among them when named by service
+            # the held one is among them when named by service; "my haircut on Thursday, can
+            # we do 4 instead of 3?" names no other
+            if set(u.services) - held_services(u.text, self.profile):
+                f.new_services = u.services
         people_first = f.task in (None, Task.BOOK) and not (f.service or u.service)
         if u.people and u.people > 1 and people_first:
             # "Two slots Saturday morning for my twins?": how many, kept for the service said
@@ -1274,9 +1284,15 @@ class Conversation:
                 f.service, extra = each[0], each[1:]
             if extra:
                 f.more_services = extra
-                f.back_to_back = f.back_to_back or bool(_BACK_TO_BACK.search(u.text))
-                f.together = f.together or bool(_TOGETHER_IN_TIME.search(u.text))
-                if not people and not mentions_others(u.text.lower()):
+                alone = not people and not mentions_others(u.text.lower())
+                in_time = bool(_TOGETHER_IN_TIME.search(u.text))
+                # "a haircut and a beard trim at the same time": one person's one visit, the
+                # services one after the other (the second was checked at the first's start)
+                f.back_to_back = (
+                    f.back_to_back or bool(_BACK_TO_BACK.search(u.text)) or (in_time and alone)
+                )
+                f.together = f.together or (in_time and not alone)
+                if alone:
                     # "A haircut and a beard trim straight after": both the caller's, under
                     # the name they give once.
                     f.same_name = True
@@ -1380,7 +1396,7 @@ class Conversation:
         if (
             not (u.name or called_for or f.name)
             and other
-            and other.lower() not in {m.name.lower() for m in self.profile.staff}
+            and not is_staff_name(other, self.profile)
             and (
                 (f.task == Task.BOOK and not f.more_services and booked_for_another(u.text.lower()))
                 # "Did my husband John book anything for Thursday? His name's John Smith."
@@ -1414,7 +1430,7 @@ class Conversation:
             taken = True
         elif u.staff and f.task == Task.BOOK and "staff" not in u.unsure_slots:
             member = self.profile.staff_member(u.staff)
-            if member is not None and asks_for_staff(u.text.lower(), member):
+            if member is not None and asks_for_staff(u.text.lower(), member, self.profile):
                 f.asked_for = member.name  # "a haircut with Marco": a wish, on the booking
         elif f.task == Task.MESSAGE and f.staff is None:
             role = staff_by_role(u.text, self.profile)  # "a message for the manager"
@@ -1432,9 +1448,7 @@ class Conversation:
             body = self._message_body.search(u.text)
             words = body.group("body").strip() if body else ""
             if words and not _ONLY_WHO.match(words) and not (expecting == Expect.STAFF and u.staff):
-                before = u.text[: body.start("body")].lower() if body else ""
-                for member in self.profile.staff:
-                    before = re.sub(rf"\b{re.escape(member.name.lower())}\b", " ", before)
+                before = without_staff(u.text[: body.start("body")] if body else "", self.profile)
                 # "I'm calling for Marco, it's his mum, tell him to ring me": who is asking is
                 # part of the message, not only what follows "tell him".
                 f.message_text = u.text if says_more_than_asking(before) else words
@@ -1523,11 +1537,10 @@ class Conversation:
             yield Say("Sorry, I didn't quite get that.", cache=True)
             yield from self._reask(expecting)
             return
-        text_out = (
-            replies.NOT_UNDERSTOOD if self.misunderstood == 1 else replies.NOT_UNDERSTOOD_AGAIN
-        )
+        again = replies.not_understood_again(self.profile)
+        text_out = replies.NOT_UNDERSTOOD if self.misunderstood == 1 else again
         if text_out == self._last_said:
-            text_out = replies.NOT_UNDERSTOOD_AGAIN
+            text_out = again
         yield Say(text_out, cache=True)
 
     def _reask(self, expect: Expect) -> Step:
@@ -1580,7 +1593,7 @@ class Conversation:
         f = self.frame
         parts = []
         if f.service:
-            parts.append(f"a {f.service}")
+            parts.append(with_article(f.service))
         if f.day:
             parts.append(f"on {DAY_NAMES[f.day.weekday()]}")
         if f.time:
@@ -1762,9 +1775,9 @@ class Conversation:
         if u.asks_price:
             named = [s for s in (p.service(n) for n in (u.services or (u.service,)) if n) if s]
             if named:
-                sentences += [replies.price_answer(service) for service in named]
+                sentences += [replies.price_answer(s, p.currency) for s in named]
                 if len({s.name for s in named}) > 1 and _TOGETHER.search(u.text):
-                    sentences.append(replies.total_answer(named))  # "... come to together?"
+                    sentences.append(replies.total_answer(named, p.currency))  # "... together?"
             elif u.unknown_service:
                 sentences.append(f"We don't offer {u.unknown_service}, I'm afraid.")
             else:
@@ -1859,7 +1872,7 @@ class Conversation:
         number = f" (call-back number {say_digits(f.phone)})" if f.phone else ""
         about = (
             {
-                Task.BOOK: " about booking" + (f" a {f.service}" if f.service else ""),
+                Task.BOOK: " about booking" + (f" {with_article(f.service)}" if f.service else ""),
                 Task.CANCEL: " about cancelling a booking",
                 Task.MOVE: " about moving a booking",
                 Task.MESSAGE: " to leave a message",

@@ -41,7 +41,7 @@ from receptionist.dialog.shifts import find_shift
 from receptionist.dialog.understand import DayRange, TimeWindow, Understanding, understand
 from receptionist.dialog.when import find_day, weekday_after
 from receptionist.domain.profile import BusinessProfile
-from receptionist.domain.saying import DAY_NAMES, say_day, say_time
+from receptionist.domain.saying import DAY_NAMES, say_day, say_time, with_article
 
 if TYPE_CHECKING:
     from receptionist.dialog.conversation import Conversation, Step
@@ -246,8 +246,8 @@ def advance_move(c: Conversation, u: Understanding) -> Step:
             # Another service at the same time is a longer or a dearer booking: read back first.
             c.expecting = Expect.CONFIRM_MOVE
             yield Say(f"I found your {booking.service} on {say_day(booking.start.date())} at "
-                      f"{say_time(booking.start.time())}. Shall I change it to a {service.name} "
-                      "at the same time?")  # fmt: skip
+                      f"{say_time(booking.start.time())}. Shall I change it to "
+                      f"{with_article(service.name)} at the same time?")  # fmt: skip
             return
         f.day, f.time = booking.start.date(), booking.start.time()
     if not (f.move_way or f.day or f.time or f.window or changed_to) and shift is None:
@@ -403,7 +403,7 @@ def advance_status(c: Conversation) -> Step:
         yield Say(reported.claim, claim=True)
         service = c.profile.service(booking.service)
         if price_asked and service is not None and booking.status == "booked":
-            yield Say(replies.price_answer(service))
+            yield Say(replies.price_answer(service, c.profile.currency))
     yield from c._anything_else()
 
 

@@ -11,7 +11,13 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from receptionist.dialog import matching
-from receptionist.dialog.matching import profile_words
+from receptionist.dialog.matching import (
+    profile_words,
+    services_as_bookings,
+    staff_as_one_word,
+    staff_patterns,
+    staff_words,
+)
 from receptionist.dialog.names import find_name, is_first_name
 from receptionist.dialog.numbers import find_phone
 from receptionist.dialog.when import find_day, find_window, read_clock, week_part
@@ -101,6 +107,19 @@ _CANCEL = re.compile(
 )
 # Questions of when that a "can't make it ..." answers as a new time, not as a booking held
 _OFFERED_WHEN = frozenset({"choose_slot", "day", "time", "confirm"})
+# Another business or someone's office calling: "I'm calling from Dr. Smith's office",
+# "this is Jim from Chase bank", "calling on behalf of the school", "This is Mercy Hospital
+# calling about ..."
+_FROM_ELSEWHERE = re.compile(
+    r"\b(?:calling|ringing|phoning|call) (?:you )?(?:from|on behalf of) (?!(?:home|work|my|a "
+    r"(?:mobile|cell|landline|payphone)|the (?:car|road|airport|train|bus))\b)|"
+    r"^\W*(?:(?:hi|hello|hey|good \w+)\W+)*this is [a-z' ]{2,40}\b(?:from|with|at) (?:the )?[a-z' ]"
+    r"{2,40}\b(?:office|practice|clinic|hospital|pharmacy|lab|laboratory|insurance|company|bank|"
+    r"school|surgery|agency|council|department)\b|"
+    r"^\W*(?:(?:hi|hello|hey|good \w+)\W+)*this is [a-z' ]{2,40}\b(?:office|practice|clinic|"
+    r"hospital|pharmacy|lab|laboratory|insurance|company|bank|school|surgery|agency|council|"
+    r"department) calling\b"
+)
 # A staff member asked for on a booking held: "Can I have Marco for my Friday appointment?"
 _STAFF_FOR_HELD = re.compile(
     r"\b(?:have|get|see|with|switch to|change to|swap to) (\w+) (?:for|on|at|instead of \w+ "
@@ -556,7 +575,8 @@ _PRICE = re.compile(
     r"what (?:do|does|did|would|will) (?:you|it|they)(?: \w+)? charged? for|"
     r"(?:is|are|does|do|cost|costs|charge) (?:\w+ ){0,3}?extra|"
     r"what(?:'s| is| would be| will be) the total|"
-    r"(?:is|was|will) (?:it|that|this) (?:still |about |around )?(?:\$\d+|\d+ (?:dollars|bucks)))\b"
+    r"(?:is|was|will) (?:it|that|this) (?:still |about |around )?"
+    r"(?:[$£€]\d+|\d+ (?:dollars|bucks|pounds|quid|euros)))\b"
 )
 # How the business works, which the profile doesn't say: asked, not requested ("How much
 # notice do you need to cancel?" was a price list and a cancellation).
@@ -1032,7 +1052,7 @@ def find_unknown_service(lowered: str, profile: BusinessProfile, bare: bool = Fa
 
 def _service_words(rest: str, profile: BusinessProfile, bare: bool) -> str | None:
     _, service_words = profile_words(profile)
-    staff = {m.name.lower() for m in profile.staff} | {m.role.lower() for m in profile.staff}
+    staff = staff_words(profile) | {m.role.lower() for m in profile.staff}
     words: list[str] = []
     tokens = re.findall(r"[a-z][a-z'\-]*|\S", rest)
     for word in tokens[:3]:
@@ -1272,11 +1292,11 @@ class Wants:
     price_of_held: bool = False  # "how much will my appointment cost?": its price, looked up
 
 
-def asks_for_staff(lowered: str, member: StaffMember) -> bool:
+def asks_for_staff(lowered: str, member: StaffMember, profile: BusinessProfile) -> bool:
     """Does a booking request ask for this staff member to do it ("a haircut with Marco",
     "can Marco do my colour", "with the owner"), not only name them ("Marco recommended
     you", "not with Marco")?"""
-    who = re.escape(member.name.lower())
+    who = staff_patterns(profile).get(member.name) or re.escape(member.name.lower())
     if member.role:
         who += rf"|the {re.escape(member.role.lower())}"
     if re.search(rf"\b(?:not|n't|never|rather not|anyone but|anybody but)\b[\w\s']{{0,12}}?"
@@ -1417,7 +1437,7 @@ def asks_staff_for_held(lowered: str, profile: BusinessProfile) -> bool:
     """ "Can I have Marco for my Friday appointment instead?": who does a booking held, which
     the front desk changes from a message (the booking's words say what it becomes)."""
     match = _STAFF_FOR_HELD.search(lowered)
-    return bool(match and match.group(1) in {m.name.lower() for m in profile.staff})
+    return bool(match and match.group(1) in staff_words(profile))
 
 
 def says_the_new_details(lowered: str) -> bool:
@@ -1451,6 +1471,8 @@ def read_wants(
     """The intents of a turn, in a stable order, and the questions it asks. While a message is
     being taken its words are the message: only a wish for a person (or the question whether
     the agent is one) still counts as an intent."""
+    lowered = staff_as_one_word(lowered, profile)  # "is dr patel in": "is patel in"
+    lowered = services_as_bookings(lowered, profile)  # "my cleaning": "my cleaning appointment"
     # "I've got a haircut on Friday, can I make it a bit later?": a booking held, then changed.
     holds = _HOLDS.search(lowered) or _HOLDS_ONE.search(lowered)
     changes = (
@@ -1583,6 +1605,14 @@ def read_wants(
         or bool(asks_other)
         or (service_question and not book_words)
     )
+    if (
+        expecting in (None, "anything_else", "offer_help")
+        and not (book or cancel or move or status or message or person or robot or question)
+        and _FROM_ELSEWHERE.search(lowered)
+    ):
+        # "I'm calling from Dr. Smith's office about a referral", "This is Jim from the bank":
+        # another business on the line, nothing to book or look up: a message for the desk
+        message = True
     flags = (("book", book and not busy), ("cancel", cancel), ("move", move),
              ("status", status), ("message", message), ("book", book), ("robot", robot),
              ("person", person), ("question", question))  # fmt: skip

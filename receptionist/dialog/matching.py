@@ -4,6 +4,7 @@ one sound off ("beer trim", "hare cut", "Marko", "Mark O") by spelling (rapidfuz
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -90,6 +91,37 @@ def _aliases(profile: BusinessProfile) -> _Aliases:
     return _Aliases(exact, to_service, fuzzy)
 
 
+# The services the rules of intent name in their own patterns ("move my haircut"), and the
+# words that say a booking after a service ("my cleaning appointment")
+_SERVICE_WORDS_KNOWN = frozenset("haircut cut trim colour color".split())
+_BOOKING_WORDS = r"(?:appointments?|appts?|bookings?|reservations?|sessions?|visits?|slots?)"
+
+
+@per_profile
+def _held_services(profile: BusinessProfile) -> re.Pattern[str]:
+    """A service said after "my" ("my cleaning", "her check-up", "my dog's vaccination")."""
+    names = sorted(_aliases(profile).to_service, key=len, reverse=True)
+    said = "|".join(r"[\s-]+".join(re.escape(w) for w in name.split()) for name in names)
+    return re.compile(
+        rf"\b((?:my|our|his|her|their)(?: [a-z]+'s)?) ({said})(?:e?s)?\b"
+        rf"(?![\s-]+{_BOOKING_WORDS}\b)"
+    )
+
+
+def services_as_bookings(lowered: str, profile: BusinessProfile) -> str:
+    """``lowered`` with a service after "my" said as a booking: "move my cleaning to Friday"
+    as "move my cleaning appointment to Friday", as the rules of intent read a booking held
+    whatever the business's services are called (they name a salon's, "my haircut")."""
+
+    def as_booking(match: re.Match[str]) -> str:
+        words = re.split(r"[\s-]+", match.group(2))
+        if words[-1] in _SERVICE_WORDS_KNOWN or any(w in _BENEFICIARIES for w in words):
+            return match.group(0)  # "my haircut" is read as it is; "my son" is a person
+        return f"{match.group(1)} {'_'.join(words)} appointment"
+
+    return _held_services(profile).sub(as_booking, lowered)
+
+
 def _plain(text: str) -> str:
     plain = re.sub(r"\s+", " ", re.sub(r"[^a-z' ]", " ", text.lower().replace("-", " "))).strip()
     # "I got cut off", "you cut out": a line dropping, not a haircut.
@@ -133,7 +165,7 @@ def find_services(text: str, profile: BusinessProfile) -> list[Found]:
     ]  # fmt: skip
     if len(free) > 12:  # a long turn: only words near a service-like word are worth a look
         free = [(w, at) for w, at in free if w not in COMMON_WORDS]
-    staff = {m.name.lower() for m in profile.staff}
+    staff = staff_words(profile)
     spaced_aliases = [alias for alias, _, _, _ in aliases.fuzzy]
     for size in (3, 2, 1):
         for i in range(len(free) - size + 1):
@@ -160,6 +192,23 @@ def find_services(text: str, profile: BusinessProfile) -> list[Found]:
                 found.append(Found(aliases.to_service[alias], window[0][1], near=True))
                 taken.append((window[0][1], window[-1][1] + len(window[-1][0])))
     return _not_the_one_held(said, _for_whom(said, found, taken, profile))
+
+
+_OWN = re.compile(
+    r"\b(?:my|our|his|her|their)(?: (?:mon|tues|wednes|thurs|fri|satur|sun)day(?:'s)?|"
+    r" [a-z]+'s)? $"
+)
+
+
+def held_services(text: str, profile: BusinessProfile) -> frozenset[str]:
+    """The services said only as the caller's own ("my haircut on Thursday, can we do 4
+    instead of 3?", "my Friday cleaning"): one held, not one asked for."""
+    said = _plain(text)
+    own: set[str] = set()
+    other: set[str] = set()
+    for found in find_services(text, profile):
+        (own if _OWN.search(said[: found.start]) else other).add(found.name)
+    return frozenset(own - other)
 
 
 # "I booked a haircut for Friday, can I add a beard trim?": the haircut is had, not asked for.
@@ -373,7 +422,108 @@ def profile_words(profile: BusinessProfile) -> tuple[frozenset[str], frozenset[s
         never.update(re.findall(r"[a-z']+", member.role.lower()))
     never.update(re.findall(r"[a-z']+", profile.name.lower()))
     never.update({"salon", "shop", "store", "office", "clinic", "studio", "desk", "front"})
+    # "This is Mercy Hospital calling": a place, not a caller's name
+    never.update({"hospital", "practice", "pharmacy", "surgery", "bank", "school", "insurance",
+                  "company", "agency", "council", "department", "lab", "laboratory"})  # fmt: skip
     return frozenset(never), frozenset(service_words)
+
+
+# Titles a staff member's name may carry in the profile ("Dr. Patel"), each as callers say it
+# and as Whisper writes it: "Dr. Patel", "Dr Patel", "Doctor Patel", or "Patel" alone.
+_TITLES = {
+    "dr": r"(?:dr\.?|doctor)", "doctor": r"(?:dr\.?|doctor)",
+    "mr": r"(?:mr\.?|mister)", "mrs": r"(?:mrs\.?|missus|misses)", "ms": r"(?:ms\.?|miss|mz)",
+    "miss": r"(?:miss|ms\.?)", "prof": r"(?:prof\.?|professor)",
+    "professor": r"(?:prof\.?|professor)",
+}  # fmt: skip
+
+
+def _name_words(name: str) -> tuple[str | None, list[str]]:
+    """A staff name's title (its key in _TITLES, or None) and the words of the name itself."""
+    words = re.findall(r"[a-z][a-z'-]*", name.lower())
+    if len(words) > 1 and words[0] in _TITLES:
+        return words[0], words[1:]
+    return None, words
+
+
+@per_profile
+def staff_patterns(profile: BusinessProfile) -> dict[str, str]:
+    """Each staff member's name as a regex (lower case) of the ways a caller names them: the
+    whole name, with its title or without ("Dr. Amy Chen", "Doctor Chen", "Amy Chen"), and
+    one word of it alone ("Chen", "Amy") where no one else's name has that word."""
+    counts: dict[str, int] = {}
+    for member in profile.staff:
+        for word in set(_name_words(member.name)[1]):
+            counts[word] = counts.get(word, 0) + 1
+    patterns: dict[str, str] = {}
+    for member in profile.staff:
+        title, words = _name_words(member.name)
+        if not words:
+            patterns[member.name] = re.escape(member.name.lower())
+            continue
+        whole = r"\s+".join(re.escape(w) for w in words)
+        alone = [re.escape(w) for w in words if counts[w] == 1 and len(words) > 1]
+        prefix = rf"(?:{_TITLES[title]}\s+)?" if title else ""
+        forms = [whole, *alone]
+        if title and len(words) > 1:  # "Dr. Chen" for Dr. Amy Chen
+            forms.insert(1, rf"{_TITLES[title]}\s+{re.escape(words[-1])}")
+        patterns[member.name] = rf"{prefix}(?:{'|'.join(forms)})"
+    return patterns
+
+
+@per_profile
+def staff_words(profile: BusinessProfile) -> frozenset[str]:
+    """Every word of the staff's names, titles included, and each whole name (lower case):
+    words that name no caller where a staff member is meant ("see Dr. Patel": not "Patel")."""
+    words: set[str] = set()
+    for member in profile.staff:
+        words.add(member.name.lower())
+        words.update(re.findall(r"[a-z][a-z'-]*", member.name.lower()))
+    return frozenset(words)
+
+
+@per_profile
+def _one_words(profile: BusinessProfile) -> tuple[tuple[str, str], ...]:
+    """(the pattern of a staff member's name, one word for it): the surname of a titled name
+    ("Dr. Patel", "Doctor Amy Chen"), else its first word ("Amy Chen")."""
+    pairs = []
+    for member in profile.staff:
+        title, words = _name_words(member.name)
+        if len(words) > 1 or title:
+            key = words[-1] if title else words[0]
+            pairs.append((staff_patterns(profile)[member.name], key))
+    return tuple(pairs)
+
+
+def staff_as_one_word(lowered: str, profile: BusinessProfile) -> str:
+    """``lowered`` with each staff name of more than one word ("dr. patel", "doctor patel",
+    "amy chen") as one word ("patel", "amy"), as the rules of intent read a name."""
+    for pattern, key in _one_words(profile):
+        lowered = re.sub(rf"\b(?:{pattern})(?![\w'])", key, lowered)
+    return lowered
+
+
+def names_staff(text: str, member: str, profile: BusinessProfile) -> re.Match[str] | None:
+    """Where ``text`` names the staff member ``member`` (any of the ways in staff_patterns)."""
+    pattern = staff_patterns(profile).get(member) or re.escape(member.lower())
+    return re.search(rf"\b(?:{pattern})(?:'s)?(?![\w'])", text.lower())
+
+
+def without_staff(text: str, profile: BusinessProfile) -> str:
+    """``text`` (lower case) with every staff member's name blanked out."""
+    lowered = text.lower()
+    for pattern in staff_patterns(profile).values():
+        lowered = re.sub(rf"\b(?:{pattern})(?![\w'])", " ", lowered)
+    return lowered
+
+
+def is_staff_name(name: str, profile: BusinessProfile) -> bool:
+    """Is ``name`` (a name the caller said) one of the staff's, as a whole ("Patel", "Dr
+    Patel" for Dr. Patel)?"""
+    return any(
+        re.fullmatch(rf"(?:{pattern})", name.lower().strip())
+        for pattern in staff_patterns(profile).values()
+    )
 
 
 _STAFF_CONTEXT = re.compile(
@@ -385,12 +535,16 @@ def find_staff(text: str, profile: BusinessProfile, not_words: frozenset[str] = 
                expecting: bool = False) -> Found | None:  # fmt: skip
     """A staff member by name, near name ("Marko", "Mark O") or role ("the owner")."""
     said = _plain(text)
+    named = []
     for member in profile.staff:
-        if member.name.lower() in not_words:
+        if set(_name_words(member.name)[1]) <= not_words:
             continue  # the caller's own name, not the staff member's
-        match = re.search(rf"\b{re.escape(member.name.lower())}(?:'s)?\b", said)
+        match = names_staff(said, member.name, profile)
         if match:
-            return Found(member.name, match.start())
+            named.append((match.start(), -len(match.group(0)), member.name))
+    if named:  # the longest said first: "Amy Chen", not "Chen" (Dr. Chen)
+        start, _, name = min(named)
+        return Found(name, start)
     for role in {m.role.lower() for m in profile.staff if m.role}:
         holders = [m for m in profile.staff if m.role.lower() == role]
         match = re.search(rf"\b{re.escape(role)}s?\b", said)
@@ -406,8 +560,10 @@ def find_staff(text: str, profile: BusinessProfile, not_words: frozenset[str] = 
         if i + 1 < len(words) and len(words[i + 1][0]) <= 2:
             candidates.append(word + words[i + 1][0])  # "Mark O" for "Marco"
         for member in profile.staff:
-            target = member.name.lower()
-            for candidate in candidates:
+            words_of_name = _name_words(member.name)[1]
+            for target, candidate in itertools.product(
+                {"".join(words_of_name), words_of_name[-1] if words_of_name else ""}, candidates
+            ):
                 score = fuzz.ratio(candidate, target)
                 if score >= 88 or (
                     score >= 75 and jellyfish.metaphone(candidate) == jellyfish.metaphone(target)

@@ -25,6 +25,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
+from receptionist.dialog.matching import is_staff_name
 from receptionist.dialog.numbers import spoken_digits
 from receptionist.dialog.understand import (
     INTENTS,
@@ -303,8 +304,7 @@ def check_answer(
     name = phrase("name")
     if name is not None:
         words = name.split()
-        staff_names = {m.name.lower() for m in profile.staff}
-        if 1 <= len(words) <= 3 and _said(name, said) and name.lower() not in staff_names:
+        if 1 <= len(words) <= 3 and _said(name, said) and not is_staff_name(name, profile):
             slots["name"] = " ".join(w[:1].upper() + w[1:] for w in words)
         else:
             drop("name")

@@ -174,9 +174,45 @@ def _apostrophe(match: re.Match[str]) -> str:
     return f"{word}'{ending}"
 
 
+# A title's full stop before a name ("Dr. Chen", "Mrs. Jones")
+_TITLE_DOT = re.compile(r"\b(dr|mr|mrs|ms|mx|prof|st)\.(?=\s+[A-Z])", re.I)
+
+
+# What follows a name that makes it a place's ("Mercy Hospital", "Smith's office")
+_PLACE = (
+    r"(?:hospital|office|practice|clinic|pharmacy|surgery|bank|school|insurance|company|"
+    r"agency|council|department|lab|laboratory|salon|shop|store|studio|centre|center)"
+)
+
+
+# A bare hour from 1 to 7 is read as the afternoon ("at three"); these say it is
+_SAYS_PM = re.compile(r"\b(?:pm|p\.m\.|afternoon|evening|tonight|night|after (?:work|school))\b")
+_SAYS_MORNING = re.compile(r"\bmornings?\b|\ba\.m\.")
+
+
+def _morning_where_it_must_be(
+    at: time | None, lowered: str, day: date | None, today: date, profile: BusinessProfile
+) -> time | None:
+    """ "Tomorrow morning at 7:30", or "7:30" where the business opens at 7 and closes at 7:
+    the morning, not 7:30 PM, when the caller said no afternoon and the morning's time is
+    when the business is open (on the day said, or on one of the week's)."""
+    if at is None or not 13 <= at.hour <= 19 or _SAYS_PM.search(lowered):
+        return at
+    morning = time(at.hour - 12, at.minute)
+    days = [day] if day else [today + timedelta(days=i) for i in range(7)]
+
+    def open_at(when: time) -> bool:
+        return any(h is not None and h[0] <= when < h[1] for h in map(profile.hours.on, days))
+
+    if open_at(morning) and (_SAYS_MORNING.search(lowered) or not open_at(at)):
+        return morning
+    return at
+
+
 def clean(text: str) -> str:
     """The caller's words without fillers ("um", "uh") and with plain apostrophes."""
     text = text.replace("\u2019", "'").replace("\u2018", "'")
+    text = _TITLE_DOT.sub(r"\1", text)  # "Can I see Dr. Chen?": no sentence ends at "Dr."
     text = _NO_APOSTROPHE.sub(_apostrophe, text)
     text = _RUN_TOGETHER.sub(_run_apart, _KNOW_THAT.sub(r"\1no, that", text))
     text = _BOOK_IN.sub(r"\1 booking", text)
@@ -450,6 +486,7 @@ def understand(
         _ONE_AFTER_ANOTHER.sub("back to back", when_said),  # not 1 PM, nor the Saturday after
         today, expecting, shifting, keeps_old, phone, unsure,
     )  # fmt: skip
+    at = _morning_where_it_must_be(at, lowered, day, today, profile)
     holiday = find_holiday(lowered, today, profile.region) if day is None and not days else None
     if (
         holiday is not None
@@ -463,7 +500,7 @@ def understand(
         day = holiday[1]  # "Christmas Eve": the date it falls on next
 
     never, _ = matching.profile_words(profile)
-    staff_names = frozenset(m.name.lower() for m in profile.staff)
+    staff_names = matching.staff_words(profile)
     wants = read_wants(said, lowered, profile, services, staff=False, expecting=expecting)
     choice, day = read_choice(lowered, expecting, day)
     if expecting == "service" and choice is not None and not services:
@@ -544,6 +581,8 @@ def understand(
         if not matching.find_services(rest, profile):
             services = ()
             wants = read_wants(said, lowered, profile, services, staff=False, expecting=expecting)
+    if name and re.search(rf"\b{re.escape(name.lower())}(?:'s)? {_PLACE}\b", lowered):
+        name = None  # "This is Mercy Hospital calling", "Dr. Smith's office": a place's name
     name_words = frozenset(name.lower().split()) if name else frozenset()
     staff_found = matching.find_staff(said, profile, name_words, expecting=expecting == "staff")
     if staff_found and staff_found.near:

@@ -309,7 +309,7 @@ _NOON = re.compile(
 _NOT_TIME_AFTER = re.compile(
     r"\s*(?:people|persons|of us|of them|kids|children|boys|girls|haircuts?|cuts?|trims?|"
     r"appointments?|bookings?|slots?|minutes?|mins?|hours?|days?|weeks?|months?|years?|dollars?|"
-    r"bucks|percent|services?|times|more|others?|sons?|daughters?|adults?)\b"
+    r"bucks|pounds?|quid|euros?|percent|services?|times|more|others?|sons?|daughters?|adults?)\b"
 )
 
 _WINDOWS = (  # phrase -> (start, end) of a vague time; None leaves that side open

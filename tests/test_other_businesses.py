@@ -1,0 +1,318 @@
+"""Another kind of business: the dental practice of ``examples/dental.toml``.
+
+Until session 31 the dialog had only met the salon. With a practice's profile (staff called
+"Dr. Patel", visits called "my cleaning", a free consultation, an x-ray) it lost the doctor
+asked for, took "Dr." for the end of a sentence, looked for no booking held when it was
+named by its service, booked a check-up and a cleaning at the same start for one person,
+said "a x-ray" and "0 dollars", and did not understand another office calling.
+"""
+
+from __future__ import annotations
+
+from datetime import time
+from pathlib import Path
+
+import pytest
+
+from receptionist.app.config import ConfigError, Settings, load_settings
+from receptionist.dialog.matching import find_staff
+from receptionist.dialog.understand import understand
+from receptionist.domain.saying import say_price, with_article
+from receptionist.store.db import Store
+from tests.conftest_dialog import DialogCall, start_call
+from tests.test_conversation import TODAY
+
+DENTAL = Path(__file__).parent.parent / "receptionist" / "examples" / "dental.toml"
+JOHN = "5559999999"
+
+
+@pytest.fixture(scope="module")
+def dental() -> Settings:
+    return load_settings(DENTAL)
+
+
+async def _call(dental: Settings, store: Store, *turns: str, phone: str = JOHN) -> DialogCall:
+    """A call from ``phone`` whose caller said ``turns``, after John Smith booked a cleaning
+    on Thursday at 3 PM from his number."""
+    first = start_call(dental, store, "earlier", JOHN)
+    await first.say("I'd like a cleaning on Thursday at 3 PM")
+    await first.say("John Smith")
+    assert [(b["service"], b["start"]) for b in store.rows("bookings")] == [
+        ("cleaning", "2026-11-26T15:00")
+    ]
+    call = start_call(dental, store, "now", phone)
+    for turn in turns:
+        await call.say(turn)
+    return call
+
+
+def _held(store: Store) -> list[tuple[str, str, str]]:
+    return sorted((b["service"], b["start"], b["status"]) for b in store.rows("bookings"))
+
+
+@pytest.mark.parametrize(
+    ("turn", "staff"),
+    [
+        ("Can I see Dr. Chen on Thursday for a filling?", "Dr. Chen"),
+        ("Can I see Dr Chen on Thursday for a filling?", "Dr. Chen"),
+        ("I'd like a check-up with Doctor Patel", "Dr. Patel"),
+        ("Book me in with Patel please", "Dr. Patel"),
+        ("Can I book a cleaning with Maria?", "Maria Lopez"),
+        ("I want to see the hygienist", "Maria Lopez"),
+    ],
+)
+def test_a_doctor_is_named_with_a_title_or_without(
+    dental: Settings, turn: str, staff: str
+) -> None:
+    """ "Can I see Dr. Chen ...?" named no one: the profile's "Dr. Chen" was looked for
+    whole, and "Dr." ended a sentence, so "see dr" was a question passed on."""
+    u = understand(turn, dental.profile, TODAY)
+    assert u.staff == staff and "book" in u.intents and not u.asks_other, u
+
+
+def test_the_longest_name_said_is_the_one_meant(dental: Settings) -> None:
+    """With a "Dr. Chen" and an "Amy Chen" on the staff, "Amy Chen" is not the doctor."""
+    profile = dental.profile
+    staff = tuple(
+        type(m)(name="Amy Chen", extension="104", role="nurse") if m.name == "Maria Lopez" else m
+        for m in profile.staff
+    )
+    other = type(profile)(**{**vars(profile), "staff": staff})
+    found = find_staff("Can I speak to Amy Chen?", other)
+    assert found is not None and found.name == "Amy Chen"
+    found = find_staff("Can I speak to Dr. Chen?", other)
+    assert found is not None and found.name == "Dr. Chen"
+    # the caller's own name is no staff member's
+    assert find_staff("my name is Amy Chen", other, frozenset({"amy", "chen"})) is None
+
+
+async def test_the_doctor_asked_for_is_noted_on_the_booking(
+    dental: Settings, store_file: Store
+) -> None:
+    call = await _call(dental, store_file, "Can I see Dr. Chen on Thursday for a filling?",
+                       "4 PM", "Alan Grant", phone="5551234567")  # fmt: skip
+    booked = [b for b in store_file.rows("bookings") if b["name"] == "Alan Grant"]
+    assert [(b["service"], b["start"], b["asked_for"]) for b in booked] == [
+        ("filling", "2026-11-26T16:00", "Dr. Chen")
+    ]
+    assert any("I've noted that you asked for Dr. Chen" in s for s in call.said), call.said
+    assert store_file.rows("messages") == []  # no question passed on
+
+
+@pytest.mark.parametrize("turn", ["Can I speak to Dr. Patel please?", "Doctor Patel, please."])
+async def test_a_doctor_asked_for_by_title_is_put_through(
+    dental: Settings, store_file: Store, turn: str
+) -> None:
+    call = await _call(dental, store_file, turn, phone="5551234567")
+    assert [extension for extension, _ in call.transfers] == ["101"], call.said
+
+
+async def test_is_the_doctor_in_is_a_question_about_the_rota(
+    dental: Settings, store_file: Store
+) -> None:
+    """ "Is Dr. Patel in on Friday?" asked what to book on Friday (the salon's "Is Marco in
+    on Friday?" was a question we can't answer, and is)."""
+    u = understand("Is Dr. Patel in on Friday?", dental.profile, TODAY)
+    assert "book" not in u.intents and u.asks_other and u.staff == "Dr. Patel", u
+
+
+@pytest.mark.parametrize(
+    ("turns", "held"),
+    [
+        (
+            ("Hi, I need to move my cleaning from Thursday to next Monday.", "9 AM"),
+            [("cleaning", "2026-11-26T15:00", "cancelled"),
+             ("cleaning", "2026-11-30T09:00", "booked")],
+        ),
+        (
+            ("My cleaning on Thursday, can we do 4 instead of 3?",),
+            [("cleaning", "2026-11-26T15:00", "cancelled"),
+             ("cleaning", "2026-11-26T16:00", "booked")],
+        ),
+        (
+            ("Is my cleaning still on for Thursday?",),
+            [("cleaning", "2026-11-26T15:00", "booked")],
+        ),
+    ],
+)  # fmt: skip
+async def test_a_booking_held_is_named_by_its_service(
+    dental: Settings, store_file: Store, turns: tuple[str, ...], held: list[tuple[str, str, str]]
+) -> None:
+    """ "move my cleaning from Thursday to next Monday" offered Thursday's first times as a
+    new booking (the rules knew "my haircut", not "my cleaning"); "Is my cleaning still on
+    for Thursday?" offered times too."""
+    call = await _call(dental, store_file, *turns)
+    assert _held(store_file) == held, call.said
+    if len(held) == 1:
+        assert any(
+            s.startswith("You have a cleaning booked on Thursday November 26 at 3 PM")
+            for s in call.said
+        ), call.said
+
+
+@pytest.mark.parametrize(
+    ("settings_file", "turn", "second"),
+    [
+        (DENTAL, "Can I get a check-up and a cleaning at the same time?", "cleaning"),
+        (None, "Hi, I'd like a haircut and a beard trim at the same time.", "beard trim"),
+    ],
+)
+async def test_two_services_at_the_same_time_for_one_person_are_one_after_the_other(
+    store_file: Store, settings_file: Path | None, turn: str, second: str
+) -> None:
+    """One caller's two services "at the same time" were checked at the same start: the
+    first was booked and the second was "taken" by it."""
+    settings = load_settings(settings_file)
+    call = start_call(settings, store_file, "one")
+    await call.say(turn)
+    await call.say("Monday at 9" if settings_file else "Saturday at 9")
+    await call.say("Peter Parker")
+    starts = sorted((b["start"], b["service"]) for b in store_file.rows("bookings"))
+    assert len(starts) == 2 and starts[1][1] == second, call.said
+    first_ends = {"check-up": "09:30", "haircut": "09:30"}[starts[0][1]]
+    assert starts[1][0].endswith(first_ends), call.said
+    assert not any("taken" in s for s in call.said), call.said
+
+
+@pytest.mark.parametrize(
+    ("noun", "said"),
+    [
+        ("x-ray", "an x-ray"),
+        ("emergency exam", "an emergency exam"),
+        ("haircut", "a haircut"),
+        ("hour-long massage", "an hour-long massage"),
+        ("unit check", "a unit check"),
+        ("one-off visit", "a one-off visit"),
+        ("MRI scan", "an MRI scan"),
+        ("NHS check", "an NHS check"),
+        ("check-up", "a check-up"),
+    ],
+)
+def test_a_service_is_said_with_the_article_it_takes(noun: str, said: str) -> None:
+    assert with_article(noun) == said
+
+
+async def test_an_x_ray_and_a_free_consultation_are_said_as_people_say_them(
+    dental: Settings, store_file: Store
+) -> None:
+    """ "Sure, a x-ray.", "A consultation is 0 dollars"."""
+    call = start_call(dental, store_file, "one")
+    said = await call.say("I need an x-ray.")
+    assert said[0] == "Sure, an x-ray. What day would you like to come in?", said
+    call = start_call(dental, store_file, "two")
+    said = await call.say("How much is a consultation?")
+    assert said[0] == "A consultation is free and takes about 20 minutes.", said
+
+
+@pytest.mark.parametrize(
+    "turn",
+    [
+        "Hi, I'm calling from Dr. Smith's office about a referral.",
+        "This is Mercy Hospital calling about a patient of yours.",
+        "Hi, this is Jim from Chase bank, calling about your account.",
+    ],
+)
+def test_another_office_calling_leaves_a_message(dental: Settings, turn: str) -> None:
+    """Another business on the line was "Sorry, I didn't quite get that", and "Mercy
+    Hospital" was taken for the caller's name."""
+    u = understand(turn, dental.profile, TODAY)
+    assert u.intents == ("message",), u
+    assert u.name in (None, "Jim"), u
+
+
+@pytest.mark.parametrize(
+    "turn",
+    [
+        "I'm calling from my mobile, can I book a check-up?",
+        "Hi, I'm calling on behalf of my mum, she needs to cancel her appointment.",
+    ],
+)
+def test_calling_from_a_phone_or_for_family_is_not_another_office(
+    dental: Settings, turn: str
+) -> None:
+    assert "message" not in understand(turn, dental.profile, TODAY).intents
+
+
+@pytest.mark.parametrize(
+    ("amount", "currency", "said"),
+    [
+        (35, "USD", "35 dollars"),
+        (1, "GBP", "1 pound"),
+        (12.5, "GBP", "12 pounds 50"),
+        (0, "EUR", "free"),
+        (220, "EUR", "220 euros"),
+    ],
+)
+def test_a_price_is_said_in_the_business_currency(amount: float, currency: str, said: str) -> None:
+    assert say_price(amount, currency) == said
+
+
+def _config(tmp_path: Path, business: str) -> Path:
+    """The dental example with its [business] lines replaced by ``business``."""
+    text = DENTAL.read_text()
+    text = text.replace('region = "US"\n', business)
+    path = tmp_path / "practice.toml"
+    path.write_text(text)
+    return path
+
+
+async def test_a_practice_in_britain_says_pounds(tmp_path: Path, store_file: Store) -> None:
+    """Prices were "dollars" wherever the business was."""
+    settings = load_settings(_config(tmp_path, 'region = "GB"\n'))
+    call = start_call(settings, store_file, "gb")
+    said = await call.say("How much is a cleaning?")
+    assert said[0] == "A cleaning is 120 pounds and takes about 60 minutes.", said
+    said = await call.say("And what are all your prices?")
+    assert said[0].startswith("Our prices: a check-up is 75 pounds, a cleaning is 120 pounds"), said
+
+
+def test_the_currency_set_wins_and_one_unknown_is_named(tmp_path: Path) -> None:
+    settings = load_settings(_config(tmp_path, 'region = "GB"\ncurrency = "eur"\n'))
+    assert settings.profile.currency == "EUR"
+    with pytest.raises(ConfigError, match=r"'business.currency' = 'XYZ'.*\(USD, CAD"):
+        load_settings(_config(tmp_path, 'region = "US"\ncurrency = "XYZ"\n'))
+    # A country with no currency known: the admin is told to set one, not "dollars" said
+    with pytest.raises(ConfigError, match=r"'business.currency' = '': none is set, and the "
+                                          r"region has no default"):  # fmt: skip
+        load_settings(_config(tmp_path, 'region = "MX"\n'))
+
+
+async def test_the_example_after_not_understanding_twice_is_the_business_own(
+    dental: Settings, store_file: Store
+) -> None:
+    """A dental caller was told "You could say, for example, 'a haircut on Friday at 10'"."""
+    call = start_call(dental, store_file, "lost")
+    await call.say("Flibber flabber wibble.")
+    said = await call.say("Wibble flabber flibber.")
+    assert said[-1].startswith("Sorry, I still didn't catch that. You could say, for example, "
+                               "'a check-up on Friday at 10'"), said  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("turn", "at"),
+    [
+        ("A check-up on Monday at 7:30", time(7, 30)),  # open at 7, closed at 7:30 PM
+        ("A check-up on Monday morning at 6:30", time(6, 30)),
+        ("A check-up on Monday at 6:30", time(18, 30)),  # both open: the afternoon, as before
+        ("A check-up on Monday at 7:30 PM", time(19, 30)),  # said: checked, and refused
+        ("A check-up Monday evening at 7", time(19, 0)),
+    ],
+)
+def test_a_bare_hour_is_the_morning_where_only_the_morning_is_open(
+    tmp_path: Path, turn: str, at: time
+) -> None:
+    """ "tomorrow morning at 7:30" and a bare "7:30" at a practice open 6 AM to 7 PM were
+    7:30 PM: "not within our opening hours", and 6:15 PM offered."""
+    path = tmp_path / "early.toml"
+    path.write_text(DENTAL.read_text().replace('mon = "08:00-17:00"', 'mon = "06:00-19:00"'))
+    profile = load_settings(path).profile
+    assert understand(turn, profile, TODAY).time == at
+
+
+@pytest.mark.parametrize(
+    ("turn", "at"),
+    [("A haircut Friday at 7", time(19, 0)), ("A haircut Saturday morning at 1", time(13, 0))],
+)
+def test_in_the_salon_a_bare_hour_stays_the_afternoon(turn: str, at: time) -> None:
+    """Guards: no morning hour is open there, so nothing changes."""
+    assert understand(turn, load_settings().profile, TODAY).time == at

@@ -61,9 +61,7 @@ def _held(store: Store) -> list[tuple[str, str, str]]:
         ("I want to see the hygienist", "Maria Lopez"),
     ],
 )
-def test_a_doctor_is_named_with_a_title_or_without(
-    dental: Settings, turn: str, staff: str
-) -> None:
+def test_a_doctor_is_named_with_a_title_or_without(dental: Settings, turn: str, staff: str) -> None:
     """ "Can I see Dr. Chen ...?" named no one: the profile's "Dr. Chen" was looked for
     whole, and "Dr." ended a sentence, so "see dr" was a question passed on."""
     u = understand(turn, dental.profile, TODAY)

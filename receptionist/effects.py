@@ -170,10 +170,15 @@ class Effects:
         key = booking_key(action.phone or self.call_id, service.name, action.start)
         mine = self.store.first("bookings", "key = ? and status in ('booked', 'pending')", [key])
         moving = self._booking(action.moving) if action.moving is not None else None
-        if mine is not None or await self.bookings.is_free(service, action.start, moving):
+        if mine is not None and mine["status"] == "pending" and moving is None:
+            return SlotChecked(True)  # a request still in the outbox: booking it again retries it
+        if mine is None and await self.bookings.is_free(service, action.start, moving):
             return SlotChecked(True)
         slots = await self.bookings.free_slots(service, action.start, replacing=moving)
-        return SlotChecked(False, tuple(s for s in slots if s >= self.now()))
+        # Booked already from this number: theirs, said so (a second booking of it returned
+        # the first, and "You're booked" was said for a second person who was not)
+        held_by = (mine["name"] or "this number") if mine is not None and moving is None else ""
+        return SlotChecked(False, tuple(s for s in slots if s >= self.now()), held_by)
 
     async def _find_slots(self, action: FindSlots) -> SlotsFound:
         service = self._service(action.service)

@@ -3,7 +3,7 @@ conversation can make, what it leaves in the store, and the claim it returns."""
 
 from __future__ import annotations
 
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 
 from receptionist.app.config import Settings
 from receptionist.dialog.actions import (
@@ -36,7 +36,7 @@ from receptionist.dialog.events import (
 from receptionist.dialog.understand import TimeWindow
 from receptionist.effects import Effects
 from receptionist.store.db import Store
-from receptionist.tools.booking import BookingService
+from receptionist.tools.booking import BookingService, booking_key
 from receptionist.tools.calendar import BuiltinCalendar
 from receptionist.tools.reconcile import reconcile
 
@@ -74,12 +74,16 @@ async def test_a_booking_is_committed_once_and_its_claim_tied_to_the_row(
     assert report.mismatches == [] and report.unverified == []
 
 
-async def test_the_callers_own_request_does_not_make_its_slot_taken(
+async def test_the_callers_own_booking_of_a_slot_is_said_to_be_theirs(
     salon: Settings, store_file: Store
 ) -> None:
+    """It was "free" to the number that booked it, and booking it again returned the first
+    booking: a second person was told "You're booked" under the first one's name."""
     fx = effects(salon, store_file)
     await book(fx)
-    assert await fx.run(CheckSlot("haircut", THURSDAY_3PM, "5551234567")) == SlotChecked(True)
+    own = await fx.run(CheckSlot("haircut", THURSDAY_3PM, "5551234567"))
+    assert isinstance(own, SlotChecked) and not own.free and own.held_by == "John Smith"
+    assert own.alternatives and THURSDAY_3PM not in own.alternatives
     other = await fx.run(CheckSlot("haircut", THURSDAY_3PM, "5559990000"))
     assert isinstance(other, SlotChecked) and not other.free
     assert other.alternatives and THURSDAY_3PM not in other.alternatives
@@ -256,3 +260,23 @@ async def test_records_carry_out_without_a_result(salon: Settings, store_file: S
     assert await fx.run(SaveUnfinished({"intent": "book", "service": "haircut"})) is None
     assert [e["rule"] for e in store_file.rows("escalations")] == ["legal"]
     assert fx.resumable("5551234567") is None  # its own call is never offered back to it
+
+
+async def test_the_callers_request_still_in_the_outbox_is_free_to_them(
+    salon: Settings, store_file: Store
+) -> None:
+    """A request the backend has not confirmed yet (pending, in the outbox) is booked again
+    by the same number as a retry of it: its slot is free to them, taken to others."""
+    fx = effects(salon, store_file)
+    end = THURSDAY_3PM + timedelta(minutes=30)
+    store_file.insert_once("bookings", {
+        "key": booking_key("5551234567", "haircut", THURSDAY_3PM), "call_id": "e0",
+        "service": "haircut", "start": THURSDAY_3PM.isoformat(timespec="minutes"),
+        "end": end.isoformat(timespec="minutes"), "name": "John Smith",
+        "phone": "5551234567", "asked_for": "", "status": "pending", "backend": "builtin",
+        "created_at": "2026-11-24T07:00:00", "updated_at": "2026-11-24T07:00:00",
+    })  # fmt: skip
+    own = await fx.run(CheckSlot("haircut", THURSDAY_3PM, "5551234567"))
+    assert own == SlotChecked(True)
+    other = await fx.run(CheckSlot("haircut", THURSDAY_3PM, "5559990000"))
+    assert isinstance(other, SlotChecked) and not other.free and other.held_by == ""

@@ -9,6 +9,7 @@ said "a x-ray" and "0 dollars", and did not understand another office calling.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import time
 from pathlib import Path
 
@@ -314,3 +315,47 @@ def test_a_bare_hour_is_the_morning_where_only_the_morning_is_open(
 def test_in_the_salon_a_bare_hour_stays_the_afternoon(turn: str, at: time) -> None:
     """Guards: no morning hour is open there, so nothing changes."""
     assert understand(turn, load_settings().profile, TODAY).time == at
+
+
+async def test_a_business_with_one_service_does_not_ask_which(
+    dental: Settings, store_file: Store
+) -> None:
+    """ "Can I book something on Thursday?" at an office that offers only consultations was
+    "What would you like to book on Thursday? We offer a consultation.", and "11" to it was
+    not understood."""
+    only = [s for s in dental.profile.services if s.name == "consultation"]
+    settings = replace(dental, profile=replace(dental.profile, services=tuple(only)))
+    call = start_call(settings, store_file, "one")
+    said = await call.say("Can I book something on Thursday?")
+    assert said[0] == "Here's what I have for a consultation.", said
+    await call.say("11")
+    await call.say("Dwight Schrute")
+    assert [(b["service"], b["start"]) for b in store_file.rows("bookings")] == [
+        ("consultation", "2026-11-26T11:00")
+    ]
+    # a service it does not offer is still said so
+    call = start_call(settings, store_file, "two")
+    said = await call.say("Do you do wills?")
+    assert said[0].startswith("I'm sorry, we don't offer wills."), said
+
+
+async def test_a_second_person_at_the_callers_own_time_is_not_told_booked(
+    store_file: Store,
+) -> None:
+    """Found while probing: "two haircuts on Saturday at 10 for me and my husband, at the
+    same time" from one phone booked Jane, then told Tom "Saturday at 10 AM is free" and
+    "You're booked ..." with Jane's booking (booking it again from the same number returned
+    the first). Now the time is hers, said so, and other times offered; nothing is claimed."""
+    salon = load_settings()
+    call = start_call(salon, store_file, "two")
+    await call.say("Hi, two haircuts on Saturday at 10 for me and my husband, at the same time.")
+    said = await call.say("Jane Miller")
+    assert said[1].startswith("You're booked for a haircut on Saturday November 28 at 10 AM"), said
+    assert said[2:] == [
+        "You already have a haircut booked on Saturday at 10 AM, under the name Jane Miller.",
+        "The nearest free times are 9:30 AM or 10:30 AM. Would one of those work?",
+    ], said
+    said = await call.say("10:30 then, for Tom Miller")
+    said += await call.say("Tom Miller")
+    rows = sorted((b["name"], b["start"]) for b in store_file.rows("bookings"))
+    assert rows == [("Jane Miller", "2026-11-28T10:00"), ("Tom Miller", "2026-11-28T10:30")], said

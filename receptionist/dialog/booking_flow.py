@@ -50,6 +50,11 @@ def advance_booking(c: Conversation, u: Understanding) -> Step:
     if service is None and f.same_as_before:
         f.same_as_before = False
         service = yield from _last_visits_service(c)
+    if service is None and len(p.services) == 1 and not f.unknown_service:
+        # "Can I book something on Thursday?" where the business offers one thing: that
+        # (it asked "What would you like to book? We offer a consultation.")
+        service = p.services[0]
+        f.service = service.name
     if (
         f.day is not None
         and not p.hours.is_open(f.day)
@@ -111,7 +116,7 @@ def advance_booking(c: Conversation, u: Understanding) -> Step:
                            SlotChecked)  # fmt: skip
     if not checked.free:
         f.service_changed = False
-        yield from say_taken(c, service, start, checked.alternatives)
+        yield from say_taken(c, service, start, checked.alternatives, checked.held_by)
         return
     if f.service_changed:
         f.service_changed = False
@@ -165,7 +170,7 @@ def booking_done(c: Conversation, done: BookingDone, service: Service, start: da
         yield from c._tool_failed(f"booking pending: {done.reason}")
     else:
         checked = c._result((yield CheckSlot(service.name, start)), SlotChecked)
-        yield from say_taken(c, service, start, checked.alternatives)
+        yield from say_taken(c, service, start, checked.alternatives, checked.held_by)
 
 
 def after_booking(c: Conversation) -> Step:
@@ -221,14 +226,33 @@ def next_booking(c: Conversation) -> None:
 
 
 def say_taken(
-    c: Conversation, service: Service, start: datetime, slots: tuple[datetime, ...]
+    c: Conversation,
+    service: Service,
+    start: datetime,
+    slots: tuple[datetime, ...],
+    held_by: str = "",
 ) -> Step:
     f = c.frame
+    if held_by:
+        # the caller's own booking already: said so, and the nearest times for another
+        yield Say(f"You already have {with_article(service.name)} booked on "
+                  f"{DAY_NAMES[start.weekday()]} at {say_time(start.time())}, under the name "
+                  f"{held_by}.")  # fmt: skip
     if not slots:
         f.time = None
         c.expecting = Expect.DAY
+        if held_by:
+            yield Say("Which other day would suit you?")
+            return
         yield Say(f"I'm sorry, {say_time(start.time())} is taken and I can't find a free "
                   "time nearby. Which other day would suit you?")  # fmt: skip
+        return
+    if held_by:
+        f.offered = list(slots)
+        c.expecting = Expect.CHOOSE_SLOT
+        said = " or ".join(say_slot(slot, start.date()) for slot in slots)
+        yield Say(f"The nearest free times are {said}. Would one of those work?" if len(slots) > 1
+                  else f"The nearest free time is {said}. Would that work?")  # fmt: skip
         return
     f.offered = list(slots)
     c.expecting = Expect.CHOOSE_SLOT

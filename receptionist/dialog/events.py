@@ -57,6 +57,9 @@ class BookingView:
 class SlotChecked:
     free: bool
     alternatives: tuple[datetime, ...] = ()  # the nearest free starts when it isn't
+    # Not free because the caller's number already holds that service at that time: the name
+    # on that booking ("Can I book him in at 10 too?" from a phone whose 10 o'clock it is)
+    held_by: str = ""
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from receptionist.app.config import ConfigError, Settings, load_settings
+from receptionist.app.config import ConfigError, Settings, example_config_text, load_settings
 from receptionist.dialog.matching import find_staff
 from receptionist.dialog.understand import understand
 from receptionist.domain.saying import say_price, with_article
@@ -359,3 +359,84 @@ async def test_a_second_person_at_the_callers_own_time_is_not_told_booked(
     said += await call.say("Tom Miller")
     rows = sorted((b["name"], b["start"]) for b in store_file.rows("bookings"))
     assert rows == [("Jane Miller", "2026-11-28T10:00"), ("Tom Miller", "2026-11-28T10:30")], said
+
+
+@pytest.mark.parametrize(
+    ("turn", "staff"),
+    [
+        ("Can Dr. Chen call me about my x-ray results?", "Dr. Chen"),
+        ("Can Maria call me about my cleaning?", "Maria Lopez"),
+    ],
+)
+def test_a_call_back_about_a_visit_is_a_message_for_that_person(
+    dental: Settings, turn: str, staff: str
+) -> None:
+    """Each began a booking (an x-ray, a cleaning); the salon's "Can Marco call me about my
+    highlights?" did too."""
+    u = understand(turn, dental.profile, TODAY)
+    assert u.intents == ("message",) and u.staff == staff, u
+    salon = understand("Can Marco call me about my highlights?", load_settings().profile, TODAY)
+    assert salon.intents == ("message",), salon
+
+
+async def test_a_request_from_a_doctor_is_a_message_and_what_follows_is_added(
+    dental: Settings, store_file: Store
+) -> None:
+    """ "I need a prescription refill from Dr. Patel." was "we don't offer prescription
+    refill"; what the caller said after the message was passed on was not understood, and a
+    name said alone ("Sue Storm") was the legal rule's "sue", put through to Dr. Patel."""
+    call = start_call(dental, store_file, "rx")
+    said = await call.say("I need a prescription refill from Dr. Patel.")
+    assert said[0].startswith("I've passed your message to Dr. Patel"), said
+    said = await call.say("Amoxicillin, he prescribed it last week.")
+    assert said[0] == "I've added that to your message for Dr. Patel.", said
+    said = await call.say("Sue Storm")
+    assert said[0] == "Thank you, Sue." and call.transfers == [], said
+    [message] = store_file.rows("messages")
+    assert message["for_staff"] == "Dr. Patel" and message["caller_name"] == "Sue Storm"
+    assert message["text"] == (
+        "I need a prescription refill from Dr Patel. Amoxicillin, he prescribed it last week."
+    )
+
+
+@pytest.mark.parametrize(
+    "turn",
+    ["Hi, I'd like to register as a new patient.", "How do I get to your office?",
+     "Where's your office?"],
+)  # fmt: skip
+def test_what_the_profile_does_not_say_is_a_question_passed_on(dental: Settings, turn: str) -> None:
+    """Registering was "Sorry, I didn't quite get that"; the way to the office too."""
+    u = understand(turn, dental.profile, TODAY)
+    assert u.intents == ("question",) and u.asks_other, u
+
+
+@pytest.fixture(scope="module")
+def will_and_grace(tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    """The salon with its stylists called Will and Grace."""
+    path = tmp_path_factory.mktemp("salon") / "salon.toml"
+    text = example_config_text().replace('"Marco"', '"Will"').replace('"Sarah"', '"Grace"')
+    path.write_text(text)
+    return load_settings(path)
+
+
+@pytest.mark.parametrize(
+    ("turn", "staff"),
+    [
+        ("I will be there at 3, can I book a haircut Friday?", None),
+        ("Will you be open on Saturday?", None),
+        ("That will be fine", None),
+        ("I will need to cancel my appointment", None),
+        ("Thanks, I'll be there, by God's grace", None),
+        ("Can I book with Will on Friday?", "Will"),
+        ("Is Will in today?", "Will"),
+        ("Will, please.", "Will"),
+        ("a haircut with will on friday", "Will"),
+        ("Can I speak to Grace?", "Grace"),
+    ],
+)
+def test_a_staff_name_that_is_an_everyday_word_is_a_name_only_as_one(
+    will_and_grace: Settings, turn: str, staff: str | None
+) -> None:
+    """A stylist called Will was asked for by "I will be there at 3" and "I will need to
+    cancel my appointment"."""
+    assert understand(turn, will_and_grace.profile, TODAY).staff == staff

@@ -75,6 +75,7 @@ from receptionist.dialog.intents import (
     another_service,
     asks_for_staff,
     asks_for_waitlist,
+    asks_something_of_staff,
     asks_staff_for_held,
     asks_to_say_again,
     changes_booking_details,
@@ -544,6 +545,10 @@ class Conversation:
                                                           "service"))  # fmt: skip
         if expecting != Expect.MESSAGE_TEXT:
             names = [u.name or "", *(m.name for m in self.profile.staff)]
+            if u.name is None and len(text.split()) <= 3:
+                # "Sue Storm." said alone (to "anything else?", once a message was passed
+                # on): a name, not the legal rule's "sue"
+                names.append(understand(text, self.profile, self.today, "name").name or "")
             escalation = check_escalation(
                 _ROBOT_QUESTION.sub(" ", text), self.profile, filter(None, names)
             )
@@ -1456,6 +1461,16 @@ class Conversation:
             # "Can Sarah call me back about my wedding hair?": what it is about is the message
             # (it was asked for again, and the next words, a number, taken for it)
             f.message_text = u.text
+        if (
+            f.task == Task.MESSAGE
+            and not f.message_text
+            and "message" in u.intents
+            and asks_something_of_staff(u.text.lower(), self.profile)
+            and says_more_than_asking(without_staff(u.text, self.profile))
+        ):
+            # "I need a prescription refill from Dr. Patel": the request is the message (it
+            # was asked for, and only the words said next were kept)
+            f.message_text = u.text
         if f.task == Task.MESSAGE and "message" in u.intents and not f.message_asked:
             f.message_asked = u.text  # the request itself, should nothing more be said
         if (u.yes or u.no) and expecting in (Expect.CONFIRM, Expect.NEXT_BOOKING):
@@ -1525,6 +1540,18 @@ class Conversation:
         self.expecting = Expect.OFFER_HELP
 
     def _not_understood(self, text: str, expecting: Expect | None) -> Step:
+        if (
+            self._told_message is not None
+            and self.frame.task is None
+            and expecting in (None, Expect.ANYTHING_ELSE)
+            and len(re.findall(r"[a-z0-9']+", text.lower())) >= 3
+        ):
+            # "Amoxicillin, he prescribed it last week." once told the request for a refill
+            # was passed on: more for that message (it was "Sorry, I didn't quite get that")
+            added = self._result((yield AddToMessage(self._told_message, text, "")), MessageTaken)
+            yield Say(added.claim, claim=True)
+            yield from self._anything_else()
+            return
         self.misunderstood += 1
         self.not_understood_turns += 1
         escalation = repeated_misunderstanding(self.misunderstood, self.profile)

@@ -262,6 +262,9 @@ _MESSAGE = re.compile(
     # "Can Marco give me a call back?" (heard "and Marco give me a call back"), "could she ring me?"
     r"give (?:me|us) a (?:call|ring|bell) ?back|"
     r"(?:can|could|would|will) (?:\w+|someone|somebody) (?:give me a (?:call|ring|bell)|"
+    # "Can Dr. Chen call me about my cleaning?" (the service read as "my cleaning
+    # appointment"), not "will you call me about my appointment?"
+    r"(?:call|ring|phone) me(?<!you call me)(?<!you ring me)(?<!you phone me)|"
     r"(?:call|ring|phone) me(?! about (?:my|the|a) (?:\w+ )?(?:booking|appointment))))\b"
 )
 # A detail of a booking held changed or added ("change the phone number on my booking", "add
@@ -585,10 +588,16 @@ _POLICY = re.compile(
     # where we are: the profile has no address ("I was booked in for a colour today but I
     # can't find your address, where are you?" offered colours)
     r"\bwhere are you(?: guys)?(?: based| located)?\b(?! (?:free|available|open))|"
-    r"\bwhere(?:'s| is) (?:the salon|the shop|your (?:salon|shop|place))\b|"
+    r"\bwhere(?:'s| is) (?:the|your) (?:salon|shop|place|office|clinic|practice|surgery|"
+    r"studio|building)\b|"
     r"\b(?:what's|what is|what was) (?:your|the) (?:address|postcode|zip code)\b|"
-    r"\bhow do (?:i|we) (?:find|get to) you\b|\b(?:can't|cannot|can not) find (?:you|your "
-    r"(?:address|place|salon|shop))\b|"
+    r"\bhow do (?:i|we) (?:find|get to) (?:you|your (?:office|clinic|practice|place|salon|shop|"
+    r"surgery))\b|\b(?:can't|cannot|can not) find (?:you|your (?:address|place|salon|shop|"
+    r"office|clinic|practice))\b|"
+    # "I'd like to register as a new patient": the front desk's paperwork
+    r"\b(?:register|registering|sign up|signing up|enrol|enroll|enrolling|join|joining)"
+    r"(?: with you| with the practice| here)?(?: as)? (?:a )?new (?:patient|client|customer|"
+    r"member)\b|"
     # "I'm a hairdresser looking for work, are you hiring?": a job, not a service
     r"\b(?:are you|you guys|is (?:the salon|anyone)) (?:hiring|recruiting|taking on)\b|"
     r"\blooking for (?:a )?(?:work|job|position|chair to rent)\b|\bvacanc(?:y|ies)\b|"
@@ -1427,6 +1436,13 @@ def rebooks_later(lowered: str) -> bool:
     return bool(_REBOOK_LATER.search(lowered))
 
 
+def asks_something_of_staff(lowered: str, profile: BusinessProfile, what: str = r"\w+") -> bool:
+    """ "I need a prescription refill from Dr. Patel": something (``what``, a pattern, when
+    known) asked of a staff member, which is no service: a message for them."""
+    who = "|".join(map(re.escape, staff_words(profile)))
+    return bool(re.search(rf"\b{what}\b[^.?!]*?\bfrom (?:{who})\b", lowered))
+
+
 def asks_for_waitlist(lowered: str) -> bool:
     """A place on the waiting list asked for: a message for the front desk in the caller's
     words (no calendar here keeps one)."""
@@ -1536,6 +1552,10 @@ def read_wants(
         find_unknown_service(lowered, profile, expecting == "service") if not services else None
     )
     book_words = bool(_BOOK.search(lowered)) and not _PREPARING.search(lowered)
+    if unknown and staff and asks_something_of_staff(lowered, profile, re.escape(unknown)):
+        # "I need a prescription refill from Dr. Patel": something from a person, no service
+        # ("we don't offer prescription refill"): a message for them
+        unknown, message = None, True
     service_question = bool(_SERVICE_QUESTION.search(lowered)) and bool(services or unknown)
     # "name's Jon Price", "It's Price, P R I C E": a surname is no question about prices.
     asks_price = bool(_PRICE.search(_SURNAME_PRICE.sub(" ", said).lower()))

@@ -526,6 +526,35 @@ def is_staff_name(name: str, profile: BusinessProfile) -> bool:
     )
 
 
+# First names that are everyday words too ("I will be there", "by God's grace"): a staff
+# member called so is named only as a name is written, or after "with", "ask", "to", ...
+_EVERYDAY_NAMES = frozenset(
+    "will may june april august bill mark grace hope faith joy rose sky summer dawn art ray "
+    "guy pat sue rob jack frank crystal amber ruby pearl iris lily daisy holly ivy penny bob "
+    "max sunny chase drew gene hunter miles page reed wade sandy rusty cliff glen dale don "
+    "sterling".split()
+)
+_NAMING = re.compile(
+    r"\b(?:with|see|seeing|ask|asking|to|for|tell|prefer|book|booked|is|and|or|by|from)\s+$",
+    re.I,
+)
+
+
+def _said_as_a_name(text: str, words: Sequence[str]) -> bool:
+    """Is a name that is an everyday word said as a name in ``text`` (as the caller's words
+    are written): capitalised within a sentence ("Is Will in today?"), alone ("Will,
+    please."), or after a word that names someone ("a haircut with will")?"""
+    for match in re.finditer(rf"\b{re.escape(words[0])}\b", text, re.I):
+        before, after = text[: match.start()], text[match.end() :]
+        if _NAMING.search(before):
+            return True
+        if match.group(0)[0].isupper():
+            starts = not before.strip() or re.search(r"[.?!]\s*$", before)
+            if not starts or re.match(r"\s*(?:[,.?!]|$|please\b)", after, re.I):
+                return True
+    return False
+
+
 _STAFF_CONTEXT = re.compile(
     r"\b(?:with|for|to|see|seeing|ask|asking|is|prefer|want|wants|like|tell|from|and|or|by)\s*$"
 )
@@ -540,6 +569,9 @@ def find_staff(text: str, profile: BusinessProfile, not_words: frozenset[str] = 
         if set(_name_words(member.name)[1]) <= not_words:
             continue  # the caller's own name, not the staff member's
         match = names_staff(said, member.name, profile)
+        own = _name_words(member.name)[1]
+        if match and set(own) <= _EVERYDAY_NAMES and not _said_as_a_name(text, own):
+            continue  # "I will be there at 3" names no Will
         if match:
             named.append((match.start(), -len(match.group(0)), member.name))
     if named:  # the longest said first: "Amy Chen", not "Chen" (Dr. Chen)

@@ -15,10 +15,19 @@ from pathlib import Path
 
 import pytest
 
-from receptionist.app.config import ConfigError, Settings, example_config_text, load_settings
+from receptionist.app.config import (
+    ConfigError,
+    Settings,
+    example_config_text,
+    example_settings,
+    load_settings,
+)
+from receptionist.app.runtime import stt_hotwords
 from receptionist.dialog.matching import find_staff
 from receptionist.dialog.understand import understand
 from receptionist.domain.saying import say_price, with_article
+from receptionist.harness.eval import bundled_scenarios, load_scenario
+from receptionist.harness.hearing import lines_by_business
 from receptionist.store.db import Store
 from tests.conftest_dialog import DialogCall, start_call
 from tests.test_conversation import TODAY
@@ -402,7 +411,7 @@ async def test_a_request_from_a_doctor_is_a_message_and_what_follows_is_added(
 @pytest.mark.parametrize(
     "turn",
     ["Hi, I'd like to register as a new patient.", "How do I get to your office?",
-     "Where's your office?"],
+     "Where's your office?", "Is Dr. Chen taking new patients?"],
 )  # fmt: skip
 def test_what_the_profile_does_not_say_is_a_question_passed_on(dental: Settings, turn: str) -> None:
     """Registering was "Sorry, I didn't quite get that"; the way to the office too."""
@@ -440,3 +449,25 @@ def test_a_staff_name_that_is_an_everyday_word_is_a_name_only_as_one(
     """A stylist called Will was asked for by "I will be there at 3" and "I will need to
     cancel my appointment"."""
     assert understand(turn, will_and_grace.profile, TODAY).staff == staff
+
+
+def test_a_scenario_names_the_business_it_calls() -> None:
+    """`business = "dental"` runs a scenario against that example's profile; a business
+    with no example is refused when the scenario loads, naming those there are."""
+    dental = [s for s in bundled_scenarios() if s.business == "dental"]
+    assert len(dental) >= 10
+    wrong = 'id = "x"\nbusiness = "bakery"\n[[calls]]\nturns = ["Hi"]\n[expect]\nbookings = []\n'
+    with pytest.raises(ValueError, match=r"x.toml: 'business': no example business 'bakery'; "
+                                         r"there are: dental, salon"):  # fmt: skip
+        load_scenario("x.toml", wrong)
+
+
+def test_a_practice_callers_lines_are_heard_with_its_own_words() -> None:
+    """The hearing harness gives Whisper each business's words as its prompt: the dental
+    lines are heard expecting "Dr. Patel" and "cleaning", not "Marco" and "colour"."""
+    groups = lines_by_business(bundled_scenarios())
+    assert set(groups) == {"", "dental"}
+    assert "Hi, I need a prescription refill from Dr. Patel." in groups["dental"]
+    assert "Hi, I need a prescription refill from Dr. Patel." not in groups[""]
+    words = stt_hotwords(example_settings("dental"))
+    assert "Dr. Patel" in words and "cleaning" in words and "Marco" not in words

@@ -11,6 +11,7 @@ import dataclasses
 import importlib
 import logging
 import os
+import re
 import tomllib
 import types
 import typing
@@ -572,8 +573,23 @@ def bridge_settings(settings: Settings, name: str) -> Any | None:
     return typed
 
 
-def example_config_text() -> str:
-    return resources.files("receptionist").joinpath("examples/salon.toml").read_text("utf-8")
+def example_config_text(business: str = "salon") -> str:
+    """The text of an example configuration shipped in ``receptionist/examples``."""
+    path = resources.files("receptionist").joinpath(f"examples/{business}.toml")
+    if not re.fullmatch(r"[a-z0-9_-]+", business) or not path.is_file():
+        names = sorted(
+            f.name.removesuffix(".toml")
+            for f in resources.files("receptionist").joinpath("examples").iterdir()
+            if f.name.endswith(".toml")
+        )
+        raise ConfigError(f"no example business {business!r}; there are: {', '.join(names)}")
+    return path.read_text("utf-8")
+
+
+def example_settings(business: str) -> Settings:
+    """The settings of an example business ("salon", "dental")."""
+    source = f"<example {business}>"
+    return parse_settings(tomllib.loads(example_config_text(business)), source)
 
 
 def load_settings(path: str | Path | None = None) -> Settings:

@@ -595,6 +595,8 @@ _POLICY = re.compile(
     r"surgery))\b|\b(?:can't|cannot|can not) find (?:you|your (?:address|place|salon|shop|"
     r"office|clinic|practice))\b|"
     # "I'd like to register as a new patient": the front desk's paperwork
+    r"\b(?:taking|accepting|take|accept|seeing|see) (?:on |any )?new (?:patients|clients|"
+    r"customers)\b|"
     r"\b(?:register|registering|sign up|signing up|enrol|enroll|enrolling|join|joining)"
     r"(?: with you| with the practice| here)?(?: as)? (?:a )?new (?:patient|client|customer|"
     r"member)\b|"

@@ -20,14 +20,14 @@ import tempfile
 import time
 import tomllib
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from difflib import SequenceMatcher
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from receptionist.app.config import Settings
+from receptionist.app.config import ConfigError, Settings, example_config_text, example_settings
 from receptionist.domain.saying import DAY_NAMES
 from receptionist.harness.text_call import TextCall
 from receptionist.media.leg import TransferResult
@@ -69,6 +69,9 @@ class Scenario:
     expect: dict[str, Any]
     path: str = ""
     capability: str = DEFAULT_CAPABILITY  # what the report groups it under ("book", "cancel", ...)
+    # The business called, an example's name ("dental"): its profile in place of the one run
+    # with (the salon's, unless a config says otherwise)
+    business: str = ""
 
     @property
     def transfer_outcome(self) -> str:
@@ -154,6 +157,12 @@ def load_scenario(path: str | Path, text: str | None = None) -> Scenario:
     if not isinstance(capability, str) or not re.fullmatch(r"[a-z0-9][a-z0-9-]*", capability):
         raise ValueError(f"{source}: 'capability' is a lowercase name such as \"book\" or "
                          f"\"time-taken\", not {capability!r}")  # fmt: skip
+    business = str(data.get("business", ""))
+    if business:
+        try:
+            example_config_text(business)
+        except ConfigError as exc:
+            raise ValueError(f"{source}: 'business': {exc}") from exc
     calls = []
     for n, raw in enumerate(data["calls"], 1):
         turns = tuple(_turn(t, f"{source}: calls[{n}]") for t in raw.get("turns", []))
@@ -168,6 +177,7 @@ def load_scenario(path: str | Path, text: str | None = None) -> Scenario:
         expect=dict(data["expect"]),
         path=source,
         capability=capability,
+        business=business,
     )
 
 
@@ -465,6 +475,8 @@ CallRunner = Callable[[World, Settings, CallSpec, str], Any]
 async def run_scenario(scenario: Scenario, settings: Settings,
                        call_runner: CallRunner | None = None) -> Result:  # fmt: skip
     started = time.perf_counter()
+    if scenario.business:
+        settings = replace(settings, profile=example_settings(scenario.business).profile)
     audio = call_runner is not None
     runner = call_runner or run_text_call
     with tempfile.TemporaryDirectory(prefix=f"eval-{scenario.id}-") as tmp:

@@ -49,6 +49,13 @@ def caller_lines(scenarios: list[Scenario]) -> list[str]:
     return list(dict.fromkeys(t.say for s in scenarios for c in s.calls for t in c.turns if t.say))
 
 
+def lines_by_business(scenarios: list[Scenario]) -> dict[str, list[str]]:
+    """The caller lines of each business called ("" for the one run with), so that each is
+    heard with its own business's words as Whisper's prompt, as the product hears them."""
+    businesses = dict.fromkeys(s.business for s in scenarios)
+    return {b: caller_lines([s for s in scenarios if s.business == b]) for b in businesses}
+
+
 def hear(models: Models, voices: list[str], lines: list[str]) -> list[Heard]:
     quiet = np.zeros(RATE // 5, np.int16)  # 200 ms either side, as a turn's pre-roll and tail
     out = []
@@ -116,8 +123,8 @@ def print_summary(report: dict[str, Any]) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from receptionist.app.config import load_settings
-    from receptionist.app.runtime import models_from_settings
+    from receptionist.app.config import example_settings, load_settings
+    from receptionist.app.runtime import models_from_settings, stt_hotwords
 
     parser = argparse.ArgumentParser(prog="python -m receptionist.harness.hearing",
                                      description=__doc__.splitlines()[0])  # fmt: skip
@@ -147,11 +154,14 @@ def main(argv: list[str] | None = None) -> int:
     if args.stt_window:
         settings.models.stt_window_s = args.stt_window
     models = models_from_settings(settings, with_llm=False)
-    lines = caller_lines(scenarios)
-    if args.sample > 1:
-        lines = lines[:: args.sample]
+    own = models.stt.hotwords
     try:
-        heard = hear(models, voices, lines)
+        heard = []
+        for business, lines in lines_by_business(scenarios).items():
+            if args.sample > 1:
+                lines = lines[:: args.sample]
+            models.stt.hotwords = stt_hotwords(example_settings(business)) if business else own
+            heard += hear(models, voices, lines)
         report = summary(heard)
         report["stt_window_s"] = models.stt.window_s
         report["redone_in_full_window"] = models.stt.repeats_redone

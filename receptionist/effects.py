@@ -88,7 +88,7 @@ class Effects:
         self.call_id = call_id
         self.connect = connect
         self.now = now
-        self.claims = Claims(store, confirmations)
+        self.claims = Claims(store, confirmations, bookings.profile.region)
         # Seconds spent in tools (booking backend, store) since the caller's turn: the
         # reply's "tool" stage. A transfer's ringing is the staff's time, not counted.
         self.tool_s = 0.0

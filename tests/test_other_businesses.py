@@ -25,7 +25,7 @@ from receptionist.app.config import (
 from receptionist.app.runtime import stt_hotwords
 from receptionist.dialog.matching import find_staff
 from receptionist.dialog.understand import understand
-from receptionist.domain.saying import say_price, with_article
+from receptionist.domain.saying import say_digits, say_price, with_article
 from receptionist.harness.eval import bundled_scenarios, load_scenario
 from receptionist.harness.hearing import lines_by_business
 from receptionist.store.db import Store
@@ -471,3 +471,31 @@ def test_a_practice_callers_lines_are_heard_with_its_own_words() -> None:
     assert "Hi, I need a prescription refill from Dr. Patel." not in groups[""]
     words = stt_hotwords(example_settings("dental"))
     assert "Dr. Patel" in words and "cleaning" in words and "Marco" not in words
+
+
+@pytest.mark.parametrize(
+    ("number", "region", "said"),
+    [
+        ("5558675309", "US", "5 5 5, 8 6 7, 5 3 0 9"),
+        ("07700900123", "GB", "0 7 7 0 0, 9 0 0 1 2 3"),
+        ("02079460000", "GB", "0 2 0, 7 9 4 6, 0 0 0 0"),
+        ("0412345678", "AU", "0 4 1 2, 3 4 5, 6 7 8"),
+        ("5551234", "US", "5 5 5, 1 2 3 4"),
+    ],
+)
+def test_a_number_is_read_back_grouped_as_it_is_written_there(
+    number: str, region: str, said: str
+) -> None:
+    assert say_digits(number, region) == said
+
+
+async def test_a_practice_in_britain_reads_a_mobile_number_as_britain_writes_it(
+    tmp_path: Path, store_file: Store
+) -> None:
+    """ "0 7 7, 0 0 9, 0 0 1, 2 3": a British mobile read back in American threes."""
+    settings = load_settings(_config(tmp_path, 'region = "GB"\n'))
+    call = start_call(settings, store_file, "gb", "07700900123")
+    said = await call.say("Can Maria call me about my cleaning?")
+    assert said[0] == (
+        "I've passed your message to Maria Lopez to call you back at 0 7 7 0 0, 9 0 0 1 2 3."
+    ), said

@@ -137,8 +137,8 @@ def advance_booking(c: Conversation, u: Understanding) -> Step:
         # The caller id is withheld: a booking nobody can call about (a change, an illness)
         # is no booking the business can keep. "I'd rather not" books it anyway.
         if c._impossible_phone:  # digits that can't be a number: read back, asked again
-            yield Say(f"I heard {say_digits(c._impossible_phone)}, which isn't a whole "
-                      "phone number.")  # fmt: skip
+            heard = say_digits(c._impossible_phone, c.profile.region)
+            yield Say(f"I heard {heard}, which isn't a whole phone number.")
             c._impossible_phone = None
         asked, f.phone_asked = f.phone_asked, f.phone_asked + 1
         c.expecting = Expect.PHONE

@@ -1660,8 +1660,8 @@ class Conversation:
             yield from self._ask(Expect.MESSAGE_TEXT, **self._words())
             return
         if self._impossible_phone:  # read back once; then the caller id, if any, will do
-            yield Say(f"I heard {say_digits(self._impossible_phone)}, which isn't a whole "
-                      "phone number.")  # fmt: skip
+            heard = say_digits(self._impossible_phone, self.profile.region)
+            yield Say(f"I heard {heard}, which isn't a whole phone number.")
             self._impossible_phone = None
             yield from self._ask(Expect.PHONE, **self._words())
             return
@@ -1737,8 +1737,8 @@ class Conversation:
         staff call back on: the stored message changes, and the caller hears it from the
         record. Digits that can't be a number are read back and asked for again."""
         if self._impossible_phone:
-            yield Say(f"I heard {say_digits(self._impossible_phone)}, which isn't a whole "
-                      "phone number.")  # fmt: skip
+            heard = say_digits(self._impossible_phone, self.profile.region)
+            yield Say(f"I heard {heard}, which isn't a whole phone number.")
             self._impossible_phone = None
             yield from self._ask(Expect.PHONE, **self._words())
             return
@@ -1896,7 +1896,9 @@ class Conversation:
     def _summary(self, reason: str, text: str) -> str:
         f = self.frame
         who = f.name or "A caller who didn't give a name"
-        number = f" (call-back number {say_digits(f.phone)})" if f.phone else ""
+        number = (
+            f" (call-back number {say_digits(f.phone, self.profile.region)})" if f.phone else ""
+        )
         about = (
             {
                 Task.BOOK: " about booking" + (f" {with_article(f.service)}" if f.service else ""),

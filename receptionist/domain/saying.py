@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date, time
+
+import phonenumbers
 
 DAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 
@@ -62,6 +65,21 @@ def say_price(amount: float, currency: str = "USD") -> str:
     return f"{said} {hundredths:02d}" if hundredths else said
 
 
+def _national_groups(number: str, region: str) -> list[str]:
+    """The digit groups of ``number`` in its national format, when it is a possible number
+    there and the format keeps every digit said; else none."""
+    digits = "".join(d for d in number if d.isdigit())
+    try:
+        parsed = phonenumbers.parse(digits, region)
+    except phonenumbers.NumberParseException:
+        return []
+    if not phonenumbers.is_possible_number(parsed):
+        return []
+    written = phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.NATIONAL)
+    groups = re.findall(r"\d+", written)
+    return groups if "".join(groups) == digits else []
+
+
 def say_time(value: time) -> str:
     hour = value.hour % 12 or 12
     suffix = "AM" if value.hour < 12 else "PM"
@@ -72,8 +90,13 @@ def say_day(value: date) -> str:
     return f"{DAY_NAMES[value.weekday()]} {value.strftime('%B')} {value.day}"
 
 
-def say_digits(number: str) -> str:
-    """'5551234' -> '5 5 5, 1 2 3 4' so that TTS reads digits, grouped like a phone number."""
+def say_digits(number: str, region: str = "US") -> str:
+    """'5551234' -> '5 5 5, 1 2 3 4' so that TTS reads digits, grouped as the number is
+    written where the business is (libphonenumber's national format: '0 7 7 0 0, 9 0 0 1 2 3'
+    for a mobile in Britain, '5 5 5, 1 2 3, 4 5 6 7' in the US)."""
+    groups_said = _national_groups(number, region)
+    if groups_said:
+        return ", ".join(" ".join(g) for g in groups_said)
     digits = [d for d in number if d.isdigit()]
     if len(digits) == 10:
         groups = [digits[:3], digits[3:6], digits[6:]]

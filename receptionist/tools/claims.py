@@ -34,13 +34,18 @@ def _when(start: str) -> str:
 
 
 class Claims:
-    def __init__(self, store: Store, route: ConfirmationRoute | None = None) -> None:
+    def __init__(
+        self, store: Store, route: ConfirmationRoute | None = None, region: str = "US"
+    ) -> None:
         self.store = store
         self.route = route or ConfirmationRoute()
+        self.region = region  # where the business is: how a number's digits are grouped
 
     def _promise(self, booking: dict) -> str:
         """A confirmation is promised only where one can reach the caller (issue 12)."""
-        return self.route.promise(booking.get("phone") or "", booking.get("email") or "")
+        return self.route.promise(
+            booking.get("phone") or "", booking.get("email") or "", self.region
+        )
 
     def _save(self, call_id: str, kind: str, table: str, record: dict, sentence: str) -> str:
         self.store.add_claim(call_id, kind, table, int(record["id"]), sentence)
@@ -118,7 +123,7 @@ class Claims:
     def message(self, call_id: str, message: dict) -> str:
         number = message["callback_number"]
         back = (
-            f" to call you back at {say_digits(number)}"
+            f" to call you back at {say_digits(number, self.region)}"
             if number
             else ", though I don't have a number for them to call you back on"
         )
@@ -132,7 +137,7 @@ class Claims:
         who = "the front desk" if who == "front desk" else who
         sentence = (
             f"I've changed the number on your message: {who} will call you back at "
-            f"{say_digits(message['callback_number'])}."
+            f"{say_digits(message['callback_number'], self.region)}."
         )
         return self._save(call_id, "callback", "messages", message, sentence)
 

@@ -33,19 +33,19 @@ class ConfirmationRoute:
             return bool(email)
         return bool(phone)
 
-    def promise(self, phone: str, email: str = "") -> str:
+    def promise(self, phone: str, email: str = "", region: str = "US") -> str:
         """The sentence about the confirmation, ending a "your request is taken" claim."""
         if self.reaches(phone, email):
             if self.channel == SMS:
                 return (
-                    f"You'll get a confirmation by text message at {say_digits(phone)} "
+                    f"You'll get a confirmation by text message at {say_digits(phone, region)} "
                     "as soon as it goes through."
                 )
             if self.channel == EMAIL:
                 return "You'll get a confirmation by e-mail as soon as it goes through."
             return (
-                f"We'll call you back at {say_digits(phone)} with a confirmation as soon as "
-                "it goes through."
+                f"We'll call you back at {say_digits(phone, region)} with a confirmation as soon "
+                "as it goes through."
             )
         if self.ready and self.channel != EMAIL:
             return f"I don't have a number to send a confirmation to, so {CALL_AGAIN}"

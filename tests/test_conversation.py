@@ -1204,7 +1204,7 @@ def test_the_price_asked_of_what_is_being_booked_is_its_price() -> None:
         ),
         (
             "What's the total for a colour and a haircut?",
-            ["That's 125 dollars together, about 120 minutes in all."],
+            ["That's 125 dollars together, about 2 hours in all."],
         ),
         ("How much is a haircut and how much is a colour?", []),  # each, no sum asked
     ],

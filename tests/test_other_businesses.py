@@ -25,6 +25,7 @@ from receptionist.app.config import (
 from receptionist.app.runtime import stt_hotwords
 from receptionist.dialog.matching import find_staff
 from receptionist.dialog.understand import understand
+from receptionist.domain.profile import Service
 from receptionist.domain.saying import say_digits, say_price, with_article
 from receptionist.harness.eval import bundled_scenarios, load_scenario
 from receptionist.harness.hearing import lines_by_business
@@ -269,7 +270,7 @@ async def test_a_practice_in_britain_says_pounds(tmp_path: Path, store_file: Sto
     settings = load_settings(_config(tmp_path, 'region = "GB"\n'))
     call = start_call(settings, store_file, "gb")
     said = await call.say("How much is a cleaning?")
-    assert said[0] == "A cleaning is 120 pounds and takes about 60 minutes.", said
+    assert said[0] == "A cleaning is 120 pounds and takes about an hour.", said
     said = await call.say("And what are all your prices?")
     assert said[0].startswith("Our prices: a check-up is 75 pounds, a cleaning is 120 pounds"), said
 
@@ -499,3 +500,33 @@ async def test_a_practice_in_britain_reads_a_mobile_number_as_britain_writes_it(
     assert said[0] == (
         "I've passed your message to Maria Lopez to call you back at 0 7 7 0 0, 9 0 0 1 2 3."
     ), said
+
+
+@pytest.fixture(scope="module")
+def garage(dental: Settings) -> Settings:
+    """A garage: one of its services is called "service", and takes three hours."""
+    services = (
+        Service("MOT", 60, 54.85, ("MOT test",)),
+        Service("full service", 180, 189, ("service", "car service")),
+    )
+    profile = replace(dental.profile, name="Hilltop Garage", services=services, currency="GBP")
+    return replace(dental, profile=profile)
+
+
+@pytest.mark.parametrize("turn", ["What services do you offer?", "What are your services?"])
+def test_asking_what_services_there_are_is_no_service_called_service(
+    garage: Settings, turn: str
+) -> None:
+    """At a garage with a "full service", "What services do you offer?" was "Sure, a full
+    service. What day would you like to come in?"."""
+    u = understand(turn, garage.profile, TODAY)
+    assert u.intents == ("question",) and u.extra.get("services_asked") and not u.services, u
+    assert understand("Can I book a service?", garage.profile, TODAY).service == "full service"
+
+
+async def test_a_length_in_hours_is_said_in_hours(garage: Settings, store_file: Store) -> None:
+    call = start_call(garage, store_file, "garage")
+    said = await call.say("How much is a full service?")
+    assert said[0] == "A full service is 189 pounds and takes about 3 hours.", said
+    said = await call.say("And an MOT?")
+    assert said[0] == "An MOT is 54 pounds 85 and takes about an hour.", said

@@ -127,7 +127,7 @@ def services_list(profile: BusinessProfile) -> str:
 def price_answer(service: Service, currency: str) -> str:
     return (
         f"{_capital(with_article(service.name))} is {say_price(service.price, currency)} and "
-        f"takes about {service.minutes} minutes."
+        f"takes about {say_minutes(service.minutes)}."
     )
 
 
@@ -136,7 +136,7 @@ def total_answer(services: list[Service], currency: str) -> str:
     minutes in all."."""
     price = sum(s.price for s in services)
     minutes = sum(s.minutes for s in services)
-    return f"That's {say_price(price, currency)} together, about {minutes} minutes in all."
+    return f"That's {say_price(price, currency)} together, about {say_minutes(minutes)} in all."
 
 
 def length_total_answer(services: list[Service]) -> str:
@@ -177,8 +177,17 @@ def prices_answer(profile: BusinessProfile) -> str:
     return f"Our prices: {listed}."
 
 
+def say_minutes(minutes: int) -> str:
+    """ "30 minutes", "90 minutes", "an hour", "3 hours": a length as people say it."""
+    if minutes == 60:
+        return "an hour"
+    if minutes >= 120 and minutes % 60 == 0:
+        return f"{minutes // 60} hours"
+    return f"{minutes} minutes"
+
+
 def duration_answer(service: Service) -> str:
-    return f"{_capital(with_article(service.name))} takes about {service.minutes} minutes."
+    return f"{_capital(with_article(service.name))} takes about {say_minutes(service.minutes)}."
 
 
 def hours_answer(profile: BusinessProfile, weekday: int | None) -> str:

@@ -596,6 +596,17 @@ def understand(
         wants = replace(wants, intents=("question",), asks_other=None, asks_price=pricey,
                         asks_duration=not pricey)  # fmt: skip
     asked_others = _SERVICES_ASKED.search(lowered)
+    if (
+        asked_others is not None
+        and services
+        and not matching.find_services(
+            lowered[: asked_others.start()] + " " + lowered[asked_others.end() :], profile
+        )
+    ):
+        # a business with a service called "service" (a garage's): "What are your services?"
+        # asks what they are; read again without that one
+        services = ()
+        wants = read_wants(said, lowered, profile, (), staff=bool(staff_found), expecting=expecting)
     services_asked = asked_others is not None and (
         not services or asked_others.group(0).startswith("what else")
     )

@@ -530,3 +530,17 @@ async def test_a_length_in_hours_is_said_in_hours(garage: Settings, store_file: 
     assert said[0] == "A full service is 189 pounds and takes about 3 hours.", said
     said = await call.say("And an MOT?")
     assert said[0] == "An MOT is 54 pounds 85 and takes about an hour.", said
+
+
+@pytest.mark.parametrize(
+    ("turn", "staff"),
+    [("Can I see Dr. Patil on Friday for a check-up?", "Dr. Patel"),
+     ("I'd like a cleaning with Doctor Chan", "Dr. Chen")],
+)  # fmt: skip
+def test_a_doctor_misspelt_after_the_title_is_a_near_match(
+    dental: Settings, turn: str, staff: str
+) -> None:
+    """Whisper spells a surname it half knows ("Patil", "Chan"): after a title it is looked
+    for among the staff, as after "with" or "see", and read back as unsure."""
+    u = understand(turn, dental.profile, TODAY)
+    assert u.staff == staff and "staff" in u.unsure_slots, u

@@ -556,7 +556,9 @@ def _said_as_a_name(text: str, words: Sequence[str]) -> bool:
 
 
 _STAFF_CONTEXT = re.compile(
-    r"\b(?:with|for|to|see|seeing|ask|asking|is|prefer|want|wants|like|tell|from|and|or|by)\s*$"
+    r"\b(?:with|for|to|see|seeing|ask|asking|is|prefer|want|wants|like|tell|from|and|or|by|"
+    # a title: "Dr. Patil" for Dr. Patel (as Whisper spells a name it half knows)
+    r"dr|doctor|mr|mister|mrs|ms|miss|prof|professor)\s*$"
 )
 
 

@@ -9,8 +9,9 @@ said "a x-ray" and "0 dollars", and did not understand another office calling.
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
-from datetime import time
+from datetime import datetime, time
 from pathlib import Path
 
 import pytest
@@ -24,6 +25,7 @@ from receptionist.app.config import (
 )
 from receptionist.app.runtime import stt_hotwords
 from receptionist.dialog.matching import find_staff
+from receptionist.dialog.replies import open_now_answer
 from receptionist.dialog.understand import understand
 from receptionist.domain.profile import Service
 from receptionist.domain.saying import say_digits, say_price, with_article
@@ -544,3 +546,58 @@ def test_a_doctor_misspelt_after_the_title_is_a_near_match(
     for among the staff, as after "with" or "see", and read back as unsure."""
     u = understand(turn, dental.profile, TODAY)
     assert u.staff == staff and "staff" in u.unsure_slots, u
+
+
+@pytest.fixture(scope="module")
+def lunch(tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    """The dental practice closed for lunch on Mondays, 12 to 1."""
+    path = tmp_path_factory.mktemp("lunch") / "practice.toml"
+    path.write_text(
+        DENTAL.read_text().replace('mon = "08:00-17:00"', 'mon = "08:00-12:00, 13:00-17:00"')
+    )
+    return load_settings(path)
+
+
+async def test_a_lunch_break_is_said_and_never_booked(lunch: Settings, store_file: Store) -> None:
+    """Opening hours were one span a day: a practice closed for lunch could not say so, and
+    its lunch hour was offered."""
+    call = start_call(lunch, store_file, "hours")
+    said = await call.say("What are your hours on Monday?")
+    assert said[0] == "On Monday we're open from 8 AM to 12 PM and from 1 PM to 5 PM.", said
+    said = await call.say("And your opening hours for the week?")
+    assert said[0].startswith("We're open Monday 8 AM to 12 PM and 1 PM to 5 PM, Tuesday and "
+                              "Wednesday 8 AM to 5 PM"), said  # fmt: skip
+    call = start_call(lunch, store_file, "midday")
+    said = await call.say("Can I get a cleaning on Monday around midday?")
+    assert said[0] == ("I'm sorry, 12 PM on Monday isn't within our opening hours. The nearest "
+                       "free times are 11 AM or 1 PM. Would one of those work?"), said  # fmt: skip
+    call = start_call(lunch, store_file, "late")
+    said = await call.say("A check-up on Monday at 11:45 please.")
+    assert said[0].startswith("I'm sorry, 11:45 AM on Monday is too late for a check-up "
+                              "before our break."), said  # fmt: skip
+    assert store_file.rows("bookings") == []
+
+
+@pytest.mark.parametrize(
+    ("hours", "error"),
+    [
+        ('"08:00-12:00, 11:00-17:00"', "each time must come after the one before"),
+        ('"08:00-12:00, 13:00-15:00, 16:00-17:00"', 'allowed: "HH:MM-HH:MM"'),
+        ('"8 till 5"', 'allowed: "HH:MM-HH:MM"'),
+    ],
+)
+def test_wrong_opening_hours_are_named(tmp_path: Path, hours: str, error: str) -> None:
+    path = tmp_path / "practice.toml"
+    path.write_text(DENTAL.read_text().replace('mon = "08:00-17:00"', f"mon = {hours}"))
+    with pytest.raises(ConfigError, match=rf"'hours.mon' = .*{re.escape(error)}"):
+        load_settings(path)
+
+
+def test_open_now_says_when_a_break_ends(lunch: Settings) -> None:
+    monday = datetime(2026, 11, 30, 12, 20)
+    assert open_now_answer(lunch.profile, monday) == (
+        "We're closed for a break right now. We open again at 1 PM, until 5 PM."
+    )
+    assert open_now_answer(lunch.profile, monday.replace(hour=10)) == (
+        "Yes, we're open now, until 12 PM."
+    )

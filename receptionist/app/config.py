@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import importlib
+import itertools
 import logging
 import os
 import re
@@ -269,6 +270,7 @@ def _parse_hours(table: Any, source: str) -> OpeningHours:
     if not isinstance(table, dict):
         raise ConfigError(f"{source}: [hours] must be a table of mon..sun")
     days: list[tuple[time, time] | None] = []
+    breaks: list[tuple[time, time] | None] = []
     for key in table:
         if key not in DAYS:
             raise ConfigError(f"{source}: unknown key 'hours.{key}'; allowed: {', '.join(DAYS)}")
@@ -276,17 +278,29 @@ def _parse_hours(table: Any, source: str) -> OpeningHours:
         value = table.get(day, "closed")
         if value == "closed":
             days.append(None)
+            breaks.append(None)
             continue
         try:
-            opens, closes = (time.fromisoformat(part.strip()) for part in str(value).split("-"))
+            spans = [
+                tuple(time.fromisoformat(part.strip()) for part in span.split("-"))
+                for span in str(value).split(",")
+            ]
+            if len(spans) > 2 or any(len(span) != 2 for span in spans):
+                raise ValueError(value)
         except ValueError:
             raise ConfigError(
-                f'{source}: \'hours.{day}\' = {value!r}; allowed: "HH:MM-HH:MM" or "closed"'
+                f"{source}: 'hours.{day}' = {value!r}; allowed: \"HH:MM-HH:MM\", "
+                '"HH:MM-HH:MM, HH:MM-HH:MM" (closed for a break between) or "closed"'
             ) from None
-        if closes <= opens:
-            raise ConfigError(f"{source}: 'hours.{day}' = {value!r} closes before it opens")
-        days.append((opens, closes))
-    return OpeningHours(tuple(days))
+        times = [t for span in spans for t in span]
+        if any(b <= a for a, b in itertools.pairwise(times)):
+            raise ConfigError(
+                f"{source}: 'hours.{day}' = {value!r}: each time must come after the one "
+                "before (it closes before it opens, or the break is out of order)"
+            )
+        days.append((times[0], times[-1]))
+        breaks.append((times[1], times[2]) if len(times) == 4 else None)
+    return OpeningHours(tuple(days), tuple(breaks))
 
 
 def _optional(

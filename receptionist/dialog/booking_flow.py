@@ -259,6 +259,16 @@ def say_taken(
     said = " or ".join(say_slot(slot, start.date()) for slot in slots)
     fits = c.profile.hours.fits(start, service.minutes)
     why = "is taken" if fits else "isn't within our opening hours"
+    ends = [b for a, b in c.profile.hours.spans(start.weekday()) if a <= start.time() < b]
+    if not fits and ends:
+        # open then, but it would not be done in time: "11:45 AM on Monday is too late for
+        # a check-up before our break"
+        before = (
+            "we close"
+            if ends[0] == c.profile.hours.spans(start.weekday())[-1][1]
+            else ("our break")
+        )
+        why = f"is too late for {with_article(service.name)} before {before}"
     yield Say(
         f"I'm sorry, {say_time(start.time())} on {DAY_NAMES[start.weekday()]} {why}. "
         + (f"The nearest free times are {said}. Would one of those work?" if len(slots) > 1

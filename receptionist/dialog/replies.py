@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import date, datetime, time, timedelta
 
 from receptionist.dialog.frame import Expect
-from receptionist.domain.profile import SUPERLATIVES, BusinessProfile, Service
+from receptionist.domain.profile import SUPERLATIVES, BusinessProfile, Service, say_spans
 from receptionist.domain.saying import DAY_NAMES, say_day, say_price, say_time, with_article
 
 FILLER_BOOKING = "One moment while I check that for you."
@@ -155,11 +155,19 @@ def length_total_answer(services: list[Service]) -> str:
 def open_now_answer(profile: BusinessProfile, now: datetime) -> str:
     """ "Are you open right now?": yes until closing, or when we open next."""
     hours = profile.hours.days[now.weekday()]
-    if hours is not None and hours[0] <= now.time() < hours[1]:
-        return f"Yes, we're open now, until {say_time(hours[1])}."
+    spans = profile.hours.spans(now.weekday())
+    for opens, closes in spans:
+        if opens <= now.time() < closes:
+            return f"Yes, we're open now, until {say_time(closes)}."
     if hours is not None and now.time() < hours[0]:
-        opens, closes = say_time(hours[0]), say_time(hours[1])
-        return f"We're not open yet. Today we're open from {opens} to {closes}."
+        return f"We're not open yet. Today we're open {say_spans(spans, 'from ')}."
+    later_today = [span for span in spans if now.time() < span[0]]
+    if later_today:
+        opens, closes = later_today[0]
+        return (
+            f"We're closed for a break right now. We open again at {say_time(opens)}, until "
+            f"{say_time(closes)}."
+        )
     for ahead in range(1, 8):
         day = now.date() + timedelta(days=ahead)
         later = profile.hours.days[day.weekday()]
@@ -194,10 +202,10 @@ def hours_answer(profile: BusinessProfile, weekday: int | None) -> str:
     """The opening hours on a weekday (0 = Monday), or every day's with None."""
     if weekday is None:
         return f"We're open {profile.hours.describe()}."
-    hours = profile.hours.days[weekday]
-    if hours is None:
+    spans = profile.hours.spans(weekday)
+    if not spans:
         return f"We're closed on {DAY_NAMES[weekday]}s."
-    return f"On {DAY_NAMES[weekday]} we're open from {say_time(hours[0])} to {say_time(hours[1])}."
+    return f"On {DAY_NAMES[weekday]} we're open {say_spans(spans, 'from ')}."
 
 
 def week_part_hours_answer(profile: BusinessProfile, part: str) -> str:
@@ -220,11 +228,11 @@ def holiday_hours_answer(profile: BusinessProfile, holiday: str, day: date) -> s
         for i, w in enumerate(words)
     )
     weekday = DAY_NAMES[day.weekday()]
-    hours = profile.hours.days[day.weekday()]
+    spans = profile.hours.spans(day.weekday())
     usual = (
-        f"we're usually closed on {weekday}s"
-        if hours is None
-        else f"on {weekday}s we're usually open from {say_time(hours[0])} to {say_time(hours[1])}"
+        f"on {weekday}s we're usually open {say_spans(spans, 'from ')}"
+        if spans
+        else f"we're usually closed on {weekday}s"
     )
     return f"{named} is {say_day(day)}, and {usual}."
 

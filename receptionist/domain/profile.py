@@ -37,12 +37,22 @@ class StaffMember:
 
 @dataclass(frozen=True)
 class OpeningHours:
-    """Per weekday (0 = Monday) an opening and closing time, or None when closed."""
+    """Per weekday (0 = Monday) an opening and closing time, or None when closed; and per
+    weekday a break within them when closed for a while (lunch), or None."""
 
     days: tuple[tuple[time, time] | None, ...]
+    breaks: tuple[tuple[time, time] | None, ...] = (None,) * 7
 
     def on(self, day: date) -> tuple[time, time] | None:
         return self.days[day.weekday()]
+
+    def spans(self, weekday: int) -> list[tuple[time, time]]:
+        """When the business is open on a weekday: one span, or two around its break."""
+        hours = self.days[weekday]
+        if hours is None:
+            return []
+        pause = self.breaks[weekday]
+        return [(hours[0], pause[0]), (pause[1], hours[1])] if pause else [hours]
 
     def is_open(self, day: date) -> bool:
         return self.on(day) is not None
@@ -52,7 +62,12 @@ class OpeningHours:
         if hours is None:
             return False
         end = start + timedelta(minutes=minutes)
-        return hours[0] <= start.time() and end.time() <= hours[1] and end.date() == start.date()
+        if end.date() != start.date():
+            return False
+        return any(
+            opens <= start.time() and end.time() <= closes
+            for opens, closes in self.spans(start.weekday())
+        )
 
     def nearest_open_days(self, closed: date, today: date) -> list[date]:
         """The open day before ``closed`` (if not past) and the open day after it."""
@@ -73,23 +88,31 @@ class OpeningHours:
     def describe(self, weekdays: Sequence[int] = range(7)) -> str:
         """'Tuesday to Friday 9 AM to 6 PM, Saturday 9 AM to 2 PM; closed Sunday and Monday.'
         (``weekdays``: only those days, 0 = Monday.)"""
-        groups: list[tuple[int, int, tuple[time, time]]] = []
-        for index, hours in enumerate(self.days):
-            if hours is None or index not in weekdays:
+        groups: list[tuple[int, int, list[tuple[time, time]]]] = []
+        for index in range(7):
+            spans = self.spans(index)
+            if not spans or index not in weekdays:
                 continue
-            if groups and groups[-1][2] == hours and groups[-1][1] == index - 1:
-                groups[-1] = (groups[-1][0], index, hours)
+            if groups and groups[-1][2] == spans and groups[-1][1] == index - 1:
+                groups[-1] = (groups[-1][0], index, spans)
             else:
-                groups.append((index, index, hours))
+                groups.append((index, index, spans))
         parts = []
-        for first, last, (opens, closes) in groups:
+        for first, last, spans in groups:
             days = DAY_NAMES[first] if first == last else f"{DAY_NAMES[first]} to {DAY_NAMES[last]}"
-            parts.append(f"{days} {say_time(opens)} to {say_time(closes)}")
+            if last == first + 1:
+                days = f"{DAY_NAMES[first]} and {DAY_NAMES[last]}"
+            parts.append(f"{days} {say_spans(spans)}")
         closed = [DAY_NAMES[i] for i, h in enumerate(self.days) if h is None and i in weekdays]
         text = ", ".join(parts)
         if closed:
             text += "; closed " + " and ".join(closed if len(closed) < 3 else [", ".join(closed)])
         return text
+
+
+def say_spans(spans: Sequence[tuple[time, time]], start: str = "") -> str:
+    """ "9 AM to 6 PM", "8 AM to 12 PM and 1 PM to 5 PM" (``start``: "from " before each)."""
+    return " and ".join(f"{start}{say_time(a)} to {say_time(b)}" for a, b in spans)
 
 
 @dataclass(frozen=True)

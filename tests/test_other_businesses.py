@@ -601,3 +601,27 @@ def test_open_now_says_when_a_break_ends(lunch: Settings) -> None:
     assert open_now_answer(lunch.profile, monday.replace(hour=10)) == (
         "Yes, we're open now, until 12 PM."
     )
+
+
+def test_a_rule_word_inside_a_service_name_is_said_at_start_up(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A practice with an "emergency exam" and an "emergency" rule sends everyone asking for
+    that exam to the front desk; allowed, and said when the config loads."""
+    text = DENTAL.read_text().replace(
+        'name = "x-ray"',
+        'name = "emergency exam"\nminutes = 30\nprice = 95\n\n[[services]]\nname = "x-ray"',
+    )
+    path = tmp_path / "practice.toml"
+    path.write_text(text)
+    with caplog.at_level("WARNING", logger="receptionist.app.config"):
+        load_settings(path)
+    assert (
+        "escalation rule 'dental emergency' listens for 'emergency', which is in the "
+        "service 'emergency exam'" in caplog.text
+    )
+    caplog.clear()
+    with caplog.at_level("WARNING", logger="receptionist.app.config"):
+        load_settings(DENTAL)
+        load_settings()
+    assert caplog.text == ""

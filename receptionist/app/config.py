@@ -303,6 +303,25 @@ def _parse_hours(table: Any, source: str) -> OpeningHours:
     return OpeningHours(tuple(days), tuple(breaks))
 
 
+def _warn_of_rules_on_services(
+    rules: list[EscalationRule], services: list[Service], source: str
+) -> None:
+    """An escalation word inside a service's name ("emergency" and an "emergency exam"):
+    rules come first, so every caller asking for that service goes to a person. Allowed (a
+    site may want that), and said at start-up so an admin who did not mean it sees why."""
+    for rule in rules:
+        for word in rule.words:
+            pattern = re.compile(rf"\b{re.escape(word.lower())}\b")
+            for service in services:
+                named = [n for n in (service.name, *service.aliases) if pattern.search(n.lower())]
+                if named:
+                    log.warning(
+                        "%s: escalation rule %r listens for %r, which is in the service %r "
+                        "(%r): a caller asking for that service goes to %s by the rule",
+                        source, rule.name, word, service.name, named[0], rule.target,
+                    )  # fmt: skip
+
+
 def _optional(
     table: dict[str, Any], key: str, kind: type, default: Any, where: str, source: str
 ) -> Any:
@@ -412,6 +431,7 @@ def _parse_profile(data: dict[str, Any], source: str) -> BusinessProfile:
                 say=_optional(raw, "say", str, "", where, source),
             )
         )
+    _warn_of_rules_on_services(rules, services, source)
     transfer = data.get("transfer", {})
     if not isinstance(transfer, dict):
         raise ConfigError(f"{source}: [transfer] must be a table")

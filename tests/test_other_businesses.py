@@ -625,3 +625,26 @@ def test_a_rule_word_inside_a_service_name_is_said_at_start_up(
         load_settings(DENTAL)
         load_settings()
     assert caplog.text == ""
+
+
+def test_an_appointment_for_my_daughter_is_no_service_called_daughter(dental: Settings) -> None:
+    """ "I'd like an appointment for my daughter, she's got a wobbly tooth." was "I'm sorry,
+    we don't offer daughter." (at the salon "daughter" is a kids cut's word, so it never
+    showed)."""
+    u = understand("I'd like an appointment for my daughter, she's got a wobbly tooth.",
+                   dental.profile, TODAY)  # fmt: skip
+    assert u.intents == ("book",) and u.unknown_service is None, u
+
+
+@pytest.mark.parametrize(
+    "turn",
+    ["Hey, it's John, I've got a cleaning Thursday, is it with Maria?",
+     "I have a check-up on Friday, who is it with?"],
+)  # fmt: skip
+def test_who_a_booking_held_is_with_is_a_status_question(dental: Settings, turn: str) -> None:
+    """The first offered Thursday's first times for a new cleaning."""
+    assert understand(turn, dental.profile, TODAY).intents == ("status",)
+    # a day free told of is no booking held
+    other = understand("I've got a day off Thursday, can I come in for a cleaning?",
+                       dental.profile, TODAY)  # fmt: skip
+    assert other.intents == ("book",), other

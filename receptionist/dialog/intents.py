@@ -503,6 +503,10 @@ _HOLDS_ONE = re.compile(
     r"\b(?:i|we)(?:'ve| have)? (?:have|had|got) (?:something|a (?:slot|spot|time)) "
     r"(?:with you|booked|in|on|for|this|next|tomorrow|today)\b"
 )
+_GOT_ONE_A_DAY = re.compile(
+    r"\b(?:i|we)(?:'ve| have)? (?:have|had|got) (?:a|an|my|our) (?:[\w'-]+ ){1,3}?"
+    r"(?:mon|tues|wednes|thurs|fri|satur|sun)day\b"
+)
 # "have you got anything", "is there a slot": another time asked for (a move's new time, no
 # caller running late)
 ANY_TIME_ASKED = (
@@ -564,7 +568,10 @@ _ASKS_ABOUT_IT = re.compile(
     r"was i|it was|it is|i'm|i am|we're)\b|\b(?:check|confirm|remind me|forgot|forget)\b|"
     # "I booked online but I never got a confirmation"
     r"\b(?:confirmation|confirmed)\b|\bstill (?:on|happening|booked|going ahead)\b|"
-    r"\b(?:can't|cannot|don't) remember\b"
+    r"\b(?:can't|cannot|don't) remember\b|"
+    # "I've got a cleaning Thursday, is it with Maria?": who it is with
+    r"\b(?:is|was) (?:it|that|this|she|he) (?:with|booked with|going to be with)\b|"
+    r"\bwho(?:'s| is| was) (?:it|that) with\b"
 )
 _PRICE = re.compile(
     r"\b(?:how much|prices?|pricing|cost|costs|(?<!in )charge|charges|rates?|expensive|cheap|"
@@ -992,7 +999,9 @@ _PEOPLE_WORDS = (
     r"(?:mother|mum|mom|father|dad|husband|wife|partner|brother|sister|friend|boss|grandma|"
     r"grandmother|grandpa|grandfather|grandad|nan|nana|gran|aunt|auntie|uncle|niece|nephew|"
     r"cousin|fianc\w*|girlfriend|boyfriend|hubby|missus|colleague|neighbou?r|family|mother-in-law|"
-    r"father-in-law|self|myself|wife's|husband's)s?"
+    r"father-in-law|self|myself|wife's|husband's|son|daughter|kid|child|children|boy|girl|"
+    r"baby|toddler|teen|teenager|grandson|granddaughter|grandchild|grandkid|stepson|"
+    r"stepdaughter)s?"
 )
 # What introduces a service the caller wants: the article is optional after the first group,
 # required after the second ("get a manicure", not "get back to me").
@@ -1525,6 +1534,8 @@ def read_wants(
     status = bool(
         _STATUS.search(lowered)
         or (holds and _ASKS_ABOUT_IT.search(lowered))
+        # "I've got a cleaning Thursday, is it with Maria?" (no "on" before the day)
+        or (services and _GOT_ONE_A_DAY.search(lowered) and _ASKS_ABOUT_IT.search(lowered))
         or (services and _WHEN_IS_MY.search(lowered))
     )
     # "I'm calling about my appointment on Friday, I'd like to add a beard trim": a booking

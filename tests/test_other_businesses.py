@@ -648,3 +648,14 @@ def test_who_a_booking_held_is_with_is_a_status_question(dental: Settings, turn:
     other = understand("I've got a day off Thursday, can I come in for a cleaning?",
                        dental.profile, TODAY)  # fmt: skip
     assert other.intents == ("book",), other
+
+
+@pytest.mark.parametrize(
+    "turn", ["Is it thirty quid for a check-up?", "Is it twenty five pounds for an x-ray?"]
+)
+def test_a_price_guessed_in_words_and_pounds_is_a_price_question(
+    dental: Settings, turn: str
+) -> None:
+    """ "Is it thirty quid for a nail clip?" at a vets' in Britain began a booking."""
+    u = understand(turn, dental.profile, TODAY)
+    assert u.intents == ("question",) and u.asks_price, u

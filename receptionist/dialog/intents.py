@@ -586,7 +586,7 @@ _PRICE = re.compile(
     r"(?:is|are|does|do|cost|costs|charge) (?:\w+ ){0,3}?extra|"
     r"what(?:'s| is| would be| will be) the total|"
     r"(?:is|was|will) (?:it|that|this) (?:still |about |around )?"
-    r"(?:[$£€]\d+|\d+ (?:dollars|bucks|pounds|quid|euros)))\b"
+    r"(?:[$£€]\d+|(?:\d+|[a-z]+(?:[- ][a-z]+)?) (?:dollars|bucks|pounds|quid|euros)))\b"
 )
 # How the business works, which the profile doesn't say: asked, not requested ("How much
 # notice do you need to cancel?" was a price list and a cancellation).

@@ -364,7 +364,7 @@ async def test_a_second_person_at_the_callers_own_time_is_not_told_booked(
     said = await call.say("Jane Miller")
     assert said[1].startswith("You're booked for a haircut on Saturday November 28 at 10 AM"), said
     assert said[2:] == [
-        "You already have a haircut booked on Saturday at 10 AM, under the name Jane Miller.",
+        "10 AM on Saturday is the haircut I've just booked for Jane Miller.",
         "The nearest free times are 9:30 AM or 10:30 AM. Would one of those work?",
     ], said
     said = await call.say("10:30 then, for Tom Miller")
@@ -659,3 +659,21 @@ def test_a_price_guessed_in_words_and_pounds_is_a_price_question(
     """ "Is it thirty quid for a nail clip?" at a vets' in Britain began a booking."""
     u = understand(turn, dental.profile, TODAY)
     assert u.intents == ("question",) and u.asks_price, u
+
+
+async def test_a_time_the_callers_number_booked_on_an_earlier_call_is_said_to_be_theirs(
+    store_file: Store,
+) -> None:
+    """Jane's number, which booked Friday at 10 on an earlier call, asking for Friday at 10
+    again ("Can I book my husband in for a haircut Friday at 10?") heard "Friday at 10 AM is
+    free", then her own booking read back as made for him."""
+    salon = load_settings()
+    first = start_call(salon, store_file, "earlier")
+    await first.say("I'd like a haircut on Friday at 10")
+    await first.say("Jane Miller")
+    call = start_call(salon, store_file, "now")
+    said = await call.say("Can I book my husband in for a haircut Friday at 10?")
+    assert said[0] == (
+        "You already have a haircut booked on Friday at 10 AM, under the name Jane Miller."
+    ), said
+    assert [b["name"] for b in store_file.rows("bookings")] == ["Jane Miller"]

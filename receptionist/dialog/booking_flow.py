@@ -233,7 +233,12 @@ def say_taken(
     held_by: str = "",
 ) -> Step:
     f = c.frame
-    if held_by:
+    just_made = f.last_booking == (service.name, start + timedelta(minutes=service.minutes))
+    if held_by and just_made:
+        # "two haircuts at 10, same time" from one phone: the first is the one just booked
+        yield Say(f"{say_time(start.time())} on {DAY_NAMES[start.weekday()]} is the "
+                  f"{service.name} I've just booked for {held_by}.")  # fmt: skip
+    elif held_by:
         # the caller's own booking already: said so, and the nearest times for another
         yield Say(f"You already have {with_article(service.name)} booked on "
                   f"{DAY_NAMES[start.weekday()]} at {say_time(start.time())}, under the name "

@@ -499,6 +499,9 @@ _HOLDS_ONE = re.compile(
     # "I'm booked in Friday at 10", "I'm meant to be in on Friday", "we booked a colour"
     r"\b(?:i'm|i am|we're|we are|i was|we were) (?:booked|scheduled|(?:meant|supposed|due) to "
     r"(?:be|come)|due)\b|\b(?:i|we) (?:booked|made) (?:a|an|my|our|in)\b|"
+    # "my son has a kids cut booked Friday", "my wife's got a colour on Saturday"
+    r"\b(?:my|our) (?:\w+ )?\w+ (?:has|had|'s got|has got) (?:a|an|his|her|their) (?:[\w']+ ){1,4}?"
+    r"(?:booked|scheduled|on (?:mon|tues|wednes|thurs|fri|satur|sun)day|tomorrow|today)\b|"
     # "I have something with you Friday", "I've got a slot on Thursday"
     r"\b(?:i|we)(?:'ve| have)? (?:have|had|got) (?:something|a (?:slot|spot|time)) "
     r"(?:with you|booked|in|on|for|this|next|tomorrow|today)\b"
@@ -640,7 +643,9 @@ _QUESTION_ABOUT = re.compile(
 )
 _STAFF_IN = re.compile(
     r"\b(?:is|will|does|are)\s+[a-z]+\s+(?:be\s+)?(?:in|working|work|around|there|available|free|"
-    r"on|about|off)\b"
+    r"on|about|off)\b|"
+    # "... and if Marco's in Saturday?"
+    r"\b[a-z]+'s (?:in|working|around|off)\b(?=[^.?!]*\?)"
 )
 # "Price" or "Cost" as Whisper writes a surname: after a first name, or after "it's", "I'm",
 # "name's", "under", "Mr" (capitalised, where a question about prices is not)
@@ -1627,6 +1632,10 @@ def read_wants(
             asks_hours = False  # "How early do I need to be there?": no question of the hours
         unknown, asks_other = None, policy.group(0)
     rota = _ROTA_ASKED.search(lowered) if staff and book and not (policy or asks_other) else None
+    if rota is None and staff and asks_price and not (book or policy or asks_other):
+        # "how much a men's cut is, and if Marco's in Saturday?": the price, and the rota
+        # passed on (it was dropped)
+        rota = _STAFF_IN.search(lowered)
     if rota is not None:
         # "I'd like to book with Marco, what days does he work?": the booking goes on, and the
         # rota, which the profile doesn't hold, is a question passed on (it was dropped)

@@ -91,9 +91,7 @@ def _aliases(profile: BusinessProfile) -> _Aliases:
     return _Aliases(exact, to_service, fuzzy)
 
 
-# The services the rules of intent name in their own patterns ("move my haircut"), and the
-# words that say a booking after a service ("my cleaning appointment")
-_SERVICE_WORDS_KNOWN = frozenset("haircut cut trim colour color".split())
+# The words that say a booking after a service ("my cleaning appointment")
 _BOOKING_WORDS = r"(?:appointments?|appts?|bookings?|reservations?|sessions?|visits?|slots?)"
 
 
@@ -115,8 +113,8 @@ def services_as_bookings(lowered: str, profile: BusinessProfile) -> str:
 
     def as_booking(match: re.Match[str]) -> str:
         words = re.split(r"[\s-]+", match.group(2))
-        if words[-1] in _SERVICE_WORDS_KNOWN or any(w in _BENEFICIARIES for w in words):
-            return match.group(0)  # "my haircut" is read as it is; "my son" is a person
+        if any(w in _BENEFICIARIES for w in words):
+            return match.group(0)  # "my son" is a person
         return f"{match.group(1)} {'_'.join(words)} appointment"
 
     return _held_services(profile).sub(as_booking, lowered)

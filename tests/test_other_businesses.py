@@ -710,3 +710,36 @@ def test_the_rota_asked_with_a_price_is_passed_on() -> None:
     u = understand("Could you tell me how much a men's cut is, and if Marco's in Saturday?",
                    load_settings().profile, TODAY)  # fmt: skip
     assert u.asks_price and u.asks_other and "book" not in u.intents, u
+
+
+@pytest.mark.parametrize(
+    "turn",
+    [
+        "Hello, my Friday appointment, can you make it Saturday instead?",
+        "My appointment on Friday, can you make it Saturday?",
+        "My haircut on Friday, can we do Saturday?",
+    ],
+)
+def test_a_booking_named_first_then_when_it_should_be_is_a_move(turn: str) -> None:
+    """Each was a new booking on Saturday ("What would you like to book on Saturday?")."""
+    assert understand(turn, load_settings().profile, TODAY).intents == ("move",)
+
+
+@pytest.mark.parametrize(
+    "turn",
+    [
+        "My haircut on Friday, can you make it a bit earlier?",
+        "Hello, my daughter's kids cut on Friday, can you make it a bit earlier?",
+    ],
+)
+async def test_a_bit_earlier_on_the_day_named_is_that_day(store_file: Store, turn: str) -> None:
+    """ "Sure, Friday. Before I change it, can I have the name on the booking, or the day
+    it's booked for now?": Friday was taken for the new day."""
+    salon = load_settings()
+    first = start_call(salon, store_file, "earlier")
+    await first.say("I'd like a haircut on Friday at 10")
+    await first.say("Jane Miller")
+    call = start_call(salon, store_file, "now")
+    said = await call.say(turn)
+    assert said[0] == "I found your haircut on Friday November 27 at 10 AM.", said
+    assert said[-1] == "Friday November 27 at 9 AM. Would that work?", said

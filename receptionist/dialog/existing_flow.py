@@ -202,10 +202,20 @@ def advance_move(c: Conversation, u: Understanding) -> Step:
                 if not _HELD_AT.search(after) and understand(after, c.profile, c.today,
                                                              "time").time == f.time:  # fmt: skip
                     f.move_to, f.time = (None, f.time, None), None
+        cue = NEW_TIME.search(u.text)
+        # "My haircut on Friday, can you make it a bit earlier?": nothing said after the cue
+        # but earlier or later, so the day said is the booking's (it was taken for the new one)
+        same_day_only = (
+            way is not None
+            and cue is not None
+            and cue.start() > 0
+            and not _names_when(understand(u.text[cue.end() :], c.profile, c.today))
+        )
         said_new = (
             f.name is None
             and (u.day or u.time)
-            and NEW_TIME.search(u.text)
+            and cue
+            and not same_day_only
             and not f.new_services  # "... a colour instead": the day said is the booking's
         )
         if shift is None and not any(f.move_to or ()) and said_new:
@@ -546,6 +556,10 @@ def ask_booking_name(c: Conversation, first: str) -> Step:
 def _not_found_by_number(day: date | None, it: str) -> str:
     on = f" on {DAY_NAMES[day.weekday()]}" if day else ""
     return f"I couldn't find a booking{on} under this number. What name is {it} under?"
+
+
+def _names_when(u: Understanding) -> bool:
+    return bool(u.day or u.time or u.window or u.days)
 
 
 def _said_when(u: Understanding) -> str:

@@ -490,7 +490,10 @@ _HOLDS = re.compile(
     r"\b(?:question|problem|issue|query|concern) (?:about|with|regarding|on|for) (?:my|our) "
     r"(?:\w+ )?(?:booking|appointment|reservation)\b|"
     r"\b(?:i|we)(?:'ve| have)? (?:have|had|got) (?:a|an|my|our) (?:\w+ )?"
-    r"(?:booking|appointment|reservation)\b"
+    r"(?:booking|appointment|reservation)\b|"
+    # "Hello, my Friday appointment, can you make it Saturday instead?": named first
+    r"^\W*(?:(?:hi|hello|hey|yes|yeah|um|uh|so|oh|sorry|right)\W+)*(?:my|our) (?:[\w'-]+ ){0,3}?"
+    r"(?:appointment|booking|reservation)\b(?: (?:on|for|at) [\w:]+(?: at [\w:]+)?)?\W*,"
 )
 # "I've got a haircut on Friday", "I have a colour booked": one held, named by its service.
 _HOLDS_ONE = re.compile(
@@ -551,6 +554,10 @@ _AND_BOOK = re.compile(
     r"\band (?:just |then )?(?:do|have|get) an? [\w ]{2,25}?\binstead\b"
 )
 _CHANGE_IT = re.compile(
+    # "My appointment on Friday, can you make it Saturday?", "... can we do Saturday?" (a
+    # booking held named first, then when it should be)
+    rf"\b(?:make it|(?:can|could) (?:we|i|you) (?:do|make it)|how about|what about) (?:on |at "
+    rf"|for )?(?:the )?{_WHEN_WORD}\b|"
     r"\b(?:make|have|do) it (?:(?:a (?:bit|little|touch)|an hour|half an hour|slightly) )?"
     r"(?:later|earlier|another day|a different (?:day|time))\b|"
     r"\b(?:make|change) it (?:to|for|on|at)\b|"

@@ -113,8 +113,8 @@ def services_as_bookings(lowered: str, profile: BusinessProfile) -> str:
 
     def as_booking(match: re.Match[str]) -> str:
         words = re.split(r"[\s-]+", match.group(2))
-        if any(w in _BENEFICIARIES for w in words):
-            return match.group(0)  # "my son" is a person
+        if len(words) == 1 and words[0] in _BENEFICIARIES:
+            return match.group(0)  # "my son" is a person ("my kids cut" a service)
         return f"{match.group(1)} {'_'.join(words)} appointment"
 
     return _held_services(profile).sub(as_booking, lowered)

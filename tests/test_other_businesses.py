@@ -743,3 +743,17 @@ async def test_a_bit_earlier_on_the_day_named_is_that_day(store_file: Store, tur
     said = await call.say(turn)
     assert said[0] == "I found your haircut on Friday November 27 at 10 AM.", said
     assert said[-1] == "Friday November 27 at 9 AM. Would that work?", said
+
+
+@pytest.mark.parametrize(
+    ("turn", "rule"),
+    [("Lawyer.", "legal"), ("Attorney please", "legal"), ("Complaint.", "refund or complaint")],
+)
+async def test_an_escalation_word_said_alone_is_no_name(
+    store_file: Store, turn: str, rule: str
+) -> None:
+    """A name said alone is spared the rules ("Sue Storm"), but only a first name: these were
+    read as names too, and would have been spared."""
+    call = start_call(load_settings(), store_file, "alone")
+    await call.say(turn)
+    assert [r["rule"] for r in store_file.rows("escalations")] == [rule], call.said

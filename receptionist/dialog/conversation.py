@@ -93,7 +93,7 @@ from receptionist.dialog.matching import (
     staff_patterns,
     without_staff,
 )
-from receptionist.dialog.names import addressed, names_listed
+from receptionist.dialog.names import addressed, is_first_name, names_listed
 from receptionist.dialog.people import booked_for_another, children_among, mentions_others
 from receptionist.dialog.understand import (
     DayRange,
@@ -545,10 +545,16 @@ class Conversation:
                                                           "service"))  # fmt: skip
         if expecting != Expect.MESSAGE_TEXT:
             names = [u.name or "", *(m.name for m in self.profile.staff)]
-            if u.name is None and len(text.split()) <= 3:
+            bare = (
+                understand(text, self.profile, self.today, "name").name
+                if u.name is None and len(text.split()) <= 3
+                else None
+            )
+            if bare and is_first_name(bare.split()[0]):
                 # "Sue Storm." said alone (to "anything else?", once a message was passed
-                # on): a name, not the legal rule's "sue"
-                names.append(understand(text, self.profile, self.today, "name").name or "")
+                # on): a name, not the legal rule's "sue" ("Lawyer." and "Complaint." alone
+                # are read as names too, and are no one's first name: the rules hear them)
+                names.append(bare)
             escalation = check_escalation(
                 _ROBOT_QUESTION.sub(" ", text), self.profile, filter(None, names)
             )

@@ -757,3 +757,27 @@ async def test_an_escalation_word_said_alone_is_no_name(
     call = start_call(load_settings(), store_file, "alone")
     await call.say(turn)
     assert [r["rule"] for r in store_file.rows("escalations")] == [rule], call.said
+
+
+@pytest.mark.parametrize(
+    ("turn", "first"),
+    [
+        ("Hi, is my beard trim with Marco on Friday?", "I don't see a beard trim booked."),
+        ("Is my haircut still on for Friday?", "You have a haircut booked on Friday"),
+    ],
+)
+async def test_a_booking_asked_about_by_another_service_says_so(
+    store_file: Store, turn: str, first: str
+) -> None:
+    """ "Is my beard trim with Marco on Friday?" where Friday's booking is a haircut read the
+    haircut back as if it were the beard trim."""
+    salon = load_settings()
+    earlier = start_call(salon, store_file, "earlier")
+    await earlier.say("I'd like a haircut on Friday at 10")
+    await earlier.say("Jane Miller")
+    call = start_call(salon, store_file, "now")
+    said = await call.say(turn)
+    assert said[0].startswith(first), said
+    assert any(
+        s.startswith("You have a haircut booked on Friday November 27 at 10 AM") for s in said
+    )

@@ -400,12 +400,16 @@ def advance_status(c: Conversation) -> Step:
         return
     if not found.bookings and (yield from _wrong_detail(c)):
         return
-    price_asked = f.price_asked
+    price_asked, asked_for = f.price_asked, f.service
     f.clear_task()
     if not found.bookings:
         yield Say("I'm sorry, I couldn't find a booking under that name or number.")
         yield from c._anything_else()
         return
+    if asked_for and all(b.service != asked_for for b in found.bookings[:2]):
+        # "Is my beard trim with Marco on Friday?" where Friday's is a haircut: said so, before
+        # what is booked (it read the haircut back as if it were the beard trim asked about)
+        yield Say(f"I don't see {with_article(asked_for)} booked.")
     c.last_reported = list(found.bookings[:2])
     for booking in found.bookings[:2]:
         c.shown_theirs.add(booking.id)

@@ -34,6 +34,7 @@ from receptionist.harness.eval import bundled_scenarios, load_scenario
 from receptionist.harness.hearing import lines_by_business
 from receptionist.store.db import Store
 from tests.conftest_dialog import DialogCall, start_call
+from tests.test_callers_everyday_words import _jane_booked_friday
 from tests.test_conversation import TODAY
 
 DENTAL = Path(__file__).parent.parent / "receptionist" / "examples" / "dental.toml"
@@ -679,9 +680,7 @@ async def test_a_time_the_callers_number_booked_on_an_earlier_call_is_said_to_be
     again ("Can I book my husband in for a haircut Friday at 10?") heard "Friday at 10 AM is
     free", then her own booking read back as made for him."""
     salon = load_settings()
-    first = start_call(salon, store_file, "earlier")
-    await first.say("I'd like a haircut on Friday at 10")
-    await first.say("Jane Miller")
+    await _jane_booked_friday(salon, store_file)
     call = start_call(salon, store_file, "now")
     said = await call.say("Can I book my husband in for a haircut Friday at 10?")
     assert said[0] == (
@@ -736,9 +735,7 @@ async def test_a_bit_earlier_on_the_day_named_is_that_day(store_file: Store, tur
     """ "Sure, Friday. Before I change it, can I have the name on the booking, or the day
     it's booked for now?": Friday was taken for the new day."""
     salon = load_settings()
-    first = start_call(salon, store_file, "earlier")
-    await first.say("I'd like a haircut on Friday at 10")
-    await first.say("Jane Miller")
+    await _jane_booked_friday(salon, store_file)
     call = start_call(salon, store_file, "now")
     said = await call.say(turn)
     assert said[0] == "I found your haircut on Friday November 27 at 10 AM.", said
@@ -772,9 +769,7 @@ async def test_a_booking_asked_about_by_another_service_says_so(
     """ "Is my beard trim with Marco on Friday?" where Friday's booking is a haircut read the
     haircut back as if it were the beard trim."""
     salon = load_settings()
-    earlier = start_call(salon, store_file, "earlier")
-    await earlier.say("I'd like a haircut on Friday at 10")
-    await earlier.say("Jane Miller")
+    await _jane_booked_friday(salon, store_file)
     call = start_call(salon, store_file, "now")
     said = await call.say(turn)
     assert said[0].startswith(first), said

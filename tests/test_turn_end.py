@@ -68,12 +68,14 @@ TODAY = date(2026, 11, 24)
         ("Hi.", None, "unsure"),
         ("Bye.", None, "unsure"),  # Whisper's "Hi" at the opening (make bench's curve)
         ("No, bye.", "anything_else", "complete"),
-        # To "Is there anything else?", "Okay" and "Great" go on with what else ("Great, |
-        # can I book one for Friday?"); "Thanks" and "No, that's it" end the call; a bare "No"
-        # does too, but can't be taken back and often goes on ("No, | that's everything",
-        # cut off there in make bench's curve): the default wait.
-        ("Okay.", "anything_else", "unsure"),
-        ("Great.", "anything_else", "unsure"),
+        # To "Is there anything else?", "Okay" and "Great" alone go on with what else
+        # ("Great, | can I book one for Friday?"): the longest wait. "Thanks" and "No, that's
+        # it" end the call; a bare "No" does too, but can't be taken back and often goes on
+        # ("No, | that's everything", cut off there in make bench's curve): the default wait.
+        ("Okay.", "anything_else", "hesitant"),
+        ("Great.", "anything_else", "hesitant"),
+        ("Yes.", "anything_else", "hesitant"),
+        ("Yes, can I also book a beard trim?", "anything_else", "unsure"),
         ("Thanks.", "anything_else", "complete"),
         ("No.", "anything_else", "unsure"),
         ("Nope.", "anything_else", "unsure"),
@@ -177,6 +179,47 @@ def test_a_name_asked_for_is_whole_by_its_own_words_not_the_bookings() -> None:
     assert judge_turn("Mary Jones.", frame, Expect.NAME, PROFILE, TODAY) == "complete"
     # A change to the booking said instead of the name is whole as any booking is.
     assert judge_turn("Actually, make it Friday.", frame, Expect.NAME, PROFILE, TODAY) == (
+        "complete"
+    )
+
+
+def test_a_day_alone_is_whole_only_where_no_time_is_still_to_come() -> None:
+    """Asked the day for a booking, callers give its time with it as often as not ("Next
+    Wednesday | at two"): a day alone waits the default, a day with a time, a part of the
+    day, or a time said before it is whole. Asked which of their bookings they mean, the
+    day is the whole answer."""
+    booking = Frame(task=Task.BOOK, service="haircut")
+    assert judge_turn("Next Wednesday.", booking, Expect.DAY, PROFILE, TODAY) == "unsure"
+    assert judge_turn("Friday, please.", booking, Expect.DAY, PROFILE, TODAY) == "unsure"
+    assert judge_turn("Wednesday at two.", booking, Expect.DAY, PROFILE, TODAY) == "complete"
+    assert judge_turn("Friday morning", booking, Expect.DAY, PROFILE, TODAY) == "complete"
+    timed = Frame(task=Task.BOOK, service="haircut", time=time(14, 0))
+    assert judge_turn("Thursday.", timed, Expect.DAY, PROFILE, TODAY) == "complete"
+    which = Frame(task=Task.CANCEL, phone="5550000004")
+    assert judge_turn("The Thursday one.", which, Expect.DAY, PROFILE, TODAY) == "complete"
+
+
+@pytest.mark.parametrize(
+    ("text", "expecting"),
+    [
+        ("Hi, my name is us", None),  # Whisper's word for the "uh" after "my name is"
+        ("Yes, my name is a", "name"),
+        ("The name's uh", "verify"),
+    ],
+)
+def test_a_caller_saying_who_they_are_without_a_name_is_still_getting_to_it(
+    text: str, expecting: str | None
+) -> None:
+    expect = Expect(expecting) if expecting else None
+    frame = Frame(task=Task.BOOK, service="haircut")
+    assert judge_turn(text, frame, expect, PROFILE, TODAY, first_words=expect is None) == (
+        "hesitant"
+    )
+
+
+def test_a_caller_saying_who_they_are_with_the_name_is_whole() -> None:
+    frame = Frame(task=Task.BOOK, service="haircut", day=date(2026, 11, 26), time=time(15, 0))
+    assert judge_turn("My name is Sarah Miller.", frame, Expect.NAME, PROFILE, TODAY) == (
         "complete"
     )
 

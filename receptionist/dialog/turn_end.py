@@ -1,7 +1,8 @@
 """Has the caller finished? A verdict on a speculative transcript, from what the dialog knows.
 
 "complete": a whole request or the answer to what was just asked: end the turn quickly.
-"hesitant": stops mid-thought (media decides that from the words alone): wait longest.
+"hesitant": stops mid-thought (media decides most of that from the words alone; the dialog
+from what it asked): wait longest.
 "unsure": anything else, such as a request still missing what it needs ("I'd like to
 book a colour on Thursday" may go on "at ten"), or a caller's first words that ask nothing
 ("Hi.", "Okay."): wait long enough for a natural pause.
@@ -13,7 +14,7 @@ import re
 from datetime import date
 
 from receptionist.dialog.about_the_call import checks_the_line, says_wrong_number
-from receptionist.dialog.frame import Expect, Frame
+from receptionist.dialog.frame import Expect, Frame, Task
 from receptionist.dialog.intents import asks_to_say_again
 from receptionist.dialog.matching import staff_by_role
 from receptionist.dialog.numbers import words_to_numbers
@@ -37,6 +38,10 @@ def judge_turn(
     if expecting == Expect.PHONE and not whole_number and _DIGIT.search(words_to_numbers(text)):
         return "hesitant"  # callers pause between a number's groups of digits
     lowered = text.lower()
+    if _INTRODUCES.search(lowered) and not (u.name or u.intents):
+        # "Hi, my name is | uh | Sarah Miller": at the pause Whisper writes a word for the
+        # "uh" ("my name is us"), which is no name: the caller is still getting to it.
+        return "hesitant"
     if text.strip().endswith("?") and (asks_to_say_again(lowered) or checks_the_line(lowered)):
         return "complete"  # "Sorry?", "Can you hear me?": said again at once
     if first_words and says_wrong_number(lowered):
@@ -44,7 +49,11 @@ def judge_turn(
     answered = {
         # A first name alone may be followed by the surname the question asks for.
         "name": u.name and len(u.name.split()) > 1,
-        "day": u.day,
+        # A day alone, for a booking or a move still wanting its time: callers asked "what
+        # day?" give the time with it ("Next Wednesday | at two") as often as not; the
+        # agent offers that day's times when they don't. To "which of your bookings?" a
+        # day is the whole answer.
+        "day": u.day and (u.time or u.window or frame.time or not _wants_a_slot(frame)),
         "time": u.time,
         "phone": whole_number,
         "service": u.service,
@@ -67,8 +76,14 @@ def judge_turn(
             # ("No, | that's everything, thanks", "No, | actually, one more thing"): the
             # default wait, not the short one.
             return "unsure"
+        if u.yes and expecting == Expect.ANYTHING_ELSE and len(_WORD.findall(text)) <= 2:
+            # "Yes", "Okay", "Great" alone to "anything else?" go on with what else ("Okay, |
+            # and how much is a colour?", "Great, | can I book one"): the caller is looking
+            # for the words, and a bare "yes" that does stop is asked "What can I help
+            # with?", which loses nothing by the longer wait.
+            return "hesitant"
         if u.yes:
-            return "unsure"  # "Yes", "Okay", "Great" go on with what else
+            return "unsure"  # "Yes please" to a message or a person offered, "Yes, I do"
     if answered or (not u.intents and not opening and (u.yes or u.no or u.goodbye)):
         return "complete"
     # A question is whole with its question mark, or, since Whisper's punctuation comes and
@@ -143,7 +158,14 @@ def _names_its_subject(u: Understanding) -> bool:
     return bool((u.asks_price or u.asks_duration) and u.service is not None)
 
 
+def _wants_a_slot(frame: Frame) -> bool:
+    """Is the day asked for a new booking's or a move's, whose time is still to come?"""
+    return frame.task == Task.BOOK or (frame.task == Task.MOVE and frame.target is not None)
+
+
 _DIGIT = re.compile(r"\d")
+# A caller saying who they are, not yet the name ("Hi, my name is", "the name's").
+_INTRODUCES = re.compile(r"\b(?:my|the) name(?:'s| is)\b")
 _WORD = re.compile(r"[a-z']+", re.I)
 # Someone a caller asks for by what they are, not "someone" or "anyone" (a staff member's own
 # role in the profile counts too: matching.staff_by_role).

@@ -1,6 +1,6 @@
 """When is the caller done? The dialog's verdict on what they said so far."""
 
-from datetime import date, time
+from datetime import date, datetime, time
 
 import pytest
 
@@ -181,6 +181,35 @@ def test_a_name_asked_for_is_whole_by_its_own_words_not_the_bookings() -> None:
     assert judge_turn("Actually, make it Friday.", frame, Expect.NAME, PROFILE, TODAY) == (
         "complete"
     )
+
+
+@pytest.mark.parametrize("expecting", ["day", "time", "name", "service", "anything_else"])
+@pytest.mark.parametrize("text", ["Yeah.", "Okay.", "Great."])
+def test_a_bare_yes_where_the_agent_asked_what_is_still_getting_to_it(
+    text: str, expecting: str
+) -> None:
+    """'Yes, we do colours. What day would you like?' - 'Yeah, | how long does that take?'"""
+    frame = Frame(task=Task.BOOK, service="colour")
+    assert judge_turn(text, frame, Expect(expecting), PROFILE, TODAY) == "hesitant"
+
+
+def test_a_bare_yes_to_several_times_offered_is_still_getting_to_which() -> None:
+    """'On Friday I have 10 AM, 12 PM or 3 PM.' - 'Yes, | at noon please.' One time
+    offered, the yes is the answer."""
+    friday = date(2026, 11, 27)
+    several = [datetime.combine(friday, time(h)) for h in (10, 12, 15)]
+    frame = Frame(task=Task.BOOK, service="haircut", day=friday, offered=several)
+    assert judge_turn("Yes.", frame, Expect.CHOOSE_SLOT, PROFILE, TODAY) == "hesitant"
+    assert judge_turn("Yes, at noon.", frame, Expect.CHOOSE_SLOT, PROFILE, TODAY) == "complete"
+    one = Frame(task=Task.BOOK, service="haircut", day=friday, offered=several[:1])
+    assert judge_turn("Yes.", one, Expect.CHOOSE_SLOT, PROFILE, TODAY) == "complete"
+
+
+@pytest.mark.parametrize("expecting", ["confirm", "confirm_cancel", "next_booking"])
+def test_a_bare_yes_to_a_yes_or_no_question_is_whole(expecting: str) -> None:
+    frame = Frame(task=Task.BOOK, service="colour")
+    assert judge_turn("Yeah.", frame, Expect(expecting), PROFILE, TODAY) == "complete"
+    assert judge_turn("Okay, thanks.", frame, Expect.ANYTHING_ELSE, PROFILE, TODAY) == ("complete")
 
 
 def test_a_day_alone_is_whole_only_where_no_time_is_still_to_come() -> None:

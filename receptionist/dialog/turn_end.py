@@ -46,6 +46,16 @@ def judge_turn(
         return "complete"  # "Sorry?", "Can you hear me?": said again at once
     if first_words and says_wrong_number(lowered):
         return "complete"  # "Sorry, wrong number."
+    # Several times offered, a yes doesn't say which either (the dialog takes it for the
+    # first): "Yes, | at noon please."
+    asks_which = expecting == Expect.CHOOSE_SLOT and len(frame.offered) > 1
+    if (expecting in _ASKS_WHAT or asks_which) and _bare_acknowledgement(u, text):
+        # "Yes", "Okay", "Yeah" alone, where the agent asked what, not whether: to "anything
+        # else?" ("Okay, | and how much is a colour?", "Great, | can I book one"), to "What
+        # day would you like?" after the answer it came with ("Yeah, | how long does that
+        # take?"). The caller is looking for the words; a bare "yes" that does stop is
+        # asked again, which loses nothing by the longer wait.
+        return "hesitant"
     answered = {
         # A first name alone may be followed by the surname the question asks for.
         "name": u.name and len(u.name.split()) > 1,
@@ -76,12 +86,6 @@ def judge_turn(
             # ("No, | that's everything, thanks", "No, | actually, one more thing"): the
             # default wait, not the short one.
             return "unsure"
-        if u.yes and expecting == Expect.ANYTHING_ELSE and len(_WORD.findall(text)) <= 2:
-            # "Yes", "Okay", "Great" alone to "anything else?" go on with what else ("Okay, |
-            # and how much is a colour?", "Great, | can I book one"): the caller is looking
-            # for the words, and a bare "yes" that does stop is asked "What can I help
-            # with?", which loses nothing by the longer wait.
-            return "hesitant"
         if u.yes:
             return "unsure"  # "Yes please" to a message or a person offered, "Yes, I do"
     if answered or (not u.intents and not opening and (u.yes or u.no or u.goodbye)):
@@ -158,12 +162,29 @@ def _names_its_subject(u: Understanding) -> bool:
     return bool((u.asks_price or u.asks_duration) and u.service is not None)
 
 
+def _bare_acknowledgement(u: Understanding, text: str) -> bool:
+    """Agreement and nothing more ("Yes", "Okay", "Great"): no thanks, no bye, nothing given."""
+    given = u.service or u.day or u.days or u.time or u.window or u.name or u.staff or u.phone
+    return bool(
+        u.yes
+        and not (u.intents or u.no or u.goodbye or given or u.choice is not None)
+        and not _THANKED.search(text)
+        and len(_WORD.findall(text)) <= 2
+    )
+
+
 def _wants_a_slot(frame: Frame) -> bool:
     """Is the day asked for a new booking's or a move's, whose time is still to come?"""
     return frame.task == Task.BOOK or (frame.task == Task.MOVE and frame.target is not None)
 
 
 _DIGIT = re.compile(r"\d")
+# What the agent asked for that a yes doesn't give (the others are yes-or-no questions, or
+# take a yes as the choice of the one time offered).
+_ASKS_WHAT = frozenset(
+    {Expect.SERVICE, Expect.DAY, Expect.TIME, Expect.NAME, Expect.PHONE, Expect.STAFF,
+     Expect.MESSAGE_TEXT, Expect.ANYTHING_ELSE}
+)  # fmt: skip
 # A caller saying who they are, not yet the name ("Hi, my name is", "the name's").
 _INTRODUCES = re.compile(r"\b(?:my|the) name(?:'s| is)\b")
 _WORD = re.compile(r"[a-z']+", re.I)

@@ -6,7 +6,7 @@ from receptionist.app.config import Settings
 from receptionist.harness.bench import CONVERSATIONS
 from receptionist.harness.bench_calls import TODAY
 from receptionist.harness.turn_context import CurveLine, judges_in_context
-from receptionist.harness.turn_curve import CONTEXT_LINES, paused_lines
+from receptionist.harness.turn_curve import CONTEXT_LINES, LATER_LINES, paused_lines
 
 
 async def test_an_answer_is_judged_against_what_the_agent_asked(salon: Settings) -> None:
@@ -34,3 +34,14 @@ async def test_every_answer_line_is_said_where_something_was_asked(salon: Settin
     assert "first words" not in asked.values() and "" not in asked.values(), asked
     assert asked["It's five five five, | one two three, | four five six seven."] == "phone"
     assert asked["The second one | please."] == "choose_slot"
+
+
+async def test_the_later_lines_answers_are_said_where_something_was_asked(
+    salon: Settings,
+) -> None:
+    answers = [line for line in LATER_LINES if line.before]
+    judges = await judges_in_context(answers, salon.profile, TODAY)
+    asked = {line.text: judges[line][0] for line in answers}
+    assert "first words" not in asked.values() and "" not in asked.values(), asked
+    assert asked["Yes, | at noon please."] == "choose_slot"
+    assert asked["Tuesday | at four, please."] == "day"

@@ -92,6 +92,30 @@ CONTEXT_LINES = (
     CurveLine("Great, | can I book one | for Friday at ten?", ("How much is a haircut?",)),
     CurveLine("No, | that's everything, thanks.", (_BOOK_THURSDAY, "John Smith.")),
 )
+# Written on 2026-12-03 after the turn-end rules of that day, to check them on words they were
+# not made from (the first eight before the bare-yes rule, the rest before its "which of
+# several times"); on the code before those rules they were cut off 27 % and 30 %.
+LATER_LINES = (
+    CurveLine("Tuesday | at four, please.", ("Can I get a haircut?",)),
+    CurveLine("Maybe | Thursday | around ten.", ("I'd like to book a beard trim.",)),
+    CurveLine("Saturday | in the morning.", ("I'd like a colour please.",)),
+    CurveLine("Yeah, | how long does that take?", ("Do you do colours?",)),
+    CurveLine(
+        "Alright, | I'd like to book a haircut then | on Friday at two.",
+        ("What are your hours on Friday?",),
+    ),
+    CurveLine("Yes, hello, my name is | um | Linda Brooks, I'd like to book a trim."),
+    CurveLine("To Thursday | at eleven.", ("I'd like to move my appointment.",)),
+    CurveLine("Okay, | do you have anything tomorrow?", ("How much is a beard trim?",)),
+    CurveLine("Sure, | Thursday if possible.", ("I'd like to book a haircut.",)),
+    CurveLine("Hmm, | the first one.", ("Can I get a beard trim tomorrow afternoon?",)),
+    CurveLine("Okay, | what about Saturday?", ("Do you do kids cuts?",)),
+    CurveLine("Uh, | Monday | at three.", ("I want to book a colour.",)),
+    CurveLine("It's | for Marco.", ("I'd like to leave a message.",)),
+    CurveLine("Hi, this is | Kate Wilson, | I'm calling to book a trim."),
+    CurveLine("Yes, | at noon please.", ("Can I book a haircut on Friday?",)),
+    CurveLine("Right, | and a haircut?", ("How much is a colour?",)),
+)
 
 
 @dataclass
@@ -310,8 +334,8 @@ async def cutoff_curve(
 ) -> dict[str, Any]:
     """The curve on at least ``MIN_PAUSED_TURNS`` paused turns (fewer with ``quick``): the
     paused lines of ``conversations`` (the bench's calls'), and with the bench's own calls
-    unless ``quick``, ``CURVE_LINES`` (first words) and ``CONTEXT_LINES`` (answers). Each
-    is judged where in its call it is said."""
+    unless ``quick``, ``CURVE_LINES`` (first words), ``CONTEXT_LINES`` (answers) and
+    ``LATER_LINES`` (both). Each is judged where in its call it is said."""
     from receptionist.app.config import load_settings
     from receptionist.harness.bench import CONVERSATIONS
     from receptionist.harness.bench_calls import TODAY
@@ -319,6 +343,7 @@ async def cutoff_curve(
     lines = paused_lines(conversations or CONVERSATIONS)
     if conversations is None and not quick:
         lines += [CurveLine(text) for text in CURVE_LINES] + list(CONTEXT_LINES)
+        lines += LATER_LINES
     judges = await judges_in_context(lines, load_settings().profile, TODAY)
     draws = 1 if quick else max(1, math.ceil(MIN_PAUSED_TURNS / (len(lines) * len(voices))))
     rng = random.Random(1124)

@@ -1554,6 +1554,28 @@ def test_a_time_counted_from_now_is_today_from_then() -> None:
     assert out[-1] == FindSlots("beard trim", TODAY, TODAY, TimeWindow(time(14, 40), earliest=True))
 
 
+def _thursday_at(hour: int) -> Conversation:
+    at = datetime(2026, 11, 26, hour, 44)  # a Thursday
+    c = Conversation(PROFILE, caller_id="5551234567", today=at.date(), now=lambda: at)
+    c.start()
+    return c
+
+
+def test_todays_weekday_at_an_hour_gone_is_next_weeks() -> None:
+    """ "Thursday at three" said on a Thursday evening is the coming Thursday's three, as a
+    person at the desk hears it; "today at three" still says the hour has passed."""
+    c = _thursday_at(19)
+    out = c.receive(CallerSaid("Hi, I'd like to book a haircut on Thursday at 3, I'm John Smith."))
+    assert out == [CheckSlot("haircut", datetime(2026, 12, 3, 15, 0), "5551234567")]
+    c = _thursday_at(19)
+    out = c.receive(CallerSaid("I'd like a haircut today at 3."))
+    assert not any(isinstance(a, (CheckSlot, Book)) for a in out)
+    assert "already passed" in " ".join(says(out))
+    c = _thursday_at(12)  # an hour still to come today is today's
+    out = c.receive(CallerSaid("A haircut on Thursday at 3 for John Smith."))
+    assert out == [CheckSlot("haircut", datetime(2026, 11, 26, 15, 0), "5551234567")]
+
+
 def test_a_time_from_now_that_asks_for_nothing_books_nothing() -> None:
     """Running late ("I'll be there in 10 minutes") and "call me back in an hour" are no
     booking."""

@@ -1359,6 +1359,17 @@ class Conversation:
                 first = max(f.days.first, self.today)
                 within = first + timedelta(days=(day.weekday() - first.weekday()) % 7)
                 day = within if within <= f.days.last else day
+            said_time = u.time or (f.time if f.day is None else None)
+            if (
+                weekday_alone
+                and new_time
+                and day == self.today
+                and said_time is not None
+                and datetime.combine(day, said_time) < self._now()
+            ):
+                # "Thursday at three", said on a Thursday evening: the coming Thursday, not
+                # the hour already gone today ("today at three" still says it has passed).
+                day += timedelta(days=7)
             ahead = (f.day - self.today).days if f.day else 0
             if f.day and day < f.day and ahead >= 7 and weekday_alone:
                 # "Next Tuesday or Wednesday" ... "the Wednesday one": that week's, not this.

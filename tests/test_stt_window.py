@@ -19,6 +19,7 @@ from receptionist.harness.voices import RATE, synthesize
 from receptionist.media.audio import phone_line
 from receptionist.media.models import Models
 from receptionist.media.stt import Transcriber, gives_a_number, repeats_itself, without_loop
+from receptionist.media.stt import _whisper_audio as stt_audio
 from tests.test_config import write
 
 LINES = (
@@ -144,6 +145,54 @@ def test_a_loop_in_a_window_too_short_is_decoded_again_in_the_full_one(models: M
     transcript = tight.transcribe_sync(audio, RATE)
     assert words(transcript.text) == ["yes"], transcript.text
     assert tight.repeats_redone == 1
+
+
+# Short clips the business's words as the prompt pull into a loop in the 15 s window, which
+# read right without them (measured on this model: "Thanks Bye Thanks Bye", "Chris, Chris, ...").
+PROMPTED_LOOPS = [
+    ("Thanks, bye.", "flite:awb", ["thanks", "bye"]),
+    ("Chris", "flite:rms", ["chris"]),
+    ("What about Tuesday", "flite:rms", ["what", "about", "tuesday"]),
+]
+
+
+def test_a_loop_the_prompt_made_is_read_again_without_it_not_in_the_full_window(
+    models: Models,
+) -> None:
+    """A loop in the 15 s window costs the full window's decode (0.5-1 s more on 2 cores,
+    while the caller waits); one the hotwords caused reads right, unprompted, in the same
+    window."""
+    stt = Transcriber(models.stt.model_path, hotwords=models.stt.hotwords, window_s=15)
+    assert "Tuesday" in (stt.hotwords or "")  # the business's words, as the product decodes
+    looped = 0
+    for line, voice, said in PROMPTED_LOOPS:
+        audio = phone_line(synthesize(line, voice), RATE)
+        prompted = stt._decode_in_window([stt_audio(audio, RATE)])[0][0]
+        looped += repeats_itself(prompted)
+        transcript = stt.transcribe_sync(audio, RATE)
+        assert words(transcript.text) == said, (line, voice, prompted, transcript.text)
+    assert looped >= 2  # the case in hand: the prompt made loops of these
+    assert stt.loops_unprompted == looped
+    assert stt.repeats_redone == 0  # none went to the full window
+    stt.worker.close()
+
+
+def test_a_loop_without_the_prompt_too_still_goes_to_the_full_window(
+    models: Models, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    stt = Transcriber(models.stt.model_path, hotwords="Bella Hair Salon, Tuesday", window_s=15)
+    asked: list[bool] = []
+
+    def loops(audios: list[np.ndarray], prompted: bool = True) -> list[tuple[str, float, float]]:
+        asked.append(prompted)
+        return [("5, 5, 5, 5, 5, 5, 5, 5", 0.1, 0.6)] * len(audios)
+
+    monkeypatch.setattr(stt, "_decode_in_window", loops)
+    monkeypatch.setattr(stt, "_decode", lambda audio: ("555.", 0.1, 0.7))
+    assert stt.transcribe_sync(np.zeros(RATE * 2, np.int16), RATE).text == "555."
+    assert asked == [True, False]
+    assert (stt.loops_unprompted, stt.repeats_redone) == (0, 1)
+    stt.worker.close()
 
 
 @pytest.mark.parametrize(

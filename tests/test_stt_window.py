@@ -162,7 +162,7 @@ PROMPTED_LOOPS = [
 def test_a_loop_the_prompt_made_is_read_again_without_it_not_in_the_full_window(
     models: Models,
 ) -> None:
-    """A loop in the 15 s window costs the full window's decode (0.5-1 s more on 2 cores,
+    """A loop in the 15 s window costs the full window's decode (0.4-0.9 s more on 2 cores,
     while the caller waits); one the hotwords caused reads right, unprompted, in the same
     window."""
     stt = Transcriber(models.stt.model_path, hotwords=models.stt.hotwords, window_s=15)

@@ -22,10 +22,10 @@ window without the prompt. Over the bench's caller lines and the clips a trial d
 line cut at every pause: 415 clips, four voices not ours, G.711; 2026-12-04, a 2-core box),
 15 looped; 10 read without a loop unprompted, against 5 saved by the full window before, and
 the 5 left still go there. A looping clip took 450-810 ms against 710-1720 (the full window's
-decode is dearer, and looped as often), p99 1037 against 1153 ms over all the clips. Of the 7
-clips whose reading changed, 5 read closer to what was said ("Thanks, bye.", "555", "I want
-to be a haircut on Wednesday." for "..., Saturday, Friday"), 1 worse ("on when it's due"
-for "on Wednesday at 2"), 1 as wrong.
+decode is dearer, and itself looped on 9 of the 15), p99 1037 against 1153 ms over all the
+clips. Of the 7 clips whose reading changed, 5 read closer to what was said ("Thanks,
+bye.", "555", "I want to be a haircut on Wednesday." for "..., Saturday, Friday"), 1 worse
+("on when it's due" for "on Wednesday at 2"), 1 as wrong.
 A window fitted to each turn (its audio plus 1.5-3.5 s, at least 4-10 s; measured on an AMD
 EPYC 2-core box without AVX-512, 2026-12-02, 304 turns of ``stt_speed --make``) loops far more
 often: 30 to 80 of the 304 turns repeated themselves with floors of 4-8 s, 9 with 10 s (1 in
@@ -198,8 +198,8 @@ class Transcriber:
             raise ValueError(f"the speech-to-text window is {window_s} s: use 1 to 30")
         self.window_s = window_s
         self.model_path = Path(model_path)
-        self.repeats_redone = 0  # transcripts that repeated themselves in the short window
-        self.loops_unprompted = 0  # ... and were read without the loop there, unprompted
+        self.repeats_redone = 0  # short-window loops decoded again in the full window
+        self.loops_unprompted = 0  # short-window loops read without one there, unprompted
         self.batched = 0  # turns decoded in a batch with others
         self.loops_cut = 0  # full-window transcripts that looped, cut after the first copy
         self.full_window_turns = 0  # decoded in the full window on request (a name, a number)
@@ -345,7 +345,7 @@ class Transcriber:
             hotwords=self.hotwords if prompted else None,
         )
         # Room for fast speech (8 tokens a second, twice a fast talker's) and no more: a loop
-        # stops soon, and is then decoded again in the full window.
+        # stops soon, and is then decoded again (unprompted, else in the full window).
         longest = max(len(a) for a in audios)
         most = len(prompt) + int(longest / WHISPER_RATE * TOKENS_PER_S) + 8
         results = self.model.model.generate(

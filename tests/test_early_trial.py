@@ -33,6 +33,10 @@ FRAME = 160  # 20 ms at 8 kHz
 
 class _Worker:
     pending = 0
+    threads = 1
+
+    def busy(self, besides: int = 0) -> bool:
+        return self.pending - besides >= self.threads
 
 
 class _Decodes:

@@ -61,8 +61,9 @@ async def test_the_line_ending_waits_for_a_turn_still_being_transcribed(
     work: ``end_of_line`` returns only once its words are in."""
     line = phone_line(speak(models, "Thank you, that's everything, goodbye."), 16000)
     listener = Listener(SlowLine(line, period=0.0), models.vad, models.vad_worker, models.stt)
-    busy = threading.Event()  # another call's decode holds the worker
-    models.stt.worker.submit_background(lambda: busy.wait(30))
+    busy = threading.Event()  # other calls' decodes hold every decoder
+    for _ in range(models.stt.worker.threads):
+        models.stt.worker.submit_background(lambda: busy.wait(30))
     try:
         # The words, 760 ms of silence (the turn ends, its decode waits), the line ends.
         await asyncio.wait_for(listener.run(), 60)

@@ -96,7 +96,7 @@ def test_background_work_never_holds_up_a_shutdown() -> None:
     assert started.wait(5)
     release.set()
     worker.close(timeout=5)
-    assert not worker._thread.is_alive()
+    assert not worker.alive
     assert ran == [0]  # the piece in hand was finished; the rest dropped
 
 
@@ -117,3 +117,38 @@ async def test_a_job_its_caller_gave_up_on_while_queued_is_never_run_and_is_coun
     worker.close()
     assert ran == ["turn"]
     assert worker.dropped == 2
+
+
+async def test_a_worker_with_two_threads_runs_two_jobs_at_once() -> None:
+    """Two calls' turns decode together on two decoders: neither waits for the other. Each
+    job here finishes only once the other has started (one thread would never get there)."""
+    worker = ModelWorker("test", threads=2)
+    both = threading.Barrier(2, timeout=5)
+    first = asyncio.ensure_future(worker.run(lambda: both.wait()))
+    second = asyncio.ensure_future(worker.run(lambda: both.wait()))
+    assert sorted(await asyncio.gather(first, second)) == [0, 1]
+    worker.close()
+
+
+async def test_a_worker_is_busy_only_once_every_thread_has_a_job() -> None:
+    worker = ModelWorker("test", threads=2)
+    assert not worker.busy()
+    busy, release = await _held(worker)
+    assert not worker.busy()  # a second decoder is free: a trial decode may start
+    assert worker.busy(besides=-1)  # ... but not two
+    other, release_other = await _held(worker)
+    assert worker.busy()
+    assert not worker.busy(besides=1)  # the asker's own job counted in is no other's
+    release.set()
+    release_other.set()
+    await asyncio.gather(busy, other)
+    assert not worker.busy()
+    worker.close()
+
+
+def test_closing_a_worker_stops_every_one_of_its_threads() -> None:
+    worker = ModelWorker("test", threads=3)
+    assert [worker.submit_sync(lambda n=n: n) for n in range(3)] == [0, 1, 2]
+    worker.close()
+    with pytest.raises(RuntimeError, match="the test model worker has stopped"):
+        worker.submit_sync(lambda: 1)  # no thread is left to run it

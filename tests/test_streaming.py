@@ -148,8 +148,9 @@ async def test_a_trial_decode_still_queued_when_the_caller_goes_on_is_never_deco
 
     monkeypatch.setattr(models.stt, "transcribe_batch_sync", counting)
     dropped = models.stt.worker.dropped
-    busy = threading.Event()  # other work holds the speech-to-text worker
-    models.stt.worker.submit_background(lambda: busy.wait(30))
+    busy = threading.Event()  # other work holds every speech-to-text decoder
+    for _ in range(models.stt.worker.threads):
+        models.stt.worker.submit_background(lambda: busy.wait(30))
     on_event = call.listener._on_event
 
     def release_on_resume(event: object, now: float) -> None:
@@ -187,20 +188,22 @@ async def test_a_pause_that_found_the_worker_busy_gets_its_trial_once_it_is_free
         leg, runtime.settings, runtime.store, runtime.models, runtime.bookings, today=runtime.today
     )
     busy = threading.Event()
-    other_call = asyncio.ensure_future(models.stt.worker.run(lambda: busy.wait(30)))
+    other_calls = asyncio.gather(  # other calls' turns hold every decoder
+        *(models.stt.worker.run(lambda: busy.wait(30)) for _ in range(models.stt.worker.threads))
+    )
     on_event = call.listener._on_event
 
     def free_after_the_pause(event: object, now: float) -> None:
         on_event(event, now)
         if isinstance(event, SpeechPaused):
-            busy.set()  # the other call's decode ends just after this caller paused
+            busy.set()  # the other calls' decodes end just after this caller paused
 
     monkeypatch.setattr(call.listener, "_on_event", free_after_the_pause)
     try:
         await call.run()
     finally:
         busy.set()
-        await other_call
+        await other_calls
         await leg.close()
     assert call.listener.skipped_speculations == 1
     assert call.listener.late_trials == 1

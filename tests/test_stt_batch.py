@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import asyncio
 import threading
+import time
 from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 import pytest
@@ -80,3 +82,40 @@ def test_a_batch_hears_each_caller_as_alone(models: Models) -> None:
         assert key in said, (key, heard.text)  # the caller's own words
         assert not any(other in said for other in LINES if other != key), heard.text
         assert heard.confidence > 0.4 and heard.no_speech_prob < 0.5, heard
+
+
+async def test_two_calls_turns_are_decoded_at_the_same_time_each_with_its_own_words(
+    models: Models, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """On a CPU two decoders, one thread each, take two calls' turns at once (neither waits
+    for the other's decode, nor shares a batch with it), and each caller gets their own
+    words."""
+    stt = models.stt
+    assert stt.decoders == 2 and stt.worker.threads == 2
+    quiet = np.zeros(RATE // 5, np.int16)
+    keys = ("haircut", "close")
+    lines = [
+        np.concatenate([quiet, phone_line(synthesize(LINES[key], voice), RATE), quiet])
+        for key, voice in zip(keys, ("flite:slt", "flite:rms"), strict=True)
+    ]
+    spans: list[tuple[float, float]] = []  # each decode's start and end
+    real = stt.transcribe_batch_sync
+
+    def timed(items: Sequence[tuple[np.ndarray, int]], full_window: bool = False) -> Any:
+        started = time.perf_counter()
+        try:
+            return real(items, full_window=full_window)
+        finally:
+            spans.append((started, time.perf_counter()))
+
+    monkeypatch.setattr(stt, "transcribe_batch_sync", timed)
+    batched = stt.batched
+    heard = await asyncio.gather(*(stt.transcribe(audio, RATE, urgent=True) for audio in lines))
+    assert stt.batched == batched  # each turn decoded alone
+    assert len(spans) == 2
+    (a_start, a_end), (b_start, b_end) = sorted(spans)
+    assert b_start < a_end, spans  # the second began before the first was done
+    for key, transcript in zip(keys, heard, strict=True):
+        said = words(transcript.text)
+        assert key in said, (key, transcript.text)
+        assert not any(other in said for other in keys if other != key), transcript.text

@@ -193,11 +193,7 @@ def warm_fixed_sentences(settings: Settings, models: Models, sample_rate: int = 
         sample_rate,
     )
     # The first decode of each model is slow (allocations, kernel selection): do it now.
-    import numpy as np
-
-    models.stt.worker.submit_sync(
-        lambda: models.stt.transcribe_sync(np.zeros(sample_rate, np.int16), sample_rate)
-    )
+    models.stt.warm()
     if models.llm is not None:
         models.llm.warm()
     # The region's holiday dates (dialog/holiday_names.py) are read once, not on a first turn.

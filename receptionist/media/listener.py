@@ -378,10 +378,11 @@ class Listener:
             if not self.speculative or early:
                 return  # an early trial was made on the energy, and no loud frame came since
             own = self._speculative is not None and not self._speculative.task.done()
-            if self.stt.worker.pending > int(own):
+            if self.stt.worker.busy(besides=int(own)):
                 # Speculation is a bet on idle time: with other calls' audio already
-                # waiting for STT it would only delay them. It is tried again on each
-                # frame of the pause, and made once the worker is free (_try_late_trial).
+                # waiting for STT (every decoder taken) it would only delay them. It is
+                # tried again on each frame of the pause, and made once a decoder is free
+                # (_try_late_trial).
                 self.skipped_speculations += 1
                 telemetry.trial_decode("skipped")
                 self._trial_wanted = event.last_speech_frame
@@ -531,7 +532,7 @@ class Listener:
             and self.speculative
             and trial is None
             and self._trial_wanted is None  # the VAD's pause is owed one: _try_late_trial
-            and not self.stt.worker.pending
+            and not self.stt.worker.busy()
             and not self._others_in_a_turn()
         ):
             self.early_trials += 1
@@ -542,7 +543,7 @@ class Listener:
         """A pause whose trial waited for a busy worker gets it once the worker is free: under
         load its verdict can still end the turn before the default wait, and the decode
         started then is the turn's own when the pause is its end."""
-        if self._trial_wanted is None or self.stt.worker.pending:
+        if self._trial_wanted is None or self.stt.worker.busy():
             return
         if not self.endpointer.in_turn:
             self._trial_wanted = None

@@ -83,6 +83,13 @@ TOKENS_PER_S = 8
 # against ~700 ms a decode); a shorter one decodes them in the full window. In 10 s, without
 # the hotwords, it heard "Smith" as "Smitts" and a number with a digit too many.
 RECORD_WINDOW_S = 15
+# Turns decoded at once on a CPU, each on its share of the threads. CTranslate2 uses a second
+# thread poorly for a model this small: on a 2-core box (AMD EPYC, 2026-12-04, 48 caller
+# lines in four voices not ours, 15 s window) one decode took p50 311 ms on 2 threads and
+# 290 on 1, and two turns decoded one after the other on 2 threads were both done in p50
+# 596 ms, against 355 ms for the two at once, one thread each (same tokens).
+# Turns waiting together are then decoded at once, not batched (``transcribe``).
+PARALLEL_DECODERS = 2
 
 
 @dataclass(frozen=True)
@@ -190,13 +197,17 @@ class Transcriber:
         threads: int = 2,
         hotwords: str | None = None,
         window_s: int = FULL_WINDOW_S,
+        decoders: int | None = None,
     ) -> None:
+        """``decoders``: turns decoded at once, each on ``threads // decoders`` threads; by
+        default two on a CPU (see ``PARALLEL_DECODERS``), one on a GPU."""
         from faster_whisper import WhisperModel
         from faster_whisper.tokenizer import Tokenizer
 
         if not 1 <= window_s <= FULL_WINDOW_S:
             raise ValueError(f"the speech-to-text window is {window_s} s: use 1 to 30")
         self.window_s = window_s
+        self.threads = threads
         self.model_path = Path(model_path)
         self.repeats_redone = 0  # short-window loops decoded again in the full window
         self.loops_unprompted = 0  # short-window loops read without one there, unprompted
@@ -214,17 +225,37 @@ class Transcriber:
         # On a GPU a batch costs about what one turn does, in any window.
         self.device = device
 
+        if decoders is None:
+            decoders = min(PARALLEL_DECODERS, threads) if device == "cpu" else 1
+        self.decoders = max(1, decoders)
         self.model = WhisperModel(
-            str(model_path), device=device, compute_type=compute_type, cpu_threads=threads
+            str(model_path),
+            device=device,
+            compute_type=compute_type,
+            cpu_threads=max(1, threads // self.decoders),
+            num_workers=self.decoders,  # CTranslate2 runs that many generate() calls at once
         )
         self._tokenizer = Tokenizer(
             self.model.hf_tokenizer, self.model.model.is_multilingual, "transcribe", "en"
         )
         self.hotwords = hotwords
-        self.worker = ModelWorker("stt")
+        self.worker = ModelWorker("stt", threads=self.decoders)
         # Listeners whose caller is in a turn now, on any call: each will want this worker
         # when its caller stops, so speculative work that could be in its way waits.
         self.open_turns: weakref.WeakSet[object] = weakref.WeakSet()
+
+    def warm(self) -> None:
+        """Decode a second of silence on every decoder at once: the first decode of each
+        (allocations, kernel selection) is slow, and must not be a caller's turn."""
+        from concurrent.futures import ThreadPoolExecutor
+
+        silence = np.zeros(WHISPER_RATE, np.int16)
+        with ThreadPoolExecutor(self.decoders) as pool:
+            list(
+                pool.map(
+                    lambda _: self.transcribe_sync(silence, WHISPER_RATE), range(self.decoders)
+                )
+            )
 
     def batches(self, window_s: int) -> bool:
         """Are turns waiting at the same time decoded in one batch, in this window?"""
@@ -374,15 +405,18 @@ class Transcriber:
     ) -> Transcript:
         """``urgent``: a caller's finished turn, decoded before any waiting trial decode.
         Turns waiting at the same time are decoded in one batch where ``batches`` says so
-        (a short window, or a GPU). ``full_window``: in Whisper's own 30 s window, whatever
-        the site's (a name, a number: see ``record_in_full_window``)."""
+        (a short window, or a GPU) and there is one decoder; with several, each turn gets
+        its own (two turns on two 1-thread decoders were both done in p50 352 ms, in one
+        batch on one decoder in 453: a CPU batch runs on one core). ``full_window``: in
+        Whisper's own 30 s window, whatever the site's (a name, a number: see
+        ``record_in_full_window``)."""
         if full_window and self.window_s < FULL_WINDOW_S:
             self.full_window_turns += 1
             return await self.worker.run(
                 lambda: self.transcribe_batch_sync([(samples, sample_rate)], full_window=True)[0],
                 urgent,
             )
-        if self.batching and self.batches(self.window_s):
+        if self.batching and self.decoders == 1 and self.batches(self.window_s):
             transcript: Transcript = await self.worker.run_batched(
                 (samples, sample_rate), self.transcribe_batch_sync, urgent
             )

@@ -1,4 +1,5 @@
-"""One worker thread per model, fed by a queue, results handed back to the event loop.
+"""Worker threads for a model (one, or ``threads`` decoding at once), fed by one queue,
+results handed back to the event loop.
 
 Models never run on the event loop: a call's audio keeps flowing while Whisper decodes.
 Jobs run in the order they were queued, shared by every call, except that an urgent job
@@ -49,8 +50,12 @@ class _Batched:
 
 
 class ModelWorker:
-    def __init__(self, name: str) -> None:
+    def __init__(self, name: str, threads: int = 1) -> None:
+        """``threads``: jobs run at once (each on its own thread, from the one queue)."""
+        if threads < 1:
+            raise ValueError(f"the {name} worker needs at least one thread, not {threads}")
         self.name = name
+        self.threads = threads
         self._jobs: queue.PriorityQueue[tuple[int, int, Any]] = queue.PriorityQueue()
         self._order = itertools.count()  # first in, first out within a priority
         self.pending = 0  # jobs queued or running (read from the loop to shed optional work)
@@ -61,8 +66,12 @@ class ModelWorker:
         self._batched = telemetry.MODEL_BATCHED.labels(name)
         self._dropped = telemetry.MODEL_DROPPED.labels(name)
         self.dropped = 0  # jobs never run: cancelled while queued
-        self._thread = threading.Thread(target=self._run, name=f"model-{name}", daemon=True)
-        self._thread.start()
+        self._threads = [
+            threading.Thread(target=self._run, name=f"model-{name}-{n}", daemon=True)
+            for n in range(threads)
+        ]
+        for thread in self._threads:
+            thread.start()
         _LIVE.add(self)
 
     def _run(self) -> None:
@@ -77,6 +86,16 @@ class ModelWorker:
                 self._do(*job)
             finally:
                 self._depth.dec()
+
+    @property
+    def alive(self) -> bool:
+        """Is any of its threads still running (it stops once closed)?"""
+        return any(thread.is_alive() for thread in self._threads)
+
+    def busy(self, besides: int = 0) -> bool:
+        """Would a job queued now wait for a thread? ``besides``: jobs of the asker's own
+        counted in ``pending`` that it doesn't mind (a trial it is about to replace)."""
+        return self.pending - besides >= self.threads
 
     def _take_alike(self, first: _Batched) -> list[_Batched]:
         """Take the waiting jobs of ``first``'s kind out of the queue (oldest and most
@@ -202,7 +221,7 @@ class ModelWorker:
 
         self._put((job, None, None))
         while not done.wait(1.0):
-            if not self._thread.is_alive():
+            if not self.alive:
                 raise RuntimeError(f"the {self.name} model worker has stopped")
         if "error" in box:
             raise box["error"]
@@ -213,9 +232,12 @@ class ModelWorker:
         dropped)."""
         self._closing = True
         _LIVE.discard(self)
-        self._put(_STOP, LAST)
-        if self._thread.is_alive() and threading.current_thread() is not self._thread:
-            self._thread.join(timeout)
+        for _ in self._threads:
+            self._put(_STOP, LAST)  # each thread takes one and stops
+        deadline = time.monotonic() + timeout
+        for thread in self._threads:
+            if thread.is_alive() and threading.current_thread() is not thread:
+                thread.join(max(0.0, deadline - time.monotonic()))
 
 
 # Every worker not closed yet: closed at exit, so no model is running in a thread while the

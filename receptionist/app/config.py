@@ -58,6 +58,8 @@ class ModelSettings:
     llm: str = "models/smollm2-135m-instruct.gguf"
     llm_enabled: bool = True
     llm_gpu_layers: int = 0
+    # CPU threads for each model. Speech to text splits them between two decoders on a CPU
+    # (two calls' turns at once, media/stt.py PARALLEL_DECODERS); with 1, one decoder.
     threads: int = 2
     # Caller turns read by the rules alone, or by a capable model checked by the rules
     # (docs/understanding.md). The model file defaults to `llm`.

@@ -39,13 +39,14 @@ DEADLINE_MISSES = Counter(
 )
 MODEL_QUEUE = Gauge(
     "receptionist_model_queue_depth",
-    "Jobs queued or running on a model's worker thread",
+    "Jobs queued or running on a model's worker threads",
     ["model"],
     registry=REGISTRY,
 )
 MODEL_BUSY = Counter(
     "receptionist_model_busy_seconds",
-    "Time a model's worker thread spent running jobs",
+    "Time a model's worker threads spent running jobs, summed over its threads (speech to "
+    "text has two decoders on a CPU: up to 2 s a second)",
     ["model"],
     registry=REGISTRY,
 )

@@ -215,7 +215,6 @@ class Transcriber:
         self.loops_cut = 0  # full-window transcripts that looped, cut after the first copy
         self.full_window_turns = 0  # decoded in the full window on request (a name, a number)
         self.numbers_redone = 0  # short-window transcripts with a phone number, decoded again
-        self.batching = True  # decode turns waiting together in one batch
         # Can the digits of a transcript be no phone number where the business is? Such a
         # reading in the short window is decoded again in the full one (the runtime sets it
         # from the business's country; by default no number is doubted).
@@ -258,7 +257,9 @@ class Transcriber:
             )
 
     def batches(self, window_s: int) -> bool:
-        """Are turns waiting at the same time decoded in one batch, in this window?"""
+        """Can turns be decoded together in one batch in this window (a short one, or any on
+        a GPU)? ``transcribe`` batches the turns waiting together only where there is one
+        decoder; ``transcribe_batch_sync`` decodes in the short window only where this holds."""
         return window_s < FULL_WINDOW_S or self.device != "cpu"
 
     def record_in_full_window(self) -> bool:
@@ -416,7 +417,7 @@ class Transcriber:
                 lambda: self.transcribe_batch_sync([(samples, sample_rate)], full_window=True)[0],
                 urgent,
             )
-        if self.batching and self.decoders == 1 and self.batches(self.window_s):
+        if self.decoders == 1 and self.batches(self.window_s):
             transcript: Transcript = await self.worker.run_batched(
                 (samples, sample_rate), self.transcribe_batch_sync, urgent
             )

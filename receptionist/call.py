@@ -329,6 +329,7 @@ class Call:
                 "endpoint_ms": turn.endpoint_ms,
                 "endpoint_line_ms": _ms(turn.ended_at - turn.heard_end_at),
                 "speculative": int(turn.speculative),
+                "end_wait_by": turn.end_wait_by,
                 **marks,
             },
         )

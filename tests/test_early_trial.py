@@ -128,6 +128,7 @@ async def test_a_finished_turn_is_decoded_from_60_ms_after_its_last_sound() -> N
     turn = await asyncio.wait_for(listener.inputs.get(), 1)
     assert isinstance(turn, CallerTurn)
     assert turn.text == "What are your opening hours?" and turn.speculative
+    assert turn.end_wait_by == "complete"  # the words' verdict set the wait that ended it
     assert len(decodes.started) == 1, "the trial was the turn's decode"
     assert listener.reused_speculations == 1
 
@@ -172,6 +173,27 @@ async def test_the_caller_going_on_discards_the_trial_and_the_wait_is_the_defaul
     assert listener.endpointer.end_wait == settings.end_frames_default
     caller.frames(COMPLETE_QUIET_FRAMES + 2, loud=False, probability=SILENCE)
     assert listener.inputs.empty(), "the first half's verdict no longer ends the turn"
+
+
+async def test_a_turn_says_which_verdict_set_the_wait_that_ended_it() -> None:
+    """Words the judge can't call whole wait the default and say so; a turn whose trial was
+    discarded (the caller went on) and not made again ends on the default with no verdict."""
+    settings = EndpointSettings()
+    listener, decodes, caller = await _early_trial_heard("I'd like to book a haircut")
+    assert listener.endpointer.end_wait == settings.end_frames_default  # "unsure"
+    caller.frames(settings.end_frames_default, loud=False, probability=SILENCE)
+    turn = await asyncio.wait_for(listener.inputs.get(), 1)
+    assert isinstance(turn, CallerTurn) and turn.end_wait_by == "unsure"
+
+    listener, decodes, caller = await _early_trial_heard("What are your opening hours?")
+    caller.frames(5, loud=True, probability=SPEECH)  # the caller goes on: trial discarded
+    decodes.worker.pending = decodes.worker.threads  # every decoder busy: no trial at the pause
+    caller.frames(settings.end_frames_default, loud=False, probability=SILENCE)
+    decodes.worker.pending = 0
+    await _settle()
+    decodes.answer(len(decodes.started) - 1, "What are your opening hours on Saturday?")
+    turn = await asyncio.wait_for(listener.inputs.get(), 1)
+    assert isinstance(turn, CallerTurn) and turn.end_wait_by == "default"
 
 
 async def test_a_click_after_a_hesitation_neither_ends_the_turn_nor_loses_its_trial() -> None:

@@ -118,6 +118,8 @@ async def test_a_finished_turn_reuses_the_speculative_transcript(runtime: Runtim
     turns = runtime.store.turns(leg.call_id)
     caller = [t for t in turns if t["speaker"] == "caller"]
     assert caller[0]["timings"]["speculative"] == 1
+    # The record says what ended the turn: the words, whole (an operator's "why so quick").
+    assert caller[0]["timings"]["end_wait_by"] == "complete"
     said = [(t["speaker"], t["text"][:40], t["interrupted"]) for t in turns[1:]]
     assert any("tuesday" in text.lower() for who, text, _ in said if who == "agent"), said
 

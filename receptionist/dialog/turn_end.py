@@ -97,7 +97,9 @@ def judge_turn(
     # Nor is a question about nothing the business knows of, or a time it opens or closes
     # asked of no day (see _lacks_its_subject).
     if u.intents == ("question",) and (
-        _names_its_subject(u) or (text.strip().endswith("?") and not _lacks_its_subject(u, frame))
+        _names_its_subject(u)
+        or _asks_the_schedule(u)
+        or (text.strip().endswith("?") and not _lacks_its_subject(u, frame))
     ):
         return "complete"
     if not u.intents and whole_number:
@@ -156,6 +158,12 @@ def asks_about_a_service(text: str, profile: BusinessProfile, today: date) -> bo
     much is a kid's cut")? Whole whatever Whisper's punctuation, even a trailing comma."""
     u = understand(text, profile, today, None)
     return u.intents == ("question",) and _names_its_subject(u)
+
+
+def _asks_the_schedule(u: Understanding) -> bool:
+    """The week's hours asked ("what are your opening hours"): whole whatever Whisper's
+    punctuation; a day said after it only narrows what the answer already holds."""
+    return u.asks_hours and bool(_SCHEDULE.search(u.text))
 
 
 def _names_its_subject(u: Understanding) -> bool:

@@ -355,6 +355,7 @@ async def main_async(args: argparse.Namespace) -> dict[str, Any]:
         "speedup": pct(naive.v2v_ms, 50) / pct(ours.v2v_ms, 50),
         "stages": _stage_table(ours),
         "naive_stages": _stage_table(naive),
+        "v2v_by_wait": _by_wait(ours),
         "per_voice": {
             voice: {
                 "v2v_p50_ms": pct(f.v2v_ms, 50),
@@ -387,6 +388,22 @@ async def main_async(args: argparse.Namespace) -> dict[str, Any]:
     }
 
 
+def _by_wait(figures: TurnFigures) -> dict[str, dict[str, float]]:
+    """The replies grouped by what set the wait that ended the caller's turn before each:
+    how many, their share and their v2v. The slowest replies are those whose words the
+    dialog could not call whole ("unsure": the default wait, ``end_frames_default``)."""
+    total = max(1, len(figures.v2v_ms))
+    return {
+        wait_by: {
+            "replies": len(values),
+            "share": len(values) / total,
+            "v2v_p50_ms": pct(values, 50),
+            "v2v_p95_ms": pct(values, 95),
+        }
+        for wait_by, values in sorted(figures.v2v_by_wait.items())
+    }
+
+
 def _row(name: str, o: dict[str, float] | None, n: dict[str, float] | None) -> str:
     nan = {"p50": float("nan"), "p95": float("nan")}
     o, n = o or nan, n or nan
@@ -414,6 +431,11 @@ def print_table(r: dict[str, Any]) -> None:
         e = f["stages"].get("endpoint_line_ms", {"p50": float("nan")})["p50"]
         t = f["stages"].get("stt_ms", {"p50": float("nan")})["p50"]
         print(f"{voice:<18}{f['v2v_p50_ms']:>9.0f}{f['v2v_p95_ms']:>9.0f}{e:>11.0f}{t:>9.0f}")
+    print(f"\n{'wait that ended the turn':<26}{'replies':>8}{'share':>8}{'v2v p50':>9}"
+          f"{'v2v p95':>9}")  # fmt: skip
+    for wait_by, w in r.get("v2v_by_wait", {}).items():
+        print(f"{wait_by:<26}{w['replies']:>8}{w['share']:>8.0%}{w['v2v_p50_ms']:>9.0f}"
+              f"{w['v2v_p95_ms']:>9.0f}")  # fmt: skip
     print(f"\nspeedup (naive p50 / ours p50, on the line): {r['speedup']:.2f}x")
     short = r["calls_cut_short"]
     print(f"calls that ended before the caller had said every line: {len(short)} of "

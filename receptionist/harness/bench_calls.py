@@ -51,6 +51,9 @@ class TurnFigures:
     # Calls that ended before the caller had said all their lines (the agent hung up on
     # them, or the call failed): a fast reply in such a call is no success.
     cut_short: list[str] = field(default_factory=list)
+    # Each reply's v2v by what set the wait that ended the caller's turn before it
+    # (CallerTurn.end_wait_by): which verdicts the slow replies waited on.
+    v2v_by_wait: dict[str, list[int]] = field(default_factory=dict)
 
     def add_stage(self, name: str, value: int) -> None:
         self.stages.setdefault(name, []).append(value)
@@ -65,6 +68,8 @@ class TurnFigures:
         self.turns += other.turns
         self.calls += other.calls
         self.cut_short += other.cut_short
+        for wait_by, values in other.v2v_by_wait.items():
+            self.v2v_by_wait.setdefault(wait_by, []).extend(values)
 
 
 def pct(values: list[int] | list[float], q: float) -> float:
@@ -199,13 +204,17 @@ async def run_calls(
         finally:
             await leg.close()
         figures = per_voice.setdefault(script.voice, TurnFigures())
+        wait_by = "none"  # the greeting answers no caller turn
         for turn in runtime.store.turns(leg.call_id):
             t = turn["timings"]
             for key in STAGES:
                 if key in t:
                     figures.add_stage(key, int(t[key]))
+            if turn["speaker"] == "caller":
+                wait_by = str(t.get("end_wait_by", "default"))
             if turn["speaker"] == "agent" and "v2v_line_ms" in t:
                 figures.v2v_ms.append(int(t["v2v_line_ms"]))
+                figures.v2v_by_wait.setdefault(wait_by, []).append(int(t["v2v_line_ms"]))
             if turn["speaker"] == "agent" and "v2v_ms" in t:
                 figures.pipeline_v2v_ms.append(int(t["v2v_ms"]))
         figures.calls += 1

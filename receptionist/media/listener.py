@@ -123,6 +123,9 @@ class CallerTurn:
     confidence: float = 1.0  # Transcript.confidence: low means confirm before acting
     no_speech_prob: float = 0.0  # Transcript.no_speech_prob
     speech_end_at: float | None = None  # loop time the last frame with the caller's energy came
+    # What set the silence that ended the turn: the words' verdict ("complete", "unsure",
+    # "hesitant"), the audio model's ("audio"), or "default" (no verdict came in time).
+    end_wait_by: str = "default"
 
     @property
     def heard_end_at(self) -> float:
@@ -272,6 +275,7 @@ class Listener:
         self.precise = precise
         self._pause = 0  # counts pauses: a verdict on an older pause is void
         self._hesitant = False  # the words so far trail off: the audio may not shorten
+        self._wait_by = "default"  # what set the end-of-turn wait now running (CallerTurn)
         self.audio_verdicts: list[float] = []
         self.inputs: asyncio.Queue[CallerTurn | Silence] = asyncio.Queue()
         self._frames: list[np.ndarray] = []
@@ -366,6 +370,7 @@ class Listener:
         if isinstance(event, SpeechStarted):
             self.stt.open_turns.add(self)
             self._turns_started += 1
+            self._wait_by = "default"
             self._heard = []
             if self.on_speech_start is not None:
                 self.on_speech_start(event.first_speech_frame)
@@ -393,6 +398,7 @@ class Listener:
             self._trial_wanted = None
             self._discard_trial()
             self.endpointer.set_end_wait(self.endpointer.settings.end_frames_default)
+            self._wait_by = "default"
         elif isinstance(event, TurnEnded):
             self.stt.open_turns.discard(self)
             self._trial_wanted = None
@@ -429,6 +435,7 @@ class Listener:
                     self._speech_end_at(event),
                     previous,
                     self._after_pause(event),
+                    self._wait_by,
                 )
             )
 
@@ -502,7 +509,10 @@ class Listener:
         click), that pause is owed a trial: made once the worker is free."""
         self._discard_trial()
         endpointer = self.endpointer
-        endpointer.set_end_wait(max(endpointer.end_wait, endpointer.settings.end_frames_default))
+        default = endpointer.settings.end_frames_default
+        if endpointer.end_wait <= default:
+            self._wait_by = "default"  # else the hesitation's longer wait stands, and its name
+        endpointer.set_end_wait(max(endpointer.end_wait, default))
         if endpointer.paused:
             self._trial_wanted = endpointer.last_speech_frame
 
@@ -574,6 +584,7 @@ class Listener:
             return
         if probability > self.audio_threshold:
             self.endpointer.set_end_wait(self.audio_end_frames)
+            self._wait_by = "audio"
 
     def _adapt_end_wait(self, task: asyncio.Task[Transcript]) -> None:
         if task.cancelled() or task.exception() is not None:
@@ -587,6 +598,7 @@ class Listener:
         self._hesitant = verdict == "hesitant"
         if verdict == "unsure" and self.turn_model is not None:
             return  # the audio's verdict (sooner, or already given) decides
+        self._wait_by = verdict
         if verdict == "complete":
             self.endpointer.set_end_wait(self._complete_wait())
             return
@@ -613,6 +625,7 @@ class Listener:
         speech_end_at: float,
         previous: asyncio.Task[None] | None,
         after_pause: AfterPause | None = None,
+        wait_by: str = "default",
     ) -> None:
         loop = asyncio.get_running_loop()
         if task is not None:
@@ -659,6 +672,7 @@ class Listener:
                 confidence=transcript.confidence,
                 no_speech_prob=transcript.no_speech_prob,
                 speech_end_at=speech_end_at,
+                end_wait_by=wait_by,
             )
         )
 

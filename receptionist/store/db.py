@@ -11,6 +11,7 @@ import json
 import os
 import sqlite3
 import threading
+from collections.abc import Mapping
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -162,7 +163,7 @@ class Store:
         call_id: str,
         speaker: str,
         text: str,
-        timings: dict[str, int],
+        timings: Mapping[str, int | str],
         interrupted: bool = False,
     ) -> int:
         with self._lock, self.db.conn:

@@ -225,6 +225,10 @@ class Call:
         self.barge_ins: list[tuple[int, int]] = []  # (caller speech frame, frames dropped)
         self._paused_from: int | None = None  # the caller's turn that holds our next reply
         self._cut = False  # that turn cut our voice: words drop the held reply, noise resumes it
+        self._goodbye_from: int | None = None  # frames heard when our goodbye started
+        self._over_goodbye: int | None = None  # the caller's speech frame that cut into it
+        self._noise_over_goodbye: asyncio.Future[None] | None = None
+        self._went_on: CallerTurn | None = None  # said over the goodbye: the call goes on
 
     @classmethod
     def on(cls, leg: CallLeg, runtime: Runtime, **options: Any) -> Call:
@@ -256,7 +260,8 @@ class Call:
             self._spawn(self._pump_events(), "events")
             self._greet()
             while not conversation.ended:
-                item = await self.inputs.get()
+                item = self._went_on or await self.inputs.get()
+                self._went_on = None
                 if not isinstance(item, CallerTurn):
                     self._resume()
                 elif self._paused_from is not None and item.first_speech_frame >= (
@@ -435,8 +440,54 @@ class Call:
         if self._held and self._reply is not None:
             self._say(Say(" ".join(s.text for s in self._held)), self._reply)
             self._held.clear()
-        await self.speaker.drain()
+        self._goodbye_from = self.listener.endpointer.frame
+        try:
+            await self.speaker.drain()
+            said = await self._said_over_goodbye()
+        finally:
+            self._goodbye_from = self._over_goodbye = None
+        if said is not None and self.conversation.reopen(said.text):
+            log.info("call %s: the caller went on over the goodbye: %r", self.call_id, said.text)
+            self._went_on = said  # answered next, as any turn
+            return
+        if said is not None:
+            self._store_turn(said, over_goodbye=1)  # kept on the record, though it asked nothing
         await self.leg.hangup()
+
+    async def _said_over_goodbye(self) -> CallerTurn | None:
+        """The caller's words, where they spoke over our goodbye (a turn that started after
+        it did): waited for until that turn ends and is transcribed, or is found to be
+        noise. None when they said nothing (or noise only, or not within
+        ``LAST_WORDS_WAIT_S``)."""
+        if self._over_goodbye is None and not self.listener.endpointer.in_turn:
+            return None
+        loop = asyncio.get_running_loop()
+        noise: asyncio.Future[None] = loop.create_future()
+        self._noise_over_goodbye = noise
+        words = asyncio.ensure_future(self._next_turn())
+        either: list[asyncio.Future[Any]] = [words, noise]
+        try:
+            while True:  # a turn still going on is waited for to its end (at most 30 s)
+                done, _ = await asyncio.wait(either, timeout=LAST_WORDS_WAIT_S,
+                                             return_when=asyncio.FIRST_COMPLETED)  # fmt: skip
+                if done or not self.listener.endpointer.in_turn:
+                    break
+        finally:
+            self._noise_over_goodbye = None
+            if not words.done():
+                words.cancel()
+        if words.done() and not words.cancelled():
+            return words.result()
+        return None
+
+    async def _next_turn(self) -> CallerTurn | None:
+        """The next caller turn in ``inputs``; anything else first (the caller hung up, a
+        key, a silence) means there is none to wait for: it goes back for the loop."""
+        item = await self.inputs.get()
+        if isinstance(item, CallerTurn):
+            return item
+        self.inputs.put_nowait(item)
+        return None
 
     def _say(self, action: Say, reply: ReplyTiming) -> Utterance:
         reply.sentences.append(action.text)
@@ -465,6 +516,8 @@ class Call:
 
     def _caller_started(self, frame: int) -> None:
         speaker = self.speaker
+        if self._goodbye_from is not None and self._over_goodbye is None:
+            self._over_goodbye = frame  # spoken over our goodbye: heard before we hang up
         if self._cut:
             return  # already silent, waiting for that turn's words
         if speaker.busy and (self.naive or speaker.draining or speaker.paused):
@@ -489,6 +542,9 @@ class Call:
 
     def _noise_turn(self, first_speech_frame: int) -> None:
         """The turn that paused the speaker was only noise: what waits is said."""
+        noise = self._noise_over_goodbye
+        if noise is not None and not noise.done():
+            noise.set_result(None)  # what cut into the goodbye was no words: hang up
         if self._paused_from is not None and first_speech_frame >= self._paused_from:
             if self._cut and self._reply is not None:
                 self._reply.resumed += 1

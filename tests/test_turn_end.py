@@ -74,15 +74,18 @@ TODAY = date(2026, 11, 24)
         ("No, bye.", "anything_else", "complete"),
         # To "Is there anything else?", "Okay" and "Great" alone go on with what else
         # ("Great, | can I book one for Friday?"): the longest wait. "Thanks" and "No, that's
-        # it" end the call; a bare "No" does too, but can't be taken back and often goes on
-        # ("No, | that's everything", cut off there in make bench's curve): the default wait.
+        # it" end the call.
         ("Okay.", "anything_else", "hesitant"),
         ("Great.", "anything_else", "hesitant"),
         ("Yes.", "anything_else", "hesitant"),
         ("Yes, can I also book a beard trim?", "anything_else", "unsure"),
         ("Thanks.", "anything_else", "complete"),
-        ("No.", "anything_else", "unsure"),
-        ("Nope.", "anything_else", "unsure"),
+        # A bare "No" to "anything else?": whole, since words said over the goodbye that
+        # ask for more take the call back (test_goodbye_taken_back.py). To "a message, or
+        # someone who can help?" it leads on to what they do want.
+        ("No.", "anything_else", "complete"),
+        ("Nope.", "anything_else", "complete"),
+        ("No.", "offer_help", "unsure"),
         ("No, that's it.", "anything_else", "complete"),
         ("No thanks.", "anything_else", "complete"),
         # A first name alone may be followed by the surname asked for ("Mary | Jones").

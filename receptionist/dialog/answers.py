@@ -19,6 +19,7 @@ from receptionist.dialog.events import Result
 from receptionist.dialog.frame import Expect, Task
 from receptionist.dialog.intents import (
     changes_booking_details,
+    goes_on,
     leaves_without_farewell,
     other_times_asked,
     rebooks_later,
@@ -579,7 +580,8 @@ def _anything_else(c: Conversation, u: Understanding) -> Reading:
     if (u.no and not names_a_slot(u)) or u.goodbye or thanks_only:
         yield from c._goodbye("caller had nothing else")
         return None
-    if u.yes and not has_details(u):
+    if (u.yes or goes_on(u.text)) and not has_details(u):
+        # "Yes", "Actually, one more thing" (said over our goodbye too: Conversation.reopen)
         yield Say("Sure, what else can I help you with?")
         return None
     return u, False

@@ -81,6 +81,7 @@ from receptionist.dialog.intents import (
     changes_booking_details,
     corrects_the_name,
     for_the_front_desk,
+    goes_on,
     says_more_than_asking,
     says_the_new_details,
     services_added,
@@ -475,6 +476,23 @@ class Conversation:
         if self._step is not None:
             self._step.close()
             self._step = None
+
+    def reopen(self, said: str) -> bool:
+        """The caller spoke over our goodbye. Words that ask for more ("Actually, one more
+        thing", "Wait, what time do you close on Saturday?") take the call back: it goes on
+        as after "anything else?", and ``said`` comes next as an answer to that. A farewell,
+        thanks or anything else that asks nothing ("Thanks, bye", "You too", a cough's
+        "Okay") leaves it ended. Never a call handed to a person, or one still waiting on a
+        request. The goodbye is what lets a bare "No" to "anything else?" end the turn as
+        soon as any whole answer (turn_end.py): a caller who goes on is not hung up on."""
+        if not self.ended or self._step is not None or self.outcome == Outcome.TRANSFERRED:
+            return False
+        u = understand(said, self.profile, self.today, Expect.ANYTHING_ELSE.value)
+        if not (u.intents or answers.has_details(u) or goes_on(said)):
+            return False
+        self.ended = False
+        self.expecting = Expect.ANYTHING_ELSE
+        return True
 
     def receive(self, event: Event) -> list[Action]:
         if self._step is not None:

@@ -797,6 +797,19 @@ def leaves_without_farewell(lowered: str) -> bool:
     return bool(_LEAVING.match(lowered))
 
 
+# A caller going on past the end of the call: "Wait, ...", "Actually, ...", "One more thing".
+_GOES_ON = re.compile(
+    r"\b(?:wait|hold on|hang on|actually|one more|another (?:thing|question)|before you go|"
+    r"oh and|i forgot|i also|can i also|could i also)\b",
+    re.I,
+)
+
+
+def goes_on(text: str) -> bool:
+    """Does ``text`` carry on a call that was ending ("Wait, one more thing")?"""
+    return bool(_GOES_ON.search(text))
+
+
 def says_goodbye(lowered: str) -> bool:
     """Does the turn take leave? A farewell must end it: a turn that goes on after one with
     a request ("Bye, I'd like to book...", a "Hi" misheard, or half a sentence cut at a

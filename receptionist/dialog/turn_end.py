@@ -82,10 +82,12 @@ def judge_turn(
         if u.goodbye or _THANKED.search(text) or (u.no and len(_WORD.findall(text)) > 2):
             return "complete"  # "No, that's all", "Bye", "Okay, no problem, thanks": done
         if u.no:
-            # A bare "No" ends the call, which can't be taken back, and callers go on from it
-            # ("No, | that's everything, thanks", "No, | actually, one more thing"): the
-            # default wait, not the short one.
-            return "unsure"
+            # A bare "No" to "anything else?" ends the call, and callers go on from it ("No,
+            # | that's everything, thanks", "No, | actually, one more thing"): words said over
+            # the goodbye that ask for more take the call back (Conversation.reopen), so it
+            # is whole. To "a message, or someone who can help?" it only leads on: the
+            # default wait.
+            return "complete" if expecting == Expect.ANYTHING_ELSE else "unsure"
         if u.yes:
             return "unsure"  # "Yes please" to a message or a person offered, "Yes, I do"
     if answered or (not u.intents and not opening and (u.yes or u.no or u.goodbye)):

@@ -39,9 +39,10 @@ LINE_CALL = [
     ("caller", "what time do you close on saturday", {"endpoint_ms": 180, "stt_ms": 360}),
     ("agent", "On Saturday we're open until 4 PM.",
      {"dialog_ms": 40, "tts_ms": 210, "v2v_ms": 820, "resumed_after_noise": 1}),
-    ("caller", "thanks that's all", {"endpoint_ms": 150, "stt_ms": 700}),
+    ("caller", "thanks that's all", {"endpoint_ms": 150, "stt_ms": 700, "end_wait_by": "unsure"}),
     ("agent", "Thank you for calling. Goodbye!", {"dialog_ms": 30, "tts_ms": 400, "v2v_ms": 1300}),
     ("caller", "bye now", {"stt_ms": 310, "after_hangup": 1}),
+    ("caller", "you too", {"stt_ms": 250, "over_goodbye": 1, "end_wait_by": "complete"}),
 ]  # fmt: skip
 
 
@@ -148,6 +149,10 @@ async def test_the_console_in_chromium(
             assert "over budget" in main  # the 1300 ms reply
             assert "noise cut in once: said again" in main  # a false barge-in, recovered
             assert "bye now (said as the caller hung up)" in main  # last words, kept
+            assert "you too (said over our goodbye)" in main  # kept, though it asked nothing
+            # Why a reply came late: its turn waited, its words not yet a whole request.
+            assert "thanks that's all (waited for more: the words were not yet" in main
+            assert main.count("waited") == 1  # a turn whose words were whole says nothing
             played = await page.evaluate(
                 "async () => { const a = document.getElementById('recording');"
                 " await a.play(); return a.duration; }"

@@ -51,7 +51,13 @@ class ConsoleConfig:
 
 _env = Environment(loader=PackageLoader("receptionist.console", "templates"),
                    autoescape=select_autoescape(["html"]))  # fmt: skip
-_env.globals.update(waterfall=plot.waterfall, budget_ms=BUDGET_MS)
+# Why a caller's turn took long to end (CallerTurn.end_wait_by): beside its words.
+END_WAITS = {
+    "unsure": "waited for more: the words were not yet a whole request",
+    "hesitant": "waited longer: the words trailed off",
+    "default": "waited the default: the words were not known in time",
+}
+_env.globals.update(waterfall=plot.waterfall, budget_ms=BUDGET_MS, waits=END_WAITS)
 
 
 def _session_value(token: str) -> str:

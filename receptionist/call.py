@@ -225,7 +225,7 @@ class Call:
         self.barge_ins: list[tuple[int, int]] = []  # (caller speech frame, frames dropped)
         self._paused_from: int | None = None  # the caller's turn that holds our next reply
         self._cut = False  # that turn cut our voice: words drop the held reply, noise resumes it
-        self._goodbye_from: int | None = None  # frames heard when our goodbye started
+        self._saying_goodbye = False  # from our goodbye's first word to the hang-up
         self._over_goodbye: int | None = None  # the caller's speech frame that cut into it
         self._noise_over_goodbye: asyncio.Future[None] | None = None
         self._went_on: CallerTurn | None = None  # said over the goodbye: the call goes on
@@ -440,12 +440,12 @@ class Call:
         if self._held and self._reply is not None:
             self._say(Say(" ".join(s.text for s in self._held)), self._reply)
             self._held.clear()
-        self._goodbye_from = self.listener.endpointer.frame
+        self._saying_goodbye = True
         try:
             await self.speaker.drain()
             said = await self._said_over_goodbye()
         finally:
-            self._goodbye_from = self._over_goodbye = None
+            self._saying_goodbye, self._over_goodbye = False, None
         if said is not None and self.conversation.reopen(said.text):
             log.info("call %s: the caller went on over the goodbye: %r", self.call_id, said.text)
             self._went_on = said  # answered next, as any turn
@@ -516,7 +516,7 @@ class Call:
 
     def _caller_started(self, frame: int) -> None:
         speaker = self.speaker
-        if self._goodbye_from is not None and self._over_goodbye is None:
+        if self._saying_goodbye and self._over_goodbye is None:
             self._over_goodbye = frame  # spoken over our goodbye: heard before we hang up
         if self._cut:
             return  # already silent, waiting for that turn's words

@@ -226,7 +226,7 @@ class Call:
         self._paused_from: int | None = None  # the caller's turn that holds our next reply
         self._cut = False  # that turn cut our voice: words drop the held reply, noise resumes it
         self._saying_goodbye = False  # from our goodbye's first word to the hang-up
-        self._over_goodbye: int | None = None  # the caller's speech frame that cut into it
+        self._spoke_over_goodbye = False  # the caller started a turn while it was said
         self._noise_over_goodbye: asyncio.Future[None] | None = None
         self._went_on: CallerTurn | None = None  # said over the goodbye: the call goes on
 
@@ -445,7 +445,7 @@ class Call:
             await self.speaker.drain()
             said = await self._said_over_goodbye()
         finally:
-            self._saying_goodbye, self._over_goodbye = False, None
+            self._saying_goodbye = self._spoke_over_goodbye = False
         if said is not None and self.conversation.reopen(said.text):
             log.info("call %s: the caller went on over the goodbye: %r", self.call_id, said.text)
             self._went_on = said  # answered next, as any turn
@@ -459,7 +459,7 @@ class Call:
         it did): waited for until that turn ends and is transcribed, or is found to be
         noise. None when they said nothing (or noise only, or not within
         ``LAST_WORDS_WAIT_S``)."""
-        if self._over_goodbye is None and not self.listener.endpointer.in_turn:
+        if not (self._spoke_over_goodbye or self.listener.endpointer.in_turn):
             return None
         loop = asyncio.get_running_loop()
         noise: asyncio.Future[None] = loop.create_future()
@@ -516,8 +516,8 @@ class Call:
 
     def _caller_started(self, frame: int) -> None:
         speaker = self.speaker
-        if self._saying_goodbye and self._over_goodbye is None:
-            self._over_goodbye = frame  # spoken over our goodbye: heard before we hang up
+        if self._saying_goodbye:
+            self._spoke_over_goodbye = True  # heard before we hang up
         if self._cut:
             return  # already silent, waiting for that turn's words
         if speaker.busy and (self.naive or speaker.draining or speaker.paused):

@@ -36,6 +36,7 @@ CAPTURES = Path(__file__).parent / "captures" / "freeswitch"
 FRAME = 320
 CAPTURE_UUID = "f583d723-8a57-4b1c-a657-f9c65c7e9906"  # the channel in outbound_async_full_linger
 STAFF_CAPTURE_UUID = "c5131731-7d34-48c0-a6b2-07bfa508218b"  # staff leg in the summary capture
+_BACKGROUND: set[asyncio.Task[None]] = set()  # tasks the fake started on its own
 DISCONNECT_BODY = b"Disconnected, goodbye.\nSee you at ClueCon! http://www.cluecon.com/\n"
 
 
@@ -265,6 +266,8 @@ class FakeCall:
         self.hangup_cause = ""
         self.bridged_to = ""
         self.transferred_to = ""
+        self.variables: dict[str, str] = {}  # set by uuid_setvar
+        self.after_bridge = ""  # "hung up" or "dialplan": what the channel did when staff left
         self.linger: int | None = None
         self.recording = ""  # record_session's path, written when the media ends
         self.reject_apps: dict[str, str] = {}  # app -> -ERR text
@@ -430,9 +433,21 @@ class FakeCall:
         self.event("CHANNEL_BRIDGE", **{"Other-Leg-Unique-ID": staff.uuid})
 
     def staff_hang_up(self) -> None:
-        """Staff hang up after the bridge: the caller's channel is unbridged and goes back
-        to the `socket` application (a real FreeSWITCH leaves it there, in silence)."""
+        """Staff hang up after the bridge: the caller's channel is unbridged. With
+        ``hangup_after_bridge`` set, the switch hangs it up; without, the real switch went on
+        to the dialplan's next action after `socket` (the shipped one sends the caller to the
+        front desk, which rang again). Here that is only noted in ``after_bridge``."""
         self.event("CHANNEL_UNBRIDGE", **{"Other-Leg-Unique-ID": self.bridged_to})
+        if self.variables.get("hangup_after_bridge") == "true":
+            self.after_bridge = "hung up"
+            self._spawn_hangup()
+        else:
+            self.after_bridge = "dialplan"
+
+    def _spawn_hangup(self) -> None:
+        task = asyncio.get_running_loop().create_task(self.hang_up())
+        _BACKGROUND.add(task)
+        task.add_done_callback(_BACKGROUND.discard)
 
 
 @dataclass
@@ -552,6 +567,12 @@ class FakeSwitch:
             staff.bridged_to = call.uuid
             call.bridge(staff)
             return f"+OK {staff.uuid}\n"
+        if words[0] == "uuid_setvar" and len(words) >= 3:
+            call = self.calls.get(words[1])
+            if call is None or call.hung_up.is_set():
+                return "-ERR No such channel!\n"
+            call.variables[words[2]] = " ".join(words[3:])
+            return "+OK\n"
         if words[0] == "uuid_kill" and len(words) >= 2:
             staff = self.staff.get(words[1])
             if staff is not None:

@@ -179,6 +179,8 @@ async def test_dtmf_0_warm_transfer_to_the_front_desk(runtime: Runtime, tmp_path
         caller_side.staff_hang_up()
         hung_up = time.time()
         await asyncio.wait_for(caller_side.hung_up.wait(), 5)  # the caller isn't left there
+        # ... by the switch itself, before the dialplan's next action (the front desk again)
+        assert caller_side.after_bridge == "hung up"
         fake, leg, session = await asyncio.wait_for(task, 30)
 
     assert session.outcome == "transferred"

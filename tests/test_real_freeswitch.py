@@ -98,9 +98,17 @@ def test_dtmf_0_warm_transfer(freeswitch_lab: Lab, transcriber: Any) -> None:
     assert abs(ended_at - staff_hung_up) < 2.0, row
     started_at = dt.datetime.fromisoformat(row["started_at"]).timestamp()
     assert abs(row["duration_s"] - (ended_at - started_at)) < 0.01
+    # Staff hung up: the caller's call is over, and the dialplan's fallback (what follows
+    # `socket`) must not send them to the front desk again: that rang the desk a second time.
+    # The row is written after the caller's channel ended, so such a call was dialled by now.
+    assert lab.desk.count("CALL_ESTABLISHED") == desk_calls + 1, _switch_log(lab, row["id"])
     samples, rate = read_wav(row["recording_path"])
     after_bridge = samples[int((bridged_at - started_at) * rate) :]
-    assert len(samples) / rate > ended_at - started_at - 4.0  # recorded up to the end
+    recorded_s = len(samples) / rate
+    assert recorded_s > ended_at - started_at - 4.0, (  # recorded up to the end
+        f"{recorded_s:.1f} s recorded of a call of {ended_at - started_at:.1f} s "
+        f"(bridged at {bridged_at - started_at:.1f} s)\n{_switch_log(lab, row['id'])}"
+    )
     heard_after = words(transcriber.transcribe_sync(trim_silence(after_bridge), rate).text)
     assert "front desk" in heard_after or "appointment" in heard_after, heard_after
     (transfer,) = lab.daemon.rows("transfers", "call_id = ?", row["id"])
@@ -264,3 +272,10 @@ def test_stalled_daemon_callers_reach_a_person(freeswitch_lab: Lab) -> None:
     closed = lab.desk.count("CALL_CLOSED")
     lab.caller.hangup()
     lab.wait_closed(lab.desk, closed, 15)
+
+
+def _switch_log(lab: Lab, call_id: str) -> str:
+    """FreeSWITCH's log lines from the call's first line on: what a failure shows."""
+    lines = lab.switch.log_tail(2000).splitlines()
+    first = next((i for i, line in enumerate(lines) if call_id in line), 0)
+    return "\n".join(line[:200] for line in lines[first:] if "Deleting" not in line)[-6000:]

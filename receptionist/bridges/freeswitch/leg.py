@@ -129,8 +129,8 @@ class FreeSwitchLeg(CallLeg):
             if digit:
                 self._events.put_nowait(DtmfPressed(digit))
         elif name == "CHANNEL_UNBRIDGE" and self.state == "bridged" and self.staff_uuid:
-            # Staff hung up first. The caller's channel is back with our `socket` app, which
-            # would keep them in silence (the real run showed it): end their call too.
+            # Staff hung up first. The switch hangs the caller up itself (we set
+            # hangup_after_bridge before the bridge); this is the backstop should it not.
             self._staff_left = asyncio.get_running_loop().create_task(self._end_after_staff_left())
         elif name == "CHANNEL_HANGUP":
             self.hangup_seen = True

@@ -4,8 +4,11 @@ Warm: from the inbound connection, ``bgapi originate {origination_uuid=<staff>,.
 &park()`` with our own Job-UUID; on ``+OK <staff>`` the parked staff leg gets its own
 unicast (``sendmsg <staff>``) so the summary is spoken to the staff member alone while the
 caller hears our hold words on theirs; then, after the accept digit if one is configured,
-``api uuid_bridge <caller> <staff>``. ``-ERR NO_ANSWER`` and other failures leave the caller
-with us and their media flowing. Cold: ``api uuid_transfer <caller> <ext> XML <context>``.
+``api uuid_bridge <caller> <staff>``, with ``hangup_after_bridge`` set on the caller first:
+when staff hang up, the real switch otherwise ran the dialplan's next action after ``socket``
+(the fallback to the front desk), which rang the desk again. ``-ERR NO_ANSWER`` and other
+failures leave the caller with us and their media flowing. Cold: ``api uuid_transfer <caller>
+<ext> XML <context>``.
 """
 
 from __future__ import annotations
@@ -140,6 +143,8 @@ class WarmTransfers:
                 outcome = "failed" if leg.state != "active" else "declined"
                 return TransferResult(extension, outcome, why)
             try:
+                # Once staff hang up, the caller's call is over: not the dialplan's next step.
+                await self.api(f"uuid_setvar {leg.call_id} hangup_after_bridge true")
                 await self.api(f"uuid_bridge {leg.call_id} {staff}")
             except FreeSwitchError:
                 await self._kill(staff)

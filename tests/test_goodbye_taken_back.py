@@ -61,6 +61,25 @@ async def test_a_farewell_or_thanks_over_the_goodbye_leaves_the_call_ended(
         assert conversation.ended
 
 
+async def test_a_booking_finished_after_the_goodbye_is_not_offered_to_a_call_back(
+    salon: Settings, store_file: Store
+) -> None:
+    call = start_call(salon, store_file, "first")
+    await call.say("I'd like to book a haircut.")
+    assert (await call.say("No, that's all."))[-1] == GOODBYE
+    saved = store_file.first("calls", "id = ?", ["first"])
+    assert saved is not None and saved["state"], "the unfinished haircut is kept for a call-back"
+    assert call.conversation.reopen("Actually, Thursday at 3 PM please.")
+    await call.say("Actually, Thursday at 3 PM please.")
+    replies = await call.say("John Smith.")
+    assert any("booked" in reply for reply in replies), replies
+    assert (await call.say("No, that's all."))[-1] == GOODBYE
+    assert len(store_file.rows("bookings")) == 1
+    # Calling back, they are not asked to finish the booking they made.
+    again = start_call(salon, store_file, "again")
+    assert not any("started a booking" in said for said in again.said), again.said
+
+
 async def test_a_call_handed_to_a_person_is_never_taken_back(
     salon: Settings, store_file: Store
 ) -> None:

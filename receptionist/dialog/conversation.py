@@ -436,6 +436,7 @@ class Conversation:
         self._question_of: tuple[date | None, str | None] | None = None
         self._step: Step | None = None
         self.pending_resume: second_detail.PendingResume | None = None  # before the 2nd detail
+        self._saved_unfinished = False  # a goodbye saved a booking for a call-back
 
     # -- the interface -------------------------------------------------------------------------
 
@@ -1988,8 +1989,11 @@ class Conversation:
         if self._message_pending():
             yield from self._take_message(tell=True)
         unfinished = self._unfinished()
-        if unfinished:
+        if unfinished or self._saved_unfinished:
+            # A goodbye taken back (reopen), then the booking made: the call-back must not
+            # be offered to finish it. What is saved is what is unfinished at the end.
             yield SaveUnfinished(unfinished)
+        self._saved_unfinished = bool(unfinished)
         yield Say(replies.GOODBYE, cache=True)
         if self.outcome not in (Outcome.MESSAGE, Outcome.TRANSFERRED):
             self.outcome, self.reason = Outcome.COMPLETED, reason

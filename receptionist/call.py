@@ -399,6 +399,7 @@ class Call:
             return
         self.recording_path = path
         self.store.update("calls", self.call_id, {"recording_path": path})
+        log.info("call %s: recording from now, to %s", self.call_id, path)
 
     def _recording_path(self) -> str:
         """Where the PBX writes this call's recording (a folder it can write to)."""

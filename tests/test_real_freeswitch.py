@@ -275,7 +275,9 @@ def test_stalled_daemon_callers_reach_a_person(freeswitch_lab: Lab) -> None:
 
 
 def _switch_log(lab: Lab, call_id: str) -> str:
-    """FreeSWITCH's log lines from the call's first line on: what a failure shows."""
+    """FreeSWITCH's log lines from the call's first line on, then the daemon's last lines:
+    what a failure shows."""
     lines = lab.switch.log_tail(2000).splitlines()
     first = next((i for i, line in enumerate(lines) if call_id in line), 0)
-    return "\n".join(line[:200] for line in lines[first:] if "Deleting" not in line)[-6000:]
+    switch = "\n".join(line[:200] for line in lines[first:] if "Deleting" not in line)
+    return f"{switch[-6000:]}\n--- the daemon:\n{lab.daemon.tail(60)}"

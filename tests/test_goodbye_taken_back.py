@@ -93,11 +93,9 @@ async def test_a_call_handed_to_a_person_is_never_taken_back(
 
 def _goodbye_call(runtime: Runtime, over_goodbye: str) -> LocalLeg:
     """Asks the hours, says "No, thank you." to "anything else?", then ``over_goodbye``
-    400 ms into the agent's goodbye. In real time, as on a phone line: faster, a pause
-    between two pieces of a long reply (each synthesized in turn) can pass for its end on a
-    loaded machine, and the "No" then cuts the hours short and answers nothing. Two words,
-    not a bare "No." (the text-level tests have that): a one-syllable line is the easiest
-    for Whisper to mishear, and this test is about what comes after the goodbye."""
+    400 ms into the agent's goodbye. In real time, as on a phone line. Two words, not a
+    bare "No." (the text-level tests have that): a one-syllable line is the easiest for
+    Whisper to mishear, and this test is about what comes after the goodbye."""
     lines = [
         CallerLine.from_samples(speak(runtime.models, "What are your opening hours?"), 16000),
         CallerLine.from_samples(speak(runtime.models, "No, thank you."), 16000),

@@ -98,6 +98,24 @@ class Call:
         self.phone.say(wav)
         self.line_ends = time.monotonic() + speech_seconds(wav)
 
+    def ask_for(self, staff: Baresip, text: str, timeout_s: float = 60.0) -> None:
+        """Says ``text``, which should put the call through to ``staff``, until their phone
+        rings. A caller the agent didn't understand ("Sorry, I didn't quite get that") says
+        it once more, as callers do: tiny.en once heard flite's "I want a refund." over the
+        real switch as "I want to respond." in one run of many (offline, 25 windows of the
+        line gave four transcripts, all with "refund")."""
+        rang = staff.count("CALL_INCOMING")
+        ringing = lambda e: staff.count("CALL_INCOMING") > rang  # noqa: E731
+        self.say(text)
+        try:
+            staff.wait_event("CALL_INCOMING", REPEAT_AFTER_S, ringing)
+            return
+        except TimeoutError:
+            pass  # not put through: the agent's answer was something else
+        self.wait_agent(min_speech_s=1.0)
+        self.say(text)
+        staff.wait_event("CALL_INCOMING", timeout_s, ringing)
+
     def mark(self) -> int:
         """Frames this phone has heard so far (to transcribe only what comes after)."""
         path = self.heard()
@@ -107,6 +125,11 @@ class Call:
         path = self.heard()
         assert path is not None, f"{self.phone.name}'s phone recorded nothing"
         return hear(transcriber, read_growing_wav(path)[from_frame * FRAME :])
+
+
+# How long a put-through takes to ring staff at most, when the words were understood: well
+# over the 2-5 s it takes here (a turn's end, the hold words, the switch's originate).
+REPEAT_AFTER_S = 20.0
 
 
 @dataclass

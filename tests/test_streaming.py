@@ -118,8 +118,15 @@ async def test_a_finished_turn_reuses_the_speculative_transcript(runtime: Runtim
     turns = runtime.store.turns(leg.call_id)
     caller = [t for t in turns if t["speaker"] == "caller"]
     assert caller[0]["timings"]["speculative"] == 1
-    # The record says what ended the turn: the words, whole (an operator's "why so quick").
-    assert caller[0]["timings"]["end_wait_by"] == "complete"
+    # The record says what ended the turn (an operator's "why so quick"): the words, whole.
+    # Whisper sometimes mishears even this voice ("What are your opening nowers?", a full
+    # suite, 2026-12-04): such words are judged as heard, but a verdict on them still ended
+    # the turn, not the default wait.
+    heard, wait_by = caller[0]["text"], caller[0]["timings"]["end_wait_by"]
+    if "opening hours" in heard.lower():
+        assert wait_by == "complete", heard
+    else:
+        assert wait_by in ("complete", "unsure"), heard
     said = [(t["speaker"], t["text"][:40], t["interrupted"]) for t in turns[1:]]
     assert any("tuesday" in text.lower() for who, text, _ in said if who == "agent"), said
 

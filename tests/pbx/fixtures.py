@@ -127,8 +127,9 @@ class Call:
         return hear(transcriber, read_growing_wav(path)[from_frame * FRAME :])
 
 
-# How long a put-through takes to ring staff at most, when the words were understood: well
-# over the 2-5 s it takes here (a turn's end, the hold words, the switch's originate).
+# How long a put-through may take to ring staff when the words were understood: well over
+# the 4.1 s from the caller's key to the desk's new channel in one switch log here (the hold
+# words, then the switch's originate).
 REPEAT_AFTER_S = 20.0
 
 
